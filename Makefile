@@ -1,0 +1,59 @@
+# qlvb — the two commands of the README, and the steps they are made of.
+# `make run`  : install, build assets, upgrade the database, load the demo data, serve http://127.0.0.1:5000
+# `make test` : install what tests need (Debian's Chromium included), lint, run the suite on PostgreSQL and SQLite
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+QLVB   := $(BIN)/qlvb
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install assets chromium lint format serve clean
+
+run: install assets
+	$(QLVB) db upgrade
+	$(QLVB) processes sync
+	$(QLVB) demo
+	QLVB_SCHEDULER=$${QLVB_SCHEDULER:-1} $(QLVB) serve --host $(HOST) --port $(PORT)
+
+test: install assets chromium lint
+	@bash scripts/run-tests.sh
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+# Front-end packages come from npm at build time and are served from app/web/static/vendor: never a CDN.
+assets: app/web/static/vendor/.built
+
+app/web/static/vendor/.built: package.json package-lock.json scripts/build-assets.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	@touch $@
+
+# Browser tests drive Debian's Chromium (/usr/bin/chromium), never a browser downloaded by a test tool.
+chromium:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/liberation2 ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium and Vietnamese-capable fonts for the tests…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-liberation2 >/dev/null; \
+	  else \
+	    echo "Tests need Debian's Chromium and fonts: sudo apt-get install chromium fonts-liberation2" >&2; exit 1; \
+	  fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
+
+format: install
+	$(BIN)/ruff check --fix app tests bench
+	$(BIN)/ruff format app tests bench
+
+clean:
+	rm -rf $(VENV) node_modules app/web/static/vendor .pytest_cache .ruff_cache

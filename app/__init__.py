@@ -1,0 +1,76 @@
+"""qlvb — Hệ thống quản lý văn bản và điều hành.
+
+`create_app(config)` builds the Flask application: extensions, blueprints, error handlers, CLI.
+"""
+
+import importlib
+import logging
+import os
+
+from flask import Flask
+
+from app.config import PROJECT_ROOT, Config
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config()
+    app = Flask(__name__, instance_path=config.INSTANCE_PATH, static_folder="web/static", static_url_path="/static")
+    app.config.from_object(config)
+    app.json.ensure_ascii = False  # Vietnamese stays readable in JSON
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.getLogger("spiff").setLevel(logging.WARNING)  # a line per task state change is noise
+    # pyHanko logs a traceback for every untrusted or altered signature; the verdict is in the report instead.
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+
+    register_extensions(app)
+    register_blueprints(app)
+    from app.web.errors import register_error_handlers
+
+    register_error_handlers(app)
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app.core.db import configure_engine
+    from app.core.storage import BlobStore
+    from app.extensions import csrf, db, login_manager, migrate
+    from app.models import import_all_models
+
+    import_all_models()
+    importlib.import_module("app.workflow.handlers")  # signal receivers
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    app.extensions["qlvb.blobs"] = BlobStore(app.config["BLOB_PATH"])
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.api import init_api
+    from app.documents.views import bp as documents_bp
+    from app.incoming.views import bp as incoming_bp
+    from app.org.admin_views import bp as admin_bp
+    from app.org.views import bp as org_bp
+    from app.sla.views import bp as sla_bp
+    from app.web.views import bp as web_bp
+    from app.web.views import init_web
+    from app.workflow.admin_views import bp as workflow_admin_bp
+    from app.workflow.views import bp as workflow_bp
+
+    init_web(app)
+    app.register_blueprint(web_bp)
+    app.register_blueprint(org_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(workflow_bp)
+    app.register_blueprint(workflow_admin_bp)
+    app.register_blueprint(incoming_bp)
+    app.register_blueprint(sla_bp)
+    app.register_blueprint(documents_bp)
+    init_api(app)

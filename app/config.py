@@ -1,0 +1,123 @@
+"""Settings from QLVB_* environment variables, one class per environment."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value and value.strip() else default
+
+
+def instance_path() -> Path:
+    return Path(os.environ.get("QLVB_INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
+
+
+def load_secret_key(folder: Path) -> str:
+    """Return QLVB_SECRET_KEY, else the key kept in instance/secret_key, creating it once.
+
+    Never a hard-coded key: a fresh install gets its own random key, written with mode 0600.
+    """
+    key = os.environ.get("QLVB_SECRET_KEY")
+    if key:
+        return key
+    path = folder / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    folder.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+class Config:
+    """Production-shaped defaults; every value can be set through a QLVB_* variable."""
+
+    def __init__(self) -> None:
+        folder = instance_path()
+        self.INSTANCE_PATH = str(folder)
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("QLVB_DATABASE_URL") or f"sqlite:///{folder / 'qlvb.sqlite3'}"
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SECRET_KEY = load_secret_key(folder)
+        self.BLOB_PATH = os.environ.get("QLVB_BLOB_PATH") or str(folder / "blobs")
+        self.MAX_CONTENT_LENGTH = env_int("QLVB_MAX_UPLOAD_MB", 100) * 1024 * 1024  # seed 003 Điều 4: 100 MB
+        self.TIMEZONE = os.environ.get("QLVB_TIMEZONE", "Asia/Ho_Chi_Minh")
+
+        # Cookies: Secure + HttpOnly + SameSite. Browsers treat http://127.0.0.1 and localhost as secure
+        # contexts, so the embedded default keeps Secure on; production sits behind TLS.
+        self.SESSION_COOKIE_SECURE = env_bool("QLVB_COOKIE_SECURE", True)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_NAME = "qlvb_session"
+        self.PERMANENT_SESSION_LIFETIME = timedelta(minutes=env_int("QLVB_SESSION_MINUTES", 480))
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+        self.LOGIN_MAX_ATTEMPTS = env_int("QLVB_LOGIN_MAX_ATTEMPTS", 5)
+        self.LOGIN_LOCKOUT_MINUTES = env_int("QLVB_LOGIN_LOCKOUT_MINUTES", 15)
+        self.PASSWORD_MIN_LENGTH = env_int("QLVB_PASSWORD_MIN_LENGTH", 10)
+        self.ARGON2_TIME_COST = env_int("QLVB_ARGON2_TIME_COST", 3)
+        self.ARGON2_MEMORY_KIB = env_int("QLVB_ARGON2_MEMORY_KIB", 65536)
+        self.API_TOKEN_DAYS = env_int("QLVB_API_TOKEN_DAYS", 365)
+
+        self.SCHEDULER_ENABLED = env_bool("QLVB_SCHEDULER", False)
+        # How often a standby scheduler tries to take over, and the leader re-checks its lock (seconds).
+        self.SCHEDULER_POLL_SECONDS = env_int("QLVB_SCHEDULER_POLL_SECONDS", 5)
+        # How long a cached working calendar is trusted before its version is re-read (seconds).
+        self.SLA_CALENDAR_RECHECK_SECONDS = env_int("QLVB_SLA_RECHECK_SECONDS", 5)
+        self.LOG_LEVEL = os.environ.get("QLVB_LOG_LEVEL", "INFO")
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+        self.TRUSTED_PROXIES = env_int("QLVB_TRUSTED_PROXIES", 0)
+        # Roots that signatures on received PDFs must chain to: a PEM bundle or a folder of .pem/.crt/.cer files.
+        # Empty: no signature is trusted (the OS store is never used; see app.signing.trust).
+        self.SIGNING_TRUST_ROOTS = os.environ.get("QLVB_TRUST_ROOTS", "")
+
+        # flask-smorest / OpenAPI: served under /api/v1 with Swagger UI from local static files.
+        self.API_TITLE = "qlvb REST API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/api/v1"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        self.OPENAPI_SWAGGER_UI_PATH = "docs"
+        self.OPENAPI_SWAGGER_UI_URL = "/static/vendor/swagger-ui/"
+        self.API_SPEC_OPTIONS = {
+            "components": {
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            },
+            "security": [{"bearerAuth": []}],
+            "info": {"description": "REST API của hệ thống quản lý văn bản và điều hành qlvb."},
+        }
+
+
+class TestConfig(Config):
+    """Used by the test suite: the database comes from the fixture, cookies go over plain http."""
+
+    __test__ = False  # not a pytest class
+    TESTING = True
+
+    def __init__(self, database_url: str, instance: Path) -> None:
+        os.environ.setdefault("QLVB_SECRET_KEY", "test-secret-key-not-for-production")
+        os.environ["QLVB_INSTANCE_PATH"] = str(instance)
+        super().__init__()
+        self.SQLALCHEMY_DATABASE_URI = database_url
+        self.SESSION_COOKIE_SECURE = False
+        self.REMEMBER_COOKIE_SECURE = False
+        self.BLOB_PATH = str(instance / "blobs")
+        self.SCHEDULER_ENABLED = False
+        # Still argon2id, with small parameters: the suite hashes hundreds of passwords.
+        self.ARGON2_TIME_COST = 1
+        self.ARGON2_MEMORY_KIB = 1024

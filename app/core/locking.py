@@ -1,0 +1,27 @@
+"""Serialize work on one row until commit, the same way on PostgreSQL and SQLite."""
+
+import sqlalchemy as sa
+
+from app.core.db import db
+from app.core.errors import Conflict
+
+
+def lock_row(model, pk, *, busy: Conflict, touch: str):
+    """Re-read `model` row `pk` under a lock held to commit; None when it does not exist.
+
+    PostgreSQL: SELECT … FOR UPDATE. SQLite locks the whole database for writing: a no-op UPDATE of column
+    `touch` takes that lock now; a transaction whose snapshot is older than another's commit is refused by the
+    database, which becomes `busy` (a Conflict the user retries). Callers that also audit take the audit chain's
+    lock first (app.audit.services.lock_chain), so every writer takes locks in one order.
+    """
+    session = db.session
+    key = sa.inspect(model).primary_key[0]
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            query = sa.select(model).where(key == pk).with_for_update()
+            return session.scalar(query.execution_options(populate_existing=True))
+        column = getattr(model, touch)
+        session.execute(sa.update(model).where(key == pk).values({column: column}))
+        return session.get(model, pk, populate_existing=True)
+    except sa.exc.OperationalError as exc:
+        raise busy from exc

@@ -1,0 +1,234 @@
+"""Demo data: one province (Kiên Giang) with its People's Committee, two departments and one city.
+
+Content comes from the seed regulations (seed 001: Kiên Giang QĐ 278/QĐ-UBND and the Rạch Giá unit list).
+Idempotent: objects are looked up by mã định danh / username and never changed once they exist.
+"""
+
+from dataclasses import dataclass
+
+from app.org import queries, services
+from app.org.models import Role
+
+DEMO_PASSWORD = "QlvbDemo@2026"
+
+
+@dataclass(frozen=True)
+class DemoAgency:
+    key: str
+    code: str
+    name: str
+    abbreviation: str
+    parent: str | None
+    address: str
+    email: str
+    phone: str
+    units: tuple[tuple[str, str], ...]
+
+
+AGENCIES = (
+    DemoAgency(
+        "ubnd",
+        "000.00.00.H33",
+        "Ủy ban nhân dân tỉnh Kiên Giang",
+        "UBND",
+        None,
+        "06 Nguyễn Công Trứ, phường Vĩnh Thanh, thành phố Rạch Giá, tỉnh Kiên Giang",
+        "vpubnd@kiengiang.gov.vn",
+        "0297 3862 178",
+        (
+            ("Phòng Hành chính - Tổ chức", "HCTC"),
+            ("Phòng Tổng hợp", "TH"),
+            ("Phòng Kinh tế", "KT"),
+            ("Phòng Văn hóa - Xã hội", "VX"),
+        ),
+    ),
+    DemoAgency(
+        "snv",
+        "000.00.01.H33",
+        "Sở Nội vụ tỉnh Kiên Giang",
+        "SNV",
+        "ubnd",
+        "Số 1 Lê Lợi, phường Vĩnh Thanh Vân, thành phố Rạch Giá",
+        "snv@kiengiang.gov.vn",
+        "0297 3862 340",
+        (
+            ("Văn phòng Sở", "VP"),
+            ("Phòng Tổ chức, biên chế", "TCBC"),
+            ("Phòng Công chức, viên chức", "CCVC"),
+            ("Chi cục Văn thư - Lưu trữ", "VTLT"),
+        ),
+    ),
+    DemoAgency(
+        "stc",
+        "000.00.02.H33",
+        "Sở Tài chính tỉnh Kiên Giang",
+        "STC",
+        "ubnd",
+        "Số 2 Nguyễn Công Trứ, phường Vĩnh Thanh, thành phố Rạch Giá",
+        "stc@kiengiang.gov.vn",
+        "0297 3862 200",
+        (("Văn phòng Sở", "VP"), ("Phòng Quản lý ngân sách", "QLNS"), ("Phòng Tài chính đầu tư", "TCĐT")),
+    ),
+    DemoAgency(
+        "rachgia",
+        "000.00.30.H33",
+        "Ủy ban nhân dân thành phố Rạch Giá",
+        "UBND",
+        "ubnd",
+        "Số 5 Huỳnh Tịnh Của, phường Vĩnh Thanh, thành phố Rạch Giá",
+        "rachgia@kiengiang.gov.vn",
+        "02973 862 082",
+        (
+            ("Văn phòng HĐND và UBND thành phố", "VP"),
+            ("Phòng Nội vụ thành phố", "PNV"),
+            ("Phòng Tài chính - Kế hoạch thành phố", "TCKH"),
+            ("Phòng Quản lý đô thị thành phố", "QLĐT"),
+        ),
+    ),
+)
+
+# (username suffix, position, unit index or None, roles)
+PEOPLE = (
+    ("vanthu", "Văn thư", 0, [Role.CLERK]),
+    ("lanhdao", "Chủ tịch", None, [Role.AGENCY_LEADER]),
+    ("phochutich", "Phó Chủ tịch", None, [Role.AGENCY_LEADER]),
+    ("truongphong", "Trưởng phòng", 1, [Role.UNIT_LEADER]),
+    ("chuyenvien", "Chuyên viên", 1, [Role.SPECIALIST]),
+    ("chuyenvien2", "Chuyên viên", 2, [Role.SPECIALIST]),
+    ("luutru", "Lưu trữ viên", 0, [Role.ARCHIVIST]),
+    ("quantri", "Chuyên viên công nghệ thông tin", 0, [Role.ADMIN, Role.DESIGNER]),
+)
+NAMES = {
+    "ubnd": (
+        "Nguyễn Thị Thu Hà",
+        "Trần Văn Minh",
+        "Lê Hoàng Phúc",
+        "Phạm Thị Lan",
+        "Võ Quốc Bảo",
+        "Đặng Ngọc Ánh",
+        "Huỳnh Văn Tâm",
+        "Bùi Thanh Tùng",
+    ),
+    "snv": (
+        "Lý Thị Mỹ Duyên",
+        "Dương Văn Hùng",
+        "Ngô Thanh Sơn",
+        "Trịnh Thị Kim Oanh",
+        "Phan Minh Trí",
+        "Mai Thị Hồng Nhung",
+        "Châu Văn Lợi",
+        "Tạ Quang Vinh",
+    ),
+    "stc": (
+        "Hồ Thị Bích Ngọc",
+        "Lâm Văn Thành",
+        "Quách Ngọc Hải",
+        "Đỗ Thị Thanh Thủy",
+        "Kiều Văn Nam",
+        "Tôn Nữ Diệu Linh",
+        "Vương Văn Phát",
+        "La Hoàng Khang",
+    ),
+    "rachgia": (
+        "Thái Thị Cẩm Tú",
+        "Nguyễn Văn Đức",
+        "Trương Hữu Nghĩa",
+        "Lư Thị Ngọc Trâm",
+        "Danh Sơn",
+        "Thị Sa Rên",
+        "Lê Văn Út",
+        "Phạm Quốc Cường",
+    ),
+}
+LEADER_TITLES = {"snv": ("Giám đốc Sở", "Phó Giám đốc Sở"), "stc": ("Giám đốc Sở", "Phó Giám đốc Sở")}
+
+
+def load_demo() -> list[tuple[str, str, str]]:
+    """Create what is missing; return (username, roles, agency) for every demo account."""
+    agencies = {}
+    for spec in AGENCIES:
+        agency = queries.find_agency_by_code(spec.code)
+        if agency is None:
+            agency = services.create_agency(
+                None,
+                code=spec.code,
+                name=spec.name,
+                abbreviation=spec.abbreviation,
+                parent_id=agencies[spec.parent].id if spec.parent else None,
+                address=spec.address,
+                email=spec.email,
+                phone=spec.phone,
+            )
+        agencies[spec.key] = agency
+        from app.documents.models import RegisterKind
+        from app.documents.services import default_register
+
+        default_register(agency.id, RegisterKind.INCOMING)  # sổ văn bản đến, created once
+        existing = {unit.name: unit for unit in agency.units}
+        units = []
+        for name, abbreviation in spec.units:
+            unit = existing.get(name) or services.create_unit(
+                None, agency_id=agency.id, name=name, abbreviation=abbreviation
+            )
+            units.append(unit)
+        for (suffix, position, unit_index, roles), full_name in zip(PEOPLE, NAMES[spec.key], strict=True):
+            username = f"{spec.key}.{suffix}"
+            if queries.find_user_by_username(username) is None:
+                if spec.key in LEADER_TITLES and suffix in ("lanhdao", "phochutich"):
+                    position = LEADER_TITLES[spec.key][0 if suffix == "lanhdao" else 1]
+                services.create_user(
+                    None,
+                    username=username,
+                    full_name=full_name,
+                    password=DEMO_PASSWORD,
+                    agency_id=agency.id,
+                    roles=[r.value for r in roles],
+                    position=position,
+                    unit_id=units[unit_index].id if unit_index is not None else None,
+                    email=f"{username}@demo.kiengiang.gov.vn",
+                )
+    _demo_cases(agencies["ubnd"])
+    return [
+        (f"{spec.key}.{suffix}", ", ".join(r.label for r in roles), spec.name)
+        for spec in AGENCIES
+        for suffix, _p, _u, roles in PEOPLE
+    ]
+
+
+# Work the provincial leader hands out, from the seed regulations (seed 001: QĐ 278/QĐ-UBND, CV 144/UBND-HCTC).
+DEMO_CASES = (
+    ("demo-ubnd-1", "Báo cáo tình hình ứng dụng phần mềm QLVB&HSCV theo Quyết định 278/QĐ-UBND", 1, False),
+    ("demo-ubnd-2", "Rà soát danh mục văn bản điện tử không gửi kèm văn bản giấy (Công văn 144/UBND-HCTC)", 0, True),
+)
+
+
+def _demo_cases(agency) -> None:
+    """Start a few "Giao việc" cases so that the inboxes are not empty (only once, and only if deployed)."""
+    from app.core.errors import NotFound
+    from app.workflow import services as workflow
+    from app.workflow.definitions import newest_version
+    from app.workflow.models import WorkflowInstance
+
+    try:
+        newest_version("work_assignment", agency.id)
+    except NotFound:
+        return
+    leader = queries.find_user_by_username("ubnd.lanhdao")
+    units = {unit.name: unit for unit in queries.list_units(agency.id)}
+    names = [name for name, _abbreviation in AGENCIES[0].units]
+    for object_id, title, unit_index, urgent in DEMO_CASES:
+        exists = WorkflowInstance.query.filter_by(object_type="demo", object_id=object_id).first()
+        if exists is None:
+            workflow.start_process(
+                leader,
+                "work_assignment",
+                object_type="demo",
+                object_id=object_id,
+                title=title,
+                urgent=urgent,
+                data={
+                    "tieu_de": title,
+                    "don_vi_chu_tri": units[names[unit_index]].id,
+                    "noi_dung": "Tổng hợp, báo cáo Ủy ban nhân dân tỉnh.",
+                },
+            )

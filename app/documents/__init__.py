@@ -1,0 +1,16 @@
+"""Document core (lõi văn bản): the types catalogue, registers (sổ) and numbering, symbols, search folding.
+
+Glossary: document type = loại văn bản (Phụ lục III NĐ 30/2020); abbreviation = chữ viết tắt tên loại;
+register = sổ đăng ký văn bản (sổ văn bản đến / sổ văn bản đi); number = số (số đến, số văn bản đi);
+notation = ký hiệu (`QĐ-UBND`); symbol = số, ký hiệu (`Số: 05/QĐ-UBND`); document key = mã định danh văn
+bản; summary = trích yếu; urgency = mức độ khẩn; secrecy = độ mật; folded text = chữ bỏ dấu.
+
+What other modules use (incoming, outgoing, exchange):
+- `app.documents.numbering`: `take_number`, `peek_next_number`, `assign_number` (audited, unique guard),
+  `format_number`.
+- `app.documents.services`: `default_register`, `register_for_type`, register and type administration.
+- `app.documents.models`: `DocumentType`, `Register`, `RegisterKind`, `RegisterCounter`, `NumberAssignment`,
+  `Urgency`, `Secrecy`, `refuse_secret`.
+- `app.documents.symbols`: `format_symbol`, `format_code`, `document_key`.
+- `app.documents.search`: `fold_vietnamese`, `keep_folded`, `folded_search`.
+"""

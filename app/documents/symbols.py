@@ -1,0 +1,82 @@
+"""Số, ký hiệu văn bản and the mã định danh văn bản, as NĐ 30/2020 and QCVN 102:2016 write them (legal.md §1.2, §4.6).
+
+format_number(5)                          "05"
+format_code(5, "QĐ-UBND")                 "05/QĐ-UBND"
+format_symbol(5, "QĐ-UBND")               "Số: 05/QĐ-UBND"
+format_symbol(30, "NĐ-CP", year=2020)     "Số: 30/2020/NĐ-CP"      (văn bản quy phạm pháp luật)
+notation("QĐ", "UBND")                    "QĐ-UBND";  notation(None, "UBND", "VX") "UBND-VX" (công văn)
+document_key("000.00.00.G22", 7816, "VPCP-TTĐT", date(2015, 9, 30))
+                                          "000.00.00.G22,2015/09/30,7816/VPCP-TTĐT"
+"""
+
+import re
+import unicodedata
+from datetime import date
+
+_SPACES = re.compile(r"\s+")
+
+
+def format_number(number: int) -> str:
+    """Phụ lục I, Phần I, II.3.c: "với những số nhỏ hơn 10 phải ghi thêm số 0 phía trước"."""
+    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+        raise ValueError(f"a document number is a positive integer, not {number!r}")
+    return f"{number:02d}"
+
+
+def _number_text(number: int | str) -> str:
+    """A number as printed: integers and all-digit strings padded ("5" → "05"), other strings kept ("12a")."""
+    if isinstance(number, str):
+        text = _SPACES.sub("", unicodedata.normalize("NFC", number))
+        if not text.isdigit():
+            if not text:
+                raise ValueError("empty document number")
+            return text
+        number = int(text)
+    return format_number(number)
+
+
+def _clean_notation(value: str) -> str:
+    # Phụ lục I, II.3.c: "giữa các nhóm chữ viết tắt trong ký hiệu văn bản có dấu gạch nối (-), không cách chữ".
+    text = _SPACES.sub("", unicodedata.normalize("NFC", value or ""))
+    if not text:
+        raise ValueError("empty notation")
+    return text
+
+
+def notation(*groups: str | None) -> str:
+    """Join the abbreviation groups of a ký hiệu with hyphens, skipping empty ones.
+
+    Typed documents: (type abbreviation, agency) → "QĐ-UBND". Công văn have no type abbreviation: (None, agency,
+    drafting unit or field) → "UBND-VX" (Phụ lục I, Phần I, II.3.b).
+    """
+    return _clean_notation("-".join(g.strip() for g in groups if g and g.strip()))
+
+
+def format_code(number: int | str, notation_text: str, *, year: int | None = None) -> str:
+    """The "số/ký hiệu" string: "05/QĐ-UBND"; with `year` the legal normative form "30/2020/NĐ-CP"."""
+    parts = [_number_text(number)]
+    if year is not None:
+        parts.append(str(year))
+    parts.append(_clean_notation(notation_text))
+    return "/".join(parts)
+
+
+def format_symbol(number: int | str, notation_text: str, *, year: int | None = None) -> str:
+    """The line under the agency name: "Số: 05/QĐ-UBND" (Phụ lục I, Phần I, II.3.c; official examples
+    "Số: 15/QĐ-BNV", "Số: 05/BNV-VP")."""
+    return f"Số: {format_code(number, notation_text, year=year)}"
+
+
+def document_key(sender_code: str, number: int | str, notation_text: str, issued_date: date) -> str:
+    """The mã định danh văn bản `{OrganId},{yyyy/MM/dd},{số}/{ký hiệu}` (QCVN 102 DocumentId, legal.md §4.6).
+
+    Used for duplicate warnings (NĐ 30/2020 Phụ lục VI III.1.h): the same sender, date, number and notation is
+    the same document. Parts are normalised (NFC, no spaces, the agency code in capitals, "5" → "05"); case of
+    the notation is kept ("TTr-UBND"), so compare keys case-insensitively (`fold_vietnamese` or upper()).
+    """
+    sender = _SPACES.sub("", sender_code or "").upper()
+    if not sender:
+        raise ValueError("empty sender code")
+    if not isinstance(issued_date, date):
+        raise ValueError(f"issued_date must be a date, not {issued_date!r}")
+    return f"{sender},{issued_date:%Y/%m/%d},{format_code(number, notation_text)}"

@@ -1,0 +1,7 @@
+"""Liên thông: exchange of documents and status messages between agencies (design.md §7, legal.md §4).
+
+Glossary: status message = thông điệp trạng thái xử lý (01 Đã đến, 02 Từ chối tiếp nhận, 03 Đã tiếp nhận,
+04 Phân công, 05 Đang xử lý, 06 Hoàn thành, 13 Lấy lại, 15 Đồng ý lấy lại, 16 Từ chối lấy lại), outbox = hộp thư
+đi của trục liên thông. This issue stores the messages in an outbox addressed by the sender's mã định danh; the
+outgoing and exchange issues deliver them (internally, or to external systems with retries).
+"""

@@ -1,0 +1,7 @@
+"""Văn bản đến: receipt, signature check, return to sender, registration (số đến), direction, handling.
+
+Glossary: incoming document = văn bản đến, arrival = ngày đến, incoming number = số đến, register = sổ đăng ký,
+sender = cơ quan ban hành (tác giả), subject = trích yếu, direction = ý kiến chỉ đạo, lead = chủ trì,
+coordinate = phối hợp, for information = để biết, return to sender = trả lại, recall = thu hồi.
+Procedure: NĐ 30/2020 Điều 20–24; the default BPMN is processes/incoming.bpmn.
+"""

@@ -1,0 +1,196 @@
+"""REST endpoints of văn bản đến: electronic intake (multipart), search, detail, files, recall."""
+
+import io
+import json
+
+from flask import current_app, request, send_file
+
+from app.api import api_blueprint
+from app.api.auth import api_user
+from app.core.db import db
+from app.core.errors import ValidationError
+from app.exchange import edxml
+from app.exchange.services import statuses_for
+from app.incoming import printing, queries, recall, services
+from app.incoming.intake import Upload
+from app.incoming.schemas import (
+    BookPrintArgs,
+    IncomingDetailSchema,
+    IncomingListArgs,
+    IncomingSchema,
+    RecallRefuseArgs,
+    RecallRequestArgs,
+)
+from app.workflow.models import HumanTask, WorkflowInstance
+
+blp = api_blueprint("incoming_api", __name__, description="Văn bản đến")
+
+
+@blp.route("/incoming", methods=["POST"])
+@blp.response(201, IncomingDetailSchema)
+def receive():
+    """Tiếp nhận văn bản đến điện tử: multipart với `files` (tệp đầu là văn bản chính) và `metadata` (JSON).
+
+    `metadata` có các trường của Phụ lục VI Phần II.II (sender_name, sender_code, code_number, code_notation,
+    issued_date, type_name, subject, urgency…) và tùy chọn `message_id` (gửi lại cùng mã không tạo bản trùng).
+    """
+    try:
+        metadata = json.loads(request.form.get("metadata") or "{}")
+    except json.JSONDecodeError as exc:
+        raise ValidationError("metadata phải là JSON.", details={"metadata": str(exc)}) from exc
+    if not isinstance(metadata, dict):
+        raise ValidationError("metadata phải là một đối tượng JSON.", details={"metadata": "Sai kiểu."})
+    uploads = [
+        Upload(f.filename, f.read(), is_main=(i == 0))
+        for i, f in enumerate(request.files.getlist("files"))
+        if f and f.filename
+    ]
+    document = services.receive_incoming(
+        api_user(),
+        channel=metadata.pop("channel", "electronic"),
+        metadata=metadata,
+        uploads=uploads,
+        message_id=metadata.pop("message_id", None),
+    )
+    return _detail(document)
+
+
+@blp.route("/incoming", methods=["GET"])
+@blp.arguments(IncomingListArgs, location="query")
+@blp.response(200, IncomingSchema(many=True))
+def search(args):
+    """Tìm văn bản đến của cơ quan (trích yếu không phân biệt dấu); 50 văn bản mỗi trang, `before` để xem tiếp."""
+    before = args.pop("before")
+    return queries.search(api_user().agency_id, queries.IncomingFilter(**args), before_id=before)
+
+
+@blp.route("/incoming/<int:document_id>")
+@blp.response(200, IncomingDetailSchema)
+def detail(document_id):
+    return _detail(services.view_document(api_user(), document_id))
+
+
+def _detail(document):
+    instance = db.session.scalar(
+        db.select(WorkflowInstance).where(
+            WorkflowInstance.object_type == services.OBJECT_TYPE, WorkflowInstance.object_id == str(document.id)
+        )
+    )
+    tasks = (
+        db.session.scalars(
+            db.select(HumanTask).where(HumanTask.instance_id == instance.id).order_by(HumanTask.id)
+        ).all()
+        if instance
+        else []
+    )
+    task_rows = [
+        {
+            "id": t.id,
+            "task_name": t.task_name,
+            "title": t.title,
+            "state": t.state,
+            "due_at": t.due_at.isoformat() if t.due_at else None,
+            "completed_by_id": t.completed_by_id,
+            "outcome": t.outcome,
+        }
+        for t in tasks
+    ]
+    return _Detail(document, statuses_for(services.OBJECT_TYPE, document.id), task_rows)
+
+
+class _Detail:
+    """The document with what IncomingDetailSchema adds (statuses, tasks)."""
+
+    def __init__(self, document, statuses, tasks) -> None:
+        self._document, self.statuses, self.tasks = document, statuses, tasks
+
+    def __getattr__(self, name):
+        return getattr(self._document, name)
+
+
+@blp.route("/incoming/<int:document_id>/files/<int:file_id>")
+def file(document_id, file_id):
+    """Tải tệp của văn bản đến (việc xem được ghi nhật ký)."""
+    document = services.view_document(api_user(), document_id)
+    item = services.document_file(document, file_id)  # a recalled document's files: 404
+    data = current_app.extensions["qlvb.blobs"].read(item.sha256)
+    return send_file(io.BytesIO(data), mimetype=item.content_type, as_attachment=True, download_name=item.filename)
+
+
+@blp.route("/incoming/<int:document_id>/recall-request", methods=["POST"])
+@blp.arguments(RecallRequestArgs)
+@blp.response(200, IncomingDetailSchema)
+def recall_request(args, document_id):
+    """Ghi nhận yêu cầu thu hồi của nơi gửi (trạng thái 13, NĐ 30/2020 Điều 18.4.b); cơ quan sẽ quyết định."""
+    return _detail(recall.request_recall(api_user(), document_id, note=args["note"]))
+
+
+@blp.route("/incoming/<int:document_id>/recall/accept", methods=["POST"])
+@blp.response(200, IncomingDetailSchema)
+def recall_accept(document_id):
+    """Đồng ý thu hồi: hủy quy trình, văn bản được đánh dấu đã thu hồi, tệp không còn được tải; báo trạng thái 15."""
+    return _detail(recall.accept_recall(api_user(), document_id))
+
+
+@blp.route("/incoming/<int:document_id>/recall/refuse", methods=["POST"])
+@blp.arguments(RecallRefuseArgs)
+@blp.response(200, IncomingDetailSchema)
+def recall_refuse(args, document_id):
+    """Từ chối thu hồi kèm lý do (trạng thái 16); văn bản tiếp tục được xử lý."""
+    return _detail(recall.refuse_recall(api_user(), document_id, args["reason"]))
+
+
+PDF_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "Tệp PDF",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@blp.route("/incoming/register.pdf")
+@blp.arguments(BookPrintArgs, location="query")
+@blp.doc(**PDF_RESPONSE)
+def register_pdf(args):
+    """In sổ đăng ký văn bản đến (NĐ 30/2020 Phụ lục IV mục VI) theo năm và khoảng ngày đến."""
+    return _pdf(printing.print_register(api_user(), **args))
+
+
+@blp.route("/incoming/follow-up.pdf")
+@blp.arguments(BookPrintArgs, location="query")
+@blp.doc(**PDF_RESPONSE)
+def follow_up_pdf(args):
+    """In sổ theo dõi giải quyết văn bản đến (Phụ lục IV mục VIII); dành cho văn thư, lãnh đạo, quản trị."""
+    return _pdf(printing.print_follow_up(api_user(), **args))
+
+
+@blp.route("/incoming/<int:document_id>/phieu.pdf")
+@blp.doc(**PDF_RESPONSE)
+def slip_pdf(document_id):
+    """In phiếu giải quyết văn bản đến (Phụ lục IV mục VII) của một văn bản (việc xem được ghi nhật ký)."""
+    return _pdf(printing.print_handling_slip(api_user(), document_id))
+
+
+def _pdf(printed):
+    return send_file(io.BytesIO(printed.data), mimetype="application/pdf", download_name=printed.filename)
+
+
+@blp.route("/incoming/edxml", methods=["POST"])
+@blp.response(201, IncomingDetailSchema)
+def receive_edxml():
+    """Nhập gói tin edXML (QCVN 102:2016) làm văn bản đến điện tử: multipart với `package` (tệp .edxml).
+
+    Chỉ nhận gói tin văn bản mới (BussinessDocType 0); DocumentId là mã thông điệp, nhập lại không tạo bản trùng.
+    """
+    package = request.files.get("package")
+    pkg = edxml.parse_package(package.read() if package else b"")
+    document = services.receive_incoming(
+        api_user(),
+        channel="electronic",
+        metadata=pkg.metadata,
+        uploads=[Upload(name, data, is_main=(i == 0)) for i, (name, data) in enumerate(pkg.uploads)],
+        message_id=pkg.message_id,
+    )
+    return _detail(document)

@@ -1,0 +1,160 @@
+"""Receiving a document: check the metadata and the files, store them, verify signatures, start the procedure.
+
+Everything is checked before anything is written, so a refusal leaves nothing behind (design.md §8).
+"""
+
+import mimetypes
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+
+from app.core import clock
+from app.core.errors import ValidationError
+from app.documents.models import Secrecy, Urgency, refuse_secret
+
+# Vĩnh Long QĐ 480/QĐ-UBND Điều 4 (seed 003): formats accepted for documents and attachments.
+ALLOWED = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/tiff": ".tif",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/zip": ".zip",
+}
+MAGIC = [
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"PK\x03\x04", "application/zip"),  # docx/xlsx are zip containers; told apart by the name below
+]
+
+
+@dataclass
+class Upload:
+    filename: str
+    data: bytes
+    is_main: bool = False
+
+    @property
+    def content_type(self) -> str:
+        """The type told by the bytes themselves, never by the name or the browser (design.md §8)."""
+        for magic, kind in MAGIC:
+            if self.data.startswith(magic):
+                if kind == "application/zip":
+                    guessed = mimetypes.guess_type(self.filename)[0]
+                    return guessed if guessed in ALLOWED else kind
+                return kind
+        return "application/octet-stream"
+
+
+def nfc(value) -> str | None:
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    return text or None
+
+
+def parse_date(value, field: str, problems: dict) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        problems[field] = "Ngày không hợp lệ (định dạng YYYY-MM-DD)."
+        return None
+
+
+def clean_metadata(raw: dict) -> dict:
+    """The Phụ lục VI Phần II.II fields from a form or an API payload, checked; raises ValidationError."""
+    problems: dict[str, str] = {}
+    secrecy = raw.get("secrecy") or Secrecy.NONE.value
+    refuse_secret(secrecy)  # Mật / Tối mật / Tuyệt mật: refused, nothing stored (design.md §8)
+    meta = {
+        "sender_code": (nfc(raw.get("sender_code")) or "").upper() or None,
+        "sender_name": nfc(raw.get("sender_name")),
+        "code_number": nfc(raw.get("code_number")),
+        "code_notation": nfc(raw.get("code_notation")),
+        "type_name": nfc(raw.get("type_name")),
+        "subject": nfc(raw.get("subject")),
+        "language": nfc(raw.get("language")) or "Tiếng Việt",
+        "description": nfc(raw.get("description")),
+        "signer_position": nfc(raw.get("signer_position")),
+        "signer_name": nfc(raw.get("signer_name")),
+        "recipients": nfc(raw.get("recipients")),
+        "paper_follows": str(raw.get("paper_follows", "")).lower() in ("1", "true", "on", "yes"),
+    }
+    for field, label in (("sender_name", "Cơ quan ban hành"), ("type_name", "Tên loại"), ("subject", "Trích yếu")):
+        if not meta[field]:
+            problems[field] = f"{label}: trường này là bắt buộc."
+    limits = {
+        "sender_name": 200,
+        "code_number": 11,
+        "code_notation": 30,
+        "type_name": 100,
+        "subject": 500,
+        "language": 30,
+        "description": 500,
+        "signer_position": 100,
+        "signer_name": 50,
+        "recipients": 1000,
+    }
+    for field, limit in limits.items():
+        if meta[field] and len(meta[field]) > limit:
+            problems[field] = f"Tối đa {limit} ký tự."
+    urgency = raw.get("urgency") or Urgency.THUONG.value
+    if urgency not in {u.value for u in Urgency}:
+        problems["urgency"] = "Mức độ khẩn không hợp lệ."
+    meta["urgency"] = urgency
+    meta["issued_date"] = parse_date(raw.get("issued_date"), "issued_date", problems)
+    meta["due_date"] = parse_date(raw.get("due_date"), "due_date", problems)
+    today = clock.to_local(clock.now()).date()
+    if meta["issued_date"] and meta["issued_date"] > today:
+        problems["issued_date"] = "Ngày văn bản không được ở tương lai."
+    if meta["issued_date"] and meta["due_date"] and meta["due_date"] < meta["issued_date"]:
+        problems["due_date"] = "Hạn giải quyết phải sau ngày văn bản."
+    page_count = raw.get("page_count")
+    if page_count not in (None, ""):
+        try:
+            meta["page_count"] = int(page_count)
+            if not 0 < meta["page_count"] < 1000:
+                raise ValueError
+        except ValueError:
+            problems["page_count"] = "Số trang là số nguyên dương (tối đa 3 chữ số)."
+    else:
+        meta["page_count"] = None
+    if problems:
+        raise ValidationError("Thông tin văn bản đến chưa hợp lệ.", details=problems)
+    return meta
+
+
+def check_files(uploads: list[Upload], *, require_pdf: bool) -> None:
+    """Formats by content, the size limit, and a main file that is a PDF when the channel requires one."""
+    problems: dict[str, str] = {}
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if not uploads:
+        problems["files"] = "Chưa có tệp văn bản."
+    for upload in uploads:
+        if len(upload.data) == 0:
+            problems["files"] = f"Tệp “{upload.filename}” rỗng."
+        elif limit and len(upload.data) > limit:
+            problems["files"] = f"Tệp “{upload.filename}” vượt quá {limit // (1024 * 1024)} MB."
+        elif upload.content_type not in ALLOWED:
+            problems["files"] = (
+                f"Tệp “{upload.filename}” không thuộc định dạng được chấp nhận (PDF, JPG, PNG, TIFF, DOCX, XLSX, ZIP)."
+            )
+    main = [u for u in uploads if u.is_main] or uploads[:1]
+    if main and "files" not in problems:
+        main[0].is_main = True
+        if require_pdf and main[0].content_type != "application/pdf":
+            problems["files"] = (
+                f"Văn bản điện tử “{main[0].filename}” phải là tệp PDF (ảnh chụp chỉ dùng cho văn bản giấy đã số hóa)."
+            )
+    if problems:
+        raise ValidationError("Tệp văn bản chưa hợp lệ.", code="invalid_files", details=problems)

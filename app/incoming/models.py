@@ -1,0 +1,162 @@
+"""Incoming documents, their files and the assignments a leader's direction creates."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core import clock
+from app.core.db import UTCDateTime, db
+
+
+class IncomingStatus(StrEnum):
+    RECEIVED = "received"  # arrived, waiting for the clerk's check
+    RETURNED = "returned"  # sent back to the sender (status 02)
+    REGISTERED = "registered"  # has its số đến, waiting for direction (status 03)
+    DIRECTED = "directed"  # a leader assigned it (status 04)
+    HANDLING = "handling"  # the lead is working on it (status 05)
+    COMPLETED = "completed"  # status 06
+    RECALLED = "recalled"  # the sender recalled it (status 15)
+
+
+STATUS_LABELS = {
+    IncomingStatus.RECEIVED: "Chờ tiếp nhận",
+    IncomingStatus.RETURNED: "Đã trả lại",
+    IncomingStatus.REGISTERED: "Đã vào sổ",
+    IncomingStatus.DIRECTED: "Đã phân công",
+    IncomingStatus.HANDLING: "Đang xử lý",
+    IncomingStatus.COMPLETED: "Hoàn thành",
+    IncomingStatus.RECALLED: "Đã thu hồi",
+}
+
+
+class Channel(StrEnum):
+    ELECTRONIC = "electronic"  # từ hệ thống khác / liên thông / API
+    PAPER = "paper"  # bản giấy, văn thư số hóa
+
+
+class AssignmentKind(StrEnum):
+    LEAD = "lead"  # chủ trì
+    COORDINATE = "coordinate"  # phối hợp
+    INFORM = "inform"  # để biết
+
+
+class IncomingDocument(db.Model):
+    """A văn bản đến with the Phụ lục VI Phần II.II fields (NĐ 30/2020)."""
+
+    __tablename__ = "incoming_document"
+    __table_args__ = (
+        sa.UniqueConstraint("agency_id", "message_id", name="uq_incoming_message"),
+        sa.UniqueConstraint("register_id", "arrival_year", "arrival_number", name="uq_incoming_number"),
+        sa.Index("ix_incoming_agency_status", "agency_id", "status", "arrived_at"),
+        sa.Index("ix_incoming_agency_number", "agency_id", "arrival_year", "arrival_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), index=True)
+    channel: Mapped[str] = mapped_column(sa.String(16))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    # An electronic delivery's message id: delivered once however often it is retried (design.md §7).
+    message_id: Mapped[str | None] = mapped_column(sa.String(100))
+    sender_code: Mapped[str | None] = mapped_column(sa.String(35))  # OrganId
+    sender_name: Mapped[str] = mapped_column(sa.String(200))  # 7 OrganName
+    code_number: Mapped[str | None] = mapped_column(sa.String(11))  # 4 CodeNumber
+    code_notation: Mapped[str | None] = mapped_column(sa.String(30))  # 5 CodeNotation
+    issued_date: Mapped[date | None] = mapped_column(sa.Date)  # 6 IssuedDate
+    type_name: Mapped[str] = mapped_column(sa.String(100))  # 3 TypeName
+    subject: Mapped[str] = mapped_column(sa.String(500))  # 8 Subject
+    subject_folded: Mapped[str] = mapped_column(sa.String(500), index=True)  # without diacritics, for search
+    language: Mapped[str] = mapped_column(sa.String(30), default="Tiếng Việt")  # 9 Language
+    page_count: Mapped[int | None] = mapped_column()  # 10 PageAmount
+    description: Mapped[str | None] = mapped_column(sa.String(500))  # 11 Description
+    signer_position: Mapped[str | None] = mapped_column(sa.String(100))  # 14.1
+    signer_name: Mapped[str | None] = mapped_column(sa.String(50))  # 14.2
+    urgency: Mapped[str] = mapped_column(sa.String(16), default="thuong")  # 15 Priority
+    recipients: Mapped[str | None] = mapped_column(sa.String(1000))  # 16 ToPlaces (as written on the document)
+    due_date: Mapped[date | None] = mapped_column(sa.Date)  # 18 DueDate
+    paper_follows: Mapped[bool] = mapped_column(default=False)
+    document_key: Mapped[str | None] = mapped_column(sa.String(100), index=True)  # mã định danh văn bản
+    arrived_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)  # 12 ArrivalDate
+    register_id: Mapped[int | None] = mapped_column(sa.ForeignKey("register.id"))
+    arrival_year: Mapped[int | None] = mapped_column()
+    arrival_number: Mapped[int | None] = mapped_column()  # 13 ArrivalNumber (số đến)
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    registered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    returned_reason: Mapped[str | None] = mapped_column(sa.String(1000))
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Thu hồi (NĐ 30/2020 Điều 18.4.b, Phụ lục VI III.8.c): the sender's request, the agency's decision.
+    recall_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # status 13 received
+    recall_note: Mapped[str | None] = mapped_column(sa.String(1000))  # the sender's note
+    recall_decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    recalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # accepted (status 15)
+    direction: Mapped[str | None] = mapped_column(sa.Text)  # ý kiến chỉ đạo
+    lead_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"))
+    lead_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    handling_due: Mapped[date | None] = mapped_column(sa.Date)  # the lead's deadline set by the leader
+    result: Mapped[str | None] = mapped_column(sa.Text)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    files: Mapped[list["IncomingFile"]] = relationship(
+        back_populates="document", order_by="IncomingFile.id", cascade="all, delete-orphan"
+    )
+    assignments: Mapped[list["IncomingAssignment"]] = relationship(
+        order_by="IncomingAssignment.id", cascade="all, delete-orphan"
+    )
+    lead_unit = relationship("Unit", foreign_keys=[lead_unit_id])
+    lead_user = relationship("User", foreign_keys=[lead_user_id])
+    recall_decided_by = relationship("User", foreign_keys=[recall_decided_by_id])
+
+    @property
+    def symbol(self) -> str:
+        """Số, ký hiệu as written: "123/SNV-TCBC"."""
+        return "/".join(part for part in (self.code_number, self.code_notation) if part)
+
+    @property
+    def arrival_label(self) -> str:
+        return f"{self.arrival_number:02d}" if self.arrival_number else ""
+
+    @property
+    def recall_pending(self) -> bool:
+        """The sender asked to recall it (status 13) and the agency has not decided yet."""
+        return self.recall_requested_at is not None and self.recall_decided_by_id is None
+
+
+class IncomingFile(db.Model):
+    """A file of an incoming document (the main PDF, attachments), stored in the blob store by SHA-256."""
+
+    __tablename__ = "incoming_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("incoming_document.id"), index=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    is_main: Mapped[bool] = mapped_column(default=False)
+    signature_valid: Mapped[bool | None] = mapped_column()  # None: not a PDF, nothing to verify
+    signature_report: Mapped[dict | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+
+    document: Mapped[IncomingDocument] = relationship(back_populates="files")
+
+
+class IncomingAssignment(db.Model):
+    """Who a leader's direction gives the document to: chủ trì, phối hợp, để biết, each with a deadline."""
+
+    __tablename__ = "incoming_assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("incoming_document.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    due_date: Mapped[date | None] = mapped_column(sa.Date)
+    note: Mapped[str | None] = mapped_column(sa.String(1000))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # opinion given / "đã đọc" confirmed
+
+    unit = relationship("Unit")
+    user = relationship("User", foreign_keys=[user_id])

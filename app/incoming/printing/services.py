@@ -1,0 +1,96 @@
+"""Print the books and the phiếu giải quyết: who may print, what goes in, the audit event.
+
+One function per printout, taking the acting user first, so the pages and the REST API print the same thing.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.audit import services as audit
+from app.core import clock
+from app.core.errors import NotFound, PermissionDenied
+from app.documents.models import RegisterKind
+from app.incoming import queries
+from app.incoming import services as incoming
+from app.incoming.printing.books import RegisterPrint, follow_up_pdf, incoming_register_pdf
+from app.incoming.printing.slip import handling_slip_pdf, steps_of
+from app.org.models import Role, User
+
+BOOK_ROLES = (Role.CLERK, Role.AGENCY_LEADER, Role.ADMIN)
+
+
+@dataclass
+class Printed:
+    data: bytes
+    filename: str
+
+
+def _book(actor: User, year: int | None, date_from: date | None, date_to: date | None, register_id: int | None):
+    """The register to print from and its rows; only the văn thư, lãnh đạo and quản trị keep the books."""
+    from app.documents.queries import get_register
+    from app.documents.services import default_register
+
+    if not actor.has_role(*BOOK_ROLES):
+        raise PermissionDenied("Chỉ văn thư, lãnh đạo cơ quan và quản trị hệ thống được in sổ văn bản đến.")
+    register = get_register(register_id) if register_id else default_register(actor.agency_id, RegisterKind.INCOMING)
+    if register.agency_id != actor.agency_id or register.kind != RegisterKind.INCOMING:
+        raise NotFound("Không tìm thấy sổ đăng ký.", code="register_not_found")
+    year = year or clock.to_local(clock.now()).year
+    agency = actor.agency
+    meta = RegisterPrint(
+        agency.name, agency.parent.name if agency.parent else None, register.name, year, date_from, date_to
+    )
+    return register, meta, queries.register_entries(register.id, year, date_from, date_to)
+
+
+def print_register(
+    actor: User,
+    *,
+    year: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    register_id: int | None = None,
+) -> Printed:
+    """Sổ đăng ký văn bản đến for a year (and an optional date range), ready to print and bind.
+
+    NĐ 30/2020 Điều 22.3.b: documents registered in the System are printed on the register's form and bound.
+    """
+    register, meta, entries = _book(actor, year, date_from, date_to, register_id)
+    pdf = incoming_register_pdf(meta, entries)
+    audit.record(
+        actor,
+        "incoming.print_register",
+        register,
+        agency_id=actor.agency_id,
+        summary=f"In sổ đăng ký văn bản đến năm {meta.year} ({len(entries)} văn bản)",
+    )
+    return Printed(pdf, f"so-dang-ky-van-ban-den-{meta.year}.pdf")
+
+
+def print_follow_up(
+    actor: User,
+    *,
+    year: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    register_id: int | None = None,
+) -> Printed:
+    """Sổ theo dõi giải quyết văn bản đến (Phụ lục IV mục VIII) of the same documents as the register."""
+    register, meta, entries = _book(actor, year, date_from, date_to, register_id)
+    meta.register_name = ""  # the follow-up book's cover has no register name (Phụ lục IV)
+    pdf = follow_up_pdf(meta, entries)
+    audit.record(
+        actor,
+        "incoming.print_follow_up",
+        register,
+        agency_id=actor.agency_id,
+        summary=f"In sổ theo dõi giải quyết văn bản đến năm {meta.year} ({len(entries)} văn bản)",
+    )
+    return Printed(pdf, f"so-theo-doi-giai-quyet-van-ban-den-{meta.year}.pdf")
+
+
+def print_handling_slip(actor: User, document_id: int) -> Printed:
+    """Phiếu giải quyết văn bản đến of one document of the actor's agency (viewing it is audited)."""
+    document = incoming.view_document(actor, document_id)
+    pdf = handling_slip_pdf(actor.agency.name, document, steps_of(document, incoming.OBJECT_TYPE))
+    return Printed(pdf, f"phieu-giai-quyet-van-ban-den-{document.arrival_label or document.id}.pdf")

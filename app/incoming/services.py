@@ -1,0 +1,197 @@
+"""Use cases of văn bản đến that people start: receive (paper or electronic) and recall.
+
+The steps in between (check, register, direct, handle) are the BPMN user tasks of processes/incoming.bpmn;
+their domain effects are the operations in `operations.py`.
+"""
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.audit import services as audit
+from app.core import clock
+from app.core.db import db
+from app.core.errors import NotFound, PermissionDenied, ValidationError
+from app.documents.models import Urgency
+from app.documents.symbols import document_key
+from app.exchange.models import StatusCode
+from app.exchange.services import record_status
+from app.incoming.intake import Upload, check_files, clean_metadata
+from app.incoming.models import Channel, IncomingDocument, IncomingFile, IncomingStatus
+from app.org.models import Role, User
+from app.signing.errors import NotAPdf
+from app.signing.verify import verify_pdf, verify_pdf_report_dict
+from app.workflow import services as workflow
+
+PROCESS_ID = "incoming"
+OBJECT_TYPE = "incoming"
+
+
+def receive_incoming(
+    actor: User | None,
+    *,
+    channel: Channel | str,
+    metadata: dict,
+    uploads: list[Upload],
+    agency_id: int | None = None,
+    message_id: str | None = None,
+) -> IncomingDocument:
+    """Take in one document: checked, stored, signatures verified, procedure started — or refused whole.
+
+    A clerk receives for their own agency; the system (`actor=None`) delivers electronic documents. The same
+    message id is delivered once, however often it is retried (design.md §7).
+    """
+    channel = Channel(channel)
+    agency_id = agency_id or (actor.agency_id if actor else None)
+    if actor is not None and (not actor.has_role(Role.CLERK) or actor.agency_id != agency_id):
+        raise PermissionDenied("Chỉ văn thư của cơ quan được tiếp nhận văn bản đến.")
+    if agency_id is None:
+        raise ValidationError("Thiếu cơ quan nhận văn bản.", code="agency_required")
+    if message_id:
+        existing = db.session.scalar(
+            sa.select(IncomingDocument).where(
+                IncomingDocument.agency_id == agency_id, IncomingDocument.message_id == message_id
+            )
+        )
+        if existing is not None:
+            return existing
+    meta = clean_metadata(metadata)
+    check_files(uploads, require_pdf=channel == Channel.ELECTRONIC)
+    reports = {}
+    for upload in uploads:
+        if upload.content_type == "application/pdf":
+            try:
+                reports[id(upload)] = verify_pdf(upload.data)
+            except NotAPdf as exc:
+                raise ValidationError(
+                    f"Tệp “{upload.filename}” không phải PDF đọc được.",
+                    code="not_a_pdf",
+                    details={"files": exc.message},
+                ) from exc
+
+    store = current_app.extensions["qlvb.blobs"]
+    key = None
+    if meta["sender_code"] and meta["code_number"] and meta["code_notation"] and meta["issued_date"]:
+        key = document_key(meta["sender_code"], meta["code_number"], meta["code_notation"], meta["issued_date"])
+    document = IncomingDocument(
+        agency_id=agency_id,
+        channel=channel.value,
+        status=IncomingStatus.RECEIVED,
+        message_id=message_id,
+        document_key=key,
+        arrived_at=clock.now(),
+        created_by_id=actor.id if actor else None,
+        **meta,
+    )
+    document.subject_folded = fold(meta["subject"])
+    for upload in uploads:
+        report = reports.get(id(upload))
+        document.files.append(
+            IncomingFile(
+                sha256=store.put(upload.data),
+                filename=upload.filename[:255],
+                content_type=upload.content_type,
+                size=len(upload.data),
+                is_main=upload.is_main,
+                signature_valid=report.valid if report is not None else None,
+                signature_report=verify_pdf_report_dict(report) if report is not None else None,
+            )
+        )
+    db.session.add(document)
+    db.session.flush()
+    audit.record(
+        actor,
+        "incoming.receive",
+        document,
+        summary=f"Tiếp nhận văn bản đến: {document.subject[:200]}",
+        changes={"channel": channel.value, "sender": document.sender_name, "files": len(uploads)},
+    )
+    if channel == Channel.ELECTRONIC:
+        # NĐ 30/2020 Điều 21.2.c: tell the sender the same day that the document arrived (status 01).
+        status_for_sender(document, StatusCode.ARRIVED, staff=actor)
+    workflow.start_process(
+        actor,
+        PROCESS_ID,
+        agency_id=agency_id,
+        object_type=OBJECT_TYPE,
+        object_id=str(document.id),
+        title=title_of(document),
+        urgent=Urgency(document.urgency).is_urgent,
+        data=workflow_data(document),
+    )
+    return document
+
+
+def fold(text: str) -> str:
+    from app.documents.search import fold_vietnamese
+
+    return fold_vietnamese(text)[:500]
+
+
+def title_of(document: IncomingDocument) -> str:
+    head = f"{document.symbol} " if document.symbol else ""
+    return f"{head}{document.sender_name}: {document.subject}"[:500]
+
+
+def workflow_data(document: IncomingDocument) -> dict:
+    """What the procedure's forms start from (JSON-safe): the metadata the clerk may still correct."""
+    return {
+        "document_id": document.id,
+        "sender_code": document.sender_code,
+        "sender_name": document.sender_name,
+        "code_number": document.code_number,
+        "code_notation": document.code_notation,
+        "issued_date": document.issued_date.isoformat() if document.issued_date else None,
+        "type_name": document.type_name,
+        "subject": document.subject,
+        "page_count": document.page_count,
+        "signer_position": document.signer_position,
+        "signer_name": document.signer_name,
+        "urgency": document.urgency,
+        "due_date": document.due_date.isoformat() if document.due_date else None,
+        "paper_follows": document.paper_follows,
+        "description": document.description,
+        "signatures_valid": all(f.signature_valid for f in document.files if f.signature_valid is not None),
+    }
+
+
+def status_for_sender(document: IncomingDocument, code: StatusCode, *, staff=None, description: str | None = None):
+    return record_status(
+        from_agency_id=document.agency_id,
+        to_organ_id=document.sender_code,
+        to_organ_name=document.sender_name,
+        document_key=document.document_key,
+        object_type=OBJECT_TYPE,
+        object_id=document.id,
+        code=code,
+        description=description,
+        staff=staff,
+    )
+
+
+def get_document(actor: User, document_id: int) -> IncomingDocument:
+    """A document of the actor's own agency (another agency's answers 404: design.md §8 tenancy)."""
+    document = db.session.get(IncomingDocument, document_id)
+    if document is None or document.agency_id != actor.agency_id:
+        raise NotFound("Không tìm thấy văn bản đến.", code="incoming_not_found")
+    return document
+
+
+def view_document(actor: User, document_id: int) -> IncomingDocument:
+    """Open a document's page or file: viewing is audited."""
+    document = get_document(actor, document_id)
+    audit.record(actor, "incoming.view", document, summary=f"Xem văn bản đến số {document.arrival_label or '—'}")
+    return document
+
+
+def document_file(document: IncomingDocument, file_id: int) -> IncomingFile:
+    """One file of the document, to be served: every route that sends a file's bytes goes through here.
+
+    NĐ 30/2020 Điều 18.4.b, Phụ lục VI III.8.b: a recalled document is cancelled on the System, so its files are
+    no longer served; their names and SHA-256 stay listed as the record of what was recalled (app.incoming.recall).
+    """
+    item = db.session.get(IncomingFile, file_id)
+    if item is None or item.document_id != document.id:
+        raise NotFound("Không tìm thấy tệp.", code="file_not_found")
+    if document.status == IncomingStatus.RECALLED:
+        raise NotFound("Văn bản đã bị nơi gửi thu hồi, tệp của văn bản không còn được cung cấp.", code="file_recalled")
+    return item

@@ -1,0 +1,245 @@
+"""Pages: the incoming list and search, paper/electronic intake by the clerk, the document page, files."""
+
+import io
+from datetime import date
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from app.core.db import db
+from app.core.errors import DomainError
+from app.core.transaction import unit_of_work
+from app.documents.models import URGENCY_LABELS
+from app.exchange import edxml
+from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
+from app.exchange.services import statuses_for
+from app.incoming import printing, queries, recall, services
+from app.incoming.intake import Upload
+from app.incoming.models import STATUS_LABELS, IncomingDocument
+from app.org.models import Role
+from app.org.queries import list_units
+from app.web.helpers import role_required
+from app.workflow.models import TASK_STATE_LABELS, HumanTask, WorkflowInstance
+from app.workflow.views import OBJECT_SUMMARIES
+
+bp = Blueprint("incoming", __name__, url_prefix="/incoming", template_folder="templates")
+
+
+def _date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def filter_from_args() -> queries.IncomingFilter:
+    args = request.args
+    return queries.IncomingFilter(
+        q=args.get("q") or None,
+        number=args.get("number", type=int),
+        symbol=args.get("symbol") or None,
+        sender=args.get("sender") or None,
+        date_from=_date("date_from"),
+        date_to=_date("date_to"),
+        status=args.get("status") or None,
+        urgency=args.get("urgency") or None,
+        lead_unit_id=args.get("lead_unit_id", type=int),
+        overdue=args.get("overdue") == "1",
+        year=args.get("year", type=int),
+    )
+
+
+@bp.get("")
+@login_required
+def documents():
+    rows = queries.search(current_user.agency_id, filter_from_args(), before_id=request.args.get("before", type=int))
+    older = None
+    if len(rows) == queries.PAGE:
+        older = url_for("incoming.documents", **{**request.args.to_dict(), "before": rows[-1].id})
+    return render_template(
+        "incoming/list.html",
+        documents=rows,
+        status_labels=STATUS_LABELS,
+        urgency_labels=URGENCY_LABELS,
+        units=list_units(current_user.agency_id),
+        older=older,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.CLERK)
+def receive():
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        uploads = [
+            Upload(f.filename, f.read(), is_main=(i == 0))
+            for i, f in enumerate(request.files.getlist("files"))
+            if f and f.filename
+        ]
+        package = request.files.get("package")
+        try:
+            with unit_of_work():
+                if values.get("channel") == "edxml" or (package and package.filename):
+                    # An imported edXML package (issue #4): its header is the metadata, its attachments the files.
+                    pkg = edxml.parse_package(package.read() if package else b"")
+                    document = services.receive_incoming(
+                        current_user._get_current_object(),
+                        channel="electronic",
+                        metadata=pkg.metadata,
+                        uploads=[Upload(name, data, is_main=(i == 0)) for i, (name, data) in enumerate(pkg.uploads)],
+                        message_id=pkg.message_id,
+                    )
+                else:
+                    document = services.receive_incoming(
+                        current_user._get_current_object(),
+                        channel=values.get("channel") or "paper",
+                        metadata=values,
+                        uploads=uploads,
+                    )
+        except DomainError as exc:
+            if exc.status not in (403, 422):
+                raise
+            errors = exc.details if isinstance(exc.details, dict) else {}
+            flash(exc.message, "danger")
+        else:
+            flash("Đã tiếp nhận văn bản đến; văn bản đang chờ kiểm tra và vào sổ.", "success")
+            return redirect(url_for("incoming.document", document_id=document.id))
+    from app.documents.queries import list_document_types
+
+    return render_template(
+        "incoming/receive.html",
+        values=values,
+        errors=errors,
+        urgency_labels=URGENCY_LABELS,
+        types=list_document_types(current_user.agency_id),
+    ), 422 if errors else 200
+
+
+@bp.get("/register.pdf")
+@role_required(Role.CLERK, Role.AGENCY_LEADER, Role.ADMIN)
+def print_register():
+    """Sổ đăng ký văn bản đến for a year (and an optional date range), ready to print and bind."""
+    return _pdf(printing.print_register(current_user, **_book_args()))
+
+
+@bp.get("/follow-up.pdf")
+@role_required(Role.CLERK, Role.AGENCY_LEADER, Role.ADMIN)
+def print_follow_up():
+    """Sổ theo dõi giải quyết văn bản đến (NĐ 30/2020 Phụ lục IV mục VIII) of the same year and dates."""
+    return _pdf(printing.print_follow_up(current_user, **_book_args()))
+
+
+@bp.get("/<int:document_id>/phieu.pdf")
+@login_required
+def print_slip(document_id: int):
+    """Phiếu giải quyết văn bản đến (Phụ lục IV mục VII), filled from the document's procedure."""
+    return _pdf(printing.print_handling_slip(current_user, document_id))
+
+
+def _book_args() -> dict:
+    return {
+        "year": request.args.get("year", type=int),
+        "date_from": _date("date_from"),
+        "date_to": _date("date_to"),
+        "register_id": request.args.get("register_id", type=int),
+    }
+
+
+def _pdf(printed: printing.Printed):
+    return send_file(io.BytesIO(printed.data), mimetype="application/pdf", download_name=printed.filename)
+
+
+@bp.get("/<int:document_id>")
+@login_required
+def document(document_id: int):
+    doc = services.view_document(current_user, document_id)
+    instance = db.session.scalar(
+        db.select(WorkflowInstance).where(
+            WorkflowInstance.object_type == services.OBJECT_TYPE, WorkflowInstance.object_id == str(doc.id)
+        )
+    )
+    tasks = (
+        list(
+            db.session.scalars(db.select(HumanTask).where(HumanTask.instance_id == instance.id).order_by(HumanTask.id))
+        )
+        if instance
+        else []
+    )
+    return render_template(
+        "incoming/document.html",
+        doc=doc,
+        instance=instance,
+        tasks=tasks,
+        statuses=statuses_for(services.OBJECT_TYPE, doc.id),
+        status_labels=STATUS_LABELS,
+        exchange_labels=EXCHANGE_LABELS,
+        task_labels=TASK_STATE_LABELS,
+        urgency_labels=URGENCY_LABELS,
+        duplicates=queries.possible_duplicates(doc),
+    )
+
+
+@bp.get("/<int:document_id>/files/<int:file_id>")
+@login_required
+def file(document_id: int, file_id: int):
+    doc = services.view_document(current_user, document_id)
+    item = services.document_file(doc, file_id)  # a recalled document's files: 404
+    data = current_app.extensions["qlvb.blobs"].read(item.sha256)
+    # PDFs open in the browser's viewer; everything else downloads.
+    inline = item.content_type == "application/pdf" and request.args.get("download") != "1"
+    return send_file(
+        io.BytesIO(data), mimetype=item.content_type, as_attachment=not inline, download_name=item.filename
+    )
+
+
+@bp.context_processor
+def _recall_context():
+    return {"can_decide_recall": recall.can_decide}
+
+
+@bp.post("/<int:document_id>/recall/accept")
+@login_required
+def accept_recall(document_id: int):
+    """Đồng ý thu hồi (NĐ 30/2020 Điều 18.4.b): the document is cancelled, status 15 goes to the sender."""
+    return _decide_recall(
+        document_id, lambda user: recall.accept_recall(user, document_id), "Đã đồng ý thu hồi văn bản."
+    )
+
+
+@bp.post("/<int:document_id>/recall/refuse")
+@login_required
+def refuse_recall(document_id: int):
+    """Từ chối thu hồi with a reason: status 16 goes to the sender, the procedure goes on."""
+    reason = request.form.get("reason", "")
+    return _decide_recall(
+        document_id, lambda user: recall.refuse_recall(user, document_id, reason), "Đã từ chối thu hồi văn bản."
+    )
+
+
+def _decide_recall(document_id: int, decide, done: str):
+    try:
+        with unit_of_work():
+            decide(current_user._get_current_object())
+    except DomainError as exc:
+        if exc.status not in (409, 422):
+            raise  # 403 and 404 are pages of their own
+        flash(exc.message, "danger")
+    else:
+        flash(done, "success")
+    return redirect(url_for("incoming.document", document_id=document_id))
+
+
+def task_summary(task: HumanTask):
+    """The incoming document's card on a task page of processes/incoming.bpmn."""
+    doc = db.session.get(IncomingDocument, int(task.object_id))
+    if doc is None:
+        return None
+    return "incoming/_summary.html", {
+        "doc": doc,
+        "duplicates": queries.possible_duplicates(doc),
+        "urgency_labels": URGENCY_LABELS,
+    }
+
+
+OBJECT_SUMMARIES[services.OBJECT_TYPE] = task_summary

@@ -1,0 +1,158 @@
+"""REST endpoints for agencies, units, accounts and delegations."""
+
+from flask.views import MethodView
+
+from app.api import api_blueprint
+from app.api.auth import api_user
+from app.core.errors import NotFound, PermissionDenied
+from app.org import queries, services
+from app.org.permissions import managed_agency_ids
+from app.org.schemas import (
+    AgencyCreateArgs,
+    AgencySchema,
+    AgencyUpdateArgs,
+    DelegationCreateArgs,
+    DelegationSchema,
+    UnitCreateArgs,
+    UnitSchema,
+    UserCreateArgs,
+    UserListArgs,
+    UserSchema,
+    UserUpdateArgs,
+)
+
+blp = api_blueprint("org_api", __name__, description="Cơ quan, đơn vị, tài khoản, ủy quyền")
+
+
+def _visible_agency(agency_id: int):
+    user = api_user()
+    if agency_id != user.agency_id and agency_id not in managed_agency_ids(user):
+        raise NotFound("Không tìm thấy cơ quan.", code="agency_not_found")
+    return queries.get_agency(agency_id)
+
+
+def _managed_user(user_id: int):
+    target = queries.get_user(user_id)
+    if target.agency_id not in managed_agency_ids(api_user()):
+        raise NotFound("Không tìm thấy tài khoản.", code="user_not_found")
+    return target
+
+
+@blp.route("/me")
+@blp.response(200, UserSchema)
+def me():
+    """Tài khoản đang dùng mã truy cập."""
+    return api_user()
+
+
+@blp.route("/agencies")
+class Agencies(MethodView):
+    @blp.response(200, AgencySchema(many=True))
+    def get(self):
+        """Các cơ quan mà tài khoản quản trị (hoặc cơ quan của mình)."""
+        user = api_user()
+        return queries.list_agencies(managed_agency_ids(user) or {user.agency_id})
+
+    @blp.arguments(AgencyCreateArgs)
+    @blp.response(201, AgencySchema)
+    def post(self, args):
+        """Thêm cơ quan."""
+        return services.create_agency(api_user(), **args)
+
+
+@blp.route("/agencies/<int:agency_id>")
+class AgencyItem(MethodView):
+    @blp.response(200, AgencySchema)
+    def get(self, agency_id):
+        return _visible_agency(agency_id)
+
+    @blp.arguments(AgencyUpdateArgs)
+    @blp.response(200, AgencySchema)
+    def patch(self, args, agency_id):
+        """Sửa thông tin cơ quan."""
+        return services.update_agency(api_user(), _visible_agency(agency_id).id, **args)
+
+
+@blp.route("/agencies/<int:agency_id>/units")
+class Units(MethodView):
+    @blp.response(200, UnitSchema(many=True))
+    def get(self, agency_id):
+        return queries.list_units(_visible_agency(agency_id).id)
+
+    @blp.arguments(UnitCreateArgs)
+    @blp.response(201, UnitSchema)
+    def post(self, args, agency_id):
+        return services.create_unit(api_user(), agency_id=_visible_agency(agency_id).id, **args)
+
+
+@blp.route("/users")
+class Users(MethodView):
+    @blp.arguments(UserListArgs, location="query")
+    @blp.response(200, UserSchema(many=True))
+    def get(self, args):
+        """Tài khoản trong các cơ quan mình quản trị."""
+        agency_ids = managed_agency_ids(api_user())
+        if not agency_ids:
+            raise PermissionDenied("Chỉ quản trị hệ thống được xem danh sách tài khoản.")
+        if args["agency_id"] in agency_ids:
+            agency_ids = {args["agency_id"]}
+        return queries.list_users(agency_ids, search=args["q"], role=args["role"], active=args["active"])
+
+    @blp.arguments(UserCreateArgs)
+    @blp.response(201, UserSchema)
+    def post(self, args):
+        return services.create_user(api_user(), **args)
+
+
+@blp.route("/users/<int:user_id>")
+class UserItem(MethodView):
+    @blp.response(200, UserSchema)
+    def get(self, user_id):
+        return _managed_user(user_id)
+
+    @blp.arguments(UserUpdateArgs)
+    @blp.response(200, UserSchema)
+    def patch(self, args, user_id):
+        target = _managed_user(user_id)
+        current = {
+            "full_name": target.full_name,
+            "roles": sorted(r.value for r in target.roles),
+            "unit_id": target.unit_id,
+            "position": target.position,
+            "email": target.email,
+            "phone": target.phone,
+        }
+        return services.update_user(api_user(), target.id, **{**current, **args})
+
+
+@blp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@blp.response(200, UserSchema)
+def deactivate(user_id):
+    """Vô hiệu hóa tài khoản (không bao giờ xóa)."""
+    return services.deactivate_user(api_user(), _managed_user(user_id).id)
+
+
+@blp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@blp.response(200, UserSchema)
+def reactivate(user_id):
+    return services.reactivate_user(api_user(), _managed_user(user_id).id)
+
+
+@blp.route("/delegations")
+class Delegations(MethodView):
+    @blp.response(200, DelegationSchema(many=True))
+    def get(self):
+        user = api_user()
+        admin_ids = managed_agency_ids(user)
+        return queries.delegations_in(admin_ids) if admin_ids else queries.delegations_of(user)
+
+    @blp.arguments(DelegationCreateArgs)
+    @blp.response(201, DelegationSchema)
+    def post(self, args):
+        return services.create_delegation(api_user(), **args)
+
+
+@blp.route("/delegations/<int:delegation_id>/revoke", methods=["POST"])
+@blp.response(200, DelegationSchema)
+def revoke(delegation_id):
+    return services.revoke_delegation(api_user(), delegation_id)

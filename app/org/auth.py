@@ -1,0 +1,207 @@
+"""Authentication: password login with lockout, password changes, API bearer tokens."""
+
+import functools
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.audit import services as audit
+from app.core import clock
+from app.core.db import db
+from app.core.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
+from app.org import queries
+from app.org.models import ApiToken, User
+from app.org.passwords import hash_password, needs_rehash, password_problems, verify_password
+from app.org.permissions import require_admin_of
+from app.org.services import nfc
+
+TOKEN_PREFIX = "qlvb_"
+
+
+@functools.cache
+def _dummy_hash(_params: tuple) -> str:
+    """A hash to verify against when the username is unknown, so timing does not reveal which accounts exist."""
+    return hash_password("qlvb-dummy-password-0")
+
+
+@dataclass
+class LoginResult:
+    user: User | None
+    code: str | None = None
+    message: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+def authenticate(username: str, password: str) -> LoginResult:
+    """Check a password login. Failures are recorded (and must be committed), so this returns, not raises.
+
+    Lockout: after LOGIN_MAX_ATTEMPTS failures in a row the account is locked for LOGIN_LOCKOUT_MINUTES.
+    """
+    now = clock.now()
+    user = queries.find_user_by_username(username or "")
+    if user is None:
+        config = current_app.config
+        verify_password(_dummy_hash((config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_KIB"])), password or "")
+        return LoginResult(None, "invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+    if user.locked_until is not None and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        return LoginResult(
+            None,
+            "account_locked",
+            f"Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau {minutes} phút.",
+        )
+    if not verify_password(user.password_hash, password or ""):
+        user.failed_login_count += 1
+        config = current_app.config
+        if user.failed_login_count >= config["LOGIN_MAX_ATTEMPTS"]:
+            user.locked_until = now + timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+            user.failed_login_count = 0
+            audit.record(None, "auth.lockout", user, summary=f"Tạm khóa tài khoản {user.username} do đăng nhập sai")
+            db.session.flush()
+            return LoginResult(
+                None,
+                "account_locked",
+                f"Đăng nhập sai quá số lần cho phép. Tài khoản bị tạm khóa {config['LOGIN_LOCKOUT_MINUTES']} phút.",
+            )
+        audit.record(None, "auth.login_failed", user, summary=f"Đăng nhập sai mật khẩu: {user.username}")
+        db.session.flush()
+        return LoginResult(None, "invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+    if not user.is_active:
+        # Checked after the password, so a wrong guess learns nothing about the account's state.
+        return LoginResult(None, "account_inactive", "Tài khoản đã bị vô hiệu hóa. Vui lòng liên hệ quản trị hệ thống.")
+    user.failed_login_count = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    audit.record(user, "auth.login", user, summary=f"Đăng nhập: {user.username}")
+    db.session.flush()
+    return LoginResult(user)
+
+
+def change_password(actor: User, *, current_password: str, new_password: str) -> User:
+    """The user changes their own password; every other session of theirs ends."""
+    if not verify_password(actor.password_hash, current_password or ""):
+        raise ValidationError("Mật khẩu hiện tại không đúng.", details={"current_password": "Mật khẩu không đúng."})
+    _set_password(actor, new_password)
+    audit.record(actor, "auth.password_change", actor, summary=f"Đổi mật khẩu: {actor.username}")
+    return actor
+
+
+def reset_password(actor: User | None, user_id: int, new_password: str) -> User:
+    """An administrator sets a new password for an account (and unlocks it)."""
+    user = queries.get_user(user_id)
+    require_admin_of(actor, user.agency_id)
+    _set_password(user, new_password)
+    user.failed_login_count, user.locked_until = 0, None
+    audit.record(actor, "auth.password_reset", user, summary=f"Đặt lại mật khẩu: {user.username}")
+    return user
+
+
+def _set_password(user: User, new_password: str) -> None:
+    if problems := password_problems(new_password or "", username=user.username):
+        raise ValidationError(
+            "Mật khẩu mới chưa đủ mạnh.", code="weak_password", details={"new_password": " ".join(problems)}
+        )
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = clock.now()
+    user.session_version += 1
+    db.session.flush()
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's loader: `id:version`; stale versions and deactivated accounts get no user."""
+    try:
+        user_id, version = (int(part) for part in session_id.split(":", 1))
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or user.session_version != version:
+        return None
+    return user
+
+
+# --- API tokens ---------------------------------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is enough: nothing to brute-force.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(
+    actor: User, *, name: str, user_id: int | None = None, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a bearer token; the plain token is returned once and never stored."""
+    owner = actor if user_id in (None, actor.id) else queries.get_user(user_id)
+    if owner is not actor:
+        require_admin_of(actor, owner.agency_id)
+    if not owner.is_active:
+        raise ValidationError("Tài khoản đã bị vô hiệu hóa.", code="account_inactive")
+    name = nfc(name)
+    if not name:
+        raise ValidationError("Nhập tên gợi nhớ cho mã truy cập.", details={"name": "Trường này là bắt buộc."})
+    days = days or current_app.config["API_TOKEN_DAYS"]
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=owner.id,
+        name=name[:100],
+        token_hash=_digest(plain),
+        prefix=plain[:12],
+        expires_at=clock.now() + timedelta(days=days),
+    )
+    db.session.add(token)
+    db.session.flush()
+    audit.record(
+        actor,
+        "api_token.create",
+        token,
+        agency_id=owner.agency_id,
+        summary=f"Cấp mã truy cập API “{token.name}” cho {owner.username}",
+    )
+    return token, plain
+
+
+def revoke_api_token(actor: User, token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound("Không tìm thấy mã truy cập.", code="token_not_found")
+    if token.user_id != actor.id:
+        try:
+            require_admin_of(actor, token.user.agency_id)
+        except PermissionDenied:
+            raise NotFound("Không tìm thấy mã truy cập.", code="token_not_found") from None
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+        db.session.flush()
+        audit.record(
+            actor,
+            "api_token.revoke",
+            token,
+            agency_id=token.user.agency_id,
+            summary=f"Thu hồi mã truy cập API “{token.name}”",
+        )
+    return token
+
+
+def user_for_token(plain: str) -> User:
+    """Resolve a bearer token to its active user, or refuse with a stable code."""
+    now = clock.now()
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(plain or "")))
+    if token is None or token.revoked_at is not None:
+        raise AuthenticationError("Mã truy cập không hợp lệ.", code="invalid_token")
+    if token.expires_at is not None and token.expires_at <= now:
+        raise AuthenticationError("Mã truy cập đã hết hạn.", code="token_expired")
+    if not token.user.is_active:
+        raise AuthenticationError("Tài khoản đã bị vô hiệu hóa.", code="account_inactive")
+    # Written at most every five minutes: one write per API call would be a needless cost.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        token.last_used_at = now
+    return token.user

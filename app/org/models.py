@@ -1,0 +1,187 @@
+"""Agencies, units, users, roles, delegations and API tokens."""
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core import clock
+from app.core.db import UTCDateTime, db
+
+
+class Role(StrEnum):
+    """The roles of design.md §1; a person may hold several, in one agency."""
+
+    CLERK = "van_thu"
+    AGENCY_LEADER = "lanh_dao"
+    UNIT_LEADER = "lanh_dao_don_vi"
+    SPECIALIST = "chuyen_vien"
+    ARCHIVIST = "luu_tru"
+    DESIGNER = "thiet_ke"
+    ADMIN = "quan_tri"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.CLERK: "Văn thư cơ quan",
+    Role.AGENCY_LEADER: "Lãnh đạo cơ quan",
+    Role.UNIT_LEADER: "Lãnh đạo phòng/đơn vị",
+    Role.SPECIALIST: "Chuyên viên",
+    Role.ARCHIVIST: "Lưu trữ cơ quan",
+    Role.DESIGNER: "Người thiết kế quy trình",
+    Role.ADMIN: "Quản trị hệ thống",
+}
+
+
+class Agency(db.Model):
+    """A cơ quan, tổ chức, identified by its mã định danh (QCVN 102:2016 / QĐ 20/2020)."""
+
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # QĐ 20/2020/QĐ-TTg: up to 35 characters (legal.md §4.1, §8 item 10).
+    code: Mapped[str] = mapped_column(sa.String(35), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(255))
+    # Used in ký hiệu văn bản (NĐ 30/2020 Phụ lục I: "UBND", "SNV" …).
+    abbreviation: Mapped[str] = mapped_column(sa.String(30))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"), index=True)
+    address: Mapped[str | None] = mapped_column(sa.String(500))
+    email: Mapped[str | None] = mapped_column(sa.String(255))
+    phone: Mapped[str | None] = mapped_column(sa.String(50))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+
+    parent: Mapped["Agency | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Agency"]] = relationship(back_populates="parent", order_by="Agency.name")
+    units: Mapped[list["Unit"]] = relationship(back_populates="agency", order_by="Unit.name")
+
+    def __repr__(self) -> str:
+        return f"<Agency {self.code} {self.abbreviation}>"
+
+
+class Unit(db.Model):
+    """A phòng, ban or đơn vị inside an agency."""
+
+    __tablename__ = "unit"
+    __table_args__ = (sa.UniqueConstraint("agency_id", "name", name="uq_unit_agency_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(255))
+    abbreviation: Mapped[str] = mapped_column(sa.String(30))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+
+    agency: Mapped[Agency] = relationship(back_populates="units")
+    parent: Mapped["Unit | None"] = relationship(remote_side=[id])
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.abbreviation}>"
+
+
+class User(UserMixin, db.Model):
+    """A person's account. Never deleted, only deactivated: history must keep its actors (seed 004 Điều 13.3)."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(255))
+    position: Mapped[str | None] = mapped_column(sa.String(255))
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    email: Mapped[str | None] = mapped_column(sa.String(255))
+    phone: Mapped[str | None] = mapped_column(sa.String(50))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    failed_login_count: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Bumped on password change and deactivation so that existing sessions stop working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    agency: Mapped[Agency] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+    role_rows: Mapped[list["UserRole"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
+    )
+
+    @property
+    def roles(self) -> set[Role]:
+        return {Role(r.role) for r in self.role_rows}
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def get_id(self) -> str:
+        # Flask-Login keeps this in the session cookie; the version revokes old sessions.
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(sa.String(32), primary_key=True, index=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class Delegation(db.Model):
+    """Ủy quyền: `from_user` lets `to_user` act in some of their roles (and processes) for a period."""
+
+    __tablename__ = "delegation"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="period"),
+        sa.CheckConstraint("from_user_id <> to_user_id", name="distinct_users"),
+        sa.Index("ix_delegation_to_user_period", "to_user_id", "starts_at", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    to_user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Empty list = every role of the delegator / every process.
+    roles: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    process_ids: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str | None] = mapped_column(sa.String(500))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    from_user: Mapped[User] = relationship(foreign_keys=[from_user_id])
+    to_user: Mapped[User] = relationship(foreign_keys=[to_user_id])
+
+    def is_active_at(self, instant: datetime) -> bool:
+        return self.revoked_at is None and self.starts_at <= instant < self.ends_at
+
+
+class ApiToken(db.Model):
+    """A bearer token for the REST API; only its SHA-256 is stored, the token is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,50 @@
+"""Who may manage which agency, unit and account."""
+
+import sqlalchemy as sa
+
+from app.core.db import db
+from app.core.errors import PermissionDenied
+from app.org.models import Agency, Role, User
+
+
+def descendant_agency_ids(root_id: int) -> set[int]:
+    """The agency and every agency below it (the tree is small: a province has hundreds at most)."""
+    rows = db.session.execute(sa.select(Agency.id, Agency.parent_id)).all()
+    children: dict[int | None, list[int]] = {}
+    for agency_id, parent_id in rows:
+        children.setdefault(parent_id, []).append(agency_id)
+    found, stack = set(), [root_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, []))
+    return found
+
+
+def managed_agency_ids(user: User | None) -> set[int]:
+    """An administrator manages their own agency and the agencies under it."""
+    if user is None or not user.is_active or Role.ADMIN not in user.roles:
+        return set()
+    return descendant_agency_ids(user.agency_id)
+
+
+def is_system(actor: User | None) -> bool:
+    """None is the system itself: the CLI, the demo loader, the scheduler."""
+    return actor is None
+
+
+def require_admin_of(actor: User | None, agency_id: int | None) -> None:
+    if is_system(actor):
+        return
+    if agency_id is None:
+        # A new top-level agency: only an administrator of a top-level agency may add one.
+        if Role.ADMIN in actor.roles and actor.is_active and actor.agency.parent_id is None:
+            return
+        raise PermissionDenied("Chỉ quản trị hệ thống cấp cao nhất được thêm cơ quan cấp cao nhất.")
+    if agency_id not in managed_agency_ids(actor):
+        raise PermissionDenied("Bạn không quản trị cơ quan này.")
+
+
+def can_admin(actor: User | None) -> bool:
+    return actor is not None and actor.is_active and Role.ADMIN in actor.roles

@@ -1,0 +1,115 @@
+"""Read-only lookups for agencies, units, users and delegations."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.core import clock
+from app.core.db import db
+from app.core.errors import NotFound
+from app.org.models import Agency, ApiToken, Delegation, Unit, User, UserRole
+
+
+def get_agency(agency_id: int) -> Agency:
+    agency = db.session.get(Agency, agency_id)
+    if agency is None:
+        raise NotFound("Không tìm thấy cơ quan.", code="agency_not_found")
+    return agency
+
+
+def get_unit(unit_id: int) -> Unit:
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound("Không tìm thấy phòng/đơn vị.", code="unit_not_found")
+    return unit
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("Không tìm thấy tài khoản.", code="user_not_found")
+    return user
+
+
+def find_user_by_username(username: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
+
+
+def find_agency_by_code(code: str) -> Agency | None:
+    return db.session.scalar(sa.select(Agency).where(Agency.code == code.strip().upper()))
+
+
+def list_agencies(agency_ids: set[int] | None = None) -> list[Agency]:
+    query = sa.select(Agency).order_by(Agency.parent_id.is_not(None), Agency.name)
+    if agency_ids is not None:
+        query = query.where(Agency.id.in_(agency_ids))
+    return list(db.session.scalars(query))
+
+
+def list_units(agency_id: int, *, active_only: bool = False) -> list[Unit]:
+    query = sa.select(Unit).where(Unit.agency_id == agency_id).order_by(Unit.name)
+    if active_only:
+        query = query.where(Unit.is_active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def list_users(
+    agency_ids: set[int], *, search: str = "", role: str | None = None, active: bool | None = None, limit: int = 500
+) -> list[User]:
+    query = sa.select(User).where(User.agency_id.in_(agency_ids)).order_by(User.agency_id, User.full_name)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(sa.or_(sa.func.lower(User.full_name).like(pattern), User.username.like(pattern)))
+    if role:
+        query = query.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
+    if active is not None:
+        query = query.where(User.is_active.is_(active))
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def active_delegations_to(user: User, at: datetime | None = None) -> list[Delegation]:
+    """Delegations in force now for which `user` acts on someone else's behalf."""
+    at = at or clock.now()
+    return list(
+        db.session.scalars(
+            sa.select(Delegation)
+            .join(Delegation.from_user)
+            .where(
+                Delegation.to_user_id == user.id,
+                Delegation.revoked_at.is_(None),
+                Delegation.starts_at <= at,
+                Delegation.ends_at > at,
+                User.is_active.is_(True),
+            )
+            .order_by(Delegation.ends_at)
+        )
+    )
+
+
+def delegations_of(user: User) -> list[Delegation]:
+    """Delegations given by or to `user`, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Delegation)
+            .where(sa.or_(Delegation.from_user_id == user.id, Delegation.to_user_id == user.id))
+            .order_by(Delegation.starts_at.desc())
+        )
+    )
+
+
+def delegations_in(agency_ids: set[int]) -> list[Delegation]:
+    return list(
+        db.session.scalars(
+            sa.select(Delegation)
+            .join(Delegation.from_user)
+            .where(User.agency_id.in_(agency_ids))
+            .order_by(Delegation.starts_at.desc())
+            .limit(500)
+        )
+    )
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc()))
+    )

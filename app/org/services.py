@@ -1,0 +1,456 @@
+"""Use cases for agencies, units, accounts and delegations. Each takes the acting user first.
+
+Services check permissions and rules, change state, write the audit event and flush; the entry point
+commits. `actor=None` is the system (CLI, demo loader).
+"""
+
+import re
+import unicodedata
+from datetime import datetime
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+
+from app.audit import services as audit
+from app.core import clock, signals
+from app.core.db import db
+from app.core.errors import Conflict, PermissionDenied, ValidationError
+from app.org import queries
+from app.org.agency_code import agency_code_problem, normalize_agency_code
+from app.org.models import Agency, Delegation, Role, Unit, User, UserRole
+from app.org.passwords import hash_password, password_problems
+from app.org.permissions import is_system, require_admin_of
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+PHONE = re.compile(r"^\+?[0-9 .()-]{6,20}$")
+
+
+def nfc(value: str | None) -> str | None:
+    """Vietnamese text is stored in Unicode NFC, trimmed; blank becomes None."""
+    if value is None:
+        return None
+    value = unicodedata.normalize("NFC", value).strip()
+    return value or None
+
+
+def _contact_problems(email: str | None, phone: str | None) -> dict[str, str]:
+    problems = {}
+    if email:
+        try:
+            validate_email(email, check_deliverability=False)
+        except EmailNotValidError:
+            problems["email"] = "Địa chỉ thư điện tử không hợp lệ."
+    if phone and not PHONE.match(phone):
+        problems["phone"] = "Số điện thoại không hợp lệ."
+    return problems
+
+
+def _required(problems: dict[str, str], **values: str | None) -> None:
+    for field, value in values.items():
+        if not value:
+            problems[field] = "Trường này là bắt buộc."
+
+
+def _raise_if(problems: dict[str, str]) -> None:
+    if problems:
+        raise ValidationError("Dữ liệu nhập chưa hợp lệ, vui lòng kiểm tra lại.", details=problems)
+
+
+# --- Agencies -----------------------------------------------------------------------------------------
+
+AGENCY_FIELDS = ("code", "name", "abbreviation", "parent_id", "address", "email", "phone")
+
+
+def create_agency(
+    actor: User | None,
+    *,
+    code: str,
+    name: str,
+    abbreviation: str,
+    parent_id: int | None = None,
+    address: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+) -> Agency:
+    """Add an agency; its mã định danh must be valid and unique."""
+    require_admin_of(actor, parent_id)
+    values = _agency_values(
+        code=code, name=name, abbreviation=abbreviation, parent_id=parent_id, address=address, email=email, phone=phone
+    )
+    _check_agency(values, current=None)
+    agency = Agency(**values)
+    db.session.add(agency)
+    db.session.flush()
+    audit.record(
+        actor,
+        "agency.create",
+        agency,
+        agency_id=agency.id,
+        summary=f"Thêm cơ quan {agency.name} ({agency.code})",
+        changes=values,
+    )
+    signals.agency_created.send(agency, actor=actor)
+    return agency
+
+
+def update_agency(actor: User | None, agency_id: int, **fields) -> Agency:
+    agency = queries.get_agency(agency_id)
+    require_admin_of(actor, agency.id)
+    if "parent_id" in fields and fields["parent_id"] != agency.parent_id:
+        require_admin_of(actor, fields["parent_id"])
+    current = {f: getattr(agency, f) for f in AGENCY_FIELDS}
+    values = _agency_values(**{**current, **{k: v for k, v in fields.items() if k in AGENCY_FIELDS}})
+    _check_agency(values, current=agency)
+    changes = {k: [current[k], v] for k, v in values.items() if current[k] != v}
+    for key, value in values.items():
+        setattr(agency, key, value)
+    db.session.flush()
+    if changes:
+        audit.record(
+            actor,
+            "agency.update",
+            agency,
+            agency_id=agency.id,
+            summary=f"Sửa thông tin cơ quan {agency.name}",
+            changes=changes,
+        )
+    return agency
+
+
+def _agency_values(**raw) -> dict:
+    values = {k: nfc(v) if isinstance(v, str) else v for k, v in raw.items()}
+    values["code"] = normalize_agency_code(values.get("code") or "")
+    if values.get("abbreviation"):
+        values["abbreviation"] = values["abbreviation"].upper()
+    values["parent_id"] = values.get("parent_id") or None
+    return values
+
+
+def _check_agency(values: dict, current: Agency | None) -> None:
+    problems: dict[str, str] = {}
+    _required(problems, name=values["name"], abbreviation=values["abbreviation"])
+    if problem := agency_code_problem(values["code"]):
+        problems["code"] = problem
+    else:
+        existing = queries.find_agency_by_code(values["code"])
+        if existing is not None and existing is not current:
+            problems["code"] = "Mã định danh này đã được dùng cho cơ quan khác."
+    problems.update(_contact_problems(values.get("email"), values.get("phone")))
+    if values["parent_id"] is not None:
+        parent = db.session.get(Agency, values["parent_id"])
+        if parent is None:
+            problems["parent_id"] = "Cơ quan cấp trên không tồn tại."
+        elif current is not None:
+            ancestor = parent
+            while ancestor is not None:
+                if ancestor.id == current.id:
+                    problems["parent_id"] = "Không thể chọn cơ quan cấp dưới làm cơ quan cấp trên."
+                    break
+                ancestor = ancestor.parent
+    _raise_if(problems)
+
+
+# --- Units --------------------------------------------------------------------------------------------
+
+
+def create_unit(
+    actor: User | None, *, agency_id: int, name: str, abbreviation: str, parent_id: int | None = None
+) -> Unit:
+    """Add a phòng/ban to an agency."""
+    agency = queries.get_agency(agency_id)
+    require_admin_of(actor, agency.id)
+    unit = Unit(agency_id=agency.id)
+    _apply_unit(unit, name=name, abbreviation=abbreviation, parent_id=parent_id)
+    db.session.add(unit)
+    db.session.flush()
+    audit.record(
+        actor,
+        "unit.create",
+        unit,
+        summary=f"Thêm đơn vị {unit.name} vào {agency.name}",
+        changes={"name": unit.name, "abbreviation": unit.abbreviation, "parent_id": unit.parent_id},
+    )
+    return unit
+
+
+def update_unit(
+    actor: User | None,
+    unit_id: int,
+    *,
+    name: str,
+    abbreviation: str,
+    parent_id: int | None = None,
+    is_active: bool = True,
+) -> Unit:
+    unit = queries.get_unit(unit_id)
+    require_admin_of(actor, unit.agency_id)
+    before = {
+        "name": unit.name,
+        "abbreviation": unit.abbreviation,
+        "parent_id": unit.parent_id,
+        "is_active": unit.is_active,
+    }
+    _apply_unit(unit, name=name, abbreviation=abbreviation, parent_id=parent_id)
+    unit.is_active = is_active
+    db.session.flush()
+    after = {
+        "name": unit.name,
+        "abbreviation": unit.abbreviation,
+        "parent_id": unit.parent_id,
+        "is_active": unit.is_active,
+    }
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if changes:
+        audit.record(actor, "unit.update", unit, summary=f"Sửa đơn vị {unit.name}", changes=changes)
+    return unit
+
+
+def _apply_unit(unit: Unit, *, name: str, abbreviation: str, parent_id: int | None) -> None:
+    name, abbreviation, problems = nfc(name), nfc(abbreviation), {}
+    _required(problems, name=name, abbreviation=abbreviation)
+    if name:
+        clash = db.session.scalar(sa.select(Unit).where(Unit.agency_id == unit.agency_id, Unit.name == name))
+        if clash is not None and clash is not unit:
+            problems["name"] = "Cơ quan đã có đơn vị trùng tên."
+    if parent_id:
+        parent = db.session.get(Unit, parent_id)
+        if parent is None or parent.agency_id != unit.agency_id or parent is unit:
+            problems["parent_id"] = "Đơn vị cấp trên không hợp lệ."
+    _raise_if(problems)
+    unit.name, unit.abbreviation, unit.parent_id = name, abbreviation.upper(), parent_id or None
+
+
+# --- Accounts -----------------------------------------------------------------------------------------
+
+
+def create_user(
+    actor: User | None,
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    agency_id: int,
+    roles: list[str],
+    unit_id: int | None = None,
+    position: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+) -> User:
+    """Open an account. The username is unique forever: accounts are never deleted."""
+    agency = queries.get_agency(agency_id)
+    require_admin_of(actor, agency.id)
+    username = (username or "").strip().lower()
+    problems: dict[str, str] = {}
+    if not USERNAME.match(username):
+        problems["username"] = "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang."
+    elif queries.find_user_by_username(username) is not None:
+        problems["username"] = "Tên đăng nhập đã tồn tại."
+    if weak := password_problems(password or "", username=username):
+        problems["password"] = " ".join(weak)
+    user = User(username=username, agency_id=agency.id, password_hash="")
+    problems.update(
+        _profile_problems(agency, full_name=full_name, unit_id=unit_id, roles=roles, email=email, phone=phone)
+    )
+    _raise_if(problems)
+    user.password_hash = hash_password(password)
+    user.password_changed_at = clock.now()
+    _apply_profile(user, full_name=full_name, position=position, unit_id=unit_id, email=email, phone=phone)
+    user.role_rows = [UserRole(role=Role(r).value) for r in sorted(set(roles))]
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        actor,
+        "user.create",
+        user,
+        summary=f"Tạo tài khoản {user.username} ({user.full_name})",
+        changes={
+            "username": user.username,
+            "full_name": user.full_name,
+            "roles": sorted(roles),
+            "unit_id": user.unit_id,
+        },
+    )
+    signals.user_created.send(user, actor=actor)
+    return user
+
+
+def update_user(
+    actor: User | None,
+    user_id: int,
+    *,
+    full_name: str,
+    roles: list[str],
+    unit_id: int | None = None,
+    position: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+) -> User:
+    user = queries.get_user(user_id)
+    require_admin_of(actor, user.agency_id)
+    if actor is not None and actor.id == user.id and Role.ADMIN in user.roles and Role.ADMIN.value not in roles:
+        raise ValidationError(
+            "Bạn không thể tự bỏ vai trò quản trị của mình.", details={"roles": "Không thể tự bỏ vai trò quản trị."}
+        )
+    _raise_if(
+        _profile_problems(user.agency, full_name=full_name, unit_id=unit_id, roles=roles, email=email, phone=phone)
+    )
+    before = _profile_snapshot(user)
+    _apply_profile(user, full_name=full_name, position=position, unit_id=unit_id, email=email, phone=phone)
+    wanted = {Role(r).value for r in roles}
+    user.role_rows = [row for row in user.role_rows if row.role in wanted] + [
+        UserRole(role=r) for r in sorted(wanted - {row.role for row in user.role_rows})
+    ]
+    db.session.flush()
+    after = _profile_snapshot(user)
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if changes:
+        audit.record(actor, "user.update", user, summary=f"Sửa tài khoản {user.username}", changes=changes)
+    return user
+
+
+def _profile_problems(agency: Agency, *, full_name, unit_id, roles, email, phone) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    _required(problems, full_name=nfc(full_name))
+    valid_roles = {r.value for r in Role}
+    if not roles:
+        problems["roles"] = "Chọn ít nhất một vai trò."
+    elif not set(roles) <= valid_roles:
+        problems["roles"] = "Vai trò không hợp lệ: " + ", ".join(sorted(set(roles) - valid_roles))
+    if unit_id:
+        unit = db.session.get(Unit, unit_id)
+        if unit is None or unit.agency_id != agency.id:
+            problems["unit_id"] = "Đơn vị không thuộc cơ quan của tài khoản."
+        elif not unit.is_active:
+            problems["unit_id"] = "Đơn vị đã ngừng hoạt động."
+    problems.update(_contact_problems(nfc(email), nfc(phone)))
+    return problems
+
+
+def _apply_profile(user: User, *, full_name, position, unit_id, email, phone) -> None:
+    user.full_name, user.position = nfc(full_name), nfc(position)
+    user.unit_id = unit_id or None
+    user.email, user.phone = nfc(email), nfc(phone)
+
+
+def _profile_snapshot(user: User) -> dict:
+    return {
+        "full_name": user.full_name,
+        "position": user.position,
+        "unit_id": user.unit_id,
+        "email": user.email,
+        "phone": user.phone,
+        "roles": sorted(user.roles),
+    }
+
+
+def deactivate_user(actor: User | None, user_id: int) -> User:
+    """Stop an account: it cannot log in or receive work, and keeps its whole history."""
+    user = queries.get_user(user_id)
+    require_admin_of(actor, user.agency_id)
+    if actor is not None and actor.id == user.id:
+        raise Conflict("Bạn không thể tự vô hiệu hóa tài khoản của mình.", code="cannot_deactivate_self")
+    if not user.is_active:
+        raise Conflict("Tài khoản đã bị vô hiệu hóa từ trước.", code="already_inactive")
+    user.is_active = False
+    user.deactivated_at = clock.now()
+    user.session_version += 1  # ends every open session at once
+    db.session.flush()
+    audit.record(actor, "user.deactivate", user, summary=f"Vô hiệu hóa tài khoản {user.username}")
+    signals.user_deactivated.send(user, actor=actor)
+    return user
+
+
+def reactivate_user(actor: User | None, user_id: int) -> User:
+    user = queries.get_user(user_id)
+    require_admin_of(actor, user.agency_id)
+    if user.is_active:
+        raise Conflict("Tài khoản đang hoạt động.", code="already_active")
+    user.is_active = True
+    user.deactivated_at = None
+    user.failed_login_count = 0
+    user.locked_until = None
+    db.session.flush()
+    audit.record(actor, "user.reactivate", user, summary=f"Kích hoạt lại tài khoản {user.username}")
+    signals.user_reactivated.send(user, actor=actor)
+    return user
+
+
+# --- Delegation (ủy quyền) ----------------------------------------------------------------------------
+
+
+def create_delegation(
+    actor: User | None,
+    *,
+    from_user_id: int,
+    to_user_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    roles: list[str] | None = None,
+    process_ids: list[str] | None = None,
+    reason: str | None = None,
+) -> Delegation:
+    """Let `to_user` act in some of `from_user`'s roles for a period (the delegator or an admin decides)."""
+    giver, taker = queries.get_user(from_user_id), queries.get_user(to_user_id)
+    if not is_system(actor) and actor.id != giver.id:
+        require_admin_of(actor, giver.agency_id)
+    problems: dict[str, str] = {}
+    if not taker.is_active:
+        problems["to_user_id"] = "Người nhận ủy quyền đã bị vô hiệu hóa."
+    elif taker.id == giver.id:
+        problems["to_user_id"] = "Không thể tự ủy quyền cho chính mình."
+    elif taker.agency_id != giver.agency_id:
+        problems["to_user_id"] = "Người nhận ủy quyền phải cùng cơ quan."
+    roles = sorted(set(roles or []))
+    if not set(roles) <= {r.value for r in giver.roles}:
+        problems["roles"] = "Chỉ được ủy quyền các vai trò mà người ủy quyền đang có."
+    if starts_at is None or ends_at is None:
+        problems["ends_at"] = "Nhập thời gian bắt đầu và kết thúc."
+    elif ends_at <= starts_at:
+        problems["ends_at"] = "Thời gian kết thúc phải sau thời gian bắt đầu."
+    elif ends_at <= clock.now():
+        problems["ends_at"] = "Thời gian kết thúc đã qua."
+    _raise_if(problems)
+    delegation = Delegation(
+        from_user_id=giver.id,
+        to_user_id=taker.id,
+        roles=roles,
+        process_ids=sorted(set(process_ids or [])),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=nfc(reason),
+        created_by_id=(actor or giver).id,
+    )
+    db.session.add(delegation)
+    db.session.flush()
+    audit.record(
+        actor,
+        "delegation.create",
+        delegation,
+        agency_id=giver.agency_id,
+        summary=f"{giver.full_name} ủy quyền cho {taker.full_name}",
+        changes={"roles": roles, "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
+    )
+    return delegation
+
+
+def revoke_delegation(actor: User | None, delegation_id: int) -> Delegation:
+    delegation = db.session.get(Delegation, delegation_id)
+    if delegation is None:
+        raise ValidationError("Không tìm thấy ủy quyền.", code="delegation_not_found")
+    if not is_system(actor) and actor.id != delegation.from_user_id:
+        try:
+            require_admin_of(actor, delegation.from_user.agency_id)
+        except PermissionDenied as exc:
+            raise PermissionDenied("Chỉ người ủy quyền hoặc quản trị được thu hồi ủy quyền.") from exc
+    if delegation.revoked_at is not None:
+        raise Conflict("Ủy quyền đã được thu hồi.", code="already_revoked")
+    delegation.revoked_at = clock.now()
+    db.session.flush()
+    audit.record(
+        actor,
+        "delegation.revoke",
+        delegation,
+        agency_id=delegation.from_user.agency_id,
+        summary=f"Thu hồi ủy quyền của {delegation.from_user.full_name}",
+    )
+    return delegation

@@ -1,0 +1,116 @@
+"""Trust roots: the certificates a signature's chain must end in for the signature to be trusted.
+
+The deployment names them explicitly in `QLVB_TRUST_ROOTS` (config `SIGNING_TRUST_ROOTS`): a PEM bundle file or a
+folder of .pem/.crt/.cer files, PEM or DER — typically the national root CA and the Government CA (Ban Cơ yếu)
+roots. The operating system's TLS store is never used: it holds web CAs, not the CAs that issue signing
+certificates to Vietnamese agencies, and what it holds changes with the host.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from flask import Flask, current_app
+
+from app.signing.errors import TrustRootsUnavailable
+
+CERT_SUFFIXES = {".pem", ".crt", ".cer"}
+_CACHE_KEY = "qlvb_signing_trust_roots"
+
+TrustRoot = x509.Certificate | asn1_x509.Certificate | bytes
+
+
+def load_certificates(data: bytes, source: str = "dữ liệu") -> list[asn1_x509.Certificate]:
+    """Parse every certificate in `data`: one or more PEM blocks, or a single DER certificate.
+
+    `cryptography` parses first because it is strict: asn1crypto parses lazily and would accept garbage
+    until the validator touches it.
+    """
+    try:
+        if b"-----BEGIN" in data:
+            parsed = x509.load_pem_x509_certificates(data)
+        else:
+            parsed = [x509.load_der_x509_certificate(data)]
+    except ValueError as exc:
+        raise TrustRootsUnavailable(
+            f"Không đọc được chứng thư số trong {source}.", details={"source": source, "error": str(exc)}
+        ) from exc
+    return [asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER)) for cert in parsed]
+
+
+def as_trust_roots(items: Iterable[TrustRoot]) -> list[asn1_x509.Certificate]:
+    """Normalise certificates given as `cryptography` or asn1crypto objects, or PEM/DER bytes, for pyHanko."""
+    roots: list[asn1_x509.Certificate] = []
+    for item in items:
+        if isinstance(item, asn1_x509.Certificate):
+            roots.append(item)
+        elif isinstance(item, x509.Certificate):
+            roots.append(asn1_x509.Certificate.load(item.public_bytes(Encoding.DER)))
+        elif isinstance(item, bytes | bytearray):
+            roots.extend(load_certificates(bytes(item)))
+        else:
+            raise TypeError(f"not a certificate: {type(item).__name__}")
+    return roots
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in CERT_SUFFIXES)
+    if path.is_file():
+        return [path]
+    raise TrustRootsUnavailable(
+        f"Không tìm thấy tệp hoặc thư mục chứng thư gốc tin cậy: {path}.", details={"path": str(path)}
+    )
+
+
+def load_trust_roots(path: str | Path) -> list[asn1_x509.Certificate]:
+    """Read a PEM bundle file, or every .pem/.crt/.cer file in a folder.
+
+    A configured location that yields no certificate is an error, not an empty trust list (see
+    `TrustRootsUnavailable`).
+    """
+    path = Path(path)
+    roots: list[asn1_x509.Certificate] = []
+    for file in _files(path):
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise TrustRootsUnavailable(
+                f"Không đọc được tệp chứng thư gốc {file}.", details={"path": str(file)}
+            ) from exc
+        roots.extend(load_certificates(data, str(file)))
+    if not roots:
+        raise TrustRootsUnavailable(f"Không có chứng thư số nào trong {path}.", details={"path": str(path)})
+    return roots
+
+
+def _fingerprint(path: Path) -> tuple[Any, ...]:
+    """What the cached list depends on: each file's name, size and modification time."""
+    files = _files(path)
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+
+
+def trust_roots_from_config(app: Flask | None = None) -> list[asn1_x509.Certificate]:
+    """Return the deployment's trust roots (`SIGNING_TRUST_ROOTS`); [] when none are configured.
+
+    The parsed list is cached on the app and re-read only when a file changes, so replacing the bundle
+    (a new CA generation, a revoked intermediate taken out) needs no restart. With [] every signature is
+    reported untrusted, and the report says no root is configured.
+    """
+    app = app or current_app._get_current_object()
+    configured = (app.config.get("SIGNING_TRUST_ROOTS") or "").strip()
+    if not configured:
+        return []
+    path = Path(configured)
+    key = (configured, _fingerprint(path))
+    cached = app.extensions.get(_CACHE_KEY)
+    if cached is not None and cached[0] == key:
+        return list(cached[1])
+    roots = load_trust_roots(path)
+    app.extensions[_CACHE_KEY] = (key, tuple(roots))
+    return list(roots)

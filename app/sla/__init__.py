@@ -1,0 +1,11 @@
+"""Working calendars and deadline computation (lịch làm việc, tính hạn xử lý).
+
+Glossary: working calendar = lịch làm việc; office hours = giờ làm việc (giờ hành chính); session = buổi
+làm việc (sáng, chiều); seasonal timetable = giờ làm việc theo mùa (mùa hè, mùa đông); public holiday =
+ngày nghỉ lễ, Tết; override = điều chỉnh trong năm (ngày nghỉ thêm / hoán đổi, ngày làm việc bù);
+deadline = hạn xử lý; SLA = thời hạn của một bước xử lý.
+
+The engine and every other module compute deadlines through `app.sla.calendar` only:
+`due(start, spec, agency_id)`, `parse_spec(spec)`, `spec_problem(spec)`, `is_working_time(...)`,
+`working_minutes_between(...)`. `app.sla.engine.WorkingCalendar` is the pure, DB-free core behind them.
+"""

@@ -1,0 +1,97 @@
+"""REST endpoints: compute a deadline; read and change calendars and their overrides (administrators)."""
+
+from flask.views import MethodView
+
+from app.api import api_blueprint
+from app.api.auth import api_user
+from app.core import clock
+from app.core.errors import NotFound, PermissionDenied
+from app.org import queries as org_queries
+from app.org.permissions import managed_agency_ids
+from app.sla import calendar, queries, services
+from app.sla.schemas import (
+    CalendarArgs,
+    CalendarSchema,
+    DueArgs,
+    DueSchema,
+    HoursUpdateArgs,
+    OverrideCreateArgs,
+    OverrideListArgs,
+    OverrideSchema,
+)
+
+blp = api_blueprint("sla_api", __name__, description="Lịch làm việc và hạn xử lý")
+
+
+def _existing_agency_id(agency_id: int | None) -> int | None:
+    return org_queries.get_agency(agency_id).id if agency_id is not None else None
+
+
+@blp.route("/calendars/due")
+@blp.arguments(DueArgs, location="query")
+@blp.response(200, DueSchema)
+def due(args):
+    """Tính hạn xử lý theo lịch làm việc của cơ quan (mặc định: cơ quan của người gọi)."""
+    agency_id = args["agency_id"] if args["agency_id"] is not None else api_user().agency_id
+    agency_id = _existing_agency_id(agency_id)
+    start = calendar.parse_instant(args["start"])
+    spec = calendar.parse_spec(args["spec"])
+    result = calendar.due(start, spec, agency_id)
+    return {
+        "start": clock.to_local(start).isoformat(),
+        "spec": spec.normalized,
+        "agency_id": agency_id,
+        "due": clock.to_local(result).isoformat(),
+        "due_utc": result.isoformat(),
+    }
+
+
+@blp.route("/calendars")
+class Calendars(MethodView):
+    @blp.arguments(CalendarArgs, location="query")
+    @blp.response(200, CalendarSchema)
+    def get(self, args):
+        """Giờ làm việc đang áp dụng cho cơ quan (bỏ trống agency_id: lịch mặc định)."""
+        return queries.effective_hours(_existing_agency_id(args["agency_id"]))
+
+    @blp.arguments(HoursUpdateArgs)
+    @blp.response(200, CalendarSchema)
+    def put(self, args):
+        """Đặt giờ làm việc riêng (hoặc use_default=true để dùng lại lịch mặc định). Chỉ quản trị."""
+        agency_id = _existing_agency_id(args["agency_id"])
+        if args["use_default"]:
+            services.use_default_hours(api_user(), agency_id)
+        else:
+            services.update_hours(
+                api_user(), agency_id, sessions=args["sessions"], weekdays=args["weekdays"], seasons=args["seasons"]
+            )
+        return queries.effective_hours(agency_id)
+
+
+@blp.route("/calendars/overrides")
+class Overrides(MethodView):
+    @blp.arguments(OverrideListArgs, location="query")
+    @blp.response(200, OverrideSchema(many=True))
+    def get(self, args):
+        """Ngày nghỉ / làm bù do quản trị điều chỉnh trong lịch (không gồm ngày lễ). Chỉ quản trị."""
+        managed = managed_agency_ids(api_user())
+        if not managed:
+            raise PermissionDenied("Chỉ quản trị hệ thống được xem điều chỉnh lịch làm việc.")
+        if args["agency_id"] is not None and args["agency_id"] not in managed:
+            raise NotFound("Không tìm thấy cơ quan.", code="agency_not_found")
+        return queries.list_overrides(args["agency_id"], args["year"])
+
+    @blp.arguments(OverrideCreateArgs)
+    @blp.response(201, OverrideSchema)
+    def post(self, args):
+        """Thêm ngày nghỉ hoặc ngày làm việc bù. Chỉ quản trị."""
+        return services.add_override(
+            api_user(), _existing_agency_id(args["agency_id"]), day=args["day"], kind=args["kind"], note=args["note"]
+        )
+
+
+@blp.route("/calendars/overrides/<int:override_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_override(override_id):
+    """Bỏ một điều chỉnh. Chỉ quản trị."""
+    services.remove_override(api_user(), override_id)

@@ -1,0 +1,213 @@
+"""The one place deadlines are computed: `due(start, spec, agency_id)` and its companions.
+
+Calendars are built from the database once and kept per process, keyed by agency. A cached calendar is
+trusted for `SLA_CALENDAR_RECHECK_SECONDS` (default 5); after that one small query compares the `version`
+of the default and the agency row with the cached ones and rebuilds on a difference. Services that change a
+calendar bump its version and drop the local cache at once (and again after commit), so the process that
+made a change sees it immediately and the other workers/scheduler within the recheck interval.
+A transaction that has changed a calendar but not committed yet computes with a fresh, uncached calendar,
+so uncommitted data never enters the cache.
+"""
+
+import threading
+import time as _time
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.core import clock
+from app.core.clock import LOCAL_TZ
+from app.core.db import db
+from app.core.errors import ValidationError
+from app.sla import hours
+from app.sla.engine import CalendarConfig, DayOverride, SpecialDay, WorkingCalendar
+from app.sla.models import Calendar, CalendarOverride, OverrideKind
+from app.sla.spec import SlaSpec, parse_spec, spec_problem
+
+__all__ = [
+    "SlaSpec",
+    "calendar_for",
+    "due",
+    "due_from_now",
+    "invalidate",
+    "is_working_time",
+    "parse_instant",
+    "parse_spec",
+    "spec_problem",
+    "special_days",
+    "working_minutes_between",
+]
+
+DIRTY = "qlvb.sla.calendar_changed"
+DEFAULT_RECHECK_SECONDS = 5.0
+
+
+# --- loading ------------------------------------------------------------------------------------------
+
+
+def _rows(agency_id: int | None, *columns) -> tuple:
+    """The default row and the agency's row (None when absent), as plain rows in one query.
+
+    Plain rows, not ORM objects: an object already in the session's identity map would keep an older version.
+    """
+    condition = Calendar.agency_id.is_(None)
+    if agency_id is not None:
+        condition = sa.or_(condition, Calendar.agency_id == agency_id)
+    default = agency = None
+    for row in db.session.execute(sa.select(Calendar.agency_id, Calendar.version, *columns).where(condition)):
+        if row.agency_id is None:
+            default = row
+        else:
+            agency = row
+    return default, agency
+
+
+def _stamp(default, agency) -> tuple[int, int]:
+    return (default.version if default else 0, agency.version if agency else 0)
+
+
+def load_config(agency_id: int | None) -> tuple[CalendarConfig, tuple[int, int]]:
+    """Read an agency's effective calendar: its own hours or the default's; default overrides under its own."""
+    default, agency = _rows(agency_id, Calendar.id, Calendar.sessions, Calendar.weekdays, Calendar.seasons)
+    stamp = _stamp(default, agency)  # read before the overrides: a change in between only causes a reload
+    source = agency if agency is not None and agency.sessions is not None else default
+    if source is not None and source.sessions is None:
+        source = None  # the default row without its own hours: the built-in ones
+    overrides: dict = {}
+    calendar_ids = [r.id for r in (default, agency) if r is not None]
+    if calendar_ids:
+        query = (
+            sa.select(CalendarOverride.day, CalendarOverride.kind, CalendarOverride.note, Calendar.agency_id)
+            .join(Calendar)
+            .where(CalendarOverride.calendar_id.in_(calendar_ids))
+        )
+        # Default first, so that an agency's override of the same date replaces it.
+        for day, kind, note, owner in sorted(db.session.execute(query), key=lambda r: r.agency_id is not None):
+            overrides[day] = DayOverride(kind == OverrideKind.WORK, note or "", "agency" if owner else "default")
+    config = CalendarConfig(
+        sessions=hours.to_sessions(source.sessions if source else None),
+        weekdays=hours.to_weekdays(source.weekdays if source else None),
+        seasons=hours.to_seasons(source.seasons if source else None),
+        overrides=overrides,
+    )
+    return config, stamp
+
+
+# --- the per-process cache ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    calendar: WorkingCalendar
+    stamp: tuple[int, int]
+    checked_at: float
+
+
+class CalendarCache:
+    """WorkingCalendars per agency id, revalidated against the rows' versions at most every `recheck` s."""
+
+    def __init__(self, monotonic=_time.monotonic) -> None:
+        self._entries: dict[int | None, _Entry] = {}
+        self._lock = threading.Lock()
+        self._monotonic = monotonic
+        self.loads = 0  # how many times a calendar was built from the database (tests and benchmarks read it)
+
+    def recheck_seconds(self) -> float:
+        if has_app_context():
+            return float(current_app.config.get("SLA_CALENDAR_RECHECK_SECONDS", DEFAULT_RECHECK_SECONDS))
+        return DEFAULT_RECHECK_SECONDS
+
+    def get(self, agency_id: int | None) -> WorkingCalendar:
+        if db.session.info.get(DIRTY):
+            self.loads += 1
+            return WorkingCalendar(load_config(agency_id)[0])
+        now = self._monotonic()
+        entry = self._entries.get(agency_id)
+        if entry is not None and now - entry.checked_at < self.recheck_seconds():
+            return entry.calendar
+        if entry is not None and _stamp(*_rows(agency_id)) == entry.stamp:
+            entry.checked_at = now
+            return entry.calendar
+        config, stamp = load_config(agency_id)
+        self.loads += 1
+        calendar = WorkingCalendar(config)
+        with self._lock:
+            self._entries[agency_id] = _Entry(calendar, stamp, now)
+        return calendar
+
+    def invalidate(self, agency_id: int | None = None, *, everything: bool = False) -> None:
+        """Forget an agency's calendar; a change of the default (agency_id None) affects every agency."""
+        with self._lock:
+            if everything or agency_id is None:
+                self._entries.clear()
+            else:
+                self._entries.pop(agency_id, None)
+
+
+cache = CalendarCache()
+
+
+def invalidate(agency_id: int | None = None, *, everything: bool = False) -> None:
+    cache.invalidate(agency_id, everything=everything)
+
+
+def mark_changed(session: Session) -> None:
+    """Called by services after changing a calendar: bypass the cache until this transaction ends."""
+    session.info[DIRTY] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _transaction_ended(session: Session) -> None:
+    session.info.pop(DIRTY, None)
+
+
+# --- the public functions -----------------------------------------------------------------------------
+
+
+def calendar_for(agency_id: int | None = None) -> WorkingCalendar:
+    """The effective WorkingCalendar of an agency (None: the deployment default); keep it for a batch."""
+    return cache.get(agency_id)
+
+
+def due(start: datetime, spec: "str | SlaSpec", agency_id: int | None = None) -> datetime:
+    """The deadline of `spec` counted from `start` on the agency's calendar, as an aware UTC datetime.
+
+    Raises ValidationError(code="invalid_sla") for a bad spec and ValueError for a naive `start`.
+    """
+    return calendar_for(agency_id).due(start, parse_spec(spec))
+
+
+def due_from_now(spec: "str | SlaSpec", agency_id: int | None = None) -> datetime:
+    """`due(clock.now(), spec, agency_id)`: what a BPMN timer such as `working_due("PT2H")` needs."""
+    return due(clock.now(), spec, agency_id)
+
+
+def is_working_time(instant: datetime, agency_id: int | None = None) -> bool:
+    return calendar_for(agency_id).is_working_time(instant)
+
+
+def working_minutes_between(a: datetime, b: datetime, agency_id: int | None = None) -> float:
+    """Working minutes from a to b (negative when b < a): e.g. how late an overdue task is."""
+    return calendar_for(agency_id).working_minutes_between(a, b)
+
+
+def special_days(year: int, agency_id: int | None = None) -> list[SpecialDay]:
+    """Holidays, government swaps and administrators' overrides of a year, for listings."""
+    return calendar_for(agency_id).special_days(year)
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO 8601 instant from a person (CLI, tester, API); without an offset it is Việt Nam local time."""
+    try:
+        value = datetime.fromisoformat((text or "").strip())
+    except ValueError:
+        message = f"Thời điểm “{text}” không hợp lệ: dùng ISO 8601, ví dụ 2026-11-23T08:00 hoặc 2026-11-23T08:00+07:00."
+        raise ValidationError(message, code="invalid_start", details={"start": message}) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LOCAL_TZ)
+    return clock.ensure_aware(value)

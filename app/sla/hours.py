@@ -1,0 +1,151 @@
+"""Office hours as stored (JSON) and as computed with (engine dataclasses): validate one, build the other.
+
+Stored shapes (see models.Calendar): sessions `[{"start": "07:30", "end": "11:30"}, …]`, weekdays
+`[1, 2, 3, 4, 5]` (ISO, 1 = Monday), seasons `[{"name", "start": "04-16", "end": "10-15", "sessions"}]`.
+"""
+
+import itertools
+import re
+import unicodedata
+from datetime import date, time, timedelta
+
+from app.sla.engine import DEFAULT_SESSIONS, DEFAULT_WEEKDAYS, Season, WorkSession
+
+HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+MONTH_DAY_ISO = re.compile(r"^(?:--)?(\d{1,2})-(\d{1,2})$")  # 04-16 or --04-16
+DAY_MONTH_VN = re.compile(r"^(\d{1,2})/(\d{1,2})$")  # 16/04, as people write it
+
+WEEKDAY_LABELS = {1: "Thứ Hai", 2: "Thứ Ba", 3: "Thứ Tư", 4: "Thứ Năm", 5: "Thứ Sáu", 6: "Thứ Bảy", 7: "Chủ nhật"}
+
+
+def _time(value) -> time | None:
+    match = HHMM.match(str(value or "").strip())
+    return time(int(match.group(1)), int(match.group(2))) if match else None
+
+
+def clean_sessions(raw) -> tuple[list[dict], str | None]:
+    """Sessions as stored, sorted, or a Vietnamese problem: HH:MM, start before end, no overlap."""
+    if not isinstance(raw, list | tuple) or not raw:
+        return [], "Cần ít nhất một buổi làm việc."
+    pairs = []
+    for item in raw:
+        if isinstance(item, dict):
+            start, end = item.get("start"), item.get("end")
+        else:
+            start, end = (*tuple(item), None, None)[:2]
+        start_at, end_at = _time(start), _time(end)
+        if start_at is None or end_at is None:
+            return [], f"Giờ “{start}–{end}” không hợp lệ: nhập dạng HH:MM, ví dụ 07:30–11:30."
+        if start_at >= end_at:
+            return [], f"Buổi {start_at:%H:%M}–{end_at:%H:%M}: giờ bắt đầu phải trước giờ kết thúc."
+        pairs.append((start_at, end_at))
+    pairs.sort()
+    for (_s1, e1), (s2, _e2) in itertools.pairwise(pairs):
+        if s2 < e1:
+            return [], "Các buổi làm việc không được chồng lấn nhau."
+    return [{"start": f"{s:%H:%M}", "end": f"{e:%H:%M}"} for s, e in pairs], None
+
+
+def clean_weekdays(raw) -> tuple[list[int], str | None]:
+    try:
+        days = sorted({int(d) for d in raw or ()})
+    except (TypeError, ValueError):
+        return [], "Ngày trong tuần không hợp lệ."
+    if not days:
+        return [], "Cần chọn ít nhất một ngày làm việc trong tuần."
+    if any(d < 1 or d > 7 for d in days):
+        return [], "Ngày trong tuần phải từ 1 (Thứ Hai) đến 7 (Chủ nhật)."
+    return days, None
+
+
+def parse_month_day(value) -> tuple[int, int] | None:
+    """(month, day) from "04-16" or "16/04"; 29/02 is allowed (it exists in leap years)."""
+    text = str(value or "").strip()
+    if match := MONTH_DAY_ISO.match(text):
+        month, day = int(match.group(1)), int(match.group(2))
+    elif match := DAY_MONTH_VN.match(text):
+        day, month = int(match.group(1)), int(match.group(2))
+    else:
+        return None
+    try:
+        date(2000, month, day)  # a leap year: accepts 29/02
+    except ValueError:
+        return None
+    return month, day
+
+
+def _season_days(start: tuple[int, int], end: tuple[int, int]) -> set[tuple[int, int]]:
+    days, current = set(), date(2000, *start)
+    while True:
+        days.add((current.month, current.day))
+        if (current.month, current.day) == end:
+            return days
+        current = current + timedelta(days=1) if current != date(2000, 12, 31) else date(2000, 1, 1)
+
+
+def clean_seasons(raw) -> tuple[list[dict], str | None]:
+    """Seasons as stored, or a problem: named, valid month/day, valid sessions, no two covering one date."""
+    if raw in (None, ""):
+        return [], None
+    if not isinstance(raw, list | tuple):
+        return [], "Danh sách giai đoạn theo mùa không hợp lệ."
+    cleaned, covered = [], set()
+    for item in raw:
+        if not isinstance(item, dict):
+            return [], "Danh sách giai đoạn theo mùa không hợp lệ."
+        name = unicodedata.normalize("NFC", str(item.get("name") or "")).strip()
+        if not name or len(name) > 100:
+            return [], "Mỗi giai đoạn cần có tên (tối đa 100 ký tự), ví dụ “Giờ mùa hè”."
+        start, end = parse_month_day(item.get("start")), parse_month_day(item.get("end"))
+        if start is None or end is None:
+            return [], f"Giai đoạn “{name}”: ngày bắt đầu/kết thúc phải có dạng dd/mm (ví dụ 16/04) và là ngày có thật."
+        sessions, problem = clean_sessions(item.get("sessions"))
+        if problem:
+            return [], f"Giai đoạn “{name}”: {problem}"
+        days = _season_days(start, end)
+        if days & covered:
+            return [], f"Giai đoạn “{name}” trùng ngày với một giai đoạn khác."
+        covered |= days
+        cleaned.append(
+            {
+                "name": name,
+                "start": f"{start[0]:02d}-{start[1]:02d}",
+                "end": f"{end[0]:02d}-{end[1]:02d}",
+                "sessions": sessions,
+            }
+        )
+    return cleaned, None
+
+
+# --- stored JSON → engine ----------------------------------------------------------------------------
+
+
+def to_sessions(stored: list | None) -> tuple[WorkSession, ...]:
+    if not stored:
+        return DEFAULT_SESSIONS
+    return tuple(WorkSession(_time(s["start"]), _time(s["end"])) for s in stored)
+
+
+def to_weekdays(stored: list | None) -> frozenset[int]:
+    return frozenset(int(d) for d in stored) if stored else DEFAULT_WEEKDAYS
+
+
+def to_seasons(stored: list | None) -> tuple[Season, ...]:
+    return tuple(
+        Season(s["name"], parse_month_day(s["start"]), parse_month_day(s["end"]), to_sessions(s["sessions"]))
+        for s in stored or ()
+    )
+
+
+def format_sessions(sessions) -> str:
+    """ "07:30–11:30, 13:30–17:00" from stored dicts or engine WorkSessions."""
+    parts = []
+    for s in sessions:
+        start, end = (s["start"], s["end"]) if isinstance(s, dict) else (f"{s.start:%H:%M}", f"{s.end:%H:%M}")
+        parts.append(f"{start}–{end}")
+    return ", ".join(parts)
+
+
+def format_month_day(stored: str) -> str:
+    month, day = parse_month_day(stored)
+    return f"{day:02d}/{month:02d}"

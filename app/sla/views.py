@@ -1,0 +1,146 @@
+"""The working-calendar page for administrators: office hours, a year's days off, overrides, a deadline tester."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.core import clock
+from app.core.errors import DomainError, NotFound, PermissionDenied
+from app.core.transaction import unit_of_work
+from app.org import queries as org_queries
+from app.org.permissions import managed_agency_ids
+from app.sla import calendar, queries, services
+from app.sla.forms import DueTestForm, HoursForm, OverrideForm, parse_seasons_text, parse_sessions_text, seasons_text
+from app.sla.hours import WEEKDAY_LABELS, format_month_day, format_sessions
+from app.web.helpers import admin_required, show_errors
+
+bp = Blueprint("sla", __name__, url_prefix="/admin/calendars", template_folder="templates")
+
+DEFAULT_SCOPE = "default"
+
+
+def _agency_id_of_scope(raw: str | None) -> int | None:
+    """`scope` is "default" or the id of an agency the administrator manages (others answer 404)."""
+    if not raw:
+        # Who can edit the default starts there; everyone else starts on their own agency.
+        return None if services.can_edit_default(current_user) else current_user.agency_id
+    if raw == DEFAULT_SCOPE:
+        return None
+    agency_id = int(raw) if raw.isdigit() else 0
+    if agency_id not in managed_agency_ids(current_user):
+        raise NotFound("Không tìm thấy cơ quan.", code="agency_not_found")
+    return agency_id
+
+
+def _scope(agency_id: int | None) -> str:
+    return DEFAULT_SCOPE if agency_id is None else str(agency_id)
+
+
+def _can_edit(agency_id: int | None) -> bool:
+    return services.can_edit_default(current_user) if agency_id is None else True
+
+
+def _year() -> int:
+    year = request.args.get("year", type=int)
+    return year if year and 1995 <= year <= 2100 else clock.to_local(clock.now()).year
+
+
+@bp.get("", endpoint="calendar")
+@admin_required
+def calendar_view(override_form: OverrideForm | None = None, status: int = 200):
+    agency_id = _agency_id_of_scope(request.args.get("scope"))
+    year = _year()
+    tester, result, problem = DueTestForm(request.args), None, None
+    if request.args.get("spec") and request.args.get("start"):
+        try:
+            result = calendar.due(calendar.parse_instant(tester.start.data), tester.spec.data, agency_id)
+        except DomainError as exc:
+            problem = exc.message
+    scopes = [(DEFAULT_SCOPE, "Lịch mặc định (mọi cơ quan)")] + [
+        (str(a.id), a.name) for a in org_queries.list_agencies(managed_agency_ids(current_user))
+    ]
+    return render_template(
+        "sla/calendar.html",
+        agency=org_queries.get_agency(agency_id) if agency_id else None,
+        scope=_scope(agency_id),
+        scopes=scopes,
+        can_edit=_can_edit(agency_id),
+        hours=queries.effective_hours(agency_id),
+        year=year,
+        special_days=calendar.special_days(year, agency_id),
+        overrides=queries.list_overrides(agency_id, year),
+        override_form=override_form or OverrideForm(),
+        tester=tester,
+        result=result,
+        problem=problem,
+        weekday_labels=WEEKDAY_LABELS,
+        format_sessions=format_sessions,
+        format_month_day=format_month_day,
+    ), status
+
+
+@bp.route("/hours", methods=["GET", "POST"])
+@admin_required
+def edit_hours():
+    agency_id = _agency_id_of_scope(request.args.get("scope"))
+    if not _can_edit(agency_id):
+        raise PermissionDenied("Chỉ quản trị hệ thống của cơ quan cấp cao nhất được sửa lịch làm việc mặc định.")
+    current = queries.effective_hours(agency_id)
+    form = HoursForm()
+    if request.method == "GET":
+        form.use_default.data = agency_id is not None and not current["has_own_hours"]
+        form.sessions.data = format_sessions(current["sessions"]).replace("–", "-")
+        form.weekdays.data = current["weekdays"]
+        form.seasons.data = seasons_text(current["seasons"])
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                if agency_id is not None and form.use_default.data:
+                    services.use_default_hours(current_user, agency_id)
+                else:
+                    services.update_hours(
+                        current_user,
+                        agency_id,
+                        sessions=parse_sessions_text(form.sessions.data),
+                        weekdays=form.weekdays.data,
+                        seasons=parse_seasons_text(form.seasons.data),
+                    )
+        except DomainError as exc:
+            show_errors(form, exc)
+        else:
+            flash("Đã lưu giờ làm việc.", "success")
+            return redirect(url_for("sla.calendar", scope=_scope(agency_id)))
+    agency = org_queries.get_agency(agency_id) if agency_id else None
+    status = 422 if request.method == "POST" else 200
+    return render_template("sla/hours_form.html", form=form, agency=agency, scope=_scope(agency_id)), status
+
+
+@bp.post("/overrides")
+@admin_required
+def add_override():
+    agency_id = _agency_id_of_scope(request.args.get("scope"))
+    form = OverrideForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                override = services.add_override(
+                    current_user, agency_id, day=form.day.data, kind=form.kind.data, note=form.note.data
+                )
+        except DomainError as exc:
+            show_errors(form, exc)
+        else:
+            flash(f"Đã thêm {override.kind_label.lower()} {override.day:%d/%m/%Y}.", "success")
+            return redirect(url_for("sla.calendar", scope=_scope(agency_id), year=override.day.year))
+    return calendar_view(override_form=form, status=422)
+
+
+@bp.post("/overrides/<int:override_id>/delete")
+@admin_required
+def remove_override(override_id: int):
+    override = queries.get_override(override_id)
+    # Another agency's override answers 404, not 403: its existence is not this administrator's business.
+    if override.calendar.agency_id is not None and override.calendar.agency_id not in managed_agency_ids(current_user):
+        raise NotFound("Không tìm thấy điều chỉnh lịch.", code="override_not_found")
+    agency_id, day = override.calendar.agency_id, override.day
+    services.remove_override(current_user, override.id)
+    flash(f"Đã bỏ điều chỉnh ngày {day:%d/%m/%Y}.", "success")
+    return redirect(url_for("sla.calendar", scope=_scope(agency_id), year=day.year))

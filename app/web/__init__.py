@@ -1,0 +1,1 @@
+"""The HTML shell: base layout, navigation, flash messages, error pages, dashboard."""

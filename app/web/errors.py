@@ -1,0 +1,73 @@
+"""Errors → Vietnamese pages for people, `{code, message, details}` JSON for the API."""
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.core.db import db
+from app.core.errors import DomainError
+from app.core.transaction import end_request_unit
+
+log = logging.getLogger(__name__)
+
+HTTP_MESSAGES = {
+    400: ("bad_request", "Yêu cầu không hợp lệ."),
+    401: ("authentication_required", "Cần đăng nhập."),
+    403: ("permission_denied", "Bạn không có quyền truy cập trang này."),
+    404: ("not_found", "Không tìm thấy trang hoặc đối tượng yêu cầu."),
+    405: ("method_not_allowed", "Phương thức không được hỗ trợ."),
+    409: ("conflict", "Thao tác xung đột với trạng thái hiện tại."),
+    413: ("payload_too_large", "Tệp tải lên vượt quá dung lượng cho phép."),
+    422: ("validation_error", "Dữ liệu không hợp lệ."),
+    429: ("too_many_requests", "Quá nhiều yêu cầu, vui lòng thử lại sau."),
+    500: ("internal_error", "Đã xảy ra lỗi hệ thống. Vui lòng thử lại hoặc liên hệ quản trị."),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, code: str, message: str, details=None):
+    # Whatever the failed request wrote is discarded before anything is answered.
+    try:
+        end_request_unit(commit=False)
+    except Exception:  # the connection itself may be broken
+        log.exception("rollback failed")
+        db.session.remove()
+    if wants_json():
+        return {"code": code, "message": message, "details": details or {}}, status
+    return render_template("errors/error.html", status=status, code=code, message=message, details=details), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        return error_response(exc.status, exc.code, exc.message, exc.details)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return error_response(
+            400,
+            "csrf_failed",
+            "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ (thiếu mã chống giả mạo CSRF). "
+            "Vui lòng tải lại trang và thử lại.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code, message = HTTP_MESSAGES.get(exc.code or 500, ("http_error", exc.description or ""))
+        details = None
+        data = getattr(exc, "data", None)
+        if isinstance(data, dict) and data.get("messages"):  # webargs/flask-smorest validation
+            details = data["messages"]
+            details = details.get("json", details.get("query", details)) if isinstance(details, dict) else details
+        return error_response(exc.code or 500, code, message, details)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        code, message = HTTP_MESSAGES[500]
+        return error_response(500, code, message)

@@ -1,0 +1,104 @@
+"""Request lifecycle for pages and API (one unit of work per request), navigation, the dashboard."""
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Flask, g, render_template, request
+from flask_login import current_user, login_required
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.audit.context import reset_origin, set_origin
+from app.core import clock
+from app.core.transaction import begin_request_unit, end_request_unit
+from app.extensions import login_manager
+from app.org import queries as org_queries
+from app.org.auth import load_session_user
+from app.org.models import Role
+
+bp = Blueprint("web", __name__, template_folder="templates")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    roles: frozenset[Role] = frozenset()  # empty: everyone signed in
+
+
+# Later modules append their pages here (incoming, outgoing, dossiers, inbox, reports…).
+NAVIGATION: list[NavItem] = [
+    NavItem("Trang chủ", "web.dashboard"),
+    NavItem("Việc cần làm", "workflow.inbox"),
+    NavItem("Văn bản đến", "incoming.documents"),
+    NavItem("Quy trình", "workflow_admin.processes", frozenset({Role.DESIGNER, Role.ADMIN})),
+    NavItem("Cơ quan", "admin.agencies", frozenset({Role.ADMIN})),
+    NavItem("Tài khoản", "admin.users", frozenset({Role.ADMIN})),
+    NavItem("Lịch làm việc", "sla.calendar", frozenset({Role.ADMIN})),
+    NavItem("Sổ văn bản", "documents.registers", frozenset({Role.ADMIN, Role.CLERK})),
+    NavItem("Ủy quyền", "org.delegations"),
+    NavItem("Nhật ký hệ thống", "admin.audit_log", frozenset({Role.ADMIN})),
+]
+
+
+def init_web(app: Flask) -> None:
+    login_manager.login_view = "org.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_session_user)
+
+    if proxies := int(app.config.get("TRUSTED_PROXIES", 0) or 0):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    @app.before_request
+    def open_unit_of_work():
+        begin_request_unit()
+        g.audit_origin_token = set_origin(request.remote_addr, request.user_agent.string)
+
+    @app.after_request
+    def commit_unit_of_work(response):
+        # Returning commits; a raised error was rolled back by its error handler already.
+        end_request_unit(commit=True)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.teardown_request
+    def forget_origin(_exc):
+        token = g.pop("audit_origin_token", None)
+        if token is not None:
+            reset_origin(token)
+
+    @app.context_processor
+    def inject_shell():
+        items, badges = [], {}
+        if current_user.is_authenticated:
+            roles = current_user.roles
+            items = [item for item in NAVIGATION if not item.roles or item.roles & roles]
+            badges["workflow.inbox"] = _inbox_badge(current_user)
+        return {"nav_items": items, "nav_badges": badges, "Role": Role, "to_local": clock.to_local, "now": clock.now()}
+
+    @app.template_filter("local_dt")
+    def local_datetime(value, fmt: str = "%d/%m/%Y %H:%M"):
+        return clock.to_local(value).strftime(fmt) if value else ""
+
+
+def _inbox_badge(user) -> str:
+    from app.workflow.queries import COUNT_CAP, inbox_count
+
+    count = inbox_count(user)
+    return f"{COUNT_CAP}+" if count >= COUNT_CAP else str(count) if count else ""
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    delegations_to_me = org_queries.active_delegations_to(current_user)
+    return render_template("web/dashboard.html", delegations_to_me=delegations_to_me)
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}

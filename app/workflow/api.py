@@ -1,0 +1,172 @@
+"""REST endpoints: the task inbox, task actions, starting cases, process versions (deploy, validate)."""
+
+from flask.views import MethodView
+
+from app.api import api_blueprint
+from app.api.auth import api_user
+from app.core.db import db
+from app.core.errors import NotFound, ValidationError
+from app.org.permissions import managed_agency_ids
+from app.workflow import queries, services
+from app.workflow.definitions import available_processes, deploy
+from app.workflow.forms import load_form_file
+from app.workflow.models import WorkflowInstance
+from app.workflow.schemas import (
+    CompleteArgs,
+    DeployArgs,
+    InstanceSchema,
+    ProcessVersionSchema,
+    ReassignArgs,
+    StartArgs,
+    TaskDetailSchema,
+    TaskListArgs,
+    TaskPageSchema,
+    TaskSchema,
+    ValidateResultSchema,
+)
+from app.workflow.validation import validate_bpmn
+
+blp = api_blueprint("workflow_api", __name__, description="Việc cần làm, quy trình và phiên quy trình")
+
+
+def _cursor(text: str | None):
+    try:
+        return queries.decode_cursor(text)
+    except ValueError as exc:
+        raise ValidationError(
+            "Con trỏ trang không hợp lệ.", details={"after": "Dùng next_cursor của trang trước."}
+        ) from exc
+
+
+@blp.route("/tasks")
+@blp.arguments(TaskListArgs, location="query")
+@blp.response(200, TaskPageSchema)
+def list_tasks(args):
+    """Việc của tôi và việc chờ nhận theo vai trò, hạn sớm nhất trước (phân trang bằng con trỏ)."""
+    user = api_user()
+    flt = queries.InboxFilter(args["process_id"], args["overdue"], args["urgent"], _cursor(args["after"]))
+    items = queries.inbox_page(user, flt, limit=args["limit"])
+    total = queries.inbox_count(user, queries.InboxFilter(args["process_id"], args["overdue"], args["urgent"]))
+    last = items[-1] if len(items) == args["limit"] else None
+    return {
+        "items": items,
+        "total": total,
+        "total_cap": queries.COUNT_CAP,
+        "next_cursor": queries.encode_cursor(last) if last else None,
+    }
+
+
+@blp.route("/tasks/<int:task_id>")
+@blp.response(200, TaskDetailSchema)
+def get_task(task_id):
+    task = services.get_task(api_user(), task_id)
+    form = task.instance.process_version.forms.get(task.form_key) if task.form_key else None
+    return _TaskDetail(task, form, queries.task_history(task.instance_id))
+
+
+class _TaskDetail:
+    """A task with its form definition and its case's history, for TaskDetailSchema."""
+
+    def __init__(self, task, form, history) -> None:
+        self._task, self.form, self.history = task, form, history
+
+    def __getattr__(self, name):
+        return getattr(self._task, name)
+
+
+@blp.route("/tasks/<int:task_id>/claim", methods=["POST"])
+@blp.response(200, TaskSchema)
+def claim(task_id):
+    return services.claim_task(api_user(), task_id)
+
+
+@blp.route("/tasks/<int:task_id>/unclaim", methods=["POST"])
+@blp.response(200, TaskSchema)
+def unclaim(task_id):
+    return services.unclaim_task(api_user(), task_id)
+
+
+@blp.route("/tasks/<int:task_id>/reassign", methods=["POST"])
+@blp.arguments(ReassignArgs)
+@blp.response(200, TaskSchema)
+def reassign(args, task_id):
+    return services.reassign_task(api_user(), task_id, args["user_id"])
+
+
+@blp.route("/tasks/<int:task_id>/complete", methods=["POST"])
+@blp.arguments(CompleteArgs)
+@blp.response(200, TaskSchema)
+def complete(args, task_id):
+    """Nộp biểu mẫu của công việc; dữ liệu được kiểm tra theo JSON Schema của biểu mẫu."""
+    return services.complete_task(api_user(), task_id, args["data"], outcome=args["outcome"], comment=args["comment"])
+
+
+@blp.route("/processes")
+class Processes(MethodView):
+    @blp.response(200, ProcessVersionSchema(many=True))
+    def get(self):
+        """Các quy trình áp dụng cho cơ quan (phiên bản mới nhất)."""
+        return available_processes(api_user().agency_id)
+
+
+@blp.route("/processes/<process_id>/start", methods=["POST"])
+@blp.arguments(StartArgs)
+@blp.response(201, InstanceSchema)
+def start(args, process_id):
+    return services.start_process(api_user(), process_id, data=args["data"], title=args["title"], urgent=args["urgent"])
+
+
+@blp.route("/processes/deploy", methods=["POST"])
+@blp.arguments(DeployArgs)
+@blp.response(201, ProcessVersionSchema(many=True))
+def deploy_process(args):
+    """Triển khai phiên bản quy trình riêng của cơ quan (người thiết kế quy trình)."""
+    user = api_user()
+    forms = {
+        key if "/" in key else f"{_process_ids(args['bpmn'])}/{key}": value for key, value in args["forms"].items()
+    }
+    return deploy(
+        user, args["bpmn"], args["filename"], agency_id=user.agency_id, forms=forms, source=f"api:{args['filename']}"
+    )
+
+
+def _process_ids(xml: str) -> str:
+    import re
+
+    match = re.search(r"<(?:\w+:)?process[^>]*\sid=\"([^\"]+)\"", xml)
+    return match.group(1) if match else ""
+
+
+@blp.route("/processes/validate", methods=["POST"])
+@blp.arguments(DeployArgs)
+@blp.response(200, ValidateResultSchema)
+def validate(args):
+    """Kiểm tra một tệp BPMN mà không triển khai."""
+    given = args["forms"]
+    pid = _process_ids(args["bpmn"])
+    problems = validate_bpmn(
+        args["bpmn"],
+        args["filename"],
+        lambda key: given.get(key) or given.get(key.removeprefix(f"{pid}/")) or load_form_file(key),
+    )
+    return {"valid": not problems, "problems": [str(p) for p in problems]}
+
+
+@blp.route("/instances/<int:instance_id>")
+@blp.response(200, InstanceSchema)
+def get_instance(instance_id):
+    user = api_user()
+    instance = db.session.get(WorkflowInstance, instance_id)
+    if instance is None or not (
+        instance.agency_id in managed_agency_ids(user)
+        or instance.started_by_id == user.id
+        or any(services.can_view(user, t) for t in queries.task_history(instance_id))
+    ):
+        raise NotFound("Không tìm thấy phiên quy trình.", code="instance_not_found")
+    return instance
+
+
+@blp.route("/instances/<int:instance_id>/retry", methods=["POST"])
+@blp.response(200, InstanceSchema)
+def retry(instance_id):
+    return services.retry_instance(api_user(), instance_id)

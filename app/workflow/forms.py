@@ -1,0 +1,203 @@
+"""Task forms: `forms/<process_id>/<task_id>.json` = JSON Schema + Vietnamese UI hints.
+
+A form file looks like:
+    {"title": "Cho ý kiến chỉ đạo",
+     "schema": {"type": "object", "required": ["y_kien"], "properties": {"y_kien": {"type": "string"}}},
+     "ui": {"y_kien": {"label": "Ý kiến chỉ đạo", "widget": "textarea"},
+            "don_vi_chu_tri": {"label": "Đơn vị chủ trì", "widget": "select", "source": "units"}},
+     "outcomes": [{"value": "dong_y", "label": "Đồng ý"}, {"value": "tra_lai", "label": "Trả lại"}]}
+Widgets: text, textarea, date, datetime, number, select (enum or data source), radio, checkbox, checkboxes,
+file. Data sources: units, users (optionally {"role": …}), and what later modules register.
+The same schema validates browser and API submissions (jsonschema); domain rules follow in services.
+"""
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError
+
+from app.config import PROJECT_ROOT
+
+FORMS_DIR = PROJECT_ROOT / "forms"
+WIDGETS = {"text", "textarea", "date", "datetime", "number", "select", "radio", "checkbox", "checkboxes", "file"}
+
+# name → callable(agency_id, options) → [(value, label)]
+DATA_SOURCES: dict[str, Callable[[int, dict], list[tuple[Any, str]]]] = {}
+
+
+def data_source(name: str):
+    def decorator(func):
+        DATA_SOURCES[name] = func
+        return func
+
+    return decorator
+
+
+@data_source("units")
+def _units(agency_id: int, options: dict) -> list[tuple[Any, str]]:
+    from app.org.queries import list_units
+
+    return [(u.id, u.name) for u in list_units(agency_id, active_only=True)]
+
+
+@data_source("users")
+def _users(agency_id: int, options: dict) -> list[tuple[Any, str]]:
+    from app.org.queries import list_users
+
+    users = list_users({agency_id}, role=options.get("role"), active=True)
+    return [(u.id, f"{u.full_name} — {u.position or ''}".rstrip(" —")) for u in users]
+
+
+# name → callable(data, outcome, agency_id) → {field: message}: domain rules a JSON Schema cannot say
+# ("a reason is required when returning", "the date is not in the future"), named by a form's "validators".
+FORM_VALIDATORS: dict[str, Callable[[dict, str | None, int], dict[str, str]]] = {}
+
+
+def form_validator(name: str):
+    def decorator(func):
+        FORM_VALIDATORS[name] = func
+        return func
+
+    return decorator
+
+
+def run_validators(form: dict, data: dict, outcome: str | None, agency_id: int) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    for name in form.get("validators", []):
+        for field, message in FORM_VALIDATORS[name](data, outcome, agency_id).items():
+            problems.setdefault(field, message)
+    return problems
+
+
+def prefill(form: dict, case_data: dict) -> dict:
+    """A form's initial values: what the case already knows under the same field names."""
+    fields = form["schema"].get("properties", {})
+    return {name: value for name, value in case_data.items() if name in fields and value is not None}
+
+
+def form_key_for(process_id: str, form: str) -> str:
+    """A task's `form` property: `task_id` within the process's folder, or `other_process/task_id`."""
+    return form if "/" in form else f"{process_id}/{form}"
+
+
+def load_form_file(key: str, root: Path = FORMS_DIR) -> dict | None:
+    path = root / f"{key}.json"
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def form_problems(form: dict) -> list[str]:
+    """What is wrong with a form definition (checked at deploy time)."""
+    problems = []
+    schema = form.get("schema")
+    if not isinstance(schema, dict) or schema.get("type") != "object":
+        return ["“schema” phải là một JSON Schema kiểu object"]
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        problems.append(f"JSON Schema không hợp lệ: {exc.message}")
+    for name in form.get("validators", []):
+        if name not in FORM_VALIDATORS:
+            problems.append(f"quy tắc kiểm tra “{name}” không tồn tại")
+    for name, hints in (form.get("ui") or {}).items():
+        widget = hints.get("widget", "text")
+        if widget not in WIDGETS:
+            problems.append(f"trường “{name}”: kiểu nhập “{widget}” không được hỗ trợ")
+        source = hints.get("source")
+        if source and source not in DATA_SOURCES:
+            problems.append(f"trường “{name}”: nguồn dữ liệu “{source}” không tồn tại")
+    return problems
+
+
+def field_order(form: dict) -> list[str]:
+    props = list(form["schema"].get("properties", {}))
+    order = [name for name in form.get("order", []) if name in props]
+    return order + [name for name in props if name not in order]
+
+
+MESSAGES = {
+    "required": "Trường này là bắt buộc.",
+    "type": "Giá trị không đúng kiểu dữ liệu.",
+    "minLength": "Nội dung quá ngắn (ít nhất {0} ký tự).",
+    "maxLength": "Nội dung quá dài (tối đa {0} ký tự).",
+    "enum": "Giá trị không nằm trong danh sách cho phép.",
+    "format": "Giá trị không đúng định dạng.",
+    "minimum": "Giá trị phải từ {0} trở lên.",
+    "maximum": "Giá trị phải không quá {0}.",
+    "minItems": "Chọn ít nhất {0} mục.",
+    "pattern": "Giá trị không đúng mẫu quy định.",
+}
+
+
+def validate_data(form: dict, data: dict) -> dict[str, str]:
+    """Field name → Vietnamese message for each schema violation (empty when valid)."""
+    validator = Draft202012Validator(form["schema"], format_checker=FormatChecker())
+    errors: dict[str, str] = {}
+    for error in validator.iter_errors(data):
+        if error.validator == "required":
+            field = error.message.split("'")[1]
+            errors.setdefault(field, MESSAGES["required"])
+            continue
+        field = str(error.path[0]) if error.path else "_form"
+        template = MESSAGES.get(str(error.validator), "Giá trị không hợp lệ.")
+        errors.setdefault(field, template.format(error.validator_value))
+    return errors
+
+
+def options_for(form: dict, name: str, agency_id: int) -> list[tuple[Any, str]]:
+    """The choices of a select/radio field: a data source, or the schema's enum with optional labels."""
+    hints = (form.get("ui") or {}).get(name, {})
+    if source := hints.get("source"):
+        return DATA_SOURCES[source](agency_id, hints.get("source_options") or {})
+    prop = form["schema"]["properties"].get(name, {})
+    items = prop.get("items", {}) if prop.get("type") == "array" else prop
+    labels = hints.get("labels", {})
+    return [(value, labels.get(str(value), str(value))) for value in items.get("enum", [])]
+
+
+def coerce_submission(form: dict, raw: Callable[[str], Any], getlist: Callable[[str], list]) -> dict:
+    """Turn HTML form fields (strings) into the JSON types the schema expects; blanks are left out."""
+    data: dict[str, Any] = {}
+    for name, prop in form["schema"].get("properties", {}).items():
+        kind = prop.get("type")
+        if kind == "array":
+            values = [v for v in getlist(name) if v != ""]
+            item_type = prop.get("items", {}).get("type")
+            data[name] = [_coerce(v, item_type) for v in values]
+            continue
+        if kind == "boolean":
+            data[name] = raw(name) in ("on", "true", "1", "y")
+            continue
+        value = raw(name)
+        if value is None or str(value).strip() == "":
+            continue
+        data[name] = _coerce(value.strip() if isinstance(value, str) else value, kind)
+    return data
+
+
+def _coerce(value: str, kind: str | None):
+    try:
+        if kind == "integer":
+            return int(value)
+        if kind == "number":
+            return float(value)
+    except ValueError:
+        return value  # the schema reports the wrong type
+    return value
+
+
+def source_problems(form: dict, data: dict, agency_id: int) -> dict[str, str]:
+    """Values of data-source fields must be among the options offered in this agency (not any id)."""
+    problems = {}
+    for name, hints in (form.get("ui") or {}).items():
+        if not hints.get("source") or name not in data:
+            continue
+        allowed = {value for value, _label in options_for(form, name, agency_id)}
+        values = data[name] if isinstance(data[name], list) else [data[name]]
+        if any(v not in allowed for v in values):
+            problems[name] = "Lựa chọn không hợp lệ."
+    return problems

@@ -1,0 +1,30 @@
+"""Reactions of the engine to what other modules announce (blinker signals)."""
+
+import sqlalchemy as sa
+
+from app.audit import services as audit
+from app.core.db import db
+from app.core.signals import user_deactivated
+from app.workflow.models import HumanTask, TaskState
+
+
+@user_deactivated.connect
+def release_tasks_of_deactivated_user(user, actor=None, **_extra) -> None:
+    """A deactivated account is never a candidate: its open tasks go back to their lane's queue.
+
+    Runs inside the deactivation's unit of work, so both commit together.
+    """
+    tasks = db.session.scalars(
+        sa.select(HumanTask).where(
+            HumanTask.assignee_id == user.id, HumanTask.state.in_([TaskState.READY, TaskState.CLAIMED])
+        )
+    ).all()
+    for task in tasks:
+        task.assignee_id, task.state, task.claimed_at, task.is_designated = None, TaskState.READY, None, False
+        audit.record(
+            actor,
+            "task.release",
+            task,
+            summary=f"Trả “{task.title}” về hộp việc chung do tài khoản {user.username} bị vô hiệu hóa",
+        )
+    db.session.flush()

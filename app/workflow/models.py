@@ -1,0 +1,181 @@
+"""Process versions, workflow instances and the human tasks mirrored from them."""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core import clock
+from app.core.db import UTCDateTime, db
+
+
+class InstanceStatus(StrEnum):
+    RUNNING = "running"  # has ready work (a user task)
+    WAITING = "waiting"  # only timers or messages can move it on
+    COMPLETED = "completed"
+    ERROR = "error"  # an operation failed; state kept, an administrator may retry
+    CANCELLED = "cancelled"
+
+
+class TaskState(StrEnum):
+    READY = "ready"  # offered to candidates (or to the named assignee)
+    CLAIMED = "claimed"  # someone took it
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"  # withdrawn by the engine (interrupting timer, cancelled instance…)
+
+
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+class Urgency(StrEnum):
+    NORMAL = "normal"
+    URGENT = "urgent"
+
+
+STATUS_LABELS = {
+    InstanceStatus.RUNNING: "Đang xử lý",
+    InstanceStatus.WAITING: "Đang chờ",
+    InstanceStatus.COMPLETED: "Hoàn thành",
+    InstanceStatus.ERROR: "Lỗi",
+    InstanceStatus.CANCELLED: "Đã hủy",
+}
+TASK_STATE_LABELS = {
+    TaskState.READY: "Chờ nhận",
+    TaskState.CLAIMED: "Đang xử lý",
+    TaskState.COMPLETED: "Đã xong",
+    TaskState.CANCELLED: "Đã hủy",
+}
+
+
+class ProcessVersion(db.Model):
+    """An immutable deployment of one BPMN process with its forms; global (agency NULL) or for one agency."""
+
+    __tablename__ = "process_version"
+    __table_args__ = (
+        sa.UniqueConstraint("process_id", "agency_id", "version", name="uq_process_version_number"),
+        sa.Index("ix_process_version_lookup", "process_id", "agency_id", "version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(sa.String(100))
+    name: Mapped[str] = mapped_column(sa.String(255))
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"))
+    version: Mapped[int] = mapped_column()
+    checksum: Mapped[str] = mapped_column(sa.String(64))
+    bpmn_xml: Mapped[str] = mapped_column(sa.Text)
+    forms: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    source: Mapped[str] = mapped_column(sa.String(255))
+    deployed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+
+    def __repr__(self) -> str:
+        return f"<ProcessVersion {self.process_id} v{self.version} agency={self.agency_id}>"
+
+
+class WorkflowInstance(db.Model):
+    """One running process for one business object; its SpiffWorkflow state lives in `state` (compressed JSON)."""
+
+    __tablename__ = "workflow_instance"
+    __table_args__ = (sa.UniqueConstraint("object_type", "object_id", name="uq_workflow_instance_object"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_version_id: Mapped[int] = mapped_column(sa.ForeignKey("process_version.id"), index=True)
+    process_id: Mapped[str] = mapped_column(sa.String(100), index=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), index=True)
+    object_type: Mapped[str] = mapped_column(sa.String(64))
+    object_id: Mapped[str] = mapped_column(sa.String(64))
+    title: Mapped[str] = mapped_column(sa.String(500))
+    status: Mapped[str] = mapped_column(sa.String(16), index=True)
+    is_urgent: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    state_size: Mapped[int] = mapped_column(default=0)  # uncompressed bytes, to watch growth
+    # Indexed so the scheduler selects only instances whose timer is due (design.md §4).
+    next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    error_message: Mapped[str | None] = mapped_column(sa.Text)
+    error_task: Mapped[str | None] = mapped_column(sa.String(255))
+    started_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    process_version: Mapped[ProcessVersion] = relationship()
+
+
+class HumanTask(db.Model):
+    """A user task as inboxes see it: plain indexed columns, never a deserialized workflow (design.md §4)."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        # "Unassigned tasks of my roles in my agency", urgent first, then by deadline.
+        # INCLUDE (PostgreSQL) the filtered columns, so pages and capped counts are index-only scans.
+        sa.Index(
+            "ix_human_task_role_queue",
+            "agency_id",
+            "role",
+            "state",
+            "priority",
+            "due_sort",
+            "id",
+            postgresql_include=["unit_id", "assignee_id", "process_id", "urgency"],
+        ),
+        # "Tasks assigned to me", urgent first, then by deadline.
+        sa.Index(
+            "ix_human_task_assignee_queue",
+            "assignee_id",
+            "state",
+            "priority",
+            "due_sort",
+            "id",
+            postgresql_include=["role", "process_id", "urgency"],
+        ),
+        # The SLA scans: open tasks whose deadline has passed.
+        sa.Index("ix_human_task_overdue", "state", "due_at"),
+        sa.UniqueConstraint("instance_id", "spiff_task_id", name="uq_human_task_spiff_task"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("workflow_instance.id"), index=True)
+    spiff_task_id: Mapped[str] = mapped_column(sa.String(36))
+    task_name: Mapped[str] = mapped_column(sa.String(100))  # BPMN id, e.g. direct_handling
+    title: Mapped[str] = mapped_column(sa.String(255))  # BPMN name, shown to people
+    process_id: Mapped[str] = mapped_column(sa.String(100))
+    object_type: Mapped[str] = mapped_column(sa.String(64))
+    object_id: Mapped[str] = mapped_column(sa.String(64))
+    object_title: Mapped[str] = mapped_column(sa.String(500))
+    role: Mapped[str | None] = mapped_column(sa.String(32))  # the lane
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"))
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"))
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # True when the process named the assignee (e.g. the lead specialist chosen by the leader): not unclaimable.
+    is_designated: Mapped[bool] = mapped_column(default=False)
+    form_key: Mapped[str | None] = mapped_column(sa.String(200))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # due_at, or a far-future sentinel when there is none: a NOT NULL key the inbox index can page on.
+    due_sort: Mapped[datetime] = mapped_column(UTCDateTime())
+    urgency: Mapped[str] = mapped_column(sa.String(16), default=Urgency.NORMAL)
+    # 0 for urgent work, 1 otherwise: urgent documents go first in every inbox (NĐ 30/2020 Điều 23.1, 24.2).
+    priority: Mapped[int] = mapped_column(sa.SmallInteger, default=1, server_default="1")
+    # 0 for urgent work, 1 otherwise: urgent documents go first in every inbox (NĐ 30/2020 Điều 23.1, 24.2).
+    priority: Mapped[int] = mapped_column(sa.SmallInteger, default=1, server_default="1")
+    escalate_to: Mapped[str | None] = mapped_column(sa.String(32))
+    state: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    outcome: Mapped[str | None] = mapped_column(sa.String(64))
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    submitted: Mapped[dict | None] = mapped_column(sa.JSON)
+
+    instance: Mapped[WorkflowInstance] = relationship()
+    assignee = relationship("User", foreign_keys=[assignee_id])
+    completed_by = relationship("User", foreign_keys=[completed_by_id])
+    unit = relationship("Unit")
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (TaskState.READY, TaskState.CLAIMED)
+
+    def is_overdue(self, at: datetime) -> bool:
+        return self.is_open and self.due_at is not None and self.due_at < at

@@ -1,0 +1,151 @@
+"""Inbox and task reads: plain indexed queries on human_task, never a deserialized workflow (design.md §4).
+
+The inbox is the union of a few scopes (tasks assigned to me; unassigned tasks of each of my roles in my
+agency and unit; the same for whoever delegated to me). Each scope is its own subquery that walks one index in
+deadline order and stops at the page size; pages continue from a (due_sort, id) keyset, and counts are capped,
+so a page costs the same at 1k or 100k open tasks.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import defer, selectinload
+
+from app.core import clock
+from app.core.db import db
+from app.org.models import User
+from app.workflow.assignment import inbox_scopes
+from app.workflow.models import HumanTask, TaskState, WorkflowInstance
+
+COUNT_CAP = 1000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def encode_cursor(task: HumanTask) -> str:
+    """A URL-safe keyset cursor: priority, microseconds since the epoch of due_sort, and the id."""
+    return f"{task.priority}_{(task.due_sort - _EPOCH) // timedelta(microseconds=1)}_{task.id}"
+
+
+def decode_cursor(text: str | None) -> tuple[int, datetime, int] | None:
+    """Parse a cursor; raise ValueError when it is malformed."""
+    if not text:
+        return None
+    priority, micros, task_id = text.split("_", 2)
+    return int(priority), _EPOCH + timedelta(microseconds=int(micros)), int(task_id)
+
+
+@dataclass
+class InboxFilter:
+    process_id: str | None = None
+    overdue: bool = False
+    urgent: bool = False
+    after: tuple[int, datetime, int] | None = None  # keyset cursor: (priority, due_sort, id) of the last row
+
+
+def _branches(user: User, flt: InboxFilter, at: datetime, limit: int) -> list[sa.Select]:
+    columns = (HumanTask.id, HumanTask.priority, HumanTask.due_sort)
+    branches = []
+    for scope in inbox_scopes(user, at):
+        base = []
+        if flt.process_id:
+            base.append(HumanTask.process_id == flt.process_id)
+        if scope.get("process_ids"):
+            base.append(HumanTask.process_id.in_(scope["process_ids"]))
+        if flt.overdue:
+            base.append(HumanTask.due_sort < at)
+        if flt.urgent:
+            base.append(HumanTask.urgency == "urgent")
+        if flt.after:
+            base.append(sa.tuple_(HumanTask.priority, HumanTask.due_sort, HumanTask.id) > sa.tuple_(*flt.after))
+        if "assignee_id" in scope:
+            for state in (TaskState.READY, TaskState.CLAIMED):
+                where = [HumanTask.assignee_id == scope["assignee_id"], HumanTask.state == state, *base]
+                if scope.get("roles"):
+                    where.append(HumanTask.role.in_(scope["roles"]))
+                branches.append(sa.select(*columns).where(*where))
+        else:
+            for role in scope["roles"]:
+                where = [
+                    HumanTask.agency_id == scope["agency_id"],
+                    HumanTask.role == role,
+                    HumanTask.state == TaskState.READY,
+                    HumanTask.assignee_id.is_(None),
+                    *base,
+                ]
+                unit = scope.get("unit_id")
+                where.append(
+                    HumanTask.unit_id.is_(None)
+                    if unit is None
+                    else sa.or_(HumanTask.unit_id.is_(None), HumanTask.unit_id == unit)
+                )
+                branches.append(sa.select(*columns).where(*where))
+    return [b.order_by(HumanTask.priority, HumanTask.due_sort, HumanTask.id).limit(limit) for b in branches]
+
+
+def _union(branches: list[sa.Select]):
+    # Each branch is wrapped so its own ORDER BY/LIMIT survive inside the UNION on SQLite and PostgreSQL.
+    parts = [sa.select(b.subquery().c) for b in branches]
+    return sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+
+
+def inbox_page(user: User, flt: InboxFilter | None = None, limit: int = 50) -> list[HumanTask]:
+    """One page of `user`'s open tasks: urgent ones first, then the earliest deadline first."""
+    flt, at = flt or InboxFilter(), clock.now()
+    branches = _branches(user, flt, at, limit)
+    if not branches:
+        return []
+    union = _union(branches)
+    page = sa.select(union.c.id).order_by(union.c.priority, union.c.due_sort, union.c.id).limit(limit).subquery()
+    # The page's rows in one query; assignees and units in one query each (no query per row).
+    rows = db.session.scalars(
+        sa.select(HumanTask)
+        .join(page, page.c.id == HumanTask.id)
+        .options(selectinload(HumanTask.assignee), selectinload(HumanTask.unit), defer(HumanTask.submitted))
+        .order_by(HumanTask.priority, HumanTask.due_sort, HumanTask.id)
+    )
+    return list(rows)
+
+
+def inbox_count(user: User, flt: InboxFilter | None = None) -> int:
+    """Open tasks in the inbox, counted up to COUNT_CAP (shown as "1000+"): never a count of everything."""
+    flt, at = flt or InboxFilter(), clock.now()
+    branches = _branches(user, flt, at, COUNT_CAP)
+    if not branches:
+        return 0
+    union = _union(branches)
+    capped = sa.select(union.c.id).limit(COUNT_CAP).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(capped))
+
+
+def task_history(instance_id: int) -> list[HumanTask]:
+    """Every human task of a case, oldest first: the timeline shown on the task page."""
+    return list(
+        db.session.scalars(
+            sa.select(HumanTask)
+            .where(HumanTask.instance_id == instance_id)
+            .order_by(HumanTask.created_at, HumanTask.id)
+        )
+    )
+
+
+def instances_in_error(agency_ids: set[int]) -> list[WorkflowInstance]:
+    return list(
+        db.session.scalars(
+            sa.select(WorkflowInstance)
+            .where(WorkflowInstance.status == "error", WorkflowInstance.agency_id.in_(agency_ids))
+            .order_by(WorkflowInstance.updated_at.desc())
+            .limit(200)
+        )
+    )
+
+
+def recent_instances(agency_id: int, limit: int = 50) -> list[WorkflowInstance]:
+    return list(
+        db.session.scalars(
+            sa.select(WorkflowInstance)
+            .where(WorkflowInstance.agency_id == agency_id)
+            .order_by(WorkflowInstance.started_at.desc())
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,73 @@
+"""The registry of operations that BPMN service tasks may call.
+
+Domain modules register their services here (`@operation("register_incoming")`); a BPMN service task names
+one with `<spiffworkflow:serviceTaskOperator id="register_incoming">`. Deploy validation refuses unknown names,
+so a designer cannot reference code that does not exist. An operation runs inside the engine's unit of work:
+what it writes commits with the workflow state, or not at all.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app.workflow.scripting import RunContext
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    func: Callable[..., dict | None]
+    description: str
+
+
+_OPERATIONS: dict[str, Operation] = {}
+
+
+def operation(name: str, description: str = "") -> Callable:
+    """Register `func(run: RunContext, data: dict, **params) -> dict | None` under `name`.
+
+    The returned dict is stored in the task data under the service task's result variable.
+    """
+
+    def decorator(func: Callable) -> Callable:
+        _OPERATIONS[name] = Operation(name, func, description or (func.__doc__ or "").strip().split("\n")[0])
+        return func
+
+    return decorator
+
+
+def unregister(name: str) -> None:
+    _OPERATIONS.pop(name, None)
+
+
+def known_operations() -> dict[str, Operation]:
+    _load_domain_operations()
+    return dict(_OPERATIONS)
+
+
+class UnknownOperation(LookupError):
+    pass
+
+
+def call_operation(name: str, run: RunContext, data: dict, params: dict[str, Any]) -> dict | None:
+    _load_domain_operations()
+    op = _OPERATIONS.get(name)
+    if op is None:
+        raise UnknownOperation(f"thao tác “{name}” chưa được đăng ký")
+    return op.func(run, data, **params)
+
+
+# Modules that register operations; imported lazily so the engine sits below the domain modules.
+OPERATION_MODULES = ["app.workflow.builtin_operations", "app.incoming.operations"]
+_loaded = False
+
+
+def _load_domain_operations() -> None:
+    global _loaded
+    if _loaded:
+        return
+    import importlib
+
+    for module in OPERATION_MODULES:
+        importlib.import_module(module)
+    _loaded = True

@@ -1,0 +1,327 @@
+"""Use cases of the engine, each taking the acting user first: start, claim, complete, reassign, retry, wake.
+
+One call = one step of one case; the caller's unit of work commits it. Domain modules start their processes
+through `start_process(actor, process_id, object_type=…, object_id=…)`.
+"""
+
+import uuid
+
+import sqlalchemy as sa
+from SpiffWorkflow.util.task import TaskState as SpiffState
+
+from app.audit import services as audit
+from app.core import clock
+from app.core.db import db
+from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.org.models import Role, User
+from app.org.permissions import managed_agency_ids
+from app.workflow import engine
+from app.workflow.assignment import acting_for, candidates, qualifies
+from app.workflow.definitions import newest_version
+from app.workflow.forms import run_validators, source_problems, validate_data
+from app.workflow.models import HumanTask, InstanceStatus, TaskState, WorkflowInstance
+from app.workflow.runtime import advance, lock_instance, running
+from app.workflow.validation import role_for_lane
+
+
+def start_process(
+    actor: User | None,
+    process_id: str,
+    *,
+    agency_id: int | None = None,
+    data: dict | None = None,
+    object_type: str = "case",
+    object_id: str | None = None,
+    title: str | None = None,
+    urgent: bool = False,
+) -> WorkflowInstance:
+    """Start the newest applicable version of `process_id` for one business object."""
+    agency_id = agency_id or (actor.agency_id if actor else None)
+    if agency_id is None:
+        raise ValidationError("Thiếu cơ quan của hồ sơ.", code="agency_required")
+    version = newest_version(process_id, agency_id)
+    bundle = engine.bundle_for(version)
+    if actor is not None and bundle.start_lane and not actor.has_role(role_for_lane(bundle.start_lane)):
+        raise PermissionDenied(f"Quy trình “{version.name}” chỉ do {role_for_lane(bundle.start_lane).label} khởi tạo.")
+    data = dict(data or {})
+    object_id = object_id or uuid.uuid4().hex
+    title = (title or data.get("title") or version.name)[:500]
+    if db.session.scalar(
+        sa.select(WorkflowInstance.id).where(
+            WorkflowInstance.object_type == object_type, WorkflowInstance.object_id == object_id
+        )
+    ):
+        raise Conflict("Đối tượng này đã có quy trình xử lý.", code="instance_exists")
+    data.update(
+        object_type=object_type, object_id=object_id, urgent=bool(urgent), started_by_id=actor.id if actor else None
+    )
+    instance = WorkflowInstance(
+        process_version=version,
+        process_id=process_id,
+        agency_id=agency_id,
+        object_type=object_type,
+        object_id=object_id,
+        title=title,
+        status=InstanceStatus.RUNNING,
+        is_urgent=bool(urgent),
+        state=b"",
+        started_by_id=actor.id if actor else None,
+    )
+    db.session.add(instance)
+    db.session.flush()
+    with running(instance, actor):
+        workflow = engine.new_workflow(bundle, data)
+    audit.record(
+        actor,
+        "workflow.start",
+        instance,
+        summary=f"Khởi tạo quy trình {version.name}: {title}",
+        changes={"process_id": process_id, "version": version.version},
+    )
+    advance(instance, workflow, actor, rebuild=lambda: engine.new_workflow(bundle, data))
+    return instance
+
+
+def get_task(actor: User, task_id: int) -> HumanTask:
+    """A task the actor may see: one they can act on, or one of their agency's cases (404 otherwise)."""
+    task = db.session.get(HumanTask, task_id)
+    if task is None or not can_view(actor, task):
+        raise NotFound("Không tìm thấy công việc.", code="task_not_found")
+    return task
+
+
+def can_view(actor: User, task: HumanTask) -> bool:
+    if acting_for(actor, task) is not None or qualifies(actor, task) or task.completed_by_id == actor.id:
+        return True  # candidates still see a task a colleague claimed, and learn who has it
+    leaders = {Role.AGENCY_LEADER, Role.UNIT_LEADER}
+    if (task.agency_id == actor.agency_id and actor.roles & leaders) or task.agency_id in managed_agency_ids(actor):
+        return True
+    # Whoever worked on the case may follow it.
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(HumanTask)
+            .where(HumanTask.instance_id == task.instance_id, HumanTask.completed_by_id == actor.id)
+        )
+        > 0
+    )
+
+
+def _open_task_locked(actor: User, task_id: int) -> HumanTask:
+    task = get_task(actor, task_id)
+    lock_instance(task.instance_id)
+    task = db.session.get(HumanTask, task_id, populate_existing=True)  # what others committed before our lock
+    if task.state == TaskState.COMPLETED:
+        who = task.completed_by.full_name if task.completed_by else "người khác"
+        raise Conflict(f"Công việc đã được {who} hoàn thành.", code="task_already_completed")
+    if task.state != TaskState.READY and task.state != TaskState.CLAIMED:
+        raise Conflict("Công việc không còn ở trạng thái chờ xử lý.", code="task_not_open")
+    return task
+
+
+def claim_task(actor: User, task_id: int) -> HumanTask:
+    """Take an unassigned task of one's role (or of someone who delegated to us)."""
+    task = _open_task_locked(actor, task_id)
+    if task.assignee_id == actor.id:
+        return task
+    if task.assignee_id is not None:
+        raise Conflict(f"Công việc đã do {task.assignee.full_name} nhận.", code="task_claimed_by_other")
+    if acting_for(actor, task) is None:
+        raise PermissionDenied("Công việc này không thuộc vai trò của bạn.", code="not_a_candidate")
+    task.assignee_id, task.state, task.claimed_at = actor.id, TaskState.CLAIMED, clock.now()
+    db.session.flush()
+    audit.record(actor, "task.claim", task, summary=f"Nhận việc “{task.title}”: {task.object_title}")
+    return task
+
+
+def unclaim_task(actor: User, task_id: int) -> HumanTask:
+    """Give a claimed task back to its queue (not one the process designated to a person)."""
+    task = _open_task_locked(actor, task_id)
+    if task.assignee_id != actor.id:
+        raise PermissionDenied("Bạn không giữ công việc này.", code="not_assignee")
+    if task.is_designated:
+        raise Conflict(
+            "Công việc được giao đích danh, hãy chuyển cho người khác thay vì trả lại.", code="task_designated"
+        )
+    task.assignee_id, task.state, task.claimed_at = None, TaskState.READY, None
+    db.session.flush()
+    audit.record(actor, "task.unclaim", task, summary=f"Trả lại việc “{task.title}”")
+    return task
+
+
+def reassign_task(actor: User, task_id: int, user_id: int) -> HumanTask:
+    """Hand a task to another candidate: the holder may, and so may a leader or an administrator of the agency."""
+    task = _open_task_locked(actor, task_id)
+    target = db.session.get(User, user_id)
+    leaders = {Role.AGENCY_LEADER, Role.UNIT_LEADER}
+    allowed = (
+        task.assignee_id == actor.id
+        or (actor.agency_id == task.agency_id and actor.roles & leaders)
+        or task.agency_id in managed_agency_ids(actor)
+    )
+    if not allowed:
+        raise PermissionDenied("Bạn không được chuyển công việc này.", code="cannot_reassign")
+    if target is None or not qualifies(target, task):
+        raise ValidationError(
+            "Người nhận không thuộc đối tượng được giao công việc này.",
+            code="not_a_candidate",
+            details={"user_id": "Chọn người có vai trò và đơn vị phù hợp, đang hoạt động."},
+        )
+    previous = task.assignee_id
+    task.assignee_id, task.state, task.claimed_at = target.id, TaskState.CLAIMED, clock.now()
+    db.session.flush()
+    audit.record(
+        actor,
+        "task.reassign",
+        task,
+        summary=f"Chuyển việc “{task.title}” cho {target.full_name}",
+        changes={"assignee_id": [previous, target.id]},
+    )
+    return task
+
+
+def complete_task(
+    actor: User, task_id: int, data: dict | None = None, *, outcome: str | None = None, comment: str | None = None
+) -> HumanTask:
+    """Submit a task's form; the case moves on to its next steps in the same transaction."""
+    task = _open_task_locked(actor, task_id)
+    on_behalf = acting_for(actor, task)
+    if on_behalf is None:
+        raise PermissionDenied("Công việc này không giao cho bạn.", code="not_a_candidate")
+    if task.assignee_id not in (None, actor.id, on_behalf.id):
+        raise Conflict(f"Công việc đã do {task.assignee.full_name} nhận.", code="task_claimed_by_other")
+    instance = task.instance
+    if instance.status == InstanceStatus.ERROR:
+        raise Conflict("Quy trình đang lỗi, chờ quản trị xử lý.", code="instance_in_error")
+    form = instance.process_version.forms.get(task.form_key) if task.form_key else None
+    data = dict(data or {})
+    if form is not None:
+        problems = validate_data(form, data) | source_problems(form, data, task.agency_id)
+        problems = run_validators(form, data, outcome, task.agency_id) | problems
+        outcomes = {o["value"] for o in form.get("outcomes", [])}
+        if outcomes and outcome not in outcomes:
+            problems["outcome"] = "Chọn một kết quả xử lý."
+        if problems:
+            raise ValidationError("Biểu mẫu còn lỗi, vui lòng kiểm tra lại.", details=problems)
+        data = {k: v for k, v in data.items() if k in form["schema"].get("properties", {})}
+    bundle, saved = engine.bundle_for(instance.process_version), instance.state
+    values = {**data, "outcome": outcome, "comment": comment, "last_actor_id": actor.id}
+
+    def apply_step():
+        workflow = engine.load_state(bundle, saved)
+        spiff_task = engine.find_task(workflow, task.spiff_task_id)
+        if spiff_task is None or not spiff_task.task_spec.manual or spiff_task.state != SpiffState.READY:
+            raise Conflict("Công việc không còn sẵn sàng trong quy trình.", code="task_not_ready")
+        spiff_task.data.update(values)
+        spiff_task.run()  # postScripts run here: a failure refuses the step and changes nothing
+        return workflow
+
+    try:
+        with running(instance, actor):
+            workflow = apply_step()
+    except Conflict:
+        raise
+    except Exception as exc:
+        raise Conflict(f"Không hoàn thành được công việc do lỗi trong quy trình: {exc}", code="task_failed") from exc
+    now = clock.now()
+    task.state, task.completed_at, task.completed_by_id = TaskState.COMPLETED, now, actor.id
+    task.assignee_id = task.assignee_id or on_behalf.id
+    task.outcome, task.comment, task.submitted = outcome, comment, data
+    db.session.flush()
+    note = f" (thay {on_behalf.full_name})" if on_behalf.id != actor.id else ""
+    audit.record(
+        actor,
+        "task.complete",
+        task,
+        summary=f"Hoàn thành “{task.title}”{note}: {task.object_title}",
+        changes={"outcome": outcome},
+    )
+    advance(instance, workflow, actor, rebuild=apply_step)
+    return task
+
+
+def retry_instance(actor: User | None, instance_id: int) -> WorkflowInstance:
+    """Run a case in `error` again from its last good state (after the cause was fixed)."""
+    instance = lock_instance(instance_id)
+    if actor is not None and instance.agency_id not in managed_agency_ids(actor):
+        raise NotFound("Không tìm thấy phiên quy trình.", code="instance_not_found")
+    if instance.status != InstanceStatus.ERROR:
+        raise Conflict("Phiên quy trình không ở trạng thái lỗi.", code="instance_not_in_error")
+    bundle, saved = engine.bundle_for(instance.process_version), instance.state
+    workflow = engine.load_state(bundle, saved)
+    _reset_errored_tasks(workflow)
+    audit.record(actor, "workflow.retry", instance, summary=f"Chạy lại quy trình: {instance.title}")
+    advance(instance, workflow, actor, rebuild=lambda: engine.load_state(bundle, saved))
+    return instance
+
+
+def _reset_errored_tasks(workflow) -> None:
+    for task in engine.all_tasks(workflow):
+        if task.state == SpiffState.ERROR:
+            task._set_state(SpiffState.READY)
+
+
+def cancel_instance(actor: User | None, instance_id: int, reason: str) -> WorkflowInstance:
+    instance = lock_instance(instance_id)
+    if actor is not None and instance.agency_id not in managed_agency_ids(actor):
+        raise NotFound("Không tìm thấy phiên quy trình.", code="instance_not_found")
+    if instance.status in (InstanceStatus.COMPLETED, InstanceStatus.CANCELLED):
+        raise Conflict("Phiên quy trình đã kết thúc.", code="instance_finished")
+    now = clock.now()
+    for task in db.session.scalars(
+        sa.select(HumanTask).where(
+            HumanTask.instance_id == instance.id, HumanTask.state.in_([TaskState.READY, TaskState.CLAIMED])
+        )
+    ):
+        task.state, task.completed_at = TaskState.CANCELLED, now
+    instance.status, instance.next_timer_at, instance.completed_at = InstanceStatus.CANCELLED, None, now
+    db.session.flush()
+    audit.record(
+        actor, "workflow.cancel", instance, summary=f"Hủy quy trình: {instance.title}", changes={"reason": reason}
+    )
+    return instance
+
+
+def due_instance_ids(now=None, limit: int = 500) -> list[int]:
+    """Instances whose next timer has come: an indexed range, never a scan of every waiting case."""
+    now = now or clock.now()
+    return list(
+        db.session.scalars(
+            sa.select(WorkflowInstance.id)
+            .where(
+                WorkflowInstance.next_timer_at <= now,
+                WorkflowInstance.status.in_([InstanceStatus.RUNNING, InstanceStatus.WAITING]),
+            )
+            .order_by(WorkflowInstance.next_timer_at)
+            .limit(limit)
+        )
+    )
+
+
+def wake_instance(instance_id: int) -> bool:
+    """Fire the due timers of one instance (a scheduler job item). Returns whether anything was due."""
+    instance = lock_instance(instance_id)
+    if (
+        instance.status not in (InstanceStatus.RUNNING, InstanceStatus.WAITING)
+        or instance.next_timer_at is None
+        or instance.next_timer_at > clock.now()
+    ):
+        return False  # someone else woke it, or it moved on
+    bundle, saved = engine.bundle_for(instance.process_version), instance.state
+    advance(instance, engine.load_state(bundle, saved), None, rebuild=lambda: engine.load_state(bundle, saved))
+    return True
+
+
+def task_candidates(actor: User, task_id: int) -> list[User]:
+    return candidates(get_task(actor, task_id))
+
+
+def case_data(task: HumanTask) -> dict:
+    """The data the case carries at this task (start form values, earlier decisions) for its summary card.
+
+    One deserialization for one detail page; lists never do this (they read human_task only).
+    """
+    instance = task.instance
+    workflow = engine.load_state(engine.bundle_for(instance.process_version), instance.state)
+    spiff_task = engine.find_task(workflow, task.spiff_task_id)
+    return dict(spiff_task.data) if spiff_task is not None else dict(workflow.data or {})

@@ -1,0 +1,154 @@
+"""Deploy-time checks of a BPMN file: one line per problem, `FILE:ELEMENT_ID: message` (design.md §4).
+
+Run by `qlvb processes validate FILE…`, by every deploy (API, CLI, designer) and by the sync of processes/.
+Invalid BPMN never deploys.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lxml import etree
+
+from app.org.models import ROLE_LABELS, Role
+from app.workflow.forms import form_key_for, form_problems
+from app.workflow.registry import known_operations
+from app.workflow.scripting import ScriptRejected, check_script
+
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
+ROLE_BY_NAME = {r.value: r for r in Role} | {label.lower(): role for role, label in ROLE_LABELS.items()}
+EXPRESSION_PROPERTIES = ("assignee", "unit", "due")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    element: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.element}: {self.message}"
+
+
+def role_for_lane(name: str | None) -> Role | None:
+    """Lanes are roles: a lane is named by the role key (`lanh_dao`) or its Vietnamese label."""
+    return ROLE_BY_NAME.get((name or "").strip().lower())
+
+
+def sla_problem(value: str) -> str | None:
+    from app.sla.spec import spec_problem
+
+    return spec_problem(value)
+
+
+def validate_bpmn(xml: str | bytes, filename: str, form_lookup: Callable[[str], dict | None]) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(element, message: str) -> None:
+        element_id = element if isinstance(element, str) else (element.get("id") or etree.QName(element).localname)
+        problems.append(Problem(filename, element_id, message))
+
+    try:
+        root = etree.fromstring(xml.encode() if isinstance(xml, str) else xml)
+    except etree.XMLSyntaxError as exc:
+        add(f"line {exc.lineno}", f"XML không hợp lệ: {exc.msg}")
+        return problems
+    seen: dict[str, int] = {}
+    for element in root.iter(f"{{{NS['bpmn']}}}*"):
+        if element_id := element.get("id"):
+            seen[element_id] = seen.get(element_id, 0) + 1
+    for element_id, count in seen.items():
+        if count > 1:
+            add(element_id, f"mã “{element_id}” được dùng cho {count} phần tử; mỗi phần tử cần một mã riêng")
+    for operator in root.iterfind(".//spiffworkflow:serviceTaskOperator", NS):
+        # SpiffWorkflow finds flow targets by any `id` attribute: a task named like an operation breaks the flow.
+        if operator.get("id") in seen:
+            add(
+                operator.getparent().getparent(),
+                f"mã phần tử trùng tên thao tác “{operator.get('id')}”; hãy đặt mã khác cho bước này",
+            )
+    processes = root.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS)
+    if not processes:
+        add("definitions", 'không có quy trình nào đánh dấu thực thi được (isExecutable="true")')
+        return problems
+
+    operations = known_operations()
+    for process in processes:
+        process_id = process.get("id")
+        for lane in process.xpath(".//bpmn:lane", namespaces=NS):
+            if role_for_lane(lane.get("name")) is None:
+                add(lane, f"làn “{lane.get('name')}” không phải là một vai trò ({', '.join(r.value for r in Role)})")
+        for task in process.xpath(".//bpmn:userTask | .//bpmn:manualTask", namespaces=NS):
+            _check_user_task(task, process_id, form_lookup, add)
+        for task in process.xpath(".//bpmn:serviceTask", namespaces=NS):
+            operator = task.find("bpmn:extensionElements/spiffworkflow:serviceTaskOperator", NS)
+            if operator is None:
+                add(task, "bước tự động chưa chọn thao tác (serviceTaskOperator)")
+            elif operator.get("id") not in operations:
+                add(task, f"thao tác “{operator.get('id')}” không có trong danh mục thao tác")
+            else:
+                for param in operator.iterfind(".//spiffworkflow:parameter", NS):
+                    _check_code(task, param.get("value") or "", "eval", f"tham số “{param.get('id')}”", add)
+        for script in process.xpath(".//bpmn:scriptTask/bpmn:script", namespaces=NS):
+            _check_code(script.getparent(), script.text or "", "exec", "kịch bản", add)
+        for tag in ("preScript", "postScript"):
+            for script in process.xpath(f".//spiffworkflow:{tag}", namespaces=NS):
+                _check_code(script.getparent().getparent(), script.text or "", "exec", tag, add)
+        for condition in process.xpath(".//bpmn:sequenceFlow/bpmn:conditionExpression", namespaces=NS):
+            _check_code(condition.getparent(), condition.text or "", "eval", "điều kiện", add)
+        for timer in process.xpath(".//bpmn:timerEventDefinition/*", namespaces=NS):
+            _check_code(timer.getparent().getparent(), timer.text or "", "eval", "biểu thức hẹn giờ", add)
+
+    if not problems:
+        try:
+            from app.workflow.engine import parse_bpmn
+
+            parse_bpmn(xml, filename)
+        except Exception as exc:  # SpiffWorkflow's own structural checks
+            node = getattr(exc, "id", None) or getattr(exc, "sourceline", None) or "definitions"
+            add(str(node), f"BPMN không hợp lệ: {getattr(exc, 'message', None) or exc}")
+    return problems
+
+
+def _properties(task) -> dict[str, str]:
+    return {
+        prop.get("name"): prop.get("value") or ""
+        for prop in task.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)
+    }
+
+
+def _check_user_task(task, process_id: str, form_lookup, add) -> None:
+    props = _properties(task)
+    form = props.get("form")
+    if not form:
+        add(task, "công việc chưa gắn biểu mẫu (thuộc tính “form”)")
+    else:
+        definition = form_lookup(form_key_for(process_id, form))
+        if definition is None:
+            add(task, f"không tìm thấy biểu mẫu “{form_key_for(process_id, form)}”")
+        else:
+            for message in form_problems(definition):
+                add(task, f"biểu mẫu “{form}”: {message}")
+    for name in ("sla", "urgent_sla"):
+        if props.get(name) and (problem := sla_problem(props[name])):
+            add(task, f"thời hạn “{name}={props[name]}” không hợp lệ: {problem}")
+    if props.get("escalate_to") and role_for_lane(props["escalate_to"]) is None:
+        add(task, f"“escalate_to={props['escalate_to']}” không phải là một vai trò")
+    for name in EXPRESSION_PROPERTIES:
+        if props.get(name):
+            _check_code(task, props[name], "eval", f"thuộc tính “{name}”", add)
+
+
+def _check_code(element, source: str, mode: str, what: str, add) -> None:
+    if not source.strip():
+        add(element, f"{what} để trống")
+        return
+    try:
+        check_script(source.strip() if mode == "eval" else source, mode)
+    except SyntaxError as exc:
+        add(element, f"{what} có lỗi cú pháp: {exc.msg} (dòng {exc.lineno})")
+    except ScriptRejected as exc:
+        add(element, f"{what} bị từ chối: {exc}")

@@ -1,0 +1,251 @@
+"""Pages: the inbox "Việc cần làm", the task page with its form, starting a case, the case page."""
+
+import io
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from app.core.errors import DomainError, NotFound
+from app.core.transaction import unit_of_work
+from app.workflow import engine, queries, services
+from app.workflow.assignment import acting_for
+from app.workflow.definitions import available_processes
+from app.workflow.forms import coerce_submission, field_order, options_for, prefill
+from app.workflow.models import STATUS_LABELS, TASK_STATE_LABELS, WorkflowInstance
+from app.workflow.validation import role_for_lane
+
+bp = Blueprint("workflow", __name__, template_folder="templates")
+
+# object type → callable(task) → (template, context): the business object's card on the task page, supplied by
+# the module that owns the object (incoming documents show their files and signature report…).
+OBJECT_SUMMARIES: dict = {}
+
+
+def _filter_from_args() -> queries.InboxFilter:
+    try:
+        after = queries.decode_cursor(request.args.get("after"))
+    except ValueError:
+        after = None
+    return queries.InboxFilter(
+        process_id=request.args.get("process") or None,
+        overdue=request.args.get("overdue") == "1",
+        urgent=request.args.get("urgent") == "1",
+        after=after,
+    )
+
+
+@bp.get("/tasks")
+@login_required
+def inbox():
+    page_size = 50
+    flt = _filter_from_args()
+    tasks = queries.inbox_page(current_user, flt, limit=page_size)
+    total = queries.inbox_count(current_user, queries.InboxFilter(flt.process_id, flt.overdue, flt.urgent))
+    processes = {v.process_id: v.name for v in available_processes(current_user.agency_id)}
+    next_cursor = queries.encode_cursor(tasks[-1]) if len(tasks) == page_size else None
+    return render_template(
+        "workflow/inbox.html",
+        tasks=tasks,
+        total=total,
+        cap=queries.COUNT_CAP,
+        processes=processes,
+        next_cursor=next_cursor,
+        state_labels=TASK_STATE_LABELS,
+    )
+
+
+def _form_context(task):
+    form = task.instance.process_version.forms.get(task.form_key) if task.form_key else None
+    return form, (field_order(form) if form else [])
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required
+def task_page(task_id: int, values=None, errors=None, status: int = 200):
+    task = services.get_task(current_user, task_id)
+    form, order = _form_context(task)
+    on_behalf = acting_for(current_user, task) if task.is_open else None
+    can_act = on_behalf is not None and task.assignee_id in (None, current_user.id, on_behalf.id)
+    start_form = task.instance.process_version.forms.get(f"{task.process_id}/start")
+    case_values = services.case_data(task) if (start_form or (form and can_act)) else {}
+    if values is None:
+        values = task.submitted or (prefill(form, case_values) if form and can_act else {})
+    summary = OBJECT_SUMMARIES.get(task.object_type)
+    return render_template(
+        "workflow/task.html",
+        task=task,
+        instance=task.instance,
+        start_form=start_form,
+        start_order=field_order(start_form) if start_form else [],
+        case_values=case_values,
+        summary=summary(task) if summary else None,
+        start_options=lambda name: options_for(start_form, name, task.agency_id),
+        form=form,
+        order=order,
+        can_act=can_act,
+        values=values,
+        errors=errors or {},
+        options=lambda name: options_for(form, name, task.agency_id),
+        history=queries.task_history(task.instance_id),
+        candidates=services.task_candidates(current_user, task.id),
+        state_labels=TASK_STATE_LABELS,
+        status_labels=STATUS_LABELS,
+    ), status
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+@login_required
+def complete(task_id: int):
+    task = services.get_task(current_user, task_id)
+    form, _order = _form_context(task)
+    data = coerce_submission(form, request.form.get, request.form.getlist) if form else {}
+    data.update(_uploads(form))
+    try:
+        with unit_of_work():
+            services.complete_task(
+                current_user._get_current_object(),
+                task.id,
+                data,
+                outcome=request.form.get("outcome") or None,
+                comment=(request.form.get("comment") or "").strip() or None,
+            )
+    except DomainError as exc:
+        if exc.status != 422:
+            raise
+        flash(exc.message, "danger")
+        return task_page(task_id, values=data, errors=exc.details, status=422)
+    flash(f"Đã hoàn thành “{task.title}”.", "success")
+    return redirect(url_for("workflow.inbox"))
+
+
+def _uploads(form) -> dict:
+    """File widgets: store each upload in the blob store; the task data keeps {sha256, name, size, type}."""
+    if not form:
+        return {}
+    store = current_app.extensions["qlvb.blobs"]
+    stored = {}
+    for name, hints in (form.get("ui") or {}).items():
+        upload = request.files.get(name)
+        if hints.get("widget") == "file" and upload and upload.filename:
+            digest = store.put(upload.stream)
+            stored[name] = {
+                "sha256": digest,
+                "name": upload.filename,
+                "size": store.size(digest),
+                "type": upload.mimetype,
+            }
+    return stored
+
+
+@bp.get("/tasks/<int:task_id>/files/<digest>")
+@login_required
+def task_file(task_id: int, digest: str):
+    """A file attached to the case (a form's file field), for those who may see the task."""
+    task = services.get_task(current_user, task_id)
+    attached = {v["sha256"]: v for v in services.case_data(task).values() if isinstance(v, dict) and "sha256" in v}
+    if task.submitted:
+        attached |= {v["sha256"]: v for v in task.submitted.values() if isinstance(v, dict) and "sha256" in v}
+    if digest not in attached:
+        raise NotFound("Không tìm thấy tệp.", code="file_not_found")
+    data = current_app.extensions["qlvb.blobs"].read(digest)
+    meta = attached[digest]
+    return send_file(
+        io.BytesIO(data),
+        mimetype=meta.get("type") or "application/octet-stream",
+        as_attachment=True,
+        download_name=meta.get("name") or digest,
+    )
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@login_required
+def claim(task_id: int):
+    services.claim_task(current_user._get_current_object(), task_id)
+    flash("Bạn đã nhận công việc.", "success")
+    return redirect(url_for("workflow.task_page", task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/unclaim")
+@login_required
+def unclaim(task_id: int):
+    services.unclaim_task(current_user._get_current_object(), task_id)
+    flash("Đã trả công việc về hộp việc chung.", "info")
+    return redirect(url_for("workflow.inbox"))
+
+
+@bp.post("/tasks/<int:task_id>/reassign")
+@login_required
+def reassign(task_id: int):
+    user_id = request.form.get("user_id", type=int)
+    task = services.reassign_task(current_user._get_current_object(), task_id, user_id or 0)
+    flash(f"Đã chuyển công việc cho {task.assignee.full_name}.", "success")
+    return redirect(url_for("workflow.task_page", task_id=task_id))
+
+
+@bp.get("/cases/new")
+@login_required
+def new_case():
+    startable = []
+    for version in available_processes(current_user.agency_id):
+        bundle = engine.bundle_for(version)
+        role = role_for_lane(bundle.start_lane)
+        if f"{version.process_id}/start" in version.forms and (role is None or current_user.has_role(role)):
+            startable.append(version)
+    return render_template("workflow/new_case.html", versions=startable)
+
+
+@bp.route("/cases/new/<process_id>", methods=["GET", "POST"])
+@login_required
+def start_case(process_id: str):
+    version = next((v for v in available_processes(current_user.agency_id) if v.process_id == process_id), None)
+    form = version.forms.get(f"{process_id}/start") if version else None
+    if form is None:
+        abort(404)
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = coerce_submission(form, request.form.get, request.form.getlist) | _uploads(form)
+        from app.workflow.forms import source_problems, validate_data
+
+        errors = validate_data(form, values) | source_problems(form, values, current_user.agency_id)
+        if not errors:
+            with unit_of_work():
+                instance = services.start_process(
+                    current_user._get_current_object(),
+                    process_id,
+                    data=values,
+                    title=values.get("tieu_de") or values.get("title"),
+                    urgent=bool(values.get("khan")),
+                )
+            flash(f"Đã khởi tạo “{instance.title}”.", "success")
+            return redirect(url_for("workflow.case_page", instance_id=instance.id))
+        flash("Biểu mẫu còn lỗi, vui lòng kiểm tra lại.", "danger")
+    return render_template(
+        "workflow/start.html",
+        version=version,
+        form=form,
+        order=field_order(form),
+        values=values,
+        errors=errors,
+        options=lambda name: options_for(form, name, current_user.agency_id),
+    ), 422 if errors else 200
+
+
+@bp.get("/cases/<int:instance_id>")
+@login_required
+def case_page(instance_id: int):
+    from app.core.db import db
+
+    instance = db.session.get(WorkflowInstance, instance_id)
+    history = queries.task_history(instance_id) if instance else []
+    visible = instance is not None and (
+        instance.started_by_id == current_user.id or any(services.can_view(current_user, t) for t in history)
+    )
+    if not visible:
+        raise NotFound("Không tìm thấy hồ sơ.", code="instance_not_found")
+    return render_template(
+        "workflow/case.html",
+        instance=instance,
+        history=history,
+        state_labels=TASK_STATE_LABELS,
+        status_labels=STATUS_LABELS,
+    )

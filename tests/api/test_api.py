@@ -1,0 +1,117 @@
+import sqlalchemy as sa
+
+from app.core.db import db
+from app.org.models import Agency
+
+
+def test_missing_and_wrong_tokens_get_json_401(client):
+    missing = client.get("/api/v1/me")
+    assert missing.status_code == 401 and missing.json["code"] == "missing_token"
+    wrong = client.get("/api/v1/me", headers={"Authorization": "Bearer qlvb_khongphaima"})
+    assert wrong.status_code == 401
+    assert wrong.json == {"code": "invalid_token", "message": "Mã truy cập không hợp lệ.", "details": {}}
+
+
+def test_session_cookie_does_not_authenticate_the_api(client, create_user):
+    from tests.conftest import login
+
+    create_user(username="vanthu")
+    login(client, "vanthu")
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_me(client, create_user, api_token):
+    user = create_user(username="vanthu", full_name="Nguyễn Thị Thu Hà", roles=("van_thu",))
+    response = client.get("/api/v1/me", headers=api_token(user))
+    assert response.status_code == 200
+    assert response.json["full_name"] == "Nguyễn Thị Thu Hà" and response.json["roles"] == ["van_thu"]
+    assert "Nguyễn" in response.get_data(as_text=True)  # UTF-8, not \\u escapes
+
+
+def test_create_agency_with_bad_code_gives_field_error_and_writes_nothing(client, admin, api_token):
+    response = client.post(
+        "/api/v1/agencies",
+        headers=api_token(admin),
+        json={"code": "ABC", "name": "Sở Y tế", "abbreviation": "SYT", "parent_id": admin.agency_id},
+    )
+    assert response.status_code == 422
+    assert response.json["code"] == "validation_error"
+    assert "code" in response.json["details"]
+    assert db.session.scalar(sa.select(Agency).where(Agency.name == "Sở Y tế")) is None
+
+
+def test_schema_errors_use_the_same_envelope(client, admin, api_token):
+    response = client.post("/api/v1/agencies", headers=api_token(admin), json={"name": 5})
+    assert response.status_code == 422
+    assert response.json["code"] == "validation_error"
+    assert set(response.json["details"]) >= {"code", "name", "abbreviation"}
+
+
+def test_admin_creates_agency_unit_and_user(client, admin, api_token):
+    headers = api_token(admin)
+    agency = client.post(
+        "/api/v1/agencies",
+        headers=headers,
+        json={
+            "code": "000.00.05.H33",
+            "name": "Sở Y tế tỉnh Kiên Giang",
+            "abbreviation": "syt",
+            "parent_id": admin.agency_id,
+        },
+    )
+    assert agency.status_code == 201, agency.json
+    assert agency.json["abbreviation"] == "SYT"
+    unit = client.post(
+        f"/api/v1/agencies/{agency.json['id']}/units",
+        headers=headers,
+        json={"name": "Văn phòng Sở", "abbreviation": "VP"},
+    )
+    assert unit.status_code == 201
+    user = client.post(
+        "/api/v1/users",
+        headers=headers,
+        json={
+            "username": "syt.vanthu",
+            "full_name": "Lê Thị Mai",
+            "password": "MatKhau-Moi-2026",
+            "agency_id": agency.json["id"],
+            "unit_id": unit.json["id"],
+            "roles": ["van_thu"],
+        },
+    )
+    assert user.status_code == 201, user.json
+    duplicate = client.post(
+        "/api/v1/users",
+        headers=headers,
+        json={
+            "username": "syt.vanthu",
+            "full_name": "X",
+            "password": "MatKhau-Moi-2026",
+            "agency_id": agency.json["id"],
+            "roles": ["van_thu"],
+        },
+    )
+    assert duplicate.status_code == 422 and "username" in duplicate.json["details"]
+    off = client.post(f"/api/v1/users/{user.json['id']}/deactivate", headers=headers)
+    assert off.status_code == 200 and off.json["is_active"] is False
+    again = client.post(f"/api/v1/users/{user.json['id']}/deactivate", headers=headers)
+    assert again.status_code == 409 and again.json["code"] == "already_inactive"
+
+
+def test_tenancy_other_agencys_objects_are_not_found(client, admin, create_user, create_agency, api_token):
+    stranger = create_user(agency=create_agency())
+    headers = api_token(admin)
+    assert client.get(f"/api/v1/users/{stranger.id}", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/agencies/{stranger.agency_id}", headers=headers).status_code == 404
+    plain = create_user(agency=admin.agency)
+    assert client.get("/api/v1/users", headers=api_token(plain)).status_code == 403
+
+
+def test_openapi_document_and_local_docs_page(client):
+    spec = client.get("/api/v1/openapi.json")
+    assert spec.status_code == 200
+    assert "/api/v1/agencies" in spec.json["paths"]
+    assert spec.json["components"]["schemas"]["Error"]["properties"]["code"]["type"] == "string"
+    docs = client.get("/api/v1/docs").get_data(as_text=True)
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs
+    assert "cdn" not in docs.lower()

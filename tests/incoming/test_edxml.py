@@ -1,0 +1,202 @@
+"""Importing an edXML package (QCVN 102:2016, legal.md §4.2–4.6) as an electronic incoming document (issue #4)."""
+
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from app.audit.models import AuditEvent
+from app.core.db import db
+from app.exchange.edxml import InvalidPackage, build_package, parse_package
+from app.incoming import services
+from app.incoming.intake import Upload
+from app.incoming.models import IncomingDocument, IncomingFile
+from tests.conftest import csrf_token, login
+from tests.incoming.conftest import METADATA
+
+DOCUMENT_ID = "000.00.01.H33,2026/11/20,123/SNV-TCBC"
+
+
+def package(signed_pdf, **changes) -> bytes:
+    attachments = changes.pop("attachments", None)
+    metadata = {**METADATA, "urgency": "thuong_khan", "due_date": "2026-12-05", **changes}
+    if attachments is None:
+        attachments = [("phu-luc.zip", b"PK\x03\x04zip"), ("cong-van-123.pdf", signed_pdf, "application/pdf")]
+    return build_package(metadata, attachments)
+
+
+def import_package(clerk, data: bytes) -> IncomingDocument:
+    pkg = parse_package(data)
+    return services.receive_incoming(
+        clerk,
+        channel="electronic",
+        metadata=pkg.metadata,
+        uploads=[Upload(name, content, is_main=(i == 0)) for i, (name, content) in enumerate(pkg.uploads)],
+        message_id=pkg.message_id,
+    )
+
+
+def nothing_written() -> bool:
+    documents = db.session.scalar(sa.select(sa.func.count()).select_from(IncomingDocument))
+    files = db.session.scalar(sa.select(sa.func.count()).select_from(IncomingFile))
+    events = db.session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action.like("incoming.%"))
+    )
+    return documents == files == events == 0
+
+
+def test_parse_maps_the_header_to_intake_fields(signed_pdf):
+    pkg = parse_package(package(signed_pdf, urgency="hoa_toc", recipients="UBND tỉnh; Sở Tài chính"))
+    meta = pkg.metadata
+    assert pkg.message_id == DOCUMENT_ID and pkg.business_type == 0
+    assert meta["sender_code"] == "000.00.01.H33" and meta["sender_name"] == "Sở Nội vụ tỉnh Kiên Giang"
+    assert (meta["code_number"], meta["code_notation"]) == ("123", "SNV-TCBC")
+    assert meta["issued_date"] == "2026-11-20" and meta["due_date"] == "2026-12-05"
+    assert meta["type_name"] == "Công văn" and meta["subject"] == METADATA["subject"]
+    assert (meta["signer_position"], meta["signer_name"], meta["page_count"]) == ("Giám đốc", "Dương Văn Hùng", "2")
+    assert meta["urgency"] == "hoa_toc" and meta["recipients"] == "UBND tỉnh; Sở Tài chính"
+    assert [name for name, _ in pkg.uploads] == ["cong-van-123.pdf", "phu-luc.zip"]  # the first PDF is the main file
+    assert pkg.uploads[0][1] == signed_pdf
+
+
+@pytest.mark.parametrize(
+    ("priority", "urgency"), [(0, "thuong"), (1, "khan"), (2, "thuong_khan"), (3, "hoa_toc"), (4, "thuong")]
+)
+def test_priority_maps_to_urgency(signed_pdf, priority, urgency):
+    assert parse_package(package(signed_pdf, priority=priority)).metadata["urgency"] == urgency
+
+
+def test_without_document_id_the_message_id_is_the_hash(signed_pdf):
+    data = package(signed_pdf, code_number=None)
+    pkg = parse_package(data)
+    import hashlib
+
+    assert pkg.message_id == hashlib.sha256(data).hexdigest()
+
+
+def test_a_package_imports_once(incoming_office, signed_pdf):
+    data = package(signed_pdf)
+    document = import_package(incoming_office.clerk, data)
+    assert document.channel == "electronic" and document.urgency == "thuong_khan"
+    assert document.message_id == DOCUMENT_ID and document.document_key == DOCUMENT_ID
+    assert document.sender_name == "Sở Nội vụ tỉnh Kiên Giang" and document.due_date.isoformat() == "2026-12-05"
+    main = [f for f in document.files if f.is_main]
+    assert len(main) == 1 and main[0].filename == "cong-van-123.pdf" and main[0].signature_valid is True
+    assert len(document.files) == 2
+    again = import_package(incoming_office.clerk, data)
+    assert again.id == document.id
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(IncomingDocument)) == 1
+
+
+def _replace(data: bytes, old: bytes, new: bytes) -> bytes:
+    assert old in data
+    return data.replace(old, new)
+
+
+REFUSALS = {
+    "not_xml": (lambda pdf: b"%PDF-1.7 not xml", "không phải XML"),
+    "empty": (lambda pdf: b"", "Chưa có gói tin"),
+    "wrong_namespace": (
+        lambda pdf: package(pdf).replace(b"http://www.mic.gov.vn/TBT/QCVN_102_2016", b"http://www.e-doc.vn/Schema/"),
+        "không gian tên",
+    ),
+    "wrong_root": (
+        lambda pdf: b'<Envelope xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016"/>',
+        "Phần tử gốc",
+    ),
+    "no_organ_id": (lambda pdf: package(pdf, sender_code=None), "From/OrganId"),
+    "no_organ_name": (lambda pdf: package(pdf, sender_name=None), "From/OrganId"),
+    "no_subject": (lambda pdf: package(pdf, subject=None), "Subject"),
+    "no_attachment": (lambda pdf: package(pdf, attachments=[]), "tệp đính kèm"),
+    "bad_base64": (
+        lambda pdf: _replace(package(pdf), b"<ContentTransferEncoded>", b"<ContentTransferEncoded>!!*"),
+        "base64",
+    ),
+    "revoke": (lambda pdf: package(pdf, business_type=1), "chỉ nhập được gói tin văn bản mới"),
+    "replace": (lambda pdf: package(pdf, business_type=3), "thay thế"),
+    "bad_priority": (lambda pdf: package(pdf, priority=9), "Priority"),
+    "bad_date": (lambda pdf: _replace(package(pdf), b"2026/11/20<", b"20-11-2026<"), "yyyy/MM/dd"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSALS))
+def test_refusals_are_invalid_edxml_and_write_nothing(incoming_office, signed_pdf, case):
+    make, words = REFUSALS[case]
+    with pytest.raises(InvalidPackage) as refused:
+        import_package(incoming_office.clerk, make(signed_pdf))
+    assert refused.value.code == "invalid_edxml" and refused.value.status == 422
+    assert words in refused.value.message and refused.value.details == {"package": refused.value.message}
+    assert nothing_written()
+
+
+BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE edXML [
+ <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+]>
+<edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016"><edXMLEnvelope><edXMLHeader><MessageHeader>
+<From><OrganId>000.00.01.H33</OrganId><OrganName>&e;</OrganName></From><Subject>&e;</Subject>
+</MessageHeader></edXMLHeader></edXMLEnvelope></edXML>"""
+
+EXTERNAL = b"""<?xml version="1.0"?>
+<!DOCTYPE edXML [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016"><edXMLEnvelope><edXMLHeader><MessageHeader>
+<From><OrganId>000.00.01.H33</OrganId><OrganName>So Noi vu</OrganName></From><Subject>&secret;</Subject>
+</MessageHeader></edXMLHeader></edXMLEnvelope></edXML>"""
+
+
+@pytest.mark.parametrize("data", [BOMB, EXTERNAL], ids=["bomb", "external_entity"])
+def test_entities_are_refused_not_expanded(data):
+    with pytest.raises(InvalidPackage) as refused:
+        parse_package(data)
+    assert refused.value.code == "invalid_edxml"  # a syntax error (entity amplification) or the DOCTYPE refusal
+    assert "aaaa" not in refused.value.message and "root:" not in refused.value.message
+
+
+def test_clerk_imports_a_package_on_the_page(client, incoming_office, signed_pdf):
+    login(client, "vanthu")
+    page = client.get("/incoming/new").get_data(as_text=True)
+    assert "Gói tin edXML" in page and 'name="package"' in page
+    token = csrf_token(client, "/incoming/new")
+    bad = client.post(
+        "/incoming/new",
+        data={"csrf_token": token, "channel": "edxml", "package": (io.BytesIO(b"<not-xml"), "goi.edxml")},
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 422 and "Tệp không phải XML hợp lệ." in bad.get_data(as_text=True)
+    assert nothing_written()
+    ok = client.post(
+        "/incoming/new",
+        data={"csrf_token": token, "channel": "edxml", "package": (io.BytesIO(package(signed_pdf)), "goi.edxml")},
+        content_type="multipart/form-data",
+    )
+    assert ok.status_code == 302
+    document = db.session.scalar(sa.select(IncomingDocument))
+    assert document.message_id == DOCUMENT_ID and document.urgency == "thuong_khan"
+    assert "Đã đến" in client.get(f"/incoming/{document.id}").get_data(as_text=True)
+
+
+def test_api_imports_a_package(client, incoming_office, signed_pdf, api_token):
+    clerk = api_token(incoming_office.clerk)
+
+    def post(data: bytes):
+        return client.post(
+            "/api/v1/incoming/edxml",
+            headers=clerk,
+            content_type="multipart/form-data",
+            data={"package": (io.BytesIO(data), "goi.edxml")},
+        )
+
+    created = post(package(signed_pdf))
+    assert created.status_code == 201, created.json
+    body = created.json
+    assert body["urgency"] == "thuong_khan" and [s["code"] for s in body["statuses"]] == ["01"]
+    assert post(package(signed_pdf)).json["id"] == body["id"]  # the same DocumentId: one document
+    revoke = post(package(signed_pdf, business_type=1))
+    assert revoke.status_code == 422 and revoke.json["code"] == "invalid_edxml"
+    assert "package" in revoke.json["details"]
+    missing = client.post("/api/v1/incoming/edxml", headers=clerk, content_type="multipart/form-data", data={})
+    assert missing.status_code == 422 and missing.json["code"] == "invalid_edxml"

@@ -1,0 +1,165 @@
+"""Incoming pages and REST endpoints."""
+
+import io
+import json
+
+import sqlalchemy as sa
+
+from app.audit.models import AuditEvent
+from app.core.db import db
+from app.incoming.models import IncomingDocument
+from app.workflow.models import HumanTask
+from tests.conftest import csrf_token, login
+from tests.incoming.conftest import METADATA
+
+
+def test_clerk_receives_a_paper_document_on_the_page(client, incoming_office, signed_pdf):
+    login(client, "vanthu")
+    token = csrf_token(client, "/incoming/new")
+    bad = client.post(
+        "/incoming/new",
+        data={
+            "csrf_token": token,
+            "channel": "electronic",
+            **METADATA,
+            "subject": "",
+            "files": (io.BytesIO(b"\xff\xd8\xff\xe0 jpeg"), "anh.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 422
+    html = bad.get_data(as_text=True)
+    assert "Trích yếu: trường này là bắt buộc." in html and "Sở Nội vụ tỉnh Kiên Giang" in html  # values kept
+    ok = client.post(
+        "/incoming/new",
+        data={
+            "csrf_token": token,
+            "channel": "electronic",
+            **METADATA,
+            "files": (io.BytesIO(signed_pdf), "cong-van-123.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert ok.status_code == 302
+    document = db.session.scalar(sa.select(IncomingDocument))
+    page = client.get(f"/incoming/{document.id}").get_data(as_text=True)
+    assert "Chữ ký số hợp lệ" in page and "Về việc báo cáo số lượng biên chế" in page and "Chờ tiếp nhận" in page
+    assert "Đã đến" in page  # status 01 recorded for the sender
+    pdf = client.get(f"/incoming/{document.id}/files/{document.files[0].id}")
+    assert pdf.status_code == 200 and pdf.data == signed_pdf and pdf.mimetype == "application/pdf"
+    views = db.session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "incoming.view")
+    )
+    assert views == 2  # the page and the file: viewing is audited
+    task = db.session.scalar(sa.select(HumanTask))
+    task_page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert 'data-testid="incoming-summary"' in task_page and "Tiếp nhận" in task_page
+
+
+def test_list_search_ignores_diacritics(client, incoming_office, signed_pdf):
+    from app.incoming import services
+    from tests.incoming.conftest import upload
+
+    services.receive_incoming(
+        incoming_office.clerk, channel="electronic", metadata=METADATA, uploads=upload(signed_pdf)
+    )
+    services.receive_incoming(
+        incoming_office.clerk,
+        channel="electronic",
+        metadata={**METADATA, "code_number": "7", "subject": "Quyết định khen thưởng năm 2026"},
+        uploads=upload(signed_pdf),
+    )
+    login(client, "vanthu")
+    found = client.get("/incoming?q=quyet+dinh").get_data(as_text=True)
+    assert "Quyết định khen thưởng" in found and "biên chế" not in found
+    assert "biên chế" in client.get("/incoming?q=bien che").get_data(as_text=True)
+    assert "Quyết định khen thưởng" in client.get("/incoming?symbol=7/SNV-TCBC").get_data(as_text=True)
+
+
+def test_api_intake_detail_search_and_tenancy(
+    client, incoming_office, signed_pdf, api_token, create_user, create_agency
+):
+    clerk = api_token(incoming_office.clerk)
+    response = client.post(
+        "/api/v1/incoming",
+        headers=clerk,
+        content_type="multipart/form-data",
+        data={
+            "metadata": json.dumps({**METADATA, "message_id": "lgsp-2026-0001"}, ensure_ascii=False),
+            "files": (io.BytesIO(signed_pdf), "cong-van-123.pdf"),
+        },
+    )
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert body["status"] == "received" and body["files"][0]["signature_valid"] is True
+    assert [s["code"] for s in body["statuses"]] == ["01"] and body["tasks"][0]["task_name"] == "check_document"
+    again = client.post(
+        "/api/v1/incoming",
+        headers=clerk,
+        content_type="multipart/form-data",
+        data={
+            "metadata": json.dumps({**METADATA, "message_id": "lgsp-2026-0001"}),
+            "files": (io.BytesIO(signed_pdf), "cong-van-123.pdf"),
+        },
+    )
+    assert again.json["id"] == body["id"]  # delivered once
+    bad = client.post(
+        "/api/v1/incoming",
+        headers=clerk,
+        content_type="multipart/form-data",
+        data={"metadata": "{not json", "files": (io.BytesIO(signed_pdf), "a.pdf")},
+    )
+    assert bad.status_code == 422 and bad.json["code"] == "validation_error"
+    secret = client.post(
+        "/api/v1/incoming",
+        headers=clerk,
+        content_type="multipart/form-data",
+        data={"metadata": json.dumps({**METADATA, "secrecy": "toi_mat"}), "files": (io.BytesIO(signed_pdf), "a.pdf")},
+    )
+    assert secret.status_code == 422 and secret.json["code"] == "secret_document_refused"
+
+    listing = client.get("/api/v1/incoming?q=bien che", headers=clerk).json
+    assert [d["id"] for d in listing] == [body["id"]]
+    download = client.get(f"/api/v1/incoming/{body['id']}/files/{body['files'][0]['id']}", headers=clerk)
+    assert download.data == signed_pdf
+    stranger = api_token(create_user(roles=("van_thu",), agency=create_agency()))
+    assert client.get(f"/api/v1/incoming/{body['id']}", headers=stranger).status_code == 404
+    assert client.get("/api/v1/incoming", headers=stranger).json == []
+
+
+def test_printed_register_has_the_ten_columns_and_vietnamese_text(client, incoming_office, signed_pdf):
+    from pypdf import PdfReader
+
+    from app.incoming import services
+    from app.workflow import services as wf
+    from tests.incoming.conftest import upload
+    from tests.workflow.conftest import open_tasks
+
+    document = services.receive_incoming(
+        incoming_office.clerk, channel="electronic", metadata=METADATA, uploads=upload(signed_pdf)
+    )
+    from app.workflow.models import WorkflowInstance
+
+    instance = db.session.scalar(sa.select(WorkflowInstance))
+    [check] = open_tasks(instance)
+    wf.complete_task(incoming_office.clerk, check.id, {}, outcome="tiep_nhan")
+    [register] = open_tasks(instance)
+    wf.complete_task(
+        incoming_office.clerk,
+        register.id,
+        {"sender_name": METADATA["sender_name"], "type_name": "Công văn", "subject": METADATA["subject"]},
+    )
+    login(client, "vanthu")
+    response = client.get(f"/incoming/register.pdf?year={document.arrival_year}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    cover, table = (page.extract_text() for page in reader.pages[:2])
+    assert "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN" in cover and "Năm: 2026" in cover and "Từ số 01 đến số 01" in cover
+    assert "ỦY BAN NHÂN DÂN TỈNH KIÊN GIANG" in cover
+    for heading in ("Ngày đến", "Số đến", "Tác giả", "Tên loại và trích yếu nội dung văn bản", "Ký nhận", "(10)"):
+        assert heading in table
+    assert "Sở Nội vụ tỉnh Kiên" in table and "123/SNV-TCBC" in table
+    assert "biên chế công" in table and "chức năm 2027" in table
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, "cv.a1")
+    assert client.get("/incoming/register.pdf").status_code == 403

@@ -1,0 +1,345 @@
+"""Thu hồi văn bản đến (NĐ 30/2020 Điều 18.4.b, Phụ lục VI III.8): request, accept, refuse, pages, API."""
+
+import threading
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+
+from app.audit.models import AuditEvent
+from app.core.db import db
+from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.exchange.models import StatusMessage
+from app.incoming import recall, services
+from app.incoming.models import IncomingDocument, IncomingStatus
+from app.workflow import queries as inbox
+from app.workflow import services as wf
+from app.workflow.models import HumanTask, InstanceStatus, TaskState
+from tests.conftest import csrf_token, login
+from tests.incoming.conftest import METADATA, codes, instance_of, receive
+from tests.workflow.conftest import open_tasks
+
+NOTE = "Văn bản ban hành sai thẩm quyền, Sở Nội vụ thu hồi để ban hành lại."
+
+
+def to_handling(office, document) -> None:
+    """Check → register → direction naming the specialist: the case waits in cv.a1's inbox."""
+    instance = instance_of(document)
+    [check] = open_tasks(instance)
+    wf.complete_task(office.clerk, check.id, {}, outcome="tiep_nhan")
+    [register] = open_tasks(instance)
+    wf.complete_task(
+        office.clerk,
+        register.id,
+        {"sender_name": METADATA["sender_name"], "type_name": "Công văn", "subject": METADATA["subject"]},
+    )
+    [direct] = open_tasks(instance)
+    wf.complete_task(
+        office.leader,
+        direct.id,
+        {"y_kien_chi_dao": "Đ/c Bảo xử lý", "lead_unit_id": office.unit_a.id, "lead_user_id": office.spec_a1.id},
+    )
+    assert [t.assignee_id for t in open_tasks(instance)] == [office.spec_a1.id]
+
+
+def everyone(office):
+    return [office.clerk, office.leader, office.unit_leader, office.spec_a1, office.spec_a2, office.spec_b]
+
+
+def test_accept_cancels_the_procedure_and_the_files_but_keeps_the_record(incoming_office, signed_pdf):
+    office = incoming_office
+    document = receive(office, signed_pdf)
+    other = receive(office, signed_pdf, code_number="124")  # not recalled: stays in the clerk's inbox
+    to_handling(office, document)
+    assert codes(document) == ["01", "03", "04", "05"]
+
+    recall.request_recall(None, document.id, note=NOTE)
+    assert document.recall_pending and document.recall_note == NOTE
+    assert codes(document) == ["01", "03", "04", "05"]  # status 13 comes from the sender: nothing queued
+    assert [t.assignee_id for t in open_tasks(instance_of(document))] == [office.spec_a1.id]  # still pending
+
+    recall.accept_recall(office.leader, document.id)
+    db.session.expire_all()
+    assert document.status == IncomingStatus.RECALLED and document.recalled_at is not None
+    assert document.recall_decided_by_id == office.leader.id and not document.recall_pending
+    assert codes(document) == ["01", "03", "04", "05", "15"]
+    instance = instance_of(document)
+    assert instance.status == InstanceStatus.CANCELLED and open_tasks(instance) == []
+    assert db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(HumanTask)
+        .where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.CANCELLED)
+    )
+    for user in everyone(office):  # no one's inbox holds a task of the recalled document
+        assert {t.object_id for t in inbox.inbox_page(user)} <= {str(other.id)}, user.username
+    assert [t.object_id for t in inbox.inbox_page(office.clerk)] == [str(other.id)]
+    handle_id = db.session.scalar(
+        sa.select(HumanTask.id).where(HumanTask.instance_id == instance.id, HumanTask.task_name == "handle_document")
+    )
+    with pytest.raises(Conflict):  # a cancelled task cannot be completed any more
+        wf.complete_task(office.spec_a1, handle_id, {"ket_qua": "x"}, outcome="hoan_thanh")
+
+    # Phụ lục VI III.8.c: the metadata and the record of the recall stay; the bytes are no longer served.
+    [main] = document.files
+    assert main.filename == "cong-van-123.pdf" and len(main.sha256) == 64
+    assert document.arrival_number == 1 and document.subject == METADATA["subject"]
+    with pytest.raises(NotFound) as err:
+        services.document_file(document, main.id)
+    assert err.value.code == "file_recalled" and "thu hồi" in err.value.message
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "incoming.recall_accept"))
+    assert event.actor_id == office.leader.id
+    assert event.changes["files"] == [{"filename": "cong-van-123.pdf", "sha256": main.sha256}]
+    assert db.session.scalar(sa.select(AuditEvent.changes).where(AuditEvent.action == "incoming.recall_request")) == {
+        "status_code": "13",
+        "note": NOTE,
+    }
+
+
+def test_refuse_sends_16_and_the_procedure_goes_on(incoming_office, signed_pdf):
+    office = incoming_office
+    document = receive(office, signed_pdf)
+    recall.request_recall(office.clerk, document.id, note=NOTE)
+    with pytest.raises(ValidationError) as err:
+        recall.refuse_recall(office.clerk, document.id, "   ")
+    assert "reason" in err.value.details and document.recall_pending
+
+    recall.refuse_recall(office.clerk, document.id, "Văn bản đã được chuyển xử lý, đề nghị ban hành văn bản thay thế.")
+    assert codes(document) == ["01", "16"] and document.status == IncomingStatus.RECEIVED
+    message = db.session.scalar(sa.select(StatusMessage).where(StatusMessage.code == "16"))
+    assert message.description.startswith("Từ chối thu hồi: Văn bản đã được chuyển xử lý")
+    assert message.staff_name == office.clerk.full_name and message.to_organ_id == METADATA["sender_code"]
+    assert not document.recall_pending and document.recall_requested_at is not None
+
+    to_handling(office, document)  # the procedure continues
+    db.session.refresh(document)
+    assert document.status == IncomingStatus.HANDLING and codes(document) == ["01", "16", "03", "04", "05"]
+
+    recall.request_recall(None, document.id, note="Đề nghị thu hồi lần hai.")  # the sender may insist
+    assert document.recall_pending and document.recall_note == "Đề nghị thu hồi lần hai."
+
+
+def test_a_returned_or_completed_document_can_still_be_recalled(incoming_office, signed_pdf):
+    office = incoming_office
+    document = receive(office, signed_pdf)
+    instance = instance_of(document)
+    [check] = open_tasks(instance)
+    wf.complete_task(office.clerk, check.id, {"ly_do_tra_lai": "Gửi sai nơi nhận"}, outcome="tra_lai")
+    db.session.refresh(instance)
+    assert instance.status == InstanceStatus.COMPLETED
+
+    recall.request_recall(None, document.id, note=NOTE)
+    recall.accept_recall(office.clerk, document.id)
+    db.session.refresh(instance)
+    assert document.status == IncomingStatus.RECALLED and document.returned_reason == "Gửi sai nơi nhận"
+    assert instance.status == InstanceStatus.COMPLETED  # nothing left to cancel: only the status changes
+    assert codes(document) == ["01", "02", "15"]
+
+
+def test_a_second_decision_is_a_conflict(incoming_office, signed_pdf):
+    office = incoming_office
+    document = receive(office, signed_pdf)
+    with pytest.raises(Conflict) as err:
+        recall.accept_recall(office.clerk, document.id)
+    assert err.value.code == "no_recall_request"
+
+    recall.request_recall(None, document.id, note=NOTE)
+    with pytest.raises(Conflict) as err:
+        recall.request_recall(None, document.id, note=NOTE)
+    assert err.value.code == "recall_pending"
+    recall.refuse_recall(office.leader, document.id, "Không đồng ý")
+    for decide in (
+        lambda: recall.accept_recall(office.clerk, document.id),
+        lambda: recall.refuse_recall(office.clerk, document.id, "Lần nữa"),
+    ):
+        with pytest.raises(Conflict) as err:
+            decide()
+        assert err.value.code == "recall_already_decided"
+
+    recall.request_recall(None, document.id, note=NOTE)
+    recall.accept_recall(office.clerk, document.id)
+    for act in (
+        lambda: recall.accept_recall(office.leader, document.id),
+        lambda: recall.refuse_recall(office.leader, document.id, "Muộn"),
+        lambda: recall.request_recall(None, document.id, note=NOTE),
+    ):
+        with pytest.raises(Conflict):
+            act()
+    assert codes(document) == ["01", "16", "15"]
+
+
+def test_another_agency_gets_404(incoming_office, signed_pdf, create_agency, create_user):
+    document = receive(incoming_office, signed_pdf)
+    stranger = create_user(roles=("van_thu", "lanh_dao"), agency=create_agency())
+    with pytest.raises(NotFound):
+        recall.request_recall(stranger, document.id, note=NOTE)
+    recall.request_recall(None, document.id, note=NOTE)
+    with pytest.raises(NotFound):
+        recall.accept_recall(stranger, document.id)
+    with pytest.raises(NotFound):
+        recall.refuse_recall(stranger, document.id, "Không")
+    with pytest.raises(NotFound):
+        recall.request_recall(None, 987654, note=NOTE)
+    assert document.recall_pending and codes(document) == ["01"]
+
+
+def test_only_clerks_and_agency_leaders_decide(incoming_office, signed_pdf):
+    office = incoming_office
+    document = receive(office, signed_pdf)
+    with pytest.raises(PermissionDenied):  # the request is entered by the clerk (or arrives by the exchange)
+        recall.request_recall(office.leader, document.id, note=NOTE)
+    recall.request_recall(None, document.id, note=NOTE)
+    for user in (office.unit_leader, office.spec_a1, office.admin):
+        with pytest.raises(PermissionDenied):
+            recall.accept_recall(user, document.id)
+        with pytest.raises(PermissionDenied):
+            recall.refuse_recall(user, document.id, "Không")
+    assert document.recall_pending and codes(document) == ["01"]
+    assert recall.can_decide(office.clerk) and recall.can_decide(office.leader)
+
+
+def test_pages_show_the_request_and_the_recalled_document(client, incoming_office, signed_pdf, api_token):
+    office = incoming_office
+    document = receive(office, signed_pdf)
+    [main] = document.files
+    response = client.post(
+        f"/api/v1/incoming/{document.id}/recall-request", headers=api_token(office.clerk), json={"note": NOTE}
+    )
+    assert response.status_code == 200 and response.json["recall_pending"] is True
+    assert response.json["recall_note"] == NOTE
+
+    login(client, "cv.a1")  # a specialist sees the request, not the buttons, and cannot decide
+    page = client.get(f"/incoming/{document.id}").get_data(as_text=True)
+    assert "Nơi gửi yêu cầu thu hồi văn bản" in page and NOTE in page and "Đồng ý thu hồi" not in page
+    token = csrf_token(client, "/")
+    assert client.post(f"/incoming/{document.id}/recall/accept", data={"csrf_token": token}).status_code == 403
+    client.post("/logout", data={"csrf_token": token})
+
+    login(client, "vanthu")
+    page = client.get(f"/incoming/{document.id}").get_data(as_text=True)
+    assert 'data-testid="recall-request"' in page and NOTE in page
+    assert "Đồng ý thu hồi" in page and "Từ chối thu hồi" in page and "Lý do từ chối thu hồi" in page
+    assert f'action="/incoming/{document.id}/recall/accept"' in page
+    assert f'action="/incoming/{document.id}/recall/refuse"' in page
+    token = csrf_token(client, f"/incoming/{document.id}")
+    assert client.post(f"/incoming/{document.id}/recall/accept").status_code == 400  # no CSRF token
+    empty = client.post(f"/incoming/{document.id}/recall/refuse", data={"csrf_token": token, "reason": ""})
+    assert empty.status_code == 302
+    assert "Nhập lý do từ chối thu hồi" in client.get(empty.location).get_data(as_text=True)
+
+    done = client.post(f"/incoming/{document.id}/recall/accept", data={"csrf_token": token})
+    assert done.status_code == 302 and done.location.endswith(f"/incoming/{document.id}")
+    page = client.get(done.location).get_data(as_text=True)
+    assert "Đã đồng ý thu hồi văn bản." in page
+    assert 'data-testid="recall-banner"' in page and "Đã thu hồi" in page and NOTE in page
+    assert "cong-van-123.pdf" in page and main.sha256 in page  # still listed, as recalled
+    assert f"/incoming/{document.id}/files/{main.id}" not in page  # no link to the bytes
+    assert "Đồng ý thu hồi</button>" not in page
+    gone = client.get(f"/incoming/{document.id}/files/{main.id}")
+    assert gone.status_code == 404 and "Văn bản đã bị nơi gửi thu hồi" in gone.get_data(as_text=True)
+    again = client.post(f"/incoming/{document.id}/recall/refuse", data={"csrf_token": token, "reason": "Muộn"})
+    assert "Văn bản đã được thu hồi." in client.get(again.location).get_data(as_text=True)
+    assert codes(document) == ["01", "15"]
+
+
+def test_api_decisions_and_files(client, incoming_office, signed_pdf, api_token, create_user, create_agency):
+    office = incoming_office
+    first, second = receive(office, signed_pdf), receive(office, signed_pdf, code_number="124")
+    clerk, leader = api_token(office.clerk), api_token(office.leader)
+    specialist = api_token(office.spec_a1)
+    stranger = api_token(create_user(roles=("van_thu", "lanh_dao"), agency=create_agency()))
+    for document in (first, second):
+        assert client.post(f"/api/v1/incoming/{document.id}/recall-request", headers=clerk, json={}).status_code == 200
+    url = f"/api/v1/incoming/{first.id}/recall"
+    assert client.post(f"{url}/accept", headers=stranger).status_code == 404
+    assert client.post(f"{url}/accept", headers=specialist).status_code == 403
+    assert client.post(f"{url}/refuse", headers=leader, json={}).json["code"] == "reason_required"
+
+    accepted = client.post(f"{url}/accept", headers=leader)
+    assert accepted.status_code == 200, accepted.json
+    body = accepted.json
+    assert body["status"] == "recalled" and body["recalled_at"] and body["recall_pending"] is False
+    assert [s["code"] for s in body["statuses"]] == ["01", "15"]
+    assert {t["state"] for t in body["tasks"]} == {"cancelled"}
+    assert body["files"][0]["sha256"] == first.files[0].sha256  # the metadata is still listed
+    file_url = f"/api/v1/incoming/{first.id}/files/{first.files[0].id}"
+    gone = client.get(file_url, headers=clerk)
+    assert gone.status_code == 404 and gone.json["code"] == "file_recalled"
+    again = client.post(f"{url}/refuse", headers=clerk, json={"reason": "Muộn"})
+    assert again.status_code == 409 and again.json["code"] == "recall_already_decided"
+
+    refused = client.post(
+        f"/api/v1/incoming/{second.id}/recall/refuse", headers=clerk, json={"reason": "Đã xử lý xong một phần"}
+    )
+    assert refused.status_code == 200 and refused.json["status"] == "received"
+    assert [s["code"] for s in refused.json["statuses"]] == ["01", "16"]
+    assert client.get(f"/api/v1/incoming/{second.id}/files/{second.files[0].id}", headers=clerk).data == signed_pdf
+
+
+def test_two_deciders_at_once_exactly_one_wins(tmp_path):
+    """The clerk accepts while the leader refuses, at the same moment: one decision, one status message."""
+    from app import create_app
+    from app.config import TestConfig
+    from app.core.transaction import unit_of_work
+    from app.incoming.intake import Upload
+    from app.org import services as org
+    from app.org.models import User
+    from app.workflow.definitions import sync_processes
+    from tests.conftest import PASSWORD, fresh_database_url
+
+    app = create_app(TestConfig(fresh_database_url(tmp_path, "recall"), tmp_path))
+    with app.app_context():
+        flask_migrate.upgrade()
+        with unit_of_work():
+            agency = org.create_agency(None, code="000.00.00.H33", name="UBND tỉnh", abbreviation="UBND")
+            ids = [
+                org.create_user(
+                    None, username=name, full_name=name, password=PASSWORD, agency_id=agency.id, roles=[role]
+                ).id
+                for name, role in (("vanthu", "van_thu"), ("lanhdao", "lanh_dao"))
+            ]
+            sync_processes()
+            scan = b"\xff\xd8\xff\xe0" + b"0" * 200  # a paper document's scan: nothing to verify
+            document = services.receive_incoming(
+                db.session.get(User, ids[0]),
+                channel="paper",
+                metadata=METADATA,
+                uploads=[Upload("scan.jpg", scan, is_main=True)],
+            )
+            recall.request_recall(None, document.id, note=NOTE)
+            document_id = document.id
+
+    barrier, results = threading.Barrier(2), {}
+
+    def decide(user_id: int) -> None:
+        with app.app_context():
+            try:
+                user = db.session.get(User, user_id)
+                barrier.wait(timeout=10)
+                with unit_of_work():
+                    if user_id == ids[0]:
+                        recall.accept_recall(user, document_id)
+                    else:
+                        recall.refuse_recall(user, document_id, "Không đồng ý")
+                results[user_id] = "won"
+            except Conflict as exc:
+                results[user_id] = exc.code
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=decide, args=(uid,)) for uid in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert list(results.values()).count("won") == 1, results
+    assert next(code for code in results.values() if code != "won") in {"recall_already_decided", "incoming_busy"}
+    with app.app_context():
+        document = db.session.get(IncomingDocument, document_id)
+        sent = db.session.scalars(sa.select(StatusMessage.code).where(StatusMessage.code.in_(["15", "16"]))).all()
+        winner = next(uid for uid, r in results.items() if r == "won")
+        assert document.recall_decided_by_id == winner
+        assert sent == (["15"] if winner == ids[0] else ["16"])
+        assert (document.status == IncomingStatus.RECALLED) == (winner == ids[0])
+        db.session.remove()
+        db.engine.dispose()

@@ -1,0 +1,201 @@
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.audit.models import AuditEvent
+from app.core.db import db
+from app.core.errors import Conflict, PermissionDenied, ValidationError
+from app.org import auth, queries, services
+from app.org.models import Agency, User
+from tests.conftest import PASSWORD
+
+
+def audit_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+
+
+def test_invalid_agency_code_writes_nothing(db_session):
+    with pytest.raises(ValidationError) as err:
+        services.create_agency(None, code="000.00.00.Z99", name="Cơ quan sai mã", abbreviation="SAI")
+    assert err.value.code == "validation_error"
+    assert "code" in err.value.details
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Agency)) == 0
+    assert audit_count() == 0
+
+
+def test_duplicate_agency_code_is_refused(create_agency):
+    create_agency(code="000.00.00.H33")
+    with pytest.raises(ValidationError) as err:
+        create_agency(code="000.00.00.h33")
+    assert "đã được dùng" in err.value.details["code"]
+
+
+def test_agency_cannot_become_its_own_descendant(create_agency):
+    top = create_agency()
+    child = create_agency(parent_id=top.id)
+    with pytest.raises(ValidationError) as err:
+        services.update_agency(None, top.id, parent_id=child.id)
+    assert "parent_id" in err.value.details
+
+
+def test_password_is_stored_as_argon2id(create_user):
+    user = create_user()
+    assert user.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in user.password_hash
+
+
+def test_duplicate_username_is_refused(create_user):
+    create_user(username="nguyenvana")
+    with pytest.raises(ValidationError) as err:
+        create_user(username="NguyenVanA")
+    assert err.value.details["username"] == "Tên đăng nhập đã tồn tại."
+
+
+@pytest.mark.parametrize("weak", ["ngan1", "chicochuthoi", "1234567890", "password123", "user77-secret-1"])
+def test_weak_password_is_refused(create_user, weak):
+    with pytest.raises(ValidationError) as err:
+        create_user(username="user77", password=weak)
+    assert "password" in err.value.details
+    assert queries.find_user_by_username("user77") is None
+
+
+def test_unknown_role_and_foreign_unit_are_refused(create_user, create_agency):
+    other = create_agency()
+    foreign_unit = services.create_unit(None, agency_id=other.id, name="Phòng khác", abbreviation="PK")
+    with pytest.raises(ValidationError) as err:
+        create_user(roles=["vua"], unit_id=foreign_unit.id)
+    assert set(err.value.details) >= {"roles", "unit_id"}
+
+
+def test_login_succeeds_and_resets_failures(create_user):
+    user = create_user(username="canbo")
+    assert not auth.authenticate("canbo", "sai-mat-khau-1").ok
+    assert user.failed_login_count == 1
+    result = auth.authenticate("CANBO ", PASSWORD)
+    assert result.ok and result.user is user
+    assert user.failed_login_count == 0 and user.last_login_at is not None
+
+
+def test_lockout_after_five_failures_for_fifteen_minutes(create_user, frozen_clock):
+    create_user(username="canbo")
+    for _ in range(4):
+        assert auth.authenticate("canbo", "sai-mat-khau-1").code == "invalid_credentials"
+    fifth = auth.authenticate("canbo", "sai-mat-khau-1")
+    assert fifth.code == "account_locked"
+    # Even the right password is refused while locked.
+    assert auth.authenticate("canbo", PASSWORD).code == "account_locked"
+    frozen_clock.advance(minutes=14, seconds=59)
+    assert auth.authenticate("canbo", PASSWORD).code == "account_locked"
+    frozen_clock.advance(seconds=2)
+    assert auth.authenticate("canbo", PASSWORD).ok
+
+
+def test_deactivated_account_cannot_log_in_but_keeps_history(create_user, admin):
+    user = create_user(username="nghiviec", agency=admin.agency)
+    services.deactivate_user(admin, user.id)
+    result = auth.authenticate("nghiviec", PASSWORD)
+    assert result.code == "account_inactive"
+    assert db.session.get(User, user.id) is not None  # never deleted
+    events = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_id == str(user.id))).all()
+    assert "user.deactivate" in events
+    with pytest.raises(Conflict):
+        services.deactivate_user(admin, user.id)
+    services.reactivate_user(admin, user.id)
+    assert auth.authenticate("nghiviec", PASSWORD).ok
+
+
+def test_admin_cannot_deactivate_self(admin):
+    with pytest.raises(Conflict):
+        services.deactivate_user(admin, admin.id)
+
+
+def test_admin_manages_only_own_agency_tree(create_user, create_agency, admin):
+    child = create_agency(parent_id=admin.agency_id)
+    stranger_agency = create_agency()
+    inside = create_user(agency=child)
+    outside = create_user(agency=stranger_agency)
+    services.deactivate_user(admin, inside.id)
+    with pytest.raises(PermissionDenied):
+        services.deactivate_user(admin, outside.id)
+    with pytest.raises(PermissionDenied):
+        services.create_user(
+            admin,
+            username="xam.nhap",
+            full_name="X",
+            password=PASSWORD,
+            agency_id=stranger_agency.id,
+            roles=["chuyen_vien"],
+        )
+
+
+def test_password_change_requires_current_and_ends_other_sessions(create_user):
+    user = create_user()
+    old_session = user.get_id()
+    with pytest.raises(ValidationError):
+        auth.change_password(user, current_password="khong-dung-1", new_password="MatKhauMoi-2027")
+    auth.change_password(user, current_password=PASSWORD, new_password="MatKhauMoi-2027")
+    assert auth.load_session_user(old_session) is None
+    assert auth.load_session_user(user.get_id()) is user
+    with pytest.raises(ValidationError) as err:
+        auth.change_password(user, current_password="MatKhauMoi-2027", new_password="yeu")
+    assert err.value.code == "weak_password"
+
+
+def test_delegation_applies_only_in_its_period(create_user, admin, frozen_clock):
+    leader = create_user(roles=("lanh_dao",), agency=admin.agency)
+    deputy = create_user(roles=("chuyen_vien",), agency=admin.agency)
+    now = frozen_clock()
+    services.create_delegation(
+        leader,
+        from_user_id=leader.id,
+        to_user_id=deputy.id,
+        roles=["lanh_dao"],
+        starts_at=now + timedelta(hours=1),
+        ends_at=now + timedelta(days=3),
+    )
+    assert queries.active_delegations_to(deputy) == []
+    frozen_clock.advance(hours=2)
+    [active] = queries.active_delegations_to(deputy)
+    assert active.from_user is leader and active.roles == ["lanh_dao"]
+    frozen_clock.advance(days=3)
+    assert queries.active_delegations_to(deputy) == []
+
+
+def test_delegation_refuses_roles_not_held_and_inactive_receivers(create_user, admin, frozen_clock):
+    leader = create_user(roles=("lanh_dao",), agency=admin.agency)
+    gone = create_user(agency=admin.agency)
+    services.deactivate_user(admin, gone.id)
+    now = frozen_clock()
+    with pytest.raises(ValidationError) as err:
+        services.create_delegation(
+            leader,
+            from_user_id=leader.id,
+            to_user_id=gone.id,
+            roles=["van_thu"],
+            starts_at=now,
+            ends_at=now + timedelta(days=1),
+        )
+    assert set(err.value.details) == {"to_user_id", "roles"}
+
+
+def test_someone_else_cannot_delegate_for_a_leader(create_user, admin, frozen_clock):
+    leader = create_user(roles=("lanh_dao",), agency=admin.agency)
+    clerk = create_user(roles=("van_thu",), agency=admin.agency)
+    now = frozen_clock()
+    with pytest.raises(PermissionDenied):
+        services.create_delegation(
+            clerk, from_user_id=leader.id, to_user_id=clerk.id, starts_at=now, ends_at=now + timedelta(days=1)
+        )
+
+
+def test_deactivated_delegator_no_longer_delegates(create_user, admin, frozen_clock):
+    leader = create_user(roles=("lanh_dao",), agency=admin.agency)
+    deputy = create_user(agency=admin.agency)
+    now = frozen_clock()
+    services.create_delegation(
+        leader, from_user_id=leader.id, to_user_id=deputy.id, starts_at=now, ends_at=now + timedelta(days=1)
+    )
+    assert len(queries.active_delegations_to(deputy)) == 1
+    services.deactivate_user(admin, leader.id)
+    assert queries.active_delegations_to(deputy) == []

@@ -1,0 +1,39 @@
+from datetime import timedelta
+
+import pytest
+
+from app.core.errors import AuthenticationError
+from app.org import auth, services
+
+
+def test_token_is_stored_hashed_and_resolves_to_its_user(create_user):
+    user = create_user()
+    token, plain = auth.create_api_token(user, name="Phần mềm kết nối")
+    assert plain.startswith("qlvb_") and plain not in token.token_hash
+    assert auth.user_for_token(plain) is user
+
+
+@pytest.mark.parametrize("mangle", [lambda t: t + "x", lambda t: "", lambda t: t.upper()])
+def test_wrong_token_is_refused(create_user, mangle):
+    _token, plain = auth.create_api_token(create_user(), name="x")
+    with pytest.raises(AuthenticationError) as err:
+        auth.user_for_token(mangle(plain))
+    assert err.value.code == "invalid_token"
+
+
+def test_revoked_expired_and_deactivated_tokens_are_refused(create_user, admin, frozen_clock):
+    user = create_user(agency=admin.agency)
+    token, plain = auth.create_api_token(user, name="x", days=1)
+    frozen_clock.advance(days=2)
+    with pytest.raises(AuthenticationError, match="hết hạn"):
+        auth.user_for_token(plain)
+    frozen_clock.advance(days=-2)
+    services.deactivate_user(admin, user.id)
+    with pytest.raises(AuthenticationError) as err:
+        auth.user_for_token(plain)
+    assert err.value.code == "account_inactive"
+    services.reactivate_user(admin, user.id)
+    auth.revoke_api_token(user, token.id)
+    with pytest.raises(AuthenticationError):
+        auth.user_for_token(plain)
+    assert timedelta(days=1) == token.expires_at - token.created_at

@@ -1,0 +1,219 @@
+"""The shipped work_assignment process end to end through the pages and the REST API."""
+
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.audit.models import AuditEvent
+from app.core.db import db
+from app.workflow.definitions import PROCESSES_DIR, sync_processes
+from app.workflow.models import HumanTask, InstanceStatus, WorkflowInstance
+from tests.conftest import csrf_token, login
+
+
+@pytest.fixture
+def shipped(office):
+    sync_processes()
+    return office
+
+
+def test_every_shipped_process_validates(app):
+    result = app.test_cli_runner().invoke(args=["processes", "validate", *map(str, PROCESSES_DIR.glob("*.bpmn"))])
+    assert result.exit_code == 0, result.output
+
+
+def test_sync_is_idempotent(db_session):
+    first = sync_processes()
+    again = sync_processes()
+    assert [v.id for v in first] == [v.id for v in again]
+
+
+def test_work_assignment_in_the_browser_pages(client, shipped):
+    office = shipped
+    login(client, "lanhdao")
+    token = csrf_token(client, "/cases/new/work_assignment")
+    bad = client.post("/cases/new/work_assignment", data={"csrf_token": token, "tieu_de": "Báo"})
+    assert bad.status_code == 422
+    assert "Nội dung quá ngắn" in bad.get_data(as_text=True) and "Trường này là bắt buộc." in bad.get_data(as_text=True)
+    response = client.post(
+        "/cases/new/work_assignment",
+        data={
+            "csrf_token": token,
+            "tieu_de": "Báo cáo tình hình biên chế năm 2026",
+            "noi_dung": "Tổng hợp số liệu",
+            "don_vi_chu_tri": str(office.unit_a.id),
+            "tai_lieu": (io.BytesIO("Số liệu".encode()), "so-lieu.txt"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    instance = db.session.scalar(sa.select(WorkflowInstance))
+    assert instance.title == "Báo cáo tình hình biên chế năm 2026"
+    client.post("/logout", data={"csrf_token": token})
+
+    login(client, "truongphong")
+    inbox = client.get("/tasks").get_data(as_text=True)
+    assert "Phân công thực hiện" in inbox and "Báo cáo tình hình biên chế năm 2026" in inbox
+    task_id = db.session.scalar(sa.select(HumanTask.id).where(HumanTask.task_name == "distribute_work"))
+    page = client.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert "Chuyên viên thực hiện" in page and "Võ Quốc Bảo" in page
+    assert "Thông tin hồ sơ" in page and "Tổng hợp số liệu" in page  # the case summary from the start form
+    link = re.search(r'href="(/tasks/\d+/files/[0-9a-f]{64})">so-lieu.txt', page)
+    assert link, "the attached file is linked"
+    download = client.get(link.group(1))
+    assert download.status_code == 200 and download.data == "Số liệu".encode()
+    assert client.get(f"/tasks/{task_id}/files/{'0' * 64}").status_code == 404
+    token = csrf_token(client, f"/tasks/{task_id}")
+    invalid = client.post(f"/tasks/{task_id}/complete", data={"csrf_token": token})
+    assert invalid.status_code == 422 and "Trường này là bắt buộc." in invalid.get_data(as_text=True)
+    done = client.post(
+        f"/tasks/{task_id}/complete",
+        data={"csrf_token": token, "chuyen_vien_thuc_hien": str(office.spec_a1.id), "y_kien_phan_cong": "Đồng chí Bảo"},
+    )
+    assert done.status_code == 302
+    client.post("/logout", data={"csrf_token": token})
+
+    login(client, "cv.a1")
+    carry = db.session.scalar(sa.select(HumanTask).where(HumanTask.task_name == "carry_out_work"))
+    assert carry.assignee_id == office.spec_a1.id
+    nav = client.get("/").get_data(as_text=True)
+    assert re.search(r'data-testid="nav-badge">\s*1\s*<', nav)
+    token = csrf_token(client, f"/tasks/{carry.id}")
+    client.post(f"/tasks/{carry.id}/complete", data={"csrf_token": token, "ket_qua": "Đã tổng hợp xong số liệu"})
+    page = client.get(f"/cases/{instance.id}").get_data(as_text=True)
+    assert "Thực hiện công việc" in page and "Võ Quốc Bảo" in page
+
+
+def test_work_assignment_through_the_api(client, shipped, api_token):
+    office = shipped
+    leader = api_token(office.leader)
+    started = client.post(
+        "/api/v1/processes/work_assignment/start",
+        headers=leader,
+        json={
+            "title": "Rà soát thủ tục hành chính",
+            "urgent": True,
+            "data": {"tieu_de": "Rà soát thủ tục hành chính", "don_vi_chu_tri": office.unit_a.id},
+        },
+    )
+    assert started.status_code == 201, started.json
+    assert started.json["status"] == InstanceStatus.RUNNING and started.json["is_urgent"] is True
+
+    unit_leader = api_token(office.unit_leader)
+    page = client.get("/api/v1/tasks", headers=unit_leader).json
+    assert page["total"] == 1 and page["next_cursor"] is None
+    [task] = page["items"]
+    assert (task["task_name"], task["urgency"]) == ("distribute_work", "urgent")
+    detail = client.get(f"/api/v1/tasks/{task['id']}", headers=unit_leader).json
+    assert detail["form"]["ui"]["chuyen_vien_thuc_hien"]["source"] == "users"
+
+    bad = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=unit_leader, json={"data": {}})
+    assert bad.status_code == 422 and bad.json["details"] == {"chuyen_vien_thuc_hien": "Trường này là bắt buộc."}
+    wrong_person = client.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        headers=api_token(office.spec_a1),
+        json={"data": {"chuyen_vien_thuc_hien": office.spec_a1.id}},
+    )
+    assert wrong_person.status_code == 404 and wrong_person.json["code"] == "task_not_found"
+    ok = client.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        headers=unit_leader,
+        json={"data": {"chuyen_vien_thuc_hien": office.spec_a1.id}, "comment": "Giao Bảo"},
+    )
+    assert ok.status_code == 200 and ok.json["state"] == "completed"
+    again = client.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        headers=unit_leader,
+        json={"data": {"chuyen_vien_thuc_hien": office.spec_a1.id}},
+    )
+    assert again.status_code == 409 and again.json["code"] == "task_already_completed"
+
+    specialist = api_token(office.spec_a1)
+    [carry] = client.get("/api/v1/tasks", headers=specialist).json["items"]
+    client.post(f"/api/v1/tasks/{carry['id']}/complete", headers=specialist, json={"data": {"ket_qua": "Xong rà soát"}})
+    [review] = client.get("/api/v1/tasks", headers=unit_leader).json["items"]
+    redo = client.post(
+        f"/api/v1/tasks/{review['id']}/complete",
+        headers=unit_leader,
+        json={"data": {"nhan_xet": "Bổ sung"}, "outcome": "lam_lai"},
+    )
+    assert redo.status_code == 200
+    [carry2] = client.get("/api/v1/tasks", headers=specialist).json["items"]
+    assert carry2["task_name"] == "carry_out_work" and carry2["id"] != carry["id"]
+    client.post(f"/api/v1/tasks/{carry2['id']}/complete", headers=specialist, json={"data": {"ket_qua": "Đã bổ sung"}})
+    [review2] = client.get("/api/v1/tasks", headers=unit_leader).json["items"]
+    client.post(f"/api/v1/tasks/{review2['id']}/complete", headers=unit_leader, json={"outcome": "dat"})
+    instance = client.get(f"/api/v1/instances/{started.json['id']}", headers=leader).json
+    assert instance["status"] == "completed"
+    assert (
+        db.session.scalar(sa.select(AuditEvent.summary).where(AuditEvent.action == "workflow.note"))
+        == "Hoàn thành công việc: Rà soát thủ tục hành chính"
+    )
+
+
+def test_api_inbox_pages_with_a_cursor(client, shipped, api_token):
+    office = shipped
+    leader = api_token(office.leader)
+    for n in range(5):
+        client.post(
+            "/api/v1/processes/work_assignment/start",
+            headers=leader,
+            json={"data": {"tieu_de": f"Việc số {n + 1} cần làm", "don_vi_chu_tri": office.unit_a.id}},
+        )
+    headers = api_token(office.unit_leader)
+    first = client.get("/api/v1/tasks?limit=2", headers=headers).json
+    second = client.get(f"/api/v1/tasks?limit=2&after={first['next_cursor']}", headers=headers).json
+    third = client.get(f"/api/v1/tasks?limit=2&after={second['next_cursor']}", headers=headers).json
+    ids = [t["id"] for t in first["items"] + second["items"] + third["items"]]
+    assert len(ids) == 5 == len(set(ids)) and first["total"] == 5 and third["next_cursor"] is None
+    bad = client.get("/api/v1/tasks?after=abc", headers=headers)
+    assert bad.status_code == 422
+
+
+def test_api_deploy_refuses_invalid_bpmn_with_problem_lines(client, shipped, api_token):
+    xml = (PROCESSES_DIR / "work_assignment.bpmn").read_text(encoding="utf-8").replace('value="P5D"', 'value="5 ngày"')
+    response = client.post(
+        "/api/v1/processes/deploy",
+        headers=api_token(shipped.admin),
+        json={"bpmn": xml, "filename": "work_assignment.bpmn"},
+    )
+    assert response.status_code == 422 and response.json["code"] == "invalid_bpmn"
+    assert response.json["details"]["problems"][0].startswith("work_assignment.bpmn:carry_out_work:")
+    check = client.post(
+        "/api/v1/processes/validate",
+        headers=api_token(shipped.admin),
+        json={"bpmn": xml, "filename": "work_assignment.bpmn"},
+    ).json
+    assert check["valid"] is False
+    good = client.post(
+        "/api/v1/processes/deploy",
+        headers=api_token(shipped.admin),
+        json={"bpmn": xml.replace('value="5 ngày"', 'value="P3D"'), "filename": "wa.bpmn"},
+    )
+    assert good.status_code == 201 and good.json[0]["agency_id"] == shipped.agency.id
+    clerk = client.post(
+        "/api/v1/processes/deploy", headers=api_token(shipped.clerk), json={"bpmn": xml, "filename": "wa.bpmn"}
+    )
+    assert clerk.status_code == 403
+
+
+def test_designer_uploads_a_bpmn_on_the_processes_page(client, shipped):
+    login(client, "quantri")
+    token = csrf_token(client, "/processes")
+    xml = (PROCESSES_DIR / "work_assignment.bpmn").read_bytes().replace(b'value="P5D"', b'value="abc"')
+    response = client.post(
+        "/processes/deploy",
+        data={"csrf_token": token, "bpmn": (io.BytesIO(xml), "wa.bpmn")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "wa.bpmn:carry_out_work:" in response.get_data(as_text=True)
+    ok = client.post(
+        "/processes/deploy",
+        data={"csrf_token": token, "bpmn": (io.BytesIO(xml.replace(b'value="abc"', b'value="P4D"')), "wa.bpmn")},
+        content_type="multipart/form-data",
+    )
+    assert ok.status_code == 302
+    assert "Riêng cơ quan" in client.get("/processes").get_data(as_text=True)
