@@ -37,13 +37,15 @@ app/web/static/vendor/.built: package.json package-lock.json scripts/build-asset
 	@touch $@
 
 # Browser tests drive Debian's Chromium (/usr/bin/chromium), never a browser downloaded by a test tool.
+# LibreOffice (headless) converts DOCX drafts of outgoing documents to PDF for signing.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-liberation2 libreoffice-writer-nogui
 chromium:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/liberation2 ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/liberation2 ] || ! command -v soffice >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's chromium and Vietnamese-capable fonts for the tests…"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-liberation2 >/dev/null; \
+	    echo "Installing Debian's chromium, LibreOffice and Vietnamese-capable fonts for the tests…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	  else \
-	    echo "Tests need Debian's Chromium and fonts: sudo apt-get install chromium fonts-liberation2" >&2; exit 1; \
+	    echo "Tests need: sudo apt-get install $(SYSTEM_PACKAGES)" >&2; exit 1; \
 	  fi; \
 	fi
 

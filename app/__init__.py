@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
 
     import_all_models()
     importlib.import_module("app.workflow.handlers")  # signal receivers
+    importlib.import_module("app.outgoing.handlers")  # statuses flowing back to the sender of văn bản đi
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
@@ -54,10 +55,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.api import init_api
+    from app.copies.views import bp as copies_bp
     from app.documents.views import bp as documents_bp
     from app.incoming.views import bp as incoming_bp
     from app.org.admin_views import bp as admin_bp
     from app.org.views import bp as org_bp
+    from app.outgoing.views import bp as outgoing_bp
+    from app.signing.views import bp as signing_bp
     from app.sla.views import bp as sla_bp
     from app.web.views import bp as web_bp
     from app.web.views import init_web
@@ -71,6 +75,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(workflow_bp)
     app.register_blueprint(workflow_admin_bp)
     app.register_blueprint(incoming_bp)
+    app.register_blueprint(outgoing_bp)
     app.register_blueprint(sla_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(copies_bp)
+    app.register_blueprint(signing_bp)
     init_api(app)

@@ -15,6 +15,19 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_box(name: str) -> tuple[float, float, float, float] | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        llx, lly, urx, ury = (float(part) for part in raw.split(","))
+    except ValueError:
+        raise SystemExit(f"{name} must be four numbers llx,lly,urx,ury (PDF points), got {raw!r}") from None
+    if not (urx > llx and ury > lly):
+        raise SystemExit(f"{name}: the upper right corner must be above and right of the lower left one")
+    return (llx, lly, urx, ury)
+
+
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value and value.strip() else default
@@ -85,6 +98,9 @@ class Config:
         # Roots that signatures on received PDFs must chain to: a PEM bundle or a folder of .pem/.crt/.cer files.
         # Empty: no signature is trusted (the OS store is never used; see app.signing.trust).
         self.SIGNING_TRUST_ROOTS = os.environ.get("QLVB_TRUST_ROOTS", "")
+        # Where the personal signature goes when the signer's printed name is not found on the last page:
+        # "llx,lly,urx,ury" in PDF points on the last page. Empty: such a draft is refused at signing.
+        self.SIGNATURE_FALLBACK_BOX = env_box("QLVB_SIGNATURE_BOX")
 
         # flask-smorest / OpenAPI: served under /api/v1 with Swagger UI from local static files.
         self.API_TITLE = "qlvb REST API"

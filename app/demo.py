@@ -187,12 +187,61 @@ def load_demo() -> list[tuple[str, str, str]]:
                     unit_id=units[unit_index].id if unit_index is not None else None,
                     email=f"{username}@demo.kiengiang.gov.vn",
                 )
+    _demo_signing(list(agencies.values()))
     _demo_cases(agencies["ubnd"])
+    _demo_outgoing(agencies["ubnd"], [agencies["snv"], agencies["stc"]])
     return [
         (f"{spec.key}.{suffix}", ", ".join(r.label for r in roles), spec.name)
         for spec in AGENCIES
         for suffix, _p, _u, roles in PEOPLE
     ]
+
+
+DEMO_ROOT_FILE = "qlvb-demo-root.pem"
+
+
+def _demo_signing(agencies) -> None:
+    """Signing keys from a throwaway demo PKI: one per leader (PIN = DEMO_PASSWORD), one seal per agency.
+
+    Only owners that never had a credential get one (a deactivated demo key stays deactivated), all from one new
+    demo CA built for them; its root is added to `<instance>/trust/`, so the deployment trusts demo signatures.
+    """
+    from flask import current_app
+
+    from app.signing import credentials
+    from app.signing.models import CredentialKind, SigningCredential
+    from app.signing.pki import build_demo_pki
+    from app.signing.trust import instance_trust_folder
+
+    def has_any(**owner) -> bool:
+        return SigningCredential.query.filter_by(**owner).first() is not None
+
+    seals = [a for a in agencies if not has_any(agency_id=a.id, kind=CredentialKind.ORGANIZATION.value)]
+    leaders = [
+        user
+        for agency in agencies
+        for user in queries.list_users({agency.id}, role=Role.AGENCY_LEADER.value, active=True)
+        if not has_any(user_id=user.id, kind=CredentialKind.PERSONAL.value)
+    ]
+    if not seals and not leaders:
+        return
+    pki = build_demo_pki(
+        [(a.code, a.name) for a in seals],
+        [(u.username, u.full_name, u.agency.name) for u in leaders],
+        passphrase=DEMO_PASSWORD,
+    )
+    for agency in seals:
+        credentials.add_organization(
+            None, agency.id, p12=pki.seals[agency.code], passphrase=DEMO_PASSWORD, seal_png=None
+        )
+    for user in leaders:
+        credentials.add_personal(None, user.id, p12=pki.personal[user.username], pin=DEMO_PASSWORD, image_png=None)
+    folder = instance_trust_folder(current_app)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / DEMO_ROOT_FILE
+    existing = path.read_bytes() if path.exists() else b""
+    if pki.root_pem not in existing:  # earlier demo roots stay: their keys are still in the database
+        path.write_bytes(existing + pki.root_pem)
 
 
 # Work the provincial leader hands out, from the seed regulations (seed 001: QĐ 278/QĐ-UBND, CV 144/UBND-HCTC).
@@ -232,3 +281,52 @@ def _demo_cases(agency) -> None:
                     "noi_dung": "Tổng hợp, báo cáo Ủy ban nhân dân tỉnh.",
                 },
             )
+
+
+DEMO_OUTGOING_SUBJECT = "Triển khai phần mềm quản lý văn bản và điều hành tại các sở, ngành"
+
+
+def _demo_outgoing(agency, receivers) -> None:
+    """One Công văn draft of the province's Phòng Tổng hợp, addressed to two departments (only once).
+
+    Its file names the chairman in the signature block, so ubnd.lanhdao can sign it with the demo PIN and the clerk
+    can number, seal and send it: the whole outgoing procedure can be walked through in the browser.
+    """
+    from app.incoming.intake import Upload
+    from app.outgoing import services as outgoing
+    from app.outgoing.models import OutgoingDocument
+    from app.signing.sample import draft_pdf
+
+    if OutgoingDocument.query.filter_by(agency_id=agency.id, subject=DEMO_OUTGOING_SUBJECT).first():
+        return
+    drafter, signer = queries.find_user_by_username("ubnd.chuyenvien"), queries.find_user_by_username("ubnd.lanhdao")
+    pdf = draft_pdf(
+        agency_parent="",
+        agency_name=agency.name,
+        notation_hint="UBND-TH",
+        place="Rạch Giá",
+        type_name=None,
+        subject=DEMO_OUTGOING_SUBJECT[0].lower() + DEMO_OUTGOING_SUBJECT[1:],  # printed after "V/v"
+        body=[
+            "Thực hiện Quyết định số 278/QĐ-UBND về việc gửi, nhận văn bản điện tử giữa các cơ quan hành chính nhà "
+            "nước trên địa bàn tỉnh, Ủy ban nhân dân tỉnh đề nghị các sở, ngành triển khai phần mềm quản lý văn bản "
+            "và điều hành, tiếp nhận và xử lý văn bản điện tử trong thời hạn quy định.",
+            "Trong quá trình thực hiện nếu có khó khăn, vướng mắc, đề nghị báo cáo về Văn phòng Ủy ban nhân dân tỉnh.",
+        ],
+        signer_authority=None,
+        signer_title=signer.position or "Chủ tịch",
+        signer_name=signer.full_name,
+        recipients=[r.name for r in receivers],
+    )
+    outgoing.create_draft(
+        drafter,
+        metadata={
+            "type_code": "CV",
+            "subject": DEMO_OUTGOING_SUBJECT,
+            "place": "Rạch Giá",
+            "signer_id": signer.id,
+            "signer_title": signer.position or "Chủ tịch",
+            "recipient_agency_codes": [r.code for r in receivers],
+        },
+        upload=Upload("du-thao-cong-van.pdf", pdf),
+    )

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 # a module's issue adds its name here together with its jobs.py.
 JOB_MODULES: list[str] = [
     "app.workflow.jobs",  # fire due BPMN timers (design.md §4)
+    "app.outgoing.jobs",  # retry deliveries of văn bản đi to agencies of the deployment (design.md §7)
 ]
 
 # Audit attribution of everything a job changes (app.audit.context.origin).

@@ -12,3 +12,5 @@ user_created = signals.signal("user-created")
 user_deactivated = signals.signal("user-deactivated")
 user_reactivated = signals.signal("user-reactivated")
 agency_created = signals.signal("agency-created")
+# A status message (app.exchange) was recorded: the sender's side updates its delivery tracking (app.outgoing).
+status_recorded = signals.signal("status-recorded")

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from app.core import signals
 from app.core.db import db
 from app.exchange.models import STATUS_LABELS, StatusCode, StatusMessage
 
@@ -33,6 +34,8 @@ def record_status(
     )
     db.session.add(message)
     db.session.flush()
+    # Listeners (the sending agency's tracking, when it is in this deployment) run in the same transaction.
+    signals.status_recorded.send(message)
     return message
 
 

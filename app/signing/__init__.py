@@ -8,5 +8,10 @@ update = cập nhật nối tiếp (lần lưu bổ sung sau chữ ký).
 Only this package imports pyHanko. The receiving side (NĐ 30/2020 Phụ lục I; seed 002 Điều 10.2: a document
 received electronically is accepted only when its signatures verify) uses `app.signing.verify`:
 `verify_pdf(data, trust_roots=None)`, `is_pdf(data)`, `verify_pdf_report_dict(report)`. Trust roots come from
-`QLVB_TRUST_ROOTS` through `app.signing.trust.trust_roots_from_config(app)`.
+`QLVB_TRUST_ROOTS` (and `<instance>/trust/`) through `app.signing.trust.trust_roots_from_config(app)`.
+
+Keys: `app.signing.credentials` stores PKCS#12 keys (khóa bí mật) encrypted and hands them out —
+`personal_key(user, pin)` to the signer, `organization_key(clerk, agency_id)` to the agency's văn thư only
+(seed 000 Điều 21) — as `app.signing.keys.SigningKey`, the seam for a PKCS#11 token or remote signing later.
+`app.signing.pki` builds the throwaway demo PKI; `app.signing.images` draws signature and seal images.
 """

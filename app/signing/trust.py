@@ -2,7 +2,8 @@
 
 The deployment names them explicitly in `QLVB_TRUST_ROOTS` (config `SIGNING_TRUST_ROOTS`): a PEM bundle file or a
 folder of .pem/.crt/.cer files, PEM or DER — typically the national root CA and the Government CA (Ban Cơ yếu)
-roots. The operating system's TLS store is never used: it holds web CAs, not the CAs that issue signing
+roots. Certificates in `<instance>/trust/` are trusted as well (`qlvb demo` writes its throwaway root there).
+The operating system's TLS store is never used: it holds web CAs, not the CAs that issue signing
 certificates to Vietnamese agencies, and what it holds changes with the host.
 """
 
@@ -20,6 +21,7 @@ from flask import Flask, current_app
 from app.signing.errors import TrustRootsUnavailable
 
 CERT_SUFFIXES = {".pem", ".crt", ".cer"}
+TRUST_FOLDER = "trust"
 _CACHE_KEY = "qlvb_signing_trust_roots"
 
 TrustRoot = x509.Certificate | asn1_x509.Certificate | bytes
@@ -95,22 +97,37 @@ def _fingerprint(path: Path) -> tuple[Any, ...]:
     return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
 
 
+def instance_trust_folder(app: Flask) -> Path:
+    """`<instance>/trust/`: certificates the deployment itself added (the demo writes its root CA here)."""
+    return Path(app.instance_path) / TRUST_FOLDER
+
+
 def trust_roots_from_config(app: Flask | None = None) -> list[asn1_x509.Certificate]:
-    """Return the deployment's trust roots (`SIGNING_TRUST_ROOTS`); [] when none are configured.
+    """Return the deployment's trust roots: `SIGNING_TRUST_ROOTS` plus every certificate in `<instance>/trust/`;
+    [] when there are none.
 
     The parsed list is cached on the app and re-read only when a file changes, so replacing the bundle
     (a new CA generation, a revoked intermediate taken out) needs no restart. With [] every signature is
-    reported untrusted, and the report says no root is configured.
+    reported untrusted, and the report says no root is configured. The instance folder may be absent or empty;
+    the configured location may not (see `TrustRootsUnavailable`).
     """
     app = app or current_app._get_current_object()
     configured = (app.config.get("SIGNING_TRUST_ROOTS") or "").strip()
-    if not configured:
+    sources = [Path(configured)] if configured else []
+    local = instance_trust_folder(app)
+    if local.is_dir() and _files(local) and local.resolve() not in {p.resolve() for p in sources}:
+        sources.append(local)
+    if not sources:
         return []
-    path = Path(configured)
-    key = (configured, _fingerprint(path))
+    key = tuple((str(path), _fingerprint(path)) for path in sources)
     cached = app.extensions.get(_CACHE_KEY)
     if cached is not None and cached[0] == key:
         return list(cached[1])
-    roots = load_trust_roots(path)
+    roots, seen = [], set()
+    for path in sources:
+        for root in load_trust_roots(path):
+            if root.dump() not in seen:  # the same root in both places is trusted once
+                seen.add(root.dump())
+                roots.append(root)
     app.extensions[_CACHE_KEY] = (key, tuple(roots))
     return list(roots)

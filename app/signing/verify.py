@@ -18,6 +18,7 @@ second signature.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 from dataclasses import asdict, dataclass, replace
@@ -104,6 +105,7 @@ class SignatureCheck:
     valid: bool
     problems: tuple[str, ...] = ()
     is_timestamp: bool = False  # a PAdES document timestamp, not a signature; not part of the JSON
+    certificate_sha256: str | None = None  # SHA-256 of the signer's DER certificate: who exactly signed
 
     @property
     def reason(self) -> str:
@@ -163,6 +165,8 @@ def verify_pdf_report_dict(report: VerificationReport) -> dict[str, Any]:
     for check in report.signatures:
         entry = asdict(check)
         entry.pop("is_timestamp")
+        entry.pop("problems")
+        entry["certificate_sha256"] = entry.pop("certificate_sha256")
         entry["problems"] = list(check.problems)
         signatures.append(entry)
     return {"valid": report.valid, "signatures": signatures, "problems": list(report.problems)}
@@ -252,7 +256,7 @@ def _check(emb: EmbeddedPdfSignature, roots: list[asn1_x509.Certificate]) -> Sig
     else:
         when = status.signer_reported_dt
     return SignatureCheck(
-        field=emb.field_name,
+        field=str(emb.field_name),
         signer=_signer_name(status.signing_cert, is_timestamp),
         signing_time=_local_iso(when),
         intact=bool(status.intact and status.valid),
@@ -262,6 +266,7 @@ def _check(emb: EmbeddedPdfSignature, roots: list[asn1_x509.Certificate]) -> Sig
         valid=not problems,
         problems=tuple(problems),
         is_timestamp=is_timestamp,
+        certificate_sha256=hashlib.sha256(status.signing_cert.dump()).hexdigest(),
     )
 
 
@@ -293,7 +298,7 @@ def _unreadable(emb: EmbeddedPdfSignature, is_timestamp: bool) -> SignatureCheck
     except Exception:  # the certificate set itself may be what is broken
         signer = ""
     return SignatureCheck(
-        field=emb.field_name,
+        field=str(emb.field_name),
         signer=signer,
         signing_time=None,
         intact=False,

@@ -22,7 +22,19 @@ from jsonschema.exceptions import SchemaError
 from app.config import PROJECT_ROOT
 
 FORMS_DIR = PROJECT_ROOT / "forms"
-WIDGETS = {"text", "textarea", "date", "datetime", "number", "select", "radio", "checkbox", "checkboxes", "file"}
+WIDGETS = {
+    "text",
+    "textarea",
+    "date",
+    "datetime",
+    "number",
+    "select",
+    "radio",
+    "checkbox",
+    "checkboxes",
+    "file",
+    "password",
+}
 
 # name → callable(agency_id, options) → [(value, label)]
 DATA_SOURCES: dict[str, Callable[[int, dict], list[tuple[Any, str]]]] = {}
@@ -64,6 +76,25 @@ def form_validator(name: str):
     return decorator
 
 
+# name → callable(actor, task, data, outcome) → dict | None. A form action does the domain work a person's
+# submission stands for when it needs what must never be stored (a signing PIN): it runs in the completion's
+# transaction, after validation and before the case moves on; what it returns is merged into the task data.
+FORM_ACTIONS: dict[str, Callable[..., dict | None]] = {}
+
+
+def form_action(name: str):
+    def decorator(func):
+        FORM_ACTIONS[name] = func
+        return func
+
+    return decorator
+
+
+def secret_fields(form: dict) -> set[str]:
+    """Fields marked `"writeOnly": true` (JSON Schema): used by form actions, never stored in the case."""
+    return {name for name, prop in form["schema"].get("properties", {}).items() if prop.get("writeOnly")}
+
+
 def run_validators(form: dict, data: dict, outcome: str | None, agency_id: int) -> dict[str, str]:
     problems: dict[str, str] = {}
     for name in form.get("validators", []):
@@ -103,6 +134,9 @@ def form_problems(form: dict) -> list[str]:
     for name in form.get("validators", []):
         if name not in FORM_VALIDATORS:
             problems.append(f"quy tắc kiểm tra “{name}” không tồn tại")
+    for name in form.get("actions", []):
+        if name not in FORM_ACTIONS:
+            problems.append(f"thao tác của biểu mẫu “{name}” không tồn tại")
     for name, hints in (form.get("ui") or {}).items():
         widget = hints.get("widget", "text")
         if widget not in WIDGETS:

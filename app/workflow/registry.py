@@ -58,7 +58,7 @@ def call_operation(name: str, run: RunContext, data: dict, params: dict[str, Any
 
 
 # Modules that register operations; imported lazily so the engine sits below the domain modules.
-OPERATION_MODULES = ["app.workflow.builtin_operations", "app.incoming.operations"]
+OPERATION_MODULES = ["app.workflow.builtin_operations", "app.incoming.operations", "app.outgoing.operations"]
 _loaded = False
 
 

@@ -31,7 +31,8 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_app(tmp_path_factory):
+    """The application the live server serves: a fresh database with the shipped processes and the demo data."""
     instance = tmp_path_factory.mktemp("e2e")
     config = TestConfig(fresh_database_url(instance, "e2e"), instance)
     config.SESSION_COOKIE_SECURE = True  # as in production: the browser must accept it on http://127.0.0.1
@@ -45,14 +46,19 @@ def live_server(tmp_path_factory):
         with origin("cli", "e2e"), unit_of_work():
             sync_processes()
             load_demo()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

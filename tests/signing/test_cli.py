@@ -4,7 +4,17 @@ import json
 
 import pytest
 
-REQUIRED_KEYS = {"field", "signer", "signing_time", "intact", "trusted", "coverage", "modification", "valid"}
+REQUIRED_KEYS = {
+    "field",
+    "signer",
+    "signing_time",
+    "intact",
+    "trusted",
+    "coverage",
+    "modification",
+    "valid",
+    "certificate_sha256",
+}
 
 
 @pytest.fixture

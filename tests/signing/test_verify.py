@@ -12,7 +12,17 @@ from app.signing.errors import NotAPdf
 from app.signing.verify import is_pdf, verify_pdf, verify_pdf_report_dict
 from tests.signing import factories
 
-REQUIRED_KEYS = ["field", "signer", "signing_time", "intact", "trusted", "coverage", "modification", "valid"]
+REQUIRED_KEYS = [
+    "field",
+    "signer",
+    "signing_time",
+    "intact",
+    "trusted",
+    "coverage",
+    "modification",
+    "valid",
+    "certificate_sha256",
+]
 
 
 def png_bytes() -> bytes:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
 
+import sqlalchemy as sa
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -162,6 +163,27 @@ def progress(doc: IncomingDocument, today: date) -> str:
     return label
 
 
+def reply_symbols(document_ids: list[int]) -> dict[int, list[str]]:
+    """Column (6): the số, ký hiệu (and date) of the issued văn bản đi answering each document, oldest first."""
+    from app.core.db import db
+    from app.outgoing.models import OutgoingDocument, OutgoingStatus
+
+    if not document_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(OutgoingDocument.reply_to_id, OutgoingDocument.symbol, OutgoingDocument.issued_date)
+        .where(
+            OutgoingDocument.reply_to_id.in_(document_ids),
+            OutgoingDocument.status.in_([OutgoingStatus.ISSUED, OutgoingStatus.RECALLED]),
+        )
+        .order_by(OutgoingDocument.issued_at, OutgoingDocument.id)
+    )
+    found: dict[int, list[str]] = {}
+    for reply_to_id, symbol, issued_date in rows:
+        found.setdefault(reply_to_id, []).append(f"{symbol} ngày {fmt_date(issued_date)}" if issued_date else symbol)
+    return found
+
+
 def follow_up_pdf(meta: RegisterPrint, documents: list[IncomingDocument]) -> bytes:
     """Sổ theo dõi giải quyết văn bản đến: Phụ lục IV mục VIII, the 7 columns."""
     headings = [
@@ -174,6 +196,7 @@ def follow_up_pdf(meta: RegisterPrint, documents: list[IncomingDocument]) -> byt
         "Ghi chú",
     ]
     today = clock.to_local(clock.now()).date()
+    replies = reply_symbols([doc.id for doc in documents])
     rows = []
     for doc in documents:
         receivers = [_who(_lead(doc))]
@@ -187,7 +210,7 @@ def follow_up_pdf(meta: RegisterPrint, documents: list[IncomingDocument]) -> byt
                 receivers,
                 fmt_date(doc.handling_due or doc.due_date),
                 progress(doc, today),
-                "",  # replies are linked once văn bản đi exists (outgoing module)
+                replies.get(doc.id, []),
                 doc.description or "",
             ]
         )

@@ -1,0 +1,7 @@
+"""Bản sao điện tử (electronic copies): sao y, sao lục, trích sao of a document, made by the clerk.
+
+NĐ 30/2020 Điều 25–26 and Phụ lục I Phần II (legal.md §1.2, §1.10): a copy into electronic form is the digitised
+(or electronic) document plus the agency's digital signature at the top right of page 1, without an image,
+showing the copy form, the copying agency's name and the signing time (ISO 8601, Vietnam time). Copies have
+their own number sequence, shared by the three forms, from 01 on 1 January (Phụ lục I Phần II II.1.c).
+"""

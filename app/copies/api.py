@@ -1,0 +1,59 @@
+"""REST endpoints of electronic copies: list, make (multipart), download."""
+
+import io
+
+from flask import request, send_file
+from marshmallow import Schema, fields
+
+from app.api import api_blueprint
+from app.api.auth import api_user
+from app.copies import services
+from app.incoming.intake import Upload
+
+blp = api_blueprint("copies_api", __name__, description="Bản sao điện tử")
+
+
+class CopySchema(Schema):
+    id = fields.Int()
+    symbol = fields.Str(metadata={"description": "Số, ký hiệu bản sao, ví dụ 05/SY"})
+    form = fields.Str(metadata={"description": "SY (sao y), SL (sao lục), TrS (trích sao)"})
+    source_kind = fields.Str()
+    source_id = fields.Int(allow_none=True)
+    source_symbol = fields.Str(allow_none=True)
+    subject = fields.Str()
+    year = fields.Int()
+    number = fields.Int()
+    sha256 = fields.Str()
+    created_at = fields.DateTime()
+
+
+@blp.route("/copies", methods=["GET"])
+@blp.response(200, CopySchema(many=True))
+def list_copies():
+    """Các bản sao điện tử của cơ quan, mới nhất trước."""
+    return services.list_copies(api_user())
+
+
+@blp.route("/copies", methods=["POST"])
+@blp.response(201, CopySchema)
+def make():
+    """Sao văn bản (multipart): `form` (SY/SL/TrS), `source_kind` (incoming/copy/upload), `source_id`,
+    `file_id`, `file` (PDF; bắt buộc với upload và trích sao), `source_symbol`, `subject`. Chỉ văn thư."""
+    file = request.files.get("file")
+    form = request.form
+    return services.make_copy(
+        api_user(),
+        form=form.get("form", ""),
+        source_kind=form.get("source_kind", "upload"),
+        source_id=form.get("source_id", type=int),
+        file_id=form.get("file_id", type=int),
+        upload=Upload(file.filename, file.read()) if file and file.filename else None,
+        source_symbol=form.get("source_symbol"),
+        subject=form.get("subject"),
+    )
+
+
+@blp.route("/copies/<int:copy_id>/file")
+def download(copy_id):
+    copy, data = services.copy_file(api_user(), copy_id)
+    return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=copy.filename)

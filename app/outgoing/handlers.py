@@ -1,0 +1,53 @@
+"""Signal receivers: statuses recorded by a receiving agency of this deployment flow back to the sender.
+
+NĐ 30/2020 Điều 4.2.d (văn bản phải được theo dõi, cập nhật trạng thái gửi, nhận, xử lý) and Điều 21.2.c. When an
+agency records a status (01 arrived, 02 refused + reason, 03 accepted, 04 assigned, 05 handling, 06 completed,
+15/16 recall answers) for an incoming document that one of our outgoing recipients delivered (same message id),
+the recipient row takes the latest status and the history keeps a copy addressed to the recipient row. The
+exchange module stays below: it only announces the message (app.core.signals.status_recorded).
+"""
+
+import sqlalchemy as sa
+
+from app.core import clock
+from app.core.db import db
+from app.core.signals import status_recorded
+from app.exchange.models import StatusCode, StatusMessage
+from app.exchange.services import record_status
+from app.outgoing.models import OutgoingRecipient
+
+HISTORY_TYPE = "outgoing_recipient"
+
+
+@status_recorded.connect
+def track_recipient_status(message: StatusMessage, **_extra) -> None:
+    if message.object_type != "incoming":
+        return
+    from app.incoming.models import IncomingDocument
+
+    incoming = db.session.get(IncomingDocument, int(message.object_id))
+    if incoming is None or not incoming.message_id:
+        return  # a paper document, or one that came from outside the deployment
+    recipient = db.session.scalar(
+        sa.select(OutgoingRecipient).where(
+            OutgoingRecipient.message_id == incoming.message_id,
+            OutgoingRecipient.agency_id == message.from_agency_id,
+        )
+    )
+    if recipient is None:
+        return
+    now = clock.now()
+    copy = record_status(
+        from_agency_id=message.from_agency_id,
+        to_organ_id=message.to_organ_id,
+        to_organ_name=message.to_organ_name,
+        document_key=message.document_key,
+        object_type=HISTORY_TYPE,
+        object_id=recipient.id,
+        code=StatusCode(message.code),
+        description=message.description,
+    )
+    copy.staff_name, copy.staff_unit, copy.delivered_at = message.staff_name, message.staff_unit, now
+    message.delivered_at = now  # delivered inside the deployment: nothing left to send
+    recipient.status_code, recipient.status_note, recipient.status_at = message.code, message.description, now
+    db.session.flush()

@@ -1,0 +1,249 @@
+"""The fields of a draft (Phụ lục VI Phần II.I of NĐ 30/2020), checked, and the recipients they name.
+
+One cleaning function serves the page, the REST API and the BPMN forms: it raises a ValidationError whose
+details name each wrong field, and it checks references (types, units, people, agencies, the incoming document
+answered) against the drafting agency, so nothing of another agency can be attached by id.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.core.db import db
+from app.core.errors import ValidationError
+from app.documents.models import DocumentType, Urgency, refuse_secret
+from app.documents.queries import find_document_type
+from app.documents.symbols import notation as join_notation
+from app.incoming.intake import nfc, parse_date
+from app.org.models import Agency, Role, Unit, User
+from app.outgoing.models import OutgoingDocument, RecipientKind, SignerAuthority
+
+NOTATION_LIMIT = 30  # OutgoingDocument.notation; Phụ lục VI: CodeNotation String(30)
+EXTERNAL_CODE_LIMIT = 35  # mã định danh (QĐ 20/2020: up to 35 characters)
+
+# The document's own columns the metadata sets (the recipients become rows; secrecy is only ever "none").
+COLUMNS = (
+    "type_code",
+    "subject",
+    "urgency",
+    "place",
+    "notation",
+    "drafting_unit_id",
+    "signer_id",
+    "signer_authority",
+    "signer_title",
+    "reply_to_id",
+    "reply_requested",
+    "reply_due",
+    "consult_unit_ids",
+    "consult_due",
+    "copies",
+    "page_count",
+)
+RECIPIENT_FIELDS = ("recipient_agency_codes", "recipient_unit_ids", "recipients_external")
+FIELDS = (*COLUMNS, "secrecy", *RECIPIENT_FIELDS)  # every metadata key a draft takes
+
+
+@dataclass(frozen=True)
+class RecipientSpec:
+    """A nơi nhận as the draft names it; becomes an OutgoingRecipient row."""
+
+    kind: RecipientKind
+    name: str
+    code: str | None = None
+    agency_id: int | None = None
+    unit_id: int | None = None
+
+
+def _int(value, field: str, problems: dict, *, minimum: int = 1, maximum: int = 10**9) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        problems[field] = "Phải là số nguyên."
+        return None
+    if not minimum <= number <= maximum:
+        problems[field] = f"Phải trong khoảng {minimum}–{maximum}."
+        return None
+    return number
+
+
+def _list(value) -> list:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.replace("\n", ",").split(",") if part.strip()]
+    return list(value)
+
+
+def _truthy(value) -> bool:
+    return value is True or str(value).strip().lower() in ("1", "true", "on", "yes")
+
+
+def default_notation(agency: Agency, doc_type: DocumentType | None, unit: Unit | None) -> str | None:
+    """Ký hiệu without the number (NĐ 30/2020 Phụ lục I, Phần I, II.3.b).
+
+    Typed documents: type abbreviation + agency ("QĐ-UBND"). Công văn (no abbreviation): agency + drafting unit
+    ("UBND-VP"); without a drafting unit, the agency alone until the clerk completes it at issue.
+    """
+    if doc_type is None:
+        return None
+    if doc_type.abbreviation:
+        return join_notation(doc_type.abbreviation, agency.abbreviation)
+    return join_notation(None, agency.abbreviation, unit.abbreviation if unit else None)
+
+
+def clean_outgoing_metadata(raw: dict, agency_id: int) -> dict:
+    """The draft's fields from a form or an API payload, checked against the agency; raises ValidationError.
+
+    Returns the model values plus `recipients` (a list of RecipientSpec) and `document_type`.
+    """
+    refuse_secret(raw.get("secrecy") or None)  # Mật / Tối mật / Tuyệt mật: refused, nothing stored (design.md §8)
+    problems: dict[str, str] = {}
+    agency = db.session.get(Agency, agency_id)
+    meta: dict = {}
+
+    code = (nfc(raw.get("type_code")) or "").upper()
+    doc_type = find_document_type(agency_id, code) if code else None
+    if not code:
+        problems["type_code"] = "Chọn loại văn bản."
+    elif doc_type is None or not doc_type.is_active:
+        problems["type_code"] = "Loại văn bản không có trong danh mục của cơ quan."
+    meta["type_code"] = doc_type.code if doc_type else code or None
+    meta["type_name"] = doc_type.name if doc_type else None
+
+    subject = nfc(raw.get("subject"))
+    if not subject or len(subject) < 5:
+        problems["subject"] = "Nhập trích yếu nội dung (ít nhất 5 ký tự)."
+    elif len(subject) > 500:
+        problems["subject"] = "Tối đa 500 ký tự."
+    meta["subject"] = subject
+
+    urgency = raw.get("urgency") or Urgency.THUONG.value
+    if urgency not in {u.value for u in Urgency}:
+        problems["urgency"] = "Mức độ khẩn không hợp lệ."
+    meta["urgency"] = urgency
+
+    for field, limit in (("place", 100), ("signer_title", 100)):
+        meta[field] = nfc(raw.get(field))
+        if meta[field] and len(meta[field]) > limit:
+            problems[field] = f"Tối đa {limit} ký tự."
+
+    unit_ids = {u.id: u for u in db.session.scalars(sa.select(Unit).where(Unit.agency_id == agency_id))}
+    unit_id = _int(raw.get("drafting_unit_id"), "drafting_unit_id", problems)
+    if unit_id is not None and (unit_id not in unit_ids or not unit_ids[unit_id].is_active):
+        problems["drafting_unit_id"] = "Đơn vị soạn thảo không thuộc cơ quan."
+        unit_id = None
+    meta["drafting_unit_id"] = unit_id
+
+    given_notation = nfc(raw.get("notation"))
+    if given_notation:
+        # Kept as typed: abbreviations such as "TTr", "QyĐ" are mixed case (Phụ lục III); no spaces (II.3.c).
+        given_notation = "".join(given_notation.split())
+        if len(given_notation) > NOTATION_LIMIT:
+            problems["notation"] = f"Tối đa {NOTATION_LIMIT} ký tự."
+    meta["notation"] = given_notation or (
+        default_notation(agency, doc_type, unit_ids.get(unit_id)) if agency is not None else None
+    )
+
+    signer_id = _int(raw.get("signer_id"), "signer_id", problems)
+    if signer_id is not None:
+        signer = db.session.get(User, signer_id)
+        if signer is None or signer.agency_id != agency_id or not signer.is_active:
+            problems["signer_id"] = "Người ký không thuộc cơ quan."
+        elif not signer.has_role(Role.AGENCY_LEADER):
+            problems["signer_id"] = "Người ký phải là lãnh đạo cơ quan (NĐ 30/2020 Điều 13)."
+    meta["signer_id"] = signer_id
+
+    authority = raw.get("signer_authority") or ""
+    if authority not in {a.value for a in SignerAuthority}:
+        problems["signer_authority"] = "Thẩm quyền ký không hợp lệ (KT., TM., TL., TUQ., Q.)."
+    meta["signer_authority"] = authority
+
+    reply_to_id = _int(raw.get("reply_to_id"), "reply_to_id", problems)
+    if reply_to_id is not None:
+        from app.incoming.models import IncomingDocument
+
+        answered = db.session.get(IncomingDocument, reply_to_id)
+        if answered is None or answered.agency_id != agency_id:
+            problems["reply_to_id"] = "Không tìm thấy văn bản đến của cơ quan."
+    meta["reply_to_id"] = reply_to_id
+    meta["reply_requested"] = _truthy(raw.get("reply_requested"))
+    meta["reply_due"] = parse_date(raw.get("reply_due"), "reply_due", problems)
+
+    consult = []
+    for value in _list(raw.get("consult_unit_ids")):
+        number = _int(value, "consult_unit_ids", problems)
+        if number is not None and (number not in unit_ids or not unit_ids[number].is_active):
+            problems["consult_unit_ids"] = "Đơn vị lấy ý kiến không thuộc cơ quan."
+        elif number is not None and number not in consult:
+            consult.append(number)
+    meta["consult_unit_ids"] = consult
+    meta["consult_due"] = parse_date(raw.get("consult_due"), "consult_due", problems)
+    meta["copies"] = _int(raw.get("copies"), "copies", problems, maximum=9999)
+    meta["page_count"] = _int(raw.get("page_count"), "page_count", problems, maximum=999)
+
+    meta["recipients"] = _recipients(raw, agency, unit_ids, problems)
+    if problems:
+        raise ValidationError("Thông tin văn bản đi chưa hợp lệ.", details=problems)
+    meta["document_type"] = doc_type
+    return meta
+
+
+def _recipients(raw: dict, agency: Agency | None, unit_ids: dict, problems: dict) -> list[RecipientSpec]:
+    recipients: list[RecipientSpec] = []
+    unknown = []
+    for value in _list(raw.get("recipient_agency_codes")):
+        code = "".join(str(value).split()).upper()
+        target = db.session.scalar(sa.select(Agency).where(Agency.code == code))
+        if target is None or not target.is_active:
+            unknown.append(code)
+        elif agency is not None and target.id == agency.id:
+            problems["recipient_agency_codes"] = "Không gửi văn bản cho chính cơ quan ban hành."
+        elif all(r.agency_id != target.id for r in recipients):
+            recipients.append(RecipientSpec(RecipientKind.AGENCY, target.name, code=target.code, agency_id=target.id))
+    if unknown:
+        problems["recipient_agency_codes"] = f"Không có cơ quan nhận với mã định danh: {', '.join(unknown)}."
+    for value in _list(raw.get("recipient_unit_ids")):
+        try:
+            unit = unit_ids.get(int(value))
+        except (TypeError, ValueError):
+            unit = None
+        if unit is None or not unit.is_active:
+            problems["recipient_unit_ids"] = "Đơn vị nhận không thuộc cơ quan."
+        elif all(r.unit_id != unit.id for r in recipients):
+            recipients.append(RecipientSpec(RecipientKind.UNIT, unit.name, unit_id=unit.id))
+    for item in raw.get("recipients_external") or []:
+        item = item if isinstance(item, dict) else {"name": item}
+        name, code = nfc(item.get("name")), (nfc(item.get("code")) or "").upper() or None
+        if not name or len(name) > 255:
+            problems["recipients_external"] = "Nhập tên cơ quan nhận ngoài hệ thống (tối đa 255 ký tự)."
+        elif code and len(code) > EXTERNAL_CODE_LIMIT:
+            problems["recipients_external"] = f"Mã định danh tối đa {EXTERNAL_CODE_LIMIT} ký tự."
+        else:
+            recipients.append(RecipientSpec(RecipientKind.EXTERNAL, name, code=code))
+    return recipients
+
+
+def metadata_of(document: OutgoingDocument) -> dict:
+    """The document's fields in the form's vocabulary (what update_draft merges a partial change into)."""
+    values = {field: getattr(document, field, None) for field in FIELDS if hasattr(document, field)}
+    values["reply_due"] = document.reply_due.isoformat() if document.reply_due else None
+    values["consult_due"] = document.consult_due.isoformat() if document.consult_due else None
+    values["consult_unit_ids"] = list(document.consult_unit_ids or [])
+    values["recipient_agency_codes"] = [r.code for r in document.recipients if r.kind == RecipientKind.AGENCY]
+    values["recipient_unit_ids"] = [r.unit_id for r in document.recipients if r.kind == RecipientKind.UNIT]
+    values["recipients_external"] = [
+        {"code": r.code, "name": r.name} for r in document.recipients if r.kind == RecipientKind.EXTERNAL
+    ]
+    return values
+
+
+def local_date_text(place: str | None, day: date) -> str:
+    """ "Rạch Giá, ngày 05 tháng 01 năm 2027": ngày below 10 and tháng 1, 2 take a leading zero (Phụ lục I II.4.b)."""
+    day_text = f"{day.day:02d}" if day.day < 10 else str(day.day)
+    month_text = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    text = f"ngày {day_text} tháng {month_text} năm {day.year}"
+    return f"{place}, {text}" if place else text.capitalize()

@@ -1,0 +1,94 @@
+"""Who may see and do what with văn bản đi (no request globals: services, queries and pages share these).
+
+Tenancy first (design.md §8): a document is only ever visible inside its agency. Within the agency, clerks and
+leaders see everything (they register, sign and issue it: NĐ 30/2020 Điều 12–18); others see their own drafts,
+what their unit drafts or is consulted on, and every issued document (units receiving one "để biết" among them).
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.core import clock
+from app.core.db import db
+from app.org.models import Delegation, Role, User
+from app.outgoing.models import OutgoingDocument, OutgoingStatus
+
+# Who may draft (NĐ 30/2020 Điều 10.1: the unit or person assigned drafts; in practice any working role).
+DRAFTER_ROLES = (Role.SPECIALIST, Role.UNIT_LEADER, Role.AGENCY_LEADER, Role.CLERK)
+# Who sees every document of the agency.
+OVERSEERS = (Role.CLERK, Role.AGENCY_LEADER)
+# Who may recall an issued document for the agency (Điều 18.4: the issuing agency, through its văn thư/leader).
+RECALLERS = (Role.CLERK, Role.AGENCY_LEADER)
+PUBLIC_STATES = (OutgoingStatus.ISSUED, OutgoingStatus.RECALLED)
+
+
+def can_draft(user: User) -> bool:
+    return user.is_active and user.has_role(*DRAFTER_ROLES)
+
+
+def can_view(user: User, document: OutgoingDocument) -> bool:
+    """Whether `user` may open the document (its page, files, statuses)."""
+    if not user.is_active or user.agency_id != document.agency_id:
+        return False
+    if user.has_role(*OVERSEERS) or document.drafter_id == user.id or document.signer_id == user.id:
+        return True
+    if document.status in PUBLIC_STATES:
+        return True
+    unit = user.unit_id
+    if unit is not None and (unit == document.drafting_unit_id or unit in (document.consult_unit_ids or [])):
+        return True
+    return _worked_on(user, document)
+
+
+def _worked_on(user: User, document: OutgoingDocument) -> bool:
+    """Whoever has (or had) a task of the document's procedure may follow it."""
+    from app.workflow.models import HumanTask
+
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(HumanTask)
+            .where(
+                HumanTask.object_type == "outgoing",
+                HumanTask.object_id == str(document.id),
+                sa.or_(HumanTask.assignee_id == user.id, HumanTask.completed_by_id == user.id),
+            )
+        )
+    )
+
+
+def visible_filter(user: User):
+    """A WHERE clause for lists: the documents `user` may see (the same rule as `can_view`, without tasks)."""
+    same_agency = OutgoingDocument.agency_id == user.agency_id
+    if user.has_role(*OVERSEERS):
+        return same_agency
+    mine = sa.or_(
+        OutgoingDocument.drafter_id == user.id,
+        OutgoingDocument.signer_id == user.id,
+        OutgoingDocument.status.in_([s.value for s in PUBLIC_STATES]),
+    )
+    if user.unit_id is not None:
+        mine = sa.or_(mine, OutgoingDocument.drafting_unit_id == user.unit_id)
+    return sa.and_(same_agency, mine)
+
+
+def may_sign_for(user: User, agency_id: int, at: datetime | None = None) -> bool:
+    """A leader of the agency, or someone a leader delegated the leader's role to (NĐ 30/2020 Điều 13)."""
+    if not user.is_active or user.agency_id != agency_id:
+        return False
+    if user.has_role(Role.AGENCY_LEADER):
+        return True
+    at = at or clock.now()
+    delegations = db.session.scalars(
+        sa.select(Delegation).where(
+            Delegation.to_user_id == user.id, Delegation.starts_at <= at, Delegation.ends_at > at
+        )
+    )
+    for delegation in delegations:
+        giver = delegation.from_user
+        covers = not delegation.roles or Role.AGENCY_LEADER.value in delegation.roles
+        leader = giver.is_active and giver.agency_id == agency_id and giver.has_role(Role.AGENCY_LEADER)
+        if delegation.is_active_at(at) and covers and leader:
+            return True
+    return False

@@ -1,0 +1,148 @@
+"""Lists and lookups of văn bản đi, scoped to one agency and to what the user may see (design.md §8 tenancy).
+
+Who sees what is app.outgoing.permissions' rule (`visible_filter`): the văn thư and lãnh đạo cơ quan see every
+outgoing document of the agency; everybody else the drafts they wrote or are to sign, those of their unit, and
+every issued document. The "Của tôi" tab narrows that to the drafts one wrote, signs, or (unit leader) reviews.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.core import clock
+from app.core.db import db
+from app.documents.search import folded_search
+from app.incoming.models import IncomingDocument
+from app.org.models import Agency, Role, User, UserRole
+from app.outgoing import permissions
+from app.outgoing.models import OutgoingDocument
+
+PAGE = 50
+
+
+@dataclass
+class OutgoingFilter:
+    q: str | None = None  # words of the trích yếu, diacritics optional
+    status: str | None = None
+    year: int | None = None  # the year of issue once issued, else the year the draft was made
+    symbol: str | None = None  # số/ký hiệu as written ("05/QĐ-UBND") or a part of it
+    mine: bool = False  # "Của tôi": drafted by me, to be signed by me, or of the unit I lead
+
+
+def sees_whole_agency(user: User) -> bool:
+    return user.has_role(*permissions.OVERSEERS)
+
+
+def _mine(user: User):
+    """Drafts I wrote or am proposed to sign; for a unit leader, also the drafts of their unit (they review them)."""
+    conditions = [OutgoingDocument.drafter_id == user.id, OutgoingDocument.signer_id == user.id]
+    if user.unit_id and user.has_role(Role.UNIT_LEADER):
+        conditions.append(OutgoingDocument.drafting_unit_id == user.unit_id)
+    return sa.or_(*conditions)
+
+
+def _local_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=clock.LOCAL_TZ)
+
+
+def search(user: User, flt: OutgoingFilter, *, before_id: int | None = None, limit: int = PAGE):
+    """Newest first; page on by id (a keyset: ids grow with creation), never OFFSET."""
+    query = sa.select(OutgoingDocument).where(permissions.visible_filter(user))
+    if flt.mine:
+        query = query.where(_mine(user))
+    if (condition := folded_search(OutgoingDocument.subject_folded, flt.q)) is not None:
+        query = query.where(condition)
+    if flt.status:
+        query = query.where(OutgoingDocument.status == flt.status)
+    if flt.symbol:
+        query = query.where(
+            sa.func.upper(OutgoingDocument.symbol).contains(flt.symbol.strip().upper(), autoescape=True)
+        )
+    if flt.year:
+        start, end = _local_start(date(flt.year, 1, 1)), _local_start(date(flt.year + 1, 1, 1))
+        query = query.where(
+            sa.or_(
+                OutgoingDocument.number_year == flt.year,
+                sa.and_(
+                    OutgoingDocument.number_year.is_(None),
+                    OutgoingDocument.created_at >= start,
+                    OutgoingDocument.created_at < end,
+                ),
+            )
+        )
+    if before_id:
+        query = query.where(OutgoingDocument.id < before_id)
+    query = query.options(selectinload(OutgoingDocument.drafter)).order_by(OutgoingDocument.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def years(agency_id: int) -> list[int]:
+    """The years offered by the list's filter: this year and every year a document was numbered in."""
+    numbered = db.session.scalars(
+        sa.select(OutgoingDocument.number_year)
+        .where(OutgoingDocument.agency_id == agency_id, OutgoingDocument.number_year.is_not(None))
+        .distinct()
+    )
+    return sorted({clock.to_local(clock.now()).year, *numbered}, reverse=True)
+
+
+def recent_incoming(agency_id: int, *, limit: int = 100, include_id: int | None = None) -> list[IncomingDocument]:
+    """Incoming documents a reply may answer: the agency's newest, plus `include_id` when it is older."""
+    rows = list(
+        db.session.scalars(
+            sa.select(IncomingDocument)
+            .where(IncomingDocument.agency_id == agency_id)
+            .order_by(IncomingDocument.id.desc())
+            .limit(limit)
+        )
+    )
+    if include_id and all(d.id != include_id for d in rows):
+        extra = db.session.get(IncomingDocument, include_id)
+        if extra is not None and extra.agency_id == agency_id:
+            rows.insert(0, extra)
+    return rows
+
+
+def signers(agency_id: int) -> list[User]:
+    """The people who may sign for the agency: its active lãnh đạo (NĐ 30/2020 Điều 13)."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(
+                User.agency_id == agency_id,
+                User.is_active.is_(True),
+                User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == Role.AGENCY_LEADER)),
+            )
+            .order_by(User.full_name)
+        )
+    )
+
+
+def deployment_agencies(exclude_id: int | None = None) -> list[Agency]:
+    """The active agencies of this deployment, by name: recipients reached through the exchange."""
+    query = sa.select(Agency).where(Agency.is_active.is_(True)).order_by(Agency.name)
+    if exclude_id is not None:
+        query = query.where(Agency.id != exclude_id)
+    return list(db.session.scalars(query))
+
+
+def register_entries(register_id: int, year: int, date_from: date | None = None, date_to: date | None = None):
+    """The rows of a sổ đăng ký văn bản đi: the documents numbered in it that year, by number."""
+    query = sa.select(OutgoingDocument).where(
+        OutgoingDocument.register_id == register_id,
+        OutgoingDocument.number_year == year,
+        OutgoingDocument.number.is_not(None),
+    )
+    if date_from:
+        query = query.where(OutgoingDocument.issued_date >= date_from)
+    if date_to:
+        query = query.where(OutgoingDocument.issued_date <= date_to)
+    # Each row prints the signer, the recipients and the drafting unit: load them up front, not one query per row.
+    query = query.options(
+        selectinload(OutgoingDocument.recipients),
+        selectinload(OutgoingDocument.signer),
+        selectinload(OutgoingDocument.drafting_unit),
+    )
+    return list(db.session.scalars(query.order_by(OutgoingDocument.number)))

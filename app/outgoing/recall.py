@@ -1,0 +1,71 @@
+"""Thu hồi văn bản đi: freeze the issued document and ask every agency that received it to cancel its copy.
+
+NĐ 30/2020 Điều 18.4 and Phụ lục VI III.8: the issuing agency recalls; each recipient cancels the recalled
+electronic document on its System and tells the sender (15 agreed, 16 refused), which flows back into the
+recipient's status (app.outgoing.handlers). The outgoing document stays as the record of what was issued and
+recalled: its files and metadata are frozen (no edits, no versions, no resend).
+"""
+
+import logging
+
+import sqlalchemy as sa
+
+from app.audit import services as audit
+from app.core import clock
+from app.core.db import db
+from app.core.errors import Conflict, PermissionDenied, ValidationError
+from app.incoming import recall as incoming_recall
+from app.incoming.models import IncomingDocument
+from app.org.models import User
+from app.outgoing.dispatch import record_recall_request, savepoint
+from app.outgoing.models import DeliveryState, OutgoingDocument, OutgoingStatus, RecipientKind
+from app.outgoing.permissions import RECALLERS
+
+log = logging.getLogger(__name__)
+
+
+def recall_outgoing(actor: User, document_id: int, reason: str) -> OutgoingDocument:
+    """Recall an issued document (status RECALLED) and send status 13 to each agency that received it."""
+    from app.outgoing.services import get_document, label_of, lock_document
+
+    reason = (reason or "").strip()
+    if not reason:
+        message = "Nhập lý do thu hồi để báo cho nơi nhận."
+        raise ValidationError(message, code="reason_required", details={"reason": message})
+    document = get_document(actor, document_id)
+    if not actor.has_role(*RECALLERS):
+        raise PermissionDenied("Chỉ văn thư hoặc lãnh đạo cơ quan được thu hồi văn bản.", code="cannot_recall")
+    document = lock_document(document.id)
+    if document.status == OutgoingStatus.RECALLED:
+        raise Conflict("Văn bản đã được thu hồi.", code="outgoing_already_recalled")
+    if document.status != OutgoingStatus.ISSUED:
+        raise Conflict("Chỉ thu hồi được văn bản đã phát hành.", code="outgoing_not_issued")
+    document.status, document.recalled_at, document.recall_reason = OutgoingStatus.RECALLED, clock.now(), reason[:1000]
+    asked = []
+    for recipient in document.recipients:
+        if recipient.kind != RecipientKind.AGENCY or recipient.delivery != DeliveryState.DELIVERED:
+            continue  # pending deliveries stop here: the retry job skips recalled documents
+        incoming_id = db.session.scalar(
+            sa.select(IncomingDocument.id).where(
+                IncomingDocument.agency_id == recipient.agency_id, IncomingDocument.message_id == recipient.message_id
+            )
+        )
+        if incoming_id is None:
+            continue
+        try:
+            with savepoint():
+                incoming_recall.request_recall(None, incoming_id, note=reason)
+        except Conflict as exc:  # already recalled there, or a request still waiting: nothing more to ask
+            log.info("recall request to %s not recorded: %s", recipient.code, exc.message)
+            continue
+        record_recall_request(recipient, actor=actor, note=reason)
+        asked.append(recipient.name)
+    db.session.flush()
+    audit.record(
+        actor,
+        "outgoing.recall",
+        document,
+        summary=f"Thu hồi văn bản {label_of(document)}: {reason[:300]}",
+        changes={"status": [OutgoingStatus.ISSUED.value, OutgoingStatus.RECALLED.value], "asked": asked},
+    )
+    return document

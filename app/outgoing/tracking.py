@@ -1,0 +1,164 @@
+"""After issue: each recipient's delivery and statuses, resend, the external package, related documents.
+
+NĐ 30/2020 Điều 4.2.d (track sending, receipt and handling), Điều 18.3 (update, replace, correct an issued
+document). Called through `app.outgoing.services`, whose names the pages and the API use.
+"""
+
+import sqlalchemy as sa
+
+from app.audit import services as audit
+from app.core.db import db
+from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
+from app.exchange.services import statuses_for
+from app.org.models import Role, User
+from app.outgoing.metadata import metadata_of
+from app.outgoing.models import OutgoingDocument, OutgoingRecipient, OutgoingStatus, RecipientKind, Relation
+from app.outgoing.permissions import can_view
+from app.outgoing.services import create_draft, get_document, label_of, lock_document
+
+DELIVERY_LABELS = {"pending": "Chờ gửi lại", "delivered": "Đã gửi", "exported": "Đã xuất gói tin"}
+KIND_LABELS = {"agency": "Cơ quan trong hệ thống", "external": "Cơ quan ngoài hệ thống", "unit": "Đơn vị nội bộ"}
+
+
+def resend(actor: User, document_id: int, recipient_id: int) -> OutgoingRecipient:
+    """Gửi lại: deliver again, under a new message id, to an agency that refused it (02) or never got it."""
+    from app.outgoing.dispatch import redeliver
+
+    document = get_document(actor, document_id)
+    if not actor.has_role(Role.CLERK):
+        raise PermissionDenied("Chỉ văn thư cơ quan được gửi lại văn bản.")
+    document = lock_document(document.id)
+    if document.status != OutgoingStatus.ISSUED:
+        raise Conflict("Chỉ gửi lại được văn bản đã phát hành, chưa thu hồi.", code="outgoing_not_issued")
+    recipient = _recipient(document, recipient_id)
+    if recipient.kind != RecipientKind.AGENCY:
+        raise Conflict("Chỉ gửi lại được cho cơ quan trong hệ thống.", code="not_an_agency_recipient")
+    if recipient.status_code != "02" and recipient.delivery != "pending":
+        raise Conflict("Nơi nhận chưa từ chối văn bản; không cần gửi lại.", code="resend_not_needed")
+    previous = recipient.message_id
+    redeliver(recipient, actor=actor)
+    audit.record(
+        actor,
+        "outgoing.resend",
+        document,
+        summary=f"Gửi lại văn bản {label_of(document)} cho {recipient.name}",
+        changes={"recipient": recipient.id, "message_id": [previous, recipient.message_id]},
+    )
+    return recipient
+
+
+def _recipient(document: OutgoingDocument, recipient_id: int) -> OutgoingRecipient:
+    recipient = next((r for r in document.recipients if r.id == recipient_id), None)
+    if recipient is None:
+        raise NotFound("Không tìm thấy nơi nhận.", code="recipient_not_found")
+    return recipient
+
+
+def external_package(actor: User, document_id: int, recipient_id: int) -> tuple[str, bytes]:
+    """The edXML package for a recipient outside the deployment, to download and send (legal.md §4.2)."""
+    from app.outgoing.dispatch import package_for
+
+    document = get_document(actor, document_id)
+    if document.status != OutgoingStatus.ISSUED:
+        raise Conflict("Chỉ xuất gói tin của văn bản đã phát hành, chưa thu hồi.", code="outgoing_not_issued")
+    recipient = _recipient(document, recipient_id)
+    if recipient.kind != RecipientKind.EXTERNAL:
+        raise Conflict("Nơi nhận này nhận văn bản qua hệ thống.", code="not_an_external_recipient")
+    data = package_for(document, recipient)
+    audit.record(actor, "outgoing.export", document, summary=f"Tải gói tin edXML gửi {recipient.name}")
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in (document.symbol or str(document.id)))
+    return f"{safe}-{recipient.id}.edxml", data
+
+
+def recipient_statuses(actor: User, document_id: int) -> list[dict]:
+    """Each nơi nhận with its delivery and latest status (01–16) and the history of status messages."""
+    document = get_document(actor, document_id)
+    rows = []
+    for recipient in document.recipients:
+        history = [
+            {
+                "code": m.code,
+                "label": EXCHANGE_LABELS.get(m.code, m.code),
+                "description": m.description,
+                "at": m.created_at,
+                "staff_name": m.staff_name,
+            }
+            for m in statuses_for("outgoing_recipient", recipient.id)
+        ]
+        rows.append(
+            {
+                "id": recipient.id,
+                "name": recipient.name,
+                "kind": recipient.kind,
+                "kind_label": KIND_LABELS.get(recipient.kind, recipient.kind),
+                "code": recipient.code,
+                "delivery": recipient.delivery,
+                "delivery_label": DELIVERY_LABELS.get(recipient.delivery or "", "Chưa gửi"),
+                "delivery_error": recipient.delivery_error,
+                "attempts": recipient.attempts,
+                "dispatched_at": recipient.dispatched_at,
+                "status_code": recipient.status_code,
+                "status_label": EXCHANGE_LABELS.get(recipient.status_code, "") if recipient.status_code else "",
+                "status_note": recipient.status_note,
+                "status_at": recipient.status_at,
+                "can_resend": recipient.kind == RecipientKind.AGENCY
+                and document.status == OutgoingStatus.ISSUED
+                and (recipient.status_code == "02" or recipient.delivery == "pending"),
+                "history": history,
+            }
+        )
+    return rows
+
+
+def start_related(actor: User, original_id: int, relation: Relation | str) -> OutgoingDocument:
+    """A new draft that updates, replaces or corrects an issued document (NĐ 30/2020 Điều 18.3).
+
+    Updates and replacements keep the original's form ("bằng văn bản có hình thức tương đương"); a correction
+    (đính chính) is a Công văn. The draft needs its own file; the link shows on both pages once it is issued.
+    """
+    try:
+        relation = Relation(relation)
+    except ValueError:
+        message = "Quan hệ không hợp lệ (update, replace, correct)."
+        raise ValidationError(message, code="invalid_relation", details={"relation": message}) from None
+    original = get_document(actor, original_id)
+    if original.status not in (OutgoingStatus.ISSUED, OutgoingStatus.RECALLED):
+        raise Conflict("Chỉ sửa đổi, thay thế, đính chính văn bản đã phát hành.", code="outgoing_not_issued")
+    raw = metadata_of(original)
+    raw.update(notation=None, reply_to_id=original.reply_to_id, consult_unit_ids=[], consult_due=None)
+    issued = original.issued_date.strftime("%d/%m/%Y") if original.issued_date else ""
+    if relation == Relation.CORRECT:
+        raw.update(type_code="CV", subject=f"Đính chính {original.type_name} số {original.symbol} ngày {issued}")
+    elif relation == Relation.REPLACE:
+        raw["subject"] = f"{original.subject} (thay thế văn bản số {original.symbol} ngày {issued})"[:500]
+    document = create_draft(actor, metadata=raw)
+    document.relation, document.related_id = relation.value, original.id
+    db.session.flush()
+    audit.record(
+        actor,
+        "outgoing.start_related",
+        document,
+        summary=f"Soạn văn bản {relation.value} cho văn bản {label_of(original)}",
+        changes={"relation": relation.value, "original": original.id},
+    )
+    return document
+
+
+def related_documents(actor: User, document_id: int) -> dict:
+    """What the document page shows about relations: the original it changes, and the issued successors."""
+    document = get_document(actor, document_id)
+    successors = db.session.scalars(
+        sa.select(OutgoingDocument)
+        .where(
+            OutgoingDocument.related_id == document.id,
+            OutgoingDocument.status.in_([OutgoingStatus.ISSUED, OutgoingStatus.RECALLED]),
+        )
+        .order_by(OutgoingDocument.issued_at)
+    ).all()
+    original = document.related if document.related_id else None
+    return {
+        "original": original if original is not None and can_view(actor, original) else None,
+        "relation": document.relation,
+        "successors": [d for d in successors if can_view(actor, d)],
+    }
