@@ -177,7 +177,15 @@ def document(document_id: int):
         task_labels=TASK_STATE_LABELS,
         urgency_labels=URGENCY_LABELS,
         duplicates=queries.possible_duplicates(doc),
+        replies=_replies(doc),
     )
+
+
+def _replies(doc: IncomingDocument) -> list:
+    # Imported here: outgoing documents build on incoming ones, not the other way round.
+    from app.outgoing.queries import replies_to
+
+    return replies_to(current_user, doc.id)
 
 
 @bp.get("/<int:document_id>/files/<int:file_id>")

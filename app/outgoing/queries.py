@@ -146,3 +146,14 @@ def register_entries(register_id: int, year: int, date_from: date | None = None,
         selectinload(OutgoingDocument.drafting_unit),
     )
     return list(db.session.scalars(query.order_by(OutgoingDocument.number)))
+
+
+def replies_to(user: User, incoming_id: int) -> list[OutgoingDocument]:
+    """The outgoing documents answering an incoming one that `user` may see, oldest first (its follow-up trail)."""
+    return list(
+        db.session.scalars(
+            sa.select(OutgoingDocument)
+            .where(OutgoingDocument.reply_to_id == incoming_id, permissions.visible_filter(user))
+            .order_by(OutgoingDocument.id)
+        )
+    )

@@ -229,6 +229,20 @@ def test_incoming_document_offers_a_reply(client, sending, draft_pdf):
     form = client.get(f"/outgoing/new?reply_to={received.id}").get_data(as_text=True)
     assert f'<option value="{received.id}" selected' in form
 
+    from app.outgoing import services
+
+    reply = services.create_draft(
+        sending.spec_a1,
+        metadata={
+            "type_code": "CV",
+            "subject": "Về việc báo cáo số lượng biên chế năm 2027",
+            "signer_id": sending.leader.id,
+            "reply_to_id": received.id,
+        },
+    )
+    page = client.get(f"/incoming/{received.id}").get_data(as_text=True)
+    assert "Văn bản trả lời" in page and f'href="/outgoing/{reply.id}"' in page  # the reply is listed with its draft
+
 
 def test_api_round_trip(client, sending, draft_pdf, api_token, create_user, create_agency):
     sync_processes()
