@@ -6,7 +6,6 @@ fonts and page helpers are the ones the incoming books use (app.incoming.printin
 DejaVu Serif, both with every Vietnamese letter).
 """
 
-from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
 
@@ -16,15 +15,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from app.audit import services as audit
-from app.core import clock
-from app.core.errors import NotFound, PermissionDenied
 from app.documents.models import RegisterKind
+from app.documents.printing import BOOK_ROLES, Printed, RegisterPrint, register_to_print  # noqa: F401
 from app.incoming.printing.fonts import build, fmt_date, styles
-from app.org.models import Role, User
+from app.org.models import User
 from app.outgoing import queries
 from app.outgoing.models import RELATION_LABELS, OutgoingDocument, OutgoingStatus, RecipientKind
 
-BOOK_ROLES = (Role.CLERK, Role.AGENCY_LEADER, Role.ADMIN)
 TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
 # Phụ lục IV mục I, "tối thiểu gồm 10 nội dung", in order (legal.md §1.6).
 HEADINGS = [
@@ -42,23 +39,6 @@ HEADINGS = [
 # A4 landscape (297 mm) less 15 + 12 mm margins = 270 mm.
 WIDTHS_MM = [26, 21, 55, 30, 38, 27, 15, 21, 15, 22]
 CENTERED = {0, 1, 6, 7}
-
-
-@dataclass
-class Printed:
-    data: bytes
-    filename: str
-
-
-@dataclass
-class RegisterPrint:
-    agency_name: str
-    parent_name: str | None
-    register_name: str
-    year: int
-    date_from: date | None
-    date_to: date | None
-    book_number: int = 1
 
 
 def signer_text(doc: OutgoingDocument) -> list[str]:
@@ -194,20 +174,16 @@ def register_book(
 
     Read-only apart from creating the agency's default outgoing register on first use.
     """
-    from app.documents.queries import get_register
-    from app.documents.services import default_register
-
-    if not actor.has_role(*BOOK_ROLES):
-        raise PermissionDenied("Chỉ văn thư, lãnh đạo cơ quan và quản trị hệ thống được xem sổ đăng ký văn bản đi.")
-    register = get_register(register_id) if register_id else default_register(actor.agency_id, RegisterKind.OUTGOING)
-    if register.agency_id != actor.agency_id or register.kind != RegisterKind.OUTGOING:
-        raise NotFound("Không tìm thấy sổ đăng ký văn bản đi.", code="register_not_found")
-    year = year or (date_from.year if date_from else clock.to_local(clock.now()).year)
-    agency = actor.agency
-    meta = RegisterPrint(
-        agency.name, agency.parent.name if agency.parent else None, register.name, year, date_from, date_to
+    register, meta = register_to_print(
+        actor,
+        RegisterKind.OUTGOING,
+        register_id=register_id,
+        year=year,
+        date_from=date_from,
+        date_to=date_to,
+        refusal="Chỉ văn thư, lãnh đạo cơ quan và quản trị hệ thống được xem sổ đăng ký văn bản đi.",
     )
-    return register, meta, queries.register_entries(register.id, year, date_from, date_to)
+    return register, meta, queries.register_entries(register.id, meta.year, date_from, date_to)
 
 
 def print_register(

@@ -45,7 +45,8 @@ def read_pdf(data: bytes) -> PdfFileReader:
     if b"%PDF-" not in data[:_HEADER_WINDOW]:
         raise NotAPdf(details={"error": "no %PDF- header"})
     try:
-        # strict=False: office-suite exports with hybrid xrefs or small syntax slips must still be signable.
+        # strict=False: office-suite exports with hybrid xrefs or small syntax slips must still be signable, and
+        # received files readable so their signatures can be judged (coverage and diff checks stay strict).
         reader = PdfFileReader(io.BytesIO(bytes(data)), strict=False)
         _ = reader.root["/Pages"]
     except Exception as exc:  # the parser raises many kinds of errors on garbage; all mean "not a readable PDF"

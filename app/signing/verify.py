@@ -19,7 +19,6 @@ second signature.
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
@@ -27,7 +26,6 @@ from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from flask import has_app_context
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
@@ -38,6 +36,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from app.core.clock import LOCAL_TZ
 from app.signing.errors import NotAPdf
+from app.signing.safety import read_pdf
 from app.signing.trust import TrustRoot, as_trust_roots, trust_roots_from_config
 
 log = logging.getLogger(__name__)
@@ -52,7 +51,6 @@ ALLOWED_MODIFICATIONS = frozenset(
 KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
 
 # Readers accept a %PDF- header anywhere in the first 1024 bytes (some mail gateways prepend junk); so do we.
-_HEADER_WINDOW = 1024
 
 UNSIGNED = "Văn bản chưa được ký số"
 CONTENT_CHANGED = "Nội dung đã bị sửa sau khi ký"
@@ -129,7 +127,7 @@ class VerificationReport:
 def is_pdf(data: bytes) -> bool:
     """Tell whether `data` is a PDF that can be read: a %PDF- header and a parsable catalog."""
     try:
-        _read(data)
+        read_pdf(data)
     except NotAPdf:
         return False
     return True
@@ -142,7 +140,7 @@ def verify_pdf(data: bytes, trust_roots: list[TrustRoot] | None = None) -> Verif
     configured roots (`trust_roots_from_config`, needs an app context; none outside one). An empty list trusts
     nothing. Raises NotAPdf when `data` is not a readable PDF; every other defect is reported, not raised.
     """
-    reader = _read(data)
+    reader = read_pdf(data)
     roots = _resolve_roots(trust_roots)
     if reader.encrypted:
         return _report([], [ENCRYPTED])
@@ -173,21 +171,6 @@ def verify_pdf_report_dict(report: VerificationReport) -> dict[str, Any]:
 
 
 # --- reading ------------------------------------------------------------------------------------------
-
-
-def _read(data: bytes) -> PdfFileReader:
-    if not isinstance(data, bytes | bytearray):
-        raise TypeError("PDF data must be bytes")
-    if b"%PDF-" not in data[:_HEADER_WINDOW]:
-        raise NotAPdf(details={"error": "no %PDF- header"})
-    try:
-        # strict=False: real-world files (hybrid xrefs from office suites, small syntax slips) must still be read
-        # so their signatures can be judged; pyHanko's coverage and diff checks stay strict about what was signed.
-        reader = PdfFileReader(io.BytesIO(bytes(data)), strict=False)
-        _ = reader.root["/Pages"]
-    except Exception as exc:  # the parser raises many kinds of errors on garbage; all mean "not a readable PDF"
-        raise NotAPdf(details={"error": f"{type(exc).__name__}: {exc}"}) from exc
-    return reader
 
 
 def _resolve_roots(trust_roots: list[TrustRoot] | None) -> list[asn1_x509.Certificate]:

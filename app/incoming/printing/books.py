@@ -3,7 +3,6 @@
 Each book opens with its cover page, then one table row per document in số đến order.
 """
 
-from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
 
@@ -14,19 +13,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from app.core import clock
+from app.documents.printing import RegisterPrint
 from app.incoming.models import STATUS_LABELS, AssignmentKind, IncomingDocument, IncomingStatus
 from app.incoming.printing.fonts import build, fmt_date, styles
-
-
-@dataclass
-class RegisterPrint:
-    agency_name: str
-    parent_name: str | None
-    register_name: str
-    year: int
-    date_from: date | None
-    date_to: date | None
-    book_number: int = 1
 
 
 def _cover(meta: RegisterPrint, title: str, documents: list[IncomingDocument], *, number_range: bool) -> list:

@@ -3,44 +3,30 @@
 One function per printout, taking the acting user first, so the pages and the REST API print the same thing.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 from app.audit import services as audit
-from app.core import clock
-from app.core.errors import NotFound, PermissionDenied
 from app.documents.models import RegisterKind
+from app.documents.printing import BOOK_ROLES, Printed, register_to_print  # noqa: F401  (re-exported)
 from app.incoming import queries
 from app.incoming import services as incoming
-from app.incoming.printing.books import RegisterPrint, follow_up_pdf, incoming_register_pdf
+from app.incoming.printing.books import follow_up_pdf, incoming_register_pdf
 from app.incoming.printing.slip import handling_slip_pdf, steps_of
-from app.org.models import Role, User
-
-BOOK_ROLES = (Role.CLERK, Role.AGENCY_LEADER, Role.ADMIN)
-
-
-@dataclass
-class Printed:
-    data: bytes
-    filename: str
+from app.org.models import User
 
 
 def _book(actor: User, year: int | None, date_from: date | None, date_to: date | None, register_id: int | None):
-    """The register to print from and its rows; only the văn thư, lãnh đạo and quản trị keep the books."""
-    from app.documents.queries import get_register
-    from app.documents.services import default_register
-
-    if not actor.has_role(*BOOK_ROLES):
-        raise PermissionDenied("Chỉ văn thư, lãnh đạo cơ quan và quản trị hệ thống được in sổ văn bản đến.")
-    register = get_register(register_id) if register_id else default_register(actor.agency_id, RegisterKind.INCOMING)
-    if register.agency_id != actor.agency_id or register.kind != RegisterKind.INCOMING:
-        raise NotFound("Không tìm thấy sổ đăng ký.", code="register_not_found")
-    year = year or clock.to_local(clock.now()).year
-    agency = actor.agency
-    meta = RegisterPrint(
-        agency.name, agency.parent.name if agency.parent else None, register.name, year, date_from, date_to
+    """The register to print from and its rows."""
+    register, meta = register_to_print(
+        actor,
+        RegisterKind.INCOMING,
+        register_id=register_id,
+        year=year,
+        date_from=date_from,
+        date_to=date_to,
+        refusal="Chỉ văn thư, lãnh đạo cơ quan và quản trị hệ thống được in sổ văn bản đến.",
     )
-    return register, meta, queries.register_entries(register.id, year, date_from, date_to)
+    return register, meta, queries.register_entries(register.id, meta.year, date_from, date_to)
 
 
 def print_register(
