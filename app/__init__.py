@@ -32,6 +32,11 @@ def create_app(config: Config | None = None) -> Flask:
     from app.cli import register_cli
 
     register_cli(app)
+    # Domain modules register their BPMN operations, form data sources, validators and actions as they load; a
+    # worker may render a task form before anything imported them, so load them all with the app.
+    from app.workflow.registry import known_operations
+
+    known_operations()
     return app
 
 

@@ -174,6 +174,15 @@ class HumanTask(db.Model):
     unit = relationship("Unit")
 
     @property
+    def outcome_label(self) -> str | None:
+        """The button the person pressed ("Đồng ý nội dung"), from the task's form; the raw value otherwise."""
+        if not self.outcome:
+            return None
+        form = self.instance.process_version.forms.get(self.form_key) if self.form_key else None
+        labels = {o.get("value"): o.get("label") for o in (form or {}).get("outcomes", [])}
+        return labels.get(self.outcome) or self.outcome
+
+    @property
     def is_open(self) -> bool:
         return self.state in (TaskState.READY, TaskState.CLAIMED)
 

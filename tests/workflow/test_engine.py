@@ -73,6 +73,8 @@ def test_happy_path_from_clerk_to_specialist(review):
         "direct_handling",
         "handle_document",
     ]
+    # The timeline names the button pressed, not the value the gateway reads.
+    assert [t.outcome_label for t in task_history(instance.id)] == [None, "Giao xử lý", None]
     notes = db.session.scalars(sa.select(AuditEvent.summary).where(AuditEvent.action == "workflow.note")).all()
     assert notes == ["Đã xử lý xong: Đã tham mưu văn bản trả lời"]
 

@@ -91,3 +91,20 @@ def test_a_refused_action_leaves_the_task_open(pin_case):
 def test_deploy_refuses_a_form_naming_an_unknown_action(db_session):
     form = {**FORM, "actions": ["khong_ton_tai"]}
     assert "thao tác của biểu mẫu “khong_ton_tai” không tồn tại" in wf_forms.form_problems(form)
+
+
+def test_a_fresh_process_knows_every_domain_form_helper_once_the_app_exists(tmp_path):
+    """A gunicorn worker may render a task form first thing: the data sources must not wait for a BPMN step."""
+    import subprocess
+    import sys
+
+    script = (
+        "from app import create_app\n"
+        "from app.workflow.forms import DATA_SOURCES, FORM_ACTIONS\n"
+        "create_app()\n"
+        "assert 'outgoing_registers' in DATA_SOURCES, sorted(DATA_SOURCES)\n"
+        "assert 'outgoing_sign_personal' in FORM_ACTIONS, sorted(FORM_ACTIONS)\n"
+    )
+    env = {"QLVB_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
