@@ -9,7 +9,7 @@ Storage: the PKCS#12 bytes are wrapped with AES-256-GCM under a key-encryption k
 (base64 of 32 bytes) or, when unset, a key generated once into `<instance>/signing.key` (mode 0600), as the app's
 secret key is. The database alone therefore opens nothing; a personal key needs its PIN as well.
 PINs are never stored or logged. Each refused PIN is audited even though the refusal rolls the action back
-(see `_remember_refusal`).
+(see `app.signing.pins`).
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask, current_app
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from app.audit import services as audit
 from app.core import clock
@@ -36,8 +34,14 @@ from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationErro
 from app.org import queries as org_queries
 from app.org.models import Role, User
 from app.org.permissions import require_admin_of
-from app.signing import images
-from app.signing.errors import CertificateRevoked, CredentialUnreadable, InvalidImage, NoCredential, WrongPin
+from app.signing import images, pins
+from app.signing.errors import (
+    CertificateRevoked,
+    CredentialUnreadable,
+    InvalidImage,
+    NoCredential,
+    WrongPin,
+)
 from app.signing.keys import (
     Pkcs12Key,
     SigningKey,
@@ -273,7 +277,7 @@ def _open_upload(actor: User | None, p12: bytes, secret: str, *, field: str, age
         key = load_pkcs12(p12, secret or "")
     except WrongPin as exc:
         label = "Mã PIN" if field == "pin" else "Mật khẩu tệp khóa"
-        _remember_refusal(actor, None, agency_id, f"Nhập sai {label.lower()} khi thêm chứng thư số")
+        pins.remember_refusal(actor, None, agency_id, f"Nhập sai {label.lower()} khi thêm chứng thư số")
         raise WrongPin(f"{label} không mở được tệp khóa.", details={field: f"{label} không đúng."}) from exc
     facts = certificate_facts(key.certificate)
     check_usable(key.certificate, at=clock.now(), revoked_serials=_revoked_serials(facts.issuer_name))
@@ -377,12 +381,15 @@ def personal_key(user: User, pin: str) -> tuple[SigningKey, SigningCredential]:
     if credential is None:
         _raise_missing(CredentialKind.PERSONAL, user_id=user.id)
     _check(credential)
+    pins.refuse_if_locked(credential)
     p12 = open_sealed(credential.encrypted_p12, key_encryption_key(), context=_context(credential, "p12"))
     try:
         key = load_pkcs12(p12, pin or "")
     except WrongPin:
-        _remember_refusal(user, credential, credential.agency_id, f"Nhập sai mã PIN khi ký số: {user.username}")
-        raise WrongPin(details={"pin": "Mã PIN không đúng."}) from None
+        pins.remember_refusal(user, credential, credential.agency_id, f"Nhập sai mã PIN khi ký số: {user.username}")
+        left = pins.PIN_MAX_ATTEMPTS - 1 - len(pins.recent_refusals(credential))
+        hint = f" Còn {left} lần thử trước khi chữ ký số bị tạm khóa." if left > 0 else ""
+        raise WrongPin(details={"pin": "Mã PIN không đúng." + hint}) from None
     return _matching(key, credential), credential
 
 
@@ -432,57 +439,3 @@ def _matching(key: Pkcs12Key, credential: SigningCredential) -> Pkcs12Key:
     if certificate_facts(key.certificate).fingerprint != credential.fingerprint:
         raise CredentialUnreadable("Tệp khóa đã lưu không khớp với chứng thư số đã đăng ký.")
     return key
-
-
-# --- auditing refused PINs ---------------------------------------------------------------------------------------
-#
-# A refused PIN raises, and raising rolls the unit of work back: an audit row written in it would vanish with it.
-# So the refusal is remembered on the session and written when the outermost transaction ends: just before it
-# commits (a caller caught the refusal and carried on), or in a transaction of its own right after it rolled back.
-
-
-_PENDING = "qlvb.signing.refused_pins"
-
-
-def _remember_refusal(actor: User | None, credential: SigningCredential | None, agency_id: int, summary: str) -> None:
-    db.session().info.setdefault(_PENDING, []).append(
-        {
-            "actor_id": actor.id if actor is not None else None,
-            "credential_id": credential.id if credential is not None else None,
-            "agency_id": agency_id,
-            "summary": summary,
-        }
-    )
-
-
-def _write_refusals(session: Session, pending: list[dict]) -> None:
-    for item in pending:
-        actor = session.get(User, item["actor_id"]) if item["actor_id"] is not None else None
-        audit.record(
-            actor,
-            "signing.pin_refused",
-            object_type="signing_credential",
-            object_id=item["credential_id"],
-            agency_id=item["agency_id"],
-            summary=item["summary"],
-        )
-
-
-@event.listens_for(Session, "before_commit")
-def _refusals_before_commit(session: Session) -> None:
-    if session.in_nested_transaction() or not session.info.get(_PENDING):
-        return
-    _write_refusals(session, session.info.pop(_PENDING))
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _refusals_after_rollback(session: Session, _previous) -> None:
-    if session.in_transaction() or not session.info.get(_PENDING):
-        return  # only a savepoint was rolled back: the refusal waits for the outermost transaction
-    pending = session.info.pop(_PENDING)
-    try:
-        _write_refusals(session, pending)
-        session.commit()
-    except Exception:  # never let the audit write hide the refusal the user must see
-        log.exception("could not audit %d refused PIN(s)", len(pending))
-        session.rollback()

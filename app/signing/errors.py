@@ -34,6 +34,14 @@ class WrongPin(DomainError):
     message = "Mã PIN không đúng."
 
 
+class PinLocked(DomainError):
+    """Too many wrong PINs in a row: the personal key is locked for a while (like a token's PIN counter)."""
+
+    code = "pin_locked"
+    status = 423
+    message = "Mã PIN đã nhập sai quá nhiều lần; chữ ký số tạm khóa."
+
+
 class NotPkcs12(DomainError):
     """The uploaded bytes are not a PKCS#12 (.p12/.pfx) file holding one private key and its certificate."""
 

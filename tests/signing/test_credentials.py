@@ -228,6 +228,24 @@ def test_wrong_pin_is_refused_and_each_refusal_is_audited(people, pki):
     assert verify_chain().ok
 
 
+def test_five_wrong_pins_lock_the_key_for_fifteen_minutes(people, pki, frozen_clock):
+    from app.signing.errors import PinLocked
+
+    add_person(people, pki)
+    for attempt in range(5):
+        with pytest.raises(WrongPin) as caught, unit_of_work():
+            credentials.personal_key(people.leader, f"00000{attempt}")
+    assert caught.value.details == {"pin": "Mã PIN không đúng."}  # the fifth: no tries left to announce
+    frozen_clock.advance(minutes=10)
+    with pytest.raises(PinLocked) as locked:  # even the right PIN is not tried while locked
+        credentials.personal_key(people.leader, PIN)
+    assert locked.value.code == "pin_locked" and "thử lại sau 5 phút" in locked.value.details["pin"]
+    assert len(events("signing.pin_refused")) == 5
+    frozen_clock.advance(minutes=6)
+    key, _credential = credentials.personal_key(people.leader, PIN)
+    assert key.certificate is not None
+
+
 def test_refusal_caught_by_a_caller_that_goes_on_is_audited_once(people, pki):
     add_person(people, pki)
     with unit_of_work():
