@@ -54,7 +54,7 @@ def sign_document(actor: User, document: OutgoingDocument, pin: str, *, comment:
     then the signature (a SIGNED version). Any refusal — a wrong PIN, an expired or revoked certificate, a PDF
     with JavaScript, no signature block — raises before anything is written.
     """
-    if not may_sign_for(actor, document.agency_id):
+    if not may_sign_for(actor, document.agency_id, authority=document.signer_authority):
         raise PermissionDenied("Chỉ lãnh đạo cơ quan (hoặc người được ủy quyền) được ký văn bản.", code="not_a_signer")
     if document.status != OutgoingStatus.SIGNING:
         raise Conflict("Văn bản không ở bước trình ký.", code="outgoing_not_signing")
@@ -134,7 +134,7 @@ def check_personal_signature(document: OutgoingDocument) -> None:
         raise _refusal("signer_not_authorised", "Chữ ký số trên văn bản không phải của người ký đã ghi nhận.")
     if not credential.active:
         raise _refusal("signer_not_authorised", "Chứng thư số của người ký đã bị vô hiệu hóa.")
-    if not may_sign_for(signer, document.agency_id, document.signed_at):
+    if not may_sign_for(signer, document.agency_id, document.signed_at, authority=document.signer_authority):
         raise _refusal("signer_not_authorised", f"{signer.full_name} không có thẩm quyền ký văn bản của cơ quan.")
 
 

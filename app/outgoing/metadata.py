@@ -16,7 +16,7 @@ from app.documents.models import DocumentType, Urgency, refuse_secret
 from app.documents.queries import find_document_type
 from app.documents.symbols import notation as join_notation
 from app.incoming.intake import nfc, parse_date
-from app.org.models import Agency, Role, Unit, User
+from app.org.models import Agency, Unit, User
 from app.outgoing.models import OutgoingDocument, RecipientKind, SignerAuthority
 
 NOTATION_LIMIT = 30  # OutgoingDocument.notation; Phụ lục VI: CodeNotation String(30)
@@ -148,19 +148,24 @@ def clean_outgoing_metadata(raw: dict, agency_id: int) -> dict:
         default_notation(agency, doc_type, unit_ids.get(unit_id)) if agency is not None else None
     )
 
-    signer_id = _int(raw.get("signer_id"), "signer_id", problems)
-    if signer_id is not None:
-        signer = db.session.get(User, signer_id)
-        if signer is None or signer.agency_id != agency_id or not signer.is_active:
-            problems["signer_id"] = "Người ký không thuộc cơ quan."
-        elif not signer.has_role(Role.AGENCY_LEADER):
-            problems["signer_id"] = "Người ký phải là lãnh đạo cơ quan (NĐ 30/2020 Điều 13)."
-    meta["signer_id"] = signer_id
-
     authority = raw.get("signer_authority") or ""
     if authority not in {a.value for a in SignerAuthority}:
         problems["signer_authority"] = "Thẩm quyền ký không hợp lệ (KT., TM., TL., TUQ., Q.)."
     meta["signer_authority"] = authority
+
+    signer_id = _int(raw.get("signer_id"), "signer_id", problems)
+    if signer_id is not None:
+        from app.outgoing.permissions import may_sign_for
+
+        signer = db.session.get(User, signer_id)
+        if signer is None or signer.agency_id != agency_id or not signer.is_active:
+            problems["signer_id"] = "Người ký không thuộc cơ quan."
+        elif not may_sign_for(signer, agency_id, authority=authority):
+            problems["signer_id"] = (
+                "Người ký phải là lãnh đạo cơ quan; lãnh đạo đơn vị chỉ ký thừa lệnh (TL.), người được ủy quyền ký "
+                "thừa ủy quyền (TUQ.) (NĐ 30/2020 Điều 13)."
+            )
+    meta["signer_id"] = signer_id
 
     reply_to_id = _int(raw.get("reply_to_id"), "reply_to_id", problems)
     if reply_to_id is not None:

@@ -73,11 +73,18 @@ def visible_filter(user: User):
     return sa.and_(same_agency, mine)
 
 
-def may_sign_for(user: User, agency_id: int, at: datetime | None = None) -> bool:
-    """A leader of the agency, or someone a leader delegated the leader's role to (NĐ 30/2020 Điều 13)."""
+def may_sign_for(user: User, agency_id: int, at: datetime | None = None, authority: str | None = None) -> bool:
+    """May `user` sign a document of the agency with this signing authority (NĐ 30/2020 Điều 13)?
+
+    A leader of the agency signs in their own name, KT., TM. or Q.; with TL. (thừa lệnh, Điều 13.4) the head of
+    the agency lets the head of a unit sign, so a unit leader may too; with TUQ. (thừa ủy quyền, Điều 13.5:
+    in writing, limited in time) anyone to whom a leader delegated the leader's role for the moment of signing.
+    """
     if not user.is_active or user.agency_id != agency_id:
         return False
     if user.has_role(Role.AGENCY_LEADER):
+        return True
+    if authority == "TL." and user.has_role(Role.UNIT_LEADER):
         return True
     at = at or clock.now()
     delegations = db.session.scalars(

@@ -106,18 +106,24 @@ def recent_incoming(agency_id: int, *, limit: int = 100, include_id: int | None 
 
 
 def signers(agency_id: int) -> list[User]:
-    """The people who may sign for the agency: its active lãnh đạo (NĐ 30/2020 Điều 13)."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .where(
-                User.agency_id == agency_id,
-                User.is_active.is_(True),
-                User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == Role.AGENCY_LEADER)),
+    """Who may be proposed to sign: the agency's lãnh đạo first, then unit leaders, who sign thừa lệnh (TL.)
+    when the head of the agency so decides (NĐ 30/2020 Điều 13.4). The service checks the pair signer/authority."""
+
+    def with_role(role: Role) -> list[User]:
+        return list(
+            db.session.scalars(
+                sa.select(User)
+                .where(
+                    User.agency_id == agency_id,
+                    User.is_active.is_(True),
+                    User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)),
+                )
+                .order_by(User.full_name)
             )
-            .order_by(User.full_name)
         )
-    )
+
+    leaders = with_role(Role.AGENCY_LEADER)
+    return leaders + [u for u in with_role(Role.UNIT_LEADER) if u not in leaders]
 
 
 def deployment_agencies(exclude_id: int | None = None) -> list[Agency]:

@@ -119,6 +119,34 @@ def test_references_of_another_agency_are_refused(outgoing_office, draft_bytes, 
     assert count_documents() == 0
 
 
+def test_who_may_sign_depends_on_the_signing_authority(outgoing_office, draft_bytes, frozen_clock):
+    """NĐ 30/2020 Điều 13: a unit leader signs only thừa lệnh (TL.); a delegate of a leader thừa ủy quyền (TUQ.)."""
+    from datetime import timedelta
+
+    from app.org import services as org
+
+    office = outgoing_office
+    with pytest.raises(ValidationError) as err:
+        new_draft(office, draft_bytes, signer_id=office.unit_leader.id, signer_authority="KT.")
+    assert "signer_id" in err.value.details
+    by_order = new_draft(office, draft_bytes, signer_id=office.unit_leader.id, signer_authority="TL.")
+    assert (by_order.signer_id, by_order.signer_authority) == (office.unit_leader.id, "TL.")
+
+    with pytest.raises(ValidationError):
+        new_draft(office, draft_bytes, signer_id=office.spec_a2.id, signer_authority="TUQ.")
+    now = frozen_clock.instant
+    org.create_delegation(
+        office.leader,
+        from_user_id=office.leader.id,
+        to_user_id=office.spec_a2.id,
+        starts_at=now,
+        ends_at=now + timedelta(days=7),
+        reason="Ủy quyền ký văn bản trong thời gian công tác",
+    )
+    authorised = new_draft(office, draft_bytes, signer_id=office.spec_a2.id, signer_authority="TUQ.")
+    assert authorised.signer_id == office.spec_a2.id
+
+
 def test_secret_documents_are_refused(outgoing_office, draft_bytes):
     with pytest.raises(DomainError) as err:
         new_draft(outgoing_office, draft_bytes, secrecy="toi_mat")
