@@ -28,7 +28,6 @@ from pyhanko.pdf_utils.form_tools import (
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import FormFillingError
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 
 from app.core import clock
@@ -59,6 +58,20 @@ from app.signing.errors import (
     NumberFieldMissing,
     SignatureBlockNotFound,
 )
+from app.signing.pdf_fields import (
+    ATTACHMENT_FIELD,
+    COPY_FIELD,
+    DATE_FIELD,
+    NUMBER_FIELD,
+    PERSONAL_FIELD,
+    SEAL_FIELD,
+    number_field_values,
+    number_fields_state,
+    resolved,
+    signature_field_states,
+    signature_fields,
+    visible_box,
+)
 from app.signing.placement import Box
 from app.signing.safety import check_active_content, read_pdf
 from app.signing.signer import CachedKeySigner, cached_key_signer  # noqa: F401  (part of this module's API)
@@ -82,12 +95,6 @@ __all__ = [
     "signature_fields",
 ]
 
-PERSONAL_FIELD = "ChuKyCaNhan"
-SEAL_FIELD = "ChuKyToChuc"
-NUMBER_FIELD = "so_ky_hieu"
-DATE_FIELD = "ngay_ban_hanh"
-ATTACHMENT_FIELD = "ChuKyToChuc_KemTheo"
-COPY_FIELD = "ChuKyToChuc_BanSao"
 COPY_FORMS = ("SAO Y", "SAO LỤC", "TRÍCH SAO")  # NĐ 30/2020 Phụ lục I Phần II.I.1
 
 # /AcroForm /DR fonts: what a viewer rebuilding a field needs, and what `issue` writes the number and date with.
@@ -112,10 +119,10 @@ def prepare_draft(pdf: bytes, *, number_box: Box | None = None, date_box: Box | 
     writer = _open(pdf)
     reader = writer.prev
     check_active_content(reader)
-    existing = _number_fields_state(reader)
+    existing = number_field_values(reader)
     if NUMBER_FIELD in existing and DATE_FIELD in existing:
         return pdf
-    if any(signed for _, signed in _signature_fields(reader).values()):
+    if any(signed for _, signed in signature_field_states(reader).values()):
         raise AlreadySigned()
     boxes = {NUMBER_FIELD: number_box, DATE_FIELD: date_box}
     if any(boxes[name] is None and name not in existing for name in boxes):
@@ -228,7 +235,7 @@ def sign_personal(
     """
     writer = _open(pdf)
     check_active_content(writer.prev)
-    signatures = _signature_fields(writer.prev)
+    signatures = signature_field_states(writer.prev)
     if signatures.get(PERSONAL_FIELD, (None, False))[1] or signatures.get(SEAL_FIELD, (None, False))[1]:
         raise AlreadySigned()
     if box is None:
@@ -261,10 +268,10 @@ def issue(
     """
     writer = _open(pdf)
     reader = writer.prev
-    state = _number_fields_state(reader)
+    state = number_field_values(reader)
     if NUMBER_FIELD not in state or DATE_FIELD not in state:
         raise NumberFieldMissing()
-    signatures = _signature_fields(reader)
+    signatures = signature_field_states(reader)
     if any(value is not None for value in state.values()) or signatures.get(SEAL_FIELD, (None, False))[1]:
         raise AlreadyIssued()
     personal, personal_signed = signatures.get(PERSONAL_FIELD, (None, False))
@@ -317,10 +324,10 @@ def sign_copy(pdf: bytes, signer: signers.Signer, *, copy_form: str, agency_name
 def _sign_corner(pdf: bytes, signer, field_name: str, lines: list[str], reason: str) -> bytes:
     writer = _open(pdf)
     check_active_content(writer.prev)  # seed 001 Điều 9.2: nothing executable leaves the agency signed
-    if _signature_fields(writer.prev).get(field_name, (None, False))[1]:
+    if signature_field_states(writer.prev).get(field_name, (None, False))[1]:
         raise AlreadySigned()
     width, height = corner_stamp_size([*lines, SAMPLE_TIME])
-    x0, _, x1, y1 = _visible_box(writer.prev, 0)
+    x0, _, x1, y1 = visible_box(writer.prev, 0)
     # Whole points: pyHanko's stamp layout computes aspect ratios as Fractions, which refuse floats.
     right, top = math.floor(x1 - CORNER_RIGHT), math.floor(y1 - CORNER_TOP)
     box = (max(math.ceil(x0), right - math.ceil(width)), top - math.ceil(height), right, top)
@@ -365,104 +372,6 @@ def _reserve(signer) -> int | None:
         return None
     total = len(cert.dump()) + sum(len(c.dump()) for c in registry) + 4096
     return (total + 255) // 256 * 256
-
-
-# --- reading ---------------------------------------------------------------------------------------------------
-
-
-def signature_fields(pdf: bytes) -> dict[str, Box]:
-    """Existing signature widgets (signed or not) by field name."""
-    return {name: box for name, (box, _signed) in _signature_fields(read_pdf(pdf)).items()}
-
-
-def number_fields_state(pdf: bytes) -> dict[str, str | None]:
-    """{NUMBER_FIELD: value or None, DATE_FIELD: value or None} for the fields present; {} without them."""
-    return _number_fields_state(read_pdf(pdf))
-
-
-def _signature_fields(reader: PdfFileReader) -> dict[str, tuple[Box, bool]]:
-    pages = _page_indices(reader)
-    found = {}
-    for name, value, field_ref in fields.enumerate_sig_fields(reader):
-        field = field_ref.get_object()
-        try:
-            widget = get_single_field_annot(field)
-        except FormFillingError:
-            continue
-        if "/Rect" not in widget:
-            continue
-        rect = tuple(float(v) for v in widget["/Rect"])
-        page = -1
-        if "/P" in widget and isinstance(widget.raw_get("/P"), generic.IndirectObject):
-            page = pages.get(widget.raw_get("/P").idnum, -1)
-        if page < 0:  # /P is optional; look for the widget in the pages' /Annots
-            widget_ref = field_ref if "/Rect" in field else field["/Kids"].raw_get(0)
-            page = _page_holding(reader, widget_ref.idnum)
-        box = Box(page, (min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3])))
-        found[name] = (box, value is not None)
-    return found
-
-
-def _number_fields_state(reader: PdfFileReader) -> dict[str, str | None]:
-    try:
-        field_list = reader.root["/AcroForm"]["/Fields"]
-    except KeyError:
-        return {}
-    state = {}
-    for ref in field_list:
-        field = ref.get_object()
-        name = _get(field, "/T")
-        if name in (NUMBER_FIELD, DATE_FIELD) and _get(field, "/FT") == "/Tx":
-            value = _get(field, "/V")
-            state[str(name)] = str(value) if value else None
-    return state
-
-
-def _page_refs(reader: PdfFileReader) -> list[int]:
-    refs: list[int] = []
-
-    def walk(node_ref, depth=0):
-        node = node_ref.get_object()
-        if _get(node, "/Type") == "/Pages" or "/Kids" in node:
-            if depth < 64:
-                for kid in node.raw_get("/Kids"):
-                    walk(kid, depth + 1)
-        else:
-            refs.append(node_ref.idnum)
-
-    walk(reader.root.raw_get("/Pages"))
-    return refs
-
-
-def _page_indices(reader: PdfFileReader) -> dict[int, int]:
-    return {idnum: index for index, idnum in enumerate(_page_refs(reader))}
-
-
-def _page_holding(reader: PdfFileReader, annot_idnum: int) -> int:
-    for index, idnum in enumerate(_page_refs(reader)):
-        page = reader.get_object(generic.Reference(idnum, 0, reader))
-        annots = _get(page, "/Annots", [])
-        if any(isinstance(a, generic.IndirectObject) and a.idnum == annot_idnum for a in annots):
-            return index
-    return -1
-
-
-def _get(dictionary, key: str, default=None):
-    """dict.get that resolves indirect references (pyHanko's DictionaryObject.get returns them raw)."""
-    return dictionary[key] if key in dictionary else default  # noqa: SIM401 (get would not resolve)
-
-
-def _visible_box(reader: PdfFileReader, page_index: int) -> tuple[float, float, float, float]:
-    """The page's CropBox (what a viewer shows), else its MediaBox, both inheritable."""
-    node = reader.find_page_for_modification(page_index)[0].get_object()
-    for key in ("/CropBox", "/MediaBox"):
-        current, depth = node, 0
-        while current is not None and depth < 64:
-            if key in current:
-                llx, lly, urx, ury = (float(v) for v in current[key])
-                return min(llx, urx), min(lly, ury), max(llx, urx), max(lly, ury)
-            current, depth = _get(current, "/Parent"), depth + 1
-    return 0.0, 0.0, 595.28, 841.89
 
 
 # --- writing ---------------------------------------------------------------------------------------------------
@@ -520,7 +429,7 @@ def _fill(writer, name: str, font_path: str, text: str, *, centred: bool, opaque
     content.apply_appearance(annot)
     writer.update_container(annot)
     field[pdf_name("/V")] = generic.TextStringObject(text)
-    field[pdf_name("/Ff")] = generic.NumberObject(int(_get(field, "/Ff", 0)) | 1)
+    field[pdf_name("/Ff")] = generic.NumberObject(int(resolved(field, "/Ff", 0)) | 1)
     field.pop("/DA", None)
     writer.mark_update(field_ref)
 
@@ -536,6 +445,3 @@ def _dr_font(writer, font_path: str, text: str) -> EmbeddedFontFactory | None:
     except (KeyError, IndexError, TypeError, AttributeError):  # a draft prepared by an older version: embed anew
         return None
     return EmbeddedFontFactory(font_ref=font_ref, font_program=program, font_size=FIELD_FONT_SIZE)
-
-
-# --- keys ------------------------------------------------------------------------------------------------------
