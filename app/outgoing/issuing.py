@@ -115,10 +115,7 @@ def check_personal_signature(document: OutgoingDocument) -> None:
     version = files.newest(document, VersionStage.SIGNED)
     if version is None:
         raise _refusal("no_personal_signature", "Văn bản chưa có chữ ký số của người có thẩm quyền.")
-    try:
-        report = verify_pdf(files.read(version.sha256))
-    except NotAPdf as exc:
-        raise _refusal("personal_signature_invalid", "Tệp văn bản đã ký bị hỏng, không đọc được.") from exc
+    report = _signature_report(version.sha256)
     checks = [c for c in report.signatures if c.field == sign.PERSONAL_FIELD and not c.is_timestamp]
     if not checks:
         raise _refusal("no_personal_signature", "Văn bản chưa có chữ ký số của người có thẩm quyền.")
@@ -136,6 +133,18 @@ def check_personal_signature(document: OutgoingDocument) -> None:
         raise _refusal("signer_not_authorised", "Chứng thư số của người ký đã bị vô hiệu hóa.")
     if not may_sign_for(signer, document.agency_id, document.signed_at, authority=document.signer_authority):
         raise _refusal("signer_not_authorised", f"{signer.full_name} không có thẩm quyền ký văn bản của cơ quan.")
+
+
+def _signature_report(sha256: str):
+    """verify_pdf of a stored file, once per session: the clerk's step checks it before the number is taken (form
+    action) and the service task checks again (it also runs alone, on a retry) within the same request."""
+    reports = db.session.info.setdefault("qlvb.outgoing.signature_reports", {})
+    if sha256 not in reports:
+        try:
+            reports[sha256] = verify_pdf(files.read(sha256))
+        except NotAPdf as exc:
+            raise _refusal("personal_signature_invalid", "Tệp văn bản đã ký bị hỏng, không đọc được.") from exc
+    return reports[sha256]
 
 
 def _refusal(code: str, message: str) -> ValidationError:
@@ -179,8 +188,11 @@ def issue_problems(document: OutgoingDocument, values: dict) -> dict[str, str]:
     return problems
 
 
-def check_issuable(actor: User, document: OutgoingDocument, values: dict) -> None:
-    """Everything the clerk's step needs, before the number is taken: refusals here change nothing."""
+def check_issuable(actor: User, document: OutgoingDocument, values: dict):
+    """Everything the clerk's step needs, before the number is taken: refusals here change nothing.
+
+    Returns the agency's seal key and credential, opened for this clerk (the last check: it is usable now).
+    """
     if not actor.has_role(Role.CLERK) or actor.agency_id != document.agency_id:
         raise PermissionDenied("Chỉ văn thư của cơ quan được cấp số, đóng dấu và phát hành.", code="not_agency_clerk")
     if document.status == OutgoingStatus.ISSUED or document.number is not None:
@@ -194,7 +206,7 @@ def check_issuable(actor: User, document: OutgoingDocument, values: dict) -> Non
 
     check_recipient_agencies(document)
     check_personal_signature(document)
-    organization_key(actor, document.agency_id)  # the clerk may use the seal, and it is usable now
+    return organization_key(actor, document.agency_id)
 
 
 # --- number, seal, issue ------------------------------------------------------------------------------------
@@ -220,12 +232,11 @@ def issue_outgoing(
 ) -> OutgoingDocument:
     """Take the number, fill number and date, seal, sign the attachments, store the original: one transaction."""
     values = {"register_id": register_id, "notation": notation, "issued_date": issued_date}
-    check_issuable(actor, document, values)
+    key, credential = check_issuable(actor, document, values)
     register = outgoing_register(document.agency_id, register_id)
     day = date.fromisoformat(str(issued_date)[:10]) if issued_date else today()
     notation = "".join(notation.split())
     signed = files.read(files.newest(document, VersionStage.SIGNED).sha256)
-    key, credential = organization_key(actor, document.agency_id)
     signer = key.pdf_signer()
 
     # NĐ 30/2020 Điều 15.1: the number of the year of the issue date (local), from 01 on 1 January.
