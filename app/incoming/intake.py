@@ -134,21 +134,29 @@ def clean_metadata(raw: dict) -> dict:
     return meta
 
 
+def upload_problem(upload: Upload, *, check_format: bool = True) -> tuple[str, str] | None:
+    """(code, Vietnamese message) when a file is empty, over the size limit or (by content) of a format not
+    accepted; None for a good one. Every upload form of the system asks this first."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if len(upload.data) == 0:
+        return "empty_file", f"Tệp “{upload.filename}” rỗng."
+    if limit and len(upload.data) > limit:
+        return "file_too_large", f"Tệp “{upload.filename}” vượt quá {limit // (1024 * 1024)} MB."
+    if check_format and upload.content_type not in ALLOWED:
+        return "invalid_files", (
+            f"Tệp “{upload.filename}” không thuộc định dạng được chấp nhận (PDF, JPG, PNG, TIFF, DOCX, XLSX, ZIP)."
+        )
+    return None
+
+
 def check_files(uploads: list[Upload], *, require_pdf: bool) -> None:
     """Formats by content, the size limit, and a main file that is a PDF when the channel requires one."""
     problems: dict[str, str] = {}
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
     if not uploads:
         problems["files"] = "Chưa có tệp văn bản."
     for upload in uploads:
-        if len(upload.data) == 0:
-            problems["files"] = f"Tệp “{upload.filename}” rỗng."
-        elif limit and len(upload.data) > limit:
-            problems["files"] = f"Tệp “{upload.filename}” vượt quá {limit // (1024 * 1024)} MB."
-        elif upload.content_type not in ALLOWED:
-            problems["files"] = (
-                f"Tệp “{upload.filename}” không thuộc định dạng được chấp nhận (PDF, JPG, PNG, TIFF, DOCX, XLSX, ZIP)."
-            )
+        if problem := upload_problem(upload):
+            problems["files"] = problem[1]
     main = [u for u in uploads if u.is_main] or uploads[:1]
     if main and "files" not in problems:
         main[0].is_main = True

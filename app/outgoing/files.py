@@ -7,7 +7,7 @@ content-addressed blob store; rows name them by SHA-256.
 from flask import current_app
 
 from app.core.errors import ValidationError
-from app.incoming.intake import ALLOWED, Upload
+from app.incoming.intake import Upload, upload_problem
 from app.outgoing import convert
 from app.outgoing.models import OutgoingAttachment, OutgoingDocument, OutgoingVersion, VersionStage
 from app.signing.safety import check_active_content
@@ -24,44 +24,31 @@ def _refuse(message: str, code: str, field: str = "file"):
     raise ValidationError(message, code=code, details={field: message})
 
 
-def _check_size(upload: Upload, field: str) -> None:
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if not upload.data:
-        _refuse(f"Tệp “{upload.filename}” rỗng.", "empty_file", field)
-    if limit and len(upload.data) > limit:
-        _refuse(f"Tệp “{upload.filename}” vượt quá {limit // (1024 * 1024)} MB.", "file_too_large", field)
-
-
-def check_safe_pdf(data: bytes) -> None:
-    """A readable PDF without active content (seed 001 Điều 9.2, seed 004 Điều 14.3); NotAPdf or UnsafePdf."""
-    check_active_content(data)
+def _check_upload(upload: Upload, field: str, *, check_format: bool) -> None:
+    if problem := upload_problem(upload, check_format=check_format):
+        code, message = problem
+        _refuse(message, code, field)
 
 
 def prepare_draft_file(upload: Upload) -> tuple[bytes, bytes | None]:
     """The PDF to keep for a draft upload and, for a DOCX, the DOCX itself (kept as the version's source)."""
-    _check_size(upload, "file")
+    _check_upload(upload, "file", check_format=False)
     kind = upload.content_type
     if kind == PDF:
-        check_safe_pdf(upload.data)
+        check_active_content(upload.data)  # seed 001 Điều 9.2, seed 004 Điều 14.3
         return upload.data, None
     if kind == DOCX:
         pdf = convert.docx_to_pdf(upload.data)
-        check_safe_pdf(pdf)
+        check_active_content(pdf)
         return pdf, upload.data
     _refuse(f"Tệp dự thảo “{upload.filename}” phải là PDF hoặc DOCX.", "invalid_draft_file")
 
 
 def check_attachment(upload: Upload) -> None:
     """A văn bản kèm theo: an accepted format; a PDF must be safe, since it is signed and sent (Phụ lục I II.8.b)."""
-    _check_size(upload, "attachments")
-    if upload.content_type not in ALLOWED:
-        _refuse(
-            f"Tệp “{upload.filename}” không thuộc định dạng được chấp nhận (PDF, JPG, PNG, TIFF, DOCX, XLSX, ZIP).",
-            "invalid_files",
-            "attachments",
-        )
+    _check_upload(upload, "attachments", check_format=True)
     if upload.content_type == PDF:
-        check_safe_pdf(upload.data)
+        check_active_content(upload.data)
 
 
 def pdf_name(filename: str) -> str:

@@ -29,6 +29,7 @@ from app.outgoing.permissions import may_sign_for
 from app.signing import sign
 from app.signing.credentials import image_of, organization_key, personal_key
 from app.signing.errors import NotAPdf
+from app.signing.safety import check_active_content
 from app.signing.verify import verify_pdf
 
 OBJECT_TYPE = "outgoing"
@@ -67,7 +68,7 @@ def sign_document(actor: User, document: OutgoingDocument, pin: str, *, comment:
         details = {**(exc.details or {}), "pin": (exc.details or {}).get("pin") or exc.message}
         raise ValidationError(exc.message, code=exc.code, details=details) from exc
     pdf = files.read(draft.sha256)
-    files.check_safe_pdf(pdf)  # seed 001 Điều 9.2, seed 004 Điều 14.3
+    check_active_content(pdf)  # seed 001 Điều 9.2, seed 004 Điều 14.3
     prepared = sign.prepare_draft(pdf)
     signed = sign.sign_personal(
         prepared,
