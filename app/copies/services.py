@@ -19,7 +19,7 @@ from app.documents.models import Register, RegisterKind
 from app.documents.services import create_register
 from app.incoming.intake import Upload, nfc
 from app.org.models import Role, User
-from app.signing.verify import is_pdf
+from app.signing.errors import NotAPdf
 
 # The catalogue codes of the three copy types (migration 0004; Phụ lục III mục I).
 COPY_TYPE_CODES = ["SY", "SL", "TRS"]
@@ -58,16 +58,31 @@ def _require_clerk(actor: User) -> None:
 
 
 def _check_pdf(data: bytes, filename: str) -> None:
-    if not is_pdf(data):
+    """A readable PDF ≥ 1.4, without active content, not already digitally signed: read once, all checks on it."""
+    from app.signing.pdf_fields import signature_field_states
+    from app.signing.safety import check_active_content, read_pdf
+
+    try:
+        reader = read_pdf(data)
+    except NotAPdf as exc:
         raise ValidationError(
             f"Tệp “{filename}” không phải PDF đọc được.", code="not_a_pdf", details={"file": "Cần tệp PDF."}
-        )
+        ) from exc
     match = _PDF_VERSION.match(data[:16])
     if match and (int(match[1]), int(match[2])) < (1, 4):
         raise ValidationError(
             "Bản số hóa phải là PDF phiên bản 1.4 trở lên (NĐ 30/2020 Phụ lục I Phần II).",
             code="pdf_version_too_old",
             details={"file": "PDF phiên bản 1.4 trở lên."},
+        )
+    check_active_content(reader)
+    if signature_field_states(reader):
+        # A digitally signed file is itself an electronic original (seed 000 Điều 4): it is sent as it is or
+        # printed (sao y điện tử → giấy). An electronic copy digitises paper (Điều 25.1.a; Phụ lục I Phần II).
+        raise ValidationError(
+            "Văn bản đã có chữ ký số là bản gốc điện tử; bản sao điện tử chỉ được tạo từ văn bản giấy đã số hóa.",
+            code="already_signed_original",
+            details={"file": "Chọn bản số hóa của văn bản giấy."},
         )
 
 
@@ -114,8 +129,7 @@ def make_copy(
     document (giấy → điện tử).
     """
     from app.signing.credentials import organization_key
-    from app.signing.safety import check_active_content
-    from app.signing.sign import sign_copy, signature_fields
+    from app.signing.sign import sign_copy
 
     _require_clerk(actor)
     try:
@@ -139,15 +153,6 @@ def make_copy(
             "Nhập trích yếu của văn bản được sao.", code="subject_required", details={"subject": "Bắt buộc."}
         )
     _check_pdf(data, filename)
-    check_active_content(data)
-    if signature_fields(data):
-        # A digitally signed file is itself an electronic original (seed 000 Điều 4): it is sent as it is or
-        # printed (sao y điện tử → giấy). An electronic copy digitises paper (Điều 25.1.a; Phụ lục I Phần II).
-        raise ValidationError(
-            "Văn bản đã có chữ ký số là bản gốc điện tử; bản sao điện tử chỉ được tạo từ văn bản giấy đã số hóa.",
-            code="already_signed_original",
-            details={"file": "Chọn bản số hóa của văn bản giấy."},
-        )
 
     agency = actor.agency
     key, _credential = organization_key(actor, agency.id)
