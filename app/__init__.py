@@ -7,6 +7,7 @@ import importlib
 import logging
 import os
 
+import sqlalchemy.orm as sa_orm
 from flask import Flask
 
 from app.config import PROJECT_ROOT, Config
@@ -47,6 +48,9 @@ def register_extensions(app: Flask) -> None:
     from app.models import import_all_models
 
     import_all_models()
+    # Configure every mapper now, once, in the process that later forks the gunicorn workers: left to the first
+    # query, it ran in whichever thread came first, under a global mutex a forked worker could inherit held.
+    sa_orm.configure_mappers()
     importlib.import_module("app.workflow.handlers")  # signal receivers
     importlib.import_module("app.outgoing.handlers")  # statuses flowing back to the sender of văn bản đi
     db.init_app(app)

@@ -87,12 +87,12 @@ def serve_command(host: str, port: int, workers: int):
     from gunicorn.app.base import BaseApplication
 
     flask_app = current_app._get_current_object()
-    # QLVB_SCHEDULER=1: the scheduler also runs, in the gunicorn master only (see app.scheduler.gunicorn_hooks).
+    # QLVB_SCHEDULER=1: the scheduler also runs, in a process of its own (see app.scheduler.gunicorn_hooks).
     hooks = {}
     if flask_app.config["SCHEDULER_ENABLED"]:
         from app.scheduler import gunicorn_hooks
 
-        hooks = gunicorn_hooks(flask_app, _create_app)
+        hooks = gunicorn_hooks(flask_app)
 
     class Server(BaseApplication):
         def load_config(self):

@@ -6,7 +6,7 @@ only what is due (design.md §4) and give each item its own unit of work; this f
 audit origin, error isolation and "never twice at once".
 
 Many processes may run a scheduler (`qlvb scheduler` replicas, every host's `qlvb serve` with
-QLVB_SCHEDULER=1); one leads, the others poll and take over when it dies:
+QLVB_SCHEDULER=1, which starts `qlvb scheduler` beside gunicorn); one leads, the others poll and take over when it dies:
 
 - PostgreSQL: a session-level advisory lock on one dedicated connection. The server drops it with the session,
   so a crashed or killed leader frees it. The leader re-checks that it still holds it every poll.
@@ -20,6 +20,8 @@ import importlib
 import logging
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -36,6 +38,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from app.audit.context import origin
+from app.config import PROJECT_ROOT
 from app.core.jobs import Job
 
 log = logging.getLogger(__name__)
@@ -410,33 +413,50 @@ def scheduler_for(app: Flask, say: Callable[[str], Any] = log.info) -> Scheduler
 # --- embedded in `qlvb serve` -------------------------------------------------------------------------------
 
 
-def gunicorn_hooks(web_app: Flask, app_factory: Callable[[], Flask]) -> dict[str, Callable[..., None]]:
-    """Server hooks that run the scheduler in a thread of the gunicorn master only (QLVB_SCHEDULER=1).
+def gunicorn_hooks(web_app: Flask) -> dict[str, Callable[..., None]]:
+    """Server hooks that run the scheduler in a process of its own beside gunicorn (QLVB_SCHEDULER=1).
 
-    The master never serves requests, so the scheduler runs once per `serve`, whatever the number of workers.
-    Workers are forked from the master while the scheduler may hold connections: the scheduler therefore
-    gets its own app (its own engine) that workers never use, and each worker drops whatever pool the web
-    app's engine had in the master without closing it (SQLAlchemy's recipe for forking). The app and jobs
-    are built here, before gunicorn starts, so a broken jobs.py fails `serve` at once.
+    Never a thread of the master: gunicorn forks its workers from the master, and a worker forked while that
+    thread held a lock (SQLAlchemy's mapper-configuration mutex, a pool lock, the logging lock) inherits it held
+    with nobody to release it — requests hung for good or died in a RecursionError inside mapper configuration.
+    The master therefore runs no thread at all: it starts `python -m app scheduler` once it is ready (fork + exec,
+    nothing inherited), stops it on exit, and the child stops by itself if the master dies. Jobs are loaded
+    here, before gunicorn starts, so a broken jobs.py fails `serve` at once.
     """
-    scheduler = scheduler_for(app_factory())
-    thread = threading.Thread(target=scheduler.run, name="qlvb-scheduler", daemon=True)
+    load_jobs()
+    children: list[subprocess.Popen] = []
 
     def when_ready(_server) -> None:
-        thread.start()
+        command = [sys.executable, "-m", "app", "scheduler", "--parent-pid", str(os.getpid())]
+        children.append(subprocess.Popen(command, cwd=PROJECT_ROOT, env=os.environ.copy()))
 
     def post_fork(_server, _worker) -> None:
         with web_app.app_context():
             from app.core.db import db
 
-            db.engine.dispose(close=False)
+            db.engine.dispose(close=False)  # the master's pool belongs to the master (SQLAlchemy's fork recipe)
 
     def on_exit(_server) -> None:
-        scheduler.stop()
-        if thread.is_alive():
-            thread.join(timeout=60)
+        for child in children:
+            child.terminate()
+            try:
+                child.wait(timeout=60)  # running jobs finish their unit of work
+            except subprocess.TimeoutExpired:
+                child.kill()
 
     return {"when_ready": when_ready, "post_fork": post_fork, "on_exit": on_exit}
+
+
+def _stop_when_orphaned(scheduler: "Scheduler", parent_pid: int) -> None:
+    """Stop the scheduler once the process that started it (the gunicorn master) is gone."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            if scheduler._stop.wait(1):
+                return
+        scheduler.stop()
+
+    threading.Thread(target=watch, name="qlvb-parent-watch", daemon=True).start()
 
 
 # --- `qlvb scheduler` -------------------------------------------------------------------------------------
@@ -445,8 +465,9 @@ def gunicorn_hooks(web_app: Flask, app_factory: Callable[[], Flask]) -> dict[str
 @click.command("scheduler")
 @click.option("--once", is_flag=True, help="Chạy mỗi việc định kỳ một lần (nếu nhận được quyền điều phối) rồi thoát.")
 @click.option("--list", "list_jobs", is_flag=True, help="Liệt kê các việc định kỳ rồi thoát.")
+@click.option("--parent-pid", type=int, hidden=True, help="Dừng khi tiến trình này kết thúc (dùng bởi `qlvb serve`).")
 @with_appcontext
-def scheduler_command(once: bool, list_jobs: bool) -> None:
+def scheduler_command(once: bool, list_jobs: bool, parent_pid: int | None) -> None:
     """Chạy bộ lập lịch (hẹn giờ quy trình, nhắc hạn, gửi lại…); nhiều bản chạy cùng lúc thì chỉ một bản điều phối."""
     app = current_app._get_current_object()
     scheduler = scheduler_for(app, say=click.echo)
@@ -479,6 +500,8 @@ def scheduler_command(once: bool, list_jobs: bool) -> None:
         scheduler.stop()
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    if parent_pid:
+        _stop_when_orphaned(scheduler, parent_pid)
     try:
         scheduler.run()
     finally:

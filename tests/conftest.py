@@ -8,7 +8,6 @@ class overrides it: without that, work would escape the per-test transaction and
 import contextvars
 import os
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 
 import flask_migrate
@@ -21,6 +20,7 @@ from app import create_app
 from app.config import TestConfig
 from app.core import clock
 from app.core.db import db
+from tests.timeline import FROZEN_AT
 
 TEST_DB = os.environ.get("QLVB_TEST_DB", "sqlite")
 PG_URL = os.environ.get("QLVB_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/qlvb_test")
@@ -101,7 +101,7 @@ def client(app, db_session):
 
 @pytest.fixture
 def frozen_clock():
-    with clock.frozen(datetime(2026, 11, 23, 2, 0, tzinfo=UTC)) as frozen:
+    with clock.frozen(FROZEN_AT) as frozen:
         yield frozen
 
 

@@ -11,7 +11,6 @@ engine for embedded Vietnamese fonts is installed; the document title in /Info i
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from dataclasses import dataclass
 
@@ -29,6 +28,8 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from tests.timeline import validity
 
 CRL_URL = "http://crl.test.invalid/root.crl"  # never fetched: verification is offline
 A4 = (0, 0, 595.28, 841.89)
@@ -111,7 +112,7 @@ def _issue(subject: x509.Name, issuer: Issued | None, *, key_kind="ec", ca=False
     key = _key(key_kind)
     issuer_key = issuer.key if issuer else key
     issuer_name = issuer.cert.subject if issuer else subject
-    start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    start, end = validity(3650 if ca else 730)  # valid at the frozen clock and on the wall clock alike
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -119,7 +120,7 @@ def _issue(subject: x509.Name, issuer: Issued | None, *, key_kind="ec", ca=False
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(start)
-        .not_valid_after(start + dt.timedelta(days=3650 if ca else 730))
+        .not_valid_after(end)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)

@@ -14,6 +14,7 @@ from pyhanko.sign import fields, signers
 from pyhanko.stamp import TextStampStyle
 
 from tests.signing.factories import PERSONAL_BOX, Issued, TestPKI, _name
+from tests.timeline import validity
 
 PIN = "246810"
 
@@ -36,7 +37,7 @@ def issue(
     key_usage: bool = True,
 ) -> Issued:
     """An end-entity certificate from the test intermediate with the validity and key usage asked for."""
-    now = dt.datetime.now(dt.UTC)
+    start, end = validity(365)  # valid at the frozen clock and on the wall clock alike
     key = ec.generate_private_key(ec.SECP256R1())
     builder = (
         x509.CertificateBuilder()
@@ -44,8 +45,8 @@ def issue(
         .issuer_name(pki.intermediate.cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before or now - dt.timedelta(minutes=5))
-        .not_valid_after(not_after or now + dt.timedelta(days=365))
+        .not_valid_before(not_before or start)
+        .not_valid_after(not_after or end)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
     )
     if key_usage:
