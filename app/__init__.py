@@ -13,9 +13,24 @@ from flask import Flask
 from app.config import PROJECT_ROOT, Config
 
 
+class QlvbFlask(Flask):
+    """Flask whose request body runs again when the embedded SQLite database refused it a lock."""
+
+    def dispatch_request(self):
+        from flask import request
+
+        from app.core.transaction import retrying
+
+        def rewind_uploads() -> None:
+            for upload in request.files.values():
+                upload.stream.seek(0)
+
+        return retrying(super().dispatch_request, before_retry=rewind_uploads)
+
+
 def create_app(config: Config | None = None) -> Flask:
     config = config or Config()
-    app = Flask(__name__, instance_path=config.INSTANCE_PATH, static_folder="web/static", static_url_path="/static")
+    app = QlvbFlask(__name__, instance_path=config.INSTANCE_PATH, static_folder="web/static", static_url_path="/static")
     app.config.from_object(config)
     app.json.ensure_ascii = False  # Vietnamese stays readable in JSON
     os.makedirs(app.instance_path, exist_ok=True)

@@ -37,23 +37,30 @@ def instance_path() -> Path:
     return Path(os.environ.get("QLVB_INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
 
 
-def load_secret_key(folder: Path) -> str:
-    """Return QLVB_SECRET_KEY, else the key kept in instance/secret_key, creating it once.
+def load_key(variable: str, folder: Path, filename: str) -> str:
+    """Return the key in environment `variable`, else the one kept in instance/`filename`, creating it once.
 
     Never a hard-coded key: a fresh install gets its own random key, written with mode 0600.
     """
-    key = os.environ.get("QLVB_SECRET_KEY")
+    key = os.environ.get(variable)
     if key:
         return key
-    path = folder / "secret_key"
+    path = folder / filename
     if path.exists():
         return path.read_text().strip()
     folder.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process of this install created it a moment ago
+        return path.read_text().strip()
     with os.fdopen(fd, "w") as f:
         f.write(key)
     return key
+
+
+def load_secret_key(folder: Path) -> str:
+    return load_key("QLVB_SECRET_KEY", folder, "secret_key")
 
 
 class Config:
@@ -65,6 +72,12 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("QLVB_DATABASE_URL") or f"sqlite:///{folder / 'qlvb.sqlite3'}"
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.SECRET_KEY = load_secret_key(folder)
+        # The audit chain's HMAC key, kept outside the database: whoever can write the database cannot forge a
+        # link without it. Back it up apart from the database, the same value on every host.
+        self.AUDIT_KEY = load_key("QLVB_AUDIT_KEY", folder, "audit.key")
+        # Checkpoints of the chain's head (seq, hash, HMAC) are appended here after every commit that extends it,
+        # outside the database, so that deleting the newest rows is caught. Empty: no checkpoints.
+        self.AUDIT_CHECKPOINTS = os.environ.get("QLVB_AUDIT_CHECKPOINTS", str(folder / "audit-checkpoints.log"))
         self.BLOB_PATH = os.environ.get("QLVB_BLOB_PATH") or str(folder / "blobs")
         self.MAX_CONTENT_LENGTH = env_int("QLVB_MAX_UPLOAD_MB", 100) * 1024 * 1024  # seed 003 Điều 4: 100 MB
         self.TIMEZONE = os.environ.get("QLVB_TIMEZONE", "Asia/Ho_Chi_Minh")
@@ -134,6 +147,9 @@ class TestConfig(Config):
         self.REMEMBER_COOKIE_SECURE = False
         self.BLOB_PATH = str(instance / "blobs")
         self.SCHEDULER_ENABLED = False
+        # Each test rolls its database back: checkpoints of rows that vanish would fail the next verification.
+        # The tests of the anchor turn them on with a path of their own.
+        self.AUDIT_CHECKPOINTS = ""
         # Still argon2id, with small parameters: the suite hashes hundreds of passwords.
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_KIB = 1024

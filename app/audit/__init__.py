@@ -1,5 +1,6 @@
 """Append-only, hash-chained audit log (nhật ký hệ thống).
 
 Every state change made through a service writes an event in the same transaction; each row stores
-SHA-256(previous hash + its own canonical JSON), so editing or deleting a row breaks the chain.
+HMAC-SHA256(key, previous hash + its own canonical JSON), and the head is checkpointed outside the database,
+so editing, forging or deleting rows — the newest too — breaks the chain (app.audit.services).
 """

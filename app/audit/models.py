@@ -15,8 +15,9 @@ class AuditEvent(db.Model):
     __table_args__ = (sa.Index("ix_audit_event_object", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
-    # Position in the chain, gap-free from 1; unique, so two writers can never fork the chain.
-    seq: Mapped[int] = mapped_column(sa.BigInteger, unique=True)
+    # Position in the chain, gap-free from 1; unique, so two writers can never fork the chain. Given, with the
+    # hashes, when the transaction commits (app.audit.services._seal): empty only inside that transaction.
+    seq: Mapped[int | None] = mapped_column(sa.BigInteger, unique=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     actor_name: Mapped[str] = mapped_column(sa.String(255))
@@ -28,5 +29,5 @@ class AuditEvent(db.Model):
     changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     ip: Mapped[str | None] = mapped_column(sa.String(64))
     user_agent: Mapped[str | None] = mapped_column(sa.String(500))
-    prev_hash: Mapped[str] = mapped_column(sa.String(64))
-    hash: Mapped[str] = mapped_column(sa.String(64))
+    prev_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    hash: Mapped[str | None] = mapped_column(sa.String(64))

@@ -1,20 +1,44 @@
-"""Write and verify the audit chain."""
+"""Write and verify the audit chain.
 
+Each row's `hash` is HMAC-SHA256(key, previous hash + the row's canonical JSON), the key kept outside the database
+(`QLVB_AUDIT_KEY`, instance/audit.key): editing a row, or rewriting it and recomputing its hash, is caught without
+the key. Deleting the newest rows leaves a shorter chain that links up, so the head of the chain (seq, hash) is
+also written outside the database after every commit that extends it (`QLVB_AUDIT_CHECKPOINTS`, HMAC-signed):
+`verify_chain` compares the two (Alfresco / DoD 5015.2-style tamper evidence).
+
+Rows are sealed — given their place in the chain — just before their transaction commits, under a lock held
+only for that moment (a PostgreSQL advisory lock; SQLite has one writer at a time anyway). Work on unrelated
+cases therefore never waits on the audit chain while it runs, only for the few milliseconds of a commit.
+"""
+
+import fcntl
 import hashlib
+import hmac
 import json
+import logging
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
 
 from app.audit.context import current_origin
 from app.audit.models import AuditEvent
 from app.core import clock
 from app.core.db import db
 
+log = logging.getLogger(__name__)
+
 GENESIS = "0" * 64
-# Any fixed 64-bit number: the advisory lock that serialises writers of the chain on PostgreSQL.
+# Any fixed 64-bit number: the advisory lock that serialises the sealing of the chain on PostgreSQL.
 CHAIN_LOCK_KEY = 0x716C76622D617564  # "qlvb-aud"
+
+_UNSEALED = "qlvb.audit.unsealed"  # session.info: this transaction's events, waiting for their place
+_HEAD = "qlvb.audit.head"  # session.info: the head this transaction sealed, to checkpoint after commit
 
 
 def canonical_json(event) -> str:
@@ -36,19 +60,17 @@ def canonical_json(event) -> str:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def chain_hash(prev_hash: str, event) -> str:
-    return hashlib.sha256((prev_hash + canonical_json(event)).encode()).hexdigest()
+def chain_key() -> bytes:
+    return current_app.config["AUDIT_KEY"].encode()
 
 
-def lock_chain() -> None:
-    """Take the audit chain's lock now (PostgreSQL; held to commit, re-entrant).
+def chain_hash(prev_hash: str, event, key: bytes | None = None) -> str:
+    """The keyed link of `event` after `prev_hash`."""
+    message = (prev_hash + canonical_json(event)).encode()
+    return hmac.new(key if key is not None else chain_key(), message, hashlib.sha256).hexdigest()
 
-    record() takes it anyway. A unit of work that will row-lock something (a workflow instance, a register
-    counter) and then audit calls this first, so every transaction takes the two in the same order: the audit
-    lock, then rows. Otherwise one holding a row and waiting for the audit lock deadlocks with one holding the
-    audit lock and waiting for that row.
-    """
-    session = db.session
+
+def _lock_chain(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
 
@@ -64,18 +86,12 @@ def record(
     object_id: Any = None,
     agency_id: int | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain inside the caller's transaction.
+    """Add one event to the caller's transaction; it takes its place in the chain when the transaction commits.
 
-    `actor` is a User or None for the system. The chain's tail is read under a transaction-scoped lock on
-    PostgreSQL (held to commit), so concurrent writers append one after another; the unique `seq`
-    protects SQLite and any path that skipped the lock.
+    `actor` is a User or None for the system. Rolled back with the transaction (or the savepoint) it was
+    recorded in, like everything else.
     """
     session = db.session
-    lock_chain()
-    session.flush()
-    tail = session.execute(sa.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
-    prev_seq, prev_hash = (tail.seq, tail.hash) if tail else (0, GENESIS)
-
     origin = current_origin()
     if obj is not None:
         object_type = object_type or obj.__tablename__
@@ -83,7 +99,6 @@ def record(
     if agency_id is None:
         agency_id = getattr(obj, "agency_id", None) or (actor.agency_id if actor is not None else None)
     event = AuditEvent(
-        seq=prev_seq + 1,
         occurred_at=clock.now(),
         actor_id=actor.id if actor is not None else None,
         actor_name=actor.username if actor is not None else "system",
@@ -95,12 +110,103 @@ def record(
         changes=_jsonable(changes or {}),
         ip=origin.ip,
         user_agent=origin.user_agent,
-        prev_hash=prev_hash,
     )
-    event.hash = chain_hash(prev_hash, event)
     session.add(event)
     session.flush()
+    session.info.setdefault(_UNSEALED, []).append(event)
     return event
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _seal(session: Session) -> None:
+    """Give this transaction's events their places in the chain, under the chain lock, right before commit.
+
+    The lock is taken last: a transaction holding it only seals and commits, it never waits for a row lock, so
+    no deadlock with the row locks other transactions hold (they may only queue behind it for a moment).
+    """
+    if session.in_nested_transaction():
+        return
+    events = [e for e in session.info.pop(_UNSEALED, []) if sa.inspect(e).persistent]  # not rolled back
+    if not events:
+        return
+    session.flush()
+    _lock_chain(session)
+    tail = session.execute(
+        sa.select(AuditEvent.seq, AuditEvent.hash)
+        .where(AuditEvent.seq.is_not(None))
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    ).first()
+    prev_seq, prev_hash = (tail.seq, tail.hash) if tail else (0, GENESIS)
+    key = chain_key()
+    for event in sorted(events, key=lambda e: e.id):
+        prev_seq += 1
+        event.seq, event.prev_hash = prev_seq, prev_hash
+        event.hash = prev_hash = chain_hash(prev_hash, event, key)
+    session.flush()
+    session.info[_HEAD] = (prev_seq, prev_hash)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _checkpoint_after_commit(session: Session) -> None:
+    head = session.info.pop(_HEAD, None)
+    if head is None or not current_app.config.get("AUDIT_CHECKPOINTS"):
+        return
+    try:
+        write_checkpoint(*head)
+    except OSError:  # the data is committed; a missed checkpoint is caught by the next one
+        log.exception("could not write the audit checkpoint")
+
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, _previous) -> None:
+    if not session.in_transaction():
+        session.info.pop(_HEAD, None)
+
+
+# --- checkpoints of the head, outside the database -----------------------------------------------------------
+
+
+def _checkpoint_mac(seq: int, head_hash: str, at: str) -> str:
+    return hmac.new(chain_key(), f"qlvb-audit-head:{seq}:{head_hash}:{at}".encode(), hashlib.sha256).hexdigest()
+
+
+def write_checkpoint(seq: int, head_hash: str) -> None:
+    """Record (seq, hash) as the newest known head, unless a newer one is recorded already (other workers)."""
+    path = Path(current_app.config["AUDIT_CHECKPOINTS"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # workers and hosts sharing the folder write one after another
+        handle.seek(0)
+        current = _parse_checkpoint(handle.read())
+        if current is not None and current["seq"] >= seq:
+            return
+        at = clock.now().isoformat(timespec="seconds")
+        line = json.dumps({"seq": seq, "hash": head_hash, "at": at, "mac": _checkpoint_mac(seq, head_hash, at)})
+        handle.seek(0)
+        handle.truncate()
+        handle.write(line + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _parse_checkpoint(text: str) -> dict | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+        return {"seq": int(data["seq"]), "hash": str(data["hash"]), "at": str(data["at"]), "mac": str(data["mac"])}
+    except (ValueError, KeyError, TypeError):
+        return {"seq": -1, "hash": "", "at": "", "mac": ""}  # unreadable: reported as not genuine
+
+
+def read_checkpoint() -> dict | None:
+    """The recorded head, None when checkpoints are off or none was written yet."""
+    setting = current_app.config.get("AUDIT_CHECKPOINTS")
+    if not setting or not Path(setting).exists():
+        return None
+    return _parse_checkpoint(Path(setting).read_text(encoding="utf-8"))
 
 
 def _jsonable(value: Any) -> Any:
@@ -120,7 +226,9 @@ class VerifyResult:
 
 
 def verify_chain(batch: int = 1000) -> VerifyResult:
-    """Walk the chain in order and report the first broken link (edited, deleted or reordered row)."""
+    """Walk the chain in order and report the first broken link (edited, deleted or reordered row), then compare
+    its head with the checkpoint kept outside the database (newest rows deleted or rewritten)."""
+    key = chain_key()
     prev_hash, expected_seq, checked = GENESIS, 1, 0
     last_seq = 0
     while True:
@@ -129,13 +237,42 @@ def verify_chain(batch: int = 1000) -> VerifyResult:
             sa.select(*AuditEvent.__table__.c).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)
         ).all()
         if not rows:
-            return VerifyResult(checked)
+            return _compare_with_checkpoint(checked, last_seq, prev_hash)
         for event in rows:
             if event.seq != expected_seq:
                 return VerifyResult(checked, expected_seq, f"thiếu sự kiện số {expected_seq} (đã bị xóa?)")
             if event.prev_hash != prev_hash:
                 return VerifyResult(checked, event.seq, "mã băm của sự kiện trước không khớp")
-            if chain_hash(prev_hash, event) != event.hash:
+            if chain_hash(prev_hash, event, key) != event.hash:
                 return VerifyResult(checked, event.seq, "nội dung sự kiện đã bị sửa đổi")
             prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
             last_seq = event.seq
+
+
+def _compare_with_checkpoint(checked: int, head_seq: int, head_hash: str) -> VerifyResult:
+    unsealed = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.seq.is_(None)))
+    if unsealed:
+        return VerifyResult(
+            checked, head_seq + 1, f"có {unsealed} sự kiện nằm ngoài chuỗi (được ghi không qua hệ thống)"
+        )
+    if not current_app.config.get("AUDIT_CHECKPOINTS"):
+        return VerifyResult(checked)
+    recorded = read_checkpoint()
+    if recorded is None:
+        if checked:
+            return VerifyResult(checked, head_seq, "không tìm thấy điểm kiểm tra của chuỗi (tệp điểm kiểm tra bị xóa?)")
+        return VerifyResult(checked)
+    if not hmac.compare_digest(recorded["mac"], _checkpoint_mac(recorded["seq"], recorded["hash"], recorded["at"])):
+        return VerifyResult(checked, max(recorded["seq"], 0), "điểm kiểm tra của chuỗi không đúng chữ ký (bị sửa?)")
+    if recorded["seq"] > head_seq:
+        return VerifyResult(
+            checked, head_seq + 1, f"thiếu các sự kiện từ số {head_seq + 1} đến {recorded['seq']} (đã bị xóa?)"
+        )
+    row_hash = (
+        head_hash
+        if recorded["seq"] == head_seq
+        else db.session.scalar(sa.select(AuditEvent.hash).where(AuditEvent.seq == recorded["seq"]))
+    )
+    if recorded["seq"] > 0 and row_hash != recorded["hash"]:
+        return VerifyResult(checked, recorded["seq"], "sự kiện không khớp với điểm kiểm tra (đã bị sửa đổi)")
+    return VerifyResult(checked)

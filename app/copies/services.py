@@ -40,7 +40,6 @@ def copy_register(agency_id: int) -> Register:
     for register in registers:
         if CopyForm.SAO_Y.value in (register.document_type_codes or []):
             return register
-    numbering.lock_in_audit_order()
     return create_register(
         None,
         agency_id=agency_id,

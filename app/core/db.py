@@ -1,5 +1,6 @@
 """The SQLAlchemy handle, the declarative base and the column types every model uses."""
 
+from contextvars import ContextVar
 from datetime import UTC
 
 import sqlalchemy as sa
@@ -52,11 +53,28 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
-def configure_engine(engine: sa.engine.Engine) -> None:
-    """Make SQLite behave like a real transactional database.
+# How an SQLite transaction begins. A deferred BEGIN that reads and later writes is refused at once ("database is
+# locked", whatever the busy timeout) when another connection committed in between, because its snapshot is stale:
+# so a unit of work that may write — `unit_of_work()`, a POST/PUT/PATCH/DELETE request — starts as a writer
+# (BEGIN IMMEDIATE) and waits its turn on busy_timeout. Reads outside a unit of work and read-only requests (GET,
+# HEAD) begin deferred and run beside the writer (WAL); should such a request write after all and be refused, it is
+# run again as a writer (app.core.transaction.retrying).
+SQLITE_WRITER = "BEGIN IMMEDIATE"
+SQLITE_READER = "BEGIN"
+sqlite_begin: ContextVar[str] = ContextVar("qlvb_sqlite_begin", default=SQLITE_READER)
 
-    pysqlite opens transactions lazily and breaks SAVEPOINT; the SQLAlchemy-documented fix takes over
-    BEGIN itself. Foreign keys are off by default in SQLite; WAL lets readers run beside one writer.
+# How long a writer waits for the one SQLite write lock before it gives up: long enough for any one unit of
+# work of another user, short enough to answer before a proxy's timeout.
+SQLITE_BUSY_TIMEOUT_MS = 15000
+
+
+def configure_engine(engine: sa.engine.Engine) -> None:
+    """Make SQLite behave like a real transactional database for a small agency.
+
+    pysqlite opens transactions lazily and breaks SAVEPOINT; the SQLAlchemy-documented fix takes over BEGIN
+    itself, which is also where a unit of work starts as a writer (`sqlite_begin`). Foreign keys are off by
+    default in SQLite; WAL lets readers run beside one writer; synchronous=NORMAL is WAL's recommended setting
+    (durable at checkpoints, never corrupt).
     """
     if engine.dialect.name != "sqlite":
         return
@@ -66,11 +84,20 @@ def configure_engine(engine: sa.engine.Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(sqlite_begin.get())
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """SQLite refused a lock ("database is locked"/"busy"): the whole unit of work may simply run again."""
+    if not isinstance(exc, sa.exc.OperationalError):
+        return False
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    return "database is locked" in text or "database is busy" in text

@@ -11,8 +11,8 @@ def lock_row(model, pk, *, busy: Conflict, touch: str):
 
     PostgreSQL: SELECT … FOR UPDATE. SQLite locks the whole database for writing: a no-op UPDATE of column
     `touch` takes that lock now; a transaction whose snapshot is older than another's commit is refused by the
-    database, which becomes `busy` (a Conflict the user retries). Callers that also audit take the audit chain's
-    lock first (app.audit.services.lock_chain), so every writer takes locks in one order.
+    database, which becomes `busy` (a Conflict the user retries) — rare since units of work that write begin as
+    writers (app.core.db.sqlite_begin). The audit chain's lock is taken only at commit, after every row lock.
     """
     session = db.session
     key = sa.inspect(model).primary_key[0]

@@ -8,13 +8,17 @@ once the data is durable (notifications, exchange pushes) are registered with `a
 
 import functools
 import logging
+import random
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from app.core.db import db
+from app.core.db import SQLITE_WRITER, db, is_database_busy, sqlite_begin
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +75,16 @@ def unit_of_work() -> Iterator[Session]:
     state = _state(session)
     if state["depth"] == 0:
         state["depth"] = 1
+        writer = sqlite_begin.set(SQLITE_WRITER)
         try:
-            yield session
-        except BaseException:
-            rollback_outermost(session)
-            raise
-        commit_outermost(session)
+            try:
+                yield session
+            except BaseException:
+                rollback_outermost(session)
+                raise
+            commit_outermost(session)
+        finally:
+            sqlite_begin.reset(writer)
         return
 
     depth = state["depth"] + 1
@@ -118,3 +126,41 @@ def end_request_unit(commit: bool) -> None:
         commit_outermost(session)
     else:
         rollback_outermost(session)
+
+
+# How often an entry point's body runs again after SQLite refused it a lock (see app.core.db.sqlite_begin).
+BUSY_ATTEMPTS = 5
+
+
+def _refused_by_busy_database(exc: BaseException) -> bool:
+    """The error, or what it was raised from (a Conflict wrapping the refusal), is SQLite's lock refusal."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if is_database_busy(exc):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def retrying(body: Callable[[], T], *, before_retry: Callable[[], Any] = lambda: None) -> T:
+    """Run the body of the request's unit of work; run it again, as a writer, when SQLite refused a lock.
+
+    The body is flushed here so that a refusal surfaces while it can still be re-run; everything it did is
+    rolled back first, so running it again is running it once. PostgreSQL never refuses this way (it waits on
+    its row locks), so there the body runs once.
+    """
+    for attempt in range(1, BUSY_ATTEMPTS + 1):
+        try:
+            result = body()
+            db.session.flush()
+            return result
+        except Exception as exc:
+            if attempt == BUSY_ATTEMPTS or not _refused_by_busy_database(exc):
+                raise
+            log.info("database busy, running the request again (attempt %d)", attempt + 1)
+            rollback_outermost(db.session())
+            sqlite_begin.set(SQLITE_WRITER)  # a writer from the start waits its turn instead of being refused
+            time.sleep(random.uniform(0, 0.02 * attempt))
+            begin_request_unit()
+            before_retry()
+    raise AssertionError("unreachable")

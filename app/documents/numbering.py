@@ -46,18 +46,6 @@ def _register(register_id: int) -> Register:
     return register
 
 
-def lock_in_audit_order() -> None:
-    """On PostgreSQL, take the audit chain's lock before the counter row, in every transaction.
-
-    app.audit.services.record() holds a transaction-scoped advisory lock until commit. A caller that audited
-    before numbering holds it and then waits for the counter row; one that numbered first holds the row and
-    then waits for the audit lock: a deadlock. Taking the audit lock first here gives every transaction the
-    same order (the lock is re-entrant, and every numbering transaction takes it anyway when it audits).
-    Call it before any row or unique-index lock this module takes (the counter row, a new default register).
-    """
-    audit.lock_chain()
-
-
 def take_number(register_id: int, year: int | None = None) -> int:
     """Take the next number of a register in `year` (default: this year in Việt Nam), in the caller's transaction.
 
@@ -77,7 +65,6 @@ def take_number(register_id: int, year: int | None = None) -> int:
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.register_id, table.c.year], set_={"last_number": table.c.last_number + 1}
     ).returning(table.c.last_number)
-    lock_in_audit_order()
     try:
         number = session.execute(stmt).scalar_one()
     except sa.exc.OperationalError as exc:

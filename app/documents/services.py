@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from app.audit import services as audit
 from app.core.db import db
 from app.core.errors import PermissionDenied, ValidationError
-from app.documents import numbering, queries
+from app.documents import queries
 from app.documents.models import DocumentType, Register, RegisterKind, TypeCategory
 from app.org import queries as org_queries
 from app.org.models import User
@@ -280,7 +280,6 @@ def default_register(agency_id: int, kind: RegisterKind | str) -> Register:
     register = Register(
         agency_id=agency_id, kind=str(kind), code=code, name=name, document_type_codes=[], is_default=True
     )
-    numbering.lock_in_audit_order()  # the insert's unique-index wait must not come before the audit lock
     try:
         with db.session.begin_nested():
             db.session.add(register)

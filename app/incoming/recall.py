@@ -142,7 +142,6 @@ def _pending_for_decision(actor: User, document_id: int) -> IncomingDocument:
 
 def _locked(document_id: int) -> IncomingDocument:
     """Re-read the document under a lock held to commit, so two decisions apply one after the other."""
-    audit.lock_chain()
     busy = Conflict("Văn bản đang được người khác xử lý, vui lòng thử lại.", code="incoming_busy")
     document = lock_row(IncomingDocument, document_id, busy=busy, touch="status")
     if document is None:

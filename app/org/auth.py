@@ -14,12 +14,14 @@ from app.core import clock
 from app.core.db import db
 from app.core.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
 from app.org import queries
-from app.org.models import ApiToken, User
+from app.org.models import ApiToken, User, UserSession
 from app.org.passwords import hash_password, needs_rehash, password_problems, verify_password
 from app.org.permissions import require_admin_of
 from app.org.services import nfc
 
 TOKEN_PREFIX = "qlvb_"
+# The key of the server-side session token in the (signed) session cookie.
+SESSION_TOKEN = "sid"
 
 
 @functools.cache
@@ -116,8 +118,12 @@ def _set_password(user: User, new_password: str) -> None:
     db.session.flush()
 
 
-def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's loader: `id:version`; stale versions and deactivated accounts get no user."""
+def load_session_user(session_id: str, session_token: str | None = None) -> User | None:
+    """Flask-Login's loader: `id:version` plus the session's own token (the cookie's `sid`).
+
+    Stale versions (a password change, a deactivation), deactivated accounts and sessions ended server-side
+    (logout, expiry) get no user. Without a token only the version is checked (tests of the version rule).
+    """
     try:
         user_id, version = (int(part) for part in session_id.split(":", 1))
     except ValueError:
@@ -125,7 +131,48 @@ def load_session_user(session_id: str) -> User | None:
     user = db.session.get(User, user_id)
     if user is None or not user.is_active or user.session_version != version:
         return None
+    if session_token is not None and find_live_session(user, session_token) is None:
+        return None
     return user
+
+
+def start_session(user: User, *, ip: str | None, user_agent: str | None) -> str:
+    """Open a server-side session for a user who just signed in; the plain token goes into the cookie only."""
+    plain = secrets.token_urlsafe(32)
+    now = clock.now()
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    db.session.add(
+        UserSession(
+            token_hash=_digest(plain),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + lifetime,
+            ip=(ip or "")[:64] or None,
+            user_agent=(user_agent or "")[:500] or None,
+        )
+    )
+    db.session.flush()
+    return plain
+
+
+def find_live_session(user: User, session_token: str) -> UserSession | None:
+    row = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _digest(session_token)))
+    if row is None or row.user_id != user.id or row.revoked_at is not None or row.expires_at <= clock.now():
+        return None
+    return row
+
+
+def end_session(user: User | None, session_token: str | None) -> None:
+    """Logout: the session is dead server-side, whatever copy of its cookie survives."""
+    if not session_token:
+        return
+    row = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _digest(session_token)))
+    if row is None or row.revoked_at is not None:
+        return
+    row.revoked_at = clock.now()
+    db.session.flush()
+    if user is not None:
+        audit.record(user, "auth.logout", user, summary=f"Đăng xuất: {user.username}")
 
 
 # --- API tokens ---------------------------------------------------------------------------------------

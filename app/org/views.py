@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.core import clock
@@ -15,6 +15,8 @@ from app.org.permissions import managed_agency_ids
 from app.web.helpers import show_errors
 
 bp = Blueprint("org", __name__, template_folder="templates")
+
+SESSION_TOKEN = auth.SESSION_TOKEN
 
 
 def safe_next(target: str | None) -> str:
@@ -33,6 +35,10 @@ def login():
     if form.validate_on_submit():
         result = auth.authenticate(form.username.data, form.password.data)
         if result.ok:
+            session.clear()  # no value from before sign-in survives into the new session (fixation)
+            session[SESSION_TOKEN] = auth.start_session(
+                result.user, ip=request.remote_addr, user_agent=request.user_agent.string
+            )
             login_user(result.user)
             return redirect(safe_next(request.args.get("next")))
         error = result.message
@@ -42,7 +48,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    auth.end_session(current_user if current_user.is_authenticated else None, session.get(SESSION_TOKEN))
     logout_user()
+    session.pop(SESSION_TOKEN, None)
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("org.login"))
 

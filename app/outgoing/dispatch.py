@@ -207,7 +207,6 @@ def due_recipient_ids(now=None, limit: int = 200) -> list[int]:
 
 def retry_delivery(recipient_id: int) -> bool:
     """Try one pending delivery again under its own message id (a scheduler job item)."""
-    audit.lock_chain()
     busy = Conflict("Nơi nhận đang được xử lý.", code="recipient_busy")
     recipient = lock_row(OutgoingRecipient, recipient_id, busy=busy, touch="attempts")
     if recipient is None or recipient.delivery != DeliveryState.PENDING:

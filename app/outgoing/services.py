@@ -176,8 +176,7 @@ def _store_draft(document, upload: Upload, prepared: tuple[bytes, bytes | None],
 
 
 def lock_document(document_id: int) -> OutgoingDocument:
-    """Re-read the document under a lock held to commit (the audit chain's lock first, as every writer does)."""
-    audit.lock_chain()
+    """Re-read the document under a lock held to commit."""
     busy = Conflict("Văn bản đang được người khác xử lý, vui lòng thử lại.", code="outgoing_busy")
     document = lock_row(OutgoingDocument, document_id, busy=busy, touch="status")
     if document is None:
@@ -187,7 +186,7 @@ def lock_document(document_id: int) -> OutgoingDocument:
 
 def _check_editable(actor: User, document_id: int, *, lock: bool) -> OutgoingDocument:
     """The drafter's own draft, not submitted or returned. Check once unlocked before slow work on files
-    (a DOCX conversion must not hold the audit chain's lock), then again under the lock."""
+    (a DOCX conversion must not hold the document's lock), then again under the lock."""
     document = get_document(actor, document_id)
     if document.drafter_id != actor.id:
         raise PermissionDenied("Chỉ người soạn thảo được sửa dự thảo.", code="not_drafter")

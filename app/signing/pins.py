@@ -90,7 +90,8 @@ def _write_refusals(session: Session, pending: list[dict]) -> None:
         )
 
 
-@event.listens_for(Session, "before_commit")
+# insert=True: before the audit chain seals this transaction's events (app.audit.services._seal).
+@event.listens_for(Session, "before_commit", insert=True)
 def _refusals_before_commit(session: Session) -> None:
     if session.in_nested_transaction() or not session.info.get(_PENDING):
         return

@@ -2,19 +2,22 @@
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, g, render_template, request
+from flask import Blueprint, Flask, g, render_template, request, session
 from flask_login import current_user, login_required
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.audit.context import reset_origin, set_origin
 from app.core import clock
+from app.core.db import SQLITE_READER, SQLITE_WRITER, sqlite_begin
 from app.core.transaction import begin_request_unit, end_request_unit
 from app.extensions import login_manager
 from app.org import queries as org_queries
-from app.org.auth import load_session_user
+from app.org.auth import SESSION_TOKEN, load_session_user
 from app.org.models import Role
 
 bp = Blueprint("web", __name__, template_folder="templates")
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -47,13 +50,15 @@ def init_web(app: Flask) -> None:
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(load_session_user)
+    login_manager.user_loader(lambda session_id: load_session_user(session_id, session.get(SESSION_TOKEN) or ""))
 
     if proxies := int(app.config.get("TRUSTED_PROXIES", 0) or 0):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     @app.before_request
     def open_unit_of_work():
+        # Read-only methods begin as SQLite readers (beside the writer, WAL); the others as writers.
+        g.sqlite_begin_token = sqlite_begin.set(SQLITE_READER if request.method in SAFE_METHODS else SQLITE_WRITER)
         begin_request_unit()
         g.audit_origin_token = set_origin(request.remote_addr, request.user_agent.string)
 
@@ -73,6 +78,9 @@ def init_web(app: Flask) -> None:
         token = g.pop("audit_origin_token", None)
         if token is not None:
             reset_origin(token)
+        begin_token = g.pop("sqlite_begin_token", None)
+        if begin_token is not None:
+            sqlite_begin.reset(begin_token)
 
     @app.context_processor
     def inject_shell():

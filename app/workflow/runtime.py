@@ -27,8 +27,7 @@ log = logging.getLogger(__name__)
 
 
 def lock_instance(instance_id: int) -> WorkflowInstance:
-    """Serialize work on one instance: the audit lock, then the instance row (app.core.locking)."""
-    audit.lock_chain()
+    """Serialize work on one instance: its row, locked to commit (app.core.locking)."""
     busy = Conflict("Hồ sơ đang được người khác xử lý, vui lòng thử lại.", code="instance_busy")
     instance = lock_row(WorkflowInstance, instance_id, busy=busy, touch="updated_at")
     if instance is None:

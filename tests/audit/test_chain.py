@@ -1,27 +1,66 @@
+import hashlib
 import itertools
+import json
 
+import pytest
 import sqlalchemy as sa
 
 from app.audit import services as audit
 from app.audit.context import origin
 from app.audit.models import AuditEvent
 from app.core.db import db
+from app.core.transaction import unit_of_work
 from app.org import services
 
 
 def make_events(create_user, n=3):
     for _ in range(n):
-        create_user()
+        with unit_of_work():  # events take their place in the chain when their transaction commits
+            create_user()
+
+
+def chain():
+    return db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.seq)).all()
+
+
+@pytest.fixture
+def checkpoints(app, tmp_path):
+    """Checkpoints of the head on, in a file of this test's own (the suite keeps them off: it rolls back)."""
+    path = tmp_path / "audit-checkpoints.log"
+    app.config["AUDIT_CHECKPOINTS"] = str(path)
+    yield path
+    app.config["AUDIT_CHECKPOINTS"] = ""
 
 
 def test_every_service_change_is_chained_and_verifies(create_user):
     make_events(create_user)
-    events = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.seq)).all()
+    events = chain()
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert events[0].prev_hash == audit.GENESIS
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
     result = audit.verify_chain()
     assert result.ok and result.checked == len(events)
+
+
+def test_an_event_takes_its_place_only_when_its_transaction_commits(create_user):
+    with unit_of_work():
+        create_user()
+        pending = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()
+        assert {(e.seq, e.hash) for e in pending} == {(None, None)}  # nobody waits on the chain while work runs
+    assert [e.seq for e in pending] == list(range(1, len(pending) + 1))
+    assert pending[0].hash == audit.chain_hash(audit.GENESIS, pending[0])
+
+
+def test_events_of_a_rolled_back_savepoint_leave_no_gap(create_user):
+    with unit_of_work():
+        create_user()
+        with pytest.raises(RuntimeError), unit_of_work():
+            create_user()
+            raise RuntimeError("refused")
+        create_user()
+    actions = [e.action for e in chain()]
+    assert actions.count("user.create") == 2 and [e.seq for e in chain()] == list(range(1, len(actions) + 1))
+    assert audit.verify_chain().ok
 
 
 def test_event_records_actor_origin_and_changes(admin, create_user):
@@ -34,7 +73,7 @@ def test_event_records_actor_origin_and_changes(admin, create_user):
             agency_id=admin.agency_id,
             roles=["van_thu"],
         )
-    event = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+    event = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert (event.action, event.actor_id, event.agency_id) == ("user.create", admin.id, admin.agency_id)
     assert (event.object_type, event.object_id) == ("user_account", str(user.id))
     assert (event.ip, event.user_agent) == ("203.0.113.7", "Mozilla/5.0 kiểm thử")
@@ -60,10 +99,52 @@ def test_rehashed_forgery_breaks_the_next_link(create_user):
     make_events(create_user, 4)
     forged = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.seq == 2))
     forged.summary = "giả mạo"
-    forged.hash = audit.chain_hash(forged.prev_hash, forged)  # the forger recomputes this row's hash…
+    forged.hash = audit.chain_hash(forged.prev_hash, forged)  # even a forger with the key…
     db.session.flush()
     result = audit.verify_chain()
-    assert result.broken_seq == 3  # …but the next row still points at the original
+    assert result.broken_seq == 3  # …leaves the next row pointing at the original
+
+
+def test_rewriting_the_newest_row_without_the_key_is_detected(create_user):
+    make_events(create_user, 4)
+    last = chain()[-1]
+    last.summary = "giả mạo"
+    # What a forger with database access can compute: the link without the key (the old, unkeyed SHA-256).
+    last.hash = hashlib.sha256((last.prev_hash + audit.canonical_json(last)).encode()).hexdigest()
+    db.session.flush()
+    result = audit.verify_chain()
+    assert not result.ok and result.broken_seq == last.seq and "sửa đổi" in result.reason
+
+
+def test_deleting_the_newest_rows_is_detected_against_the_checkpoint(create_user, checkpoints):
+    make_events(create_user, 4)
+    assert audit.verify_chain().ok
+    head = chain()[-1]
+    recorded = json.loads(checkpoints.read_text())
+    assert recorded["seq"] == head.seq and recorded["hash"] == head.hash
+    db.session.execute(sa.delete(AuditEvent).where(AuditEvent.seq >= head.seq - 1))
+    result = audit.verify_chain()
+    assert not result.ok and result.broken_seq == head.seq - 1
+    assert f"từ số {head.seq - 1} đến {head.seq}" in result.reason
+
+
+def test_rewriting_the_newest_row_with_the_key_is_detected_against_the_checkpoint(create_user, checkpoints):
+    make_events(create_user, 3)
+    last = chain()[-1]
+    last.summary = "giả mạo"
+    last.hash = audit.chain_hash(last.prev_hash, last)
+    db.session.flush()
+    result = audit.verify_chain()
+    assert not result.ok and result.broken_seq == last.seq and "điểm kiểm tra" in result.reason
+
+
+def test_a_forged_or_missing_checkpoint_is_reported(create_user, checkpoints):
+    make_events(create_user, 2)
+    recorded = json.loads(checkpoints.read_text())
+    checkpoints.write_text(json.dumps({**recorded, "seq": 1}))  # moved back to hide a deletion, without the key
+    assert "chữ ký" in audit.verify_chain().reason
+    checkpoints.unlink()
+    assert "không tìm thấy điểm kiểm tra" in audit.verify_chain().reason
 
 
 def test_verify_command_reports_first_broken_link(app, create_user):

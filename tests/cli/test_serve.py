@@ -84,7 +84,7 @@ def test_serve_with_workers_and_scheduler_answers_every_request_on_ten_starts(en
         try:
             wait_for(port, process)
             with ThreadPoolExecutor(PARALLEL) as pool:
-                statuses = list(pool.map(lambda n: hit(port, n), range(PARALLEL * 2)))
+                statuses = list(pool.map(hit, [port] * PARALLEL * 2, range(PARALLEL * 2)))
             assert all(status in (200, 401) for status in statuses), f"start {start + 1}: {statuses}"
             assert len(scheduler_children(process.pid)) == 1, "the scheduler runs in one process of its own"
         finally:

@@ -127,7 +127,7 @@ def test_api_intake_detail_search_and_tenancy(
     assert client.get("/api/v1/incoming", headers=stranger).json == []
 
 
-def test_printed_register_has_the_ten_columns_and_vietnamese_text(client, incoming_office, signed_pdf):
+def test_printed_register_has_the_ten_columns_and_vietnamese_text(client, incoming_office, signed_pdf, frozen_clock):
     from pypdf import PdfReader
 
     from app.incoming import services

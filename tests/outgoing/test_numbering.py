@@ -50,7 +50,7 @@ def signed_draft(office, data: bytes, **overrides) -> OutgoingDocument:
     return document
 
 
-def test_a_document_is_numbered_once(outgoing_office, draft_bytes):
+def test_a_document_is_numbered_once(outgoing_office, draft_bytes, frozen_clock):
     office = outgoing_office
     document = issued_document(office, draft_bytes)
     register_id = document.register_id
@@ -63,7 +63,7 @@ def test_a_document_is_numbered_once(outgoing_office, draft_bytes):
     assert numbering.last_number(register_id, 2026) == 1
 
 
-def test_a_failure_after_numbering_gives_the_number_back(outgoing_office, draft_bytes):
+def test_a_failure_after_numbering_gives_the_number_back(outgoing_office, draft_bytes, frozen_clock):
     office = outgoing_office
     attachment = make_pdf("Phu luc bi hong tren dia")
     broken = signed_draft(office, draft_bytes, recipient_agency_codes=[])

@@ -193,7 +193,7 @@ def test_delegated_leader_work_reaches_the_deputy(review, frozen_clock):
     assert direct in inbox_page(deputy)
     wf.complete_task(deputy, direct.id, {"y_kien": "Lưu"}, outcome="luu")
     event = db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.action == "task.complete").order_by(AuditEvent.seq.desc())
+        sa.select(AuditEvent).where(AuditEvent.action == "task.complete").order_by(AuditEvent.id.desc())
     ).first()
     assert "(thay Trần Văn Minh)" in event.summary
     frozen_clock.advance(days=3)  # the delegation has ended
