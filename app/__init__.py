@@ -32,6 +32,9 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or Config()
     app = QlvbFlask(__name__, instance_path=config.INSTANCE_PATH, static_folder="web/static", static_url_path="/static")
     app.config.from_object(config)
+    from app.core.inputs import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route: ids beyond the database's range → 404
     app.json.ensure_ascii = False  # Vietnamese stays readable in JSON
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")

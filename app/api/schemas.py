@@ -1,6 +1,9 @@
 """Shapes shared by every API module."""
 
 from marshmallow import Schema, fields
+from marshmallow import validate as validate_
+
+from app.core import inputs
 
 
 class ErrorSchema(Schema):
@@ -9,3 +12,102 @@ class ErrorSchema(Schema):
     code = fields.Str(required=True, metadata={"example": "validation_error"})
     message = fields.Str(required=True, metadata={"example": "Dữ liệu không hợp lệ."})
     details = fields.Dict(metadata={"example": {"code": "Mã định danh không hợp lệ."}})
+
+
+# --- input every schema shares ------------------------------------------------------------------------------
+
+MAX_INT = inputs.MAX_INT
+
+
+class Int(fields.Integer):
+    """An integer as the database stores it (32 bits): a larger one is a 422 with a message, never a 500."""
+
+    def __init__(self, *, validate=None, **kwargs):
+        validators = [validate] if callable(validate) else list(validate or [])
+        bound = validate_.Range(-MAX_INT, MAX_INT, error="Số quá lớn (tối đa {max}).")
+        super().__init__(validate=[bound, *validators], **kwargs)
+
+
+class Str(fields.String):
+    """Text without NUL characters (PostgreSQL refuses them; no person types one)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise self.make_error("nul")
+        return text
+
+    default_error_messages = {"nul": "Không được chứa ký tự NUL."}
+
+
+# Vietnamese for the people who read API errors; codes stay stable (the `code` of the error, the field names).
+VIETNAMESE_MESSAGES = {
+    fields.Field: {
+        "required": "Trường này là bắt buộc.",
+        "null": "Trường này không được để trống.",
+        "validator_failed": "Giá trị không hợp lệ.",
+    },
+    fields.Integer: {"invalid": "Phải là một số nguyên."},
+    fields.Number: {"invalid": "Phải là một số.", "too_large": "Số quá lớn."},
+    fields.Float: {"special": "Không chấp nhận giá trị NaN hoặc vô cực."},
+    fields.String: {"invalid": "Phải là một chuỗi ký tự.", "invalid_utf8": "Chuỗi không đúng mã UTF-8."},
+    fields.Boolean: {"invalid": "Phải là true hoặc false."},
+    fields.DateTime: {
+        "invalid": "Thời điểm không hợp lệ (ISO 8601, ví dụ 2026-11-23T09:00:00+07:00).",
+        "invalid_awareness": "Thời điểm phải có múi giờ (ví dụ +07:00).",
+        "format": "Không định dạng được thời điểm “{input}”.",
+    },
+    fields.Date: {"invalid": "Ngày không hợp lệ (YYYY-MM-DD).", "format": "Không định dạng được ngày “{input}”."},
+    fields.List: {"invalid": "Phải là một danh sách."},
+    fields.Mapping: {"invalid": "Phải là một đối tượng JSON."},
+    fields.Dict: {"invalid": "Phải là một đối tượng JSON."},
+    fields.Nested: {"type": "Kiểu dữ liệu không hợp lệ."},
+    fields.Email: {"invalid": "Địa chỉ thư điện tử không hợp lệ."},
+    fields.Url: {"invalid": "Địa chỉ URL không hợp lệ."},
+}
+SCHEMA_MESSAGES = {
+    "type": "Kiểu dữ liệu không hợp lệ (cần một đối tượng JSON).",
+    "unknown": "Trường không được hỗ trợ.",
+}
+WEBARGS_MESSAGES = {"Invalid JSON body.": "Nội dung JSON không hợp lệ."}
+
+
+def use_vietnamese_messages() -> None:
+    """Marshmallow's documented override point: each field class's `default_error_messages`."""
+    for field_class, messages in VIETNAMESE_MESSAGES.items():
+        field_class.default_error_messages = {**field_class.default_error_messages, **messages}
+    Schema._default_error_messages = {**Schema._default_error_messages, **SCHEMA_MESSAGES}
+
+
+def field_messages(messages) -> dict[str, str]:
+    """webargs/marshmallow errors ({location: {field: [msg…]}}, lists, nesting) → one `field → message` map.
+
+    A whole-body error (malformed JSON, a list where an object belongs) is reported under `_body`; nested fields
+    as `parent.child` (`recipients.0.code`).
+    """
+    flat: dict[str, str] = {}
+
+    def text(value) -> str:
+        items = value if isinstance(value, list | tuple) else [value]
+        return " ".join(WEBARGS_MESSAGES.get(str(item), str(item)) for item in items)
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                name = "_body" if key == "_schema" and not prefix else f"{prefix}.{key}" if prefix else str(key)
+                walk(name, inner)
+        elif isinstance(value, list | tuple) and value and all(isinstance(v, dict) for v in value):
+            for inner in value:
+                walk(prefix, inner)
+        else:
+            flat[prefix or "_body"] = text(value)
+
+    if isinstance(messages, dict):
+        for location, value in messages.items():
+            if location in {"json", "query", "form", "files", "headers", "path", "view_args", "cookies", "querystring"}:
+                walk("", value if isinstance(value, dict) else {"_body": value})
+            else:
+                walk("", {location: value})
+    elif messages:
+        walk("", {"_body": messages})
+    return flat

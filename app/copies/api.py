@@ -7,23 +7,25 @@ from marshmallow import Schema, fields
 
 from app.api import api_blueprint
 from app.api.auth import api_user
+from app.api.schemas import Int, Str
 from app.copies import services
+from app.core.inputs import bounded_int
 from app.incoming.intake import Upload
 
 blp = api_blueprint("copies_api", __name__, description="Bản sao điện tử")
 
 
 class CopySchema(Schema):
-    id = fields.Int()
-    symbol = fields.Str(metadata={"description": "Số, ký hiệu bản sao, ví dụ 05/SY"})
-    form = fields.Str(metadata={"description": "SY (sao y), SL (sao lục), TrS (trích sao)"})
-    source_kind = fields.Str()
-    source_id = fields.Int(allow_none=True)
-    source_symbol = fields.Str(allow_none=True)
-    subject = fields.Str()
-    year = fields.Int()
-    number = fields.Int()
-    sha256 = fields.Str()
+    id = Int()
+    symbol = Str(metadata={"description": "Số, ký hiệu bản sao, ví dụ 05/SY"})
+    form = Str(metadata={"description": "SY (sao y), SL (sao lục), TrS (trích sao)"})
+    source_kind = Str()
+    source_id = Int(allow_none=True)
+    source_symbol = Str(allow_none=True)
+    subject = Str()
+    year = Int()
+    number = Int()
+    sha256 = Str()
     created_at = fields.DateTime()
 
 
@@ -45,8 +47,8 @@ def make():
         api_user(),
         form=form.get("form", ""),
         source_kind=form.get("source_kind", "upload"),
-        source_id=form.get("source_id", type=int),
-        file_id=form.get("file_id", type=int),
+        source_id=form.get("source_id", type=bounded_int),
+        file_id=form.get("file_id", type=bounded_int),
         upload=Upload(file.filename, file.read()) if file and file.filename else None,
         source_symbol=form.get("source_symbol"),
         subject=form.get("subject"),

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from app.core.db import db
 from app.core.errors import DomainError
+from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
 from app.documents.models import URGENCY_LABELS
 from app.exchange import edxml
@@ -36,23 +37,25 @@ def filter_from_args() -> queries.IncomingFilter:
     args = request.args
     return queries.IncomingFilter(
         q=args.get("q") or None,
-        number=args.get("number", type=int),
+        number=args.get("number", type=bounded_int),
         symbol=args.get("symbol") or None,
         sender=args.get("sender") or None,
         date_from=_date("date_from"),
         date_to=_date("date_to"),
         status=args.get("status") or None,
         urgency=args.get("urgency") or None,
-        lead_unit_id=args.get("lead_unit_id", type=int),
+        lead_unit_id=args.get("lead_unit_id", type=bounded_int),
         overdue=args.get("overdue") == "1",
-        year=args.get("year", type=int),
+        year=args.get("year", type=bounded_int),
     )
 
 
 @bp.get("")
 @login_required
 def documents():
-    rows = queries.search(current_user.agency_id, filter_from_args(), before_id=request.args.get("before", type=int))
+    rows = queries.search(
+        current_user.agency_id, filter_from_args(), before_id=request.args.get("before", type=bounded_int)
+    )
     older = None
     if len(rows) == queries.PAGE:
         older = url_for("incoming.documents", **{**request.args.to_dict(), "before": rows[-1].id})
@@ -139,10 +142,10 @@ def print_slip(document_id: int):
 
 def _book_args() -> dict:
     return {
-        "year": request.args.get("year", type=int),
+        "year": request.args.get("year", type=bounded_int),
         "date_from": _date("date_from"),
         "date_to": _date("date_to"),
-        "register_id": request.args.get("register_id", type=int),
+        "register_id": request.args.get("register_id", type=bounded_int),
     }
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 from app.audit import queries as audit_queries
 from app.audit.services import verify_chain
 from app.core.errors import DomainError, NotFound
+from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
 from app.org import auth, queries, services
 from app.org.forms import AgencyForm, ResetPasswordForm, UnitForm, UserForm, choices
@@ -140,7 +141,7 @@ def unit_form(unit_id: int):
 @admin_required
 def unit_options():
     """The <option>s of an agency's units, fetched by htmx when the agency select of the user form changes."""
-    agency = _managed_agency(request.args.get("agency_id", type=int) or 0)
+    agency = _managed_agency(request.args.get("agency_id", type=bounded_int) or 0)
     return render_template("org/_unit_options.html", units=queries.list_units(agency.id, active_only=True))
 
 
@@ -157,7 +158,7 @@ def users():
     agency_ids = managed_agency_ids(current_user)
     status = request.args.get("status", "")
     active = {"active": True, "inactive": False}.get(status)
-    agency_filter = request.args.get("agency_id", type=int)
+    agency_filter = request.args.get("agency_id", type=bounded_int)
     if agency_filter in agency_ids:
         agency_ids = {agency_filter}
     rows = queries.list_users(
@@ -266,7 +267,7 @@ def reset_password(user_id: int):
 @bp.get("/audit")
 @admin_required
 def audit_log():
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=bounded_int)
     events = audit_queries.recent_events(
         managed_agency_ids(current_user), before_seq=before, action=request.args.get("action") or None
     )

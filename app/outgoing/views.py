@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from app.core.db import db
 from app.core.errors import DomainError
+from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
 from app.documents.models import URGENCY_LABELS, Register, RegisterKind
 from app.documents.queries import list_document_types, list_registers
@@ -129,11 +130,11 @@ def documents():
     flt = queries.OutgoingFilter(
         q=request.args.get("q") or None,
         status=request.args.get("status") or None,
-        year=request.args.get("year", type=int),
+        year=request.args.get("year", type=bounded_int),
         symbol=request.args.get("symbol") or None,
         mine=tab == "mine",
     )
-    rows = queries.search(current_user, flt, before_id=request.args.get("before", type=int))
+    rows = queries.search(current_user, flt, before_id=request.args.get("before", type=bounded_int))
     older = None
     if len(rows) == queries.PAGE:
         older = url_for("outgoing.documents", **{**request.args.to_dict(), "before": rows[-1].id})
@@ -446,8 +447,8 @@ def start_related(document_id: int):
 
 def _register_args() -> dict:
     return {
-        "register_id": request.args.get("register_id", type=int),
-        "year": request.args.get("year", type=int),
+        "register_id": request.args.get("register_id", type=bounded_int),
+        "year": request.args.get("year", type=bounded_int),
         "date_from": _date("date_from"),
         "date_to": _date("date_to"),
     }

@@ -2,30 +2,31 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.api.schemas import Int, Str
 from app.core import clock
 
 
 class SigningCredentialSchema(Schema):
-    id = fields.Int()
-    agency_id = fields.Int()
-    user_id = fields.Int(allow_none=True, metadata={"description": "Trống: chứng thư số của cơ quan (con dấu)"})
-    kind = fields.Str(metadata={"description": "personal | organization"})
-    owner_name = fields.Str()
-    subject_name = fields.Str()
-    issuer_name = fields.Str()
-    serial = fields.Str(metadata={"description": "Số hiệu chứng thư số (hex)"})
-    fingerprint = fields.Str(metadata={"description": "SHA-256 của chứng thư số (DER)"})
+    id = Int()
+    agency_id = Int()
+    user_id = Int(allow_none=True, metadata={"description": "Trống: chứng thư số của cơ quan (con dấu)"})
+    kind = Str(metadata={"description": "personal | organization"})
+    owner_name = Str()
+    subject_name = Str()
+    issuer_name = Str()
+    serial = Str(metadata={"description": "Số hiệu chứng thư số (hex)"})
+    fingerprint = Str(metadata={"description": "SHA-256 của chứng thư số (DER)"})
     not_before = fields.DateTime()
     not_after = fields.DateTime()
     active = fields.Bool()
     state = fields.Method("_state", metadata={"description": "active | expired | not_yet_valid | deactivated"})
-    image_sha256 = fields.Str()
+    image_sha256 = Str()
     image_width_pt = fields.Float()
     image_height_pt = fields.Float()
     deactivated_at = fields.DateTime(allow_none=True)
-    deactivated_reason = fields.Str(allow_none=True)
+    deactivated_reason = Str(allow_none=True)
     created_at = fields.DateTime()
-    created_by_id = fields.Int(allow_none=True)
+    created_by_id = Int(allow_none=True)
 
     def _state(self, credential) -> str:
         return credential.state_at(clock.now())
@@ -34,11 +35,11 @@ class SigningCredentialSchema(Schema):
 class CredentialCreateArgs(Schema):
     """Form fields of the multipart upload; the files are `p12` (required) and `image` (PNG, optional)."""
 
-    kind = fields.Str(required=True, validate=validate.OneOf(["personal", "organization"]))
-    user_id = fields.Int(metadata={"description": "Người ký (bắt buộc với kind=personal)"})
-    agency_id = fields.Int(metadata={"description": "Cơ quan (bắt buộc với kind=organization)"})
-    pin = fields.Str(load_default="", metadata={"description": "Mã PIN của tệp khóa cá nhân (không được lưu)"})
-    passphrase = fields.Str(load_default="", metadata={"description": "Mật khẩu tệp khóa của cơ quan (lưu mã hóa)"})
+    kind = Str(required=True, validate=validate.OneOf(["personal", "organization"]))
+    user_id = Int(metadata={"description": "Người ký (bắt buộc với kind=personal)"})
+    agency_id = Int(metadata={"description": "Cơ quan (bắt buộc với kind=organization)"})
+    pin = Str(load_default="", metadata={"description": "Mã PIN của tệp khóa cá nhân (không được lưu)"})
+    passphrase = Str(load_default="", metadata={"description": "Mật khẩu tệp khóa của cơ quan (lưu mã hóa)"})
 
 
 class CredentialFilesArgs(Schema):
@@ -47,4 +48,4 @@ class CredentialFilesArgs(Schema):
 
 
 class CredentialDeactivateArgs(Schema):
-    reason = fields.Str(required=True, validate=validate.Length(min=1, max=500))
+    reason = Str(required=True, validate=validate.Length(min=1, max=500))

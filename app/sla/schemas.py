@@ -2,77 +2,78 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.api.schemas import Int, Str
 from app.sla.models import OverrideKind
 
 
 class DueArgs(Schema):
-    start = fields.Str(
+    start = Str(
         required=True,
         metadata={"description": "ISO 8601; không có múi giờ thì hiểu là giờ Việt Nam", "example": "2026-11-23T08:00"},
     )
-    spec = fields.Str(required=True, metadata={"description": "PTnHnM, PnD, next-working-day, next-morning"})
-    agency_id = fields.Int(load_default=None, metadata={"description": "mặc định: cơ quan của người gọi"})
+    spec = Str(required=True, metadata={"description": "PTnHnM, PnD, next-working-day, next-morning"})
+    agency_id = Int(load_default=None, metadata={"description": "mặc định: cơ quan của người gọi"})
 
 
 class DueSchema(Schema):
-    start = fields.Str(metadata={"example": "2026-11-23T08:00:00+07:00"})
-    spec = fields.Str(metadata={"description": "thời hạn đã chuẩn hóa", "example": "PT1H"})
-    agency_id = fields.Int(allow_none=True)
-    due = fields.Str(metadata={"description": "hạn xử lý, giờ Việt Nam", "example": "2026-11-23T09:00:00+07:00"})
-    due_utc = fields.Str(metadata={"example": "2026-11-23T02:00:00+00:00"})
+    start = Str(metadata={"example": "2026-11-23T08:00:00+07:00"})
+    spec = Str(metadata={"description": "thời hạn đã chuẩn hóa", "example": "PT1H"})
+    agency_id = Int(allow_none=True)
+    due = Str(metadata={"description": "hạn xử lý, giờ Việt Nam", "example": "2026-11-23T09:00:00+07:00"})
+    due_utc = Str(metadata={"example": "2026-11-23T02:00:00+00:00"})
 
 
 class SessionSchema(Schema):
-    start = fields.Str(required=True, metadata={"example": "07:30"})
-    end = fields.Str(required=True, metadata={"example": "11:30"})
+    start = Str(required=True, metadata={"example": "07:30"})
+    end = Str(required=True, metadata={"example": "11:30"})
 
 
 class SeasonSchema(Schema):
-    name = fields.Str(required=True, metadata={"example": "Giờ mùa hè"})
-    start = fields.Str(required=True, metadata={"description": "tháng-ngày hoặc dd/mm", "example": "04-16"})
-    end = fields.Str(required=True, metadata={"example": "10-15"})
+    name = Str(required=True, metadata={"example": "Giờ mùa hè"})
+    start = Str(required=True, metadata={"description": "tháng-ngày hoặc dd/mm", "example": "04-16"})
+    end = Str(required=True, metadata={"example": "10-15"})
     sessions = fields.List(fields.Nested(SessionSchema), required=True)
 
 
 class CalendarSchema(Schema):
     """The effective office hours of an agency (its own, or inherited from the default)."""
 
-    agency_id = fields.Int(allow_none=True)
+    agency_id = Int(allow_none=True)
     has_own_hours = fields.Bool(metadata={"description": "false: dùng giờ của lịch mặc định"})
     sessions = fields.List(fields.Nested(SessionSchema))
-    weekdays = fields.List(fields.Int(), metadata={"description": "1 = Thứ Hai … 7 = Chủ nhật"})
+    weekdays = fields.List(Int(), metadata={"description": "1 = Thứ Hai … 7 = Chủ nhật"})
     seasons = fields.List(fields.Nested(SeasonSchema))
-    version = fields.Int()
+    version = Int()
 
 
 class CalendarArgs(Schema):
-    agency_id = fields.Int(load_default=None)
+    agency_id = Int(load_default=None)
 
 
 class HoursUpdateArgs(Schema):
-    agency_id = fields.Int(allow_none=True, load_default=None, metadata={"description": "null: lịch mặc định"})
+    agency_id = Int(allow_none=True, load_default=None, metadata={"description": "null: lịch mặc định"})
     use_default = fields.Bool(load_default=False, metadata={"description": "true: bỏ giờ riêng, dùng lịch mặc định"})
     sessions = fields.List(fields.Nested(SessionSchema), load_default=list)
-    weekdays = fields.List(fields.Int(), load_default=lambda: [1, 2, 3, 4, 5])
+    weekdays = fields.List(Int(), load_default=lambda: [1, 2, 3, 4, 5])
     seasons = fields.List(fields.Nested(SeasonSchema), load_default=list)
 
 
 class OverrideSchema(Schema):
-    id = fields.Int(dump_only=True)
-    agency_id = fields.Int(allow_none=True, metadata={"description": "null: lịch mặc định (áp dụng cho mọi cơ quan)"})
+    id = Int(dump_only=True)
+    agency_id = Int(allow_none=True, metadata={"description": "null: lịch mặc định (áp dụng cho mọi cơ quan)"})
     day = fields.Date()
-    kind = fields.Str(metadata={"description": "off: ngày nghỉ; work: ngày làm việc bù"})
-    note = fields.Str(allow_none=True)
+    kind = Str(metadata={"description": "off: ngày nghỉ; work: ngày làm việc bù"})
+    note = Str(allow_none=True)
     created_at = fields.AwareDateTime(dump_only=True)
 
 
 class OverrideCreateArgs(Schema):
-    agency_id = fields.Int(allow_none=True, load_default=None, metadata={"description": "null: lịch mặc định"})
+    agency_id = Int(allow_none=True, load_default=None, metadata={"description": "null: lịch mặc định"})
     day = fields.Date(required=True, metadata={"example": "2027-02-03"})
-    kind = fields.Str(required=True, validate=validate.OneOf([k.value for k in OverrideKind]))
-    note = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=255))
+    kind = Str(required=True, validate=validate.OneOf([k.value for k in OverrideKind]))
+    note = Str(allow_none=True, load_default=None, validate=validate.Length(max=255))
 
 
 class OverrideListArgs(Schema):
-    agency_id = fields.Int(load_default=None, metadata={"description": "bỏ trống: lịch mặc định"})
-    year = fields.Int(load_default=None, validate=validate.Range(1995, 2100))
+    agency_id = Int(load_default=None, metadata={"description": "bỏ trống: lịch mặc định"})
+    year = Int(load_default=None, validate=validate.Range(1995, 2100))

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.core import clock
 from app.core.errors import DomainError, NotFound, PermissionDenied
+from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
 from app.org import queries as org_queries
 from app.org.permissions import managed_agency_ids
@@ -40,7 +41,7 @@ def _can_edit(agency_id: int | None) -> bool:
 
 
 def _year() -> int:
-    year = request.args.get("year", type=int)
+    year = request.args.get("year", type=bounded_int)
     return year if year and 1995 <= year <= 2100 else clock.to_local(clock.now()).year
 
 

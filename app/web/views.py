@@ -9,6 +9,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.audit.context import reset_origin, set_origin
 from app.core import clock
 from app.core.db import SQLITE_READER, SQLITE_WRITER, sqlite_begin
+from app.core.errors import ValidationError
+from app.core.inputs import has_nul
 from app.core.transaction import begin_request_unit, end_request_unit
 from app.extensions import login_manager
 from app.org import queries as org_queries
@@ -61,6 +63,19 @@ def init_web(app: Flask) -> None:
         g.sqlite_begin_token = sqlite_begin.set(SQLITE_READER if request.method in SAFE_METHODS else SQLITE_WRITER)
         begin_request_unit()
         g.audit_origin_token = set_origin(request.remote_addr, request.user_agent.string)
+
+    @app.before_request
+    def refuse_nul_characters():
+        # No person types a NUL, and PostgreSQL cannot store one in text: refuse it once, for every page and API.
+        values = [request.path, *(v for _k, vs in request.args.lists() for v in vs)]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += [v for _k, vs in request.form.lists() for v in vs]
+        if any(has_nul(value) for value in values) or (request.is_json and has_nul(request.get_data(cache=True))):
+            raise ValidationError(
+                "Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL).",
+                code="invalid_characters",
+                details={"_body": "Không được chứa ký tự NUL."},
+            )
 
     @app.after_request
     def commit_unit_of_work(response):

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from app.core.errors import DomainError, NotFound
+from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
 from app.workflow import engine, queries, services
 from app.workflow.assignment import acting_for
@@ -176,7 +177,7 @@ def unclaim(task_id: int):
 @bp.post("/tasks/<int:task_id>/reassign")
 @login_required
 def reassign(task_id: int):
-    user_id = request.form.get("user_id", type=int)
+    user_id = request.form.get("user_id", type=bounded_int)
     task = services.reassign_task(current_user._get_current_object(), task_id, user_id or 0)
     flash(f"Đã chuyển công việc cho {task.assignee.full_name}.", "success")
     return redirect(url_for("workflow.task_page", task_id=task_id))

@@ -1,0 +1,33 @@
+"""Bounds on what a request may carry, checked once for every page and endpoint.
+
+The database stores ids and numbers as 32-bit integers (PostgreSQL `integer`; SQLite takes 64 bits and Python
+any size): a larger number in a URL, a query or a body must be refused as input, never reach a query and come
+back as a server error. Text may not carry NUL characters (PostgreSQL refuses them in text columns).
+"""
+
+from werkzeug.routing import IntegerConverter
+
+MAX_INT = 2**31 - 1
+
+
+def bounded_int(value: str) -> int:
+    """`type=` for `request.args.get`: an int within the database's range, else ValueError (→ the default)."""
+    number = int(value)
+    if not -MAX_INT <= number <= MAX_INT:
+        raise ValueError(f"{value!r} is out of range")
+    return number
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` in every route: an id beyond the database's range matches no route, so it is a 404."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_INT, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def has_nul(text: str | bytes | None) -> bool:
+    if not text:
+        return False
+    if isinstance(text, bytes):
+        return b"\x00" in text or b"\\u0000" in text
+    return "\x00" in text or "\\u0000" in text
