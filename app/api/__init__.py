@@ -3,7 +3,7 @@
 from flask import Flask
 from flask_smorest import Api, Blueprint
 
-from app.api.schemas import ErrorSchema, use_vietnamese_messages
+from app.api.schemas import ErrorSchema
 from app.extensions import csrf
 
 
@@ -31,7 +31,6 @@ def init_api(app: Flask) -> None:
     from app.sla.api import blp as sla_blp
     from app.workflow.api import blp as workflow_blp
 
-    use_vietnamese_messages()
     # One Api per app: flask-smorest keeps the spec on the instance.
     api = QlvbApi(app)
     app.extensions["qlvb.api"] = api

@@ -28,6 +28,15 @@ class Int(fields.Integer):
         super().__init__(validate=[bound, *validators], **kwargs)
 
 
+class Year(Int):
+    """A calendar year (1…9999, what a date can hold)."""
+
+    def __init__(self, *, validate=None, **kwargs):
+        validators = [validate] if callable(validate) else list(validate or [])
+        bound = validate_.Range(1, 9999, error="Năm không hợp lệ.")
+        super().__init__(validate=[bound, *validators], **kwargs)
+
+
 class Str(fields.String):
     """Text without NUL characters (PostgreSQL refuses them; no person types one)."""
 
@@ -79,6 +88,11 @@ def use_vietnamese_messages() -> None:
     Schema._default_error_messages = {**Schema._default_error_messages, **SCHEMA_MESSAGES}
 
 
+def flatten_messages(details) -> dict[str, str]:
+    """A `field → message(s)` map, possibly nested or with lists, as one flat `field → message` map."""
+    return field_messages({"json": details if isinstance(details, dict) else {"_body": details}})
+
+
 def field_messages(messages) -> dict[str, str]:
     """webargs/marshmallow errors ({location: {field: [msg…]}}, lists, nesting) → one `field → message` map.
 
@@ -111,3 +125,8 @@ def field_messages(messages) -> dict[str, str]:
     elif messages:
         walk("", {"_body": messages})
     return flat
+
+
+# At import, before any schema module (they all import Int/Str from here) creates its fields: a field copies its
+# messages when it is created.
+use_vietnamese_messages()

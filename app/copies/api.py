@@ -7,7 +7,7 @@ from marshmallow import Schema, fields
 
 from app.api import api_blueprint
 from app.api.auth import api_user
-from app.api.schemas import Int, Str
+from app.api.schemas import Int, Str, Year
 from app.copies import services
 from app.core.inputs import bounded_int
 from app.incoming.intake import Upload
@@ -23,7 +23,7 @@ class CopySchema(Schema):
     source_id = Int(allow_none=True)
     source_symbol = Str(allow_none=True)
     subject = Str()
-    year = Int()
+    year = Year()
     number = Int()
     sha256 = Str()
     created_at = fields.DateTime()

@@ -18,6 +18,14 @@ def bounded_int(value: str) -> int:
     return number
 
 
+def year(value: str) -> int:
+    """`type=` for a year in `request.args.get`: 1…9999 (what a date can hold), else ValueError (→ the default)."""
+    number = int(value)
+    if not 1 <= number <= 9999:
+        raise ValueError(f"{value!r} is not a year")
+    return number
+
+
 class BoundedIntConverter(IntegerConverter):
     """`<int:…>` in every route: an id beyond the database's range matches no route, so it is a 404."""
 

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields
 
-from app.api.schemas import Int, Str
+from app.api.schemas import Int, Str, Year
 
 
 class IncomingFileSchema(Schema):
@@ -93,14 +93,14 @@ class IncomingListArgs(Schema):
     urgency = Str(load_default=None)
     lead_unit_id = Int(load_default=None)
     overdue = fields.Bool(load_default=False)
-    year = Int(load_default=None)
+    year = Year(load_default=None)
     before = Int(load_default=None)
 
 
 class BookPrintArgs(Schema):
     """Which part of a book of văn bản đến to print (sổ đăng ký, sổ theo dõi giải quyết)."""
 
-    year = Int(load_default=None, metadata={"description": "Năm của sổ (mặc định: năm nay)"})
+    year = Year(load_default=None, metadata={"description": "Năm của sổ (mặc định: năm nay)"})
     date_from = fields.Date(load_default=None, metadata={"description": "Ngày đến từ"})
     date_to = fields.Date(load_default=None, metadata={"description": "Ngày đến đến hết"})
     register_id = Int(load_default=None, metadata={"description": "Sổ đăng ký (mặc định: sổ văn bản đến)"})

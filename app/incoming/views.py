@@ -6,6 +6,7 @@ from datetime import date
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from app.core import inputs
 from app.core.db import db
 from app.core.errors import DomainError
 from app.core.inputs import bounded_int
@@ -46,7 +47,7 @@ def filter_from_args() -> queries.IncomingFilter:
         urgency=args.get("urgency") or None,
         lead_unit_id=args.get("lead_unit_id", type=bounded_int),
         overdue=args.get("overdue") == "1",
-        year=args.get("year", type=bounded_int),
+        year=args.get("year", type=inputs.year),
     )
 
 
@@ -142,7 +143,7 @@ def print_slip(document_id: int):
 
 def _book_args() -> dict:
     return {
-        "year": request.args.get("year", type=bounded_int),
+        "year": request.args.get("year", type=inputs.year),
         "date_from": _date("date_from"),
         "date_to": _date("date_to"),
         "register_id": request.args.get("register_id", type=bounded_int),

@@ -7,7 +7,7 @@ danh, no secret documents …) are the service's, which answers with field-level
 
 from marshmallow import EXCLUDE, Schema, fields
 
-from app.api.schemas import Int, Str
+from app.api.schemas import Int, Str, Year
 
 
 class ExternalRecipientSchema(Schema):
@@ -50,7 +50,7 @@ class OutgoingMetadataArgs(Schema):
 class OutgoingListArgs(Schema):
     q = Str(load_default=None, metadata={"description": "Trích yếu, gõ có dấu hoặc không dấu"})
     status = Str(load_default=None, metadata={"description": "draft, reviewing, signing, issued …"})
-    year = Int(load_default=None)
+    year = Year(load_default=None)
     symbol = Str(load_default=None, metadata={"description": "Số/ký hiệu hoặc một phần"})
     mine = fields.Bool(load_default=False, metadata={"description": "Chỉ văn bản của tôi"})
     before = Int(load_default=None, metadata={"description": "Trang tiếp: id nhỏ nhất của trang trước"})
@@ -66,7 +66,7 @@ class ReasonArgs(Schema):
 
 class RegisterPrintArgs(Schema):
     register_id = Int(load_default=None, metadata={"description": "Sổ đăng ký (mặc định: sổ văn bản đi)"})
-    year = Int(load_default=None, metadata={"description": "Năm của sổ (mặc định: năm nay)"})
+    year = Year(load_default=None, metadata={"description": "Năm của sổ (mặc định: năm nay)"})
     date_from = fields.Date(load_default=None, metadata={"description": "Ngày văn bản từ"})
     date_to = fields.Date(load_default=None, metadata={"description": "Ngày văn bản đến hết"})
 

@@ -11,6 +11,7 @@ from datetime import date
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from app.core import inputs
 from app.core.db import db
 from app.core.errors import DomainError
 from app.core.inputs import bounded_int
@@ -130,7 +131,7 @@ def documents():
     flt = queries.OutgoingFilter(
         q=request.args.get("q") or None,
         status=request.args.get("status") or None,
-        year=request.args.get("year", type=bounded_int),
+        year=request.args.get("year", type=inputs.year),
         symbol=request.args.get("symbol") or None,
         mine=tab == "mine",
     )
@@ -448,7 +449,7 @@ def start_related(document_id: int):
 def _register_args() -> dict:
     return {
         "register_id": request.args.get("register_id", type=bounded_int),
-        "year": request.args.get("year", type=bounded_int),
+        "year": request.args.get("year", type=inputs.year),
         "date_from": _date("date_from"),
         "date_to": _date("date_to"),
     }

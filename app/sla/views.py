@@ -3,9 +3,8 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.core import clock
+from app.core import clock, inputs
 from app.core.errors import DomainError, NotFound, PermissionDenied
-from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
 from app.org import queries as org_queries
 from app.org.permissions import managed_agency_ids
@@ -41,7 +40,7 @@ def _can_edit(agency_id: int | None) -> bool:
 
 
 def _year() -> int:
-    year = request.args.get("year", type=bounded_int)
+    year = request.args.get("year", type=inputs.year)
     return year if year and 1995 <= year <= 2100 else clock.to_local(clock.now()).year
 
 

@@ -7,7 +7,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.api.schemas import field_messages
+from app.api.schemas import field_messages, flatten_messages
 from app.core.db import db
 from app.core.errors import DomainError
 from app.core.transaction import end_request_unit
@@ -40,8 +40,8 @@ def error_response(status: int, code: str, message: str, details=None):
         log.exception("rollback failed")
         db.session.remove()
     if wants_json():
-        if details is not None and not isinstance(details, dict):
-            details = {"_body": " ".join(map(str, details)) if isinstance(details, list | tuple) else str(details)}
+        if details and not (isinstance(details, dict) and all(isinstance(v, str) for v in details.values())):
+            details = flatten_messages(details)  # the contract: always one flat field → message map
         return {"code": code, "message": message, "details": details or {}}, status
     return render_template("errors/error.html", status=status, code=code, message=message, details=details), status
 

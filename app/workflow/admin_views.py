@@ -56,7 +56,7 @@ def deploy_upload():
         flash(f"Tệp không đọc được: {exc}", "danger")
     except DomainError as exc:
         flash(exc.message, "danger")
-        problems = exc.details.get("problems", []) if isinstance(exc.details, dict) else []
+        problems = getattr(exc, "problems", [])
     except Exception as exc:  # an unparsable XML body reaches here before validation can name it
         flash(f"Không triển khai được: {exc}", "danger")
     else:

@@ -85,7 +85,7 @@ def deploy_command(file: Path, agency_code: str):
             versions = deploy(None, xml, file.name, agency_id=agency.id, forms=forms, source=str(file))
     except DomainError as exc:
         click.echo(exc.message, err=True)
-        for line in exc.details.get("problems", []):
+        for line in getattr(exc, "problems", []):
             click.echo(line, err=True)
         sys.exit(1)
     for version in versions:

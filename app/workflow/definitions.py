@@ -67,11 +67,13 @@ def deploy(
 
     problems = validate_bpmn(xml, filename, lookup)
     if problems:
-        raise ValidationError(
+        refusal = ValidationError(
             "Quy trình không hợp lệ, chưa được triển khai.",
             code="invalid_bpmn",
-            details={"problems": [str(p) for p in problems]},
+            details={"bpmn": "\n".join(str(p) for p in problems)},  # field → message, one problem a line
         )
+        refusal.problems = [str(p) for p in problems]
+        raise refusal
     versions = []
     all_forms = referenced_forms(xml, lookup)
     root = etree.fromstring(xml.encode())

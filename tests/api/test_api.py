@@ -115,3 +115,31 @@ def test_openapi_document_and_local_docs_page(client):
     docs = client.get("/api/v1/docs").get_data(as_text=True)
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs
     assert "cdn" not in docs.lower()
+
+
+def test_ids_beyond_the_database_range_are_not_found(client, admin, api_token):
+    headers = api_token(admin)
+    for path in ("tasks", "incoming", "outgoing", "instances"):
+        response = client.get(f"/api/v1/{path}/99999999999999999999", headers=headers)
+        assert response.status_code == 404 and response.json["code"] == "not_found", path
+
+
+def test_numbers_beyond_range_in_a_query_are_a_field_error_in_vietnamese(client, admin, api_token):
+    response = client.get("/api/v1/incoming", headers=api_token(admin), query_string={"number": "1" + "0" * 30})
+    assert response.status_code == 422
+    assert response.json["details"] == {"number": "Số quá lớn (tối đa 2147483647)."}
+    words = client.get("/api/v1/incoming", headers=api_token(admin), query_string={"year": "năm nay"})
+    assert words.status_code == 422 and words.json["details"] == {"year": "Phải là một số nguyên."}
+
+
+def test_malformed_json_gets_the_envelope_with_a_field_map(client, admin, api_token):
+    response = client.post(
+        "/api/v1/agencies", headers={**api_token(admin), "Content-Type": "application/json"}, data=b'{"name": '
+    )
+    assert response.status_code == 400 and response.json["code"] == "bad_request"
+    assert response.json["details"] == {"_body": "Nội dung JSON không hợp lệ."}
+
+
+def test_nul_characters_are_refused_before_anything_runs(client, admin, api_token):
+    response = client.get("/api/v1/users", headers=api_token(admin), query_string={"q": "a\x00b"})
+    assert response.status_code == 422 and response.json["code"] == "invalid_characters"

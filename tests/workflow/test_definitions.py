@@ -95,7 +95,8 @@ def test_invalid_bpmn_never_deploys(db_session):
     with pytest.raises(ValidationError) as err:
         deploy(None, GOOD.replace('value="PT2H"', 'value="abc"'), "doc_review.bpmn", forms=forms_for(GOOD))
     assert err.value.code == "invalid_bpmn"
-    assert err.value.details["problems"][0].startswith("doc_review.bpmn:register_document:")
+    assert err.value.problems[0].startswith("doc_review.bpmn:register_document:")
+    assert err.value.details["bpmn"].startswith("doc_review.bpmn:register_document:")
 
 
 def test_versions_are_immutable_and_running_cases_keep_theirs(deploy_process, office):

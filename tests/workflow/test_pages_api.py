@@ -180,7 +180,7 @@ def test_api_deploy_refuses_invalid_bpmn_with_problem_lines(client, shipped, api
         json={"bpmn": xml, "filename": "work_assignment.bpmn"},
     )
     assert response.status_code == 422 and response.json["code"] == "invalid_bpmn"
-    assert response.json["details"]["problems"][0].startswith("work_assignment.bpmn:carry_out_work:")
+    assert response.json["details"]["bpmn"].startswith("work_assignment.bpmn:carry_out_work:")
     check = client.post(
         "/api/v1/processes/validate",
         headers=api_token(shipped.admin),
