@@ -3,6 +3,7 @@
 import sys
 
 import click
+import sqlalchemy as sa
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
@@ -16,7 +17,51 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False, set_debug_flag=False)
+NOT_MIGRATED = (
+    "Cơ sở dữ liệu chưa được khởi tạo hoặc chưa được cập nhật: hãy chạy `qlvb db upgrade` trước.\n"
+    "The database is missing or not migrated: run `qlvb db upgrade` first."
+)
+UNREACHABLE = "Không kết nối được cơ sở dữ liệu: {reason}\nCannot reach the database: check QLVB_DATABASE_URL."
+
+
+def _missing_schema(exc: sa.exc.DBAPIError) -> bool:
+    text = str(exc.orig).lower()
+    return any(mark in text for mark in ("no such table", "no such column", "does not exist", "undefined"))
+
+
+class QlvbGroup(FlaskGroup):
+    """Flask's command group, where a database that was never migrated (or cannot be reached) is a one-line
+    message and exit 2, not a SQLAlchemy traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
+            if _missing_schema(exc):
+                click.echo(NOT_MIGRATED, err=True)
+            else:
+                reason = (str(exc.orig).strip().splitlines() or ["?"])[0]
+                click.echo(UNREACHABLE.format(reason=reason), err=True)
+            sys.exit(2)
+
+
+def require_migrated_database() -> None:
+    """Exit 2 with the message when the database is not at the newest migration (before serving anything)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from app.config import PROJECT_ROOT
+    from app.core.db import db
+
+    heads = set(ScriptDirectory(str(PROJECT_ROOT / "migrations")).get_heads())
+    with db.engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    if current != heads:
+        click.echo(NOT_MIGRATED, err=True)
+        sys.exit(2)
+
+
+@click.group(cls=QlvbGroup, create_app=_create_app, add_version_option=False, load_dotenv=False, set_debug_flag=False)
 def main():
     """qlvb — Hệ thống quản lý văn bản và điều hành."""
 
@@ -86,6 +131,7 @@ def serve_command(host: str, port: int, workers: int):
     """Chạy máy chủ web (gunicorn)."""
     from gunicorn.app.base import BaseApplication
 
+    require_migrated_database()
     flask_app = current_app._get_current_object()
     # QLVB_SCHEDULER=1: the scheduler also runs, in a process of its own (see app.scheduler.gunicorn_hooks).
     hooks = {}

@@ -471,6 +471,10 @@ def scheduler_command(once: bool, list_jobs: bool, parent_pid: int | None) -> No
     """Chạy bộ lập lịch (hẹn giờ quy trình, nhắc hạn, gửi lại…); nhiều bản chạy cùng lúc thì chỉ một bản điều phối."""
     app = current_app._get_current_object()
     scheduler = scheduler_for(app, say=click.echo)
+    if not list_jobs:
+        from app.cli import require_migrated_database
+
+        require_migrated_database()
     if list_jobs:
         if not scheduler.jobs:
             click.echo("Chưa có việc định kỳ nào được khai báo.")
