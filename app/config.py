@@ -82,9 +82,12 @@ class Config:
         self.MAX_CONTENT_LENGTH = env_int("QLVB_MAX_UPLOAD_MB", 100) * 1024 * 1024  # seed 003 Điều 4: 100 MB
         self.TIMEZONE = os.environ.get("QLVB_TIMEZONE", "Asia/Ho_Chi_Minh")
 
-        # Cookies: Secure + HttpOnly + SameSite. Browsers treat http://127.0.0.1 and localhost as secure
-        # contexts, so the embedded default keeps Secure on; production sits behind TLS.
-        self.SESSION_COOKIE_SECURE = env_bool("QLVB_COOKIE_SECURE", True)
+        # Cookies: HttpOnly + SameSite, and Secure as the request's scheme says ("auto", the default): on behind TLS
+        # (with QLVB_TRUSTED_PROXIES, the proxy's X-Forwarded-Proto), off on plain http://127.0.0.1 of the embedded
+        # default, where a script's HTTP client would otherwise drop the cookie. `true` forces it everywhere.
+        cookie_secure = os.environ.get("QLVB_COOKIE_SECURE", "auto").strip().lower()
+        self.COOKIE_SECURE_AUTO = cookie_secure in ("", "auto")
+        self.SESSION_COOKIE_SECURE = False if self.COOKIE_SECURE_AUTO else env_bool("QLVB_COOKIE_SECURE", True)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_NAME = "qlvb_session"
@@ -95,6 +98,9 @@ class Config:
 
         self.LOGIN_MAX_ATTEMPTS = env_int("QLVB_LOGIN_MAX_ATTEMPTS", 5)
         self.LOGIN_LOCKOUT_MINUTES = env_int("QLVB_LOGIN_LOCKOUT_MINUTES", 15)
+        # Refused sign-ins (pages and POST /api/v1/tokens) from one address within the lockout window before that
+        # address is refused too (password spraying across many names).
+        self.LOGIN_IP_MAX_FAILURES = env_int("QLVB_LOGIN_IP_MAX_FAILURES", 30)
         self.PASSWORD_MIN_LENGTH = env_int("QLVB_PASSWORD_MIN_LENGTH", 10)
         self.ARGON2_TIME_COST = env_int("QLVB_ARGON2_TIME_COST", 3)
         self.ARGON2_MEMORY_KIB = env_int("QLVB_ARGON2_MEMORY_KIB", 65536)

@@ -11,12 +11,14 @@ class QlvbApi(Api):
     ERROR_SCHEMA = ErrorSchema  # document our {code, message, details}, not flask-smorest's default
 
 
-def api_blueprint(name: str, import_name: str, **kwargs) -> Blueprint:
-    """A blueprint of the REST API: every request needs a bearer token; cookies (and so CSRF) play no part."""
+def api_blueprint(name: str, import_name: str, *, public: bool = False, **kwargs) -> Blueprint:
+    """A blueprint of the REST API: every request needs a bearer token (unless `public`: signing in for one);
+    cookies (and so CSRF) play no part."""
     from app.api.auth import require_token
 
     blp = Blueprint(name, import_name, **kwargs)
-    blp.before_request(require_token)
+    if not public:
+        blp.before_request(require_token)
     csrf.exempt(blp)
     return blp
 
@@ -26,6 +28,7 @@ def init_api(app: Flask) -> None:
     from app.documents.api import blp as documents_blp
     from app.incoming.api import blp as incoming_blp
     from app.org.api import blp as org_blp
+    from app.org.api import tokens_blp
     from app.outgoing.api import blp as outgoing_blp
     from app.signing.api import blp as signing_blp
     from app.sla.api import blp as sla_blp
@@ -34,5 +37,15 @@ def init_api(app: Flask) -> None:
     # One Api per app: flask-smorest keeps the spec on the instance.
     api = QlvbApi(app)
     app.extensions["qlvb.api"] = api
-    for blp in (org_blp, sla_blp, workflow_blp, documents_blp, incoming_blp, outgoing_blp, copies_blp, signing_blp):
+    for blp in (
+        tokens_blp,
+        org_blp,
+        sla_blp,
+        workflow_blp,
+        documents_blp,
+        incoming_blp,
+        outgoing_blp,
+        copies_blp,
+        signing_blp,
+    ):
         api.register_blueprint(blp, url_prefix="/api/v1")

@@ -12,7 +12,11 @@ class AuditEvent(db.Model):
     """One state change: who, what, on which object, from where, when; chained to the one before."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (sa.Index("ix_audit_event_object", "object_type", "object_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_event_object", "object_type", "object_id"),
+        # Refused sign-ins per address in a window (app.org.queries.count_login_failures).
+        sa.Index("ix_audit_event_login_failures", "action", "ip", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
     # Position in the chain, gap-free from 1; unique, so two writers can never fork the chain. Given, with the

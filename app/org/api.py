@@ -1,11 +1,15 @@
 """REST endpoints for agencies, units, accounts and delegations."""
 
+import json
+
+from flask import Response
 from flask.views import MethodView
 
 from app.api import api_blueprint
 from app.api.auth import api_user
+from app.api.schemas import ErrorSchema
 from app.core.errors import NotFound, PermissionDenied
-from app.org import queries, services
+from app.org import auth, queries, services
 from app.org.permissions import managed_agency_ids
 from app.org.schemas import (
     AgencyCreateArgs,
@@ -13,6 +17,9 @@ from app.org.schemas import (
     AgencyUpdateArgs,
     DelegationCreateArgs,
     DelegationSchema,
+    TokenCreatedSchema,
+    TokenSchema,
+    TokenSignInArgs,
     UnitCreateArgs,
     UnitSchema,
     UserCreateArgs,
@@ -22,6 +29,39 @@ from app.org.schemas import (
 )
 
 blp = api_blueprint("org_api", __name__, description="Cơ quan, đơn vị, tài khoản, ủy quyền")
+tokens_blp = api_blueprint("tokens_api", __name__, public=True, description="Đăng nhập lấy mã truy cập API")
+
+
+@tokens_blp.route("/tokens", methods=["POST"])
+@tokens_blp.arguments(TokenSignInArgs)
+@tokens_blp.response(201, TokenCreatedSchema)
+@tokens_blp.alt_response(401, schema=ErrorSchema, description="Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản khóa")
+@tokens_blp.alt_response(422, schema=ErrorSchema, description="Dữ liệu không hợp lệ")
+@tokens_blp.alt_response(429, schema=ErrorSchema, description="Quá nhiều lần đăng nhập sai từ địa chỉ này")
+def create_token(args):
+    """Đăng nhập bằng mật khẩu và nhận một mã truy cập (Bearer) — cho script và ứng dụng khác."""
+    result = auth.authenticate(args["username"], args["password"])
+    if not result.ok:
+        # Returned, not raised: the refusal's audit event and failure count must commit (lockout).
+        body = {"code": result.code, "message": result.message, "details": {}}
+        return Response(json.dumps(body, ensure_ascii=False), result.status, mimetype="application/json")
+    token, plain = auth.create_api_token(result.user, name=args["name"], days=args["days"])
+    return {**{name: getattr(token, name) for name in TokenSchema().fields}, "token": plain}
+
+
+@blp.route("/tokens", methods=["GET"])
+@blp.response(200, TokenSchema(many=True))
+def list_tokens():
+    """Các mã truy cập của tôi."""
+    return queries.tokens_of(api_user())
+
+
+@blp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(404, schema=ErrorSchema)
+def revoke_token(token_id: int):
+    """Thu hồi một mã truy cập (của mình, hoặc của tài khoản mình quản trị)."""
+    auth.revoke_api_token(api_user(), token_id)
 
 
 def _visible_agency(agency_id: int):

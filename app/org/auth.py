@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.audit import services as audit
+from app.audit.context import current_origin
 from app.core import clock
 from app.core.db import db
 from app.core.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
@@ -20,6 +21,8 @@ from app.org.permissions import require_admin_of
 from app.org.services import nfc
 
 TOKEN_PREFIX = "qlvb_"
+# The longest a token may live (ten years): beyond, a date cannot be stored on every database.
+MAX_TOKEN_DAYS = 3650
 # The key of the server-side session token in the (signed) session cookie.
 SESSION_TOKEN = "sid"
 
@@ -30,51 +33,66 @@ def _dummy_hash(_params: tuple) -> str:
     return hash_password("qlvb-dummy-password-0")
 
 
+# One answer for every refused sign-in — unknown name, wrong password, locked account — so that neither the words
+# nor the time taken tell which accounts exist or are locked (each path verifies one argon2 hash and audits once).
+REFUSED = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa do đăng nhập sai nhiều lần."
+TOO_MANY = "Quá nhiều lần đăng nhập sai từ địa chỉ này. Vui lòng thử lại sau {minutes} phút."
+
+
 @dataclass
 class LoginResult:
     user: User | None
     code: str | None = None
     message: str | None = None
+    status: int = 401
 
     @property
     def ok(self) -> bool:
         return self.user is not None
 
 
+def _refused() -> LoginResult:
+    return LoginResult(None, "invalid_credentials", REFUSED)
+
+
+def _failures_from(ip: str | None, since) -> int:
+    """Refused sign-ins from one address in the window, whatever the names tried (password spraying)."""
+    if not ip:
+        return 0
+    return queries.count_login_failures(ip, since)
+
+
 def authenticate(username: str, password: str) -> LoginResult:
     """Check a password login. Failures are recorded (and must be committed), so this returns, not raises.
 
-    Lockout: after LOGIN_MAX_ATTEMPTS failures in a row the account is locked for LOGIN_LOCKOUT_MINUTES.
+    Lockout: after LOGIN_MAX_ATTEMPTS failures in a row the account is locked for LOGIN_LOCKOUT_MINUTES; an
+    address with LOGIN_IP_MAX_FAILURES refusals in that window is refused (429) before any password is checked.
     """
     now = clock.now()
+    config = current_app.config
+    window = timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+    ip = current_origin().ip
+    if _failures_from(ip, now - window) >= config["LOGIN_IP_MAX_FAILURES"]:
+        return LoginResult(None, "too_many_attempts", TOO_MANY.format(minutes=config["LOGIN_LOCKOUT_MINUTES"]), 429)
     user = queries.find_user_by_username(username or "")
     if user is None:
-        config = current_app.config
         verify_password(_dummy_hash((config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_KIB"])), password or "")
-        return LoginResult(None, "invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+        audit.record(None, "auth.login_failed", None, object_type="user_account", summary="Đăng nhập sai: tên lạ")
+        return _refused()
+    password_ok = verify_password(user.password_hash, password or "")  # checked even when locked: same timing
     if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        return LoginResult(
-            None,
-            "account_locked",
-            f"Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau {minutes} phút.",
-        )
-    if not verify_password(user.password_hash, password or ""):
+        audit.record(None, "auth.login_failed", user, summary=f"Đăng nhập khi đang tạm khóa: {user.username}")
+        return _refused()
+    if not password_ok:
         user.failed_login_count += 1
-        config = current_app.config
         if user.failed_login_count >= config["LOGIN_MAX_ATTEMPTS"]:
-            user.locked_until = now + timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+            user.locked_until = now + window
             user.failed_login_count = 0
             audit.record(None, "auth.lockout", user, summary=f"Tạm khóa tài khoản {user.username} do đăng nhập sai")
-            db.session.flush()
-            return LoginResult(
-                None,
-                "account_locked",
-                f"Đăng nhập sai quá số lần cho phép. Tài khoản bị tạm khóa {config['LOGIN_LOCKOUT_MINUTES']} phút.",
-            )
-        audit.record(None, "auth.login_failed", user, summary=f"Đăng nhập sai mật khẩu: {user.username}")
+        else:
+            audit.record(None, "auth.login_failed", user, summary=f"Đăng nhập sai mật khẩu: {user.username}")
         db.session.flush()
-        return LoginResult(None, "invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+        return _refused()
     if not user.is_active:
         # Checked after the password, so a wrong guess learns nothing about the account's state.
         return LoginResult(None, "account_inactive", "Tài khoản đã bị vô hiệu hóa. Vui lòng liên hệ quản trị hệ thống.")
@@ -196,6 +214,10 @@ def create_api_token(
     if not name:
         raise ValidationError("Nhập tên gợi nhớ cho mã truy cập.", details={"name": "Trường này là bắt buộc."})
     days = days or current_app.config["API_TOKEN_DAYS"]
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValidationError(
+            "Thời hạn của mã truy cập không hợp lệ.", details={"days": f"Từ 1 đến {MAX_TOKEN_DAYS} ngày."}
+        )
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=owner.id,

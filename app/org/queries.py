@@ -35,6 +35,21 @@ def find_user_by_username(username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
 
 
+def count_login_failures(ip: str, since: datetime) -> int:
+    """Refused sign-ins from `ip` since `since`, read from the audit trail (ix_audit_event_login_failures)."""
+    from app.audit.models import AuditEvent
+
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.action.in_(("auth.login_failed", "auth.lockout")),
+            AuditEvent.ip == ip,
+            AuditEvent.occurred_at >= since,
+        )
+    )
+
+
 def find_agency_by_code(code: str) -> Agency | None:
     return db.session.scalar(sa.select(Agency).where(Agency.code == code.strip().upper()))
 

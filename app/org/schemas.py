@@ -121,3 +121,24 @@ class DelegationCreateArgs(Schema):
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
     reason = Str(allow_none=True, load_default=None)
+
+
+class TokenSignInArgs(Schema):
+    username = Str(required=True, validate=validate.Length(min=1, max=150))
+    password = Str(required=True, validate=validate.Length(min=1, max=1024), load_only=True)
+    name = Str(load_default="API", validate=validate.Length(min=1, max=100), metadata={"description": "Tên gợi nhớ"})
+    days = Int(load_default=None, validate=validate.Range(1, 3650), metadata={"description": "Hiệu lực (ngày)"})
+
+
+class TokenSchema(Schema):
+    id = Int(dump_only=True)
+    name = Str(dump_only=True)
+    prefix = Str(dump_only=True, metadata={"description": "Phần đầu của mã, để nhận ra mã"})
+    created_at = fields.DateTime(dump_only=True)
+    expires_at = fields.DateTime(dump_only=True)
+    last_used_at = fields.DateTime(dump_only=True)
+    revoked_at = fields.DateTime(dump_only=True)
+
+
+class TokenCreatedSchema(TokenSchema):
+    token = Str(dump_only=True, metadata={"description": "Mã truy cập; chỉ hiện một lần, không được lưu"})

@@ -31,7 +31,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.dashboard"))
     form = LoginForm()
-    error = None
+    error, status = None, 200
     if form.validate_on_submit():
         result = auth.authenticate(form.username.data, form.password.data)
         if result.ok:
@@ -41,8 +41,7 @@ def login():
             )
             login_user(result.user)
             return redirect(safe_next(request.args.get("next")))
-        error = result.message
-    status = 401 if error else 200
+        error, status = result.message, result.status
     return render_template("org/login.html", form=form, error=error), status
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, g, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -47,7 +48,17 @@ NAVIGATION: list[NavItem] = [
 ]
 
 
+class SchemeSecureSessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure when the request came over HTTPS (QLVB_COOKIE_SECURE=auto)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        if app.config.get("COOKIE_SECURE_AUTO"):
+            return request.is_secure
+        return super().get_cookie_secure(app)
+
+
 def init_web(app: Flask) -> None:
+    app.session_interface = SchemeSecureSessionInterface()
     login_manager.login_view = "org.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "info"

@@ -25,6 +25,8 @@ def upgrade():
         batch.alter_column('prev_hash', existing_type=sa.String(64), nullable=True)
         batch.alter_column('hash', existing_type=sa.String(64), nullable=True)
 
+    op.create_index('ix_audit_event_login_failures', 'audit_event', ['action', 'ip', 'occurred_at'], unique=False)
+
     op.create_table('user_session',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -74,3 +76,4 @@ class _Row:
 def downgrade():
     op.drop_index(op.f('ix_user_session_user_id'), table_name='user_session')
     op.drop_table('user_session')
+    op.drop_index('ix_audit_event_login_failures', table_name='audit_event')

@@ -82,13 +82,57 @@ def test_lockout_after_five_failures_for_fifteen_minutes(create_user, frozen_clo
     for _ in range(4):
         assert auth.authenticate("canbo", "sai-mat-khau-1").code == "invalid_credentials"
     fifth = auth.authenticate("canbo", "sai-mat-khau-1")
-    assert fifth.code == "account_locked"
-    # Even the right password is refused while locked.
-    assert auth.authenticate("canbo", PASSWORD).code == "account_locked"
+    assert fifth.code == "invalid_credentials" and user_named("canbo").locked_until is not None
+    # Even the right password is refused while locked, with the answer an unknown name gets.
+    assert auth.authenticate("canbo", PASSWORD).message == auth.authenticate("khongco", PASSWORD).message
     frozen_clock.advance(minutes=14, seconds=59)
-    assert auth.authenticate("canbo", PASSWORD).code == "account_locked"
+    assert not auth.authenticate("canbo", PASSWORD).ok
     frozen_clock.advance(seconds=2)
     assert auth.authenticate("canbo", PASSWORD).ok
+
+
+def user_named(username):
+    return db.session.scalar(sa.select(User).where(User.username == username))
+
+
+def test_locked_and_unknown_accounts_get_the_same_answer_in_the_same_time(create_user, app):
+    import time
+
+    app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_KIB"] = 2, 8192  # a measurable hash, as in production
+    try:
+        create_user(username="bikhoa")
+        for _ in range(5):
+            auth.authenticate("bikhoa", "sai-mat-khau-1")
+        timings = {"bikhoa": [], "khongtontai": []}
+        answers = set()
+        for _ in range(5):
+            for name in timings:
+                start = time.perf_counter()
+                result = auth.authenticate(name, "sai-mat-khau-1")
+                timings[name].append(time.perf_counter() - start)
+                answers.add((result.code, result.message, result.status))
+    finally:
+        app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_KIB"] = 1, 1024
+    assert len(answers) == 1
+    locked, unknown = (sorted(t)[2] for t in timings.values())  # medians
+    assert 0.5 < locked / unknown < 2, timings  # the same work: one hash verified, one event audited
+
+
+def test_many_refusals_from_one_address_are_refused_before_any_password(create_user, app):
+    from app.audit.context import origin
+
+    create_user(username="canbo")
+    app.config["LOGIN_IP_MAX_FAILURES"] = 3
+    try:
+        with origin("198.51.100.9", "kiểm thử"):
+            for name in ("a1", "a2", "a3"):
+                assert auth.authenticate(name, "x").code == "invalid_credentials"
+            refused = auth.authenticate("canbo", PASSWORD)
+        assert (refused.code, refused.status) == ("too_many_attempts", 429)
+        with origin("198.51.100.10", "kiểm thử"):
+            assert auth.authenticate("canbo", PASSWORD).ok  # another address is not affected
+    finally:
+        app.config["LOGIN_IP_MAX_FAILURES"] = 30
 
 
 def test_deactivated_account_cannot_log_in_but_keeps_history(create_user, admin):
