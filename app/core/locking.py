@@ -1,5 +1,7 @@
 """Serialize work on one row until commit, the same way on PostgreSQL and SQLite."""
 
+import hashlib
+
 import sqlalchemy as sa
 
 from app.core.db import db
@@ -25,3 +27,18 @@ def lock_row(model, pk, *, busy: Conflict, touch: str):
         return session.get(model, pk, populate_existing=True)
     except sa.exc.OperationalError as exc:
         raise busy from exc
+
+
+def lock_name(*parts: object) -> None:
+    """Serialize, until commit, every transaction that locks the same name (PostgreSQL advisory lock).
+
+    For work keyed by something that has no row yet — "the document delivered under message id X to agency Y":
+    a second delivery waits for the first to commit, then finds its document instead of inserting a duplicate.
+    SQLite needs nothing: its writers run one at a time.
+    """
+    session = db.session
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))

@@ -4,18 +4,30 @@ Writes go to a temporary file in the same folder and are renamed into place, so 
 half-written blob and a crash leaves at most a stray temp file. Reads verify the hash, so silent
 corruption on disk is reported instead of served. Writing before the database commits is safe: the
 same bytes always land at the same name, and an unreferenced blob is only garbage, never a wrong file.
+
+A refused action leaves nothing behind: the blobs a transaction wrote are removed when it rolls back — each
+only if the file is still the one this transaction wrote (its inode), so a concurrent transaction that stored
+the same bytes meanwhile keeps its file.
 """
 
+import contextlib
 import hashlib
+import logging
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from app.core.errors import DomainError, NotFound
 
+log = logging.getLogger(__name__)
+
 CHUNK = 1024 * 1024
+_WRITTEN = "qlvb.blobs.written"  # session.info: (store, digest, inode) written by the open transaction
 
 
 class BlobCorrupted(DomainError):
@@ -48,12 +60,13 @@ class BlobStore:
             digest = sha.hexdigest()
             target = self.path_for(digest)
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp_name, target)
+            if _place(tmp_name, target):
+                stat = os.stat(target)
+                _written_in_this_transaction(self, digest, (stat.st_ino, stat.st_mtime_ns))
             return digest
-        except BaseException:
+        finally:
             if os.path.exists(tmp_name):
                 os.unlink(tmp_name)
-            raise
 
     def exists(self, digest: str) -> bool:
         return self.path_for(digest).is_file()
@@ -81,3 +94,71 @@ def _chunks(data: bytes | BinaryIO | Iterable[bytes]) -> Iterable[bytes]:
             yield chunk
     else:
         yield from data
+
+
+def _place(tmp_name: str, target: Path) -> bool:
+    """Put the written file at `target` unless it is there already; True when this call created it.
+
+    An existing file is "claimed" by touching it: should the transaction that created it roll back, it sees
+    the file changed and leaves it to whoever else stored the same bytes.
+    """
+    for _attempt in range(3):
+        try:
+            os.link(tmp_name, target)  # create-if-absent, atomically
+            return True
+        except FileExistsError:
+            try:
+                # Moved by one nanosecond, not "now": file times are coarse, "now" may equal the creation time.
+                stat = os.stat(target)
+                os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+                return False
+            except FileNotFoundError:  # its creator removed it this instant: create it ourselves
+                continue
+    raise OSError(f"could not place blob {target.name}")
+
+
+def _written_in_this_transaction(store: BlobStore, digest: str, identity: tuple[int, int]) -> None:
+    from app.core.db import db
+
+    try:
+        session = db.session()
+    except RuntimeError:  # no application context: nothing to roll back with
+        return
+    session.connection()  # a transaction to end: its rollback (or commit) is what decides the blob's fate
+    session.info.setdefault(_WRITTEN, []).append((store, digest, identity))
+
+
+def _discard(store: BlobStore, digest: str, identity: tuple[int, int]) -> None:
+    """Remove a blob this transaction wrote, unless another one replaced it with its own copy meanwhile."""
+    path = store.path_for(digest)
+    trash = path.with_name(f".discard-{digest}-{os.getpid()}-{id(path)}")
+    try:
+        os.rename(path, trash)  # atomic: from here on a concurrent put() writes a fresh file at `path`
+    except FileNotFoundError:
+        return
+    stat = os.stat(trash)
+    if (stat.st_ino, stat.st_mtime_ns) != identity:  # claimed (touched) or replaced by another transaction
+        if not path.exists():
+            os.rename(trash, path)  # put it back
+        else:
+            os.unlink(trash)  # the other transaction wrote its own copy of the same bytes meanwhile
+        return
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(trash)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_written_blobs(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+
+
+# insert=True: before other rollback listeners that may commit a transaction of their own (refused PIN audit).
+@event.listens_for(Session, "after_soft_rollback", insert=True)
+def _remove_written_blobs(session: Session, _previous) -> None:
+    if session.in_transaction():
+        return  # a savepoint: its blobs may be shared with the rest of the transaction; the sweep takes strays
+    for store, digest, identity in session.info.pop(_WRITTEN, []):
+        try:
+            _discard(store, digest, identity)
+        except OSError:
+            log.exception("could not remove blob %s after rollback", digest)

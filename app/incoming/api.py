@@ -4,9 +4,11 @@ import io
 import json
 
 from flask import current_app, request, send_file
+from marshmallow import ValidationError as SchemaError
 
 from app.api import api_blueprint
 from app.api.auth import api_user
+from app.api.schemas import ErrorSchema
 from app.core.db import db
 from app.core.errors import ValidationError
 from app.exchange import edxml
@@ -14,9 +16,12 @@ from app.exchange.services import statuses_for
 from app.incoming import printing, queries, recall, services
 from app.incoming.intake import Upload
 from app.incoming.schemas import (
+    EDXML_BODY,
+    RECEIVE_BODY,
     BookPrintArgs,
     IncomingDetailSchema,
     IncomingListArgs,
+    IncomingMetadataArgs,
     IncomingSchema,
     RecallRefuseArgs,
     RecallRequestArgs,
@@ -27,7 +32,10 @@ blp = api_blueprint("incoming_api", __name__, description="Văn bản đến")
 
 
 @blp.route("/incoming", methods=["POST"])
+@blp.doc(requestBody=RECEIVE_BODY)
 @blp.response(201, IncomingDetailSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Chỉ văn thư của cơ quan được tiếp nhận")
+@blp.alt_response(422, schema=ErrorSchema, description="Thông tin hoặc tệp không hợp lệ; văn bản mật")
 def receive():
     """Tiếp nhận văn bản đến điện tử: multipart với `files` (tệp đầu là văn bản chính) và `metadata` (JSON).
 
@@ -40,6 +48,13 @@ def receive():
         raise ValidationError("metadata phải là JSON.", details={"metadata": str(exc)}) from exc
     if not isinstance(metadata, dict):
         raise ValidationError("metadata phải là một đối tượng JSON.", details={"metadata": "Sai kiểu."})
+    try:
+        metadata = IncomingMetadataArgs().load(metadata)
+    except SchemaError as exc:
+        raise ValidationError("Thông tin văn bản đến chưa hợp lệ.", details=exc.messages) from exc
+    for name in ("issued_date", "due_date"):
+        if metadata.get(name) is not None:
+            metadata[name] = metadata[name].isoformat()
     uploads = [
         Upload(f.filename, f.read(), is_main=(i == 0))
         for i, f in enumerate(request.files.getlist("files"))
@@ -178,7 +193,10 @@ def _pdf(printed):
 
 
 @blp.route("/incoming/edxml", methods=["POST"])
+@blp.doc(requestBody=EDXML_BODY)
 @blp.response(201, IncomingDetailSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Chỉ văn thư của cơ quan được tiếp nhận")
+@blp.alt_response(422, schema=ErrorSchema, description="Gói tin không đọc được hoặc không hợp lệ")
 def receive_edxml():
     """Nhập gói tin edXML (QCVN 102:2016) làm văn bản đến điện tử: multipart với `package` (tệp .edxml).
 

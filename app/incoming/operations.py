@@ -16,8 +16,10 @@ from app.incoming.intake import clean_metadata
 from app.incoming.models import AssignmentKind, IncomingAssignment, IncomingDocument, IncomingStatus
 from app.org.models import Unit, User
 from app.workflow.forms import data_source, form_validator
-from app.workflow.registry import operation
+from app.workflow.registry import bound_process, operation
 from app.workflow.scripting import RunContext
+
+bound_process("incoming", "incoming")  # started by receive_incoming with its document (services.OBJECT_TYPE)
 
 
 def _document(run: RunContext) -> IncomingDocument:

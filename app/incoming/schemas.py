@@ -1,6 +1,6 @@
 """marshmallow shapes of incoming documents for the REST API."""
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from app.api.schemas import Int, Str, Year
 
@@ -104,3 +104,70 @@ class BookPrintArgs(Schema):
     date_from = fields.Date(load_default=None, metadata={"description": "Ngày đến từ"})
     date_to = fields.Date(load_default=None, metadata={"description": "Ngày đến đến hết"})
     register_id = Int(load_default=None, metadata={"description": "Sổ đăng ký (mặc định: sổ văn bản đến)"})
+
+
+class IncomingMetadataArgs(Schema):
+    """`metadata` of POST /incoming (JSON in a multipart field): the fields of NĐ 30/2020 Phụ lục VI Phần II.II.
+
+    Types and lengths here; the rules (required fields, dates, secrecy) in app.incoming.intake.clean_metadata,
+    which the page and the exchange share.
+    """
+
+    channel = Str(load_default="electronic", validate=validate.OneOf(["electronic", "paper"]))
+    message_id = Str(allow_none=True, validate=validate.Length(max=100), metadata={"description": "Mã thông điệp"})
+    sender_code = Str(allow_none=True, validate=validate.Length(max=35), metadata={"description": "Mã định danh"})
+    sender_name = Str(allow_none=True, validate=validate.Length(max=200))
+    code_number = Str(allow_none=True, validate=validate.Length(max=11))
+    code_notation = Str(allow_none=True, validate=validate.Length(max=30))
+    issued_date = fields.Date(allow_none=True)
+    type_name = Str(allow_none=True, validate=validate.Length(max=100))
+    subject = Str(allow_none=True, validate=validate.Length(max=500))
+    language = Str(allow_none=True, validate=validate.Length(max=30))
+    description = Str(allow_none=True, validate=validate.Length(max=500))
+    signer_position = Str(allow_none=True, validate=validate.Length(max=100))
+    signer_name = Str(allow_none=True, validate=validate.Length(max=50))
+    recipients = Str(allow_none=True, validate=validate.Length(max=1000))
+    urgency = Str(allow_none=True, validate=validate.Length(max=20))
+    secrecy = Str(allow_none=True, validate=validate.Length(max=20))
+    due_date = fields.Date(allow_none=True)
+    page_count = Int(allow_none=True, validate=validate.Range(1, 999))
+    paper_follows = fields.Boolean(load_default=False)
+
+
+# OpenAPI of the multipart bodies (flask-smorest documents JSON bodies itself).
+RECEIVE_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["files", "metadata"],
+                "properties": {
+                    "files": {
+                        "type": "array",
+                        "items": {"type": "string", "format": "binary"},
+                        "description": "Tệp đầu tiên là văn bản chính (PDF đã ký số khi điện tử), sau đó phụ lục",
+                    },
+                    "metadata": {
+                        "type": "string",
+                        "description": "JSON theo IncomingMetadataArgs",
+                        "example": '{"sender_name": "Sở Tài chính", "type_name": "Công văn", "subject": "…"}',
+                    },
+                },
+            },
+            "encoding": {"metadata": {"contentType": "application/json"}},
+        }
+    },
+}
+EDXML_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["package"],
+                "properties": {"package": {"type": "string", "format": "binary", "description": "Gói tin .edxml"}},
+            }
+        }
+    },
+}

@@ -11,6 +11,7 @@ from app.audit import services as audit
 from app.core import clock
 from app.core.db import db
 from app.core.errors import NotFound, PermissionDenied, ValidationError
+from app.core.locking import lock_name
 from app.documents.models import Urgency
 from app.documents.symbols import document_key
 from app.exchange.models import StatusCode
@@ -47,6 +48,7 @@ def receive_incoming(
     if agency_id is None:
         raise ValidationError("Thiếu cơ quan nhận văn bản.", code="agency_required")
     if message_id:
+        lock_name("incoming-delivery", agency_id, message_id)  # parallel retries: one inserts, the rest find it
         existing = db.session.scalar(
             sa.select(IncomingDocument).where(
                 IncomingDocument.agency_id == agency_id, IncomingDocument.message_id == message_id

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from app.audit import services as audit
 from app.audit.context import current_origin
@@ -263,7 +264,9 @@ def revoke_api_token(actor: User, token_id: int) -> ApiToken:
 def user_for_token(plain: str) -> User:
     """Resolve a bearer token to its active user, or refuse with a stable code."""
     now = clock.now()
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(plain or "")))
+    # The user in the same query: a lazy load of `token.user` was a second round trip on every API call.
+    query = sa.select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == _digest(plain or ""))
+    token = db.session.scalar(query)
     if token is None or token.revoked_at is not None:
         raise AuthenticationError("Mã truy cập không hợp lệ.", code="invalid_token")
     if token.expires_at is not None and token.expires_at <= now:

@@ -15,8 +15,10 @@ from app.outgoing import issuing
 from app.outgoing.dispatch import dispatch_document
 from app.outgoing.models import OutgoingDocument, OutgoingReview, OutgoingStatus, ReviewKind
 from app.workflow.forms import data_source, form_action, form_validator
-from app.workflow.registry import operation
+from app.workflow.registry import bound_process, operation
 from app.workflow.scripting import RunContext
+
+bound_process("outgoing", "outgoing")  # started by submit_outgoing with its draft (services.OBJECT_TYPE)
 
 # What each step of the procedure may set (NĐ 30/2020 Điều 10–13); SIGNED and ISSUED come from the signature
 # and the issue themselves, never from a designer's status step.

@@ -9,6 +9,7 @@ from app.core.errors import NotFound, PermissionDenied
 from app.org import queries as org_queries
 from app.org.permissions import managed_agency_ids
 from app.sla import calendar, queries, services
+from app.sla.permissions import can_read_calendar
 from app.sla.schemas import (
     CalendarArgs,
     CalendarSchema,
@@ -24,7 +25,12 @@ blp = api_blueprint("sla_api", __name__, description="Lịch làm việc và h�
 
 
 def _existing_agency_id(agency_id: int | None) -> int | None:
-    return org_queries.get_agency(agency_id).id if agency_id is not None else None
+    """The agency asked for, if it exists and the caller may read its calendar; another agency's is not found."""
+    if agency_id is None:
+        return None
+    if not can_read_calendar(api_user(), agency_id):
+        raise NotFound("Không tìm thấy cơ quan.", code="agency_not_found")
+    return org_queries.get_agency(agency_id).id
 
 
 @blp.route("/calendars/due")

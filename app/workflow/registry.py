@@ -36,6 +36,22 @@ def operation(name: str, description: str = "") -> Callable:
     return decorator
 
 
+# Processes that run for one business object of a domain module (an incoming document, an outgoing one): they
+# start only through that module's service, which creates the object first — never as a bare case.
+_BOUND_PROCESSES: dict[str, str] = {}
+
+
+def bound_process(process_id: str, object_type: str) -> None:
+    """Declare that `process_id` starts only for objects of `object_type`, through its module's service."""
+    _BOUND_PROCESSES[process_id] = object_type
+
+
+def bound_object_type(process_id: str) -> str | None:
+    """The object type `process_id` is bound to, None for a process any case may start."""
+    _load_domain_operations()
+    return _BOUND_PROCESSES.get(process_id)
+
+
 def unregister(name: str) -> None:
     _OPERATIONS.pop(name, None)
 

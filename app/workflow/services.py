@@ -20,7 +20,7 @@ from app.workflow.assignment import acting_for, candidates, qualifies
 from app.workflow.definitions import newest_version
 from app.workflow.forms import FORM_ACTIONS, run_validators, secret_fields, source_problems, validate_data
 from app.workflow.models import HumanTask, InstanceStatus, TaskState, WorkflowInstance
-from app.workflow.registry import known_operations
+from app.workflow.registry import bound_object_type, known_operations
 from app.workflow.runtime import advance, lock_instance, running
 from app.workflow.validation import role_for_lane
 
@@ -40,6 +40,12 @@ def start_process(
     agency_id = agency_id or (actor.agency_id if actor else None)
     if agency_id is None:
         raise ValidationError("Thiếu cơ quan của hồ sơ.", code="agency_required")
+    bound = bound_object_type(process_id)
+    if bound is not None and bound != object_type:
+        raise Conflict(
+            "Quy trình này chỉ được khởi tạo cùng văn bản của nó (từ trang tiếp nhận hoặc soạn văn bản).",
+            code="process_bound_to_object",
+        )
     version = newest_version(process_id, agency_id)
     bundle = engine.bundle_for(version)
     if actor is not None and bundle.start_lane and not actor.has_role(role_for_lane(bundle.start_lane)):

@@ -1,5 +1,6 @@
 import hashlib
 import io
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -55,3 +56,39 @@ def test_clock_can_be_frozen_and_moved():
         assert clock.now() == datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
     assert clock.now() != start
     assert clock.to_local(start).isoformat() == "2026-11-23T08:00:00+07:00"
+
+
+def blob_files(store):
+    return sorted(p.name for p in store.root.rglob("*") if p.is_file())
+
+
+def test_a_rolled_back_transaction_leaves_no_blob(app, db_session):
+    from app.core.transaction import unit_of_work
+
+    store = app.extensions["qlvb.blobs"]
+    before = blob_files(store)
+    with pytest.raises(RuntimeError), unit_of_work():
+        digest = store.put(b"tep bi tu choi " + os.urandom(8))
+        assert store.exists(digest)
+        raise RuntimeError("refused")
+    assert not store.exists(digest) and blob_files(store) == before
+
+
+def test_a_rollback_keeps_blobs_that_were_committed_or_claimed_by_others(app, db_session):
+    from app.core.transaction import unit_of_work
+
+    store = app.extensions["qlvb.blobs"]
+    data = b"tep dung chung " + os.urandom(8)
+    with unit_of_work():
+        kept = store.put(data)  # committed
+    with pytest.raises(RuntimeError), unit_of_work():
+        assert store.put(data) == kept  # the same bytes again, in a transaction that fails
+        raise RuntimeError("refused")
+    assert store.read(kept) == data
+
+    shared = b"tep tranh chap " + os.urandom(8)
+    with pytest.raises(RuntimeError), unit_of_work():
+        digest = store.put(shared)  # created here…
+        store.put(shared)  # …and claimed meanwhile by another writer of the same bytes (the same call path)
+        raise RuntimeError("refused")
+    assert store.read(digest) == shared

@@ -163,3 +163,32 @@ def test_printed_register_has_the_ten_columns_and_vietnamese_text(client, incomi
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     login(client, "cv.a1")
     assert client.get("/incoming/register.pdf").status_code == 403
+
+
+def test_api_metadata_is_checked_for_types_and_lengths(client, incoming_office, api_token, signed_pdf):
+    import io
+    import json
+
+    headers = api_token(incoming_office.clerk)
+    for metadata, field in (
+        ({"subject": ["a", "b"], "sender_name": "Sở Tài chính", "type_name": "Công văn"}, "subject"),
+        ({"subject": "Về việc", "sender_name": "STC", "type_name": "Công văn", "message_id": "m" * 101}, "message_id"),
+        ({"subject": "Về việc", "sender_name": "STC", "type_name": "Công văn", "sender_code": "x" * 36}, "sender_code"),
+        ({"subject": "Về việc", "sender_name": "STC", "type_name": "Công văn", "page_count": "mười"}, "page_count"),
+    ):
+        response = client.post(
+            "/api/v1/incoming",
+            headers=headers,
+            data={"metadata": json.dumps(metadata), "files": (io.BytesIO(signed_pdf), "cv.pdf")},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 422 and field in response.json["details"], (field, response.json)
+
+
+def test_openapi_describes_the_multipart_bodies(client):
+    spec = client.get("/api/v1/openapi.json").json
+    receive = spec["paths"]["/api/v1/incoming"]["post"]
+    schema = receive["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert set(schema["required"]) == {"files", "metadata"} and {"403", "422"} <= set(receive["responses"])
+    edxml = spec["paths"]["/api/v1/incoming/edxml"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    assert "package" in edxml["schema"]["properties"]

@@ -22,7 +22,8 @@ def test_due_uses_the_callers_agency_and_answers_in_viet_nam_time(client, create
 
 
 def test_due_with_another_agency_and_with_an_unknown_one(client, create_user, create_agency, api_token):
-    user, other = create_user(), create_agency()
+    other = create_agency()
+    user = create_user(agency=other)
     services.update_hours(None, other.id, sessions=[{"start": "09:00", "end": "17:00"}])
     args = {"start": "2026-11-23T06:00", "spec": "PT1H"}
     response = client.get(
@@ -102,3 +103,14 @@ def test_admin_reads_and_sets_hours(client, admin, api_token):
     )
     assert response.status_code == 200 and response.json["has_own_hours"] is True
     assert response.json["seasons"] == [summer]
+
+
+def test_another_agencys_calendar_is_not_found(client, create_agency, create_user, api_token):
+    mine, theirs = create_agency(), create_agency()
+    headers = api_token(create_user(agency=mine))
+    for path in ("/api/v1/calendars", "/api/v1/calendars/due"):
+        query = {"agency_id": theirs.id, "start": "2026-11-23T09:00:00+07:00", "spec": "PT2H"}
+        response = client.get(path, headers=headers, query_string=query)
+        assert response.status_code == 404 and response.json["code"] == "agency_not_found", path
+        own = client.get(path, headers=headers, query_string={**query, "agency_id": mine.id})
+        assert own.status_code == 200, path

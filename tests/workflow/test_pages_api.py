@@ -217,3 +217,14 @@ def test_designer_uploads_a_bpmn_on_the_processes_page(client, shipped):
     )
     assert ok.status_code == 302
     assert "Riêng cơ quan" in client.get("/processes").get_data(as_text=True)
+
+
+def test_processes_of_a_document_kind_do_not_start_as_bare_cases(client, office, api_token):
+    from app.workflow.definitions import sync_processes
+
+    sync_processes()
+    for process_id in ("incoming", "outgoing"):
+        response = client.post(
+            f"/api/v1/processes/{process_id}/start", headers=api_token(office.clerk), json={"title": "Không có văn bản"}
+        )
+        assert response.status_code == 409 and response.json["code"] == "process_bound_to_object", process_id
