@@ -4,6 +4,7 @@ from flask.views import MethodView
 
 from app.api import api_blueprint
 from app.api.auth import api_user
+from app.api.schemas import ErrorSchema
 from app.core.db import db
 from app.core.errors import NotFound, ValidationError
 from app.org.permissions import managed_agency_ids
@@ -12,6 +13,7 @@ from app.workflow.definitions import available_processes, deploy
 from app.workflow.forms import load_form_file
 from app.workflow.models import WorkflowInstance
 from app.workflow.schemas import (
+    ChoiceSchema,
     CompleteArgs,
     DeployArgs,
     InstanceSchema,
@@ -58,17 +60,35 @@ def list_tasks(args):
 
 @blp.route("/tasks/<int:task_id>")
 @blp.response(200, TaskDetailSchema)
+@blp.alt_response(404, schema=ErrorSchema)
 def get_task(task_id):
-    task = services.get_task(api_user(), task_id)
-    form = task.instance.process_version.forms.get(task.form_key) if task.form_key else None
-    return _TaskDetail(task, form, queries.task_history(task.instance_id))
+    """Một công việc: biểu mẫu (JSON Schema), giá trị ban đầu như trang điền sẵn, lịch sử hồ sơ."""
+    user = api_user()
+    task = services.get_task(user, task_id)
+    return _TaskDetail(
+        task,
+        services.task_form(task),
+        queries.task_history(task.instance_id),
+        values=services.form_values(user, task),
+        can_act=services.can_act_on(user, task),
+    )
+
+
+@blp.route("/tasks/<int:task_id>/choices/<field>")
+@blp.response(200, ChoiceSchema(many=True))
+@blp.alt_response(404, schema=ErrorSchema)
+def field_choices(task_id, field):
+    """Các lựa chọn của một trường chọn trong biểu mẫu (người dùng, đơn vị, sổ…) — như danh sách trên trang."""
+    choices = services.field_choices(api_user(), task_id, field)
+    return [{"value": value, "label": label} for value, label in choices]
 
 
 class _TaskDetail:
-    """A task with its form definition and its case's history, for TaskDetailSchema."""
+    """A task with its form definition, initial values and its case's history, for TaskDetailSchema."""
 
-    def __init__(self, task, form, history) -> None:
+    def __init__(self, task, form, history, *, values, can_act) -> None:
         self._task, self.form, self.history = task, form, history
+        self.values, self.can_act = values, can_act
 
     def __getattr__(self, name):
         return getattr(self._task, name)

@@ -104,9 +104,20 @@ def run_validators(form: dict, data: dict, outcome: str | None, agency_id: int) 
 
 
 def prefill(form: dict, case_data: dict) -> dict:
-    """A form's initial values: what the case already knows under the same field names."""
+    """A form's initial values: what the case already knows under the same field names.
+
+    Never a person's own words: a textarea (an opinion, a comment, a note) opens empty, or the previous
+    reviewer's "ý kiến" would be saved again under the next one's name. A designer may say otherwise per field
+    with `"prefill": true` (or forbid any field with `"prefill": false`) in its `ui` hints.
+    """
     fields = form["schema"].get("properties", {})
-    return {name: value for name, value in case_data.items() if name in fields and value is not None}
+    hints = form.get("ui") or {}
+
+    def carried(name: str) -> bool:
+        hint = hints.get(name, {})
+        return hint.get("prefill", hint.get("widget") != "textarea")
+
+    return {name: value for name, value in case_data.items() if name in fields and value is not None and carried(name)}
 
 
 def form_key_for(process_id: str, form: str) -> str:

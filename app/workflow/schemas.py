@@ -32,6 +32,10 @@ class TaskSchema(Schema):
 
 class TaskDetailSchema(TaskSchema):
     form = fields.Dict(allow_none=True, metadata={"description": "JSON Schema + gợi ý giao diện của biểu mẫu"})
+    values = fields.Dict(
+        metadata={"description": "Giá trị ban đầu của biểu mẫu (như trang điền sẵn): dữ liệu hồ sơ đã có"}
+    )
+    can_act = fields.Bool(metadata={"description": "Người gọi có thể hoàn thành công việc này ngay"})
     submitted = fields.Dict(allow_none=True)
     history = fields.List(fields.Nested(TaskSchema))
 
@@ -103,3 +107,8 @@ class DeployArgs(Schema):
 class ValidateResultSchema(Schema):
     valid = fields.Bool()
     problems = fields.List(Str())
+
+
+class ChoiceSchema(Schema):
+    value = fields.Raw()
+    label = Str()

@@ -18,7 +18,15 @@ from app.org.permissions import managed_agency_ids
 from app.workflow import engine
 from app.workflow.assignment import acting_for, candidates, qualifies
 from app.workflow.definitions import newest_version
-from app.workflow.forms import FORM_ACTIONS, run_validators, secret_fields, source_problems, validate_data
+from app.workflow.forms import (
+    FORM_ACTIONS,
+    options_for,
+    prefill,
+    run_validators,
+    secret_fields,
+    source_problems,
+    validate_data,
+)
 from app.workflow.models import HumanTask, InstanceStatus, TaskState, WorkflowInstance
 from app.workflow.registry import bound_object_type, known_operations
 from app.workflow.runtime import advance, lock_instance, running
@@ -326,6 +334,40 @@ def wake_instance(instance_id: int) -> bool:
 
 def task_candidates(actor: User, task_id: int) -> list[User]:
     return candidates(get_task(actor, task_id))
+
+
+def can_act_on(actor: User, task: HumanTask) -> bool:
+    """The actor may complete this open task now: it is theirs or unclaimed, for them or whoever they stand in for."""
+    on_behalf = acting_for(actor, task) if task.is_open else None
+    return on_behalf is not None and task.assignee_id in (None, actor.id, on_behalf.id)
+
+
+def task_form(task: HumanTask) -> dict | None:
+    return task.instance.process_version.forms.get(task.form_key) if task.form_key else None
+
+
+def form_values(actor: User, task: HumanTask, known: dict | None = None) -> dict:
+    """What the task's form opens with — the page and the API alike: once done, what was submitted; for who may
+    act, what the case already knows under the form's field names; nothing for onlookers.
+
+    Never a comment: each person's own words start empty (a comment is not case data).
+    """
+    form = task_form(task)
+    if task.submitted:
+        return dict(task.submitted)
+    if form is None or not can_act_on(actor, task):
+        return {}
+    return prefill(form, known if known is not None else case_data(task))
+
+
+def field_choices(actor: User, task_id: int, field: str) -> list[tuple]:
+    """The choices of one select/radio field of a task's form (a `source: users` / `units` field…), for whoever
+    may see the task; an unknown field is not found."""
+    task = get_task(actor, task_id)
+    form = task_form(task)
+    if form is None or field not in form["schema"].get("properties", {}):
+        raise NotFound("Biểu mẫu không có trường này.", code="field_not_found")
+    return options_for(form, field, task.agency_id)
 
 
 def case_data(task: HumanTask) -> dict:

@@ -9,9 +9,8 @@ from app.core.errors import DomainError, NotFound
 from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
 from app.workflow import engine, queries, services
-from app.workflow.assignment import acting_for
 from app.workflow.definitions import available_processes
-from app.workflow.forms import coerce_submission, field_order, options_for, prefill
+from app.workflow.forms import coerce_submission, field_order, options_for
 from app.workflow.models import STATUS_LABELS, TASK_STATE_LABELS, WorkflowInstance
 from app.workflow.validation import role_for_lane
 
@@ -65,12 +64,11 @@ def _form_context(task):
 def task_page(task_id: int, values=None, errors=None, status: int = 200):
     task = services.get_task(current_user, task_id)
     form, order = _form_context(task)
-    on_behalf = acting_for(current_user, task) if task.is_open else None
-    can_act = on_behalf is not None and task.assignee_id in (None, current_user.id, on_behalf.id)
+    can_act = services.can_act_on(current_user, task)
     start_form = task.instance.process_version.forms.get(f"{task.process_id}/start")
     case_values = services.case_data(task) if (start_form or (form and can_act)) else {}
     if values is None:
-        values = task.submitted or (prefill(form, case_values) if form and can_act else {})
+        values = services.form_values(current_user, task, known=case_values if case_values else None)
     summary = OBJECT_SUMMARIES.get(task.object_type)
     return render_template(
         "workflow/task.html",

@@ -35,7 +35,9 @@ def live_app(tmp_path_factory):
     """The application the live server serves: a fresh database with the shipped processes and the demo data."""
     instance = tmp_path_factory.mktemp("e2e")
     config = TestConfig(fresh_database_url(instance, "e2e"), instance)
-    config.SESSION_COOKIE_SECURE = True  # as in production: the browser must accept it on http://127.0.0.1
+    # QLVB_COOKIE_SECURE=true, forced: the browser must accept a Secure cookie on http://127.0.0.1 too.
+    config.COOKIE_SECURE_AUTO = False
+    config.SESSION_COOKIE_SECURE = True
     config.REMEMBER_COOKIE_SECURE = True
     app = create_app(config)
     with app.app_context():

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from app.org.auth import REFUSED
 from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +30,7 @@ def test_session_cookie_is_secure_httponly_samesite(page):
 
 def test_wrong_password_shows_vietnamese_error(page):
     sign_in(page, "ubnd.chuyenvien", "khong-dung-123")
-    expect(page.get_by_test_id("login-error")).to_have_text("Tên đăng nhập hoặc mật khẩu không đúng.")
+    expect(page.get_by_test_id("login-error")).to_have_text(REFUSED)
 
 
 def test_admin_creates_and_deactivates_an_account(page, browser, live_server):

@@ -35,7 +35,7 @@ def test_wrong_password_shows_vietnamese_error_and_counts(client, create_user):
     user = create_user(username="vanthu")
     response = login(client, "vanthu", "sai-mat-khau-9")
     assert response.status_code == 401
-    assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.get_data(as_text=True)
+    assert "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa" in response.get_data(as_text=True)
     db.session.refresh(user)
     assert user.failed_login_count == 1  # recorded and committed although the page refused
 

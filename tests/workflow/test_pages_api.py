@@ -228,3 +228,36 @@ def test_processes_of_a_document_kind_do_not_start_as_bare_cases(client, office,
             f"/api/v1/processes/{process_id}/start", headers=api_token(office.clerk), json={"title": "Không có văn bản"}
         )
         assert response.status_code == 409 and response.json["code"] == "process_bound_to_object", process_id
+
+
+def test_api_task_detail_gives_the_prefilled_values_and_the_field_choices(client, shipped, api_token):
+    office = shipped
+    client.post(
+        "/api/v1/processes/work_assignment/start",
+        headers=api_token(office.leader),
+        json={"data": {"tieu_de": "Rà soát thủ tục", "noi_dung": "Nội dung", "don_vi_chu_tri": office.unit_a.id}},
+    )
+    unit_leader = api_token(office.unit_leader)
+    [task] = client.get("/api/v1/tasks", headers=unit_leader).json["items"]
+    detail = client.get(f"/api/v1/tasks/{task['id']}", headers=unit_leader).json
+    assert detail["can_act"] is True and detail["values"] == {}  # nothing of this form is known yet
+    choices = client.get(f"/api/v1/tasks/{task['id']}/choices/chuyen_vien_thuc_hien", headers=unit_leader).json
+    assert {c["value"] for c in choices} >= {office.spec_a1.id, office.spec_a2.id}
+    assert all(set(c) == {"value", "label"} for c in choices)
+    unknown = client.get(f"/api/v1/tasks/{task['id']}/choices/khong_co", headers=unit_leader)
+    assert unknown.status_code == 404 and unknown.json["code"] == "field_not_found"
+    stranger = client.get(f"/api/v1/tasks/{task['id']}/choices/chuyen_vien_thuc_hien", headers=api_token(office.spec_b))
+    assert stranger.status_code == 404
+
+
+def test_a_comment_is_never_carried_to_the_next_persons_form():
+    from app.workflow.forms import prefill
+
+    form = {
+        "schema": {"properties": {"y_kien": {"type": "string"}, "so_ban": {"type": "integer"}}},
+        "ui": {"y_kien": {"widget": "textarea"}},
+    }
+    case = {"y_kien": "Ý kiến của người trước", "so_ban": 3}
+    assert prefill(form, case) == {"so_ban": 3}
+    form["ui"]["y_kien"]["prefill"] = True  # the designer asks for it explicitly
+    assert prefill(form, case) == case
