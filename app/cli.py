@@ -56,6 +56,7 @@ def require_migrated_database() -> None:
     heads = set(ScriptDirectory(str(PROJECT_ROOT / "migrations")).get_heads())
     with db.engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
+    db.engine.dispose()  # no pooled connection may outlive this check into a forked gunicorn worker
     if current != heads:
         click.echo(NOT_MIGRATED, err=True)
         sys.exit(2)
@@ -134,11 +135,9 @@ def serve_command(host: str, port: int, workers: int):
     require_migrated_database()
     flask_app = current_app._get_current_object()
     # QLVB_SCHEDULER=1: the scheduler also runs, in a process of its own (see app.scheduler.gunicorn_hooks).
-    hooks = {}
-    if flask_app.config["SCHEDULER_ENABLED"]:
-        from app.scheduler import gunicorn_hooks
+    from app.scheduler import gunicorn_hooks
 
-        hooks = gunicorn_hooks(flask_app)
+    hooks = gunicorn_hooks(flask_app, with_scheduler=flask_app.config["SCHEDULER_ENABLED"])
 
     class Server(BaseApplication):
         def load_config(self):

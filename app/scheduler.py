@@ -413,8 +413,9 @@ def scheduler_for(app: Flask, say: Callable[[str], Any] = log.info) -> Scheduler
 # --- embedded in `qlvb serve` -------------------------------------------------------------------------------
 
 
-def gunicorn_hooks(web_app: Flask) -> dict[str, Callable[..., None]]:
-    """Server hooks that run the scheduler in a process of its own beside gunicorn (QLVB_SCHEDULER=1).
+def gunicorn_hooks(web_app: Flask, *, with_scheduler: bool) -> dict[str, Callable[..., None]]:
+    """Server hooks: each worker starts with an empty connection pool; with QLVB_SCHEDULER=1 the scheduler runs
+    in a process of its own beside gunicorn.
 
     Never a thread of the master: gunicorn forks its workers from the master, and a worker forked while that
     thread held a lock (SQLAlchemy's mapper-configuration mutex, a pool lock, the logging lock) inherits it held
@@ -423,7 +424,6 @@ def gunicorn_hooks(web_app: Flask) -> dict[str, Callable[..., None]]:
     nothing inherited), stops it on exit, and the child stops by itself if the master dies. Jobs are loaded
     here, before gunicorn starts, so a broken jobs.py fails `serve` at once.
     """
-    load_jobs()
     children: list[subprocess.Popen] = []
 
     def when_ready(_server) -> None:
@@ -444,6 +444,9 @@ def gunicorn_hooks(web_app: Flask) -> dict[str, Callable[..., None]]:
             except subprocess.TimeoutExpired:
                 child.kill()
 
+    if not with_scheduler:
+        return {"post_fork": post_fork}
+    load_jobs()
     return {"when_ready": when_ready, "post_fork": post_fork, "on_exit": on_exit}
 
 

@@ -16,7 +16,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,8 +110,7 @@ def record(
         ip=origin.ip,
         user_agent=origin.user_agent,
     )
-    session.add(event)
-    session.flush()
+    session.add(event)  # inserted at the next flush, or sealed first and inserted once at commit
     session.info.setdefault(_UNSEALED, []).append(event)
     return event
 
@@ -126,20 +124,21 @@ def _seal(session: Session) -> None:
     """
     if session.in_nested_transaction():
         return
-    events = [e for e in session.info.pop(_UNSEALED, []) if sa.inspect(e).persistent]  # not rolled back
+    # Recorded in this transaction and not rolled back with a savepoint (those are transient again).
+    events = [e for e in session.info.pop(_UNSEALED, []) if sa.inspect(e).persistent or sa.inspect(e).pending]
     if not events:
         return
-    session.flush()
     _lock_chain(session)
-    tail = session.execute(
-        sa.select(AuditEvent.seq, AuditEvent.hash)
-        .where(AuditEvent.seq.is_not(None))
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
+    with session.no_autoflush:  # the pending events are inserted once, sealed, below
+        tail = session.execute(
+            sa.select(AuditEvent.seq, AuditEvent.hash)
+            .where(AuditEvent.seq.is_not(None))
+            .order_by(AuditEvent.seq.desc())
+            .limit(1)
+        ).first()
     prev_seq, prev_hash = (tail.seq, tail.hash) if tail else (0, GENESIS)
     key = chain_key()
-    for event in sorted(events, key=lambda e: e.id):
+    for event in events:  # in the order they were recorded
         prev_seq += 1
         event.seq, event.prev_hash = prev_seq, prev_hash
         event.hash = prev_hash = chain_hash(prev_hash, event, key)
@@ -185,9 +184,7 @@ def write_checkpoint(seq: int, head_hash: str) -> None:
         line = json.dumps({"seq": seq, "hash": head_hash, "at": at, "mac": _checkpoint_mac(seq, head_hash, at)})
         handle.seek(0)
         handle.truncate()
-        handle.write(line + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+        handle.write(line + "\n")  # no fsync: a checkpoint lost in a crash leaves an older one, still true
 
 
 def _parse_checkpoint(text: str) -> dict | None:

@@ -264,9 +264,13 @@ def revoke_api_token(actor: User, token_id: int) -> ApiToken:
 def user_for_token(plain: str) -> User:
     """Resolve a bearer token to its active user, or refuse with a stable code."""
     now = clock.now()
-    # The user in the same query: a lazy load of `token.user` was a second round trip on every API call.
-    query = sa.select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == _digest(plain or ""))
-    token = db.session.scalar(query)
+    # The user and their roles in the same query: lazy loads were two more round trips on every API call.
+    query = (
+        sa.select(ApiToken)
+        .options(joinedload(ApiToken.user).joinedload(User.role_rows))
+        .where(ApiToken.token_hash == _digest(plain or ""))
+    )
+    token = db.session.execute(query).unique().scalar_one_or_none()
     if token is None or token.revoked_at is not None:
         raise AuthenticationError("Mã truy cập không hợp lệ.", code="invalid_token")
     if token.expires_at is not None and token.expires_at <= now:

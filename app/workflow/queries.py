@@ -43,10 +43,10 @@ class InboxFilter:
     after: tuple[int, datetime, int] | None = None  # keyset cursor: (priority, due_sort, id) of the last row
 
 
-def _branches(user: User, flt: InboxFilter, at: datetime, limit: int) -> list[sa.Select]:
+def _branches(user: User, flt: InboxFilter, at: datetime, limit: int, scopes: list[dict] | None) -> list[sa.Select]:
     columns = (HumanTask.id, HumanTask.priority, HumanTask.due_sort)
     branches = []
-    for scope in inbox_scopes(user, at):
+    for scope in scopes if scopes is not None else inbox_scopes(user, at):
         base = []
         if flt.process_id:
             base.append(HumanTask.process_id == flt.process_id)
@@ -89,10 +89,14 @@ def _union(branches: list[sa.Select]):
     return sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
 
 
-def inbox_page(user: User, flt: InboxFilter | None = None, limit: int = 50) -> list[HumanTask]:
-    """One page of `user`'s open tasks: urgent ones first, then the earliest deadline first."""
+def inbox_page(
+    user: User, flt: InboxFilter | None = None, limit: int = 50, scopes: list[dict] | None = None
+) -> list[HumanTask]:
+    """One page of `user`'s open tasks: urgent ones first, then the earliest deadline first.
+
+    `scopes` (app.workflow.assignment.inbox_scopes) may be passed when the caller also counts: read once."""
     flt, at = flt or InboxFilter(), clock.now()
-    branches = _branches(user, flt, at, limit)
+    branches = _branches(user, flt, at, limit, scopes)
     if not branches:
         return []
     union = _union(branches)
@@ -107,10 +111,10 @@ def inbox_page(user: User, flt: InboxFilter | None = None, limit: int = 50) -> l
     return list(rows)
 
 
-def inbox_count(user: User, flt: InboxFilter | None = None) -> int:
+def inbox_count(user: User, flt: InboxFilter | None = None, scopes: list[dict] | None = None) -> int:
     """Open tasks in the inbox, counted up to COUNT_CAP (shown as "1000+"): never a count of everything."""
     flt, at = flt or InboxFilter(), clock.now()
-    branches = _branches(user, flt, at, COUNT_CAP)
+    branches = _branches(user, flt, at, COUNT_CAP, scopes)
     if not branches:
         return 0
     union = _union(branches)

@@ -8,6 +8,7 @@ import uuid
 
 import sqlalchemy as sa
 from SpiffWorkflow.util.task import TaskState as SpiffState
+from sqlalchemy.orm import joinedload
 
 from app.audit import services as audit
 from app.core import clock
@@ -99,7 +100,9 @@ def start_process(
 
 def get_task(actor: User, task_id: int) -> HumanTask:
     """A task the actor may see: one they can act on, or one of their agency's cases (404 otherwise)."""
-    task = db.session.get(HumanTask, task_id)
+    # The case and its process version with it: every caller goes on to read both.
+    options = [joinedload(HumanTask.instance).joinedload(WorkflowInstance.process_version)]
+    task = db.session.get(HumanTask, task_id, options=options)
     if task is None or not can_view(actor, task):
         raise NotFound("Không tìm thấy công việc.", code="task_not_found")
     return task

@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from app.config import PROJECT_ROOT
+from tests.conftest import fresh_database_url
 
 STARTS = 10
 PARALLEL = 24
@@ -34,7 +35,7 @@ def environment(tmp_path_factory):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "QLVB_INSTANCE_PATH": str(instance),
-        "QLVB_DATABASE_URL": f"sqlite:///{instance / 'qlvb.sqlite3'}",
+        "QLVB_DATABASE_URL": fresh_database_url(instance, "serve"),  # the database under test
         "QLVB_SCHEDULER": "1",
         "QLVB_SCHEDULER_POLL_SECONDS": "1",
         "QLVB_LOG_LEVEL": "WARNING",

@@ -1,0 +1,94 @@
+"""A real `qlvb serve` (gunicorn, several workers) on a fresh database, for the benchmarks that go through HTTP.
+
+Only loopback traffic: the server binds 127.0.0.1 on a free port and stops with the benchmark.
+"""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import requests
+
+from bench.common import fresh_database_url
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("QLVB_BENCH_HTTP_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/qlvb_bench_http")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _environment(kind: str, folder: Path) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "QLVB_INSTANCE_PATH": str(folder),
+        "QLVB_DATABASE_URL": fresh_database_url(kind, folder, PG_URL),
+        "QLVB_LOG_LEVEL": "WARNING",
+        "QLVB_SECRET_KEY": "bench-secret-key",
+        # The benchmark's own choices of the documented settings (argon2 parameters…) reach the server too.
+        **{k: v for k, v in os.environ.items() if k.startswith("QLVB_ARGON2_")},
+    }
+
+
+@contextlib.contextmanager
+def running_server(kind: str, setup: Callable[[], object], *, workers: int = 2) -> Iterator[tuple[str, object]]:
+    """Yield (base URL, what `setup()` returned): migrate, run `setup` in an app context of the same database,
+    then serve with gunicorn until the block ends."""
+    with tempfile.TemporaryDirectory(prefix="qlvb-bench-") as tmp:
+        folder = Path(tmp)
+        env = _environment(kind, folder)
+        subprocess.run(
+            [sys.executable, "-m", "app", "db", "upgrade"], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True
+        )
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            from app import create_app
+            from app.core.db import db
+
+            app = create_app()
+            with app.app_context():
+                prepared = setup()
+                db.session.remove()
+                db.engine.dispose()
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+        port = free_port()
+        command = [sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", str(workers)]
+        server = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    requests.get(f"{base}/healthz", timeout=2)
+                    break
+                except requests.ConnectionError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise RuntimeError("qlvb serve did not start") from None
+                    time.sleep(0.2)
+            yield base, prepared
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=60)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
