@@ -17,6 +17,7 @@ import hmac
 import json
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,31 @@ def record(
     session.add(event)  # inserted at the next flush, or sealed first and inserted once at commit
     session.info.setdefault(_UNSEALED, []).append(event)
     return event
+
+
+# One look at a document is one event: its page, then the PDF the page's viewer fetches, then a reload a minute
+# later, are the same reading. A later look, or another person's, is a new event.
+VIEW_WINDOW = timedelta(minutes=10)
+
+
+def record_view(actor, action: str, obj: Any, *, summary: str) -> AuditEvent | None:
+    """Audit that `actor` viewed `obj`, unless they already did within VIEW_WINDOW."""
+    if actor is not None:
+        since = clock.now() - VIEW_WINDOW
+        seen = db.session.scalar(
+            sa.select(AuditEvent.id)
+            .where(
+                AuditEvent.object_type == obj.__tablename__,
+                AuditEvent.object_id == str(obj.id),
+                AuditEvent.actor_id == actor.id,
+                AuditEvent.action == action,
+                AuditEvent.occurred_at >= since,
+            )
+            .limit(1)
+        )
+        if seen is not None:
+            return None
+    return record(actor, action, obj, summary=summary)
 
 
 @sa_event.listens_for(Session, "before_commit")

@@ -181,7 +181,7 @@ def get_document(actor: User, document_id: int) -> IncomingDocument:
 def view_document(actor: User, document_id: int) -> IncomingDocument:
     """Open a document's page or file: viewing is audited."""
     document = get_document(actor, document_id)
-    audit.record(actor, "incoming.view", document, summary=f"Xem văn bản đến số {document.arrival_label or '—'}")
+    audit.record_view(actor, "incoming.view", document, summary=f"Xem văn bản đến số {document.arrival_label or '—'}")
     return document
 
 

@@ -82,7 +82,7 @@ def get_document(actor: User, document_id: int) -> OutgoingDocument:
 def view_document(actor: User, document_id: int) -> OutgoingDocument:
     """Open a document's page: viewing is audited."""
     document = get_document(actor, document_id)
-    audit.record(actor, "outgoing.view", document, summary=f"Xem văn bản đi {label_of(document)}")
+    audit.record_view(actor, "outgoing.view", document, summary=f"Xem văn bản đi {label_of(document)}")
     return document
 
 

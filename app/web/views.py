@@ -1,8 +1,9 @@
 """Request lifecycle for pages and API (one unit of work per request), navigation, the dashboard."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from flask import Blueprint, Flask, g, render_template, request, session
+from flask import Blueprint, Flask, Response, current_app, g, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -134,6 +135,13 @@ def _inbox_badge(user) -> str:
 def dashboard():
     delegations_to_me = org_queries.active_delegations_to(current_user)
     return render_template("web/dashboard.html", delegations_to_me=delegations_to_me)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers and tools ask for /favicon.ico whatever the page links; answer with the same icon.
+    icon = Path(current_app.static_folder, "img", "favicon.svg").read_bytes()
+    return Response(icon, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 @bp.get("/healthz")

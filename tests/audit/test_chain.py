@@ -155,3 +155,14 @@ def test_verify_command_reports_first_broken_link(app, create_user):
     db.session.execute(sa.update(AuditEvent).where(AuditEvent.seq == 2).values(actor_name="kẻ gian"))
     broken = runner.invoke(args=["audit", "verify"])
     assert broken.exit_code == 1 and "số 2" in broken.output
+
+
+def test_one_look_at_a_document_is_one_event_and_a_later_look_another(create_user, frozen_clock):
+    reader = create_user()
+    document = reader.agency  # any audited object with an id and a table
+    assert audit.record_view(reader, "agency.view", document, summary="Xem") is not None
+    assert audit.record_view(reader, "agency.view", document, summary="Xem lại ngay") is None
+    other = create_user(agency=reader.agency)
+    assert audit.record_view(other, "agency.view", document, summary="Người khác xem") is not None
+    frozen_clock.advance(minutes=11)
+    assert audit.record_view(reader, "agency.view", document, summary="Xem lần sau") is not None

@@ -206,3 +206,8 @@ def test_admin_audit_log_page_lists_and_verifies(client, admin):
     token = csrf_token(client, "/admin/audit")
     verified = client.post("/admin/audit/verify", data={"csrf_token": token}).get_data(as_text=True)
     assert "Chuỗi nhật ký toàn vẹn" in verified
+
+
+def test_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml" and b"<svg" in response.data
