@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
 from app.core.db import UTCDateTime, db
+from app.documents.search import keep_folded
 
 
 class IncomingStatus(StrEnum):
@@ -61,6 +62,7 @@ class IncomingDocument(db.Model):
     message_id: Mapped[str | None] = mapped_column(sa.String(100))
     sender_code: Mapped[str | None] = mapped_column(sa.String(35))  # OrganId
     sender_name: Mapped[str] = mapped_column(sa.String(200))  # 7 OrganName
+    sender_folded: Mapped[str | None] = mapped_column(sa.String(200))  # without diacritics, for search
     code_number: Mapped[str | None] = mapped_column(sa.String(11))  # 4 CodeNumber
     code_notation: Mapped[str | None] = mapped_column(sa.String(30))  # 5 CodeNotation
     issued_date: Mapped[date | None] = mapped_column(sa.Date)  # 6 IssuedDate
@@ -121,6 +123,10 @@ class IncomingDocument(db.Model):
     def recall_pending(self) -> bool:
         """The sender asked to recall it (status 13) and the agency has not decided yet."""
         return self.recall_requested_at is not None and self.recall_decided_by_id is None
+
+
+# The sender's name is searched without diacritics ("so tai chinh" finds "Sở Tài chính"); the ORM keeps the copy.
+keep_folded(IncomingDocument.sender_name, "sender_folded")
 
 
 class IncomingFile(db.Model):

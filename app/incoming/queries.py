@@ -34,22 +34,34 @@ def _local_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=clock.LOCAL_TZ)
 
 
+def _symbol_contains(text: str):
+    """Part of the số/ký hiệu as printed ("567/STC-NS"): "567/STC", "STC-NS", "BTNMT" (ASCII: upper() suffices)."""
+    printed = (
+        sa.func.coalesce(IncomingDocument.code_number, "") + "/" + sa.func.coalesce(IncomingDocument.code_notation, "")
+    )
+    return sa.func.upper(printed).contains(text.strip().upper(), autoescape=True)
+
+
 def search(agency_id: int, flt: IncomingFilter, *, before_id: int | None = None, limit: int = PAGE):
     """Newest arrivals first; page on by id (ids grow with arrival)."""
     query = sa.select(IncomingDocument).where(IncomingDocument.agency_id == agency_id)
-    if (condition := folded_search(IncomingDocument.subject_folded, flt.q)) is not None:
-        query = query.where(condition)
+    if flt.q and flt.q.strip():
+        # One search box: trích yếu, the sender, or part of the số/ký hiệu ("567/STC", "BTNMT").
+        query = query.where(
+            sa.or_(
+                *(c for c in (folded_search(IncomingDocument.subject_folded, flt.q),) if c is not None),
+                *(c for c in (folded_search(IncomingDocument.sender_folded, flt.q),) if c is not None),
+                _symbol_contains(flt.q),
+            )
+        )
     if flt.number:
         query = query.where(IncomingDocument.arrival_number == flt.number)
     if flt.year:
         query = query.where(IncomingDocument.arrival_year == flt.year)
-    if flt.symbol:
-        number, _, notation = flt.symbol.partition("/")
-        query = query.where(IncomingDocument.code_number == number.strip())
-        if notation:
-            query = query.where(sa.func.upper(IncomingDocument.code_notation) == notation.strip().upper())
-    if flt.sender:
-        query = query.where(sa.func.lower(IncomingDocument.sender_name).contains(flt.sender.strip().lower()))
+    if flt.symbol and flt.symbol.strip():
+        query = query.where(_symbol_contains(flt.symbol))
+    if flt.sender and (condition := folded_search(IncomingDocument.sender_folded, flt.sender)) is not None:
+        query = query.where(condition)
     if flt.date_from:
         query = query.where(IncomingDocument.arrived_at >= _local_start(flt.date_from))
     if flt.date_to:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
 from app.core.db import db
+from app.documents.search import fold_vietnamese
 from app.incoming.models import IncomingDocument
 from app.workflow.models import HumanTask
 from tests.conftest import csrf_token, login
@@ -74,6 +75,13 @@ def test_list_search_ignores_diacritics(client, incoming_office, signed_pdf):
     assert "Quyết định khen thưởng" in found and "biên chế" not in found
     assert "biên chế" in client.get("/incoming?q=bien che").get_data(as_text=True)
     assert "Quyết định khen thưởng" in client.get("/incoming?symbol=7/SNV-TCBC").get_data(as_text=True)
+    assert "Quyết định khen thưởng" not in client.get("/incoming?symbol=17/SNV").get_data(as_text=True)
+    for part in ("TCBC", "7/SNV", "snv-tc"):  # part of the số/ký hiệu, in the symbol field or the search box
+        assert "Quyết định khen thưởng" in client.get(f"/incoming?symbol={part}").get_data(as_text=True), part
+        assert "Quyết định khen thưởng" in client.get(f"/incoming?q={part}").get_data(as_text=True), part
+    sender = fold_vietnamese(METADATA["sender_name"])  # typed without diacritics
+    assert "Quyết định khen thưởng" in client.get("/incoming", query_string={"sender": sender}).get_data(as_text=True)
+    assert "Quyết định khen thưởng" in client.get("/incoming", query_string={"q": sender}).get_data(as_text=True)
 
 
 def test_api_intake_detail_search_and_tenancy(
