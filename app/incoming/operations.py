@@ -14,7 +14,8 @@ from app.documents.models import RegisterKind
 from app.exchange.models import StatusCode
 from app.incoming.intake import clean_metadata
 from app.incoming.models import AssignmentKind, IncomingAssignment, IncomingDocument, IncomingStatus
-from app.org.models import Unit, User
+from app.org import queries as org_queries
+from app.org.models import Role, Unit, User
 from app.workflow.forms import data_source, form_validator
 from app.workflow.registry import bound_process, operation
 from app.workflow.scripting import RunContext
@@ -200,11 +201,37 @@ def _metadata(data: dict, outcome: str | None, agency_id: int) -> dict[str, str]
 
 @form_validator("incoming_direction")
 def _direction(data: dict, outcome: str | None, agency_id: int) -> dict[str, str]:
+    """NĐ 30/2020 Điều 23.2: a direction somebody can carry out — refused now, not found stranded later.
+
+    The lead unit needs an active unit leader (the next task is theirs) unless a lead person is named; people
+    named must be active members of this agency; the lead unit does not also coordinate; the deadline is not past.
+    """
+    problems: dict[str, str] = {}
     lead_unit, lead_user = _int(data.get("lead_unit_id")), _int(data.get("lead_user_id"))
     if lead_unit is None and lead_user is None:
         return {"lead_unit_id": "Chọn đơn vị chủ trì hoặc người chủ trì."}
-    if lead_unit is not None and lead_user is not None:
-        user = db.session.get(User, lead_user)
-        if user is None or user.unit_id != lead_unit:
-            return {"lead_user_id": "Người chủ trì phải thuộc đơn vị chủ trì đã chọn."}
-    return {}
+    unit = db.session.get(Unit, lead_unit) if lead_unit is not None else None
+    if lead_unit is not None and (unit is None or unit.agency_id != agency_id or not unit.is_active):
+        problems["lead_unit_id"] = "Đơn vị chủ trì không thuộc cơ quan hoặc đã ngừng hoạt động."
+    user = db.session.get(User, lead_user) if lead_user is not None else None
+    if lead_user is not None and (user is None or user.agency_id != agency_id or not user.is_active):
+        problems["lead_user_id"] = "Người chủ trì không thuộc cơ quan hoặc tài khoản đã bị vô hiệu hóa."
+    elif user is not None and lead_unit is not None and user.unit_id != lead_unit:
+        problems["lead_user_id"] = "Người chủ trì phải thuộc đơn vị chủ trì đã chọn."
+    nobody_to_assign = unit is not None and user is None and "lead_unit_id" not in problems
+    if nobody_to_assign and not org_queries.active_members(unit.id, Role.UNIT_LEADER.value):
+        problems["lead_unit_id"] = (
+            f"{unit.name} chưa có lãnh đạo đơn vị đang hoạt động để phân công: chọn người chủ trì cụ thể, "
+            "hoặc đề nghị quản trị bổ sung lãnh đạo cho đơn vị."
+        )
+    coordinating = {_int(v) for v in data.get("coordinate_unit_ids") or []}
+    if lead_unit is not None and lead_unit in coordinating:
+        problems["coordinate_unit_ids"] = "Đơn vị chủ trì không đồng thời là đơn vị phối hợp."
+    due = data.get("han_xu_ly")
+    if due:
+        try:
+            if date.fromisoformat(str(due)[:10]) < clock.to_local(clock.now()).date():
+                problems["han_xu_ly"] = "Hạn xử lý không được ở trong quá khứ."
+        except ValueError:
+            problems["han_xu_ly"] = "Ngày không hợp lệ (định dạng YYYY-MM-DD)."
+    return problems

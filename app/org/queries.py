@@ -68,6 +68,17 @@ def list_units(agency_id: int, *, active_only: bool = False) -> list[Unit]:
     return list(db.session.scalars(query))
 
 
+def active_members(unit_id: int, role: str) -> list[User]:
+    """The active people of a unit who hold `role` (who would receive that unit's work)."""
+    query = (
+        sa.select(User)
+        .where(User.unit_id == unit_id, User.is_active.is_(True))
+        .where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
+        .order_by(User.full_name)
+    )
+    return list(db.session.scalars(query))
+
+
 def list_users(
     agency_ids: set[int], *, search: str = "", role: str | None = None, active: bool | None = None, limit: int = 500
 ) -> list[User]:

@@ -106,18 +106,17 @@ def run_validators(form: dict, data: dict, outcome: str | None, agency_id: int) 
 def prefill(form: dict, case_data: dict) -> dict:
     """A form's initial values: what the case already knows under the same field names.
 
-    Never a person's own words: a textarea (an opinion, a comment, a note) opens empty, or the previous
-    reviewer's "ý kiến" would be saved again under the next one's name. A designer may say otherwise per field
-    with `"prefill": true` (or forbid any field with `"prefill": false`) in its `ui` hints.
+    Never a person's own words: a field marked `"prefill": false` in its `ui` hints (an opinion, a comment)
+    opens empty, or the previous reviewer's "ý kiến" would be saved again under the next one's name. The shipped
+    forms mark theirs; `qlvb processes validate` does not require it, the designers' guide asks for it.
     """
     fields = form["schema"].get("properties", {})
     hints = form.get("ui") or {}
-
-    def carried(name: str) -> bool:
-        hint = hints.get(name, {})
-        return hint.get("prefill", hint.get("widget") != "textarea")
-
-    return {name: value for name, value in case_data.items() if name in fields and value is not None and carried(name)}
+    return {
+        name: value
+        for name, value in case_data.items()
+        if name in fields and value is not None and hints.get(name, {}).get("prefill", True)
+    }
 
 
 def form_key_for(process_id: str, form: str) -> str:

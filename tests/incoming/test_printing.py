@@ -160,8 +160,12 @@ def test_a_slip_before_direction_keeps_dotted_lines_and_a_named_lead_skips_the_u
     assert "Lãnh đạo cơ quan đã giao trực tiếp cho cá nhân chủ trì." in direct
 
 
-def test_the_follow_up_book_has_its_cover_and_seven_columns(client, incoming_office, signed_pdf, frozen_clock):
+def test_the_follow_up_book_has_its_cover_and_seven_columns(
+    client, incoming_office, signed_pdf, frozen_clock, create_user
+):
     office = incoming_office
+    # Phòng Kinh tế leads the late one: it needs a unit leader to assign it (a direction nobody can act on is refused).
+    create_user(roles=("lanh_dao_don_vi",), agency=office.agency, unit_id=office.unit_b.id, username="truongphong.kt")
     done = completed_document(office, frozen_clock, signed_pdf)
     late = Procedure(
         office, frozen_clock, signed_pdf, code_number="125", subject="Về việc kiểm tra công tác văn thư năm 2026"

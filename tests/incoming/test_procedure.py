@@ -268,3 +268,22 @@ def test_duplicate_warning_ignores_case(incoming_office, signed_pdf):
     first = receive(incoming_office, signed_pdf)
     second = receive(incoming_office, signed_pdf, code_notation="snv-tcbc", sender_name="SỞ NỘI VỤ TỈNH KIÊN GIANG")
     assert possible_duplicates(second) == [first]
+
+
+def test_a_direction_nobody_can_carry_out_is_refused_with_a_reason(incoming_office, frozen_clock, create_user):
+    from app.workflow.forms import FORM_VALIDATORS
+
+    office = incoming_office
+    check = FORM_VALIDATORS["incoming_direction"]
+    agency = office.agency.id
+    ok = {"lead_unit_id": office.unit_a.id, "han_xu_ly": "2026-11-27"}
+    assert check(ok, None, agency) == {}
+    # Phòng Kinh tế has no unit leader: the assignment task would be in nobody's inbox.
+    stranded = check({"lead_unit_id": office.unit_b.id}, None, agency)
+    assert "chưa có lãnh đạo đơn vị" in stranded["lead_unit_id"]
+    assert check({"lead_unit_id": office.unit_b.id, "lead_user_id": office.spec_b.id}, None, agency) == {}
+    assert "phối hợp" in check({**ok, "coordinate_unit_ids": [office.unit_a.id]}, None, agency)["coordinate_unit_ids"]
+    assert "quá khứ" in check({**ok, "han_xu_ly": "2026-11-20"}, None, agency)["han_xu_ly"]
+    gone = create_user(roles=("chuyen_vien",), agency=office.agency, unit_id=office.unit_b.id)
+    gone.is_active = False
+    assert "vô hiệu hóa" in check({"lead_user_id": gone.id}, None, agency)["lead_user_id"]

@@ -255,9 +255,19 @@ def test_a_comment_is_never_carried_to_the_next_persons_form():
 
     form = {
         "schema": {"properties": {"y_kien": {"type": "string"}, "so_ban": {"type": "integer"}}},
-        "ui": {"y_kien": {"widget": "textarea"}},
+        "ui": {"y_kien": {"widget": "textarea", "prefill": False}},
     }
     case = {"y_kien": "Ý kiến của người trước", "so_ban": 3}
     assert prefill(form, case) == {"so_ban": 3}
-    form["ui"]["y_kien"]["prefill"] = True  # the designer asks for it explicitly
-    assert prefill(form, case) == case
+
+
+def test_every_opinion_field_of_the_shipped_forms_opens_empty():
+    import json
+
+    from app.workflow.definitions import PROCESSES_DIR
+
+    opinions = {"y_kien", "y_kien_chi_dao", "y_kien_phan_cong", "y_kien_phoi_hop", "nhan_xet", "ket_qua"}
+    for path in (PROCESSES_DIR.parent / "forms").glob("*/*.json"):
+        form = json.loads(path.read_text(encoding="utf-8"))
+        for name in opinions & set(form["schema"].get("properties", {})):
+            assert form["ui"][name]["prefill"] is False, f"{path.name}: {name}"
