@@ -111,8 +111,8 @@ def get_task(actor: User, task_id: int) -> HumanTask:
 def can_view(actor: User, task: HumanTask) -> bool:
     if acting_for(actor, task) is not None or qualifies(actor, task) or task.completed_by_id == actor.id:
         return True  # candidates still see a task a colleague claimed, and learn who has it
-    leaders = {Role.AGENCY_LEADER, Role.UNIT_LEADER}
-    if (task.agency_id == actor.agency_id and actor.roles & leaders) or task.agency_id in managed_agency_ids(actor):
+    overseers = OVERSEERS | {Role.UNIT_LEADER}  # leaders and clerks follow the agency's work (and hand it on)
+    if (task.agency_id == actor.agency_id and actor.roles & overseers) or task.agency_id in managed_agency_ids(actor):
         return True
     # Whoever worked on the case may follow it.
     return (
@@ -167,24 +167,50 @@ def unclaim_task(actor: User, task_id: int) -> HumanTask:
     return task
 
 
+# Who oversees an agency's work: they may hand any open task of it to any active member, even one outside the
+# task's role or unit (a task stranded with nobody to take it, an absence) — audited as an override.
+OVERSEERS = frozenset({Role.AGENCY_LEADER, Role.CLERK})
+
+
+def may_reassign(actor: User, task: HumanTask) -> bool:
+    """The holder, the agency's leaders and clerks, unit leaders, and administrators of the agency."""
+    if not task.is_open:
+        return False
+    if task.assignee_id == actor.id or task.agency_id in managed_agency_ids(actor):
+        return True
+    return actor.agency_id == task.agency_id and bool(actor.roles & (OVERSEERS | {Role.UNIT_LEADER}))
+
+
+def may_override(actor: User, task: HumanTask) -> bool:
+    """May hand the task to someone outside its role and unit (see OVERSEERS)."""
+    if task.agency_id in managed_agency_ids(actor):
+        return True
+    return actor.agency_id == task.agency_id and bool(actor.roles & OVERSEERS)
+
+
+def reassign_choices(actor: User, task: HumanTask) -> list[User]:
+    """Who the actor may hand the task to: its candidates, or for overseers every active member of the agency."""
+    if not may_reassign(actor, task):
+        return []
+    if may_override(actor, task):
+        query = sa.select(User).where(User.agency_id == task.agency_id, User.is_active.is_(True))
+        return list(db.session.scalars(query.order_by(User.full_name)))
+    return candidates(task)
+
+
 def reassign_task(actor: User, task_id: int, user_id: int) -> HumanTask:
-    """Hand a task to another candidate: the holder may, and so may a leader or an administrator of the agency."""
+    """Hand a task to another person (may_reassign, reassign_choices): audited, with the override marked."""
     task = _open_task_locked(actor, task_id)
-    target = db.session.get(User, user_id)
-    leaders = {Role.AGENCY_LEADER, Role.UNIT_LEADER}
-    allowed = (
-        task.assignee_id == actor.id
-        or (actor.agency_id == task.agency_id and actor.roles & leaders)
-        or task.agency_id in managed_agency_ids(actor)
-    )
-    if not allowed:
+    if not may_reassign(actor, task):
         raise PermissionDenied("Bạn không được chuyển công việc này.", code="cannot_reassign")
-    if target is None or not qualifies(target, task):
+    target = db.session.get(User, user_id)
+    if target is None or target.id not in {u.id for u in reassign_choices(actor, task)}:
         raise ValidationError(
             "Người nhận không thuộc đối tượng được giao công việc này.",
             code="not_a_candidate",
             details={"user_id": "Chọn người có vai trò và đơn vị phù hợp, đang hoạt động."},
         )
+    override = not qualifies(target, task)
     previous = task.assignee_id
     task.assignee_id, task.state, task.claimed_at = target.id, TaskState.CLAIMED, clock.now()
     db.session.flush()
@@ -192,8 +218,9 @@ def reassign_task(actor: User, task_id: int, user_id: int) -> HumanTask:
         actor,
         "task.reassign",
         task,
-        summary=f"Chuyển việc “{task.title}” cho {target.full_name}",
-        changes={"assignee_id": [previous, target.id]},
+        summary=f"Chuyển việc “{task.title}” cho {target.full_name}"
+        + (" (ngoài vai trò của bước)" if override else ""),
+        changes={"assignee_id": [previous, target.id], **({"override": True} if override else {})},
     )
     return task
 
@@ -336,7 +363,8 @@ def wake_instance(instance_id: int) -> bool:
 
 
 def task_candidates(actor: User, task_id: int) -> list[User]:
-    return candidates(get_task(actor, task_id))
+    """The people the actor may hand this task to (empty when they may not reassign it)."""
+    return reassign_choices(actor, get_task(actor, task_id))
 
 
 def can_act_on(actor: User, task: HumanTask) -> bool:

@@ -271,3 +271,28 @@ def test_every_opinion_field_of_the_shipped_forms_opens_empty():
         form = json.loads(path.read_text(encoding="utf-8"))
         for name in opinions & set(form["schema"].get("properties", {})):
             assert form["ui"][name]["prefill"] is False, f"{path.name}: {name}"
+
+
+def test_a_stranded_task_is_handed_on_by_the_clerk_or_the_leader_and_it_is_audited(client, shipped, api_token):
+    office = shipped  # Phòng Kinh tế (unit_b) has no unit leader: its distribution task has no candidate
+    client.post(
+        "/api/v1/processes/work_assignment/start",
+        headers=api_token(office.leader),
+        json={"data": {"tieu_de": "Việc của Phòng Kinh tế", "don_vi_chu_tri": office.unit_b.id}},
+    )
+    task = db.session.scalar(sa.select(HumanTask).where(HumanTask.task_name == "distribute_work"))
+    specialist = api_token(office.spec_a1)
+    refused = client.post(f"/api/v1/tasks/{task.id}/reassign", headers=specialist, json={"user_id": office.spec_b.id})
+    assert refused.status_code in (403, 404)
+    moved = client.post(
+        f"/api/v1/tasks/{task.id}/reassign", headers=api_token(office.clerk), json={"user_id": office.spec_b.id}
+    )
+    assert moved.status_code == 200 and moved.json["assignee_id"] == office.spec_b.id, moved.json
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "task.reassign"))
+    assert event.changes["override"] is True and event.actor_id == office.clerk.id
+    done = client.post(
+        f"/api/v1/tasks/{task.id}/complete",
+        headers=api_token(office.spec_b),
+        json={"data": {"chuyen_vien_thuc_hien": office.spec_b.id}},
+    )
+    assert done.status_code == 200, done.json
