@@ -261,7 +261,9 @@ def recall(args, document_id):
 def version_file(document_id, version_id):
     """Tải một phiên bản (PDF) của văn bản; việc xem được ghi nhật ký."""
     version, data = services.version_file(api_user(), document_id, version_id)
-    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=version.filename)
+    return send_file(
+        io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=version.download_name
+    )
 
 
 @blp.route("/outgoing/register.pdf", methods=["GET"])

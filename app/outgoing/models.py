@@ -198,6 +198,14 @@ class OutgoingVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     document: Mapped[OutgoingDocument] = relationship(back_populates="versions")
+
+    @property
+    def download_name(self) -> str:
+        """The issued original downloads under its số/ký hiệu (`54-UBND-VP.pdf`), the other stages as uploaded."""
+        if self.stage == VersionStage.ISSUED and self.document.symbol:
+            return self.document.symbol.replace("/", "-") + ".pdf"
+        return self.filename
+
     created_by = relationship("User")
     credential = relationship("SigningCredential")
 

@@ -300,7 +300,7 @@ def version_file(document_id: int, version_id: int):
     version, data = services.version_file(current_user, document_id, version_id)
     inline = request.args.get("download") != "1"  # a PDF opens in the browser; "Tải về" downloads
     return send_file(
-        io.BytesIO(data), mimetype="application/pdf", as_attachment=not inline, download_name=version.filename
+        io.BytesIO(data), mimetype="application/pdf", as_attachment=not inline, download_name=version.download_name
     )
 
 

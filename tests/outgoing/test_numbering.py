@@ -259,3 +259,17 @@ def test_concurrent_issues_get_exactly_one_to_n(tmp_path, demo_pki):
         db.engine.dispose()
     if TEST_DB == "postgresql":
         assert retries == []  # the counter row lock queues the clerks: nobody is refused
+
+
+def test_the_issued_original_downloads_under_its_number(client, outgoing_office, draft_bytes, frozen_clock, api_token):
+    from app.outgoing.models import VersionStage
+
+    document = issued_document(outgoing_office, draft_bytes)
+    issued = next(v for v in document.versions if v.stage == VersionStage.ISSUED)
+    draft = next(v for v in document.versions if v.stage == VersionStage.DRAFT)
+    headers = api_token(outgoing_office.clerk)
+    response = client.get(f"/api/v1/outgoing/{document.id}/versions/{issued.id}", headers=headers)
+    expected = document.symbol.replace("/", "-") + ".pdf"
+    assert response.status_code == 200 and expected in response.headers["Content-Disposition"]
+    earlier = client.get(f"/api/v1/outgoing/{document.id}/versions/{draft.id}", headers=headers)
+    assert draft.filename in earlier.headers["Content-Disposition"]
