@@ -108,6 +108,13 @@ def receive():
             flash(exc.message, "danger")
         else:
             flash("Đã tiếp nhận văn bản đến; văn bản đang chờ kiểm tra và vào sổ.", "success")
+            if document.channel == "electronic" and not all(f.signature_valid for f in document.files if f.is_main):
+                # NĐ 30/2020 Điều 21.2.b: the clerk checks the signature and returns an invalid document.
+                flash(
+                    "Lưu ý: văn bản chính không có chữ ký số hợp lệ. Kiểm tra kết quả xác thực bên dưới; "
+                    "văn bản không hợp lệ cần được trả lại nơi gửi.",
+                    "warning",
+                )
             return redirect(url_for("incoming.document", document_id=document.id))
     from app.documents.queries import list_document_types
 

@@ -200,3 +200,32 @@ def test_openapi_describes_the_multipart_bodies(client):
     assert set(schema["required"]) == {"files", "metadata"} and {"403", "422"} <= set(receive["responses"])
     edxml = spec["paths"]["/api/v1/incoming/edxml"]["post"]["requestBody"]["content"]["multipart/form-data"]
     assert "package" in edxml["schema"]["properties"]
+
+
+def test_an_unsigned_pdf_received_as_electronic_is_flagged_at_once(client, incoming_office):
+    from tests.signing.factories import make_pdf
+
+    login(client, "vanthu")
+    token = csrf_token(client, "/incoming/new")
+    response = client.post(
+        "/incoming/new",
+        data={
+            "csrf_token": token,
+            "channel": "electronic",
+            "sender_name": "Sở Nội vụ tỉnh Kiên Giang",
+            "type_name": "Công văn",
+            "subject": "Văn bản không ký số",
+            "files": (io.BytesIO(make_pdf("Khong ky so")), "khong-ky.pdf"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "không có chữ ký số hợp lệ" in page
+
+
+def test_the_receive_form_shows_each_part_for_its_channel_only(client, incoming_office):
+    login(client, "vanthu")
+    page = client.get("/incoming/new").get_data(as_text=True)
+    assert 'data-show-for="channel=edxml"' in page and 'data-show-for="channel=paper,electronic"' in page
+    assert page.count('for="description"') == 1  # one "Ghi chú"
