@@ -75,3 +75,25 @@ def test_user_form_reloads_units_when_the_agency_changes(page):
         page.get_by_label("Cơ quan", exact=True).select_option(label="Sở Nội vụ tỉnh Kiên Giang")
     expect(page.locator("#unit_id option", has_text="Phòng Tổ chức, biên chế")).to_have_count(1)
     expect(page.locator("#unit_id option", has_text="Phòng Tổng hợp")).to_have_count(0)
+
+
+def test_list_pages_fit_a_phone_screen(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in(page, "ubnd.quantri")
+        for path in ("/incoming", "/outgoing", "/admin/users", "/admin/audit", "/"):
+            page.goto(path)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"{path} is {overflow}px wider than the screen"
+    finally:
+        context.close()
+
+
+def test_no_page_asks_for_a_missing_favicon(page):
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    sign_in(page, "ubnd.vanthu")
+    page.goto("/incoming")
+    page.wait_for_load_state("networkidle")
+    assert missing == []
