@@ -76,7 +76,7 @@ def receive():
 def search(args):
     """Tìm văn bản đến của cơ quan (trích yếu không phân biệt dấu); 50 văn bản mỗi trang, `before` để xem tiếp."""
     before = args.pop("before")
-    return queries.search(api_user().agency_id, queries.IncomingFilter(**args), before_id=before)
+    return queries.search(api_user(), queries.IncomingFilter(**args), before_id=before)
 
 
 @blp.route("/incoming/<int:document_id>")

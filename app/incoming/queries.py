@@ -9,7 +9,9 @@ from sqlalchemy.orm import selectinload
 from app.core import clock
 from app.core.db import db
 from app.documents.search import folded_search
+from app.incoming import permissions
 from app.incoming.models import IncomingAssignment, IncomingDocument, IncomingStatus
+from app.org.models import User
 
 PAGE = 50
 OPEN = (IncomingStatus.RECEIVED, IncomingStatus.REGISTERED, IncomingStatus.DIRECTED, IncomingStatus.HANDLING)
@@ -42,9 +44,9 @@ def _symbol_contains(text: str):
     return sa.func.upper(printed).contains(text.strip().upper(), autoescape=True)
 
 
-def search(agency_id: int, flt: IncomingFilter, *, before_id: int | None = None, limit: int = PAGE):
-    """Newest arrivals first; page on by id (ids grow with arrival)."""
-    query = sa.select(IncomingDocument).where(IncomingDocument.agency_id == agency_id)
+def search(user: User, flt: IncomingFilter, *, before_id: int | None = None, limit: int = PAGE):
+    """The documents `user` may see (app.incoming.permissions), newest arrivals first; page on by id."""
+    query = sa.select(IncomingDocument).where(permissions.visible_filter(user))
     if flt.q and flt.q.strip():
         # One search box: trích yếu, the sender, or part of the số/ký hiệu ("567/STC", "BTNMT").
         query = query.where(

@@ -16,6 +16,7 @@ from app.documents.models import Urgency
 from app.documents.symbols import document_key
 from app.exchange.models import StatusCode
 from app.exchange.services import record_status
+from app.incoming import permissions
 from app.incoming.intake import Upload, check_files, clean_metadata
 from app.incoming.models import Channel, IncomingDocument, IncomingFile, IncomingStatus
 from app.org.models import Role, User
@@ -171,9 +172,10 @@ def status_for_sender(document: IncomingDocument, code: StatusCode, *, staff=Non
 
 
 def get_document(actor: User, document_id: int) -> IncomingDocument:
-    """A document of the actor's own agency (another agency's answers 404: design.md §8 tenancy)."""
+    """A document the actor may see (app.incoming.permissions); any other answers 404, as another agency's does
+    (design.md §8 tenancy: nobody learns that a document they may not see exists)."""
     document = db.session.get(IncomingDocument, document_id)
-    if document is None or document.agency_id != actor.agency_id:
+    if document is None or document.agency_id != actor.agency_id or not permissions.can_view(actor, document):
         raise NotFound("Không tìm thấy văn bản đến.", code="incoming_not_found")
     return document
 

@@ -54,9 +54,7 @@ def filter_from_args() -> queries.IncomingFilter:
 @bp.get("")
 @login_required
 def documents():
-    rows = queries.search(
-        current_user.agency_id, filter_from_args(), before_id=request.args.get("before", type=bounded_int)
-    )
+    rows = queries.search(current_user, filter_from_args(), before_id=request.args.get("before", type=bounded_int))
     older = None
     if len(rows) == queries.PAGE:
         older = url_for("incoming.documents", **{**request.args.to_dict(), "before": rows[-1].id})

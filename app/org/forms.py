@@ -80,6 +80,7 @@ class AgencyForm(FlaskForm):
     address = StringField("Địa chỉ", validators=[Optional(), Length(max=500)])
     email = StringField("Thư điện tử", validators=[Optional(), Length(max=255)])
     phone = StringField("Điện thoại", validators=[Optional(), Length(max=50)])
+    open_incoming_to_staff = BooleanField("Mọi cán bộ của cơ quan được xem văn bản đến đã vào sổ")
 
 
 class UnitForm(FlaskForm):

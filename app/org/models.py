@@ -54,6 +54,9 @@ class Agency(db.Model):
     email: Mapped[str | None] = mapped_column(sa.String(255))
     phone: Mapped[str | None] = mapped_column(sa.String(50))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # NĐ 30/2020 Phụ lục VI III.3.b: the head of the agency may open registered incoming documents to all its staff;
+    # otherwise a document is seen by who it concerns (app.incoming.permissions).
+    open_incoming_to_staff: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     parent: Mapped["Agency | None"] = relationship(remote_side=[id], back_populates="children")

@@ -17,6 +17,7 @@ class AgencySchema(Schema):
     address = Str(allow_none=True)
     email = Str(allow_none=True)
     phone = Str(allow_none=True)
+    open_incoming_to_staff = fields.Bool()
     is_active = fields.Bool(dump_only=True)
 
 
@@ -28,6 +29,7 @@ class AgencyCreateArgs(Schema):
     address = Str(allow_none=True, load_default=None)
     email = Str(allow_none=True, load_default=None)
     phone = Str(allow_none=True, load_default=None)
+    open_incoming_to_staff = fields.Bool(load_default=False)
 
 
 class AgencyUpdateArgs(Schema):
@@ -38,6 +40,7 @@ class AgencyUpdateArgs(Schema):
     address = Str(allow_none=True)
     email = Str(allow_none=True)
     phone = Str(allow_none=True)
+    open_incoming_to_staff = fields.Bool()
 
 
 class UnitSchema(Schema):

@@ -58,7 +58,7 @@ def _raise_if(problems: dict[str, str]) -> None:
 
 # --- Agencies -----------------------------------------------------------------------------------------
 
-AGENCY_FIELDS = ("code", "name", "abbreviation", "parent_id", "address", "email", "phone")
+AGENCY_FIELDS = ("code", "name", "abbreviation", "parent_id", "address", "email", "phone", "open_incoming_to_staff")
 
 
 def create_agency(
@@ -71,12 +71,14 @@ def create_agency(
     address: str | None = None,
     email: str | None = None,
     phone: str | None = None,
+    open_incoming_to_staff: bool = False,
 ) -> Agency:
     """Add an agency; its mã định danh must be valid and unique."""
     require_admin_of(actor, parent_id)
     values = _agency_values(
         code=code, name=name, abbreviation=abbreviation, parent_id=parent_id, address=address, email=email, phone=phone
     )
+    values["open_incoming_to_staff"] = bool(open_incoming_to_staff)
     _check_agency(values, current=None)
     agency = Agency(**values)
     db.session.add(agency)

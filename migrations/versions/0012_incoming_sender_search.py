@@ -1,4 +1,4 @@
-"""incoming: the sender's name without diacritics, for search
+"""incoming: the sender's name without diacritics, for search; who sees incoming documents (agency setting)
 
 Revision ID: 0012
 Revises: 0011
@@ -19,6 +19,8 @@ def upgrade():
 
     with op.batch_alter_table('incoming_document') as batch:
         batch.add_column(sa.Column('sender_folded', sa.String(length=200), nullable=True))
+    with op.batch_alter_table('agency') as batch:
+        batch.add_column(sa.Column('open_incoming_to_staff', sa.Boolean(), server_default=sa.false(), nullable=False))
     bind = op.get_bind()
     table = sa.table('incoming_document', sa.column('id'), sa.column('sender_name'), sa.column('sender_folded'))
     for row in bind.execute(sa.select(table.c.id, table.c.sender_name)).all():
@@ -27,5 +29,7 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('agency') as batch:
+        batch.drop_column('open_incoming_to_staff')
     with op.batch_alter_table('incoming_document') as batch:
         batch.drop_column('sender_folded')

@@ -143,3 +143,11 @@ def test_malformed_json_gets_the_envelope_with_a_field_map(client, admin, api_to
 def test_nul_characters_are_refused_before_anything_runs(client, admin, api_token):
     response = client.get("/api/v1/users", headers=api_token(admin), query_string={"q": "a\x00b"})
     assert response.status_code == 422 and response.json["code"] == "invalid_characters"
+
+
+def test_the_agency_setting_for_incoming_visibility_is_in_the_api(client, admin, api_token):
+    headers = api_token(admin)
+    response = client.patch(
+        f"/api/v1/agencies/{admin.agency_id}", headers=headers, json={"open_incoming_to_staff": True}
+    )
+    assert response.status_code == 200 and response.json["open_incoming_to_staff"] is True

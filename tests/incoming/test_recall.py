@@ -188,7 +188,11 @@ def test_only_clerks_and_agency_leaders_decide(incoming_office, signed_pdf):
     with pytest.raises(PermissionDenied):  # the request is entered by the clerk (or arrives by the exchange)
         recall.request_recall(office.leader, document.id, note=NOTE)
     recall.request_recall(None, document.id, note=NOTE)
-    for user in (office.unit_leader, office.spec_a1, office.admin):
+    for user in (office.unit_leader, office.spec_a1):  # not involved: they do not even see it
+        with pytest.raises(NotFound):
+            recall.accept_recall(user, document.id)
+    inform(document, office.spec_a1)
+    for user in (office.spec_a1, office.admin):  # they see it, and may not decide
         with pytest.raises(PermissionDenied):
             recall.accept_recall(user, document.id)
         with pytest.raises(PermissionDenied):
@@ -207,7 +211,8 @@ def test_pages_show_the_request_and_the_recalled_document(client, incoming_offic
     assert response.status_code == 200 and response.json["recall_pending"] is True
     assert response.json["recall_note"] == NOTE
 
-    login(client, "cv.a1")  # a specialist sees the request, not the buttons, and cannot decide
+    inform(document, office.spec_a1)
+    login(client, "cv.a1")  # a specialist it concerns sees the request, not the buttons, and cannot decide
     page = client.get(f"/incoming/{document.id}").get_data(as_text=True)
     assert "Nơi gửi yêu cầu thu hồi văn bản" in page and NOTE in page and "Đồng ý thu hồi" not in page
     token = csrf_token(client, "/")
@@ -245,6 +250,7 @@ def test_api_decisions_and_files(client, incoming_office, signed_pdf, api_token,
     office = incoming_office
     first, second = receive(office, signed_pdf), receive(office, signed_pdf, code_number="124")
     clerk, leader = api_token(office.clerk), api_token(office.leader)
+    inform(first, office.spec_a1)
     specialist = api_token(office.spec_a1)
     stranger = api_token(create_user(roles=("van_thu", "lanh_dao"), agency=create_agency()))
     for document in (first, second):
@@ -343,3 +349,11 @@ def test_two_deciders_at_once_exactly_one_wins(tmp_path):
         assert (document.status == IncomingStatus.RECALLED) == (winner == ids[0])
         db.session.remove()
         db.engine.dispose()
+
+
+def inform(document, user):
+    """Direct the document to `user` for information (để biết): from then on they see it."""
+    from app.incoming.models import AssignmentKind, IncomingAssignment
+
+    db.session.add(IncomingAssignment(document_id=document.id, kind=AssignmentKind.INFORM, user_id=user.id))
+    db.session.flush()
