@@ -130,3 +130,46 @@ def field_messages(messages) -> dict[str, str]:
 # At import, before any schema module (they all import Int/Str from here) creates its fields: a field copies its
 # messages when it is created.
 use_vietnamese_messages()
+
+
+# --- one paging shape for every list -----------------------------------------------------------------------------
+
+
+def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
+    """`{items: [...], next_cursor}`: pass `next_cursor` back as `after` for the next page; null on the last one."""
+    return type(
+        name,
+        (Schema,),
+        {
+            "items": fields.List(fields.Nested(item_schema)),
+            "next_cursor": fields.Str(allow_none=True, metadata={"description": "`after` của trang sau; null: hết"}),
+            "Meta": type("Meta", (), {"ordered": True}),
+        },
+    )
+
+
+class PageArgs(Schema):
+    """`after` (the `next_cursor` of the page before) and `limit`, shared by the lists."""
+
+    after = Str(load_default=None, metadata={"description": "next_cursor của trang trước"})
+    limit = Int(load_default=50, validate=validate_.Range(1, 200))
+
+
+def keyset_page(rows: list, limit: int, cursor=lambda row: str(row.id)) -> dict:
+    """The page shape of `rows` fetched with `limit + 1`: the extra row only says that there is a next page."""
+    more = len(rows) > limit
+    items = rows[:limit]
+    return {"items": items, "next_cursor": cursor(items[-1]) if more and items else None}
+
+
+def id_cursor(text: str | None) -> int | None:
+    """A cursor that is an id (newest-first lists page on to smaller ids); a malformed one is a field error."""
+    if text in (None, ""):
+        return None
+    try:
+        return inputs.bounded_int(text)
+    except ValueError:
+        from app.core.errors import ValidationError
+
+        details = {"after": "Dùng next_cursor của trang trước."}
+        raise ValidationError("Con trỏ trang không hợp lệ.", details=details) from None

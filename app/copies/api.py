@@ -7,7 +7,7 @@ from marshmallow import Schema, fields
 
 from app.api import api_blueprint
 from app.api.auth import api_user
-from app.api.schemas import Int, Str, Year
+from app.api.schemas import Int, PageArgs, Str, Year, id_cursor, keyset_page, page_of
 from app.copies import services
 from app.core.inputs import bounded_int
 from app.incoming.intake import Upload
@@ -30,10 +30,12 @@ class CopySchema(Schema):
 
 
 @blp.route("/copies", methods=["GET"])
-@blp.response(200, CopySchema(many=True))
-def list_copies():
-    """Các bản sao điện tử của cơ quan, mới nhất trước."""
-    return services.list_copies(api_user())
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(CopySchema, "CopyPage"))
+def list_copies(args):
+    """Các bản sao điện tử của cơ quan, mới nhất trước; `next_cursor` → `after` để xem trang sau."""
+    rows = services.list_copies(api_user(), before_id=id_cursor(args["after"]), limit=args["limit"] + 1)
+    return keyset_page(rows, args["limit"])
 
 
 @blp.route("/copies", methods=["POST"])

@@ -206,8 +206,17 @@ def copy_file(actor: User, copy_id: int) -> tuple[ElectronicCopy, bytes]:
     return copy, current_app.extensions["qlvb.blobs"].read(copy.sha256)
 
 
-def list_copies(actor: User, *, source_kind: str | None = None, source_id: int | None = None, limit: int = 100):
+def list_copies(
+    actor: User,
+    *,
+    source_kind: str | None = None,
+    source_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = 100,
+):
     query = sa.select(ElectronicCopy).where(ElectronicCopy.agency_id == actor.agency_id)
+    if before_id:
+        query = query.where(ElectronicCopy.id < before_id)
     if source_kind:
         query = query.where(ElectronicCopy.source_kind == source_kind, ElectronicCopy.source_id == source_id)
     return list(db.session.scalars(query.order_by(ElectronicCopy.id.desc()).limit(limit)))

@@ -8,7 +8,7 @@ from marshmallow import ValidationError as SchemaError
 
 from app.api import api_blueprint
 from app.api.auth import api_user
-from app.api.schemas import ErrorSchema
+from app.api.schemas import ErrorSchema, id_cursor, keyset_page
 from app.core.db import db
 from app.core.errors import ValidationError
 from app.exchange import edxml
@@ -22,7 +22,7 @@ from app.incoming.schemas import (
     IncomingDetailSchema,
     IncomingListArgs,
     IncomingMetadataArgs,
-    IncomingSchema,
+    IncomingPageSchema,
     RecallRefuseArgs,
     RecallRequestArgs,
 )
@@ -72,11 +72,13 @@ def receive():
 
 @blp.route("/incoming", methods=["GET"])
 @blp.arguments(IncomingListArgs, location="query")
-@blp.response(200, IncomingSchema(many=True))
+@blp.response(200, IncomingPageSchema)
+@blp.alt_response(422, schema=ErrorSchema)
 def search(args):
-    """Tìm văn bản đến của cơ quan (trích yếu không phân biệt dấu); 50 văn bản mỗi trang, `before` để xem tiếp."""
-    before = args.pop("before")
-    return queries.search(api_user(), queries.IncomingFilter(**args), before_id=before)
+    """Tìm văn bản đến mà người dùng được xem, mới đến trước; `next_cursor` → `after` để xem trang sau."""
+    before, limit = id_cursor(args.pop("after")), args.pop("limit")
+    rows = queries.search(api_user(), queries.IncomingFilter(**args), before_id=before, limit=limit + 1)
+    return keyset_page(rows, limit)
 
 
 @blp.route("/incoming/<int:document_id>")

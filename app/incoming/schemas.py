@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from app.api.schemas import Int, Str, Year
+from app.api.schemas import Int, PageArgs, Str, Year, page_of
 
 
 class IncomingFileSchema(Schema):
@@ -53,6 +53,9 @@ class IncomingSchema(Schema):
     document_key = Str(allow_none=True)
 
 
+IncomingPageSchema = page_of(IncomingSchema, "IncomingPage")
+
+
 class IncomingDetailSchema(IncomingSchema):
     language = Str()
     page_count = Int(allow_none=True)
@@ -82,8 +85,10 @@ class RecallRefuseArgs(Schema):
     reason = Str(load_default="", metadata={"description": "Lý do từ chối thu hồi (bắt buộc)"})
 
 
-class IncomingListArgs(Schema):
-    q = Str(load_default=None)
+class IncomingListArgs(PageArgs):
+    q = Str(
+        load_default=None, metadata={"description": "Trích yếu, nơi gửi hoặc một phần số/ký hiệu; có dấu hay không"}
+    )
     number = Int(load_default=None)
     symbol = Str(load_default=None)
     sender = Str(load_default=None)
@@ -94,7 +99,6 @@ class IncomingListArgs(Schema):
     lead_unit_id = Int(load_default=None)
     overdue = fields.Bool(load_default=False)
     year = Year(load_default=None)
-    before = Int(load_default=None)
 
 
 class BookPrintArgs(Schema):

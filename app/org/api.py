@@ -7,8 +7,8 @@ from flask.views import MethodView
 
 from app.api import api_blueprint
 from app.api.auth import api_user
-from app.api.schemas import ErrorSchema
-from app.core.errors import NotFound, PermissionDenied
+from app.api.schemas import ErrorSchema, keyset_page
+from app.core.errors import NotFound, PermissionDenied, ValidationError
 from app.org import auth, queries, services
 from app.org.permissions import managed_agency_ids
 from app.org.schemas import (
@@ -24,6 +24,7 @@ from app.org.schemas import (
     UnitSchema,
     UserCreateArgs,
     UserListArgs,
+    UserPageSchema,
     UserSchema,
     UserUpdateArgs,
 )
@@ -69,6 +70,18 @@ def _visible_agency(agency_id: int):
     if agency_id != user.agency_id and agency_id not in managed_agency_ids(user):
         raise NotFound("Không tìm thấy cơ quan.", code="agency_not_found")
     return queries.get_agency(agency_id)
+
+
+def _user_cursor(text: str | None) -> tuple[int, str, int] | None:
+    if not text:
+        return None
+    try:
+        agency_id, full_name, user_id = json.loads(text)
+        return int(agency_id), str(full_name), int(user_id)
+    except (ValueError, TypeError):
+        raise ValidationError(
+            "Con trỏ trang không hợp lệ.", details={"after": "Dùng next_cursor của trang trước."}
+        ) from None
 
 
 def _managed_user(user_id: int):
@@ -128,15 +141,24 @@ class Units(MethodView):
 @blp.route("/users")
 class Users(MethodView):
     @blp.arguments(UserListArgs, location="query")
-    @blp.response(200, UserSchema(many=True))
+    @blp.response(200, UserPageSchema)
+    @blp.alt_response(403, schema=ErrorSchema)
     def get(self, args):
-        """Tài khoản trong các cơ quan mình quản trị."""
+        """Tài khoản trong các cơ quan mình quản trị, theo cơ quan rồi họ tên; `next_cursor` → `after`."""
         agency_ids = managed_agency_ids(api_user())
         if not agency_ids:
             raise PermissionDenied("Chỉ quản trị hệ thống được xem danh sách tài khoản.")
         if args["agency_id"] in agency_ids:
             agency_ids = {args["agency_id"]}
-        return queries.list_users(agency_ids, search=args["q"], role=args["role"], active=args["active"])
+        rows = queries.list_users(
+            agency_ids,
+            search=args["q"],
+            role=args["role"],
+            active=args["active"],
+            limit=args["limit"] + 1,
+            after=_user_cursor(args["after"]),
+        )
+        return keyset_page(rows, args["limit"], cursor=lambda u: json.dumps([u.agency_id, u.full_name, u.id]))
 
     @blp.arguments(UserCreateArgs)
     @blp.response(201, UserSchema)

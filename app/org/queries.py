@@ -80,9 +80,19 @@ def active_members(unit_id: int, role: str) -> list[User]:
 
 
 def list_users(
-    agency_ids: set[int], *, search: str = "", role: str | None = None, active: bool | None = None, limit: int = 500
+    agency_ids: set[int],
+    *,
+    search: str = "",
+    role: str | None = None,
+    active: bool | None = None,
+    limit: int = 500,
+    after: tuple[int, str, int] | None = None,
 ) -> list[User]:
-    query = sa.select(User).where(User.agency_id.in_(agency_ids)).order_by(User.agency_id, User.full_name)
+    """By agency, then name; `after` (agency_id, full_name, id) of the last row pages on (a keyset)."""
+    order = (User.agency_id, User.full_name, User.id)
+    query = sa.select(User).where(User.agency_id.in_(agency_ids)).order_by(*order)
+    if after is not None:
+        query = query.where(sa.tuple_(*order) > sa.tuple_(*after))
     if search:
         pattern = f"%{search.strip().lower()}%"
         query = query.where(sa.or_(sa.func.lower(User.full_name).like(pattern), User.username.like(pattern)))

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from app.api.schemas import Int, Str
+from app.api.schemas import Int, PageArgs, Str, page_of
 from app.org.models import Role
 
 ROLE_VALUES = [r.value for r in Role]
@@ -97,7 +97,10 @@ class UserUpdateArgs(Schema):
     phone = Str(allow_none=True)
 
 
-class UserListArgs(Schema):
+UserPageSchema = page_of(UserSchema, "UserPage")
+
+
+class UserListArgs(PageArgs):
     q = Str(load_default="")
     role = Str(validate=validate.OneOf(ROLE_VALUES), load_default=None)
     active = fields.Bool(load_default=None)

@@ -13,7 +13,7 @@ from marshmallow import ValidationError as SchemaError
 
 from app.api import api_blueprint
 from app.api.auth import api_user
-from app.api.schemas import ErrorSchema
+from app.api.schemas import ErrorSchema, id_cursor, keyset_page
 from app.core.db import db
 from app.core.errors import ValidationError
 from app.incoming.intake import Upload
@@ -24,7 +24,7 @@ from app.outgoing.schemas import (
     OutgoingDetailSchema,
     OutgoingListArgs,
     OutgoingMetadataArgs,
-    OutgoingSchema,
+    OutgoingPageSchema,
     ReasonArgs,
     RecipientStatusSchema,
     RegisterPrintArgs,
@@ -134,15 +134,16 @@ MULTIPART_FILE = {
 
 @blp.route("/outgoing", methods=["GET"])
 @blp.arguments(OutgoingListArgs, location="query")
-@blp.response(200, OutgoingSchema(many=True))
+@blp.response(200, OutgoingPageSchema)
 @errors()
 def search(args):
-    """Tìm văn bản đi mà người dùng được xem (trích yếu không phân biệt dấu).
+    """Tìm văn bản đi mà người dùng được xem (trích yếu không phân biệt dấu), mới nhất trước.
 
-    50 văn bản mỗi trang, mới nhất trước; `before` (id nhỏ nhất của trang trước) để xem tiếp.
+    `limit` văn bản mỗi trang (mặc định 50); `next_cursor` của trang → `after` để xem trang sau.
     """
-    before = args.pop("before")
-    return queries.search(api_user(), queries.OutgoingFilter(**args), before_id=before)
+    before, limit = id_cursor(args.pop("after")), args.pop("limit")
+    rows = queries.search(api_user(), queries.OutgoingFilter(**args), before_id=before, limit=limit + 1)
+    return keyset_page(rows, limit)
 
 
 @blp.route("/outgoing", methods=["POST"])

@@ -7,7 +7,7 @@ danh, no secret documents …) are the service's, which answers with field-level
 
 from marshmallow import EXCLUDE, Schema, fields
 
-from app.api.schemas import Int, Str, Year
+from app.api.schemas import Int, PageArgs, Str, Year, page_of
 
 
 class ExternalRecipientSchema(Schema):
@@ -47,13 +47,12 @@ class OutgoingMetadataArgs(Schema):
     )
 
 
-class OutgoingListArgs(Schema):
+class OutgoingListArgs(PageArgs):
     q = Str(load_default=None, metadata={"description": "Trích yếu, gõ có dấu hoặc không dấu"})
     status = Str(load_default=None, metadata={"description": "draft, reviewing, signing, issued …"})
     year = Year(load_default=None)
     symbol = Str(load_default=None, metadata={"description": "Số/ký hiệu hoặc một phần"})
     mine = fields.Bool(load_default=False, metadata={"description": "Chỉ văn bản của tôi"})
-    before = Int(load_default=None, metadata={"description": "Trang tiếp: id nhỏ nhất của trang trước"})
 
 
 class CommentArgs(Schema):
@@ -136,6 +135,9 @@ class OutgoingSchema(Schema):
     signer_id = Int(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+
+OutgoingPageSchema = page_of(OutgoingSchema, "OutgoingPage")
 
 
 class OutgoingDetailSchema(OutgoingSchema):

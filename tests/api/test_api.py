@@ -151,3 +151,23 @@ def test_the_agency_setting_for_incoming_visibility_is_in_the_api(client, admin,
         f"/api/v1/agencies/{admin.agency_id}", headers=headers, json={"open_incoming_to_staff": True}
     )
     assert response.status_code == 200 and response.json["open_incoming_to_staff"] is True
+
+
+def test_every_list_pages_with_one_shape(client, admin, create_user, api_token):
+    for n in range(5):
+        create_user(agency=admin.agency, full_name=f"Cán bộ {n}")
+    headers = api_token(admin)
+    seen, cursor = [], None
+    while True:
+        page = client.get("/api/v1/users", headers=headers, query_string={"limit": 2, "after": cursor or ""}).json
+        assert set(page) == {"items", "next_cursor"} and len(page["items"]) <= 2
+        seen += [u["id"] for u in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == 6  # the five and the administrator, each once
+    for path in ("/api/v1/incoming", "/api/v1/outgoing", "/api/v1/copies", "/api/v1/tasks"):
+        page = client.get(path, headers=headers, query_string={"limit": 1}).json
+        assert {"items", "next_cursor"} <= set(page), path
+        bad = client.get(path, headers=headers, query_string={"after": "không-phải-con-trỏ"})
+        assert bad.status_code == 422 and "after" in bad.json["details"], path

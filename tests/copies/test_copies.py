@@ -167,7 +167,7 @@ def test_pages_and_api(outgoing_office, client, api_token):
         content_type="multipart/form-data",
     )
     assert refused.status_code == 422 and refused.get_json()["code"] == "copy_form_invalid"
-    listed = client.get("/api/v1/copies", headers=headers).get_json()
+    listed = client.get("/api/v1/copies", headers=headers).get_json()["items"]
     assert [c["symbol"] for c in listed] == ["02/SL", "01/SY"]
 
 

@@ -126,13 +126,13 @@ def test_api_intake_detail_search_and_tenancy(
     )
     assert secret.status_code == 422 and secret.json["code"] == "secret_document_refused"
 
-    listing = client.get("/api/v1/incoming?q=bien che", headers=clerk).json
+    listing = client.get("/api/v1/incoming?q=bien che", headers=clerk).json["items"]
     assert [d["id"] for d in listing] == [body["id"]]
     download = client.get(f"/api/v1/incoming/{body['id']}/files/{body['files'][0]['id']}", headers=clerk)
     assert download.data == signed_pdf
     stranger = api_token(create_user(roles=("van_thu",), agency=create_agency()))
     assert client.get(f"/api/v1/incoming/{body['id']}", headers=stranger).status_code == 404
-    assert client.get("/api/v1/incoming", headers=stranger).json == []
+    assert client.get("/api/v1/incoming", headers=stranger).json == {"items": [], "next_cursor": None}
 
 
 def test_printed_register_has_the_ten_columns_and_vietnamese_text(client, incoming_office, signed_pdf, frozen_clock):

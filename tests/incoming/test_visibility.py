@@ -73,5 +73,5 @@ def test_a_stranger_of_the_agency_gets_404_on_the_page_the_file_and_the_api(
     headers = api_token(office.spec_b)
     assert client.get(f"/api/v1/incoming/{directed.id}", headers=headers).status_code == 404
     assert client.get(f"/api/v1/incoming/{directed.id}/files/{main.id}", headers=headers).status_code == 404
-    assert directed.id not in {d["id"] for d in client.get("/api/v1/incoming", headers=headers).json}
+    assert directed.id not in {d["id"] for d in client.get("/api/v1/incoming", headers=headers).json["items"]}
     assert client.get(f"/api/v1/incoming/{directed.id}", headers=api_token(office.spec_a1)).status_code == 200

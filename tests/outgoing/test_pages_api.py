@@ -296,7 +296,7 @@ def test_api_round_trip(client, sending, draft_pdf, api_token, create_user, crea
     submitted = client.post(f"/api/v1/outgoing/{document_id}/submit", headers=headers)
     assert submitted.status_code == 200, submitted.json
     assert submitted.json["status"] != "draft" and submitted.json["tasks"]
-    listing = client.get("/api/v1/outgoing?q=quan ly van ban", headers=headers).json
+    listing = client.get("/api/v1/outgoing?q=quan ly van ban", headers=headers).json["items"]
     assert [d["id"] for d in listing] == [document_id]
     statuses = client.get(f"/api/v1/outgoing/{document_id}/recipients", headers=headers).json
     assert {s["name"] for s in statuses} == {"Sở Nội vụ tỉnh Kiên Giang", "Văn phòng Chính phủ"}
@@ -315,7 +315,7 @@ def test_api_round_trip(client, sending, draft_pdf, api_token, create_user, crea
     stranger = api_token(create_user(roles=("van_thu",), agency=create_agency()))
     hidden = client.get(f"/api/v1/outgoing/{document_id}", headers=stranger)
     assert hidden.status_code == 404 and hidden.json["code"] == "outgoing_not_found"
-    assert client.get("/api/v1/outgoing", headers=stranger).json == []
+    assert client.get("/api/v1/outgoing", headers=stranger).json == {"items": [], "next_cursor": None}
     assert client.get("/api/v1/outgoing").status_code == 401
 
 
