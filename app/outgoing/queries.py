@@ -17,7 +17,7 @@ from app.documents.search import folded_search
 from app.incoming.models import IncomingDocument
 from app.org.models import Agency, Role, User, UserRole
 from app.outgoing import permissions
-from app.outgoing.models import OutgoingDocument
+from app.outgoing.models import OutgoingDocument, OutgoingRecipient, RecipientKind
 
 PAGE = 50
 
@@ -29,6 +29,7 @@ class OutgoingFilter:
     year: int | None = None  # the year of issue once issued, else the year the draft was made
     symbol: str | None = None  # số/ký hiệu as written ("05/QĐ-UBND") or a part of it
     mine: bool = False  # "Của tôi": drafted by me, to be signed by me, or of the unit I lead
+    for_my_unit: bool = False  # "Nhận để biết": issued documents sent to my unit for information
 
 
 def sees_whole_agency(user: User) -> bool:
@@ -43,6 +44,24 @@ def _mine(user: User):
     return sa.or_(*conditions)
 
 
+def _sent_to_unit(user: User):
+    """Issued documents whose recipients include the user's unit (kind `unit`: for information, NĐ 30/2020 Điều 16)."""
+    if user.unit_id is None:
+        return sa.false()
+    sent = sa.select(OutgoingRecipient.id).where(
+        OutgoingRecipient.document_id == OutgoingDocument.id,
+        OutgoingRecipient.kind == RecipientKind.UNIT,
+        OutgoingRecipient.unit_id == user.unit_id,
+    )
+    return sa.and_(OutgoingDocument.status.in_([s.value for s in permissions.PUBLIC_STATES]), sent.exists())
+
+
+def count_sent_to_unit(user: User) -> int:
+    """How many documents of the "Nhận để biết" tab (for its badge), capped like the inbox."""
+    capped = sa.select(OutgoingDocument.id).where(_sent_to_unit(user)).limit(1000).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(capped))
+
+
 def _local_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=clock.LOCAL_TZ)
 
@@ -52,6 +71,8 @@ def search(user: User, flt: OutgoingFilter, *, before_id: int | None = None, lim
     query = sa.select(OutgoingDocument).where(permissions.visible_filter(user))
     if flt.mine:
         query = query.where(_mine(user))
+    if flt.for_my_unit:
+        query = query.where(_sent_to_unit(user))
     if (condition := folded_search(OutgoingDocument.subject_folded, flt.q)) is not None:
         query = query.where(condition)
     if flt.status:

@@ -134,6 +134,7 @@ def documents():
         year=request.args.get("year", type=inputs.year),
         symbol=request.args.get("symbol") or None,
         mine=tab == "mine",
+        for_my_unit=tab == "for_unit",
     )
     rows = queries.search(current_user, flt, before_id=request.args.get("before", type=bounded_int))
     older = None
@@ -144,6 +145,7 @@ def documents():
         documents=rows,
         tab=tab,
         wide=wide,
+        for_unit_count=queries.count_sent_to_unit(current_user) if current_user.unit_id else 0,
         older=older,
         status_labels=STATUS_LABELS,
         urgency_labels=URGENCY_LABELS,

@@ -7,7 +7,7 @@ from app.core.db import db
 from app.core.errors import Conflict, PermissionDenied, ValidationError
 from app.exchange.edxml import parse_package
 from app.incoming.models import IncomingDocument
-from app.outgoing import services
+from app.outgoing import queries, services
 from app.outgoing.jobs import retry_pending_deliveries
 from app.outgoing.models import DeliveryState, OutgoingStatus, RecipientKind
 from app.signing.verify import verify_pdf
@@ -114,6 +114,10 @@ def test_internal_units_read_it_and_outsiders_get_a_package(outgoing_office, dra
     office = outgoing_office
     document = issued_document(office, draft_bytes)
     assert services.get_document(office.spec_b, document.id) is document  # unit_b receives it "để biết"
+    # …and finds it in its own list: "Nhận để biết", not among everything the agency issued.
+    received = queries.search(office.spec_b, queries.OutgoingFilter(for_my_unit=True))
+    assert [d.id for d in received] == [document.id] and queries.count_sent_to_unit(office.spec_b) == 1
+    assert queries.search(office.spec_a1, queries.OutgoingFilter(for_my_unit=True)) == []  # unit_a was not sent it
     external = next(r for r in document.recipients if r.kind == RecipientKind.EXTERNAL)
     filename, package = services.external_package(office.clerk, document.id, external.id)
     assert filename.endswith(".edxml")
