@@ -60,6 +60,8 @@ def _users(agency_id: int, options: dict) -> list[tuple[Any, str]]:
     from app.org.queries import list_users
 
     users = list_users({agency_id}, role=options.get("role"), active=True)
+    if options.get("unit") == "task":  # only the people of the task's unit (a unit leader assigns his own staff)
+        users = [u for u in users if options.get("task_unit_id") is None or u.unit_id == options["task_unit_id"]]
     return [(u.id, f"{u.full_name} — {u.position or ''}".rstrip(" —")) for u in users]
 
 
@@ -192,11 +194,14 @@ def validate_data(form: dict, data: dict) -> dict[str, str]:
     return errors
 
 
-def options_for(form: dict, name: str, agency_id: int) -> list[tuple[Any, str]]:
-    """The choices of a select/radio field: a data source, or the schema's enum with optional labels."""
+def options_for(form: dict, name: str, agency_id: int, unit_id: int | None = None) -> list[tuple[Any, str]]:
+    """The choices of a select/radio field: a data source, or the schema's enum with optional labels.
+
+    `unit_id` is the task's unit, for sources asked to keep to it (`"source_options": {"unit": "task"}`).
+    """
     hints = (form.get("ui") or {}).get(name, {})
     if source := hints.get("source"):
-        return DATA_SOURCES[source](agency_id, hints.get("source_options") or {})
+        return DATA_SOURCES[source](agency_id, {**(hints.get("source_options") or {}), "task_unit_id": unit_id})
     prop = form["schema"]["properties"].get(name, {})
     items = prop.get("items", {}) if prop.get("type") == "array" else prop
     labels = hints.get("labels", {})
@@ -234,13 +239,13 @@ def _coerce(value: str, kind: str | None):
     return value
 
 
-def source_problems(form: dict, data: dict, agency_id: int) -> dict[str, str]:
+def source_problems(form: dict, data: dict, agency_id: int, unit_id: int | None = None) -> dict[str, str]:
     """Values of data-source fields must be among the options offered in this agency (not any id)."""
     problems = {}
     for name, hints in (form.get("ui") or {}).items():
         if not hints.get("source") or name not in data:
             continue
-        allowed = {value for value, _label in options_for(form, name, agency_id)}
+        allowed = {value for value, _label in options_for(form, name, agency_id, unit_id)}
         values = data[name] if isinstance(data[name], list) else [data[name]]
         if any(v not in allowed for v in values):
             problems[name] = "Lựa chọn không hợp lệ."

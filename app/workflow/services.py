@@ -242,7 +242,7 @@ def complete_task(
     data = dict(data or {})
     if form is not None:
         known_operations()  # domain modules register their form validators and actions as they load
-        problems = validate_data(form, data) | source_problems(form, data, task.agency_id)
+        problems = validate_data(form, data) | source_problems(form, data, task.agency_id, task.unit_id)
         problems = run_validators(form, data, outcome, task.agency_id) | problems
         outcomes = {o["value"] for o in form.get("outcomes", [])}
         if outcomes and outcome not in outcomes:
@@ -398,7 +398,7 @@ def field_choices(actor: User, task_id: int, field: str) -> list[tuple]:
     form = task_form(task)
     if form is None or field not in form["schema"].get("properties", {}):
         raise NotFound("Biểu mẫu không có trường này.", code="field_not_found")
-    return options_for(form, field, task.agency_id)
+    return options_for(form, field, task.agency_id, task.unit_id)
 
 
 def case_data(task: HumanTask) -> dict:

@@ -87,7 +87,7 @@ def task_page(task_id: int, values=None, errors=None, status: int = 200):
         can_act=can_act,
         values=values,
         errors=errors or {},
-        options=lambda name: options_for(form, name, task.agency_id),
+        options=lambda name: options_for(form, name, task.agency_id, task.unit_id),
         history=queries.task_history(task.instance_id),
         candidates=services.task_candidates(current_user, task.id),
         state_labels=TASK_STATE_LABELS,

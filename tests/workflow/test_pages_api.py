@@ -296,3 +296,22 @@ def test_a_stranded_task_is_handed_on_by_the_clerk_or_the_leader_and_it_is_audit
         json={"data": {"chuyen_vien_thuc_hien": office.spec_b.id}},
     )
     assert done.status_code == 200, done.json
+
+
+def test_a_unit_leader_is_offered_only_the_specialists_of_the_unit(client, shipped, api_token):
+    office = shipped
+    client.post(
+        "/api/v1/processes/work_assignment/start",
+        headers=api_token(office.leader),
+        json={"data": {"tieu_de": "Việc của Phòng Tổng hợp", "don_vi_chu_tri": office.unit_a.id}},
+    )
+    unit_leader = api_token(office.unit_leader)
+    [task] = client.get("/api/v1/tasks", headers=unit_leader).json["items"]
+    choices = client.get(f"/api/v1/tasks/{task['id']}/choices/chuyen_vien_thuc_hien", headers=unit_leader).json
+    assert {c["value"] for c in choices} == {office.spec_a1.id, office.spec_a2.id}  # not Phòng Kinh tế's
+    other_unit = client.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        headers=unit_leader,
+        json={"data": {"chuyen_vien_thuc_hien": office.spec_b.id}},
+    )
+    assert other_unit.status_code == 422 and "chuyen_vien_thuc_hien" in other_unit.json["details"]
