@@ -49,3 +49,31 @@ def init_api(app: Flask) -> None:
         signing_blp,
     ):
         api.register_blueprint(blp, url_prefix="/api/v1")
+    document_errors(api, public={"/api/v1/tokens"})
+
+
+# The errors every operation may answer, in the one envelope (ErrorSchema), documented on each operation so that a
+# client knows them without reading the code: 404 where the path names an object, 409 where the call changes state.
+ERRORS = {
+    "401": "Thiếu mã truy cập, hoặc mã không hợp lệ / hết hạn",
+    "403": "Không có quyền thực hiện",
+    "404": "Không tìm thấy (hoặc không được xem) đối tượng",
+    "409": "Xung đột với trạng thái hiện tại (đã xử lý, đang được người khác xử lý…)",
+    "422": "Dữ liệu không hợp lệ: `details` chỉ ra từng trường",
+}
+
+
+def document_errors(api: Api, *, public: set[str]) -> None:
+    for code, description in ERRORS.items():
+        content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        api.spec.components.response(f"ERROR_{code}", {"description": description, "content": content})
+    for path, operations in api.spec._paths.items():  # apispec keeps the paths here until the document is built
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            codes = {"403", "422"} | ({"401"} if path not in public else set())
+            codes |= {"404"} if "{" in path else set()
+            codes |= {"409"} if method != "get" else set()
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                responses.setdefault(code, {"$ref": f"#/components/responses/ERROR_{code}"})

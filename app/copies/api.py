@@ -58,6 +58,7 @@ def make():
 
 
 @blp.route("/copies/<int:copy_id>/file")
+@blp.doc(responses={"200": {"description": "Bản sao (PDF đã ký số)", "content": {"application/pdf": {}}}})
 def download(copy_id):
     copy, data = services.copy_file(api_user(), copy_id)
     return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=copy.filename)

@@ -126,6 +126,9 @@ class _Detail:
 
 
 @blp.route("/incoming/<int:document_id>/files/<int:file_id>")
+@blp.doc(
+    responses={"200": {"description": "Nội dung tệp (PDF, ảnh quét…)", "content": {"application/octet-stream": {}}}}
+)
 def file(document_id, file_id):
     """Tải tệp của văn bản đến (việc xem được ghi nhật ký)."""
     document = services.view_document(api_user(), document_id)

@@ -2,8 +2,9 @@
 
 import io
 
-from flask import send_file
+from flask import request, send_file
 from flask.views import MethodView
+from marshmallow import ValidationError as SchemaError
 
 from app.api import api_blueprint
 from app.api.auth import api_user
@@ -11,9 +12,9 @@ from app.core.errors import NotFound, ValidationError
 from app.org.permissions import managed_agency_ids
 from app.signing import credentials
 from app.signing.schemas import (
+    UPLOAD_BODY,
     CredentialCreateArgs,
     CredentialDeactivateArgs,
-    CredentialFilesArgs,
     SigningCredentialSchema,
 )
 
@@ -38,17 +39,24 @@ class Credentials(MethodView):
         agency_ids = managed_agency_ids(user)
         return credentials.list_credentials(agency_ids) if agency_ids else credentials.credentials_of(user)
 
-    @blp.arguments(CredentialCreateArgs, location="form")
-    @blp.arguments(CredentialFilesArgs, location="files")
+    # One multipart body of fields and files: flask-smorest documents a single body location, so the body is
+    # described here and parsed below with the same schema.
+    @blp.doc(requestBody=UPLOAD_BODY)
     @blp.response(201, SigningCredentialSchema)
-    def post(self, args, files):
+    def post(self):
         """Thêm chứng thư số: `kind=personal` (user_id, pin) hoặc `kind=organization` (agency_id, passphrase).
 
         Tệp `p12` là tệp khóa PKCS#12; `image` (tùy chọn) là ảnh PNG nền trong suốt (chữ ký hoặc con dấu), bỏ trống
         thì hệ thống tạo ảnh. Chứng thư số mới thay thế chứng thư số đang hiệu lực của cùng chủ thể.
         """
-        p12 = files["p12"].read()
-        image = files["image"].read() if files.get("image") else None
+        try:
+            args = CredentialCreateArgs().load(request.form.to_dict())
+        except SchemaError as exc:
+            raise ValidationError(details=exc.messages) from exc
+        if not request.files.get("p12"):
+            raise ValidationError(details={"p12": "Chọn tệp khóa PKCS#12 (.p12, .pfx)."})
+        p12 = request.files["p12"].read()
+        image = request.files["image"].read() if request.files.get("image") else None
         if args["kind"] == "personal":
             if "user_id" not in args:
                 raise ValidationError(details={"user_id": "Trường này là bắt buộc."})

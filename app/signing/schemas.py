@@ -42,9 +42,26 @@ class CredentialCreateArgs(Schema):
     passphrase = Str(load_default="", metadata={"description": "Mật khẩu tệp khóa của cơ quan (lưu mã hóa)"})
 
 
-class CredentialFilesArgs(Schema):
-    p12 = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
-    image = fields.Raw(metadata={"type": "string", "format": "binary"})
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["kind", "p12"],
+                "properties": {
+                    "kind": {"type": "string", "enum": ["personal", "organization"]},
+                    "user_id": {"type": "integer", "description": "Người ký (bắt buộc với kind=personal)"},
+                    "agency_id": {"type": "integer", "description": "Cơ quan (bắt buộc với kind=organization)"},
+                    "pin": {"type": "string", "description": "Mã PIN của tệp khóa cá nhân (không được lưu)"},
+                    "passphrase": {"type": "string", "description": "Mật khẩu tệp khóa của cơ quan (lưu mã hóa)"},
+                    "p12": {"type": "string", "format": "binary", "description": "Tệp khóa PKCS#12"},
+                    "image": {"type": "string", "format": "binary", "description": "Ảnh PNG chữ ký hoặc con dấu"},
+                },
+            }
+        }
+    },
+}
 
 
 class CredentialDeactivateArgs(Schema):

@@ -171,3 +171,27 @@ def test_every_list_pages_with_one_shape(client, admin, create_user, api_token):
         assert {"items", "next_cursor"} <= set(page), path
         bad = client.get(path, headers=headers, query_string={"after": "không-phải-con-trỏ"})
         assert bad.status_code == 422 and "after" in bad.json["details"], path
+
+
+def test_openapi_documents_each_operations_success_and_errors(client):
+    spec = client.get("/api/v1/openapi.json").json
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            codes = set(operation["responses"])
+            assert any(c.startswith("2") for c in codes), f"{method} {path}: no success response"
+            assert {"403", "422"} <= codes, f"{method} {path}"
+            if "{" in path:
+                assert "404" in codes, f"{method} {path}"
+            if method != "get":
+                assert "409" in codes, f"{method} {path}"
+    assert spec["components"]["responses"]["ERROR_404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+
+
+def test_the_openapi_document_is_valid_openapi(client):
+    from openapi_spec_validator import validate
+
+    validate(client.get("/api/v1/openapi.json").json)  # raises on any violation of the OpenAPI 3.0 schema
