@@ -16,6 +16,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState as SpiffState
@@ -66,7 +67,10 @@ def parse_bpmn(xml: str | bytes, filename: str = "process.bpmn") -> list[SpecBun
     bundles = []
     for process_id in parser.get_process_ids():
         spec = parser.get_spec(process_id)
-        bundle = SpecBundle(process_id, spec.description or process_id, spec, parser.get_subprocess_specs(process_id))
+        subprocess_specs = parser.get_subprocess_specs(process_id)
+        for each in (spec, *subprocess_specs.values()):
+            _connect_loop_children(each)
+        bundle = SpecBundle(process_id, spec.description or process_id, spec, subprocess_specs)
         for task_spec in spec.task_specs.values():
             ext = getattr(task_spec, "extensions", None) or {}
             key, props = task_spec.bpmn_id or task_spec.name, dict(ext.get("properties", {}))
@@ -77,6 +81,21 @@ def parse_bpmn(xml: str | bytes, filename: str = "process.bpmn") -> list[SpecBun
                 bundle.start_lane = task_spec.lane
         bundles.append(bundle)
     return bundles
+
+
+def _connect_loop_children(spec) -> None:
+    """Wire each multi-instance / loop task to its child spec's completion, as SpiffWorkflow's spec deserializer does.
+
+    SpiffWorkflow connects the child's `completed_event` to the loop task's `merge_child` only when it creates a
+    child, or when it restores a serialized spec. We parse specs from BPMN and store state without them, so a process
+    that loaded the state later (another gunicorn worker, a restart) completed the child and never told the parent:
+    "Góp ý phối hợp" and "Xác nhận đã đọc" stayed started and the document never reached "Hoàn thành".
+    """
+    for task_spec in spec.task_specs.values():
+        if isinstance(task_spec, LoopTask):
+            child = spec.task_specs.get(task_spec.task_spec)
+            if child is not None and not child.completed_event.is_connected(task_spec.merge_child):
+                child.completed_event.connect(task_spec.merge_child)
 
 
 _cache: dict[tuple[int, str], SpecBundle] = {}
