@@ -231,7 +231,7 @@ def _direction(data: dict, outcome: str | None, agency_id: int) -> dict[str, str
     if due:
         try:
             if date.fromisoformat(str(due)[:10]) < clock.to_local(clock.now()).date():
-                problems["han_xu_ly"] = "Hạn xử lý không được ở trong quá khứ."
+                problems["han_xu_ly"] = "Hạn giải quyết không được ở trong quá khứ."
         except ValueError:
             problems["han_xu_ly"] = "Ngày không hợp lệ (định dạng YYYY-MM-DD)."
     return problems

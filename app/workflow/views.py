@@ -9,7 +9,7 @@ from app.core.errors import DomainError, NotFound
 from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
 from app.workflow import engine, queries, services
-from app.workflow.assignment import inbox_scopes
+from app.workflow.assignment import candidates, inbox_scopes
 from app.workflow.definitions import available_processes
 from app.workflow.forms import coerce_submission, field_order, options_for
 from app.workflow.models import STATUS_LABELS, TASK_STATE_LABELS, WorkflowInstance
@@ -90,6 +90,7 @@ def task_page(task_id: int, values=None, errors=None, status: int = 200):
         options=lambda name: options_for(form, name, task.agency_id, task.unit_id),
         history=queries.task_history(task.instance_id),
         candidates=services.task_candidates(current_user, task.id),
+        qualified_ids={u.id for u in candidates(task)},
         state_labels=TASK_STATE_LABELS,
         status_labels=STATUS_LABELS,
     ), status
