@@ -190,20 +190,32 @@ def _designated_unit(instance, task, expression) -> int | None:
     return unit.id if unit is not None and unit.agency_id == instance.agency_id else None
 
 
-def _due(instance, task, props: dict, now: datetime) -> datetime | None:
-    from app.sla.calendar import calendar_for, due
+def _instant(instance, text) -> datetime | None:
+    """A date (the end of office hours on that day, or the last working day before it) or an instant."""
+    from app.sla.calendar import calendar_for
 
-    if explicit := _value(task, props.get("due")):
-        try:
-            value = datetime.fromisoformat(str(explicit))
-        except ValueError:
-            value = None
-        if value is not None:
-            if len(str(explicit)) <= 10:  # a date: the end of office hours on that day (or the last before it)
-                day_before = value.replace(hour=12, tzinfo=clock.LOCAL_TZ) - timedelta(days=1)
-                return calendar_for(instance.agency_id).end_of_working_day(day_before, 1)
-            if value.tzinfo is None:
-                value = value.replace(tzinfo=clock.LOCAL_TZ)
-            return value.astimezone(UTC)
+    try:
+        value = datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+    if len(str(text)) <= 10:
+        day_before = value.replace(hour=12, tzinfo=clock.LOCAL_TZ) - timedelta(days=1)
+        return calendar_for(instance.agency_id).end_of_working_day(day_before, 1)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=clock.LOCAL_TZ)
+    return value.astimezone(UTC)
+
+
+def _due(instance, task, props: dict, now: datetime) -> datetime | None:
+    """`due` (an expression: the case's own deadline) wins; else the `sla` in working time, but never later than
+    `due_by` (an expression): a step on the way — the unit leader's assignment — cannot end after the deadline the
+    leader set for the whole handling."""
+    from app.sla.calendar import due
+
+    if (explicit := _value(task, props.get("due"))) and (value := _instant(instance, explicit)) is not None:
+        return value
     spec = (props.get("urgent_sla") if instance.is_urgent else None) or props.get("sla")
-    return due(now, spec, instance.agency_id) if spec else None
+    computed = due(now, spec, instance.agency_id) if spec else None
+    if (limit := _value(task, props.get("due_by"))) and (cap := _instant(instance, limit)) is not None:
+        return min(computed, cap) if computed is not None else cap
+    return computed

@@ -20,7 +20,7 @@ NS = {
     "xsi": "http://www.w3.org/2001/XMLSchema-instance",
 }
 ROLE_BY_NAME = {r.value: r for r in Role} | {label.lower(): role for role, label in ROLE_LABELS.items()}
-EXPRESSION_PROPERTIES = ("assignee", "unit", "due")
+EXPRESSION_PROPERTIES = ("assignee", "unit", "due", "due_by")
 
 
 @dataclass(frozen=True)

@@ -287,3 +287,15 @@ def test_a_direction_nobody_can_carry_out_is_refused_with_a_reason(incoming_offi
     gone = create_user(roles=("chuyen_vien",), agency=office.agency, unit_id=office.unit_b.id)
     gone.is_active = False
     assert "vô hiệu hóa" in check({"lead_user_id": gone.id}, None, agency)["lead_user_id"]
+
+
+def test_the_assignment_step_is_due_no_later_than_the_handling_deadline(incoming_office, signed_pdf, frozen_clock):
+    from tests.incoming.test_printing import Procedure, at
+
+    office = incoming_office
+    procedure = Procedure(office, frozen_clock, signed_pdf).register(when=at(23, 16))
+    # Directed late on Monday, to be handled by Tuesday: "next morning" for the assignment would be Tuesday
+    # 08:30 anyway; with the deadline on the day of the direction itself the assignment may not end later.
+    procedure.direct(at(23, 16), lead_unit_id=office.unit_a.id, han_xu_ly="2026-11-23")
+    [assign] = [t for t in open_tasks(procedure.instance) if t.task_name == "assign_specialist"]
+    assert assign.due_at == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 17:00 +07:00, the handling deadline
