@@ -153,3 +153,20 @@ def recent_instances(agency_id: int, limit: int = 50) -> list[WorkflowInstance]:
             .limit(limit)
         )
     )
+
+
+def handovers(instance_id: int) -> dict[int, list]:
+    """Who handed which task of a case to whom, and when (the audit trail's `task.reassign`), by task id."""
+    from app.audit.models import AuditEvent
+
+    task_ids = sa.select(sa.cast(HumanTask.id, sa.String)).where(HumanTask.instance_id == instance_id)
+    events = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.object_type == "human_task", AuditEvent.object_id.in_(task_ids))
+        .where(AuditEvent.action == "task.reassign")
+        .order_by(AuditEvent.id)
+    )
+    found: dict[int, list] = {}
+    for event in events:
+        found.setdefault(int(event.object_id), []).append(event)
+    return found

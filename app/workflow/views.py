@@ -89,6 +89,7 @@ def task_page(task_id: int, values=None, errors=None, status: int = 200):
         errors=errors or {},
         options=lambda name: options_for(form, name, task.agency_id, task.unit_id),
         history=queries.task_history(task.instance_id),
+        handovers=queries.handovers(task.instance_id),
         candidates=services.task_candidates(current_user, task.id),
         qualified_ids={u.id for u in candidates(task)},
         state_labels=TASK_STATE_LABELS,
@@ -249,6 +250,7 @@ def case_page(instance_id: int):
         "workflow/case.html",
         instance=instance,
         history=history,
+        handovers=queries.handovers(instance.id),
         state_labels=TASK_STATE_LABELS,
         status_labels=STATUS_LABELS,
     )

@@ -290,6 +290,9 @@ def test_a_stranded_task_is_handed_on_by_the_clerk_or_the_leader_and_it_is_audit
     assert moved.status_code == 200 and moved.json["assignee_id"] == office.spec_b.id, moved.json
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "task.reassign"))
     assert event.changes["override"] is True and event.actor_id == office.clerk.id
+    login(client, "vanthu")
+    timeline = client.get(f"/cases/{task.instance_id}").get_data(as_text=True)
+    assert 'data-testid="handover"' in timeline and office.spec_b.full_name in timeline  # the case history says so
     done = client.post(
         f"/api/v1/tasks/{task.id}/complete",
         headers=api_token(office.spec_b),
