@@ -244,7 +244,17 @@ def _number_box(runs: list[TextRun], height: float) -> Box | None:
         colon_right = run.edges[match.end() - 1][1]
         left = colon_right + 1.5  # with the style's 2 pt margin: about one 13 pt space after the colon
         lly = run.baseline - FIELD_BASELINE_OFFSET
-        return Box(0, _round((left, lly, left + NUMBER_FIELD_WIDTH, lly + FIELD_HEIGHT)))
+        # What the draft printed after "Số:" (a placeholder such as "   /UBND-VP") must be covered too: the field is
+        # filled on an opaque background at issue, so the issued number never stands over the draft's text.
+        printed = [run.x1] + [
+            other.x1
+            for other in runs
+            if abs(other.baseline - run.baseline) < 1
+            and colon_right <= other.x0 < colon_right + NUMBER_FIELD_WIDTH
+            and not _DATE_PLACEHOLDER.search(other.text)
+        ]
+        right = max(left + NUMBER_FIELD_WIDTH, max(printed) + 2)
+        return Box(0, _round((left, lly, right, lly + FIELD_HEIGHT)))
     return None
 
 

@@ -278,7 +278,8 @@ def issue(
     if not personal_signed:
         raise NoPersonalSignature()
 
-    _fill(writer, NUMBER_FIELD, SERIF, nfc(number_text), centred=False, opaque=False)
+    # Opaque, like the date: whatever the draft printed after "Số:" ("   /UBND-VP") is hidden under the real number.
+    _fill(writer, NUMBER_FIELD, SERIF, nfc(number_text), centred=False, opaque=True)
     _fill(writer, DATE_FIELD, SERIF_ITALIC, nfc(date_text), centred=True, opaque=True)
     spec = fields.SigFieldSpec(
         sig_field_name=SEAL_FIELD,

@@ -340,3 +340,15 @@ def test_without_the_signers_name_the_configured_position_is_used(prepared, pers
     )
     box = sign.signature_fields(signed)[sign.PERSONAL_FIELD]
     assert box.page == 1 and box.rect == pytest.approx(fallback.rect)  # the last of the draft's two pages
+
+
+def test_the_issued_number_stands_on_an_opaque_background(issued):
+    """Whatever the draft printed after "Số:" is hidden under the number, never drawn over (NĐ 30 Phụ lục I)."""
+    reader = read_pdf(issued)
+    [number] = [
+        annot.get_object()
+        for annot in reader.root["/Pages"]["/Kids"][0].get_object().get("/Annots", [])
+        if annot.get_object().get("/T") == sign.NUMBER_FIELD
+    ]
+    appearance = number["/AP"]["/N"].get_object().data
+    assert appearance.startswith(b"q 1 g 0 0 ")  # a white rectangle the size of the field, then the text

@@ -154,3 +154,18 @@ def test_render_page_png_has_the_page_size_at_the_dpi(draft):
 
     assert image.format == "PNG"
     assert image.size == (595, 842) or image.size == (596, 842)
+
+
+def test_the_number_field_covers_what_the_draft_printed_after_the_colon():
+    sample._register_fonts()
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=(595.28, 841.89))
+    canvas.setFont(sample.REGULAR, 13)
+    canvas.drawString(120, 720, "Số:")
+    canvas.drawString(200, 720, "/UBND-VP-KHTH-TONGHOP-2026")  # a printed placeholder, beyond the usual 170 pt
+    canvas.save()
+    pdf = out.getvalue()
+    placeholder = next(r for r in placement.text_runs(pdf, 0) if r.text.startswith("/UBND"))
+    llx, lly, urx, ury = placement.number_box(pdf).rect
+    assert llx < placeholder.x0 and urx > placeholder.x1  # the whole placeholder is under the field
+    assert lly < placeholder.bottom and ury > placeholder.top
