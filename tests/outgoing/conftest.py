@@ -1,11 +1,11 @@
 """Outgoing fixtures: the shipped processes deployed, an issuing office with real keys, two receiving agencies.
 
-Keys come from the demo PKI builder (app.signing.pki), issued under a clock set back to 1 January 2026 so that
-the frozen test clocks (late 2026) always fall inside their validity; the deployment trusts its root.
+Keys come from the demo PKI builder (app.signing.pki), issued under a clock set back before both the
+frozen test clock and the wall clock (tests/timeline.py), so that both fall inside their validity; the deployment
+trusts its root.
 """
 
 import io
-from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -23,6 +23,7 @@ from app.signing.sample import draft_pdf
 from app.workflow import services as wf
 from app.workflow.definitions import sync_processes
 from app.workflow.models import HumanTask, WorkflowInstance
+from tests.timeline import validity
 from tests.workflow.conftest import office, open_tasks  # noqa: F401  (the same small organisation)
 
 UBND = ("000.00.00.H33", "Ủy ban nhân dân tỉnh Kiên Giang")
@@ -34,8 +35,10 @@ SUBJECT = "Về việc triển khai hệ thống quản lý văn bản và đi�
 
 @pytest.fixture(scope="session")
 def demo_pki():
-    with clock.frozen(datetime(2026, 1, 1, tzinfo=UTC)):
-        return build_demo_pki([UBND], [(*LEADER, UBND[1])])
+    # Issued before both the frozen test clock and today, valid for years past both (tests/timeline.py).
+    start, end = validity(3650)
+    with clock.frozen(start):
+        return build_demo_pki([UBND], [(*LEADER, UBND[1])], valid_days=(end - start).days)
 
 
 @pytest.fixture(scope="session")
