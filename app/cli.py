@@ -134,8 +134,8 @@ def serve_command(host: str, port: int, workers: int):
 
     require_migrated_database()
     flask_app = current_app._get_current_object()
-    # QLVB_SCHEDULER=1: the scheduler also runs, in a process of its own (see app.scheduler.gunicorn_hooks).
-    from app.scheduler import gunicorn_hooks
+    # QLVB_SCHEDULER=1: the scheduler also runs, in a process of its own (see app.serving.gunicorn_hooks).
+    from app.serving import gunicorn_hooks
 
     hooks = gunicorn_hooks(flask_app, with_scheduler=flask_app.config["SCHEDULER_ENABLED"])
 
