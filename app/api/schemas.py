@@ -29,11 +29,11 @@ class Int(fields.Integer):
 
 
 class Year(Int):
-    """A calendar year (1…9999, what a date can hold)."""
+    """A calendar year (`inputs.YEAR_MIN`…`inputs.YEAR_MAX`)."""
 
     def __init__(self, *, validate=None, **kwargs):
         validators = [validate] if callable(validate) else list(validate or [])
-        bound = validate_.Range(1, 9999, error="Năm không hợp lệ.")
+        bound = validate_.Range(inputs.YEAR_MIN, inputs.YEAR_MAX, error="Năm không hợp lệ (từ {min} đến {max}).")
         super().__init__(validate=[bound, *validators], **kwargs)
 
 

@@ -18,10 +18,15 @@ def bounded_int(value: str) -> int:
     return number
 
 
+# The years a register, a report or a search may name: wide enough for any archive an agency keeps, narrow enough
+# that the year after and the local midnight of 1 January (UTC+7) are still dates Python can hold.
+YEAR_MIN, YEAR_MAX = 1900, 2999
+
+
 def year(value: str) -> int:
-    """`type=` for a year in `request.args.get`: 1…9999 (what a date can hold), else ValueError (→ the default)."""
+    """`type=` for a year in `request.args.get`: YEAR_MIN…YEAR_MAX, else ValueError (→ the default)."""
     number = int(value)
-    if not 1 <= number <= 9999:
+    if not YEAR_MIN <= number <= YEAR_MAX:
         raise ValueError(f"{value!r} is not a year")
     return number
 

@@ -141,9 +141,9 @@ class TokenSchema(Schema):
     name = Str(dump_only=True)
     prefix = Str(dump_only=True, metadata={"description": "Phần đầu của mã, để nhận ra mã"})
     created_at = fields.DateTime(dump_only=True)
-    expires_at = fields.DateTime(dump_only=True)
-    last_used_at = fields.DateTime(dump_only=True)
-    revoked_at = fields.DateTime(dump_only=True)
+    expires_at = fields.DateTime(dump_only=True, allow_none=True)
+    last_used_at = fields.DateTime(dump_only=True, allow_none=True)
+    revoked_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 class TokenCreatedSchema(TokenSchema):

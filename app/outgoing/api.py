@@ -42,6 +42,7 @@ ERROR_CODES = {
     "secret_document_refused": (422, "văn bản mật: hệ thống không xử lý"),
     "invalid_secrecy": (422, "độ mật không hợp lệ"),
     "outgoing_incomplete": (422, "dự thảo chưa đủ thông tin để trình (tệp, người ký …)"),
+    "draft_layout": (422, "dự thảo thiếu dòng “Số:”, dòng ngày tháng hoặc khối chữ ký của người ký đề xuất"),
     "comment_required": (422, "thiếu nội dung góp ý"),
     "reason_required": (422, "thiếu lý do"),
     "pdf_required": (422, "cần tệp PDF (máy chủ không chuyển được DOCX)"),
@@ -213,7 +214,14 @@ def add_attachment(document_id):
 
 @blp.route("/outgoing/<int:document_id>/submit", methods=["POST"])
 @blp.response(200, OutgoingDetailSchema)
-@errors("outgoing_incomplete", "validation_error", "not_drafter", "outgoing_not_found", "outgoing_already_submitted")
+@errors(
+    "outgoing_incomplete",
+    "draft_layout",
+    "validation_error",
+    "not_drafter",
+    "outgoing_not_found",
+    "outgoing_already_submitted",
+)
 def submit(document_id):
     """Trình dự thảo: bắt đầu quy trình văn bản đi.
 
@@ -301,14 +309,14 @@ def _detail(document):
         }
         for t in tasks
     ]
-    return _Detail(document, rows)
+    return _Detail(document, rows, services.draft_layout(document))
 
 
 class _Detail:
-    """The document with the procedure's steps OutgoingDetailSchema adds."""
+    """The document with the procedure's steps and the draft's layout OutgoingDetailSchema adds."""
 
-    def __init__(self, document, tasks) -> None:
-        self._document, self.tasks = document, tasks
+    def __init__(self, document, tasks, layout) -> None:
+        self._document, self.tasks, self.layout = document, tasks, layout
 
     def __getattr__(self, name):
         return getattr(self._document, name)

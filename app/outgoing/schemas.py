@@ -140,6 +140,16 @@ class OutgoingSchema(Schema):
 OutgoingPageSchema = page_of(OutgoingSchema, "OutgoingPage")
 
 
+class LayoutSchema(Schema):
+    problems = fields.Dict(
+        keys=Str(),
+        values=Str(),
+        metadata={"description": "Điều còn thiếu trên dự thảo: number_line, date_line, signer_block → lời nhắn"},
+    )
+    printed_notation = Str(allow_none=True, metadata={"description": "Ký hiệu in sau “Số:” trên dự thảo"})
+    notation_differs = fields.Bool(metadata={"description": "Ký hiệu in trên dự thảo khác ký hiệu của văn bản"})
+
+
 class OutgoingDetailSchema(OutgoingSchema):
     language = Str()
     place = Str(allow_none=True)
@@ -164,6 +174,14 @@ class OutgoingDetailSchema(OutgoingSchema):
     reviews = fields.List(fields.Nested(ReviewSchema))
     recipients = fields.List(fields.Nested(RecipientSchema))
     tasks = fields.List(fields.Dict(), metadata={"description": "Các bước của quy trình văn bản đi"})
+    layout = fields.Nested(
+        LayoutSchema,
+        allow_none=True,
+        metadata={
+            "description": "Bố cục dự thảo mới nhất (khi còn là dự thảo hoặc bị trả lại); trình bị từ chối "
+            "khi còn thiếu"
+        },
+    )
 
 
 class StatusHistorySchema(Schema):

@@ -16,7 +16,7 @@ from app.documents.models import RegisterKind, Urgency
 from app.documents.services import register_for_type
 from app.incoming.intake import Upload
 from app.org.models import User
-from app.outgoing import files
+from app.outgoing import files, layout
 from app.outgoing.metadata import COLUMNS, clean_outgoing_metadata, metadata_of
 from app.outgoing.models import (
     OutgoingAttachment,
@@ -299,6 +299,7 @@ def submit(actor: User, document_id: int) -> OutgoingDocument:
     if document.drafter_id != actor.id:
         raise PermissionDenied("Chỉ người soạn thảo được trình dự thảo.", code="not_drafter")
     if document.status == OutgoingStatus.RETURNED:
+        check_layout(document)
         task = open_task(document, "revise_draft")
         if task is None:
             raise Conflict("Không tìm thấy bước chỉnh sửa dự thảo của văn bản.", code="outgoing_not_returned")
@@ -334,6 +335,20 @@ def check_ready(document: OutgoingDocument) -> None:
         problems["signer_id"] = "Chọn người ký văn bản."
     if problems:
         raise ValidationError("Dự thảo chưa đủ thông tin để trình.", code="outgoing_incomplete", details=problems)
+    check_layout(document)
+
+
+def draft_layout(document: OutgoingDocument) -> layout.Layout | None:
+    """What the drafter is told about the newest draft's layout while he may still change it."""
+    return layout.of_document(document) if document.status in EDITABLE else None
+
+
+def check_layout(document: OutgoingDocument) -> None:
+    """Trình only a draft the signing and issuing steps can place their fields and signature on."""
+    found = layout.of_document(document)
+    if found is not None and found.problems:
+        message = "Dự thảo chưa đúng thể thức để trình: " + " ".join(found.problems.values())
+        raise ValidationError(message, code="draft_layout", details=found.problems)
 
 
 def add_comment(actor: User, document_id: int, comment: str) -> OutgoingReview:

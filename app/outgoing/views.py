@@ -21,7 +21,7 @@ from app.documents.queries import list_document_types, list_registers
 from app.incoming.intake import Upload
 from app.org.models import Role
 from app.org.queries import list_units
-from app.outgoing import printing, queries, services
+from app.outgoing import layout, printing, queries, services
 from app.outgoing.forms import MULTI_FIELDS, metadata_from_form, values_from_document
 from app.outgoing.models import (
     AUTHORITY_LABELS,
@@ -35,7 +35,7 @@ from app.outgoing.models import (
 from app.signing.errors import NotAPdf
 from app.signing.verify import verify_pdf, verify_pdf_report_dict
 from app.web.helpers import role_required
-from app.workflow.assignment import acting_for
+from app.workflow.assignment import OPEN_STATES, acting_for
 from app.workflow.models import TASK_STATE_LABELS, HumanTask, WorkflowInstance
 from app.workflow.views import OBJECT_SUMMARIES
 
@@ -281,6 +281,7 @@ def document(document_id: int):
         report=report,
         tasks=tasks,
         actions=actions_for(current_user, doc, tasks),
+        layout=services.draft_layout(doc),
         recipients=statuses,
         register=db.session.get(Register, doc.register_id) if doc.register_id else None,
         consult_units=[u for u in list_units(doc.agency_id) if u.id in consult_ids],
@@ -488,8 +489,11 @@ def task_summary(task: HumanTask):
     doc = db.session.get(OutgoingDocument, int(task.object_id))
     if doc is None or doc.agency_id != task.agency_id:
         return None
+    issuing = task.task_name == "issue_document" and task.state in OPEN_STATES
     return "outgoing/_summary.html", {
         "doc": doc,
+        "layout": layout.of_document(doc) if issuing else services.draft_layout(doc),
+        "issuing": issuing,
         "status_labels": STATUS_LABELS,
         "urgency_labels": URGENCY_LABELS,
         "stage_labels": STAGE_LABELS,

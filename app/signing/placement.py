@@ -228,6 +228,35 @@ def field_boxes(pdf: bytes) -> tuple[Box | None, Box | None]:
     return _number_box(runs, height), _date_box(runs, height)
 
 
+def printed_number(pdf: bytes) -> str | None:
+    """What the draft printed after "Số:" on its number line ("   /UBND-VP"), or None without a number line."""
+    runs, height = _first_page(pdf)
+    for run, label_end, colon_right in _number_lines(runs, height):
+        rest = [run.text[label_end:]] + [
+            other.text
+            for other in sorted(runs, key=lambda r: r.x0)
+            if other is not run
+            and abs(other.baseline - run.baseline) < 1
+            and colon_right <= other.x0 < colon_right + NUMBER_FIELD_WIDTH
+            and not _DATE_PLACEHOLDER.search(other.text)
+        ]
+        return " ".join(part.strip() for part in rest if part.strip())
+    return None
+
+
+_NUMBER_LABEL = re.compile(r"(?:^|\s)Số\s*:")
+
+
+def _number_lines(runs: list[TextRun], height: float) -> Iterator[tuple[TextRun, int, float]]:
+    """Lines of the upper half of page 1 with "Số:" ("Số:" in the body quotes another document): each with
+    the index just after the label's colon and the colon's right edge."""
+    for run in runs:
+        if run.baseline < height / 2:
+            return
+        if match := _NUMBER_LABEL.search(run.text):
+            yield run, match.end(), run.edges[match.end() - 1][1]
+
+
 def _first_page(pdf: bytes) -> tuple[list[TextRun], float]:
     with _document(pdf) as doc:
         page = doc[0]
@@ -235,13 +264,7 @@ def _first_page(pdf: bytes) -> tuple[list[TextRun], float]:
 
 
 def _number_box(runs: list[TextRun], height: float) -> Box | None:
-    for run in runs:
-        if run.baseline < height / 2:
-            break
-        match = re.search(r"(?:^|\s)Số\s*:", run.text)
-        if match is None:
-            continue
-        colon_right = run.edges[match.end() - 1][1]
+    for run, _label_end, colon_right in _number_lines(runs, height):
         left = colon_right + 1.5  # with the style's 2 pt margin: about one 13 pt space after the colon
         lly = run.baseline - FIELD_BASELINE_OFFSET
         # What the draft printed after "Số:" (a placeholder such as "   /UBND-VP") must be covered too: the field is

@@ -120,12 +120,14 @@ def draft_pdf(
     signer_name: str,
     recipients: list[str],
     pages: int = 1,
+    printed_notation: str | None = None,
 ) -> bytes:
     """Lay out an unsigned administrative document on `pages` A4 pages (at least; a long body takes more).
 
     `type_name` None makes a Công văn ("V/v <subject>" under the number); otherwise the type name in capitals
     and the trích yếu are centred above the body. `notation_hint` ("UBND-VP") is not printed after "Số:" (the
-    clerk's field brings the whole "54/UBND-VP"); its last group names the drafting unit in "Lưu: VT, …".
+    clerk's field brings the whole "54/UBND-VP"), `printed_notation` is; the hint's last group names the drafting
+    unit in "Lưu: VT, …".
     Extra pages are filled by repeating the body paragraphs.
     """
     year = clock.to_local(clock.now()).year
@@ -149,6 +151,8 @@ def draft_pdf(
     y3 = min(y, y1 - 15) - 20
     canvas.setFont(REGULAR, 13)
     canvas.drawString(left_centre - 55, y3, _nfc("Số:"))
+    if printed_notation:  # what many drafts print: "Số:      /UBND-VP", the number left for the clerk
+        canvas.drawString(left_centre - 10, y3, _nfc(f"/{printed_notation}"))
     doc.centred(f"{place}, ngày      tháng      năm {year}", ITALIC, 13, RIGHT_COL, y3)
     doc.y = y3 - 8
     if type_name is None:  # ô 5b: trích yếu công văn, 12 pt, centred under the number
@@ -212,7 +216,7 @@ def draft_pdf(
     return doc.finish()
 
 
-def example_draft(*, pages: int = 1, type_name: str | None = None) -> bytes:
+def example_draft(*, pages: int = 1, type_name: str | None = None, signer_name: str = "Nguyễn Văn An") -> bytes:
     """The Rạch Giá công văn 54/UBND-VP of seed 001, as a draft: what tests, bench and demo use by default."""
     return draft_pdf(
         agency_parent="UBND tỉnh Kiên Giang",
@@ -232,7 +236,7 @@ def example_draft(*, pages: int = 1, type_name: str | None = None) -> bytes:
         ],
         signer_authority="KT. Chủ tịch",
         signer_title="Phó Chủ tịch",
-        signer_name="Nguyễn Văn An",
+        signer_name=signer_name,
         recipients=["Các phòng, ban thuộc UBND thành phố", "UBND các phường, xã"],
         pages=pages,
     )

@@ -47,8 +47,9 @@ def draft_bytes():
     return make_draft()
 
 
-def make_draft(subject: str = SUBJECT, signer_name: str = LEADER[1]) -> bytes:
+def make_draft(subject: str = SUBJECT, signer_name: str = LEADER[1], **layout) -> bytes:
     return draft_pdf(
+        **layout,
         agency_parent="",
         agency_name=UBND[1],
         notation_hint="UBND-TH",

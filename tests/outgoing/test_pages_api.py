@@ -15,11 +15,12 @@ from app.workflow.models import HumanTask
 from tests.conftest import csrf_token, login
 
 SUBJECT = "V/v triển khai hệ thống quản lý văn bản và điều hành"
+LEADER_NAME = "Trần Văn Minh"  # the office's leader (tests/workflow/conftest.py), printed in the signer block
 
 
 @pytest.fixture(scope="module")
 def draft_pdf():
-    return example_draft()
+    return example_draft(signer_name=LEADER_NAME)
 
 
 @pytest.fixture
@@ -63,7 +64,10 @@ def draft(office, **metadata):
         **metadata,
     }
     return services.create_draft(
-        office.spec_a1, metadata=values, upload=Upload("du-thao.pdf", example_draft()), attachments=[]
+        office.spec_a1,
+        metadata=values,
+        upload=Upload("du-thao.pdf", example_draft(signer_name=LEADER_NAME)),
+        attachments=[],
     )
 
 

@@ -148,6 +148,10 @@ def test_the_signer_may_return_the_draft(outgoing_office, draft_bytes, create_us
     # The drafter proposes another signer while revising: the resubmitted case routes the signature to them.
     deputy = create_user(roles=("lanh_dao",), agency=office.agency, full_name="Lê Hoàng Phúc")
     services.update_draft(office.spec_a1, document.id, metadata={"signer_id": deputy.id, "signer_authority": "KT."})
+    with pytest.raises(ValidationError) as err:  # the draft still prints the first signer's block
+        services.submit(office.spec_a1, document.id)
+    assert err.value.code == "draft_layout" and "Lê Hoàng Phúc" in err.value.details["signer_block"]
+    services.upload_version(office.spec_a1, document.id, Upload("lan-2.pdf", make_draft(signer_name="Lê Hoàng Phúc")))
     services.submit(office.spec_a1, document.id)
     wf.complete_task(office.unit_leader, task_named(document, "review_content").id, {}, outcome="approve")
     wf.complete_task(office.clerk, task_named(document, "check_format").id, {}, outcome="approve")

@@ -99,7 +99,7 @@ def test_invalid_bpmn_never_deploys(db_session):
     assert err.value.details["bpmn"].startswith("doc_review.bpmn:register_document:")
 
 
-def test_versions_are_immutable_and_running_cases_keep_theirs(deploy_process, office):
+def test_versions_are_immutable_and_running_cases_keep_theirs(deploy_process, office, frozen_clock):
     v1 = deploy_process("doc_review")
     assert deploy_process("doc_review").id == v1.id  # same content: no new version
     old_case = wf.start_process(office.clerk, "doc_review", title="Trước khi đổi quy trình")
