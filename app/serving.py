@@ -23,6 +23,7 @@ def gunicorn_hooks(web_app: Flask, *, with_scheduler: bool) -> dict[str, Callabl
     here, before gunicorn starts, so a broken jobs.py fails `serve` at once.
     """
     children: list[subprocess.Popen] = []
+    warm_up()
 
     def when_ready(_server) -> None:
         command = [sys.executable, "-m", "app", "scheduler", "--parent-pid", str(os.getpid())]
@@ -46,3 +47,11 @@ def gunicorn_hooks(web_app: Flask, *, with_scheduler: bool) -> dict[str, Callabl
         return {"post_fork": post_fork}
     load_jobs()
     return {"when_ready": when_ready, "post_fork": post_fork, "on_exit": on_exit}
+
+
+def warm_up() -> None:
+    """Work every worker would otherwise repeat on its first signature, done once in the master before it
+    forks: building the number and date fields' Vietnamese fonts (pure Python, no thread, no lock held)."""
+    from app.signing.sign import field_fonts_pdf
+
+    field_fonts_pdf()

@@ -10,8 +10,11 @@ an object stream.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
+import threading
+from collections import OrderedDict
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -54,9 +57,51 @@ def read_pdf(data: bytes) -> PdfFileReader:
     return reader
 
 
-def check_active_content(pdf: bytes | PdfFileReader) -> None:
-    """Raise UnsafePdf naming everything active found in the PDF; return None for a clean one."""
-    reader = pdf if isinstance(pdf, PdfFileReader) else read_pdf(pdf)
+class _CleanDigests:
+    """The SHA-256 of PDFs found clean lately (bounded): one signature checks the same draft at several steps,
+    and each full examination reads every object of the file."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._digests: OrderedDict[bytes, None] = OrderedDict()
+        self._size, self._lock = size, threading.Lock()
+
+    def __contains__(self, digest: bytes) -> bool:
+        with self._lock:
+            return digest in self._digests
+
+    def add(self, digest: bytes) -> None:
+        with self._lock:
+            self._digests[digest] = None
+            self._digests.move_to_end(digest)
+            while len(self._digests) > self._size:
+                self._digests.popitem(last=False)
+
+
+_clean = _CleanDigests()
+
+
+def remember_clean(data: bytes) -> None:
+    """Record `data` as clean without examining it: for a file this module's callers made from a clean one by
+    adding only fields, fonts and signatures."""
+    _clean.add(hashlib.sha256(data).digest())
+
+
+def check_active_content(pdf: bytes | PdfFileReader, *, source: bytes | None = None) -> None:
+    """Raise UnsafePdf naming everything active found in the PDF; return None for a clean one.
+
+    `pdf` is the file's bytes, or a reader of them; with a reader, `source` (its bytes) lets a file found clean
+    before pass at once.
+    """
+    data = source if isinstance(pdf, PdfFileReader) else pdf
+    digest = hashlib.sha256(data).digest() if data is not None else None
+    if digest is not None and digest in _clean:
+        return
+    _examine(pdf if isinstance(pdf, PdfFileReader) else read_pdf(pdf))
+    if digest is not None:
+        _clean.add(digest)
+
+
+def _examine(reader: PdfFileReader) -> None:
     if reader.encrypted:
         raise UnsafePdf(_message([ENCRYPTED]), details={"found": [ENCRYPTED]})
     found: list[str] = []

@@ -15,6 +15,7 @@ Everything takes and returns PDF bytes; `signer` is a pyHanko `signers.Signer`. 
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 
@@ -28,6 +29,8 @@ from pyhanko.pdf_utils.form_tools import (
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import FormFillingError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.writer import PdfFileWriter
 from pyhanko.sign import fields, signers
 
 from app.core import clock
@@ -73,7 +76,7 @@ from app.signing.pdf_fields import (
     visible_box,
 )
 from app.signing.placement import Box
-from app.signing.safety import check_active_content, read_pdf
+from app.signing.safety import check_active_content, read_pdf, remember_clean
 from app.signing.signer import CachedKeySigner, cached_key_signer  # noqa: F401  (part of this module's API)
 
 __all__ = [
@@ -118,7 +121,7 @@ def prepare_draft(pdf: bytes, *, number_box: Box | None = None, date_box: Box | 
     """
     writer = _open(pdf)
     reader = writer.prev
-    check_active_content(reader)
+    check_active_content(reader, source=pdf)
     existing = number_field_values(reader)
     if NUMBER_FIELD in existing and DATE_FIELD in existing:
         return pdf
@@ -147,13 +150,35 @@ def prepare_draft(pdf: bytes, *, number_box: Box | None = None, date_box: Box | 
         field_refs.append(_add_text_field(writer, name, box))
     form.setdefault(pdf_name("/DA"), generic.pdf_string(DEFAULT_APPEARANCE))
     fonts = _child(writer, _child(writer, form, "/DR", generic.DictionaryObject), "/Font", generic.DictionaryObject)
-    for font_path, name in DR_FONTS.items():
-        engine = FixedGlyphAccumulatorFactory(font_path, font_size=FIELD_FONT_SIZE).create_font_engine(writer)
-        engine.shape(VN_REPERTOIRE)  # every Vietnamese letter, for `issue` and for a viewer rebuilding a field
-        fonts[pdf_name(name)] = engine.as_resource()
+    template = PdfFileReader(io.BytesIO(field_fonts_pdf()), strict=False)
+    built = template.root["/QlvbFieldFonts"]
+    for name in DR_FONTS.values():
+        fonts[pdf_name(name)] = writer.import_object(built.raw_get(name))
     if not form_is_new:
         writer.update_container(form)
-    return _write(writer)
+    prepared = _write(writer)
+    remember_clean(prepared)  # the clean draft plus two empty fields and their fonts
+    return prepared
+
+
+@functools.cache
+def field_fonts_pdf() -> bytes:
+    """The /DR fonts of the number and date fields, built once per process into a PDF of their own.
+
+    Each holds every Vietnamese letter (for `issue`, and for a viewer that rebuilds a field); subsetting and
+    compiling them is the same work for every draft and was most of the time of a signature, so drafts import
+    the finished objects instead.
+    """
+    writer = PdfFileWriter()
+    fonts = generic.DictionaryObject()
+    for font_path, name in DR_FONTS.items():
+        engine = FixedGlyphAccumulatorFactory(font_path, font_size=FIELD_FONT_SIZE).create_font_engine(writer)
+        engine.shape(VN_REPERTOIRE)
+        fonts[pdf_name(name)] = engine.as_resource()
+    writer.root[pdf_name("/QlvbFieldFonts")] = writer.add_object(fonts)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _acroform(writer: IncrementalPdfFileWriter) -> tuple[generic.DictionaryObject, bool]:
@@ -234,7 +259,7 @@ def sign_personal(
     SignatureBlockNotFound.
     """
     writer = _open(pdf)
-    check_active_content(writer.prev)
+    check_active_content(writer.prev, source=pdf)
     signatures = signature_field_states(writer.prev)
     if signatures.get(PERSONAL_FIELD, (None, False))[1] or signatures.get(SEAL_FIELD, (None, False))[1]:
         raise AlreadySigned()
@@ -324,7 +349,7 @@ def sign_copy(pdf: bytes, signer: signers.Signer, *, copy_form: str, agency_name
 
 def _sign_corner(pdf: bytes, signer, field_name: str, lines: list[str], reason: str) -> bytes:
     writer = _open(pdf)
-    check_active_content(writer.prev)  # seed 001 Điều 9.2: nothing executable leaves the agency signed
+    check_active_content(writer.prev, source=pdf)  # seed 001 Điều 9.2: nothing executable leaves the agency signed
     if signature_field_states(writer.prev).get(field_name, (None, False))[1]:
         raise AlreadySigned()
     width, height = corner_stamp_size([*lines, SAMPLE_TIME])

@@ -188,3 +188,31 @@ def test_prepare_and_attachment_signing_refuse_active_content(draft, pki):
 def test_non_pdf_is_not_a_pdf():
     with pytest.raises(NotAPdf):
         check_active_content(b"PK\x03\x04 a zip file")
+
+
+def test_a_file_found_clean_is_not_examined_again_and_an_unsafe_one_always_is(draft, monkeypatch):
+    from app.signing import safety
+
+    unsafe = _update(draft, _open_action_js)
+    check_active_content(draft)
+    examined = []
+    monkeypatch.setattr(safety, "_examine", lambda reader: examined.append(reader))
+    check_active_content(draft)
+    check_active_content(safety.read_pdf(draft), source=draft)
+    assert examined == []  # known clean by its SHA-256
+    monkeypatch.undo()
+    for _ in range(2):
+        with pytest.raises(UnsafePdf):
+            check_active_content(unsafe)
+
+
+def test_the_prepared_draft_is_known_clean_and_the_same_fonts_serve_every_draft(draft):
+    prepared = sign.prepare_draft(draft)
+    again = sign.prepare_draft(sample.example_draft(pages=2))
+    check_active_content(prepared)  # passes from the memo, and would pass examined
+    from app.signing.safety import _examine, read_pdf
+
+    _examine(read_pdf(prepared))
+    fonts = [read_pdf(pdf).root["/AcroForm"]["/DR"]["/Font"] for pdf in (prepared, again)]
+    assert set(fonts[0]) == set(fonts[1]) and len(fonts[0]) == len(sign.DR_FONTS)
+    assert fonts[0][next(iter(fonts[0]))]["/BaseFont"] == fonts[1][next(iter(fonts[1]))]["/BaseFont"]
