@@ -2,7 +2,9 @@
 
 import pytest
 
+from app.core import clock
 from app.core.errors import PermissionDenied, ValidationError
+from app.sla.calendar import due
 from app.workflow import services as wf
 from app.workflow.definitions import deploy, newest_version
 from app.workflow.validation import validate_bpmn
@@ -108,7 +110,10 @@ def test_versions_are_immutable_and_running_cases_keep_theirs(deploy_process, of
     new_case = wf.start_process(office.clerk, "doc_review", title="Sau khi đổi quy trình")
     assert old_case.process_version_id == v1.id and new_case.process_version_id == v2.id
     [old_task], [new_task] = open_tasks(old_case), open_tasks(new_case)
-    assert (new_task.due_at - old_task.due_at).total_seconds() == 2 * 3600
+    # Each case keeps the deadline of its own version, counted in working time from the (frozen) start.
+    started = clock.now()
+    assert old_task.due_at == due(started, "PT2H", office.agency.id)
+    assert new_task.due_at == due(started, "PT4H", office.agency.id) > old_task.due_at
 
 
 def test_agency_version_applies_to_its_agency_only(deploy_process, office, create_agency, create_user):
