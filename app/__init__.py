@@ -1,9 +1,9 @@
 """qlvb — Hệ thống quản lý văn bản và điều hành.
 
-`create_app(config)` builds the Flask application: extensions, blueprints, error handlers, CLI.
+`create_app(config)` builds the Flask application: extensions, error handlers, then what every module declares
+(app.modules: pages, REST API, CLI commands, navigation, what it gives the workflow engine).
 """
 
-import importlib
 import logging
 import os
 
@@ -44,18 +44,14 @@ def create_app(config: Config | None = None) -> Flask:
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
 
     register_extensions(app)
-    register_blueprints(app)
+    from app.cli import register_cli
+    from app.modules import install_engine_extensions, register_modules
     from app.web.errors import register_error_handlers
 
-    register_error_handlers(app)
-    from app.cli import register_cli
-
     register_cli(app)
-    # Domain modules register their BPMN operations, form data sources, validators and actions as they load; a
-    # worker may render a task form before anything imported them, so load them all with the app.
-    from app.workflow.registry import known_operations
-
-    known_operations()
+    register_modules(app)  # every module's pages, API, CLI and navigation, as it declares them (app.modules)
+    install_engine_extensions()
+    register_error_handlers(app)  # after the API: flask-smorest registers handlers of its own, ours replace them
     return app
 
 
@@ -63,14 +59,13 @@ def register_extensions(app: Flask) -> None:
     from app.core.db import configure_engine
     from app.core.storage import BlobStore
     from app.extensions import csrf, db, login_manager, migrate
-    from app.models import import_all_models
+    from app.modules import connect_receivers, import_models
 
-    import_all_models()
+    import_models()
     # Configure every mapper now, once, in the process that later forks the gunicorn workers: left to the first
     # query, it ran in whichever thread came first, under a global mutex a forked worker could inherit held.
     sa_orm.configure_mappers()
-    importlib.import_module("app.workflow.handlers")  # signal receivers
-    importlib.import_module("app.outgoing.handlers")  # statuses flowing back to the sender of văn bản đi
+    connect_receivers()
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
@@ -78,33 +73,3 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     app.extensions["qlvb.blobs"] = BlobStore(app.config["BLOB_PATH"])
-
-
-def register_blueprints(app: Flask) -> None:
-    from app.api import init_api
-    from app.copies.views import bp as copies_bp
-    from app.documents.views import bp as documents_bp
-    from app.incoming.views import bp as incoming_bp
-    from app.org.admin_views import bp as admin_bp
-    from app.org.views import bp as org_bp
-    from app.outgoing.views import bp as outgoing_bp
-    from app.signing.views import bp as signing_bp
-    from app.sla.views import bp as sla_bp
-    from app.web.views import bp as web_bp
-    from app.web.views import init_web
-    from app.workflow.admin_views import bp as workflow_admin_bp
-    from app.workflow.views import bp as workflow_bp
-
-    init_web(app)
-    app.register_blueprint(web_bp)
-    app.register_blueprint(org_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(workflow_bp)
-    app.register_blueprint(workflow_admin_bp)
-    app.register_blueprint(incoming_bp)
-    app.register_blueprint(outgoing_bp)
-    app.register_blueprint(sla_bp)
-    app.register_blueprint(documents_bp)
-    app.register_blueprint(copies_bp)
-    app.register_blueprint(signing_bp)
-    init_api(app)

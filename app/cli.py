@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from app.audit.context import origin
+from app.core.schema import NOT_MIGRATED, require_migrated_database
 from app.core.transaction import unit_of_work
 
 
@@ -17,10 +18,6 @@ def _create_app():
     return create_app()
 
 
-NOT_MIGRATED = (
-    "Cơ sở dữ liệu chưa được khởi tạo hoặc chưa được cập nhật: hãy chạy `qlvb db upgrade` trước.\n"
-    "The database is missing or not migrated: run `qlvb db upgrade` first."
-)
 UNREACHABLE = "Không kết nối được cơ sở dữ liệu: {reason}\nCannot reach the database: check QLVB_DATABASE_URL."
 
 
@@ -45,45 +42,17 @@ class QlvbGroup(FlaskGroup):
             sys.exit(2)
 
 
-def require_migrated_database() -> None:
-    """Exit 2 with the message when the database is not at the newest migration (before serving anything)."""
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    from app.config import PROJECT_ROOT
-    from app.core.db import db
-
-    heads = set(ScriptDirectory(str(PROJECT_ROOT / "migrations")).get_heads())
-    with db.engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
-    db.engine.dispose()  # no pooled connection may outlive this check into a forked gunicorn worker
-    if current != heads:
-        click.echo(NOT_MIGRATED, err=True)
-        sys.exit(2)
-
-
 @click.group(cls=QlvbGroup, create_app=_create_app, add_version_option=False, load_dotenv=False, set_debug_flag=False)
 def main():
     """qlvb — Hệ thống quản lý văn bản và điều hành."""
 
 
 def register_cli(app) -> None:
-    app.cli.add_command(demo_command)
-    app.cli.add_command(audit_group)
-    app.cli.add_command(serve_command)
-    from app.sla.cli import sla_group
-
-    app.cli.add_command(sla_group)
-    from app.workflow.cli import commands as workflow_commands
-
-    for command in workflow_commands:
-        app.cli.add_command(command)
-    from app.signing.cli import commands as signing_commands
-
-    for command in signing_commands:
-        app.cli.add_command(command)
+    """The shell's own commands; each module's come from its declaration (app.modules.register_modules)."""
     from app.scheduler import scheduler_command
 
+    app.cli.add_command(demo_command)
+    app.cli.add_command(serve_command)
     app.cli.add_command(scheduler_command)
 
 
@@ -98,29 +67,6 @@ def demo_command():
     click.echo(f"Dữ liệu mẫu đã sẵn sàng. Tài khoản demo (mật khẩu chung: {DEMO_PASSWORD}):")
     for username, roles, agency in accounts:
         click.echo(f"  {username:<24} {roles:<48} {agency}")
-
-
-@click.group("audit")
-def audit_group():
-    """Nhật ký hệ thống (chuỗi băm)."""
-
-
-@audit_group.command("verify")
-@with_appcontext
-def audit_verify():
-    """Kiểm tra toàn vẹn chuỗi nhật ký; báo mắt xích hỏng đầu tiên."""
-    from app.audit.services import verify_chain
-
-    result = verify_chain()
-    if result.ok:
-        click.echo(f"OK: {result.checked} sự kiện, chuỗi nhật ký toàn vẹn.")
-        return
-    click.echo(
-        f"LỖI: chuỗi nhật ký hỏng tại sự kiện số {result.broken_seq}: {result.reason} "
-        f"({result.checked} sự kiện trước đó hợp lệ).",
-        err=True,
-    )
-    sys.exit(1)
 
 
 @click.command("serve")

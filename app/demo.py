@@ -292,7 +292,7 @@ def _demo_outgoing(agency, receivers) -> None:
     Its file names the chairman in the signature block, so ubnd.lanhdao can sign it with the demo PIN and the clerk
     can number, seal and send it: the whole outgoing procedure can be walked through in the browser.
     """
-    from app.incoming.intake import Upload
+    from app.documents.uploads import Upload
     from app.outgoing import services as outgoing
     from app.outgoing.models import OutgoingDocument
     from app.signing.sample import draft_pdf

@@ -1,9 +1,9 @@
 """The scheduler process: runs the periodic jobs that modules declare, on exactly one elected leader.
 
-Modules declare jobs in their own `jobs.py` (`JOBS: list[app.core.jobs.Job]`); this file collects the modules
-named in `JOB_MODULES` and runs their jobs with APScheduler (the only file allowed to import it). Jobs select
-only what is due (design.md §4) and give each item its own unit of work; this file adds the app context, the
-audit origin, error isolation and "never twice at once".
+Modules declare jobs in their own `jobs.py` (`JOBS: list[app.core.jobs.Job]`), named in their declaration
+(`Module(jobs="app.workflow.jobs")`); this file collects them (`app.modules.job_modules`) and runs them with
+APScheduler (the only file allowed to import it). Jobs select only what is due (design.md §4) and give each item
+its own unit of work; this file adds the app context, the audit origin, error isolation and "never twice at once".
 
 Many processes may run a scheduler (`qlvb scheduler` replicas, every host's `qlvb serve` with
 QLVB_SCHEDULER=1, which starts `qlvb scheduler` beside gunicorn); one leads, the others poll and take over when it dies:
@@ -40,13 +40,6 @@ from app.core.jobs import Job
 
 log = logging.getLogger(__name__)
 
-# Modules whose `JOBS` the scheduler runs, lowest floor first. A module that does not exist yet is skipped, so
-# a module's issue adds its name here together with its jobs.py.
-JOB_MODULES: list[str] = [
-    "app.workflow.jobs",  # fire due BPMN timers (design.md §4)
-    "app.outgoing.jobs",  # retry deliveries of văn bản đi to agencies of the deployment (design.md §7)
-]
-
 # Audit attribution of everything a job changes (app.audit.context.origin).
 ORIGIN_IP = "scheduler"
 ORIGIN_AGENT = "qlvb scheduler"
@@ -59,27 +52,14 @@ LOCK_KEY = int.from_bytes(b"qlvbsch1", "big")
 # --- job registry -----------------------------------------------------------------------------------------
 
 
-def _module_is_missing(name: str, exc: ModuleNotFoundError) -> bool:
-    """True when `name` itself (or a package above it) does not exist, not when something it imports is missing.
-
-    A module whose issue has not landed yet is skipped; a jobs.py that fails on a missing dependency is a bug
-    that must stop the scheduler instead of silently dropping its jobs.
-    """
-    return exc.name is not None and (name == exc.name or name.startswith(exc.name + "."))
-
-
 def load_jobs(module_names: Iterable[str] | None = None) -> list[Job]:
-    """Import each job module (default: `JOB_MODULES`) and return the jobs they declare, ids unique."""
+    """Import each job module (default: the ones the modules declare) and return their jobs, ids unique."""
+    from app.modules import job_modules
+
     jobs: list[Job] = []
     seen: dict[str, str] = {}
-    for name in JOB_MODULES if module_names is None else module_names:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if not _module_is_missing(name, exc):
-                raise
-            log.debug("job module %s does not exist (yet): skipped", name)
-            continue
+    for name in job_modules() if module_names is None else module_names:
+        module = importlib.import_module(name)
         declared = getattr(module, "JOBS", None)
         if declared is None:
             raise AttributeError(f"job module {name} declares no JOBS list")
@@ -432,7 +412,7 @@ def scheduler_command(once: bool, list_jobs: bool, parent_pid: int | None) -> No
     app = current_app._get_current_object()
     scheduler = scheduler_for(app, say=click.echo)
     if not list_jobs:
-        from app.cli import require_migrated_database
+        from app.core.schema import require_migrated_database
 
         require_migrated_database()
     if list_jobs:

@@ -145,7 +145,7 @@ def run(kind: str, cases: int, inbox_sizes: list[int]) -> dict:
 def loop_growth(engine, agency_id: int) -> list[tuple[int, int, int, float, float]]:
     """State size and load/save time of one case after N review ↔ rework rounds."""
     from app.workflow.definitions import newest_version
-    from app.workflow.scripting import RunContext, current_run
+    from app.workflow.registry import RunContext, current_run
 
     bundle = engine.bundle_for(newest_version("loop_case", agency_id))
     token = current_run.set(RunContext(None, agency_id, "case", "x", None))

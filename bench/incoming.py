@@ -75,8 +75,8 @@ def run(kind: str, docs: int, warmup: int, pdf: bytes, root_pem: bytes) -> dict:
     from app import create_app
     from app.core.db import db
     from app.core.transaction import unit_of_work
+    from app.documents.uploads import Upload
     from app.incoming import services as incoming
-    from app.incoming.intake import Upload
     from app.incoming.models import IncomingDocument, IncomingFile, IncomingStatus
     from app.org import services as org
     from app.org.models import User

@@ -4,3 +4,11 @@ Every state change made through a service writes an event in the same transactio
 HMAC-SHA256(key, previous hash + its own canonical JSON), and the head is checkpointed outside the database,
 so editing, forging or deleting rows — the newest too — breaks the chain (app.audit.services).
 """
+
+from app.core.modules import Module
+
+MODULE = Module(
+    "audit",
+    models=("app.audit.models",),
+    cli=("app.audit.cli:audit_group",),
+)

@@ -5,3 +5,13 @@ NĐ 30/2020 Điều 25–26 and Phụ lục I Phần II (legal.md §1.2, §1.10)
 showing the copy form, the copying agency's name and the signing time (ISO 8601, Vietnam time). Copies have
 their own number sequence, shared by the three forms, from 01 on 1 January (Phụ lục I Phần II II.1.c).
 """
+
+from app.core.modules import Module, NavItem
+
+MODULE = Module(
+    "copies",
+    models=("app.copies.models",),
+    blueprints=("app.copies.views:bp",),
+    api=("app.copies.api:blp",),
+    navigation=(NavItem("Bản sao", "copies.copies", frozenset({"van_thu", "lanh_dao"}), order=110),),
+)

@@ -10,7 +10,7 @@ from app.api.auth import api_user
 from app.api.schemas import Int, PageArgs, Str, Year, id_cursor, keyset_page, page_of
 from app.copies import services
 from app.core.inputs import bounded_int
-from app.incoming.intake import Upload
+from app.documents.uploads import Upload
 
 blp = api_blueprint("copies_api", __name__, description="Bản sao điện tử")
 

@@ -15,9 +15,10 @@ from app.core import clock
 from app.core.db import db
 from app.core.errors import NotFound, PermissionDenied, ValidationError
 from app.documents import numbering
+from app.documents.fields import nfc
 from app.documents.models import Register, RegisterKind
 from app.documents.services import create_register
-from app.incoming.intake import Upload, nfc
+from app.documents.uploads import Upload
 from app.org.models import Role, User
 from app.signing.errors import NotAPdf
 

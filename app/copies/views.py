@@ -9,7 +9,7 @@ from app.copies import services
 from app.copies.models import COPY_FORM_LABELS, CopyForm, SourceKind
 from app.core.errors import DomainError
 from app.core.transaction import unit_of_work
-from app.incoming.intake import Upload
+from app.documents.uploads import Upload
 from app.org.models import Role
 from app.web.helpers import role_required
 

@@ -1,7 +1,8 @@
 """The declaration of a periodic job, so any module can list its jobs without importing the scheduler.
 
-A module that has periodic work exposes `JOBS: list[Job]` in its own `jobs.py`; `app/scheduler.py` collects
-them (its `JOB_MODULES`) and runs them on the elected leader only. Keeping the dataclass here, in core, means
+A module that has periodic work exposes `JOBS: list[Job]` in its own `jobs.py` and names that file in its
+declaration (`Module(jobs=...)`, app.core.modules); `app/scheduler.py` collects them and runs them on the elected
+leader only. Keeping the dataclass here, in core, means
 `app.workflow.jobs` or `app.escalation.jobs` declare jobs without depending on APScheduler (only
 `app/scheduler.py` imports it).
 

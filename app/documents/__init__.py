@@ -14,3 +14,13 @@ What other modules use (incoming, outgoing, exchange):
 - `app.documents.symbols`: `format_symbol`, `format_code`, `document_key`.
 - `app.documents.search`: `fold_vietnamese`, `keep_folded`, `folded_search`.
 """
+
+from app.core.modules import Module, NavItem
+
+MODULE = Module(
+    "documents",
+    models=("app.documents.models",),
+    blueprints=("app.documents.views:bp",),
+    api=("app.documents.api:blp",),
+    navigation=(NavItem("Sổ văn bản", "documents.registers", frozenset({"quan_tri", "van_thu"}), order=100),),
+)

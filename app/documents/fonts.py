@@ -1,4 +1,4 @@
-"""The serif font, paragraph styles and page setup every printed form of văn bản đến shares.
+"""The serif font, paragraph styles and page setup every printed form shares (registers, slips, books).
 
 PDFs use a Times-like font with every Vietnamese letter (Liberation Serif 2, else DejaVu Serif): Debian's
 `fonts-liberation` (1.x) lacks them, `fonts-liberation2` has them.

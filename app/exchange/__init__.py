@@ -5,3 +5,7 @@ Glossary: status message = thông điệp trạng thái xử lý (01 Đã đến
 đi của trục liên thông. This issue stores the messages in an outbox addressed by the sender's mã định danh; the
 outgoing and exchange issues deliver them (internally, or to external systems with retries).
 """
+
+from app.core.modules import Module
+
+MODULE = Module("exchange", models=("app.exchange.models",))

@@ -5,3 +5,15 @@ sender = cơ quan ban hành (tác giả), subject = trích yếu, direction = ý
 coordinate = phối hợp, for information = để biết, return to sender = trả lại, recall = thu hồi.
 Procedure: NĐ 30/2020 Điều 20–24; the default BPMN is processes/incoming.bpmn.
 """
+
+from app.core.modules import Module, NavItem
+
+MODULE = Module(
+    "incoming",
+    models=("app.incoming.models",),
+    blueprints=("app.incoming.views:bp",),
+    api=("app.incoming.api:blp",),
+    engine=("app.incoming.operations:engine",),
+    object_summaries={"incoming": "app.incoming.views:task_summary"},
+    navigation=(NavItem("Văn bản đến", "incoming.documents", order=30),),
+)

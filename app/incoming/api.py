@@ -11,10 +11,10 @@ from app.api.auth import api_user
 from app.api.schemas import ErrorSchema, id_cursor, keyset_page
 from app.core.db import db
 from app.core.errors import ValidationError
+from app.documents.uploads import Upload
 from app.exchange import edxml
 from app.exchange.services import statuses_for
 from app.incoming import printing, queries, recall, services
-from app.incoming.intake import Upload
 from app.incoming.schemas import (
     EDXML_BODY,
     RECEIVE_BODY,

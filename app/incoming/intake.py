@@ -3,72 +3,11 @@
 Everything is checked before anything is written, so a refusal leaves nothing behind (design.md §8).
 """
 
-import mimetypes
-import unicodedata
-from dataclasses import dataclass
-from datetime import date
-
-from flask import current_app
-
 from app.core import clock
 from app.core.errors import ValidationError
+from app.documents.fields import nfc, parse_date
 from app.documents.models import Secrecy, Urgency, refuse_secret
-
-# Vĩnh Long QĐ 480/QĐ-UBND Điều 4 (seed 003): formats accepted for documents and attachments.
-ALLOWED = {
-    "application/pdf": ".pdf",
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "image/tiff": ".tif",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-    "application/zip": ".zip",
-}
-MAGIC = [
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"II*\x00", "image/tiff"),
-    (b"MM\x00*", "image/tiff"),
-    (b"PK\x03\x04", "application/zip"),  # docx/xlsx are zip containers; told apart by the name below
-]
-
-
-@dataclass
-class Upload:
-    filename: str
-    data: bytes
-    is_main: bool = False
-
-    @property
-    def content_type(self) -> str:
-        """The type told by the bytes themselves, never by the name or the browser (design.md §8)."""
-        for magic, kind in MAGIC:
-            if self.data.startswith(magic):
-                if kind == "application/zip":
-                    guessed = mimetypes.guess_type(self.filename)[0]
-                    return guessed if guessed in ALLOWED else kind
-                return kind
-        return "application/octet-stream"
-
-
-def nfc(value) -> str | None:
-    if value is None:
-        return None
-    text = unicodedata.normalize("NFC", str(value)).strip()
-    return text or None
-
-
-def parse_date(value, field: str, problems: dict) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        problems[field] = "Ngày không hợp lệ (định dạng YYYY-MM-DD)."
-        return None
+from app.documents.uploads import Upload, upload_problem
 
 
 def clean_metadata(raw: dict) -> dict:
@@ -132,21 +71,6 @@ def clean_metadata(raw: dict) -> dict:
     if problems:
         raise ValidationError("Thông tin văn bản đến chưa hợp lệ.", details=problems)
     return meta
-
-
-def upload_problem(upload: Upload, *, check_format: bool = True) -> tuple[str, str] | None:
-    """(code, Vietnamese message) when a file is empty, over the size limit or (by content) of a format not
-    accepted; None for a good one. Every upload form of the system asks this first."""
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if len(upload.data) == 0:
-        return "empty_file", f"Tệp “{upload.filename}” rỗng."
-    if limit and len(upload.data) > limit:
-        return "file_too_large", f"Tệp “{upload.filename}” vượt quá {limit // (1024 * 1024)} MB."
-    if check_format and upload.content_type not in ALLOWED:
-        return "invalid_files", (
-            f"Tệp “{upload.filename}” không thuộc định dạng được chấp nhận (PDF, JPG, PNG, TIFF, DOCX, XLSX, ZIP)."
-        )
-    return None
 
 
 def check_files(uploads: list[Upload], *, require_pdf: bool) -> None:

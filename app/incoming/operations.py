@@ -16,11 +16,10 @@ from app.incoming.intake import clean_metadata
 from app.incoming.models import AssignmentKind, IncomingAssignment, IncomingDocument, IncomingStatus
 from app.org import queries as org_queries
 from app.org.models import Role, Unit, User
-from app.workflow.forms import data_source, form_validator
-from app.workflow.registry import bound_process, operation
-from app.workflow.scripting import RunContext
+from app.workflow.registry import EngineExtension, RunContext
 
-bound_process("incoming", "incoming")  # started by receive_incoming with its document (services.OBJECT_TYPE)
+engine = EngineExtension()  # declared in app.incoming.MODULE
+engine.bind_process("incoming", "incoming")  # started by receive_incoming with its document (services.OBJECT_TYPE)
 
 
 def _document(run: RunContext) -> IncomingDocument:
@@ -40,7 +39,7 @@ def _status(document, code: StatusCode, actor, description=None):
     status_for_sender(document, code, staff=actor, description=description)
 
 
-@operation("return_incoming", "Trả lại văn bản đến cho nơi gửi (trạng thái 02)")
+@engine.operation("return_incoming", "Trả lại văn bản đến cho nơi gửi (trạng thái 02)")
 def return_incoming(run: RunContext, data: dict) -> dict:
     """NĐ 30/2020 Điều 21.2.b: a document that fails the check goes back to its sender with the reason."""
     document, actor = _document(run), _actor(run)
@@ -51,7 +50,7 @@ def return_incoming(run: RunContext, data: dict) -> dict:
     return {"returned": True}
 
 
-@operation("register_incoming", "Vào sổ và cấp số đến (trạng thái 03)")
+@engine.operation("register_incoming", "Vào sổ và cấp số đến (trạng thái 03)")
 def register_incoming(run: RunContext, data: dict) -> dict:
     """Record the clerk's corrected metadata and take the next số đến of the agency's incoming register.
 
@@ -86,7 +85,7 @@ def _int(value) -> int | None:
     return int(value) if value not in (None, "") and str(value).isdigit() else None
 
 
-@operation("record_direction", "Ghi ý kiến chỉ đạo và phân công (trạng thái 04)")
+@engine.operation("record_direction", "Ghi ý kiến chỉ đạo và phân công (trạng thái 04)")
 def record_direction(run: RunContext, data: dict) -> dict:
     """NĐ 30/2020 Điều 23.2, 23.4: who leads, who coordinates, who is informed, and by when."""
     document, actor = _document(run), _actor(run)
@@ -133,7 +132,7 @@ def record_direction(run: RunContext, data: dict) -> dict:
     }
 
 
-@operation("start_incoming_handling", "Bắt đầu giải quyết (trạng thái 05)")
+@engine.operation("start_incoming_handling", "Bắt đầu giải quyết (trạng thái 05)")
 def start_incoming_handling(run: RunContext, data: dict) -> dict:
     document, actor = _document(run), _actor(run)
     lead_user = _int(data.get("lead_user_id"))
@@ -147,7 +146,7 @@ def start_incoming_handling(run: RunContext, data: dict) -> dict:
     return {"handling": True}
 
 
-@operation("complete_incoming", "Hoàn thành giải quyết văn bản đến (trạng thái 06)")
+@engine.operation("complete_incoming", "Hoàn thành giải quyết văn bản đến (trạng thái 06)")
 def complete_incoming(run: RunContext, data: dict) -> dict:
     document, actor = _document(run), _actor(run)
     outcome = data.get("outcome")
@@ -163,7 +162,7 @@ def complete_incoming(run: RunContext, data: dict) -> dict:
     return {"completed": True}
 
 
-@operation("record_read_confirmations", "Ghi nhận người nhận để biết đã đọc")
+@engine.operation("record_read_confirmations", "Ghi nhận người nhận để biết đã đọc")
 def record_read_confirmations(run: RunContext, data: dict) -> dict:
     """Every "để biết" recipient confirmed: their assignments are done (NĐ 30/2020 Điều 23.2)."""
     document = _document(run)
@@ -173,7 +172,7 @@ def record_read_confirmations(run: RunContext, data: dict) -> dict:
     return {"read": True}
 
 
-@data_source("document_types")
+@engine.data_source("document_types")
 def _document_types(agency_id: int, options: dict) -> list[tuple[str, str]]:
     """Tên loại văn bản (NĐ 30/2020 Phụ lục III and the agency's own), by name: Phụ lục VI stores the name."""
     from app.documents.queries import list_document_types
@@ -181,14 +180,14 @@ def _document_types(agency_id: int, options: dict) -> list[tuple[str, str]]:
     return [(t.name, t.name) for t in list_document_types(agency_id)]
 
 
-@form_validator("incoming_return_reason")
+@engine.form_validator("incoming_return_reason")
 def _return_reason(data: dict, outcome: str | None, agency_id: int) -> dict[str, str]:
     if outcome == "tra_lai" and not (data.get("ly_do_tra_lai") or "").strip():
         return {"ly_do_tra_lai": "Nhập lý do trả lại để báo cho nơi gửi."}
     return {}
 
 
-@form_validator("incoming_metadata")
+@engine.form_validator("incoming_metadata")
 def _metadata(data: dict, outcome: str | None, agency_id: int) -> dict[str, str]:
     from app.core.errors import ValidationError
 
@@ -199,7 +198,7 @@ def _metadata(data: dict, outcome: str | None, agency_id: int) -> dict[str, str]
     return {}
 
 
-@form_validator("incoming_direction")
+@engine.form_validator("incoming_direction")
 def _direction(data: dict, outcome: str | None, agency_id: int) -> dict[str, str]:
     """NĐ 30/2020 Điều 23.2: a direction somebody can carry out — refused now, not found stranded later.
 

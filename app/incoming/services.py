@@ -14,10 +14,11 @@ from app.core.errors import NotFound, PermissionDenied, ValidationError
 from app.core.locking import lock_name
 from app.documents.models import Urgency
 from app.documents.symbols import document_key
+from app.documents.uploads import Upload
 from app.exchange.models import StatusCode
 from app.exchange.services import record_status
 from app.incoming import permissions
-from app.incoming.intake import Upload, check_files, clean_metadata
+from app.incoming.intake import check_files, clean_metadata
 from app.incoming.models import Channel, IncomingDocument, IncomingFile, IncomingStatus
 from app.org.models import Role, User
 from app.signing.errors import NotAPdf

@@ -12,17 +12,17 @@ from app.core.errors import DomainError
 from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
 from app.documents.models import URGENCY_LABELS
+from app.documents.replies import replies_to
+from app.documents.uploads import Upload
 from app.exchange import edxml
 from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
 from app.exchange.services import statuses_for
 from app.incoming import printing, queries, recall, services
-from app.incoming.intake import Upload
 from app.incoming.models import STATUS_LABELS, IncomingDocument
 from app.org.models import Role
 from app.org.queries import list_units
 from app.web.helpers import role_required
 from app.workflow.models import TASK_STATE_LABELS, HumanTask, WorkflowInstance
-from app.workflow.views import OBJECT_SUMMARIES
 
 bp = Blueprint("incoming", __name__, url_prefix="/incoming", template_folder="templates")
 
@@ -191,10 +191,8 @@ def document(document_id: int):
 
 
 def _replies(doc: IncomingDocument) -> list:
-    # Imported here: outgoing documents build on incoming ones, not the other way round.
-    from app.outgoing.queries import replies_to
-
-    return replies_to(current_user, doc.id)
+    # Asked through a signal: outgoing documents build on incoming ones, not the other way round.
+    return replies_to([doc.id], current_user).get(doc.id, [])
 
 
 @bp.get("/<int:document_id>/files/<int:file_id>")
@@ -257,6 +255,3 @@ def task_summary(task: HumanTask):
         "duplicates": queries.possible_duplicates(doc),
         "urgency_labels": URGENCY_LABELS,
     }
-
-
-OBJECT_SUMMARIES[services.OBJECT_TYPE] = task_summary

@@ -5,3 +5,17 @@ Glossary: dự thảo = draft; trình ký = submit for signature; ký duyệt = 
 thu hồi = recall; thay thế = replace; đính chính = correct; sổ đăng ký văn bản đi = outgoing register.
 The default procedure is processes/outgoing.bpmn (NĐ 30/2020 Điều 10–19; legal.md §1.5).
 """
+
+from app.core.modules import Module, NavItem
+
+MODULE = Module(
+    "outgoing",
+    models=("app.outgoing.models",),
+    receivers=("app.outgoing.handlers:RECEIVERS",),
+    blueprints=("app.outgoing.views:bp",),
+    api=("app.outgoing.api:blp",),
+    jobs="app.outgoing.jobs",
+    engine=("app.outgoing.operations:engine",),
+    object_summaries={"outgoing": "app.outgoing.views:task_summary"},
+    navigation=(NavItem("Văn bản đi", "outgoing.documents", order=40),),
+)

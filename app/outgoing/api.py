@@ -16,7 +16,7 @@ from app.api.auth import api_user
 from app.api.schemas import ErrorSchema, id_cursor, keyset_page
 from app.core.db import db
 from app.core.errors import ValidationError
-from app.incoming.intake import Upload
+from app.documents.uploads import Upload
 from app.outgoing import printing, queries, services
 from app.outgoing.schemas import (
     AttachmentSchema,

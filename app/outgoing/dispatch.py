@@ -22,10 +22,10 @@ from app.core.db import db
 from app.core.errors import Conflict, ValidationError
 from app.core.locking import lock_row
 from app.core.transaction import in_unit_of_work, unit_of_work
+from app.documents.uploads import Upload
 from app.exchange.edxml import build_package, parse_package
 from app.exchange.models import StatusCode
 from app.exchange.services import record_status
-from app.incoming.intake import Upload
 from app.org.models import Agency, User
 from app.outgoing import files
 from app.outgoing.models import (

@@ -7,7 +7,7 @@ content-addressed blob store; rows name them by SHA-256.
 from flask import current_app
 
 from app.core.errors import ValidationError
-from app.incoming.intake import Upload, upload_problem
+from app.documents.uploads import Upload, upload_problem
 from app.outgoing import convert
 from app.outgoing.models import OutgoingAttachment, OutgoingDocument, OutgoingVersion, VersionStage
 from app.signing.safety import check_active_content

@@ -12,14 +12,15 @@ import sqlalchemy as sa
 from app.core import clock
 from app.core.db import db
 from app.core.signals import status_recorded
+from app.documents.replies import replies_requested
 from app.exchange.models import StatusCode, StatusMessage
 from app.exchange.services import record_status
 from app.outgoing.models import OutgoingRecipient
+from app.outgoing.queries import replies_to
 
 HISTORY_TYPE = "outgoing_recipient"
 
 
-@status_recorded.connect
 def track_recipient_status(message: StatusMessage, **_extra) -> None:
     if message.object_type != "incoming":
         return
@@ -51,3 +52,6 @@ def track_recipient_status(message: StatusMessage, **_extra) -> None:
     message.delivered_at = now  # delivered inside the deployment: nothing left to send
     recipient.status_code, recipient.status_note, recipient.status_at = message.code, message.description, now
     db.session.flush()
+
+
+RECEIVERS = [(status_recorded, track_recipient_status), (replies_requested, replies_to)]  # app.outgoing.MODULE

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 
 from app.core.db import db
 from app.core.errors import ValidationError
+from app.documents.fields import nfc, parse_date
 from app.documents.models import DocumentType, Urgency, refuse_secret
 from app.documents.queries import find_document_type
 from app.documents.symbols import notation as join_notation
-from app.incoming.intake import nfc, parse_date
 from app.org.models import Agency, Unit, User
 from app.outgoing.models import OutgoingDocument, RecipientKind, SignerAuthority
 

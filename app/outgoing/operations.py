@@ -14,11 +14,10 @@ from app.org.models import User
 from app.outgoing import issuing
 from app.outgoing.dispatch import dispatch_document
 from app.outgoing.models import OutgoingDocument, OutgoingReview, OutgoingStatus, ReviewKind
-from app.workflow.forms import data_source, form_action, form_validator
-from app.workflow.registry import bound_process, operation
-from app.workflow.scripting import RunContext
+from app.workflow.registry import EngineExtension, RunContext
 
-bound_process("outgoing", "outgoing")  # started by submit_outgoing with its draft (services.OBJECT_TYPE)
+engine = EngineExtension()  # declared in app.outgoing.MODULE
+engine.bind_process("outgoing", "outgoing")  # started by submit_outgoing with its draft (services.OBJECT_TYPE)
 
 # What each step of the procedure may set (NĐ 30/2020 Điều 10–13); SIGNED and ISSUED come from the signature
 # and the issue themselves, never from a designer's status step.
@@ -54,7 +53,9 @@ def _actor(user_id) -> User | None:
 # --- service tasks ------------------------------------------------------------------------------------------
 
 
-@operation("outgoing_set_status", "Chuyển trạng thái văn bản đi (lấy ý kiến, duyệt, kiểm tra, trả lại, trình ký)")
+@engine.operation(
+    "outgoing_set_status", "Chuyển trạng thái văn bản đi (lấy ý kiến, duyệt, kiểm tra, trả lại, trình ký)"
+)
 def set_status(run: RunContext, data: dict, status: str = "") -> dict:
     document = _document_for(run.agency_id, run.object_id)
     try:
@@ -78,7 +79,7 @@ def set_status(run: RunContext, data: dict, status: str = "") -> dict:
     return {"status": target.value}
 
 
-@operation("outgoing_issue", "Cấp số, điền ngày, ký số của cơ quan và phát hành văn bản đi")
+@engine.operation("outgoing_issue", "Cấp số, điền ngày, ký số của cơ quan và phát hành văn bản đi")
 def issue(run: RunContext, data: dict) -> dict:
     """NĐ 30/2020 Điều 14–16: the clerk who completed the issue step numbers and seals (seed 000 Điều 21)."""
     document = _document_for(run.agency_id, run.object_id)
@@ -93,7 +94,7 @@ def issue(run: RunContext, data: dict) -> dict:
     return {"number": document.number, "symbol": document.symbol, "issued_date": document.issued_date.isoformat()}
 
 
-@operation("outgoing_dispatch", "Gửi văn bản đi đến các nơi nhận")
+@engine.operation("outgoing_dispatch", "Gửi văn bản đi đến các nơi nhận")
 def dispatch(run: RunContext, data: dict) -> dict:
     document = _document_for(run.agency_id, run.object_id)
     return dispatch_document(document, actor=_actor(data.get("issuer_id")) or _actor(run.actor_id))
@@ -120,7 +121,7 @@ def _record_review(actor: User, task, document: OutgoingDocument, outcome: str |
     return review
 
 
-@form_action("outgoing_record_review")
+@engine.form_action("outgoing_record_review")
 def record_review(actor: User, task, data: dict, outcome: str | None) -> dict:
     """Opinions, content approval (Điều 12.1), format check (Điều 12.2): the trail on the document page."""
     document = _document_for(task.agency_id, task.object_id)
@@ -128,7 +129,7 @@ def record_review(actor: User, task, data: dict, outcome: str | None) -> dict:
     return {}
 
 
-@form_action("outgoing_sign_personal")
+@engine.form_action("outgoing_sign_personal")
 def sign_personal(actor: User, task, data: dict, outcome: str | None) -> dict:
     """Ký duyệt: the PIN opens the signer's key; returning instead records the reason."""
     document = _document_for(task.agency_id, task.object_id)
@@ -138,7 +139,7 @@ def sign_personal(actor: User, task, data: dict, outcome: str | None) -> dict:
     return issuing.sign_document(actor, document, data.get("pin") or "", comment=data.get("y_kien"))
 
 
-@form_action("outgoing_resubmit")
+@engine.form_action("outgoing_resubmit")
 def resubmit(actor: User, task, data: dict, outcome: str | None) -> dict:
     """Trình lại after a return: what the drafter changed (signer, unit, notation …) routes the next steps."""
     from app.outgoing.services import check_ready, workflow_data
@@ -152,7 +153,7 @@ def resubmit(actor: User, task, data: dict, outcome: str | None) -> dict:
     return fresh
 
 
-@form_action("outgoing_check_issue")
+@engine.form_action("outgoing_check_issue")
 def check_issue(actor: User, task, data: dict, outcome: str | None) -> dict:
     """Everything the issue needs, checked while the clerk can still be told; the service task does the work."""
     document = _document_for(task.agency_id, task.object_id)
@@ -163,21 +164,21 @@ def check_issue(actor: User, task, data: dict, outcome: str | None) -> dict:
 # --- validators and data sources -----------------------------------------------------------------------------
 
 
-@form_validator("outgoing_return_comment")
+@engine.form_validator("outgoing_return_comment")
 def _return_comment(data: dict, outcome: str | None, agency_id: int) -> dict[str, str]:
     if outcome == "return" and not (data.get("y_kien") or "").strip():
         return {"y_kien": "Nhập ý kiến khi trả lại để người soạn thảo biết cần sửa gì."}
     return {}
 
 
-@form_validator("outgoing_sign_pin")
+@engine.form_validator("outgoing_sign_pin")
 def _sign_pin(data: dict, outcome: str | None, agency_id: int) -> dict[str, str]:
     if outcome == "sign" and not (data.get("pin") or "").strip():
         return {"pin": "Nhập mã PIN của chứng thư số để ký."}
     return {}
 
 
-@form_validator("outgoing_issue")
+@engine.form_validator("outgoing_issue")
 def _issue(data: dict, outcome: str | None, agency_id: int) -> dict[str, str]:
     problems = {}
     register_id = data.get("register_id")
@@ -191,7 +192,7 @@ def _issue(data: dict, outcome: str | None, agency_id: int) -> dict[str, str]:
     return problems
 
 
-@data_source("outgoing_registers")
+@engine.data_source("outgoing_registers")
 def _outgoing_registers(agency_id: int, options: dict) -> list[tuple[int, str]]:
     """The agency's sổ văn bản đi in use (NĐ 30/2020 Điều 15.1: as many as the head of the agency decides)."""
     from app.documents.queries import list_registers

@@ -2,7 +2,7 @@
 
 NĐ 30/2020 Điều 16.2.b: documents registered in the System are printed on the register's form and bound. The book
 opens with the cover of Phụ lục IV, then one row per document in number order with the 10 columns of mục I. The
-fonts and page helpers are the ones the incoming books use (app.incoming.printing.fonts: Liberation Serif 2, else
+fonts and page helpers are the ones the incoming books use (app.documents.fonts: Liberation Serif 2, else
 DejaVu Serif, both with every Vietnamese letter).
 """
 
@@ -15,9 +15,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from app.audit import services as audit
+from app.documents.fonts import build, fmt_date, styles
 from app.documents.models import RegisterKind
 from app.documents.printing import BOOK_ROLES, Printed, RegisterPrint, register_to_print  # noqa: F401
-from app.incoming.printing.fonts import build, fmt_date, styles
 from app.org.models import User
 from app.outgoing import queries
 from app.outgoing.models import RELATION_LABELS, OutgoingDocument, OutgoingStatus, RecipientKind

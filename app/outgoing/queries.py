@@ -13,11 +13,12 @@ from sqlalchemy.orm import selectinload
 
 from app.core import clock
 from app.core.db import db
+from app.documents.replies import Reply
 from app.documents.search import folded_search
 from app.incoming.models import IncomingDocument
 from app.org.models import Agency, Role, User, UserRole
 from app.outgoing import permissions
-from app.outgoing.models import OutgoingDocument, OutgoingRecipient, RecipientKind
+from app.outgoing.models import OutgoingDocument, OutgoingRecipient, OutgoingStatus, RecipientKind
 
 PAGE = 50
 
@@ -175,12 +176,16 @@ def register_entries(register_id: int, year: int, date_from: date | None = None,
     return list(db.session.scalars(query.order_by(OutgoingDocument.number)))
 
 
-def replies_to(user: User, incoming_id: int) -> list[OutgoingDocument]:
-    """The outgoing documents answering an incoming one that `user` may see, oldest first (its follow-up trail)."""
-    return list(
-        db.session.scalars(
-            sa.select(OutgoingDocument)
-            .where(OutgoingDocument.reply_to_id == incoming_id, permissions.visible_filter(user))
-            .order_by(OutgoingDocument.id)
-        )
-    )
+def replies_to(incoming_ids: list[int], user: User | None = None, **_extra) -> list[Reply]:
+    """The outgoing documents answering incoming ones (app.documents.replies): those `user` may see, oldest first;
+    for the printed follow-up book (no user), the issued ones in the order they were issued."""
+    query = sa.select(OutgoingDocument).where(OutgoingDocument.reply_to_id.in_(incoming_ids))
+    if user is None:
+        query = query.where(OutgoingDocument.status.in_([OutgoingStatus.ISSUED, OutgoingStatus.RECALLED]))
+        query = query.order_by(OutgoingDocument.issued_at, OutgoingDocument.id)
+    else:
+        query = query.where(permissions.visible_filter(user)).order_by(OutgoingDocument.id)
+    return [
+        Reply(doc.reply_to_id, doc.id, "outgoing.document", doc.symbol, doc.subject, doc.issued_date)
+        for doc in db.session.scalars(query)
+    ]

@@ -14,7 +14,7 @@ from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationErro
 from app.core.locking import lock_row
 from app.documents.models import RegisterKind, Urgency
 from app.documents.services import register_for_type
-from app.incoming.intake import Upload
+from app.documents.uploads import Upload
 from app.org.models import User
 from app.outgoing import files, layout
 from app.outgoing.metadata import COLUMNS, clean_outgoing_metadata, metadata_of

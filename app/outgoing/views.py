@@ -18,7 +18,7 @@ from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
 from app.documents.models import URGENCY_LABELS, Register, RegisterKind
 from app.documents.queries import list_document_types, list_registers
-from app.incoming.intake import Upload
+from app.documents.uploads import Upload
 from app.org.models import Role
 from app.org.queries import list_units
 from app.outgoing import layout, printing, queries, services
@@ -37,7 +37,6 @@ from app.signing.verify import verify_pdf, verify_pdf_report_dict
 from app.web.helpers import role_required
 from app.workflow.assignment import OPEN_STATES, acting_for
 from app.workflow.models import TASK_STATE_LABELS, HumanTask, WorkflowInstance
-from app.workflow.views import OBJECT_SUMMARIES
 
 bp = Blueprint("outgoing", __name__, url_prefix="/outgoing", template_folder="templates")
 OBJECT_TYPE = services.OBJECT_TYPE  # the workflow instances' object_type (processes/outgoing.bpmn)
@@ -499,6 +498,3 @@ def task_summary(task: HumanTask):
         "stage_labels": STAGE_LABELS,
         "review_labels": REVIEW_LABELS,
     }
-
-
-OBJECT_SUMMARIES[OBJECT_TYPE] = task_summary

@@ -15,3 +15,20 @@ Keys: `app.signing.credentials` stores PKCS#12 keys (khóa bí mật) encrypted 
 (seed 000 Điều 21) — as `app.signing.keys.SigningKey`, the seam for a PKCS#11 token or remote signing later.
 `app.signing.pki` builds the throwaway demo PKI; `app.signing.images` draws signature and seal images.
 """
+
+import warnings
+
+from app.core.modules import Module, NavItem
+
+# cryptography 51 deprecates DSA, which pyHanko 0.38 imports at load: no DSA key is ever used here, and the warning
+# would be printed by every command that verifies or signs a PDF.
+warnings.filterwarnings("ignore", message="DSA is deprecated")
+
+MODULE = Module(
+    "signing",
+    models=("app.signing.models",),
+    blueprints=("app.signing.views:bp",),
+    api=("app.signing.api:blp",),
+    cli=("app.signing.cli:commands",),
+    navigation=(NavItem("Chữ ký số", "signing.credentials_list", frozenset({"quan_tri"}), order=90),),
+)

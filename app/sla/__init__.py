@@ -9,3 +9,14 @@ The engine and every other module compute deadlines through `app.sla.calendar` o
 `due(start, spec, agency_id)`, `parse_spec(spec)`, `spec_problem(spec)`, `is_working_time(...)`,
 `working_minutes_between(...)`. `app.sla.engine.WorkingCalendar` is the pure, DB-free core behind them.
 """
+
+from app.core.modules import Module, NavItem
+
+MODULE = Module(
+    "sla",
+    models=("app.sla.models",),
+    blueprints=("app.sla.views:bp",),
+    api=("app.sla.api:blp",),
+    cli=("app.sla.cli:sla_group",),
+    navigation=(NavItem("Lịch làm việc", "sla.calendar", frozenset({"quan_tri"}), order=80),),
+)

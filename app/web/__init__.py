@@ -1,1 +1,10 @@
 """The HTML shell: base layout, navigation, flash messages, error pages, dashboard."""
+
+from app.core.modules import Module, NavItem
+
+MODULE = Module(
+    "web",
+    setup=("app.web.views:init_web",),
+    blueprints=("app.web.views:bp",),
+    navigation=(NavItem("Trang chủ", "web.dashboard", order=10),),
+)

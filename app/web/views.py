@@ -1,6 +1,5 @@
 """Request lifecycle for pages and API (one unit of work per request), navigation, the dashboard."""
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, g, render_template, request, session
@@ -22,31 +21,6 @@ from app.org.models import Role
 bp = Blueprint("web", __name__, template_folder="templates")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    endpoint: str
-    roles: frozenset[Role] = frozenset()  # empty: everyone signed in
-
-
-# Later modules append their pages here (incoming, outgoing, dossiers, inbox, reports…).
-NAVIGATION: list[NavItem] = [
-    NavItem("Trang chủ", "web.dashboard"),
-    NavItem("Việc cần làm", "workflow.inbox"),
-    NavItem("Văn bản đến", "incoming.documents"),
-    NavItem("Văn bản đi", "outgoing.documents"),
-    NavItem("Quy trình", "workflow_admin.processes", frozenset({Role.DESIGNER, Role.ADMIN})),
-    NavItem("Cơ quan", "admin.agencies", frozenset({Role.ADMIN})),
-    NavItem("Tài khoản", "admin.users", frozenset({Role.ADMIN})),
-    NavItem("Lịch làm việc", "sla.calendar", frozenset({Role.ADMIN})),
-    NavItem("Chữ ký số", "signing.credentials_list", frozenset({Role.ADMIN})),
-    NavItem("Sổ văn bản", "documents.registers", frozenset({Role.ADMIN, Role.CLERK})),
-    NavItem("Bản sao", "copies.copies", frozenset({Role.CLERK, Role.AGENCY_LEADER})),
-    NavItem("Ủy quyền", "org.delegations"),
-    NavItem("Nhật ký hệ thống", "admin.audit_log", frozenset({Role.ADMIN})),
-]
 
 
 class SchemeSecureSessionInterface(SecureCookieSessionInterface):
@@ -114,20 +88,14 @@ def init_web(app: Flask) -> None:
         items, badges = [], {}
         if current_user.is_authenticated:
             roles = current_user.roles
-            items = [item for item in NAVIGATION if not item.roles or item.roles & roles]
-            badges["workflow.inbox"] = _inbox_badge(current_user)
+            # What the modules declare (app.core.modules.NavItem), registered by app.modules.register_modules.
+            items = [item for item in app.extensions["qlvb.navigation"] if not item.roles or item.roles & roles]
+            badges = {endpoint: badge(current_user) for endpoint, badge in app.extensions["qlvb.nav_badges"].items()}
         return {"nav_items": items, "nav_badges": badges, "Role": Role, "to_local": clock.to_local, "now": clock.now()}
 
     @app.template_filter("local_dt")
     def local_datetime(value, fmt: str = "%d/%m/%Y %H:%M"):
         return clock.to_local(value).strftime(fmt) if value else ""
-
-
-def _inbox_badge(user) -> str:
-    from app.workflow.queries import COUNT_CAP, inbox_count
-
-    count = inbox_count(user)
-    return f"{COUNT_CAP}+" if count >= COUNT_CAP else str(count) if count else ""
 
 
 @bp.get("/")

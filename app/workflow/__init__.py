@@ -5,5 +5,23 @@ human task = công việc (việc cần làm), inbox = hộp việc "Việc cầ
 deadline = hạn xử lý, overdue = quá hạn, service task = bước tự động.
 
 Only this package imports SpiffWorkflow. Domain modules reach it through `services` (start, complete, claim …)
-and give it work through the operation registry (`registry.operation`).
+and give it work through an `EngineExtension` of their own, declared in their MODULE (`registry`).
 """
+
+from app.core.modules import Module, NavItem
+
+MODULE = Module(
+    "workflow",
+    models=("app.workflow.models",),
+    receivers=("app.workflow.handlers:RECEIVERS",),
+    blueprints=("app.workflow.views:bp", "app.workflow.admin_views:bp"),
+    api=("app.workflow.api:blp",),
+    cli=("app.workflow.cli:commands",),
+    jobs="app.workflow.jobs",
+    engine=("app.workflow.builtin_operations:engine",),
+    navigation=(
+        NavItem("Việc cần làm", "workflow.inbox", order=20),
+        NavItem("Quy trình", "workflow_admin.processes", frozenset({"thiet_ke", "quan_tri"}), order=50),
+    ),
+    nav_badges={"workflow.inbox": "app.workflow.queries:inbox_badge"},
+)

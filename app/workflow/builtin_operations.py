@@ -1,13 +1,16 @@
-"""Operations every deployment has, usable from any process."""
+"""Operations and form data sources every deployment has, usable from any process."""
+
+from typing import Any
 
 from app.audit import services as audit
 from app.core.db import db
 from app.org.models import User
-from app.workflow.registry import operation
-from app.workflow.scripting import RunContext
+from app.workflow.registry import EngineExtension, RunContext
+
+engine = EngineExtension()  # declared in app.workflow.MODULE
 
 
-@operation("record_note", "Ghi một dòng vào nhật ký hệ thống của hồ sơ")
+@engine.operation("record_note", "Ghi một dòng vào nhật ký hệ thống của hồ sơ")
 def record_note(run: RunContext, data: dict, text: str = "") -> dict:
     """Write an audit event for the case (a designer's checkpoint: "đã gửi thông báo", "đã chuyển lưu trữ"…)."""
     actor = db.session.get(User, run.actor_id) if run.actor_id else None
@@ -20,3 +23,20 @@ def record_note(run: RunContext, data: dict, text: str = "") -> dict:
         summary=str(text)[:500] or "Ghi chú quy trình",
     )
     return {"recorded": True}
+
+
+@engine.data_source("units")
+def units(agency_id: int, options: dict) -> list[tuple[Any, str]]:
+    from app.org.queries import list_units
+
+    return [(u.id, u.name) for u in list_units(agency_id, active_only=True)]
+
+
+@engine.data_source("users")
+def users(agency_id: int, options: dict) -> list[tuple[Any, str]]:
+    from app.org.queries import list_users
+
+    people = list_users({agency_id}, role=options.get("role"), active=True)
+    if options.get("unit") == "task":  # only the people of the task's unit (a unit leader assigns his own staff)
+        people = [u for u in people if options.get("task_unit_id") is None or u.unit_id == options["task_unit_id"]]
+    return [(u.id, f"{u.full_name} — {u.position or ''}".rstrip(" —")) for u in people]

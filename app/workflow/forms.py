@@ -7,7 +7,8 @@ A form file looks like:
             "don_vi_chu_tri": {"label": "Đơn vị chủ trì", "widget": "select", "source": "units"}},
      "outcomes": [{"value": "dong_y", "label": "Đồng ý"}, {"value": "tra_lai", "label": "Trả lại"}]}
 Widgets: text, textarea, date, datetime, number, select (enum or data source), radio, checkbox, checkboxes,
-file. Data sources: units, users (optionally {"role": …}), and what later modules register.
+file. Data sources: units, users (optionally {"role": …}; app.workflow.builtin_operations), and what modules
+declare on their EngineExtension (app.workflow.registry).
 The same schema validates browser and API submissions (jsonschema); domain rules follow in services.
 """
 
@@ -20,6 +21,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
 from app.config import PROJECT_ROOT
+from app.workflow.registry import INSTALLED
 
 FORMS_DIR = PROJECT_ROOT / "forms"
 WIDGETS = {
@@ -36,61 +38,6 @@ WIDGETS = {
     "password",
 }
 
-# name → callable(agency_id, options) → [(value, label)]
-DATA_SOURCES: dict[str, Callable[[int, dict], list[tuple[Any, str]]]] = {}
-
-
-def data_source(name: str):
-    def decorator(func):
-        DATA_SOURCES[name] = func
-        return func
-
-    return decorator
-
-
-@data_source("units")
-def _units(agency_id: int, options: dict) -> list[tuple[Any, str]]:
-    from app.org.queries import list_units
-
-    return [(u.id, u.name) for u in list_units(agency_id, active_only=True)]
-
-
-@data_source("users")
-def _users(agency_id: int, options: dict) -> list[tuple[Any, str]]:
-    from app.org.queries import list_users
-
-    users = list_users({agency_id}, role=options.get("role"), active=True)
-    if options.get("unit") == "task":  # only the people of the task's unit (a unit leader assigns his own staff)
-        users = [u for u in users if options.get("task_unit_id") is None or u.unit_id == options["task_unit_id"]]
-    return [(u.id, f"{u.full_name} — {u.position or ''}".rstrip(" —")) for u in users]
-
-
-# name → callable(data, outcome, agency_id) → {field: message}: domain rules a JSON Schema cannot say
-# ("a reason is required when returning", "the date is not in the future"), named by a form's "validators".
-FORM_VALIDATORS: dict[str, Callable[[dict, str | None, int], dict[str, str]]] = {}
-
-
-def form_validator(name: str):
-    def decorator(func):
-        FORM_VALIDATORS[name] = func
-        return func
-
-    return decorator
-
-
-# name → callable(actor, task, data, outcome) → dict | None. A form action does the domain work a person's
-# submission stands for when it needs what must never be stored (a signing PIN): it runs in the completion's
-# transaction, after validation and before the case moves on; what it returns is merged into the task data.
-FORM_ACTIONS: dict[str, Callable[..., dict | None]] = {}
-
-
-def form_action(name: str):
-    def decorator(func):
-        FORM_ACTIONS[name] = func
-        return func
-
-    return decorator
-
 
 def secret_fields(form: dict) -> set[str]:
     """Fields marked `"writeOnly": true` (JSON Schema): used by form actions, never stored in the case."""
@@ -100,7 +47,7 @@ def secret_fields(form: dict) -> set[str]:
 def run_validators(form: dict, data: dict, outcome: str | None, agency_id: int) -> dict[str, str]:
     problems: dict[str, str] = {}
     for name in form.get("validators", []):
-        for field, message in FORM_VALIDATORS[name](data, outcome, agency_id).items():
+        for field, message in INSTALLED.form_validators[name](data, outcome, agency_id).items():
             problems.setdefault(field, message)
     return problems
 
@@ -144,17 +91,17 @@ def form_problems(form: dict) -> list[str]:
     except SchemaError as exc:
         problems.append(f"JSON Schema không hợp lệ: {exc.message}")
     for name in form.get("validators", []):
-        if name not in FORM_VALIDATORS:
+        if name not in INSTALLED.form_validators:
             problems.append(f"quy tắc kiểm tra “{name}” không tồn tại")
     for name in form.get("actions", []):
-        if name not in FORM_ACTIONS:
+        if name not in INSTALLED.form_actions:
             problems.append(f"thao tác của biểu mẫu “{name}” không tồn tại")
     for name, hints in (form.get("ui") or {}).items():
         widget = hints.get("widget", "text")
         if widget not in WIDGETS:
             problems.append(f"trường “{name}”: kiểu nhập “{widget}” không được hỗ trợ")
         source = hints.get("source")
-        if source and source not in DATA_SOURCES:
+        if source and source not in INSTALLED.data_sources:
             problems.append(f"trường “{name}”: nguồn dữ liệu “{source}” không tồn tại")
     return problems
 
@@ -201,7 +148,9 @@ def options_for(form: dict, name: str, agency_id: int, unit_id: int | None = Non
     """
     hints = (form.get("ui") or {}).get(name, {})
     if source := hints.get("source"):
-        return DATA_SOURCES[source](agency_id, {**(hints.get("source_options") or {}), "task_unit_id": unit_id})
+        return INSTALLED.data_sources[source](
+            agency_id, {**(hints.get("source_options") or {}), "task_unit_id": unit_id}
+        )
     prop = form["schema"]["properties"].get(name, {})
     items = prop.get("items", {}) if prop.get("type") == "array" else prop
     labels = hints.get("labels", {})

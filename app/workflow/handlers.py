@@ -1,4 +1,4 @@
-"""Reactions of the engine to what other modules announce (blinker signals)."""
+"""Reactions of the engine to what other modules announce (blinker signals), connected at start (MODULE)."""
 
 import sqlalchemy as sa
 
@@ -8,7 +8,6 @@ from app.core.signals import user_deactivated
 from app.workflow.models import HumanTask, TaskState
 
 
-@user_deactivated.connect
 def release_tasks_of_deactivated_user(user, actor=None, **_extra) -> None:
     """A deactivated account is never a candidate: its open tasks go back to their lane's queue.
 
@@ -28,3 +27,6 @@ def release_tasks_of_deactivated_user(user, actor=None, **_extra) -> None:
             summary=f"Trả “{task.title}” về hộp việc chung do tài khoản {user.username} bị vô hiệu hóa",
         )
     db.session.flush()
+
+
+RECEIVERS = [(user_deactivated, release_tasks_of_deactivated_user)]

@@ -170,3 +170,9 @@ def handovers(instance_id: int) -> dict[int, list]:
     for event in events:
         found.setdefault(int(event.object_id), []).append(event)
     return found
+
+
+def inbox_badge(user: User) -> str:
+    """The count shown beside "Việc cần làm" in the menu: empty for none, capped ("1000+")."""
+    count = inbox_count(user)
+    return f"{COUNT_CAP}+" if count >= COUNT_CAP else str(count) if count else ""

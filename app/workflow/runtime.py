@@ -20,7 +20,7 @@ from app.org.models import Unit, User
 from app.workflow import engine
 from app.workflow.forms import form_key_for
 from app.workflow.models import NO_DEADLINE, HumanTask, InstanceStatus, TaskState, Urgency, WorkflowInstance
-from app.workflow.scripting import RunContext, current_run
+from app.workflow.registry import RunContext, current_run
 from app.workflow.validation import role_for_lane
 
 log = logging.getLogger(__name__)

@@ -10,14 +10,13 @@ import builtins
 import functools
 import json
 from collections.abc import Callable
-from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import datetime
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 
 from app.core import clock
+from app.workflow.registry import RunContext, call_operation, current_run
 
 SAFE_BUILTINS = {
     name: getattr(builtins, name)
@@ -93,20 +92,6 @@ def check_script(source: str, mode: str = "exec") -> None:
     compile(tree, "<bpmn-script>", mode)
 
 
-@dataclass
-class RunContext:
-    """What the engine is working on right now: scripts and operations read it instead of global state."""
-
-    instance_id: int | None
-    agency_id: int
-    object_type: str
-    object_id: str
-    actor_id: int | None
-
-
-current_run: ContextVar[RunContext | None] = ContextVar("qlvb_workflow_run", default=None)
-
-
 def _run() -> RunContext:
     ctx = current_run.get()
     if ctx is None:
@@ -147,8 +132,6 @@ class RestrictedEnvironment(TaskDataEnvironment):
         return super().execute(script, context, external_context)
 
     def call_service(self, context, operation_name=None, operation_params=None, **_kwargs):
-        from app.workflow.registry import call_operation
-
         params = {name: spec["value"] for name, spec in (operation_params or {}).items()}
         result = call_operation(operation_name, _run(), dict(context), params)
         return json.dumps(result if result is not None else {}, ensure_ascii=False, default=str)

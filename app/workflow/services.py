@@ -20,7 +20,6 @@ from app.workflow import engine
 from app.workflow.assignment import acting_for, candidates, qualifies
 from app.workflow.definitions import newest_version
 from app.workflow.forms import (
-    FORM_ACTIONS,
     options_for,
     prefill,
     run_validators,
@@ -29,7 +28,7 @@ from app.workflow.forms import (
     validate_data,
 )
 from app.workflow.models import HumanTask, InstanceStatus, TaskState, WorkflowInstance
-from app.workflow.registry import bound_object_type, known_operations
+from app.workflow.registry import INSTALLED, bound_object_type
 from app.workflow.runtime import advance, lock_instance, running
 from app.workflow.validation import role_for_lane
 
@@ -241,7 +240,6 @@ def complete_task(
     form = instance.process_version.forms.get(task.form_key) if task.form_key else None
     data = dict(data or {})
     if form is not None:
-        known_operations()  # domain modules register their form validators and actions as they load
         problems = validate_data(form, data) | source_problems(form, data, task.agency_id, task.unit_id)
         problems = run_validators(form, data, outcome, task.agency_id) | problems
         outcomes = {o["value"] for o in form.get("outcomes", [])}
@@ -251,7 +249,7 @@ def complete_task(
             raise ValidationError("Biểu mẫu còn lỗi, vui lòng kiểm tra lại.", details=problems)
         data = {k: v for k, v in data.items() if k in form["schema"].get("properties", {})}
         for name in form.get("actions", []):
-            data.update(FORM_ACTIONS[name](actor, task, data, outcome) or {})
+            data.update(INSTALLED.form_actions[name](actor, task, data, outcome) or {})
         for name in secret_fields(form):
             data.pop(name, None)
     bundle, saved = engine.bundle_for(instance.process_version), instance.state

@@ -13,13 +13,10 @@ from app.workflow.assignment import candidates, inbox_scopes
 from app.workflow.definitions import available_processes
 from app.workflow.forms import coerce_submission, field_order, options_for
 from app.workflow.models import STATUS_LABELS, TASK_STATE_LABELS, WorkflowInstance
+from app.workflow.registry import INSTALLED
 from app.workflow.validation import role_for_lane
 
 bp = Blueprint("workflow", __name__, template_folder="templates")
-
-# object type → callable(task) → (template, context): the business object's card on the task page, supplied by
-# the module that owns the object (incoming documents show their files and signature report…).
-OBJECT_SUMMARIES: dict = {}
 
 
 def _filter_from_args() -> queries.InboxFilter:
@@ -72,7 +69,7 @@ def task_page(task_id: int, values=None, errors=None, status: int = 200):
     case_values = services.case_data(task) if (start_form or (form and can_act)) else {}
     if values is None:
         values = services.form_values(current_user, task, known=case_values if case_values else None)
-    summary = OBJECT_SUMMARIES.get(task.object_type)
+    summary = INSTALLED.object_summaries.get(task.object_type)
     return render_template(
         "workflow/task.html",
         task=task,

@@ -11,7 +11,7 @@ from app.copies.models import ElectronicCopy
 from app.core.db import db
 from app.core.errors import NotFound, PermissionDenied, ValidationError
 from app.documents.models import RegisterCounter
-from app.incoming.intake import Upload
+from app.documents.uploads import Upload
 from app.signing import credentials, placement
 from app.signing.errors import UnsafePdf
 from app.signing.verify import verify_pdf

@@ -3,7 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
-from app.incoming.intake import Upload
+from app.documents.uploads import Upload
 from app.workflow.definitions import sync_processes
 from tests.signing import factories
 from tests.workflow.conftest import office  # noqa: F401  (the same small organisation)

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
 from app.core.db import db
+from app.documents.uploads import Upload
 from app.exchange.edxml import InvalidPackage, build_package, parse_package
 from app.incoming import services
-from app.incoming.intake import Upload
 from app.incoming.models import IncomingDocument, IncomingFile
 from tests.conftest import csrf_token, login
 from tests.incoming.conftest import METADATA

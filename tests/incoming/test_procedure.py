@@ -271,10 +271,10 @@ def test_duplicate_warning_ignores_case(incoming_office, signed_pdf):
 
 
 def test_a_direction_nobody_can_carry_out_is_refused_with_a_reason(incoming_office, frozen_clock, create_user):
-    from app.workflow.forms import FORM_VALIDATORS
+    from app.workflow.registry import INSTALLED
 
     office = incoming_office
-    check = FORM_VALIDATORS["incoming_direction"]
+    check = INSTALLED.form_validators["incoming_direction"]
     agency = office.agency.id
     ok = {"lead_unit_id": office.unit_a.id, "han_xu_ly": "2026-11-27"}
     assert check(ok, None, agency) == {}

@@ -286,7 +286,7 @@ def test_two_deciders_at_once_exactly_one_wins(tmp_path):
     from app import create_app
     from app.config import TestConfig
     from app.core.transaction import unit_of_work
-    from app.incoming.intake import Upload
+    from app.documents.uploads import Upload
     from app.org import services as org
     from app.org.models import User
     from app.workflow.definitions import sync_processes

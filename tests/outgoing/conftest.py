@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from app.core import clock
 from app.core.db import db
-from app.incoming.intake import Upload
+from app.documents.uploads import Upload
 from app.org import services as org
 from app.outgoing import services
 from app.outgoing.models import OutgoingDocument

@@ -173,8 +173,8 @@ def test_an_agency_closed_after_drafting_stops_the_issue(outgoing_office, draft_
 
 
 def test_the_reply_shows_in_the_follow_up_book(outgoing_office, draft_bytes):
+    from app.documents.uploads import Upload
     from app.incoming import services as incoming
-    from app.incoming.intake import Upload
     from app.incoming.printing.books import reply_symbols
     from tests.signing.factories import make_pdf
 

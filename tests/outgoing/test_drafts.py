@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.core.db import db
 from app.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
-from app.incoming.intake import Upload
+from app.documents.uploads import Upload
 from app.outgoing import services
 from app.outgoing.models import OutgoingDocument, OutgoingStatus, RecipientKind, VersionStage
 from app.outgoing.permissions import visible_filter

@@ -12,7 +12,7 @@ import pytest
 from reportlab.pdfgen.canvas import Canvas
 
 from app.core.errors import ValidationError
-from app.incoming.intake import Upload
+from app.documents.uploads import Upload
 from app.outgoing import layout, services
 from app.signing import sample
 from app.workflow.definitions import sync_processes

@@ -19,7 +19,7 @@ from app.core.transaction import unit_of_work
 from app.documents import numbering
 from app.documents.models import RegisterKind
 from app.documents.services import default_register
-from app.incoming.intake import Upload
+from app.documents.uploads import Upload
 from app.org import services as org
 from app.org.models import User, UserRole
 from app.outgoing import issuing, services

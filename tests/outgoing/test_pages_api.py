@@ -53,7 +53,7 @@ def form_data(office, **extra) -> dict:
 
 def draft(office, **metadata):
     """A draft made by the office's specialist cv.a1 through the service (one unit of work, as a page would)."""
-    from app.incoming.intake import Upload
+    from app.documents.uploads import Upload
 
     values = {
         "type_code": "CV",
@@ -210,8 +210,8 @@ def test_editing_a_draft_and_submitting_it_shows_the_task_card(client, sending):
 
 
 def test_incoming_document_offers_a_reply(client, sending, draft_pdf):
+    from app.documents.uploads import Upload
     from app.incoming import services as incoming
-    from app.incoming.intake import Upload
 
     sync_processes()
     received = incoming.receive_incoming(

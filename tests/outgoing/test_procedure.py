@@ -6,7 +6,7 @@ import pytest
 
 from app.core.db import db
 from app.core.errors import PermissionDenied, ValidationError
-from app.incoming.intake import Upload
+from app.documents.uploads import Upload
 from app.outgoing import services
 from app.outgoing.models import OutgoingStatus, ReviewKind, VersionStage
 from app.signing import placement, sign

@@ -5,8 +5,8 @@ import sqlalchemy as sa
 
 from app.core.db import db
 from app.core.errors import Conflict, PermissionDenied, ValidationError
+from app.documents.uploads import Upload
 from app.incoming import recall as incoming_recall
-from app.incoming.intake import Upload
 from app.incoming.models import IncomingDocument, IncomingStatus
 from app.outgoing import services
 from app.outgoing.models import OutgoingStatus, Relation

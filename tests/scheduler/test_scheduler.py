@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-import app.scheduler as scheduler_module
+import app.modules as app_modules
 from app.audit.context import Origin
 from app.core.jobs import Job
 from app.scheduler import Scheduler, leader_election_for, load_jobs
@@ -22,7 +22,7 @@ def clean_runs():
 @pytest.fixture
 def job_modules(monkeypatch):
     def use(*names):
-        monkeypatch.setattr(scheduler_module, "JOB_MODULES", list(names))
+        monkeypatch.setattr(app_modules, "job_modules", lambda: list(names))
 
     return use
 
@@ -32,10 +32,19 @@ def test_job_rejects_a_non_positive_period():
         Job("x.y", lambda: None, 0, "không hợp lệ")
 
 
-def test_load_jobs_skips_modules_that_do_not_exist_yet():
-    jobs = load_jobs(["tests.scheduler.not_written_yet", "app.not_a_module_yet.jobs", "tests.scheduler.fake_jobs"])
+def test_load_jobs_takes_the_jobs_of_the_modules_named():
+    jobs = load_jobs(["tests.scheduler.fake_jobs"])
 
     assert [job.id for job in jobs] == ["fake.count_things", "fake.tidy_things"]
+
+
+def test_the_scheduler_runs_the_jobs_the_modules_declare():
+    assert [job.id for job in load_jobs()] == ["workflow.fire_due_timers", "outgoing.retry_pending_deliveries"]
+
+
+def test_a_declared_job_module_that_does_not_exist_is_an_error():
+    with pytest.raises(ModuleNotFoundError):
+        load_jobs(["app.not_a_module_yet.jobs"])
 
 
 def test_load_jobs_raises_when_a_job_module_exists_but_fails_to_import():

@@ -10,6 +10,7 @@ from app.workflow import forms as wf_forms
 from app.workflow import services as wf
 from app.workflow.definitions import deploy
 from app.workflow.models import TaskState
+from app.workflow.registry import EngineExtension, install, uninstall
 from tests.workflow.conftest import open_tasks
 
 XML = """<?xml version="1.0" encoding="UTF-8"?>
@@ -52,16 +53,19 @@ seen = []
 
 @pytest.fixture
 def pin_case(db_session, office):
-    @wf_forms.form_action("test_sign_with_pin")
+    extension = EngineExtension()
+
+    @extension.form_action("test_sign_with_pin")
     def sign_with_pin(actor, task, data, outcome):
         if data["pin"] != "1234":
             raise ValidationError("Mã PIN không đúng.", code="wrong_pin", details={"pin": "Mã PIN không đúng."})
         seen.append((actor.id, task.id, data["pin"]))
         return {"signed_by": actor.full_name}
 
+    install(extension)
     deploy(None, XML, "pin_case.bpmn", forms={"pin_case/sign": FORM})
     yield office
-    wf_forms.FORM_ACTIONS.pop("test_sign_with_pin", None)
+    uninstall(extension)
     seen.clear()
 
 
@@ -100,10 +104,10 @@ def test_a_fresh_process_knows_every_domain_form_helper_once_the_app_exists(tmp_
 
     script = (
         "from app import create_app\n"
-        "from app.workflow.forms import DATA_SOURCES, FORM_ACTIONS\n"
+        "from app.workflow.registry import INSTALLED\n"
         "create_app()\n"
-        "assert 'outgoing_registers' in DATA_SOURCES, sorted(DATA_SOURCES)\n"
-        "assert 'outgoing_sign_personal' in FORM_ACTIONS, sorted(FORM_ACTIONS)\n"
+        "assert 'outgoing_registers' in INSTALLED.data_sources, sorted(INSTALLED.data_sources)\n"
+        "assert 'outgoing_sign_personal' in INSTALLED.form_actions, sorted(INSTALLED.form_actions)\n"
     )
     env = {"QLVB_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)

@@ -12,13 +12,15 @@ from app.core.errors import Conflict
 from app.workflow import services as wf
 from app.workflow.jobs import tick
 from app.workflow.models import InstanceStatus, TaskState
-from app.workflow.registry import operation, unregister
+from app.workflow.registry import EngineExtension, install, uninstall
 from tests.workflow.conftest import open_tasks
 
 
 @pytest.fixture
 def numbering_op():
-    @operation("test_assign_number")
+    extension = EngineExtension()
+
+    @extension.operation("test_assign_number")
     def assign_number(run, data, prefix=""):
         audit.record(
             None,
@@ -30,13 +32,16 @@ def numbering_op():
         )
         return {"number": f"{prefix}{run.instance_id:03d}"}
 
+    install(extension)
     yield assign_number
-    unregister("test_assign_number")
+    uninstall(extension)
 
 
 @pytest.fixture
 def failing_op():
-    @operation("test_assign_number")
+    extension = EngineExtension()
+
+    @extension.operation("test_assign_number")
     def assign_number(run, data, prefix=""):
         audit.record(
             None,
@@ -48,8 +53,9 @@ def failing_op():
         )
         raise RuntimeError("sổ đăng ký đang khóa")
 
-    yield assign_number
-    unregister("test_assign_number")
+    install(extension)
+    yield extension
+    uninstall(extension)
 
 
 def number_events() -> int:
@@ -84,17 +90,22 @@ def test_failing_operation_puts_instance_in_error_and_keeps_state(deploy_process
     assert open_tasks(instance) == []
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "workflow.error")) is not None
 
-    unregister("test_assign_number")
+    uninstall(failing_op)
+    fixed = EngineExtension()
 
-    @operation("test_assign_number")
-    def fixed(run, data, prefix=""):
+    @fixed.operation("test_assign_number")
+    def assign_fixed(run, data, prefix=""):
         return {"number": "UBND-001"}
 
-    wf.retry_instance(None, instance.id)
-    assert instance.status == InstanceStatus.RUNNING and instance.error_message is None
-    assert [t.task_name for t in open_tasks(instance)] == ["check"]
-    with pytest.raises(Conflict):
+    install(fixed)
+    try:
         wf.retry_instance(None, instance.id)
+        assert instance.status == InstanceStatus.RUNNING and instance.error_message is None
+        assert [t.task_name for t in open_tasks(instance)] == ["check"]
+        with pytest.raises(Conflict):
+            wf.retry_instance(None, instance.id)
+    finally:
+        uninstall(fixed)
 
 
 MONDAY_9 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -170,7 +181,7 @@ def test_review_loop_through_the_services(deploy_process, office):
 def test_engine_loop_does_not_stall_past_depth_1000(deploy_process, office):
     """SpiffWorkflow's do_engine_steps stops finding ready tasks at tree depth 1000 (~250 rounds here)."""
     from app.workflow import engine
-    from app.workflow.scripting import RunContext, current_run
+    from app.workflow.registry import RunContext, current_run
 
     bundle = engine.bundle_for(deploy_process("loop_case"))
     token = current_run.set(RunContext(None, office.agency.id, "case", "x", None))

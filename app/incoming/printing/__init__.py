@@ -4,8 +4,8 @@ Sổ đăng ký văn bản đến (mục VI) and Sổ theo dõi giải quyết v
 quyết văn bản đến (mục VII) in `slip`; `services` holds the use cases the pages and the API call.
 """
 
+from app.documents.fonts import FontUnavailable, _fonts
 from app.incoming.printing.books import RegisterPrint, follow_up_pdf, incoming_register_pdf
-from app.incoming.printing.fonts import FontUnavailable, _fonts
 from app.incoming.printing.services import Printed, print_follow_up, print_handling_slip, print_register
 from app.incoming.printing.slip import handling_slip_pdf
 

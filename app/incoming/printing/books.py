@@ -6,16 +6,16 @@ Each book opens with its cover page, then one table row per document in số đ�
 from datetime import date
 from xml.sax.saxutils import escape
 
-import sqlalchemy as sa
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from app.core import clock
+from app.documents.fonts import build, fmt_date, styles
 from app.documents.printing import RegisterPrint
+from app.documents.replies import replies_to
 from app.incoming.models import STATUS_LABELS, AssignmentKind, IncomingDocument, IncomingStatus
-from app.incoming.printing.fonts import build, fmt_date, styles
 
 
 def _cover(meta: RegisterPrint, title: str, documents: list[IncomingDocument], *, number_range: bool) -> list:
@@ -153,24 +153,11 @@ def progress(doc: IncomingDocument, today: date) -> str:
 
 
 def reply_symbols(document_ids: list[int]) -> dict[int, list[str]]:
-    """Column (6): the số, ký hiệu (and date) of the issued văn bản đi answering each document, oldest first."""
-    from app.core.db import db
-    from app.outgoing.models import OutgoingDocument, OutgoingStatus
-
-    if not document_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(OutgoingDocument.reply_to_id, OutgoingDocument.symbol, OutgoingDocument.issued_date)
-        .where(
-            OutgoingDocument.reply_to_id.in_(document_ids),
-            OutgoingDocument.status.in_([OutgoingStatus.ISSUED, OutgoingStatus.RECALLED]),
-        )
-        .order_by(OutgoingDocument.issued_at, OutgoingDocument.id)
-    )
-    found: dict[int, list[str]] = {}
-    for reply_to_id, symbol, issued_date in rows:
-        found.setdefault(reply_to_id, []).append(f"{symbol} ngày {fmt_date(issued_date)}" if issued_date else symbol)
-    return found
+    """Column (6): the số, ký hiệu (and date) of the issued documents answering each one, oldest first."""
+    return {
+        incoming_id: [f"{r.symbol} ngày {fmt_date(r.issued_date)}" if r.issued_date else r.symbol for r in replies]
+        for incoming_id, replies in replies_to(document_ids).items()
+    }
 
 
 def follow_up_pdf(meta: RegisterPrint, documents: list[IncomingDocument]) -> bytes:

@@ -16,9 +16,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import HRFlowable, Paragraph, Spacer, Table, TableStyle
 
 from app.core.db import db
+from app.documents.fonts import build, fmt_date, styles
 from app.incoming.models import AssignmentKind, IncomingDocument
 from app.incoming.printing.books import source_line
-from app.incoming.printing.fonts import build, fmt_date, styles
 from app.org.models import User
 from app.workflow.models import HumanTask, TaskState, WorkflowInstance
 from app.workflow.queries import task_history
