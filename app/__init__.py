@@ -44,7 +44,7 @@ def create_app(config: Config | None = None) -> Flask:
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
 
     register_extensions(app)
-    from app.cli import register_cli
+    from app.commands import register_cli
     from app.modules import install_engine_extensions, register_modules
     from app.web.errors import register_error_handlers
 

@@ -14,6 +14,7 @@ from app.core.modules import Module, NavItem, resolve
 MODULES: tuple[str, ...] = (
     "app.audit",
     "app.org",
+    "app.web",  # the base of every page (and, beside it, app.api of every endpoint)
     "app.sla",
     "app.documents",
     "app.signing",
@@ -22,7 +23,6 @@ MODULES: tuple[str, ...] = (
     "app.incoming",
     "app.outgoing",
     "app.copies",
-    "app.web",
 )
 
 

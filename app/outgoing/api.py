@@ -17,7 +17,8 @@ from app.api.schemas import ErrorSchema, id_cursor, keyset_page
 from app.core.db import db
 from app.core.errors import ValidationError
 from app.documents.uploads import Upload
-from app.outgoing import printing, queries, services
+from app.outgoing import printing, queries, services, tracking
+from app.outgoing.recall import recall_outgoing
 from app.outgoing.schemas import (
     AttachmentSchema,
     CommentArgs,
@@ -245,7 +246,7 @@ def comment(args, document_id):
 def recipients(document_id):
     """Trạng thái từng nơi nhận: 01 đã đến, 02 từ chối (lý do), 03 đã tiếp nhận, 04 phân công, 05 đang xử lý,
     06 hoàn thành, 13/15/16 thu hồi — với thời điểm và lịch sử."""
-    return services.recipient_statuses(api_user(), document_id)
+    return tracking.recipient_statuses(api_user(), document_id)
 
 
 @blp.route("/outgoing/<int:document_id>/recall", methods=["POST"])
@@ -261,7 +262,7 @@ def recipients(document_id):
 )
 def recall(args, document_id):
     """Thu hồi văn bản đã phát hành (NĐ 30/2020 Điều 18.4): nơi nhận được đề nghị hủy và trả lời 15 hoặc 16."""
-    return _detail(services.recall(api_user(), document_id, args["reason"]))
+    return _detail(recall_outgoing(api_user(), document_id, args["reason"]))
 
 
 @blp.route("/outgoing/<int:document_id>/versions/<int:version_id>", methods=["GET"])

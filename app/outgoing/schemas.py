@@ -193,7 +193,7 @@ class StatusHistorySchema(Schema):
 
 
 class RecipientStatusSchema(Schema):
-    """One recipient's delivery and the statuses it sent back, oldest first (services.recipient_statuses)."""
+    """One recipient's delivery and the statuses it sent back, oldest first (tracking.recipient_statuses)."""
 
     id = Int()
     name = Str()

@@ -1,8 +1,9 @@
-"""Use cases of văn bản đi that people start: draft, upload, submit, comment, cancel, read, resend, relate, export.
+"""Use cases of văn bản đi that people start: draft, upload, submit, comment, cancel, read.
 
 The steps in between (opinions, content and format review, approval and signature, number, seal and issue,
 dispatch) are the BPMN tasks of processes/outgoing.bpmn; their domain effects are in `operations.py` and
-`issuing.py`; recall is in `recall.py`, delivery in `dispatch.py`. Every function takes the acting user first and
+`issuing.py`; recall is in `recall.py`, delivery in `dispatch.py`, what follows the issue (statuses, resend, the
+external package, related documents) in `tracking.py`. Every function takes the acting user first and
 only flushes: the caller's unit of work commits (style.md).
 """
 
@@ -25,7 +26,6 @@ from app.outgoing.models import (
     OutgoingReview,
     OutgoingStatus,
     OutgoingVersion,
-    Relation,
     ReviewKind,
     VersionStage,
 )
@@ -40,14 +40,8 @@ __all__ = [
     "cancel",
     "clean_outgoing_metadata",
     "create_draft",
-    "external_package",
     "get_document",
-    "recall",
-    "recipient_statuses",
-    "related_documents",
     "remove_attachment",
-    "resend",
-    "start_related",
     "submit",
     "update_draft",
     "upload_version",
@@ -403,47 +397,3 @@ def cancel(actor: User, document_id: int, reason: str) -> OutgoingDocument:
         changes={"status": [previous, OutgoingStatus.CANCELLED.value], "reason": reason[:1000]},
     )
     return document
-
-
-# --- after issue --------------------------------------------------------------------------------------
-
-
-def recall(actor: User, document_id: int, reason: str) -> OutgoingDocument:
-    from app.outgoing.recall import recall_outgoing
-
-    return recall_outgoing(actor, document_id, reason)
-
-
-def resend(actor: User, document_id: int, recipient_id: int) -> OutgoingRecipient:
-    """Gửi lại to an agency that refused the document (02) or never got it, under a new message id."""
-    from app.outgoing import tracking
-
-    return tracking.resend(actor, document_id, recipient_id)
-
-
-def external_package(actor: User, document_id: int, recipient_id: int) -> tuple[str, bytes]:
-    """(filename, edXML bytes) for a recipient outside the deployment, to download and send."""
-    from app.outgoing import tracking
-
-    return tracking.external_package(actor, document_id, recipient_id)
-
-
-def recipient_statuses(actor: User, document_id: int) -> list[dict]:
-    """Each nơi nhận with its delivery, latest status (01–16, with times) and status history."""
-    from app.outgoing import tracking
-
-    return tracking.recipient_statuses(actor, document_id)
-
-
-def start_related(actor: User, original_id: int, relation: Relation | str) -> OutgoingDocument:
-    """A new draft that updates, replaces or corrects an issued document (NĐ 30/2020 Điều 18.3)."""
-    from app.outgoing import tracking
-
-    return tracking.start_related(actor, original_id, relation)
-
-
-def related_documents(actor: User, document_id: int) -> dict:
-    """{"original", "relation", "successors"}: what the document page shows about related documents."""
-    from app.outgoing import tracking
-
-    return tracking.related_documents(actor, document_id)

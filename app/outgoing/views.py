@@ -21,7 +21,7 @@ from app.documents.queries import list_document_types, list_registers
 from app.documents.uploads import Upload
 from app.org.models import Role
 from app.org.queries import list_units
-from app.outgoing import layout, printing, queries, services
+from app.outgoing import layout, printing, queries, services, tracking
 from app.outgoing.forms import MULTI_FIELDS, metadata_from_form, values_from_document
 from app.outgoing.models import (
     AUTHORITY_LABELS,
@@ -32,6 +32,7 @@ from app.outgoing.models import (
     ReviewKind,
     VersionStage,
 )
+from app.outgoing.recall import recall_outgoing
 from app.signing.errors import NotAPdf
 from app.signing.verify import verify_pdf, verify_pdf_report_dict
 from app.web.helpers import role_required
@@ -270,8 +271,8 @@ def document(document_id: int):
     blobs = current_app.extensions["qlvb.blobs"]
     report = signature_report(blobs.read(main.sha256)) if main and main.stage != VersionStage.DRAFT else None
     tasks = _tasks(doc)
-    statuses = services.recipient_statuses(current_user, doc.id)
-    related = services.related_documents(current_user, doc.id)
+    statuses = tracking.recipient_statuses(current_user, doc.id)
+    related = tracking.related_documents(current_user, doc.id)
     consult_ids = set(doc.consult_unit_ids or [])
     return render_template(
         "outgoing/document.html",
@@ -406,7 +407,7 @@ def recall(document_id: int):
     reason = request.form.get("reason", "")
     return _act(
         document_id,
-        lambda me: services.recall(me, document_id, reason),
+        lambda me: recall_outgoing(me, document_id, reason),
         "Đã thu hồi văn bản; nơi nhận đã được thông báo.",
         anchor="#recipients",
     )
@@ -418,7 +419,7 @@ def resend(document_id: int, recipient_id: int):
     """Gửi lại a document a recipient refused (02) once it is corrected."""
     return _act(
         document_id,
-        lambda me: services.resend(me, document_id, recipient_id),
+        lambda me: tracking.resend(me, document_id, recipient_id),
         "Đã gửi lại văn bản.",
         anchor="#recipients",
     )
@@ -428,7 +429,7 @@ def resend(document_id: int, recipient_id: int):
 @login_required
 def external_package(document_id: int, recipient_id: int):
     """Gói tin edXML for a recipient outside the deployment, to send by another channel."""
-    filename, data = services.external_package(current_user, document_id, recipient_id)
+    filename, data = tracking.external_package(current_user, document_id, recipient_id)
     return send_file(io.BytesIO(data), mimetype="application/xml", as_attachment=True, download_name=filename)
 
 
@@ -440,7 +441,7 @@ def start_related(document_id: int):
     label = RELATION_LABELS.get(relation, "liên quan").lower()
     return _act(
         document_id,
-        lambda me: services.start_related(me, document_id, relation),
+        lambda me: tracking.start_related(me, document_id, relation),
         f"Đã tạo dự thảo văn bản {label}; hoàn thiện thông tin và tải lên tệp dự thảo.",
     )
 

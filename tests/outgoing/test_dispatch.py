@@ -7,7 +7,7 @@ from app.core.db import db
 from app.core.errors import Conflict, PermissionDenied, ValidationError
 from app.exchange.edxml import parse_package
 from app.incoming.models import IncomingDocument
-from app.outgoing import queries, services
+from app.outgoing import queries, services, tracking
 from app.outgoing.jobs import retry_pending_deliveries
 from app.outgoing.models import DeliveryState, OutgoingStatus, RecipientKind
 from app.signing.verify import verify_pdf
@@ -40,7 +40,7 @@ def recipient(document, code):
 
 
 def statuses(office, document, code) -> list[str]:
-    row = next(r for r in services.recipient_statuses(office.clerk, document.id) if r["code"] == code)
+    row = next(r for r in tracking.recipient_statuses(office.clerk, document.id) if r["code"] == code)
     return [entry["code"] for entry in row["history"]]
 
 
@@ -96,15 +96,15 @@ def test_agencies_receive_it_and_their_statuses_flow_back(outgoing_office, draft
     )
     refused = recipient(document, STC[0])
     assert refused.status_code == "02" and "Gửi nhầm cơ quan" in refused.status_note
-    [row] = [r for r in services.recipient_statuses(office.clerk, document.id) if r["code"] == STC[0]]
+    [row] = [r for r in tracking.recipient_statuses(office.clerk, document.id) if r["code"] == STC[0]]
     assert row["can_resend"] and row["status_label"] == "Từ chối tiếp nhận"
 
     with pytest.raises(PermissionDenied):
-        services.resend(office.spec_a1, document.id, refused.id)
+        tracking.resend(office.spec_a1, document.id, refused.id)
     with pytest.raises(Conflict):  # SNV did not refuse it
-        services.resend(office.clerk, document.id, recipient(document, SNV[0]).id)
+        tracking.resend(office.clerk, document.id, recipient(document, SNV[0]).id)
     first_message = refused.message_id
-    services.resend(office.clerk, document.id, refused.id)
+    tracking.resend(office.clerk, document.id, refused.id)
     assert refused.message_id != first_message and refused.status_code == "01"
     assert [d.message_id for d in received_by(office.stc)] == [first_message, refused.message_id]
     assert statuses(office, document, STC[0]) == ["01", "02", "01"]
@@ -119,7 +119,7 @@ def test_internal_units_read_it_and_outsiders_get_a_package(outgoing_office, dra
     assert [d.id for d in received] == [document.id] and queries.count_sent_to_unit(office.spec_b) == 1
     assert queries.search(office.spec_a1, queries.OutgoingFilter(for_my_unit=True)) == []  # unit_a was not sent it
     external = next(r for r in document.recipients if r.kind == RecipientKind.EXTERNAL)
-    filename, package = services.external_package(office.clerk, document.id, external.id)
+    filename, package = tracking.external_package(office.clerk, document.id, external.id)
     assert filename.endswith(".edxml")
     parsed = parse_package(package)
     assert parsed.metadata["code_number"] == "01" and parsed.metadata["sender_code"] == UBND[0]
@@ -127,7 +127,7 @@ def test_internal_units_read_it_and_outsiders_get_a_package(outgoing_office, dra
     (_name, original), *_rest = parsed.uploads
     assert verify_pdf(original).valid
     with pytest.raises(Conflict):  # an agency of the deployment is reached through the system
-        services.external_package(office.clerk, document.id, recipient(document, SNV[0]).id)
+        tracking.external_package(office.clerk, document.id, recipient(document, SNV[0]).id)
 
 
 def test_a_failed_delivery_waits_and_the_job_retries_it(app, outgoing_office, draft_bytes, frozen_clock):

@@ -8,8 +8,9 @@ from app.core.errors import Conflict, PermissionDenied, ValidationError
 from app.documents.uploads import Upload
 from app.incoming import recall as incoming_recall
 from app.incoming.models import IncomingDocument, IncomingStatus
-from app.outgoing import services
+from app.outgoing import services, tracking
 from app.outgoing.models import OutgoingStatus, Relation
+from app.outgoing.recall import recall_outgoing
 from tests.outgoing.conftest import SNV, STC, issue, issued_document, sign, to_signing
 
 REASON = "Văn bản ban hành sai thẩm quyền, thu hồi để ban hành lại."
@@ -27,11 +28,11 @@ def test_recall_asks_every_agency_and_their_answers_come_back(outgoing_office, d
     office = outgoing_office
     document = issued_document(office, draft_bytes)
     with pytest.raises(PermissionDenied):
-        services.recall(office.spec_a1, document.id, REASON)
+        recall_outgoing(office.spec_a1, document.id, REASON)
     with pytest.raises(ValidationError):
-        services.recall(office.clerk, document.id, "  ")
+        recall_outgoing(office.clerk, document.id, "  ")
 
-    services.recall(office.clerk, document.id, REASON)
+    recall_outgoing(office.clerk, document.id, REASON)
     assert document.status == OutgoingStatus.RECALLED and document.recall_reason == REASON
     at_snv, at_stc = incoming_at(office.snv), incoming_at(office.stc)
     assert at_snv.recall_pending and at_stc.recall_pending and at_snv.recall_note == REASON
@@ -43,7 +44,7 @@ def test_recall_asks_every_agency_and_their_answers_come_back(outgoing_office, d
     agreed, refused = recipient(document, SNV[0]), recipient(document, STC[0])
     assert agreed.status_code == "15"
     assert refused.status_code == "16" and "Đã triển khai thực hiện" in refused.status_note
-    rows = {r["code"]: r for r in services.recipient_statuses(office.clerk, document.id)}
+    rows = {r["code"]: r for r in tracking.recipient_statuses(office.clerk, document.id)}
     assert [h["code"] for h in rows[SNV[0]]["history"]] == ["01", "13", "15"]
     assert [h["code"] for h in rows[STC[0]]["history"]] == ["01", "13", "16"]
     assert rows[STC[0]]["status_label"] == "Từ chối lấy lại" and not rows[STC[0]]["can_resend"]
@@ -52,9 +53,9 @@ def test_recall_asks_every_agency_and_their_answers_come_back(outgoing_office, d
 def test_a_recalled_document_is_frozen(outgoing_office, draft_bytes):
     office = outgoing_office
     document = issued_document(office, draft_bytes)
-    services.recall(office.leader, document.id, REASON)
+    recall_outgoing(office.leader, document.id, REASON)
     with pytest.raises(Conflict):
-        services.recall(office.clerk, document.id, REASON)
+        recall_outgoing(office.clerk, document.id, REASON)
     with pytest.raises(Conflict):
         services.upload_version(office.spec_a1, document.id, Upload("moi.pdf", draft_bytes))
     with pytest.raises(Conflict):
@@ -62,10 +63,10 @@ def test_a_recalled_document_is_frozen(outgoing_office, draft_bytes):
     with pytest.raises(Conflict):
         services.cancel(office.clerk, document.id, "Hủy")
     with pytest.raises(Conflict):
-        services.resend(office.clerk, document.id, recipient(document, SNV[0]).id)
+        tracking.resend(office.clerk, document.id, recipient(document, SNV[0]).id)
     external = next(r for r in document.recipients if r.kind == "external")
     with pytest.raises(Conflict):
-        services.external_package(office.clerk, document.id, external.id)
+        tracking.external_package(office.clerk, document.id, external.id)
     assert [v.stage for v in document.versions][-1] == "issued"  # the original stays as the record
 
 
@@ -73,25 +74,25 @@ def test_a_correction_is_a_linked_cong_van_shown_on_both_pages(outgoing_office, 
     office = outgoing_office
     original = issued_document(office, draft_bytes, type_code="KH", subject="Kế hoạch triển khai phần mềm năm 2027")
     with pytest.raises(ValidationError):
-        services.start_related(office.spec_a1, original.id, "merge")
-    correction = services.start_related(office.spec_a1, original.id, Relation.CORRECT)
+        tracking.start_related(office.spec_a1, original.id, "merge")
+    correction = tracking.start_related(office.spec_a1, original.id, Relation.CORRECT)
     assert (correction.type_code, correction.relation, correction.related_id) == ("CV", "correct", original.id)
     assert correction.subject.startswith(f"Đính chính Kế hoạch số {original.symbol}")
     assert correction.status == OutgoingStatus.DRAFT and correction.versions == []
     with pytest.raises(Conflict):  # only an issued document can be changed this way
-        services.start_related(office.spec_a1, correction.id, Relation.UPDATE)
-    assert services.related_documents(office.clerk, original.id)["successors"] == []  # a draft is not shown yet
+        tracking.start_related(office.spec_a1, correction.id, Relation.UPDATE)
+    assert tracking.related_documents(office.clerk, original.id)["successors"] == []  # a draft is not shown yet
 
     services.upload_version(office.spec_a1, correction.id, Upload("dinh-chinh.pdf", draft_bytes))
     to_signing(office, correction)
     sign(office, correction)
     issue(office, correction)
     assert correction.symbol == "02/UBND-TH"  # one register for every type here: the next number
-    assert services.related_documents(office.clerk, original.id)["successors"] == [correction]
-    shown = services.related_documents(office.spec_b, correction.id)
+    assert tracking.related_documents(office.clerk, original.id)["successors"] == [correction]
+    shown = tracking.related_documents(office.spec_b, correction.id)
     assert (shown["original"], shown["relation"]) == (original, "correct")
 
-    replacement = services.start_related(office.spec_a1, original.id, "replace")
+    replacement = tracking.start_related(office.spec_a1, original.id, "replace")
     assert replacement.type_code == "KH" and f"thay thế văn bản số {original.symbol}" in replacement.subject
     assert [r.code for r in replacement.recipients] == [r.code for r in original.recipients]
     assert STC[0] in [r.code for r in replacement.recipients]
