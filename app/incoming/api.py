@@ -9,7 +9,6 @@ from marshmallow import ValidationError as SchemaError
 from app.api import api_blueprint
 from app.api.auth import api_user
 from app.api.schemas import ErrorSchema, id_cursor, keyset_page
-from app.core.db import db
 from app.core.errors import ValidationError
 from app.documents.uploads import Upload
 from app.exchange import edxml
@@ -26,7 +25,7 @@ from app.incoming.schemas import (
     RecallRefuseArgs,
     RecallRequestArgs,
 )
-from app.workflow.models import HumanTask, WorkflowInstance
+from app.workflow import queries as wf_queries
 
 blp = api_blueprint("incoming_api", __name__, description="Văn bản đến")
 
@@ -88,18 +87,7 @@ def detail(document_id):
 
 
 def _detail(document):
-    instance = db.session.scalar(
-        db.select(WorkflowInstance).where(
-            WorkflowInstance.object_type == services.OBJECT_TYPE, WorkflowInstance.object_id == str(document.id)
-        )
-    )
-    tasks = (
-        db.session.scalars(
-            db.select(HumanTask).where(HumanTask.instance_id == instance.id).order_by(HumanTask.id)
-        ).all()
-        if instance
-        else []
-    )
+    tasks = wf_queries.object_tasks(services.OBJECT_TYPE, document.id)
     task_rows = [
         {
             "id": t.id,

@@ -11,8 +11,6 @@ the audit chain and the status messages hold the rest. The bytes stay in the con
 which other documents may share.
 """
 
-import sqlalchemy as sa
-
 from app.audit import services as audit
 from app.core import clock
 from app.core.db import db
@@ -22,8 +20,9 @@ from app.exchange.models import StatusCode
 from app.incoming.models import IncomingDocument, IncomingStatus
 from app.incoming.services import OBJECT_TYPE, get_document, status_for_sender
 from app.org.models import Role, User
+from app.workflow import queries as wf_queries
 from app.workflow import services as workflow
-from app.workflow.models import InstanceStatus, WorkflowInstance
+from app.workflow.models import InstanceStatus
 
 # Who answers the sender for the agency: its văn thư, or its leader (NĐ 30/2020 Điều 18.4.b, "bên nhận").
 DECIDERS = (Role.CLERK, Role.AGENCY_LEADER)
@@ -76,11 +75,7 @@ def accept_recall(actor: User, document_id: int) -> IncomingDocument:
     """
     document = _pending_for_decision(actor, document_id)
     previous = document.status
-    instance = db.session.scalar(
-        sa.select(WorkflowInstance).where(
-            WorkflowInstance.object_type == OBJECT_TYPE, WorkflowInstance.object_id == str(document.id)
-        )
-    )
+    instance = wf_queries.instance_for(OBJECT_TYPE, document.id)
     if instance is not None and instance.status not in (InstanceStatus.COMPLETED, InstanceStatus.CANCELLED):
         # The decider's authority was checked above; cancel_instance's own check is for administrators.
         workflow.cancel_instance(None, instance.id, f"Nơi gửi thu hồi văn bản; {actor.full_name} đồng ý thu hồi")

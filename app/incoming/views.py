@@ -22,7 +22,8 @@ from app.incoming.models import STATUS_LABELS, IncomingDocument
 from app.org.models import Role
 from app.org.queries import list_units
 from app.web.helpers import role_required
-from app.workflow.models import TASK_STATE_LABELS, HumanTask, WorkflowInstance
+from app.workflow import queries as wf_queries
+from app.workflow.models import TASK_STATE_LABELS, HumanTask
 
 bp = Blueprint("incoming", __name__, url_prefix="/incoming", template_folder="templates")
 
@@ -163,18 +164,8 @@ def _pdf(printed: printing.Printed):
 @login_required
 def document(document_id: int):
     doc = services.view_document(current_user, document_id)
-    instance = db.session.scalar(
-        db.select(WorkflowInstance).where(
-            WorkflowInstance.object_type == services.OBJECT_TYPE, WorkflowInstance.object_id == str(doc.id)
-        )
-    )
-    tasks = (
-        list(
-            db.session.scalars(db.select(HumanTask).where(HumanTask.instance_id == instance.id).order_by(HumanTask.id))
-        )
-        if instance
-        else []
-    )
+    instance = wf_queries.instance_for(services.OBJECT_TYPE, doc.id)
+    tasks = wf_queries.object_tasks(services.OBJECT_TYPE, doc.id)
     return render_template(
         "incoming/document.html",
         doc=doc,

@@ -14,7 +14,6 @@ from marshmallow import ValidationError as SchemaError
 from app.api import api_blueprint
 from app.api.auth import api_user
 from app.api.schemas import ErrorSchema, id_cursor, keyset_page
-from app.core.db import db
 from app.core.errors import ValidationError
 from app.documents.uploads import Upload
 from app.outgoing import printing, queries, services, tracking
@@ -32,7 +31,7 @@ from app.outgoing.schemas import (
     ReviewSchema,
     VersionSchema,
 )
-from app.workflow.models import HumanTask, WorkflowInstance
+from app.workflow import queries as wf_queries
 
 blp = api_blueprint("outgoing_api", __name__, description="Văn bản đi")
 OBJECT_TYPE = "outgoing"
@@ -287,16 +286,7 @@ def register_pdf(args):
 
 
 def _detail(document):
-    instance_id = db.session.scalar(
-        db.select(WorkflowInstance.id).where(
-            WorkflowInstance.object_type == OBJECT_TYPE, WorkflowInstance.object_id == str(document.id)
-        )
-    )
-    tasks = (
-        db.session.scalars(db.select(HumanTask).where(HumanTask.instance_id == instance_id).order_by(HumanTask.id))
-        if instance_id
-        else []
-    )
+    tasks = wf_queries.object_tasks(OBJECT_TYPE, document.id)
     rows = [
         {
             "id": t.id,

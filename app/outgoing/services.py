@@ -30,6 +30,7 @@ from app.outgoing.models import (
     VersionStage,
 )
 from app.outgoing.permissions import OVERSEERS, can_draft, can_view
+from app.workflow import queries as wf_queries
 from app.workflow import services as workflow
 from app.workflow.models import HumanTask, InstanceStatus, TaskState, WorkflowInstance
 
@@ -280,11 +281,7 @@ def open_task(document: OutgoingDocument, task_name: str) -> HumanTask | None:
 
 
 def instance_of(document: OutgoingDocument) -> WorkflowInstance | None:
-    return db.session.scalar(
-        sa.select(WorkflowInstance).where(
-            WorkflowInstance.object_type == OBJECT_TYPE, WorkflowInstance.object_id == str(document.id)
-        )
-    )
+    return wf_queries.instance_for(OBJECT_TYPE, document.id)
 
 
 def submit(actor: User, document_id: int) -> OutgoingDocument:

@@ -36,8 +36,9 @@ from app.outgoing.recall import recall_outgoing
 from app.signing.errors import NotAPdf
 from app.signing.verify import verify_pdf, verify_pdf_report_dict
 from app.web.helpers import role_required
+from app.workflow import queries as wf_queries
 from app.workflow.assignment import OPEN_STATES, acting_for
-from app.workflow.models import TASK_STATE_LABELS, HumanTask, WorkflowInstance
+from app.workflow.models import TASK_STATE_LABELS, HumanTask
 
 bp = Blueprint("outgoing", __name__, url_prefix="/outgoing", template_folder="templates")
 OBJECT_TYPE = services.OBJECT_TYPE  # the workflow instances' object_type (processes/outgoing.bpmn)
@@ -250,19 +251,6 @@ def edit(document_id: int):
 # --- the document page ---------------------------------------------------------------------------------
 
 
-def _tasks(doc: OutgoingDocument) -> list[HumanTask]:
-    instance_id = db.session.scalar(
-        db.select(WorkflowInstance.id).where(
-            WorkflowInstance.object_type == OBJECT_TYPE, WorkflowInstance.object_id == str(doc.id)
-        )
-    )
-    if instance_id is None:
-        return []
-    return list(
-        db.session.scalars(db.select(HumanTask).where(HumanTask.instance_id == instance_id).order_by(HumanTask.id))
-    )
-
-
 @bp.get("/<int:document_id>")
 @login_required
 def document(document_id: int):
@@ -270,7 +258,7 @@ def document(document_id: int):
     main = doc.main_version
     blobs = current_app.extensions["qlvb.blobs"]
     report = signature_report(blobs.read(main.sha256)) if main and main.stage != VersionStage.DRAFT else None
-    tasks = _tasks(doc)
+    tasks = wf_queries.object_tasks(OBJECT_TYPE, doc.id)
     statuses = tracking.recipient_statuses(current_user, doc.id)
     related = tracking.related_documents(current_user, doc.id)
     consult_ids = set(doc.consult_unit_ids or [])

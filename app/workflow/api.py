@@ -7,8 +7,7 @@ from app.api.auth import api_user
 from app.api.schemas import ErrorSchema
 from app.core.db import db
 from app.core.errors import NotFound, ValidationError
-from app.org.permissions import managed_agency_ids
-from app.workflow import queries, services
+from app.workflow import permissions, queries, services
 from app.workflow.assignment import inbox_scopes
 from app.workflow.definitions import available_processes, deploy
 from app.workflow.forms import load_form_file
@@ -73,7 +72,7 @@ def get_task(task_id):
         services.task_form(task),
         queries.task_history(task.instance_id),
         values=services.form_values(user, task),
-        can_act=services.can_act_on(user, task),
+        can_act=permissions.can_act_on(user, task),
     )
 
 
@@ -180,11 +179,7 @@ def validate(args):
 def get_instance(instance_id):
     user = api_user()
     instance = db.session.get(WorkflowInstance, instance_id)
-    if instance is None or not (
-        instance.agency_id in managed_agency_ids(user)
-        or instance.started_by_id == user.id
-        or any(services.can_view(user, t) for t in queries.task_history(instance_id))
-    ):
+    if instance is None or not permissions.can_view_case(user, instance):
         raise NotFound("Không tìm thấy phiên quy trình.", code="instance_not_found")
     return instance
 

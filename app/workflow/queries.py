@@ -176,3 +176,21 @@ def inbox_badge(user: User) -> str:
     """The count shown beside "Việc cần làm" in the menu: empty for none, capped ("1000+")."""
     count = inbox_count(user)
     return f"{COUNT_CAP}+" if count >= COUNT_CAP else str(count) if count else ""
+
+
+def instance_for(object_type: str, object_id) -> WorkflowInstance | None:
+    """The case of a business object (an incoming document, an outgoing one), None before it has one."""
+    return db.session.scalar(
+        sa.select(WorkflowInstance).where(
+            WorkflowInstance.object_type == object_type, WorkflowInstance.object_id == str(object_id)
+        )
+    )
+
+
+def object_tasks(object_type: str, object_id) -> list[HumanTask]:
+    """Every human task of a business object's case, in the order they arose (the document pages' timeline)."""
+    case = sa.select(WorkflowInstance.id).where(
+        WorkflowInstance.object_type == object_type, WorkflowInstance.object_id == str(object_id)
+    )
+    query = sa.select(HumanTask).where(HumanTask.instance_id.in_(case.scalar_subquery())).order_by(HumanTask.id)
+    return list(db.session.scalars(query))

@@ -14,7 +14,7 @@ from app.audit import services as audit
 from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from app.org.models import Role, User
+from app.org.models import User
 from app.org.permissions import managed_agency_ids
 from app.workflow import engine
 from app.workflow.assignment import acting_for, candidates, qualifies
@@ -28,9 +28,9 @@ from app.workflow.forms import (
     validate_data,
 )
 from app.workflow.models import HumanTask, InstanceStatus, TaskState, WorkflowInstance
+from app.workflow.permissions import can_act_on, can_start, can_view_task, may_override, may_reassign, start_role
 from app.workflow.registry import INSTALLED, bound_object_type
 from app.workflow.runtime import advance, lock_instance, running
-from app.workflow.validation import role_for_lane
 
 
 def start_process(
@@ -56,8 +56,8 @@ def start_process(
         )
     version = newest_version(process_id, agency_id)
     bundle = engine.bundle_for(version)
-    if actor is not None and bundle.start_lane and not actor.has_role(role_for_lane(bundle.start_lane)):
-        raise PermissionDenied(f"Quy trình “{version.name}” chỉ do {role_for_lane(bundle.start_lane).label} khởi tạo.")
+    if actor is not None and not can_start(actor, version):
+        raise PermissionDenied(f"Quy trình “{version.name}” chỉ do {start_role(version).label} khởi tạo.")
     data = dict(data or {})
     object_id = object_id or uuid.uuid4().hex
     title = (title or data.get("title") or version.name)[:500]
@@ -102,26 +102,9 @@ def get_task(actor: User, task_id: int) -> HumanTask:
     # The case and its process version with it: every caller goes on to read both.
     options = [joinedload(HumanTask.instance).joinedload(WorkflowInstance.process_version)]
     task = db.session.get(HumanTask, task_id, options=options)
-    if task is None or not can_view(actor, task):
+    if task is None or not can_view_task(actor, task):
         raise NotFound("Không tìm thấy công việc.", code="task_not_found")
     return task
-
-
-def can_view(actor: User, task: HumanTask) -> bool:
-    if acting_for(actor, task) is not None or qualifies(actor, task) or task.completed_by_id == actor.id:
-        return True  # candidates still see a task a colleague claimed, and learn who has it
-    overseers = OVERSEERS | {Role.UNIT_LEADER}  # leaders and clerks follow the agency's work (and hand it on)
-    if (task.agency_id == actor.agency_id and actor.roles & overseers) or task.agency_id in managed_agency_ids(actor):
-        return True
-    # Whoever worked on the case may follow it.
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(HumanTask)
-            .where(HumanTask.instance_id == task.instance_id, HumanTask.completed_by_id == actor.id)
-        )
-        > 0
-    )
 
 
 def _open_task_locked(actor: User, task_id: int) -> HumanTask:
@@ -164,27 +147,6 @@ def unclaim_task(actor: User, task_id: int) -> HumanTask:
     db.session.flush()
     audit.record(actor, "task.unclaim", task, summary=f"Trả lại việc “{task.title}”")
     return task
-
-
-# Who oversees an agency's work: they may hand any open task of it to any active member, even one outside the
-# task's role or unit (a task stranded with nobody to take it, an absence) — audited as an override.
-OVERSEERS = frozenset({Role.AGENCY_LEADER, Role.CLERK})
-
-
-def may_reassign(actor: User, task: HumanTask) -> bool:
-    """The holder, the agency's leaders and clerks, unit leaders, and administrators of the agency."""
-    if not task.is_open:
-        return False
-    if task.assignee_id == actor.id or task.agency_id in managed_agency_ids(actor):
-        return True
-    return actor.agency_id == task.agency_id and bool(actor.roles & (OVERSEERS | {Role.UNIT_LEADER}))
-
-
-def may_override(actor: User, task: HumanTask) -> bool:
-    """May hand the task to someone outside its role and unit (see OVERSEERS)."""
-    if task.agency_id in managed_agency_ids(actor):
-        return True
-    return actor.agency_id == task.agency_id and bool(actor.roles & OVERSEERS)
 
 
 def reassign_choices(actor: User, task: HumanTask) -> list[User]:
@@ -363,12 +325,6 @@ def wake_instance(instance_id: int) -> bool:
 def task_candidates(actor: User, task_id: int) -> list[User]:
     """The people the actor may hand this task to (empty when they may not reassign it)."""
     return reassign_choices(actor, get_task(actor, task_id))
-
-
-def can_act_on(actor: User, task: HumanTask) -> bool:
-    """The actor may complete this open task now: it is theirs or unclaimed, for them or whoever they stand in for."""
-    on_behalf = acting_for(actor, task) if task.is_open else None
-    return on_behalf is not None and task.assignee_id in (None, actor.id, on_behalf.id)
 
 
 def task_form(task: HumanTask) -> dict | None:

@@ -8,13 +8,12 @@ from flask_login import current_user, login_required
 from app.core.errors import DomainError, NotFound
 from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
-from app.workflow import engine, queries, services
+from app.workflow import permissions, queries, services
 from app.workflow.assignment import candidates, inbox_scopes
 from app.workflow.definitions import available_processes
 from app.workflow.forms import coerce_submission, field_order, options_for
 from app.workflow.models import STATUS_LABELS, TASK_STATE_LABELS, WorkflowInstance
 from app.workflow.registry import INSTALLED
-from app.workflow.validation import role_for_lane
 
 bp = Blueprint("workflow", __name__, template_folder="templates")
 
@@ -64,7 +63,7 @@ def _form_context(task):
 def task_page(task_id: int, values=None, errors=None, status: int = 200):
     task = services.get_task(current_user, task_id)
     form, order = _form_context(task)
-    can_act = services.can_act_on(current_user, task)
+    can_act = permissions.can_act_on(current_user, task)
     start_form = task.instance.process_version.forms.get(f"{task.process_id}/start")
     case_values = services.case_data(task) if (start_form or (form and can_act)) else {}
     if values is None:
@@ -186,12 +185,11 @@ def reassign(task_id: int):
 @bp.get("/cases/new")
 @login_required
 def new_case():
-    startable = []
-    for version in available_processes(current_user.agency_id):
-        bundle = engine.bundle_for(version)
-        role = role_for_lane(bundle.start_lane)
-        if f"{version.process_id}/start" in version.forms and (role is None or current_user.has_role(role)):
-            startable.append(version)
+    startable = [
+        version
+        for version in available_processes(current_user.agency_id)
+        if f"{version.process_id}/start" in version.forms and permissions.can_start(current_user, version)
+    ]
     return render_template("workflow/new_case.html", versions=startable)
 
 
@@ -237,16 +235,12 @@ def case_page(instance_id: int):
     from app.core.db import db
 
     instance = db.session.get(WorkflowInstance, instance_id)
-    history = queries.task_history(instance_id) if instance else []
-    visible = instance is not None and (
-        instance.started_by_id == current_user.id or any(services.can_view(current_user, t) for t in history)
-    )
-    if not visible:
+    if instance is None or not permissions.can_view_case(current_user, instance):
         raise NotFound("Không tìm thấy hồ sơ.", code="instance_not_found")
     return render_template(
         "workflow/case.html",
         instance=instance,
-        history=history,
+        history=queries.task_history(instance_id),
         handovers=queries.handovers(instance.id),
         state_labels=TASK_STATE_LABELS,
         status_labels=STATUS_LABELS,
