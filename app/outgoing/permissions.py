@@ -21,10 +21,57 @@ OVERSEERS = (Role.CLERK, Role.AGENCY_LEADER)
 # Who may recall an issued document for the agency (Điều 18.4: the issuing agency, through its văn thư/leader).
 RECALLERS = (Role.CLERK, Role.AGENCY_LEADER)
 PUBLIC_STATES = (OutgoingStatus.ISSUED, OutgoingStatus.RECALLED)
+# A draft the drafter may still change: not submitted yet, or returned to them.
+EDITABLE = (OutgoingStatus.DRAFT, OutgoingStatus.RETURNED)
+# Before the personal signature: comments are taken, and the drafter may still withdraw it.
+BEFORE_SIGNATURE = (
+    OutgoingStatus.DRAFT,
+    OutgoingStatus.CONSULTING,
+    OutgoingStatus.REVIEWING,
+    OutgoingStatus.FORMAT_CHECK,
+    OutgoingStatus.RETURNED,
+    OutgoingStatus.SIGNING,
+)
 
 
 def can_draft(user: User) -> bool:
     return user.is_active and user.has_role(*DRAFTER_ROLES)
+
+
+def can_edit(user: User, document: OutgoingDocument) -> bool:
+    """The drafter's own draft, not submitted or returned: edit, new version, attachments, submit."""
+    return document.drafter_id == user.id and document.status in EDITABLE
+
+
+def can_comment(document: OutgoingDocument) -> bool:
+    return document.status in BEFORE_SIGNATURE
+
+
+def may_cancel(user: User, document: OutgoingDocument) -> bool:
+    """Who may abandon a document before it is issued: its drafter, the agency's clerks and leaders."""
+    return document.drafter_id == user.id or user.has_role(*OVERSEERS)
+
+
+def cancellable_states(user: User) -> tuple[OutgoingStatus, ...]:
+    """Before the signature; once signed, only the clerks and leaders (who would otherwise issue it)."""
+    return BEFORE_SIGNATURE + ((OutgoingStatus.SIGNED,) if user.has_role(*OVERSEERS) else ())
+
+
+def can_cancel(user: User, document: OutgoingDocument) -> bool:
+    return may_cancel(user, document) and document.status in cancellable_states(user)
+
+
+def may_recall(user: User) -> bool:
+    return user.has_role(*RECALLERS)
+
+
+def can_recall(user: User, document: OutgoingDocument) -> bool:
+    return document.status == OutgoingStatus.ISSUED and may_recall(user)
+
+
+def may_resend(user: User) -> bool:
+    """Sending again to a recipient is the clerk's dispatch work (NĐ 30/2020 Điều 17)."""
+    return user.has_role(Role.CLERK)
 
 
 def can_view(user: User, document: OutgoingDocument) -> bool:

@@ -19,7 +19,7 @@ from app.incoming.models import IncomingDocument
 from app.org.models import User
 from app.outgoing.dispatch import record_recall_request, savepoint
 from app.outgoing.models import DeliveryState, OutgoingDocument, OutgoingStatus, RecipientKind
-from app.outgoing.permissions import RECALLERS
+from app.outgoing.permissions import may_recall
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def recall_outgoing(actor: User, document_id: int, reason: str) -> OutgoingDocum
         message = "Nhập lý do thu hồi để báo cho nơi nhận."
         raise ValidationError(message, code="reason_required", details={"reason": message})
     document = get_document(actor, document_id)
-    if not actor.has_role(*RECALLERS):
+    if not may_recall(actor):
         raise PermissionDenied("Chỉ văn thư hoặc lãnh đạo cơ quan được thu hồi văn bản.", code="cannot_recall")
     document = lock_document(document.id)
     if document.status == OutgoingStatus.RECALLED:

@@ -29,7 +29,14 @@ from app.outgoing.models import (
     ReviewKind,
     VersionStage,
 )
-from app.outgoing.permissions import OVERSEERS, can_draft, can_view
+from app.outgoing.permissions import (
+    EDITABLE,
+    can_comment,
+    can_draft,
+    can_view,
+    cancellable_states,
+    may_cancel,
+)
 from app.workflow import queries as wf_queries
 from app.workflow import services as workflow
 from app.workflow.models import HumanTask, InstanceStatus, TaskState, WorkflowInstance
@@ -52,15 +59,6 @@ __all__ = [
 
 PROCESS_ID = "outgoing"
 OBJECT_TYPE = "outgoing"
-EDITABLE = (OutgoingStatus.DRAFT, OutgoingStatus.RETURNED)
-BEFORE_SIGNATURE = (
-    OutgoingStatus.DRAFT,
-    OutgoingStatus.CONSULTING,
-    OutgoingStatus.REVIEWING,
-    OutgoingStatus.FORMAT_CHECK,
-    OutgoingStatus.RETURNED,
-    OutgoingStatus.SIGNING,
-)
 
 
 # --- reading ------------------------------------------------------------------------------------------
@@ -183,7 +181,7 @@ def _check_editable(actor: User, document_id: int, *, lock: bool) -> OutgoingDoc
     """The drafter's own draft, not submitted or returned. Check once unlocked before slow work on files
     (a DOCX conversion must not hold the document's lock), then again under the lock."""
     document = get_document(actor, document_id)
-    if document.drafter_id != actor.id:
+    if document.drafter_id != actor.id:  # permissions.can_edit: the drafter's own draft, in an EDITABLE state
         raise PermissionDenied("Chỉ người soạn thảo được sửa dự thảo.", code="not_drafter")
     if lock:
         document = lock_document(document.id)
@@ -351,6 +349,8 @@ def add_comment(actor: User, document_id: int, comment: str) -> OutgoingReview:
         raise ValidationError(message, code="comment_required", details={"comment": message})
     if document.status == OutgoingStatus.CANCELLED:
         raise Conflict("Văn bản đã hủy.", code="outgoing_cancelled")
+    if not can_comment(document):  # the page offers comments only then: one rule for both
+        raise Conflict("Văn bản đã ký, không nhận thêm góp ý về dự thảo.", code="outgoing_not_commentable")
     review = OutgoingReview(
         kind=ReviewKind.COMMENT,
         comment=text,
@@ -370,9 +370,8 @@ def cancel(actor: User, document_id: int, reason: str) -> OutgoingDocument:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Nhập lý do hủy.", code="reason_required", details={"reason": "Nhập lý do hủy."})
-    leader = actor.has_role(*OVERSEERS)
-    allowed = BEFORE_SIGNATURE + ((OutgoingStatus.SIGNED,) if leader else ())
-    if document.drafter_id != actor.id and not leader:
+    allowed = cancellable_states(actor)
+    if not may_cancel(actor, document):
         raise PermissionDenied("Chỉ người soạn thảo, văn thư hoặc lãnh đạo được hủy văn bản.", code="cannot_cancel")
     if document.status not in allowed:
         raise Conflict("Không hủy được văn bản ở trạng thái này.", code="outgoing_not_cancellable")

@@ -11,10 +11,10 @@ from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
 from app.exchange.services import statuses_for
-from app.org.models import Role, User
+from app.org.models import User
 from app.outgoing.metadata import metadata_of
 from app.outgoing.models import OutgoingDocument, OutgoingRecipient, OutgoingStatus, RecipientKind, Relation
-from app.outgoing.permissions import can_view
+from app.outgoing.permissions import can_view, may_resend
 from app.outgoing.services import create_draft, get_document, label_of, lock_document
 
 DELIVERY_LABELS = {"pending": "Chờ gửi lại", "delivered": "Đã gửi", "exported": "Đã xuất gói tin"}
@@ -26,7 +26,7 @@ def resend(actor: User, document_id: int, recipient_id: int) -> OutgoingRecipien
     from app.outgoing.dispatch import redeliver
 
     document = get_document(actor, document_id)
-    if not actor.has_role(Role.CLERK):
+    if not may_resend(actor):
         raise PermissionDenied("Chỉ văn thư cơ quan được gửi lại văn bản.")
     document = lock_document(document.id)
     if document.status != OutgoingStatus.ISSUED:

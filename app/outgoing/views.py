@@ -19,9 +19,8 @@ from app.core.transaction import unit_of_work
 from app.documents.models import URGENCY_LABELS, Register, RegisterKind
 from app.documents.queries import list_document_types, list_registers
 from app.documents.uploads import Upload
-from app.org.models import Role
 from app.org.queries import list_units
-from app.outgoing import layout, printing, queries, services, tracking
+from app.outgoing import layout, permissions, printing, queries, services, tracking
 from app.outgoing.forms import MULTI_FIELDS, metadata_from_form, values_from_document
 from app.outgoing.models import (
     AUTHORITY_LABELS,
@@ -82,14 +81,6 @@ RECIPIENT_STATUS_LABELS = {
     "15": "Đồng ý thu hồi",
     "16": "Từ chối thu hồi",
 }
-OPEN = (
-    OutgoingStatus.DRAFT,
-    OutgoingStatus.CONSULTING,
-    OutgoingStatus.REVIEWING,
-    OutgoingStatus.FORMAT_CHECK,
-    OutgoingStatus.RETURNED,
-    OutgoingStatus.SIGNING,
-)
 
 
 def signature_report(data: bytes) -> dict | None:
@@ -101,22 +92,19 @@ def signature_report(data: bytes) -> dict | None:
 
 
 def actions_for(user, doc: OutgoingDocument, tasks: list[HumanTask]) -> dict:
-    """Which buttons the page offers; the services decide for real (a refused action is a message, not a crash)."""
-    drafter = doc.drafter_id == user.id
-    overseer = queries.sees_whole_agency(user)
-    published = doc.status in (OutgoingStatus.ISSUED, OutgoingStatus.RECALLED)
-    editable = doc.status in (OutgoingStatus.DRAFT, OutgoingStatus.RETURNED) and drafter
+    """Which buttons the page offers: the predicates the services ask too (app.outgoing.permissions)."""
+    editable = permissions.can_edit(user, doc)
     return {
         "edit": editable,
         "upload_version": editable,
         "attachments": editable,
         "submit": editable,
-        "comment": doc.status in OPEN,
-        "cancel": (doc.status in OPEN and (drafter or overseer)) or (doc.status == OutgoingStatus.SIGNED and overseer),
-        "recall": doc.status == OutgoingStatus.ISSUED and overseer,
-        "resend": doc.status == OutgoingStatus.ISSUED and user.has_role(Role.CLERK),
+        "comment": permissions.can_comment(doc),
+        "cancel": permissions.can_cancel(user, doc),
+        "recall": permissions.can_recall(user, doc),
+        "resend": doc.status == OutgoingStatus.ISSUED and permissions.may_resend(user),
         "package": doc.status == OutgoingStatus.ISSUED,
-        "related": published,
+        "related": doc.status in permissions.PUBLIC_STATES,
         "open_tasks": [t for t in tasks if t.is_open and acting_for(user, t) is not None],
     }
 

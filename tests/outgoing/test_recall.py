@@ -11,7 +11,7 @@ from app.incoming.models import IncomingDocument, IncomingStatus
 from app.outgoing import services, tracking
 from app.outgoing.models import OutgoingStatus, Relation
 from app.outgoing.recall import recall_outgoing
-from tests.outgoing.conftest import SNV, STC, issue, issued_document, sign, to_signing
+from tests.outgoing.conftest import SNV, STC, issue, issued_document, new_draft, sign, to_signing
 
 REASON = "Văn bản ban hành sai thẩm quyền, thu hồi để ban hành lại."
 
@@ -96,3 +96,18 @@ def test_a_correction_is_a_linked_cong_van_shown_on_both_pages(outgoing_office, 
     assert replacement.type_code == "KH" and f"thay thế văn bản số {original.symbol}" in replacement.subject
     assert [r.code for r in replacement.recipients] == [r.code for r in original.recipients]
     assert STC[0] in [r.code for r in replacement.recipients]
+
+
+def test_comments_end_with_the_signature_for_the_page_and_the_service_alike(outgoing_office, draft_bytes):
+    from app.outgoing import permissions
+    from app.outgoing.views import actions_for
+
+    office = outgoing_office
+    document = new_draft(office, draft_bytes)
+    to_signing(office, document)
+    assert permissions.can_comment(document) and actions_for(office.clerk, document, [])["comment"]
+    sign(office, document)
+    assert not actions_for(office.clerk, document, [])["comment"]
+    with pytest.raises(Conflict) as refused:
+        services.add_comment(office.clerk, document.id, "Góp ý sau khi ký")
+    assert refused.value.code == "outgoing_not_commentable"
