@@ -11,6 +11,7 @@ from app.core.modules import Module, NavItem
 MODULE = Module(
     "incoming",
     models=("app.incoming.models",),
+    receivers=("app.incoming.handlers:RECEIVERS",),
     blueprints=("app.incoming.views:bp",),
     api=("app.incoming.api:blp",),
     engine=("app.incoming.operations:engine",),

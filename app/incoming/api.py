@@ -11,7 +11,7 @@ from app.api.auth import api_user
 from app.api.schemas import ErrorSchema, id_cursor, keyset_page
 from app.core.errors import ValidationError
 from app.documents.uploads import Upload
-from app.exchange import edxml
+from app.exchange import delivery
 from app.exchange.services import statuses_for
 from app.incoming import printing, queries, recall, services
 from app.incoming.schemas import (
@@ -196,12 +196,4 @@ def receive_edxml():
     Chỉ nhận gói tin văn bản mới (BussinessDocType 0); DocumentId là mã thông điệp, nhập lại không tạo bản trùng.
     """
     package = request.files.get("package")
-    pkg = edxml.parse_package(package.read() if package else b"")
-    document = services.receive_incoming(
-        api_user(),
-        channel="electronic",
-        metadata=pkg.metadata,
-        uploads=[Upload(name, data, is_main=(i == 0)) for i, (name, data) in enumerate(pkg.uploads)],
-        message_id=pkg.message_id,
-    )
-    return _detail(document)
+    return _detail(delivery.receive_package(package.read() if package else b"", actor=api_user()))

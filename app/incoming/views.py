@@ -14,7 +14,7 @@ from app.core.transaction import unit_of_work
 from app.documents.models import URGENCY_LABELS
 from app.documents.replies import replies_to
 from app.documents.uploads import Upload
-from app.exchange import edxml
+from app.exchange import delivery
 from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
 from app.exchange.services import statuses_for
 from app.incoming import printing, queries, recall, services
@@ -84,15 +84,9 @@ def receive():
         try:
             with unit_of_work():
                 if values.get("channel") == "edxml" or (package and package.filename):
-                    # An imported edXML package (issue #4): its header is the metadata, its attachments the files.
-                    pkg = edxml.parse_package(package.read() if package else b"")
-                    document = services.receive_incoming(
-                        current_user._get_current_object(),
-                        channel="electronic",
-                        metadata=pkg.metadata,
-                        uploads=[Upload(name, data, is_main=(i == 0)) for i, (name, data) in enumerate(pkg.uploads)],
-                        message_id=pkg.message_id,
-                    )
+                    # An imported edXML package: the path every package takes (app.exchange.delivery).
+                    data = package.read() if package else b""
+                    document = delivery.receive_package(data, actor=current_user._get_current_object())
                 else:
                     document = services.receive_incoming(
                         current_user._get_current_object(),

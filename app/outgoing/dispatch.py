@@ -1,8 +1,7 @@
 """Phát hành: deliver an issued document to its recipients and keep track of each delivery (design.md §7).
 
-- An agency of this deployment receives an edXML-shaped package through the very path an external document
-  takes: the package is read back with `exchange.edxml.parse_package` and handed to
-  `incoming.services.receive_incoming` under the recipient's message id (delivered once, however often retried).
+- An agency of this deployment receives an edXML package through the very path an external document takes
+  (`exchange.delivery.deliver_package`), under the recipient's message id (delivered once, however often retried).
   Each delivery runs in its own SAVEPOINT: one failing recipient is marked `pending` with its error, retried by
   the scheduler (`jobs.py`), and never undoes the issue or the other deliveries.
 - An internal unit receives it for information (the document is visible to the unit's people once issued).
@@ -22,8 +21,8 @@ from app.core.db import db
 from app.core.errors import Conflict, ValidationError
 from app.core.locking import lock_row
 from app.core.transaction import in_unit_of_work, unit_of_work
-from app.documents.uploads import Upload
-from app.exchange.edxml import build_package, parse_package
+from app.exchange.delivery import deliver_package
+from app.exchange.edxml import build_package
 from app.exchange.models import StatusCode
 from app.exchange.services import record_status
 from app.org.models import Agency, User
@@ -146,21 +145,12 @@ def dispatch_document(document: OutgoingDocument, *, actor: User | None) -> dict
 
 def deliver(recipient: OutgoingRecipient) -> bool:
     """One delivery attempt to an agency of the deployment; a failure leaves the recipient pending, never raises."""
-    from app.incoming.services import receive_incoming
-
     document = recipient.document
     recipient.attempts += 1
     try:
         with savepoint():
-            package = parse_package(package_for(document, recipient))
-            uploads = [Upload(name, data, is_main=(i == 0)) for i, (name, data) in enumerate(package.uploads)]
-            receive_incoming(
-                None,
-                channel="electronic",
-                metadata=package.metadata,
-                uploads=uploads,
-                agency_id=recipient.agency_id,
-                message_id=recipient.message_id,
+            deliver_package(
+                package_for(document, recipient), agency_id=recipient.agency_id, message_id=recipient.message_id
             )
     except Exception as exc:  # the recipient's side refused or broke: retry later, keep the issue
         log.warning("delivery of outgoing %s to %s failed: %s", document.id, recipient.code, exc, exc_info=True)

@@ -8,14 +8,11 @@ recalled: its files and metadata are frozen (no edits, no versions, no resend).
 
 import logging
 
-import sqlalchemy as sa
-
 from app.audit import services as audit
 from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict, PermissionDenied, ValidationError
-from app.incoming import recall as incoming_recall
-from app.incoming.models import IncomingDocument
+from app.exchange.delivery import request_recall
 from app.org.models import User
 from app.outgoing.dispatch import record_recall_request, savepoint
 from app.outgoing.models import DeliveryState, OutgoingDocument, OutgoingStatus, RecipientKind
@@ -45,18 +42,15 @@ def recall_outgoing(actor: User, document_id: int, reason: str) -> OutgoingDocum
     for recipient in document.recipients:
         if recipient.kind != RecipientKind.AGENCY or recipient.delivery != DeliveryState.DELIVERED:
             continue  # pending deliveries stop here: the retry job skips recalled documents
-        incoming_id = db.session.scalar(
-            sa.select(IncomingDocument.id).where(
-                IncomingDocument.agency_id == recipient.agency_id, IncomingDocument.message_id == recipient.message_id
-            )
-        )
-        if incoming_id is None:
-            continue
         try:
             with savepoint():
-                incoming_recall.request_recall(None, incoming_id, note=reason)
+                asked_there = request_recall(
+                    agency_id=recipient.agency_id, message_id=recipient.message_id, note=reason
+                )
         except Conflict as exc:  # already recalled there, or a request still waiting: nothing more to ask
             log.info("recall request to %s not recorded: %s", recipient.code, exc.message)
+            continue
+        if not asked_there:
             continue
         record_recall_request(recipient, actor=actor, note=reason)
         asked.append(recipient.name)
