@@ -1,0 +1,180 @@
+"""The steps of the incoming procedure as use cases: the actor first, typed inputs, only flushes.
+
+The BPMN service tasks (app.incoming.operations) are thin adapters over these; the API, the CLI or a scheduler job
+call the same functions. NĐ 30/2020 Điều 20–24: return to the sender (21.2.b), register with the next số đến (22),
+direct and assign (23), handle (24), complete. Each step records the status message owed to the sender
+(01–06, legal.md §4) and an audit event, in the caller's unit of work.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.audit import services as audit
+from app.core import clock
+from app.core.db import db
+from app.documents.models import RegisterKind
+from app.documents.numbering import assign_number
+from app.documents.services import default_register
+from app.exchange.models import StatusCode
+from app.incoming.intake import clean_metadata
+from app.incoming.models import AssignmentKind, IncomingAssignment, IncomingDocument, IncomingStatus
+from app.incoming.services import fold, status_for_sender
+from app.org import queries as org_queries
+from app.org.models import Role, Unit, User
+
+DEFAULT_RETURN_REASON = "Không đáp ứng yêu cầu tiếp nhận"
+
+
+@dataclass(frozen=True)
+class Direction:
+    """A leader's direction (ý kiến chỉ đạo): who leads, who coordinates, who is informed, by when."""
+
+    lead_unit_id: int | None = None
+    lead_user_id: int | None = None
+    coordinate_unit_ids: tuple[int, ...] = ()
+    inform_user_ids: tuple[int, ...] = ()
+    due: date | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Registration:
+    number: int
+    year: int
+    register_id: int
+
+
+def return_to_sender(actor: User | None, document: IncomingDocument, reason: str | None) -> None:
+    """NĐ 30/2020 Điều 21.2.b: a document that fails the check goes back to its sender with the reason (02)."""
+    reason = (reason or "").strip() or DEFAULT_RETURN_REASON
+    document.status, document.returned_reason, document.returned_at = IncomingStatus.RETURNED, reason, clock.now()
+    status_for_sender(document, StatusCode.REFUSED, staff=actor, description=f"Từ chối tiếp nhận: {reason}")
+    audit.record(actor, "incoming.return", document, summary=f"Trả lại văn bản đến: {reason[:300]}")
+
+
+def register_incoming(actor: User | None, document: IncomingDocument, metadata: dict) -> Registration:
+    """Record the clerk's corrected metadata and take the next số đến of the agency's incoming register (03).
+
+    NĐ 30/2020 Điều 22.2: consecutive numbers in order of arrival within the year, restarting on 1 January.
+    """
+    for key, value in clean_metadata(metadata).items():
+        setattr(document, key, value)
+    document.subject_folded = fold(document.subject)
+    register = default_register(document.agency_id, RegisterKind.INCOMING)
+    year = clock.to_local(document.arrived_at).year
+    assignment = assign_number(None, register.id, "incoming", document.id, year=year)
+    document.register_id, document.arrival_year, document.arrival_number = register.id, year, assignment.number
+    document.status, document.registered_at = IncomingStatus.REGISTERED, clock.now()
+    document.registered_by_id = actor.id if actor else None
+    status_for_sender(document, StatusCode.ACCEPTED, staff=actor)
+    audit.record(
+        actor,
+        "incoming.register",
+        document,
+        summary=f"Vào sổ văn bản đến số {assignment.number:02d}/{year}: {document.subject[:200]}",
+    )
+    return Registration(assignment.number, year, register.id)
+
+
+def direction_problems(agency_id: int, direction: Direction) -> dict[str, str]:
+    """NĐ 30/2020 Điều 23.2: a direction somebody can carry out — refused now, not found stranded later.
+
+    The lead unit needs an active unit leader (the next task is theirs) unless a lead person is named; people
+    named must be active members of this agency; the lead unit does not also coordinate; the deadline is not
+    past. Keys are the Direction's field names.
+    """
+    lead_unit, lead_user = direction.lead_unit_id, direction.lead_user_id
+    if lead_unit is None and lead_user is None:
+        return {"lead_unit_id": "Chọn đơn vị chủ trì hoặc người chủ trì."}
+    problems: dict[str, str] = {}
+    unit = db.session.get(Unit, lead_unit) if lead_unit is not None else None
+    if lead_unit is not None and (unit is None or unit.agency_id != agency_id or not unit.is_active):
+        problems["lead_unit_id"] = "Đơn vị chủ trì không thuộc cơ quan hoặc đã ngừng hoạt động."
+    user = db.session.get(User, lead_user) if lead_user is not None else None
+    if lead_user is not None and (user is None or user.agency_id != agency_id or not user.is_active):
+        problems["lead_user_id"] = "Người chủ trì không thuộc cơ quan hoặc tài khoản đã bị vô hiệu hóa."
+    elif user is not None and lead_unit is not None and user.unit_id != lead_unit:
+        problems["lead_user_id"] = "Người chủ trì phải thuộc đơn vị chủ trì đã chọn."
+    nobody_to_assign = unit is not None and user is None and "lead_unit_id" not in problems
+    if nobody_to_assign and not org_queries.active_members(unit.id, Role.UNIT_LEADER.value):
+        problems["lead_unit_id"] = (
+            f"{unit.name} chưa có lãnh đạo đơn vị đang hoạt động để phân công: chọn người chủ trì cụ thể, "
+            "hoặc đề nghị quản trị bổ sung lãnh đạo cho đơn vị."
+        )
+    if lead_unit is not None and lead_unit in direction.coordinate_unit_ids:
+        problems["coordinate_unit_ids"] = "Đơn vị chủ trì không đồng thời là đơn vị phối hợp."
+    if direction.due is not None and direction.due < clock.to_local(clock.now()).date():
+        problems["due"] = "Hạn giải quyết không được ở trong quá khứ."
+    return problems
+
+
+def direct_incoming(actor: User | None, document: IncomingDocument, direction: Direction) -> list[IncomingAssignment]:
+    """NĐ 30/2020 Điều 23.2, 23.4: record the direction and its assignments (04)."""
+    from app.core.errors import Conflict
+
+    lead_unit, lead_user, due = direction.lead_unit_id, direction.lead_user_id, direction.due
+    if lead_user is None and lead_unit is None:
+        raise Conflict("Chưa chọn đơn vị hoặc người chủ trì.", code="lead_required")
+    actor_id = actor.id if actor else None
+    document.direction = direction.text
+    document.lead_unit_id, document.lead_user_id, document.handling_due = lead_unit, lead_user, due
+    document.status = IncomingStatus.DIRECTED
+    made = [
+        IncomingAssignment(
+            kind=AssignmentKind.LEAD,
+            unit_id=lead_unit,
+            user_id=lead_user,
+            due_date=due,
+            note=document.direction,
+            created_by_id=actor_id,
+        )
+    ]
+    made += [
+        IncomingAssignment(kind=AssignmentKind.COORDINATE, unit_id=unit_id, due_date=due, created_by_id=actor_id)
+        for unit_id in direction.coordinate_unit_ids
+    ]
+    made += [
+        IncomingAssignment(kind=AssignmentKind.INFORM, user_id=user_id, created_by_id=actor_id)
+        for user_id in direction.inform_user_ids
+    ]
+    document.assignments.extend(made)
+    who = db.session.get(User, lead_user).full_name if lead_user else db.session.get(Unit, lead_unit).name
+    status_for_sender(document, StatusCode.ASSIGNED, staff=actor, description=f"Phân công {who} chủ trì giải quyết")
+    audit.record(
+        actor,
+        "incoming.direct",
+        document,
+        summary=f"Chỉ đạo: giao {who} chủ trì",
+        changes={"lead_unit_id": lead_unit, "lead_user_id": lead_user, "due": str(due) if due else None},
+    )
+    return made
+
+
+def start_handling(actor: User | None, document: IncomingDocument, lead_user_id: int | None = None) -> None:
+    """The lead specialist (chosen by the unit leader, when the direction named a unit) starts handling it (05)."""
+    if lead_user_id is not None and document.lead_user_id != lead_user_id:
+        document.lead_user_id = lead_user_id
+        for assignment in document.assignments:
+            if assignment.kind == AssignmentKind.LEAD:
+                assignment.user_id = lead_user_id
+    document.status = IncomingStatus.HANDLING
+    status_for_sender(document, StatusCode.HANDLING, staff=actor)
+
+
+def complete_incoming(actor: User | None, document: IncomingDocument, result: str, *, no_action: bool = False):
+    """The lead has finished and every coordinating unit has given its opinion (the BPMN join waited) (06)."""
+    result = (result or "").strip()
+    document.result = ("Không cần xử lý: " + result) if no_action else result
+    document.status, document.completed_at = IncomingStatus.COMPLETED, clock.now()
+    for assignment in document.assignments:
+        if assignment.kind in (AssignmentKind.LEAD, AssignmentKind.COORDINATE) and assignment.done_at is None:
+            assignment.done_at = clock.now()
+    status_for_sender(document, StatusCode.COMPLETED, staff=actor)
+    audit.record(actor, "incoming.complete", document, summary=f"Hoàn thành văn bản đến số {document.arrival_label}")
+
+
+def confirm_read(document: IncomingDocument) -> None:
+    """Every "để biết" recipient confirmed: their assignments are done (NĐ 30/2020 Điều 23.2)."""
+    for assignment in document.assignments:
+        if assignment.kind == AssignmentKind.INFORM and assignment.done_at is None:
+            assignment.done_at = clock.now()

@@ -1,0 +1,43 @@
+"""The incoming procedure's steps as actor-first use cases, called without the BPMN (as the API, the CLI or a job
+would): each records its status for the sender, its audit event and its state, exactly as the service task does."""
+
+from datetime import date
+
+from app.incoming import steps
+from app.incoming.models import AssignmentKind, IncomingStatus
+from tests.incoming.conftest import METADATA, codes, receive
+
+
+def test_register_direct_handle_and_complete_without_the_engine(incoming_office, signed_pdf, frozen_clock):
+    office = incoming_office
+    document = receive(office, signed_pdf)
+
+    done = steps.register_incoming(office.clerk, document, {**METADATA, "subject": "Về việc báo cáo biên chế 2027"})
+    assert (done.number, document.status, document.registered_by_id) == (1, IncomingStatus.REGISTERED, office.clerk.id)
+    assert document.subject == "Về việc báo cáo biên chế 2027"
+
+    direction = steps.Direction(
+        lead_unit_id=office.unit_a.id,
+        coordinate_unit_ids=(office.unit_b.id,),
+        due=date(2026, 11, 30),
+        text="Giao Văn phòng chủ trì",
+    )
+    assert steps.direction_problems(office.agency.id, direction) == {}
+    made = steps.direct_incoming(office.leader, document, direction)
+    assert [a.kind for a in made] == [AssignmentKind.LEAD, AssignmentKind.COORDINATE]
+    assert document.direction == "Giao Văn phòng chủ trì" and document.handling_due == date(2026, 11, 30)
+
+    steps.start_handling(office.unit_leader, document, office.spec_a1.id)
+    assert document.lead_user_id == office.spec_a1.id and made[0].user_id == office.spec_a1.id
+    steps.complete_incoming(office.spec_a1, document, "Đã báo cáo", no_action=False)
+    assert document.status == IncomingStatus.COMPLETED and all(a.done_at for a in made)
+    assert codes(document)[-4:] == ["03", "04", "05", "06"]
+
+
+def test_a_direction_in_the_past_or_leading_and_coordinating_is_refused(incoming_office, frozen_clock):
+    office = incoming_office
+    direction = steps.Direction(lead_unit_id=office.unit_a.id, coordinate_unit_ids=(office.unit_a.id,))
+    assert "coordinate_unit_ids" in steps.direction_problems(office.agency.id, direction)
+    past = steps.Direction(lead_unit_id=office.unit_a.id, due=date(2026, 11, 1))
+    assert "quá khứ" in steps.direction_problems(office.agency.id, past)["due"]
+    assert "lead_unit_id" in steps.direction_problems(office.agency.id, steps.Direction())
