@@ -19,6 +19,7 @@ from app.core.locking import lock_row
 from app.exchange.models import StatusCode
 from app.incoming.models import IncomingDocument, IncomingStatus
 from app.incoming.services import OBJECT_TYPE, get_document, status_for_sender
+from app.incoming.states import STATES
 from app.org.models import Role, User
 from app.workflow import queries as wf_queries
 from app.workflow import services as workflow
@@ -80,7 +81,8 @@ def accept_recall(actor: User, document_id: int) -> IncomingDocument:
         # The decider's authority was checked above; cancel_instance's own check is for administrators.
         workflow.cancel_instance(None, instance.id, f"Nơi gửi thu hồi văn bản; {actor.full_name} đồng ý thu hồi")
     now = clock.now()
-    document.status, document.recalled_at, document.recall_decided_by_id = IncomingStatus.RECALLED, now, actor.id
+    STATES.move(document, IncomingStatus.RECALLED)
+    document.recalled_at, document.recall_decided_by_id = now, actor.id
     db.session.flush()
     status_for_sender(document, StatusCode.RECALL_AGREED, staff=actor, description="Đồng ý thu hồi văn bản")
     audit.record(

@@ -19,6 +19,7 @@ from app.exchange.models import StatusCode
 from app.incoming.intake import clean_metadata
 from app.incoming.models import AssignmentKind, IncomingAssignment, IncomingDocument, IncomingStatus
 from app.incoming.services import fold, status_for_sender
+from app.incoming.states import STATES
 from app.org import queries as org_queries
 from app.org.models import Role, Unit, User
 
@@ -47,7 +48,8 @@ class Registration:
 def return_to_sender(actor: User | None, document: IncomingDocument, reason: str | None) -> None:
     """NĐ 30/2020 Điều 21.2.b: a document that fails the check goes back to its sender with the reason (02)."""
     reason = (reason or "").strip() or DEFAULT_RETURN_REASON
-    document.status, document.returned_reason, document.returned_at = IncomingStatus.RETURNED, reason, clock.now()
+    STATES.move(document, IncomingStatus.RETURNED)
+    document.returned_reason, document.returned_at = reason, clock.now()
     status_for_sender(document, StatusCode.REFUSED, staff=actor, description=f"Từ chối tiếp nhận: {reason}")
     audit.record(actor, "incoming.return", document, summary=f"Trả lại văn bản đến: {reason[:300]}")
 
@@ -64,7 +66,8 @@ def register_incoming(actor: User | None, document: IncomingDocument, metadata: 
     year = clock.to_local(document.arrived_at).year
     assignment = assign_number(None, register.id, "incoming", document.id, year=year)
     document.register_id, document.arrival_year, document.arrival_number = register.id, year, assignment.number
-    document.status, document.registered_at = IncomingStatus.REGISTERED, clock.now()
+    STATES.move(document, IncomingStatus.REGISTERED)
+    document.registered_at = clock.now()
     document.registered_by_id = actor.id if actor else None
     status_for_sender(document, StatusCode.ACCEPTED, staff=actor)
     audit.record(
@@ -118,7 +121,7 @@ def direct_incoming(actor: User | None, document: IncomingDocument, direction: D
     actor_id = actor.id if actor else None
     document.direction = direction.text
     document.lead_unit_id, document.lead_user_id, document.handling_due = lead_unit, lead_user, due
-    document.status = IncomingStatus.DIRECTED
+    STATES.move(document, IncomingStatus.DIRECTED)
     made = [
         IncomingAssignment(
             kind=AssignmentKind.LEAD,
@@ -157,7 +160,7 @@ def start_handling(actor: User | None, document: IncomingDocument, lead_user_id:
         for assignment in document.assignments:
             if assignment.kind == AssignmentKind.LEAD:
                 assignment.user_id = lead_user_id
-    document.status = IncomingStatus.HANDLING
+    STATES.move(document, IncomingStatus.HANDLING)
     status_for_sender(document, StatusCode.HANDLING, staff=actor)
 
 
@@ -165,7 +168,8 @@ def complete_incoming(actor: User | None, document: IncomingDocument, result: st
     """The lead has finished and every coordinating unit has given its opinion (the BPMN join waited) (06)."""
     result = (result or "").strip()
     document.result = ("Không cần xử lý: " + result) if no_action else result
-    document.status, document.completed_at = IncomingStatus.COMPLETED, clock.now()
+    STATES.move(document, IncomingStatus.COMPLETED)
+    document.completed_at = clock.now()
     for assignment in document.assignments:
         if assignment.kind in (AssignmentKind.LEAD, AssignmentKind.COORDINATE) and assignment.done_at is None:
             assignment.done_at = clock.now()

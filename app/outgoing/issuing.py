@@ -26,6 +26,7 @@ from app.outgoing import files
 from app.outgoing.metadata import local_date_text
 from app.outgoing.models import OutgoingDocument, OutgoingReview, OutgoingStatus, ReviewKind, VersionStage
 from app.outgoing.permissions import may_sign_for
+from app.outgoing.states import STATES
 from app.signing import sign
 from app.signing.credentials import image_of, organization_key, personal_key
 from app.signing.errors import NotAPdf
@@ -84,8 +85,8 @@ def sign_document(actor: User, document: OutgoingDocument, pin: str, *, comment:
     version = files.add_version(
         document, signed, filename=name, stage=VersionStage.SIGNED, actor_id=actor.id, credential_id=credential.id
     )
-    previous = document.status
-    document.status, document.signed_at, document.signer_id = OutgoingStatus.SIGNED, clock.now(), actor.id
+    previous = STATES.move(document, OutgoingStatus.SIGNED)
+    document.signed_at, document.signer_id = clock.now(), actor.id
     document.reviews.append(
         OutgoingReview(
             kind=ReviewKind.SIGN,
@@ -261,10 +262,10 @@ def issue_outgoing(
     files.add_version(
         document, issued, filename=name, stage=VersionStage.ISSUED, actor_id=actor.id, credential_id=credential.id
     )
-    previous = document.status
+    previous = STATES.move(document, OutgoingStatus.ISSUED)
     document.register_id, document.number_year, document.number = register.id, day.year, assignment.number
     document.notation, document.symbol, document.issued_date = notation, symbol, day
-    document.status, document.issued_at, document.issued_by_id = OutgoingStatus.ISSUED, clock.now(), actor.id
+    document.issued_at, document.issued_by_id = clock.now(), actor.id
     db.session.flush()
     audit.record(
         actor,

@@ -14,6 +14,7 @@ from app.org.models import User
 from app.outgoing import issuing
 from app.outgoing.dispatch import dispatch_document
 from app.outgoing.models import OutgoingDocument, OutgoingReview, OutgoingStatus, ReviewKind
+from app.outgoing.states import STATES
 from app.workflow.registry import EngineExtension, RunContext
 
 engine = EngineExtension()  # declared in app.outgoing.MODULE
@@ -66,8 +67,7 @@ def set_status(run: RunContext, data: dict, status: str = "") -> dict:
         raise Conflict(f"Trạng thái “{status}” không đặt được từ quy trình.", code="status_not_settable")
     if document.status in FINAL:
         raise Conflict("Văn bản đã ký, phát hành hoặc hủy: không chuyển trạng thái.", code="outgoing_final")
-    previous = document.status
-    document.status = target
+    previous = STATES.move(document, target)
     db.session.flush()
     audit.record(
         _actor(run.actor_id),

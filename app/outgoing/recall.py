@@ -17,6 +17,7 @@ from app.org.models import User
 from app.outgoing.dispatch import record_recall_request, savepoint
 from app.outgoing.models import DeliveryState, OutgoingDocument, OutgoingStatus, RecipientKind
 from app.outgoing.permissions import may_recall
+from app.outgoing.states import STATES
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,8 @@ def recall_outgoing(actor: User, document_id: int, reason: str) -> OutgoingDocum
         raise Conflict("Văn bản đã được thu hồi.", code="outgoing_already_recalled")
     if document.status != OutgoingStatus.ISSUED:
         raise Conflict("Chỉ thu hồi được văn bản đã phát hành.", code="outgoing_not_issued")
-    document.status, document.recalled_at, document.recall_reason = OutgoingStatus.RECALLED, clock.now(), reason[:1000]
+    STATES.move(document, OutgoingStatus.RECALLED)
+    document.recalled_at, document.recall_reason = clock.now(), reason[:1000]
     asked = []
     for recipient in document.recipients:
         if recipient.kind != RecipientKind.AGENCY or recipient.delivery != DeliveryState.DELIVERED:

@@ -37,6 +37,7 @@ from app.outgoing.permissions import (
     cancellable_states,
     may_cancel,
 )
+from app.outgoing.states import STATES
 from app.workflow import queries as wf_queries
 from app.workflow import services as workflow
 from app.workflow.models import HumanTask, InstanceStatus, TaskState, WorkflowInstance
@@ -382,8 +383,7 @@ def cancel(actor: User, document_id: int, reason: str) -> OutgoingDocument:
     document = lock_document(document.id)
     if document.status not in allowed:
         raise Conflict("Không hủy được văn bản ở trạng thái này.", code="outgoing_not_cancellable")
-    previous = document.status
-    document.status = OutgoingStatus.CANCELLED
+    previous = STATES.move(document, OutgoingStatus.CANCELLED)
     db.session.flush()
     audit.record(
         actor,
