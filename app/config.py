@@ -79,6 +79,9 @@ class Config:
         # outside the database, so that deleting the newest rows is caught. Empty: no checkpoints.
         self.AUDIT_CHECKPOINTS = os.environ.get("QLVB_AUDIT_CHECKPOINTS", str(folder / "audit-checkpoints.log"))
         self.BLOB_PATH = os.environ.get("QLVB_BLOB_PATH") or str(folder / "blobs")
+        # Blobs no row names are removed by the scheduler once untouched this long (a crash between writing a file
+        # and committing its row leaves one behind); longer than any transaction can last.
+        self.BLOB_SWEEP_HOURS = env_int("QLVB_BLOB_SWEEP_HOURS", 24)
         self.MAX_CONTENT_LENGTH = env_int("QLVB_MAX_UPLOAD_MB", 100) * 1024 * 1024  # seed 003 Điều 4: 100 MB
         self.TIMEZONE = os.environ.get("QLVB_TIMEZONE", "Asia/Ho_Chi_Minh")
 

@@ -84,6 +84,15 @@ def register_modules(app: Flask) -> None:
     }
 
 
+# Jobs of the deployment as a whole, which read every module's declarations (the orphan-blob sweep).
+SHELL_JOBS: tuple[str, ...] = ("app.maintenance",)
+
+
 def job_modules() -> list[str]:
-    """The modules whose `JOBS` the scheduler runs, in the list's order."""
-    return [module.jobs for module in declared_modules() if module.jobs]
+    """The modules whose `JOBS` the scheduler runs, in the list's order, then the shell's own."""
+    return [module.jobs for module in declared_modules() if module.jobs] + list(SHELL_JOBS)
+
+
+def blob_columns() -> list:
+    """Every column that holds blob digests, as the modules declare them."""
+    return [resolve(reference) for module in declared_modules() for reference in module.blobs]

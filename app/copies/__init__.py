@@ -10,6 +10,7 @@ from app.core.modules import Module, NavItem
 
 MODULE = Module(
     "copies",
+    blobs=("app.copies.models:ElectronicCopy.source_sha256", "app.copies.models:ElectronicCopy.sha256"),
     models=("app.copies.models",),
     blueprints=("app.copies.views:bp",),
     api=("app.copies.api:blp",),

@@ -43,10 +43,13 @@ class Module:
     object_summaries: Mapping[str, str] = field(default_factory=dict)  # object type → "mod:func(task) -> html"
     navigation: tuple[NavItem, ...] = ()
     nav_badges: Mapping[str, str] = field(default_factory=dict)  # endpoint → "mod:func(user) -> str"
+    blobs: tuple[str, ...] = ()  # "mod:Model.column" holding blob digests: the orphan sweep keeps what they name
 
 
 def resolve(reference: str) -> Any:
-    """The object a "package.module:attribute" reference names (the module itself without ":")."""
-    module_name, _, attribute = reference.partition(":")
-    module = importlib.import_module(module_name)
-    return getattr(module, attribute) if attribute else module
+    """The object a "package.module:attribute[.attribute]" reference names (the module itself without ":")."""
+    module_name, _, attributes = reference.partition(":")
+    found = importlib.import_module(module_name)
+    for attribute in attributes.split(".") if attributes else ():
+        found = getattr(found, attribute)
+    return found

@@ -12,10 +12,12 @@ the same bytes meanwhile keeps its file.
 
 import contextlib
 import hashlib
+import itertools
 import logging
 import os
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -85,6 +87,39 @@ class BlobStore:
     def size(self, digest: str) -> int:
         return self.path_for(digest).stat().st_size
 
+    def sweep(self, referenced: Callable[[list[str]], set[str]], *, older_than: float, batch: int = 500) -> int:
+        """Remove the blobs no row names, untouched for `older_than` seconds, and stray temporary files.
+
+        A crash between writing a blob and committing the row that names it leaves the blob behind; so does a
+        savepoint rolled back inside a committed transaction. `referenced(digests)` returns those some row
+        names. A blob stored again meanwhile is spared: storing touches it, and the check after moving it aside
+        sees that (the same guard a rollback uses). Returns how many files went.
+        """
+        if not self.root.is_dir():
+            return 0
+        cutoff_ns = time.time_ns() - int(older_than * 1e9)
+        removed = 0
+        strays = itertools.chain(self.root.glob(".incoming-*"), self.root.glob("??/??/.discard-*"))
+        for stray in strays:  # left by a crash mid-write or mid-removal
+            with contextlib.suppress(FileNotFoundError):
+                if stray.is_file() and stray.stat().st_mtime_ns < cutoff_ns:
+                    stray.unlink()
+                    removed += 1
+        old = self._older_than(cutoff_ns)
+        while candidates := dict(itertools.islice(old, batch)):
+            keep = referenced(list(candidates))
+            for digest, identity in candidates.items():
+                if digest not in keep:
+                    removed += _discard(self, digest, identity)
+        return removed
+
+    def _older_than(self, cutoff_ns: int) -> Iterator[tuple[str, tuple[int, int]]]:
+        for path in self.root.glob("??/??/*"):
+            with contextlib.suppress(FileNotFoundError):
+                stat = path.stat()
+                if len(path.name) == 64 and stat.st_mtime_ns < cutoff_ns:
+                    yield path.name, (stat.st_ino, stat.st_mtime_ns)
+
 
 def _chunks(data: bytes | BinaryIO | Iterable[bytes]) -> Iterable[bytes]:
     if isinstance(data, bytes | bytearray | memoryview):
@@ -108,9 +143,10 @@ def _place(tmp_name: str, target: Path) -> bool:
             return True
         except FileExistsError:
             try:
-                # Moved by one nanosecond, not "now": file times are coarse, "now" may equal the creation time.
+                # Moved to now (the orphan sweep spares what was claimed lately), and by at least one nanosecond:
+                # file times are coarse, "now" may equal the creation time.
                 stat = os.stat(target)
-                os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+                os.utime(target, ns=(stat.st_atime_ns, max(time.time_ns(), stat.st_mtime_ns + 1)))
                 return False
             except FileNotFoundError:  # its creator removed it this instant: create it ourselves
                 continue
@@ -128,23 +164,24 @@ def _written_in_this_transaction(store: BlobStore, digest: str, identity: tuple[
     session.info.setdefault(_WRITTEN, []).append((store, digest, identity))
 
 
-def _discard(store: BlobStore, digest: str, identity: tuple[int, int]) -> None:
-    """Remove a blob this transaction wrote, unless another one replaced it with its own copy meanwhile."""
+def _discard(store: BlobStore, digest: str, identity: tuple[int, int]) -> bool:
+    """Remove a blob (one this transaction wrote, or an orphan), unless it was claimed or replaced meanwhile."""
     path = store.path_for(digest)
     trash = path.with_name(f".discard-{digest}-{os.getpid()}-{id(path)}")
     try:
         os.rename(path, trash)  # atomic: from here on a concurrent put() writes a fresh file at `path`
     except FileNotFoundError:
-        return
+        return False
     stat = os.stat(trash)
     if (stat.st_ino, stat.st_mtime_ns) != identity:  # claimed (touched) or replaced by another transaction
         if not path.exists():
             os.rename(trash, path)  # put it back
         else:
             os.unlink(trash)  # the other transaction wrote its own copy of the same bytes meanwhile
-        return
+        return False
     with contextlib.suppress(FileNotFoundError):
         os.unlink(trash)
+    return True
 
 
 @event.listens_for(Session, "after_commit")

@@ -36,15 +36,16 @@ def fold_vietnamese(text: str | None) -> str:
     return " ".join(stripped.lower().split())
 
 
-def keep_folded(attribute, folded_name: str) -> None:
+def keep_folded(attribute, folded_name: str, limit: int | None = None) -> None:
     """Keep `folded_name` on the same object equal to `fold_vietnamese(<attribute>)` on every assignment.
 
     `attribute` is the mapped attribute (`Model.summary`); the listener also fires for constructor arguments.
+    `limit` cuts the folded copy to its column's length.
     """
 
     @event.listens_for(attribute, "set", retval=False)
     def _fold(target, value, _oldvalue, _initiator):
-        setattr(target, folded_name, fold_vietnamese(value))
+        setattr(target, folded_name, fold_vietnamese(value)[:limit])
 
 
 def _escape_like(term: str) -> str:

@@ -10,6 +10,7 @@ from app.core.modules import Module, NavItem
 
 MODULE = Module(
     "incoming",
+    blobs=("app.incoming.models:IncomingFile.sha256",),
     models=("app.incoming.models",),
     receivers=("app.incoming.handlers:RECEIVERS",),
     blueprints=("app.incoming.views:bp",),

@@ -126,7 +126,8 @@ class IncomingDocument(db.Model):
 
 
 # The sender's name is searched without diacritics ("so tai chinh" finds "Sở Tài chính"); the ORM keeps the copy.
-keep_folded(IncomingDocument.sender_name, "sender_folded")
+keep_folded(IncomingDocument.sender_name, "sender_folded", limit=200)
+keep_folded(IncomingDocument.subject, "subject_folded", limit=500)
 
 
 class IncomingFile(db.Model):

@@ -86,7 +86,6 @@ def receive_incoming(
         created_by_id=actor.id if actor else None,
         **meta,
     )
-    document.subject_folded = fold(meta["subject"])
     for upload in uploads:
         report = reports.get(id(upload))
         document.files.append(
@@ -123,12 +122,6 @@ def receive_incoming(
         data=workflow_data(document),
     )
     return document
-
-
-def fold(text: str) -> str:
-    from app.documents.search import fold_vietnamese
-
-    return fold_vietnamese(text)[:500]
 
 
 def title_of(document: IncomingDocument) -> str:

@@ -18,7 +18,7 @@ from app.documents.services import default_register
 from app.exchange.models import StatusCode
 from app.incoming.intake import clean_metadata
 from app.incoming.models import AssignmentKind, IncomingAssignment, IncomingDocument, IncomingStatus
-from app.incoming.services import fold, status_for_sender
+from app.incoming.services import status_for_sender
 from app.incoming.states import STATES
 from app.org import queries as org_queries
 from app.org.models import Role, Unit, User
@@ -61,7 +61,6 @@ def register_incoming(actor: User | None, document: IncomingDocument, metadata: 
     """
     for key, value in clean_metadata(metadata).items():
         setattr(document, key, value)
-    document.subject_folded = fold(document.subject)
     register = default_register(document.agency_id, RegisterKind.INCOMING)
     year = clock.to_local(document.arrived_at).year
     assignment = assign_number(None, register.id, "incoming", document.id, year=year)

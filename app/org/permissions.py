@@ -44,7 +44,3 @@ def require_admin_of(actor: User | None, agency_id: int | None) -> None:
         raise PermissionDenied("Chỉ quản trị hệ thống cấp cao nhất được thêm cơ quan cấp cao nhất.")
     if agency_id not in managed_agency_ids(actor):
         raise PermissionDenied("Bạn không quản trị cơ quan này.")
-
-
-def can_admin(actor: User | None) -> bool:
-    return actor is not None and actor.is_active and Role.ADMIN in actor.roles

@@ -10,6 +10,12 @@ from app.core.modules import Module, NavItem
 
 MODULE = Module(
     "outgoing",
+    blobs=(
+        "app.outgoing.models:OutgoingVersion.sha256",
+        "app.outgoing.models:OutgoingVersion.source_sha256",
+        "app.outgoing.models:OutgoingAttachment.sha256",
+        "app.outgoing.models:OutgoingAttachment.signed_sha256",
+    ),
     models=("app.outgoing.models",),
     receivers=("app.outgoing.handlers:RECEIVERS",),
     blueprints=("app.outgoing.views:bp",),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
 from app.core.db import UTCDateTime, db
+from app.documents.search import keep_folded
 
 
 class OutgoingStatus(StrEnum):
@@ -174,6 +175,9 @@ class OutgoingDocument(db.Model):
     @property
     def draft_versions(self) -> list["OutgoingVersion"]:
         return [v for v in self.versions if v.stage == VersionStage.DRAFT]
+
+
+keep_folded(OutgoingDocument.subject, "subject_folded", limit=500)  # search without diacritics
 
 
 class OutgoingVersion(db.Model):

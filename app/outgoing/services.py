@@ -144,11 +144,8 @@ def create_draft(
 
 
 def _apply(document: OutgoingDocument, meta: dict) -> None:
-    from app.documents.search import fold_vietnamese
-
     for field in ("type_name", *COLUMNS):
         setattr(document, field, meta[field])
-    document.subject_folded = fold_vietnamese(document.subject)[:500]
     document.recipients = [
         OutgoingRecipient(kind=r.kind.value, name=r.name[:255], code=r.code, agency_id=r.agency_id, unit_id=r.unit_id)
         for r in meta["recipients"]

@@ -26,6 +26,7 @@ warnings.filterwarnings("ignore", message="DSA is deprecated")
 
 MODULE = Module(
     "signing",
+    blobs=("app.signing.models:SigningCredential.image_sha256",),
     models=("app.signing.models",),
     blueprints=("app.signing.views:bp",),
     api=("app.signing.api:blp",),

@@ -12,6 +12,7 @@ from app.core.modules import Module, NavItem
 
 MODULE = Module(
     "workflow",
+    blobs=("app.workflow.models:CaseFile.sha256",),
     models=("app.workflow.models",),
     receivers=("app.workflow.handlers:RECEIVERS",),
     blueprints=("app.workflow.views:bp", "app.workflow.admin_views:bp"),

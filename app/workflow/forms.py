@@ -39,6 +39,15 @@ WIDGETS = {
 }
 
 
+def attached_files(data: dict) -> dict[str, str]:
+    """sha256 → name of the files a form's "file" widgets put into `data` ({sha256, name, size, type} values)."""
+    return {
+        value["sha256"]: str(value.get("name") or value["sha256"])[:255]
+        for value in data.values()
+        if isinstance(value, dict) and isinstance(value.get("sha256"), str)
+    }
+
+
 def secret_fields(form: dict) -> set[str]:
     """Fields marked `"writeOnly": true` (JSON Schema): used by form actions, never stored in the case."""
     return {name for name, prop in form["schema"].get("properties", {}).items() if prop.get("writeOnly")}

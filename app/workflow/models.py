@@ -188,3 +188,20 @@ class HumanTask(db.Model):
 
     def is_overdue(self, at: datetime) -> bool:
         return self.is_open and self.due_at is not None and self.due_at < at
+
+
+class CaseFile(db.Model):
+    """A file a form put into a case's data (a "file" widget): the blob store keeps it while a row names it.
+
+    The case's data lives inside its serialized workflow; this row is the plain reference the orphan-blob sweep
+    (app.maintenance) reads, written in the same transaction as the step that attached the file.
+    """
+
+    __tablename__ = "case_file"
+    __table_args__ = (sa.UniqueConstraint("instance_id", "sha256", name="uq_case_file_instance_blob"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("workflow_instance.id"))
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    name: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)

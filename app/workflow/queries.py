@@ -144,17 +144,6 @@ def instances_in_error(agency_ids: set[int]) -> list[WorkflowInstance]:
     )
 
 
-def recent_instances(agency_id: int, limit: int = 50) -> list[WorkflowInstance]:
-    return list(
-        db.session.scalars(
-            sa.select(WorkflowInstance)
-            .where(WorkflowInstance.agency_id == agency_id)
-            .order_by(WorkflowInstance.started_at.desc())
-            .limit(limit)
-        )
-    )
-
-
 def handovers(instance_id: int) -> dict[int, list]:
     """Who handed which task of a case to whom, and when (the audit trail's `task.reassign`), by task id."""
     from app.audit.models import AuditEvent

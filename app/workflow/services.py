@@ -20,6 +20,7 @@ from app.workflow import engine
 from app.workflow.assignment import acting_for, candidates, qualifies
 from app.workflow.definitions import newest_version
 from app.workflow.forms import (
+    attached_files,
     options_for,
     prefill,
     run_validators,
@@ -27,7 +28,7 @@ from app.workflow.forms import (
     source_problems,
     validate_data,
 )
-from app.workflow.models import HumanTask, InstanceStatus, TaskState, WorkflowInstance
+from app.workflow.models import CaseFile, HumanTask, InstanceStatus, TaskState, WorkflowInstance
 from app.workflow.permissions import can_act_on, can_start, can_view_task, may_override, may_reassign, start_role
 from app.workflow.registry import INSTALLED, bound_object_type
 from app.workflow.runtime import advance, lock_instance, running
@@ -84,6 +85,7 @@ def start_process(
     )
     db.session.add(instance)
     db.session.flush()
+    _keep_files(instance.id, data)
     with running(instance, actor):
         workflow = engine.new_workflow(bundle, data)
     audit.record(
@@ -95,6 +97,14 @@ def start_process(
     )
     advance(instance, workflow, actor, rebuild=lambda: engine.new_workflow(bundle, data))
     return instance
+
+
+def _keep_files(instance_id: int, data: dict) -> None:
+    """Name the files a form put into the case (CaseFile): the blob store keeps what a row names."""
+    for digest, name in attached_files(data).items():
+        known = sa.select(CaseFile.id).where(CaseFile.instance_id == instance_id, CaseFile.sha256 == digest)
+        if db.session.scalar(known) is None:
+            db.session.add(CaseFile(instance_id=instance_id, sha256=digest, name=name))
 
 
 def get_task(actor: User, task_id: int) -> HumanTask:
@@ -237,6 +247,7 @@ def complete_task(
     task.state, task.completed_at, task.completed_by_id = TaskState.COMPLETED, now, actor.id
     task.assignee_id = task.assignee_id or on_behalf.id
     task.outcome, task.comment, task.submitted = outcome, comment, data
+    _keep_files(instance.id, data)
     db.session.flush()
     note = f" (thay {on_behalf.full_name})" if on_behalf.id != actor.id else ""
     audit.record(
@@ -266,9 +277,10 @@ def retry_instance(actor: User | None, instance_id: int) -> WorkflowInstance:
 
 
 def _reset_errored_tasks(workflow) -> None:
-    for task in engine.all_tasks(workflow):
-        if task.state == SpiffState.ERROR:
-            task._set_state(SpiffState.READY)
+    """Run the failed steps again: SpiffWorkflow's public reset makes each runnable with its parent's data, as it
+    was before the step first ran (what the step wrote was rolled back with its transaction)."""
+    for task in [t for t in engine.all_tasks(workflow) if t.state == SpiffState.ERROR]:
+        workflow.reset_from_task_id(task.id)
 
 
 def cancel_instance(actor: User | None, instance_id: int, reason: str) -> WorkflowInstance:

@@ -39,7 +39,11 @@ def test_load_jobs_takes_the_jobs_of_the_modules_named():
 
 
 def test_the_scheduler_runs_the_jobs_the_modules_declare():
-    assert [job.id for job in load_jobs()] == ["workflow.fire_due_timers", "outgoing.retry_pending_deliveries"]
+    assert [job.id for job in load_jobs()] == [
+        "workflow.fire_due_timers",
+        "outgoing.retry_pending_deliveries",
+        "maintenance.sweep_orphan_blobs",
+    ]
 
 
 def test_a_declared_job_module_that_does_not_exist_is_an_error():
