@@ -44,7 +44,7 @@ def module_name(path: Path) -> str:
 
 
 def imports_of(path: Path) -> set[str]:
-    """Every `app.…` module this file imports, at any depth of its code."""
+    """Every module this file imports (and `from x import name` as x.name too), at any depth of its code."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -130,7 +130,7 @@ def test_no_two_files_import_each_other_even_through_others():
 def test_a_library_is_used_in_its_own_place_only(library):
     outside = []
     for path in source_files():
-        used = {name.split(".")[0] for name in _all_imports(path)}
+        used = {name.split(".")[0] for name in imports_of(path)}
         if library not in used:
             continue
         if library in CONFINED and package_of(module_name(path)) != CONFINED[library]:
@@ -139,12 +139,3 @@ def test_a_library_is_used_in_its_own_place_only(library):
             outside.append(str(path.relative_to(APP.parent)))
     assert outside == []
 
-
-def _all_imports(path: Path) -> set[str]:
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-    return found
