@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,122 +65,37 @@ class Timed:
         setattr(self.module, self.name, self.original)
 
 
+@dataclass(frozen=True)
+class People:
+    """Who acts in the benchmark: the clerk and the leader as loaded users, the lead specialist and unit by id."""
+
+    clerk: object
+    leader: object
+    specialist_id: int
+    unit_id: int
+
+
 def run(kind: str, docs: int, warmup: int, pdf: bytes, root_pem: bytes) -> dict:
-    os.environ.setdefault("QLVB_SECRET_KEY", "bench-only-secret")
-    folder = Path(tempfile.mkdtemp(prefix="qlvb-bench-incoming-"))
-    os.environ["QLVB_INSTANCE_PATH"] = str(folder)
-    os.environ["QLVB_DATABASE_URL"] = database_url(kind, folder)
-    os.environ["QLVB_ARGON2_MEMORY_KIB"] = "1024"
+    app = _create_app(kind, root_pem)
     import flask_migrate
 
-    from app import create_app
     from app.core.db import db
-    from app.core.transaction import unit_of_work
-    from app.documents.uploads import Upload
     from app.incoming import services as incoming
-    from app.incoming.models import IncomingDocument, IncomingFile, IncomingStatus
-    from app.org import services as org
-    from app.org.models import User
-    from app.workflow import services as wf
-    from app.workflow.definitions import sync_processes
-    from app.workflow.models import HumanTask, TaskState, WorkflowInstance
 
-    app = create_app()
-    logging.getLogger().setLevel(logging.WARNING)
-    roots = folder / "trust-roots.pem"
-    roots.write_bytes(root_pem)
-    app.config["SIGNING_TRUST_ROOTS"] = str(roots)
     results: dict = {"db": kind, "docs": docs}
     with app.app_context():
         flask_migrate.upgrade()
-        with unit_of_work():
-            agency = org.create_agency(None, code="000.00.00.H33", name="UBND tỉnh Kiên Giang", abbreviation="UBND")
-            unit = org.create_unit(None, agency_id=agency.id, name="Phòng Tổng hợp", abbreviation="TH")
-
-            def person(username: str, role: str, unit_id=None) -> int:
-                return org.create_user(
-                    None,
-                    username=username,
-                    full_name=username,
-                    agency_id=agency.id,
-                    unit_id=unit_id,
-                    password="Bench-Password-1",
-                    roles=[role],
-                ).id
-
-            ids = (
-                person("vanthu", "van_thu"),
-                person("lanhdao", "lanh_dao"),
-                person("chuyenvien", "chuyen_vien", unit.id),
-            )
-            sync_processes()
-            unit_id = unit.id
-        clerk, leader = (db.session.get(User, i) for i in ids[:2])
-
-        def open_task(instance_id: int) -> int:
-            return db.session.scalar(
-                sa.select(HumanTask.id).where(
-                    HumanTask.instance_id == instance_id, HumanTask.state.in_([TaskState.READY, TaskState.CLAIMED])
-                )
-            )
-
-        def one_document(n: int, times: dict[str, list[float]] | None) -> int:
-            subject = f"Về việc báo cáo biên chế công chức năm 2027 (văn bản thử số {n})"
-            marks = [time.perf_counter()]
-            with unit_of_work():
-                document = incoming.receive_incoming(
-                    clerk,
-                    channel="electronic",
-                    metadata={**METADATA, "code_number": str(n + 1), "subject": subject},
-                    uploads=[Upload(f"cong-van-{n + 1}.pdf", pdf, is_main=True)],
-                )
-                document_id = document.id
-                instance_id = db.session.scalar(
-                    sa.select(WorkflowInstance.id).where(
-                        WorkflowInstance.object_type == "incoming", WorkflowInstance.object_id == str(document_id)
-                    )
-                )
-            marks.append(time.perf_counter())
-            for user, data, outcome in (
-                (clerk, {}, "tiep_nhan"),
-                (clerk, {"sender_name": METADATA["sender_name"], "type_name": "Công văn", "subject": subject}, None),
-                (
-                    leader,
-                    {"y_kien_chi_dao": "Giao Phòng Tổng hợp", "lead_unit_id": unit_id, "lead_user_id": ids[2]},
-                    None,
-                ),
-            ):
-                with unit_of_work():
-                    wf.complete_task(user, open_task(instance_id), data, outcome=outcome)
-                marks.append(time.perf_counter())
-            if times is not None:
-                for step, start, end in zip(STEPS, marks[:-1], marks[1:], strict=True):
-                    times[step].append(end - start)
-            return document_id
-
+        people = _create_people()
         for n in range(warmup):  # parse caches, connection pool, the first register counter row
-            one_document(n, None)
+            _one_document(people, pdf, n, None)
         verify = Timed(incoming, "verify_pdf")
         times: dict[str, list[float]] = {step: [] for step in STEPS}
         start = time.perf_counter()
-        made = [one_document(warmup + n, times) for n in range(docs)]
+        made = [_one_document(people, pdf, warmup + n, times) for n in range(docs)]
         elapsed = time.perf_counter() - start
         verify.restore()
 
-        db.session.expire_all()
-        rows = db.session.execute(
-            sa.select(IncomingDocument.status, IncomingDocument.arrival_number).where(IncomingDocument.id.in_(made))
-        ).all()
-        numbers = sorted(number for _status, number in rows)
-        # Naming the lead specialist hands the document straight to them: status 05 (handling).
-        assert {status for status, _number in rows} == {IncomingStatus.HANDLING}, {s for s, _n in rows}
-        assert numbers == list(range(warmup + 1, warmup + docs + 1)), "số đến consecutive, no gap"
-        valid = db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(IncomingFile)
-            .where(IncomingFile.document_id.in_(made), IncomingFile.signature_valid.is_(True))
-        )
-        assert valid == docs, "both signatures valid and trusted in every document"
+        _check_outcome(made, warmup, docs)
         results.update(
             seconds=elapsed,
             docs_per_s=docs / elapsed,
@@ -191,6 +107,129 @@ def run(kind: str, docs: int, warmup: int, pdf: bytes, root_pem: bytes) -> dict:
         db.session.remove()
         db.engine.dispose()
     return results
+
+
+def _create_app(kind: str, root_pem: bytes):
+    """The application on a fresh database of `kind`, trusting the test PKI's root as the deployment's root."""
+    os.environ.setdefault("QLVB_SECRET_KEY", "bench-only-secret")
+    folder = Path(tempfile.mkdtemp(prefix="qlvb-bench-incoming-"))
+    os.environ["QLVB_INSTANCE_PATH"] = str(folder)
+    os.environ["QLVB_DATABASE_URL"] = database_url(kind, folder)
+    os.environ["QLVB_ARGON2_MEMORY_KIB"] = "1024"
+    from app import create_app
+
+    app = create_app()
+    logging.getLogger().setLevel(logging.WARNING)
+    roots = folder / "trust-roots.pem"
+    roots.write_bytes(root_pem)
+    app.config["SIGNING_TRUST_ROOTS"] = str(roots)
+    return app
+
+
+def _create_people() -> People:
+    """One agency with a clerk, a leader and a specialist in a unit; the processes deployed."""
+    from app.core.db import db
+    from app.core.transaction import unit_of_work
+    from app.org import services as org
+    from app.org.models import User
+    from app.workflow.definitions import sync_processes
+
+    with unit_of_work():
+        agency = org.create_agency(None, code="000.00.00.H33", name="UBND tỉnh Kiên Giang", abbreviation="UBND")
+        unit = org.create_unit(None, agency_id=agency.id, name="Phòng Tổng hợp", abbreviation="TH")
+
+        def person(username: str, role: str, unit_id=None) -> int:
+            return org.create_user(
+                None,
+                username=username,
+                full_name=username,
+                agency_id=agency.id,
+                unit_id=unit_id,
+                password="Bench-Password-1",
+                roles=[role],
+            ).id
+
+        ids = (
+            person("vanthu", "van_thu"),
+            person("lanhdao", "lanh_dao"),
+            person("chuyenvien", "chuyen_vien", unit.id),
+        )
+        sync_processes()
+        unit_id = unit.id
+    clerk, leader = (db.session.get(User, i) for i in ids[:2])
+    return People(clerk=clerk, leader=leader, specialist_id=ids[2], unit_id=unit_id)
+
+
+def _open_task(instance_id: int) -> int:
+    from app.core.db import db
+    from app.workflow.models import HumanTask, TaskState
+
+    return db.session.scalar(
+        sa.select(HumanTask.id).where(
+            HumanTask.instance_id == instance_id, HumanTask.state.in_([TaskState.READY, TaskState.CLAIMED])
+        )
+    )
+
+
+def _one_document(people: People, pdf: bytes, n: int, times: dict[str, list[float]] | None) -> int:
+    """Receive document `n` and take it through its three tasks, each step its own unit of work; time them."""
+    from app.core.db import db
+    from app.core.transaction import unit_of_work
+    from app.documents.uploads import Upload
+    from app.incoming import services as incoming
+    from app.workflow import services as wf
+    from app.workflow.models import WorkflowInstance
+
+    subject = f"Về việc báo cáo biên chế công chức năm 2027 (văn bản thử số {n})"
+    marks = [time.perf_counter()]
+    with unit_of_work():
+        document = incoming.receive_incoming(
+            people.clerk,
+            channel="electronic",
+            metadata={**METADATA, "code_number": str(n + 1), "subject": subject},
+            uploads=[Upload(f"cong-van-{n + 1}.pdf", pdf, is_main=True)],
+        )
+        document_id = document.id
+        instance_id = db.session.scalar(
+            sa.select(WorkflowInstance.id).where(
+                WorkflowInstance.object_type == "incoming", WorkflowInstance.object_id == str(document_id)
+            )
+        )
+    marks.append(time.perf_counter())
+    direction = {"y_kien_chi_dao": "Giao Phòng Tổng hợp", "lead_unit_id": people.unit_id}
+    for user, data, outcome in (
+        (people.clerk, {}, "tiep_nhan"),
+        (people.clerk, {"sender_name": METADATA["sender_name"], "type_name": "Công văn", "subject": subject}, None),
+        (people.leader, {**direction, "lead_user_id": people.specialist_id}, None),
+    ):
+        with unit_of_work():
+            wf.complete_task(user, _open_task(instance_id), data, outcome=outcome)
+        marks.append(time.perf_counter())
+    if times is not None:
+        for step, start, end in zip(STEPS, marks[:-1], marks[1:], strict=True):
+            times[step].append(end - start)
+    return document_id
+
+
+def _check_outcome(made: list[int], warmup: int, docs: int) -> None:
+    """Every timed document ended where the procedure says, numbered without a gap, its signatures valid."""
+    from app.core.db import db
+    from app.incoming.models import IncomingDocument, IncomingFile, IncomingStatus
+
+    db.session.expire_all()
+    rows = db.session.execute(
+        sa.select(IncomingDocument.status, IncomingDocument.arrival_number).where(IncomingDocument.id.in_(made))
+    ).all()
+    numbers = sorted(number for _status, number in rows)
+    # Naming the lead specialist hands the document straight to them: status 05 (handling).
+    assert {status for status, _number in rows} == {IncomingStatus.HANDLING}, {s for s, _n in rows}
+    assert numbers == list(range(warmup + 1, warmup + docs + 1)), "số đến consecutive, no gap"
+    valid = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(IncomingFile)
+        .where(IncomingFile.document_id.in_(made), IncomingFile.signature_valid.is_(True))
+    )
+    assert valid == docs, "both signatures valid and trusted in every document"
 
 
 def report(results: dict) -> None:

@@ -103,6 +103,25 @@ def _iso_date(value: str | None, label: str) -> str | None:
 
 def parse_package(data: bytes) -> Package:
     """Read an edXML package; raises InvalidPackage (invalid_edxml, 422) naming what is wrong."""
+    root = _parse_root(data)
+    header = _child(_child(root, "edXMLEnvelope"), "edXMLHeader")
+    message = _child(header, "MessageHeader")
+    if message is None:
+        raise InvalidPackage("Gói tin thiếu edXMLEnvelope/edXMLHeader/MessageHeader.")
+    business = _child(_child(header, "TraceHeaderList"), "Bussiness")
+    business_type = _business_type(business)
+    metadata = _read_metadata(message, business)
+    uploads = _read_attachments(root)
+
+    document_id = _text(message, "DocumentId")
+    if not document_id or len(document_id) > MESSAGE_ID_LIMIT:
+        # Without a usable id of its own, the package's bytes identify it: the same file imported twice is one.
+        document_id = hashlib.sha256(data).hexdigest()
+    return Package(message_id=document_id, metadata=metadata, uploads=uploads, business_type=business_type)
+
+
+def _parse_root(data: bytes):
+    """The package's root element, parsed with the hardened parser; a DOCTYPE is refused, not just ignored."""
     if not data or not data.strip():
         raise InvalidPackage("Chưa có gói tin edXML.")
     try:
@@ -113,12 +132,11 @@ def parse_package(data: bytes) -> Package:
         raise InvalidPackage("Gói tin edXML không được chứa khai báo DOCTYPE/ENTITY.")
     if root.tag != E + "edXML":
         raise InvalidPackage(f"Phần tử gốc phải là edXML thuộc không gian tên {NS}.")
-    header = _child(_child(root, "edXMLEnvelope"), "edXMLHeader")
-    message = _child(header, "MessageHeader")
-    if message is None:
-        raise InvalidPackage("Gói tin thiếu edXMLEnvelope/edXMLHeader/MessageHeader.")
+    return root
 
-    business = _child(_child(header, "TraceHeaderList"), "Bussiness")
+
+def _business_type(business) -> int:
+    """BussinessDocType; only a new document (0) is importable, the others name what they would have done."""
     business_text = _text(business, "BussinessDocType") or "0"
     try:
         business_type = int(business_text)
@@ -130,7 +148,11 @@ def parse_package(data: bytes) -> Package:
             f"Gói tin là thông điệp {label} (BussinessDocType {business_type}); "
             "chỉ nhập được gói tin văn bản mới (BussinessDocType 0)."
         )
+    return business_type
 
+
+def _read_metadata(message, business) -> dict:
+    """The MessageHeader in intake's field names; sender and subject are required, the rest optional."""
     sender = _child(message, "From")
     sender_code, sender_name = _text(sender, "OrganId"), _text(sender, "OrganName")
     if not sender_code or not sender_name:
@@ -145,10 +167,7 @@ def parse_package(data: bytes) -> Package:
     except (ValueError, KeyError) as exc:
         raise InvalidPackage(f"Độ khẩn (Priority) “{priority_text}” không thuộc 0–4.") from exc
     page_amount = _text(message, "OtherInfo", "PageAmount")
-    places = [p.text.strip() for p in _children(_child(message, "ToPlaces"), "Place") if p.text and p.text.strip()]
-    if not places:
-        places = [name for to in _children(message, "To") if (name := _text(to, "OrganName"))]
-    metadata = {
+    return {
         "sender_code": sender_code,
         "sender_name": sender_name,
         "code_number": _text(message, "Code", "CodeNumber"),
@@ -162,10 +181,19 @@ def parse_package(data: bytes) -> Package:
         "page_count": page_amount if page_amount and page_amount != "0" else None,
         "urgency": urgency.value,
         "due_date": _iso_date(_text(message, "DueDate"), "Hạn trả lời"),
-        "recipients": "; ".join(places) or None,
+        "recipients": "; ".join(_read_places(message)) or None,
         "paper_follows": _text(business, "Paper") == "1",
     }
 
+
+def _read_places(message) -> list[str]:
+    """Nơi nhận from ToPlaces/Place; packages without them name their recipients in To/OrganName only."""
+    places = [p.text.strip() for p in _children(_child(message, "ToPlaces"), "Place") if p.text and p.text.strip()]
+    return places or [name for to in _children(message, "To") if (name := _text(to, "OrganName"))]
+
+
+def _read_attachments(root) -> list[tuple[str, bytes]]:
+    """The decoded attachments, the first PDF first (it becomes the main file); at least one is required."""
     uploads = []
     for index, attachment in enumerate(_children(_child(root, "AttachmentEncoded"), "Attachment"), start=1):
         name = _text(attachment, "AttachmentName") or f"tep-dinh-kem-{index}"
@@ -180,11 +208,7 @@ def parse_package(data: bytes) -> Package:
     if not uploads:
         raise InvalidPackage("Gói tin không có tệp đính kèm (AttachmentEncoded/Attachment).")
     uploads.sort(key=lambda item: not item[1].startswith(b"%PDF-"))  # stable: the first PDF becomes the main file
-
-    document_id = _text(message, "DocumentId")
-    if not document_id or len(document_id) > MESSAGE_ID_LIMIT:
-        document_id = hashlib.sha256(data).hexdigest()
-    return Package(message_id=document_id, metadata=metadata, uploads=uploads, business_type=business_type)
+    return uploads
 
 
 def _edxml_date(value) -> str | None:
@@ -200,88 +224,103 @@ def build_package(metadata: dict, attachments: list[tuple]) -> bytes:
     Optional keys beyond the intake fields: `document_id` (else built from sender, date, number and notation),
     `business_type` (default 0), `organ_id_to`/`organ_name_to`, `place`. Missing values are left out.
     """
-    nsmap = {None: NS}
-    root = etree.Element(E + "edXML", nsmap=nsmap)
+    root = etree.Element(E + "edXML", nsmap={None: NS})
     envelope = etree.SubElement(root, E + "edXMLEnvelope", nsmap={"edXML": NS})
     header = etree.SubElement(envelope, E + "edXMLHeader")
-    message = etree.SubElement(header, E + "MessageHeader")
+    _build_message_header(etree.SubElement(header, E + "MessageHeader"), metadata)
+    _build_trace_header(_add(header, "TraceHeaderList"), metadata)
+    _build_body(_add(envelope, "edXMLBody"), etree.SubElement(root, E + "AttachmentEncoded"), attachments)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
-    def add(parent, name: str, value=None):
-        element = etree.SubElement(parent, E + name)
-        if value is not None:
-            element.text = str(value)
-        return element
 
-    def add_group(parent, name: str, pairs: list[tuple[str, object]]):
-        if any(value not in (None, "") for _, value in pairs):
-            group = add(parent, name)
-            for child, value in pairs:
-                if value not in (None, ""):
-                    add(group, child, value)
+def _add(parent, name: str, value=None):
+    element = etree.SubElement(parent, E + name)
+    if value is not None:
+        element.text = str(value)
+    return element
 
-    add_group(message, "From", [("OrganId", metadata.get("sender_code")), ("OrganName", metadata.get("sender_name"))])
-    add_group(message, "To", [("OrganId", metadata.get("organ_id_to")), ("OrganName", metadata.get("organ_name_to"))])
-    add_group(
+
+def _add_group(parent, name: str, pairs: list[tuple[str, object]]) -> None:
+    """A group element with its non-empty children; left out altogether when every value is empty."""
+    if any(value not in (None, "") for _, value in pairs):
+        group = _add(parent, name)
+        for child, value in pairs:
+            if value not in (None, ""):
+                _add(group, child, value)
+
+
+def _build_message_header(message, metadata: dict) -> None:
+    """MessageHeader: who sends to whom, the document's number, date, type, subject, signer and urgency."""
+    _add_group(message, "From", [("OrganId", metadata.get("sender_code")), ("OrganName", metadata.get("sender_name"))])
+    _add_group(message, "To", [("OrganId", metadata.get("organ_id_to")), ("OrganName", metadata.get("organ_name_to"))])
+    _add_group(
         message,
         "Code",
         [("CodeNumber", metadata.get("code_number")), ("CodeNotation", metadata.get("code_notation"))],
     )
     issued = _edxml_date(metadata.get("issued_date"))
-    add_group(message, "PromulgationInfo", [("Place", metadata.get("place")), ("PromulgationDate", issued)])
-    add_group(message, "DocumentType", [("Type", 1), ("TypeName", metadata.get("type_name"))])
+    _add_group(message, "PromulgationInfo", [("Place", metadata.get("place")), ("PromulgationDate", issued)])
+    _add_group(message, "DocumentType", [("Type", 1), ("TypeName", metadata.get("type_name"))])
     if metadata.get("subject"):
-        add(message, "Subject", metadata["subject"])
+        _add(message, "Subject", metadata["subject"])
     if metadata.get("description"):
-        add(message, "Content", metadata["description"])
-    add_group(
+        _add(message, "Content", metadata["description"])
+    _add_group(
         message,
         "SignerInfo",
         [("Position", metadata.get("signer_position")), ("FullName", metadata.get("signer_name"))],
     )
     if metadata.get("due_date"):
-        add(message, "DueDate", _edxml_date(metadata["due_date"]))
+        _add(message, "DueDate", _edxml_date(metadata["due_date"]))
     if metadata.get("recipients"):
-        places = add(message, "ToPlaces")
+        places = _add(message, "ToPlaces")
         for place in str(metadata["recipients"]).split(";"):
             if place.strip():
-                add(places, "Place", place.strip())
+                _add(places, "Place", place.strip())
     urgency = Urgency(metadata.get("urgency") or Urgency.THUONG.value)
-    add_group(
+    _add_group(
         message,
         "OtherInfo",
         [("Priority", metadata.get("priority", urgency.priority)), ("PageAmount", metadata.get("page_count"))],
     )
+    if document_id := _document_id(metadata, issued):
+        _add(message, "DocumentId", document_id)
+
+
+def _document_id(metadata: dict, issued: str | None) -> str | None:
+    """The given id, else "sender,date,number/notation" when all four are known, else none."""
     document_id = metadata.get("document_id")
     if document_id is None and all(metadata.get(k) for k in ("sender_code", "code_number", "code_notation")) and issued:
         document_id = f"{metadata['sender_code']},{issued},{metadata['code_number']}/{metadata['code_notation']}"
-    if document_id:
-        add(message, "DocumentId", document_id)
+    return document_id
 
-    trace = add(header, "TraceHeaderList")
+
+def _build_trace_header(trace, metadata: dict) -> None:
+    """TraceHeaderList: the sender's hop with the local time of sending, and the business type of the message."""
     if metadata.get("sender_code"):
-        hop = add(trace, "TraceHeader")
-        add(hop, "OrganId", metadata["sender_code"])
-        add(hop, "Timestamp", f"{clock.to_local(clock.now()):%Y/%m/%d %H:%M:%S}")
-    business = add(trace, "Bussiness")
+        hop = _add(trace, "TraceHeader")
+        _add(hop, "OrganId", metadata["sender_code"])
+        _add(hop, "Timestamp", f"{clock.to_local(clock.now()):%Y/%m/%d %H:%M:%S}")
+    business = _add(trace, "Bussiness")
     business_type = int(metadata.get("business_type", 0))
-    add(business, "BussinessDocType", business_type)
-    add(business, "BussinessDocReason", "Văn bản điện tử mới" if business_type == 0 else "")
-    add(business, "Paper", 1 if metadata.get("paper_follows") else 0)
+    _add(business, "BussinessDocType", business_type)
+    _add(business, "BussinessDocReason", "Văn bản điện tử mới" if business_type == 0 else "")
+    _add(business, "Paper", 1 if metadata.get("paper_follows") else 0)
 
-    body = add(envelope, "edXMLBody")
-    manifest = add(body, "edXMLManifest")
+
+def _build_body(body, encoded, attachments: list[tuple]) -> None:
+    """The manifest in edXMLBody lists each attachment; AttachmentEncoded carries it in base64 (same cid)."""
+    manifest = _add(body, "edXMLManifest")
     manifest.set("version", "1.0")
-    encoded = etree.SubElement(root, E + "AttachmentEncoded")
     for index, item in enumerate(attachments, start=1):
         name, content = item[0], item[1]
         content_type = item[2] if len(item) > 2 else "application/octet-stream"
-        reference = add(manifest, "Reference")
-        add(reference, "ContentId", f"cid:{index}")
-        add(reference, "ContentType", content_type)
-        add(reference, "AttachmentName", name)
-        attachment = add(encoded, "Attachment")
-        add(attachment, "ContentId", f"cid:{index}")
-        add(attachment, "AttachmentName", name)
-        add(attachment, "ContentType", content_type)
-        add(attachment, "ContentTransferEncoded", base64.b64encode(content).decode("ascii"))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        reference = _add(manifest, "Reference")
+        _add(reference, "ContentId", f"cid:{index}")
+        _add(reference, "ContentType", content_type)
+        _add(reference, "AttachmentName", name)
+        attachment = _add(encoded, "Attachment")
+        _add(attachment, "ContentId", f"cid:{index}")
+        _add(attachment, "AttachmentName", name)
+        _add(attachment, "ContentType", content_type)
+        _add(attachment, "ContentTransferEncoded", base64.b64encode(content).decode("ascii"))

@@ -98,22 +98,50 @@ def default_notation(agency: Agency, doc_type: DocumentType | None, unit: Unit |
 def clean_outgoing_metadata(raw: dict, agency_id: int) -> dict:
     """The draft's fields from a form or an API payload, checked against the agency; raises ValidationError.
 
-    Returns the model values plus `recipients` (a list of RecipientSpec) and `document_type`.
+    Returns the model values plus `recipients` (a list of RecipientSpec) and `document_type`. Every section is
+    checked even after a wrong one, so the form shows all its problems at once.
     """
     refuse_secret(raw.get("secrecy") or None)  # Mật / Tối mật / Tuyệt mật: refused, nothing stored (design.md §8)
     problems: dict[str, str] = {}
     agency = db.session.get(Agency, agency_id)
-    meta: dict = {}
 
+    doc_type, meta = _document_type(raw, agency_id, problems)
+    meta |= _texts(raw, problems)
+    # The agency's units, by id: the drafting unit, the units consulted and the internal recipients come from here.
+    units = {u.id: u for u in db.session.scalars(sa.select(Unit).where(Unit.agency_id == agency_id))}
+    unit_id = _drafting_unit(raw, units, problems)
+    meta["drafting_unit_id"] = unit_id
+    meta["notation"] = _notation(raw, agency, doc_type, units.get(unit_id), problems)
+    meta |= _signer(raw, agency_id, problems)
+    meta |= _reply(raw, agency_id, problems)
+    meta |= _consultation(raw, units, problems)
+    meta["copies"] = _int(raw.get("copies"), "copies", problems, maximum=9999)
+    meta["page_count"] = _int(raw.get("page_count"), "page_count", problems, maximum=999)
+
+    meta["recipients"] = _recipients(raw, agency, units, problems)
+    if problems:
+        raise ValidationError("Thông tin văn bản đi chưa hợp lệ.", details=problems)
+    meta["document_type"] = doc_type
+    return meta
+
+
+def _document_type(raw: dict, agency_id: int, problems: dict) -> tuple[DocumentType | None, dict]:
+    """The type from the agency's own list of active types; its code and name are stored with the draft."""
     code = (nfc(raw.get("type_code")) or "").upper()
     doc_type = find_document_type(agency_id, code) if code else None
     if not code:
         problems["type_code"] = "Chọn loại văn bản."
     elif doc_type is None or not doc_type.is_active:
         problems["type_code"] = "Loại văn bản không có trong danh mục của cơ quan."
-    meta["type_code"] = doc_type.code if doc_type else code or None
-    meta["type_name"] = doc_type.name if doc_type else None
+    return doc_type, {
+        "type_code": doc_type.code if doc_type else code or None,
+        "type_name": doc_type.name if doc_type else None,
+    }
 
+
+def _texts(raw: dict, problems: dict) -> dict:
+    """Trích yếu, độ khẩn and the free texts (place, signer's title), within their columns' lengths."""
+    meta: dict = {}
     subject = nfc(raw.get("subject"))
     if not subject or len(subject) < 5:
         problems["subject"] = "Nhập trích yếu nội dung (ít nhất 5 ký tự)."
@@ -130,28 +158,35 @@ def clean_outgoing_metadata(raw: dict, agency_id: int) -> dict:
         meta[field] = nfc(raw.get(field))
         if meta[field] and len(meta[field]) > limit:
             problems[field] = f"Tối đa {limit} ký tự."
+    return meta
 
-    unit_ids = {u.id: u for u in db.session.scalars(sa.select(Unit).where(Unit.agency_id == agency_id))}
+
+def _drafting_unit(raw: dict, units: dict, problems: dict) -> int | None:
     unit_id = _int(raw.get("drafting_unit_id"), "drafting_unit_id", problems)
-    if unit_id is not None and (unit_id not in unit_ids or not unit_ids[unit_id].is_active):
+    if unit_id is not None and (unit_id not in units or not units[unit_id].is_active):
         problems["drafting_unit_id"] = "Đơn vị soạn thảo không thuộc cơ quan."
-        unit_id = None
-    meta["drafting_unit_id"] = unit_id
+        return None
+    return unit_id
 
+
+def _notation(
+    raw: dict, agency: Agency | None, doc_type: DocumentType | None, unit: Unit | None, problems: dict
+) -> str | None:
+    """The ký hiệu as typed, or the default one built from the type, the agency and the drafting unit."""
     given_notation = nfc(raw.get("notation"))
     if given_notation:
         # Kept as typed: abbreviations such as "TTr", "QyĐ" are mixed case (Phụ lục III); no spaces (II.3.c).
         given_notation = "".join(given_notation.split())
         if len(given_notation) > NOTATION_LIMIT:
             problems["notation"] = f"Tối đa {NOTATION_LIMIT} ký tự."
-    meta["notation"] = given_notation or (
-        default_notation(agency, doc_type, unit_ids.get(unit_id)) if agency is not None else None
-    )
+    return given_notation or (default_notation(agency, doc_type, unit) if agency is not None else None)
 
+
+def _signer(raw: dict, agency_id: int, problems: dict) -> dict:
+    """Thẩm quyền ký and the signer, who must hold that authority in the agency (NĐ 30/2020 Điều 13)."""
     authority = raw.get("signer_authority") or ""
     if authority not in {a.value for a in SignerAuthority}:
         problems["signer_authority"] = "Thẩm quyền ký không hợp lệ (KT., TM., TL., TUQ., Q.)."
-    meta["signer_authority"] = authority
 
     signer_id = _int(raw.get("signer_id"), "signer_id", problems)
     if signer_id is not None:
@@ -165,8 +200,11 @@ def clean_outgoing_metadata(raw: dict, agency_id: int) -> dict:
                 "Người ký phải là lãnh đạo cơ quan; lãnh đạo đơn vị chỉ ký thừa lệnh (TL.), người được ủy quyền ký "
                 "thừa ủy quyền (TUQ.) (NĐ 30/2020 Điều 13)."
             )
-    meta["signer_id"] = signer_id
+    return {"signer_authority": authority, "signer_id": signer_id}
 
+
+def _reply(raw: dict, agency_id: int, problems: dict) -> dict:
+    """The incoming document this draft answers (the agency's own), and whether an answer is asked for, by when."""
     reply_to_id = _int(raw.get("reply_to_id"), "reply_to_id", problems)
     if reply_to_id is not None:
         from app.incoming.models import IncomingDocument
@@ -174,30 +212,39 @@ def clean_outgoing_metadata(raw: dict, agency_id: int) -> dict:
         answered = db.session.get(IncomingDocument, reply_to_id)
         if answered is None or answered.agency_id != agency_id:
             problems["reply_to_id"] = "Không tìm thấy văn bản đến của cơ quan."
-    meta["reply_to_id"] = reply_to_id
-    meta["reply_requested"] = _truthy(raw.get("reply_requested"))
-    meta["reply_due"] = parse_date(raw.get("reply_due"), "reply_due", problems)
+    return {
+        "reply_to_id": reply_to_id,
+        "reply_requested": _truthy(raw.get("reply_requested")),
+        "reply_due": parse_date(raw.get("reply_due"), "reply_due", problems),
+    }
 
+
+def _consultation(raw: dict, units: dict, problems: dict) -> dict:
+    """The units asked for their opinion (active units of the agency, each once) and the date to answer by."""
     consult = []
     for value in _list(raw.get("consult_unit_ids")):
         number = _int(value, "consult_unit_ids", problems)
-        if number is not None and (number not in unit_ids or not unit_ids[number].is_active):
+        if number is not None and (number not in units or not units[number].is_active):
             problems["consult_unit_ids"] = "Đơn vị lấy ý kiến không thuộc cơ quan."
         elif number is not None and number not in consult:
             consult.append(number)
-    meta["consult_unit_ids"] = consult
-    meta["consult_due"] = parse_date(raw.get("consult_due"), "consult_due", problems)
-    meta["copies"] = _int(raw.get("copies"), "copies", problems, maximum=9999)
-    meta["page_count"] = _int(raw.get("page_count"), "page_count", problems, maximum=999)
-
-    meta["recipients"] = _recipients(raw, agency, unit_ids, problems)
-    if problems:
-        raise ValidationError("Thông tin văn bản đi chưa hợp lệ.", details=problems)
-    meta["document_type"] = doc_type
-    return meta
+    return {
+        "consult_unit_ids": consult,
+        "consult_due": parse_date(raw.get("consult_due"), "consult_due", problems),
+    }
 
 
-def _recipients(raw: dict, agency: Agency | None, unit_ids: dict, problems: dict) -> list[RecipientSpec]:
+def _recipients(raw: dict, agency: Agency | None, units: dict, problems: dict) -> list[RecipientSpec]:
+    """Nơi nhận: agencies on the exchange, then the agency's own units, then agencies outside the system."""
+    return [
+        *_agency_recipients(raw, agency, problems),
+        *_unit_recipients(raw, units, problems),
+        *_external_recipients(raw, problems),
+    ]
+
+
+def _agency_recipients(raw: dict, agency: Agency | None, problems: dict) -> list[RecipientSpec]:
+    """Agencies reached through the exchange, by mã định danh; each once, never the issuing agency itself."""
     recipients: list[RecipientSpec] = []
     unknown = []
     for value in _list(raw.get("recipient_agency_codes")):
@@ -211,15 +258,26 @@ def _recipients(raw: dict, agency: Agency | None, unit_ids: dict, problems: dict
             recipients.append(RecipientSpec(RecipientKind.AGENCY, target.name, code=target.code, agency_id=target.id))
     if unknown:
         problems["recipient_agency_codes"] = f"Không có cơ quan nhận với mã định danh: {', '.join(unknown)}."
+    return recipients
+
+
+def _unit_recipients(raw: dict, units: dict, problems: dict) -> list[RecipientSpec]:
+    recipients: list[RecipientSpec] = []
     for value in _list(raw.get("recipient_unit_ids")):
         try:
-            unit = unit_ids.get(int(value))
+            unit = units.get(int(value))
         except (TypeError, ValueError):
             unit = None
         if unit is None or not unit.is_active:
             problems["recipient_unit_ids"] = "Đơn vị nhận không thuộc cơ quan."
         elif all(r.unit_id != unit.id for r in recipients):
             recipients.append(RecipientSpec(RecipientKind.UNIT, unit.name, unit_id=unit.id))
+    return recipients
+
+
+def _external_recipients(raw: dict, problems: dict) -> list[RecipientSpec]:
+    """Agencies outside the system, named by hand, with their mã định danh when known."""
+    recipients: list[RecipientSpec] = []
     for item in raw.get("recipients_external") or []:
         item = item if isinstance(item, dict) else {"name": item}
         name, code = nfc(item.get("name")), (nfc(item.get("code")) or "").upper() or None

@@ -132,55 +132,79 @@ def draft_pdf(
     """
     year = clock.to_local(clock.now()).year
     doc = _Writer(title=_nfc(f"{type_name or 'Công văn'}: {subject}"), subject=_nfc(notation_hint))
-    canvas = doc.canvas
-    left_centre, right_centre = sum(LEFT_COL) / 2, sum(RIGHT_COL) / 2
+    y3 = _draw_heading(doc, agency_parent, agency_name)
+    _draw_number_and_date(doc, y3, place=place, year=year, printed_notation=printed_notation)
+    if type_name is None:
+        _draw_cong_van_subject(doc, subject, recipients)
+    else:
+        _draw_type_and_subject(doc, type_name, subject)
+    _draw_body(doc, body, pages)
+    top = _draw_signature_block(doc, signer_authority, signer_title, signer_name)
+    _draw_recipients(doc, top, notation_hint=notation_hint, type_name=type_name, recipients=recipients)
+    return doc.finish()
 
-    # Ô 1 and 2: agency block and Quốc hiệu, Tiêu ngữ (Phụ lục I: 12–13 pt, the issuing agency and motto bold).
+
+def _draw_heading(doc: _Writer, agency_parent: str, agency_name: str) -> float:
+    """Ô 1 and 2: agency block and Quốc hiệu, Tiêu ngữ (Phụ lục I: 12–13 pt, the issuing agency and motto bold).
+
+    Returns the baseline of the line below, for ô 3 and 4: under whichever column ends lower.
+    """
     y1 = TOP - 12
     doc.centred(NATIONAL_NAME, BOLD, 12, RIGHT_COL, y1)
     motto_width = doc.centred(MOTTO, BOLD, 13, RIGHT_COL, y1 - 15)
-    doc.rule(right_centre, motto_width, y1 - 19)
+    doc.rule(sum(RIGHT_COL) / 2, motto_width, y1 - 19)
     y, name_width = y1, 0.0
     for text, font in ((agency_parent, REGULAR), (agency_name, BOLD)):
         for line in simpleSplit(_nfc(text.upper()), font, 12, 150):
             name_width = doc.centred(line, font, 12, LEFT_COL, y)
             y -= 15
-    doc.rule(left_centre, min(name_width, 120) * 0.6, y + 9)
+    doc.rule(sum(LEFT_COL) / 2, min(name_width, 120) * 0.6, y + 9)
+    return min(y, y1 - 15) - 20
 
-    # Ô 3 and 4 on one baseline: "Số:" with nothing after it, and the date line to be covered by the date field.
-    y3 = min(y, y1 - 15) - 20
-    canvas.setFont(REGULAR, 13)
-    canvas.drawString(left_centre - 55, y3, _nfc("Số:"))
+
+def _draw_number_and_date(doc: _Writer, y3: float, *, place: str, year: int, printed_notation: str | None) -> None:
+    """Ô 3 and 4 on one baseline: "Số:" with nothing after it, and the date line to be covered by the date field."""
+    left_centre = sum(LEFT_COL) / 2
+    doc.canvas.setFont(REGULAR, 13)
+    doc.canvas.drawString(left_centre - 55, y3, _nfc("Số:"))
     if printed_notation:  # what many drafts print: "Số:      /UBND-VP", the number left for the clerk
-        canvas.drawString(left_centre - 10, y3, _nfc(f"/{printed_notation}"))
+        doc.canvas.drawString(left_centre - 10, y3, _nfc(f"/{printed_notation}"))
     doc.centred(f"{place}, ngày      tháng      năm {year}", ITALIC, 13, RIGHT_COL, y3)
     doc.y = y3 - 8
-    if type_name is None:  # ô 5b: trích yếu công văn, 12 pt, centred under the number
-        for line in simpleSplit(_nfc(f"V/v {subject}"), REGULAR, 12, LEFT_COL[1] - LEFT_COL[0] - 20):
-            doc.y -= 15
-            doc.centred(line, REGULAR, 12, LEFT_COL, doc.y)
-        doc.y -= 16
-        addressees = [r for r in recipients if not r.startswith("Lưu")] or ["…"]
-        label = _nfc("Kính gửi: ")
-        for number, addressee in enumerate(addressees):
-            doc.y -= BODY_LEADING
-            canvas.setFont(REGULAR, BODY_SIZE)
-            x = LEFT + 90
-            if number == 0:
-                canvas.drawString(x - pdfmetrics.stringWidth(label, REGULAR, BODY_SIZE), doc.y, label)
-            shown = addressee if len(addressees) == 1 else f"- {addressee};"
-            canvas.drawString(x, doc.y, _nfc(shown))
-        doc.y -= 8
-    else:  # ô 5a: type name and trích yếu, bold, centred
-        doc.y -= 28
-        doc.centred(type_name.upper(), BOLD, 14, (LEFT, RIGHT), doc.y)
-        for line in simpleSplit(_nfc(subject), BOLD, 14, RIGHT - LEFT - 60):
-            doc.y -= 18
-            doc.centred(line, BOLD, 14, (LEFT, RIGHT), doc.y)
-        doc.rule((LEFT + RIGHT) / 2, 80, doc.y - 6)
-        doc.y -= 16
 
-    # Ô 6: the body; extra pages are filled with the body again so a long document can be produced on demand.
+
+def _draw_cong_van_subject(doc: _Writer, subject: str, recipients: list[str]) -> None:
+    """Ô 5b: trích yếu công văn, 12 pt, centred under the number; then "Kính gửi:" and its addressees."""
+    for line in simpleSplit(_nfc(f"V/v {subject}"), REGULAR, 12, LEFT_COL[1] - LEFT_COL[0] - 20):
+        doc.y -= 15
+        doc.centred(line, REGULAR, 12, LEFT_COL, doc.y)
+    doc.y -= 16
+    addressees = [r for r in recipients if not r.startswith("Lưu")] or ["…"]
+    label = _nfc("Kính gửi: ")
+    for number, addressee in enumerate(addressees):
+        doc.y -= BODY_LEADING
+        doc.canvas.setFont(REGULAR, BODY_SIZE)
+        x = LEFT + 90
+        if number == 0:
+            doc.canvas.drawString(x - pdfmetrics.stringWidth(label, REGULAR, BODY_SIZE), doc.y, label)
+        shown = addressee if len(addressees) == 1 else f"- {addressee};"
+        doc.canvas.drawString(x, doc.y, _nfc(shown))
+    doc.y -= 8
+
+
+def _draw_type_and_subject(doc: _Writer, type_name: str, subject: str) -> None:
+    """Ô 5a: type name and trích yếu, bold, centred, with a short rule under them."""
+    doc.y -= 28
+    doc.centred(type_name.upper(), BOLD, 14, (LEFT, RIGHT), doc.y)
+    for line in simpleSplit(_nfc(subject), BOLD, 14, RIGHT - LEFT - 60):
+        doc.y -= 18
+        doc.centred(line, BOLD, 14, (LEFT, RIGHT), doc.y)
+    doc.rule((LEFT + RIGHT) / 2, 80, doc.y - 6)
+    doc.y -= 16
+
+
+def _draw_body(doc: _Writer, body: list[str], pages: int) -> None:
+    """Ô 6: the body; extra pages are filled with the body again so a long document can be produced on demand."""
     for paragraph in body:
         doc.paragraph(paragraph)
     if pages > 1 and body:
@@ -189,7 +213,9 @@ def draft_pdf(
                 break
             doc.paragraph(paragraph)
 
-    # Ô 7 and 9: signature block on the right, Nơi nhận on the left, both starting on one line.
+
+def _draw_signature_block(doc: _Writer, signer_authority: str | None, signer_title: str, signer_name: str) -> float:
+    """Ô 7: the signature block on the right, kept on one page; returns its top line, where Nơi nhận starts too."""
     lines = 2 + (1 if signer_authority else 0)
     doc.need(lines * 17 + SIGNATURE_GAP + 30)
     top = doc.y - 24
@@ -198,9 +224,16 @@ def draft_pdf(
         doc.centred(signer_authority.upper(), BOLD, 13, RIGHT_COL, y)
         y -= 17
     doc.centred(signer_title.upper(), BOLD, 13, RIGHT_COL, y)
-    y -= SIGNATURE_GAP + 17
+    y -= SIGNATURE_GAP + 17  # the empty space where the leader's signature image goes (Phụ lục I II.7.d)
     doc.centred(signer_name, BOLD, 13, RIGHT_COL, y)
+    return top
 
+
+def _draw_recipients(
+    doc: _Writer, top: float, *, notation_hint: str, type_name: str | None, recipients: list[str]
+) -> None:
+    """Ô 9: Nơi nhận on the left; a công văn's addressees are already under "Kính gửi", so it says "Như trên"."""
+    canvas = doc.canvas
     canvas.setFont(BOLD_ITALIC, 12)
     canvas.drawString(LEFT, top, _nfc("Nơi nhận:"))
     unit = notation_hint.rsplit("-", 1)[-1] if "-" in notation_hint else ""
@@ -213,7 +246,6 @@ def draft_pdf(
         last = number == len(items) - 1
         canvas.drawString(LEFT, y, _nfc(f"- {item}{'' if last else ';'}"))
         y -= 13
-    return doc.finish()
 
 
 def example_draft(*, pages: int = 1, type_name: str | None = None, signer_name: str = "Nguyễn Văn An") -> bytes:

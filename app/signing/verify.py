@@ -206,27 +206,11 @@ def _check(emb: EmbeddedPdfSignature, roots: list[asn1_x509.Certificate]) -> Sig
         return _unreadable(emb, is_timestamp)
 
     trusted = bool(status.valid and status.trust_problem_indic is None and status.validation_path is not None)
-    coverage = status.coverage
-    modification = status.modification_level
-    problems: list[str] = []
-    if not status.intact:
-        problems.append(CONTENT_CHANGED)
-    if not status.valid:
-        problems.append(BAD_SIGNATURE_VALUE)
-    elif status.revoked:
-        problems.append(REVOKED)
-    elif not trusted:
-        detail = NO_ROOTS if not roots else _TRUST_DETAILS.get(status.trust_problem_indic)
-        problems.append(f"{UNTRUSTED} ({detail})" if detail else UNTRUSTED)
-    timestamp = None if is_timestamp else status.timestamp_validity
-    if timestamp is not None and not (timestamp.intact and timestamp.valid and timestamp.trusted):
-        problems.append(BAD_TIMESTAMP)
-    if coverage is None or coverage < SignatureCoverageLevel.ENTIRE_REVISION:
-        problems.append(BROKEN_COVERAGE)
-    elif modification not in ALLOWED_MODIFICATIONS:
-        problems.append(MODIFIED.format(what=_LEVEL_TEXT.get(_name(modification), "không xác định được")))
-    elif status.docmdp_ok is False:
-        problems.append(BEYOND_DOCMDP)
+    timestamp = None if is_timestamp else status.timestamp_validity  # the signature's own timestamp token
+    problems = [
+        *_signature_problems(status, roots, trusted=trusted, timestamp=timestamp),
+        *_change_problems(status),
+    ]
     if isinstance(status, PdfSignatureStatus) and not status.seed_value_ok:
         problems.append(SEED_VALUES)
     if not problems and not getattr(status, "bottom_line", True):
@@ -234,7 +218,7 @@ def _check(emb: EmbeddedPdfSignature, roots: list[asn1_x509.Certificate]) -> Sig
 
     if is_timestamp:
         when = status.timestamp
-    elif timestamp is not None and timestamp.valid and timestamp.intact and timestamp.trusted:
+    elif _timestamp_ok(timestamp):
         when = timestamp.timestamp
     else:
         when = status.signer_reported_dt
@@ -244,13 +228,47 @@ def _check(emb: EmbeddedPdfSignature, roots: list[asn1_x509.Certificate]) -> Sig
         signing_time=_local_iso(when),
         intact=bool(status.intact and status.valid),
         trusted=trusted,
-        coverage=_name(coverage),
-        modification=_name(modification),
+        coverage=_name(status.coverage),
+        modification=_name(status.modification_level),
         valid=not problems,
         problems=tuple(problems),
         is_timestamp=is_timestamp,
         certificate_sha256=hashlib.sha256(status.signing_cert.dump()).hexdigest(),
     )
+
+
+def _signature_problems(status, roots: list[asn1_x509.Certificate], *, trusted: bool, timestamp) -> list[str]:
+    """What is wrong with the signature itself: its bytes, its value, its certificate, its timestamp."""
+    problems: list[str] = []
+    if not status.intact:
+        problems.append(CONTENT_CHANGED)
+    # One certificate problem is enough for the sender: a bad value makes revocation and trust moot.
+    if not status.valid:
+        problems.append(BAD_SIGNATURE_VALUE)
+    elif status.revoked:
+        problems.append(REVOKED)
+    elif not trusted:
+        detail = NO_ROOTS if not roots else _TRUST_DETAILS.get(status.trust_problem_indic)
+        problems.append(f"{UNTRUSTED} ({detail})" if detail else UNTRUSTED)
+    if timestamp is not None and not _timestamp_ok(timestamp):
+        problems.append(BAD_TIMESTAMP)
+    return problems
+
+
+def _change_problems(status) -> list[str]:
+    """What is wrong with what the signature covers and what was changed after it (at most one problem)."""
+    coverage, modification = status.coverage, status.modification_level
+    if coverage is None or coverage < SignatureCoverageLevel.ENTIRE_REVISION:
+        return [BROKEN_COVERAGE]
+    if modification not in ALLOWED_MODIFICATIONS:
+        return [MODIFIED.format(what=_LEVEL_TEXT.get(_name(modification), "không xác định được"))]
+    if status.docmdp_ok is False:
+        return [BEYOND_DOCMDP]
+    return []
+
+
+def _timestamp_ok(timestamp) -> bool:
+    return timestamp is not None and bool(timestamp.intact and timestamp.valid and timestamp.trusted)
 
 
 def _check_last(check: SignatureCheck, data: bytes) -> SignatureCheck:

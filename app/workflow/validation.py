@@ -45,6 +45,11 @@ def sla_problem(value: str) -> str | None:
 
 
 def validate_bpmn(xml: str | bytes, filename: str, form_lookup: Callable[[str], dict | None]) -> list[Problem]:
+    """Return every problem of a BPMN file, in document order per check; an empty list means it may deploy.
+
+    Our own checks run first and list every fault in Vietnamese; SpiffWorkflow's parser, which stops at the
+    first fault, runs only on a file that passes them.
+    """
     problems: list[Problem] = []
 
     def add(element, message: str) -> None:
@@ -56,6 +61,22 @@ def validate_bpmn(xml: str | bytes, filename: str, form_lookup: Callable[[str], 
     except etree.XMLSyntaxError as exc:
         add(f"line {exc.lineno}", f"XML không hợp lệ: {exc.msg}")
         return problems
+    _check_ids(root, add)
+    processes = root.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS)
+    if not processes:
+        add("definitions", 'không có quy trình nào đánh dấu thực thi được (isExecutable="true")')
+        return problems
+
+    operations = known_operations()
+    for process in processes:
+        _check_process(process, form_lookup, operations, add)
+    if not problems:
+        _check_with_engine(xml, filename, add)
+    return problems
+
+
+def _check_ids(root, add) -> None:
+    """Every element needs its own id, and no id may shadow a service task operation."""
     seen: dict[str, int] = {}
     for element in root.iter(f"{{{NS['bpmn']}}}*"):
         if element_id := element.get("id"):
@@ -70,47 +91,55 @@ def validate_bpmn(xml: str | bytes, filename: str, form_lookup: Callable[[str], 
                 operator.getparent().getparent(),
                 f"mã phần tử trùng tên thao tác “{operator.get('id')}”; hãy đặt mã khác cho bước này",
             )
-    processes = root.xpath("//bpmn:process[@isExecutable='true']", namespaces=NS)
-    if not processes:
-        add("definitions", 'không có quy trình nào đánh dấu thực thi được (isExecutable="true")')
-        return problems
 
-    operations = known_operations()
-    for process in processes:
-        process_id = process.get("id")
-        for lane in process.xpath(".//bpmn:lane", namespaces=NS):
-            if role_for_lane(lane.get("name")) is None:
-                add(lane, f"làn “{lane.get('name')}” không phải là một vai trò ({', '.join(r.value for r in Role)})")
-        for task in process.xpath(".//bpmn:userTask | .//bpmn:manualTask", namespaces=NS):
-            _check_user_task(task, process_id, form_lookup, add)
-        for task in process.xpath(".//bpmn:serviceTask", namespaces=NS):
-            operator = task.find("bpmn:extensionElements/spiffworkflow:serviceTaskOperator", NS)
-            if operator is None:
-                add(task, "bước tự động chưa chọn thao tác (serviceTaskOperator)")
-            elif operator.get("id") not in operations:
-                add(task, f"thao tác “{operator.get('id')}” không có trong danh mục thao tác")
-            else:
-                for param in operator.iterfind(".//spiffworkflow:parameter", NS):
-                    _check_code(task, param.get("value") or "", "eval", f"tham số “{param.get('id')}”", add)
-        for script in process.xpath(".//bpmn:scriptTask/bpmn:script", namespaces=NS):
-            _check_code(script.getparent(), script.text or "", "exec", "kịch bản", add)
-        for tag in ("preScript", "postScript"):
-            for script in process.xpath(f".//spiffworkflow:{tag}", namespaces=NS):
-                _check_code(script.getparent().getparent(), script.text or "", "exec", tag, add)
-        for condition in process.xpath(".//bpmn:sequenceFlow/bpmn:conditionExpression", namespaces=NS):
-            _check_code(condition.getparent(), condition.text or "", "eval", "điều kiện", add)
-        for timer in process.xpath(".//bpmn:timerEventDefinition/*", namespaces=NS):
-            _check_code(timer.getparent().getparent(), timer.text or "", "eval", "biểu thức hẹn giờ", add)
 
-    if not problems:
-        try:
-            from app.workflow.engine import parse_bpmn
+def _check_process(process, form_lookup, operations, add) -> None:
+    """Check one executable process, one element kind after another (the order problems are reported in)."""
+    process_id = process.get("id")
+    for lane in process.xpath(".//bpmn:lane", namespaces=NS):
+        if role_for_lane(lane.get("name")) is None:
+            add(lane, f"làn “{lane.get('name')}” không phải là một vai trò ({', '.join(r.value for r in Role)})")
+    for task in process.xpath(".//bpmn:userTask | .//bpmn:manualTask", namespaces=NS):
+        _check_user_task(task, process_id, form_lookup, add)
+    for task in process.xpath(".//bpmn:serviceTask", namespaces=NS):
+        _check_service_task(task, operations, add)
+    _check_expressions(process, add)
 
-            parse_bpmn(xml, filename)
-        except Exception as exc:  # SpiffWorkflow's own structural checks
-            node = getattr(exc, "id", None) or getattr(exc, "sourceline", None) or "definitions"
-            add(str(node), f"BPMN không hợp lệ: {getattr(exc, 'message', None) or exc}")
-    return problems
+
+def _check_service_task(task, operations, add) -> None:
+    """A service task names a registered operation; its parameters are expressions evaluated at run time."""
+    operator = task.find("bpmn:extensionElements/spiffworkflow:serviceTaskOperator", NS)
+    if operator is None:
+        add(task, "bước tự động chưa chọn thao tác (serviceTaskOperator)")
+    elif operator.get("id") not in operations:
+        add(task, f"thao tác “{operator.get('id')}” không có trong danh mục thao tác")
+    else:
+        for param in operator.iterfind(".//spiffworkflow:parameter", NS):
+            _check_code(task, param.get("value") or "", "eval", f"tham số “{param.get('id')}”", add)
+
+
+def _check_expressions(process, add) -> None:
+    """Scripts, pre/post scripts, flow conditions and timers go through the same sandbox check as at run time."""
+    for script in process.xpath(".//bpmn:scriptTask/bpmn:script", namespaces=NS):
+        _check_code(script.getparent(), script.text or "", "exec", "kịch bản", add)
+    for tag in ("preScript", "postScript"):
+        for script in process.xpath(f".//spiffworkflow:{tag}", namespaces=NS):
+            _check_code(script.getparent().getparent(), script.text or "", "exec", tag, add)
+    for condition in process.xpath(".//bpmn:sequenceFlow/bpmn:conditionExpression", namespaces=NS):
+        _check_code(condition.getparent(), condition.text or "", "eval", "điều kiện", add)
+    for timer in process.xpath(".//bpmn:timerEventDefinition/*", namespaces=NS):
+        _check_code(timer.getparent().getparent(), timer.text or "", "eval", "biểu thức hẹn giờ", add)
+
+
+def _check_with_engine(xml: str | bytes, filename: str, add) -> None:
+    """Let SpiffWorkflow's own structural checks (missing targets, bad gateways…) have the last word."""
+    try:
+        from app.workflow.engine import parse_bpmn
+
+        parse_bpmn(xml, filename)
+    except Exception as exc:  # any parser error is a problem of the file, reported, never raised
+        node = getattr(exc, "id", None) or getattr(exc, "sourceline", None) or "definitions"
+        add(str(node), f"BPMN không hợp lệ: {getattr(exc, 'message', None) or exc}")
 
 
 def _properties(task) -> dict[str, str]:

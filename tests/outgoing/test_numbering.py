@@ -167,52 +167,72 @@ def test_concurrent_issues_get_exactly_one_to_n(tmp_path, demo_pki):
     app.config["SIGNING_TRUST_ROOTS"] = str(roots)
     with app.app_context():
         flask_migrate.upgrade()
-        with unit_of_work():
-            agency = org.create_agency(None, code=UBND[0], name=UBND[1], abbreviation="UBND")
-            unit = org.create_unit(None, agency_id=agency.id, name="Phòng Tổng hợp", abbreviation="TH")
-            make = lambda username, name, role: org.create_user(  # noqa: E731
-                None, username=username, full_name=name, password=PASSWORD, agency_id=agency.id, roles=[role]
-            )
-            clerk, leader = make("vanthu", "Nguyễn Thị Thu Hà", "van_thu"), make(LEADER[0], LEADER[1], "lanh_dao")
-            drafter = make("chuyenvien", "Võ Quốc Bảo", "chuyen_vien")
-            drafter.unit_id = unit.id
-            credentials.add_personal(
-                None, leader.id, p12=demo_pki.personal[LEADER[0]], pin=demo_pki.passphrase, image_png=None
-            )
-            credentials.add_organization(
-                None, agency.id, p12=demo_pki.seals[UBND[0]], passphrase=demo_pki.passphrase, seal_png=None
-            )
-            meta = {
-                "type_code": "CV",
-                "subject": "Về việc cấp số đồng thời",
-                "place": "Rạch Giá",
-                "signer_id": leader.id,
-            }
-            first = services.create_draft(drafter, metadata=meta, upload=Upload("du-thao.pdf", make_draft()))
-            first.status = OutgoingStatus.SIGNING
-            issuing.sign_document(leader, first, demo_pki.passphrase)
-            signed = next(v for v in first.versions if v.stage == VersionStage.SIGNED)
-            ids = [first.id]
-            for _ in range(THREADS - 1):  # the same signed file stands for N signed documents
-                copy = services.create_draft(drafter, metadata=meta)
-                copy.status, copy.signer_id, copy.signed_at = OutgoingStatus.SIGNED, leader.id, first.signed_at
-                copy.versions.append(
-                    OutgoingVersion(
-                        number=1,
-                        stage=VersionStage.SIGNED,
-                        sha256=signed.sha256,
-                        filename="du-thao.pdf",
-                        size=signed.size,
-                        credential_id=signed.credential_id,
-                    )
-                )
-                db.session.flush()
-                ids.append(copy.id)
-            register_id = default_register(agency.id, RegisterKind.OUTGOING).id
-            clerk_id = clerk.id
+        ids, register_id, clerk_id = _signed_documents(demo_pki, THREADS)
         db.session.remove()
 
-    barrier = threading.Barrier(THREADS)
+    symbols, retries, errors = _issue_all_at_once(app, ids, register_id=register_id, clerk_id=clerk_id)
+    assert not errors, errors
+    assert sorted(symbols.values()) == sorted(f"{n:02d}/UBND-TH" for n in range(1, THREADS + 1))
+    with app.app_context():
+        rows = db.session.execute(sa.select(OutgoingDocument.id, OutgoingDocument.number)).all()
+        assert sorted(n for _, n in rows) == list(range(1, THREADS + 1))
+        assert {i: f"{n:02d}/UBND-TH" for i, n in rows} == symbols
+        assert numbering.last_number(register_id, numbering.current_year()) == THREADS
+        db.session.remove()
+        db.engine.dispose()
+    if TEST_DB == "postgresql":
+        assert retries == []  # the counter row lock queues the clerks: nobody is refused
+
+
+def _signed_documents(demo_pki, count: int) -> tuple[list[int], int, int]:
+    """`count` signed documents of one agency, waiting for their number; returns their ids, register and clerk."""
+    with unit_of_work():
+        agency = org.create_agency(None, code=UBND[0], name=UBND[1], abbreviation="UBND")
+        unit = org.create_unit(None, agency_id=agency.id, name="Phòng Tổng hợp", abbreviation="TH")
+        make = lambda username, name, role: org.create_user(  # noqa: E731
+            None, username=username, full_name=name, password=PASSWORD, agency_id=agency.id, roles=[role]
+        )
+        clerk, leader = make("vanthu", "Nguyễn Thị Thu Hà", "van_thu"), make(LEADER[0], LEADER[1], "lanh_dao")
+        drafter = make("chuyenvien", "Võ Quốc Bảo", "chuyen_vien")
+        drafter.unit_id = unit.id
+        credentials.add_personal(
+            None, leader.id, p12=demo_pki.personal[LEADER[0]], pin=demo_pki.passphrase, image_png=None
+        )
+        credentials.add_organization(
+            None, agency.id, p12=demo_pki.seals[UBND[0]], passphrase=demo_pki.passphrase, seal_png=None
+        )
+        meta = {
+            "type_code": "CV",
+            "subject": "Về việc cấp số đồng thời",
+            "place": "Rạch Giá",
+            "signer_id": leader.id,
+        }
+        first = services.create_draft(drafter, metadata=meta, upload=Upload("du-thao.pdf", make_draft()))
+        first.status = OutgoingStatus.SIGNING
+        issuing.sign_document(leader, first, demo_pki.passphrase)
+        signed = next(v for v in first.versions if v.stage == VersionStage.SIGNED)
+        ids = [first.id]
+        for _ in range(count - 1):  # the same signed file stands for N signed documents
+            copy = services.create_draft(drafter, metadata=meta)
+            copy.status, copy.signer_id, copy.signed_at = OutgoingStatus.SIGNED, leader.id, first.signed_at
+            copy.versions.append(
+                OutgoingVersion(
+                    number=1,
+                    stage=VersionStage.SIGNED,
+                    sha256=signed.sha256,
+                    filename="du-thao.pdf",
+                    size=signed.size,
+                    credential_id=signed.credential_id,
+                )
+            )
+            db.session.flush()
+            ids.append(copy.id)
+        return ids, default_register(agency.id, RegisterKind.OUTGOING).id, clerk.id
+
+
+def _issue_all_at_once(app, ids: list[int], *, register_id: int, clerk_id: int):
+    """One thread per document, released together, each issuing until it is not busy; returns what happened."""
+    barrier = threading.Barrier(len(ids))
     symbols: dict[int, str] = {}
     retries, errors = [], []
 
@@ -248,17 +268,7 @@ def test_concurrent_issues_get_exactly_one_to_n(tmp_path, demo_pki):
         thread.start()
     for thread in threads:
         thread.join(timeout=300)
-    assert not errors, errors
-    assert sorted(symbols.values()) == sorted(f"{n:02d}/UBND-TH" for n in range(1, THREADS + 1))
-    with app.app_context():
-        rows = db.session.execute(sa.select(OutgoingDocument.id, OutgoingDocument.number)).all()
-        assert sorted(n for _, n in rows) == list(range(1, THREADS + 1))
-        assert {i: f"{n:02d}/UBND-TH" for i, n in rows} == symbols
-        assert numbering.last_number(register_id, numbering.current_year()) == THREADS
-        db.session.remove()
-        db.engine.dispose()
-    if TEST_DB == "postgresql":
-        assert retries == []  # the counter row lock queues the clerks: nobody is refused
+    return symbols, retries, errors
 
 
 def test_the_issued_original_downloads_under_its_number(client, outgoing_office, draft_bytes, frozen_clock, api_token):

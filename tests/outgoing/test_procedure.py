@@ -35,7 +35,19 @@ def test_from_draft_to_issue_with_real_signatures(outgoing_office, draft_bytes, 
     )
     assert (document.status, document.notation, [v.number for v in document.versions]) == ("draft", "UBND-TH", [1])
 
-    # Lấy ý kiến: the coordinating unit's leader answers (NĐ 30/2020 Điều 10.3).
+    consult_other_unit(office, document)
+    return_once_then_approve(office, document, draft_bytes)
+    check_format_then_sign(office, document)
+    issue_and_number(office, document)
+    assert_issued_original(office, document)
+    assert_signed_attachment(office, document, attachment_bytes)
+
+
+# The steps of the procedure, in order, as the test above walks them.
+
+
+def consult_other_unit(office, document) -> None:
+    """Lấy ý kiến: the coordinating unit's leader answers (NĐ 30/2020 Điều 10.3)."""
     services.submit(office.spec_a1, document.id)
     assert document.status == OutgoingStatus.CONSULTING
     opinion = task_named(document, "give_opinion")
@@ -46,7 +58,9 @@ def test_from_draft_to_issue_with_real_signatures(outgoing_office, draft_bytes, 
     wf.complete_task(office.unit_b_leader, opinion.id, {"y_kien": "Phòng Kinh tế thống nhất nội dung"})
     assert document.status == OutgoingStatus.REVIEWING
 
-    # Duyệt nội dung (Điều 12.1): a return needs a comment; the drafter uploads lần 2 and submits again.
+
+def return_once_then_approve(office, document, draft_bytes) -> None:
+    """Duyệt nội dung (Điều 12.1): a return needs a comment; the drafter uploads lần 2 and submits again."""
     review = task_named(document, "review_content")
     assert (review.role, review.unit_id) == ("lanh_dao_don_vi", office.unit_a.id)
     with pytest.raises(ValidationError) as err:
@@ -65,7 +79,9 @@ def test_from_draft_to_issue_with_real_signatures(outgoing_office, draft_bytes, 
     wf.complete_task(office.unit_leader, task_named(document, "review_content").id, {}, outcome="approve")
     assert document.status == OutgoingStatus.FORMAT_CHECK
 
-    # Kiểm tra thể thức (Điều 12.2) by the clerk, then the leader signs (Điều 13).
+
+def check_format_then_sign(office, document) -> None:
+    """Kiểm tra thể thức (Điều 12.2) by the clerk, then the leader signs (Điều 13)."""
     check = task_named(document, "check_format")
     assert check.role == "van_thu"
     wf.complete_task(office.clerk, check.id, {}, outcome="approve")
@@ -86,7 +102,9 @@ def test_from_draft_to_issue_with_real_signatures(outgoing_office, draft_bytes, 
     assert [v.stage for v in document.versions] == ["draft", "draft", "prepared", "signed"]
     assert "pin" not in (wf.get_task(office.leader, approve.id).submitted or {})  # the PIN is never stored
 
-    # Cấp số, đóng dấu, phát hành (Điều 14–16, 18.1): the clerk's step, due the next working day.
+
+def issue_and_number(office, document) -> None:
+    """Cấp số, đóng dấu, phát hành (Điều 14–16, 18.1): the clerk's step, due the next working day."""
     step = task_named(document, "issue_document")
     assert step.role == "van_thu" and step.due_at is not None
     issue(office, document)
@@ -104,7 +122,9 @@ def test_from_draft_to_issue_with_real_signatures(outgoing_office, draft_bytes, 
         (ReviewKind.SIGN, "approve"),
     ]
 
-    # The original: both signatures valid, the personal one followed by form filling only, seal over a third.
+
+def assert_issued_original(office, document) -> None:
+    """The original: both signatures valid, the personal one followed by form filling only, seal over a third."""
     _version, original = services.version_file(office.clerk, document.id, document.versions[-1].id)
     report = verify_pdf(original)
     assert report.valid, report.problems
@@ -119,7 +139,9 @@ def test_from_draft_to_issue_with_real_signatures(outgoing_office, draft_bytes, 
     assert s_llx < p_llx < s_urx < p_urx
     assert (s_urx - p_llx) / (p_urx - p_llx) == pytest.approx(1 / 3, abs=0.1)
 
-    # The attachment in its own file: the agency signature without an image, top right (Phụ lục I II.8.b).
+
+def assert_signed_attachment(office, document, attachment_bytes) -> None:
+    """The attachment in its own file: the agency signature without an image, top right (Phụ lục I II.8.b)."""
     [attachment] = document.attachments
     _attachment, signed_attachment = services.attachment_file(office.clerk, document.id, attachment.id)
     attachment_report = verify_pdf(signed_attachment)
