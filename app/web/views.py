@@ -8,6 +8,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.audit.actions import action_label
 from app.audit.context import reset_origin, set_origin
 from app.core import clock
 from app.core.db import SQLITE_READER, SQLITE_WRITER, sqlite_begin
@@ -117,6 +118,10 @@ def init_web(app: Flask) -> None:
             items = [item for item in NAVIGATION if not item.roles or item.roles & roles]
             badges["workflow.inbox"] = _inbox_badge(current_user)
         return {"nav_items": items, "nav_badges": badges, "Role": Role, "to_local": clock.to_local, "now": clock.now()}
+
+    @app.template_filter("audit_action")
+    def audit_action(code: str) -> str:
+        return action_label(code)
 
     @app.template_filter("local_dt")
     def local_datetime(value, fmt: str = "%d/%m/%Y %H:%M"):
