@@ -22,6 +22,13 @@ bp = Blueprint("workflow", __name__, template_folder="templates")
 OBJECT_SUMMARIES: dict = {}
 
 
+@bp.app_template_global()
+def can_open_task(task) -> bool:
+    """Whether the signed-in user may open the task's page: other pages link a step only then (the same rule as
+    the task page itself, services.can_view)."""
+    return current_user.is_authenticated and services.can_view(current_user, task)
+
+
 def _filter_from_args() -> queries.InboxFilter:
     try:
         after = queries.decode_cursor(request.args.get("after"))
