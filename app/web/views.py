@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, g, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
@@ -117,7 +118,14 @@ def init_web(app: Flask) -> None:
             roles = current_user.roles
             items = [item for item in NAVIGATION if not item.roles or item.roles & roles]
             badges["workflow.inbox"] = _inbox_badge(current_user)
-        return {"nav_items": items, "nav_badges": badges, "Role": Role, "to_local": clock.to_local, "now": clock.now()}
+        return {
+            "nav_items": items,
+            "nav_badges": badges,
+            "Role": Role,
+            "to_local": clock.to_local,
+            "now": clock.now(),
+            "page_url": page_url,
+        }
 
     @app.template_filter("audit_action")
     def audit_action(code: str) -> str:
@@ -126,6 +134,19 @@ def init_web(app: Flask) -> None:
     @app.template_filter("local_dt")
     def local_datetime(value, fmt: str = "%d/%m/%Y %H:%M"):
         return clock.to_local(value).strftime(fmt) if value else ""
+
+
+def page_url() -> str | None:
+    """The page a form posted from, for a page rendered in answer to that POST (base.html, js/no-resubmit.js): the
+    posted URL when it also answers GET (/cases/new/…, /login), else the same-site page the form was on
+    (/tasks/5 for /tasks/5/complete); None when neither is known."""
+    rule = request.url_rule
+    if rule is not None and "GET" in (rule.methods or ()):
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path:
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return None
 
 
 def _inbox_badge(user) -> str:
