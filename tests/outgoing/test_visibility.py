@@ -6,6 +6,8 @@ whoever is handed a step of it from then on; once issued, the whole agency. The 
 API answer alike (404 otherwise): one rule, app.outgoing.permissions.
 """
 
+import re
+
 import pytest
 
 from app.core.errors import NotFound
@@ -98,3 +100,13 @@ def test_a_specialist_not_concerned_gets_404_on_the_page_the_file_and_the_api(
     consulted = api_token(office.spec_b)  # asked for its unit's opinion: the list and the document agree
     assert [d["id"] for d in client.get("/api/v1/outgoing", headers=consulted).json["items"]] == [document.id]
     assert client.get(f"/api/v1/outgoing/{document.id}", headers=consulted).status_code == 200
+
+
+def test_the_document_page_links_only_the_steps_the_reader_may_open(client, outgoing_office, draft_bytes):
+    office = outgoing_office
+    document = new_draft(office, draft_bytes)
+    services.submit(office.spec_a1, document.id)  # the content review waits for Phòng Tổng hợp's leader
+    login(client, "cv.a2")  # the drafter's colleague follows the draft, not its leader's step
+    page = client.get(f"/outgoing/{document.id}").get_data(as_text=True)
+    assert "Duyệt nội dung dự thảo" in page
+    assert [link for link in re.findall(r'href="(/tasks/\d+)"', page) if client.get(link).status_code != 200] == []
