@@ -41,4 +41,4 @@ def test_audit_log_page_shows_labels_and_keeps_the_code_as_secondary(client, adm
     login(client, "admin1")
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "Tạo tài khoản" in page
-    assert '<code class="small text-muted">user.create</code>' in page
+    assert '<code class="small text-muted audit-action">user.create</code>' in page
