@@ -11,7 +11,8 @@ pytestmark = pytest.mark.e2e
 
 
 def reload_requests(page) -> list[tuple[str, str]]:
-    """Reload the page; the (method, path) of the documents the browser asked for."""
+    """Reload the page once it has loaded (as a person would); the (method, path) of the documents asked for."""
+    page.wait_for_load_state("load")
     sent = []
     page.on("request", lambda r: sent.append((r.method, r.url)) if r.resource_type == "document" else None)
     page.reload()
