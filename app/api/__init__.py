@@ -11,12 +11,17 @@ class QlvbApi(Api):
     ERROR_SCHEMA = ErrorSchema  # document our {code, message, details}, not flask-smorest's default
 
 
-def api_blueprint(name: str, import_name: str, *, public: bool = False, **kwargs) -> Blueprint:
+def api_blueprint(name: str, import_name: str, *, tag: str, public: bool = False, **kwargs) -> Blueprint:
     """A blueprint of the REST API: every request needs a bearer token (unless `public`: signing in for one);
-    cookies (and so CSRF) play no part."""
+    cookies (and so CSRF) play no part.
+
+    `tag` is the name its operations are grouped under in the OpenAPI document and on /api/v1/docs, with the
+    blueprint's `description` (the blueprint's own name stays an identifier for url_for).
+    """
     from app.api.auth import require_token
 
     blp = Blueprint(name, import_name, **kwargs)
+    blp.tag = tag
     if not public:
         blp.before_request(require_token)
     csrf.exempt(blp)
@@ -30,7 +35,18 @@ def init_api(app: Flask, blueprints: list[Blueprint]) -> None:
     app.extensions["qlvb.api"] = api
     for blp in blueprints:
         api.register_blueprint(blp, url_prefix="/api/v1")
+    name_tags(api, {blp.name: blp.tag for blp in api._app.iter_blueprints() if hasattr(blp, "tag")})
     document_errors(api, public={"/api/v1/tokens"})
+
+
+def name_tags(api: Api, names: dict[str, str]) -> None:
+    """Show each group of operations under its human name: flask-smorest tags them with the blueprint's name."""
+    for tag in api.spec._tags:  # apispec keeps the tags here until the document is built
+        tag["name"] = names.get(tag["name"], tag["name"])
+    for operations in api.spec._paths.values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "tags" in operation:
+                operation["tags"] = [names.get(t, t) for t in operation["tags"]]
 
 
 # The errors every operation may answer, in the one envelope (ErrorSchema), documented on each operation so that a

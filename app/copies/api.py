@@ -12,7 +12,12 @@ from app.copies import services
 from app.core.inputs import bounded_int
 from app.documents.uploads import Upload
 
-blp = api_blueprint("copies_api", __name__, description="Bản sao điện tử")
+blp = api_blueprint(
+    "copies_api",
+    __name__,
+    tag="Bản sao điện tử",
+    description="Sao y, sao lục, trích sao (NĐ 30/2020 Điều 25): danh sách, tạo bản sao có chữ ký số cơ quan, tải về",
+)
 
 
 class CopySchema(Schema):

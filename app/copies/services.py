@@ -11,6 +11,7 @@ from flask import current_app
 
 from app.audit import services as audit
 from app.copies.models import CopyForm, ElectronicCopy, SourceKind
+from app.copies.permissions import can_view, visible_filter
 from app.core import clock
 from app.core.db import db
 from app.core.errors import NotFound, PermissionDenied, ValidationError
@@ -196,7 +197,7 @@ def _copy_name(form: CopyForm, filename: str) -> str:
 
 def get_copy(actor: User, copy_id: int) -> ElectronicCopy:
     copy = db.session.get(ElectronicCopy, copy_id)
-    if copy is None or copy.agency_id != actor.agency_id:
+    if copy is None or not can_view(actor, copy):
         raise NotFound("Không tìm thấy bản sao.", code="copy_not_found")
     return copy
 
@@ -215,7 +216,7 @@ def list_copies(
     before_id: int | None = None,
     limit: int = 100,
 ):
-    query = sa.select(ElectronicCopy).where(ElectronicCopy.agency_id == actor.agency_id)
+    query = sa.select(ElectronicCopy).where(visible_filter(actor))
     if before_id:
         query = query.where(ElectronicCopy.id < before_id)
     if source_kind:

@@ -18,7 +18,9 @@ from app.documents.schemas import (
 )
 from app.org.permissions import managed_agency_ids
 
-blp = api_blueprint("documents_api", __name__, description="Loại văn bản, sổ đăng ký văn bản và cấp số")
+blp = api_blueprint(
+    "documents_api", __name__, tag="Loại văn bản và sổ", description="Loại văn bản, sổ đăng ký văn bản và cấp số"
+)
 
 
 def _agency_id(requested: int | None) -> int:

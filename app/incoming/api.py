@@ -27,7 +27,15 @@ from app.incoming.schemas import (
 )
 from app.workflow import queries as wf_queries
 
-blp = api_blueprint("incoming_api", __name__, description="Văn bản đến")
+blp = api_blueprint(
+    "incoming_api",
+    __name__,
+    tag="Văn bản đến",
+    description=(
+        "Văn bản đến (NĐ 30/2020 Điều 20–24): tiếp nhận (tệp PDF hoặc gói edXML), tra cứu, xem và tải tệp, "
+        "thu hồi theo yêu cầu nơi gửi, in sổ đăng ký, sổ theo dõi và phiếu giải quyết"
+    ),
+)
 
 
 @blp.route("/incoming", methods=["POST"])

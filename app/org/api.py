@@ -29,8 +29,14 @@ from app.org.schemas import (
     UserUpdateArgs,
 )
 
-blp = api_blueprint("org_api", __name__, description="Cơ quan, đơn vị, tài khoản, ủy quyền")
-tokens_blp = api_blueprint("tokens_api", __name__, public=True, description="Đăng nhập lấy mã truy cập API")
+blp = api_blueprint("org_api", __name__, tag="Tổ chức và tài khoản", description="Cơ quan, đơn vị, tài khoản, ủy quyền")
+tokens_blp = api_blueprint(
+    "tokens_api",
+    __name__,
+    tag="Mã truy cập API",
+    public=True,
+    description="Đăng nhập lấy mã truy cập (Bearer) cho script và ứng dụng khác; xem và thu hồi mã của mình",
+)
 
 
 @tokens_blp.route("/tokens", methods=["POST"])
@@ -50,14 +56,14 @@ def create_token(args):
     return {**{name: getattr(token, name) for name in TokenSchema().fields}, "token": plain}
 
 
-@blp.route("/tokens", methods=["GET"])
+@blp.route("/tokens", methods=["GET"], tags=["tokens_api"])  # with signing in, on the docs page
 @blp.response(200, TokenSchema(many=True))
 def list_tokens():
     """Các mã truy cập của tôi."""
     return queries.tokens_of(api_user())
 
 
-@blp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@blp.route("/tokens/<int:token_id>", methods=["DELETE"], tags=["tokens_api"])
 @blp.response(204)
 @blp.alt_response(404, schema=ErrorSchema)
 def revoke_token(token_id: int):

@@ -33,7 +33,15 @@ from app.outgoing.schemas import (
 )
 from app.workflow import queries as wf_queries
 
-blp = api_blueprint("outgoing_api", __name__, description="Văn bản đi")
+blp = api_blueprint(
+    "outgoing_api",
+    __name__,
+    tag="Văn bản đi",
+    description=(
+        "Văn bản đi (NĐ 30/2020 Điều 10–19): soạn dự thảo, các phiên bản và tệp kèm theo, trình, góp ý, "
+        "trạng thái của nơi nhận, thu hồi, in sổ đăng ký văn bản đi"
+    ),
+)
 OBJECT_TYPE = "outgoing"
 
 # code → (HTTP status, what it means): the refusals of the outgoing services and what they call.

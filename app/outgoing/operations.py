@@ -13,7 +13,7 @@ from app.documents.models import Register, RegisterKind
 from app.org.models import User
 from app.outgoing import issuing
 from app.outgoing.dispatch import dispatch_document
-from app.outgoing.models import OutgoingDocument, OutgoingReview, OutgoingStatus, ReviewKind
+from app.outgoing.models import STATUS_LABELS, OutgoingDocument, OutgoingReview, OutgoingStatus, ReviewKind
 from app.outgoing.states import STATES
 from app.workflow.registry import EngineExtension, RunContext
 
@@ -73,7 +73,7 @@ def set_status(run: RunContext, data: dict, status: str = "") -> dict:
         _actor(run.actor_id),
         "outgoing.status",
         document,
-        summary=f"Văn bản đi chuyển sang “{target.value}”",
+        summary=f"Văn bản đi chuyển sang “{STATUS_LABELS[target]}”",
         changes={"status": [previous, target.value]},
     )
     return {"status": target.value}

@@ -2,7 +2,8 @@
 
 Tenancy first (design.md §8): a document is only ever visible inside its agency. Within the agency, clerks and
 leaders see everything (they register, sign and issue it: NĐ 30/2020 Điều 12–18); others see their own drafts,
-what their unit drafts or is consulted on, and every issued document (units receiving one "để biết" among them).
+what their unit drafts, what their unit is consulted on (once asked) or they are handed a step of, and every issued
+document (units receiving one "để biết" among them). One rule, `visible_filter`, for lists, pages, files and API.
 """
 
 from datetime import datetime
@@ -75,48 +76,42 @@ def may_resend(user: User) -> bool:
 
 
 def can_view(user: User, document: OutgoingDocument) -> bool:
-    """Whether `user` may open the document (its page, files, statuses)."""
-    if not user.is_active or user.agency_id != document.agency_id:
+    """Whether `user` may open the document (its page, files, statuses): the list's own rule, `visible_filter`."""
+    if not user.is_active:
         return False
-    if user.has_role(*OVERSEERS) or document.drafter_id == user.id or document.signer_id == user.id:
-        return True
-    if document.status in PUBLIC_STATES:
-        return True
-    unit = user.unit_id
-    if unit is not None and (unit == document.drafting_unit_id or unit in (document.consult_unit_ids or [])):
-        return True
-    return _worked_on(user, document)
-
-
-def _worked_on(user: User, document: OutgoingDocument) -> bool:
-    """Whoever has (or had) a task of the document's procedure may follow it."""
-    from app.workflow.models import HumanTask
-
-    return bool(
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(HumanTask)
-            .where(
-                HumanTask.object_type == "outgoing",
-                HumanTask.object_id == str(document.id),
-                sa.or_(HumanTask.assignee_id == user.id, HumanTask.completed_by_id == user.id),
-            )
-        )
-    )
+    query = sa.select(OutgoingDocument.id).where(OutgoingDocument.id == document.id, visible_filter(user))
+    return db.session.scalar(query) is not None
 
 
 def visible_filter(user: User):
-    """A WHERE clause for lists: the documents `user` may see (the same rule as `can_view`, without tasks)."""
+    """A WHERE clause on OutgoingDocument: the documents `user` may see (lists, pages, files and API alike).
+
+    Inside the agency: the overseers see everything; others the drafts they wrote or are to sign, those of their
+    unit, those with a step for them or their unit (a consulted unit from the moment its opinion is asked; whoever
+    a step is handed to) or done by them, and every issued document.
+    """
+    from app.workflow.models import HumanTask
+
     same_agency = OutgoingDocument.agency_id == user.agency_id
     if user.has_role(*OVERSEERS):
         return same_agency
+    unit_id = user.unit_id
+    involved = sa.select(HumanTask.id).where(
+        HumanTask.object_type == "outgoing",
+        HumanTask.object_id == sa.cast(OutgoingDocument.id, sa.String),
+        sa.or_(
+            HumanTask.assignee_id == user.id,
+            HumanTask.completed_by_id == user.id,
+            *([HumanTask.unit_id == unit_id] if unit_id is not None else []),
+        ),
+    )
     mine = sa.or_(
         OutgoingDocument.drafter_id == user.id,
         OutgoingDocument.signer_id == user.id,
         OutgoingDocument.status.in_([s.value for s in PUBLIC_STATES]),
+        *([OutgoingDocument.drafting_unit_id == unit_id] if unit_id is not None else []),
+        involved.exists(),
     )
-    if user.unit_id is not None:
-        mine = sa.or_(mine, OutgoingDocument.drafting_unit_id == user.unit_id)
     return sa.and_(same_agency, mine)
 
 

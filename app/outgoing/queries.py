@@ -1,8 +1,9 @@
 """Lists and lookups of văn bản đi, scoped to one agency and to what the user may see (design.md §8 tenancy).
 
 Who sees what is app.outgoing.permissions' rule (`visible_filter`): the văn thư and lãnh đạo cơ quan see every
-outgoing document of the agency; everybody else the drafts they wrote or are to sign, those of their unit, and
-every issued document. The "Của tôi" tab narrows that to the drafts one wrote, signs, or (unit leader) reviews.
+outgoing document of the agency; everybody else the drafts they wrote or are to sign, those of their unit, those
+their unit is consulted on or they have a step of, and every issued document. The "Của tôi" tab narrows that to the
+drafts one wrote, signs, or (unit leader) reviews.
 """
 
 from dataclasses import dataclass

@@ -18,7 +18,9 @@ from app.signing.schemas import (
     SigningCredentialSchema,
 )
 
-blp = api_blueprint("signing_api", __name__, description="Chữ ký số: chứng thư số và khóa của người ký, của cơ quan")
+blp = api_blueprint(
+    "signing_api", __name__, tag="Chữ ký số", description="Chữ ký số: chứng thư số và khóa của người ký, của cơ quan"
+)
 
 
 def _visible(credential_id: int):

@@ -21,7 +21,7 @@ from app.sla.schemas import (
     OverrideSchema,
 )
 
-blp = api_blueprint("sla_api", __name__, description="Lịch làm việc và hạn xử lý")
+blp = api_blueprint("sla_api", __name__, tag="Lịch làm việc", description="Lịch làm việc và hạn xử lý")
 
 
 def _existing_agency_id(agency_id: int | None) -> int | None:

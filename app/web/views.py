@@ -1,12 +1,14 @@
 """Request lifecycle for pages and API (one unit of work per request), navigation, the dashboard."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, g, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.audit.actions import action_label
 from app.audit.context import reset_origin, set_origin
 from app.core import clock
 from app.core.db import SQLITE_READER, SQLITE_WRITER, sqlite_begin
@@ -91,11 +93,35 @@ def init_web(app: Flask) -> None:
             # What the modules declare (app.core.modules.NavItem), registered by app.modules.register_modules.
             items = [item for item in app.extensions["qlvb.navigation"] if not item.roles or item.roles & roles]
             badges = {endpoint: badge(current_user) for endpoint, badge in app.extensions["qlvb.nav_badges"].items()}
-        return {"nav_items": items, "nav_badges": badges, "Role": Role, "to_local": clock.to_local, "now": clock.now()}
+        return {
+            "nav_items": items,
+            "nav_badges": badges,
+            "Role": Role,
+            "to_local": clock.to_local,
+            "now": clock.now(),
+            "page_url": page_url,
+        }
+
+    @app.template_filter("audit_action")
+    def audit_action(code: str) -> str:
+        return action_label(code)
 
     @app.template_filter("local_dt")
     def local_datetime(value, fmt: str = "%d/%m/%Y %H:%M"):
         return clock.to_local(value).strftime(fmt) if value else ""
+
+
+def page_url() -> str | None:
+    """The page a form posted from, for a page rendered in answer to that POST (base.html, js/no-resubmit.js): the
+    posted URL when it also answers GET (/cases/new/…, /login), else the same-site page the form was on
+    (/tasks/5 for /tasks/5/complete); None when neither is known."""
+    rule = request.url_rule
+    if rule is not None and "GET" in (rule.methods or ()):
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path:
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return None
 
 
 @bp.get("/")

@@ -28,7 +28,9 @@ from app.workflow.schemas import (
 )
 from app.workflow.validation import validate_bpmn
 
-blp = api_blueprint("workflow_api", __name__, description="Việc cần làm, quy trình và phiên quy trình")
+blp = api_blueprint(
+    "workflow_api", __name__, tag="Việc và quy trình", description="Việc cần làm, quy trình và phiên quy trình"
+)
 
 
 def _cursor(text: str | None):

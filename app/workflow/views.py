@@ -18,6 +18,13 @@ from app.workflow.registry import INSTALLED
 bp = Blueprint("workflow", __name__, template_folder="templates")
 
 
+@bp.app_template_global()
+def can_open_task(task) -> bool:
+    """Whether the signed-in user may open the task's page: other pages link a step only then (the same rule as
+    the task page itself, permissions.can_view_task)."""
+    return current_user.is_authenticated and permissions.can_view_task(current_user, task)
+
+
 def _filter_from_args() -> queries.InboxFilter:
     try:
         after = queries.decode_cursor(request.args.get("after"))

@@ -1,3 +1,5 @@
+import re
+
 import sqlalchemy as sa
 
 from app.core.db import db
@@ -195,3 +197,17 @@ def test_the_openapi_document_is_valid_openapi(client):
     from openapi_spec_validator import validate
 
     validate(client.get("/api/v1/openapi.json").json)  # raises on any violation of the OpenAPI 3.0 schema
+
+
+def test_every_openapi_tag_has_a_human_name_and_a_description(client):
+    spec = client.get("/api/v1/openapi.json").json
+    tags = {tag["name"]: tag.get("description") or "" for tag in spec["tags"]}
+    for name, description in tags.items():
+        assert not re.fullmatch(r"[a-z_]+", name), f"tag {name!r} is an identifier, not a name people read"
+        assert description and description != name, f"tag {name!r} says nothing more than its name"
+    operations = [op for ops in spec["paths"].values() for op in ops.values() if isinstance(op, dict)]
+    used = {tag for op in operations for tag in op.get("tags", [])}
+    assert used == set(tags)  # every operation sits under a declared tag, and no tag is empty
+    tokens = {m for m, op in spec["paths"]["/api/v1/tokens"].items() if op.get("tags") == ["Mã truy cập API"]}
+    assert tokens == {"get", "post"}  # signing in, listing and revoking one's tokens are one group
+    assert spec["paths"]["/api/v1/tokens/{token_id}"]["delete"]["tags"] == ["Mã truy cập API"]

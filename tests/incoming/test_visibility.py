@@ -5,12 +5,14 @@ The clerks, the agency's leaders and its administrators see every document; the 
 registered documents to all its staff. The list, the page, the file and the API answer alike (404 otherwise).
 """
 
+import re
+
 import pytest
 
 from app.core.errors import NotFound
 from app.incoming import queries, services
 from app.incoming.queries import IncomingFilter
-from tests.conftest import login
+from tests.conftest import csrf_token, login
 from tests.incoming.test_printing import Procedure, at
 
 
@@ -75,3 +77,20 @@ def test_a_stranger_of_the_agency_gets_404_on_the_page_the_file_and_the_api(
     assert client.get(f"/api/v1/incoming/{directed.id}/files/{main.id}", headers=headers).status_code == 404
     assert directed.id not in {d["id"] for d in client.get("/api/v1/incoming", headers=headers).json["items"]}
     assert client.get(f"/api/v1/incoming/{directed.id}", headers=api_token(office.spec_a1)).status_code == 200
+
+
+TASK_LINK = re.compile(r'href="(/tasks/\d+)"')
+
+
+def test_the_document_page_links_only_the_steps_the_reader_may_open(client, directed, incoming_office):
+    """The lead unit's specialist sees the document and its steps, but not the clerk's and the leader's tasks."""
+    login(client, "cv.a1")
+    page = client.get(f"/incoming/{directed.id}").get_data(as_text=True)
+    assert "Kiểm tra văn bản đến" in page and "Cho ý kiến chỉ đạo" in page  # the steps are listed, as plain text
+    links = TASK_LINK.findall(page)
+    assert [link for link in links if client.get(link).status_code != 200] == []
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, "vanthu")  # the clerk may open every step of the agency's documents: each one is a link
+    page = client.get(f"/incoming/{directed.id}").get_data(as_text=True)
+    links = TASK_LINK.findall(page)
+    assert len(links) >= 3 and all(client.get(link).status_code == 200 for link in links)

@@ -270,3 +270,13 @@ def test_comments_and_cancellation(outgoing_office, draft_bytes):
     assert instance_of(document).status == "cancelled" and open_tasks(instance_of(document)) == []
     with pytest.raises(Conflict):
         services.add_comment(office.unit_leader, document.id, "Muộn rồi")
+
+
+def test_the_audit_log_names_a_status_change_in_vietnamese(outgoing_office, draft_bytes):
+    from app.audit.models import AuditEvent
+
+    office = outgoing_office
+    document = new_draft(office, draft_bytes)
+    services.submit(office.spec_a1, document.id)
+    summaries = db.session.scalars(sa.select(AuditEvent.summary).where(AuditEvent.action == "outgoing.status")).all()
+    assert summaries == ["Văn bản đi chuyển sang “Chờ duyệt nội dung”"]  # not the code “reviewing”
