@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import defer, joinedload
 
 from app.core import clock
 from app.core.db import db
@@ -101,14 +101,49 @@ def inbox_page(
         return []
     union = _union(branches)
     page = sa.select(union.c.id).order_by(union.c.priority, union.c.due_sort, union.c.id).limit(limit).subquery()
-    # The page's rows in one query; assignees and units in one query each (no query per row).
-    rows = db.session.scalars(
-        sa.select(HumanTask)
+    return list(db.session.scalars(_rows_of(page)))
+
+
+def _rows_of(page, *extra):
+    """The page's tasks in one query, with their assignees and units (many-to-one: joined, no query per row)."""
+    return (
+        sa.select(HumanTask, *extra)
         .join(page, page.c.id == HumanTask.id)
-        .options(selectinload(HumanTask.assignee), selectinload(HumanTask.unit), defer(HumanTask.submitted))
+        .options(joinedload(HumanTask.assignee), joinedload(HumanTask.unit), defer(HumanTask.submitted))
         .order_by(HumanTask.priority, HumanTask.due_sort, HumanTask.id)
     )
-    return list(rows)
+
+
+def inbox_page_and_count(
+    user: User, flt: InboxFilter, limit: int = 50, scopes: list[dict] | None = None
+) -> tuple[list[HumanTask], int]:
+    """A page of the inbox and the capped count of the whole inbox (same filter, without the cursor).
+
+    The first page — what nearly every visit asks for — is one query: the count is a window over the same
+    capped union the page is cut from.
+    """
+    scopes = scopes if scopes is not None else inbox_scopes(user)
+    if flt.after is not None:
+        unpaged = InboxFilter(flt.process_id, flt.overdue, flt.urgent)
+        return inbox_page(user, flt, limit, scopes), inbox_count(user, unpaged, scopes)
+    branches = _branches(user, flt, clock.now(), COUNT_CAP, scopes)
+    if not branches:
+        return [], 0
+    union = _union(branches)
+    capped = (
+        sa.select(union.c.id, union.c.priority, union.c.due_sort)
+        .order_by(union.c.priority, union.c.due_sort, union.c.id)
+        .limit(COUNT_CAP)
+        .subquery()
+    )
+    page = (
+        sa.select(capped.c.id, sa.func.count().over().label("total"))
+        .order_by(capped.c.priority, capped.c.due_sort, capped.c.id)
+        .limit(limit)
+        .subquery()
+    )
+    rows = db.session.execute(_rows_of(page, page.c.total)).all()
+    return [row[0] for row in rows], (rows[0][1] if rows else 0)
 
 
 def inbox_count(user: User, flt: InboxFilter | None = None, scopes: list[dict] | None = None) -> int:
