@@ -29,6 +29,25 @@ def lock_row(model, pk, *, busy: Conflict, touch: str):
         raise busy from exc
 
 
+def take_row_lock(model, pk, *, busy: Conflict, touch: str) -> bool:
+    """Take the lock `lock_row` takes, without reading the row; whether the row exists.
+
+    `pk` may be a scalar subquery (the case a task belongs to): one statement finds and locks the row. Whatever
+    the caller reads after it in this transaction is what others committed before the lock.
+    """
+    session = db.session
+    key = sa.inspect(model).primary_key[0]
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            return session.scalar(sa.select(key).where(key == pk).with_for_update()) is not None
+        column = sa.inspect(model).columns[touch]
+        table = model.__table__
+        statement = sa.update(table).where(table.c[key.name] == pk).values({column.name: table.c[column.name]})
+        return session.execute(statement.returning(table.c[key.name])).first() is not None
+    except sa.exc.OperationalError as exc:
+        raise busy from exc
+
+
 def lock_name(*parts: object) -> None:
     """Serialize, until commit, every transaction that locks the same name (PostgreSQL advisory lock).
 

@@ -15,7 +15,7 @@ from app.audit import services as audit
 from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict
-from app.core.locking import lock_row
+from app.core.locking import lock_row, take_row_lock
 from app.org.models import Unit, User
 from app.workflow import engine
 from app.workflow.forms import form_key_for
@@ -33,6 +33,14 @@ def lock_instance(instance_id: int) -> WorkflowInstance:
     if instance is None:
         raise Conflict("Không tìm thấy phiên quy trình.", code="instance_not_found")
     return instance
+
+
+def lock_instance_of_task(task_id: int) -> bool:
+    """Lock the case a task belongs to (as lock_instance does), found from the task in the same statement; whether
+    the task exists. Read the task afterwards: it is then what others committed before the lock."""
+    busy = Conflict("Hồ sơ đang được người khác xử lý, vui lòng thử lại.", code="instance_busy")
+    case = sa.select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
+    return take_row_lock(WorkflowInstance, case, busy=busy, touch="updated_at")
 
 
 @contextmanager

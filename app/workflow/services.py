@@ -30,7 +30,7 @@ from app.workflow.forms import (
 )
 from app.workflow.models import HumanTask, InstanceStatus, TaskState, WorkflowInstance
 from app.workflow.registry import bound_object_type, known_operations
-from app.workflow.runtime import advance, lock_instance, running
+from app.workflow.runtime import advance, lock_instance, lock_instance_of_task, running
 from app.workflow.validation import role_for_lane
 
 
@@ -98,11 +98,13 @@ def start_process(
     return instance
 
 
-def get_task(actor: User, task_id: int) -> HumanTask:
-    """A task the actor may see: one they can act on, or one of their agency's cases (404 otherwise)."""
+def get_task(actor: User, task_id: int, *, fresh: bool = False) -> HumanTask:
+    """A task the actor may see: one they can act on, or one of their agency's cases (404 otherwise).
+
+    `fresh`: read from the database even when already loaded (after taking the case's lock)."""
     # The case and its process version with it: every caller goes on to read both.
     options = [joinedload(HumanTask.instance).joinedload(WorkflowInstance.process_version)]
-    task = db.session.get(HumanTask, task_id, options=options)
+    task = db.session.get(HumanTask, task_id, options=options, populate_existing=fresh)
     if task is None or not can_view(actor, task):
         raise NotFound("Không tìm thấy công việc.", code="task_not_found")
     return task
@@ -126,9 +128,9 @@ def can_view(actor: User, task: HumanTask) -> bool:
 
 
 def _open_task_locked(actor: User, task_id: int) -> HumanTask:
-    task = get_task(actor, task_id)
-    lock_instance(task.instance_id)
-    task = db.session.get(HumanTask, task_id, populate_existing=True)  # what others committed before our lock
+    # The case is locked first, so the task, its case and their state are read once, as others committed them.
+    lock_instance_of_task(task_id)
+    task = get_task(actor, task_id, fresh=True)
     if task.state == TaskState.COMPLETED:
         who = task.completed_by.full_name if task.completed_by else "người khác"
         raise Conflict(f"Công việc đã được {who} hoàn thành.", code="task_already_completed")
