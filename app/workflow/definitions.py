@@ -131,7 +131,16 @@ def _newest_in_scope(process_id: str, agency_id: int | None) -> ProcessVersion |
 
 def newest_version(process_id: str, agency_id: int) -> ProcessVersion:
     """The version a new case starts on: the agency's own newest version, else the newest global one."""
-    version = _newest_in_scope(process_id, agency_id) or _newest_in_scope(process_id, None)
+    version = db.session.scalar(
+        sa.select(ProcessVersion)
+        .where(
+            ProcessVersion.process_id == process_id,
+            sa.or_(ProcessVersion.agency_id == agency_id, ProcessVersion.agency_id.is_(None)),
+        )
+        # The agency's own versions first (NULL — global — sorts after them), each scope newest first: one query.
+        .order_by(ProcessVersion.agency_id.is_(None), ProcessVersion.version.desc())
+        .limit(1)
+    )
     if version is None:
         raise NotFound(f"Chưa triển khai quy trình “{process_id}”.", code="process_not_found")
     return version

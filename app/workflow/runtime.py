@@ -57,17 +57,19 @@ def running(instance: WorkflowInstance, actor: User | None):
         current_run.reset(token)
 
 
-def advance(instance: WorkflowInstance, workflow, actor: User | None, rebuild: Callable[[], object]) -> None:
+def advance(
+    instance: WorkflowInstance, workflow, actor: User | None, rebuild: Callable[[], object], *, started: bool = False
+) -> None:
     """Run the engine, then mirror tasks and save; if an operation fails, keep the last good state as `error`.
 
     The engine runs in a SAVEPOINT: an operation's half-done domain writes vanish with it. The last good state
     (the user's own step applied, nothing after it) is rebuilt by `rebuild()` only when something failed, so the
-    common path serializes the workflow once.
+    common path serializes the workflow once. `started`: the case was created in this transaction (no tasks yet).
     """
     try:
         with db.session.begin_nested(), running(instance, actor):
             engine.run_engine(workflow)
-            sync_tasks(instance, workflow)
+            sync_tasks(instance, workflow, started=started)
             save(instance, workflow)
     except Exception as exc:
         log.warning("workflow instance %s failed: %s", instance.id, exc, exc_info=True)
@@ -116,14 +118,20 @@ def save(instance: WorkflowInstance, workflow) -> None:
     db.session.flush()
 
 
-def sync_tasks(instance: WorkflowInstance, workflow) -> None:
-    """Mirror the ready user tasks into human_task: new ones appear, vanished ones are withdrawn."""
+def sync_tasks(instance: WorkflowInstance, workflow, *, started: bool = False) -> None:
+    """Mirror the ready user tasks into human_task: new ones appear, vanished ones are withdrawn.
+
+    `started`: the case was created in this transaction, so it has no rows to look up yet."""
     ready = {str(t.id): t for t in engine.ready_user_tasks(workflow)}
-    open_rows = db.session.scalars(
-        sa.select(HumanTask).where(
-            HumanTask.instance_id == instance.id, HumanTask.state.in_([TaskState.READY, TaskState.CLAIMED])
-        )
-    ).all()
+    open_rows = (
+        []
+        if started
+        else db.session.scalars(
+            sa.select(HumanTask).where(
+                HumanTask.instance_id == instance.id, HumanTask.state.in_([TaskState.READY, TaskState.CLAIMED])
+            )
+        ).all()
+    )
     known = {row.spiff_task_id for row in open_rows}
     now = clock.now()
     for row in open_rows:

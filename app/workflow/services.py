@@ -60,14 +60,15 @@ def start_process(
     if actor is not None and bundle.start_lane and not actor.has_role(role_for_lane(bundle.start_lane)):
         raise PermissionDenied(f"Quy trình “{version.name}” chỉ do {role_for_lane(bundle.start_lane).label} khởi tạo.")
     data = dict(data or {})
-    object_id = object_id or uuid.uuid4().hex
     title = (title or data.get("title") or version.name)[:500]
-    if db.session.scalar(
+    # A business object has one case; an id made up here (a plain case) is new by construction.
+    if object_id is not None and db.session.scalar(
         sa.select(WorkflowInstance.id).where(
             WorkflowInstance.object_type == object_type, WorkflowInstance.object_id == object_id
         )
     ):
         raise Conflict("Đối tượng này đã có quy trình xử lý.", code="instance_exists")
+    object_id = object_id or uuid.uuid4().hex
     data.update(
         object_type=object_type, object_id=object_id, urgent=bool(urgent), started_by_id=actor.id if actor else None
     )
@@ -94,7 +95,7 @@ def start_process(
         summary=f"Khởi tạo quy trình {version.name}: {title}",
         changes={"process_id": process_id, "version": version.version},
     )
-    advance(instance, workflow, actor, rebuild=lambda: engine.new_workflow(bundle, data))
+    advance(instance, workflow, actor, rebuild=lambda: engine.new_workflow(bundle, data), started=True)
     return instance
 
 
