@@ -12,6 +12,7 @@ cases therefore never waits on the audit chain while it runs, only for the few m
 """
 
 import fcntl
+import functools
 import hashlib
 import hmac
 import json
@@ -69,6 +70,17 @@ def chain_hash(prev_hash: str, event, key: bytes | None = None) -> str:
     """The keyed link of `event` after `prev_hash`."""
     message = (prev_hash + canonical_json(event)).encode()
     return hmac.new(key if key is not None else chain_key(), message, hashlib.sha256).hexdigest()
+
+
+@functools.cache
+def _tail_query() -> sa.Select:
+    # The head of the chain, asked at every commit that audits: built once, so SQLAlchemy keys it once.
+    return (
+        sa.select(AuditEvent.seq, AuditEvent.hash)
+        .where(AuditEvent.seq.is_not(None))
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    )
 
 
 def _lock_chain(session: Session) -> None:
@@ -157,12 +169,7 @@ def _seal(session: Session) -> None:
         return
     _lock_chain(session)
     with session.no_autoflush:  # the pending events are inserted once, sealed, below
-        tail = session.execute(
-            sa.select(AuditEvent.seq, AuditEvent.hash)
-            .where(AuditEvent.seq.is_not(None))
-            .order_by(AuditEvent.seq.desc())
-            .limit(1)
-        ).first()
+        tail = session.execute(_tail_query()).first()
     prev_seq, prev_hash = (tail.seq, tail.hash) if tail else (0, GENESIS)
     key = chain_key()
     for event in events:  # in the order they were recorded

@@ -219,15 +219,18 @@ def inbox_count(user: User, flt: InboxFilter | None = None, scopes: list[dict] |
     return db.session.scalar(_count_statement(shape, COUNT_CAP), params)
 
 
+@functools.cache
+def _history_query() -> sa.Select:
+    return (
+        sa.select(HumanTask)
+        .where(HumanTask.instance_id == sa.bindparam("instance_id"))
+        .order_by(HumanTask.created_at, HumanTask.id)
+    )
+
+
 def task_history(instance_id: int) -> list[HumanTask]:
     """Every human task of a case, oldest first: the timeline shown on the task page."""
-    return list(
-        db.session.scalars(
-            sa.select(HumanTask)
-            .where(HumanTask.instance_id == instance_id)
-            .order_by(HumanTask.created_at, HumanTask.id)
-        )
-    )
+    return list(db.session.scalars(_history_query(), {"instance_id": instance_id}))
 
 
 def instances_in_error(agency_ids: set[int]) -> list[WorkflowInstance]:

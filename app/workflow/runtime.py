@@ -4,6 +4,7 @@ Every function here runs inside the caller's unit of work; the workflow state, t
 operations' domain changes and the audit events commit together or not at all (design.md §4).
 """
 
+import functools
 import logging
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from app.audit import services as audit
 from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict
-from app.core.locking import lock_row, take_row_lock
+from app.core.locking import lock_row, row_lock_statement, take_row_lock
 from app.org.models import Unit, User
 from app.workflow import engine
 from app.workflow.forms import form_key_for
@@ -39,8 +40,14 @@ def lock_instance_of_task(task_id: int) -> bool:
     """Lock the case a task belongs to (as lock_instance does), found from the task in the same statement; whether
     the task exists. Read the task afterwards: it is then what others committed before the lock."""
     busy = Conflict("Hồ sơ đang được người khác xử lý, vui lòng thử lại.", code="instance_busy")
-    case = sa.select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
-    return take_row_lock(WorkflowInstance, case, busy=busy, touch="updated_at")
+    statement = _lock_case_of_task(db.session.get_bind().dialect.name == "postgresql")
+    return take_row_lock(statement, {"task_id": task_id}, busy=busy)
+
+
+@functools.cache
+def _lock_case_of_task(postgresql: bool) -> sa.Executable:
+    case = sa.select(HumanTask.instance_id).where(HumanTask.id == sa.bindparam("task_id")).scalar_subquery()
+    return row_lock_statement(WorkflowInstance, case, touch="updated_at", postgresql=postgresql)
 
 
 @contextmanager
@@ -123,15 +130,7 @@ def sync_tasks(instance: WorkflowInstance, workflow, *, started: bool = False) -
 
     `started`: the case was created in this transaction, so it has no rows to look up yet."""
     ready = {str(t.id): t for t in engine.ready_user_tasks(workflow)}
-    open_rows = (
-        []
-        if started
-        else db.session.scalars(
-            sa.select(HumanTask).where(
-                HumanTask.instance_id == instance.id, HumanTask.state.in_([TaskState.READY, TaskState.CLAIMED])
-            )
-        ).all()
-    )
+    open_rows = [] if started else db.session.scalars(_open_tasks_query(), {"instance_id": instance.id}).all()
     known = {row.spiff_task_id for row in open_rows}
     now = clock.now()
     for row in open_rows:
@@ -143,6 +142,13 @@ def sync_tasks(instance: WorkflowInstance, workflow, *, started: bool = False) -
         if task_id not in known:
             db.session.add(_new_human_task(instance, bundle, task, now))
     db.session.flush()
+
+
+@functools.cache
+def _open_tasks_query() -> sa.Select:
+    return sa.select(HumanTask).where(
+        HumanTask.instance_id == sa.bindparam("instance_id"), HumanTask.state.in_([TaskState.READY, TaskState.CLAIMED])
+    )
 
 
 def _new_human_task(instance: WorkflowInstance, bundle, task, now: datetime) -> HumanTask:

@@ -4,6 +4,7 @@ One call = one step of one case; the caller's unit of work commits it. Domain mo
 through `start_process(actor, process_id, object_type=…, object_id=…)`.
 """
 
+import functools
 import uuid
 
 import sqlalchemy as sa
@@ -99,13 +100,22 @@ def start_process(
     return instance
 
 
+@functools.cache
+def _task_query() -> sa.Select:
+    # The case and its process version with it: every caller goes on to read both. Built once, the id bound.
+    return (
+        sa.select(HumanTask)
+        .where(HumanTask.id == sa.bindparam("task_id"))
+        .options(joinedload(HumanTask.instance).joinedload(WorkflowInstance.process_version))
+    )
+
+
 def get_task(actor: User, task_id: int, *, fresh: bool = False) -> HumanTask:
     """A task the actor may see: one they can act on, or one of their agency's cases (404 otherwise).
 
     `fresh`: read from the database even when already loaded (after taking the case's lock)."""
-    # The case and its process version with it: every caller goes on to read both.
-    options = [joinedload(HumanTask.instance).joinedload(WorkflowInstance.process_version)]
-    task = db.session.get(HumanTask, task_id, options=options, populate_existing=fresh)
+    options = {"populate_existing": True} if fresh else None
+    task = db.session.scalar(_task_query(), {"task_id": task_id}, execution_options=options)
     if task is None or not can_view(actor, task):
         raise NotFound("Không tìm thấy công việc.", code="task_not_found")
     return task
