@@ -128,7 +128,8 @@ def save(instance: WorkflowInstance, workflow) -> None:
 def sync_tasks(instance: WorkflowInstance, workflow, *, started: bool = False) -> None:
     """Mirror the ready user tasks into human_task: new ones appear, vanished ones are withdrawn.
 
-    `started`: the case was created in this transaction, so it has no rows to look up yet."""
+    `started`: the case was created in this transaction, so it has no rows to look up yet. The rows are flushed
+    with the case's new state by `save`, in one flush."""
     ready = {str(t.id): t for t in engine.ready_user_tasks(workflow)}
     open_rows = [] if started else db.session.scalars(_open_tasks_query(), {"instance_id": instance.id}).all()
     known = {row.spiff_task_id for row in open_rows}
@@ -141,7 +142,6 @@ def sync_tasks(instance: WorkflowInstance, workflow, *, started: bool = False) -
     for task_id, task in ready.items():
         if task_id not in known:
             db.session.add(_new_human_task(instance, bundle, task, now))
-    db.session.flush()
 
 
 @functools.cache
