@@ -6,7 +6,12 @@ A case is four calls, each with a bearer token, as a client program makes them: 
 (POST /processes/…/start), find its task in the inbox (GET /tasks), open it (GET /tasks/{id}: form and values),
 complete it (POST /tasks/{id}/complete). Every client thread is its own user with its own token, on its own
 keep-alive connection; the server is gunicorn with 2 workers × 4 threads, as `make run` starts it. Prints cases/s,
+the server's CPU time per case (its gunicorn processes, from /proc; the database server's own work is not in it),
 p50/p95 per call and the number of errors (any answer other than the expected one). Loopback only; bounded.
+
+Wall-clock figures move with whatever else the machine runs; the CPU time per case barely does, so compare two
+versions by it when the machine is shared. PostgreSQL uses the database of QLVB_BENCH_HTTP_DATABASE_URL
+(default `qlvb_bench_http`, dropped and created again): give each concurrent user of a server their own.
 """
 
 import argparse
@@ -20,7 +25,7 @@ from pathlib import Path
 
 import requests
 
-from bench.server import percentile, running_server
+from bench.server import percentile, running_server, server_cpu_seconds
 
 HERE = Path(__file__).resolve().parent
 CALLS = ("start", "inbox", "open", "complete")
@@ -90,18 +95,19 @@ def run(kind: str, cases: int, clients: int) -> dict:
             threading.Thread(target=client_loop, args=(base, uid, token, per_client, timings, errors))
             for uid, token in tokens
         ]
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), server_cpu_seconds(base)
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, server_cpu_seconds(base) - cpu
     done = per_client * clients
     return {
         "db": kind,
         "clients": clients,
         "cases": done,
         "cases_per_s": done / elapsed,
+        "server_cpu_ms": cpu * 1000 / done,
         "errors": len(errors) + len(warm_errors),
         "first_errors": (warm_errors + errors)[:3],
         **{f"{c}_p50": statistics.median(timings[c]) for c in CALLS if timings[c]},
@@ -120,13 +126,20 @@ def main() -> None:
         f"qlvb HTTP benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
         f"Python {sys.version.split()[0]}, gunicorn 2 workers × 4 threads"
     )
-    print("| DB | clients | cases | cases/s | errors | " + " | ".join(f"{c} p50/p95 ms" for c in CALLS) + " |")
-    print("|---|---|---|---|---|" + "---|" * len(CALLS))
+    print(
+        "| DB | clients | cases | cases/s | server CPU ms/case | errors | "
+        + " | ".join(f"{c} p50/p95 ms" for c in CALLS)
+        + " |"
+    )
+    print("|---|---|---|---|---|---|" + "---|" * len(CALLS))
     for kind in kinds:
         for clients in (int(c) for c in args.clients.split(",")):
             r = run(kind, args.cases, clients)
             cells = " | ".join(f"{r.get(c + '_p50', 0):.1f} / {r.get(c + '_p95', 0):.1f}" for c in CALLS)
-            print(f"| {kind} | {clients} | {r['cases']} | {r['cases_per_s']:.1f} | {r['errors']} | {cells} |")
+            print(
+                f"| {kind} | {clients} | {r['cases']} | {r['cases_per_s']:.1f} | {r['server_cpu_ms']:.1f} "
+                f"| {r['errors']} | {cells} |"
+            )
             for line in r["first_errors"]:
                 print(f"    error: {line}", file=sys.stderr)
 

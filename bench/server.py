@@ -22,6 +22,32 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("QLVB_BENCH_HTTP_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/qlvb_bench_http")
 
 
+_SERVERS: dict[str, int] = {}  # base URL → the gunicorn master's pid, while it runs
+
+
+def server_cpu_seconds(base: str) -> float:
+    """CPU time (user + system) used so far by the server at `base`: its gunicorn master and workers (Linux /proc).
+
+    A measure of the server's own work that other load on the machine barely changes, unlike wall-clock time."""
+    master = _SERVERS[base]
+    pids = [master]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:  # the parent pid
+            pids.append(int(stat.parent.name))
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -81,8 +107,10 @@ def running_server(kind: str, setup: Callable[[], object], *, workers: int = 2) 
                     if time.monotonic() > deadline or server.poll() is not None:
                         raise RuntimeError("qlvb serve did not start") from None
                     time.sleep(0.2)
+            _SERVERS[base] = server.pid
             yield base, prepared
         finally:
+            _SERVERS.pop(base, None)
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
 

@@ -138,4 +138,3 @@ def test_a_library_is_used_in_its_own_place_only(library):
         if library in CONFINED_FILES and str(path.relative_to(APP.parent)) != CONFINED_FILES[library]:
             outside.append(str(path.relative_to(APP.parent)))
     assert outside == []
-

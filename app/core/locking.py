@@ -29,6 +29,28 @@ def lock_row(model, pk, *, busy: Conflict, touch: str):
         raise busy from exc
 
 
+def row_lock_statement(model, pk, *, touch: str, postgresql: bool) -> sa.Executable:
+    """The statement that takes the lock `lock_row` takes without reading the row, for `take_row_lock`.
+
+    `pk` is an expression — a bound parameter, or a scalar subquery (the case a task belongs to), so that one
+    statement finds and locks the row. Build it once and keep it: its values are parameters.
+    """
+    table = model.__table__
+    key = table.c[sa.inspect(model).primary_key[0].name]
+    if postgresql:
+        return sa.select(key).where(key == pk).with_for_update()
+    return sa.update(table).where(key == pk).values({touch: table.c[touch]}).returning(key)
+
+
+def take_row_lock(statement: sa.Executable, params: dict, *, busy: Conflict) -> bool:
+    """Run a `row_lock_statement`; whether the row exists. Whatever the caller reads after it in this transaction
+    is what others committed before the lock."""
+    try:
+        return db.session.execute(statement, params).first() is not None
+    except sa.exc.OperationalError as exc:
+        raise busy from exc
+
+
 def lock_name(*parts: object) -> None:
     """Serialize, until commit, every transaction that locks the same name (PostgreSQL advisory lock).
 

@@ -261,16 +261,21 @@ def revoke_api_token(actor: User, token_id: int) -> ApiToken:
     return token
 
 
+@functools.cache
+def _token_query() -> sa.Select:
+    # The user and their roles in the same query: lazy loads were two more round trips on every API call. Built
+    # once (the hash a bound parameter): building and keying it again was half the cost of every API call's check.
+    return (
+        sa.select(ApiToken)
+        .options(joinedload(ApiToken.user).joinedload(User.role_rows))
+        .where(ApiToken.token_hash == sa.bindparam("token_hash"))
+    )
+
+
 def user_for_token(plain: str) -> User:
     """Resolve a bearer token to its active user, or refuse with a stable code."""
     now = clock.now()
-    # The user and their roles in the same query: lazy loads were two more round trips on every API call.
-    query = (
-        sa.select(ApiToken)
-        .options(joinedload(ApiToken.user).joinedload(User.role_rows))
-        .where(ApiToken.token_hash == _digest(plain or ""))
-    )
-    token = db.session.execute(query).unique().scalar_one_or_none()
+    token = db.session.execute(_token_query(), {"token_hash": _digest(plain or "")}).unique().scalar_one_or_none()
     if token is None or token.revoked_at is not None:
         raise AuthenticationError("Mã truy cập không hợp lệ.", code="invalid_token")
     if token.expires_at is not None and token.expires_at <= now:

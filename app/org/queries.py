@@ -1,5 +1,6 @@
 """Read-only lookups for agencies, units, users and delegations."""
 
+import functools
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -103,23 +104,27 @@ def list_users(
     return list(db.session.scalars(query.limit(limit)))
 
 
+@functools.cache
+def _delegations_to_query() -> sa.Select:
+    # Built once, values bound: every inbox and task page asks it.
+    at = sa.bindparam("at", type_=Delegation.starts_at.type)
+    return (
+        sa.select(Delegation)
+        .join(Delegation.from_user)
+        .where(
+            Delegation.to_user_id == sa.bindparam("user_id"),
+            Delegation.revoked_at.is_(None),
+            Delegation.starts_at <= at,
+            Delegation.ends_at > at,
+            User.is_active.is_(True),
+        )
+        .order_by(Delegation.ends_at)
+    )
+
+
 def active_delegations_to(user: User, at: datetime | None = None) -> list[Delegation]:
     """Delegations in force now for which `user` acts on someone else's behalf."""
-    at = at or clock.now()
-    return list(
-        db.session.scalars(
-            sa.select(Delegation)
-            .join(Delegation.from_user)
-            .where(
-                Delegation.to_user_id == user.id,
-                Delegation.revoked_at.is_(None),
-                Delegation.starts_at <= at,
-                Delegation.ends_at > at,
-                User.is_active.is_(True),
-            )
-            .order_by(Delegation.ends_at)
-        )
-    )
+    return list(db.session.scalars(_delegations_to_query(), {"user_id": user.id, "at": at or clock.now()}))
 
 
 def delegations_of(user: User) -> list[Delegation]:

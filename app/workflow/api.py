@@ -8,7 +8,6 @@ from app.api.schemas import ErrorSchema
 from app.core.db import db
 from app.core.errors import NotFound, ValidationError
 from app.workflow import permissions, queries, services
-from app.workflow.assignment import inbox_scopes
 from app.workflow.definitions import available_processes, deploy
 from app.workflow.forms import load_form_file
 from app.workflow.models import WorkflowInstance
@@ -49,10 +48,7 @@ def list_tasks(args):
     """Việc của tôi và việc chờ nhận theo vai trò, hạn sớm nhất trước (phân trang bằng con trỏ)."""
     user = api_user()
     flt = queries.InboxFilter(args["process_id"], args["overdue"], args["urgent"], _cursor(args["after"]))
-    scopes = inbox_scopes(user)  # roles and delegations, read once for the page and the count
-    items = queries.inbox_page(user, flt, limit=args["limit"], scopes=scopes)
-    unpaged = queries.InboxFilter(args["process_id"], args["overdue"], args["urgent"])
-    total = queries.inbox_count(user, unpaged, scopes=scopes)
+    items, total = queries.inbox_page_and_count(user, flt, limit=args["limit"])
     last = items[-1] if len(items) == args["limit"] else None
     return {
         "items": items,

@@ -1,5 +1,6 @@
 """Process versions: deploy (validated, immutable, checksummed), sync from processes/, and pick the newest."""
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -129,9 +130,24 @@ def _newest_in_scope(process_id: str, agency_id: int | None) -> ProcessVersion |
     )
 
 
+@functools.cache
+def _newest_query() -> sa.Select:
+    agency_id = sa.bindparam("agency_id", type_=ProcessVersion.agency_id.type)
+    return (
+        sa.select(ProcessVersion)
+        .where(
+            ProcessVersion.process_id == sa.bindparam("process_id"),
+            sa.or_(ProcessVersion.agency_id == agency_id, ProcessVersion.agency_id.is_(None)),
+        )
+        # The agency's own versions first (NULL — global — sorts after them), each scope newest first: one query.
+        .order_by(ProcessVersion.agency_id.is_(None), ProcessVersion.version.desc())
+        .limit(1)
+    )
+
+
 def newest_version(process_id: str, agency_id: int) -> ProcessVersion:
     """The version a new case starts on: the agency's own newest version, else the newest global one."""
-    version = _newest_in_scope(process_id, agency_id) or _newest_in_scope(process_id, None)
+    version = db.session.scalar(_newest_query(), {"process_id": process_id, "agency_id": agency_id})
     if version is None:
         raise NotFound(f"Chưa triển khai quy trình “{process_id}”.", code="process_not_found")
     return version

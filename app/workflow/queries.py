@@ -6,11 +6,12 @@ deadline order and stops at the page size; pages continue from a (due_sort, id) 
 so a page costs the same at 1k or 100k open tasks.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import defer, joinedload
 
 from app.core import clock
 from app.core.db import db
@@ -43,50 +44,122 @@ class InboxFilter:
     after: tuple[int, datetime, int] | None = None  # keyset cursor: (priority, due_sort, id) of the last row
 
 
-def _branches(user: User, flt: InboxFilter, at: datetime, limit: int, scopes: list[dict] | None) -> list[sa.Select]:
-    columns = (HumanTask.id, HumanTask.priority, HumanTask.due_sort)
-    branches = []
-    for scope in scopes if scopes is not None else inbox_scopes(user, at):
-        base = []
-        if flt.process_id:
-            base.append(HumanTask.process_id == flt.process_id)
-        if scope.get("process_ids"):
-            base.append(HumanTask.process_id.in_(scope["process_ids"]))
-        if flt.overdue:
-            base.append(HumanTask.due_sort < at)
-        if flt.urgent:
-            base.append(HumanTask.urgency == "urgent")
-        if flt.after:
-            base.append(sa.tuple_(HumanTask.priority, HumanTask.due_sort, HumanTask.id) > sa.tuple_(*flt.after))
+# The inbox statements are built once per shape — which scopes, which filters, the limits — with every value a bound
+# parameter, and kept: building a union of this size and computing its cache key cost more than running it.
+_STATEMENTS_KEPT = 256
+
+
+def _plan(user: User, flt: InboxFilter, at: datetime, scopes: list[dict] | None) -> tuple[tuple, dict]:
+    """The shape of the inbox query (hashable: what the SQL looks like) and the values of its parameters."""
+    shape, params = [], {}
+    if flt.process_id:
+        params["process_id"] = flt.process_id
+    if flt.overdue:
+        params["at"] = at
+    if flt.after:
+        params["after_priority"], params["after_due"], params["after_id"] = flt.after
+    for n, scope in enumerate(scopes if scopes is not None else inbox_scopes(user, at)):
+        has_processes = bool(scope.get("process_ids"))
+        if has_processes:
+            params[f"processes_{n}"] = list(scope["process_ids"])
         if "assignee_id" in scope:
+            params[f"assignee_{n}"] = scope["assignee_id"]
+            has_roles = bool(scope.get("roles"))
+            if has_roles:
+                params[f"roles_{n}"] = list(scope["roles"])
             for state in (TaskState.READY, TaskState.CLAIMED):
-                where = [HumanTask.assignee_id == scope["assignee_id"], HumanTask.state == state, *base]
-                if scope.get("roles"):
-                    where.append(HumanTask.role.in_(scope["roles"]))
-                branches.append(sa.select(*columns).where(*where))
+                shape.append(("assigned", n, state.value, has_roles, has_processes))
         else:
-            for role in scope["roles"]:
-                where = [
-                    HumanTask.agency_id == scope["agency_id"],
-                    HumanTask.role == role,
-                    HumanTask.state == TaskState.READY,
-                    HumanTask.assignee_id.is_(None),
-                    *base,
-                ]
-                unit = scope.get("unit_id")
-                where.append(
-                    HumanTask.unit_id.is_(None)
-                    if unit is None
-                    else sa.or_(HumanTask.unit_id.is_(None), HumanTask.unit_id == unit)
-                )
-                branches.append(sa.select(*columns).where(*where))
-    return [b.order_by(HumanTask.priority, HumanTask.due_sort, HumanTask.id).limit(limit) for b in branches]
+            params[f"agency_{n}"] = scope["agency_id"]
+            has_unit = scope.get("unit_id") is not None
+            if has_unit:
+                params[f"unit_{n}"] = scope["unit_id"]
+            for r, role in enumerate(scope["roles"]):
+                params[f"role_{n}_{r}"] = role
+                shape.append(("queue", n, r, has_unit, has_processes))
+    filters = (bool(flt.process_id), flt.overdue, flt.urgent, bool(flt.after))
+    return (filters, tuple(shape)), params
+
+
+def _branches(shape: tuple, limit: int) -> list[sa.Select]:
+    (by_process, overdue, urgent, after), branches = shape
+    columns = (HumanTask.id, HumanTask.priority, HumanTask.due_sort)
+    selects = []
+    for kind, n, detail, flag, has_processes in branches:
+        base = []
+        if by_process:
+            base.append(HumanTask.process_id == sa.bindparam("process_id"))
+        if has_processes:
+            base.append(HumanTask.process_id.in_(sa.bindparam(f"processes_{n}", expanding=True)))
+        if overdue:
+            base.append(HumanTask.due_sort < sa.bindparam("at", type_=HumanTask.due_sort.type))
+        if urgent:
+            base.append(HumanTask.urgency == "urgent")
+        if after:
+            cursor = (
+                sa.bindparam("after_priority", type_=HumanTask.priority.type),
+                sa.bindparam("after_due", type_=HumanTask.due_sort.type),
+                sa.bindparam("after_id", type_=HumanTask.id.type),
+            )
+            base.append(sa.tuple_(HumanTask.priority, HumanTask.due_sort, HumanTask.id) > sa.tuple_(*cursor))
+        if kind == "assigned":
+            state, has_roles = detail, flag
+            where = [HumanTask.assignee_id == sa.bindparam(f"assignee_{n}"), HumanTask.state == state, *base]
+            if has_roles:
+                where.append(HumanTask.role.in_(sa.bindparam(f"roles_{n}", expanding=True)))
+        else:
+            has_unit = flag
+            where = [
+                HumanTask.agency_id == sa.bindparam(f"agency_{n}"),
+                HumanTask.role == sa.bindparam(f"role_{n}_{detail}"),
+                HumanTask.state == TaskState.READY,
+                HumanTask.assignee_id.is_(None),
+                *base,
+            ]
+            where.append(
+                sa.or_(HumanTask.unit_id.is_(None), HumanTask.unit_id == sa.bindparam(f"unit_{n}"))
+                if has_unit
+                else HumanTask.unit_id.is_(None)
+            )
+        selects.append(sa.select(*columns).where(*where))
+    return [b.order_by(HumanTask.priority, HumanTask.due_sort, HumanTask.id).limit(limit) for b in selects]
 
 
 def _union(branches: list[sa.Select]):
     # Each branch is wrapped so its own ORDER BY/LIMIT survive inside the UNION on SQLite and PostgreSQL.
     parts = [sa.select(b.subquery().c) for b in branches]
     return sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+
+
+@functools.lru_cache(maxsize=_STATEMENTS_KEPT)
+def _page_statement(shape: tuple, limit: int) -> sa.Select:
+    union = _union(_branches(shape, limit))
+    page = sa.select(union.c.id).order_by(union.c.priority, union.c.due_sort, union.c.id).limit(limit).subquery()
+    return _rows_of(page)
+
+
+@functools.lru_cache(maxsize=_STATEMENTS_KEPT)
+def _page_and_count_statement(shape: tuple, limit: int, cap: int) -> sa.Select:
+    union = _union(_branches(shape, cap))
+    capped = (
+        sa.select(union.c.id, union.c.priority, union.c.due_sort)
+        .order_by(union.c.priority, union.c.due_sort, union.c.id)
+        .limit(cap)
+        .subquery()
+    )
+    page = (
+        sa.select(capped.c.id, sa.func.count().over().label("total"))
+        .order_by(capped.c.priority, capped.c.due_sort, capped.c.id)
+        .limit(limit)
+        .subquery()
+    )
+    return _rows_of(page, page.c.total)
+
+
+@functools.lru_cache(maxsize=_STATEMENTS_KEPT)
+def _count_statement(shape: tuple, cap: int) -> sa.Select:
+    capped = sa.select(_union(_branches(shape, cap)).c.id).limit(cap).subquery()
+    return sa.select(sa.func.count()).select_from(capped)
 
 
 def inbox_page(
@@ -96,41 +169,68 @@ def inbox_page(
 
     `scopes` (app.workflow.assignment.inbox_scopes) may be passed when the caller also counts: read once."""
     flt, at = flt or InboxFilter(), clock.now()
-    branches = _branches(user, flt, at, limit, scopes)
-    if not branches:
+    shape, params = _plan(user, flt, at, scopes)
+    if not shape[1]:
         return []
-    union = _union(branches)
-    page = sa.select(union.c.id).order_by(union.c.priority, union.c.due_sort, union.c.id).limit(limit).subquery()
-    # The page's rows in one query; assignees and units in one query each (no query per row).
-    rows = db.session.scalars(
-        sa.select(HumanTask)
+    return list(db.session.scalars(_page_statement(shape, limit), params))
+
+
+def _rows_of(page, *extra):
+    """The page's tasks in one query, with their assignees and units (many-to-one: joined, no query per row).
+
+    Not the assignees' roles (User.role_rows loads by "selectin", a second query): a list shows names only."""
+    return (
+        sa.select(HumanTask, *extra)
         .join(page, page.c.id == HumanTask.id)
-        .options(selectinload(HumanTask.assignee), selectinload(HumanTask.unit), defer(HumanTask.submitted))
+        .options(
+            joinedload(HumanTask.assignee).lazyload(User.role_rows),
+            joinedload(HumanTask.unit),
+            defer(HumanTask.submitted),
+        )
         .order_by(HumanTask.priority, HumanTask.due_sort, HumanTask.id)
     )
-    return list(rows)
+
+
+def inbox_page_and_count(
+    user: User, flt: InboxFilter, limit: int = 50, scopes: list[dict] | None = None
+) -> tuple[list[HumanTask], int]:
+    """A page of the inbox and the capped count of the whole inbox (same filter, without the cursor).
+
+    The first page — what nearly every visit asks for — is one query: the count is a window over the same
+    capped union the page is cut from.
+    """
+    scopes = scopes if scopes is not None else inbox_scopes(user)
+    if flt.after is not None:
+        unpaged = InboxFilter(flt.process_id, flt.overdue, flt.urgent)
+        return inbox_page(user, flt, limit, scopes), inbox_count(user, unpaged, scopes)
+    shape, params = _plan(user, flt, clock.now(), scopes)
+    if not shape[1]:
+        return [], 0
+    rows = db.session.execute(_page_and_count_statement(shape, limit, COUNT_CAP), params).all()
+    return [row[0] for row in rows], (rows[0][1] if rows else 0)
 
 
 def inbox_count(user: User, flt: InboxFilter | None = None, scopes: list[dict] | None = None) -> int:
     """Open tasks in the inbox, counted up to COUNT_CAP (shown as "1000+"): never a count of everything."""
     flt, at = flt or InboxFilter(), clock.now()
-    branches = _branches(user, flt, at, COUNT_CAP, scopes)
-    if not branches:
+    shape, params = _plan(user, flt, at, scopes)
+    if not shape[1]:
         return 0
-    union = _union(branches)
-    capped = sa.select(union.c.id).limit(COUNT_CAP).subquery()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(capped))
+    return db.session.scalar(_count_statement(shape, COUNT_CAP), params)
+
+
+@functools.cache
+def _history_query() -> sa.Select:
+    return (
+        sa.select(HumanTask)
+        .where(HumanTask.instance_id == sa.bindparam("instance_id"))
+        .order_by(HumanTask.created_at, HumanTask.id)
+    )
 
 
 def task_history(instance_id: int) -> list[HumanTask]:
     """Every human task of a case, oldest first: the timeline shown on the task page."""
-    return list(
-        db.session.scalars(
-            sa.select(HumanTask)
-            .where(HumanTask.instance_id == instance_id)
-            .order_by(HumanTask.created_at, HumanTask.id)
-        )
-    )
+    return list(db.session.scalars(_history_query(), {"instance_id": instance_id}))
 
 
 def instances_in_error(agency_ids: set[int]) -> list[WorkflowInstance]:

@@ -4,6 +4,7 @@ Every function here runs inside the caller's unit of work; the workflow state, t
 operations' domain changes and the audit events commit together or not at all (design.md §4).
 """
 
+import functools
 import logging
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from app.audit import services as audit
 from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict
-from app.core.locking import lock_row
+from app.core.locking import lock_row, row_lock_statement, take_row_lock
 from app.org.models import Unit, User
 from app.workflow import engine
 from app.workflow.forms import form_key_for
@@ -35,6 +36,20 @@ def lock_instance(instance_id: int) -> WorkflowInstance:
     return instance
 
 
+def lock_instance_of_task(task_id: int) -> bool:
+    """Lock the case a task belongs to (as lock_instance does), found from the task in the same statement; whether
+    the task exists. Read the task afterwards: it is then what others committed before the lock."""
+    busy = Conflict("Hồ sơ đang được người khác xử lý, vui lòng thử lại.", code="instance_busy")
+    statement = _lock_case_of_task(db.session.get_bind().dialect.name == "postgresql")
+    return take_row_lock(statement, {"task_id": task_id}, busy=busy)
+
+
+@functools.cache
+def _lock_case_of_task(postgresql: bool) -> sa.Executable:
+    case = sa.select(HumanTask.instance_id).where(HumanTask.id == sa.bindparam("task_id")).scalar_subquery()
+    return row_lock_statement(WorkflowInstance, case, touch="updated_at", postgresql=postgresql)
+
+
 @contextmanager
 def running(instance: WorkflowInstance, actor: User | None):
     """Let scripts and operations know which case and agency they work for."""
@@ -49,17 +64,19 @@ def running(instance: WorkflowInstance, actor: User | None):
         current_run.reset(token)
 
 
-def advance(instance: WorkflowInstance, workflow, actor: User | None, rebuild: Callable[[], object]) -> None:
+def advance(
+    instance: WorkflowInstance, workflow, actor: User | None, rebuild: Callable[[], object], *, started: bool = False
+) -> None:
     """Run the engine, then mirror tasks and save; if an operation fails, keep the last good state as `error`.
 
     The engine runs in a SAVEPOINT: an operation's half-done domain writes vanish with it. The last good state
     (the user's own step applied, nothing after it) is rebuilt by `rebuild()` only when something failed, so the
-    common path serializes the workflow once.
+    common path serializes the workflow once. `started`: the case was created in this transaction (no tasks yet).
     """
     try:
         with db.session.begin_nested(), running(instance, actor):
             engine.run_engine(workflow)
-            sync_tasks(instance, workflow)
+            sync_tasks(instance, workflow, started=started)
             save(instance, workflow)
     except Exception as exc:
         log.warning("workflow instance %s failed: %s", instance.id, exc, exc_info=True)
@@ -108,14 +125,13 @@ def save(instance: WorkflowInstance, workflow) -> None:
     db.session.flush()
 
 
-def sync_tasks(instance: WorkflowInstance, workflow) -> None:
-    """Mirror the ready user tasks into human_task: new ones appear, vanished ones are withdrawn."""
+def sync_tasks(instance: WorkflowInstance, workflow, *, started: bool = False) -> None:
+    """Mirror the ready user tasks into human_task: new ones appear, vanished ones are withdrawn.
+
+    `started`: the case was created in this transaction, so it has no rows to look up yet. The rows are flushed
+    with the case's new state by `save`, in one flush."""
     ready = {str(t.id): t for t in engine.ready_user_tasks(workflow)}
-    open_rows = db.session.scalars(
-        sa.select(HumanTask).where(
-            HumanTask.instance_id == instance.id, HumanTask.state.in_([TaskState.READY, TaskState.CLAIMED])
-        )
-    ).all()
+    open_rows = [] if started else db.session.scalars(_open_tasks_query(), {"instance_id": instance.id}).all()
     known = {row.spiff_task_id for row in open_rows}
     now = clock.now()
     for row in open_rows:
@@ -126,7 +142,13 @@ def sync_tasks(instance: WorkflowInstance, workflow) -> None:
     for task_id, task in ready.items():
         if task_id not in known:
             db.session.add(_new_human_task(instance, bundle, task, now))
-    db.session.flush()
+
+
+@functools.cache
+def _open_tasks_query() -> sa.Select:
+    return sa.select(HumanTask).where(
+        HumanTask.instance_id == sa.bindparam("instance_id"), HumanTask.state.in_([TaskState.READY, TaskState.CLAIMED])
+    )
 
 
 def _new_human_task(instance: WorkflowInstance, bundle, task, now: datetime) -> HumanTask:

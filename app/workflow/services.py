@@ -4,6 +4,7 @@ One call = one step of one case; the caller's unit of work commits it. Domain mo
 through `start_process(actor, process_id, object_type=…, object_id=…)`.
 """
 
+import functools
 import uuid
 
 import sqlalchemy as sa
@@ -31,7 +32,7 @@ from app.workflow.forms import (
 from app.workflow.models import CaseFile, HumanTask, InstanceStatus, TaskState, WorkflowInstance
 from app.workflow.permissions import can_act_on, can_start, can_view_task, may_override, may_reassign, start_role
 from app.workflow.registry import INSTALLED, bound_object_type
-from app.workflow.runtime import advance, lock_instance, running
+from app.workflow.runtime import advance, lock_instance, lock_instance_of_task, running
 
 
 def start_process(
@@ -60,14 +61,15 @@ def start_process(
     if actor is not None and not can_start(actor, version):
         raise PermissionDenied(f"Quy trình “{version.name}” chỉ do {start_role(version).label} khởi tạo.")
     data = dict(data or {})
-    object_id = object_id or uuid.uuid4().hex
     title = (title or data.get("title") or version.name)[:500]
-    if db.session.scalar(
+    # A business object has one case; an id made up here (a plain case) is new by construction.
+    if object_id is not None and db.session.scalar(
         sa.select(WorkflowInstance.id).where(
             WorkflowInstance.object_type == object_type, WorkflowInstance.object_id == object_id
         )
     ):
         raise Conflict("Đối tượng này đã có quy trình xử lý.", code="instance_exists")
+    object_id = object_id or uuid.uuid4().hex
     data.update(
         object_type=object_type, object_id=object_id, urgent=bool(urgent), started_by_id=actor.id if actor else None
     )
@@ -95,7 +97,7 @@ def start_process(
         summary=f"Khởi tạo quy trình {version.name}: {title}",
         changes={"process_id": process_id, "version": version.version},
     )
-    advance(instance, workflow, actor, rebuild=lambda: engine.new_workflow(bundle, data))
+    advance(instance, workflow, actor, rebuild=lambda: engine.new_workflow(bundle, data), started=True)
     return instance
 
 
@@ -107,20 +109,31 @@ def _keep_files(instance_id: int, data: dict) -> None:
             db.session.add(CaseFile(instance_id=instance_id, sha256=digest, name=name))
 
 
-def get_task(actor: User, task_id: int) -> HumanTask:
-    """A task the actor may see: one they can act on, or one of their agency's cases (404 otherwise)."""
-    # The case and its process version with it: every caller goes on to read both.
-    options = [joinedload(HumanTask.instance).joinedload(WorkflowInstance.process_version)]
-    task = db.session.get(HumanTask, task_id, options=options)
+@functools.cache
+def _task_query() -> sa.Select:
+    # The case and its process version with it: every caller goes on to read both. Built once, the id bound.
+    return (
+        sa.select(HumanTask)
+        .where(HumanTask.id == sa.bindparam("task_id"))
+        .options(joinedload(HumanTask.instance).joinedload(WorkflowInstance.process_version))
+    )
+
+
+def get_task(actor: User, task_id: int, *, fresh: bool = False) -> HumanTask:
+    """A task the actor may see: one they can act on, or one of their agency's cases (404 otherwise).
+
+    `fresh`: read from the database even when already loaded (after taking the case's lock)."""
+    options = {"populate_existing": True} if fresh else None
+    task = db.session.scalar(_task_query(), {"task_id": task_id}, execution_options=options)
     if task is None or not can_view_task(actor, task):
         raise NotFound("Không tìm thấy công việc.", code="task_not_found")
     return task
 
 
 def _open_task_locked(actor: User, task_id: int) -> HumanTask:
-    task = get_task(actor, task_id)
-    lock_instance(task.instance_id)
-    task = db.session.get(HumanTask, task_id, populate_existing=True)  # what others committed before our lock
+    # The case is locked first, so the task, its case and their state are read once, as others committed them.
+    lock_instance_of_task(task_id)
+    task = get_task(actor, task_id, fresh=True)
     if task.state == TaskState.COMPLETED:
         who = task.completed_by.full_name if task.completed_by else "người khác"
         raise Conflict(f"Công việc đã được {who} hoàn thành.", code="task_already_completed")

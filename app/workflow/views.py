@@ -9,7 +9,7 @@ from app.core.errors import DomainError, NotFound
 from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
 from app.workflow import permissions, queries, services
-from app.workflow.assignment import candidates, inbox_scopes
+from app.workflow.assignment import candidates
 from app.workflow.definitions import available_processes
 from app.workflow.forms import coerce_submission, field_order, options_for
 from app.workflow.models import STATUS_LABELS, TASK_STATE_LABELS, WorkflowInstance
@@ -43,10 +43,7 @@ def _filter_from_args() -> queries.InboxFilter:
 def inbox():
     page_size = 50
     flt = _filter_from_args()
-    scopes = inbox_scopes(current_user)  # roles and delegations, read once for the page and the count
-    tasks = queries.inbox_page(current_user, flt, limit=page_size, scopes=scopes)
-    unpaged = queries.InboxFilter(flt.process_id, flt.overdue, flt.urgent)
-    total = queries.inbox_count(current_user, unpaged, scopes=scopes)
+    tasks, total = queries.inbox_page_and_count(current_user, flt, limit=page_size)
     processes = {v.process_id: v.name for v in available_processes(current_user.agency_id)}
     next_cursor = queries.encode_cursor(tasks[-1]) if len(tasks) == page_size else None
     return render_template(

@@ -166,3 +166,12 @@ def test_one_look_at_a_document_is_one_event_and_a_later_look_another(create_use
     assert audit.record_view(other, "agency.view", document, summary="Người khác xem") is not None
     frozen_clock.advance(minutes=11)
     assert audit.record_view(reader, "agency.view", document, summary="Xem lần sau") is not None
+
+
+def test_the_checkpoint_is_one_record_written_over_the_last_even_over_a_longer_file(create_user, checkpoints):
+    checkpoints.write_text("x" * 1000)
+    make_events(create_user, 2)
+    make_events(create_user, 1)
+    assert len(checkpoints.read_text().splitlines()) == 1
+    assert json.loads(checkpoints.read_text())["seq"] == chain()[-1].seq
+    assert audit.verify_chain().ok

@@ -126,6 +126,9 @@ def test_agency_version_applies_to_its_agency_only(deploy_process, office, creat
     assert mine.agency_id == office.agency.id and mine.version == 1
     assert newest_version("doc_review", office.agency.id).id == mine.id
     assert newest_version("doc_review", other.id).agency_id is None
+    newer_global = deploy_process("doc_review", xml=GOOD.replace('value="PT2H"', 'value="PT3H"'))
+    assert newer_global.version == 2 and newest_version("doc_review", other.id).id == newer_global.id
+    assert newest_version("doc_review", office.agency.id).id == mine.id  # its own version, however old
     with pytest.raises(PermissionDenied):  # a designer deploys for their own agency only
         deploy_process("doc_review", xml=custom, agency_id=other.id, actor=office.admin)
 

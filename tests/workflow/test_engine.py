@@ -279,3 +279,16 @@ def test_urgent_work_goes_first_in_the_inbox(review, frozen_clock):
 
     rest = inbox_page(review.clerk, InboxFilter(after=decode_cursor(encode_cursor(second))))
     assert rest == [first]
+
+
+def test_inbox_first_page_and_count_in_one_query_agree_with_the_page_and_the_capped_count(review, monkeypatch):
+    from app.workflow import queries
+
+    for _ in range(4):
+        start_review(review)
+    flt = queries.InboxFilter()
+    assert queries.inbox_page_and_count(review.clerk, flt, limit=3) == (inbox_page(review.clerk, limit=3), 4)
+    assert queries.inbox_page_and_count(review.clerk, flt, limit=10)[1] == queries.inbox_count(review.clerk) == 4
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    assert queries.inbox_page_and_count(review.clerk, flt, limit=1) == (inbox_page(review.clerk, limit=1), 2)
+    assert queries.inbox_page_and_count(review.clerk, queries.InboxFilter(process_id="other"), limit=1) == ([], 0)
