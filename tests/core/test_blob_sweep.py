@@ -1,6 +1,7 @@
 """The orphan-blob sweep: what no row names and nobody stored lately goes; everything named or fresh stays."""
 
 import os
+import time
 
 from app.core.db import db
 from app.core.storage import BlobStore
@@ -9,18 +10,18 @@ from app.modules import blob_columns
 DAY_NS = 24 * 3600 * 10**9
 
 
-def age(store: BlobStore, digest: str, days: float = 2) -> None:
-    path = store.path_for(digest)
-    stat = path.stat()
-    old = stat.st_mtime_ns - int(days * DAY_NS)
-    os.utime(path, ns=(old, old))
+def age(store: BlobStore, digest: str, days: float = 0) -> None:
+    """Set the blob's file time `days` before now, as the process's clock reads it (faked in the future run)."""
+    then = time.time_ns() - int(days * DAY_NS)
+    os.utime(store.path_for(digest), ns=(then, then))
 
 
 def test_sweep_removes_old_orphans_and_stray_temporary_files_only(tmp_path):
     store = BlobStore(tmp_path)
     named, orphan, fresh = store.put(b"named"), store.put(b"orphan"), store.put(b"fresh orphan")
-    age(store, named)
-    age(store, orphan)
+    age(store, named, days=2)
+    age(store, orphan, days=2)
+    age(store, fresh, days=0.5)
     stray = tmp_path / ".incoming-crashed"
     stray.write_bytes(b"half")
     os.utime(stray, ns=(0, 0))
@@ -34,7 +35,7 @@ def test_sweep_removes_old_orphans_and_stray_temporary_files_only(tmp_path):
 def test_a_blob_stored_again_meanwhile_is_not_swept(tmp_path):
     store = BlobStore(tmp_path)
     digest = store.put(b"stored twice")
-    age(store, digest)
+    age(store, digest, days=2)
 
     def referenced(digests):
         store.put(b"stored twice")  # another transaction stores the same bytes while the sweep looks

@@ -39,7 +39,7 @@ def test_the_job_keeps_a_case_s_attached_file_and_removes_a_refused_one(app, cli
     assert attached.name == "so-lieu.txt" and store.read(attached.sha256) == b"so lieu"
     orphan = store.put(b"bo di")  # the refused form's file (the same bytes: the same name)
     for digest in (attached.sha256, orphan):
-        age(store, digest)
+        age(store, digest, days=2)
     assert referenced_blobs([attached.sha256, orphan]) == {attached.sha256}
 
     assert sweep_orphan_blobs() >= 1
