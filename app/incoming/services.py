@@ -152,6 +152,10 @@ def workflow_data(document: IncomingDocument) -> dict:
 
 
 def status_for_sender(document: IncomingDocument, code: StatusCode, *, staff=None, description: str | None = None):
+    """Queue the status message owed to the sender (legal.md §4: 01–06, 15, 16): for an electronic document only —
+    a paper one came by post and its sender takes no message (the page says "Không có (văn bản giấy)")."""
+    if document.channel == Channel.PAPER:
+        return None
     return record_status(
         from_agency_id=document.agency_id,
         to_organ_id=document.sender_code,

@@ -172,7 +172,9 @@ def complete_incoming(actor: User | None, document: IncomingDocument, result: st
     for assignment in document.assignments:
         if assignment.kind in (AssignmentKind.LEAD, AssignmentKind.COORDINATE) and assignment.done_at is None:
             assignment.done_at = clock.now()
-    status_for_sender(document, StatusCode.COMPLETED, staff=actor)
+    # 06 names who handled it, the lead person — not whoever's step happened to close the procedure last (a
+    # coordinating unit's opinion given after the lead finished).
+    status_for_sender(document, StatusCode.COMPLETED, staff=document.lead_user or actor)
     audit.record(actor, "incoming.complete", document, summary=f"Hoàn thành văn bản đến số {document.arrival_label}")
 
 

@@ -303,7 +303,7 @@ def _act(document_id: int, action, done: str, *, anchor: str = ""):
             raise  # 404 is a page of its own
         message = exc.message
         details = exc.details if isinstance(exc.details, dict) else {}
-        extra = [str(v) for v in details.values() if isinstance(v, str) and v != message]
+        extra = [str(v) for v in details.values() if isinstance(v, str) and v not in message]  # never said twice
         flash(" ".join([message, *extra]), "danger")
         return redirect(url_for("outgoing.document", document_id=document_id) + anchor)
     flash(done, "success")

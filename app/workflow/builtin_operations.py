@@ -40,3 +40,22 @@ def users(agency_id: int, options: dict) -> list[tuple[Any, str]]:
     if options.get("unit") == "task":  # only the people of the task's unit (a unit leader assigns his own staff)
         people = [u for u in people if options.get("task_unit_id") is None or u.unit_id == options["task_unit_id"]]
     return [(u.id, f"{u.full_name} — {u.position or ''}".rstrip(" —")) for u in people]
+
+
+@engine.form_validator("work_assignment_unit")
+def work_assignment_unit(data: dict, outcome: str | None, agency_id: int) -> dict[str, str]:
+    """Giao việc: the lead unit's leader distributes the work, so a unit without an active one would leave the step
+    in nobody's inbox — refused when the case is started (as a direction of văn bản đến is)."""
+    from app.org import queries as org_queries
+    from app.org.models import Role, Unit
+
+    unit_id = data.get("don_vi_chu_tri")
+    unit = db.session.get(Unit, unit_id) if isinstance(unit_id, int) else None
+    if unit is None or unit.agency_id != agency_id:
+        return {}  # the choice itself is checked against its source
+    if not org_queries.active_members(unit.id, Role.UNIT_LEADER.value):
+        return {
+            "don_vi_chu_tri": f"{unit.name} chưa có lãnh đạo đơn vị đang hoạt động để phân công: chọn đơn vị khác, "
+            "hoặc đề nghị quản trị bổ sung lãnh đạo cho đơn vị."
+        }
+    return {}

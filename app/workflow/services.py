@@ -61,6 +61,8 @@ def start_process(
     if actor is not None and not can_start(actor, version):
         raise PermissionDenied(f"Quy trình “{version.name}” chỉ do {start_role(version).label} khởi tạo.")
     data = dict(data or {})
+    if actor is not None:
+        check_start_form(version, data, agency_id)
     title = (title or data.get("title") or version.name)[:500]
     # A business object has one case; an id made up here (a plain case) is new by construction.
     if object_id is not None and db.session.scalar(
@@ -99,6 +101,18 @@ def start_process(
     )
     advance(instance, workflow, actor, rebuild=lambda: engine.new_workflow(bundle, data), started=True)
     return instance
+
+
+def check_start_form(version, data: dict, agency_id: int) -> None:
+    """A person's start of a case with a start form: the same checks for the page and the API (schema, choices,
+    the form's validators)."""
+    form = version.forms.get(f"{version.process_id}/start")
+    if form is None:
+        return
+    problems = validate_data(form, data) | source_problems(form, data, agency_id)
+    problems = run_validators(form, data, None, agency_id) | problems
+    if problems:
+        raise ValidationError("Biểu mẫu còn lỗi, vui lòng kiểm tra lại.", details=problems)
 
 
 def _keep_files(instance_id: int, data: dict) -> None:

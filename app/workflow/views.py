@@ -5,7 +5,7 @@ import io
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from app.core.errors import DomainError, NotFound
+from app.core.errors import DomainError, NotFound, ValidationError
 from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
 from app.workflow import permissions, queries, services
@@ -207,10 +207,7 @@ def start_case(process_id: str):
     values, errors = {}, {}
     if request.method == "POST":
         values = coerce_submission(form, request.form.get, request.form.getlist) | _uploads(form)
-        from app.workflow.forms import source_problems, validate_data
-
-        errors = validate_data(form, values) | source_problems(form, values, current_user.agency_id)
-        if not errors:
+        try:
             with unit_of_work():
                 instance = services.start_process(
                     current_user._get_current_object(),
@@ -219,9 +216,12 @@ def start_case(process_id: str):
                     title=values.get("tieu_de") or values.get("title"),
                     urgent=bool(values.get("khan")),
                 )
+        except ValidationError as exc:  # the start form's checks (services.check_start_form)
+            errors = exc.details if isinstance(exc.details, dict) else {"_form": exc.message}
+            flash(exc.message, "danger")
+        else:
             flash(f"Đã khởi tạo “{instance.title}”.", "success")
             return redirect(url_for("workflow.case_page", instance_id=instance.id))
-        flash("Biểu mẫu còn lỗi, vui lòng kiểm tra lại.", "danger")
     return render_template(
         "workflow/start.html",
         version=version,

@@ -291,6 +291,7 @@ def test_two_deciders_at_once_exactly_one_wins(tmp_path):
     from app.org.models import User
     from app.workflow.definitions import sync_processes
     from tests.conftest import PASSWORD, fresh_database_url
+    from tests.signing import factories
 
     app = create_app(TestConfig(fresh_database_url(tmp_path, "recall"), tmp_path))
     with app.app_context():
@@ -304,12 +305,12 @@ def test_two_deciders_at_once_exactly_one_wins(tmp_path):
                 for name, role in (("vanthu", "van_thu"), ("lanhdao", "lanh_dao"))
             ]
             sync_processes()
-            scan = b"\xff\xd8\xff\xe0" + b"0" * 200  # a paper document's scan: nothing to verify
+            pdf = factories.make_pdf("Công văn số 123/SNV-TCBC")  # electronic (its sender gets 15 or 16), unsigned
             document = services.receive_incoming(
                 db.session.get(User, ids[0]),
-                channel="paper",
+                channel="electronic",
                 metadata=METADATA,
-                uploads=[Upload("scan.jpg", scan, is_main=True)],
+                uploads=[Upload("cong-van.pdf", pdf, is_main=True)],
             )
             recall.request_recall(None, document.id, note=NOTE)
             document_id = document.id

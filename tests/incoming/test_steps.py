@@ -3,9 +3,13 @@ would): each records its status for the sender, its audit event and its state, e
 
 from datetime import date
 
+import sqlalchemy as sa
+
+from app.core.db import db
+from app.exchange.models import StatusMessage
 from app.incoming import steps
 from app.incoming.models import AssignmentKind, IncomingStatus
-from tests.incoming.conftest import METADATA, codes, receive
+from tests.incoming.conftest import METADATA, codes, receive, upload
 
 
 def test_register_direct_handle_and_complete_without_the_engine(incoming_office, signed_pdf, frozen_clock):
@@ -29,9 +33,25 @@ def test_register_direct_handle_and_complete_without_the_engine(incoming_office,
 
     steps.start_handling(office.unit_leader, document, office.spec_a1.id)
     assert document.lead_user_id == office.spec_a1.id and made[0].user_id == office.spec_a1.id
-    steps.complete_incoming(office.spec_a1, document, "Đã báo cáo", no_action=False)
+    # The procedure closes on a coordinating unit's opinion given last: 06 still names who handled it.
+    steps.complete_incoming(office.spec_b, document, "Đã báo cáo", no_action=False)
     assert document.status == IncomingStatus.COMPLETED and all(a.done_at for a in made)
     assert codes(document)[-4:] == ["03", "04", "05", "06"]
+    completed = db.session.scalar(sa.select(StatusMessage).where(StatusMessage.code == "06"))
+    assert completed.staff_name == office.spec_a1.full_name
+
+
+def test_a_paper_document_s_sender_gets_no_status_message(incoming_office, frozen_clock):
+    from app.incoming import services
+
+    office = incoming_office
+    jpeg = b"\xff\xd8\xff\xe0" + b"0" * 200
+    paper = services.receive_incoming(
+        office.clerk, channel="paper", metadata=METADATA, uploads=upload(jpeg, "scan.jpg")
+    )
+    steps.register_incoming(office.clerk, paper, METADATA)
+    steps.direct_incoming(office.leader, paper, steps.Direction(lead_user_id=office.spec_a1.id))
+    assert paper.status == IncomingStatus.DIRECTED and codes(paper) == []
 
 
 def test_a_direction_in_the_past_or_leading_and_coordinating_is_refused(incoming_office, frozen_clock):

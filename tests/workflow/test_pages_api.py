@@ -274,29 +274,33 @@ def test_every_opinion_field_of_the_shipped_forms_opens_empty():
 
 
 def test_a_stranded_task_is_handed_on_by_the_clerk_or_the_leader_and_it_is_audited(client, shipped, api_token):
-    office = shipped  # Phòng Kinh tế (unit_b) has no unit leader: its distribution task has no candidate
+    from app.org.services import deactivate_user
+
+    office = shipped
     client.post(
         "/api/v1/processes/work_assignment/start",
         headers=api_token(office.leader),
-        json={"data": {"tieu_de": "Việc của Phòng Kinh tế", "don_vi_chu_tri": office.unit_b.id}},
+        json={"data": {"tieu_de": "Việc của Phòng Tổng hợp", "don_vi_chu_tri": office.unit_a.id}},
     )
     task = db.session.scalar(sa.select(HumanTask).where(HumanTask.task_name == "distribute_work"))
+    deactivate_user(office.admin, office.unit_leader.id)  # the unit's only leader leaves: nobody can take the step
     specialist = api_token(office.spec_a1)
-    refused = client.post(f"/api/v1/tasks/{task.id}/reassign", headers=specialist, json={"user_id": office.spec_b.id})
+    refused = client.post(f"/api/v1/tasks/{task.id}/reassign", headers=specialist, json={"user_id": office.spec_a2.id})
     assert refused.status_code in (403, 404)
     moved = client.post(
-        f"/api/v1/tasks/{task.id}/reassign", headers=api_token(office.clerk), json={"user_id": office.spec_b.id}
+        f"/api/v1/tasks/{task.id}/reassign", headers=api_token(office.clerk), json={"user_id": office.spec_a2.id}
     )
-    assert moved.status_code == 200 and moved.json["assignee_id"] == office.spec_b.id, moved.json
+    assert moved.status_code == 200 and moved.json["assignee_id"] == office.spec_a2.id, moved.json
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "task.reassign"))
     assert event.changes["override"] is True and event.actor_id == office.clerk.id
     login(client, "vanthu")
     timeline = client.get(f"/cases/{task.instance_id}").get_data(as_text=True)
-    assert 'data-testid="handover"' in timeline and office.spec_b.full_name in timeline  # the case history says so
+    assert 'data-testid="handover"' in timeline and office.spec_a2.full_name in timeline  # the case history says so
+    assert f'href="/tasks/{task.id}"' in timeline  # and leads the clerk to the step
     done = client.post(
         f"/api/v1/tasks/{task.id}/complete",
-        headers=api_token(office.spec_b),
-        json={"data": {"chuyen_vien_thuc_hien": office.spec_b.id}},
+        headers=api_token(office.spec_a2),
+        json={"data": {"chuyen_vien_thuc_hien": office.spec_a1.id}},
     )
     assert done.status_code == 200, done.json
 
@@ -318,3 +322,25 @@ def test_a_unit_leader_is_offered_only_the_specialists_of_the_unit(client, shipp
         json={"data": {"chuyen_vien_thuc_hien": office.spec_b.id}},
     )
     assert other_unit.status_code == 422 and "chuyen_vien_thuc_hien" in other_unit.json["details"]
+
+
+def test_a_case_for_a_unit_nobody_can_distribute_is_refused_on_the_page_and_the_api(client, shipped, api_token):
+    """Phòng Kinh tế has no unit leader: its "Phân công thực hiện" step would sit in nobody's inbox."""
+    office = shipped
+    data = {"tieu_de": "Rà soát thủ tục hành chính", "don_vi_chu_tri": office.unit_b.id}
+    refused = client.post(
+        "/api/v1/processes/work_assignment/start", headers=api_token(office.leader), json={"data": data}
+    )
+    assert refused.status_code == 422 and "chưa có lãnh đạo đơn vị" in refused.json["details"]["don_vi_chu_tri"]
+    not_a_form = client.post(  # the API checks the start form as the page does
+        "/api/v1/processes/work_assignment/start", headers=api_token(office.leader), json={"data": {"tieu_de": 5}}
+    )
+    assert not_a_form.status_code == 422 and set(not_a_form.json["details"]) >= {"tieu_de", "don_vi_chu_tri"}
+    login(client, "lanhdao")
+    token = csrf_token(client, "/cases/new/work_assignment")
+    page = client.post(
+        "/cases/new/work_assignment",
+        data={"csrf_token": token, "tieu_de": data["tieu_de"], "don_vi_chu_tri": str(office.unit_b.id)},
+    )
+    assert page.status_code == 422 and "chưa có lãnh đạo đơn vị" in page.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(WorkflowInstance)) == 0

@@ -13,10 +13,11 @@ from app.core.db import db
 from app.workflow.definitions import sync_processes
 
 # Statements per call of the shipped work_assignment process, the bearer-token check included (before issue 8's
-# work: 14, 5, 3 and 18): start a case (its version, the case, its first task, the audit row sealed at commit),
+# work: 14, 5, 3 and 18): start a case (its version, its start form checked as the page checks it — the units to
+# choose from, the lead unit and its leader —, the case, its first task, the audit row sealed at commit),
 # the inbox page with its count, a task with its history, completing it (the case's lock, the task, the form's
 # choices, the next task, the audit row). PostgreSQL takes the audit chain's lock in one more statement.
-START, INBOX, OPEN, COMPLETE = 11, 3, 3, 15
+START, INBOX, OPEN, COMPLETE = 15, 3, 3, 15
 
 
 @contextmanager
