@@ -36,13 +36,18 @@ ran+=(sqlite)
 # the office closes, the week before Tết Dương lịch, so a test that counts working hours from the real clock
 # crosses a weekend and a holiday and fails.
 # Left out: browser tests, and those that start processes or threads of their own, which libfaketime's
-# shifted clock trips (pthread timeouts); they hold no time-bound fixture.
+# shifted clock trips (pthread timeouts; and time.sleep fails with EINVAL under it, which subprocess.run(timeout=…)
+# reaches whenever the child has not exited yet when its output ends: the DOCX conversion, a fresh interpreter);
+# they hold no time-bound fixture.
 if [ $# -eq 0 ] && command -v faketime >/dev/null; then
   echo "=== Time-sensitive tests with the wall clock at Friday 26 December 2031, 16:30 ICT (SQLite) ==="
   QLVB_TEST_DB=sqlite TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@2031-12-26 09:30:00" "$BIN/pytest" -p no:cacheprovider -q \
     --junitxml="$reports/future.xml" -m "not e2e" --ignore=tests/cli \
     --deselect tests/documents/test_concurrency.py --deselect tests/workflow/test_concurrency.py \
-    --deselect tests/incoming/test_delivery_concurrency.py -k "not concurrent and not two_threads and not at_once" \
+    --deselect tests/incoming/test_delivery_concurrency.py \
+    --deselect tests/outgoing/test_drafts.py::test_docx_drafts_are_converted_to_pdf_and_kept_as_source \
+    --deselect tests/workflow/test_form_actions.py::test_a_fresh_process_knows_every_domain_form_helper_once_the_app_exists \
+    -k "not concurrent and not two_threads and not at_once" \
     || failed=1
   ran+=(future)
 fi

@@ -137,7 +137,7 @@ def get_task(actor: User, task_id: int, *, fresh: bool = False) -> HumanTask:
     """A task the actor may see: one they can act on, or one of their agency's cases (404 otherwise).
 
     `fresh`: read from the database even when already loaded (after taking the case's lock)."""
-    options = {"populate_existing": True} if fresh else None
+    options = {"populate_existing": True} if fresh else {}
     task = db.session.scalar(_task_query(), {"task_id": task_id}, execution_options=options)
     if task is None or not can_view_task(actor, task):
         raise NotFound("Không tìm thấy công việc.", code="task_not_found")
