@@ -63,7 +63,7 @@ class ProcessVersion(db.Model):
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"))
     version: Mapped[int] = mapped_column()
     checksum: Mapped[str] = mapped_column(sa.String(64))
-    bpmn_xml: Mapped[str] = mapped_column(sa.Text)
+    bpmn_xml: Mapped[str] = mapped_column(sa.Text, deferred=True)  # read once per process (engine.bundle_for)
     forms: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     source: Mapped[str] = mapped_column(sa.String(255))
     deployed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
