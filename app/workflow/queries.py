@@ -126,9 +126,10 @@ def _branches(shape: tuple, limit: int) -> list[sa.Select]:
 
 
 def _union(branches: list[sa.Select]):
-    # Each branch is wrapped so its own ORDER BY/LIMIT survive inside the UNION on SQLite and PostgreSQL.
+    # Each branch is wrapped so its own ORDER BY/LIMIT survive inside the UNION on SQLite and PostgreSQL. UNION, not
+    # UNION ALL: a task reached twice (by one's own role and by a leader's delegation of the same role) is one task.
     parts = [sa.select(b.subquery().c) for b in branches]
-    return sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    return sa.union(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
 
 
 @functools.lru_cache(maxsize=_STATEMENTS_KEPT)

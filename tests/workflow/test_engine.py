@@ -11,7 +11,7 @@ from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationErro
 from app.org import services as org
 from app.workflow import services as wf
 from app.workflow.models import InstanceStatus, TaskState
-from app.workflow.queries import inbox_page, task_history
+from app.workflow.queries import InboxFilter, inbox_count, inbox_page, inbox_page_and_count, task_history
 from tests.workflow.conftest import open_tasks
 
 # Monday 23/11/2026 09:00 in Hà Nội time.
@@ -202,6 +202,27 @@ def test_delegated_leader_work_reaches_the_deputy(review, frozen_clock):
     wf.complete_task(review.clerk, register2.id, {"so_den": 14, "trich_yeu": "Xin ý kiến chỉ đạo"})
     [direct2] = open_tasks(other)
     assert direct2 not in inbox_page(deputy)
+
+
+def test_a_task_reached_by_one_s_own_role_and_a_delegation_is_listed_and_counted_once(
+    review, frozen_clock, create_user
+):
+    deputy = create_user(roles=("lanh_dao",), agency=review.agency, username="phochutich", full_name="Lê Văn Phó")
+    org.create_delegation(  # the deputy is a leader too: the task reaches him twice, by his role and the leader's
+        review.leader,
+        from_user_id=review.leader.id,
+        to_user_id=deputy.id,
+        roles=["lanh_dao"],
+        starts_at=frozen_clock(),
+        ends_at=frozen_clock() + timedelta(days=2),
+    )
+    instance = start_review(review)
+    [register] = open_tasks(instance)
+    wf.complete_task(review.clerk, register.id, {"so_den": 15, "trich_yeu": "Xin ý kiến chỉ đạo"})
+    [direct] = open_tasks(instance)
+    flt = InboxFilter(None, False, False)
+    assert inbox_page(deputy) == [direct] and inbox_count(deputy) == 1
+    assert inbox_page_and_count(deputy, flt) == ([direct], 1)
 
 
 def test_parallel_gateway_waits_for_both_branches(deploy_process, office):
