@@ -245,9 +245,11 @@ def _demo_signing(agencies) -> None:
 
 
 # Work the provincial leader hands out, from the seed regulations (seed 001: QĐ 278/QĐ-UBND, CV 144/UBND-HCTC).
+# The lead unit is Phòng Tổng hợp (index 1): its Trưởng phòng distributes the work (a unit without a leader is
+# refused when a case is started, as its step would be in nobody's inbox).
 DEMO_CASES = (
     ("demo-ubnd-1", "Báo cáo tình hình ứng dụng phần mềm QLVB&HSCV theo Quyết định 278/QĐ-UBND", 1, False),
-    ("demo-ubnd-2", "Rà soát danh mục văn bản điện tử không gửi kèm văn bản giấy (Công văn 144/UBND-HCTC)", 0, True),
+    ("demo-ubnd-2", "Rà soát danh mục văn bản điện tử không gửi kèm văn bản giấy (Công văn 144/UBND-HCTC)", 1, True),
 )
 
 

@@ -23,14 +23,10 @@ def test_work_assignment_from_the_inbox(browser, live_server):
     leader.get_by_label("Tên công việc").fill("Chuẩn bị hội nghị tổng kết năm 2026")
     leader.get_by_label("Đơn vị chủ trì").select_option(label="Phòng Kinh tế")
     leader.get_by_role("button", name="Khởi tạo").click()
-    expect(leader.get_by_text("Đã khởi tạo “Chuẩn bị hội nghị tổng kết năm 2026”.")).to_be_visible()
+    # Phòng Kinh tế has no leader among the demo accounts: nobody could distribute the work, so it is refused.
+    expect(leader.get_by_text("chưa có lãnh đạo đơn vị đang hoạt động")).to_be_visible()
 
-    unit_leader = person("ubnd.truongphong")  # Phòng Tổng hợp: not the unit chosen
-    unit_leader.goto("/tasks")
-    expect(unit_leader.get_by_text("Chuẩn bị hội nghị tổng kết năm 2026")).to_have_count(0)
-    unit_leader.context.close()
-
-    # The leader of Phòng Kinh tế is not among the demo accounts: the administrator adds one.
+    # The administrator adds the unit's leader; then the case starts.
     admin = person("ubnd.quantri")
     admin.goto("/admin/users/new")
     admin.get_by_label("Tên đăng nhập").fill("ubnd.truongphongkt")
@@ -41,6 +37,14 @@ def test_work_assignment_from_the_inbox(browser, live_server):
     admin.get_by_role("button", name="Lưu").click()
     expect(admin.get_by_role("heading", name="Quách Minh Khoa")).to_be_visible()
     admin.context.close()
+
+    leader.get_by_role("button", name="Khởi tạo").click()  # the form kept what was entered
+    expect(leader.get_by_text("Đã khởi tạo “Chuẩn bị hội nghị tổng kết năm 2026”.")).to_be_visible()
+
+    unit_leader = person("ubnd.truongphong")  # Phòng Tổng hợp: not the unit chosen
+    unit_leader.goto("/tasks")
+    expect(unit_leader.get_by_text("Chuẩn bị hội nghị tổng kết năm 2026")).to_have_count(0)
+    unit_leader.context.close()
 
     head = person("ubnd.truongphongkt")
     expect(head.get_by_test_id("nav-badge")).to_have_text("1")

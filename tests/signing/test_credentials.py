@@ -373,3 +373,18 @@ def test_demo_gives_leaders_and_agencies_keys_whose_signatures_the_deployment_tr
         load_demo()  # idempotent
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SigningCredential)) == count
     assert root_file.read_bytes().count(b"BEGIN CERTIFICATE") == 1
+
+
+def test_the_demo_leaves_no_step_in_nobody_s_inbox(app, db_session, monkeypatch, tmp_path):
+    from app.demo import load_demo
+    from app.workflow.assignment import candidates
+    from app.workflow.definitions import sync_processes
+    from app.workflow.models import HumanTask, TaskState
+
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    with unit_of_work():
+        sync_processes()
+        load_demo()
+    open_tasks = db.session.scalars(sa.select(HumanTask).where(HumanTask.state == TaskState.READY)).all()
+    assert len(open_tasks) >= 2
+    assert all(candidates(task) for task in open_tasks), [t.title for t in open_tasks if not candidates(t)]
