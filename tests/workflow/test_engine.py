@@ -176,8 +176,8 @@ def test_completed_task_cannot_be_completed_again(review):
     assert err.value.code == "task_already_completed"
 
 
-def test_delegated_leader_work_reaches_the_deputy(review, frozen_clock):
-    deputy = review.spec_a1
+def delegate_and_present(review, frozen_clock, deputy, *, so_den: int):
+    """The leader delegates his role to `deputy` for two days; the clerk registers a document for direction."""
     org.create_delegation(
         review.leader,
         from_user_id=review.leader.id,
@@ -188,8 +188,14 @@ def test_delegated_leader_work_reaches_the_deputy(review, frozen_clock):
     )
     instance = start_review(review)
     [register] = open_tasks(instance)
-    wf.complete_task(review.clerk, register.id, {"so_den": 13, "trich_yeu": "Xin ý kiến chỉ đạo"})
+    wf.complete_task(review.clerk, register.id, {"so_den": so_den, "trich_yeu": "Xin ý kiến chỉ đạo"})
     [direct] = open_tasks(instance)
+    return direct
+
+
+def test_delegated_leader_work_reaches_the_deputy(review, frozen_clock):
+    deputy = review.spec_a1
+    direct = delegate_and_present(review, frozen_clock, deputy, so_den=13)
     assert direct in inbox_page(deputy)
     wf.complete_task(deputy, direct.id, {"y_kien": "Lưu"}, outcome="luu")
     event = db.session.scalars(
@@ -208,18 +214,8 @@ def test_a_task_reached_by_one_s_own_role_and_a_delegation_is_listed_and_counted
     review, frozen_clock, create_user
 ):
     deputy = create_user(roles=("lanh_dao",), agency=review.agency, username="phochutich", full_name="Lê Văn Phó")
-    org.create_delegation(  # the deputy is a leader too: the task reaches him twice, by his role and the leader's
-        review.leader,
-        from_user_id=review.leader.id,
-        to_user_id=deputy.id,
-        roles=["lanh_dao"],
-        starts_at=frozen_clock(),
-        ends_at=frozen_clock() + timedelta(days=2),
-    )
-    instance = start_review(review)
-    [register] = open_tasks(instance)
-    wf.complete_task(review.clerk, register.id, {"so_den": 15, "trich_yeu": "Xin ý kiến chỉ đạo"})
-    [direct] = open_tasks(instance)
+    # The deputy is a leader too: the task reaches him twice, by his own role and by the leader's delegation.
+    direct = delegate_and_present(review, frozen_clock, deputy, so_den=15)
     flt = InboxFilter(None, False, False)
     assert inbox_page(deputy) == [direct] and inbox_count(deputy) == 1
     assert inbox_page_and_count(deputy, flt) == ([direct], 1)
