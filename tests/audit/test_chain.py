@@ -32,6 +32,7 @@ def checkpoints(app, tmp_path):
     app.config["AUDIT_CHECKPOINTS"] = ""
 
 
+# NĐ 30 Phụ lục VI III.5.a, III.5.d, III.7.d
 def test_every_service_change_is_chained_and_verifies(create_user):
     make_events(create_user)
     events = chain()
@@ -80,6 +81,7 @@ def test_event_records_actor_origin_and_changes(admin, create_user):
     assert event.changes["roles"] == ["van_thu"]
 
 
+# NĐ 30 Phụ lục VI III.5.d
 def test_edited_row_is_detected(create_user):
     make_events(create_user, 4)
     db.session.execute(sa.update(AuditEvent).where(AuditEvent.seq == 3).values(summary="đã bị sửa lén"))
@@ -157,6 +159,7 @@ def test_verify_command_reports_first_broken_link(app, create_user):
     assert broken.exit_code == 1 and "số 2" in broken.output
 
 
+# NĐ 30 Phụ lục VI III.6.l
 def test_one_look_at_a_document_is_one_event_and_a_later_look_another(create_user, frozen_clock):
     reader = create_user()
     document = reader.agency  # any audited object with an id and a table

@@ -16,6 +16,7 @@ from app.documents import numbering, queries, services
 from app.documents.models import NumberAssignment, RegisterKind
 
 
+# NĐ 30 Phụ lục VI III.1.đ
 def test_numbers_are_consecutive_from_one(incoming_register, frozen_clock):
     assert numbering.peek_next_number(incoming_register.id) == 1
     assert [numbering.take_number(incoming_register.id) for _ in range(5)] == [1, 2, 3, 4, 5]
@@ -33,6 +34,7 @@ def test_each_register_and_year_counts_on_its_own(clerk, incoming_register, froz
     assert numbering.take_number(incoming_register.id) == 3
 
 
+# NĐ 30 Phụ lục VI III.1.đ
 def test_numbers_restart_at_one_on_the_first_of_january_in_viet_nam(incoming_register):
     # NĐ 30/2020 Điều 22.2: số đến counted within the year. 00:01 on 1 January in Hà Nội is still 31 December
     # in UTC: the local year decides.

@@ -68,6 +68,7 @@ def test_symbols_as_nd_30_prints_them():
         format_symbol(5, " ")
 
 
+# NĐ 30 Phụ lục VI III.1.c
 def test_document_key_is_the_qcvn_102_document_id():
     assert (
         document_key("000.00.00.G22", 7816, "VPCP-TTĐT", date(2015, 9, 30)) == "000.00.00.G22,2015/09/30,7816/VPCP-TTĐT"
@@ -81,6 +82,7 @@ def test_document_key_is_the_qcvn_102_document_id():
     assert document_key("000.00.11.H53", "12a", "UBND-VP", date(2020, 1, 2)).endswith(",12a/UBND-VP")
 
 
+# NĐ 30 Phụ lục VI III.1.d
 def test_urgency_labels_and_edxml_priority():
     assert [(u.value, u.label, u.priority) for u in Urgency] == [
         ("thuong", "Thường", 0),

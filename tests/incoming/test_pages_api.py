@@ -57,6 +57,7 @@ def test_clerk_receives_a_paper_document_on_the_page(client, incoming_office, si
     assert 'data-testid="incoming-summary"' in task_page and "Tiếp nhận" in task_page
 
 
+# NĐ 30 Phụ lục VI III.6.d
 def test_list_search_ignores_diacritics(client, incoming_office, signed_pdf):
     from app.incoming import services
     from tests.incoming.conftest import upload

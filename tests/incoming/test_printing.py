@@ -160,6 +160,7 @@ def test_a_slip_before_direction_keeps_dotted_lines_and_a_named_lead_skips_the_u
     assert "Lãnh đạo cơ quan đã giao trực tiếp cho cá nhân chủ trì." in direct
 
 
+# NĐ 30 Phụ lục VI III.1.l
 def test_the_follow_up_book_has_its_cover_and_seven_columns(
     client, incoming_office, signed_pdf, frozen_clock, create_user
 ):
@@ -205,6 +206,7 @@ def test_the_follow_up_book_has_its_cover_and_seven_columns(
     assert printed.summary == "In sổ theo dõi giải quyết văn bản đến năm 2026 (3 văn bản)"
 
 
+# NĐ 30 Phụ lục VI III.1.l
 def test_progress_says_late_when_past_the_handling_deadline():
     document = IncomingDocument(status=IncomingStatus.COMPLETED, handling_due=date(2026, 11, 25))
     document.completed_at = at(26)
@@ -245,6 +247,7 @@ def test_document_page_links_the_slip_and_shows_the_viewer(client, incoming_offi
     assert "Mở tệp PDF" in page  # the plain link stays as the fallback
 
 
+# NĐ 30 Phụ lục VI III.6.i
 def test_api_prints_the_books_and_the_slip(
     client, incoming_office, signed_pdf, frozen_clock, api_token, create_user, create_agency
 ):

@@ -16,6 +16,7 @@ from tests.signing import factories
 from tests.workflow.conftest import open_tasks
 
 
+# NĐ 30 Phụ lục VI III.1.đ, III.1.e, III.1.m
 def test_from_arrival_to_completion(incoming_office, signed_pdf, frozen_clock):
     office = incoming_office
     document = receive(office, signed_pdf)
@@ -102,6 +103,7 @@ def test_from_arrival_to_completion(incoming_office, signed_pdf, frozen_clock):
     assert open_tasks(instance) == [] and instance.status == "completed"
 
 
+# NĐ 30 Phụ lục VI III.1.m
 def test_leader_names_the_specialist_directly(incoming_office, signed_pdf):
     office = incoming_office
     document = receive(office, signed_pdf)
@@ -229,6 +231,7 @@ def test_urgent_documents_use_the_urgent_deadline(incoming_office, signed_pdf, f
     assert check.urgency == "urgent" and check.due_at == frozen_clock() + timedelta(minutes=30)
 
 
+# NĐ 30 Phụ lục VI III.1.đ
 def test_incoming_numbers_restart_on_the_first_of_january(incoming_office, signed_pdf, frozen_clock):
     office = incoming_office
 
@@ -262,6 +265,7 @@ def test_tenancy_another_agency_cannot_read_it(incoming_office, signed_pdf, crea
     assert db.session.scalar(sa.select(sa.func.count()).select_from(HumanTask)) == 1
 
 
+# NĐ 30 Phụ lục VI III.1.h
 def test_duplicate_warning_ignores_case(incoming_office, signed_pdf):
     from app.incoming.queries import possible_duplicates
 

@@ -49,6 +49,7 @@ def people(office):
     ]
 
 
+# NĐ 30 Phụ lục VI III.3.b
 def test_a_direction_opens_the_document_to_the_lead_unit_and_no_other(directed, incoming_office):
     office = incoming_office
     visible = {u.username for u in people(office) if sees(u, directed)}
@@ -63,6 +64,7 @@ def test_the_agency_may_open_registered_documents_to_all_staff(directed, incomin
     assert sees(office.spec_b, directed)
 
 
+# NĐ 30 Phụ lục VI III.3.b
 def test_a_stranger_of_the_agency_gets_404_on_the_page_the_file_and_the_api(
     client, directed, incoming_office, api_token
 ):

@@ -44,6 +44,7 @@ def statuses(office, document, code) -> list[str]:
     return [entry["code"] for entry in row["history"]]
 
 
+# NĐ 30 Phụ lục VI III.1.e, III.1.k, III.1.o
 def test_agencies_receive_it_and_their_statuses_flow_back(outgoing_office, draft_bytes, frozen_clock):
     office = outgoing_office
     document = issued_document(office, draft_bytes, reply_requested=True, reply_due="2026-12-10")
@@ -172,6 +173,7 @@ def test_an_agency_closed_after_drafting_stops_the_issue(outgoing_office, draft_
     assert task_named(document, "issue_document")  # still waiting for the clerk
 
 
+# NĐ 30 Phụ lục VI III.1.l
 def test_the_reply_shows_in_the_follow_up_book(outgoing_office, draft_bytes):
     from app.documents.uploads import Upload
     from app.incoming import services as incoming

@@ -47,6 +47,7 @@ def docx_bytes(text: str) -> bytes:
     return buffer.getvalue()
 
 
+# NĐ 30 Phụ lục VI III.1.a, III.1.b
 def test_a_draft_keeps_its_fields_recipients_and_first_version(outgoing_office, draft_bytes):
     office = outgoing_office
     document = new_draft(office, draft_bytes, attachments=[("phu-luc.pdf", make_pdf("Phu luc"))], copies="5")
@@ -172,6 +173,7 @@ def test_files_are_checked_before_anything_is_stored(outgoing_office, draft_byte
     assert count_documents() == 0
 
 
+# NĐ 30 Phụ lục VI III.5.a (các dự thảo văn bản)
 def test_every_upload_is_a_new_numbered_version(outgoing_office, draft_bytes):
     office = outgoing_office
     document = new_draft(office, draft_bytes)
@@ -181,6 +183,7 @@ def test_every_upload_is_a_new_numbered_version(outgoing_office, draft_bytes):
     assert document.draft_versions[-1].id == third.id
 
 
+# NĐ 30 Phụ lục VI III.1.a (chuyển đổi định dạng)
 @pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice is not installed")
 def test_docx_drafts_are_converted_to_pdf_and_kept_as_source(outgoing_office, draft_bytes):
     office = outgoing_office
@@ -238,6 +241,7 @@ def test_submission_needs_a_file_and_a_signer(outgoing_office):
         services.submit(office.spec_a2, document.id)
 
 
+# NĐ 30 Phụ lục VI III.3.b
 def test_tenancy_another_agency_cannot_read_a_draft(outgoing_office, draft_bytes):
     office = outgoing_office
     document = new_draft(office, draft_bytes)
@@ -255,6 +259,7 @@ def test_tenancy_another_agency_cannot_read_a_draft(outgoing_office, draft_bytes
     assert visible(office.spec_a2) == [document.id] and visible(office.clerk) == [document.id]
 
 
+# NĐ 30 Phụ lục VI III.5.a (ý kiến góp ý)
 def test_comments_and_cancellation(outgoing_office, draft_bytes):
     office = outgoing_office
     document = new_draft(office, draft_bytes)

@@ -50,6 +50,7 @@ def signed_draft(office, data: bytes, **overrides) -> OutgoingDocument:
     return document
 
 
+# NĐ 30 Phụ lục VI III.1.đ
 def test_a_document_is_numbered_once(outgoing_office, draft_bytes, frozen_clock):
     office = outgoing_office
     document = issued_document(office, draft_bytes)
@@ -89,6 +90,7 @@ def test_a_failure_after_numbering_gives_the_number_back(outgoing_office, draft_
     assert (broken.status, broken.symbol, broken.issued_by_id) == (OutgoingStatus.ISSUED, "02/UBND-TH", office.clerk.id)
 
 
+# NĐ 30 Phụ lục VI III.1.đ
 def test_numbers_restart_on_the_first_of_january(outgoing_office, draft_bytes, frozen_clock):
     office = outgoing_office
     frozen_clock.set(datetime(2026, 12, 31, 15, 0, tzinfo=UTC))  # 22:00 on 31/12 in Hà Nội
@@ -159,6 +161,7 @@ def _is_busy(exc: Exception) -> bool:
     return TEST_DB == "sqlite" and isinstance(exc, sa.exc.OperationalError) and "database is locked" in str(exc)
 
 
+# NĐ 30 Phụ lục VI III.1.đ
 def test_concurrent_issues_get_exactly_one_to_n(tmp_path, demo_pki):
     """Many clerks issue at once: numbers 1..N in one register, each once, every seal over its own number."""
     app = create_app(TestConfig(fresh_database_url(tmp_path, "outgoing_concurrency"), tmp_path))
@@ -271,6 +274,7 @@ def _issue_all_at_once(app, ids: list[int], *, register_id: int, clerk_id: int):
     return symbols, retries, errors
 
 
+# NĐ 30 Phụ lục VI III.6.i
 def test_the_issued_original_downloads_under_its_number(client, outgoing_office, draft_bytes, frozen_clock, api_token):
     from app.outgoing.models import VersionStage
 

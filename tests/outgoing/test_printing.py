@@ -49,6 +49,7 @@ def book(outgoing_office, frozen_clock, draft_bytes):
     return register, [first, second]
 
 
+# NĐ 30 Phụ lục VI III.6.i
 def test_register_pdf_has_the_ten_columns_and_the_rows(client, book):
     register, (first, second) = book
     assert (first.symbol, second.symbol) == ("01/UBND-TH", "02/UBND-TH")

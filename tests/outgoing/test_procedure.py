@@ -24,6 +24,7 @@ from tests.outgoing.conftest import (
 from tests.workflow.conftest import open_tasks
 
 
+# NĐ 30 Phụ lục VI III.1.đ, III.5.a
 def test_from_draft_to_issue_with_real_signatures(outgoing_office, draft_bytes, attachment_bytes, frozen_clock):
     office = outgoing_office
     document = new_draft(
@@ -151,6 +152,7 @@ def assert_signed_attachment(office, document, attachment_bytes) -> None:
     assert unsigned == attachment_bytes
 
 
+# NĐ 30 Phụ lục VI III.1.n (chuyển lại dự thảo)
 def test_the_signer_may_return_the_draft(outgoing_office, draft_bytes, create_user):
     office = outgoing_office
     document = new_draft(office, draft_bytes)
@@ -212,6 +214,7 @@ def test_urgent_documents_are_issued_within_thirty_minutes(outgoing_office, draf
     assert step.urgency == "urgent" and (step.due_at - frozen_clock()).total_seconds() == 30 * 60  # Điều 18.1
 
 
+# NĐ 30 Phụ lục VI III.1.đ
 def test_a_second_document_gets_the_next_number(outgoing_office, draft_bytes, frozen_clock):
     office = outgoing_office
     first = issued_document(office, draft_bytes)

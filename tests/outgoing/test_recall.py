@@ -50,6 +50,7 @@ def test_recall_asks_every_agency_and_their_answers_come_back(outgoing_office, d
     assert rows[STC[0]]["status_label"] == "Từ chối lấy lại" and not rows[STC[0]]["can_resend"]
 
 
+# NĐ 30 Phụ lục VI III.8.a
 def test_a_recalled_document_is_frozen(outgoing_office, draft_bytes):
     office = outgoing_office
     document = issued_document(office, draft_bytes)

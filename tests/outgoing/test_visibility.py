@@ -59,6 +59,7 @@ def who_sees(people, document) -> set[str]:
 DRAFTERS_CIRCLE = {"vanthu", "lanhdao", "truongphong", "cv.a1", "cv.a2"}
 
 
+# NĐ 30 Phụ lục VI III.3.b
 def test_a_draft_is_seen_by_its_circle_and_a_consulted_unit_once_it_is_asked(outgoing_office, draft_bytes, people):
     office = outgoing_office
     document = new_draft(office, draft_bytes, consult_unit_ids=[office.unit_b.id], consult_due="2026-11-25")
@@ -77,11 +78,13 @@ def test_whoever_is_handed_a_step_sees_the_draft_in_the_list_and_on_its_page(out
     assert sees(spec_c, document)
 
 
+# NĐ 30 Phụ lục VI III.3.b
 def test_an_issued_document_is_seen_by_the_whole_agency_and_by_no_other(outgoing_office, draft_bytes, people):
     document = issued_document(outgoing_office, draft_bytes)
     assert who_sees(people, document) == {user.username for user in people} - {"vanthu.snv", "lanhdao.snv"}
 
 
+# NĐ 30 Phụ lục VI III.3.b
 def test_a_specialist_not_concerned_gets_404_on_the_page_the_file_and_the_api(
     client, outgoing_office, draft_bytes, people, api_token
 ):
