@@ -6,6 +6,7 @@ from app.documents.uploads import Upload
 from app.exchange.edxml import build_package, parse_package
 from app.incoming import services
 from app.workflow import services as wf
+from tests.conftest import PASSWORD, login
 from tests.incoming.conftest import METADATA, instance_of, upload
 from tests.signing.factories import make_pdf
 from tests.workflow.conftest import open_tasks
@@ -31,6 +32,8 @@ def test_a_paper_document_with_its_sender_code_gets_its_document_key(incoming_of
     assert document.document_key == KEY
     body = client.get(f"/api/v1/incoming/{document.id}", headers=api_token(incoming_office.clerk)).json
     assert (body["document_key"], body["page_count"], body["file_code"], body["doc_ordinal"]) == (KEY, 1, None, None)
+    login(client, incoming_office.clerk.username, PASSWORD)
+    assert KEY in client.get(f"/incoming/{document.id}").get_data(as_text=True)
 
 
 # NĐ 30 Phụ lục VI III.1.h
