@@ -337,6 +337,11 @@ def issue_outgoing(
         "outgoing.issue",
         document,
         summary=f"Cấp số, ký số cơ quan và phát hành văn bản {symbol}: {document.subject[:200]}",
-        changes={"status": [previous, OutgoingStatus.ISSUED.value], "register_id": register.id, "symbol": symbol},
+        changes={
+            "status": [previous, OutgoingStatus.ISSUED.value],
+            "register_id": register.id,
+            "symbol": symbol,
+            "document_key": document.document_key,
+        },
     )
     return document
