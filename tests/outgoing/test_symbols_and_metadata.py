@@ -259,3 +259,29 @@ def test_field_lengths_are_those_of_phu_luc_vi(client, outgoing_office, api_toke
     noted = client.post("/api/v1/outgoing", headers=headers, json={**values, "description": "Gửi kèm bản giấy"})
     assert noted.status_code == 201 and noted.json["description"] == "Gửi kèm bản giấy"
     assert noted.json["file_code"] is None and noted.json["doc_ordinal"] is None  # filled when filed (hồ sơ)
+
+
+# NĐ 30/2020 Điều 15.1
+def test_the_clerk_sees_the_refusal_at_the_notation_field(client, outgoing_office, draft_bytes, frozen_clock):
+    from tests.conftest import csrf_token
+    from tests.outgoing.conftest import task_named
+
+    office = outgoing_office
+    issued_document(office, draft_bytes)
+    other = cong_van_register(office)
+    second = signed_draft(office, draft_bytes, recipient_agency_codes=[])
+    task = task_named(second, "issue_document")
+    login(client, office.clerk.username, PASSWORD)
+    response = client.post(
+        f"/tasks/{task.id}/complete",
+        data={
+            "csrf_token": csrf_token(client, f"/tasks/{task.id}"),
+            "register_id": str(other.id),
+            "notation": "UBND-TH",
+            "outcome": "issue",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Số, ký hiệu 01/UBND-TH đã được cấp" in page
+    assert 'id="err-notation"' in page  # shown at the notation field
+    assert numbering.last_number(other.id, numbering.current_year()) == 0
