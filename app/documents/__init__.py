@@ -11,7 +11,9 @@ What other modules use (incoming, outgoing, exchange):
 - `app.documents.services`: `default_register`, `register_for_type`, register and type administration.
 - `app.documents.models`: `DocumentType`, `Register`, `RegisterKind`, `RegisterCounter`, `NumberAssignment`,
   `Urgency`, `Secrecy`, `refuse_secret`.
-- `app.documents.symbols`: `format_symbol`, `format_code`, `document_key`.
+- `app.documents.symbols`: `format_symbol`, `format_code`, `document_key`, `notation_problem` (the shape of a
+  ký hiệu for its type, Phụ lục I Phần I II.3.b).
+- `app.documents.pages`: `count_pages` (PageAmount read from a PDF, Phụ lục VI III.1.g).
 - `app.documents.search`: `fold_vietnamese`, `keep_folded`, `folded_search`.
 """
 

@@ -80,3 +80,49 @@ def document_key(sender_code: str, number: int | str, notation_text: str, issued
     if not isinstance(issued_date, date):
         raise ValueError(f"issued_date must be a date, not {issued_date!r}")
     return f"{sender},{issued_date:%Y/%m/%d},{format_code(number, notation_text)}"
+
+
+_GROUP = re.compile(r"^[^\W_]+$")  # one abbreviation group: letters (Đ, y in "QyĐ" …) and digits, nothing else
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    fold = lambda text: unicodedata.normalize("NFC", text).casefold()  # noqa: E731
+    return bool(a) and bool(b) and fold(a) == fold(b)
+
+
+def notation_problem(
+    notation_text: str,
+    *,
+    type_name: str,
+    type_abbreviation: str | None,
+    normative: bool,
+    agency_abbreviation: str | None,
+) -> str | None:
+    """Why a typed ký hiệu does not fit its document type's shape (None when it fits), in Vietnamese for a field.
+
+    NĐ 30/2020 Phụ lục I, Phần I, II.3.b–c: the groups are abbreviations joined by "-" without spaces; a typed
+    document starts with its type's abbreviation (Phụ lục III) then the issuing agency ("QĐ-UBND"); a Công văn
+    (no type abbreviation) is the agency then the drafting unit or field ("UBND-VP"). A văn bản quy phạm pháp luật
+    follows the Luật Ban hành VBQPPL (legal.md §1.3): its type's abbreviation then the issuing body ("NĐ-CP",
+    "QĐ-UBND"); Luật and Pháp lệnh (no abbreviation) only need well-formed groups ("QH15").
+    """
+    groups = (notation_text or "").split("-")
+    agency = agency_abbreviation or "<cơ quan>"
+    if type_abbreviation:
+        expected = f"{type_abbreviation}-{agency if not normative else '<cơ quan ban hành>'}"
+        example = f"{type_abbreviation}-{agency}"
+    elif normative:
+        expected = example = "các nhóm chữ viết tắt nối bằng dấu gạch nối, ví dụ QH15"
+    else:
+        expected, example = f"{agency}-<đơn vị soạn thảo>", f"{agency}-VP"
+    shape = f"Ký hiệu của {type_name} phải có dạng {expected} (ví dụ {example}; NĐ 30/2020 Phụ lục I, Phần I, II.3.b)."
+    if not all(_GROUP.match(group) for group in groups):
+        return "Ký hiệu gồm các nhóm chữ viết tắt nối bằng dấu gạch nối (-), không dấu cách, không ký tự khác. " + shape
+    if type_abbreviation:
+        if len(groups) < 2 or not _same(groups[0], type_abbreviation):
+            return shape
+        if not normative and not _same(groups[1], agency_abbreviation):
+            return shape
+    elif not normative and (len(groups) < 2 or not _same(groups[0], agency_abbreviation)):
+        return shape
+    return None

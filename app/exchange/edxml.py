@@ -114,6 +114,7 @@ def parse_package(data: bytes) -> Package:
     uploads = _read_attachments(root)
 
     document_id = _text(message, "DocumentId")
+    metadata["document_id"] = document_id  # the sender's mã định danh văn bản (legal.md §4.6), kept by the receiver
     if not document_id or len(document_id) > MESSAGE_ID_LIMIT:
         # Without a usable id of its own, the package's bytes identify it: the same file imported twice is one.
         document_id = hashlib.sha256(data).hexdigest()

@@ -7,6 +7,7 @@ from app.core import clock
 from app.core.errors import ValidationError
 from app.documents.fields import nfc, parse_date
 from app.documents.models import Secrecy, Urgency, refuse_secret
+from app.documents.symbols import document_key
 from app.documents.uploads import Upload, upload_problem
 
 
@@ -90,3 +91,22 @@ def check_files(uploads: list[Upload], *, require_pdf: bool) -> None:
             )
     if problems:
         raise ValidationError("Tệp văn bản chưa hợp lệ.", code="invalid_files", details=problems)
+
+
+KEY_LIMIT = 100  # IncomingDocument.document_key
+
+
+def key_of(meta: dict, *, given: str | None = None) -> str | None:
+    """The mã định danh văn bản (legal.md §4.6): the one the sender's package carries (edXML DocumentId), else
+    built from the sender's code, the date and the số/ký hiệu when all are known — so paper documents whose
+    sender code the clerk typed get one too (NĐ 30 Phụ lục VI III.1.h compares them)."""
+    given = "".join((nfc(given) or "").split())
+    if given and given.count(",") >= 2 and len(given) <= KEY_LIMIT:
+        return given
+    if meta.get("sender_code") and meta.get("code_number") and meta.get("code_notation") and meta.get("issued_date"):
+        try:
+            key = document_key(meta["sender_code"], meta["code_number"], meta["code_notation"], meta["issued_date"])
+        except ValueError:
+            return None
+        return key if len(key) <= KEY_LIMIT else None
+    return None

@@ -79,6 +79,9 @@ class IncomingDocument(db.Model):
     due_date: Mapped[date | None] = mapped_column(sa.Date)  # 18 DueDate
     paper_follows: Mapped[bool] = mapped_column(default=False)
     document_key: Mapped[str | None] = mapped_column(sa.String(100), index=True)  # mã định danh văn bản
+    # Phụ lục VI Phần II.II fields 1 and 2: set when the document is filed into a dossier (hồ sơ).
+    file_code: Mapped[str | None] = mapped_column(sa.String(100))  # 1 FileCode
+    doc_ordinal: Mapped[int | None] = mapped_column()  # 2 DocOrdinal
     arrived_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)  # 12 ArrivalDate
     register_id: Mapped[int | None] = mapped_column(sa.ForeignKey("register.id"))
     arrival_year: Mapped[int | None] = mapped_column()

@@ -68,6 +68,8 @@ class IncomingDetailSchema(IncomingSchema):
     result = Str(allow_none=True)
     returned_reason = Str(allow_none=True)
     recall_requested_at = fields.DateTime(allow_none=True, metadata={"description": "Nơi gửi yêu cầu thu hồi (13)"})
+    file_code = Str(allow_none=True, metadata={"description": "Mã hồ sơ (FileCode), khi đã đưa vào hồ sơ"})
+    doc_ordinal = Int(allow_none=True, metadata={"description": "Số thứ tự văn bản trong hồ sơ (DocOrdinal)"})
     recall_note = Str(allow_none=True)
     recall_pending = fields.Bool()
     recalled_at = fields.DateTime(allow_none=True, metadata={"description": "Đã đồng ý thu hồi (15)"})
@@ -136,6 +138,11 @@ class IncomingMetadataArgs(Schema):
     due_date = fields.Date(allow_none=True)
     page_count = Int(allow_none=True, validate=validate.Range(1, 999))
     paper_follows = fields.Boolean(load_default=False)
+    document_id = Str(
+        allow_none=True,
+        validate=validate.Length(max=100),
+        metadata={"description": "Mã định danh văn bản của nơi gửi (OrganId,yyyy/MM/dd,Số/Ký hiệu)"},
+    )
 
 
 # OpenAPI of the multipart bodies (flask-smorest documents JSON bodies itself).

@@ -13,12 +13,12 @@ from app.core.db import db
 from app.core.errors import NotFound, PermissionDenied, ValidationError
 from app.core.locking import lock_name
 from app.documents.models import Urgency
-from app.documents.symbols import document_key
+from app.documents.pages import count_pages
 from app.documents.uploads import Upload
 from app.exchange.models import StatusCode
 from app.exchange.services import record_status
 from app.incoming import permissions
-from app.incoming.intake import check_files, clean_metadata
+from app.incoming.intake import check_files, clean_metadata, key_of
 from app.incoming.models import Channel, IncomingDocument, IncomingFile, IncomingStatus
 from app.org.models import Role, User
 from app.signing.errors import NotAPdf
@@ -73,9 +73,10 @@ def receive_incoming(
                 ) from exc
 
     store = current_app.extensions["qlvb.blobs"]
-    key = None
-    if meta["sender_code"] and meta["code_number"] and meta["code_notation"] and meta["issued_date"]:
-        key = document_key(meta["sender_code"], meta["code_number"], meta["code_notation"], meta["issued_date"])
+    key = key_of(meta, given=metadata.get("document_id"))
+    # NĐ 30 Phụ lục VI Phần II.II field 10 (auto-filled): the pages of the main PDF, else what the sender wrote.
+    main = next((u for u in uploads if u.is_main), None)
+    meta["page_count"] = count_pages(main.data if main else None) or meta["page_count"]
     document = IncomingDocument(
         agency_id=agency_id,
         channel=channel.value,

@@ -16,8 +16,8 @@ from app.documents.models import RegisterKind
 from app.documents.numbering import assign_number
 from app.documents.services import default_register
 from app.exchange.models import StatusCode
-from app.incoming.intake import clean_metadata
-from app.incoming.models import AssignmentKind, IncomingAssignment, IncomingDocument, IncomingStatus
+from app.incoming.intake import clean_metadata, key_of
+from app.incoming.models import AssignmentKind, Channel, IncomingAssignment, IncomingDocument, IncomingStatus
 from app.incoming.services import status_for_sender
 from app.incoming.states import STATES
 from app.org import queries as org_queries
@@ -59,8 +59,13 @@ def register_incoming(actor: User | None, document: IncomingDocument, metadata: 
 
     NĐ 30/2020 Điều 22.2: consecutive numbers in order of arrival within the year, restarting on 1 January.
     """
-    for key, value in clean_metadata(metadata).items():
+    meta = clean_metadata(metadata)
+    if meta["page_count"] is None:
+        meta.pop("page_count")  # keep the count read from the PDF at arrival (Phụ lục VI Phần II.II field 10)
+    for key, value in meta.items():
         setattr(document, key, value)
+    if document.channel == Channel.PAPER or document.document_key is None:  # the clerk's corrections count
+        document.document_key = key_of(meta) or document.document_key
     register = default_register(document.agency_id, RegisterKind.INCOMING)
     year = clock.to_local(document.arrived_at).year
     assignment = assign_number(None, register.id, "incoming", document.id, year=year)

@@ -19,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.org.models import ROLE_LABELS
 
 REQUIRED = "Trường này là bắt buộc."
+TOO_LONG = "Tối đa %(max)d ký tự (NĐ 30/2020 Phụ lục VI Phần II)."
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -72,7 +73,8 @@ class ResetPasswordForm(FlaskForm):
 
 class AgencyForm(FlaskForm):
     code = StringField("Mã định danh", validators=[DataRequired(REQUIRED), Length(max=35)])
-    name = StringField("Tên cơ quan", validators=[DataRequired(REQUIRED), Length(max=255)])
+    # NĐ 30/2020 Phụ lục VI Phần II: OrganName String(200), FullName String(50), Position String(100).
+    name = StringField("Tên cơ quan", validators=[DataRequired(REQUIRED), Length(max=200, message=TOO_LONG)])
     abbreviation = StringField(
         "Tên viết tắt (dùng trong ký hiệu văn bản)", validators=[DataRequired(REQUIRED), Length(max=30)]
     )
@@ -92,8 +94,8 @@ class UnitForm(FlaskForm):
 
 class UserForm(FlaskForm):
     username = StringField("Tên đăng nhập", validators=[DataRequired(REQUIRED), Length(max=64)])
-    full_name = StringField("Họ và tên", validators=[DataRequired(REQUIRED), Length(max=255)])
-    position = StringField("Chức vụ", validators=[Optional(), Length(max=255)])
+    full_name = StringField("Họ và tên", validators=[DataRequired(REQUIRED), Length(max=50, message=TOO_LONG)])
+    position = StringField("Chức vụ", validators=[Optional(), Length(max=100, message=TOO_LONG)])
     agency_id = SelectField("Cơ quan", coerce=coerce_optional_int, validate_choice=False)
     unit_id = SelectField("Phòng/đơn vị", coerce=coerce_optional_int, validate_choice=False)
     roles = MultiCheckboxField("Vai trò", choices=role_choices())

@@ -23,7 +23,7 @@ class AgencySchema(Schema):
 
 class AgencyCreateArgs(Schema):
     code = Str(required=True)
-    name = Str(required=True)
+    name = Str(required=True, validate=validate.Length(max=200))  # Phụ lục VI Phần II: OrganName String(200)
     abbreviation = Str(required=True)
     parent_id = Int(allow_none=True, load_default=None)
     address = Str(allow_none=True, load_default=None)
@@ -34,7 +34,7 @@ class AgencyCreateArgs(Schema):
 
 class AgencyUpdateArgs(Schema):
     code = Str()
-    name = Str()
+    name = Str(validate=validate.Length(max=200))  # Phụ lục VI Phần II: OrganName String(200)
     abbreviation = Str()
     parent_id = Int(allow_none=True)
     address = Str(allow_none=True)
@@ -78,21 +78,21 @@ class UserSchema(Schema):
 
 class UserCreateArgs(Schema):
     username = Str(required=True)
-    full_name = Str(required=True)
+    full_name = Str(required=True, validate=validate.Length(max=50))  # Phụ lục VI Phần II: FullName String(50)
     password = Str(required=True, load_only=True)
     agency_id = Int(required=True)
     unit_id = Int(allow_none=True, load_default=None)
     roles = fields.List(Str(validate=validate.OneOf(ROLE_VALUES)), required=True)
-    position = Str(allow_none=True, load_default=None)
+    position = Str(allow_none=True, load_default=None, validate=validate.Length(max=100))
     email = Str(allow_none=True, load_default=None)
     phone = Str(allow_none=True, load_default=None)
 
 
 class UserUpdateArgs(Schema):
-    full_name = Str()
+    full_name = Str(validate=validate.Length(max=50))  # Phụ lục VI Phần II: FullName String(50)
     unit_id = Int(allow_none=True)
     roles = fields.List(Str(validate=validate.OneOf(ROLE_VALUES)))
-    position = Str(allow_none=True)
+    position = Str(allow_none=True, validate=validate.Length(max=100))
     email = Str(allow_none=True)
     phone = Str(allow_none=True)
 

@@ -51,6 +51,17 @@ def _required(problems: dict[str, str], **values: str | None) -> None:
             problems[field] = "Trường này là bắt buộc."
 
 
+FULL_NAME_LIMIT = 50  # Phụ lục VI Phần II: FullName String(50)
+POSITION_LIMIT = 100  # Position String(100)
+ORGAN_NAME_LIMIT = 200  # OrganName String(200)
+
+
+def _too_long(problems: dict[str, str], **values: tuple[str | None, int]) -> None:
+    for field, (value, limit) in values.items():
+        if value and len(value) > limit and field not in problems:
+            problems[field] = f"Tối đa {limit} ký tự (NĐ 30/2020 Phụ lục VI Phần II)."
+
+
 def _raise_if(problems: dict[str, str]) -> None:
     if problems:
         raise ValidationError("Dữ liệu nhập chưa hợp lệ, vui lòng kiểm tra lại.", details=problems)
@@ -131,6 +142,7 @@ def _agency_values(**raw) -> dict:
 def _check_agency(values: dict, current: Agency | None) -> None:
     problems: dict[str, str] = {}
     _required(problems, name=values["name"], abbreviation=values["abbreviation"])
+    _too_long(problems, name=(values["name"], ORGAN_NAME_LIMIT))
     if problem := agency_code_problem(values["code"]):
         problems["code"] = problem
     else:
@@ -251,7 +263,9 @@ def create_user(
         problems["password"] = " ".join(weak)
     user = User(username=username, agency_id=agency.id, password_hash="")
     problems.update(
-        _profile_problems(agency, full_name=full_name, unit_id=unit_id, roles=roles, email=email, phone=phone)
+        _profile_problems(
+            agency, full_name=full_name, unit_id=unit_id, roles=roles, email=email, phone=phone, position=position
+        )
     )
     _raise_if(problems)
     user.password_hash = hash_password(password)
@@ -294,7 +308,9 @@ def update_user(
             "Bạn không thể tự bỏ vai trò quản trị của mình.", details={"roles": "Không thể tự bỏ vai trò quản trị."}
         )
     _raise_if(
-        _profile_problems(user.agency, full_name=full_name, unit_id=unit_id, roles=roles, email=email, phone=phone)
+        _profile_problems(
+            user.agency, full_name=full_name, unit_id=unit_id, roles=roles, email=email, phone=phone, position=position
+        )
     )
     before = _profile_snapshot(user)
     _apply_profile(user, full_name=full_name, position=position, unit_id=unit_id, email=email, phone=phone)
@@ -310,9 +326,11 @@ def update_user(
     return user
 
 
-def _profile_problems(agency: Agency, *, full_name, unit_id, roles, email, phone) -> dict[str, str]:
+def _profile_problems(agency: Agency, *, full_name, unit_id, roles, email, phone, position=None) -> dict[str, str]:
     problems: dict[str, str] = {}
     _required(problems, full_name=nfc(full_name))
+    # NĐ 30/2020 Phụ lục VI Phần II: the signer's FullName String(50), Position String(100) go into documents.
+    _too_long(problems, full_name=(nfc(full_name), FULL_NAME_LIMIT), position=(nfc(position), POSITION_LIMIT))
     valid_roles = {r.value for r in Role}
     if not roles:
         problems["roles"] = "Chọn ít nhất một vai trò."

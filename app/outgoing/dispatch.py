@@ -66,7 +66,7 @@ def package_metadata(document: OutgoingDocument, recipient: OutgoingRecipient | 
     )
     return {
         "sender_code": agency.code,
-        "sender_name": agency.name,
+        "sender_name": document.organ_name or agency.name,  # the copies kept at issue (Phụ lục VI III.1.g)
         "code_number": f"{document.number:02d}",
         "code_notation": document.notation,
         "issued_date": document.issued_date,
@@ -74,7 +74,9 @@ def package_metadata(document: OutgoingDocument, recipient: OutgoingRecipient | 
         "type_name": document.type_name,
         "subject": document.subject,
         "signer_position": position,
-        "signer_name": signer.full_name if signer else None,
+        "signer_name": document.signer_full_name or (signer.full_name if signer else None),
+        "document_id": document.document_key,
+        "description": document.description,
         "urgency": document.urgency,
         "page_count": document.page_count,
         "due_date": document.reply_due if document.reply_requested else None,

@@ -19,11 +19,12 @@ from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict, DomainError, PermissionDenied, ValidationError
 from app.documents.models import DocumentType, Register, RegisterKind, TypeCategory
-from app.documents.numbering import assign_number
-from app.documents.symbols import format_code
-from app.org.models import Role, User
+from app.documents.numbering import assign_number, peek_next_number
+from app.documents.pages import count_pages
+from app.documents.symbols import document_key, format_code
+from app.org.models import Agency, Role, User
 from app.outgoing import files
-from app.outgoing.metadata import local_date_text
+from app.outgoing.metadata import local_date_text, notation_shape_problem
 from app.outgoing.models import OutgoingDocument, OutgoingReview, OutgoingStatus, ReviewKind, VersionStage
 from app.outgoing.permissions import may_sign_for
 from app.outgoing.states import STATES
@@ -176,6 +177,10 @@ def issue_problems(document: OutgoingDocument, values: dict) -> dict[str, str]:
     notation = "".join(str(values.get("notation") or "").split())
     if not notation or len(notation) > 30:
         problems["notation"] = "Nhập ký hiệu văn bản (tối đa 30 ký tự), ví dụ QĐ-UBND hoặc UBND-VP."
+    elif problem := notation_shape_problem(
+        notation, db.session.get(Agency, document.agency_id), document_type_of(document)
+    ):
+        problems["notation"] = problem  # NĐ 30/2020 Phụ lục I, Phần I, II.3.b: the type's shape
     raw = values.get("issued_date")
     if raw:
         try:
@@ -203,6 +208,11 @@ def check_issuable(actor: User, document: OutgoingDocument, values: dict):
         raise Conflict("Văn bản chưa được ký duyệt.", code="outgoing_not_signed")
     if problems := issue_problems(document, values):
         raise ValidationError("Thông tin phát hành chưa hợp lệ.", details=problems)
+    # NĐ 30/2020 Điều 15.1: refused before the number is taken, so the register keeps no gap.
+    register = outgoing_register(document.agency_id, values.get("register_id"))
+    year = _issue_day(values.get("issued_date")).year
+    notation = "".join(str(values.get("notation")).split())
+    check_symbol_free(document, symbol_for(document, peek_next_number(register.id, year), notation, year), year)
     # Recipients may have changed since the draft (an agency closed): refuse now, not halfway through dispatch.
     from app.outgoing.dispatch import check_recipient_agencies
 
@@ -214,9 +224,9 @@ def check_issuable(actor: User, document: OutgoingDocument, values: dict):
 # --- number, seal, issue ------------------------------------------------------------------------------------
 
 
-def symbol_for(document: OutgoingDocument, number: int, notation: str, year: int) -> str:
-    """ "05/QĐ-UBND", "54/UBND-VP"; a legal normative document carries its year: "30/2020/NĐ-CP" (legal.md §1.2)."""
-    doc_type = db.session.scalar(
+def document_type_of(document: OutgoingDocument) -> DocumentType | None:
+    """The document's type: the agency's own of that code first, else the global one."""
+    return db.session.scalar(
         sa.select(DocumentType)
         .where(
             DocumentType.code == document.type_code,
@@ -225,8 +235,52 @@ def symbol_for(document: OutgoingDocument, number: int, notation: str, year: int
         .order_by(DocumentType.agency_id.is_(None))
         .limit(1)
     )
+
+
+def symbol_for(document: OutgoingDocument, number: int, notation: str, year: int) -> str:
+    """ "05/QĐ-UBND", "54/UBND-VP"; a legal normative document carries its year: "30/2020/NĐ-CP" (legal.md §1.2)."""
+    doc_type = document_type_of(document)
     normative = doc_type is not None and doc_type.category == TypeCategory.NORMATIVE
     return format_code(number, notation, year=year if normative else None)
+
+
+def _issue_day(issued_date) -> date:
+    return date.fromisoformat(str(issued_date)[:10]) if issued_date else today()
+
+
+def check_symbol_free(document: OutgoingDocument, symbol: str, year: int) -> None:
+    """NĐ 30/2020 Điều 15.1: "Số và ký hiệu văn bản của cơ quan, tổ chức là duy nhất trong một năm", whichever
+    register gave the number. Raises `symbol_taken` naming the document that has it; the unique index
+    uq_outgoing_agency_year_symbol refuses what a concurrent issue slips past this check."""
+    holder = db.session.scalar(
+        sa.select(OutgoingDocument).where(
+            OutgoingDocument.agency_id == document.agency_id,
+            OutgoingDocument.number_year == year,
+            sa.func.upper(OutgoingDocument.symbol) == symbol.upper(),
+            OutgoingDocument.id != document.id,
+        )
+    )
+    if holder is not None:
+        raise symbol_taken(symbol, year, holder)
+
+
+def symbol_taken(symbol: str, year: int, holder: OutgoingDocument | None = None) -> ValidationError:
+    whose = f" cho văn bản “{holder.subject[:120]}”" if holder is not None else ""
+    message = (
+        f"Số, ký hiệu {symbol} đã được cấp năm {year}{whose}. Số và ký hiệu văn bản của cơ quan là duy nhất trong "
+        "một năm (NĐ 30/2020 Điều 15.1): chọn sổ hoặc ký hiệu khác; chưa có số nào bị lấy."
+    )
+    return ValidationError(message, code="symbol_taken", details={"notation": message})
+
+
+def _issued_names(document: OutgoingDocument) -> dict:
+    """The copies kept at issue (Phụ lục VI Phần II.I fields 7, 12.2): later renames do not reach the document."""
+    agency = db.session.get(Agency, document.agency_id)
+    signer = db.session.get(User, document.signer_id) if document.signer_id else None
+    return {
+        "organ_name": agency.name[:200],  # Phụ lục VI: OrganName String(200)
+        "signer_full_name": signer.full_name[:50] if signer is not None else None,  # FullName String(50)
+    }
 
 
 def issue_outgoing(
@@ -236,7 +290,7 @@ def issue_outgoing(
     values = {"register_id": register_id, "notation": notation, "issued_date": issued_date}
     key, credential = check_issuable(actor, document, values)
     register = outgoing_register(document.agency_id, register_id)
-    day = date.fromisoformat(str(issued_date)[:10]) if issued_date else today()
+    day = _issue_day(issued_date)
     notation = "".join(notation.split())
     signed = files.read(files.newest(document, VersionStage.SIGNED).sha256)
     signer = key.pdf_signer()
@@ -244,6 +298,7 @@ def issue_outgoing(
     # NĐ 30/2020 Điều 15.1: the number of the year of the issue date (local), from 01 on 1 January.
     assignment = assign_number(actor, register.id, OBJECT_TYPE, document.id, year=day.year)
     symbol = symbol_for(document, assignment.number, notation, day.year)
+    check_symbol_free(document, symbol, day.year)  # a concurrent issue took it: the rollback returns the number
     issued = sign.issue(
         signed,
         signer,
@@ -266,12 +321,27 @@ def issue_outgoing(
     document.register_id, document.number_year, document.number = register.id, day.year, assignment.number
     document.notation, document.symbol, document.issued_date = notation, symbol, day
     document.issued_at, document.issued_by_id = clock.now(), actor.id
-    db.session.flush()
+    # NĐ 30 Phụ lục VI III.1.g: the System fills PageAmount and the mã định danh văn bản (legal.md §4.6).
+    document.page_count = count_pages(issued) or document.page_count
+    organ_id = db.session.get(Agency, document.agency_id).code
+    document.document_key = document_key(organ_id, assignment.number, symbol.split("/", 1)[1], day)
+    for field, value in _issued_names(document).items():
+        setattr(document, field, value)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError as exc:  # uq_outgoing_agency_year_symbol: another register issued it just now
+        raise symbol_taken(symbol, day.year) from exc
     audit.record(
         actor,
         "outgoing.issue",
         document,
         summary=f"Cấp số, ký số cơ quan và phát hành văn bản {symbol}: {document.subject[:200]}",
-        changes={"status": [previous, OutgoingStatus.ISSUED.value], "register_id": register.id, "symbol": symbol},
+        changes={
+            "status": [previous, OutgoingStatus.ISSUED.value],
+            "register_id": register.id,
+            "symbol": symbol,
+            "document_key": document.document_key,
+        },
     )
     return document

@@ -16,6 +16,7 @@ from app.documents.fields import nfc, parse_date
 from app.documents.models import DocumentType, Urgency, refuse_secret
 from app.documents.queries import find_document_type
 from app.documents.symbols import notation as join_notation
+from app.documents.symbols import notation_problem
 from app.org.models import Agency, Unit, User
 from app.outgoing.models import OutgoingDocument, RecipientKind, SignerAuthority
 
@@ -40,6 +41,7 @@ COLUMNS = (
     "consult_due",
     "copies",
     "page_count",
+    "description",
 )
 RECIPIENT_FIELDS = ("recipient_agency_codes", "recipient_unit_ids", "recipients_external")
 FIELDS = (*COLUMNS, "secrecy", *RECIPIENT_FIELDS)  # every metadata key a draft takes
@@ -86,13 +88,45 @@ def default_notation(agency: Agency, doc_type: DocumentType | None, unit: Unit |
     """Ký hiệu without the number (NĐ 30/2020 Phụ lục I, Phần I, II.3.b).
 
     Typed documents: type abbreviation + agency ("QĐ-UBND"). Công văn (no abbreviation): agency + drafting unit
-    ("UBND-VP"); without a drafting unit, the agency alone until the clerk completes it at issue.
+    ("UBND-VP"), never the agency alone: without a drafting unit that has an abbreviation there is no default
+    (`missing_notation_reason` says why).
     """
     if doc_type is None:
         return None
     if doc_type.abbreviation:
         return join_notation(doc_type.abbreviation, agency.abbreviation)
-    return join_notation(None, agency.abbreviation, unit.abbreviation if unit else None)
+    if doc_type.is_normative:
+        return None  # Luật, Pháp lệnh: the issuing body's notation is typed (legal.md §1.3)
+    unit_abbreviation = (unit.abbreviation or "").strip() if unit else ""
+    if not unit_abbreviation:
+        return None
+    return join_notation(None, agency.abbreviation, unit_abbreviation)
+
+
+def missing_notation_reason(doc_type: DocumentType, unit: Unit | None) -> str:
+    """The field message when no default ký hiệu can be built for a document without a type abbreviation."""
+    if doc_type.is_normative:
+        return f"Nhập ký hiệu của {doc_type.name} (theo Luật Ban hành văn bản quy phạm pháp luật)."
+    rule = (
+        f"Ký hiệu của {doc_type.name} gồm chữ viết tắt tên cơ quan và tên đơn vị soạn thảo, ví dụ UBND-VP "
+        "(NĐ 30/2020 Phụ lục I, Phần I, II.3.b)"
+    )
+    if unit is None:
+        return f"{rule}: chọn đơn vị soạn thảo hoặc nhập ký hiệu."
+    return f"{rule}: đơn vị “{unit.name}” chưa có tên viết tắt, hãy nhập ký hiệu hoặc đề nghị quản trị bổ sung."
+
+
+def notation_shape_problem(notation: str, agency: Agency | None, doc_type: DocumentType | None) -> str | None:
+    """The typed ký hiệu against its type's shape (app.documents.symbols.notation_problem); None when it fits."""
+    if doc_type is None or agency is None:
+        return None
+    return notation_problem(
+        notation,
+        type_name=doc_type.name,
+        type_abbreviation=doc_type.abbreviation,
+        normative=doc_type.is_normative,
+        agency_abbreviation=agency.abbreviation,
+    )
 
 
 def clean_outgoing_metadata(raw: dict, agency_id: int) -> dict:
@@ -154,7 +188,8 @@ def _texts(raw: dict, problems: dict) -> dict:
         problems["urgency"] = "Mức độ khẩn không hợp lệ."
     meta["urgency"] = urgency
 
-    for field, limit in (("place", 100), ("signer_title", 100)):
+    # Phụ lục VI Phần II.I: Position String(100), Description String(500).
+    for field, limit in (("place", 100), ("signer_title", 100), ("description", 500)):
         meta[field] = nfc(raw.get(field))
         if meta[field] and len(meta[field]) > limit:
             problems[field] = f"Tối đa {limit} ký tự."
@@ -172,14 +207,21 @@ def _drafting_unit(raw: dict, units: dict, problems: dict) -> int | None:
 def _notation(
     raw: dict, agency: Agency | None, doc_type: DocumentType | None, unit: Unit | None, problems: dict
 ) -> str | None:
-    """The ký hiệu as typed, or the default one built from the type, the agency and the drafting unit."""
+    """The ký hiệu as typed (checked against the type's shape), or the default one built from the type, the agency
+    and the drafting unit."""
     given_notation = nfc(raw.get("notation"))
     if given_notation:
         # Kept as typed: abbreviations such as "TTr", "QyĐ" are mixed case (Phụ lục III); no spaces (II.3.c).
         given_notation = "".join(given_notation.split())
         if len(given_notation) > NOTATION_LIMIT:
-            problems["notation"] = f"Tối đa {NOTATION_LIMIT} ký tự."
-    return given_notation or (default_notation(agency, doc_type, unit) if agency is not None else None)
+            problems["notation"] = f"Tối đa {NOTATION_LIMIT} ký tự (Phụ lục VI: CodeNotation String(30))."
+        elif problem := notation_shape_problem(given_notation, agency, doc_type):
+            problems["notation"] = problem
+        return given_notation
+    default = default_notation(agency, doc_type, unit) if agency is not None else None
+    if default is None and doc_type is not None and agency is not None:
+        problems["notation"] = missing_notation_reason(doc_type, unit)
+    return default
 
 
 def _signer(raw: dict, agency_id: int, problems: dict) -> dict:

@@ -105,6 +105,9 @@ class OutgoingDocument(db.Model):
     __tablename__ = "outgoing_document"
     __table_args__ = (
         sa.UniqueConstraint("register_id", "number_year", "number", name="uq_outgoing_number"),
+        # NĐ 30/2020 Điều 15.1: "Số và ký hiệu văn bản của cơ quan, tổ chức là duy nhất trong một năm" — across all
+        # the agency's registers. A plain unique index: NULL symbols (drafts) are distinct on SQLite and PostgreSQL.
+        sa.Index("uq_outgoing_agency_year_symbol", "agency_id", "number_year", "symbol", unique=True),
         sa.Index("ix_outgoing_agency_status", "agency_id", "status", "updated_at"),
     )
 
@@ -144,6 +147,14 @@ class OutgoingDocument(db.Model):
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     recalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     recall_reason: Mapped[str | None] = mapped_column(sa.String(1000))
+    # Phụ lục VI Phần II.I fields kept on the document itself (III.1.g: filled by the System at issue). The names are
+    # copies taken at issue, so renaming the agency or the signer's account never rewrites an issued document.
+    description: Mapped[str | None] = mapped_column(sa.String(500))  # 11 Description (ghi chú)
+    document_key: Mapped[str | None] = mapped_column(sa.String(100), index=True)  # mã định danh văn bản (§4.6)
+    organ_name: Mapped[str | None] = mapped_column(sa.String(200))  # 7 OrganName, as at issue
+    signer_full_name: Mapped[str | None] = mapped_column(sa.String(50))  # 12.2 FullName, as at issue
+    file_code: Mapped[str | None] = mapped_column(sa.String(100))  # 1 FileCode: set when filed into a dossier
+    doc_ordinal: Mapped[int | None] = mapped_column()  # 2 DocOrdinal: its place in that dossier
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
@@ -162,6 +173,13 @@ class OutgoingDocument(db.Model):
     drafting_unit = relationship("Unit", foreign_keys=[drafting_unit_id])
     reply_to = relationship("IncomingDocument", foreign_keys=[reply_to_id])
     related = relationship("OutgoingDocument", remote_side=[id], foreign_keys=[related_id])
+
+    @property
+    def signer_name(self) -> str | None:
+        """Họ tên người ký: the copy kept at issue; before issue, the proposed signer's current name."""
+        if self.signer_full_name:
+            return self.signer_full_name
+        return self.signer.full_name if self.signer is not None else None
 
     @property
     def number_label(self) -> str:

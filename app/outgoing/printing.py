@@ -44,7 +44,7 @@ CENTERED = {0, 1, 6, 7}
 def signer_text(doc: OutgoingDocument) -> list[str]:
     """ "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" on one line, the name on the next (Phụ lục I II.7)."""
     title = " ".join(p for p in (doc.signer_authority, doc.signer_title) if p)
-    name = doc.signer.full_name if doc.signer else ""
+    name = doc.signer_name or ""  # the copy kept at issue (Phụ lục VI III.1.g): a later rename does not reach it
     return [line for line in (title, name) if line]
 
 

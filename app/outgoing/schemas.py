@@ -5,7 +5,7 @@ Input schemas only shape and type the data; the rules (known type, signer of the
 danh, no secret documents …) are the service's, which answers with field-level details.
 """
 
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.api.schemas import Int, PageArgs, Str, Year, page_of
 
@@ -22,22 +22,34 @@ class OutgoingMetadataArgs(Schema):
         unknown = EXCLUDE
 
     type_code = Str(metadata={"description": "Mã loại văn bản (DocumentType.code), ví dụ CV, QD, TB"})
-    subject = Str(metadata={"description": "Trích yếu nội dung"})
+    # Lengths of NĐ 30/2020 Phụ lục VI Phần II.I (Subject 500, CodeNotation 30, Position 100, Description 500).
+    subject = Str(validate=validate.Length(max=500), metadata={"description": "Trích yếu nội dung (tối đa 500)"})
     urgency = Str(metadata={"description": "thuong | khan | thuong_khan | hoa_toc"})
     secrecy = Str(metadata={"description": "Chỉ nhận `none`: hệ thống không xử lý văn bản mật"})
-    place = Str(allow_none=True, metadata={"description": "Địa danh"})
-    notation = Str(allow_none=True, metadata={"description": "Ký hiệu đề xuất, ví dụ UBND-VP"})
+    place = Str(allow_none=True, validate=validate.Length(max=100), metadata={"description": "Địa danh"})
+    notation = Str(
+        allow_none=True,
+        validate=validate.Length(max=30),
+        metadata={"description": "Ký hiệu đề xuất theo dạng của loại văn bản: QĐ-UBND; công văn UBND-VP"},
+    )
     drafting_unit_id = Int(allow_none=True, metadata={"description": "Đơn vị soạn thảo"})
     signer_id = Int(allow_none=True, metadata={"description": "Người ký (lãnh đạo cơ quan)"})
     signer_authority = Str(allow_none=True, metadata={"description": "Thẩm quyền ký: '', KT., TM., TL., TUQ., Q."})
-    signer_title = Str(allow_none=True, metadata={"description": "Chức vụ người ký, ví dụ PHÓ CHỦ TỊCH"})
+    signer_title = Str(
+        allow_none=True, validate=validate.Length(max=100), metadata={"description": "Chức vụ người ký (tối đa 100)"}
+    )
     reply_to_id = Int(allow_none=True, metadata={"description": "Văn bản đến được trả lời"})
     reply_requested = fields.Bool(metadata={"description": "Yêu cầu nơi nhận trả lời"})
     reply_due = fields.Date(allow_none=True, metadata={"description": "Hạn trả lời"})
     consult_unit_ids = fields.List(Int(), metadata={"description": "Đơn vị được lấy ý kiến"})
     consult_due = fields.Date(allow_none=True, metadata={"description": "Hạn góp ý"})
     copies = Int(allow_none=True, metadata={"description": "Số lượng bản"})
-    page_count = Int(allow_none=True, metadata={"description": "Số trang"})
+    page_count = Int(
+        allow_none=True,
+        validate=validate.Range(1, 999),
+        metadata={"description": "Số trang (hệ thống đọc lại từ tệp PDF khi phát hành)"},
+    )
+    description = Str(allow_none=True, validate=validate.Length(max=500), metadata={"description": "Ghi chú"})
     recipient_agency_codes = fields.List(
         Str(), metadata={"description": "Nơi nhận trong hệ thống: mã định danh các cơ quan"}
     )
@@ -133,6 +145,11 @@ class OutgoingSchema(Schema):
     drafter_id = Int()
     drafting_unit_id = Int(allow_none=True)
     signer_id = Int(allow_none=True)
+    # NĐ 30 Phụ lục VI III.1.g: filled by the System at issue; the names are the copies kept then.
+    document_key = Str(allow_none=True, metadata={"description": "Mã định danh văn bản: OrganId,yyyy/MM/dd,Số/Ký hiệu"})
+    organ_name = Str(allow_none=True, metadata={"description": "Tên cơ quan ban hành, lưu khi phát hành"})
+    signer_name = Str(allow_none=True, metadata={"description": "Họ tên người ký (lưu khi phát hành)"})
+    page_count = Int(allow_none=True, metadata={"description": "Số trang (đọc từ tệp PDF khi phát hành)"})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
@@ -154,8 +171,10 @@ class OutgoingDetailSchema(OutgoingSchema):
     language = Str()
     place = Str(allow_none=True)
     notation = Str(allow_none=True)
-    page_count = Int(allow_none=True)
     copies = Int(allow_none=True)
+    description = Str(allow_none=True, metadata={"description": "Ghi chú (Description)"})
+    file_code = Str(allow_none=True, metadata={"description": "Mã hồ sơ (FileCode), khi đã đưa vào hồ sơ"})
+    doc_ordinal = Int(allow_none=True, metadata={"description": "Số thứ tự văn bản trong hồ sơ (DocOrdinal)"})
     signer_authority = Str()
     signer_title = Str(allow_none=True)
     reply_to_id = Int(allow_none=True)
