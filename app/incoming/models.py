@@ -79,6 +79,14 @@ class IncomingDocument(db.Model):
     due_date: Mapped[date | None] = mapped_column(sa.Date)  # 18 DueDate
     paper_follows: Mapped[bool] = mapped_column(default=False)
     document_key: Mapped[str | None] = mapped_column(sa.String(100), index=True)  # mã định danh văn bản
+    # NĐ 30/2020 Điều 18.3: this document updates, replaces or corrects an earlier one of the same sender
+    # (edXML Bussiness: BussinessDocType 2/3 and the earlier DocumentId, legal.md §4.2); the earlier incoming copy
+    # when this agency received it (app.incoming.relations).
+    relation: Mapped[str | None] = mapped_column(sa.String(16))  # update | replace | correct
+    related_key: Mapped[str | None] = mapped_column(sa.String(100))  # the earlier document's mã định danh
+    related_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("incoming_document.id", ondelete="SET NULL"), index=True
+    )
     arrived_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)  # 12 ArrivalDate
     register_id: Mapped[int | None] = mapped_column(sa.ForeignKey("register.id"))
     arrival_year: Mapped[int | None] = mapped_column()
@@ -109,6 +117,7 @@ class IncomingDocument(db.Model):
     lead_unit = relationship("Unit", foreign_keys=[lead_unit_id])
     lead_user = relationship("User", foreign_keys=[lead_user_id])
     recall_decided_by = relationship("User", foreign_keys=[recall_decided_by_id])
+    related = relationship("IncomingDocument", remote_side=[id], foreign_keys=[related_id])
 
     @property
     def symbol(self) -> str:

@@ -94,9 +94,11 @@ def signature_report(data: bytes) -> dict | None:
 def actions_for(user, doc: OutgoingDocument, tasks: list[HumanTask]) -> dict:
     """Which buttons the page offers: the predicates the services ask too (app.outgoing.permissions)."""
     editable = permissions.can_edit(user, doc)
+    revising = not editable and permissions.reviewer_step(user, doc) is not None  # Phụ lục VI III.1.n
     return {
         "edit": editable,
-        "upload_version": editable,
+        "upload_version": editable or revising,
+        "revise": revising,
         "attachments": editable,
         "submit": editable,
         "comment": permissions.can_comment(doc),
@@ -104,7 +106,7 @@ def actions_for(user, doc: OutgoingDocument, tasks: list[HumanTask]) -> dict:
         "recall": permissions.can_recall(user, doc),
         "resend": doc.status == OutgoingStatus.ISSUED and permissions.may_resend(user),
         "package": doc.status == OutgoingStatus.ISSUED,
-        "related": doc.status in permissions.PUBLIC_STATES,
+        "related": permissions.can_start_related(user, doc),
         "open_tasks": [t for t in tasks if t.is_open and acting_for(user, t) is not None],
     }
 
