@@ -242,4 +242,8 @@ def task_summary(task: HumanTask):
         "doc": doc,
         "duplicates": queries.possible_duplicates(doc),
         "urgency_labels": URGENCY_LABELS,
+        # NĐ 30/2020 Điều 18.3: the clerk sees what a new arrival replaces, the handler that his document was replaced.
+        "related": relations.related_of(current_user, doc),
+        "relation_labels": relations.RELATION_LABELS,
+        "successor_labels": relations.SUCCESSOR_LABELS,
     }

@@ -17,6 +17,7 @@ from app.outgoing import services, tracking
 from app.outgoing.models import Relation
 from app.outgoing.recall import recall_outgoing
 from app.outgoing.relations import original_key
+from app.workflow import queries as wf_queries
 from tests.conftest import csrf_token, login
 from tests.outgoing.conftest import SNV, STC, issue, issued_document, sign, to_signing
 
@@ -187,3 +188,7 @@ def test_the_api_and_the_pages_show_the_relation(client, outgoing_office, draft_
     assert 'data-testid="incoming-replaced"' in html and "Được thay thế bởi văn bản" in html and "02/UBND-TH" in html
     html = client.get(f"/incoming/{b_at_snv.id}").get_data(as_text=True)
     assert "Thay thế văn bản" in html and f"/incoming/{a_at_snv.id}" in html
+    # The clerk checking the new arrival sees on the task page what it replaces.
+    [task] = wf_queries.object_tasks("incoming", b_at_snv.id)
+    html = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert 'data-testid="incoming-related"' in html and "Thay thế văn bản" in html
