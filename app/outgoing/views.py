@@ -472,6 +472,8 @@ def task_summary(task: HumanTask):
         "doc": doc,
         "layout": layout.of_document(doc) if issuing else services.draft_layout(doc),
         "issuing": issuing,
+        "can_revise": permissions.reviewer_step(current_user, doc) is not None,  # Phụ lục VI III.1.n
+        "relation_labels": RELATION_LABELS,
         "status_labels": STATUS_LABELS,
         "urgency_labels": URGENCY_LABELS,
         "stage_labels": STAGE_LABELS,

@@ -124,6 +124,8 @@ def test_the_page_and_the_api_take_a_reviewers_version(client, outgoing_office, 
     office = outgoing_office
     document = at_review(office, draft_bytes)
     login(client, "truongphong")
+    task_page = client.get(f"/tasks/{task_named(document, 'review_content').id}").get_data(as_text=True)
+    assert 'data-testid="revise-draft-link"' in task_page  # from the review step to the upload
     page = client.get(f"/outgoing/{document.id}").get_data(as_text=True)
     assert "Nội dung đã chỉnh sửa (bắt buộc)" in page and "Tải lên bản chỉnh sửa" in page
     token = csrf_token(client, f"/outgoing/{document.id}")
