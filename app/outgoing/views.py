@@ -94,11 +94,10 @@ def signature_report(data: bytes) -> dict | None:
 def actions_for(user, doc: OutgoingDocument, tasks: list[HumanTask]) -> dict:
     """Which buttons the page offers: the predicates the services ask too (app.outgoing.permissions)."""
     editable = permissions.can_edit(user, doc)
-    revising = not editable and permissions.reviewer_step(user, doc) is not None  # Phụ lục VI III.1.n
     return {
         "edit": editable,
-        "upload_version": editable or revising,
-        "revise": revising,
+        "upload_version": permissions.can_upload_version(user, doc),
+        "revise": not editable and permissions.reviewer_step(user, doc) is not None,  # Phụ lục VI III.1.n
         "attachments": editable,
         "submit": editable,
         "comment": permissions.can_comment(doc),
