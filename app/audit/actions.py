@@ -67,6 +67,7 @@ ACTION_LABELS: dict[str, str] = {
     "outgoing.create": "Soạn dự thảo văn bản đi",
     "outgoing.update": "Sửa thông tin dự thảo",
     "outgoing.upload_version": "Tải lên phiên bản dự thảo",
+    "outgoing.revise_draft": "Người duyệt tải lên bản chỉnh sửa dự thảo",
     "outgoing.add_attachment": "Thêm tệp kèm theo",
     "outgoing.remove_attachment": "Bỏ tệp kèm theo",
     "outgoing.submit": "Trình dự thảo văn bản đi",

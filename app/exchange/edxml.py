@@ -1,8 +1,10 @@
 """The edXML package of QCVN 102:2016 (legal.md §4.2–4.6): read one into intake metadata, or build one.
 
 `parse_package` turns a package into the field names of `app.incoming.intake.clean_metadata` plus the attached
-files, so an imported package goes through the same checks as any other electronic document. Only new documents
-(BussinessDocType 0) are imported this way; revocations, updates and replacements are refused here.
+files, so an imported package goes through the same checks as any other electronic document. New documents
+(BussinessDocType 0), updates (2) and replacements (3) are imported this way, the last two naming the earlier
+document (Bussiness/DocumentId) they change (`Package.relation`, `Package.related_key`); a revocation (1) is
+refused here (recall goes through its own status message, 13).
 
 The parser is hardened: no entity expansion, no network, no huge trees, and a DOCTYPE is refused outright, so an
 XML bomb or an external entity never reaches the data.
@@ -32,6 +34,11 @@ PRIORITY_URGENCY = {
     4: Urgency.THUONG,  # "hẹn giờ": no such level here; treated as Thường (issue #4)
 }
 BUSINESS_LABELS = {0: "văn bản mới", 1: "thu hồi", 2: "cập nhật", 3: "thay thế"}
+# How a document relates to an earlier one (NĐ 30/2020 Điều 18.3) and the BussinessDocType that carries it
+# (legal.md §4.4). A đính chính is a Công văn correcting the earlier document's details: it travels as an update
+# (2) whose BussinessDocReason starts with "Đính chính", the only place the standard leaves to tell them apart.
+RELATION_BUSINESS_TYPES = {"update": 2, "replace": 3, "correct": 2}
+CORRECTION_REASON = "Đính chính"
 MESSAGE_ID_LIMIT = 100  # IncomingDocument.message_id
 
 
@@ -52,6 +59,8 @@ class Package:
     metadata: dict
     uploads: list[tuple[str, bytes]] = field(default_factory=list)  # the first PDF first: the main file
     business_type: int = 0
+    relation: str | None = None  # update | replace | correct (types 2, 3), None for a new document
+    related_key: str | None = None  # the mã định danh of the earlier document it changes (Bussiness/DocumentId)
 
 
 def _parser() -> etree.XMLParser:
@@ -110,6 +119,7 @@ def parse_package(data: bytes) -> Package:
         raise InvalidPackage("Gói tin thiếu edXMLEnvelope/edXMLHeader/MessageHeader.")
     business = _child(_child(header, "TraceHeaderList"), "Bussiness")
     business_type = _business_type(business)
+    relation, related_key = _read_relation(business, business_type)
     metadata = _read_metadata(message, business)
     uploads = _read_attachments(root)
 
@@ -118,7 +128,14 @@ def parse_package(data: bytes) -> Package:
     if not document_id or len(document_id) > MESSAGE_ID_LIMIT:
         # Without a usable id of its own, the package's bytes identify it: the same file imported twice is one.
         document_id = hashlib.sha256(data).hexdigest()
-    return Package(message_id=document_id, metadata=metadata, uploads=uploads, business_type=business_type)
+    return Package(
+        message_id=document_id,
+        metadata=metadata,
+        uploads=uploads,
+        business_type=business_type,
+        relation=relation,
+        related_key=related_key,
+    )
 
 
 def _parse_root(data: bytes):
@@ -137,19 +154,39 @@ def _parse_root(data: bytes):
 
 
 def _business_type(business) -> int:
-    """BussinessDocType; only a new document (0) is importable, the others name what they would have done."""
+    """BussinessDocType; a new document (0), an update (2) or a replacement (3) is importable, not a revocation."""
     business_text = _text(business, "BussinessDocType") or "0"
     try:
         business_type = int(business_text)
     except ValueError as exc:
         raise InvalidPackage(f"BussinessDocType “{business_text}” không hợp lệ.") from exc
-    if business_type != 0:
+    if business_type not in (0, 2, 3):
         label = BUSINESS_LABELS.get(business_type, "không xác định")
         raise InvalidPackage(
             f"Gói tin là thông điệp {label} (BussinessDocType {business_type}); "
-            "chỉ nhập được gói tin văn bản mới (BussinessDocType 0)."
+            "chỉ nhập được gói tin văn bản mới, cập nhật hoặc thay thế (BussinessDocType 0, 2, 3)."
         )
     return business_type
+
+
+def _read_relation(business, business_type: int) -> tuple[str | None, str | None]:
+    """The earlier document an update (2) or a replacement (3) changes: Bussiness/DocumentId, or for a
+    replacement ReplacementInfo/DocumentId (legal.md §4.2)."""
+    if business_type == 0:
+        return None, None
+    key = _text(business, "DocumentId")
+    if key is None and business_type == 3:
+        key = _text(business, "ReplacementInfoList", "ReplacementInfo", "DocumentId")
+    label = BUSINESS_LABELS[business_type]
+    if not key or len(key) > MESSAGE_ID_LIMIT:
+        raise InvalidPackage(
+            f"Gói tin {label} (BussinessDocType {business_type}) thiếu mã định danh của văn bản được {label} "
+            "(Bussiness/DocumentId)."
+        )
+    if business_type == 3:
+        return "replace", key
+    reason = _text(business, "BussinessDocReason") or ""
+    return ("correct" if reason.startswith(CORRECTION_REASON) else "update"), key
 
 
 def _read_metadata(message, business) -> dict:
@@ -223,7 +260,9 @@ def build_package(metadata: dict, attachments: list[tuple]) -> bytes:
     """An edXML package (legal.md §4.2 skeleton) from intake metadata and (filename, bytes[, content type]).
 
     Optional keys beyond the intake fields: `document_id` (else built from sender, date, number and notation),
-    `business_type` (default 0), `organ_id_to`/`organ_name_to`, `place`. Missing values are left out.
+    `business_type` (default 0) with `business_document_id` (the earlier document an update or replacement
+    changes), `business_reason` and `replaced_organ_ids`, `organ_id_to`/`organ_name_to`, `place`. Missing values
+    are left out.
     """
     root = etree.Element(E + "edXML", nsmap={None: NS})
     envelope = etree.SubElement(root, E + "edXMLEnvelope", nsmap={"edXML": NS})
@@ -304,9 +343,21 @@ def _build_trace_header(trace, metadata: dict) -> None:
         _add(hop, "Timestamp", f"{clock.to_local(clock.now()):%Y/%m/%d %H:%M:%S}")
     business = _add(trace, "Bussiness")
     business_type = int(metadata.get("business_type", 0))
+    related_key = metadata.get("business_document_id")  # the earlier document an update/replacement changes
+    if related_key:
+        _add(business, "DocumentId", related_key)
     _add(business, "BussinessDocType", business_type)
-    _add(business, "BussinessDocReason", "Văn bản điện tử mới" if business_type == 0 else "")
+    reason = metadata.get("business_reason") or ("Văn bản điện tử mới" if business_type == 0 else "")
+    _add(business, "BussinessDocReason", reason)
     _add(business, "Paper", 1 if metadata.get("paper_follows") else 0)
+    if business_type == 2:  # the document's information is updated, not its list of recipients
+        _add_group(business, "BussinessDocumentInfo", [("DocumentInfo", 1), ("DocumentReceiver", 0)])
+    if business_type == 3 and related_key:
+        replacement = _add(_add(business, "ReplacementInfoList"), "ReplacementInfo")
+        _add(replacement, "DocumentId", related_key)
+        organs = _add(replacement, "OrganIdList")
+        for organ_id in metadata.get("replaced_organ_ids") or ():
+            _add(organs, "OrganId", organ_id)
 
 
 def _build_body(body, encoded, attachments: list[tuple]) -> None:

@@ -13,7 +13,7 @@ from app.core.errors import ValidationError
 from app.documents.uploads import Upload
 from app.exchange import delivery
 from app.exchange.services import statuses_for
-from app.incoming import printing, queries, recall, services
+from app.incoming import printing, queries, recall, relations, services
 from app.incoming.schemas import (
     EDXML_BODY,
     RECEIVE_BODY,
@@ -108,11 +108,25 @@ def _detail(document):
         }
         for t in tasks
     ]
-    return _Detail(document, statuses_for(services.OBJECT_TYPE, document.id), task_rows)
+    detail = _Detail(document, statuses_for(services.OBJECT_TYPE, document.id), task_rows)
+    related = relations.related_of(api_user(), document)  # NĐ 30/2020 Điều 18.3
+    detail.related_id = related.original.id if related.original is not None else None
+    detail.replaced = related.replaced
+    detail.related_by = [
+        {
+            "id": s.document.id if s.visible else None,
+            "relation": s.document.relation,
+            "symbol": s.document.symbol or None,
+            "issued_date": s.document.issued_date,
+            "subject": s.document.subject if s.visible else None,
+        }
+        for s in related.successors
+    ]
+    return detail
 
 
 class _Detail:
-    """The document with what IncomingDetailSchema adds (statuses, tasks)."""
+    """The document with what IncomingDetailSchema adds (statuses, tasks, relations)."""
 
     def __init__(self, document, statuses, tasks) -> None:
         self._document, self.statuses, self.tasks = document, statuses, tasks

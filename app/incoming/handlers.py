@@ -22,6 +22,8 @@ def receive_package(package: Package, *, actor, agency_id: int | None, message_i
         uploads=uploads,
         agency_id=agency_id,
         message_id=message_id,
+        relation=package.relation,  # an update, replacement or correction (BussinessDocType 2, 3)
+        related_key=package.related_key,
     )
 
 

@@ -82,6 +82,14 @@ class IncomingDocument(db.Model):
     # Phụ lục VI Phần II.II fields 1 and 2: set when the document is filed into a dossier (hồ sơ).
     file_code: Mapped[str | None] = mapped_column(sa.String(100))  # 1 FileCode
     doc_ordinal: Mapped[int | None] = mapped_column()  # 2 DocOrdinal
+    # NĐ 30/2020 Điều 18.3: this document updates, replaces or corrects an earlier one of the same sender
+    # (edXML Bussiness: BussinessDocType 2/3 and the earlier DocumentId, legal.md §4.2); the earlier incoming copy
+    # when this agency received it (app.incoming.relations).
+    relation: Mapped[str | None] = mapped_column(sa.String(16))  # update | replace | correct
+    related_key: Mapped[str | None] = mapped_column(sa.String(100))  # the earlier document's mã định danh
+    related_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("incoming_document.id", ondelete="SET NULL"), index=True
+    )
     arrived_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)  # 12 ArrivalDate
     register_id: Mapped[int | None] = mapped_column(sa.ForeignKey("register.id"))
     arrival_year: Mapped[int | None] = mapped_column()
@@ -112,6 +120,7 @@ class IncomingDocument(db.Model):
     lead_unit = relationship("Unit", foreign_keys=[lead_unit_id])
     lead_user = relationship("User", foreign_keys=[lead_user_id])
     recall_decided_by = relationship("User", foreign_keys=[recall_decided_by_id])
+    related = relationship("IncomingDocument", remote_side=[id], foreign_keys=[related_id])
 
     @property
     def symbol(self) -> str:

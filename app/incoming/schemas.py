@@ -56,6 +56,14 @@ class IncomingSchema(Schema):
 IncomingPageSchema = page_of(IncomingSchema, "IncomingPage")
 
 
+class RelatedIncomingSchema(Schema):
+    id = Int(allow_none=True, metadata={"description": "Khi người dùng được xem văn bản"})
+    relation = Str(metadata={"description": "update | replace | correct"})
+    symbol = Str(allow_none=True)
+    issued_date = fields.Date(allow_none=True)
+    subject = Str(allow_none=True)
+
+
 class IncomingDetailSchema(IncomingSchema):
     language = Str()
     page_count = Int(allow_none=True)
@@ -73,6 +81,17 @@ class IncomingDetailSchema(IncomingSchema):
     recall_note = Str(allow_none=True)
     recall_pending = fields.Bool()
     recalled_at = fields.DateTime(allow_none=True, metadata={"description": "Đã đồng ý thu hồi (15)"})
+    relation = Str(
+        allow_none=True,
+        metadata={"description": "Văn bản này cập nhật (update), thay thế (replace), đính chính (correct) văn bản"},
+    )
+    related_key = Str(allow_none=True, metadata={"description": "Mã định danh của văn bản trước (nơi gửi ghi)"})
+    related_id = Int(allow_none=True, metadata={"description": "Bản văn bản đến trước của cơ quan (khi được xem)"})
+    replaced = fields.Bool(metadata={"description": "Đã có văn bản đến sau thay thế văn bản này"})
+    related_by = fields.List(
+        fields.Nested(RelatedIncomingSchema),
+        metadata={"description": "Các văn bản đến sau cập nhật, thay thế, đính chính văn bản này"},
+    )
     files = fields.List(fields.Nested(IncomingFileSchema))
     assignments = fields.List(fields.Nested(IncomingAssignmentSchema))
     statuses = fields.List(fields.Nested(StatusMessageSchema))

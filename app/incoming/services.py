@@ -20,6 +20,7 @@ from app.exchange.services import record_status
 from app.incoming import permissions
 from app.incoming.intake import check_files, clean_metadata, key_of
 from app.incoming.models import Channel, IncomingDocument, IncomingFile, IncomingStatus
+from app.incoming.relations import link_related
 from app.org.models import Role, User
 from app.signing.errors import NotAPdf
 from app.signing.verify import verify_pdf, verify_pdf_report_dict
@@ -37,11 +38,15 @@ def receive_incoming(
     uploads: list[Upload],
     agency_id: int | None = None,
     message_id: str | None = None,
+    relation: str | None = None,
+    related_key: str | None = None,
 ) -> IncomingDocument:
     """Take in one document: checked, stored, signatures verified, procedure started — or refused whole.
 
     A clerk receives for their own agency; the system (`actor=None`) delivers electronic documents. The same
-    message id is delivered once, however often it is retried (design.md §7).
+    message id is delivered once, however often it is retried (design.md §7). A document that updates, replaces
+    or corrects an earlier one (`relation`, the earlier one's mã định danh `related_key`) is linked to the
+    agency's copy of it (app.incoming.relations).
     """
     channel = Channel(channel)
     agency_id = agency_id or (actor.agency_id if actor else None)
@@ -102,12 +107,18 @@ def receive_incoming(
         )
     db.session.add(document)
     db.session.flush()
+    link_related(document, relation, related_key)  # NĐ 30/2020 Điều 18.3
     audit.record(
         actor,
         "incoming.receive",
         document,
         summary=f"Tiếp nhận văn bản đến: {document.subject[:200]}",
-        changes={"channel": channel.value, "sender": document.sender_name, "files": len(uploads)},
+        changes={
+            "channel": channel.value,
+            "sender": document.sender_name,
+            "files": len(uploads),
+            **({"relation": document.relation, "related_id": document.related_id} if document.relation else {}),
+        },
     )
     if channel == Channel.ELECTRONIC:
         # NĐ 30/2020 Điều 21.2.c: tell the sender the same day that the document arrived (status 01).

@@ -17,7 +17,7 @@ from app.documents.uploads import Upload
 from app.exchange import delivery
 from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
 from app.exchange.services import statuses_for
-from app.incoming import printing, queries, recall, services
+from app.incoming import printing, queries, recall, relations, services
 from app.incoming.models import STATUS_LABELS, IncomingDocument
 from app.org.models import Role
 from app.org.queries import list_units
@@ -172,6 +172,9 @@ def document(document_id: int):
         urgency_labels=URGENCY_LABELS,
         duplicates=queries.possible_duplicates(doc),
         replies=_replies(doc),
+        related=relations.related_of(current_user, doc),
+        relation_labels=relations.RELATION_LABELS,
+        successor_labels=relations.SUCCESSOR_LABELS,
     )
 
 
@@ -239,4 +242,8 @@ def task_summary(task: HumanTask):
         "doc": doc,
         "duplicates": queries.possible_duplicates(doc),
         "urgency_labels": URGENCY_LABELS,
+        # NĐ 30/2020 Điều 18.3: the clerk sees what a new arrival replaces, the handler that his document was replaced.
+        "related": relations.related_of(current_user, doc),
+        "relation_labels": relations.RELATION_LABELS,
+        "successor_labels": relations.SUCCESSOR_LABELS,
     }

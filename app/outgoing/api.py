@@ -28,6 +28,7 @@ from app.outgoing.schemas import (
     ReasonArgs,
     RecipientStatusSchema,
     RegisterPrintArgs,
+    RelatedArgs,
     ReviewSchema,
     VersionSchema,
 )
@@ -51,7 +52,9 @@ ERROR_CODES = {
     "invalid_secrecy": (422, "độ mật không hợp lệ"),
     "outgoing_incomplete": (422, "dự thảo chưa đủ thông tin để trình (tệp, người ký …)"),
     "draft_layout": (422, "dự thảo thiếu dòng “Số:”, dòng ngày tháng hoặc khối chữ ký của người ký đề xuất"),
-    "comment_required": (422, "thiếu nội dung góp ý"),
+    "comment_required": (422, "thiếu nội dung góp ý (hoặc nội dung đã chỉnh sửa của người duyệt)"),
+    "invalid_relation": (422, "quan hệ không hợp lệ (update, replace, correct)"),
+    "related_form_mismatch": (422, "văn bản đính chính phải là Công văn; văn bản sửa đổi, thay thế cùng hình thức"),
     "reason_required": (422, "thiếu lý do"),
     "pdf_required": (422, "cần tệp PDF (máy chủ không chuyển được DOCX)"),
     "conversion_failed": (422, "không chuyển được DOCX sang PDF"),
@@ -73,6 +76,7 @@ ERROR_CODES = {
     "outgoing_already_recalled": (409, "văn bản đã được thu hồi"),
     "outgoing_cancelled": (409, "văn bản đã hủy"),
     "outgoing_busy": (409, "văn bản đang được người khác xử lý, thử lại"),
+    "outgoing_not_at_your_step": (409, "dự thảo không ở bước duyệt nội dung / kiểm tra thể thức của người dùng"),
     "authentication_required": (401, "thiếu mã truy cập (`missing_token`), sai (`invalid_token`) hoặc hết hạn"),
 }
 
@@ -199,9 +203,22 @@ def update(args, document_id):
 @blp.route("/outgoing/<int:document_id>/versions", methods=["POST"])
 @blp.doc(requestBody={"content": {"multipart/form-data": MULTIPART_FILE}})
 @blp.response(201, VersionSchema)
-@errors("validation_error", *EDIT_CODES, *FILE_CODES, *PDF_CODES)
+@errors(
+    "validation_error",
+    *EDIT_CODES,
+    *FILE_CODES,
+    *PDF_CODES,
+    "comment_required",
+    "draft_layout",
+    "outgoing_not_at_your_step",
+)
 def upload_version(document_id):
-    """Tải lên phiên bản mới của dự thảo (multipart `file`, PDF hoặc DOCX; `note` tùy chọn): lần 1, 2, 3 …"""
+    """Tải lên phiên bản mới của dự thảo (multipart `file`, PDF hoặc DOCX): lần 1, 2, 3 …
+
+    Người soạn thảo tải lên khi dự thảo chưa trình hoặc bị trả lại (`note` tùy chọn). Lãnh đạo đơn vị ở bước duyệt
+    nội dung và văn thư ở bước kiểm tra thể thức tải lên bản chỉnh sửa của mình (NĐ 30 Phụ lục VI III.1.n), với
+    `note` bắt buộc nêu nội dung đã chỉnh sửa; sau đó hoàn thành bước duyệt như thường lệ.
+    """
     files = _uploads("file")
     if not files:
         raise ValidationError("Thiếu tệp dự thảo.", details={"file": "Chọn tệp PDF hoặc DOCX."})
@@ -272,6 +289,21 @@ def recall(args, document_id):
     return _detail(recall_outgoing(api_user(), document_id, args["reason"]))
 
 
+@blp.route("/outgoing/<int:document_id>/related", methods=["POST"])
+@blp.arguments(RelatedArgs)
+@blp.response(201, OutgoingDetailSchema)
+@errors("invalid_relation", "permission_denied", "outgoing_not_found", "outgoing_not_issued")
+def start_related(args, document_id):
+    """Soạn văn bản sửa đổi, thay thế hoặc đính chính văn bản đã phát hành (NĐ 30/2020 Điều 18.3).
+
+    Tạo dự thảo mới liên kết với văn bản `document_id` (đã phát hành, chưa thu hồi, của cơ quan): sửa đổi, thay thế
+    giữ hình thức của văn bản trước; đính chính là Công văn. Dự thảo cần tệp riêng (`POST …/versions`) rồi trình
+    như mọi dự thảo; khi phát hành, nơi nhận trong hệ thống nhận văn bản đến liên kết với bản đã nhận trước
+    (gói tin edXML: BussinessDocType 2 cập nhật, 3 thay thế, với mã định danh của văn bản trước).
+    """
+    return _detail(tracking.start_related(api_user(), document_id, args["relation"]))
+
+
 @blp.route("/outgoing/<int:document_id>/versions/<int:version_id>", methods=["GET"])
 @blp.doc(responses={"200": {"description": "Tệp PDF", "content": {"application/pdf": {}}}})
 @errors("outgoing_not_found", "version_not_found")
@@ -308,11 +340,15 @@ def _detail(document):
         }
         for t in tasks
     ]
-    return _Detail(document, rows, services.draft_layout(document))
+    detail = _Detail(document, rows, services.draft_layout(document))
+    related = tracking.related_documents(api_user(), document.id)  # NĐ 30/2020 Điều 18.3
+    detail.related_document = related["original"]
+    detail.related_by = related["successors"]
+    return detail
 
 
 class _Detail:
-    """The document with the procedure's steps and the draft's layout OutgoingDetailSchema adds."""
+    """The document with the procedure's steps, the draft's layout and the relations OutgoingDetailSchema adds."""
 
     def __init__(self, document, tasks, layout) -> None:
         self._document, self.tasks, self.layout = document, tasks, layout

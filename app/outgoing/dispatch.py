@@ -35,6 +35,7 @@ from app.outgoing.models import (
     RecipientKind,
     VersionStage,
 )
+from app.outgoing.relations import package_relation
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ def package_metadata(document: OutgoingDocument, recipient: OutgoingRecipient | 
         "recipients": "; ".join(r.name for r in document.recipients if r.kind != RecipientKind.UNIT) or None,
         "organ_id_to": recipient.code if recipient is not None else None,
         "organ_name_to": recipient.name if recipient is not None else None,
+        **package_relation(document),  # NĐ 30/2020 Điều 18.3: update, replace, correct (BussinessDocType 2, 3)
     }
 
 

@@ -33,6 +33,9 @@ BEFORE_SIGNATURE = (
     OutgoingStatus.RETURNED,
     OutgoingStatus.SIGNING,
 )
+# NĐ 30 Phụ lục VI III.1.n, NĐ 30/2020 Điều 12: at their own step the unit leader checking the content and the
+# clerk checking thể thức may put a corrected version into the draft themselves instead of only returning it.
+REVISING_STEPS = {OutgoingStatus.REVIEWING: "review_content", OutgoingStatus.FORMAT_CHECK: "check_format"}
 
 
 def can_draft(user: User) -> bool:
@@ -42,6 +45,41 @@ def can_draft(user: User) -> bool:
 def can_edit(user: User, document: OutgoingDocument) -> bool:
     """The drafter's own draft, not submitted or returned: edit, new version, attachments, submit."""
     return document.drafter_id == user.id and document.status in EDITABLE
+
+
+def reviewer_step(user: User, document: OutgoingDocument):
+    """The open review step (review_content, check_format) of the document that `user` acts on, or None.
+
+    Only while the document is at that step: its status says which step it is (REVISING_STEPS), and the step's
+    human task must be open and offered to the user (themself or by a delegation).
+    """
+    task_name = REVISING_STEPS.get(document.status)
+    if task_name is None or not user.is_active or user.agency_id != document.agency_id:
+        return None
+    from app.workflow.assignment import OPEN_STATES, acting_for
+    from app.workflow.models import HumanTask
+
+    tasks = db.session.scalars(
+        sa.select(HumanTask)
+        .where(
+            HumanTask.object_type == "outgoing",
+            HumanTask.object_id == str(document.id),
+            HumanTask.task_name == task_name,
+            HumanTask.state.in_(list(OPEN_STATES)),
+        )
+        .order_by(HumanTask.id)
+    )
+    return next((task for task in tasks if acting_for(user, task) is not None), None)
+
+
+def can_upload_version(user: User, document: OutgoingDocument) -> bool:
+    """A new numbered draft version: the drafter while the draft is theirs, a reviewer at their step (III.1.n)."""
+    return can_edit(user, document) or reviewer_step(user, document) is not None
+
+
+def can_start_related(user: User, document: OutgoingDocument) -> bool:
+    """Draft an update, replacement or correction of an issued, not recalled document (NĐ 30/2020 Điều 18.3)."""
+    return document.status == OutgoingStatus.ISSUED and document.agency_id == user.agency_id and can_draft(user)
 
 
 def can_comment(document: OutgoingDocument) -> bool:

@@ -75,6 +75,25 @@ class ReasonArgs(Schema):
     reason = Str(load_default="", metadata={"description": "Lý do (bắt buộc)"})
 
 
+class RelatedArgs(Schema):
+    relation = Str(
+        required=True,
+        metadata={"description": "update (sửa đổi, cập nhật) | replace (thay thế) | correct (đính chính, Công văn)"},
+    )
+
+
+class RelatedOutgoingSchema(Schema):
+    """An earlier or later document of a relation (NĐ 30/2020 Điều 18.3)."""
+
+    id = Int()
+    relation = Str(allow_none=True, metadata={"description": "Quan hệ của văn bản sau: update | replace | correct"})
+    symbol = Str(allow_none=True, metadata={"description": "Số/ký hiệu"})
+    type_name = Str()
+    subject = Str()
+    issued_date = fields.Date(allow_none=True)
+    status = Str()
+
+
 class RegisterPrintArgs(Schema):
     register_id = Int(load_default=None, metadata={"description": "Sổ đăng ký (mặc định: sổ văn bản đi)"})
     year = Year(load_default=None, metadata={"description": "Năm của sổ (mặc định: năm nay)"})
@@ -90,8 +109,9 @@ class VersionSchema(Schema):
     size = Int()
     sha256 = Str()
     source_filename = Str(allow_none=True, metadata={"description": "Tệp DOCX gốc khi đã chuyển sang PDF"})
-    note = Str(allow_none=True)
-    created_by_id = Int(allow_none=True)
+    note = Str(allow_none=True, metadata={"description": "Ghi chú; với bản của người duyệt: nội dung đã chỉnh sửa"})
+    created_by_id = Int(allow_none=True, metadata={"description": "Người tải lên"})
+    created_by_name = fields.Function(lambda v: v.created_by.full_name if v.created_by else None)
     created_at = fields.DateTime()
 
 
@@ -108,7 +128,7 @@ class AttachmentSchema(Schema):
 class ReviewSchema(Schema):
     id = Int()
     kind = Str(metadata={"description": "opinion | content | format | sign | comment"})
-    decision = Str(allow_none=True, metadata={"description": "approve | return"})
+    decision = Str(allow_none=True, metadata={"description": "approve | return | revise (người duyệt chỉnh sửa)"})
     comment = Str(allow_none=True)
     version_number = Int(allow_none=True)
     user_id = Int()
@@ -181,7 +201,14 @@ class OutgoingDetailSchema(OutgoingSchema):
     reply_requested = fields.Bool()
     reply_due = fields.Date(allow_none=True)
     relation = Str(allow_none=True, metadata={"description": "update | replace | correct"})
-    related_id = Int(allow_none=True)
+    related_id = Int(allow_none=True, metadata={"description": "Văn bản đi trước được sửa đổi, thay thế, đính chính"})
+    related_document = fields.Nested(
+        RelatedOutgoingSchema, allow_none=True, metadata={"description": "Văn bản trước (số/ký hiệu, trích yếu)"}
+    )
+    related_by = fields.List(
+        fields.Nested(RelatedOutgoingSchema),
+        metadata={"description": "Các văn bản đã phát hành sửa đổi, thay thế, đính chính văn bản này"},
+    )
     consult_unit_ids = fields.List(Int(), allow_none=True)
     consult_due = fields.Date(allow_none=True)
     signed_at = fields.DateTime(allow_none=True)

@@ -36,11 +36,16 @@ from app.outgoing.permissions import (
     can_view,
     cancellable_states,
     may_cancel,
+    reviewer_step,
 )
+from app.outgoing.relations import check_relation
 from app.outgoing.states import STATES
 from app.workflow import queries as wf_queries
 from app.workflow import services as workflow
 from app.workflow.models import HumanTask, InstanceStatus, TaskState, WorkflowInstance
+
+# OutgoingReview.decision of a reviewer's corrected version (beside approve | return).
+REVISED = "revise"
 
 __all__ = [
     "add_attachment",
@@ -51,6 +56,7 @@ __all__ = [
     "create_draft",
     "get_document",
     "remove_attachment",
+    "revise_as_reviewer",
     "submit",
     "update_draft",
     "upload_version",
@@ -206,7 +212,14 @@ def update_draft(actor: User, document_id: int, *, metadata: dict) -> OutgoingDo
 
 
 def upload_version(actor: User, document_id: int, upload: Upload, *, note: str | None = None) -> OutgoingVersion:
-    """A new numbered draft (lần n): DOCX is converted to PDF for signing, the DOCX kept as its source."""
+    """A new numbered draft (lần n): DOCX is converted to PDF for signing, the DOCX kept as its source.
+
+    The drafter uploads while the draft is theirs; the content reviewer and the clerk checking the format upload
+    a corrected version, with a comment, while the document is at their step (`revise_as_reviewer`).
+    """
+    document = get_document(actor, document_id)
+    if reviewer_step(actor, document) is not None:
+        return revise_as_reviewer(actor, document, upload, note=note)
     _check_editable(actor, document_id, lock=False)
     prepared = files.prepare_draft_file(upload)
     document = _editable_by_drafter(actor, document_id)
@@ -218,6 +231,50 @@ def upload_version(actor: User, document_id: int, upload: Upload, *, note: str |
         document,
         summary=f"Tải lên dự thảo lần {version.number}: {version.filename}",
         changes={"version": version.number, "sha256": version.sha256},
+    )
+    return version
+
+
+def revise_as_reviewer(actor: User, document: OutgoingDocument, upload: Upload, *, note: str | None) -> OutgoingVersion:
+    """A reviewer's corrected draft (NĐ 30 Phụ lục VI III.1.n: "truy cập, chỉnh sửa, chuyển lại dự thảo").
+
+    The comment says what was changed and is required; the draft must keep the layout the signing step needs (it
+    was checked when the drafter submitted). The earlier versions stay: the history shows who uploaded each.
+    """
+    text = (note or "").strip()
+    if not text or len(text) > 1000:
+        message = "Nhập nội dung đã chỉnh sửa (tối đa 1000 ký tự)."
+        raise ValidationError(message, code="comment_required", details={"note": message})
+    pdf, source = files.prepare_draft_file(upload)  # a DOCX conversion runs before the lock is taken
+    found = layout.check(
+        pdf, signer_name=document.signer.full_name if document.signer else None, notation=document.notation
+    )
+    if found.problems:
+        message = "Bản chỉnh sửa chưa đúng thể thức để ký: " + " ".join(found.problems.values())
+        raise ValidationError(message, code="draft_layout", details=found.problems)
+    document = lock_document(document.id)
+    task = reviewer_step(actor, document)
+    if task is None:
+        raise Conflict("Dự thảo không còn ở bước duyệt của bạn.", code="outgoing_not_at_your_step")
+    version = _store_draft(document, upload, (pdf, source), actor, text)
+    kind = ReviewKind.CONTENT if task.task_name == "review_content" else ReviewKind.FORMAT
+    document.reviews.append(
+        OutgoingReview(
+            kind=kind,
+            decision=REVISED,
+            comment=text,
+            version_number=version.number,
+            user_id=actor.id,
+            unit_id=actor.unit_id,
+        )
+    )
+    db.session.flush()
+    audit.record(
+        actor,
+        "outgoing.revise_draft",
+        document,
+        summary=f"{task.title}: tải lên bản chỉnh sửa lần {version.number} — {text[:200]}",
+        changes={"version": version.number, "sha256": version.sha256, "step": task.task_name},
     )
     return version
 
@@ -322,6 +379,7 @@ def check_ready(document: OutgoingDocument) -> None:
         problems["signer_id"] = "Chọn người ký văn bản."
     if problems:
         raise ValidationError("Dự thảo chưa đủ thông tin để trình.", code="outgoing_incomplete", details=problems)
+    check_relation(document)  # NĐ 30/2020 Điều 18.3
     check_layout(document)
 
 

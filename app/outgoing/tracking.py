@@ -14,7 +14,8 @@ from app.exchange.services import statuses_for
 from app.org.models import User
 from app.outgoing.metadata import metadata_of
 from app.outgoing.models import OutgoingDocument, OutgoingRecipient, OutgoingStatus, RecipientKind, Relation
-from app.outgoing.permissions import can_view, may_resend
+from app.outgoing.permissions import can_draft, can_view, may_resend
+from app.outgoing.relations import CORRECTION_TYPE, check_original
 from app.outgoing.services import create_draft, get_document, label_of, lock_document
 
 DELIVERY_LABELS = {"pending": "Chờ gửi lại", "delivered": "Đã gửi", "exported": "Đã xuất gói tin"}
@@ -122,14 +123,15 @@ def start_related(actor: User, original_id: int, relation: Relation | str) -> Ou
     except ValueError:
         message = "Quan hệ không hợp lệ (update, replace, correct)."
         raise ValidationError(message, code="invalid_relation", details={"relation": message}) from None
-    original = get_document(actor, original_id)
-    if original.status not in (OutgoingStatus.ISSUED, OutgoingStatus.RECALLED):
-        raise Conflict("Chỉ sửa đổi, thay thế, đính chính văn bản đã phát hành.", code="outgoing_not_issued")
+    original = check_original(get_document(actor, original_id), actor.agency_id)  # issued, not recalled
+    if not can_draft(actor):
+        raise PermissionDenied("Bạn không có quyền soạn văn bản đi.")
     raw = metadata_of(original)
     raw.update(notation=None, reply_to_id=original.reply_to_id, consult_unit_ids=[], consult_due=None)
     issued = original.issued_date.strftime("%d/%m/%Y") if original.issued_date else ""
     if relation == Relation.CORRECT:
-        raw.update(type_code="CV", subject=f"Đính chính {original.type_name} số {original.symbol} ngày {issued}")
+        subject = f"Đính chính {original.type_name} số {original.symbol} ngày {issued}"
+        raw.update(type_code=CORRECTION_TYPE, subject=subject)
     elif relation == Relation.REPLACE:
         raw["subject"] = f"{original.subject} (thay thế văn bản số {original.symbol} ngày {issued})"[:500]
     document = create_draft(actor, metadata=raw)

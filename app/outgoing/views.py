@@ -96,7 +96,8 @@ def actions_for(user, doc: OutgoingDocument, tasks: list[HumanTask]) -> dict:
     editable = permissions.can_edit(user, doc)
     return {
         "edit": editable,
-        "upload_version": editable,
+        "upload_version": permissions.can_upload_version(user, doc),
+        "revise": not editable and permissions.reviewer_step(user, doc) is not None,  # Phụ lục VI III.1.n
         "attachments": editable,
         "submit": editable,
         "comment": permissions.can_comment(doc),
@@ -104,7 +105,7 @@ def actions_for(user, doc: OutgoingDocument, tasks: list[HumanTask]) -> dict:
         "recall": permissions.can_recall(user, doc),
         "resend": doc.status == OutgoingStatus.ISSUED and permissions.may_resend(user),
         "package": doc.status == OutgoingStatus.ISSUED,
-        "related": doc.status in permissions.PUBLIC_STATES,
+        "related": permissions.can_start_related(user, doc),
         "open_tasks": [t for t in tasks if t.is_open and acting_for(user, t) is not None],
     }
 
@@ -470,6 +471,8 @@ def task_summary(task: HumanTask):
         "doc": doc,
         "layout": layout.of_document(doc) if issuing else services.draft_layout(doc),
         "issuing": issuing,
+        "can_revise": permissions.reviewer_step(current_user, doc) is not None,  # Phụ lục VI III.1.n
+        "relation_labels": RELATION_LABELS,
         "status_labels": STATUS_LABELS,
         "urgency_labels": URGENCY_LABELS,
         "stage_labels": STAGE_LABELS,

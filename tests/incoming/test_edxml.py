@@ -200,3 +200,35 @@ def test_api_imports_a_package(client, incoming_office, signed_pdf, api_token):
     assert "package" in revoke.json["details"]
     missing = client.post("/api/v1/incoming/edxml", headers=clerk, content_type="multipart/form-data", data={})
     assert missing.status_code == 422 and missing.json["code"] == "invalid_edxml"
+
+
+def test_an_imported_replacement_links_to_the_earlier_document_of_its_sender(incoming_office, signed_pdf):
+    # NĐ 30/2020 Điều 18.3; legal.md §4.2, §4.4: BussinessDocType 3 with ReplacementInfo names the replaced
+    # document's mã định danh; the clerk's import links it to the agency's copy, which is then marked replaced.
+    from app.exchange.delivery import receive_package
+    from app.incoming.relations import related_of
+
+    clerk = incoming_office.clerk
+    earlier = receive_package(package(signed_pdf), actor=clerk)
+    replacing = package(
+        signed_pdf,
+        code_number="130",
+        business_type=3,
+        business_document_id=DOCUMENT_ID,
+        business_reason="Thay thế văn bản điện tử số 123/SNV-TCBC",
+        replaced_organ_ids=["000.00.00.H33"],
+    )
+    parsed = parse_package(replacing)
+    assert (parsed.business_type, parsed.relation, parsed.related_key) == (3, "replace", DOCUMENT_ID)
+    later = receive_package(replacing, actor=clerk)
+    assert (later.relation, later.related_id, later.related_key) == ("replace", earlier.id, DOCUMENT_ID)
+    assert related_of(clerk, earlier).replaced and related_of(clerk, later).original == earlier
+
+    # A correction travels as an update (2) whose reason starts with "Đính chính"; without the earlier id it is
+    # refused as a whole.
+    correcting = package(
+        signed_pdf, code_number="131", business_type=2, business_document_id=DOCUMENT_ID, business_reason="Đính chính"
+    )
+    assert parse_package(correcting).relation == "correct"
+    with pytest.raises(InvalidPackage, match="cập nhật"):
+        parse_package(package(signed_pdf, code_number="132", business_type=2))
