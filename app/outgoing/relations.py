@@ -19,7 +19,9 @@ CORRECTION_TYPE = "CV"  # Công văn (Phụ lục III)
 
 
 def original_key(original: OutgoingDocument) -> str | None:
-    """The mã định danh of an issued document, as its recipients computed it from its package (legal.md §4.6)."""
+    """The mã định danh of an issued document, as its recipients received it in its package (legal.md §4.6)."""
+    if original.document_key:  # stored on issue (Phụ lục VI III.1.c): the agency's code may change later
+        return original.document_key
     if not (original.number and original.notation and original.issued_date):
         return None
     agency = db.session.get(Agency, original.agency_id)
