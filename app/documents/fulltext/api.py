@@ -99,7 +99,14 @@ def find(args):
 
 @blp.route("/search/export")
 @blp.arguments(ExportArgs, location="query")
-@blp.doc(responses={"200": {"description": "Tệp XLSX hoặc PDF", "content": {"application/octet-stream": {}}}})
+@blp.doc(
+    responses={
+        "200": {
+            "description": "Tệp XLSX hoặc PDF",
+            "content": {"application/pdf": {}, export.XLSX_MIMETYPE: {}},
+        }
+    }
+)
 @blp.alt_response(422, schema=ErrorSchema)
 def export_results(args):
     """Kết xuất kết quả tìm kiếm ra XLSX hoặc PDF với các cột đã chọn (NĐ 30/2020 Phụ lục VI III.6.h)."""

@@ -15,6 +15,7 @@ from app.documents.models import URGENCY_LABELS
 
 EXPORT_LIMIT = 1000  # rows in one file: the search's own ranked candidates
 FORMATS = ("xlsx", "pdf")
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def cell(entry, key: str):
@@ -115,7 +116,6 @@ def export(actor, query: SearchQuery, columns: list[str], fmt: str) -> tuple[byt
         changes={"params": query.to_params(), "columns": columns},
     )
     if fmt == "xlsx":
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return to_xlsx(entries, columns), mimetype, f"tim-kiem-{stamp}.xlsx"
+        return to_xlsx(entries, columns), XLSX_MIMETYPE, f"tim-kiem-{stamp}.xlsx"
     content = to_pdf(entries, columns, title="KẾT QUẢ TÌM KIẾM VĂN BẢN", author=actor.full_name)
     return content, "application/pdf", f"tim-kiem-{stamp}.pdf"
