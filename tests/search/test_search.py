@@ -125,3 +125,22 @@ def test_the_reindex_command_catalogues_existing_documents(app, incoming_office)
     assert result.exit_code == 0, result.output
     assert "Đã lập chỉ mục 1 văn bản" in result.output and "PDF của 1 văn bản" in result.output
     assert found(office.clerk, q="dinh ky thang") == ["Thông báo lịch tiếp công dân"]
+
+
+def test_a_new_version_replaces_the_text_searched(outgoing_office):
+    # NĐ 30 Phụ lục VI III.6.d: the text searched is the document's current PDF; the old one goes with the change.
+    from app.documents.uploads import Upload
+    from app.outgoing import services as outgoing
+
+    office = outgoing_office
+    subject = "Về việc mua sắm tài sản công"
+    draft = new_draft(office, text_pdf(subject, ["Dự toán mua máy phát điện dự phòng."]), subject=subject)
+    commit_and_index()
+    assert found(office.spec_a1, q="may phat dien") == [subject]
+    new_pdf = text_pdf(subject, ["Dự toán mua xe chuyên dùng chữa cháy."])
+    outgoing.upload_version(office.spec_a1, draft.id, Upload("du-thao-2.pdf", new_pdf))
+    db.session.commit()
+    assert found(office.spec_a1, q="may phat dien") == []  # at once, in the transaction of the new version
+    assert found(office.spec_a1, q="chua chay") == []  # the job has not read the new one yet
+    assert commit_and_index() == 1
+    assert found(office.spec_a1, q="chua chay") == [subject]

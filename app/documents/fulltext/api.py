@@ -47,6 +47,7 @@ def results_payload(user, query: SearchQuery, *, page: int, per_page: int, colum
                 "kind": entry.kind,
                 "kind_label": source.label if source else entry.kind,
                 "object_id": entry.object_id,
+                "id": entry.object_id,
                 "url": url_for(source.endpoint, **{source.id_arg: entry.object_id}) if source else None,
                 "tier": hit.tier,
                 "snippet": str(passage) if passage else None,

@@ -118,6 +118,10 @@ def _apply(entry: SearchEntry, fields: EntryFields) -> None:
         fields.party, fields.type_name, fields.signer, fields.number, *dates, *fields.other, fields.urgency
     )
     entry.files_digest = _digest(fields.pdf_digests)
+    if entry.files_digest != entry.body_digest:
+        # The PDFs changed (a new version, a recall that destroyed them): the old text goes at once, in this
+        # transaction (NĐ 30/2020 Phụ lục VI III.8.b: a destroyed document is not found by its content either).
+        entry.body, entry.body_folded, entry.body_digest = "", "", ""
     entry.body_pending = entry.files_digest != entry.body_digest
     entry.updated_at = clock.now()
 

@@ -50,6 +50,7 @@ class HitSchema(Schema):
     kind = fields.Str()
     kind_label = fields.Str()
     object_id = fields.Int()
+    id = fields.Int(metadata={"description": "Mã của văn bản (bằng object_id)"})
     url = fields.Str(metadata={"description": "Trang của văn bản"})
     tier = fields.Int(metadata={"description": "2 khớp số/ký hiệu hoặc trích yếu, 1 trường khác, 0 chỉ nội dung PDF"})
     snippet = fields.Str(allow_none=True, metadata={"description": "Đoạn nội dung PDF chứa từ khóa"})
