@@ -11,17 +11,32 @@ from app.core.db import db
 from app.documents.fulltext.sources import EntryFields, SearchSource
 from app.incoming import permissions
 from app.incoming.models import STATUS_LABELS, IncomingAssignment, IncomingDocument, IncomingFile
+from app.org.models import Unit, User
 
 
-def _is_pdf(item: IncomingFile) -> bool:
-    return item.content_type == "application/pdf" or item.filename.lower().endswith(".pdf")
+def _names(model, ids) -> list[str]:
+    ids = [i for i in ids if i]
+    return list(
+        db.session.scalars(sa.select(model.name if model is Unit else model.full_name).where(model.id.in_(ids)))
+    )
 
 
 def describe(document_id: int) -> EntryFields | None:
+    # Columns and queries only, never the document's relationships: loading them here (at commit) would leave a
+    # collection or a many-to-one the caller set by its foreign key stale for the rest of the transaction.
     doc = db.session.get(IncomingDocument, document_id)
     if doc is None:
         return None
-    assigned = [a.unit.name if a.unit else a.user.full_name if a.user else "" for a in doc.assignments]
+    assigned = db.session.execute(
+        sa.select(IncomingAssignment.unit_id, IncomingAssignment.user_id).where(
+            IncomingAssignment.document_id == document_id
+        )
+    ).all()
+    files = db.session.execute(
+        sa.select(IncomingFile.sha256, IncomingFile.filename, IncomingFile.content_type).where(
+            IncomingFile.document_id == document_id
+        )
+    ).all()
     return EntryFields(
         agency_id=doc.agency_id,
         symbol=doc.symbol,
@@ -43,11 +58,12 @@ def describe(document_id: int) -> EntryFields | None:
             doc.direction,
             doc.result,
             doc.language,
-            doc.lead_unit.name if doc.lead_unit else None,
-            doc.lead_user.full_name if doc.lead_user else None,
-            *assigned,
+            *_names(Unit, [doc.lead_unit_id, *(a.unit_id for a in assigned)]),
+            *_names(User, [doc.lead_user_id, *(a.user_id for a in assigned)]),
         ],
-        pdf_digests=[f.sha256 for f in doc.files if _is_pdf(f)],
+        pdf_digests=[
+            f.sha256 for f in files if f.content_type == "application/pdf" or f.filename.lower().endswith(".pdf")
+        ],
     )
 
 

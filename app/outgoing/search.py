@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.core.db import db
 from app.documents.fulltext.sources import EntryFields, SearchSource
+from app.org.models import Unit, User
 from app.outgoing import permissions
 from app.outgoing.models import (
     STATUS_LABELS,
@@ -19,19 +20,41 @@ from app.outgoing.models import (
 )
 
 
+def _name(model, object_id) -> str | None:
+    if not object_id:
+        return None
+    return db.session.scalar(sa.select(model.name if model is Unit else model.full_name).where(model.id == object_id))
+
+
 def describe(document_id: int) -> EntryFields | None:
+    # Columns and queries only, never the document's relationships: loading them here (at commit) would leave a
+    # collection or a many-to-one the caller set by its foreign key stale for the rest of the transaction.
     doc = db.session.get(OutgoingDocument, document_id)
     if doc is None:
         return None
-    main = doc.main_version
-    attachments = [a.signed_sha256 or a.sha256 for a in doc.attachments if a.filename.lower().endswith(".pdf")]
+    recipients = db.session.execute(
+        sa.select(OutgoingRecipient.name, OutgoingRecipient.code)
+        .where(OutgoingRecipient.document_id == document_id)
+        .order_by(OutgoingRecipient.id)
+    ).all()
+    main = db.session.scalar(
+        sa.select(OutgoingVersion.sha256)
+        .where(OutgoingVersion.document_id == document_id)
+        .order_by(OutgoingVersion.id.desc())
+        .limit(1)
+    )
+    attachments = db.session.execute(
+        sa.select(OutgoingAttachment.filename, OutgoingAttachment.sha256, OutgoingAttachment.signed_sha256).where(
+            OutgoingAttachment.document_id == document_id
+        )
+    ).all()
     return EntryFields(
         agency_id=doc.agency_id,
         symbol=doc.symbol or doc.notation or "",
         subject=doc.subject,
-        party="; ".join(r.name for r in doc.recipients),
+        party="; ".join(r.name for r in recipients),
         type_name=doc.type_name,
-        signer=" ".join(p for p in (doc.signer_title, doc.signer.full_name if doc.signer else None) if p),
+        signer=" ".join(p for p in (doc.signer_title, _name(User, doc.signer_id)) if p),
         urgency=doc.urgency,
         status=doc.status,
         number=doc.number,
@@ -41,12 +64,13 @@ def describe(document_id: int) -> EntryFields | None:
             doc.notation,
             doc.place,
             doc.language,
-            doc.drafter.full_name if doc.drafter else None,
-            doc.drafting_unit.name if doc.drafting_unit else None,
+            _name(User, doc.drafter_id),
+            _name(Unit, doc.drafting_unit_id),
             doc.recall_reason,
-            *(r.code for r in doc.recipients),
+            *(r.code for r in recipients),
         ],
-        pdf_digests=([main.sha256] if main else []) + attachments,
+        pdf_digests=([main] if main else [])
+        + [a.signed_sha256 or a.sha256 for a in attachments if a.filename.lower().endswith(".pdf")],
     )
 
 

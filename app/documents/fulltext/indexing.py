@@ -71,7 +71,8 @@ def _forget(session, _previous) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _index_marked(session) -> None:
-    if not SOURCES or session.info.get("qlvb.search_indexing"):
+    # Savepoints commit too (SQLAlchemy emits before_commit for them): only the outermost commit indexes, once.
+    if not SOURCES or session.info.get("qlvb.search_indexing") or session.in_nested_transaction():
         return
     session.flush()
     for _ in range(_MAX_ROUNDS):
