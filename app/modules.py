@@ -60,11 +60,19 @@ def install_engine_extensions() -> None:
             install(summaries)
 
 
+def install_search_sources(modules: list[Module]) -> None:
+    """Give the full-text search (app.documents.fulltext) what each module declares it finds."""
+    from app.documents.fulltext.sources import install
+
+    install([resolve(reference) for module in modules for reference in module.search_sources])
+
+
 def register_modules(app: Flask) -> None:
     """Register every module's pages, API, CLI commands and navigation on `app`."""
     from app.api import init_api
 
     modules = declared_modules()
+    install_search_sources(modules)
     for module in modules:
         for reference in module.setup:
             resolve(reference)(app)

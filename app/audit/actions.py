@@ -88,6 +88,11 @@ ACTION_LABELS: dict[str, str] = {
     # Bản sao
     "copy.create": "Tạo bản sao điện tử",
     "copy.view": "Tải bản sao điện tử",
+    # Tìm kiếm (NĐ 30/2020 Phụ lục VI III.6)
+    "search.save": "Lưu yêu cầu tìm kiếm",
+    "search.delete_saved": "Xóa yêu cầu tìm kiếm đã lưu",
+    "search.columns": "Chọn cột hiển thị kết quả tìm kiếm",
+    "search.export": "Kết xuất kết quả tìm kiếm",
 }
 
 

@@ -14,5 +14,6 @@ MODULE = Module(
     models=("app.copies.models",),
     blueprints=("app.copies.views:bp",),
     api=("app.copies.api:blp",),
+    search_sources=("app.copies.search:SOURCE",),
     navigation=(NavItem("Bản sao", "copies.copies", frozenset({"van_thu", "lanh_dao"}), order=110),),
 )

@@ -44,6 +44,8 @@ class Module:
     navigation: tuple[NavItem, ...] = ()
     nav_badges: Mapping[str, str] = field(default_factory=dict)  # endpoint → "mod:func(user) -> str"
     blobs: tuple[str, ...] = ()  # "mod:Model.column" holding blob digests: the orphan sweep keeps what they name
+    # "mod:SOURCE": app.documents.fulltext.sources.SearchSource, what the full-text search finds of the module
+    search_sources: tuple[str, ...] = ()
 
 
 def resolve(reference: str) -> Any:

@@ -15,14 +15,18 @@ What other modules use (incoming, outgoing, exchange):
   ký hiệu for its type, Phụ lục I Phần I II.3.b).
 - `app.documents.pages`: `count_pages` (PageAmount read from a PDF, Phụ lục VI III.1.g).
 - `app.documents.search`: `fold_vietnamese`, `keep_folded`, `folded_search`.
+- `app.documents.fulltext.sources`: `SearchSource`, `EntryFields` — what a module declares in
+  `Module(search_sources=...)` so that the full-text search (Tìm kiếm) finds its documents.
 """
 
 from app.core.modules import Module, NavItem
 
 MODULE = Module(
     "documents",
-    models=("app.documents.models",),
-    blueprints=("app.documents.views:bp",),
-    api=("app.documents.api:blp",),
+    models=("app.documents.models", "app.documents.fulltext.models", "app.documents.fulltext.indexing"),
+    blueprints=("app.documents.views:bp", "app.documents.fulltext.views:bp"),
+    api=("app.documents.api:blp", "app.documents.fulltext.api:blp"),
+    cli=("app.documents.fulltext.cli:search_command",),
+    jobs="app.documents.fulltext.jobs",
     navigation=(NavItem("Sổ văn bản", "documents.registers", frozenset({"quan_tri", "van_thu"}), order=100),),
 )

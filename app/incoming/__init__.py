@@ -17,5 +17,6 @@ MODULE = Module(
     api=("app.incoming.api:blp",),
     engine=("app.incoming.operations:engine",),
     object_summaries={"incoming": "app.incoming.views:task_summary"},
+    search_sources=("app.incoming.search:SOURCE",),
     navigation=(NavItem("Văn bản đến", "incoming.documents", order=30),),
 )

@@ -23,5 +23,6 @@ MODULE = Module(
     jobs="app.outgoing.jobs",
     engine=("app.outgoing.operations:engine",),
     object_summaries={"outgoing": "app.outgoing.views:task_summary"},
+    search_sources=("app.outgoing.search:SOURCE",),
     navigation=(NavItem("Văn bản đi", "outgoing.documents", order=40),),
 )

@@ -1,0 +1,121 @@
+"""Search results as XLSX and PDF files, with the columns the person chose (NĐ 30/2020 Phụ lục VI III.6.h, III.6.đ).
+
+The PDF uses the project's Vietnamese fonts (app.documents.fonts), landscape A4, one table.
+"""
+
+import io
+from datetime import date
+
+from app.audit.services import record
+from app.core import clock
+from app.documents import fonts
+from app.documents.fulltext.query import SearchQuery, search
+from app.documents.fulltext.sources import COLUMNS, SOURCES
+from app.documents.models import URGENCY_LABELS
+
+EXPORT_LIMIT = 1000  # rows in one file: the search's own ranked candidates
+FORMATS = ("xlsx", "pdf")
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def cell(entry, key: str):
+    """One result's value for column `key`, as people read it."""
+    source = SOURCES.get(entry.kind)
+    if key == "kind":
+        return source.label if source else entry.kind
+    if key == "status":
+        return (source.status_labels.get(entry.status) if source else None) or entry.status
+    if key == "urgency":
+        return URGENCY_LABELS.get(entry.urgency, entry.urgency)
+    value = getattr(entry, key)
+    return value if value is not None else ""
+
+
+def rows_for(user, query: SearchQuery) -> list:
+    return [hit.entry for hit in search(user, query, page=1, per_page=EXPORT_LIMIT).hits]
+
+
+def _text(value) -> str:
+    return value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
+
+
+def to_xlsx(entries: list, columns: list[str]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Kết quả tìm kiếm"
+    sheet.append(["STT", *(COLUMNS[c] for c in columns)])
+    for c in sheet[1]:
+        c.font = Font(bold=True)
+    for n, entry in enumerate(entries, 1):
+        sheet.append([n, *(cell(entry, c) for c in columns)])
+    for row in sheet.iter_rows(min_row=2):
+        for c in row:
+            if isinstance(c.value, date):
+                c.number_format = "DD/MM/YYYY"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_pdf(entries: list, columns: list[str], *, title: str, author: str) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    style = fonts.styles()
+    body, head = style["cell"], style["head"]
+    data = [[Paragraph("STT", head), *(Paragraph(COLUMNS[c], head) for c in columns)]]
+    for n, entry in enumerate(entries, 1):
+        data.append([Paragraph(str(n), body), *(Paragraph(_escape(_text(cell(entry, c))), body) for c in columns)])
+    width = landscape(A4)[0] - 30 * mm
+    widths = [12 * mm] + [(width - 12 * mm) * _weight(c) / sum(_weight(k) for k in columns) for c in columns]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+            ]
+        )
+    )
+    printed = clock.to_local(clock.now()).strftime("%H:%M %d/%m/%Y")
+    story = [
+        Paragraph(title, style["title"]),
+        Paragraph(f"{len(entries)} văn bản · lập lúc {printed}", style["cell_center"]),
+        Spacer(1, 4 * mm),
+        table,
+    ]
+    return fonts.build(story, pagesize=landscape(A4), title=title, author=author, margins=(15, 15, 15, 15))
+
+
+def _weight(column: str) -> float:
+    return {"subject": 4, "party": 2.5, "signer": 1.8, "symbol": 1.6, "type_name": 1.4}.get(column, 1)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def export(actor, query: SearchQuery, columns: list[str], fmt: str) -> tuple[bytes, str, str]:
+    """(content, mimetype, filename) of the results of `query` that `actor` may see, audited."""
+    entries = rows_for(actor, query)
+    stamp = clock.to_local(clock.now()).strftime("%Y%m%d-%H%M")
+    record(
+        actor,
+        "search.export",
+        None,
+        object_type="search",
+        object_id=fmt,
+        agency_id=actor.agency_id,
+        summary=f"Kết xuất {len(entries)} kết quả tìm kiếm ({fmt.upper()})",
+        changes={"params": query.to_params(), "columns": columns},
+    )
+    if fmt == "xlsx":
+        return to_xlsx(entries, columns), XLSX_MIMETYPE, f"tim-kiem-{stamp}.xlsx"
+    content = to_pdf(entries, columns, title="KẾT QUẢ TÌM KIẾM VĂN BẢN", author=actor.full_name)
+    return content, "application/pdf", f"tim-kiem-{stamp}.pdf"
