@@ -226,7 +226,8 @@ def test_the_same_message_is_delivered_once(incoming_office, signed_pdf):
 def test_urgent_documents_use_the_urgent_deadline(incoming_office, signed_pdf, frozen_clock):
     document = receive(incoming_office, signed_pdf, urgency="hoa_toc")
     [check] = open_tasks(instance_of(document))
-    assert check.urgency == "urgent" and check.due_at == frozen_clock() + timedelta(minutes=30)
+    # NĐ 30/2020 Điều 4.2.c, 23.1: văn bản khẩn at once — Hỏa tốc by default one clock hour (app/sla/rules.py).
+    assert check.urgency == "urgent" and check.due_at == frozen_clock() + timedelta(hours=1)
 
 
 def test_incoming_numbers_restart_on_the_first_of_january(incoming_office, signed_pdf, frozen_clock):
