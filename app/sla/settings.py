@@ -57,7 +57,9 @@ def _require(actor: User | None, agency_id: int) -> None:
         raise NotFound("Không tìm thấy cơ quan.", code="agency_not_found")
 
 
-def update_settings(actor: User | None, agency_id: int, *, urgency: dict | None, rules_values: dict | None) -> dict:
+def update_settings(
+    actor: User | None, agency_id: int, *, urgency: dict | None = None, rules_values: dict | None = None
+) -> dict:
     """Set an agency's deadline settings; levels and rules not given keep their current values."""
     _require(actor, agency_id)
     current = effective_settings(agency_id)
