@@ -117,7 +117,7 @@ def settings_field_name(detail_key: str) -> str:
     return detail_key
 
 
-_BASIS_CHOICES = [(basis.value, label) for basis, label in rules.BASIS_LABELS.items()]
+_BASIS_CHOICES = choices((basis.value, label) for basis, label in rules.BASIS_LABELS.items())
 for _level, _label in rules.LEVEL_LABELS.items():
     setattr(SlaSettingsForm, f"{_level}_basis", SelectField(f"{_label}: cách tính", choices=_BASIS_CHOICES))
     setattr(

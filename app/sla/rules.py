@@ -203,7 +203,7 @@ def resolve(text: str, level: str | None, settings: Settings) -> SlaSpec:
     """The spec a BPMN value stands for: a rule's value in these settings, or the text itself parsed."""
     name = rule_name(text)
     if name == URGENT_RULE:
-        return settings.urgency[level or FALLBACK_LEVEL].duration
+        return settings.urgency[level if level in URGENT_LEVELS else FALLBACK_LEVEL].duration
     if name is not None:
         return settings.rules[name]
     return parse_spec(text)
@@ -245,7 +245,7 @@ def step_due(
     ordinary = working_due(start, spec_of(sla)) if sla else None
     if level is None or not (urgent_sla or sla):
         return ordinary
-    setting = current().urgency[level if level in URGENT_LEVELS else FALLBACK_LEVEL]
+    setting = current().urgency[level] if level in URGENT_LEVELS else current().urgency[FALLBACK_LEVEL]
     spec = spec_of(urgent_sla or sla)
     clock_countable = spec.kind in (SpecKind.WORKING_TIME, SpecKind.WORKING_DAYS)
     if setting.basis is Basis.CALENDAR and clock_countable:
