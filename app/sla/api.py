@@ -44,7 +44,7 @@ def due(args):
     agency_id = args["agency_id"] if args["agency_id"] is not None else api_user().agency_id
     agency_id = _existing_agency_id(agency_id)
     start = calendar.parse_instant(args["start"])
-    spec = calendar.parse_spec(args["spec"])
+    spec = settings.resolve_rule(args["spec"], agency_id)
     result = calendar.due(start, spec, agency_id)
     return {
         "start": clock.to_local(start).isoformat(),

@@ -12,7 +12,10 @@ class DueArgs(Schema):
         required=True,
         metadata={"description": "ISO 8601; không có múi giờ thì hiểu là giờ Việt Nam", "example": "2026-11-23T08:00"},
     )
-    spec = Str(required=True, metadata={"description": "PTnHnM, PnD, next-working-day, next-morning"})
+    spec = Str(
+        required=True,
+        metadata={"description": "PTnHnM, PnD, next-working-day, next-morning, hoặc tên quy tắc của cơ quan (intake…)"},
+    )
     agency_id = Int(load_default=None, metadata={"description": "mặc định: cơ quan của người gọi"})
 
 

@@ -51,6 +51,14 @@ def settings_for(agency_id: int | None) -> rules.Settings:
     return rules.parse_settings(row.urgency, row.rules)
 
 
+def resolve_rule(text: str, agency_id: int | None):
+    """A spec typed by a person (tester, API): a rule name (`intake`) is the agency's value, anything else parsed."""
+    name = rules.rule_name(text)
+    if name in rules.RULES:
+        return settings_for(agency_id).rules[name]
+    return sla_calendar.parse_spec(text)
+
+
 def _require(actor: User | None, agency_id: int) -> None:
     require_admin_of(actor, agency_id)
     if db.session.get(Agency, agency_id) is None:

@@ -61,7 +61,8 @@ def calendar_view(override_form: OverrideForm | None = None, status: int = 200):
     tester, result, problem = DueTestForm(request.args), None, None
     if request.args.get("spec") and request.args.get("start"):
         try:
-            result = calendar.due(calendar.parse_instant(tester.start.data), tester.spec.data, agency_id)
+            spec = settings.resolve_rule(tester.spec.data, agency_id)
+            result = calendar.due(calendar.parse_instant(tester.start.data), spec, agency_id)
         except DomainError as exc:
             problem = exc.message
     scopes = [(DEFAULT_SCOPE, "Lịch mặc định (mọi cơ quan)")] + [

@@ -230,3 +230,16 @@ def test_preview_lists_every_level_most_urgent_first(admin):
     lines = settings.preview(admin.agency_id, FRIDAY_16)
     assert [line["level"] for line in lines] == ["hoa_toc", "thuong_khan", "khan", "thuong"]
     assert all(isinstance(line["due"], datetime) for line in lines)
+
+
+def test_the_due_api_and_tester_resolve_the_agencys_rule_names(client, admin, api_token):
+    # seed 001 QĐ 278 Điều 3.3: the intake rule, as this agency set it.
+    settings.update_settings(admin, admin.agency_id, rules_values={"intake": "PT3H"})
+    response = client.get(
+        "/api/v1/calendars/due", headers=api_token(admin), query_string={"start": "2026-11-23T08:00", "spec": "intake"}
+    )
+    assert response.status_code == 200 and response.json["spec"] == "PT3H"
+    assert response.json["due"] == "2026-11-23T11:00:00+07:00"
+    login(client, "admin1")
+    page = client.get(f"/admin/calendars?scope={admin.agency_id}&start=2026-11-23T08:00&spec=intake")
+    assert "11:00 23/11/2026" in page.get_data(as_text=True)
