@@ -43,7 +43,7 @@ class Basis(StrEnum):
     WORKING = "working"  # working time on the agency's calendar
 
 
-BASIS_LABELS = {Basis.CALENDAR: "Giờ đồng hồ (kể cả ngoài giờ, ngày nghỉ)", Basis.WORKING: "Giờ làm việc"}
+BASIS_LABELS = {Basis.CALENDAR: "Giờ đồng hồ", Basis.WORKING: "Giờ làm việc"}
 
 
 @dataclass(frozen=True)

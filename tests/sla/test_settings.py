@@ -128,7 +128,7 @@ def test_admin_sees_the_settings_page_with_a_preview(client, admin, frozen_clock
     # The preview: a Hỏa tốc document arriving now (Friday 16:00) is due at 17:00; an ordinary one on Monday.
     assert "Văn bản Hỏa tốc</span><strong>17:00 27/11/2026" in html
     assert "Văn bản Thường</span><strong>08:30 30/11/2026" in html
-    assert 'href="/admin/calendars/deadlines"' in client.get("/").get_data(as_text=True)
+    assert 'href="/admin/calendars/deadlines"' in client.get("/admin/calendars").get_data(as_text=True)
 
 
 def form_data(client, **changes) -> dict:
