@@ -8,6 +8,8 @@ them when it creates a task, so a change applies to the next step of every case 
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from app.audit import services as audit
 from app.core import clock
@@ -18,6 +20,8 @@ from app.org.permissions import require_admin_of
 from app.sla import calendar as sla_calendar
 from app.sla import rules
 from app.sla.models import SlaSettings
+
+SESSION_KEY = "qlvb.sla.settings"
 
 
 def find_settings(agency_id: int) -> SlaSettings | None:
@@ -44,11 +48,30 @@ def effective_settings(agency_id: int) -> dict:
 
 
 def settings_for(agency_id: int | None) -> rules.Settings:
-    """The parsed settings the engine computes with (the defaults for an agency without its own)."""
-    row = find_settings(agency_id) if agency_id is not None else None
-    if row is None:
+    """The parsed settings the engine computes with (the defaults for an agency without its own).
+
+    Kept for the rest of the transaction (one engine step creating many tasks reads them once); a change in
+    this transaction drops the kept copy, another transaction's change is seen by the next one.
+    """
+    if agency_id is None:
         return rules.DEFAULT_SETTINGS
-    return rules.parse_settings(row.urgency, row.rules)
+    kept = db.session.info.setdefault(SESSION_KEY, {})
+    if agency_id not in kept:
+        row = db.session.execute(
+            sa.select(SlaSettings.urgency, SlaSettings.rules).where(SlaSettings.agency_id == agency_id)
+        ).first()
+        kept[agency_id] = rules.DEFAULT_SETTINGS if row is None else rules.parse_settings(row.urgency, row.rules)
+    return kept[agency_id]
+
+
+def _forget(agency_id: int) -> None:
+    db.session.info.get(SESSION_KEY, {}).pop(agency_id, None)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _transaction_ended(session: Session) -> None:
+    session.info.pop(SESSION_KEY, None)
 
 
 def resolve_rule(text: str, agency_id: int | None):
@@ -96,6 +119,7 @@ def update_settings(
     row.updated_at = clock.now()
     row.updated_by_id = actor.id if actor is not None else None
     db.session.flush()
+    _forget(agency_id)
     agency = db.session.get(Agency, agency_id)
     audit.record(
         actor,
@@ -124,6 +148,7 @@ def reset_settings(actor: User | None, agency_id: int) -> dict:
         )
         db.session.delete(row)
         db.session.flush()
+        _forget(agency_id)
     return effective_settings(agency_id)
 
 
