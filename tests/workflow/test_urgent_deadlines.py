@@ -57,6 +57,7 @@ def first_due(office, urgency: str | None = None) -> datetime:
 
 
 # NĐ 30/2020 Điều 4.2.c, 23.1: văn bản khẩn are registered, presented and handed over at once ("ngay").
+# NĐ 30 Phụ lục VI III.1.m: each step's deadline, so that handling is followed up on time.
 def test_each_urgency_counts_as_its_default_setting_says_across_a_weekend(ruled, frozen_clock):
     frozen_clock.set(FRIDAY_16)
     # Ordinary: 2 working hours (seed 001 QĐ 278 Điều 3.3): 16:00–17:00 on Friday, 07:30–08:30 on Monday.
@@ -97,6 +98,7 @@ def test_an_agency_that_counts_hoa_toc_in_working_time(ruled, frozen_clock):
 
 
 # seed 001 QĐ 278 Điều 3.3: the agency sets the intake rule; the process is not redeployed.
+# NĐ 30 Phụ lục VI III.1.m: deadlines as the agency's working regulation sets them (Điều 24.2).
 def test_changing_the_intake_rule_changes_the_next_tasks_deadline_without_redeploying(ruled, frozen_clock):
     frozen_clock.set(MONDAY_9)
     before = start(ruled)
@@ -115,6 +117,7 @@ def test_another_agencys_settings_do_not_apply(ruled, frozen_clock, create_agenc
     assert first_due(ruled) == local(2026, 11, 23, 11, 0)
 
 
+# NĐ 30 Phụ lục VI III.1.d: the urgency shown on a task is the document's current one.
 def test_a_case_corrected_to_thuong_in_its_data_is_no_longer_urgent(ruled, frozen_clock):
     frozen_clock.set(FRIDAY_16)
     instance = wf.start_process(ruled.clerk, "doc_review", title="Văn bản", urgent=True, data={"urgency": "thuong"})
