@@ -13,7 +13,7 @@ from app.core.clock import LOCAL_TZ
 from app.core.db import db
 from app.sla import settings
 from app.workflow import services as wf
-from app.workflow.models import ProcessVersion
+from app.workflow.models import InstanceStatus, ProcessVersion
 from app.workflow.validation import validate_bpmn
 from tests.workflow.conftest import DATA, bpmn_text, open_tasks
 
@@ -160,3 +160,17 @@ def test_the_command_line_validates_the_default_processes_with_their_rules(app):
     assert result.exit_code == 0, result.output
     incoming = (PROJECT_ROOT / "processes" / "incoming.bpmn").read_text(encoding="utf-8")
     assert 'name="sla" value="intake"' in incoming and 'name="urgent_sla" value="urgent"' in incoming
+
+
+# seed 001 QĐ 278 Điều 3.3: a working-time timer may name the agency's rule too.
+def test_a_timer_names_the_intake_rule_and_takes_the_agencys_value(deploy_process, office, frozen_clock):
+    xml = bpmn_text("timer_case").replace('working_due("PT2H")', 'working_due("intake")')
+    deploy_process("timer_case", xml=xml)
+    settings.update_settings(None, office.agency.id, rules_values={"intake": "PT3H"})
+    frozen_clock.set(FRIDAY_16)
+    instance = wf.start_process(office.spec_a1, "timer_case", title="Chờ giờ làm việc")
+    [handle] = open_tasks(instance)
+    wf.complete_task(office.spec_a1, handle.id, {})
+    # 1 h on Friday + 2 h on Monday morning (07:30 → 09:30).
+    assert instance.next_timer_at == local(2026, 11, 30, 9, 30)
+    assert instance.status == InstanceStatus.WAITING
