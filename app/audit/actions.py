@@ -29,6 +29,8 @@ ACTION_LABELS: dict[str, str] = {
     "calendar.reset_hours": "Đưa về giờ làm việc mặc định",
     "calendar.add_override": "Thêm ngày nghỉ / ngày làm bù",
     "calendar.remove_override": "Bỏ ngày nghỉ / ngày làm bù",
+    "sla.update_settings": "Sửa thiết lập thời hạn xử lý",
+    "sla.reset_settings": "Đưa thiết lập thời hạn xử lý về mặc định",
     # Loại văn bản, sổ, cấp số
     "document_type.create": "Thêm loại văn bản",
     "document_type.update": "Sửa loại văn bản",

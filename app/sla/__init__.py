@@ -8,6 +8,9 @@ deadline = hạn xử lý; SLA = thời hạn của một bước xử lý.
 The engine and every other module compute deadlines through `app.sla.calendar` only:
 `due(start, spec, agency_id)`, `parse_spec(spec)`, `spec_problem(spec)`, `is_working_time(...)`,
 `working_minutes_between(...)`. `app.sla.engine.WorkingCalendar` is the pure, DB-free core behind them.
+An agency's deadline settings (thiết lập thời hạn xử lý: clock or working time per urgency level, the values of
+the rules a BPMN task names, `sla: intake`) are in `app.sla.rules` (pure) and `app.sla.settings` (use cases and
+`step_due`, which the engine calls for every new task).
 """
 
 from app.core.modules import Module, NavItem
@@ -18,5 +21,6 @@ MODULE = Module(
     blueprints=("app.sla.views:bp",),
     api=("app.sla.api:blp",),
     cli=("app.sla.cli:sla_group",),
+    # The deadline settings page (sla.settings) is reached from the calendar page: the menu is full enough.
     navigation=(NavItem("Lịch làm việc", "sla.calendar", frozenset({"quan_tri"}), order=80),),
 )

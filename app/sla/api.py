@@ -8,7 +8,7 @@ from app.core import clock
 from app.core.errors import NotFound, PermissionDenied
 from app.org import queries as org_queries
 from app.org.permissions import managed_agency_ids
-from app.sla import calendar, queries, services
+from app.sla import calendar, queries, services, settings
 from app.sla.permissions import can_read_calendar
 from app.sla.schemas import (
     CalendarArgs,
@@ -19,6 +19,9 @@ from app.sla.schemas import (
     OverrideCreateArgs,
     OverrideListArgs,
     OverrideSchema,
+    SlaSettingsArgs,
+    SlaSettingsSchema,
+    SlaSettingsUpdateArgs,
 )
 
 blp = api_blueprint("sla_api", __name__, tag="Lịch làm việc", description="Lịch làm việc và hạn xử lý")
@@ -41,7 +44,7 @@ def due(args):
     agency_id = args["agency_id"] if args["agency_id"] is not None else api_user().agency_id
     agency_id = _existing_agency_id(agency_id)
     start = calendar.parse_instant(args["start"])
-    spec = calendar.parse_spec(args["spec"])
+    spec = settings.resolve_rule(args["spec"], agency_id)
     result = calendar.due(start, spec, agency_id)
     return {
         "start": clock.to_local(start).isoformat(),
@@ -101,3 +104,44 @@ class Overrides(MethodView):
 def delete_override(override_id):
     """Bỏ một điều chỉnh. Chỉ quản trị."""
     services.remove_override(api_user(), override_id)
+
+
+# --- deadline settings ----------------------------------------------------------------------------------
+
+
+def _with_preview(values: dict) -> dict:
+    lines = settings.preview(values["agency_id"])
+    return {**values, "preview": [{**line, "due": clock.to_local(line["due"]).isoformat()} for line in lines]}
+
+
+@blp.route("/sla-settings")
+class SlaSettings(MethodView):
+    @blp.arguments(SlaSettingsArgs, location="query")
+    @blp.response(200, SlaSettingsSchema)
+    def get(self, args):
+        """Thiết lập thời hạn xử lý của cơ quan (mặc định: cơ quan của người gọi).
+
+        Theo từng mức độ khẩn: tính theo giờ đồng hồ hay giờ làm việc và thời hạn; giá trị của các quy tắc mà
+        quy trình BPMN gọi tên (`sla: intake`…); kèm hạn tiếp nhận của văn bản đến vào lúc này.
+        """
+        agency_id = _existing_agency_id(args["agency_id"] or api_user().agency_id)
+        return _with_preview(settings.effective_settings(agency_id))
+
+    @blp.arguments(SlaSettingsUpdateArgs)
+    @blp.response(200, SlaSettingsSchema)
+    def put(self, args):
+        """Sửa thiết lập thời hạn xử lý. Chỉ quản trị của cơ quan.
+
+        Mức độ khẩn và quy tắc không gửi giữ nguyên giá trị; lỗi trả về mã `invalid_sla_settings` với `details`
+        theo từng trường (`urgency.hoa_toc.duration`, `rules.intake`…).
+        """
+        agency_id = _existing_agency_id(args["agency_id"] or api_user().agency_id)
+        values = settings.update_settings(api_user(), agency_id, urgency=args["urgency"], rules_values=args["rules"])
+        return _with_preview(values)
+
+    @blp.arguments(SlaSettingsArgs, location="query")
+    @blp.response(200, SlaSettingsSchema)
+    def delete(self, args):
+        """Bỏ thiết lập riêng, dùng lại thiết lập mặc định. Chỉ quản trị của cơ quan."""
+        agency_id = _existing_agency_id(args["agency_id"] or api_user().agency_id)
+        return _with_preview(settings.reset_settings(api_user(), agency_id))

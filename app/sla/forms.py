@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.errors import ValidationError
 from app.org.forms import REQUIRED, MultiCheckboxField, choices
+from app.sla import rules
 from app.sla.hours import WEEKDAY_LABELS, format_month_day, format_sessions
 from app.sla.models import OVERRIDE_LABELS
 
@@ -81,4 +82,52 @@ class DueTestForm(FlaskForm):
     start = StringField("Thời điểm bắt đầu", validators=[DataRequired(REQUIRED)], render_kw={"type": "datetime-local"})
     spec = StringField(
         "Thời hạn", validators=[DataRequired(REQUIRED)], render_kw={"placeholder": "PT2H, P3D, next-morning…"}
+    )
+
+
+class SlaSettingsForm(FlaskForm):
+    """Deadline settings: `<level>_basis` and `<level>_duration` per urgency level, `rule_<name>` per rule.
+
+    The fields are added below from app.sla.rules, so a new level or rule appears on the page by itself.
+    """
+
+    def values(self) -> tuple[dict, dict]:
+        """(urgency, rules) as the service takes them."""
+        urgency = {
+            level: {"basis": self[f"{level}_basis"].data, "duration": (self[f"{level}_duration"].data or "").strip()}
+            for level in rules.URGENT_LEVELS
+        }
+        return urgency, {name: (self[f"rule_{name}"].data or "").strip() for name in rules.RULES}
+
+    def fill(self, settings: dict) -> None:
+        for level in rules.URGENT_LEVELS:
+            self[f"{level}_basis"].data = settings["urgency"][level]["basis"]
+            self[f"{level}_duration"].data = settings["urgency"][level]["duration"]
+        for name in rules.RULES:
+            self[f"rule_{name}"].data = settings["rules"][name]
+
+
+def settings_field_name(detail_key: str) -> str:
+    """The form field of a service's detail key: `urgency.hoa_toc.duration` → `hoa_toc_duration`."""
+    parts = detail_key.split(".")
+    if parts[0] == "urgency" and len(parts) == 3:
+        return f"{parts[1]}_{parts[2]}"
+    if parts[0] == "rules" and len(parts) == 2:
+        return f"rule_{parts[1]}"
+    return detail_key
+
+
+_BASIS_CHOICES = choices((basis.value, label) for basis, label in rules.BASIS_LABELS.items())
+for _level, _label in rules.LEVEL_LABELS.items():
+    setattr(SlaSettingsForm, f"{_level}_basis", SelectField(f"{_label}: cách tính", choices=_BASIS_CHOICES))
+    setattr(
+        SlaSettingsForm,
+        f"{_level}_duration",
+        StringField(f"{_label}: thời hạn", validators=[Length(max=40)], render_kw={"placeholder": "PT1H"}),
+    )
+for _name, _rule in rules.RULES.items():
+    setattr(
+        SlaSettingsForm,
+        f"rule_{_name}",
+        StringField(f"{_rule.label} ({_name})", validators=[Length(max=40)], render_kw={"placeholder": _rule.default}),
     )

@@ -93,3 +93,27 @@ class CalendarOverride(db.Model):
 
     def __repr__(self) -> str:
         return f"<CalendarOverride {self.day} {self.kind}>"
+
+
+class SlaSettings(db.Model):
+    """An agency's deadline settings: per urgency level and per named rule (app.sla.rules).
+
+    One row per agency, made the first time its administrator saves; an agency without a row, and any level or
+    rule a row does not hold (one added by a later release), works the deployment defaults of app.sla.rules.
+    `urgency`: {"hoa_toc": {"basis": "calendar", "duration": "PT2H"}, …}; `rules`: {"intake": "PT2H", …}.
+    """
+
+    __tablename__ = "sla_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), unique=True)
+    urgency: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    rules: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    agency = relationship("Agency")
+
+    def __repr__(self) -> str:
+        return f"<SlaSettings agency={self.agency_id} v{self.version}>"

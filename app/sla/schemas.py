@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from app.api.schemas import Int, Str
 from app.sla.models import OverrideKind
+from app.sla.rules import Basis
 
 
 class DueArgs(Schema):
@@ -11,7 +12,10 @@ class DueArgs(Schema):
         required=True,
         metadata={"description": "ISO 8601; không có múi giờ thì hiểu là giờ Việt Nam", "example": "2026-11-23T08:00"},
     )
-    spec = Str(required=True, metadata={"description": "PTnHnM, PnD, next-working-day, next-morning"})
+    spec = Str(
+        required=True,
+        metadata={"description": "PTnHnM, PnD, next-working-day, next-morning, hoặc tên quy tắc của cơ quan (intake…)"},
+    )
     agency_id = Int(load_default=None, metadata={"description": "mặc định: cơ quan của người gọi"})
 
 
@@ -77,3 +81,71 @@ class OverrideCreateArgs(Schema):
 class OverrideListArgs(Schema):
     agency_id = Int(load_default=None, metadata={"description": "bỏ trống: lịch mặc định"})
     year = Int(load_default=None, validate=validate.Range(1995, 2100))
+
+
+# --- deadline settings (app.sla.rules) ----------------------------------------------------------------------
+
+
+class LevelSettingSchema(Schema):
+    basis = Str(
+        required=True,
+        validate=validate.OneOf([b.value for b in Basis]),
+        metadata={"description": "calendar: giờ đồng hồ (kể cả ngoài giờ, ngày nghỉ); working: giờ làm việc"},
+    )
+    duration = Str(
+        required=True, metadata={"description": "PTnHnM, PnD, next-working-day, next-morning", "example": "PT1H"}
+    )
+
+
+class UrgencySettingsSchema(Schema):
+    hoa_toc = fields.Nested(LevelSettingSchema, metadata={"description": "Hỏa tốc"})
+    thuong_khan = fields.Nested(LevelSettingSchema, metadata={"description": "Thượng khẩn"})
+    khan = fields.Nested(LevelSettingSchema, metadata={"description": "Khẩn"})
+
+
+class RuleValuesSchema(Schema):
+    intake = Str(
+        metadata={"description": "Tiếp nhận văn bản điện tử đến (QĐ 278 Kiên Giang Điều 3.3)", "example": "PT2H"}
+    )
+    register = Str(metadata={"description": "Đăng ký văn bản đến (NĐ 30/2020 Điều 4.2.c)"})
+    present = Str(metadata={"description": "Trình văn bản đến (NĐ 30/2020 Điều 23.1)"})
+    assign = Str(metadata={"description": "Phân công chuyên viên chủ trì (QĐ 278 Điều 3.3)"})
+    issue = Str(metadata={"description": "Phát hành văn bản đi (NĐ 30/2020 Điều 18.1)"})
+
+
+class PreviewLineSchema(Schema):
+    level = Str(metadata={"description": "hoa_toc | thuong_khan | khan | thuong"})
+    label = Str()
+    due = Str(metadata={"description": "hạn tiếp nhận, giờ Việt Nam"})
+
+
+class SlaSettingsSchema(Schema):
+    """An agency's effective deadline settings (its own, or the deployment defaults)."""
+
+    agency_id = Int()
+    is_default = fields.Bool(metadata={"description": "true: cơ quan chưa có thiết lập riêng, dùng mặc định"})
+    urgency = fields.Nested(UrgencySettingsSchema)
+    rules = fields.Nested(RuleValuesSchema)
+    version = Int()
+    updated_at = fields.AwareDateTime(allow_none=True)
+    preview = fields.List(
+        fields.Nested(PreviewLineSchema),
+        metadata={"description": "hạn của bước tiếp nhận cho văn bản đến vào lúc này, theo từng mức độ khẩn"},
+    )
+
+
+class SlaSettingsArgs(Schema):
+    agency_id = Int(load_default=None, metadata={"description": "mặc định: cơ quan của người gọi"})
+
+
+class SlaSettingsUpdateArgs(Schema):
+    """Levels and rules not given keep their values; each field is checked by the service (details per field)."""
+
+    agency_id = Int(load_default=None, metadata={"description": "mặc định: cơ quan của người gọi"})
+    urgency = fields.Dict(
+        keys=Str(),
+        values=fields.Dict(),
+        load_default=None,
+        metadata={"example": {"hoa_toc": {"basis": "calendar", "duration": "PT1H"}}},
+    )
+    rules = fields.Dict(keys=Str(), values=fields.Raw(), load_default=None, metadata={"example": {"intake": "PT1H"}})

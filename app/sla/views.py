@@ -8,8 +8,17 @@ from app.core.errors import DomainError, NotFound, PermissionDenied
 from app.core.transaction import unit_of_work
 from app.org import queries as org_queries
 from app.org.permissions import managed_agency_ids
-from app.sla import calendar, queries, services
-from app.sla.forms import DueTestForm, HoursForm, OverrideForm, parse_seasons_text, parse_sessions_text, seasons_text
+from app.sla import calendar, queries, rules, services, settings
+from app.sla.forms import (
+    DueTestForm,
+    HoursForm,
+    OverrideForm,
+    SlaSettingsForm,
+    parse_seasons_text,
+    parse_sessions_text,
+    seasons_text,
+    settings_field_name,
+)
 from app.sla.hours import WEEKDAY_LABELS, format_month_day, format_sessions
 from app.web.helpers import admin_required, show_errors
 
@@ -52,7 +61,8 @@ def calendar_view(override_form: OverrideForm | None = None, status: int = 200):
     tester, result, problem = DueTestForm(request.args), None, None
     if request.args.get("spec") and request.args.get("start"):
         try:
-            result = calendar.due(calendar.parse_instant(tester.start.data), tester.spec.data, agency_id)
+            spec = settings.resolve_rule(tester.spec.data, agency_id)
+            result = calendar.due(calendar.parse_instant(tester.start.data), spec, agency_id)
         except DomainError as exc:
             problem = exc.message
     scopes = [(DEFAULT_SCOPE, "Lịch mặc định (mọi cơ quan)")] + [
@@ -144,3 +154,60 @@ def remove_override(override_id: int):
     services.remove_override(current_user, override.id)
     flash(f"Đã bỏ điều chỉnh ngày {day:%d/%m/%Y}.", "success")
     return redirect(url_for("sla.calendar", scope=_scope(agency_id), year=day.year))
+
+
+# --- deadline settings ------------------------------------------------------------------------------------
+
+
+def _settings_agency_id() -> int:
+    """Settings belong to an agency (no deployment-wide row): the one asked for, if managed, else one's own."""
+    raw = request.args.get("scope") or ""
+    if not raw or raw == DEFAULT_SCOPE:
+        return current_user.agency_id
+    agency_id = int(raw) if raw.isdigit() else 0
+    if agency_id not in managed_agency_ids(current_user):
+        raise NotFound("Không tìm thấy cơ quan.", code="agency_not_found")
+    return agency_id
+
+
+@bp.route("/deadlines", methods=["GET", "POST"], endpoint="settings")
+@admin_required
+def settings_view():
+    """Per urgency level clock or working time and duration; the values of the named rules; a preview."""
+    agency_id = _settings_agency_id()
+    current = settings.effective_settings(agency_id)
+    form = SlaSettingsForm()
+    if request.method == "GET":
+        form.fill(current)
+    elif form.validate_on_submit():
+        urgency, values = form.values()
+        try:
+            with unit_of_work():
+                settings.update_settings(current_user, agency_id, urgency=urgency, rules_values=values)
+        except DomainError as exc:
+            exc.details = {settings_field_name(k): v for k, v in (exc.details or {}).items()}
+            show_errors(form, exc)
+        else:
+            flash("Đã lưu thiết lập thời hạn xử lý.", "success")
+            return redirect(url_for("sla.settings", scope=agency_id))
+    return render_template(
+        "sla/settings.html",
+        form=form,
+        agency=org_queries.get_agency(agency_id),
+        scope=str(agency_id),
+        scopes=[(str(a.id), a.name) for a in org_queries.list_agencies(managed_agency_ids(current_user))],
+        current=current,
+        now=clock.now(),
+        preview=settings.preview(agency_id),
+        levels=rules.LEVEL_LABELS,
+        rules=rules.RULES,
+    ), (422 if request.method == "POST" else 200)
+
+
+@bp.post("/deadlines/reset")
+@admin_required
+def reset_settings():
+    agency_id = _settings_agency_id()
+    settings.reset_settings(current_user, agency_id)
+    flash("Đã đưa thiết lập thời hạn xử lý về mặc định.", "success")
+    return redirect(url_for("sla.settings", scope=agency_id))

@@ -156,7 +156,8 @@ def _new_human_task(instance: WorkflowInstance, bundle, task, now: datetime) -> 
     props = bundle.task_props.get(spec.bpmn_id, {})
     role = role_for_lane(spec.lane)
     assignee = _designated_user(instance, task, props.get("assignee"))
-    due_at = _due(instance, task, props, now)
+    level = urgency_level(instance, task)
+    due_at = _due(instance, task, props, now, level)
     return HumanTask(
         instance_id=instance.id,
         spiff_task_id=str(task.id),
@@ -177,8 +178,8 @@ def _new_human_task(instance: WorkflowInstance, bundle, task, now: datetime) -> 
         due_at=due_at,
         due_sort=due_at or NO_DEADLINE,
         escalate_to=props.get("escalate_to") or None,
-        urgency=Urgency.URGENT if instance.is_urgent else Urgency.NORMAL,
-        priority=0 if instance.is_urgent else 1,
+        urgency=Urgency.URGENT if level else Urgency.NORMAL,
+        priority=0 if level else 1,
         created_at=now,
     )
 
@@ -228,16 +229,35 @@ def _instant(instance, text) -> datetime | None:
     return value.astimezone(UTC)
 
 
-def _due(instance, task, props: dict, now: datetime) -> datetime | None:
-    """`due` (an expression: the case's own deadline) wins; else the `sla` in working time, but never later than
-    `due_by` (an expression): a step on the way — the unit leader's assignment — cannot end after the deadline the
-    leader set for the whole handling."""
-    from app.sla.calendar import due
+def urgency_level(instance: WorkflowInstance, task) -> str | None:
+    """The case's urgency level (hoa_toc, thuong_khan, khan), or None for an ordinary case.
+
+    A document's case carries its `urgency` in the data (incoming/outgoing workflow_data), kept current by the
+    clerk's registration form: a Thường document corrected to Hỏa tốc is urgent from its next step on. A case
+    started "urgent" without a level (a plain case) counts as Khẩn.
+    """
+    from app.sla.rules import FALLBACK_LEVEL, URGENT_LEVELS
+
+    stated = task.data.get("urgency") if isinstance(task.data, dict) else None
+    if stated in URGENT_LEVELS:
+        return stated
+    if stated == "thuong":
+        return None
+    return FALLBACK_LEVEL if instance.is_urgent else None
+
+
+def _due(instance, task, props: dict, now: datetime, level: str | None) -> datetime | None:
+    """`due` (an expression: the case's own deadline) wins; else `sla` / `urgent_sla` — a duration or a rule the
+    agency's settings give the value of (app.sla.rules), counted in clock or working time as the agency set for
+    the case's urgency level — but never later than `due_by` (an expression): a step on the way — the unit
+    leader's assignment — cannot end after the deadline the leader set for the whole handling."""
+    from app.sla.settings import step_due
 
     if (explicit := _value(task, props.get("due"))) and (value := _instant(instance, explicit)) is not None:
         return value
-    spec = (props.get("urgent_sla") if instance.is_urgent else None) or props.get("sla")
-    computed = due(now, spec, instance.agency_id) if spec else None
+    computed = step_due(
+        now, sla=props.get("sla"), urgent_sla=props.get("urgent_sla"), agency_id=instance.agency_id, level=level
+    )
     if (limit := _value(task, props.get("due_by"))) and (cap := _instant(instance, limit)) is not None:
         return min(computed, cap) if computed is not None else cap
     return computed

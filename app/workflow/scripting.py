@@ -103,11 +103,14 @@ def working_due(spec: str) -> str:
     """Timer helper for designers: the instant `spec` of working time from now in the case's agency calendar.
 
     Use it in a timeDate timer: `working_due("PT2H")` — the engine stores the computed instant, so the timer
-    survives restarts and calendar edits do not move a deadline already set.
+    survives restarts and calendar edits do not move a deadline already set. A rule name the agency sets
+    (`working_due("intake")`, app.sla.rules) is its value in the agency's deadline settings.
     """
     from app.sla.calendar import due
+    from app.sla.settings import resolve_rule
 
-    return due(clock.now(), spec, _run().agency_id).isoformat()
+    agency_id = _run().agency_id
+    return due(clock.now(), resolve_rule(spec, agency_id), agency_id).isoformat()
 
 
 def now_iso() -> str:

@@ -38,10 +38,11 @@ def role_for_lane(name: str | None) -> Role | None:
     return ROLE_BY_NAME.get((name or "").strip().lower())
 
 
-def sla_problem(value: str) -> str | None:
-    from app.sla.spec import spec_problem
+def sla_problem(value: str, property_name: str = "sla") -> str | None:
+    """A duration (PT2H, P3D, next-working-day…) or the name of a rule the agency sets (intake, urgent…)."""
+    from app.sla.rules import bpmn_spec_problem
 
-    return spec_problem(value)
+    return bpmn_spec_problem(value, property_name=property_name)
 
 
 def validate_bpmn(xml: str | bytes, filename: str, form_lookup: Callable[[str], dict | None]) -> list[Problem]:
@@ -162,7 +163,7 @@ def _check_user_task(task, process_id: str, form_lookup, add) -> None:
             for message in form_problems(definition):
                 add(task, f"biểu mẫu “{form}”: {message}")
     for name in ("sla", "urgent_sla"):
-        if props.get(name) and (problem := sla_problem(props[name])):
+        if props.get(name) and (problem := sla_problem(props[name], name)):
             add(task, f"thời hạn “{name}={props[name]}” không hợp lệ: {problem}")
     if props.get("escalate_to") and role_for_lane(props["escalate_to"]) is None:
         add(task, f"“escalate_to={props['escalate_to']}” không phải là một vai trò")

@@ -228,7 +228,24 @@ def test_the_same_message_is_delivered_once(incoming_office, signed_pdf):
 def test_urgent_documents_use_the_urgent_deadline(incoming_office, signed_pdf, frozen_clock):
     document = receive(incoming_office, signed_pdf, urgency="hoa_toc")
     [check] = open_tasks(instance_of(document))
-    assert check.urgency == "urgent" and check.due_at == frozen_clock() + timedelta(minutes=30)
+    # NĐ 30/2020 Điều 4.2.c, 23.1: văn bản khẩn at once — Hỏa tốc by default one clock hour (app/sla/rules.py).
+    assert check.urgency == "urgent" and check.due_at == frozen_clock() + timedelta(hours=1)
+
+
+def test_urgency_corrected_at_registration_sets_the_next_steps_deadline(incoming_office, signed_pdf, frozen_clock):
+    office = incoming_office
+    document = receive(office, signed_pdf)
+    instance = instance_of(document)
+    [check] = open_tasks(instance)
+    assert check.urgency == "normal"
+    wf.complete_task(office.clerk, check.id, {}, outcome="tiep_nhan")
+    [register] = open_tasks(instance)
+    data = {"sender_name": "Sở Nội vụ", "type_name": "Công văn", "subject": "Về công tác phòng, chống bão"}
+    wf.complete_task(office.clerk, register.id, {**data, "urgency": "thuong_khan"})
+    [direct] = open_tasks(instance)
+    # NĐ 30/2020 Điều 23.1: presented at once — Thượng khẩn by default two clock hours (app/sla/rules.py).
+    assert direct.task_name == "direct_handling" and direct.urgency == "urgent"
+    assert direct.due_at == frozen_clock() + timedelta(hours=2)
 
 
 # NĐ 30 Phụ lục VI III.1.đ
