@@ -7,7 +7,6 @@ Create Date: 2026-12-06 04:20:00
 from alembic import op
 import sqlalchemy as sa
 
-from app.core.db import UTCDateTime
 
 
 revision = '0014'
@@ -29,9 +28,9 @@ def upgrade():
         sa.Column('proposed_date', sa.Date(), nullable=False),
         sa.Column('previous_date', sa.Date(), nullable=True),
         sa.Column('requested_by_id', sa.Integer(), nullable=False),
-        sa.Column('requested_at', UTCDateTime(), nullable=False),
+        sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('decided_by_id', sa.Integer(), nullable=True),
-        sa.Column('decided_at', UTCDateTime(), nullable=True),
+        sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('decision_note', sa.String(length=1000), nullable=True),
         sa.ForeignKeyConstraint(['assignment_id'], ['incoming_assignment.id']),
         sa.ForeignKeyConstraint(['decided_by_id'], ['user_account.id']),
@@ -50,7 +49,7 @@ def upgrade():
         sa.Column('text', sa.String(length=2000), nullable=False),
         sa.Column('percent', sa.SmallInteger(), nullable=True),
         sa.Column('author_id', sa.Integer(), nullable=False),
-        sa.Column('created_at', UTCDateTime(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['assignment_id'], ['incoming_assignment.id']),
         sa.ForeignKeyConstraint(['author_id'], ['user_account.id']),
         sa.ForeignKeyConstraint(['document_id'], ['incoming_document.id']),
