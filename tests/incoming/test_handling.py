@@ -261,3 +261,22 @@ def test_actions_refused_once_completed(incoming_office, signed_pdf, frozen_cloc
     with pytest.raises(Conflict):
         handling.record_progress(office.spec_a1, document.id, "Sau khi xong")
     assert services.get_document(office.spec_a1, document.id).status == IncomingStatus.COMPLETED
+
+
+def test_the_follow_up_book_shows_each_coordinators_own_deadline(incoming_office, signed_pdf, frozen_clock):
+    # NĐ 30/2020 Phụ lục IV mục VIII column (4); seed 000 Điều 17.2
+    from app.incoming import printing
+    from tests.incoming.test_printing import text_of
+
+    office = incoming_office
+    _document, _instance, task = registered(office, signed_pdf)
+    direct(
+        office,
+        task,
+        lead_unit_id=office.unit_a.id,
+        han_xu_ly="2026-11-27",
+        coordinate_unit_ids=[office.unit_b.id],
+        han_don_vi_phoi_hop={str(office.unit_b.id): "2026-11-25"},
+    )
+    _cover, table = text_of(printing.print_follow_up(office.clerk, year=2026).data)
+    assert "Phối hợp: Phòng Kinh tế (hạn 25/11/2026)" in table and "27/11/2026" in table
