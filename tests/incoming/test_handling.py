@@ -52,7 +52,7 @@ def in_handling(office, pdf, **direction):
 
 
 def test_each_assignee_has_a_deadline_and_their_task_follows_it(incoming_office, signed_pdf, frozen_clock):
-    # NĐ 30 Phụ lục VI III.3.a; seed 000 Điều 17.2, seed 002 Điều 11: lead, coordinators, informed — each a deadline
+    # NĐ 30 Phụ lục VI III.1.m; NĐ 30/2020 Điều 23.2, 23.4; seed 000 Điều 17.2, seed 002 Điều 11: each a deadline
     office = incoming_office
     document, instance, task = registered(office, signed_pdf)
     direct(
@@ -99,7 +99,7 @@ def test_each_assignee_has_a_deadline_and_their_task_follows_it(incoming_office,
 def test_an_assignee_deadline_past_or_after_the_leads_is_a_field_error(
     incoming_office, signed_pdf, frozen_clock, fields, field, words
 ):
-    # NĐ 30/2020 Điều 23.2; seed 000 Điều 17.2: refused on the form, nothing recorded
+    # NĐ 30 Phụ lục VI III.1.m; NĐ 30/2020 Điều 23.2; seed 000 Điều 17.2: refused on the form, nothing recorded
     office = incoming_office
     ids = {"UNIT_B": str(office.unit_b.id), "SPEC_B": str(office.spec_b.id)}
     fields = {name: {ids[k]: v for k, v in value.items()} for name, value in fields.items()}
@@ -148,7 +148,7 @@ def test_the_senders_reply_date_is_the_default_handling_deadline(incoming_office
 
 
 def test_no_action_needed_completes_the_document(incoming_office, signed_pdf, frozen_clock):
-    # NĐ 30 Phụ lục VI III.3.đ: "Không cần xử lý" (khong_can_xu_ly) closes the handling with its reason
+    # NĐ 30 Phụ lục VI III.1.l; NĐ 30/2020 Điều 24: "Không cần xử lý" (khong_can_xu_ly) closes it with its reason
     office = incoming_office
     document, instance, handle = in_handling(office, signed_pdf)
     with pytest.raises(ValidationError):
@@ -161,7 +161,7 @@ def test_no_action_needed_completes_the_document(incoming_office, signed_pdf, fr
 
 
 def test_extension_request_approved_moves_the_deadline_and_keeps_history(incoming_office, signed_pdf, frozen_clock):
-    # seed 000 Điều 18.1 (theo dõi, đôn đốc): gia hạn — asked by the handler, decided by the leader
+    # NĐ 30 Phụ lục VI III.1.l, III.1.m; seed 000 Điều 18.1: gia hạn — asked by the handler, decided by the leader
     office = incoming_office
     document, _instance, handle = in_handling(office, signed_pdf)
     with pytest.raises(ValidationError) as err:
@@ -189,6 +189,7 @@ def test_extension_request_approved_moves_the_deadline_and_keeps_history(incomin
 
 
 def test_extension_refused_needs_a_reason_and_keeps_the_deadline(incoming_office, signed_pdf, frozen_clock):
+    # NĐ 30 Phụ lục VI III.1.m
     office = incoming_office
     document, _instance, handle = in_handling(office, signed_pdf)
     extension = handling.request_extension(
@@ -204,7 +205,7 @@ def test_extension_refused_needs_a_reason_and_keeps_the_deadline(incoming_office
 
 
 def test_return_to_unit_leader_then_reassign(incoming_office, signed_pdf, frozen_clock):
-    # seed 000 Điều 18: the specialist gives the document back with a reason; the unit leader gives it again
+    # NĐ 30 Phụ lục VI III.1.m; seed 000 Điều 18: given back with a reason; the unit leader gives it again
     office = incoming_office
     document, _instance, handle = in_handling(office, signed_pdf)
     with pytest.raises(ValidationError):
@@ -242,6 +243,7 @@ def test_return_to_unit_leader_then_reassign(incoming_office, signed_pdf, frozen
 
 
 def test_progress_notes(incoming_office, signed_pdf, frozen_clock):
+    # NĐ 30 Phụ lục VI III.1.l: cập nhật tiến độ, followed by the leaders
     office = incoming_office
     document, _instance, _handle = in_handling(office, signed_pdf)
     with pytest.raises(ValidationError) as err:
@@ -264,7 +266,7 @@ def test_actions_refused_once_completed(incoming_office, signed_pdf, frozen_cloc
 
 
 def test_the_follow_up_book_shows_each_coordinators_own_deadline(incoming_office, signed_pdf, frozen_clock):
-    # NĐ 30/2020 Phụ lục IV mục VIII column (4); seed 000 Điều 17.2
+    # NĐ 30 Phụ lục VI III.1.l; NĐ 30/2020 Phụ lục IV mục VIII column (3)–(4); seed 000 Điều 17.2
     from app.incoming import printing
     from tests.incoming.test_printing import text_of
 

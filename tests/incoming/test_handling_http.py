@@ -11,7 +11,7 @@ from tests.incoming.test_handling import END_OF, in_handling, registered
 
 
 def test_direction_page_takes_a_date_beside_each_assignee(app, client, incoming_office, signed_pdf, frozen_clock):
-    # seed 000 Điều 17.2, seed 002 Điều 11: a deadline per coordinating unit and person informed, on the form
+    # NĐ 30 Phụ lục VI III.1.m; seed 000 Điều 17.2, seed 002 Điều 11: a deadline per assignee, on the form
     office = incoming_office
     document, instance, task = registered(office, signed_pdf)
     login(client, "lanhdao")
@@ -49,6 +49,7 @@ def test_direction_page_takes_a_date_beside_each_assignee(app, client, incoming_
 
 
 def test_handling_actions_on_the_document_page(app, client, incoming_office, signed_pdf, frozen_clock):
+    # NĐ 30 Phụ lục VI III.1.l, III.1.m: progress and extension from the page, decided by the unit leader
     office = incoming_office
     document, _instance, handle = in_handling(office, signed_pdf)
     login(client, "cv.a1")
@@ -80,6 +81,7 @@ def test_handling_actions_on_the_document_page(app, client, incoming_office, sig
 
 
 def test_handling_through_the_api(client, incoming_office, signed_pdf, api_token, frozen_clock):
+    # NĐ 30 Phụ lục VI III.1.l, III.1.m
     office = incoming_office
     document, _instance, handle = in_handling(office, signed_pdf)
     specialist, leader = api_token(office.spec_a1), api_token(office.unit_leader)

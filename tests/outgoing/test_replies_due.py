@@ -32,7 +32,7 @@ def answer(receiver, incoming, symbol: str) -> OutgoingDocument:
 
 
 def test_the_reply_date_is_the_recipients_default_handling_deadline(outgoing_office, draft_bytes, frozen_clock):
-    # seed 001 QĐ 278 Điều 7.2: DueDate (field 18) travels with the document and becomes the case's deadline
+    # NĐ 30 Phụ lục VI III.1.m; seed 001 QĐ 278 Điều 7.2: DueDate (field 18) becomes the recipient's deadline
     office = outgoing_office
     issued_document(office, draft_bytes, reply_requested=True, reply_due="2026-12-10")
     [incoming] = received_by(office.snv)
@@ -56,6 +56,7 @@ def test_the_reply_date_is_the_recipients_default_handling_deadline(outgoing_off
 def test_sender_sees_answered_due_and_overdue_replies(
     app, client, outgoing_office, draft_bytes, frozen_clock, api_token
 ):
+    # NĐ 30 Phụ lục VI III.1.o; seed 001 QĐ 278 Điều 7.2–4: the sender follows the replies it asked for
     office = outgoing_office
     document = issued_document(office, draft_bytes, reply_requested=True, reply_due="2026-12-10")
     issued_document(office, draft_bytes)  # no reply asked: never listed
