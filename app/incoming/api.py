@@ -174,6 +174,13 @@ def handling_history(document_id):
     return {"extensions": handling.extensions_of(document), "notes": handling.notes_of(document)}
 
 
+@blp.route("/incoming/extensions/pending")
+@blp.response(200, IncomingExtensionSchema(many=True))
+def pending_extensions():
+    """Các đề nghị gia hạn đang chờ người dùng cho ý kiến (lãnh đạo đã giao việc, lãnh đạo đơn vị), cũ trước."""
+    return handling.extensions_to_decide(api_user())
+
+
 @blp.route("/incoming/<int:document_id>/extensions", methods=["POST"])
 @blp.arguments(IncomingExtensionArgs)
 @blp.response(201, IncomingExtensionSchema)

@@ -181,6 +181,26 @@ def extensions_of(document: IncomingDocument) -> list[IncomingExtension]:
     return list(db.session.scalars(query.order_by(IncomingExtension.id)))
 
 
+def extensions_to_decide(actor: User, limit: int = 100) -> list[IncomingExtension]:
+    """The pending requests the actor may decide, oldest first: what a leader's "chờ cho ý kiến" list shows."""
+    query = (
+        sa.select(IncomingExtension)
+        .join(IncomingDocument, IncomingExtension.document_id == IncomingDocument.id)
+        .where(
+            IncomingExtension.status == ExtensionStatus.PENDING,
+            IncomingDocument.agency_id == actor.agency_id,
+            permissions.visible_filter(actor),
+        )
+        .order_by(IncomingExtension.id)
+        .limit(limit)
+    )
+    return [
+        e
+        for e in db.session.scalars(query)
+        if permissions.can_decide_extension(actor, db.session.get(IncomingDocument, e.document_id), e.assignment)
+    ]
+
+
 def notes_of(document: IncomingDocument) -> list[IncomingNote]:
     query = sa.select(IncomingNote).where(IncomingNote.document_id == document.id)
     return list(db.session.scalars(query.order_by(IncomingNote.id)))

@@ -181,6 +181,7 @@ class IncomingExtensionSchema(Schema):
     """Một đề nghị gia hạn và ý kiến của lãnh đạo."""
 
     id = Int()
+    document_id = Int()
     assignment_id = Int()
     status = Str(metadata={"description": "pending, approved, refused"})
     reason = Str()

@@ -66,6 +66,7 @@ def documents():
         urgency_labels=URGENCY_LABELS,
         units=list_units(current_user.agency_id),
         older=older,
+        to_decide=handling.extensions_to_decide(current_user),
     )
 
 

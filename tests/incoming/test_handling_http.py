@@ -67,6 +67,7 @@ def test_handling_actions_on_the_document_page(app, client, incoming_office, sig
     assert "Đã gửi đề nghị gia hạn" in page and "Đã họp" in page and "30%" in page
     other = app.test_client()
     login(other, "truongphong")
+    assert "Đề nghị gia hạn chờ bạn cho ý kiến" in other.get("/incoming").get_data(as_text=True)
     page = other.get(f"/incoming/{document.id}").get_data(as_text=True)
     assert "Không đồng ý" in page  # the unit leader decides
     [extension_id] = [e.id for e in handling.extensions_of(document)]
@@ -97,6 +98,8 @@ def test_handling_through_the_api(client, incoming_office, signed_pdf, api_token
     )
     assert response.status_code == 201 and response.json["status"] == "pending"
     extension_id = response.json["id"]
+    assert client.get("/api/v1/incoming/extensions/pending", headers=specialist).json == []
+    assert [e["id"] for e in client.get("/api/v1/incoming/extensions/pending", headers=leader).json] == [extension_id]
     assert client.post(f"{base}/extensions/{extension_id}/approve", json={}, headers=specialist).status_code == 403
     response = client.post(f"{base}/extensions/{extension_id}/refuse", json={}, headers=leader)
     assert response.status_code == 422 and "note" in response.json["details"]
