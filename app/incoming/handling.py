@@ -99,6 +99,8 @@ def request_extension(actor: User, document_id: int, *, reason: str, proposed_da
         problems["proposed_date"] = "Chọn ngày đề nghị gia hạn đến."
     elif proposed_date < _today():
         problems["proposed_date"] = "Ngày đề nghị không được ở trong quá khứ."
+    elif proposed_date > _today() + timedelta(days=3 * 366):
+        problems["proposed_date"] = "Ngày đề nghị quá xa (tối đa 3 năm)."
     elif assignment.due_date is not None and proposed_date <= assignment.due_date:
         problems["proposed_date"] = f"Ngày đề nghị phải sau hạn hiện tại ({assignment.due_date:%d/%m/%Y})."
     if problems:

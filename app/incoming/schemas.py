@@ -17,6 +17,7 @@ class IncomingFileSchema(Schema):
 
 
 class IncomingAssignmentSchema(Schema):
+    id = Int()
     kind = Str()
     unit_id = Int(allow_none=True)
     user_id = Int(allow_none=True)
