@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from app.core import inputs
+from app.core import clock, inputs
 from app.core.db import db
 from app.core.errors import DomainError
 from app.core.inputs import bounded_int
@@ -188,6 +188,7 @@ def _handling_context(doc: IncomingDocument) -> dict:
         "returned_task": returned,
         "reassign_choices": handling.reassign_choices(user, doc) if returned else [],
         "can_decide_extension": lambda ext: permissions.can_decide_extension(user, doc, ext.assignment),
+        "today": clock.to_local(clock.now()).date(),
     }
 
 

@@ -1,6 +1,6 @@
 """The direction form's per-assignee deadlines and the handling actions through the pages and the REST API."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from app.core.db import db
 from app.incoming import handling
@@ -43,6 +43,11 @@ def test_direction_page_takes_a_date_beside_each_assignee(app, client, incoming_
     }
     confirm = db.session.query(HumanTask).filter_by(instance_id=instance.id, task_name="confirm_read").one()
     assert confirm.due_at == END_OF[26]  # the person informed sees their own deadline in their inbox
+    frozen_clock.set(datetime(2026, 11, 27, 2, 0, tzinfo=UTC))  # past the coordinating unit's own deadline
+    viewer = app.test_client()
+    login(viewer, "lanhdao")
+    page = viewer.get(f"/incoming/{document.id}").get_data(as_text=True)
+    assert page.count("Quá hạn</span>") == 2  # Phòng Kinh tế (25/11) and the person informed (26/11), not the lead
     informed = app.test_client()
     login(informed, "cv.b")
     assert "26/11/2026" in informed.get("/tasks").get_data(as_text=True)
