@@ -121,3 +121,18 @@ def test_handling_through_the_api(client, incoming_office, signed_pdf, api_token
     history = client.get(f"{base}/handling", headers=specialist).json
     assert [e["status"] for e in history["extensions"]] == ["approved"]
     assert [n["kind"] for n in history["notes"]] == ["progress", "returned"]
+
+
+def test_administrator_allows_assignee_deadlines_after_the_leads(client, incoming_office, api_token):
+    # seed 000 Điều 17.2: an agency setting, forbidden by default
+    office = incoming_office
+    headers = api_token(office.admin)
+    url = f"/api/v1/agencies/{office.agency.id}"
+    assert client.get(url, headers=headers).json["due_after_lead_allowed"] is False
+    response = client.patch(url, json={"due_after_lead_allowed": True}, headers=headers)
+    assert response.status_code == 200 and response.json["due_after_lead_allowed"] is True
+    db.session.refresh(office.agency)
+    assert office.agency.due_after_lead_allowed is True
+    login(client, "quantri")
+    page = client.get(f"/admin/agencies/{office.agency.id}/edit").get_data(as_text=True)
+    assert 'name="due_after_lead_allowed"' in page
