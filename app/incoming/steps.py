@@ -168,7 +168,7 @@ def _assignee_due_problems(agency_id: int, direction: Direction) -> dict[str, st
                 problems[name] = f"Hạn của {who} không được ở trong quá khứ."
             elif lead_due is not None and due > lead_due and not after_allowed:
                 problems[name] = (
-                    f"Hạn của {who} ({due:%d/%m/%Y}) không được sau hạn của đơn vị chủ trì ({lead_due:%d/%m/%Y})."
+                    f"Hạn của {who} ({due:%d/%m/%Y}) không được sau hạn của bên chủ trì ({lead_due:%d/%m/%Y})."
                 )
     return problems
 

@@ -92,8 +92,8 @@ def test_each_assignee_has_a_deadline_and_their_task_follows_it(incoming_office,
     ("fields", "field", "words"),
     [
         ({"han_don_vi_phoi_hop": {"UNIT_B": "2026-11-20"}}, "han_don_vi_phoi_hop", "quá khứ"),
-        ({"han_don_vi_phoi_hop": {"UNIT_B": "2026-11-30"}}, "han_don_vi_phoi_hop", "sau hạn của đơn vị chủ trì"),
-        ({"han_de_biet": {"SPEC_B": "2026-12-01"}}, "han_de_biet", "sau hạn của đơn vị chủ trì"),
+        ({"han_don_vi_phoi_hop": {"UNIT_B": "2026-11-30"}}, "han_don_vi_phoi_hop", "sau hạn của bên chủ trì"),
+        ({"han_de_biet": {"SPEC_B": "2026-12-01"}}, "han_de_biet", "sau hạn của bên chủ trì"),
     ],
 )
 def test_an_assignee_deadline_past_or_after_the_leads_is_a_field_error(

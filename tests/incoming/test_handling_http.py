@@ -29,7 +29,7 @@ def test_direction_page_takes_a_date_beside_each_assignee(app, client, incoming_
     }
     response = client.post(f"/tasks/{task.id}/complete", data=form)
     assert response.status_code == 422
-    assert "không được sau hạn của đơn vị chủ trì" in response.get_data(as_text=True)
+    assert "không được sau hạn của bên chủ trì" in response.get_data(as_text=True)
     form[f"han_don_vi_phoi_hop.{office.unit_b.id}"] = "2026-11-25"
     assert client.post(f"/tasks/{task.id}/complete", data=form).status_code in (302, 303)
     db.session.expire_all()
