@@ -65,6 +65,12 @@ ACTION_LABELS: dict[str, str] = {
     "incoming.recall_request": "Nơi gửi yêu cầu thu hồi văn bản đến",
     "incoming.recall_accept": "Đồng ý thu hồi văn bản đến",
     "incoming.recall_refuse": "Từ chối thu hồi văn bản đến",
+    "incoming.extension_request": "Xin gia hạn giải quyết văn bản đến",
+    "incoming.extension_approve": "Đồng ý gia hạn giải quyết văn bản đến",
+    "incoming.extension_refuse": "Không đồng ý gia hạn giải quyết văn bản đến",
+    "incoming.return_to_unit": "Trả lại văn bản đến cho lãnh đạo đơn vị",
+    "incoming.reassign": "Giao lại văn bản đến cho chuyên viên",
+    "incoming.progress": "Cập nhật tiến độ giải quyết văn bản đến",
     # Văn bản đi
     "outgoing.create": "Soạn dự thảo văn bản đi",
     "outgoing.update": "Sửa thông tin dự thảo",

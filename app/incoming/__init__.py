@@ -11,7 +11,7 @@ from app.core.modules import Module, NavItem
 MODULE = Module(
     "incoming",
     blobs=("app.incoming.models:IncomingFile.sha256",),
-    models=("app.incoming.models",),
+    models=("app.incoming.models", "app.incoming.models_handling"),
     receivers=("app.incoming.handlers:RECEIVERS",),
     blueprints=("app.incoming.views:bp",),
     api=("app.incoming.api:blp",),

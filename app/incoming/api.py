@@ -13,15 +13,24 @@ from app.core.errors import ValidationError
 from app.documents.uploads import Upload
 from app.exchange import delivery
 from app.exchange.services import statuses_for
-from app.incoming import printing, queries, recall, relations, services
+from app.incoming import handling, printing, queries, recall, relations, services
 from app.incoming.schemas import (
     EDXML_BODY,
     RECEIVE_BODY,
     BookPrintArgs,
     IncomingDetailSchema,
+    IncomingExtensionArgs,
+    IncomingExtensionDecisionArgs,
+    IncomingExtensionSchema,
+    IncomingHandlingSchema,
     IncomingListArgs,
     IncomingMetadataArgs,
+    IncomingNoteSchema,
     IncomingPageSchema,
+    IncomingProgressArgs,
+    IncomingReturnArgs,
+    ReassignedIncomingSchema,
+    ReassignReturnedArgs,
     RecallRefuseArgs,
     RecallRequestArgs,
 )
@@ -33,7 +42,8 @@ blp = api_blueprint(
     tag="Văn bản đến",
     description=(
         "Văn bản đến (NĐ 30/2020 Điều 20–24): tiếp nhận (tệp PDF hoặc gói edXML), tra cứu, xem và tải tệp, "
-        "thu hồi theo yêu cầu nơi gửi, in sổ đăng ký, sổ theo dõi và phiếu giải quyết"
+        "thu hồi theo yêu cầu nơi gửi, gia hạn, trả lại, cập nhật tiến độ, in sổ đăng ký, sổ theo dõi và phiếu "
+        "giải quyết"
     ),
 )
 
@@ -168,6 +178,70 @@ def recall_accept(document_id):
 def recall_refuse(args, document_id):
     """Từ chối thu hồi kèm lý do (trạng thái 16); văn bản tiếp tục được xử lý."""
     return _detail(recall.refuse_recall(api_user(), document_id, args["reason"]))
+
+
+@blp.route("/incoming/<int:document_id>/handling")
+@blp.response(200, IncomingHandlingSchema)
+def handling_history(document_id):
+    """Lịch sử gia hạn, trả lại và cập nhật tiến độ của văn bản (seed 000 Điều 18: theo dõi, đôn đốc)."""
+    document = services.get_document(api_user(), document_id)
+    return {"extensions": handling.extensions_of(document), "notes": handling.notes_of(document)}
+
+
+@blp.route("/incoming/extensions/pending")
+@blp.response(200, IncomingExtensionSchema(many=True))
+def pending_extensions():
+    """Các đề nghị gia hạn đang chờ người dùng cho ý kiến (lãnh đạo đã giao việc, lãnh đạo đơn vị), cũ trước."""
+    return handling.extensions_to_decide(api_user())
+
+
+@blp.route("/incoming/<int:document_id>/extensions", methods=["POST"])
+@blp.arguments(IncomingExtensionArgs)
+@blp.response(201, IncomingExtensionSchema)
+def request_extension(args, document_id):
+    """Xin gia hạn (người chủ trì hoặc phối hợp đang giải quyết): lý do và ngày đề nghị; lãnh đạo sẽ cho ý kiến."""
+    return handling.request_extension(api_user(), document_id, **args)
+
+
+@blp.route("/incoming/<int:document_id>/extensions/<int:extension_id>/approve", methods=["POST"])
+@blp.arguments(IncomingExtensionDecisionArgs)
+@blp.response(200, IncomingExtensionSchema)
+def approve_extension(args, document_id, extension_id):
+    """Đồng ý gia hạn: hạn mới ghi vào phân công và hạn của bước đang mở (lãnh đạo giao việc, lãnh đạo đơn vị)."""
+    return handling.decide_extension(api_user(), document_id, extension_id, approve=True, note=args["note"])
+
+
+@blp.route("/incoming/<int:document_id>/extensions/<int:extension_id>/refuse", methods=["POST"])
+@blp.arguments(IncomingExtensionDecisionArgs)
+@blp.response(200, IncomingExtensionSchema)
+def refuse_extension(args, document_id, extension_id):
+    """Không đồng ý gia hạn, kèm lý do (`note` bắt buộc); hạn giữ nguyên."""
+    return handling.decide_extension(api_user(), document_id, extension_id, approve=False, note=args["note"])
+
+
+@blp.route("/incoming/<int:document_id>/return-to-unit", methods=["POST"])
+@blp.arguments(IncomingReturnArgs)
+@blp.response(200, IncomingNoteSchema)
+def return_to_unit(args, document_id):
+    """Trả lại lãnh đạo đơn vị kèm lý do: bước giải quyết về hộp việc của lãnh đạo đơn vị để phân công lại."""
+    return handling.return_to_unit_leader(api_user(), document_id, args["reason"])
+
+
+@blp.route("/incoming/<int:document_id>/reassign", methods=["POST"])
+@blp.arguments(ReassignReturnedArgs)
+@blp.response(200, ReassignedIncomingSchema)
+def reassign(args, document_id):
+    """Lãnh đạo đơn vị giao lại bước đã bị trả lại cho một chuyên viên của đơn vị."""
+    task = handling.reassign_returned(api_user(), document_id, args["user_id"], args["note"])
+    return {"task_id": task.id, "assignee_id": task.assignee_id}
+
+
+@blp.route("/incoming/<int:document_id>/progress", methods=["POST"])
+@blp.arguments(IncomingProgressArgs)
+@blp.response(201, IncomingNoteSchema)
+def record_progress(args, document_id):
+    """Cập nhật tiến độ giải quyết: nội dung và tỷ lệ hoàn thành (không bắt buộc)."""
+    return handling.record_progress(api_user(), document_id, args["text"], args["percent"])
 
 
 PDF_RESPONSE = {

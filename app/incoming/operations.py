@@ -38,16 +38,39 @@ def _ints(values) -> tuple[int, ...]:
     return tuple(number for number in (_int(v) for v in values or []) if number is not None)
 
 
+# The direction form's per-assignee deadline fields (id → date) and the Direction's names for them.
+DUE_FIELDS = {
+    "han_don_vi_phoi_hop": "coordinate_unit_dues",
+    "han_nguoi_phoi_hop": "coordinate_user_dues",
+    "han_de_biet": "inform_dues",
+}
+
+
+def _date(value) -> date | None:
+    return date.fromisoformat(str(value)[:10]) if value else None
+
+
+def _dues(values, chosen: tuple[int, ...]) -> dict[int, date]:
+    """{id: date} of the chosen assignees from a form's {"<id>": "YYYY-MM-DD"} (blanks: the lead's deadline)."""
+    values = values if isinstance(values, dict) else {}
+    return {key: day for key in chosen if (day := _date(values.get(str(key)) or values.get(key))) is not None}
+
+
 def _direction(data: dict) -> steps.Direction:
     """The direction form's fields (processes/incoming.bpmn, forms/incoming/direct_handling.json)."""
-    due = data.get("han_xu_ly")
+    units, users = _ints(data.get("coordinate_unit_ids")), _ints(data.get("coordinate_user_ids"))
+    informed = _ints(data.get("inform_user_ids"))
     return steps.Direction(
         lead_unit_id=_int(data.get("lead_unit_id")),
         lead_user_id=_int(data.get("lead_user_id")),
-        coordinate_unit_ids=_ints(data.get("coordinate_unit_ids")),
-        inform_user_ids=_ints(data.get("inform_user_ids")),
-        due=date.fromisoformat(str(due)[:10]) if due else None,
+        coordinate_unit_ids=units,
+        coordinate_user_ids=users,
+        inform_user_ids=informed,
+        due=_date(data.get("han_xu_ly")),
         text=data.get("y_kien_chi_dao"),
+        coordinate_unit_dues=_dues(data.get("han_don_vi_phoi_hop"), units),
+        coordinate_user_dues=_dues(data.get("han_nguoi_phoi_hop"), users),
+        inform_dues=_dues(data.get("han_de_biet"), informed),
     )
 
 
@@ -68,12 +91,23 @@ def register_incoming(run: RunContext, data: dict) -> dict:
 def record_direction(run: RunContext, data: dict) -> dict:
     direction = _direction(data)
     made = steps.direct_incoming(_actor(run), _document(run), direction)
+    coordinators = [a for a in made if a.kind == AssignmentKind.COORDINATE]
+    informed = [a for a in made if a.kind == AssignmentKind.INFORM and a.user_id]
     return {
         "needs_assignment": direction.lead_user_id is None,
         "lead_unit_id": direction.lead_unit_id,
-        "coordinate_unit_ids": [a.unit_id for a in made if a.kind == AssignmentKind.COORDINATE and a.unit_id],
-        "inform_user_ids": [a.user_id for a in made if a.kind == AssignmentKind.INFORM and a.user_id],
+        "lead_due": _iso(made[0].due_date),
+        "coordinate_unit_ids": [a.unit_id for a in coordinators if a.unit_id],
+        "inform_user_ids": [a.user_id for a in informed],
+        # Seed 000 Điều 17.2: one task per coordinating unit or person and per person informed, each with its own
+        # deadline (processes/incoming.bpmn reads these in give_opinion and confirm_read).
+        "coordinators": [{"unit_id": a.unit_id, "user_id": a.user_id, "due": _iso(a.due_date)} for a in coordinators],
+        "informed": [{"user_id": a.user_id, "due": _iso(a.due_date)} for a in informed],
     }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 @engine.operation("start_incoming_handling", "Bắt đầu giải quyết (trạng thái 05)")
@@ -129,6 +163,5 @@ def _direction_form(data: dict, outcome: str | None, agency_id: int) -> dict[str
     except ValueError:
         return {"han_xu_ly": "Ngày không hợp lệ (định dạng YYYY-MM-DD)."}
     problems = steps.direction_problems(agency_id, direction)
-    if "due" in problems:
-        problems["han_xu_ly"] = problems.pop("due")
-    return problems
+    renames = {"due": "han_xu_ly", **{name: form_name for form_name, name in DUE_FIELDS.items()}}
+    return {renames.get(key, key): message for key, message in problems.items()}

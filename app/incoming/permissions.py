@@ -14,7 +14,9 @@ from app.core.db import db
 from app.incoming.models import IncomingAssignment, IncomingDocument
 from app.org.models import Agency, Role, User
 from app.org.permissions import managed_agency_ids
-from app.workflow.models import HumanTask
+from app.workflow.assignment import acting_for
+from app.workflow.models import HumanTask, TaskState
+from app.workflow.permissions import can_act_on
 
 OBJECT_TYPE = "incoming"  # the workflow instances' object_type (app.incoming.services.OBJECT_TYPE)
 SEE_ALL = frozenset({Role.CLERK, Role.AGENCY_LEADER})
@@ -50,3 +52,45 @@ def visible_filter(user: User):
 def can_view(user: User, document: IncomingDocument) -> bool:
     query = sa.select(IncomingDocument.id).where(IncomingDocument.id == document.id, visible_filter(user))
     return db.session.scalar(query) is not None
+
+
+# The steps of processes/incoming.bpmn where a specialist handles the document for an assignment: the lead's
+# "Giải quyết văn bản" and a coordinator's "Góp ý phối hợp". An agency's own BPMN keeps these ids to offer the
+# specialists' actions (gia hạn, trả lại, cập nhật tiến độ).
+LEAD_TASKS = frozenset({"handle_document"})
+COORDINATE_TASKS = frozenset({"give_opinion"})
+HANDLING_TASKS = LEAD_TASKS | COORDINATE_TASKS
+
+
+def open_handling_tasks(document: IncomingDocument, names: frozenset[str]) -> list[HumanTask]:
+    query = sa.select(HumanTask).where(
+        HumanTask.object_type == OBJECT_TYPE,
+        HumanTask.object_id == str(document.id),
+        HumanTask.task_name.in_(names),
+        HumanTask.state.in_([TaskState.READY, TaskState.CLAIMED]),
+    )
+    return list(db.session.scalars(query.order_by(HumanTask.id)))
+
+
+def handling_task(user: User, document: IncomingDocument) -> HumanTask | None:
+    """The open handling step `user` may act on for this document (as the lead or a coordinator), if any: who may
+    request an extension, return the document to their unit leader and record progress (seed 000 Điều 18)."""
+    tasks = [t for t in open_handling_tasks(document, HANDLING_TASKS) if t.role != Role.UNIT_LEADER]
+    mine = [t for t in tasks if t.assignee_id == user.id] or [t for t in tasks if can_act_on(user, t)]
+    return mine[0] if mine else None
+
+
+def returned_task(user: User, document: IncomingDocument) -> HumanTask | None:
+    """A handling step returned to the unit leaders (trả lại) that `user` may give to a specialist again."""
+    tasks = [t for t in open_handling_tasks(document, HANDLING_TASKS) if t.role == Role.UNIT_LEADER]
+    return next((t for t in tasks if acting_for(user, t) is not None), None)
+
+
+def can_decide_extension(user: User, document: IncomingDocument, assignment: IncomingAssignment) -> bool:
+    """Seed 000 Điều 18.1: the leader who directed (any leader of the agency, who direct), or — for work given to a
+    unit — that unit's leader approves or refuses an extension of its deadline."""
+    if user.agency_id != document.agency_id or not user.is_active:
+        return False
+    if assignment.created_by_id == user.id or user.has_role(Role.AGENCY_LEADER):
+        return True
+    return assignment.unit_id is not None and user.unit_id == assignment.unit_id and user.has_role(Role.UNIT_LEADER)

@@ -17,6 +17,7 @@ class IncomingFileSchema(Schema):
 
 
 class IncomingAssignmentSchema(Schema):
+    id = Int()
     kind = Str()
     unit_id = Int(allow_none=True)
     user_id = Int(allow_none=True)
@@ -201,3 +202,65 @@ EDXML_BODY = {
         }
     },
 }
+
+
+class IncomingExtensionSchema(Schema):
+    """Một đề nghị gia hạn và ý kiến của lãnh đạo."""
+
+    id = Int()
+    document_id = Int()
+    assignment_id = Int()
+    status = Str(metadata={"description": "pending, approved, refused"})
+    reason = Str()
+    proposed_date = fields.Date()
+    previous_date = fields.Date(allow_none=True, metadata={"description": "Hạn khi đề nghị"})
+    requested_by_id = Int()
+    requested_at = fields.DateTime()
+    decided_by_id = Int(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    decision_note = Str(allow_none=True)
+
+
+class IncomingNoteSchema(Schema):
+    """Một lần cập nhật tiến độ (progress) hoặc trả lại lãnh đạo đơn vị (returned)."""
+
+    id = Int()
+    assignment_id = Int(allow_none=True)
+    kind = Str()
+    text = Str()
+    percent = Int(allow_none=True)
+    author_id = Int()
+    created_at = fields.DateTime()
+
+
+class IncomingHandlingSchema(Schema):
+    extensions = fields.List(fields.Nested(IncomingExtensionSchema))
+    notes = fields.List(fields.Nested(IncomingNoteSchema))
+
+
+class IncomingExtensionArgs(Schema):
+    reason = Str(required=True, validate=validate.Length(max=1000), metadata={"description": "Lý do xin gia hạn"})
+    proposed_date = fields.Date(required=True, metadata={"description": "Ngày đề nghị gia hạn đến"})
+
+
+class IncomingExtensionDecisionArgs(Schema):
+    note = Str(load_default=None, metadata={"description": "Ý kiến (bắt buộc khi không đồng ý)"})
+
+
+class IncomingReturnArgs(Schema):
+    reason = Str(required=True, validate=validate.Length(max=2000), metadata={"description": "Lý do trả lại"})
+
+
+class ReassignReturnedArgs(Schema):
+    user_id = Int(required=True, metadata={"description": "Chuyên viên của đơn vị nhận việc"})
+    note = Str(load_default=None)
+
+
+class IncomingProgressArgs(Schema):
+    text = Str(required=True, validate=validate.Length(max=2000), metadata={"description": "Nội dung tiến độ"})
+    percent = Int(load_default=None, allow_none=True, metadata={"description": "Tỷ lệ hoàn thành (0–100)"})
+
+
+class ReassignedIncomingSchema(Schema):
+    task_id = Int()
+    assignee_id = Int()

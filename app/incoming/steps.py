@@ -6,7 +6,7 @@ direct and assign (23), handle (24), complete. Each step records the status mess
 (01–06, legal.md §4) and an audit event, in the caller's unit of work.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from app.audit import services as audit
@@ -21,14 +21,18 @@ from app.incoming.models import AssignmentKind, Channel, IncomingAssignment, Inc
 from app.incoming.services import status_for_sender
 from app.incoming.states import STATES
 from app.org import queries as org_queries
-from app.org.models import Role, Unit, User
+from app.org.models import Agency, Role, Unit, User
 
 DEFAULT_RETURN_REASON = "Không đáp ứng yêu cầu tiếp nhận"
 
 
 @dataclass(frozen=True)
 class Direction:
-    """A leader's direction (ý kiến chỉ đạo): who leads, who coordinates, who is informed, by when."""
+    """A leader's direction (ý kiến chỉ đạo): who leads, who coordinates, who is informed, by when.
+
+    Seed 000 Điều 17.2, seed 002 Điều 11: each assignee has their own deadline — `coordinate_unit_dues`,
+    `coordinate_user_dues`, `inform_dues` (id → date); whoever has none takes the lead's (`due`).
+    """
 
     lead_unit_id: int | None = None
     lead_user_id: int | None = None
@@ -36,6 +40,21 @@ class Direction:
     inform_user_ids: tuple[int, ...] = ()
     due: date | None = None
     text: str | None = None
+    coordinate_user_ids: tuple[int, ...] = ()
+    coordinate_unit_dues: dict[int, date] = field(default_factory=dict)
+    coordinate_user_dues: dict[int, date] = field(default_factory=dict)
+    inform_dues: dict[int, date] = field(default_factory=dict)
+
+    def lead_due(self, document: IncomingDocument | None = None) -> date | None:
+        """The lead's deadline: the leader's, else the reply date the sender asked for (seed 001 QĐ 278 Điều 7.2),
+        when it has not passed."""
+        if self.due is not None or document is None or document.due_date is None:
+            return self.due
+        return document.due_date if document.due_date >= clock.to_local(clock.now()).date() else None
+
+    def due_of(self, kind: str, key: int, lead_due: date | None) -> date | None:
+        dues = {"unit": self.coordinate_unit_dues, "user": self.coordinate_user_dues, "inform": self.inform_dues}
+        return dues[kind].get(key) or lead_due
 
 
 @dataclass(frozen=True)
@@ -112,16 +131,66 @@ def direction_problems(agency_id: int, direction: Direction) -> dict[str, str]:
         problems["coordinate_unit_ids"] = "Đơn vị chủ trì không đồng thời là đơn vị phối hợp."
     if direction.due is not None and direction.due < clock.to_local(clock.now()).date():
         problems["due"] = "Hạn giải quyết không được ở trong quá khứ."
+    problems.update(_people_problems(agency_id, direction))
+    problems.update(_assignee_due_problems(agency_id, direction))
     return problems
 
 
+def _people_problems(agency_id: int, direction: Direction) -> dict[str, str]:
+    """Coordinating and informed people are active members of the agency; the lead does not also coordinate."""
+    problems: dict[str, str] = {}
+    for name, ids in (
+        ("coordinate_user_ids", direction.coordinate_user_ids),
+        ("inform_user_ids", direction.inform_user_ids),
+    ):
+        users = [db.session.get(User, user_id) for user_id in ids]
+        if any(u is None or u.agency_id != agency_id or not u.is_active for u in users):
+            problems[name] = "Người được chọn không thuộc cơ quan hoặc tài khoản đã bị vô hiệu hóa."
+    if direction.lead_user_id is not None and direction.lead_user_id in direction.coordinate_user_ids:
+        problems["coordinate_user_ids"] = "Người chủ trì không đồng thời là người phối hợp."
+    return problems
+
+
+def _assignee_due_problems(agency_id: int, direction: Direction) -> dict[str, str]:
+    """Seed 000 Điều 17.2: each assignee's own deadline is not past, and — unless the agency allows it
+    (Agency.due_after_lead_allowed) — not after the lead's. Keys: the Direction's `…_dues` field names."""
+    today, lead_due = clock.to_local(clock.now()).date(), direction.due
+    agency = db.session.get(Agency, agency_id)
+    after_allowed = bool(agency and agency.due_after_lead_allowed)
+    problems: dict[str, str] = {}
+    groups = (
+        ("coordinate_unit_dues", direction.coordinate_unit_ids, direction.coordinate_unit_dues, Unit),
+        ("coordinate_user_dues", direction.coordinate_user_ids, direction.coordinate_user_dues, User),
+        ("inform_dues", direction.inform_user_ids, direction.inform_dues, User),
+    )
+    for name, ids, dues, model in groups:
+        for key in ids:
+            due = dues.get(key)
+            if due is None or name in problems:
+                continue
+            who = _name_of(model, key)
+            if due < today:
+                problems[name] = f"Hạn của {who} không được ở trong quá khứ."
+            elif lead_due is not None and due > lead_due and not after_allowed:
+                problems[name] = (
+                    f"Hạn của {who} ({due:%d/%m/%Y}) không được sau hạn của bên chủ trì ({lead_due:%d/%m/%Y})."
+                )
+    return problems
+
+
+def _name_of(model, key: int) -> str:
+    row = db.session.get(model, key)
+    return (row.name if model is Unit else row.full_name) if row is not None else f"#{key}"
+
+
 def direct_incoming(actor: User | None, document: IncomingDocument, direction: Direction) -> list[IncomingAssignment]:
-    """NĐ 30/2020 Điều 23.2, 23.4: record the direction and its assignments (04)."""
+    """NĐ 30/2020 Điều 23.2, 23.4: record the direction and its assignments (04), each with its own deadline."""
     from app.core.errors import Conflict
 
-    lead_unit, lead_user, due = direction.lead_unit_id, direction.lead_user_id, direction.due
+    lead_unit, lead_user = direction.lead_unit_id, direction.lead_user_id
     if lead_user is None and lead_unit is None:
         raise Conflict("Chưa chọn đơn vị hoặc người chủ trì.", code="lead_required")
+    due = direction.lead_due(document)
     actor_id = actor.id if actor else None
     document.direction = direction.text
     document.lead_unit_id, document.lead_user_id, document.handling_due = lead_unit, lead_user, due
@@ -136,13 +205,21 @@ def direct_incoming(actor: User | None, document: IncomingDocument, direction: D
             created_by_id=actor_id,
         )
     ]
+
+    def assignment(kind, **who):
+        return IncomingAssignment(kind=kind, created_by_id=actor_id, **who)
+
     made += [
-        IncomingAssignment(kind=AssignmentKind.COORDINATE, unit_id=unit_id, due_date=due, created_by_id=actor_id)
-        for unit_id in direction.coordinate_unit_ids
+        assignment(AssignmentKind.COORDINATE, unit_id=key, due_date=direction.due_of("unit", key, due))
+        for key in direction.coordinate_unit_ids
     ]
     made += [
-        IncomingAssignment(kind=AssignmentKind.INFORM, user_id=user_id, created_by_id=actor_id)
-        for user_id in direction.inform_user_ids
+        assignment(AssignmentKind.COORDINATE, user_id=key, due_date=direction.due_of("user", key, due))
+        for key in direction.coordinate_user_ids
+    ]
+    made += [
+        assignment(AssignmentKind.INFORM, user_id=key, due_date=direction.due_of("inform", key, due))
+        for key in direction.inform_user_ids
     ]
     document.assignments.extend(made)
     who = db.session.get(User, lead_user).full_name if lead_user else db.session.get(Unit, lead_unit).name
@@ -152,7 +229,12 @@ def direct_incoming(actor: User | None, document: IncomingDocument, direction: D
         "incoming.direct",
         document,
         summary=f"Chỉ đạo: giao {who} chủ trì",
-        changes={"lead_unit_id": lead_unit, "lead_user_id": lead_user, "due": str(due) if due else None},
+        changes={
+            "lead_unit_id": lead_unit,
+            "lead_user_id": lead_user,
+            "due": str(due) if due else None,
+            "assignees": [[a.kind, a.unit_id, a.user_id, str(a.due_date) if a.due_date else None] for a in made[1:]],
+        },
     )
     return made
 

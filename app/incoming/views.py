@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from app.core import inputs
+from app.core import clock, inputs
 from app.core.db import db
 from app.core.errors import DomainError
 from app.core.inputs import bounded_int
@@ -17,7 +17,7 @@ from app.documents.uploads import Upload
 from app.exchange import delivery
 from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
 from app.exchange.services import statuses_for
-from app.incoming import printing, queries, recall, relations, services
+from app.incoming import handling, permissions, printing, queries, recall, relations, services
 from app.incoming.models import STATUS_LABELS, IncomingDocument
 from app.org.models import Role
 from app.org.queries import list_units
@@ -66,6 +66,7 @@ def documents():
         urgency_labels=URGENCY_LABELS,
         units=list_units(current_user.agency_id),
         older=older,
+        to_decide=handling.extensions_to_decide(current_user),
     )
 
 
@@ -175,7 +176,23 @@ def document(document_id: int):
         related=relations.related_of(current_user, doc),
         relation_labels=relations.RELATION_LABELS,
         successor_labels=relations.SUCCESSOR_LABELS,
+        **_handling_context(doc),
     )
+
+
+def _handling_context(doc: IncomingDocument) -> dict:
+    """The handling panel: the history of extensions, returns and progress, and what the viewer may do on it."""
+    user = current_user._get_current_object()
+    returned = permissions.returned_task(user, doc)
+    return {
+        "extensions": handling.extensions_of(doc),
+        "handling_notes": handling.notes_of(doc),
+        "my_handling_task": permissions.handling_task(user, doc) if doc.status in handling.OPEN else None,
+        "returned_task": returned,
+        "reassign_choices": handling.reassign_choices(user, doc) if returned else [],
+        "can_decide_extension": lambda ext: permissions.can_decide_extension(user, doc, ext.assignment),
+        "today": clock.to_local(clock.now()).date(),
+    }
 
 
 def _replies(doc: IncomingDocument) -> list:
@@ -233,6 +250,89 @@ def _decide_recall(document_id: int, decide, done: str):
     return redirect(url_for("incoming.document", document_id=document_id))
 
 
+def _form_date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.form.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _form_int(name: str) -> int | None:
+    return request.form.get(name, type=bounded_int)
+
+
+@bp.post("/<int:document_id>/extensions")
+@login_required
+def request_extension(document_id: int):
+    """Xin gia hạn (seed 000 Điều 18): the lead or a coordinator proposes a date with a reason."""
+    reason, proposed = request.form.get("reason", ""), _form_date("proposed_date")
+    return _handle(
+        document_id,
+        lambda user: handling.request_extension(user, document_id, reason=reason, proposed_date=proposed),
+        "Đã gửi đề nghị gia hạn, chờ lãnh đạo cho ý kiến.",
+    )
+
+
+@bp.post("/<int:document_id>/extensions/<int:extension_id>/<any(approve, refuse):decision>")
+@login_required
+def decide_extension(document_id: int, extension_id: int, decision: str):
+    approve, note = decision == "approve", request.form.get("note")
+    return _handle(
+        document_id,
+        lambda user: handling.decide_extension(user, document_id, extension_id, approve=approve, note=note),
+        "Đã đồng ý gia hạn." if approve else "Đã không đồng ý gia hạn.",
+    )
+
+
+@bp.post("/<int:document_id>/return-to-unit")
+@login_required
+def return_to_unit(document_id: int):
+    """Trả lại lãnh đạo đơn vị with a reason: the unit leader gives the work to someone else."""
+    reason = request.form.get("reason", "")
+    return _handle(
+        document_id,
+        lambda user: handling.return_to_unit_leader(user, document_id, reason),
+        "Đã trả lại lãnh đạo đơn vị để phân công lại.",
+    )
+
+
+@bp.post("/<int:document_id>/reassign")
+@login_required
+def reassign(document_id: int):
+    user_id, note = _form_int("user_id"), request.form.get("note")
+    return _handle(
+        document_id,
+        lambda user: handling.reassign_returned(user, document_id, user_id, note),
+        "Đã giao lại cho chuyên viên.",
+    )
+
+
+@bp.post("/<int:document_id>/progress")
+@login_required
+def record_progress(document_id: int):
+    text, percent = request.form.get("text", ""), _form_int("percent")
+    return _handle(
+        document_id,
+        lambda user: handling.record_progress(user, document_id, text, percent),
+        "Đã cập nhật tiến độ.",
+    )
+
+
+def _handle(document_id: int, act, done: str):
+    """One handling action from the document page: done and back to the page, or the reason it was refused."""
+    try:
+        with unit_of_work():
+            act(current_user._get_current_object())
+    except DomainError as exc:
+        if exc.status not in (403, 409, 422):
+            raise  # 404 is a page of its own
+        details = exc.details if isinstance(exc.details, dict) else {}
+        flash(" ".join([exc.message, *map(str, details.values())]), "danger")
+    else:
+        flash(done, "success")
+    return redirect(url_for("incoming.document", document_id=document_id) + "#xu-ly")
+
+
 def task_summary(task: HumanTask):
     """The incoming document's card on a task page of processes/incoming.bpmn."""
     doc = db.session.get(IncomingDocument, int(task.object_id))
@@ -246,4 +346,5 @@ def task_summary(task: HumanTask):
         "related": relations.related_of(current_user, doc),
         "relation_labels": relations.RELATION_LABELS,
         "successor_labels": relations.SUCCESSOR_LABELS,
+        "handling_step": task.is_open and task.task_name in permissions.HANDLING_TASKS,
     }

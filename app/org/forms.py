@@ -83,6 +83,7 @@ class AgencyForm(FlaskForm):
     email = StringField("Thư điện tử", validators=[Optional(), Length(max=255)])
     phone = StringField("Điện thoại", validators=[Optional(), Length(max=50)])
     open_incoming_to_staff = BooleanField("Mọi cán bộ của cơ quan được xem văn bản đến đã vào sổ")
+    due_after_lead_allowed = BooleanField("Cho phép hạn của đơn vị phối hợp, người để biết sau hạn của đơn vị chủ trì")
 
 
 class UnitForm(FlaskForm):

@@ -57,6 +57,9 @@ class Agency(db.Model):
     # NĐ 30/2020 Phụ lục VI III.3.b: the head of the agency may open registered incoming documents to all its staff;
     # otherwise a document is seen by who it concerns (app.incoming.permissions).
     open_incoming_to_staff: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Seed 000 Điều 17.2, seed 002 Điều 11: each assignee of a direction has a deadline; by default none may end
+    # after the lead's (a coordinator's opinion comes in time for the lead's answer). The agency may allow it.
+    due_after_lead_allowed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     parent: Mapped["Agency | None"] = relationship(remote_side=[id], back_populates="children")

@@ -18,6 +18,7 @@ class AgencySchema(Schema):
     email = Str(allow_none=True)
     phone = Str(allow_none=True)
     open_incoming_to_staff = fields.Bool()
+    due_after_lead_allowed = fields.Bool()
     is_active = fields.Bool(dump_only=True)
 
 
@@ -30,6 +31,7 @@ class AgencyCreateArgs(Schema):
     email = Str(allow_none=True, load_default=None)
     phone = Str(allow_none=True, load_default=None)
     open_incoming_to_staff = fields.Bool(load_default=False)
+    due_after_lead_allowed = fields.Bool(load_default=False)
 
 
 class AgencyUpdateArgs(Schema):
@@ -41,6 +43,7 @@ class AgencyUpdateArgs(Schema):
     email = Str(allow_none=True)
     phone = Str(allow_none=True)
     open_incoming_to_staff = fields.Bool()
+    due_after_lead_allowed = fields.Bool()
 
 
 class UnitSchema(Schema):

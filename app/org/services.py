@@ -69,7 +69,17 @@ def _raise_if(problems: dict[str, str]) -> None:
 
 # --- Agencies -----------------------------------------------------------------------------------------
 
-AGENCY_FIELDS = ("code", "name", "abbreviation", "parent_id", "address", "email", "phone", "open_incoming_to_staff")
+AGENCY_FIELDS = (
+    "code",
+    "name",
+    "abbreviation",
+    "parent_id",
+    "address",
+    "email",
+    "phone",
+    "open_incoming_to_staff",
+    "due_after_lead_allowed",
+)
 
 
 def create_agency(
@@ -83,6 +93,7 @@ def create_agency(
     email: str | None = None,
     phone: str | None = None,
     open_incoming_to_staff: bool = False,
+    due_after_lead_allowed: bool = False,
 ) -> Agency:
     """Add an agency; its mã định danh must be valid and unique."""
     require_admin_of(actor, parent_id)
@@ -90,6 +101,7 @@ def create_agency(
         code=code, name=name, abbreviation=abbreviation, parent_id=parent_id, address=address, email=email, phone=phone
     )
     values["open_incoming_to_staff"] = bool(open_incoming_to_staff)
+    values["due_after_lead_allowed"] = bool(due_after_lead_allowed)
     _check_agency(values, current=None)
     agency = Agency(**values)
     db.session.add(agency)

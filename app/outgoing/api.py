@@ -16,7 +16,7 @@ from app.api.auth import api_user
 from app.api.schemas import ErrorSchema, id_cursor, keyset_page
 from app.core.errors import ValidationError
 from app.documents.uploads import Upload
-from app.outgoing import printing, queries, services, tracking
+from app.outgoing import printing, queries, replies_due, services, tracking
 from app.outgoing.recall import recall_outgoing
 from app.outgoing.schemas import (
     AttachmentSchema,
@@ -29,6 +29,8 @@ from app.outgoing.schemas import (
     RecipientStatusSchema,
     RegisterPrintArgs,
     RelatedArgs,
+    RepliesDueArgs,
+    RepliesDueSchema,
     ReviewSchema,
     VersionSchema,
 )
@@ -157,6 +159,19 @@ def search(args):
     before, limit = id_cursor(args.pop("after")), args.pop("limit")
     rows = queries.search(api_user(), queries.OutgoingFilter(**args), before_id=before, limit=limit + 1)
     return keyset_page(rows, limit)
+
+
+@blp.route("/outgoing/replies-due", methods=["GET"])
+@blp.arguments(RepliesDueArgs, location="query")
+@blp.response(200, RepliesDueSchema)
+@errors()
+def list_replies_due(args):
+    """Theo dõi văn bản trả lời (QĐ 278 Điều 7.2–4): nơi nhận của văn bản đi có yêu cầu trả lời, hạn gần trước.
+
+    Mỗi dòng là một nơi nhận: `state` due (chờ trả lời), overdue (quá hạn), answered (đã có văn bản trả lời
+    đã phát hành); lọc bằng `state`. Tối đa 200 dòng.
+    """
+    return {"items": replies_due.replies_due(api_user(), args["state"])}
 
 
 @blp.route("/outgoing", methods=["POST"])

@@ -257,3 +257,40 @@ class RecipientStatusSchema(Schema):
     status_at = fields.DateTime(allow_none=True)
     can_resend = fields.Bool(metadata={"description": "Có thể gửi lại (sau khi bị từ chối hoặc gửi chưa được)"})
     history = fields.List(fields.Nested(StatusHistorySchema))
+
+
+class RepliesDueArgs(Schema):
+    state = Str(
+        load_default=None,
+        validate=validate.OneOf(["due", "overdue", "answered"]),
+        metadata={"description": "due: chờ trả lời; overdue: quá hạn trả lời; answered: đã trả lời; bỏ trống: tất cả"},
+    )
+
+
+class ReplyFoundSchema(Schema):
+    document_id = Int(metadata={"description": "Văn bản trả lời (của cơ quan nhận)"})
+    symbol = Str(allow_none=True)
+    subject = Str()
+    issued_date = fields.Date(allow_none=True)
+    incoming_id = Int(
+        allow_none=True, metadata={"description": "Bản văn bản đến của cơ quan mình, nếu nhận qua hệ thống"}
+    )
+
+
+class ReplyDueSchema(Schema):
+    """Một nơi nhận của văn bản đi có yêu cầu trả lời (seed 001 QĐ 278 Điều 7.2)."""
+
+    document_id = Int(attribute="document.id")
+    symbol = Str(attribute="document.symbol", allow_none=True)
+    subject = Str(attribute="document.subject")
+    reply_due = fields.Date(attribute="due", allow_none=True)
+    recipient_id = Int(attribute="recipient.id")
+    recipient_name = Str(attribute="recipient.name")
+    recipient_code = Str(attribute="recipient.code", allow_none=True)
+    recipient_kind = Str(attribute="recipient.kind")
+    state = Str(metadata={"description": "due, overdue, answered"})
+    replies = fields.List(fields.Nested(ReplyFoundSchema))
+
+
+class RepliesDueSchema(Schema):
+    items = fields.List(fields.Nested(ReplyDueSchema))

@@ -20,7 +20,7 @@ from app.documents.models import URGENCY_LABELS, Register, RegisterKind
 from app.documents.queries import list_document_types, list_registers
 from app.documents.uploads import Upload
 from app.org.queries import list_units
-from app.outgoing import layout, permissions, printing, queries, services, tracking
+from app.outgoing import layout, permissions, printing, queries, replies_due, services, tracking
 from app.outgoing.forms import MULTI_FIELDS, metadata_from_form, values_from_document
 from app.outgoing.models import (
     AUTHORITY_LABELS,
@@ -478,3 +478,12 @@ def task_summary(task: HumanTask):
         "stage_labels": STAGE_LABELS,
         "review_labels": REVIEW_LABELS,
     }
+
+
+@bp.get("/replies-due")
+@login_required
+def replies_due_page():
+    """Theo dõi văn bản trả lời (seed 001 QĐ 278 Điều 7.2–4): which recipients owe a reply, and who is late."""
+    state = request.args.get("state") if request.args.get("state") in set(replies_due.ReplyState) else None
+    rows = replies_due.replies_due(current_user, state)
+    return render_template("outgoing/replies_due.html", rows=rows, state=state, labels=replies_due.STATE_LABELS)

@@ -7,7 +7,11 @@ A form file looks like:
             "don_vi_chu_tri": {"label": "Đơn vị chủ trì", "widget": "select", "source": "units"}},
      "outcomes": [{"value": "dong_y", "label": "Đồng ý"}, {"value": "tra_lai", "label": "Trả lại"}]}
 Widgets: text, textarea, date, datetime, number, select (enum or data source), radio, checkbox, checkboxes,
-file. Data sources: units, users (optionally {"role": …}; app.workflow.builtin_operations), and what modules
+file, dates (one date per choice ticked in another field: an object {"<value>": "YYYY-MM-DD"}, hints
+{"widget": "dates", "for": "<checkboxes field>"}, the checkboxes field naming it back with {"dates": "<field>"}
+so each choice shows its date beside it — a deadline per assignee). A field's `"default_from": "<case field>"`
+starts it from another value the case holds (the sender's requested reply date as the handling deadline).
+Data sources: units, users (optionally {"role": …}; app.workflow.builtin_operations), and what modules
 declare on their EngineExtension (app.workflow.registry).
 The same schema validates browser and API submissions (jsonschema); domain rules follow in services.
 """
@@ -36,6 +40,7 @@ WIDGETS = {
     "checkboxes",
     "file",
     "password",
+    "dates",
 }
 
 
@@ -70,11 +75,16 @@ def prefill(form: dict, case_data: dict) -> dict:
     """
     fields = form["schema"].get("properties", {})
     hints = form.get("ui") or {}
-    return {
+    values = {
         name: value
         for name, value in case_data.items()
         if name in fields and value is not None and hints.get(name, {}).get("prefill", True)
     }
+    for name, hint in hints.items():
+        source = hint.get("default_from")
+        if name in fields and name not in values and source and case_data.get(source) not in (None, ""):
+            values[name] = case_data[source]
+    return values
 
 
 def form_key_for(process_id: str, form: str) -> str:
@@ -109,6 +119,8 @@ def form_problems(form: dict) -> list[str]:
         widget = hints.get("widget", "text")
         if widget not in WIDGETS:
             problems.append(f"trường “{name}”: kiểu nhập “{widget}” không được hỗ trợ")
+        if widget == "dates" and hints.get("for") not in form["schema"].get("properties", {}):
+            problems.append(f"trường “{name}”: “for” phải là một trường của biểu mẫu")
         source = hints.get("source")
         if source and source not in INSTALLED.data_sources:
             problems.append(f"trường “{name}”: nguồn dữ liệu “{source}” không tồn tại")
@@ -178,6 +190,13 @@ def coerce_submission(form: dict, raw: Callable[[str], Any], getlist: Callable[[
             continue
         if kind == "boolean":
             data[name] = raw(name) in ("on", "true", "1", "y")
+            continue
+        hints = (form.get("ui") or {}).get(name, {})
+        if kind == "object" and hints.get("widget") == "dates":
+            # "<name>.<value>" beside each ticked choice of the field it serves; blanks are left out.
+            chosen = [v for v in getlist(hints.get("for", "")) if v != ""]
+            dates = {str(v): str(raw(f"{name}.{v}") or "").strip() for v in chosen}
+            data[name] = {key: day for key, day in dates.items() if day}
             continue
         value = raw(name)
         if value is None or str(value).strip() == "":

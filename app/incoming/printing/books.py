@@ -89,6 +89,14 @@ def _who(assignment) -> str:
     return f"{unit} ({person})" if unit and person else unit or person
 
 
+def _with_due(assignment, lead_due) -> str:
+    """ "Phòng Kinh tế (hạn 25/11/2026)" when the assignee's deadline is not the lead's."""
+    who = _who(assignment)
+    if assignment.due_date is None or assignment.due_date == lead_due:
+        return who
+    return f"{who} (hạn {fmt_date(assignment.due_date)})"
+
+
 def incoming_register_pdf(meta: RegisterPrint, documents: list[IncomingDocument]) -> bytes:
     """Sổ đăng ký văn bản đến: Phụ lục IV mục VI, the 10 columns."""
     headings = [
@@ -176,7 +184,8 @@ def follow_up_pdf(meta: RegisterPrint, documents: list[IncomingDocument]) -> byt
     rows = []
     for doc in documents:
         receivers = [_who(_lead(doc))]
-        coordinating = [_who(a) for a in doc.assignments if a.kind == AssignmentKind.COORDINATE]
+        # Seed 000 Điều 17.2: each coordinator's own deadline, where it differs from the lead's (column 4).
+        coordinating = [_with_due(a, doc.handling_due) for a in doc.assignments if a.kind == AssignmentKind.COORDINATE]
         if coordinating:
             receivers.append("Phối hợp: " + "; ".join(coordinating))
         rows.append(

@@ -1,0 +1,284 @@
+"""Direction with a deadline per assignee, and what the specialists do while handling (gia hạn, trả lại, tiến độ).
+
+Seed 000 Điều 17.2 and seed 002 Điều 11: the leader names the lead, the coordinating units and people, the people
+informed and a deadline for each; NĐ 30/2020 Điều 23.2, 24. Real BPMN (processes/incoming.bpmn), real signed PDFs.
+"""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from app.core.db import db
+from app.core.errors import Conflict, PermissionDenied, ValidationError
+from app.incoming import handling, services
+from app.incoming.models import IncomingStatus
+from app.incoming.models_handling import ExtensionStatus
+from app.workflow import services as wf
+from tests.incoming.conftest import METADATA, instance_of, receive
+from tests.workflow.conftest import open_tasks
+
+# 17:00 +07:00 on a day: how a deadline date reads as an instant (end of office hours).
+END_OF = {day: datetime(2026, 11, day, 10, 0, tzinfo=UTC) for day in (23, 25, 26, 27, 30)}  # 24: a holiday
+
+
+def registered(office, pdf, **extra):
+    """A document received, accepted and registered: its direction step is open for the leader."""
+    document = receive(office, pdf, **extra)
+    instance = instance_of(document)
+    [check] = open_tasks(instance)
+    wf.complete_task(office.clerk, check.id, {}, outcome="tiep_nhan")
+    [register] = open_tasks(instance)
+    wf.complete_task(
+        office.clerk,
+        register.id,
+        {"sender_name": METADATA["sender_name"], "type_name": "Công văn", "subject": METADATA["subject"]},
+    )
+    [direct] = open_tasks(instance)
+    return document, instance, direct
+
+
+def direct(office, direct_task, **fields):
+    wf.complete_task(office.leader, direct_task.id, {"y_kien_chi_dao": "Giao xử lý", **fields})
+
+
+def in_handling(office, pdf, **direction):
+    """Directed to Phòng Tổng hợp (its leader assigns Võ Quốc Bảo), due 27/11/2026."""
+    document, instance, task = registered(office, pdf)
+    direct(office, task, lead_unit_id=office.unit_a.id, han_xu_ly="2026-11-27", **direction)
+    assign = next(t for t in open_tasks(instance) if t.task_name == "assign_specialist")
+    wf.complete_task(office.unit_leader, assign.id, {"lead_user_id": office.spec_a1.id})
+    handle = next(t for t in open_tasks(instance) if t.task_name == "handle_document")
+    return document, instance, handle
+
+
+def test_each_assignee_has_a_deadline_and_their_task_follows_it(incoming_office, signed_pdf, frozen_clock):
+    # NĐ 30 Phụ lục VI III.1.m; NĐ 30/2020 Điều 23.2, 23.4; seed 000 Điều 17.2, seed 002 Điều 11: each a deadline
+    office = incoming_office
+    document, instance, task = registered(office, signed_pdf)
+    direct(
+        office,
+        task,
+        lead_unit_id=office.unit_a.id,
+        han_xu_ly="2026-11-27",
+        coordinate_unit_ids=[office.unit_b.id],
+        han_don_vi_phoi_hop={str(office.unit_b.id): "2026-11-25"},
+        coordinate_user_ids=[office.spec_a2.id],
+        han_nguoi_phoi_hop={str(office.spec_a2.id): "2026-11-26"},
+        inform_user_ids=[office.spec_b.id],
+    )
+    db.session.refresh(document)
+    dues = [(a.kind, a.unit_id, a.user_id, a.due_date) for a in document.assignments]
+    assert dues == [
+        ("lead", office.unit_a.id, None, date(2026, 11, 27)),
+        ("coordinate", office.unit_b.id, None, date(2026, 11, 25)),
+        ("coordinate", None, office.spec_a2.id, date(2026, 11, 26)),
+        ("inform", None, office.spec_b.id, date(2026, 11, 27)),  # no date of their own: the lead's
+    ]
+    confirm = next(t for t in open_tasks(instance) if t.task_name == "confirm_read")
+    assert (confirm.assignee_id, confirm.due_at) == (office.spec_b.id, END_OF[27])
+    assign = next(t for t in open_tasks(instance) if t.task_name == "assign_specialist")
+    wf.complete_task(office.unit_leader, assign.id, {"lead_user_id": office.spec_a1.id})
+    opinions = sorted((t for t in open_tasks(instance) if t.task_name == "give_opinion"), key=lambda t: t.due_at)
+    # Each coordinator's inbox shows their own deadline: the unit's queue and the person named.
+    assert [(t.unit_id, t.assignee_id, t.due_at) for t in opinions] == [
+        (office.unit_b.id, None, END_OF[25]),
+        (None, office.spec_a2.id, END_OF[26]),
+    ]
+    handle = next(t for t in open_tasks(instance) if t.task_name == "handle_document")
+    assert handle.due_at == END_OF[27]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "words"),
+    [
+        ({"han_don_vi_phoi_hop": {"UNIT_B": "2026-11-20"}}, "han_don_vi_phoi_hop", "quá khứ"),
+        ({"han_don_vi_phoi_hop": {"UNIT_B": "2026-11-30"}}, "han_don_vi_phoi_hop", "sau hạn của bên chủ trì"),
+        ({"han_de_biet": {"SPEC_B": "2026-12-01"}}, "han_de_biet", "sau hạn của bên chủ trì"),
+    ],
+)
+def test_an_assignee_deadline_past_or_after_the_leads_is_a_field_error(
+    incoming_office, signed_pdf, frozen_clock, fields, field, words
+):
+    # NĐ 30 Phụ lục VI III.1.m; NĐ 30/2020 Điều 23.2; seed 000 Điều 17.2: refused on the form, nothing recorded
+    office = incoming_office
+    ids = {"UNIT_B": str(office.unit_b.id), "SPEC_B": str(office.spec_b.id)}
+    fields = {name: {ids[k]: v for k, v in value.items()} for name, value in fields.items()}
+    document, _instance, task = registered(office, signed_pdf)
+    with pytest.raises(ValidationError) as err:
+        direct(
+            office,
+            task,
+            lead_unit_id=office.unit_a.id,
+            han_xu_ly="2026-11-27",
+            coordinate_unit_ids=[office.unit_b.id],
+            inform_user_ids=[office.spec_b.id],
+            **fields,
+        )
+    assert words in err.value.details[field]
+    db.session.refresh(document)
+    assert document.status == IncomingStatus.REGISTERED and document.assignments == []
+
+
+def test_an_agency_may_allow_assignee_deadlines_after_the_leads(incoming_office, signed_pdf, frozen_clock):
+    office = incoming_office
+    office.agency.due_after_lead_allowed = True
+    document, _instance, task = registered(office, signed_pdf)
+    direct(
+        office,
+        task,
+        lead_unit_id=office.unit_a.id,
+        han_xu_ly="2026-11-27",
+        coordinate_unit_ids=[office.unit_b.id],
+        han_don_vi_phoi_hop={str(office.unit_b.id): "2026-11-30"},
+    )
+    db.session.refresh(document)
+    assert document.assignments[1].due_date == date(2026, 11, 30)
+
+
+def test_the_senders_reply_date_is_the_default_handling_deadline(incoming_office, signed_pdf, frozen_clock):
+    # seed 001 QĐ 278 Điều 7.2: the reply date the sender asks for (field 18 DueDate) becomes the case's deadline
+    office = incoming_office
+    document, instance, task = registered(office, signed_pdf, due_date="2026-11-30")
+    assert wf.form_values(office.leader, task)["han_xu_ly"] == "2026-11-30"  # the direction form's default
+    direct(office, task, lead_unit_id=office.unit_a.id, lead_user_id=office.spec_a1.id)  # the leader left it blank
+    db.session.refresh(document)
+    assert document.handling_due == date(2026, 11, 30) == document.assignments[0].due_date
+    [handle] = open_tasks(instance)
+    assert handle.due_at == END_OF[30]
+
+
+def test_no_action_needed_completes_the_document(incoming_office, signed_pdf, frozen_clock):
+    # NĐ 30 Phụ lục VI III.1.l; NĐ 30/2020 Điều 24: "Không cần xử lý" (khong_can_xu_ly) closes it with its reason
+    office = incoming_office
+    document, instance, handle = in_handling(office, signed_pdf)
+    with pytest.raises(ValidationError):
+        wf.complete_task(office.spec_a1, handle.id, {}, outcome="khong_can_xu_ly")  # the reason is required
+    wf.complete_task(office.spec_a1, handle.id, {"ket_qua": "Văn bản để biết, lưu hồ sơ"}, outcome="khong_can_xu_ly")
+    db.session.refresh(document)
+    assert document.status == IncomingStatus.COMPLETED
+    assert document.result == "Không cần xử lý: Văn bản để biết, lưu hồ sơ"
+    assert document.assignments[0].done_at is not None and open_tasks(instance) == []
+
+
+def test_extension_request_approved_moves_the_deadline_and_keeps_history(incoming_office, signed_pdf, frozen_clock):
+    # NĐ 30 Phụ lục VI III.1.l, III.1.m; seed 000 Điều 18.1: gia hạn — asked by the handler, decided by the leader
+    office = incoming_office
+    document, _instance, handle = in_handling(office, signed_pdf)
+    with pytest.raises(ValidationError) as err:
+        handling.request_extension(office.spec_a1, document.id, reason="", proposed_date=date(2026, 11, 26))
+    assert set(err.value.details) == {"reason", "proposed_date"}  # no reason; not after the current deadline
+    with pytest.raises(PermissionDenied):
+        handling.request_extension(office.spec_a2, document.id, reason="Cần thêm số liệu", proposed_date=None)
+    extension = handling.request_extension(
+        office.spec_a1, document.id, reason="Chờ số liệu của các xã", proposed_date=date(2026, 12, 2)
+    )
+    with pytest.raises(Conflict):
+        handling.request_extension(office.spec_a1, document.id, reason="Lần nữa", proposed_date=date(2026, 12, 3))
+    with pytest.raises(PermissionDenied):  # a colleague does not decide
+        handling.decide_extension(office.spec_a2, document.id, extension.id, approve=True)
+    # The unit was given the work: its leader decides.
+    handling.decide_extension(office.unit_leader, document.id, extension.id, approve=True, note="Đồng ý")
+    db.session.refresh(document)
+    assert extension.status == ExtensionStatus.APPROVED and extension.previous_date == date(2026, 11, 27)
+    assert document.handling_due == date(2026, 12, 2) == document.assignments[0].due_date
+    db.session.refresh(handle)
+    assert handle.due_at == datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+    with pytest.raises(Conflict):
+        handling.decide_extension(office.leader, document.id, extension.id, approve=False, note="Muộn")
+    assert [e.id for e in handling.extensions_of(document)] == [extension.id]
+
+
+def test_extension_refused_needs_a_reason_and_keeps_the_deadline(incoming_office, signed_pdf, frozen_clock):
+    # NĐ 30 Phụ lục VI III.1.m
+    office = incoming_office
+    document, _instance, handle = in_handling(office, signed_pdf)
+    extension = handling.request_extension(
+        office.spec_a1, document.id, reason="Nhiều việc", proposed_date=date(2026, 12, 4)
+    )
+    with pytest.raises(ValidationError) as err:
+        handling.decide_extension(office.leader, document.id, extension.id, approve=False)
+    assert "note" in err.value.details
+    handling.decide_extension(office.leader, document.id, extension.id, approve=False, note="Việc cần gấp")
+    db.session.refresh(document)
+    assert extension.status == ExtensionStatus.REFUSED and extension.decision_note == "Việc cần gấp"
+    assert document.handling_due == date(2026, 11, 27) and handle.due_at == END_OF[27]
+
+
+def test_return_to_unit_leader_then_reassign(incoming_office, signed_pdf, frozen_clock):
+    # NĐ 30 Phụ lục VI III.1.m; seed 000 Điều 18: given back with a reason; the unit leader gives it again
+    office = incoming_office
+    document, _instance, handle = in_handling(office, signed_pdf)
+    with pytest.raises(ValidationError):
+        handling.return_to_unit_leader(office.spec_a1, document.id, "")
+    handling.return_to_unit_leader(office.spec_a1, document.id, "Không thuộc lĩnh vực được phân công")
+    db.session.refresh(handle)
+    assert (handle.role, handle.unit_id, handle.assignee_id, handle.state) == (
+        "lanh_dao_don_vi",
+        office.unit_a.id,
+        None,
+        "ready",
+    )
+    db.session.refresh(document)
+    assert document.lead_user_id is None
+    [note] = handling.notes_of(document)
+    assert (note.kind, note.text) == ("returned", "Không thuộc lĩnh vực được phân công")
+    with pytest.raises(PermissionDenied):  # no longer theirs
+        handling.record_progress(office.spec_a1, document.id, "Đang làm")
+    assert [u.id for u in handling.reassign_choices(office.unit_leader, document)] == sorted(
+        [office.spec_a1.id, office.spec_a2.id], key=lambda i: db.session.get(type(office.spec_a1), i).full_name
+    )
+    with pytest.raises(PermissionDenied):
+        handling.reassign_returned(office.spec_a2, document.id, office.spec_a2.id)
+    handling.reassign_returned(office.unit_leader, document.id, office.spec_a2.id)
+    db.session.refresh(document)
+    db.session.refresh(handle)
+    assert (handle.role, handle.assignee_id, document.lead_user_id) == (
+        "chuyen_vien",
+        office.spec_a2.id,
+        office.spec_a2.id,
+    )
+    wf.complete_task(office.spec_a2, handle.id, {"ket_qua": "Đã trả lời"}, outcome="hoan_thanh")
+    db.session.refresh(document)
+    assert document.status == IncomingStatus.COMPLETED
+
+
+def test_progress_notes(incoming_office, signed_pdf, frozen_clock):
+    # NĐ 30 Phụ lục VI III.1.l: cập nhật tiến độ, followed by the leaders
+    office = incoming_office
+    document, _instance, _handle = in_handling(office, signed_pdf)
+    with pytest.raises(ValidationError) as err:
+        handling.record_progress(office.spec_a1, document.id, "Đã tổng hợp", percent=140)
+    assert "percent" in err.value.details
+    with pytest.raises(PermissionDenied):
+        handling.record_progress(office.spec_a2, document.id, "Không phải việc của tôi")
+    handling.record_progress(office.spec_a1, document.id, "Đã tổng hợp số liệu của 10/15 xã", percent=60)
+    [note] = handling.notes_of(document)
+    assert (note.kind, note.percent, note.author_id) == ("progress", 60, office.spec_a1.id)
+
+
+def test_actions_refused_once_completed(incoming_office, signed_pdf, frozen_clock):
+    office = incoming_office
+    document, _instance, handle = in_handling(office, signed_pdf)
+    wf.complete_task(office.spec_a1, handle.id, {"ket_qua": "Xong"}, outcome="hoan_thanh")
+    with pytest.raises(Conflict):
+        handling.record_progress(office.spec_a1, document.id, "Sau khi xong")
+    assert services.get_document(office.spec_a1, document.id).status == IncomingStatus.COMPLETED
+
+
+def test_the_follow_up_book_shows_each_coordinators_own_deadline(incoming_office, signed_pdf, frozen_clock):
+    # NĐ 30 Phụ lục VI III.1.l; NĐ 30/2020 Phụ lục IV mục VIII column (3)–(4); seed 000 Điều 17.2
+    from app.incoming import printing
+    from tests.incoming.test_printing import text_of
+
+    office = incoming_office
+    _document, _instance, task = registered(office, signed_pdf)
+    direct(
+        office,
+        task,
+        lead_unit_id=office.unit_a.id,
+        han_xu_ly="2026-11-27",
+        coordinate_unit_ids=[office.unit_b.id],
+        han_don_vi_phoi_hop={str(office.unit_b.id): "2026-11-25"},
+    )
+    _cover, table = text_of(printing.print_follow_up(office.clerk, year=2026).data)
+    assert "Phối hợp: Phòng Kinh tế (hạn 25/11/2026)" in table and "27/11/2026" in table

@@ -1,0 +1,138 @@
+"""The direction form's per-assignee deadlines and the handling actions through the pages and the REST API."""
+
+from datetime import UTC, date, datetime
+
+from app.core.db import db
+from app.incoming import handling
+from app.incoming.models import IncomingDocument
+from app.workflow.models import HumanTask
+from tests.conftest import csrf_token, login
+from tests.incoming.test_handling import END_OF, in_handling, registered
+
+
+def test_direction_page_takes_a_date_beside_each_assignee(app, client, incoming_office, signed_pdf, frozen_clock):
+    # NĐ 30 Phụ lục VI III.1.m; seed 000 Điều 17.2, seed 002 Điều 11: a deadline per assignee, on the form
+    office = incoming_office
+    document, instance, task = registered(office, signed_pdf)
+    login(client, "lanhdao")
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert f'name="han_don_vi_phoi_hop.{office.unit_b.id}"' in page and f'name="han_de_biet.{office.spec_b.id}"' in page
+    form = {
+        "csrf_token": csrf_token(client, f"/tasks/{task.id}"),
+        "y_kien_chi_dao": "Giao Phòng Tổng hợp chủ trì",
+        "lead_unit_id": str(office.unit_a.id),
+        "han_xu_ly": "2026-11-27",
+        "coordinate_unit_ids": str(office.unit_b.id),
+        f"han_don_vi_phoi_hop.{office.unit_b.id}": "2026-11-28",  # after the lead's: refused
+        "inform_user_ids": str(office.spec_b.id),
+        f"han_de_biet.{office.spec_b.id}": "2026-11-26",
+    }
+    response = client.post(f"/tasks/{task.id}/complete", data=form)
+    assert response.status_code == 422
+    assert "không được sau hạn của bên chủ trì" in response.get_data(as_text=True)
+    form[f"han_don_vi_phoi_hop.{office.unit_b.id}"] = "2026-11-25"
+    assert client.post(f"/tasks/{task.id}/complete", data=form).status_code in (302, 303)
+    db.session.expire_all()
+    dues = {
+        (a.kind, a.unit_id or a.user_id): a.due_date for a in db.session.get(IncomingDocument, document.id).assignments
+    }
+    assert dues == {
+        ("lead", office.unit_a.id): date(2026, 11, 27),
+        ("coordinate", office.unit_b.id): date(2026, 11, 25),
+        ("inform", office.spec_b.id): date(2026, 11, 26),
+    }
+    confirm = db.session.query(HumanTask).filter_by(instance_id=instance.id, task_name="confirm_read").one()
+    assert confirm.due_at == END_OF[26]  # the person informed sees their own deadline in their inbox
+    frozen_clock.set(datetime(2026, 11, 27, 2, 0, tzinfo=UTC))  # past the coordinating unit's own deadline
+    viewer = app.test_client()
+    login(viewer, "lanhdao")
+    page = viewer.get(f"/incoming/{document.id}").get_data(as_text=True)
+    assert page.count("Quá hạn</span>") == 2  # Phòng Kinh tế (25/11) and the person informed (26/11), not the lead
+    informed = app.test_client()
+    login(informed, "cv.b")
+    assert "26/11/2026" in informed.get("/tasks").get_data(as_text=True)
+
+
+def test_handling_actions_on_the_document_page(app, client, incoming_office, signed_pdf, frozen_clock):
+    # NĐ 30 Phụ lục VI III.1.l, III.1.m: progress and extension from the page, decided by the unit leader
+    office = incoming_office
+    document, _instance, handle = in_handling(office, signed_pdf)
+    login(client, "cv.a1")
+    page = client.get(f"/incoming/{document.id}").get_data(as_text=True)
+    assert "Xin gia hạn" in page and "Cập nhật tiến độ" in page and "Trả lại" in page
+    assert "Xin gia hạn, trả lại, cập nhật tiến độ" in client.get(f"/tasks/{handle.id}").get_data(as_text=True)
+    token = csrf_token(client, f"/incoming/{document.id}")
+    client.post(f"/incoming/{document.id}/progress", data={"csrf_token": token, "text": "Đã họp", "percent": "30"})
+    response = client.post(
+        f"/incoming/{document.id}/extensions",
+        data={"csrf_token": token, "reason": "Chờ số liệu", "proposed_date": "2026-12-01"},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Đã gửi đề nghị gia hạn" in page and "Đã họp" in page and "30%" in page
+    other = app.test_client()
+    login(other, "truongphong")
+    assert "Đề nghị gia hạn chờ bạn cho ý kiến" in other.get("/incoming").get_data(as_text=True)
+    page = other.get(f"/incoming/{document.id}").get_data(as_text=True)
+    assert "Không đồng ý" in page  # the unit leader decides
+    [extension_id] = [e.id for e in handling.extensions_of(document)]
+    response = other.post(
+        f"/incoming/{document.id}/extensions/{extension_id}/approve",
+        data={"csrf_token": csrf_token(other, f"/incoming/{document.id}"), "note": ""},
+        follow_redirects=True,
+    )
+    assert "Đã đồng ý gia hạn" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(IncomingDocument, document.id).handling_due == date(2026, 12, 1)
+
+
+def test_handling_through_the_api(client, incoming_office, signed_pdf, api_token, frozen_clock):
+    # NĐ 30 Phụ lục VI III.1.l, III.1.m
+    office = incoming_office
+    document, _instance, handle = in_handling(office, signed_pdf)
+    specialist, leader = api_token(office.spec_a1), api_token(office.unit_leader)
+    base = f"/api/v1/incoming/{document.id}"
+    response = client.post(f"{base}/progress", json={"text": "Đã tổng hợp", "percent": 50}, headers=specialist)
+    assert response.status_code == 201 and response.json["percent"] == 50
+    response = client.post(
+        f"{base}/extensions", json={"reason": "x", "proposed_date": "2026-11-20"}, headers=specialist
+    )
+    assert response.status_code == 422 and set(response.json["details"]) == {"reason", "proposed_date"}
+    response = client.post(
+        f"{base}/extensions", json={"reason": "Chờ ý kiến Sở", "proposed_date": "2026-11-30"}, headers=specialist
+    )
+    assert response.status_code == 201 and response.json["status"] == "pending"
+    extension_id = response.json["id"]
+    assert client.get("/api/v1/incoming/extensions/pending", headers=specialist).json == []
+    assert [e["id"] for e in client.get("/api/v1/incoming/extensions/pending", headers=leader).json] == [extension_id]
+    assert client.post(f"{base}/extensions/{extension_id}/approve", json={}, headers=specialist).status_code == 403
+    response = client.post(f"{base}/extensions/{extension_id}/refuse", json={}, headers=leader)
+    assert response.status_code == 422 and "note" in response.json["details"]
+    response = client.post(f"{base}/extensions/{extension_id}/approve", json={"note": "Đồng ý"}, headers=leader)
+    assert response.status_code == 200 and response.json["status"] == "approved"
+    db.session.refresh(handle)
+    assert handle.due_at == END_OF[30]
+    response = client.post(f"{base}/return-to-unit", json={"reason": "Đi công tác dài ngày"}, headers=specialist)
+    assert response.status_code == 200 and response.json["kind"] == "returned"
+    response = client.post(f"{base}/reassign", json={"user_id": office.spec_b.id}, headers=leader)
+    assert response.status_code == 422  # not a specialist of the unit
+    response = client.post(f"{base}/reassign", json={"user_id": office.spec_a2.id}, headers=leader)
+    assert response.status_code == 200 and response.json["assignee_id"] == office.spec_a2.id
+    history = client.get(f"{base}/handling", headers=specialist).json
+    assert [e["status"] for e in history["extensions"]] == ["approved"]
+    assert [n["kind"] for n in history["notes"]] == ["progress", "returned"]
+
+
+def test_administrator_allows_assignee_deadlines_after_the_leads(client, incoming_office, api_token):
+    # seed 000 Điều 17.2: an agency setting, forbidden by default
+    office = incoming_office
+    headers = api_token(office.admin)
+    url = f"/api/v1/agencies/{office.agency.id}"
+    assert client.get(url, headers=headers).json["due_after_lead_allowed"] is False
+    response = client.patch(url, json={"due_after_lead_allowed": True}, headers=headers)
+    assert response.status_code == 200 and response.json["due_after_lead_allowed"] is True
+    db.session.refresh(office.agency)
+    assert office.agency.due_after_lead_allowed is True
+    login(client, "quantri")
+    page = client.get(f"/admin/agencies/{office.agency.id}/edit").get_data(as_text=True)
+    assert 'name="due_after_lead_allowed"' in page

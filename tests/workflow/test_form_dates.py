@@ -1,0 +1,37 @@
+"""The `dates` widget (one date per ticked choice) and `default_from` of app.workflow.forms."""
+
+from app.workflow.forms import coerce_submission, form_problems, prefill
+
+FORM = {
+    "schema": {
+        "type": "object",
+        "properties": {
+            "unit_ids": {"type": "array", "items": {"type": "integer"}},
+            "unit_dues": {"type": "object", "additionalProperties": {"type": "string", "format": "date"}},
+            "han": {"type": "string", "format": "date"},
+        },
+    },
+    "ui": {
+        "unit_ids": {"widget": "checkboxes", "dates": "unit_dues"},
+        "unit_dues": {"widget": "dates", "for": "unit_ids"},
+        "han": {"widget": "date", "default_from": "due_date"},
+    },
+}
+
+
+def test_dates_are_kept_for_the_ticked_choices_only():
+    posted = {"unit_dues.3": "2026-11-25", "unit_dues.4": "2026-11-26", "unit_dues.5": ""}
+    data = coerce_submission(FORM, posted.get, lambda name: ["3", "5"] if name == "unit_ids" else [])
+    assert data["unit_ids"] == [3, 5] and data["unit_dues"] == {"3": "2026-11-25"}  # 4 not ticked, 5 blank
+
+
+def test_a_dates_field_must_serve_a_field_of_the_form():
+    assert form_problems(FORM) == []
+    broken = {**FORM, "ui": {**FORM["ui"], "unit_dues": {"widget": "dates", "for": "nowhere"}}}
+    assert form_problems(broken) == ["trường “unit_dues”: “for” phải là một trường của biểu mẫu"]
+
+
+def test_default_from_fills_only_what_the_case_lacks():
+    assert prefill(FORM, {"due_date": "2026-12-10"}) == {"han": "2026-12-10"}
+    assert prefill(FORM, {"due_date": "2026-12-10", "han": "2026-12-01"}) == {"han": "2026-12-01"}
+    assert prefill(FORM, {"due_date": None}) == {}
