@@ -113,7 +113,8 @@ def incoming_register_pdf(meta: RegisterPrint, documents: list[IncomingDocument]
                 doc.sender_name,
                 doc.symbol,
                 fmt_date(doc.issued_date),
-                f"{doc.type_name}: {doc.subject}",
+                # NĐ 30 Phụ lục VI III.8.b: a recalled document's content is destroyed; its số đến stays taken.
+                f"{doc.type_name}: {doc.subject}" if doc.status != "recalled" else "Văn bản đã thu hồi và hủy",
                 (lead.user.full_name if lead.user else lead.unit.name if lead.unit else "") if lead else "",
                 fmt_date(lead.created_at) if lead else "",
                 "",
