@@ -18,7 +18,7 @@ from app.documents.uploads import Upload
 from app.exchange.models import StatusCode
 from app.exchange.services import record_status
 from app.incoming import permissions
-from app.incoming.intake import check_files, clean_metadata
+from app.incoming.intake import clean_metadata, prepare_files
 from app.incoming.models import Channel, IncomingDocument, IncomingFile, IncomingStatus
 from app.org.models import Role, User
 from app.signing.errors import NotAPdf
@@ -59,10 +59,10 @@ def receive_incoming(
         if existing is not None:
             return existing
     meta = clean_metadata(metadata)
-    check_files(uploads, require_pdf=channel == Channel.ELECTRONIC)
+    uploads = prepare_files(uploads, paper=channel == Channel.PAPER)  # scans → one PDF (Điều 22.3.b)
     reports = {}
     for upload in uploads:
-        if upload.content_type == "application/pdf":
+        if upload.content_type == "application/pdf" and not upload.digitised:
             try:
                 reports[id(upload)] = verify_pdf(upload.data)
             except NotAPdf as exc:
