@@ -188,8 +188,8 @@ def view_document(actor: User, document_id: int) -> IncomingDocument:
 def document_file(document: IncomingDocument, file_id: int) -> IncomingFile:
     """One file of the document, to be served: every route that sends a file's bytes goes through here.
 
-    NĐ 30/2020 Điều 18.4.b, Phụ lục VI III.8.b: a recalled document is cancelled on the System, so its files are
-    no longer served; their names and SHA-256 stay listed as the record of what was recalled (app.incoming.recall).
+    NĐ 30/2020 Điều 18.4.b, Phụ lục VI III.8.b: a recalled document is destroyed with its files; only the SHA-256 of
+    each stays, in the record of the recall (app.incoming.destruction). Nothing of it is ever served.
     """
     item = db.session.get(IncomingFile, file_id)
     if item is None or item.document_id != document.id:
