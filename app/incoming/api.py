@@ -50,6 +50,11 @@ def receive():
 
     `metadata` có các trường của Phụ lục VI Phần II.II (sender_name, sender_code, code_number, code_notation,
     issued_date, type_name, subject, urgency…) và tùy chọn `message_id` (gửi lại cùng mã không tạo bản trùng).
+
+    Văn bản giấy (`channel: paper`, NĐ 30/2020 Điều 22.3.b → Phụ lục I): ảnh quét JPG, PNG, TIFF (nhiều tệp, TIFF
+    nhiều trang) được ghép thành một tệp PDF ≥ 1.4 là văn bản chính; ảnh dưới 200 dpi hoặc đen trắng bị từ chối
+    (`scan_resolution_too_low`, `scan_not_colour`, thông báo nêu độ phân giải đo được). Kết quả có
+    `possible_duplicates`: văn bản đã nhận có thể trùng (Phụ lục VI III.1.h).
     """
     try:
         metadata = json.loads(request.form.get("metadata") or "{}")

@@ -17,7 +17,10 @@ deployment, a bản sao); those stay with their owner and the record says so. A 
 pending; the job `incoming.destroy_recalled_files` retries it.
 
 The audit chain is append-only and hash-chained (app.audit): the events recorded while the document lived keep
-their summaries. The events of the recall itself name the document by its số/ký hiệu only.
+their summaries (a receipt's names the trích yếu). They are the agency's evidence of who did what — itself part of
+the recall's history III.8.c asks to keep — readable by administrators only, and rewriting one would break every
+link after it and the checkpoint kept outside the database. The events of the recall itself name the document by
+its số/ký hiệu only, and the case is deleted without a "workflow.cancel" event (whose summary is the case title).
 """
 
 import logging

@@ -20,9 +20,10 @@ from app.exchange.models import StatusCode
 from app.incoming.destruction import destroy_document
 from app.incoming.models import IncomingDocument, IncomingStatus
 from app.incoming.recall_models import RecallRecord
-from app.incoming.services import get_document, status_for_sender
+from app.incoming.services import OBJECT_TYPE, get_document, status_for_sender
 from app.incoming.states import STATES
 from app.org.models import Role, User
+from app.workflow.erasure import lock_case
 
 # Who answers the sender for the agency: its văn thư, or its leader (NĐ 30/2020 Điều 18.4.b, "bên nhận").
 DECIDERS = (Role.CLERK, Role.AGENCY_LEADER)
@@ -74,6 +75,9 @@ def accept_recall(actor: User, document_id: int) -> IncomingDocument:
     the metadata go together or not at all; the files' bytes are removed after the commit (retried by a job).
     The status message to the sender is queued before the metadata is blanked (it needs the sender's address).
     """
+    document = get_document(actor, document_id)  # another agency's document: 404
+    if can_decide(actor):
+        lock_case(OBJECT_TYPE, document.id)  # the case first, then the document: no deadlock with a step completing
     document = _pending_for_decision(actor, document_id)
     previous, symbol = document.status, document.symbol
     STATES.move(document, IncomingStatus.RECALLED)

@@ -30,3 +30,10 @@ def erase_case(object_type: str, object_id) -> list[str]:
     db.session.delete(instance)
     db.session.flush()
     return digests
+
+
+def lock_case(object_type: str, object_id) -> None:
+    """Lock the object's case, if it has one, before its object: the order a task completion takes its locks in."""
+    found = queries.instance_for(object_type, object_id)
+    if found is not None:
+        lock_instance(found.id)
