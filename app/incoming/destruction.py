@@ -31,6 +31,7 @@ from flask import current_app
 from app.audit.models import AuditEvent
 from app.core import clock
 from app.core.db import db
+from app.core.signals import object_destroyed
 from app.core.transaction import after_commit, in_unit_of_work, unit_of_work
 from app.incoming.models import IncomingDocument
 from app.incoming.recall_models import BlobFate, RecallFile, RecallRecord
@@ -96,6 +97,7 @@ def destroy_document(actor: User, document: IncomingDocument) -> RecallRecord:
     document.files.clear()  # delete-orphan: the rows go
     document.assignments.clear()
     _blank(document)
+    object_destroyed.send(OBJECT_TYPE, object_id=document.id, agency_id=document.agency_id)  # derived rows go too
     db.session.add(record)
     db.session.flush()
     if in_unit_of_work():

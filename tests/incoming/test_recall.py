@@ -163,6 +163,34 @@ def test_a_failure_half_way_destroys_nothing(app, incoming_office, signed_pdf):
     assert codes(document) == ["01", "03", "04", "05"]  # no 15 went out either
 
 
+def test_modules_deriving_rows_are_told_in_the_same_transaction(app, incoming_office):
+    # NĐ 30 Phụ lục VI III.8.b: rows derived from the document elsewhere (a search index) go with it — and when such
+    # a module fails, nothing is destroyed at all.
+    from app.core.signals import object_destroyed
+
+    office = incoming_office
+    store = app.extensions["qlvb.blobs"]
+    with unit_of_work():
+        document = receive(office, scan_pdf(b"derived"))
+        recall.request_recall(None, document.id, note=NOTE)
+    seen = []
+
+    def index_unavailable(sender, object_id, agency_id):
+        seen.append((sender, object_id, agency_id))
+        raise RuntimeError("search index unavailable")
+
+    object_destroyed.connect(index_unavailable)
+    try:
+        with pytest.raises(RuntimeError), unit_of_work():
+            recall.accept_recall(office.clerk, document.id)
+    finally:
+        object_destroyed.disconnect(index_unavailable)
+    assert seen == [("incoming", document.id, office.agency.id)]
+    db.session.expire_all()
+    assert document.recall_pending and document.subject == METADATA["subject"]
+    assert store.exists(document.files[0].sha256) and recall.record_of(document) is None
+
+
 def test_files_the_disk_refused_are_destroyed_by_the_job(app, incoming_office, signed_pdf, monkeypatch):
     # NĐ 30 Phụ lục VI III.8.b: the bytes go after the commit; a failure on the disk is retried (issue 10).
     from app.core.storage import BlobStore
