@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.core.db import db
+from app.core.errors import Conflict
 from app.core.transaction import unit_of_work
 from app.incoming import recall, services
 from app.incoming.models import IncomingStatus
@@ -138,3 +139,28 @@ def _stale_record(document, clerk):
         decided_by_id=clerk.id,
         decided_by_name="x",
     )
+
+
+def test_the_books_keep_the_number_and_lose_the_content(incoming_office):
+    # NĐ 30 Phụ lục VI III.8.b: the printed sổ đăng ký / sổ theo dõi show the số đến as taken, nothing of the content.
+    from app.incoming import printing
+    from tests.incoming.test_printing import text_of
+
+    office = incoming_office
+    with unit_of_work():
+        document = receive(office, scan_pdf(b"books"))
+        to_handling(office, document)
+        recall.request_recall(None, document.id, note=NOTE)
+    year = document.arrival_year
+    with unit_of_work():
+        recall.accept_recall(office.clerk, document.id)
+    for printed in (
+        printing.print_register(office.clerk, year=year),
+        printing.print_follow_up(office.clerk, year=year),
+    ):
+        text = " ".join(text_of(printed.data))
+        assert "Văn bản đã thu hồi và hủy" in text and METADATA["subject"] not in text
+        assert METADATA["sender_name"] not in text
+    with pytest.raises(Conflict) as err:
+        printing.print_handling_slip(office.clerk, document.id)
+    assert err.value.code == "incoming_recalled"

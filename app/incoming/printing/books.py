@@ -128,6 +128,8 @@ def incoming_register_pdf(meta: RegisterPrint, documents: list[IncomingDocument]
 
 def source_line(doc: IncomingDocument) -> str:
     """Tên loại, số, ký hiệu, ngày tháng và cơ quan ban hành: "Công văn số 123/SNV-TCBC ngày 20/11/2026 của …"."""
+    if doc.status == IncomingStatus.RECALLED and not doc.sender_name:  # destroyed (NĐ 30 Phụ lục VI III.8.b)
+        return "Văn bản đã thu hồi và hủy"
     parts = [doc.type_name]
     if doc.symbol:
         parts.append(f"số {doc.symbol}")
