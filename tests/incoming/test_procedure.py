@@ -264,6 +264,7 @@ def test_tenancy_another_agency_cannot_read_it(incoming_office, signed_pdf, crea
 
 
 def test_duplicate_warning_ignores_case(incoming_office, signed_pdf):
+    # NĐ 30 Phụ lục VI III.1.h (more variants: tests/incoming/test_duplicates.py)
     from app.incoming.queries import possible_duplicates
 
     first = receive(incoming_office, signed_pdf)
