@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
     from app.core.db import configure_engine
     from app.core.storage import BlobStore
     from app.extensions import csrf, db, login_manager, migrate
+    from app.maintenance import referenced_blobs
     from app.modules import connect_receivers, import_models
 
     import_models()
@@ -72,4 +73,4 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    app.extensions["qlvb.blobs"] = BlobStore(app.config["BLOB_PATH"])
+    app.extensions["qlvb.blobs"] = BlobStore(app.config["BLOB_PATH"], referenced=referenced_blobs)

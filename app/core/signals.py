@@ -14,3 +14,7 @@ user_reactivated = signals.signal("user-reactivated")
 agency_created = signals.signal("agency-created")
 # A status message (app.exchange) was recorded: the sender's side updates its delivery tracking (app.outgoing).
 status_recorded = signals.signal("status-recorded")
+# A document was destroyed on purpose (a recalled văn bản đến, NĐ 30 Phụ lục VI III.8.b): sender is its object type
+# ("incoming"), `object_id` its id. Modules keeping rows derived from it (a search index, extracted text) delete them
+# in the receiver: it runs in the destroying transaction, so they go together or not at all.
+object_destroyed = signals.signal("object-destroyed")

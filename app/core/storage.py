@@ -39,8 +39,11 @@ class BlobCorrupted(DomainError):
 
 
 class BlobStore:
-    def __init__(self, root: str | os.PathLike) -> None:
+    def __init__(self, root: str | os.PathLike, *, referenced: Callable[[list[str]], set[str]] | None = None) -> None:
         self.root = Path(root)
+        # Which of the given digests some row still names (app.maintenance.referenced_blobs, given by create_app):
+        # what `destroy` asks before removing bytes that several rows may share.
+        self.referenced = referenced
 
     def path_for(self, digest: str) -> Path:
         if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
@@ -86,6 +89,26 @@ class BlobStore:
 
     def size(self, digest: str) -> int:
         return self.path_for(digest).stat().st_size
+
+    def destroy(self, digest: str) -> bool:
+        """Remove a blob whose row was destroyed, unless another row still names the same bytes; True once gone.
+
+        Content addressing means one file may serve several rows (the sender's issued PDF and the recipient's
+        incoming copy in one deployment, a bản sao of it): the bytes go only when no declared column names them
+        (`referenced`). Call it after the commit that removed the row, in a transaction of its own. A concurrent
+        `put` of the same bytes touches the file, so `_discard` spares it (the sweep takes it if that put rolls
+        back). Returns False when the bytes stay for someone else; raises OSError when the disk refuses.
+        """
+        if self.referenced is None:
+            raise RuntimeError("BlobStore.destroy needs the `referenced` check")
+        path = self.path_for(digest)
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return True  # gone already (an earlier attempt, the orphan sweep)
+        if digest in self.referenced([digest]):
+            return False
+        return _discard(self, digest, (stat.st_ino, stat.st_mtime_ns)) or not path.exists()
 
     def sweep(self, referenced: Callable[[list[str]], set[str]], *, older_than: float, batch: int = 500) -> int:
         """Remove the blobs no row names, untouched for `older_than` seconds, and stray temporary files.

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from datetime import date
 
+from app.documents.search import fold_vietnamese
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -126,3 +128,50 @@ def notation_problem(
     elif not normative and (len(groups) < 2 or not _same(groups[0], agency_abbreviation)):
         return shape
     return None
+
+
+# --- comparing for duplicates (NĐ 30/2020 Phụ lục VI III.1.h) -----------------------------------------------
+
+_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+# Words agencies' names are written both in full and abbreviated (Phụ lục I: "UBND", "HĐND"; "TP." for thành phố).
+_NAME_ABBREVIATIONS = {
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "tp": "thanh pho",
+    "tx": "thi xa",
+    "tt": "thi tran",
+}
+
+
+def normalized_number(number: str | None) -> str:
+    """The số as compared: no spaces, capitals, leading zeros dropped ("05" and "5" are one number; "12a" → "12A")."""
+    text = _SPACES.sub("", unicodedata.normalize("NFC", number or "")).upper()
+    stripped = text.lstrip("0")
+    return stripped or ("0" if text else "")
+
+
+def normalized_notation(notation_text: str | None) -> str:
+    """The ký hiệu as compared: no spaces, one kind of hyphen, diacritics and case folded ("QĐ-UBND" = "qd - ubnd")."""
+    text = unicodedata.normalize("NFC", notation_text or "").translate(_DASHES)
+    return _SPACES.sub("", fold_vietnamese(text)).upper()
+
+
+def normalized_code(number: str | None, notation_text: str | None) -> str | None:
+    """ "5/QĐ-UBND", "05/qd-ubnd" and "005 / QĐ – UBND" compare equal; None without a number or a notation."""
+    num, nota = normalized_number(number), normalized_notation(notation_text)
+    return f"{num}/{nota}" if num and nota else None
+
+
+def normalized_key(key: str | None) -> str | None:
+    """A mã định danh as compared: the same folding as its parts (the number inside is padded by document_key)."""
+    return _SPACES.sub("", fold_vietnamese((key or "").translate(_DASHES))).upper() or None
+
+
+def normalized_agency_name(name: str | None) -> str:
+    """An agency's name as compared: diacritics, case, punctuation and spacing folded, common abbreviations spelled
+    out — "UBND tỉnh Kiên Giang", "Ủy ban nhân dân tỉnh Kiên Giang" and "UỶ BAN NHÂN DÂN  TỈNH KIÊN GIANG" agree."""
+    text = " ".join(_NOT_WORD.sub(" ", fold_vietnamese(name)).split())
+    for short, full in _NAME_ABBREVIATIONS.items():
+        text = re.sub(rf"\b{short}\b", full, text)
+    return text

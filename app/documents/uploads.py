@@ -31,6 +31,7 @@ class Upload:
     filename: str
     data: bytes
     is_main: bool = False
+    digitised: bool = False  # made here from image scans (app.documents.scans): no signature to verify
 
     @property
     def content_type(self) -> str:

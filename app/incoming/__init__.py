@@ -11,11 +11,12 @@ from app.core.modules import Module, NavItem
 MODULE = Module(
     "incoming",
     blobs=("app.incoming.models:IncomingFile.sha256",),
-    models=("app.incoming.models", "app.incoming.models_handling"),
+    models=("app.incoming.models", "app.incoming.models_handling", "app.incoming.recall_models"),
     receivers=("app.incoming.handlers:RECEIVERS",),
     blueprints=("app.incoming.views:bp",),
     api=("app.incoming.api:blp",),
     engine=("app.incoming.operations:engine",),
+    jobs="app.incoming.jobs",
     object_summaries={"incoming": "app.incoming.views:task_summary"},
     search_sources=("app.incoming.search:SOURCE",),
     navigation=(NavItem("Văn bản đến", "incoming.documents", order=30),),

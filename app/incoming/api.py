@@ -8,8 +8,8 @@ from marshmallow import ValidationError as SchemaError
 
 from app.api import api_blueprint
 from app.api.auth import api_user
-from app.api.schemas import ErrorSchema, id_cursor, keyset_page
-from app.core.errors import ValidationError
+from app.api.schemas import ErrorSchema, PageArgs, id_cursor, keyset_page
+from app.core.errors import NotFound, ValidationError
 from app.documents.uploads import Upload
 from app.exchange import delivery
 from app.exchange.services import statuses_for
@@ -31,6 +31,8 @@ from app.incoming.schemas import (
     IncomingReturnArgs,
     ReassignedIncomingSchema,
     ReassignReturnedArgs,
+    RecallRecordPageSchema,
+    RecallRecordSchema,
     RecallRefuseArgs,
     RecallRequestArgs,
 )
@@ -58,6 +60,11 @@ def receive():
 
     `metadata` có các trường của Phụ lục VI Phần II.II (sender_name, sender_code, code_number, code_notation,
     issued_date, type_name, subject, urgency…) và tùy chọn `message_id` (gửi lại cùng mã không tạo bản trùng).
+
+    Văn bản giấy (`channel: paper`, NĐ 30/2020 Điều 22.3.b → Phụ lục I): ảnh quét JPG, PNG, TIFF (nhiều tệp, TIFF
+    nhiều trang) được ghép thành một tệp PDF ≥ 1.4 là văn bản chính; ảnh dưới 200 dpi hoặc đen trắng bị từ chối
+    (`scan_resolution_too_low`, `scan_not_colour`, thông báo nêu độ phân giải đo được). Kết quả có
+    `possible_duplicates`: văn bản đã nhận có thể trùng (Phụ lục VI III.1.h).
     """
     try:
         metadata = json.loads(request.form.get("metadata") or "{}")
@@ -132,14 +139,18 @@ def _detail(document):
         }
         for s in related.successors
     ]
+    # NĐ 30 Phụ lục VI III.8.c: a recalled document is only the record of its recall; III.1.h: possible duplicates.
+    detail.recall_record = recall.record_of(document)
+    detail.possible_duplicates = [d.as_dict() for d in queries.find_duplicates(document)]
     return detail
 
 
 class _Detail:
-    """The document with what IncomingDetailSchema adds (statuses, tasks, relations)."""
+    """The document with what IncomingDetailSchema adds (statuses, tasks, relations, recall record, duplicates)."""
 
     def __init__(self, document, statuses, tasks) -> None:
         self._document, self.statuses, self.tasks = document, statuses, tasks
+        self.recall_record, self.possible_duplicates = None, []
 
     def __getattr__(self, name):
         return getattr(self._document, name)
@@ -168,8 +179,32 @@ def recall_request(args, document_id):
 @blp.route("/incoming/<int:document_id>/recall/accept", methods=["POST"])
 @blp.response(200, IncomingDetailSchema)
 def recall_accept(document_id):
-    """Đồng ý thu hồi: hủy quy trình, văn bản được đánh dấu đã thu hồi, tệp không còn được tải; báo trạng thái 15."""
+    """Đồng ý thu hồi (NĐ 30/2020 Điều 18.4.b): hủy văn bản, tệp, quy trình và dữ liệu đặc tả; báo trạng thái 15.
+
+    Chỉ còn dữ liệu đặc tả của việc thu hồi (`recall_record`, Phụ lục VI III.8.c).
+    """
     return _detail(recall.accept_recall(api_user(), document_id))
+
+
+@blp.route("/incoming/recall-records")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, RecallRecordPageSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Chỉ văn thư, lãnh đạo cơ quan")
+def recall_records(args):
+    """Sổ thu hồi: dữ liệu đặc tả của các lần thu hồi văn bản đến đã đồng ý (NĐ 30 Phụ lục VI III.8.c), mới trước."""
+    before, limit = id_cursor(args.pop("after")), args.pop("limit")
+    return keyset_page(recall.list_records(api_user(), before_id=before, limit=limit + 1), limit)
+
+
+@blp.route("/incoming/<int:document_id>/recall-record")
+@blp.response(200, RecallRecordSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="Văn bản chưa bị thu hồi, hoặc không xem được")
+def recall_record(document_id):
+    """Dữ liệu đặc tả của việc thu hồi một văn bản đến (ai yêu cầu, ai đồng ý, khi nào, mã định danh, SHA-256)."""
+    record = recall.record_of(services.view_document(api_user(), document_id))
+    if record is None:
+        raise NotFound("Văn bản chưa bị thu hồi.", code="recall_record_not_found")
+    return record
 
 
 @blp.route("/incoming/<int:document_id>/recall/refuse", methods=["POST"])

@@ -7,6 +7,7 @@ from app.core import clock
 from app.core.errors import ValidationError
 from app.documents.fields import nfc, parse_date
 from app.documents.models import Secrecy, Urgency, refuse_secret
+from app.documents.scans import digitise
 from app.documents.symbols import document_key
 from app.documents.uploads import Upload, upload_problem
 
@@ -110,3 +111,13 @@ def key_of(meta: dict, *, given: str | None = None) -> str | None:
             return None
         return key if len(key) <= KEY_LIMIT else None
     return None
+
+
+def prepare_files(uploads: list[Upload], *, paper: bool) -> list[Upload]:
+    """The files as they are kept: checked, and for a paper document digitised to the standard.
+
+    NĐ 30/2020 Điều 22.3.b → Phụ lục I: the image scans of a paper document become one PDF (≥ 1.4, colour,
+    ≥ 200 dpi), its main file (app.documents.scans); a scan under 200 dpi is refused with the measured value.
+    """
+    check_files(uploads, require_pdf=not paper)
+    return digitise(uploads) if paper else uploads

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.core import clock
 from app.core.db import db
 from app.documents.search import folded_search
+from app.documents.symbols import normalized_agency_name, normalized_code, normalized_key, normalized_number
 from app.incoming import permissions
 from app.incoming.models import IncomingAssignment, IncomingDocument, IncomingStatus
 from app.org.models import User
@@ -82,34 +83,84 @@ def search(user: User, flt: IncomingFilter, *, before_id: int | None = None, lim
     return list(db.session.scalars(query.order_by(IncomingDocument.id.desc()).limit(limit)))
 
 
-def possible_duplicates(document: IncomingDocument) -> list[IncomingDocument]:
-    """Documents already received with the same mã định danh, or the same số, ký hiệu and sender.
+@dataclass
+class Duplicate:
+    """A document already received that may be this one, and why (Phụ lục VI III.1.h)."""
 
-    NĐ 30/2020 Phụ lục VI III.1.h: warn the clerk when these repeat.
+    document: IncomingDocument
+    reasons: list[str]  # "document_key": the same mã định danh; "symbol": the same số, ký hiệu and sender
+
+    @property
+    def label(self) -> str:
+        doc = self.document
+        issued = f", ngày {doc.issued_date:%d/%m/%Y}" if doc.issued_date else ""
+        arrival = f" (số đến {doc.arrival_label}/{doc.arrival_year})" if doc.arrival_number else ""
+        return f"{doc.symbol or '—'} — {doc.sender_name}{issued}{arrival}"
+
+    def as_dict(self) -> dict:
+        doc = self.document
+        return {
+            "id": doc.id,
+            "label": self.label,
+            "symbol": doc.symbol,
+            "sender_name": doc.sender_name,
+            "issued_date": doc.issued_date,
+            "arrival_number": doc.arrival_number,
+            "arrival_year": doc.arrival_year,
+            "status": doc.status,
+            "reasons": self.reasons,
+        }
+
+
+def find_duplicates(document: IncomingDocument, *, limit: int = 10) -> list[Duplicate]:
+    """Documents of the same agency already received with the same mã định danh, or the same số, ký hiệu and
+    sender (and ngày ban hành when both have one).
+
+    NĐ 30/2020 Phụ lục VI III.1.h: warn the clerk when the mã định danh, or all three of số, ký hiệu and tên cơ
+    quan ban hành, repeat. Written variants count as the same: "05" and "5", "QĐ-UBND" and "qd - ubnd", the sender's
+    code, or else its name with diacritics, case, spacing and "UBND"/"Ủy ban nhân dân" folded
+    (app.documents.symbols). Candidates are narrowed in SQL by the number (leading zeros trimmed, as
+    `normalized_number` does), then compared in Python. A recalled document is destroyed: never a duplicate.
     """
-    # Case-insensitive on the ký hiệu: "TTr-UBND" and "TTR-UBND" are the same document (ASCII, so SQLite's
-    # upper() suffices); the sender's name is compared as typed.
-    same = []
-    if document.document_key:
-        same.append(sa.func.upper(IncomingDocument.document_key) == document.document_key.upper())
-    if document.code_number and document.code_notation:
-        same.append(
-            sa.and_(
-                IncomingDocument.code_number == document.code_number,
-                sa.func.upper(IncomingDocument.code_notation) == document.code_notation.upper(),
-                IncomingDocument.sender_name == document.sender_name,
-            )
-        )
-    if not same:
+    code = normalized_code(document.code_number, document.code_notation)
+    key = normalized_key(document.document_key)
+    if code is None and key is None:
         return []
-    return list(
-        db.session.scalars(
-            sa.select(IncomingDocument)
-            .where(IncomingDocument.agency_id == document.agency_id, IncomingDocument.id != document.id, sa.or_(*same))
-            .order_by(IncomingDocument.id)
-            .limit(10)
-        )
+    number = normalized_number(document.code_number)
+    query = sa.select(IncomingDocument).where(
+        IncomingDocument.agency_id == document.agency_id,
+        IncomingDocument.id != document.id,
+        IncomingDocument.status != IncomingStatus.RECALLED,
+        sa.func.upper(sa.func.ltrim(sa.func.trim(IncomingDocument.code_number), "0")) == number.lstrip("0"),
     )
+    if document.issued_date is not None:
+        query = query.where(
+            sa.or_(IncomingDocument.issued_date == document.issued_date, IncomingDocument.issued_date.is_(None))
+        )
+    found = []
+    for other in db.session.scalars(query.order_by(IncomingDocument.id).limit(200)):
+        reasons = []
+        if key is not None and normalized_key(other.document_key) == key:
+            reasons.append("document_key")
+        same_code = code is not None and normalized_code(other.code_number, other.code_notation) == code
+        if same_code and _same_sender(document, other):
+            reasons.append("symbol")
+        if reasons:
+            found.append(Duplicate(other, reasons))
+    return found[:limit]
+
+
+def _same_sender(one: IncomingDocument, other: IncomingDocument) -> bool:
+    """The sender's code decides when both have one; otherwise its name, folded (app.documents.symbols)."""
+    if one.sender_code and other.sender_code:
+        return one.sender_code.strip().upper() == other.sender_code.strip().upper()
+    name = normalized_agency_name(one.sender_name)
+    return bool(name) and name == normalized_agency_name(other.sender_name)
+
+
+def possible_duplicates(document: IncomingDocument) -> list[IncomingDocument]:
+    """The documents `find_duplicates` names (for the pages)."""
+    return [duplicate.document for duplicate in find_duplicates(document)]
 
 
 def register_entries(register_id: int, year: int, date_from: date | None = None, date_to: date | None = None):

@@ -4,12 +4,12 @@ NĐ 30/2020 Điều 18.4.b: on receiving a recall notice, the recipient cancels 
 its System and tells the sender through the System. Phụ lục VI III.8.b–c: cancel the incoming document and its
 metadata when the issuing agency recalls it, and keep the metadata of the recall itself.
 
-What "cancel" means here: the procedure stops (its open tasks leave every inbox), the document is marked
-recalled, and its files are no longer served (`services.document_file`). The row, its metadata and its file list
-(names, sizes, SHA-256) stay as the record of what was recalled, when, at whose request and by whose decision;
-the audit chain and the status messages hold the rest. The bytes stay in the content-addressed blob store,
-which other documents may share.
+Agreeing destroys the document (app.incoming.destruction): its procedure, files and metadata go, in the decider's
+transaction; what stays is the `RecallRecord` (who asked, who agreed, when, the document's identifiers, the SHA-256
+of its files), shown on the document's page and in the API. Refusing keeps everything.
 """
+
+import sqlalchemy as sa
 
 from app.audit import services as audit
 from app.core import clock
@@ -17,13 +17,13 @@ from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.core.locking import lock_row
 from app.exchange.models import StatusCode
+from app.incoming.destruction import destroy_document
 from app.incoming.models import IncomingDocument, IncomingStatus
+from app.incoming.recall_models import RecallRecord
 from app.incoming.services import OBJECT_TYPE, get_document, status_for_sender
 from app.incoming.states import STATES
 from app.org.models import Role, User
-from app.workflow import queries as wf_queries
-from app.workflow import services as workflow
-from app.workflow.models import InstanceStatus
+from app.workflow.erasure import lock_case
 
 # Who answers the sender for the agency: its văn thư, or its leader (NĐ 30/2020 Điều 18.4.b, "bên nhận").
 DECIDERS = (Role.CLERK, Role.AGENCY_LEADER)
@@ -69,34 +69,42 @@ def request_recall(actor: User | None, document_id: int, *, note: str | None) ->
 
 
 def accept_recall(actor: User, document_id: int) -> IncomingDocument:
-    """Agree to the sender's recall: cancel the procedure and the document, tell the sender (status 15).
+    """Agree to the sender's recall: destroy the document, keep the record of the recall, tell the sender (15).
 
-    NĐ 30/2020 Điều 18.4.b, Phụ lục VI III.8.b–c. A returned or completed document has no procedure left to
-    cancel: only its status changes.
+    NĐ 30/2020 Điều 18.4.b, Phụ lục VI III.8.b–c. One transaction: the case, the files' rows, the assignments and
+    the metadata go together or not at all; the files' bytes are removed after the commit (retried by a job).
+    The status message to the sender is queued before the metadata is blanked (it needs the sender's address).
     """
+    document = get_document(actor, document_id)  # another agency's document: 404
+    if can_decide(actor):
+        lock_case(OBJECT_TYPE, document.id)  # the case first, then the document: no deadlock with a step completing
     document = _pending_for_decision(actor, document_id)
-    previous = document.status
-    instance = wf_queries.instance_for(OBJECT_TYPE, document.id)
-    if instance is not None and instance.status not in (InstanceStatus.COMPLETED, InstanceStatus.CANCELLED):
-        # The decider's authority was checked above; cancel_instance's own check is for administrators.
-        workflow.cancel_instance(None, instance.id, f"Nơi gửi thu hồi văn bản; {actor.full_name} đồng ý thu hồi")
-    now = clock.now()
+    previous, symbol = document.status, document.symbol
     STATES.move(document, IncomingStatus.RECALLED)
-    document.recalled_at, document.recall_decided_by_id = now, actor.id
+    document.recalled_at, document.recall_decided_by_id = clock.now(), actor.id
     db.session.flush()
     status_for_sender(document, StatusCode.RECALL_AGREED, staff=actor, description="Đồng ý thu hồi văn bản")
+    record = destroy_document(actor, document)
     audit.record(
         actor,
         "incoming.recall_accept",
         document,
-        summary=f"Đồng ý thu hồi văn bản đến {document.symbol or document.subject[:100]} (trạng thái 15)",
+        # The document's identifiers only: its content is destroyed, and the audit chain is append-only.
+        summary=f"Đồng ý thu hồi văn bản đến {symbol or f'số đến {record.arrival_label or document.id}'} "
+        "(trạng thái 15); văn bản, tệp và dữ liệu đặc tả đã hủy",
         changes={
             "status": [previous, IncomingStatus.RECALLED.value],
             "status_code": StatusCode.RECALL_AGREED.value,
-            "files": [{"filename": f.filename, "sha256": f.sha256} for f in document.files],
+            "recall_record": record.id,
+            "files": [{"sha256": f.sha256, "origin": f.origin} for f in record.files],
         },
     )
     return document
+
+
+def record_of(document: IncomingDocument) -> RecallRecord | None:
+    """The record of the document's recall (III.8.c), once agreed."""
+    return db.session.scalar(sa.select(RecallRecord).where(RecallRecord.incoming_document_id == document.id))
 
 
 def refuse_recall(actor: User, document_id: int, reason: str) -> IncomingDocument:
@@ -144,3 +152,13 @@ def _locked(document_id: int) -> IncomingDocument:
     if document is None:
         raise NotFound("Không tìm thấy văn bản đến.", code="incoming_not_found")
     return document
+
+
+def list_records(actor: User, *, before_id: int | None = None, limit: int = 50) -> list[RecallRecord]:
+    """The records of the agency's recalls, newest first (the clerk's and leaders' register of destroyed documents)."""
+    if not can_decide(actor):
+        raise PermissionDenied("Chỉ văn thư hoặc lãnh đạo cơ quan được xem sổ thu hồi văn bản đến.")
+    query = sa.select(RecallRecord).where(RecallRecord.agency_id == actor.agency_id)
+    if before_id:
+        query = query.where(RecallRecord.id < before_id)
+    return list(db.session.scalars(query.order_by(RecallRecord.id.desc()).limit(limit)))

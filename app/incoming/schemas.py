@@ -65,6 +65,62 @@ class RelatedIncomingSchema(Schema):
     subject = Str(allow_none=True)
 
 
+class RecallFileSchema(Schema):
+    sha256 = Str(metadata={"description": "SHA-256 của tệp đã hủy"})
+    size = Int(allow_none=True)
+    is_main = fields.Bool()
+    origin = Str(metadata={"description": "document: tệp của văn bản; case: tệp đính kèm trong quy trình xử lý"})
+    fate = Str(
+        metadata={"description": "pending: đang xóa; destroyed: đã xóa; shared: nội dung trùng tài liệu khác, để lại"}
+    )
+    done_at = fields.DateTime(allow_none=True)
+
+
+class RecallRecordSchema(Schema):
+    """Dữ liệu đặc tả của việc thu hồi (NĐ 30 Phụ lục VI III.8.c): ai yêu cầu, ai đồng ý, khi nào, văn bản nào."""
+
+    id = Int()
+    incoming_document_id = Int()
+    document_key = Str(allow_none=True, metadata={"description": "Mã định danh văn bản"})
+    sender_code = Str(allow_none=True)
+    sender_name = Str()
+    code_number = Str(allow_none=True)
+    code_notation = Str(allow_none=True)
+    symbol = Str(metadata={"description": "Số, ký hiệu"})
+    issued_date = fields.Date(allow_none=True)
+    arrival_year = Int(allow_none=True)
+    arrival_number = Int(allow_none=True, metadata={"description": "Số đến"})
+    arrived_at = fields.DateTime()
+    message_id = Str(allow_none=True)
+    requested_at = fields.DateTime(metadata={"description": "Nhận yêu cầu thu hồi (13)"})
+    request_note = Str(allow_none=True)
+    requested_by_id = Int(allow_none=True, metadata={"description": "Văn thư ghi nhận; null: nhận qua liên thông"})
+    decided_at = fields.DateTime(metadata={"description": "Đồng ý thu hồi (15)"})
+    decided_by_id = Int()
+    decided_by_name = Str()
+    files_destroyed = fields.Bool()
+    files = fields.List(fields.Nested(RecallFileSchema))
+
+
+RecallRecordPageSchema = page_of(RecallRecordSchema, "RecallRecordPage")
+
+
+class DuplicateSchema(Schema):
+    """A document already received that may be the same one (Phụ lục VI III.1.h)."""
+
+    id = Int()
+    label = Str(metadata={"description": "Số/ký hiệu, nơi gửi, ngày văn bản"})
+    symbol = Str()
+    sender_name = Str()
+    issued_date = fields.Date(allow_none=True)
+    arrival_number = Int(allow_none=True)
+    arrival_year = Int(allow_none=True)
+    status = Str()
+    reasons = fields.List(
+        Str(), metadata={"description": "document_key: trùng mã định danh; symbol: trùng số, ký hiệu, nơi gửi"}
+    )
+
+
 class IncomingDetailSchema(IncomingSchema):
     language = Str()
     page_count = Int(allow_none=True)
@@ -92,6 +148,14 @@ class IncomingDetailSchema(IncomingSchema):
     related_by = fields.List(
         fields.Nested(RelatedIncomingSchema),
         metadata={"description": "Các văn bản đến sau cập nhật, thay thế, đính chính văn bản này"},
+    )
+    recall_record = fields.Nested(
+        RecallRecordSchema,
+        allow_none=True,
+        metadata={"description": "Văn bản đã thu hồi và hủy: chỉ còn dữ liệu đặc tả của việc thu hồi"},
+    )
+    possible_duplicates = fields.List(
+        fields.Nested(DuplicateSchema), metadata={"description": "Văn bản đã nhận có thể trùng (Phụ lục VI III.1.h)"}
     )
     files = fields.List(fields.Nested(IncomingFileSchema))
     assignments = fields.List(fields.Nested(IncomingAssignmentSchema))

@@ -18,7 +18,7 @@ from app.documents.uploads import Upload
 from app.exchange.models import StatusCode
 from app.exchange.services import record_status
 from app.incoming import permissions
-from app.incoming.intake import check_files, clean_metadata, key_of
+from app.incoming.intake import clean_metadata, key_of, prepare_files
 from app.incoming.models import Channel, IncomingDocument, IncomingFile, IncomingStatus
 from app.incoming.relations import link_related
 from app.org.models import Role, User
@@ -64,10 +64,10 @@ def receive_incoming(
         if existing is not None:
             return existing
     meta = clean_metadata(metadata)
-    check_files(uploads, require_pdf=channel == Channel.ELECTRONIC)
+    uploads = prepare_files(uploads, paper=channel == Channel.PAPER)  # scans → one PDF (Điều 22.3.b)
     reports = {}
     for upload in uploads:
-        if upload.content_type == "application/pdf":
+        if upload.content_type == "application/pdf" and not upload.digitised:
             try:
                 reports[id(upload)] = verify_pdf(upload.data)
             except NotAPdf as exc:
@@ -200,8 +200,8 @@ def view_document(actor: User, document_id: int) -> IncomingDocument:
 def document_file(document: IncomingDocument, file_id: int) -> IncomingFile:
     """One file of the document, to be served: every route that sends a file's bytes goes through here.
 
-    NĐ 30/2020 Điều 18.4.b, Phụ lục VI III.8.b: a recalled document is cancelled on the System, so its files are
-    no longer served; their names and SHA-256 stay listed as the record of what was recalled (app.incoming.recall).
+    NĐ 30/2020 Điều 18.4.b, Phụ lục VI III.8.b: a recalled document is destroyed with its files; only the SHA-256 of
+    each stays, in the record of the recall (app.incoming.destruction). Nothing of it is ever served.
     """
     item = db.session.get(IncomingFile, file_id)
     if item is None or item.document_id != document.id:

@@ -18,7 +18,7 @@ from app.exchange import delivery
 from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
 from app.exchange.services import statuses_for
 from app.incoming import handling, permissions, printing, queries, recall, relations, services
-from app.incoming.models import STATUS_LABELS, IncomingDocument
+from app.incoming.models import STATUS_LABELS, IncomingDocument, IncomingStatus
 from app.org.models import Role
 from app.org.queries import list_units
 from app.web.helpers import role_required
@@ -102,6 +102,9 @@ def receive():
             flash(exc.message, "danger")
         else:
             flash("Đã tiếp nhận văn bản đến; văn bản đang chờ kiểm tra và vào sổ.", "success")
+            if duplicates := queries.find_duplicates(document):
+                # NĐ 30 Phụ lục VI III.1.h: tell the clerk at once, before the document is registered.
+                flash("Có thể trùng với văn bản đã nhận: " + "; ".join(d.label for d in duplicates), "warning")
             if document.channel == "electronic" and not all(f.signature_valid for f in document.files if f.is_main):
                 # NĐ 30/2020 Điều 21.2.b: the clerk checks the signature and returns an invalid document.
                 flash(
@@ -159,6 +162,14 @@ def _pdf(printed: printing.Printed):
 @login_required
 def document(document_id: int):
     doc = services.view_document(current_user, document_id)
+    if doc.status == IncomingStatus.RECALLED:
+        # NĐ 30 Phụ lục VI III.8.b–c: the document is destroyed; its page is the record of the recall.
+        return render_template(
+            "incoming/recalled.html",
+            doc=doc,
+            record=recall.record_of(doc),
+            statuses=statuses_for(services.OBJECT_TYPE, doc.id),
+        )
     instance = wf_queries.instance_for(services.OBJECT_TYPE, doc.id)
     tasks = wf_queries.object_tasks(services.OBJECT_TYPE, doc.id)
     return render_template(
@@ -171,7 +182,7 @@ def document(document_id: int):
         exchange_labels=EXCHANGE_LABELS,
         task_labels=TASK_STATE_LABELS,
         urgency_labels=URGENCY_LABELS,
-        duplicates=queries.possible_duplicates(doc),
+        duplicates=queries.find_duplicates(doc),
         replies=_replies(doc),
         related=relations.related_of(current_user, doc),
         relation_labels=relations.RELATION_LABELS,
@@ -218,10 +229,19 @@ def _recall_context():
     return {"can_decide_recall": recall.can_decide}
 
 
+@bp.get("/recalls")
+@role_required(*recall.DECIDERS)
+def recall_records():
+    """Sổ thu hồi: what stays of each recalled document (NĐ 30 Phụ lục VI III.8.c)."""
+    rows = recall.list_records(current_user, before_id=request.args.get("before", type=bounded_int))
+    older = url_for("incoming.recall_records", before=rows[-1].id) if len(rows) == 50 else None
+    return render_template("incoming/recalls.html", records=rows, older=older)
+
+
 @bp.post("/<int:document_id>/recall/accept")
 @login_required
 def accept_recall(document_id: int):
-    """Đồng ý thu hồi (NĐ 30/2020 Điều 18.4.b): the document is cancelled, status 15 goes to the sender."""
+    """Đồng ý thu hồi (NĐ 30/2020 Điều 18.4.b): the document is destroyed, status 15 goes to the sender."""
     return _decide_recall(
         document_id, lambda user: recall.accept_recall(user, document_id), "Đã đồng ý thu hồi văn bản."
     )
@@ -340,7 +360,7 @@ def task_summary(task: HumanTask):
         return None
     return "incoming/_summary.html", {
         "doc": doc,
-        "duplicates": queries.possible_duplicates(doc),
+        "duplicates": queries.find_duplicates(doc),
         "urgency_labels": URGENCY_LABELS,
         # NĐ 30/2020 Điều 18.3: the clerk sees what a new arrival replaces, the handler that his document was replaced.
         "related": relations.related_of(current_user, doc),

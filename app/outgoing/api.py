@@ -16,7 +16,7 @@ from app.api.auth import api_user
 from app.api.schemas import ErrorSchema, id_cursor, keyset_page
 from app.core.errors import ValidationError
 from app.documents.uploads import Upload
-from app.outgoing import printing, queries, replies_due, services, tracking
+from app.outgoing import permissions, printing, queries, replies_due, services, tracking
 from app.outgoing.recall import recall_outgoing
 from app.outgoing.schemas import (
     AttachmentSchema,
@@ -73,6 +73,7 @@ ERROR_CODES = {
     "version_not_found": (404, "không tìm thấy phiên bản"),
     "register_not_found": (404, "không tìm thấy sổ đăng ký văn bản đi"),
     "outgoing_not_editable": (409, "chỉ sửa được dự thảo chưa trình hoặc bị trả lại"),
+    "outgoing_recalled": (409, "văn bản đã thu hồi: văn bản và dữ liệu đặc tả bị đóng băng (NĐ 30 Phụ lục VI III.8.a)"),
     "outgoing_already_submitted": (409, "văn bản đã được trình"),
     "outgoing_not_issued": (409, "văn bản chưa phát hành hoặc đã thu hồi"),
     "outgoing_already_recalled": (409, "văn bản đã được thu hồi"),
@@ -101,7 +102,7 @@ def errors(*codes: str):
 FILE_CODES = ("pdf_required", "conversion_failed", "invalid_draft_file", "empty_file", "file_too_large")
 PDF_CODES = ("not_a_pdf", "unsafe_pdf")
 DRAFT_CODES = ("validation_error", "secret_document_refused", "invalid_secrecy", "permission_denied")
-EDIT_CODES = ("not_drafter", "outgoing_not_found", "outgoing_not_editable", "outgoing_busy")
+EDIT_CODES = ("not_drafter", "outgoing_not_found", "outgoing_not_editable", "outgoing_recalled", "outgoing_busy")
 
 
 def _metadata(raw) -> dict:
@@ -261,6 +262,7 @@ def add_attachment(document_id):
     "not_drafter",
     "outgoing_not_found",
     "outgoing_already_submitted",
+    "outgoing_recalled",
 )
 def submit(document_id):
     """Trình dự thảo: bắt đầu quy trình văn bản đi.
@@ -273,7 +275,7 @@ def submit(document_id):
 @blp.route("/outgoing/<int:document_id>/comments", methods=["POST"])
 @blp.arguments(CommentArgs)
 @blp.response(201, ReviewSchema)
-@errors("comment_required", "outgoing_not_found", "outgoing_cancelled")
+@errors("comment_required", "outgoing_not_found", "outgoing_cancelled", "outgoing_recalled")
 def comment(args, document_id):
     """Góp ý vào dự thảo."""
     return services.add_comment(api_user(), document_id, args["comment"])
@@ -367,6 +369,7 @@ class _Detail:
 
     def __init__(self, document, tasks, layout) -> None:
         self._document, self.tasks, self.layout = document, tasks, layout
+        self.is_frozen = permissions.is_frozen(document)  # NĐ 30 Phụ lục VI III.8.a
 
     def __getattr__(self, name):
         return getattr(self._document, name)

@@ -42,9 +42,15 @@ def can_draft(user: User) -> bool:
     return user.is_active and user.has_role(*DRAFTER_ROLES)
 
 
+def is_frozen(document: OutgoingDocument) -> bool:
+    """A recalled document and its metadata are frozen (NĐ 30 Phụ lục VI III.8.a): nothing about it changes any more
+    — no edit, version, attachment, comment, cancel, resend or export; it stays as the record of what was issued."""
+    return document.status == OutgoingStatus.RECALLED
+
+
 def can_edit(user: User, document: OutgoingDocument) -> bool:
     """The drafter's own draft, not submitted or returned: edit, new version, attachments, submit."""
-    return document.drafter_id == user.id and document.status in EDITABLE
+    return not is_frozen(document) and document.drafter_id == user.id and document.status in EDITABLE
 
 
 def reviewer_step(user: User, document: OutgoingDocument):

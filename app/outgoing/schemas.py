@@ -215,6 +215,9 @@ class OutgoingDetailSchema(OutgoingSchema):
     issued_at = fields.DateTime(allow_none=True)
     recalled_at = fields.DateTime(allow_none=True)
     recall_reason = Str(allow_none=True)
+    is_frozen = fields.Bool(
+        metadata={"description": "Đã thu hồi: văn bản và dữ liệu đặc tả bị đóng băng (NĐ 30 Phụ lục VI III.8.a)"}
+    )
     versions = fields.List(fields.Nested(VersionSchema))
     attachments = fields.List(fields.Nested(AttachmentSchema))
     reviews = fields.List(fields.Nested(ReviewSchema))

@@ -35,6 +35,7 @@ from app.outgoing.permissions import (
     can_draft,
     can_view,
     cancellable_states,
+    is_frozen,
     may_cancel,
     reviewer_step,
 )
@@ -181,10 +182,20 @@ def lock_document(document_id: int) -> OutgoingDocument:
     return document
 
 
+def refuse_frozen(document: OutgoingDocument) -> None:
+    """Refuse any change to a recalled document, with one stable code for every action (permissions.is_frozen)."""
+    if is_frozen(document):  # NĐ 30 Phụ lục VI III.8.a: đóng băng văn bản đi và dữ liệu đặc tả khi thu hồi
+        raise Conflict(
+            "Văn bản đã bị thu hồi: văn bản và dữ liệu đặc tả được đóng băng, không thể thay đổi.",
+            code="outgoing_recalled",
+        )
+
+
 def _check_editable(actor: User, document_id: int, *, lock: bool) -> OutgoingDocument:
     """The drafter's own draft, not submitted or returned. Check once unlocked before slow work on files
     (a DOCX conversion must not hold the document's lock), then again under the lock."""
     document = get_document(actor, document_id)
+    refuse_frozen(document)
     if document.drafter_id != actor.id:  # permissions.can_edit: the drafter's own draft, in an EDITABLE state
         raise PermissionDenied("Chỉ người soạn thảo được sửa dự thảo.", code="not_drafter")
     if lock:
@@ -340,6 +351,7 @@ def instance_of(document: OutgoingDocument) -> WorkflowInstance | None:
 def submit(actor: User, document_id: int) -> OutgoingDocument:
     """Trình: start the procedure on a draft, or send a returned draft back to review (the drafter's task)."""
     document = get_document(actor, document_id)
+    refuse_frozen(document)
     if document.drafter_id != actor.id:
         raise PermissionDenied("Chỉ người soạn thảo được trình dự thảo.", code="not_drafter")
     if document.status == OutgoingStatus.RETURNED:
@@ -403,6 +415,7 @@ def add_comment(actor: User, document_id: int, comment: str) -> OutgoingReview:
     if not text or len(text) > 4000:
         message = "Nhập ý kiến (tối đa 4000 ký tự)."
         raise ValidationError(message, code="comment_required", details={"comment": message})
+    refuse_frozen(document)
     if document.status == OutgoingStatus.CANCELLED:
         raise Conflict("Văn bản đã hủy.", code="outgoing_cancelled")
     if not can_comment(document):  # the page offers comments only then: one rule for both
@@ -426,6 +439,7 @@ def cancel(actor: User, document_id: int, reason: str) -> OutgoingDocument:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Nhập lý do hủy.", code="reason_required", details={"reason": "Nhập lý do hủy."})
+    refuse_frozen(document)
     allowed = cancellable_states(actor)
     if not may_cancel(actor, document):
         raise PermissionDenied("Chỉ người soạn thảo, văn thư hoặc lãnh đạo được hủy văn bản.", code="cannot_cancel")

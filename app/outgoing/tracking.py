@@ -16,7 +16,7 @@ from app.outgoing.metadata import metadata_of
 from app.outgoing.models import OutgoingDocument, OutgoingRecipient, OutgoingStatus, RecipientKind, Relation
 from app.outgoing.permissions import can_draft, can_view, may_resend
 from app.outgoing.relations import CORRECTION_TYPE, check_original
-from app.outgoing.services import create_draft, get_document, label_of, lock_document
+from app.outgoing.services import create_draft, get_document, label_of, lock_document, refuse_frozen
 
 DELIVERY_LABELS = {"pending": "Chờ gửi lại", "delivered": "Đã gửi", "exported": "Đã xuất gói tin"}
 KIND_LABELS = {"agency": "Cơ quan trong hệ thống", "external": "Cơ quan ngoài hệ thống", "unit": "Đơn vị nội bộ"}
@@ -30,6 +30,7 @@ def resend(actor: User, document_id: int, recipient_id: int) -> OutgoingRecipien
     if not may_resend(actor):
         raise PermissionDenied("Chỉ văn thư cơ quan được gửi lại văn bản.")
     document = lock_document(document.id)
+    refuse_frozen(document)
     if document.status != OutgoingStatus.ISSUED:
         raise Conflict("Chỉ gửi lại được văn bản đã phát hành, chưa thu hồi.", code="outgoing_not_issued")
     recipient = _recipient(document, recipient_id)
@@ -61,6 +62,7 @@ def external_package(actor: User, document_id: int, recipient_id: int) -> tuple[
     from app.outgoing.dispatch import package_for
 
     document = get_document(actor, document_id)
+    refuse_frozen(document)
     if document.status != OutgoingStatus.ISSUED:
         raise Conflict("Chỉ xuất gói tin của văn bản đã phát hành, chưa thu hồi.", code="outgoing_not_issued")
     recipient = _recipient(document, recipient_id)

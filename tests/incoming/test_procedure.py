@@ -11,6 +11,7 @@ from app.incoming import services
 from app.incoming.models import IncomingDocument, IncomingStatus
 from app.workflow import services as wf
 from app.workflow.models import HumanTask
+from tests.documents.images import scan
 from tests.incoming.conftest import METADATA, codes, instance_of, receive, upload
 from tests.signing import factories
 from tests.workflow.conftest import open_tasks
@@ -179,7 +180,7 @@ def test_secret_documents_are_refused(incoming_office, signed_pdf):
 
 def test_bad_files_are_refused(incoming_office):
     office = incoming_office
-    jpeg = b"\xff\xd8\xff\xe0" + b"0" * 200
+    jpeg = scan()  # a real scan: a paper document is digitised to one PDF (NĐ 30/2020 Điều 22.3.b)
     with pytest.raises(ValidationError) as err:  # an image where an electronic PDF is required
         services.receive_incoming(office.clerk, channel="electronic", metadata=METADATA, uploads=upload(jpeg, "a.jpg"))
     assert "phải là tệp PDF" in err.value.details["files"]
@@ -284,6 +285,7 @@ def test_tenancy_another_agency_cannot_read_it(incoming_office, signed_pdf, crea
 
 # NĐ 30 Phụ lục VI III.1.h
 def test_duplicate_warning_ignores_case(incoming_office, signed_pdf):
+    # NĐ 30 Phụ lục VI III.1.h (more variants: tests/incoming/test_duplicates.py)
     from app.incoming.queries import possible_duplicates
 
     first = receive(incoming_office, signed_pdf)

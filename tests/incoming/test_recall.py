@@ -7,14 +7,16 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
+from app.audit.services import verify_chain
 from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.core.transaction import unit_of_work
 from app.exchange.models import StatusMessage
 from app.incoming import recall, services
 from app.incoming.models import IncomingDocument, IncomingStatus
 from app.workflow import queries as inbox
 from app.workflow import services as wf
-from app.workflow.models import HumanTask, InstanceStatus, TaskState
+from app.workflow.models import CaseFile, HumanTask, InstanceStatus
 from tests.conftest import csrf_token, login
 from tests.incoming.conftest import METADATA, codes, instance_of, receive
 from tests.workflow.conftest import open_tasks
@@ -46,53 +48,73 @@ def everyone(office):
     return [office.clerk, office.leader, office.unit_leader, office.spec_a1, office.spec_a2, office.spec_b]
 
 
-def test_accept_cancels_the_procedure_and_the_files_but_keeps_the_record(incoming_office, signed_pdf):
+def test_accept_destroys_the_document_and_keeps_only_the_record_of_the_recall(app, incoming_office, signed_pdf):
+    # NĐ 30 Phụ lục VI III.8.b (hủy văn bản đến và dữ liệu đặc tả), III.8.c (lưu dữ liệu đặc tả của quá trình thu
+    # hồi); NĐ 30/2020 Điều 18.4.b (bên nhận hủy bỏ văn bản điện tử bị thu hồi, thông báo cho bên gửi).
     office = incoming_office
-    document = receive(office, signed_pdf)
-    other = receive(office, signed_pdf, code_number="124")  # not recalled: stays in the clerk's inbox
-    to_handling(office, document)
+    store = app.extensions["qlvb.blobs"]
+    with unit_of_work():
+        document = receive(office, scan_pdf(b"recalled"))
+        other = receive(office, scan_pdf(b"kept"), code_number="124")  # not recalled: stays in the clerk's inbox
+        to_handling(office, document)
     assert codes(document) == ["01", "03", "04", "05"]
+    [main] = document.files
+    digest, instance_id, arrival = main.sha256, instance_of(document).id, document.arrival_number
+    assert store.exists(digest) and document.assignments
 
-    recall.request_recall(None, document.id, note=NOTE)
-    assert document.recall_pending and document.recall_note == NOTE
-    assert codes(document) == ["01", "03", "04", "05"]  # status 13 comes from the sender: nothing queued
+    with unit_of_work():
+        recall.request_recall(None, document.id, note=NOTE)
+    assert document.recall_pending and codes(document) == ["01", "03", "04", "05"]  # 13 came from the sender
     assert [t.assignee_id for t in open_tasks(instance_of(document))] == [office.spec_a1.id]  # still pending
 
-    recall.accept_recall(office.leader, document.id)
+    with unit_of_work():
+        recall.accept_recall(office.leader, document.id)
     db.session.expire_all()
     assert document.status == IncomingStatus.RECALLED and document.recalled_at is not None
     assert document.recall_decided_by_id == office.leader.id and not document.recall_pending
     assert codes(document) == ["01", "03", "04", "05", "15"]
-    instance = instance_of(document)
-    assert instance.status == InstanceStatus.CANCELLED and open_tasks(instance) == []
-    assert db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(HumanTask)
-        .where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.CANCELLED)
-    )
+
+    # The document, its files, assignments and case are gone; its metadata is blank.
+    assert not store.exists(digest)
+    assert document.files == [] and document.assignments == []
+    assert instance_of(document) is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(HumanTask).filter_by(instance_id=instance_id)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CaseFile).filter_by(instance_id=instance_id)) == 0
+    assert (document.subject, document.sender_name, document.type_name, document.subject_folded) == ("", "", "", "")
+    for field in ("code_number", "code_notation", "issued_date", "sender_code", "document_key", "signer_name"):
+        assert getattr(document, field) is None, field
+    for field in ("page_count", "direction", "lead_user_id", "handling_due", "recall_note", "description"):
+        assert getattr(document, field) is None, field
+    assert document.arrival_number == arrival  # the số đến stays taken (gap-free register)
     for user in everyone(office):  # no one's inbox holds a task of the recalled document
         assert {t.object_id for t in inbox.inbox_page(user)} <= {str(other.id)}, user.username
-    assert [t.object_id for t in inbox.inbox_page(office.clerk)] == [str(other.id)]
-    handle_id = db.session.scalar(
-        sa.select(HumanTask.id).where(HumanTask.instance_id == instance.id, HumanTask.task_name == "handle_document")
-    )
-    with pytest.raises(Conflict):  # a cancelled task cannot be completed any more
-        wf.complete_task(office.spec_a1, handle_id, {"ket_qua": "x"}, outcome="hoan_thanh")
 
-    # Phụ lục VI III.8.c: the metadata and the record of the recall stay; the bytes are no longer served.
-    [main] = document.files
-    assert main.filename == "cong-van-123.pdf" and len(main.sha256) == 64
-    assert document.arrival_number == 1 and document.subject == METADATA["subject"]
-    with pytest.raises(NotFound) as err:
+    # What stays: the metadata of the recall (III.8.c).
+    record = recall.record_of(document)
+    assert (record.sender_code, record.sender_name) == (METADATA["sender_code"], METADATA["sender_name"])
+    assert (record.symbol, record.issued_date.isoformat()) == ("123/SNV-TCBC", METADATA["issued_date"])
+    assert record.document_key == "000.00.01.H33,2026/11/20,123/SNV-TCBC" and record.arrival_number == arrival
+    assert (record.request_note, record.requested_by_id) == (NOTE, None)  # asked by the sender, through the exchange
+    assert (record.decided_by_id, record.decided_by_name) == (office.leader.id, office.leader.full_name)
+    assert record.requested_at <= record.decided_at
+    assert [(f.sha256, f.origin, f.is_main, f.fate) for f in record.files] == [(digest, "document", True, "destroyed")]
+    assert record.files_destroyed
+    with pytest.raises(NotFound):  # nothing left to serve
         services.document_file(document, main.id)
-    assert err.value.code == "file_recalled" and "thu hồi" in err.value.message
+
+    # The audit chain is untouched (append-only); the recall's own event names the document by its identifiers.
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "incoming.recall_accept"))
-    assert event.actor_id == office.leader.id
-    assert event.changes["files"] == [{"filename": "cong-van-123.pdf", "sha256": main.sha256}]
-    assert db.session.scalar(sa.select(AuditEvent.changes).where(AuditEvent.action == "incoming.recall_request")) == {
-        "status_code": "13",
-        "note": NOTE,
-    }
+    assert event.actor_id == office.leader.id and "123/SNV-TCBC" in event.summary
+    assert METADATA["subject"] not in event.summary
+    assert event.changes["files"] == [{"sha256": digest, "origin": "document"}]
+    assert verify_chain().ok
+
+
+def scan_pdf(marker: bytes) -> bytes:
+    """A small PDF of its own bytes (its blob is shared with nothing else)."""
+    from tests.signing import factories
+
+    return factories.make_pdf(f"Công văn số 123/SNV-TCBC {marker.decode()}")
 
 
 def test_refuse_sends_16_and_the_procedure_goes_on(incoming_office, signed_pdf):
@@ -129,9 +151,9 @@ def test_a_returned_or_completed_document_can_still_be_recalled(incoming_office,
 
     recall.request_recall(None, document.id, note=NOTE)
     recall.accept_recall(office.clerk, document.id)
-    db.session.refresh(instance)
-    assert document.status == IncomingStatus.RECALLED and document.returned_reason == "Gửi sai nơi nhận"
-    assert instance.status == InstanceStatus.COMPLETED  # nothing left to cancel: only the status changes
+    # NĐ 30 Phụ lục VI III.8.b: its finished case and its reason for the return are destroyed with it.
+    assert document.status == IncomingStatus.RECALLED and document.returned_reason is None
+    assert instance_of(document) is None and recall.record_of(document).decided_by_id == office.clerk.id
     assert codes(document) == ["01", "02", "15"]
 
 
@@ -233,17 +255,27 @@ def test_pages_show_the_request_and_the_recalled_document(client, incoming_offic
 
     done = client.post(f"/incoming/{document.id}/recall/accept", data={"csrf_token": token})
     assert done.status_code == 302 and done.location.endswith(f"/incoming/{document.id}")
+    # NĐ 30 Phụ lục VI III.8.b–c: the page is now the record of the recall, nothing of the document's content.
     page = client.get(done.location).get_data(as_text=True)
     assert "Đã đồng ý thu hồi văn bản." in page
-    assert 'data-testid="recall-banner"' in page and "Đã thu hồi" in page and NOTE in page
-    assert "cong-van-123.pdf" in page and main.sha256 in page  # still listed, as recalled
+    assert 'data-testid="recall-banner"' in page and 'data-testid="recall-record"' in page and NOTE in page
+    assert "123/SNV-TCBC" in page and METADATA["sender_name"] in page and main.sha256 in page
+    assert "000.00.01.H33,2026/11/20,123/SNV-TCBC" in page and office.clerk.full_name in page
+    assert METADATA["subject"] not in page and "cong-van-123.pdf" not in page
     assert f"/incoming/{document.id}/files/{main.id}" not in page  # no link to the bytes
     assert "Đồng ý thu hồi</button>" not in page
-    gone = client.get(f"/incoming/{document.id}/files/{main.id}")
-    assert gone.status_code == 404 and "Văn bản đã bị nơi gửi thu hồi" in gone.get_data(as_text=True)
+    assert client.get(f"/incoming/{document.id}/files/{main.id}").status_code == 404
+    listing = client.get("/incoming/recalls").get_data(as_text=True)
+    assert 'data-testid="recall-records"' in listing and "123/SNV-TCBC" in listing
+    assert f'href="/incoming/{document.id}"' in listing
+    rows = client.get("/incoming").get_data(as_text=True)
+    assert "Văn bản đã thu hồi và hủy" in rows and METADATA["subject"] not in rows
     again = client.post(f"/incoming/{document.id}/recall/refuse", data={"csrf_token": token, "reason": "Muộn"})
     assert "Văn bản đã được thu hồi." in client.get(again.location).get_data(as_text=True)
     assert codes(document) == ["01", "15"]
+    client.post("/logout", data={"csrf_token": token})
+    login(client, "cv.a1")  # a specialist has no register of recalls
+    assert client.get("/incoming/recalls").status_code == 403
 
 
 def test_api_decisions_and_files(client, incoming_office, signed_pdf, api_token, create_user, create_agency):
@@ -260,16 +292,35 @@ def test_api_decisions_and_files(client, incoming_office, signed_pdf, api_token,
     assert client.post(f"{url}/accept", headers=specialist).status_code == 403
     assert client.post(f"{url}/refuse", headers=leader, json={}).json["code"] == "reason_required"
 
+    digest = first.files[0].sha256
     accepted = client.post(f"{url}/accept", headers=leader)
     assert accepted.status_code == 200, accepted.json
     body = accepted.json
+    # NĐ 30 Phụ lục VI III.8.b–c through the API: the content is gone, the record of the recall is there.
     assert body["status"] == "recalled" and body["recalled_at"] and body["recall_pending"] is False
     assert [s["code"] for s in body["statuses"]] == ["01", "15"]
-    assert {t["state"] for t in body["tasks"]} == {"cancelled"}
-    assert body["files"][0]["sha256"] == first.files[0].sha256  # the metadata is still listed
-    file_url = f"/api/v1/incoming/{first.id}/files/{first.files[0].id}"
-    gone = client.get(file_url, headers=clerk)
-    assert gone.status_code == 404 and gone.json["code"] == "file_recalled"
+    assert body["tasks"] == [] and body["files"] == [] and body["assignments"] == []
+    assert body["subject"] == "" and body["sender_name"] == "" and body["code_number"] is None
+    record = body["recall_record"]
+    assert record["symbol"] == "123/SNV-TCBC" and record["sender_code"] == METADATA["sender_code"]
+    assert record["document_key"] == "000.00.01.H33,2026/11/20,123/SNV-TCBC"
+    assert record["requested_by_id"] == office.clerk.id and record["decided_by_id"] == office.leader.id
+    assert record["decided_by_name"] == office.leader.full_name and record["requested_at"] and record["decided_at"]
+    # The answer is written before the commit: the bytes go right after it (here they stay: `second` shares them).
+    assert [(f["sha256"], f["size"], f["is_main"], f["origin"], f["fate"]) for f in record["files"]] == [
+        (digest, len(signed_pdf), True, "document", "pending")
+    ]
+    after = client.get(f"/api/v1/incoming/{first.id}/recall-record", headers=clerk).json
+    assert [(f["sha256"], f["fate"]) for f in after["files"]] == [(digest, "shared")] and after["files_destroyed"]
+    assert {k: v for k, v in after.items() if k not in ("files", "files_destroyed")} == {
+        k: v for k, v in record.items() if k not in ("files", "files_destroyed")
+    }
+    assert client.get(f"/api/v1/incoming/{second.id}/recall-record", headers=clerk).status_code == 404
+    listing = client.get("/api/v1/incoming/recall-records", headers=leader)
+    assert [r["incoming_document_id"] for r in listing.json["items"]] == [first.id]
+    assert client.get("/api/v1/incoming/recall-records", headers=specialist).status_code == 403
+    file_url = f"/api/v1/incoming/{first.id}/files/{first.files[0].id if first.files else 1}"
+    assert client.get(file_url, headers=clerk).status_code == 404
     again = client.post(f"{url}/refuse", headers=clerk, json={"reason": "Muộn"})
     assert again.status_code == 409 and again.json["code"] == "recall_already_decided"
 
@@ -340,7 +391,9 @@ def test_two_deciders_at_once_exactly_one_wins(tmp_path):
         thread.join(timeout=30)
 
     assert list(results.values()).count("won") == 1, results
-    assert next(code for code in results.values() if code != "won") in {"recall_already_decided", "incoming_busy"}
+    # The loser finds the decision taken, or the document (or, for an acceptance, its case) busy: 409 either way.
+    busy = {"recall_already_decided", "incoming_busy", "instance_busy"}
+    assert next(code for code in results.values() if code != "won") in busy
     with app.app_context():
         document = db.session.get(IncomingDocument, document_id)
         sent = db.session.scalars(sa.select(StatusMessage.code).where(StatusMessage.code.in_(["15", "16"]))).all()

@@ -9,6 +9,7 @@ from app.core.db import db
 from app.exchange.models import StatusMessage
 from app.incoming import steps
 from app.incoming.models import AssignmentKind, IncomingStatus
+from tests.documents.images import scan
 from tests.incoming.conftest import METADATA, codes, receive, upload
 
 
@@ -45,7 +46,7 @@ def test_a_paper_document_s_sender_gets_no_status_message(incoming_office, froze
     from app.incoming import services
 
     office = incoming_office
-    jpeg = b"\xff\xd8\xff\xe0" + b"0" * 200
+    jpeg = scan()  # a real scan: a paper document is digitised to one PDF (NĐ 30/2020 Điều 22.3.b)
     paper = services.receive_incoming(
         office.clerk, channel="paper", metadata=METADATA, uploads=upload(jpeg, "scan.jpg")
     )

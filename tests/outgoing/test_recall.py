@@ -8,9 +8,10 @@ from app.core.errors import Conflict, PermissionDenied, ValidationError
 from app.documents.uploads import Upload
 from app.incoming import recall as incoming_recall
 from app.incoming.models import IncomingDocument, IncomingStatus
-from app.outgoing import services, tracking
+from app.outgoing import permissions, services, tracking
 from app.outgoing.models import OutgoingStatus, Relation
 from app.outgoing.recall import recall_outgoing
+from tests.conftest import login
 from tests.outgoing.conftest import SNV, STC, issue, issued_document, new_draft, sign, to_signing
 
 REASON = "Văn bản ban hành sai thẩm quyền, thu hồi để ban hành lại."
@@ -52,23 +53,54 @@ def test_recall_asks_every_agency_and_their_answers_come_back(outgoing_office, d
 
 # NĐ 30 Phụ lục VI III.8.a
 def test_a_recalled_document_is_frozen(outgoing_office, draft_bytes):
+    # NĐ 30 Phụ lục VI III.8.a: đóng băng văn bản đi và dữ liệu đặc tả khi có lệnh thu hồi — every change is refused
+    # with one stable code, whoever asks (the drafter, the clerk), and the record stays as issued.
     office = outgoing_office
     document = issued_document(office, draft_bytes)
     recall_outgoing(office.leader, document.id, REASON)
     with pytest.raises(Conflict):
         recall_outgoing(office.clerk, document.id, REASON)
-    with pytest.raises(Conflict):
-        services.upload_version(office.spec_a1, document.id, Upload("moi.pdf", draft_bytes))
-    with pytest.raises(Conflict):
-        services.update_draft(office.spec_a1, document.id, metadata={"subject": "Về việc đổi trích yếu"})
-    with pytest.raises(Conflict):
-        services.cancel(office.clerk, document.id, "Hủy")
-    with pytest.raises(Conflict):
-        tracking.resend(office.clerk, document.id, recipient(document, SNV[0]).id)
+    drafter = office.spec_a1
     external = next(r for r in document.recipients if r.kind == "external")
-    with pytest.raises(Conflict):
-        tracking.external_package(office.clerk, document.id, external.id)
+    attempts = {
+        "upload_version": lambda: services.upload_version(drafter, document.id, Upload("moi.pdf", draft_bytes)),
+        "update_draft": lambda: services.update_draft(drafter, document.id, metadata={"subject": "Về việc khác"}),
+        "update_by_clerk": lambda: services.update_draft(office.clerk, document.id, metadata={"subject": "Khác"}),
+        "add_attachment": lambda: services.add_attachment(drafter, document.id, Upload("pl.pdf", draft_bytes)),
+        "remove_attachment": lambda: services.remove_attachment(drafter, document.id, 1),
+        "submit": lambda: services.submit(drafter, document.id),
+        "comment": lambda: services.add_comment(office.leader, document.id, "Góp ý"),
+        "cancel": lambda: services.cancel(office.clerk, document.id, "Hủy"),
+        "resend": lambda: tracking.resend(office.clerk, document.id, recipient(document, SNV[0]).id),
+        "export": lambda: tracking.external_package(office.clerk, document.id, external.id),
+    }
+    for name, attempt in attempts.items():
+        with pytest.raises(Conflict) as err:
+            attempt()
+        assert err.value.code == "outgoing_recalled", name
+    assert not permissions.can_edit(drafter, document) and permissions.is_frozen(document)
     assert [v.stage for v in document.versions][-1] == "issued"  # the original stays as the record
+    assert document.status == OutgoingStatus.RECALLED and document.subject != "Về việc khác"
+
+
+def test_a_recalled_document_is_shown_frozen_in_the_api_and_the_page(client, outgoing_office, draft_bytes, api_token):
+    # NĐ 30 Phụ lục VI III.8.a through the REST API and the page.
+    office = outgoing_office
+    document = issued_document(office, draft_bytes)
+    assert client.get(f"/api/v1/outgoing/{document.id}", headers=api_token(office.clerk)).json["is_frozen"] is False
+    recall_outgoing(office.clerk, document.id, REASON)
+    headers = api_token(office.spec_a1)
+    detail = client.get(f"/api/v1/outgoing/{document.id}", headers=headers).json
+    assert detail["status"] == "recalled" and detail["is_frozen"] is True
+    changed = client.patch(f"/api/v1/outgoing/{document.id}", headers=headers, json={"subject": "Về việc khác"})
+    assert changed.status_code == 409 and changed.json["code"] == "outgoing_recalled"
+    commented = client.post(
+        f"/api/v1/outgoing/{document.id}/comments", headers=api_token(office.leader), json={"comment": "Góp ý"}
+    )
+    assert commented.status_code == 409 and commented.json["code"] == "outgoing_recalled"
+    login(client, "vanthu")
+    page = client.get(f"/outgoing/{document.id}").get_data(as_text=True)
+    assert 'data-testid="recall-banner"' in page and 'data-testid="frozen-note"' in page
 
 
 def test_a_correction_is_a_linked_cong_van_shown_on_both_pages(outgoing_office, draft_bytes):
@@ -112,3 +144,26 @@ def test_comments_end_with_the_signature_for_the_page_and_the_service_alike(outg
     with pytest.raises(Conflict) as refused:
         services.add_comment(office.clerk, document.id, "Góp ý sau khi ký")
     assert refused.value.code == "outgoing_not_commentable"
+
+
+def test_the_recipient_destroying_its_copy_keeps_the_senders_original(app, outgoing_office, draft_bytes):
+    # NĐ 30 Phụ lục VI III.8.a–b in one deployment: the recipient destroys its incoming copy (b) while the sender's
+    # recalled original stays frozen (a) — the same bytes in the content-addressed store stay for the sender.
+    from app.core.transaction import unit_of_work
+
+    office = outgoing_office
+    store = app.extensions["qlvb.blobs"]
+    with unit_of_work():
+        document = issued_document(office, draft_bytes)
+        recall_outgoing(office.clerk, document.id, REASON)
+    at_snv = incoming_at(office.snv)
+    digests = [f.sha256 for f in at_snv.files]
+    with unit_of_work():
+        incoming_recall.accept_recall(office.snv.leader, at_snv.id)
+    record = incoming_recall.record_of(at_snv)
+    assert [f.sha256 for f in record.files] == digests and at_snv.files == []
+    issued = [v for v in document.versions if v.stage == "issued"][-1]
+    assert issued.sha256 in digests  # the copy was the very file the sender issued…
+    assert {f.sha256: f.fate for f in record.files}[issued.sha256] == "shared"
+    assert store.read(issued.sha256)  # …and the sender keeps it
+    assert recipient(document, SNV[0]).status_code == "15"

@@ -121,7 +121,8 @@ def incoming_register_pdf(meta: RegisterPrint, documents: list[IncomingDocument]
                 doc.sender_name,
                 doc.symbol,
                 fmt_date(doc.issued_date),
-                f"{doc.type_name}: {doc.subject}",
+                # NĐ 30 Phụ lục VI III.8.b: a recalled document's content is destroyed; its số đến stays taken.
+                f"{doc.type_name}: {doc.subject}" if doc.status != "recalled" else "Văn bản đã thu hồi và hủy",
                 (lead.user.full_name if lead.user else lead.unit.name if lead.unit else "") if lead else "",
                 fmt_date(lead.created_at) if lead else "",
                 "",
@@ -135,6 +136,8 @@ def incoming_register_pdf(meta: RegisterPrint, documents: list[IncomingDocument]
 
 def source_line(doc: IncomingDocument) -> str:
     """Tên loại, số, ký hiệu, ngày tháng và cơ quan ban hành: "Công văn số 123/SNV-TCBC ngày 20/11/2026 của …"."""
+    if doc.status == IncomingStatus.RECALLED and not doc.sender_name:  # destroyed (NĐ 30 Phụ lục VI III.8.b)
+        return "Văn bản đã thu hồi và hủy"
     parts = [doc.type_name]
     if doc.symbol:
         parts.append(f"số {doc.symbol}")

@@ -6,10 +6,12 @@ One function per printout, taking the acting user first, so the pages and the RE
 from datetime import date
 
 from app.audit import services as audit
+from app.core.errors import Conflict
 from app.documents.models import RegisterKind
 from app.documents.printing import BOOK_ROLES, Printed, register_to_print  # noqa: F401  (re-exported)
 from app.incoming import queries
 from app.incoming import services as incoming
+from app.incoming.models import IncomingStatus
 from app.incoming.printing.books import follow_up_pdf, incoming_register_pdf
 from app.incoming.printing.slip import handling_slip_pdf, steps_of
 from app.org.models import User
@@ -78,5 +80,7 @@ def print_follow_up(
 def print_handling_slip(actor: User, document_id: int) -> Printed:
     """Phiếu giải quyết văn bản đến of one document of the actor's agency (viewing it is audited)."""
     document = incoming.view_document(actor, document_id)
+    if document.status == IncomingStatus.RECALLED:  # NĐ 30 Phụ lục VI III.8.b: nothing left to print
+        raise Conflict("Văn bản đã bị thu hồi và hủy: không còn phiếu giải quyết.", code="incoming_recalled")
     pdf = handling_slip_pdf(actor.agency.name, document, steps_of(document, incoming.OBJECT_TYPE))
     return Printed(pdf, f"phieu-giai-quyet-van-ban-den-{document.arrival_label or document.id}.pdf")
