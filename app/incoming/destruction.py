@@ -34,6 +34,7 @@ from app.core.db import db
 from app.core.signals import object_destroyed
 from app.core.transaction import after_commit, in_unit_of_work, unit_of_work
 from app.incoming.models import IncomingDocument
+from app.incoming.models_handling import IncomingExtension, IncomingNote
 from app.incoming.recall_models import BlobFate, RecallFile, RecallRecord
 from app.org.models import User
 from app.workflow.erasure import erase_case
@@ -95,6 +96,9 @@ def destroy_document(actor: User, document: IncomingDocument) -> RecallRecord:
         size = store.size(digest) if store.exists(digest) else None
         record.files.append(RecallFile(origin="case", sha256=digest, size=size))
     document.files.clear()  # delete-orphan: the rows go
+    # The handling history (extension requests, progress notes, returns) is the document's too (III.8.b).
+    for model in (IncomingExtension, IncomingNote):
+        db.session.execute(sa.delete(model).where(model.document_id == document.id))
     document.assignments.clear()
     _blank(document)
     object_destroyed.send(OBJECT_TYPE, object_id=document.id, agency_id=document.agency_id)  # derived rows go too

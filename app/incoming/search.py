@@ -10,7 +10,7 @@ from app.core import clock
 from app.core.db import db
 from app.documents.fulltext.sources import EntryFields, SearchSource
 from app.incoming import permissions
-from app.incoming.models import STATUS_LABELS, IncomingAssignment, IncomingDocument, IncomingFile
+from app.incoming.models import STATUS_LABELS, IncomingAssignment, IncomingDocument, IncomingFile, IncomingStatus
 from app.org.models import Unit, User
 
 
@@ -25,7 +25,7 @@ def describe(document_id: int) -> EntryFields | None:
     # Columns and queries only, never the document's relationships: loading them here (at commit) would leave a
     # collection or a many-to-one the caller set by its foreign key stale for the rest of the transaction.
     doc = db.session.get(IncomingDocument, document_id)
-    if doc is None:
+    if doc is None or doc.status == IncomingStatus.RECALLED:  # destroyed: not found (Phụ lục VI III.8.b)
         return None
     assigned = db.session.execute(
         sa.select(IncomingAssignment.unit_id, IncomingAssignment.user_id).where(

@@ -1,7 +1,7 @@
 """documents: số/ký hiệu unique per agency and year across registers; Phụ lục VI metadata kept on the documents
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-06 04:15:00
 
 NĐ 30/2020 Điều 15.1 (số và ký hiệu duy nhất trong một năm) and Phụ lục VI Phần II (FileCode, DocOrdinal,
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0016'
-down_revision = '0013'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

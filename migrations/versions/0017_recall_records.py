@@ -1,7 +1,7 @@
 """incoming: the record of a recall that destroyed a văn bản đến (NĐ 30 Phụ lục VI III.8.b–c)
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-06 04:30:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0017'
-down_revision = '0013'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

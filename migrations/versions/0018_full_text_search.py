@@ -4,7 +4,7 @@ each person's result columns (NĐ 30/2020 Phụ lục VI III.6.d, đ, e)
 Existing documents are put into the catalogue by `python -m app search reindex` (it also reads their PDFs).
 
 Revision ID: 0018
-Revises: 0013
+Revises: 0017
 Create Date: 2026-12-06 04:30:00
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0018'
-down_revision = '0013'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

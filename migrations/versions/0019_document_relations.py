@@ -3,7 +3,7 @@
 NĐ 30/2020 Điều 18.3; edXML Bussiness (BussinessDocType 2/3, the earlier DocumentId; legal.md §4.2).
 
 Revision ID: 0019
-Revises: 0013
+Revises: 0018
 Create Date: 2026-12-06 04:30:00
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0019'
-down_revision = '0013'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

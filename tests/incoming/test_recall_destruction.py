@@ -1,6 +1,8 @@
 """Recall that destroys (NĐ 30 Phụ lục VI III.8.b–c, NĐ 30/2020 Điều 18.4.b): all or nothing in the decider's
 transaction, the bytes after the commit (kept when another row names them), retried when the disk refuses."""
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
@@ -164,3 +166,31 @@ def test_the_books_keep_the_number_and_lose_the_content(incoming_office):
     with pytest.raises(Conflict) as err:
         printing.print_handling_slip(office.clerk, document.id)
     assert err.value.code == "incoming_recalled"
+
+
+def test_the_handling_history_and_the_search_entry_go_with_the_document(incoming_office, signed_pdf, frozen_clock):
+    # NĐ 30 Phụ lục VI III.8.b: extension requests and progress notes are the document's processing history, and
+    # a destroyed document is no longer found by search (III.6.d) — by its subject or its number.
+    from app.documents.fulltext.models import SearchEntry
+    from app.documents.fulltext.query import SearchQuery, search
+    from app.incoming import handling
+    from app.incoming.models_handling import IncomingExtension, IncomingNote
+    from tests.incoming.test_handling import in_handling
+
+    office = incoming_office
+    with unit_of_work():
+        document, _instance, _handle = in_handling(office, signed_pdf)
+        handling.record_progress(office.spec_a1, document.id, "Đã tổng hợp số liệu", percent=40)
+        handling.request_extension(office.spec_a1, document.id, reason="Chờ số liệu", proposed_date=date(2026, 12, 2))
+    assert [hit.entry.object_id for hit in search(office.clerk, SearchQuery(q=METADATA["subject"])).hits] == [
+        document.id
+    ]
+    with unit_of_work():
+        recall.request_recall(None, document.id, note=NOTE)
+    with unit_of_work():
+        recall.accept_recall(office.clerk, document.id)
+    for model in (IncomingExtension, IncomingNote):
+        assert db.session.scalar(sa.select(sa.func.count()).where(model.document_id == document.id)) == 0
+    assert search(office.clerk, SearchQuery(q=METADATA["subject"])).hits == []
+    entries = sa.select(sa.func.count()).where(SearchEntry.kind == "incoming", SearchEntry.object_id == document.id)
+    assert db.session.scalar(entries) == 0
