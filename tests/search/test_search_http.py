@@ -134,3 +134,24 @@ def test_results_export_to_xlsx_and_pdf_with_the_chosen_columns(client, document
     login(client, "vanthu")
     page = client.get("/search/export?q=ke+hoach&format=xlsx")
     assert page.status_code == 200 and load_workbook(io.BytesIO(page.data)).active.max_row == 2
+
+
+def test_a_document_received_through_the_api_is_found_by_its_text_right_away(client, incoming_office, api_token):
+    # NĐ 30 Phụ lục VI III.6.d: the PDF's text is read right after the receiving request commits — the clerk who
+    # searches a phrase of the document a moment later finds it, without waiting for the scheduler's job.
+    import json
+
+    from tests.incoming.conftest import METADATA
+    from tests.search.conftest import text_pdf
+
+    clerk = api_token(incoming_office.clerk)
+    pdf = text_pdf("Công văn về phòng chống lụt bão", ["Yêu cầu gia cố đê bao vùng trũng trước mùa mưa."])
+    response = client.post(
+        "/api/v1/incoming",
+        headers=clerk,
+        content_type="multipart/form-data",
+        data={"metadata": json.dumps(METADATA, ensure_ascii=False), "files": (io.BytesIO(pdf), "cv.pdf")},
+    )
+    assert response.status_code == 201, response.json
+    body = client.get("/api/v1/search?q=gia co de bao vung trung", headers=clerk).json
+    assert [item["id"] for item in body["items"]] == [response.json["id"]] and body["items"][0]["tier"] == 0

@@ -7,9 +7,11 @@ catalogue as it was. A failure here never breaks the user's action: it runs in a
 left for the reindex command.
 
 PDF text (NĐ 30/2020 Phụ lục VI III.6.d, "nội dung của văn bản"): extracting it is slow, so it is never done in
-the request. The entry records the digest of the PDFs it should have read (`files_digest`) and flags itself
-`body_pending`; the scheduler's job `documents.index_pdf_text` reads them after commit, each document in its own
-unit of work (app.documents.fulltext.jobs).
+the transaction. The entry records the digest of the PDFs it should have read (`files_digest`) and flags itself
+`body_pending`. Once the user's unit of work has committed, its documents' text is read at once (after the
+response's data is safe: a failure there only leaves the entry pending), so what was just received is found by its
+content; the scheduler's job `documents.index_pdf_text` reads whatever is still pending (a restart, a failure,
+data written outside a unit of work), each document in its own unit of work (app.documents.fulltext.jobs).
 """
 
 import hashlib
@@ -22,6 +24,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.core import clock
+from app.core.transaction import after_commit, in_unit_of_work, unit_of_work
 from app.documents.fulltext.models import FTS_TABLE, PG_INDEX, SearchEntry
 from app.documents.fulltext.sources import SOURCES, EntryFields
 from app.documents.fulltext.text import BODY_LIMIT, words
@@ -29,6 +32,7 @@ from app.documents.fulltext.text import BODY_LIMIT, words
 log = logging.getLogger(__name__)
 
 _DIRTY = "qlvb.search_dirty"
+_AT_ONCE = 5  # documents whose text is read right after their commit; more wait for the job
 _MAX_ROUNDS = 5  # describing documents may load (and flush) more; a few rounds settle it
 
 # The weighted vector the PostgreSQL GIN index is built on and every query repeats word for word (so the planner
@@ -82,8 +86,10 @@ def _index_marked(session) -> None:
         session.info["qlvb.search_indexing"] = True
         try:
             with session.begin_nested():
-                for kind, object_id in sorted(keys):
-                    refresh(session, kind, object_id)
+                entries = [refresh(session, kind, object_id) for kind, object_id in sorted(keys)]
+            pending = [entry.id for entry in entries if entry is not None and entry.body_pending]
+            if pending and in_unit_of_work():
+                after_commit(lambda ids=pending[:_AT_ONCE]: extract_bodies(ids))
         except Exception:  # the user's action stands; `python -m app search reindex` repairs the entry
             log.exception("search index: could not refresh %s", sorted(keys))
         finally:
@@ -224,6 +230,22 @@ def store_body(entry_id: int, files_digest: str, body: str) -> bool:
     db.session.flush()
     _write_index(db.session, entry)
     return True
+
+
+def extract_bodies(ids: list[int]) -> int:
+    """Read the PDFs' text of these entries, each in its own units of work (outside any lock). Returns how many."""
+    written = 0
+    for entry_id in ids:
+        try:
+            with unit_of_work():
+                read = pdf_text_of(entry_id)
+            if read is None:
+                continue
+            with unit_of_work():
+                written += store_body(entry_id, *read)
+        except Exception:  # one broken document must not stop the others
+            log.exception("search index: reading the PDFs of entry %s failed", entry_id)
+    return written
 
 
 # Databases built with metadata.create_all (not the migrations) get the same index objects.

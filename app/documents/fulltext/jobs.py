@@ -25,18 +25,7 @@ def index_pdf_text(limit: int = BATCH) -> int:
     """Extract the text of up to `limit` documents waiting for it. Returns how many were written."""
     with unit_of_work():
         ids = indexing.pending_ids(limit)
-    written = 0
-    for entry_id in ids:
-        try:
-            with unit_of_work():
-                read = indexing.pdf_text_of(entry_id)
-            if read is None:
-                continue
-            with unit_of_work():
-                written += indexing.store_body(entry_id, *read)
-        except Exception:  # one broken document must not stop the others
-            log.exception("search index: reading the PDFs of entry %s failed", entry_id)
-    return written
+    return indexing.extract_bodies(ids)
 
 
 def index_all_pdf_text() -> int:
