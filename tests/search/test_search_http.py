@@ -4,6 +4,7 @@
 import io
 
 import pytest
+from docx import Document as DocxDocument
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -114,7 +115,7 @@ def test_the_chosen_columns_are_kept_and_shape_the_results(client, documents, ap
     assert client.get("/api/v1/search/columns", headers=headers).json["columns"] == ["symbol", "subject"]
 
 
-def test_results_export_to_xlsx_and_pdf_with_the_chosen_columns(client, documents, api_token):
+def test_results_export_to_docx_xlsx_and_pdf_with_the_chosen_columns(client, documents, api_token):
     # NĐ 30 Phụ lục VI III.6.h (with III.6.đ): the results as files, in the columns chosen.
     headers = api_token(documents.clerk)
     client.put("/api/v1/search/columns", json={"columns": ["symbol", "subject", "party"]}, headers=headers)
@@ -131,7 +132,14 @@ def test_results_export_to_xlsx_and_pdf_with_the_chosen_columns(client, document
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.data)).pages)
     assert "KẾT QUẢ TÌM KIẾM" in text and "Trích yếu" in text and "Báo cáo kết quả cải cách" in text
     assert "Nơi gửi" not in text  # only the columns asked for
+    response = client.get("/api/v1/search/export?q=cai+cach&format=docx&columns=symbol,subject", headers=headers)
+    assert response.status_code == 200 and response.headers["Content-Disposition"].endswith(".docx")
+    [table] = DocxDocument(io.BytesIO(response.data)).tables
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0] == ["STT", "Số, ký hiệu", "Trích yếu"] and [r[0] for r in rows[1:]] == ["1", "2", "3"]
+    assert ["301/SNV-TCBC", PLAN] in [r[1:] for r in rows]
     login(client, "vanthu")
+    assert 'data-testid="export-docx"' in client.get("/search?q=cai+cach").get_data(as_text=True)
     page = client.get("/search/export?q=ke+hoach&format=xlsx")
     assert page.status_code == 200 and load_workbook(io.BytesIO(page.data)).active.max_row == 2
 

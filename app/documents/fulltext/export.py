@@ -1,4 +1,4 @@
-"""Search results as XLSX and PDF files, with the columns the person chose (NĐ 30/2020 Phụ lục VI III.6.h, III.6.đ).
+"""Search results as DOCX, XLSX and PDF files, in the columns the person chose (NĐ 30 Phụ lục VI III.6.h, III.6.đ).
 
 The PDF uses the project's Vietnamese fonts (app.documents.fonts), landscape A4, one table.
 """
@@ -14,8 +14,9 @@ from app.documents.fulltext.sources import COLUMNS, SOURCES
 from app.documents.models import URGENCY_LABELS
 
 EXPORT_LIMIT = 1000  # rows in one file: the search's own ranked candidates
-FORMATS = ("xlsx", "pdf")
+FORMATS = ("docx", "xlsx", "pdf")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def cell(entry, key: str):
@@ -57,6 +58,40 @@ def to_xlsx(entries: list, columns: list[str]) -> bytes:
                 c.number_format = "DD/MM/YYYY"
     out = io.BytesIO()
     book.save(out)
+    return out.getvalue()
+
+
+def to_docx(entries: list, columns: list[str], *, title: str) -> bytes:
+    """A Word table (Phụ lục VI III.6.h names .doc/.docx first): landscape A4, Times New Roman 12 as NĐ 30 uses."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(15))
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(12)
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.add_run(title).bold = True
+    printed = clock.to_local(clock.now()).strftime("%H:%M %d/%m/%Y")
+    note = document.add_paragraph(f"{len(entries)} văn bản · lập lúc {printed}")
+    note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    table = document.add_table(rows=1, cols=len(columns) + 1)
+    table.style = "Table Grid"
+    for target, text in zip(table.rows[0].cells, ["STT", *(COLUMNS[c] for c in columns)], strict=True):
+        target.paragraphs[0].add_run(text).bold = True
+    for n, entry in enumerate(entries, 1):
+        cells = table.add_row().cells
+        for target, text in zip(cells, [str(n), *(_text(cell(entry, c)) for c in columns)], strict=True):
+            target.text = text
+    out = io.BytesIO()
+    document.save(out)
     return out.getvalue()
 
 
@@ -115,7 +150,10 @@ def export(actor, query: SearchQuery, columns: list[str], fmt: str) -> tuple[byt
         summary=f"Kết xuất {len(entries)} kết quả tìm kiếm ({fmt.upper()})",
         changes={"params": query.to_params(), "columns": columns},
     )
+    title = "KẾT QUẢ TÌM KIẾM VĂN BẢN"
     if fmt == "xlsx":
         return to_xlsx(entries, columns), XLSX_MIMETYPE, f"tim-kiem-{stamp}.xlsx"
-    content = to_pdf(entries, columns, title="KẾT QUẢ TÌM KIẾM VĂN BẢN", author=actor.full_name)
+    if fmt == "docx":
+        return to_docx(entries, columns, title=title), DOCX_MIMETYPE, f"tim-kiem-{stamp}.docx"
+    content = to_pdf(entries, columns, title=title, author=actor.full_name)
     return content, "application/pdf", f"tim-kiem-{stamp}.pdf"

@@ -42,7 +42,9 @@ class SearchArgs(QueryFields):
 
 
 class ExportArgs(QueryFields):
-    format = Str(required=True, validate=validate.OneOf(("xlsx", "pdf")), metadata={"description": "xlsx hoặc pdf"})
+    format = Str(
+        required=True, validate=validate.OneOf(("docx", "xlsx", "pdf")), metadata={"description": "docx, xlsx hoặc pdf"}
+    )
     columns = DelimitedList(Str(), metadata={"description": "Mặc định: các cột đã chọn. " + COLUMN_HELP})
 
 

@@ -142,7 +142,7 @@ def choose_columns():
 @bp.get("/export")
 @login_required
 def export_results():
-    """The results in XLSX or PDF, with the chosen columns (III.6.h)."""
+    """The results in DOCX, XLSX or PDF, with the chosen columns (III.6.h)."""
     fmt = request.args.get("format")
     if fmt not in export.FORMATS:
         flash("Định dạng kết xuất không hỗ trợ.", "danger")
