@@ -114,19 +114,20 @@ def test_the_relation_is_checked_when_drafted_and_when_submitted(outgoing_office
         tracking.start_related(office.admin, original.id, Relation.REPLACE)
 
     replacement = tracking.start_related(office.spec_a1, original.id, Relation.REPLACE)
-    services.update_draft(office.spec_a1, replacement.id, metadata={"type_code": "CV"})
+    # The notation follows the type (left empty: the type's default, NĐ 30/2020 Phụ lục I, Phần I, II.3.b).
+    services.update_draft(office.spec_a1, replacement.id, metadata={"type_code": "CV", "notation": ""})
     services.upload_version(office.spec_a1, replacement.id, Upload("thay-the.pdf", draft_bytes))
     with pytest.raises(ValidationError) as mismatch:
         services.submit(office.spec_a1, replacement.id)
     assert mismatch.value.code == "related_form_mismatch" and "Kế hoạch" in mismatch.value.details["type_code"]
 
     correction = tracking.start_related(office.spec_a1, original.id, Relation.CORRECT)
-    services.update_draft(office.spec_a1, correction.id, metadata={"type_code": "KH"})
+    services.update_draft(office.spec_a1, correction.id, metadata={"type_code": "KH", "notation": ""})
     services.upload_version(office.spec_a1, correction.id, Upload("dinh-chinh.pdf", draft_bytes))
     with pytest.raises(ValidationError) as not_cong_van:
         services.submit(office.spec_a1, correction.id)
     assert "Công văn" in not_cong_van.value.details["type_code"]
-    services.update_draft(office.spec_a1, correction.id, metadata={"type_code": "CV"})
+    services.update_draft(office.spec_a1, correction.id, metadata={"type_code": "CV", "notation": ""})
 
     # Recalled meanwhile: nothing is left to change, and no new relation can be started.
     recall_outgoing(office.clerk, original.id, "Ban hành sai thẩm quyền")
