@@ -84,3 +84,21 @@ def receive(office, data, **extra):  # noqa: F811  (a parameter, not the fixture
     return services.receive_incoming(
         office.clerk, channel="electronic", metadata={**METADATA, **extra}, uploads=upload(data)
     )
+
+
+def accept_and_register(office, document):  # noqa: F811  (a parameter, not the fixture)
+    """The clerk accepts and registers the document; returns (instance, the leader's open direction step)."""
+    from app.workflow import services as wf
+    from tests.workflow.conftest import open_tasks
+
+    instance = instance_of(document)
+    [check] = open_tasks(instance)
+    wf.complete_task(office.clerk, check.id, {}, outcome="tiep_nhan")
+    [register] = open_tasks(instance)
+    wf.complete_task(
+        office.clerk,
+        register.id,
+        {"sender_name": METADATA["sender_name"], "type_name": "Công văn", "subject": METADATA["subject"]},
+    )
+    [direct] = open_tasks(instance)
+    return instance, direct

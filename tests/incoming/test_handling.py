@@ -14,7 +14,7 @@ from app.incoming import handling, services
 from app.incoming.models import IncomingStatus
 from app.incoming.models_handling import ExtensionStatus
 from app.workflow import services as wf
-from tests.incoming.conftest import METADATA, instance_of, receive
+from tests.incoming.conftest import accept_and_register, receive
 from tests.workflow.conftest import open_tasks
 
 # 17:00 +07:00 on a day: how a deadline date reads as an instant (end of office hours).
@@ -24,16 +24,7 @@ END_OF = {day: datetime(2026, 11, day, 10, 0, tzinfo=UTC) for day in (23, 25, 26
 def registered(office, pdf, **extra):
     """A document received, accepted and registered: its direction step is open for the leader."""
     document = receive(office, pdf, **extra)
-    instance = instance_of(document)
-    [check] = open_tasks(instance)
-    wf.complete_task(office.clerk, check.id, {}, outcome="tiep_nhan")
-    [register] = open_tasks(instance)
-    wf.complete_task(
-        office.clerk,
-        register.id,
-        {"sender_name": METADATA["sender_name"], "type_name": "Công văn", "subject": METADATA["subject"]},
-    )
-    [direct] = open_tasks(instance)
+    instance, direct = accept_and_register(office, document)
     return document, instance, direct
 
 

@@ -12,7 +12,7 @@ from app.incoming.models import IncomingDocument, IncomingStatus
 from app.workflow import services as wf
 from app.workflow.models import HumanTask
 from tests.documents.images import scan
-from tests.incoming.conftest import METADATA, codes, instance_of, receive, upload
+from tests.incoming.conftest import METADATA, accept_and_register, codes, instance_of, receive, upload
 from tests.signing import factories
 from tests.workflow.conftest import open_tasks
 
@@ -108,16 +108,7 @@ def test_from_arrival_to_completion(incoming_office, signed_pdf, frozen_clock):
 def test_leader_names_the_specialist_directly(incoming_office, signed_pdf):
     office = incoming_office
     document = receive(office, signed_pdf)
-    instance = instance_of(document)
-    [check] = open_tasks(instance)
-    wf.complete_task(office.clerk, check.id, {}, outcome="tiep_nhan")
-    [register] = open_tasks(instance)
-    wf.complete_task(
-        office.clerk,
-        register.id,
-        {"sender_name": METADATA["sender_name"], "type_name": "Công văn", "subject": METADATA["subject"]},
-    )
-    [direct] = open_tasks(instance)
+    instance, direct = accept_and_register(office, document)
     wf.complete_task(
         office.leader,
         direct.id,

@@ -18,7 +18,7 @@ from app.workflow import queries as inbox
 from app.workflow import services as wf
 from app.workflow.models import CaseFile, HumanTask, InstanceStatus
 from tests.conftest import csrf_token, login
-from tests.incoming.conftest import METADATA, codes, instance_of, receive
+from tests.incoming.conftest import METADATA, accept_and_register, codes, instance_of, receive
 from tests.workflow.conftest import open_tasks
 
 NOTE = "Văn bản ban hành sai thẩm quyền, Sở Nội vụ thu hồi để ban hành lại."
@@ -26,16 +26,7 @@ NOTE = "Văn bản ban hành sai thẩm quyền, Sở Nội vụ thu hồi để
 
 def to_handling(office, document) -> None:
     """Check → register → direction naming the specialist: the case waits in cv.a1's inbox."""
-    instance = instance_of(document)
-    [check] = open_tasks(instance)
-    wf.complete_task(office.clerk, check.id, {}, outcome="tiep_nhan")
-    [register] = open_tasks(instance)
-    wf.complete_task(
-        office.clerk,
-        register.id,
-        {"sender_name": METADATA["sender_name"], "type_name": "Công văn", "subject": METADATA["subject"]},
-    )
-    [direct] = open_tasks(instance)
+    instance, direct = accept_and_register(office, document)
     wf.complete_task(
         office.leader,
         direct.id,
