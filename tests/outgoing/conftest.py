@@ -211,3 +211,11 @@ def javascript_pdf() -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def signed_draft(org, data: bytes, **overrides) -> OutgoingDocument:
+    """A draft taken through review and signed by the leader: the clerk's issue step is open."""
+    document = new_draft(org, data, **overrides)
+    to_signing(org, document)
+    sign(org, document)
+    return document

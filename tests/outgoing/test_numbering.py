@@ -35,19 +35,10 @@ from tests.outgoing.conftest import (
     issue,
     issued_document,
     make_draft,
-    new_draft,
-    sign,
+    signed_draft,
     task_named,
-    to_signing,
 )
 from tests.signing.factories import make_pdf
-
-
-def signed_draft(office, data: bytes, **overrides) -> OutgoingDocument:
-    document = new_draft(office, data, **overrides)
-    to_signing(office, document)
-    sign(office, document)
-    return document
 
 
 # NĐ 30 Phụ lục VI III.1.đ

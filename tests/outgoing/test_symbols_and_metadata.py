@@ -25,17 +25,9 @@ from tests.outgoing.conftest import (
     make_draft,
     metadata,
     new_draft,
-    sign,
-    to_signing,
+    signed_draft,
 )
 from tests.signing.factories import make_pdf
-
-
-def signed_draft(office, data: bytes, **overrides) -> OutgoingDocument:
-    document = new_draft(office, data, **overrides)
-    to_signing(office, document)
-    sign(office, document)
-    return document
 
 
 def cong_van_register(office):
