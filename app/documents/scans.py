@@ -9,7 +9,9 @@ tối thiểu 200 dpi; tỷ lệ số hóa 100%".
   is the image's size at its resolution (100 %); the file is written as PDF 1.4 at least (pikepdf).
 - Resolution: the DPI the scanner wrote into the image (JFIF/EXIF, PNG pHYs, TIFF tags). A value that makes the
   page larger than A3 with a margin (long side > 500 mm) is a placeholder, not a measurement — cameras and phone
-  apps write 72 or 96 dpi whatever they captured — and so is a missing one: the resolution is then computed from
+  apps write 72 or 96 dpi whatever they captured —, so is one that makes it smaller than an A6 card (long side
+  < 140 mm: an administrative document is on A4, and an A4 scan claiming 600 dpi would show at a third of its
+  size), and so is a missing one: the resolution is then computed from
   the pixel size as if the image were an A4 page (the paper an administrative document is on, Phụ lục I Phần I
   mục I.1), and the page is A4. Under 200 dpi (rounded) on either axis the scan is refused with the measured value
   and how it was measured; nothing is stored.
@@ -31,6 +33,7 @@ MIN_DPI = 200  # Phụ lục I: độ phân giải tối thiểu 200 dpi
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/tiff"})
 A4_MM = (210.0, 297.0)
 MAX_PLAUSIBLE_MM = 500.0  # A3 is 420 mm long: a "page" longer than this says the DPI in the file is not real
+MIN_PLAUSIBLE_MM = 140.0  # A6 is 148 mm long: a "page" shorter than this is an A4 scan with a wrong DPI written
 MM_PER_INCH = 25.4
 
 
@@ -52,7 +55,7 @@ def effective_dpi(width_px: int, height_px: int, written: tuple | None) -> tuple
     """The resolution of a scan: the DPI written in the file when plausible, else computed against an A4 page."""
     if written and min(written) >= 10:
         long_side_mm = max(width_px / written[0], height_px / written[1]) * MM_PER_INCH
-        if long_side_mm <= MAX_PLAUSIBLE_MM:
+        if MIN_PLAUSIBLE_MM <= long_side_mm <= MAX_PLAUSIBLE_MM:
             return (float(written[0]), float(written[1])), "metadata"
     short_px, long_px = sorted((width_px, height_px))
     dpi = min(short_px / (A4_MM[0] / MM_PER_INCH), long_px / (A4_MM[1] / MM_PER_INCH))

@@ -61,6 +61,8 @@ def test_a_phone_s_placeholder_dpi_is_measured_against_a4(incoming_office):
     # the pixels over an A4 page give 200 dpi, accepted.
     assert effective_dpi(*A4_200, (72, 72)) == ((pytest.approx(200.04, abs=0.01),) * 2, "a4")
     assert effective_dpi(*A4_200, (300, 300)) == ((300.0, 300.0), "metadata")
+    # An A4 page scanned at 200 dpi whose file claims 600 would be a 70 × 99 mm card: the claim is not believed.
+    assert effective_dpi(*A4_200, (600, 600)) == ((pytest.approx(200.04, abs=0.01),) * 2, "a4")
     assert effective_dpi(*A4_200, None)[1] == "a4"
     assert receive_paper(incoming_office, ("dien-thoai.jpg", scan(dpi=(72, 72)))).files[0].is_main
 
