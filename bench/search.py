@@ -10,9 +10,10 @@ QLVB_BENCH_DATABASE_URL, dropped and re-created) and migrated with flask_migrate
    tests/search/conftest.py builds it). The metadata is indexed inside that transaction (`indexing.refresh`), the
    PDF text right after commit (`indexing.extract_bodies`); both are timed. Then the same documents' text is read
    again by the job (`jobs.index_all_pdf_text`) to give the extraction rate alone.
-2. The rest of each catalogue size is filled faster: `incoming_document` rows inserted in bulk (no PDF), then each
-   catalogued by the module's own functions, `indexing.refresh` (the reindex command's path: describe → entry →
-   FTS5 row) and `indexing.store_body` with generated text in place of an extracted PDF.
+2. The rest of each catalogue size is filled faster: `incoming_document` rows inserted in bulk (no PDF), then
+   catalogued by batches of 500 with the module's own pieces, as `indexing.refresh` + `store_body` would: the
+   source's `describe`, `indexing._apply`, generated text in place of an extracted PDF, one batched INSERT and
+   `indexing._write_index` (the FTS5 row on SQLite); then VACUUM ANALYZE / ANALYZE.
 3. Query latency, p50/p95 over `--runs` runs, of `query.search` as the clerk (sees every document) and as a
    specialist who sees ~1 % of them (the incoming visibility rule: their unit leads those).
 
