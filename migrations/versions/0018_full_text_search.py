@@ -16,12 +16,7 @@ down_revision = '0017'
 branch_labels = None
 depends_on = None
 
-# The same text as app.documents.fulltext.indexing (PG_VECTOR, FTS_DDL): queries repeat the vector word for word.
-PG_VECTOR = (
-    "(setweight(to_tsvector('simple'::regconfig, search_entry.title_folded), 'A') || "
-    "setweight(to_tsvector('simple'::regconfig, search_entry.meta_folded), 'B') || "
-    "setweight(to_tsvector('simple'::regconfig, search_entry.body_folded), 'D'))"
-)
+# The same text as app.documents.fulltext.indexing (FTS_DDL).
 FTS_DDL = "CREATE VIRTUAL TABLE search_fts USING fts5(title, meta, body, tokenize = 'unicode61 remove_diacritics 2')"
 
 
@@ -83,7 +78,9 @@ def upgrade():
     )
     # The index itself is dialect-specific, so no model describes it (app.documents.fulltext.models.UNMODELLED).
     if op.get_bind().dialect.name == 'postgresql':
-        op.execute(f"CREATE INDEX ix_search_entry_tsv ON search_entry USING gin ({PG_VECTOR})")
+        # Stored and indexed; app.documents.fulltext.indexing writes it with each entry (PG_VECTOR).
+        op.execute("ALTER TABLE search_entry ADD COLUMN search_tsv tsvector")
+        op.execute("CREATE INDEX ix_search_entry_tsv ON search_entry USING gin (search_tsv)")
     elif op.get_bind().dialect.name == 'sqlite':
         op.execute(FTS_DDL)
 

@@ -15,8 +15,9 @@ from app.core.db import UTCDateTime, db
 
 # Objects of the search index that only the migration creates (dialect-specific): never compared with the models.
 FTS_TABLE = "search_fts"  # SQLite FTS5 (and its shadow tables search_fts_*)
-PG_INDEX = "ix_search_entry_tsv"  # PostgreSQL GIN
-UNMODELLED = (FTS_TABLE, PG_INDEX)
+PG_COLUMN = "search_tsv"  # PostgreSQL: the weighted tsvector, stored (parsed once, not at every query)
+PG_INDEX = "ix_search_entry_tsv"  # PostgreSQL GIN on it
+UNMODELLED = (FTS_TABLE, PG_COLUMN, PG_INDEX)
 
 
 def is_unmodelled(name: str | None) -> bool:

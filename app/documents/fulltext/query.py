@@ -15,8 +15,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.core.db import db
-from app.documents.fulltext.indexing import PG_VECTOR
-from app.documents.fulltext.models import FTS_TABLE, SearchEntry
+from app.documents.fulltext.models import FTS_TABLE, PG_COLUMN, SearchEntry
 from app.documents.fulltext.sources import SOURCES
 from app.documents.fulltext.text import all_terms_in, terms
 from app.documents.search import fold_vietnamese
@@ -144,7 +143,7 @@ def _text_match(wanted: list[str]):
     """(WHERE clause, score expression: higher is better, FROM to add or None) of the full-text match."""
     if db.session.get_bind().dialect.name == "postgresql":
         tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), " & ".join(f"{t}:*" for t in wanted))
-        vector = sa.literal_column(PG_VECTOR)
+        vector = sa.literal_column(f"search_entry.{PG_COLUMN}")
         return vector.op("@@")(tsquery), sa.func.ts_rank(vector, tsquery), None
     fts = sa.table(FTS_TABLE, sa.column("rowid"))
     match = sa.literal_column(FTS_TABLE).op("MATCH")(" AND ".join(f'"{t}"*' for t in wanted))
