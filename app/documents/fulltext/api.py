@@ -103,8 +103,8 @@ def find(args):
 @blp.doc(
     responses={
         "200": {
-            "description": "Tệp XLSX hoặc PDF",
-            "content": {"application/pdf": {}, export.XLSX_MIMETYPE: {}},
+            "description": "Tệp DOCX, XLSX hoặc PDF",
+            "content": {"application/pdf": {}, export.XLSX_MIMETYPE: {}, export.DOCX_MIMETYPE: {}},
         }
     }
 )
