@@ -27,6 +27,7 @@ from app.outgoing import files
 from app.outgoing.metadata import local_date_text, notation_shape_problem
 from app.outgoing.models import OutgoingDocument, OutgoingReview, OutgoingStatus, ReviewKind, VersionStage
 from app.outgoing.permissions import may_sign_for
+from app.outgoing.queries import default_place
 from app.outgoing.states import STATES
 from app.signing import sign
 from app.signing.credentials import image_of, organization_key, personal_key
@@ -192,7 +193,17 @@ def issue_problems(document: OutgoingDocument, values: dict) -> dict[str, str]:
                 problems["issued_date"] = "Ngày ban hành không được ở tương lai."
             elif document.signed_at and day < clock.to_local(document.signed_at).date():
                 problems["issued_date"] = "Ngày ban hành không được trước ngày ký."
+    if not place_of(document):
+        problems["place"] = (
+            "Văn bản chưa có địa danh cho dòng “Địa danh, ngày … tháng … năm …”: trả lại người soạn để bổ sung."
+        )
     return problems
+
+
+def place_of(document: OutgoingDocument) -> str | None:
+    """The date line's địa danh: the draft's, else the one the agency's drafts use (a draft saved without it before
+    the place was asked at Trình). NĐ 30/2020 Phụ lục I, Phần I, II.4.a: the issue date is never written without it."""
+    return (document.place or "").strip() or default_place(document.agency_id)
 
 
 def check_issuable(actor: User, document: OutgoingDocument, values: dict):
@@ -294,6 +305,7 @@ def issue_outgoing(
     notation = "".join(notation.split())
     signed = files.read(files.newest(document, VersionStage.SIGNED).sha256)
     signer = key.pdf_signer()
+    document.place = place_of(document)  # check_issuable refused a document without one
 
     # NĐ 30/2020 Điều 15.1: the number of the year of the issue date (local), from 01 on 1 January.
     assignment = assign_number(actor, register.id, OBJECT_TYPE, document.id, year=day.year)

@@ -101,6 +101,17 @@ def search(user: User, flt: OutgoingFilter, *, before_id: int | None = None, lim
     return list(db.session.scalars(query))
 
 
+def default_place(agency_id: int) -> str | None:
+    """The địa danh the agency's drafts last used: the agency has no place of its own, and its date line names the
+    same place on every document (NĐ 30/2020 Phụ lục I, Phần I, II.4.a: "Địa danh, ngày … tháng … năm …")."""
+    return db.session.scalar(
+        sa.select(OutgoingDocument.place)
+        .where(OutgoingDocument.agency_id == agency_id, sa.func.length(sa.func.trim(OutgoingDocument.place)) > 0)
+        .order_by(OutgoingDocument.id.desc())
+        .limit(1)
+    )
+
+
 def years(agency_id: int) -> list[int]:
     """The years offered by the list's filter: this year and every year a document was numbered in."""
     numbered = db.session.scalars(

@@ -26,7 +26,14 @@ class OutgoingMetadataArgs(Schema):
     subject = Str(validate=validate.Length(max=500), metadata={"description": "Trích yếu nội dung (tối đa 500)"})
     urgency = Str(metadata={"description": "thuong | khan | thuong_khan | hoa_toc"})
     secrecy = Str(metadata={"description": "Chỉ nhận `none`: hệ thống không xử lý văn bản mật"})
-    place = Str(allow_none=True, validate=validate.Length(max=100), metadata={"description": "Địa danh"})
+    place = Str(
+        allow_none=True,
+        validate=validate.Length(max=100),
+        metadata={
+            "description": "Địa danh của dòng “Địa danh, ngày … tháng … năm …”: để trống thì lấy theo văn bản trước "
+            "của cơ quan; bắt buộc khi trình"
+        },
+    )
     notation = Str(
         allow_none=True,
         validate=validate.Length(max=30),

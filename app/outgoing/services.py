@@ -39,6 +39,7 @@ from app.outgoing.permissions import (
     may_cancel,
     reviewer_step,
 )
+from app.outgoing.queries import default_place
 from app.outgoing.relations import check_relation
 from app.outgoing.states import STATES
 from app.workflow import queries as wf_queries
@@ -128,6 +129,8 @@ def create_draft(
     if raw.get("drafting_unit_id") in (None, ""):
         raw["drafting_unit_id"] = actor.unit_id
     meta = clean_outgoing_metadata(raw, actor.agency_id)
+    if not meta["place"]:  # the date line needs its place before the signature (NĐ 30/2020 Phụ lục I, II.4)
+        meta["place"] = default_place(actor.agency_id)
     prepared = files.prepare_draft_file(upload) if upload is not None else None
     for item in attachments:
         files.check_attachment(item)
@@ -381,6 +384,9 @@ def submit(actor: User, document_id: int) -> OutgoingDocument:
     return document
 
 
+PLACE_REQUIRED = "Nhập địa danh cho dòng “Địa danh, ngày … tháng … năm …” của văn bản, ví dụ Rạch Giá."
+
+
 def check_ready(document: OutgoingDocument) -> None:
     """Everything the procedure needs, checked again now: people, units and agencies may have changed."""
     clean_outgoing_metadata(metadata_of(document), document.agency_id)
@@ -389,6 +395,8 @@ def check_ready(document: OutgoingDocument) -> None:
         problems["file"] = "Chưa có tệp dự thảo."
     if document.signer_id is None:
         problems["signer_id"] = "Chọn người ký văn bản."
+    if not (document.place or "").strip():  # NĐ 30/2020 Phụ lục I, Phần I, II.4.a: "Địa danh, ngày … tháng … năm …"
+        problems["place"] = PLACE_REQUIRED
     if problems:
         raise ValidationError("Dự thảo chưa đủ thông tin để trình.", code="outgoing_incomplete", details=problems)
     check_relation(document)  # NĐ 30/2020 Điều 18.3

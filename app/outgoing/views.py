@@ -205,6 +205,7 @@ def new():
             "urgency": "thuong",
             "drafting_unit_id": str(current_user.unit_id or ""),
             "reply_to_id": request.args.get("reply_to", ""),
+            "place": queries.default_place(current_user.agency_id) or "",
         }
         for key in MULTI_FIELDS:
             values.setdefault(key, [])

@@ -56,8 +56,9 @@ class Rule:
 URGENT_RULE = "urgent"
 RULES: Mapping[str, Rule] = MappingProxyType(
     {
-        # seed 001 QĐ 278/QĐ-UBND Kiên Giang Điều 3.3: "xử lý ngay trong vòng 02 giờ (theo giờ hành chính)".
-        "intake": Rule("Tiếp nhận văn bản điện tử đến", "PT2H", "QĐ 278/QĐ-UBND Kiên Giang Điều 3.3"),
+        # seed 001 QĐ 278/QĐ-UBND Kiên Giang Điều 3.3: "xử lý ngay trong vòng 02 giờ (theo giờ hành chính)". The step
+        # "Kiểm tra văn bản đến" (processes/incoming.bpmn check_document) of every incoming document, paper too.
+        "intake": Rule("Tiếp nhận văn bản đến (kiểm tra)", "PT2H", "QĐ 278/QĐ-UBND Kiên Giang Điều 3.3"),
         # NĐ 30/2020 Điều 4.2.c: registered within the day, at the latest the next working day.
         "register": Rule("Đăng ký văn bản đến", "next-working-day", "NĐ 30/2020 Điều 4.2.c"),
         # NĐ 30/2020 Điều 23.1: presented to the leader within the day, at the latest the next working day.

@@ -105,7 +105,7 @@ class UrgencySettingsSchema(Schema):
 
 class RuleValuesSchema(Schema):
     intake = Str(
-        metadata={"description": "Tiếp nhận văn bản điện tử đến (QĐ 278 Kiên Giang Điều 3.3)", "example": "PT2H"}
+        metadata={"description": "Tiếp nhận văn bản đến, bước kiểm tra (QĐ 278 Kiên Giang Điều 3.3)", "example": "PT2H"}
     )
     register = Str(metadata={"description": "Đăng ký văn bản đến (NĐ 30/2020 Điều 4.2.c)"})
     present = Str(metadata={"description": "Trình văn bản đến (NĐ 30/2020 Điều 23.1)"})

@@ -1,5 +1,6 @@
 """Request lifecycle for pages and API (one unit of work per request), navigation, the dashboard."""
 
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -106,9 +107,15 @@ def init_web(app: Flask) -> None:
     def audit_action(code: str) -> str:
         return action_label(code)
 
-    @app.template_filter("local_dt")
-    def local_datetime(value, fmt: str = "%d/%m/%Y %H:%M"):
-        return clock.to_local(value).strftime(fmt) if value else ""
+    app.add_template_filter(local_datetime, "local_dt")
+
+
+def local_datetime(value, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    """An instant as the pages show it, dd/mm/yyyy hh:mm local; also an ISO 8601 text with its offset (the time
+    in a signature report)."""
+    if isinstance(value, str) and value:
+        value = datetime.fromisoformat(value)
+    return clock.to_local(value).strftime(fmt) if value else ""
 
 
 def page_url() -> str | None:

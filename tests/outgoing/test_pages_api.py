@@ -37,6 +37,7 @@ def form_data(office, **extra) -> dict:
         "subject": SUBJECT,
         "urgency": "khan",
         "secrecy": "none",
+        "place": "Rạch Giá",  # NĐ 30/2020 Phụ lục I, Phần I, II.4.a: required at Trình
         "drafting_unit_id": str(office.unit_a.id),
         "signer_id": str(office.leader.id),
         "signer_authority": "KT.",
@@ -58,6 +59,7 @@ def draft(office, **metadata):
     values = {
         "type_code": "CV",
         "subject": SUBJECT,
+        "place": "Rạch Giá",
         "drafting_unit_id": office.unit_a.id,
         "signer_id": office.leader.id,
         "recipient_agency_codes": [office.department.code],
@@ -297,6 +299,11 @@ def test_api_round_trip(client, sending, draft_pdf, api_token, create_user, crea
     )
     assert multipart.status_code == 201 and [v["number"] for v in multipart.json["versions"]] == [1]
 
+    # NĐ 30/2020 Phụ lục I, Phần I, II.4.a: no Trình without the place of "Địa danh, ngày … tháng … năm …".
+    refused = client.post(f"/api/v1/outgoing/{document_id}/submit", headers=headers)
+    assert refused.status_code == 422 and refused.json["code"] == "outgoing_incomplete"
+    assert "place" in refused.json["details"]
+    client.patch(f"/api/v1/outgoing/{document_id}", headers=headers, json={"place": "Rạch Giá"})
     submitted = client.post(f"/api/v1/outgoing/{document_id}/submit", headers=headers)
     assert submitted.status_code == 200, submitted.json
     assert submitted.json["status"] != "draft" and submitted.json["tasks"]

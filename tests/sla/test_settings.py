@@ -1,9 +1,12 @@
 """Agency deadline settings: the service (checks, permissions, audit), the page with its preview, and the API."""
 
+import re
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from app.audit.models import AuditEvent
 from app.core.db import db
@@ -243,3 +246,27 @@ def test_the_due_api_and_tester_resolve_the_agencys_rule_names(client, admin, ap
     login(client, "admin1")
     page = client.get(f"/admin/calendars?scope={admin.agency_id}&start=2026-11-23T08:00&spec=intake")
     assert "11:00 23/11/2026" in page.get_data(as_text=True)
+
+
+def test_the_settings_page_stays_readable_and_explains_the_durations(client, admin, frozen_clock):
+    frozen_clock.set(FRIDAY_16)
+    login(client, "admin1")
+    bad = client.post("/admin/calendars/deadlines", data=form_data(client, hoa_toc_duration="next-morning"))
+    html = bad.get_data(as_text=True)
+    # The error on its own row under the level, not in the cell beside "Cách tính" (it squeezed the select).
+    assert re.search(r'<td colspan="3"[^>]*>\s*<div class="invalid-feedback d-block" id="hoa_toc_duration-err">', html)
+    assert 'class="form-select form-select-sm sla-basis"' in html
+    css = (Path(current_app.static_folder) / "css" / "app.css").read_text()
+    assert re.search(r"select\.sla-basis \{ min-width: \d+rem; \}", css)
+    # What the ISO codes mean, next to the fields, and common values to pick.
+    for hint in (
+        "PT2H = 2 giờ",
+        "P3D = 3 ngày làm việc",
+        "next-working-day = hết ngày làm việc tiếp theo",
+        "next-morning = hết buổi sáng ngày làm việc tiếp theo",
+    ):
+        assert html.count(hint) >= len(rules.RULES), hint
+    assert 'list="sla-rule-durations"' in html and '<datalist id="sla-rule-durations">' in html
+    assert 'id="hoa_toc_duration-hint">PT30M = 30 phút' in html
+    # processes/incoming.bpmn check_document: every incoming document, paper or electronic, is checked.
+    assert "Tiếp nhận văn bản đến (kiểm tra)" in html and "Tiếp nhận văn bản điện tử đến" not in html

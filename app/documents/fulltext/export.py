@@ -12,6 +12,7 @@ from app.documents import fonts
 from app.documents.fulltext.query import SearchQuery, search
 from app.documents.fulltext.sources import COLUMNS, SOURCES
 from app.documents.models import URGENCY_LABELS
+from app.documents.symbols import format_number
 
 EXPORT_LIMIT = 1000  # rows in one file: the search's own ranked candidates
 FORMATS = ("docx", "xlsx", "pdf")
@@ -28,6 +29,8 @@ def cell(entry, key: str):
         return (source.status_labels.get(entry.status) if source else None) or entry.status
     if key == "urgency":
         return URGENCY_LABELS.get(entry.urgency, entry.urgency)
+    if key == "number" and entry.number:  # "01" as on the document page and in the registers
+        return format_number(entry.number)
     value = getattr(entry, key)
     return value if value is not None else ""
 
@@ -106,8 +109,7 @@ def to_pdf(entries: list, columns: list[str], *, title: str, author: str) -> byt
     data = [[Paragraph("STT", head), *(Paragraph(COLUMNS[c], head) for c in columns)]]
     for n, entry in enumerate(entries, 1):
         data.append([Paragraph(str(n), body), *(Paragraph(_escape(_text(cell(entry, c))), body) for c in columns)])
-    width = landscape(A4)[0] - 30 * mm
-    widths = [12 * mm] + [(width - 12 * mm) * _weight(c) / sum(_weight(k) for k in columns) for c in columns]
+    widths = _widths(columns, landscape(A4)[0] - 30 * mm, 12 * mm, body, head)
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -126,6 +128,26 @@ def to_pdf(entries: list, columns: list[str], *, title: str, author: str) -> byt
         table,
     ]
     return fonts.build(story, pagesize=landscape(A4), title=title, author=author, margins=(15, 15, 15, 15))
+
+
+# The text a column must hold on one line: a date dd/mm/yyyy, a number up to five digits.
+_UNBROKEN = {"issued_date": "00/00/0000", "arrival_date": "00/00/0000", "number": "00000"}
+_PADDING = 12  # points: reportlab's default cell padding, 6 left and 6 right
+
+
+def _widths(columns: list[str], total: float, first: float, body, head) -> list[float]:
+    """STT, then the date and number columns just wide enough for their value (and each word of their heading)
+    unbroken — "01/12/2026", not "01/12/202" over "6"; the rest shared by weight."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def unbroken(column: str) -> float:
+        words = [stringWidth(w, head.fontName, head.fontSize) for w in COLUMNS[column].split()]
+        return max(stringWidth(_UNBROKEN[column], body.fontName, body.fontSize), *words) + _PADDING + 2
+
+    fixed = {c: unbroken(c) for c in columns if c in _UNBROKEN}
+    rest = max(total - first - sum(fixed.values()), 0)
+    weights = sum(_weight(c) for c in columns if c not in fixed) or 1
+    return [first] + [fixed[c] if c in fixed else rest * _weight(c) / weights for c in columns]
 
 
 def _weight(column: str) -> float:
