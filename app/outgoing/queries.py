@@ -16,6 +16,7 @@ from app.core import clock
 from app.core.db import db
 from app.documents.replies import Reply
 from app.documents.search import folded_search
+from app.incoming import permissions as incoming_permissions
 from app.incoming.models import IncomingDocument
 from app.org.models import Agency, Role, User, UserRole
 from app.outgoing import permissions
@@ -111,19 +112,18 @@ def years(agency_id: int) -> list[int]:
     return sorted({clock.to_local(clock.now()).year, *numbered}, reverse=True)
 
 
-def recent_incoming(agency_id: int, *, limit: int = 100, include_id: int | None = None) -> list[IncomingDocument]:
-    """Incoming documents a reply may answer: the agency's newest, plus `include_id` when it is older."""
+def recent_incoming(user: User, *, limit: int = 100, include_id: int | None = None) -> list[IncomingDocument]:
+    """Incoming documents `user` may answer (app.incoming.permissions.answerable_filter: those they may see, not
+    recalled): the newest, plus `include_id` when it is older."""
+    answerable = incoming_permissions.answerable_filter(user)
     rows = list(
         db.session.scalars(
-            sa.select(IncomingDocument)
-            .where(IncomingDocument.agency_id == agency_id)
-            .order_by(IncomingDocument.id.desc())
-            .limit(limit)
+            sa.select(IncomingDocument).where(answerable).order_by(IncomingDocument.id.desc()).limit(limit)
         )
     )
     if include_id and all(d.id != include_id for d in rows):
-        extra = db.session.get(IncomingDocument, include_id)
-        if extra is not None and extra.agency_id == agency_id:
+        extra = db.session.scalar(sa.select(IncomingDocument).where(IncomingDocument.id == include_id, answerable))
+        if extra is not None:
             rows.insert(0, extra)
     return rows
 
