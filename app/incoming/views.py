@@ -347,7 +347,8 @@ def _handle(document_id: int, act, done: str):
         if exc.status not in (403, 409, 422):
             raise  # 404 is a page of its own
         details = exc.details if isinstance(exc.details, dict) else {}
-        flash(" ".join([exc.message, *map(str, details.values())]), "danger")
+        # Each sentence once: a field message often repeats the refusal's own message.
+        flash(" ".join(dict.fromkeys([exc.message, *map(str, details.values())])), "danger")
     else:
         flash(done, "success")
     return redirect(url_for("incoming.document", document_id=document_id) + "#xu-ly")

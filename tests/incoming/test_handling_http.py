@@ -75,7 +75,14 @@ def test_handling_actions_on_the_document_page(app, client, incoming_office, sig
     assert "Đề nghị gia hạn chờ bạn cho ý kiến" in other.get("/incoming").get_data(as_text=True)
     page = other.get(f"/incoming/{document.id}").get_data(as_text=True)
     assert "Không đồng ý" in page  # the unit leader decides
+    assert "<th>Người đề nghị</th>" in page  # the column holds the requester's name
     [extension_id] = [e.id for e in handling.extensions_of(document)]
+    refused = other.post(
+        f"/incoming/{document.id}/extensions/{extension_id}/refuse",
+        data={"csrf_token": csrf_token(other, f"/incoming/{document.id}"), "note": ""},
+        follow_redirects=True,
+    )
+    assert refused.get_data(as_text=True).count("Nhập lý do không đồng ý gia hạn.") == 1  # said once
     response = other.post(
         f"/incoming/{document.id}/extensions/{extension_id}/approve",
         data={"csrf_token": csrf_token(other, f"/incoming/{document.id}"), "note": ""},
