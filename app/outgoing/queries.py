@@ -112,9 +112,13 @@ def years(agency_id: int) -> list[int]:
     return sorted({clock.to_local(clock.now()).year, *numbered}, reverse=True)
 
 
-def recent_incoming(user: User, *, limit: int = 100, include_id: int | None = None) -> list[IncomingDocument]:
+def recent_incoming(
+    user: User, *, limit: int = 100, include_id: int | None = None, kept_id: int | None = None
+) -> list[IncomingDocument]:
     """Incoming documents `user` may answer (app.incoming.permissions.answerable_filter: those they may see, not
-    recalled): the newest, plus `include_id` when it is older."""
+    recalled): the newest, plus `include_id` when it is older. `kept_id`, what the draft being edited already
+    answers, stays offered even if since recalled, so saving the form does not silently drop it (the service
+    keeps it too: clean_outgoing_metadata's `kept_reply_to`)."""
     answerable = incoming_permissions.answerable_filter(user)
     rows = list(
         db.session.scalars(
@@ -122,7 +126,8 @@ def recent_incoming(user: User, *, limit: int = 100, include_id: int | None = No
         )
     )
     if include_id and all(d.id != include_id for d in rows):
-        extra = db.session.scalar(sa.select(IncomingDocument).where(IncomingDocument.id == include_id, answerable))
+        allowed = IncomingDocument.agency_id == user.agency_id if include_id == kept_id else answerable
+        extra = db.session.scalar(sa.select(IncomingDocument).where(IncomingDocument.id == include_id, allowed))
         if extra is not None:
             rows.insert(0, extra)
     return rows

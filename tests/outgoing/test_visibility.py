@@ -164,7 +164,14 @@ def test_a_reply_may_answer_only_an_incoming_document_the_drafter_may_see_and_no
         headers=api_token(office.spec_a1),
     )
     assert reply.status_code == 422 and "reply_to_id" in str(reply.get_json())
-    assert new_draft(office, draft_bytes, reply_to_id=mine.id).reply_to_id == mine.id
+    answer = new_draft(office, draft_bytes, reply_to_id=mine.id)
+    assert answer.reply_to_id == mine.id
+    # Recalled after the draft named it: the draft keeps it when edited, by form and service alike.
+    mine.status = IncomingStatus.RECALLED
+    db.session.flush()
+    assert f'<option value="{mine.id}" selected' in reply_select(f"/outgoing/{answer.id}/edit")
+    assert services.update_draft(office.spec_a1, answer.id, metadata={"subject": "Trả lời lại"}).reply_to_id == mine.id
+    assert f'<option value="{mine.id}"' not in reply_select()  # but a new draft cannot name it
     # The clerk sees every document of the agency, but a recalled one is still not answered.
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     login(client, office.clerk.username)
