@@ -141,7 +141,7 @@ def _detail(document):
     ]
     # NĐ 30 Phụ lục VI III.8.c: a recalled document is only the record of its recall; III.1.h: possible duplicates.
     detail.recall_record = recall.record_of(document)
-    detail.possible_duplicates = [d.as_dict() for d in queries.find_duplicates(document)]
+    detail.possible_duplicates = [d.as_dict() for d in queries.find_duplicates(document, api_user())]
     return detail
 
 

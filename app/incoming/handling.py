@@ -245,12 +245,25 @@ def return_to_unit_leader(actor: User, document_id: int, reason: str) -> Incomin
     return note
 
 
+def returned_by(document: IncomingDocument, task: HumanTask) -> int | None:
+    """Who gave the step back: the author of its latest "trả lại" note (of its assignment, when it has one)."""
+    assignment = assignment_of(document, task)
+    query = sa.select(IncomingNote.author_id).where(
+        IncomingNote.document_id == document.id, IncomingNote.kind == NoteKind.RETURNED
+    )
+    if assignment is not None:
+        query = query.where(IncomingNote.assignment_id == assignment.id)
+    return db.session.scalar(query.order_by(IncomingNote.id.desc()).limit(1))
+
+
 def reassign_choices(actor: User, document: IncomingDocument) -> list[User]:
-    """The specialists of the unit a returned step waits in, for its unit leader (empty for anyone else)."""
+    """The specialists of the unit a returned step waits in, for its unit leader (empty for anyone else) — but not
+    the one who gave it back: they said why they cannot handle it, so it goes to someone else."""
     task = permissions.returned_task(actor, document)
     if task is None or task.unit_id is None:
         return []
-    return org_queries.active_members(task.unit_id, Role.SPECIALIST.value)
+    returner = returned_by(document, task)
+    return [u for u in org_queries.active_members(task.unit_id, Role.SPECIALIST.value) if u.id != returner]
 
 
 def reassign_returned(actor: User, document_id: int, user_id: int, note: str | None = None) -> HumanTask:
@@ -260,6 +273,9 @@ def reassign_returned(actor: User, document_id: int, user_id: int, note: str | N
     if task is None:
         raise PermissionDenied("Không có việc được trả lại chờ bạn phân công.", code="nothing_returned")
     target = db.session.get(User, user_id) if user_id else None
+    if target is not None and target.id == returned_by(document, task):
+        message = "Chuyên viên này vừa trả lại văn bản; chọn chuyên viên khác của đơn vị."
+        raise ValidationError(message, code="returned_by_them", details={"user_id": message})
     if target is None or target.id not in {u.id for u in reassign_choices(actor, document)}:
         message = "Chọn chuyên viên đang hoạt động của đơn vị."
         raise ValidationError(message, code="not_a_candidate", details={"user_id": message})

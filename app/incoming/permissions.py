@@ -11,7 +11,7 @@ ask `visible_filter` / `can_view`: one rule.
 import sqlalchemy as sa
 
 from app.core.db import db
-from app.incoming.models import IncomingAssignment, IncomingDocument
+from app.incoming.models import IncomingAssignment, IncomingDocument, IncomingStatus
 from app.org.models import Agency, Role, User
 from app.org.permissions import managed_agency_ids
 from app.workflow.assignment import acting_for
@@ -47,6 +47,21 @@ def visible_filter(user: User):
             sa.and_(open_to_staff.is_(True), IncomingDocument.arrival_number.is_not(None)),
         ),
     )
+
+
+def answerable_filter(user: User):
+    """A WHERE clause on IncomingDocument: the documents `user` may name as answered by an outgoing draft.
+
+    Those they may see (`visible_filter`), not recalled: a recalled document is destroyed (seed 000 Điều 17,
+    NĐ 30/2020 Phụ lục VI III.1.h), so there is nothing left to answer. The draft form's list and the service's
+    check of `reply_to_id` both ask this.
+    """
+    return sa.and_(visible_filter(user), IncomingDocument.status != IncomingStatus.RECALLED)
+
+
+def can_answer(user: User, document_id: int) -> bool:
+    query = sa.select(IncomingDocument.id).where(IncomingDocument.id == document_id, answerable_filter(user))
+    return db.session.scalar(query) is not None
 
 
 def can_view(user: User, document: IncomingDocument) -> bool:

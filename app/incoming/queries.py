@@ -112,7 +112,7 @@ class Duplicate:
         }
 
 
-def find_duplicates(document: IncomingDocument, *, limit: int = 10) -> list[Duplicate]:
+def find_duplicates(document: IncomingDocument, viewer: User | None = None, *, limit: int = 10) -> list[Duplicate]:
     """Documents of the same agency already received with the same mã định danh, or the same số, ký hiệu and
     sender (and ngày ban hành when both have one).
 
@@ -121,6 +121,8 @@ def find_duplicates(document: IncomingDocument, *, limit: int = 10) -> list[Dupl
     code, or else its name with diacritics, case, spacing and "UBND"/"Ủy ban nhân dân" folded
     (app.documents.symbols). Candidates are narrowed in SQL by the number (leading zeros trimmed, as
     `normalized_number` does), then compared in Python. A recalled document is destroyed: never a duplicate.
+    With `viewer`, only documents the viewer may see (`permissions.visible_filter`: a clerk all of the agency's, a
+    specialist those that concern them): a warning never names, nor links to, a document its reader may not open.
     """
     code = normalized_code(document.code_number, document.code_notation)
     key = normalized_key(document.document_key)
@@ -133,6 +135,8 @@ def find_duplicates(document: IncomingDocument, *, limit: int = 10) -> list[Dupl
         IncomingDocument.status != IncomingStatus.RECALLED,
         sa.func.upper(sa.func.ltrim(sa.func.trim(IncomingDocument.code_number), "0")) == number.lstrip("0"),
     )
+    if viewer is not None:
+        query = query.where(permissions.visible_filter(viewer))
     if document.issued_date is not None:
         query = query.where(
             sa.or_(IncomingDocument.issued_date == document.issued_date, IncomingDocument.issued_date.is_(None))
@@ -158,9 +162,9 @@ def _same_sender(one: IncomingDocument, other: IncomingDocument) -> bool:
     return bool(name) and name == normalized_agency_name(other.sender_name)
 
 
-def possible_duplicates(document: IncomingDocument) -> list[IncomingDocument]:
+def possible_duplicates(document: IncomingDocument, viewer: User | None = None) -> list[IncomingDocument]:
     """The documents `find_duplicates` names (for the pages)."""
-    return [duplicate.document for duplicate in find_duplicates(document)]
+    return [duplicate.document for duplicate in find_duplicates(document, viewer)]
 
 
 def register_entries(register_id: int, year: int, date_from: date | None = None, date_to: date | None = None):

@@ -102,7 +102,7 @@ def receive():
             flash(exc.message, "danger")
         else:
             flash("Đã tiếp nhận văn bản đến; văn bản đang chờ kiểm tra và vào sổ.", "success")
-            if duplicates := queries.find_duplicates(document):
+            if duplicates := queries.find_duplicates(document, current_user):
                 # NĐ 30 Phụ lục VI III.1.h: tell the clerk at once, before the document is registered.
                 flash("Có thể trùng với văn bản đã nhận: " + "; ".join(d.label for d in duplicates), "warning")
             if document.channel == "electronic" and not all(f.signature_valid for f in document.files if f.is_main):
@@ -182,7 +182,7 @@ def document(document_id: int):
         exchange_labels=EXCHANGE_LABELS,
         task_labels=TASK_STATE_LABELS,
         urgency_labels=URGENCY_LABELS,
-        duplicates=queries.find_duplicates(doc),
+        duplicates=queries.find_duplicates(doc, current_user),
         replies=_replies(doc),
         related=relations.related_of(current_user, doc),
         relation_labels=relations.RELATION_LABELS,
@@ -347,7 +347,8 @@ def _handle(document_id: int, act, done: str):
         if exc.status not in (403, 409, 422):
             raise  # 404 is a page of its own
         details = exc.details if isinstance(exc.details, dict) else {}
-        flash(" ".join([exc.message, *map(str, details.values())]), "danger")
+        # Each sentence once: a field message often repeats the refusal's own message.
+        flash(" ".join(dict.fromkeys([exc.message, *map(str, details.values())])), "danger")
     else:
         flash(done, "success")
     return redirect(url_for("incoming.document", document_id=document_id) + "#xu-ly")
@@ -360,7 +361,7 @@ def task_summary(task: HumanTask):
         return None
     return "incoming/_summary.html", {
         "doc": doc,
-        "duplicates": queries.find_duplicates(doc),
+        "duplicates": queries.find_duplicates(doc, current_user),
         "urgency_labels": URGENCY_LABELS,
         # NĐ 30/2020 Điều 18.3: the clerk sees what a new arrival replaces, the handler that his document was replaced.
         "related": relations.related_of(current_user, doc),

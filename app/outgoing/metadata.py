@@ -129,11 +129,15 @@ def notation_shape_problem(notation: str, agency: Agency | None, doc_type: Docum
     )
 
 
-def clean_outgoing_metadata(raw: dict, agency_id: int) -> dict:
+def clean_outgoing_metadata(
+    raw: dict, agency_id: int, *, actor: User | None = None, kept_reply_to: int | None = None
+) -> dict:
     """The draft's fields from a form or an API payload, checked against the agency; raises ValidationError.
 
     Returns the model values plus `recipients` (a list of RecipientSpec) and `document_type`. Every section is
-    checked even after a wrong one, so the form shows all its problems at once.
+    checked even after a wrong one, so the form shows all its problems at once. With `actor`, a newly named
+    `reply_to_id` must be an incoming document the actor may answer (`kept_reply_to`, the draft's current one,
+    is not checked again: the draft keeps what it already answers).
     """
     refuse_secret(raw.get("secrecy") or None)  # Mật / Tối mật / Tuyệt mật: refused, nothing stored (design.md §8)
     problems: dict[str, str] = {}
@@ -147,7 +151,7 @@ def clean_outgoing_metadata(raw: dict, agency_id: int) -> dict:
     meta["drafting_unit_id"] = unit_id
     meta["notation"] = _notation(raw, agency, doc_type, units.get(unit_id), problems)
     meta |= _signer(raw, agency_id, problems)
-    meta |= _reply(raw, agency_id, problems)
+    meta |= _reply(raw, agency_id, problems, actor=actor, kept=kept_reply_to)
     meta |= _consultation(raw, units, problems)
     meta["copies"] = _int(raw.get("copies"), "copies", problems, maximum=9999)
     meta["page_count"] = _int(raw.get("page_count"), "page_count", problems, maximum=999)
@@ -245,15 +249,20 @@ def _signer(raw: dict, agency_id: int, problems: dict) -> dict:
     return {"signer_authority": authority, "signer_id": signer_id}
 
 
-def _reply(raw: dict, agency_id: int, problems: dict) -> dict:
-    """The incoming document this draft answers (the agency's own), and whether an answer is asked for, by when."""
+def _reply(raw: dict, agency_id: int, problems: dict, *, actor: User | None, kept: int | None) -> dict:
+    """The incoming document this draft answers (the agency's own; one the actor may see and not recalled, by the
+    rule of the draft form's list, app.incoming.permissions.answerable_filter), and whether an answer is asked
+    for, by when."""
     reply_to_id = _int(raw.get("reply_to_id"), "reply_to_id", problems)
     if reply_to_id is not None:
         from app.incoming.models import IncomingDocument
+        from app.incoming.permissions import can_answer
 
         answered = db.session.get(IncomingDocument, reply_to_id)
-        if answered is None or answered.agency_id != agency_id:
-            problems["reply_to_id"] = "Không tìm thấy văn bản đến của cơ quan."
+        unseen = actor is not None and reply_to_id != kept and not can_answer(actor, reply_to_id)
+        # The same message whether it does not exist or is not the actor's to see: nothing leaks.
+        if answered is None or answered.agency_id != agency_id or unseen:
+            problems["reply_to_id"] = "Không tìm thấy văn bản đến của cơ quan mà bạn được xem."
     return {
         "reply_to_id": reply_to_id,
         "reply_requested": _truthy(raw.get("reply_requested")),

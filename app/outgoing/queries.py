@@ -16,6 +16,7 @@ from app.core import clock
 from app.core.db import db
 from app.documents.replies import Reply
 from app.documents.search import folded_search
+from app.incoming import permissions as incoming_permissions
 from app.incoming.models import IncomingDocument
 from app.org.models import Agency, Role, User, UserRole
 from app.outgoing import permissions
@@ -122,19 +123,23 @@ def years(agency_id: int) -> list[int]:
     return sorted({clock.to_local(clock.now()).year, *numbered}, reverse=True)
 
 
-def recent_incoming(agency_id: int, *, limit: int = 100, include_id: int | None = None) -> list[IncomingDocument]:
-    """Incoming documents a reply may answer: the agency's newest, plus `include_id` when it is older."""
+def recent_incoming(
+    user: User, *, limit: int = 100, include_id: int | None = None, kept_id: int | None = None
+) -> list[IncomingDocument]:
+    """Incoming documents `user` may answer (app.incoming.permissions.answerable_filter: those they may see, not
+    recalled): the newest, plus `include_id` when it is older. `kept_id`, what the draft being edited already
+    answers, stays offered even if since recalled, so saving the form does not silently drop it (the service
+    keeps it too: clean_outgoing_metadata's `kept_reply_to`)."""
+    answerable = incoming_permissions.answerable_filter(user)
     rows = list(
         db.session.scalars(
-            sa.select(IncomingDocument)
-            .where(IncomingDocument.agency_id == agency_id)
-            .order_by(IncomingDocument.id.desc())
-            .limit(limit)
+            sa.select(IncomingDocument).where(answerable).order_by(IncomingDocument.id.desc()).limit(limit)
         )
     )
     if include_id and all(d.id != include_id for d in rows):
-        extra = db.session.get(IncomingDocument, include_id)
-        if extra is not None and extra.agency_id == agency_id:
+        allowed = IncomingDocument.agency_id == user.agency_id if include_id == kept_id else answerable
+        extra = db.session.scalar(sa.select(IncomingDocument).where(IncomingDocument.id == include_id, allowed))
+        if extra is not None:
             rows.insert(0, extra)
     return rows
 

@@ -128,7 +128,7 @@ def create_draft(
     raw = dict(metadata)
     if raw.get("drafting_unit_id") in (None, ""):
         raw["drafting_unit_id"] = actor.unit_id
-    meta = clean_outgoing_metadata(raw, actor.agency_id)
+    meta = clean_outgoing_metadata(raw, actor.agency_id, actor=actor)
     if not meta["place"]:  # the date line needs its place before the signature (NĐ 30/2020 Phụ lục I, II.4)
         meta["place"] = default_place(actor.agency_id)
     prepared = files.prepare_draft_file(upload) if upload is not None else None
@@ -216,7 +216,9 @@ def update_draft(actor: User, document_id: int, *, metadata: dict) -> OutgoingDo
     """Change the draft's fields; keys not given keep their values (so a partial API payload works)."""
     document = _editable_by_drafter(actor, document_id)
     before = metadata_of(document)
-    meta = clean_outgoing_metadata({**before, **metadata}, document.agency_id)
+    meta = clean_outgoing_metadata(
+        {**before, **metadata}, document.agency_id, actor=actor, kept_reply_to=document.reply_to_id
+    )
     _apply(document, meta)
     db.session.flush()
     after = metadata_of(document)

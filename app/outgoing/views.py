@@ -158,7 +158,9 @@ def _form_context(values: dict, errors: dict, doc: OutgoingDocument | None = Non
         "signers": queries.signers(agency_id),
         "agencies": queries.deployment_agencies(exclude_id=agency_id),
         "incoming": queries.recent_incoming(
-            agency_id, include_id=int(reply_to_id) if str(reply_to_id or "").isdigit() else None
+            current_user,
+            include_id=int(reply_to_id) if str(reply_to_id or "").isdigit() else None,
+            kept_id=doc.reply_to_id if doc is not None else None,
         ),
         "urgency_labels": URGENCY_LABELS,
         "authority_labels": AUTHORITY_LABELS,

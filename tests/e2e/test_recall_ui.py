@@ -57,8 +57,15 @@ def test_scans_become_one_pdf_and_a_recall_leaves_only_its_record(page, tmp_path
     # NĐ 30 Phụ lục VI III.8.b–c: agreed, the document is destroyed; its page is the record of the recall.
     page.reload()
     expect(page.get_by_test_id("recall-request")).to_contain_text("Sở Xây dựng thu hồi để ban hành lại")
+    # Irreversible: the browser asks first, and nothing happens until the clerk says yes.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Đồng ý thu hồi").click()
+    expect(page.get_by_test_id("recall-request")).to_be_visible()
+    messages = []
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Đồng ý thu hồi").click()
     expect(page.get_by_test_id("recall-banner")).to_contain_text("đã bị hủy trên Hệ thống")
+    assert messages and "không khôi phục được" in messages[0]
     expect(page.get_by_test_id("recall-symbol")).to_have_text("77/SXD-QLN")
     expect(page.get_by_test_id("recall-files")).to_contain_text("Văn bản chính")
     expect(page.get_by_text("Về việc kiểm tra công trình nhà ở năm 2027")).to_have_count(0)

@@ -151,3 +151,31 @@ def test_nothing_to_compare_without_a_symbol(incoming_office, signed_pdf):
     lone = receive(office, signed_pdf, **{**KG, "code_number": "", "code_notation": ""})
     assert queries.find_duplicates(lone) == []
     assert date.fromisoformat(METADATA["issued_date"]) == date(2026, 11, 20)
+
+
+def test_a_specialist_is_warned_only_of_duplicates_they_may_open(client, incoming_office, signed_pdf, api_token):
+    # NĐ 30 Phụ lục VI III.1.h (the warning) with III.3.b (who sees a document): the warning never names, nor links
+    # to, a document its reader may not open (app.incoming.permissions.visible_filter).
+    from app.core.db import db
+
+    office = incoming_office
+    hidden = receive(office, signed_pdf, **KG)
+    mine = receive(office, signed_pdf, **{**KG, "code_number": "5"})
+    mine.lead_user_id = office.spec_a1.id  # directed to the specialist; `hidden` is not
+    db.session.flush()
+    assert queries.possible_duplicates(mine, office.clerk) == [hidden]  # the clerk sees all of the agency's
+    assert queries.possible_duplicates(mine, office.spec_a1) == []
+
+    detail = client.get(f"/api/v1/incoming/{mine.id}", headers=api_token(office.spec_a1)).json
+    assert detail["possible_duplicates"] == []
+    login(client, office.spec_a1.username)
+    page = client.get(f"/incoming/{mine.id}").get_data(as_text=True)
+    assert 'data-testid="possible-duplicates"' not in page and f'href="/incoming/{hidden.id}"' not in page
+    mine.lead_user_id = None
+    hidden.lead_user_id = office.spec_a1.id  # once it concerns them, they are warned of it
+    db.session.flush()
+    assert queries.possible_duplicates(hidden, office.spec_a1) == []
+    hidden.lead_user_id, mine.lead_user_id = office.spec_a1.id, office.spec_a1.id
+    db.session.flush()
+    page = client.get(f"/incoming/{mine.id}").get_data(as_text=True)
+    assert 'data-testid="possible-duplicates"' in page and f'href="/incoming/{hidden.id}"' in page

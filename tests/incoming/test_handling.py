@@ -215,9 +215,11 @@ def test_return_to_unit_leader_then_reassign(incoming_office, signed_pdf, frozen
     assert (note.kind, note.text) == ("returned", "Không thuộc lĩnh vực được phân công")
     with pytest.raises(PermissionDenied):  # no longer theirs
         handling.record_progress(office.spec_a1, document.id, "Đang làm")
-    assert [u.id for u in handling.reassign_choices(office.unit_leader, document)] == sorted(
-        [office.spec_a1.id, office.spec_a2.id], key=lambda i: db.session.get(type(office.spec_a1), i).full_name
-    )
+    # Not back to the one who gave it back (they said why they cannot handle it): the list and the service agree.
+    assert [u.id for u in handling.reassign_choices(office.unit_leader, document)] == [office.spec_a2.id]
+    with pytest.raises(ValidationError) as err:
+        handling.reassign_returned(office.unit_leader, document.id, office.spec_a1.id)
+    assert err.value.code == "returned_by_them" and "user_id" in err.value.details
     with pytest.raises(PermissionDenied):
         handling.reassign_returned(office.spec_a2, document.id, office.spec_a2.id)
     handling.reassign_returned(office.unit_leader, document.id, office.spec_a2.id)

@@ -75,7 +75,14 @@ def test_handling_actions_on_the_document_page(app, client, incoming_office, sig
     assert "Đề nghị gia hạn chờ bạn cho ý kiến" in other.get("/incoming").get_data(as_text=True)
     page = other.get(f"/incoming/{document.id}").get_data(as_text=True)
     assert "Không đồng ý" in page  # the unit leader decides
+    assert "<th>Người đề nghị</th>" in page  # the column holds the requester's name
     [extension_id] = [e.id for e in handling.extensions_of(document)]
+    refused = other.post(
+        f"/incoming/{document.id}/extensions/{extension_id}/refuse",
+        data={"csrf_token": csrf_token(other, f"/incoming/{document.id}"), "note": ""},
+        follow_redirects=True,
+    )
+    assert refused.get_data(as_text=True).count("Nhập lý do không đồng ý gia hạn.") == 1  # said once
     response = other.post(
         f"/incoming/{document.id}/extensions/{extension_id}/approve",
         data={"csrf_token": csrf_token(other, f"/incoming/{document.id}"), "note": ""},
@@ -136,3 +143,20 @@ def test_administrator_allows_assignee_deadlines_after_the_leads(client, incomin
     login(client, "quantri")
     page = client.get(f"/admin/agencies/{office.agency.id}/edit").get_data(as_text=True)
     assert 'name="due_after_lead_allowed"' in page
+
+
+def test_the_page_says_when_nobody_else_in_the_unit_can_take_a_returned_document(
+    client, incoming_office, signed_pdf, frozen_clock
+):
+    # Seed 000 Điều 18: the unit leader gives a returned document to another specialist — not the one who returned it.
+    office = incoming_office
+    document, _instance, _handle = in_handling(office, signed_pdf)
+    handling.return_to_unit_leader(office.spec_a1, document.id, "Không thuộc lĩnh vực được phân công")
+    login(client, "truongphong")
+    page = client.get(f"/incoming/{document.id}").get_data(as_text=True)
+    choices = page.split('id="reassign-user"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{office.spec_a2.id}"' in choices and f'value="{office.spec_a1.id}"' not in choices
+    office.spec_a2.is_active = False  # the unit's only other specialist leaves
+    db.session.flush()
+    page = client.get(f"/incoming/{document.id}").get_data(as_text=True)
+    assert "Đơn vị không còn chuyên viên khác" in page and 'id="reassign-user"' not in page

@@ -187,6 +187,7 @@ def test_the_reply_shows_in_the_follow_up_book(outgoing_office, draft_bytes):
         metadata={"sender_name": "Bộ Nội vụ", "type_name": "Công văn", "subject": "Về việc báo cáo biên chế"},
         uploads=[Upload("scan.pdf", make_pdf("CV"), is_main=True)],
     )
+    asked.lead_user_id = office.spec_a1.id  # directed to the drafter: one answers what one may see
     answer = new_draft(office, draft_bytes, reply_to_id=asked.id)
     assert reply_symbols([asked.id]) == {}  # not issued yet: nothing to write in column (6)
     to_signing(office, answer)

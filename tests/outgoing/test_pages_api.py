@@ -237,6 +237,8 @@ def test_incoming_document_offers_a_reply(client, sending, draft_pdf):
 
     from app.outgoing import services
 
+    received.lead_user_id = sending.spec_a1.id  # directed to the drafter: a reply answers what one may see
+    db.session.flush()
     reply = services.create_draft(
         sending.spec_a1,
         metadata={

@@ -88,6 +88,9 @@ def test_a_recalled_document_is_shown_frozen_in_the_api_and_the_page(client, out
     office = outgoing_office
     document = issued_document(office, draft_bytes)
     assert client.get(f"/api/v1/outgoing/{document.id}", headers=api_token(office.clerk)).json["is_frozen"] is False
+    login(client, "vanthu")
+    page = client.get(f"/outgoing/{document.id}").get_data(as_text=True)
+    assert "onsubmit=\"return confirm('Thu hồi văn bản đã ban hành?" in page  # the recall is asked for once more
     recall_outgoing(office.clerk, document.id, REASON)
     headers = api_token(office.spec_a1)
     detail = client.get(f"/api/v1/outgoing/{document.id}", headers=headers).json
@@ -98,9 +101,9 @@ def test_a_recalled_document_is_shown_frozen_in_the_api_and_the_page(client, out
         f"/api/v1/outgoing/{document.id}/comments", headers=api_token(office.leader), json={"comment": "Góp ý"}
     )
     assert commented.status_code == 409 and commented.json["code"] == "outgoing_recalled"
-    login(client, "vanthu")
     page = client.get(f"/outgoing/{document.id}").get_data(as_text=True)
     assert 'data-testid="recall-banner"' in page and 'data-testid="frozen-note"' in page
+    assert "trả lời đồng ý hoặc từ chối thu hồi" in page and "đồng ý (15)" not in page  # words, not codes
 
 
 def test_a_correction_is_a_linked_cong_van_shown_on_both_pages(outgoing_office, draft_bytes):

@@ -15,7 +15,7 @@ from app.org import services as org
 from app.outgoing import queries, services
 from app.outgoing.queries import OutgoingFilter
 from app.workflow import services as wf
-from tests.conftest import login
+from tests.conftest import csrf_token, login
 from tests.outgoing.conftest import issued_document, new_draft, task_named
 
 
@@ -113,3 +113,67 @@ def test_the_document_page_links_only_the_steps_the_reader_may_open(client, outg
     page = client.get(f"/outgoing/{document.id}").get_data(as_text=True)
     assert "Duyệt nội dung dự thảo" in page
     assert [link for link in re.findall(r'href="(/tasks/\d+)"', page) if client.get(link).status_code != 200] == []
+
+
+def test_a_reply_may_answer_only_an_incoming_document_the_drafter_may_see_and_not_recalled(
+    client, outgoing_office, draft_bytes, api_token
+):
+    """The draft form's "Văn bản trả lời cho" lists, and the service accepts, only incoming documents the drafter may
+    open (app.incoming.permissions.visible_filter) that are not recalled: nothing of the others leaks."""
+    from app.core.db import db
+    from app.core.errors import ValidationError
+    from app.documents.uploads import Upload
+    from app.incoming import services as incoming
+    from app.incoming.models import IncomingStatus
+    from tests.signing.factories import make_pdf
+
+    office = outgoing_office
+
+    def received(subject: str):
+        return incoming.receive_incoming(
+            office.clerk,
+            channel="paper",
+            metadata={"sender_name": "Bộ Nội vụ", "type_name": "Công văn", "subject": subject},
+            uploads=[Upload("scan.pdf", make_pdf("CV"), is_main=True)],
+        )
+
+    mine, hidden, recalled = received("Về việc của tôi"), received("Về việc bí mật khác"), received("Về việc đã thu")
+    mine.lead_user_id = recalled.lead_user_id = office.spec_a1.id  # directed to the drafter
+    recalled.status = IncomingStatus.RECALLED
+    db.session.flush()
+
+    def reply_select(path: str = "/outgoing/new") -> str:
+        page = client.get(path).get_data(as_text=True)
+        return page.split('id="reply_to_id"', 1)[1].split("</select>", 1)[0]
+
+    login(client, office.spec_a1.username)
+    form = reply_select()
+    assert f'<option value="{mine.id}"' in form
+    assert f'<option value="{hidden.id}"' not in form and "bí mật khác" not in form
+    assert f'<option value="{recalled.id}"' not in form
+    form = reply_select(f"/outgoing/new?reply_to={hidden.id}")  # not even when asked for
+    assert "bí mật khác" not in form
+
+    for refused in (hidden, recalled):
+        with pytest.raises(ValidationError) as err:
+            new_draft(office, draft_bytes, reply_to_id=refused.id)
+        assert "reply_to_id" in err.value.details
+    reply = client.post(
+        "/api/v1/outgoing",
+        json={"type_code": "CV", "subject": "Trả lời", "signer_id": office.leader.id, "reply_to_id": hidden.id},
+        headers=api_token(office.spec_a1),
+    )
+    assert reply.status_code == 422 and "reply_to_id" in str(reply.get_json())
+    answer = new_draft(office, draft_bytes, reply_to_id=mine.id)
+    assert answer.reply_to_id == mine.id
+    # Recalled after the draft named it: the draft keeps it when edited, by form and service alike.
+    mine.status = IncomingStatus.RECALLED
+    db.session.flush()
+    assert f'<option value="{mine.id}" selected' in reply_select(f"/outgoing/{answer.id}/edit")
+    assert services.update_draft(office.spec_a1, answer.id, metadata={"subject": "Trả lời lại"}).reply_to_id == mine.id
+    assert f'<option value="{mine.id}"' not in reply_select()  # but a new draft cannot name it
+    # The clerk sees every document of the agency, but a recalled one is still not answered.
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, office.clerk.username)
+    form = reply_select()
+    assert f'<option value="{hidden.id}"' in form and f'<option value="{recalled.id}"' not in form
