@@ -1,5 +1,6 @@
-"""What the benchmarks share: a fresh database of the kind under test."""
+"""What the benchmarks share: a fresh database of the kind under test, a timer of module functions."""
 
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -16,3 +17,22 @@ def fresh_database_url(kind: str, folder: Path, pg_url: str) -> str:
         conn.execute(sa.text(f"CREATE DATABASE \"{url.database}\" TEMPLATE template0 ENCODING 'UTF8'"))
     admin.dispose()
     return url.render_as_string(hide_password=False)
+
+
+class Timed:
+    """Wraps a module function and keeps the duration of every call."""
+
+    def __init__(self, module, name: str) -> None:
+        self.module, self.name, self.original, self.samples = module, name, getattr(module, name), []
+
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return self.original(*args, **kwargs)
+            finally:
+                self.samples.append(time.perf_counter() - start)
+
+        setattr(module, name, timed)
+
+    def restore(self) -> None:
+        setattr(self.module, self.name, self.original)

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.common import fresh_database_url
+from bench.common import Timed, fresh_database_url
 
 PG_URL = os.environ.get("QLVB_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/qlvb_bench_search")
 # The vocabulary of administrative writing, most frequent first (weights ~ 1/rank).
@@ -110,25 +110,6 @@ class Text:
 
 def database_url(kind: str, folder: Path) -> str:
     return fresh_database_url(kind, folder, PG_URL)
-
-
-class Timed:
-    """Wraps a module function and keeps the duration of every call (bench/incoming.py)."""
-
-    def __init__(self, module, name: str) -> None:
-        self.module, self.name, self.original, self.samples = module, name, getattr(module, name), []
-
-        def timed(*args, **kwargs):
-            start = time.perf_counter()
-            try:
-                return self.original(*args, **kwargs)
-            finally:
-                self.samples.append(time.perf_counter() - start)
-
-        setattr(module, name, timed)
-
-    def restore(self) -> None:
-        setattr(self.module, self.name, self.original)
 
 
 def _create_app(kind: str):
