@@ -1,5 +1,8 @@
 """What the benchmarks share: a fresh database of the kind under test, a timer of module functions."""
 
+import logging
+import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,6 +20,20 @@ def fresh_database_url(kind: str, folder: Path, pg_url: str) -> str:
         conn.execute(sa.text(f"CREATE DATABASE \"{url.database}\" TEMPLATE template0 ENCODING 'UTF8'"))
     admin.dispose()
     return url.render_as_string(hide_password=False)
+
+
+def bench_app(kind: str, pg_url: str, prefix: str):
+    """(app, instance folder): qlvb on a fresh database of `kind`, light argon2, quiet logs."""
+    os.environ.setdefault("QLVB_SECRET_KEY", "bench-only-secret")
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["QLVB_INSTANCE_PATH"] = str(folder)
+    os.environ["QLVB_DATABASE_URL"] = fresh_database_url(kind, folder, pg_url)
+    os.environ["QLVB_ARGON2_MEMORY_KIB"] = "1024"
+    from app import create_app
+
+    app = create_app()
+    logging.getLogger().setLevel(logging.WARNING)
+    return app, folder
 
 
 class Timed:

@@ -16,7 +16,6 @@ import logging
 import os
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.common import Timed, fresh_database_url
+from bench.common import Timed, bench_app, fresh_database_url
 
 PG_URL = os.environ.get(
     "QLVB_BENCH_INCOMING_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/qlvb_bench_incoming"
@@ -92,15 +91,7 @@ def run(kind: str, docs: int, warmup: int, pdf: bytes, root_pem: bytes) -> dict:
 
 def _create_app(kind: str, root_pem: bytes):
     """The application on a fresh database of `kind`, trusting the test PKI's root as the deployment's root."""
-    os.environ.setdefault("QLVB_SECRET_KEY", "bench-only-secret")
-    folder = Path(tempfile.mkdtemp(prefix="qlvb-bench-incoming-"))
-    os.environ["QLVB_INSTANCE_PATH"] = str(folder)
-    os.environ["QLVB_DATABASE_URL"] = database_url(kind, folder)
-    os.environ["QLVB_ARGON2_MEMORY_KIB"] = "1024"
-    from app import create_app
-
-    app = create_app()
-    logging.getLogger().setLevel(logging.WARNING)
+    app, folder = bench_app(kind, PG_URL, "qlvb-bench-incoming-")
     roots = folder / "trust-roots.pem"
     roots.write_bytes(root_pem)
     app.config["SIGNING_TRUST_ROOTS"] = str(roots)

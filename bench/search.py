@@ -27,14 +27,13 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.common import Timed, fresh_database_url
+from bench.common import Timed, bench_app, fresh_database_url
 
 PG_URL = os.environ.get("QLVB_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/qlvb_bench_search")
 # The vocabulary of administrative writing, most frequent first (weights ~ 1/rank).
@@ -113,16 +112,7 @@ def database_url(kind: str, folder: Path) -> str:
 
 
 def _create_app(kind: str):
-    os.environ.setdefault("QLVB_SECRET_KEY", "bench-only-secret")
-    folder = Path(tempfile.mkdtemp(prefix="qlvb-bench-search-"))
-    os.environ["QLVB_INSTANCE_PATH"] = str(folder)
-    os.environ["QLVB_DATABASE_URL"] = database_url(kind, folder)
-    os.environ["QLVB_ARGON2_MEMORY_KIB"] = "1024"
-    from app import create_app
-
-    app = create_app()
-    logging.getLogger().setLevel(logging.WARNING)
-    return app
+    return bench_app(kind, PG_URL, "qlvb-bench-search-")[0]
 
 
 def _create_people() -> tuple[object, object, int]:
