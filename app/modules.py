@@ -19,6 +19,7 @@ MODULES: tuple[str, ...] = (
     "app.documents",
     "app.signing",
     "app.workflow",
+    "app.notifications",
     "app.exchange",
     "app.incoming",
     "app.outgoing",
