@@ -24,6 +24,7 @@ MODULES: tuple[str, ...] = (
     "app.incoming",
     "app.outgoing",
     "app.copies",
+    "app.escalation",
 )
 
 

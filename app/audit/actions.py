@@ -31,6 +31,8 @@ ACTION_LABELS: dict[str, str] = {
     "calendar.remove_override": "Bỏ ngày nghỉ / ngày làm bù",
     "sla.update_settings": "Sửa thiết lập thời hạn xử lý",
     "sla.reset_settings": "Đưa thiết lập thời hạn xử lý về mặc định",
+    "escalation.update_policy": "Sửa chính sách nhắc việc, báo cáo quá hạn",
+    "escalation.reset_policy": "Đưa chính sách nhắc việc, báo cáo quá hạn về mặc định",
     # Loại văn bản, sổ, cấp số
     "document_type.create": "Thêm loại văn bản",
     "document_type.update": "Sửa loại văn bản",

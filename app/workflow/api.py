@@ -65,6 +65,7 @@ def get_task(task_id):
     """Một công việc: biểu mẫu (JSON Schema), giá trị ban đầu như trang điền sẵn, lịch sử hồ sơ."""
     user = api_user()
     task = services.get_task(user, task_id)
+    services.mark_opened(user, task)
     return _TaskDetail(
         task,
         services.task_form(task),

@@ -162,6 +162,9 @@ class HumanTask(db.Model):
     state: Mapped[str] = mapped_column(sa.String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the assignee or a candidate first opened the task (page or API): an urgent document's step not opened
+    # within its urgent SLA is escalated (app.escalation).
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     outcome: Mapped[str | None] = mapped_column(sa.String(64))

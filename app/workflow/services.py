@@ -10,6 +10,7 @@ import uuid
 import sqlalchemy as sa
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit import services as audit
 from app.core import clock
@@ -142,6 +143,20 @@ def get_task(actor: User, task_id: int, *, fresh: bool = False) -> HumanTask:
     if task is None or not can_view_task(actor, task):
         raise NotFound("Không tìm thấy công việc.", code="task_not_found")
     return task
+
+
+def mark_opened(actor: User, task: HumanTask) -> None:
+    """Record the first time someone who may act on the task opens it (page or API): an urgent document's step
+    not opened in time is escalated (app.escalation). A plain UPDATE guarded by `opened_at IS NULL`, so two first
+    openings at once write one instant and nothing waits on the case's lock."""
+    if task.opened_at is not None or not can_act_on(actor, task):
+        return
+    now = clock.now()
+    db.session.execute(
+        sa.update(HumanTask).where(HumanTask.id == task.id, HumanTask.opened_at.is_(None)).values(opened_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    set_committed_value(task, "opened_at", now)  # what the UPDATE wrote, without a second write at flush
 
 
 def _open_task_locked(actor: User, task_id: int) -> HumanTask:

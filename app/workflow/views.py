@@ -66,6 +66,7 @@ def _form_context(task):
 @login_required
 def task_page(task_id: int, values=None, errors=None, status: int = 200):
     task = services.get_task(current_user, task_id)
+    services.mark_opened(current_user, task)
     form, order = _form_context(task)
     can_act = permissions.can_act_on(current_user, task)
     start_form = task.instance.process_version.forms.get(f"{task.process_id}/start")

@@ -1,0 +1,161 @@
+"""When each level of one task's ladder is due, and who is told: pure rules over one task, read-only.
+
+Thresholds are counted on the agency's working calendar (app.sla.calendar), from the task's `created_at` and
+`due_at`:
+
+- reminder: `reminder_percent` of the working time between creation and deadline (75 %); a deadline with no
+  working time in between (an urgent step counted in clock time at night) takes the same share of clock time;
+- overdue: the deadline itself;
+- escalated: the deadline plus the policy's grace (`next-working-day`: closing time of the next working day);
+- urgent unopened: creation plus the urgent SLA of the case's level (Hỏa tốc, Thượng khẩn, Khẩn; app.sla.settings),
+  counted in clock or working time as the agency chose; only while nobody with the task has opened it;
+- unactionable: at once, whenever nobody can act on the task (checked at every look).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.core.db import db
+from app.escalation.models import Level
+from app.escalation.policy import Policy
+from app.incoming.models import IncomingDocument
+from app.org.models import Role, User, UserRole
+from app.outgoing.models import OutgoingDocument
+from app.sla import calendar as sla_calendar
+from app.sla import rules as sla_rules
+from app.sla.settings import settings_for
+from app.sla.spec import SlaSpec, SpecKind
+from app.workflow.assignment import candidates
+from app.workflow.models import HumanTask, Urgency
+
+# The order a look fires levels in (the ladder's rungs, lowest first).
+ORDER = (Level.UNACTIONABLE, Level.URGENT_UNOPENED, Level.REMINDER, Level.OVERDUE, Level.ESCALATED)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    reminder: datetime | None
+    overdue: datetime | None
+    escalated: datetime | None
+    urgent_unopened: datetime | None
+
+    def of(self, level: Level) -> datetime | None:
+        return getattr(self, level.value) if level is not Level.UNACTIONABLE else None
+
+
+def urgency_level(task: HumanTask) -> str | None:
+    """The urgency level (hoa_toc, thuong_khan, khan) of an urgent task's document; Khẩn when the case has none.
+
+    The document's own field is what the clerk registered (and may correct); the task's `urgency` says the engine
+    counted the step as urgent (app.workflow.runtime.urgency_level).
+    """
+    if task.urgency != Urgency.URGENT:
+        return None
+    model = _document_model(task.object_type)
+    stated = None
+    if model is not None and str(task.object_id).isdigit():
+        stated = db.session.scalar(sa.select(model.urgency).where(model.id == int(task.object_id)))
+    return stated if stated in sla_rules.URGENT_LEVELS else sla_rules.FALLBACK_LEVEL
+
+
+def _document_model(object_type: str):
+    return {"incoming": IncomingDocument, "outgoing": OutgoingDocument}.get(object_type)
+
+
+def thresholds(task: HumanTask, policy: Policy) -> Thresholds:
+    working = sla_calendar.calendar_for(task.agency_id)
+    reminder = overdue = escalated = urgent = None
+    if task.due_at is not None:
+        overdue = task.due_at
+        escalated = working.due(task.due_at, policy.grace_spec)
+        reminder = _share(working, task.created_at, task.due_at, policy.reminder_percent)
+    level = urgency_level(task)
+    if level is not None:
+        setting = settings_for(task.agency_id).urgency[level]
+        if setting.basis is sla_rules.Basis.CALENDAR and setting.duration.kind in (
+            SpecKind.WORKING_TIME,
+            SpecKind.WORKING_DAYS,
+        ):
+            urgent = sla_rules.add_clock_time(task.created_at, setting.duration)
+        else:
+            urgent = working.due(task.created_at, setting.duration)
+    return Thresholds(reminder, overdue, escalated, urgent)
+
+
+def _share(working, start: datetime, end: datetime, percent: int) -> datetime | None:
+    if end <= start:
+        return None
+    minutes = working.working_minutes_between(start, end)
+    if minutes >= 1:
+        return working.due(start, SlaSpec(SpecKind.WORKING_TIME, minutes=max(1, int(minutes * percent / 100))))
+    return start + (end - start) * percent / 100
+
+
+# --- who is told -------------------------------------------------------------------------------------------
+
+
+def _active(query: sa.Select) -> list[User]:
+    return list(db.session.scalars(query.where(User.is_active.is_(True)).order_by(User.id)))
+
+
+def people_with_role(agency_id: int, role: str, unit_id: int | None = None) -> list[User]:
+    query = sa.select(User).where(
+        User.agency_id == agency_id, User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role))
+    )
+    if unit_id is not None:
+        query = query.where(User.unit_id == unit_id)
+    return _active(query)
+
+
+def holders(task: HumanTask) -> list[User]:
+    """The assignee when there is one (even inactive: `notify` skips them), else whoever may take the task."""
+    if task.assignee_id is not None:
+        return [task.assignee]
+    return candidates(task)
+
+
+def can_be_acted_on(task: HumanTask) -> bool:
+    """Someone active can act on it: its active assignee, or at least one active candidate of its role and unit."""
+    if task.assignee_id is not None:
+        return bool(task.assignee and task.assignee.is_active)
+    return bool(candidates(task))
+
+
+def follow_unit_id(task: HumanTask) -> int | None:
+    """The unit whose leader follows the task: the task's own, else its assignee's."""
+    if task.unit_id is not None:
+        return task.unit_id
+    return task.assignee.unit_id if task.assignee is not None else None
+
+
+def unit_leaders(task: HumanTask) -> list[User]:
+    unit_id = follow_unit_id(task)
+    return people_with_role(task.agency_id, Role.UNIT_LEADER.value, unit_id) if unit_id else []
+
+
+def escalation_role(task: HumanTask, policy: Policy) -> str:
+    return task.escalate_to or policy.escalate_to
+
+
+def escalation_recipients(task: HumanTask, role: str) -> list[User]:
+    """The people of the `escalate_to` role: a unit leader role means the task's unit's leaders (the agency's
+    leaders when that unit has none); any other role, its holders in the agency."""
+    if role == Role.UNIT_LEADER.value:
+        return unit_leaders(task) or people_with_role(task.agency_id, Role.AGENCY_LEADER.value)
+    return people_with_role(task.agency_id, role)
+
+
+def recipients(task: HumanTask, level: Level, policy: Policy) -> list[User]:
+    if level is Level.REMINDER:
+        return holders(task)
+    if level is Level.OVERDUE:
+        return holders(task) + unit_leaders(task)
+    if level is Level.ESCALATED:
+        return escalation_recipients(task, escalation_role(task, policy))
+    if level is Level.URGENT_UNOPENED:
+        return people_with_role(task.agency_id, Role.CLERK.value) + people_with_role(
+            task.agency_id, Role.AGENCY_LEADER.value
+        )
+    return people_with_role(task.agency_id, Role.CLERK.value) + people_with_role(task.agency_id, Role.ADMIN.value)

@@ -1,0 +1,174 @@
+"""One scan of the ladder: select the watched tasks whose next look is due, and look at each in its own unit of work.
+
+A look (`look_at`) claims the task's schedule row (FOR UPDATE SKIP LOCKED on PostgreSQL: a second scheduler skips
+it; SQLite has one writer at a time), fires every level whose time has come and that has not fired yet — each
+claimed by inserting its unique (task, level) row, its notices written in the same transaction — and moves the
+row to the next threshold (or drops it when nothing is left). Fired rows, notices and the moved schedule commit
+together: a crash loses the look in progress, never half of it, and a re-run finds the levels already fired.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from app.core import clock
+from app.core.db import db
+from app.core.transaction import unit_of_work
+from app.escalation import ladder, messages
+from app.escalation.models import Escalation, EscalationWatch, Level
+from app.escalation.policy import Policy, policy_for
+from app.notifications.services import notify
+from app.workflow.models import HumanTask
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+RETRY_AFTER = timedelta(minutes=5)  # a look that failed is tried again then, not in a loop
+
+
+@dataclass(frozen=True)
+class Fired:
+    task_id: int
+    level: Level
+    title: str
+    recipients: tuple[str, ...]
+
+
+@dataclass
+class ScanResult:
+    looked: int = 0
+    fired: list[Fired] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def due_task_ids(now: datetime, limit: int = BATCH) -> list[int]:
+    """The watched tasks whose look is due: one range of the `next_at` index, however many tasks are open."""
+    query = (
+        sa.select(EscalationWatch.task_id)
+        .where(EscalationWatch.next_at <= now)
+        .order_by(EscalationWatch.next_at)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def _claim(task_id: int, now: datetime) -> EscalationWatch | None:
+    query = (
+        sa.select(EscalationWatch)
+        .where(EscalationWatch.task_id == task_id, EscalationWatch.next_at <= now)
+        .with_for_update(skip_locked=True)
+    )
+    return db.session.scalar(query, execution_options={"populate_existing": True})
+
+
+def look_at(task_id: int, now: datetime, policies: dict[int, Policy] | None = None) -> list[Fired] | None:
+    """Fire what is due for one task, inside the caller's unit of work; None when another scan has it."""
+    watch = _claim(task_id, now)
+    if watch is None:
+        return None
+    task = db.session.get(HumanTask, task_id)
+    if task is None or not task.is_open:
+        db.session.delete(watch)
+        return []
+    policies = policies if policies is not None else {}
+    if task.agency_id not in policies:
+        policies[task.agency_id] = policy_for(task.agency_id)
+    policy = policies[task.agency_id]
+    done = set(db.session.scalars(sa.select(Escalation.level).where(Escalation.task_id == task.id)))
+    limits = ladder.thresholds(task, policy)
+    fired, pending = [], []
+    for level in ladder.ORDER:
+        if level.value in done:
+            continue
+        if level is Level.UNACTIONABLE:
+            if not ladder.can_be_acted_on(task):
+                fired += _fire(task, level, policy, now, tell=True)
+            continue
+        at = limits.of(level)
+        if at is None or (level is Level.URGENT_UNOPENED and task.opened_at is not None and task.opened_at <= at):
+            continue
+        if at > now:
+            pending.append(at)
+            continue
+        # A reminder that comes due together with the deadline is superseded: recorded, nobody told twice.
+        superseded = level is Level.REMINDER and limits.overdue is not None and limits.overdue <= now
+        fired += _fire(task, level, policy, now, tell=not superseded)
+    if pending:
+        watch.next_at = min(pending)
+    else:
+        db.session.delete(watch)
+    db.session.flush()
+    return fired
+
+
+def _fire(task: HumanTask, level: Level, policy: Policy, now: datetime, *, tell: bool) -> list[Fired]:
+    role = ladder.escalation_role(task, policy) if level is Level.ESCALATED else None
+    row = Escalation(
+        task_id=task.id,
+        level=level.value,
+        agency_id=task.agency_id,
+        unit_id=ladder.follow_unit_id(task),
+        escalate_to=role,
+        due_at=task.due_at,
+        fired_at=now,
+        recipient_ids=[],
+    )
+    try:
+        with unit_of_work():  # a savepoint: the unique (task, level) row is the claim
+            db.session.add(row)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        log.info("escalation %s of task %s already fired elsewhere", level, task.id)
+        return []
+    people = ladder.recipients(task, level, policy) if tell else []
+    message = messages.compose(task, level, role)
+    notices = notify(
+        people,
+        kind=message.kind,
+        title=message.title,
+        body=message.body,
+        url=f"/tasks/{task.id}",
+        dedupe_key=f"escalation:{task.id}:{level.value}",
+        object_type="human_task",
+        object_id=task.id,
+    )
+    row.recipient_ids = [notice.user_id for notice in notices]
+    names = {person.id: person.full_name for person in people}
+    return [Fired(task.id, level, message.title, tuple(names[n.user_id] for n in notices))]
+
+
+def escalate(now: datetime | None = None, *, batch: int = BATCH) -> ScanResult:
+    """Run one scan at `now`: batches of due looks, each look its own unit of work."""
+    now = now or clock.now()
+    result, policies = ScanResult(), {}
+    while True:
+        with unit_of_work():
+            ids = due_task_ids(now, batch)
+        claimed = 0
+        for task_id in ids:
+            try:
+                with unit_of_work():
+                    fired = look_at(task_id, now, policies)
+            except Exception:  # one broken task must not stop the others; its look is retried later
+                log.exception("escalation look at task %s failed", task_id)
+                result.failed.append(task_id)
+                _postpone(task_id, now)
+                continue
+            if fired is not None:
+                claimed += 1
+                result.fired += fired
+        result.looked += claimed
+        if len(ids) < batch or not claimed:
+            return result
+
+
+def _postpone(task_id: int, now: datetime) -> None:
+    try:
+        with unit_of_work():
+            db.session.execute(
+                sa.update(EscalationWatch).where(EscalationWatch.task_id == task_id).values(next_at=now + RETRY_AFTER)
+            )
+    except Exception:
+        log.exception("could not postpone the escalation look at task %s", task_id)
