@@ -124,6 +124,8 @@ def _fire(task: HumanTask, level: Level, policy: Policy, now: datetime, *, tell:
         return []
     people = ladder.recipients(task, level, policy) if tell else []
     message = messages.compose(task, level, role)
+    if not people:
+        return [Fired(task.id, level, message.title, ())]
     notices = notify(
         people,
         kind=message.kind,

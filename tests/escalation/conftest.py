@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-import pytest
 import sqlalchemy as sa
 
 from app.core import clock
@@ -12,7 +11,7 @@ from app.escalation.models import Escalation
 from app.escalation.scan import escalate
 from app.notifications.models import Notification
 from tests.incoming.conftest import incoming_office, pki, signed_pdf, trusted  # noqa: F401  (fixtures)
-from tests.workflow.conftest import office  # noqa: F401  (fixture)
+from tests.workflow.conftest import deploy_process, office  # noqa: F401  (fixtures)
 
 
 def local(*args) -> datetime:
@@ -40,18 +39,3 @@ def notices(kind: str | None = None) -> list[tuple[str, str]]:
     if kind is not None:
         query = query.where(Notification.kind == kind)
     return [tuple(row) for row in db.session.execute(query.order_by(Notification.id))]
-
-
-@pytest.fixture
-def at_time():
-    """Freeze the clock at a chosen instant for the rest of the test: `at_time(local(...))`."""
-    frozen = []
-
-    def freeze(instant: datetime):
-        context = clock.frozen(instant)
-        context.__enter__()
-        frozen.append(context)
-
-    yield freeze
-    for context in reversed(frozen):
-        context.__exit__(None, None, None)
