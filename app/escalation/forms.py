@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
 from app.escalation.policy import ESCALATION_ROLES
+from app.org.forms import choices
 from app.org.models import ROLE_LABELS, Role
 
 
@@ -13,7 +14,7 @@ class PolicyForm(FlaskForm):
     grace = StringField("Báo cáo lãnh đạo sau hạn xử lý")
     escalate_to = SelectField(
         "Vai trò được báo cáo (khi quy trình không chỉ định)",
-        choices=[(role, ROLE_LABELS[Role(role)]) for role in ESCALATION_ROLES],
+        choices=choices((role, ROLE_LABELS[Role(role)]) for role in ESCALATION_ROLES),
     )
 
     def fill(self, values: dict) -> None:

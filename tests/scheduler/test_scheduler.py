@@ -44,6 +44,7 @@ def test_the_scheduler_runs_the_jobs_the_modules_declare():
         "workflow.fire_due_timers",
         "incoming.destroy_recalled_files",
         "outgoing.retry_pending_deliveries",
+        "escalation.escalate_overdue_tasks",
         "maintenance.sweep_orphan_blobs",
     ]
 
