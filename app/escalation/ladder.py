@@ -96,31 +96,16 @@ def _share(working, start: datetime, end: datetime, percent: int) -> datetime | 
 # --- who is told -------------------------------------------------------------------------------------------
 
 
-def _active(query: sa.Select) -> list[User]:
-    return list(db.session.scalars(query.where(User.is_active.is_(True)).order_by(User.id)))
-
-
-def people_with_role(agency_id: int, role: str, unit_id: int | None = None) -> list[User]:
-    query = sa.select(User).where(
-        User.agency_id == agency_id, User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role))
+def people_with_role(agency_id: int, role: str, unit_id: int | None = None) -> dict[int, str]:
+    """Active holders of a role in an agency (or one of its units): id → full name, in id order."""
+    query = sa.select(User.id, User.full_name).where(
+        User.agency_id == agency_id,
+        User.is_active.is_(True),
+        User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)),
     )
     if unit_id is not None:
         query = query.where(User.unit_id == unit_id)
-    return _active(query)
-
-
-def holders(task: HumanTask) -> list[User]:
-    """The assignee when there is one (even inactive: `notify` skips them), else whoever may take the task."""
-    if task.assignee_id is not None:
-        return [task.assignee]
-    return candidates(task)
-
-
-def can_be_acted_on(task: HumanTask) -> bool:
-    """Someone active can act on it: its active assignee, or at least one active candidate of its role and unit."""
-    if task.assignee_id is not None:
-        return bool(task.assignee and task.assignee.is_active)
-    return bool(candidates(task))
+    return dict(db.session.execute(query.order_by(User.id)).tuples().all())
 
 
 def follow_unit_id(task: HumanTask) -> int | None:
@@ -130,32 +115,58 @@ def follow_unit_id(task: HumanTask) -> int | None:
     return task.assignee.unit_id if task.assignee is not None else None
 
 
-def unit_leaders(task: HumanTask) -> list[User]:
-    unit_id = follow_unit_id(task)
-    return people_with_role(task.agency_id, Role.UNIT_LEADER.value, unit_id) if unit_id else []
-
-
 def escalation_role(task: HumanTask, policy: Policy) -> str:
     return task.escalate_to or policy.escalate_to
 
 
-def escalation_recipients(task: HumanTask, role: str) -> list[User]:
-    """The people of the `escalate_to` role: a unit leader role means the task's unit's leaders (the agency's
-    leaders when that unit has none); any other role, its holders in the agency."""
-    if role == Role.UNIT_LEADER.value:
-        return unit_leaders(task) or people_with_role(task.agency_id, Role.AGENCY_LEADER.value)
-    return people_with_role(task.agency_id, role)
+class Recipients:
+    """Who each level of one task tells (id → name), each group read once per look."""
 
+    def __init__(self, task: HumanTask, policy: Policy) -> None:
+        self.task, self.policy, self._kept = task, policy, {}
 
-def recipients(task: HumanTask, level: Level, policy: Policy) -> list[User]:
-    if level is Level.REMINDER:
-        return holders(task)
-    if level is Level.OVERDUE:
-        return holders(task) + unit_leaders(task)
-    if level is Level.ESCALATED:
-        return escalation_recipients(task, escalation_role(task, policy))
-    if level is Level.URGENT_UNOPENED:
-        return people_with_role(task.agency_id, Role.CLERK.value) + people_with_role(
-            task.agency_id, Role.AGENCY_LEADER.value
-        )
-    return people_with_role(task.agency_id, Role.CLERK.value) + people_with_role(task.agency_id, Role.ADMIN.value)
+    def _once(self, key: str, read) -> dict[int, str]:
+        if key not in self._kept:
+            self._kept[key] = read()
+        return self._kept[key]
+
+    def holders(self) -> dict[int, str]:
+        """The assignee when there is one (even inactive: `notify` skips them), else whoever may take the task
+        (app.workflow.assignment.candidates: the one rule of who may)."""
+        task = self.task
+        if task.assignee_id is not None:
+            return {task.assignee.id: task.assignee.full_name}
+        return self._once("holders", lambda: {u.id: u.full_name for u in candidates(task)})
+
+    def can_act(self) -> bool:
+        """Someone active can act on it: its active assignee, or at least one active candidate."""
+        if self.task.assignee_id is not None:
+            return bool(self.task.assignee and self.task.assignee.is_active)
+        return bool(self.holders())
+
+    def role(self, role: str, unit_id: int | None = None) -> dict[int, str]:
+        return self._once(f"{role}:{unit_id}", lambda: people_with_role(self.task.agency_id, role, unit_id))
+
+    def unit_leaders(self) -> dict[int, str]:
+        unit_id = follow_unit_id(self.task)
+        return self.role(Role.UNIT_LEADER.value, unit_id) if unit_id else {}
+
+    def escalated_to(self) -> dict[int, str]:
+        """The `escalate_to` role: a unit leader role means the task's unit's leaders (the agency's leaders when
+        that unit has none); any other role, its holders in the agency."""
+        role = escalation_role(self.task, self.policy)
+        if role == Role.UNIT_LEADER.value:
+            return self.unit_leaders() or self.role(Role.AGENCY_LEADER.value)
+        return self.role(role)
+
+    def of(self, level: Level) -> dict[int, str]:
+        if level is Level.REMINDER:
+            return self.holders()
+        if level is Level.OVERDUE:
+            return self.holders() | self.unit_leaders()
+        if level is Level.ESCALATED:
+            return self.escalated_to()
+        clerks = self.role(Role.CLERK.value)
+        if level is Level.URGENT_UNOPENED:
+            return clerks | self.role(Role.AGENCY_LEADER.value)
+        return clerks | self.role(Role.ADMIN.value)

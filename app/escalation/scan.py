@@ -78,13 +78,14 @@ def look_at(task_id: int, now: datetime, policies: dict[int, Policy] | None = No
     policy = policies[task.agency_id]
     done = set(db.session.scalars(sa.select(Escalation.level).where(Escalation.task_id == task.id)))
     limits = ladder.thresholds(task, policy)
+    people = ladder.Recipients(task, policy)
     fired, pending = [], []
     for level in ladder.ORDER:
         if level.value in done:
             continue
         if level is Level.UNACTIONABLE:
-            if not ladder.can_be_acted_on(task):
-                fired += _fire(task, level, policy, now, tell=True)
+            if not people.can_act():
+                fired.append(_fire(task, level, policy, people, now, tell=True))
             continue
         at = limits.of(level)
         if at is None or (level is Level.URGENT_UNOPENED and task.opened_at is not None and task.opened_at <= at):
@@ -94,51 +95,46 @@ def look_at(task_id: int, now: datetime, policies: dict[int, Policy] | None = No
             continue
         # A reminder that comes due together with the deadline is superseded: recorded, nobody told twice.
         superseded = level is Level.REMINDER and limits.overdue is not None and limits.overdue <= now
-        fired += _fire(task, level, policy, now, tell=not superseded)
+        fired.append(_fire(task, level, policy, people, now, tell=not superseded))
     if pending:
         watch.next_at = min(pending)
     else:
         db.session.delete(watch)
+    # The rows of the levels fired go in with this flush: a (task, level) already there — which the lock on the
+    # watch row prevents — fails the whole look, retried later, where it finds the level done.
     db.session.flush()
     return fired
 
 
-def _fire(task: HumanTask, level: Level, policy: Policy, now: datetime, *, tell: bool) -> list[Fired]:
+def _fire(task: HumanTask, level: Level, policy: Policy, people, now: datetime, *, tell: bool) -> Fired:
     role = ladder.escalation_role(task, policy) if level is Level.ESCALATED else None
-    row = Escalation(
-        task_id=task.id,
-        level=level.value,
-        agency_id=task.agency_id,
-        unit_id=ladder.follow_unit_id(task),
-        escalate_to=role,
-        due_at=task.due_at,
-        fired_at=now,
-        recipient_ids=[],
-    )
-    try:
-        with unit_of_work():  # a savepoint: the unique (task, level) row is the claim
-            db.session.add(row)
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        log.info("escalation %s of task %s already fired elsewhere", level, task.id)
-        return []
-    people = ladder.recipients(task, level, policy) if tell else []
+    told = people.of(level) if tell else {}
     message = messages.compose(task, level, role)
-    if not people:
-        return [Fired(task.id, level, message.title, ())]
-    notices = notify(
-        people,
-        kind=message.kind,
-        title=message.title,
-        body=message.body,
-        url=f"/tasks/{task.id}",
-        dedupe_key=f"escalation:{task.id}:{level.value}",
-        object_type="human_task",
-        object_id=task.id,
+    notices = []
+    if told:
+        notices = notify(
+            list(told),
+            kind=message.kind,
+            title=message.title,
+            body=message.body,
+            url=f"/tasks/{task.id}",
+            dedupe_key=f"escalation:{task.id}:{level.value}",
+            object_type="human_task",
+            object_id=task.id,
+        )
+    db.session.add(
+        Escalation(
+            task_id=task.id,
+            level=level.value,
+            agency_id=task.agency_id,
+            unit_id=ladder.follow_unit_id(task),
+            escalate_to=role,
+            due_at=task.due_at,
+            fired_at=now,
+            recipient_ids=[notice.user_id for notice in notices],
+        )
     )
-    row.recipient_ids = [notice.user_id for notice in notices]
-    names = {person.id: person.full_name for person in people}
-    return [Fired(task.id, level, message.title, tuple(names[n.user_id] for n in notices))]
+    return Fired(task.id, level, message.title, tuple(told[notice.user_id] for notice in notices))
 
 
 def escalate(now: datetime | None = None, *, batch: int = BATCH) -> ScanResult:
