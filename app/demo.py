@@ -190,6 +190,7 @@ def load_demo() -> list[tuple[str, str, str]]:
     _demo_signing(list(agencies.values()))
     _demo_cases(agencies["ubnd"])
     _demo_outgoing(agencies["ubnd"], [agencies["snv"], agencies["stc"]])
+    _demo_untouched(agencies["ubnd"])
     return [
         (f"{spec.key}.{suffix}", ", ".join(r.label for r in roles), spec.name)
         for spec in AGENCIES
@@ -332,3 +333,62 @@ def _demo_outgoing(agency, receivers) -> None:
         },
         upload=Upload("du-thao-cong-van.pdf", pdf),
     )
+
+
+# An incoming document nobody touches, received at a fixed instant so that the README's `qlvb escalate --now …`
+# commands walk it up the ladder (app.escalation): intake is 2 working hours (app/sla/rules.py), so the clerk is
+# reminded at 09:30, it is overdue at 10:00, and the leaders are told after the next working day, Tuesday 17:00.
+DEMO_UNTOUCHED_AT = "2026-11-30T08:00:00+07:00"
+DEMO_UNTOUCHED_SUBJECT = "Về việc báo cáo kết quả thực hiện cải cách hành chính năm 2026"
+
+
+def _demo_untouched(agency) -> None:
+    """Receive it once, as the province's clerk, on Monday 30/11/2026 08:00; leave its first step untouched."""
+    from datetime import datetime
+
+    from app.core import clock
+    from app.core.errors import NotFound
+    from app.documents.uploads import Upload
+    from app.incoming import services as incoming
+    from app.incoming.models import IncomingDocument
+    from app.signing.sample import draft_pdf
+    from app.workflow.definitions import newest_version
+
+    try:
+        newest_version("incoming", agency.id)
+    except NotFound:
+        return  # processes not deployed (`qlvb processes sync` first)
+    if IncomingDocument.query.filter_by(agency_id=agency.id, subject=DEMO_UNTOUCHED_SUBJECT).first():
+        return
+    clerk = queries.find_user_by_username("ubnd.vanthu")
+    pdf = draft_pdf(
+        agency_parent="ỦY BAN NHÂN DÂN TỈNH KIÊN GIANG",
+        agency_name="Sở Nội vụ",
+        notation_hint="SNV-CCHC",
+        place="Rạch Giá",
+        type_name=None,
+        subject=DEMO_UNTOUCHED_SUBJECT[0].lower() + DEMO_UNTOUCHED_SUBJECT[1:],
+        body=["Đề nghị Ủy ban nhân dân tỉnh tổng hợp, báo cáo kết quả thực hiện cải cách hành chính năm 2026."],
+        signer_authority=None,
+        signer_title="Giám đốc",
+        signer_name="Dương Văn Hùng",
+        recipients=[agency.name],
+    )
+    with clock.frozen(datetime.fromisoformat(DEMO_UNTOUCHED_AT)):
+        incoming.receive_incoming(
+            clerk,
+            channel="electronic",
+            metadata={
+                "sender_code": "000.00.01.H33",
+                "sender_name": "Sở Nội vụ tỉnh Kiên Giang",
+                "code_number": "215",
+                "code_notation": "SNV-CCHC",
+                "issued_date": "2026-11-27",
+                "type_name": "Công văn",
+                "subject": DEMO_UNTOUCHED_SUBJECT,
+                "signer_position": "Giám đốc",
+                "signer_name": "Dương Văn Hùng",
+                "page_count": "1",
+            },
+            uploads=[Upload("cong-van-215.pdf", pdf, is_main=True)],
+        )
