@@ -38,22 +38,21 @@ def _after_flush(session: Session, _context) -> None:
         if isinstance(obj, HumanTask) and _changed(obj):
             (changed if obj.is_open else closed).append(obj.id)
     if new or changed or closed:
-        look_again(session.connection(), new + changed, closed=closed)
+        look_again(session.connection(), changed, new=new, closed=closed)
 
 
-def look_again(connection, task_ids: list[int], *, closed: list[int] = ()) -> None:
-    """Schedule a look at `task_ids` now (adding the rows that are missing); drop the rows of `closed`."""
+def look_again(connection, task_ids: list[int], *, new: list[int] = (), closed: list[int] = ()) -> None:
+    """Schedule a look at `task_ids` now (adding the rows that are missing) and at the `new` tasks (which have
+    none yet); drop the rows of `closed`. One statement per kind of change, so a step costs one or two."""
     if closed:
         connection.execute(sa.delete(EscalationWatch).where(EscalationWatch.task_id.in_(closed)))
-    if not task_ids:
-        return
     now = clock.now()
-    known = set(connection.scalars(sa.select(EscalationWatch.task_id).where(EscalationWatch.task_id.in_(task_ids))))
-    if known:
-        connection.execute(
-            sa.update(EscalationWatch).where(EscalationWatch.task_id.in_(known)).values(next_at=now),
-        )
-    missing = [task_id for task_id in dict.fromkeys(task_ids) if task_id not in known]
+    missing = list(new)
+    if task_ids:
+        known = set(connection.scalars(sa.select(EscalationWatch.task_id).where(EscalationWatch.task_id.in_(task_ids))))
+        if known:
+            connection.execute(sa.update(EscalationWatch).where(EscalationWatch.task_id.in_(known)).values(next_at=now))
+        missing += [task_id for task_id in dict.fromkeys(task_ids) if task_id not in known]
     if missing:
         connection.execute(sa.insert(EscalationWatch), [{"task_id": task_id, "next_at": now} for task_id in missing])
 

@@ -17,7 +17,9 @@ from app.workflow.definitions import sync_processes
 # choose from, the lead unit and its leader —, the case, its first task, the audit row sealed at commit),
 # the inbox page with its count, a task with its history, completing it (the case's lock, the task, the form's
 # choices, the next task, the audit row). PostgreSQL takes the audit chain's lock in one more statement.
-START, INBOX, OPEN, COMPLETE = 15, 3, 3, 15
+# Issue 11: a task's first opening by its holder records `opened_at` (one UPDATE); the escalation schedule
+# (app/escalation/watch.py) gains a row with each new task and loses it when the task closes (one statement each).
+START, INBOX, OPEN, COMPLETE = 16, 3, 4, 17
 
 
 @contextmanager
