@@ -19,10 +19,10 @@ import ssl
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.charset import QP, Charset
+from email.header import Header
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -74,24 +74,31 @@ def compose_notice(person: User, *, notice_id: int, title: str, body: str) -> tu
 # --- the message -------------------------------------------------------------------------------------------------
 
 
-def _from_header(config) -> tuple[str, Address]:
+def _sender(config) -> tuple[str, str]:
     """(envelope sender, From header): QLVB_SMTP_FROM may be "addr@x" or "Tên <addr@x>"."""
     name, address = parseaddr(config["SMTP_FROM"])
-    user, _, domain = address.partition("@")
-    return address, Address(display_name=name or SENDER_NAME, username=user, domain=domain)
+    return address, formataddr((name or SENDER_NAME, address), charset="utf-8")
 
 
-def build_message(row: "Claimed", config) -> tuple[str, EmailMessage]:
-    """A UTF-8 plain-text message: the Vietnamese subject and sender name RFC 2047-encoded by the SMTP policy."""
-    envelope_from, from_header = _from_header(config)
-    message = EmailMessage(policy=SMTP_POLICY)
-    message["Subject"] = row.subject
+def _utf8_quoted_printable() -> Charset:
+    charset = Charset("utf-8")
+    charset.body_encoding = QP  # readable in a raw view, 7-bit clean for any relay
+    return charset
+
+
+def build_message(row: "Claimed", config) -> tuple[str, MIMEText]:
+    """A UTF-8 plain-text message, the Vietnamese subject and sender name as RFC 2047 encoded words.
+
+    Written with `email.header.Header` (compat32): the newer policy-based folding of Python 3.11 drops the space
+    between two encoded words of a long Vietnamese subject ("cần xử" arrives as "cầnxử")."""
+    envelope_from, from_header = _sender(config)
+    message = MIMEText(row.body, "plain", _utf8_quoted_printable())
+    message["Subject"] = Header(row.subject, "utf-8")
     message["From"] = from_header
     message["To"] = row.to_address
     message["Date"] = format_datetime(clock.to_local(clock.now()))
-    message["Message-ID"] = make_msgid(f"qlvb.{row.id}", domain=from_header.domain or "qlvb.local")
+    message["Message-ID"] = make_msgid(f"qlvb.{row.id}", domain=envelope_from.partition("@")[2] or "qlvb.local")
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
-    message.set_content(row.body, charset="utf-8", cte="quoted-printable")
     return envelope_from, message
 
 
@@ -116,7 +123,7 @@ class Mailer:
             smtp.login(c["SMTP_USER"], c.get("SMTP_PASSWORD") or "")
         return smtp
 
-    def send(self, envelope_from: str, to_address: str, message: EmailMessage) -> None:
+    def send(self, envelope_from: str, to_address: str, message: MIMEText) -> None:
         if self._smtp is None:
             self._smtp = self._connect()
         try:
