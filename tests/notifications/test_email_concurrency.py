@@ -4,6 +4,7 @@ savepoint cannot be shared by two threads); on PostgreSQL the claim is FOR UPDAT
 writer serialises the claims."""
 
 import threading
+import time
 
 import flask_migrate
 import sqlalchemy as sa
@@ -65,6 +66,43 @@ def test_two_concurrent_senders_send_each_email_once(tmp_path):
         with app.app_context():
             rows = db.session.scalars(sa.select(NotificationEmail)).all()
             assert {(r.status, r.attempts) for r in rows} == {(EmailStatus.SENT, 1)}
+            db.session.remove()
+    finally:
+        server.stop()
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_a_queued_email_goes_out_right_after_the_commit_from_a_background_thread(tmp_path):
+    app = create_app(TestConfig(fresh_database_url(tmp_path, "notif_kick"), tmp_path))
+    server = FakeSmtpServer().start()
+    app.config.update(smtp_config(server.port), SMTP_SEND_AFTER_COMMIT=True)
+    try:
+        with app.app_context():
+            flask_migrate.upgrade()
+            with unit_of_work():
+                agency = org.create_agency(None, code="000.00.00.H33", name="UBND tỉnh", abbreviation="UBND")
+                person = org.create_user(
+                    None,
+                    username="nguoinhan",
+                    full_name="Người nhận",
+                    password=PASSWORD,
+                    agency_id=agency.id,
+                    roles=["chuyen_vien"],
+                    email="nguoinhan@example.gov.vn",
+                )
+                services.notify([person], kind="task_reminder", title="Nhắc việc", url="/tasks")
+                assert server.received == []  # nothing is sent before the commit
+            db.session.remove()
+        deadline = time.monotonic() + 10
+        while not server.received and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [rs for _f, rs, _d in server.received] == [["nguoinhan@example.gov.vn"]]
+        for thread in threading.enumerate():
+            if thread.name == "qlvb-mail":
+                thread.join(timeout=10)
+        with app.app_context():
+            assert db.session.scalars(sa.select(NotificationEmail.status)).all() == [EmailStatus.SENT]
             db.session.remove()
     finally:
         server.stop()
