@@ -44,22 +44,35 @@ def _end_of_local_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=clock.LOCAL_TZ)
 
 
-def _due_candidates(today: date) -> list[tuple[int, int]]:
-    """(user id, agency id) of active people who asked for a digest and have not had today's."""
+def _waiting(today: date) -> list[sa.ColumnElement[bool]]:
+    """Active people who asked for a digest and have not had today's."""
+    return [
+        User.is_active.is_(True),
+        NotificationPreference.digest_enabled.is_(True),
+        sa.or_(
+            NotificationPreference.digest_last_sent_on.is_(None),
+            NotificationPreference.digest_last_sent_on < today,
+        ),
+    ]
+
+
+def _due_people(today: date) -> list[int]:
+    """Ids of the people waiting for today's digest whose agency works today.
+
+    The agencies are asked first (a handful), so on a weekend or holiday the job reads no list of people at all.
+    """
+    joined = sa.select(User.agency_id).join(NotificationPreference, NotificationPreference.user_id == User.id)
+    agencies = db.session.scalars(joined.where(*_waiting(today)).distinct()).all()
+    working = [agency for agency in agencies if calendar_for(agency).is_working_day(today)]
+    if not working:
+        return []
     query = (
-        sa.select(User.id, User.agency_id)
+        sa.select(User.id)
         .join(NotificationPreference, NotificationPreference.user_id == User.id)
-        .where(
-            User.is_active.is_(True),
-            NotificationPreference.digest_enabled.is_(True),
-            sa.or_(
-                NotificationPreference.digest_last_sent_on.is_(None),
-                NotificationPreference.digest_last_sent_on < today,
-            ),
-        )
+        .where(*_waiting(today), User.agency_id.in_(working))
         .order_by(User.id)
     )
-    return [(row[0], row[1]) for row in db.session.execute(query)]
+    return list(db.session.scalars(query))
 
 
 def send_daily_digests() -> int:
@@ -69,12 +82,9 @@ def send_daily_digests() -> int:
         return 0
     today = local_now.date()
     with unit_of_work():
-        candidates = _due_candidates(today)
-        working = {agency: calendar_for(agency).is_working_day(today) for agency in {a for _u, a in candidates}}
+        people = _due_people(today)
     sent = 0
-    for user_id, agency_id in candidates:
-        if not working[agency_id]:
-            continue  # a weekend or holiday of the person's agency: nothing today, nor later for today
+    for user_id in people:
         try:
             with unit_of_work():
                 sent += send_digest(user_id, today)
