@@ -44,7 +44,8 @@ SENDER_NAME = "Hệ thống QLVB"
 
 def backoff(attempts: int) -> timedelta:
     """The wait before the next attempt after `attempts` failed ones: 1, 2, 4 … minutes, at most 6 hours."""
-    return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+    doublings = min(max(attempts - 1, 0), 16)  # 2**16 minutes is past the cap already; no overflow however many
+    return min(BACKOFF_FIRST * (2**doublings), BACKOFF_MAX)
 
 
 def public_link(path: str | None) -> str | None:

@@ -111,7 +111,7 @@ def test_people_deactivated_or_opted_out_since_are_not_written_to(create_user, a
 
 def test_backoff_doubles_up_to_six_hours():
     assert [backoff(n) for n in (1, 2, 3, 4)] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
-    assert backoff(30) == timedelta(hours=6)
+    assert backoff(30) == backoff(10_000) == timedelta(hours=6)
 
 
 def test_nothing_is_sent_without_smtp(create_user, frozen_clock):
