@@ -42,6 +42,7 @@ class InboxFilter:
     overdue: bool = False
     urgent: bool = False
     after: tuple[int, datetime, int] | None = None  # keyset cursor: (priority, due_sort, id) of the last row
+    due_before: datetime | None = None  # only tasks due before this instant (the daily digest: by the end of today)
 
 
 # The inbox statements are built once per shape — which scopes, which filters, the limits — with every value a bound
@@ -58,6 +59,8 @@ def _plan(user: User, flt: InboxFilter, at: datetime, scopes: list[dict] | None)
         params["at"] = at
     if flt.after:
         params["after_priority"], params["after_due"], params["after_id"] = flt.after
+    if flt.due_before:
+        params["due_before"] = flt.due_before
     for n, scope in enumerate(scopes if scopes is not None else inbox_scopes(user, at)):
         has_processes = bool(scope.get("process_ids"))
         if has_processes:
@@ -77,12 +80,12 @@ def _plan(user: User, flt: InboxFilter, at: datetime, scopes: list[dict] | None)
             for r, role in enumerate(scope["roles"]):
                 params[f"role_{n}_{r}"] = role
                 shape.append(("queue", n, r, has_unit, has_processes))
-    filters = (bool(flt.process_id), flt.overdue, flt.urgent, bool(flt.after))
+    filters = (bool(flt.process_id), flt.overdue, flt.urgent, bool(flt.after), bool(flt.due_before))
     return (filters, tuple(shape)), params
 
 
 def _branches(shape: tuple, limit: int) -> list[sa.Select]:
-    (by_process, overdue, urgent, after), branches = shape
+    (by_process, overdue, urgent, after, due_before), branches = shape
     columns = (HumanTask.id, HumanTask.priority, HumanTask.due_sort)
     selects = []
     for kind, n, detail, flag, has_processes in branches:
@@ -95,6 +98,8 @@ def _branches(shape: tuple, limit: int) -> list[sa.Select]:
             base.append(HumanTask.due_sort < sa.bindparam("at", type_=HumanTask.due_sort.type))
         if urgent:
             base.append(HumanTask.urgency == "urgent")
+        if due_before:
+            base.append(HumanTask.due_sort < sa.bindparam("due_before", type_=HumanTask.due_sort.type))
         if after:
             cursor = (
                 sa.bindparam("after_priority", type_=HumanTask.priority.type),
@@ -202,7 +207,7 @@ def inbox_page_and_count(
     """
     scopes = scopes if scopes is not None else inbox_scopes(user)
     if flt.after is not None:
-        unpaged = InboxFilter(flt.process_id, flt.overdue, flt.urgent)
+        unpaged = InboxFilter(flt.process_id, flt.overdue, flt.urgent, due_before=flt.due_before)
         return inbox_page(user, flt, limit, scopes), inbox_count(user, unpaged, scopes)
     shape, params = _plan(user, flt, clock.now(), scopes)
     if not shape[1]:
