@@ -55,10 +55,11 @@ def search(user: User, flt: IncomingFilter, *, before_id: int | None = None, lim
     return list(db.session.scalars(query.order_by(IncomingDocument.id.desc()).limit(limit)))
 
 
-def count(user: User, flt: IncomingFilter, cap: int = COUNT_CAP) -> int:
-    """How many documents `search` lists under `flt`, counted up to `cap` (the home page's figures)."""
+def count_query(user: User, flt: IncomingFilter, cap: int = COUNT_CAP):
+    """How many documents `search` lists under `flt`, counted up to `cap`: a scalar subquery, so that a page's
+    figures run as one statement (app.core.home.fetch_counts)."""
     capped = _filtered(sa.select(IncomingDocument.id), user, flt).limit(cap).subquery()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(capped))
+    return sa.select(sa.func.count()).select_from(capped).scalar_subquery()
 
 
 def _filtered(query: sa.Select, user: User, flt: IncomingFilter) -> sa.Select:

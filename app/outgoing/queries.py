@@ -80,10 +80,11 @@ def search(user: User, flt: OutgoingFilter, *, before_id: int | None = None, lim
     return list(db.session.scalars(query))
 
 
-def count(user: User, flt: OutgoingFilter, cap: int = COUNT_CAP) -> int:
-    """How many documents `search` lists under `flt`, counted up to `cap` (the home page's figures)."""
+def count_query(user: User, flt: OutgoingFilter, cap: int = COUNT_CAP):
+    """How many documents `search` lists under `flt`, counted up to `cap`: a scalar subquery, so that a page's
+    figures run as one statement (app.core.home.fetch_counts)."""
     capped = _filtered(sa.select(OutgoingDocument.id), user, flt).limit(cap).subquery()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(capped))
+    return sa.select(sa.func.count()).select_from(capped).scalar_subquery()
 
 
 def _filtered(query: sa.Select, user: User, flt: OutgoingFilter) -> sa.Select:

@@ -95,10 +95,11 @@ def _query(columns: tuple, user: User, state: ReplyState | str | None) -> sa.Sel
     return query
 
 
-def count_replies_due(user: User, state: ReplyState | str | None = None, *, cap: int = LIMIT) -> int:
-    """How many rows `replies_due` lists in `state`, counted up to `cap` (the page shows at most LIMIT)."""
+def count_query(user: User, state: ReplyState | str | None = None, *, cap: int = LIMIT):
+    """How many rows `replies_due` lists in `state`, counted up to `cap` (the page shows at most LIMIT): a scalar
+    subquery, so that a page's figures run as one statement (app.core.home.fetch_counts)."""
     capped = _query((OutgoingRecipient.id,), user, state).limit(cap).subquery()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(capped))
+    return sa.select(sa.func.count()).select_from(capped).scalar_subquery()
 
 
 def replies_due(user: User, state: ReplyState | str | None = None, *, limit: int = LIMIT) -> list[ReplyDue]:
