@@ -62,6 +62,7 @@ class PanelContent:
     items_title: str | None = None  # heading above the items ("Việc gần hạn nhất")
     empty: str = "Không có việc nào."  # shown when there are no items
     more_url: str | None = None  # "Xem tất cả"
+    notes: list[str] = field(default_factory=list)  # a line under the figures ("Không có việc quá hạn.")
     extra: dict[str, Any] = field(default_factory=dict)  # what a panel's own template needs beyond the above
 
 

@@ -39,6 +39,7 @@ def _my_work(user: User) -> PanelContent:
         items_title="Việc cần làm trước" if items else None,
         empty="Không có việc nào đang chờ bạn.",
         more_url=url_for(inbox) if summary.total > len(items) else None,
+        notes=["Không có việc quá hạn."] if summary.total and not summary.overdue else [],
     )
 
 

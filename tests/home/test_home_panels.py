@@ -63,6 +63,7 @@ def test_a_clerk_sees_the_intake_queue_and_what_awaits_format_check(client, outg
     assert 'data-testid="home-panel-incoming"' in page and "Chờ tiếp nhận, vào sổ" in page
     assert f"/incoming/{first.id}" in page  # the queue's top items link to the documents
     assert 'aria-labelledby="home-my_work-h"' in page
+    assert "Không có việc quá hạn." in page
     # Each figure links to the list it counts.
     links = urls(client, api_token(office.clerk))
     assert listed(client, links["incoming.to_receive"], r'href="/incoming/\d+"') == 2
@@ -147,7 +148,7 @@ def test_due_today_becomes_overdue_and_new_becomes_old(client, outgoing_office, 
     frozen_clock.advance(hours=24)  # tomorrow: no longer new
     assert figures(client, headers)["my_work"] == {"overdue": 1, "due_today": 0, "new": 0, "open": 1}
     page = home_page(client, office.clerk)
-    assert "Quá hạn</span>" in page  # the top item is marked overdue
+    assert "Quá hạn</span>" in page and "Không có việc quá hạn." not in page  # the top item is marked overdue
     assert listed(client, "/tasks?overdue=1", r'href="/tasks/\d+"') == 1
     assert listed(client, "/tasks?new=1", r'href="/tasks/\d+"') == 0
 
