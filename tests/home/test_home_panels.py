@@ -151,6 +151,9 @@ def test_due_today_becomes_overdue_and_new_becomes_old(client, outgoing_office, 
     assert "Quá hạn</span>" in page and "Không có việc quá hạn." not in page  # the top item is marked overdue
     assert listed(client, "/tasks?overdue=1", r'href="/tasks/\d+"') == 1
     assert listed(client, "/tasks?new=1", r'href="/tasks/\d+"') == 0
+    # The REST inbox takes the same filters.
+    assert client.get("/api/v1/tasks?due_today=true", headers=headers).json["total"] == 0
+    assert client.get("/api/v1/tasks?overdue=true", headers=headers).json["total"] == 1
 
 
 def test_the_home_api_needs_a_token(client):
