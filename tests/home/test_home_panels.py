@@ -69,6 +69,9 @@ def test_a_clerk_sees_the_intake_queue_and_what_awaits_format_check(client, outg
     assert listed(client, links["incoming.to_receive"], r'href="/incoming/\d+"') == 2
     assert listed(client, links["my_work.due_today"], r'href="/tasks/\d+"') == 2
 
+    api = client.get("/api/v1/incoming?status=received&channel=electronic", headers=api_token(office.clerk)).json
+    assert len(api["items"]) == 2
+
     other = figures(client, api_token(office.snv.clerk))
     assert other["incoming"]["to_receive"] == 1 and other["outgoing"]["format_check"] == 0
 
@@ -94,6 +97,8 @@ def test_an_agency_leader_sees_what_awaits_direction_and_signature(client, outgo
     assert listed(client, links["outgoing.to_sign"], r'href="/outgoing/\d+"') == 1
     assert listed(client, links["incoming.to_direct"], r'href="/incoming/\d+"') == 1
 
+    api = client.get("/api/v1/outgoing?status=signing&to_sign=true", headers=api_token(office.leader)).json
+    assert [d["id"] for d in api["items"]] == [document.id]
     assert figures(client, api_token(office.snv.leader))["outgoing"]["to_sign"] == 0
 
 
