@@ -124,6 +124,31 @@ class Config:
         # "llx,lly,urx,ury" in PDF points on the last page. Empty: such a draft is refused at signing.
         self.SIGNATURE_FALLBACK_BOX = env_box("QLVB_SIGNATURE_BOX")
 
+        # Notifications (app.notifications). E-mail is sent only when QLVB_SMTP_HOST is set; notices in the
+        # application are written either way. Security: `starttls` (default, port 587), `ssl` (465) or `none` (25).
+        self.SMTP_HOST = os.environ.get("QLVB_SMTP_HOST", "").strip()
+        self.SMTP_SECURITY = os.environ.get("QLVB_SMTP_SECURITY", "starttls").strip().lower() or "starttls"
+        if self.SMTP_SECURITY not in {"starttls", "ssl", "none"}:
+            raise SystemExit(f"QLVB_SMTP_SECURITY must be starttls, ssl or none, got {self.SMTP_SECURITY!r}")
+        self.SMTP_PORT = env_int("QLVB_SMTP_PORT", {"starttls": 587, "ssl": 465, "none": 25}[self.SMTP_SECURITY])
+        self.SMTP_USER = os.environ.get("QLVB_SMTP_USER", "")
+        self.SMTP_PASSWORD = os.environ.get("QLVB_SMTP_PASSWORD", "")
+        self.SMTP_FROM = os.environ.get("QLVB_SMTP_FROM", "").strip() or (
+            f"qlvb@{self.SMTP_HOST}" if self.SMTP_HOST else ""
+        )
+        self.SMTP_TIMEOUT_SECONDS = env_int("QLVB_SMTP_TIMEOUT_SECONDS", 30)
+        # A failed e-mail is retried after 1, 2, 4 … minutes (at most 6 hours apart), then given up as `failed`.
+        self.SMTP_MAX_ATTEMPTS = env_int("QLVB_SMTP_MAX_ATTEMPTS", 10)
+        # Queued e-mails are sent by the scheduler every minute; also right after the commit that queued them, in a
+        # background thread of the web process (never the request's thread), unless this is off.
+        self.SMTP_SEND_AFTER_COMMIT = env_bool("QLVB_SMTP_SEND_AFTER_COMMIT", True)
+        # The address people open qlvb at (https://qlvb.example.gov.vn): makes the links in e-mails absolute.
+        self.PUBLIC_URL = os.environ.get("QLVB_PUBLIC_URL", "").strip().rstrip("/")
+        # The local hour (0–23) from which the daily digest of due and overdue work goes out on working days.
+        self.DIGEST_HOUR = env_int("QLVB_DIGEST_HOUR", 7)
+        if not 0 <= self.DIGEST_HOUR <= 23:
+            raise SystemExit(f"QLVB_DIGEST_HOUR must be an hour 0–23, got {self.DIGEST_HOUR}")
+
         # flask-smorest / OpenAPI: served under /api/v1 with Swagger UI from local static files.
         self.API_TITLE = "qlvb REST API"
         self.API_VERSION = "v1"
@@ -156,6 +181,8 @@ class TestConfig(Config):
         self.REMEMBER_COOKIE_SECURE = False
         self.BLOB_PATH = str(instance / "blobs")
         self.SCHEDULER_ENABLED = False
+        # No background sending threads: a test sends queued e-mails itself (app.notifications.email).
+        self.SMTP_SEND_AFTER_COMMIT = False
         # Each test rolls its database back: checkpoints of rows that vanish would fail the next verification.
         # The tests of the anchor turn them on with a path of their own.
         self.AUDIT_CHECKPOINTS = ""

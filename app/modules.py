@@ -19,6 +19,7 @@ MODULES: tuple[str, ...] = (
     "app.documents",
     "app.signing",
     "app.workflow",
+    "app.notifications",
     "app.exchange",
     "app.incoming",
     "app.outgoing",
@@ -85,6 +86,7 @@ def register_modules(app: Flask) -> None:
             declared = resolve(reference)
             for command in declared if isinstance(declared, list | tuple) else [declared]:
                 app.cli.add_command(command)
+    app.extensions["qlvb.header_items"] = [resolve(reference) for m in modules for reference in m.header_items]
     navigation: list[NavItem] = sorted((item for m in modules for item in m.navigation), key=lambda i: i.order)
     app.extensions["qlvb.navigation"] = navigation
     app.extensions["qlvb.nav_badges"] = {

@@ -44,6 +44,9 @@ class Module:
     object_summaries: Mapping[str, str] = field(default_factory=dict)  # object type → "mod:func(task) -> html"
     navigation: tuple[NavItem, ...] = ()
     nav_badges: Mapping[str, str] = field(default_factory=dict)  # endpoint → "mod:func(user) -> str"
+    # "mod:func(user) -> Markup | None": an item of the page header beside the person's menu (the notification
+    # bell); web/ renders what the modules above it give without importing them.
+    header_items: tuple[str, ...] = ()
     blobs: tuple[str, ...] = ()  # "mod:Model.column" holding blob digests: the orphan sweep keeps what they name
     # "mod:SOURCE": app.documents.fulltext.sources.SearchSource, what the full-text search finds of the module
     search_sources: tuple[str, ...] = ()

@@ -88,15 +88,17 @@ def init_web(app: Flask) -> None:
 
     @app.context_processor
     def inject_shell():
-        items, badges = [], {}
+        items, badges, header = [], {}, []
         if current_user.is_authenticated:
             roles = current_user.roles
             # What the modules declare (app.core.modules.NavItem), registered by app.modules.register_modules.
             items = [item for item in app.extensions["qlvb.navigation"] if not item.roles or item.roles & roles]
             badges = {endpoint: badge(current_user) for endpoint, badge in app.extensions["qlvb.nav_badges"].items()}
+            header = [shown for item in app.extensions["qlvb.header_items"] if (shown := item(current_user))]
         return {
             "nav_items": items,
             "nav_badges": badges,
+            "header_items": header,
             "Role": Role,
             "to_local": clock.to_local,
             "now": clock.now(),

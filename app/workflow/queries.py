@@ -46,6 +46,7 @@ class InboxFilter:
     overdue: bool = False
     urgent: bool = False
     after: tuple[int, datetime, int] | None = None  # keyset cursor: (priority, due_sort, id) of the last row
+    due_before: datetime | None = None  # only tasks due before this instant (the daily digest: by the end of today)
     due_today: bool = False  # not yet overdue, but due before the end of today (local time)
     new: bool = False  # arrived within NEW_WINDOW
 
@@ -74,6 +75,8 @@ def _plan(user: User, flt: InboxFilter, at: datetime, scopes: list[dict] | None)
         params["new_since"] = at - NEW_WINDOW
     if flt.after:
         params["after_priority"], params["after_due"], params["after_id"] = flt.after
+    if flt.due_before:
+        params["due_before"] = flt.due_before
     for n, scope in enumerate(scopes if scopes is not None else inbox_scopes(user, at)):
         has_processes = bool(scope.get("process_ids"))
         if has_processes:
@@ -93,12 +96,13 @@ def _plan(user: User, flt: InboxFilter, at: datetime, scopes: list[dict] | None)
             for r, role in enumerate(scope["roles"]):
                 params[f"role_{n}_{r}"] = role
                 shape.append(("queue", n, r, has_unit, has_processes))
-    filters = (bool(flt.process_id), flt.overdue, flt.urgent, bool(flt.after), flt.due_today, flt.new)
+    filters = (bool(flt.process_id), flt.overdue, flt.urgent, bool(flt.after), bool(flt.due_before))
+    filters += (flt.due_today, flt.new)
     return (filters, tuple(shape)), params
 
 
 def _branches(shape: tuple, limit: int) -> list[sa.Select]:
-    (by_process, overdue, urgent, after, due_today, new), branches = shape
+    (by_process, overdue, urgent, after, due_before, due_today, new), branches = shape
     columns = (HumanTask.id, HumanTask.priority, HumanTask.due_sort)
     selects = []
     for kind, n, detail, flag, has_processes in branches:
@@ -116,6 +120,8 @@ def _branches(shape: tuple, limit: int) -> list[sa.Select]:
             base.append(HumanTask.created_at >= sa.bindparam("new_since", type_=HumanTask.created_at.type))
         if urgent:
             base.append(HumanTask.urgency == "urgent")
+        if due_before:
+            base.append(HumanTask.due_sort < sa.bindparam("due_before", type_=HumanTask.due_sort.type))
         if after:
             cursor = (
                 sa.bindparam("after_priority", type_=HumanTask.priority.type),

@@ -42,6 +42,8 @@ def test_the_scheduler_runs_the_jobs_the_modules_declare():
     assert [job.id for job in load_jobs()] == [
         "documents.index_pdf_text",
         "workflow.fire_due_timers",
+        "notifications.send_emails",
+        "notifications.send_daily_digests",
         "incoming.destroy_recalled_files",
         "outgoing.retry_pending_deliveries",
         "maintenance.sweep_orphan_blobs",
