@@ -17,8 +17,9 @@ pytestmark = pytest.mark.usefixtures("frozen_clock")
 # The clerk's page: the session, its user and roles; "Việc của tôi": the delegations (for the inbox's scopes), the
 # first tasks with their count, the three filtered counts in one statement; "Văn bản đến": its counts in one
 # statement, its top items; "Văn bản đi": its counts and the late replies in one statement; the delegations panel;
-# the menu's badge (its own delegations read and count); the agency's name in the heading. The API: a token.
-CLERK_PAGE, CLERK_API, LEADER_PAGE = 13, 8, 13
+# the menu's badge (its own delegations read and count); the header's bell (unread count); the agency's name in the
+# heading. The API: a token instead of the session, no menu, no bell.
+CLERK_PAGE, CLERK_API, LEADER_PAGE = 14, 8, 14
 
 
 def test_the_home_page_runs_a_bounded_number_of_statements(client, outgoing_office, draft_bytes, api_token):
