@@ -93,6 +93,16 @@ def register_modules(app: Flask) -> None:
     app.extensions["qlvb.nav_badges"] = {
         endpoint: resolve(reference) for m in modules for endpoint, reference in m.nav_badges.items()
     }
+    app.extensions["qlvb.home_panels"] = home_panels(modules)
+
+
+def home_panels(modules: list[Module]) -> list:
+    """Every module's home-page panels (app.core.home.HomePanel), smallest `order` first; ids are unique."""
+    panels = sorted((p for m in modules for ref in m.home_panels for p in resolve(ref)), key=lambda p: p.order)
+    ids = [panel.id for panel in panels]
+    if len(ids) != len(set(ids)):
+        raise RuntimeError(f"two home panels share an id: {sorted(ids)}")
+    return panels
 
 
 # Jobs of the deployment as a whole, which read every module's declarations (the orphan-blob sweep).

@@ -2,7 +2,8 @@
 
 Each package under `app/` that adds something names it in its `__init__.py` as `MODULE = Module(...)`; the
 application walks one ordered list (`app.modules.MODULES`) and registers what each declares — blueprints, the
-REST API, CLI commands, scheduler jobs, what it gives the workflow engine, signal receivers, navigation. Adding a
+REST API, CLI commands, scheduler jobs, what it gives the workflow engine, signal receivers, navigation, home-page
+panels. Adding a
 module is one folder and one line in that list, never an edit across central files (Warehouse's `includeme`,
 Indico's `import_tasks` signal).
 
@@ -49,6 +50,8 @@ class Module:
     blobs: tuple[str, ...] = ()  # "mod:Model.column" holding blob digests: the orphan sweep keeps what they name
     # "mod:SOURCE": app.documents.fulltext.sources.SearchSource, what the full-text search finds of the module
     search_sources: tuple[str, ...] = ()
+    # "mod:PANELS": [app.core.home.HomePanel], the cards the module adds to everyone's home page
+    home_panels: tuple[str, ...] = ()
 
 
 def resolve(reference: str) -> Any:

@@ -19,5 +19,6 @@ MODULE = Module(
     jobs="app.incoming.jobs",
     object_summaries={"incoming": "app.incoming.views:task_summary"},
     search_sources=("app.incoming.search:SOURCE",),
+    home_panels=("app.incoming.home:PANELS",),
     navigation=(NavItem("Văn bản đến", "incoming.documents", order=30),),
 )

@@ -15,6 +15,7 @@ from app.incoming.models import IncomingAssignment, IncomingDocument, IncomingSt
 from app.org.models import User
 
 PAGE = 50
+COUNT_CAP = 1000  # counts stop here, like the inbox's ("1000+")
 OPEN = (IncomingStatus.RECEIVED, IncomingStatus.REGISTERED, IncomingStatus.DIRECTED, IncomingStatus.HANDLING)
 
 
@@ -31,6 +32,7 @@ class IncomingFilter:
     lead_unit_id: int | None = None
     overdue: bool = False
     year: int | None = None
+    channel: str | None = None  # electronic | paper (app.incoming.models.Channel)
 
 
 def _local_start(day: date) -> datetime:
@@ -47,7 +49,22 @@ def _symbol_contains(text: str):
 
 def search(user: User, flt: IncomingFilter, *, before_id: int | None = None, limit: int = PAGE):
     """The documents `user` may see (app.incoming.permissions), newest arrivals first; page on by id."""
-    query = sa.select(IncomingDocument).where(permissions.visible_filter(user))
+    query = _filtered(sa.select(IncomingDocument), user, flt)
+    if before_id:
+        query = query.where(IncomingDocument.id < before_id)
+    return list(db.session.scalars(query.order_by(IncomingDocument.id.desc()).limit(limit)))
+
+
+def count_query(user: User, flt: IncomingFilter, cap: int = COUNT_CAP):
+    """How many documents `search` lists under `flt`, counted up to `cap`: a scalar subquery, so that a page's
+    figures run as one statement (app.core.home.fetch_counts)."""
+    capped = _filtered(sa.select(IncomingDocument.id), user, flt).limit(cap).subquery()
+    return sa.select(sa.func.count()).select_from(capped).scalar_subquery()
+
+
+def _filtered(query: sa.Select, user: User, flt: IncomingFilter) -> sa.Select:
+    """`query` narrowed to what `user` may see and `flt` asks: one rule for the list and its counts."""
+    query = query.where(permissions.visible_filter(user))
     if flt.q and flt.q.strip():
         # One search box: trích yếu, the sender, or part of the số/ký hiệu ("567/STC", "BTNMT").
         query = query.where(
@@ -73,14 +90,14 @@ def search(user: User, flt: IncomingFilter, *, before_id: int | None = None, lim
         query = query.where(IncomingDocument.status == flt.status)
     if flt.urgency:
         query = query.where(IncomingDocument.urgency == flt.urgency)
+    if flt.channel:
+        query = query.where(IncomingDocument.channel == flt.channel)
     if flt.lead_unit_id:
         query = query.where(IncomingDocument.lead_unit_id == flt.lead_unit_id)
     if flt.overdue:
         today = clock.to_local(clock.now()).date()
         query = query.where(IncomingDocument.status.in_(OPEN), IncomingDocument.handling_due < today)
-    if before_id:
-        query = query.where(IncomingDocument.id < before_id)
-    return list(db.session.scalars(query.order_by(IncomingDocument.id.desc()).limit(limit)))
+    return query
 
 
 @dataclass

@@ -185,6 +185,11 @@ class IncomingListArgs(PageArgs):
     lead_unit_id = Int(load_default=None)
     overdue = fields.Bool(load_default=False)
     year = Year(load_default=None)
+    channel = Str(
+        load_default=None,
+        validate=validate.OneOf(["electronic", "paper"]),
+        metadata={"description": "electronic (điện tử) hoặc paper (bản giấy)"},
+    )
 
 
 class BookPrintArgs(Schema):

@@ -18,7 +18,7 @@ from app.exchange import delivery
 from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
 from app.exchange.services import statuses_for
 from app.incoming import handling, permissions, printing, queries, recall, relations, services
-from app.incoming.models import STATUS_LABELS, IncomingDocument, IncomingStatus
+from app.incoming.models import STATUS_LABELS, Channel, IncomingDocument, IncomingStatus
 from app.org.models import Role
 from app.org.queries import list_units
 from app.web.helpers import role_required
@@ -49,6 +49,7 @@ def filter_from_args() -> queries.IncomingFilter:
         lead_unit_id=args.get("lead_unit_id", type=bounded_int),
         overdue=args.get("overdue") == "1",
         year=args.get("year", type=inputs.year),
+        channel=args.get("channel") if args.get("channel") in set(Channel) else None,
     )
 
 

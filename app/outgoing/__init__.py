@@ -24,5 +24,6 @@ MODULE = Module(
     engine=("app.outgoing.operations:engine",),
     object_summaries={"outgoing": "app.outgoing.views:task_summary"},
     search_sources=("app.outgoing.search:SOURCE",),
+    home_panels=("app.outgoing.home:PANELS",),
     navigation=(NavItem("Văn bản đi", "outgoing.documents", order=40),),
 )

@@ -23,6 +23,7 @@ from app.outgoing import permissions
 from app.outgoing.models import OutgoingDocument, OutgoingRecipient, OutgoingStatus, RecipientKind
 
 PAGE = 50
+COUNT_CAP = 1000  # counts stop here, like the inbox's ("1000+")
 
 
 @dataclass
@@ -33,6 +34,7 @@ class OutgoingFilter:
     symbol: str | None = None  # số/ký hiệu as written ("05/QĐ-UBND") or a part of it
     mine: bool = False  # "Của tôi": drafted by me, to be signed by me, or of the unit I lead
     for_my_unit: bool = False  # "Nhận để biết": issued documents sent to my unit for information
+    to_sign: bool = False  # "Chờ tôi ký": I am the proposed signer (with status=signing, what awaits my signature)
 
 
 def sees_whole_agency(user: User) -> bool:
@@ -71,7 +73,25 @@ def _local_start(day: date) -> datetime:
 
 def search(user: User, flt: OutgoingFilter, *, before_id: int | None = None, limit: int = PAGE):
     """Newest first; page on by id (a keyset: ids grow with creation), never OFFSET."""
-    query = sa.select(OutgoingDocument).where(permissions.visible_filter(user))
+    query = _filtered(sa.select(OutgoingDocument), user, flt)
+    if before_id:
+        query = query.where(OutgoingDocument.id < before_id)
+    query = query.options(selectinload(OutgoingDocument.drafter)).order_by(OutgoingDocument.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def count_query(user: User, flt: OutgoingFilter, cap: int = COUNT_CAP):
+    """How many documents `search` lists under `flt`, counted up to `cap`: a scalar subquery, so that a page's
+    figures run as one statement (app.core.home.fetch_counts)."""
+    capped = _filtered(sa.select(OutgoingDocument.id), user, flt).limit(cap).subquery()
+    return sa.select(sa.func.count()).select_from(capped).scalar_subquery()
+
+
+def _filtered(query: sa.Select, user: User, flt: OutgoingFilter) -> sa.Select:
+    """`query` narrowed to what `user` may see and `flt` asks: one rule for the list and its counts."""
+    query = query.where(permissions.visible_filter(user))
+    if flt.to_sign:
+        query = query.where(OutgoingDocument.signer_id == user.id)
     if flt.mine:
         query = query.where(_mine(user))
     if flt.for_my_unit:
@@ -96,10 +116,7 @@ def search(user: User, flt: OutgoingFilter, *, before_id: int | None = None, lim
                 ),
             )
         )
-    if before_id:
-        query = query.where(OutgoingDocument.id < before_id)
-    query = query.options(selectinload(OutgoingDocument.drafter)).order_by(OutgoingDocument.id.desc()).limit(limit)
-    return list(db.session.scalars(query))
+    return query
 
 
 def default_place(agency_id: int) -> str | None:

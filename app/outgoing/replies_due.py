@@ -68,14 +68,11 @@ def _answered():
     )
 
 
-def replies_due(user: User, state: ReplyState | str | None = None, *, limit: int = LIMIT) -> list[ReplyDue]:
-    """Each recipient of the issued documents `user` may see that asked for a reply, soonest date first.
-
-    `state`: only the answered, the still due, or the overdue ones (compared with today, local time).
-    """
+def _query(columns: tuple, user: User, state: ReplyState | str | None) -> sa.Select:
+    """The recipients owing a reply of the documents `user` may see, in `state`: one rule for the list and its count."""
     today = clock.to_local(clock.now()).date()
     query = (
-        sa.select(OutgoingRecipient, OutgoingDocument)
+        sa.select(*columns)
         .join(OutgoingDocument, OutgoingRecipient.document_id == OutgoingDocument.id)
         .where(
             permissions.visible_filter(user),
@@ -95,9 +92,29 @@ def replies_due(user: User, state: ReplyState | str | None = None, *, limit: int
             query = query.where(~answered, late)
         else:
             query = query.where(~answered, sa.not_(late))
-    query = query.order_by(
-        OutgoingDocument.reply_due.is_(None), OutgoingDocument.reply_due, OutgoingDocument.id, OutgoingRecipient.id
-    ).options(selectinload(OutgoingDocument.recipients))
+    return query
+
+
+def count_query(user: User, state: ReplyState | str | None = None, *, cap: int = LIMIT):
+    """How many rows `replies_due` lists in `state`, counted up to `cap` (the page shows at most LIMIT): a scalar
+    subquery, so that a page's figures run as one statement (app.core.home.fetch_counts)."""
+    capped = _query((OutgoingRecipient.id,), user, state).limit(cap).subquery()
+    return sa.select(sa.func.count()).select_from(capped).scalar_subquery()
+
+
+def replies_due(user: User, state: ReplyState | str | None = None, *, limit: int = LIMIT) -> list[ReplyDue]:
+    """Each recipient of the issued documents `user` may see that asked for a reply, soonest date first.
+
+    `state`: only the answered, the still due, or the overdue ones (compared with today, local time).
+    """
+    today = clock.to_local(clock.now()).date()
+    query = (
+        _query((OutgoingRecipient, OutgoingDocument), user, state)
+        .order_by(
+            OutgoingDocument.reply_due.is_(None), OutgoingDocument.reply_due, OutgoingDocument.id, OutgoingRecipient.id
+        )
+        .options(selectinload(OutgoingDocument.recipients))
+    )
     rows = db.session.execute(query.limit(limit)).all()
     found = _replies_of([recipient for recipient, _doc in rows], user.agency_id)
     result = []

@@ -72,6 +72,7 @@ class OutgoingListArgs(PageArgs):
     year = Year(load_default=None)
     symbol = Str(load_default=None, metadata={"description": "Số/ký hiệu hoặc một phần"})
     mine = fields.Bool(load_default=False, metadata={"description": "Chỉ văn bản của tôi"})
+    to_sign = fields.Bool(load_default=False, metadata={"description": "Chỉ văn bản tôi là người ký"})
 
 
 class CommentArgs(Schema):

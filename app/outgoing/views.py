@@ -125,6 +125,7 @@ def documents():
         symbol=request.args.get("symbol") or None,
         mine=tab == "mine",
         for_my_unit=tab == "for_unit",
+        to_sign=request.args.get("to_sign") == "1",
     )
     rows = queries.search(current_user, flt, before_id=request.args.get("before", type=bounded_int))
     older = None

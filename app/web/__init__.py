@@ -6,5 +6,7 @@ MODULE = Module(
     "web",
     setup=("app.web.views:init_web",),
     blueprints=("app.web.views:bp",),
+    api=("app.web.api:blp",),
+    home_panels=("app.web.home:PANELS",),
     navigation=(NavItem("Trang chủ", "web.dashboard", order=10),),
 )

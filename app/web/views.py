@@ -17,9 +17,9 @@ from app.core.errors import ValidationError
 from app.core.inputs import has_nul
 from app.core.transaction import begin_request_unit, end_request_unit
 from app.extensions import login_manager
-from app.org import queries as org_queries
 from app.org.auth import SESSION_TOKEN, load_session_user
 from app.org.models import Role
+from app.web import home
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
@@ -136,8 +136,8 @@ def page_url() -> str | None:
 @bp.get("/")
 @login_required
 def dashboard():
-    delegations_to_me = org_queries.active_delegations_to(current_user)
-    return render_template("web/dashboard.html", delegations_to_me=delegations_to_me)
+    """Trang chủ: the panels of the modules that apply to the signed-in person (app.web.home)."""
+    return render_template("web/dashboard.html", panels=home.panels_for(current_user))
 
 
 @bp.get("/favicon.ico")

@@ -25,4 +25,5 @@ MODULE = Module(
         NavItem("Quy trình", "workflow_admin.processes", frozenset({"thiet_ke", "quan_tri"}), order=50),
     ),
     nav_badges={"workflow.inbox": "app.workflow.queries:inbox_badge"},
+    home_panels=("app.workflow.home:PANELS",),
 )

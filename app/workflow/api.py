@@ -47,7 +47,14 @@ def _cursor(text: str | None):
 def list_tasks(args):
     """Việc của tôi và việc chờ nhận theo vai trò, hạn sớm nhất trước (phân trang bằng con trỏ)."""
     user = api_user()
-    flt = queries.InboxFilter(args["process_id"], args["overdue"], args["urgent"], _cursor(args["after"]))
+    flt = queries.InboxFilter(
+        process_id=args["process_id"],
+        overdue=args["overdue"],
+        urgent=args["urgent"],
+        after=_cursor(args["after"]),
+        due_today=args["due_today"],
+        new=args["new"],
+    )
     items, total = queries.inbox_page_and_count(user, flt, limit=args["limit"])
     last = items[-1] if len(items) == args["limit"] else None
     return {

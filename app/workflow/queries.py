@@ -6,9 +6,10 @@ deadline order and stops at the page size; pages continue from a (due_sort, id) 
 so a page costs the same at 1k or 100k open tasks.
 """
 
+import dataclasses
 import functools
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, joinedload
@@ -21,6 +22,9 @@ from app.workflow.models import HumanTask, TaskState, WorkflowInstance
 
 COUNT_CAP = 1000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# "Mới": a task that reached the inbox within this window (the home page's "việc mới"; there is no per-person "opened"
+# mark, and the last login is overwritten at sign-in, so a fixed window is the one rule both page and list share).
+NEW_WINDOW = timedelta(hours=24)
 
 
 def encode_cursor(task: HumanTask) -> str:
@@ -43,6 +47,14 @@ class InboxFilter:
     urgent: bool = False
     after: tuple[int, datetime, int] | None = None  # keyset cursor: (priority, due_sort, id) of the last row
     due_before: datetime | None = None  # only tasks due before this instant (the daily digest: by the end of today)
+    due_today: bool = False  # not yet overdue, but due before the end of today (local time)
+    new: bool = False  # arrived within NEW_WINDOW
+
+
+def end_of_today(at: datetime) -> datetime:
+    """Midnight after `at`, local time (Asia/Ho_Chi_Minh): "due today" is a deadline before it."""
+    local = clock.to_local(at)
+    return datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=local.tzinfo)
 
 
 # The inbox statements are built once per shape — which scopes, which filters, the limits — with every value a bound
@@ -55,8 +67,12 @@ def _plan(user: User, flt: InboxFilter, at: datetime, scopes: list[dict] | None)
     shape, params = [], {}
     if flt.process_id:
         params["process_id"] = flt.process_id
-    if flt.overdue:
+    if flt.overdue or flt.due_today:
         params["at"] = at
+    if flt.due_today:
+        params["today_end"] = end_of_today(at)
+    if flt.new:
+        params["new_since"] = at - NEW_WINDOW
     if flt.after:
         params["after_priority"], params["after_due"], params["after_id"] = flt.after
     if flt.due_before:
@@ -81,11 +97,12 @@ def _plan(user: User, flt: InboxFilter, at: datetime, scopes: list[dict] | None)
                 params[f"role_{n}_{r}"] = role
                 shape.append(("queue", n, r, has_unit, has_processes))
     filters = (bool(flt.process_id), flt.overdue, flt.urgent, bool(flt.after), bool(flt.due_before))
+    filters += (flt.due_today, flt.new)
     return (filters, tuple(shape)), params
 
 
 def _branches(shape: tuple, limit: int) -> list[sa.Select]:
-    (by_process, overdue, urgent, after, due_before), branches = shape
+    (by_process, overdue, urgent, after, due_before, due_today, new), branches = shape
     columns = (HumanTask.id, HumanTask.priority, HumanTask.due_sort)
     selects = []
     for kind, n, detail, flag, has_processes in branches:
@@ -96,6 +113,11 @@ def _branches(shape: tuple, limit: int) -> list[sa.Select]:
             base.append(HumanTask.process_id.in_(sa.bindparam(f"processes_{n}", expanding=True)))
         if overdue:
             base.append(HumanTask.due_sort < sa.bindparam("at", type_=HumanTask.due_sort.type))
+        if due_today:
+            base.append(HumanTask.due_sort >= sa.bindparam("at", type_=HumanTask.due_sort.type))
+            base.append(HumanTask.due_sort < sa.bindparam("today_end", type_=HumanTask.due_sort.type))
+        if new:
+            base.append(HumanTask.created_at >= sa.bindparam("new_since", type_=HumanTask.created_at.type))
         if urgent:
             base.append(HumanTask.urgency == "urgent")
         if due_before:
@@ -207,7 +229,7 @@ def inbox_page_and_count(
     """
     scopes = scopes if scopes is not None else inbox_scopes(user)
     if flt.after is not None:
-        unpaged = InboxFilter(flt.process_id, flt.overdue, flt.urgent, due_before=flt.due_before)
+        unpaged = dataclasses.replace(flt, after=None)
         return inbox_page(user, flt, limit, scopes), inbox_count(user, unpaged, scopes)
     shape, params = _plan(user, flt, clock.now(), scopes)
     if not shape[1]:
@@ -289,3 +311,40 @@ def object_tasks(object_type: str, object_id) -> list[HumanTask]:
     )
     query = sa.select(HumanTask).where(HumanTask.instance_id.in_(case.scalar_subquery())).order_by(HumanTask.id)
     return list(db.session.scalars(query))
+
+
+@dataclass
+class WorkSummary:
+    """The home page's "Việc của tôi": capped counts of the inbox under its filters, and its first few tasks."""
+
+    total: int
+    overdue: int
+    due_today: int
+    new: int
+    first: list[HumanTask]
+
+
+def work_summary(user: User, limit: int = 5) -> WorkSummary:
+    """One read of the scopes, then one statement per count, each the inbox's own (so each figure is its list)."""
+    scopes = inbox_scopes(user)
+    first, total = inbox_page_and_count(user, InboxFilter(), limit=limit, scopes=scopes)
+    if not total:  # nothing open: the filtered counts are zero too, spare their statement
+        return WorkSummary(0, 0, 0, 0, [])
+    overdue, due_today, new = inbox_counts(
+        user, [InboxFilter(overdue=True), InboxFilter(due_today=True), InboxFilter(new=True)], scopes
+    )
+    return WorkSummary(total=total, overdue=overdue, due_today=due_today, new=new, first=first)
+
+
+def inbox_counts(user: User, filters: list[InboxFilter], scopes: list[dict] | None = None) -> list[int]:
+    """`inbox_count` under each filter, in one statement (one round trip): the filters' parameters have their own
+    names (at, today_end, new_since …) and the scopes' are the same in each, so they merge into one set."""
+    at, params, counts = clock.now(), {}, []
+    scopes = scopes if scopes is not None else inbox_scopes(user, at)
+    for flt in filters:
+        shape, values = _plan(user, flt, at, scopes)
+        if not shape[1]:
+            return [0] * len(filters)
+        params.update(values)
+        counts.append(_count_statement(shape, COUNT_CAP).scalar_subquery())
+    return list(db.session.execute(sa.select(*counts), params).one())

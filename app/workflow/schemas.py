@@ -51,6 +51,8 @@ class TaskListArgs(Schema):
     process_id = Str(load_default=None)
     overdue = fields.Bool(load_default=False)
     urgent = fields.Bool(load_default=False)
+    due_today = fields.Bool(load_default=False, metadata={"description": "Chưa quá hạn, hạn trong hôm nay"})
+    new = fields.Bool(load_default=False, metadata={"description": "Việc đến trong 24 giờ qua"})
     after = Str(load_default=None, metadata={"description": "next_cursor của trang trước"})
     limit = Int(load_default=50, validate=lambda n: 1 <= n <= 200)
 

@@ -35,6 +35,8 @@ def _filter_from_args() -> queries.InboxFilter:
         overdue=request.args.get("overdue") == "1",
         urgent=request.args.get("urgent") == "1",
         after=after,
+        due_today=request.args.get("due") == "today",
+        new=request.args.get("new") == "1",
     )
 
 

@@ -22,7 +22,7 @@ def test_incoming_document_from_arrival_to_completion(browser, live_server, tmp_
         return page
 
     clerk = person("ubnd.vanthu")
-    clerk.get_by_role("link", name="Văn bản đến").click()
+    clerk.get_by_role("link", name="Văn bản đến", exact=True).click()
     clerk.get_by_role("link", name="Tiếp nhận văn bản").click()
     clerk.get_by_label("Tệp văn bản").set_input_files(str(pdf))
     clerk.locator("#sender_name").fill("Ủy ban nhân dân thành phố Rạch Giá")

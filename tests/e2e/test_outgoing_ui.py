@@ -58,7 +58,7 @@ def test_outgoing_document_from_draft_to_tracked_delivery(browser, live_server, 
 
     # Sở Nội vụ finds it in its incoming queue, accepts and registers it; the sender sees "03 Đã tiếp nhận".
     department = person("snv.vanthu")
-    department.get_by_role("link", name="Văn bản đến").click()
+    department.get_by_role("link", name="Văn bản đến", exact=True).click()
     department.get_by_role("link", name=SUBJECT).first.click()
     department.get_by_role("link", name="Kiểm tra văn bản đến").click()
     department.get_by_role("button", name="Tiếp nhận").click()
@@ -115,7 +115,7 @@ def complete(page, task_title, button, **fields):
 
 def draft_and_submit(specialist, pdf) -> str:
     """Fill the draft form for two departments, upload the PDF, save and submit; return the document's URL."""
-    specialist.get_by_role("link", name="Văn bản đi").click()
+    specialist.get_by_role("link", name="Văn bản đi", exact=True).click()
     specialist.get_by_role("link", name="Soạn văn bản đi").first.click()
     specialist.get_by_label("Loại văn bản").select_option(label="Công văn")
     specialist.get_by_label("Trích yếu nội dung").fill(SUBJECT)

@@ -1,0 +1,67 @@
+"""The home page in the browser (issue 11): a clerk's intake queue and a leader's work, each figure opening its list."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in
+from tests.signing import factories
+
+pytestmark = pytest.mark.e2e
+
+SUBJECT = "Về việc báo cáo tình hình sử dụng trang chủ"
+
+
+def person(browser, live_server, username):
+    page = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, username)
+    return page
+
+
+def count_of(page, panel: str, key: str) -> int:
+    text = page.get_by_test_id(f"home-figure-{panel}-{key}").get_by_test_id("home-count").inner_text()
+    return int(text.rstrip("+"))
+
+
+def test_a_clerk_and_a_leader_see_their_home_pages(browser, live_server, tmp_path):
+    pdf = tmp_path / "cong-van-77.pdf"
+    pdf.write_bytes(factories.make_pdf("Công văn số 77/SNV-VP"))
+    clerk = person(browser, live_server, "ubnd.vanthu")
+    clerk.goto("/incoming/new")
+    clerk.get_by_label("Tệp văn bản").set_input_files(str(pdf))
+    clerk.locator("#sender_name").fill("Sở Nội vụ tỉnh Kiên Giang")
+    clerk.locator("#code_number").fill("77")
+    clerk.get_by_label("Ký hiệu").fill("SNV-VP")
+    clerk.get_by_label("Tên loại").select_option(label="Công văn")
+    clerk.get_by_label("Trích yếu nội dung").fill(SUBJECT)
+    clerk.get_by_role("button", name="Tiếp nhận").click()
+    expect(clerk.get_by_test_id("incoming-status")).to_have_text("Chờ tiếp nhận")
+
+    clerk.goto("/")
+    expect(clerk.get_by_role("heading", name="Xin chào, Nguyễn Thị Thu Hà")).to_be_visible()
+    work = clerk.get_by_role("region", name="Việc của tôi")
+    expect(work.get_by_role("link", name="Kiểm tra văn bản đến").first).to_be_visible()
+    intake = clerk.get_by_role("region", name="Văn bản đến")
+    expect(intake.get_by_role("link", name=SUBJECT)).to_be_visible()
+    expect(clerk.get_by_role("region", name="Văn bản đi")).to_contain_text("Chờ kiểm tra thể thức")
+    waiting = count_of(clerk, "incoming", "to_receive")
+    assert waiting >= 1
+    clerk.get_by_test_id("home-figure-incoming-to_receive").get_by_role("link").click()
+    expect(clerk).to_have_url(re.compile(r"status=received"))
+    expect(clerk.get_by_test_id("incoming-list").locator("tbody tr:has(a[href*='/incoming/'])")).to_have_count(waiting)
+    clerk.goto("/")
+    clerk.get_by_test_id("home-figure-my_work-due_today").get_by_role("link").click()
+    expect(clerk.get_by_role("checkbox", name="Chỉ việc đến hạn hôm nay")).to_be_checked()
+
+    leader = person(browser, live_server, "ubnd.lanhdao")
+    expect(leader.get_by_role("region", name="Việc của tôi")).to_be_visible()
+    expect(leader.get_by_role("region", name="Văn bản đến")).to_contain_text("Chờ cho ý kiến chỉ đạo")
+    expect(leader.get_by_role("region", name="Văn bản đi")).to_contain_text("Chờ tôi ký duyệt")
+    expect(leader.get_by_role("region", name="Văn bản đến")).not_to_contain_text("Chờ tiếp nhận, vào sổ")
+    expect(leader.get_by_role("region", name="Ủy quyền đang có hiệu lực cho bạn")).to_contain_text("Không có.")
+    to_sign = count_of(leader, "outgoing", "to_sign")
+    leader.get_by_test_id("home-figure-outgoing-to_sign").get_by_role("link").click()
+    expect(leader.get_by_role("checkbox", name="Tôi là người ký")).to_be_checked()
+    expect(leader.get_by_test_id("outgoing-list").locator("tbody tr:has(a[href*='/outgoing/'])")).to_have_count(to_sign)
