@@ -17,4 +17,5 @@ MODULE = Module(
     cli=("app.notifications.cli:notifications_group",),
     jobs="app.notifications.jobs",
     header_items=("app.notifications.views:bell",),
+    home_panels=("app.notifications.home:PANELS",),
 )

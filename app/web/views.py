@@ -93,7 +93,10 @@ def init_web(app: Flask) -> None:
             roles = current_user.roles
             # What the modules declare (app.core.modules.NavItem), registered by app.modules.register_modules.
             items = [item for item in app.extensions["qlvb.navigation"] if not item.roles or item.roles & roles]
-            badges = {endpoint: badge(current_user) for endpoint, badge in app.extensions["qlvb.nav_badges"].items()}
+            # A badge is counted only beside an item the person sees (no query for a menu entry they lack).
+            shown = {item.endpoint for item in items}
+            declared = app.extensions["qlvb.nav_badges"].items()
+            badges = {endpoint: badge(current_user) for endpoint, badge in declared if endpoint in shown}
             header = [shown for item in app.extensions["qlvb.header_items"] if (shown := item(current_user))]
         return {
             "nav_items": items,

@@ -137,7 +137,7 @@ def test_roles_without_documents_see_their_work_only(client, outgoing_office, cr
         "designer": create_user(roles=("thiet_ke",), agency=office.agency, username="thietke"),
     }[who]
     found = figures(client, api_token(user))
-    assert set(found) == {"my_work", "delegations"}
+    assert set(found) == {"my_work", "notifications", "delegations"}
     page = home_page(client, user)
     assert "Không có việc nào đang chờ bạn." in page and "home-panel-incoming" not in page
     assert 'data-testid="home-empty-delegations"' in page

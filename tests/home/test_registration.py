@@ -10,6 +10,7 @@ from app.modules import declared_modules, home_panels
 def test_the_declared_panels_come_in_their_order(app):
     assert [panel.id for panel in app.extensions["qlvb.home_panels"]] == [
         "my_work",
+        "notifications",
         "incoming",
         "outgoing",
         "delegations",

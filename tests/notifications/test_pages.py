@@ -128,3 +128,18 @@ def test_the_settings_page_saves_my_choices(client, create_user, frozen_clock):
 def test_pages_need_a_signed_in_person(client):
     assert client.get("/notifications").status_code == 302
     assert client.get("/notifications/1").headers["Location"].startswith("/login")
+
+
+def test_the_home_page_shows_my_unread_notices_and_opens_them(client, create_user, frozen_clock):
+    person, other = create_user(), create_user()
+    login(client, person.username)
+    assert "Không có thông báo chưa đọc." in client.get("/").get_data(as_text=True)
+    notices = [tell(person, f"Văn bản đến số {n} sắp đến hạn") for n in range(7)]
+    tell(other, "Thông báo của người khác")
+    html = client.get("/").get_data(as_text=True)
+    panel = html.split('data-testid="home-panel-notifications"', 1)[1].split("</section>", 1)[0]
+    assert ">7<" in panel.replace(" ", "")  # the count beyond the five shown
+    assert "Văn bản đến số 6 sắp đến hạn" in panel and "Văn bản đến số 1 sắp đến hạn" not in panel
+    assert "Thông báo của người khác" not in panel
+    assert f"/notifications/{notices[6].id}" in panel
+    assert client.get(f"/notifications/{notices[6].id}").status_code == 302
