@@ -52,6 +52,13 @@ class IncomingDocument(db.Model):
         sa.UniqueConstraint("register_id", "arrival_year", "arrival_number", name="uq_incoming_number"),
         sa.Index("ix_incoming_agency_status", "agency_id", "status", "arrived_at"),
         sa.Index("ix_incoming_agency_number", "agency_id", "arrival_year", "arrival_number"),
+        # The leaders' reports (app.reports): what arrived in a period, per lead unit, index-only on PostgreSQL.
+        sa.Index(
+            "ix_incoming_agency_arrived",
+            "agency_id",
+            "arrived_at",
+            postgresql_include=["status", "channel", "lead_unit_id", "handling_due", "due_date", "completed_at"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

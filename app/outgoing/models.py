@@ -109,6 +109,14 @@ class OutgoingDocument(db.Model):
         # the agency's registers. A plain unique index: NULL symbols (drafts) are distinct on SQLite and PostgreSQL.
         sa.Index("uq_outgoing_agency_year_symbol", "agency_id", "number_year", "symbol", unique=True),
         sa.Index("ix_outgoing_agency_status", "agency_id", "status", "updated_at"),
+        # The leaders' reports (app.reports): drafts begun in a period per unit, and what was issued in a period.
+        sa.Index(
+            "ix_outgoing_agency_created",
+            "agency_id",
+            "created_at",
+            postgresql_include=["status", "drafting_unit_id", "reply_due", "issued_at"],
+        ),
+        sa.Index("ix_outgoing_agency_issued", "agency_id", "issued_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -293,6 +301,9 @@ class OutgoingRecipient(db.Model):
     status_code: Mapped[str | None] = mapped_column(sa.String(2))
     status_note: Mapped[str | None] = mapped_column(sa.String(1000))  # e.g. the reason of a refusal (02)
     status_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the recipient's system first answered (01 Đã đến, or a refusal): the exchange statistics measure the time
+    # to acknowledge and list who has not after 3 working days (seed 004 Điều 16.8, app.reports).
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     document: Mapped[OutgoingDocument] = relationship(back_populates="recipients")
     agency = relationship("Agency")
