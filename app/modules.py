@@ -23,6 +23,7 @@ MODULES: tuple[str, ...] = (
     "app.incoming",
     "app.outgoing",
     "app.copies",
+    "app.reports",  # the top floor: reads every module above, read by none
 )
 
 
