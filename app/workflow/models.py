@@ -144,7 +144,15 @@ class HumanTask(db.Model):
             "ix_human_task_agency_completed",
             "agency_id",
             "completed_at",
-            postgresql_include=["state", "unit_id", "assignee_id", "process_id", "urgency", "due_at", "working_minutes"],
+            postgresql_include=[
+                "state",
+                "unit_id",
+                "assignee_id",
+                "process_id",
+                "urgency",
+                "due_at",
+                "working_minutes",
+            ],
         ),
         sa.Index(
             "ix_human_task_agency_created",

@@ -39,9 +39,14 @@ def test_dashboard_by_unit_and_by_person(month):
     data = services.dashboard(office.leader, NOVEMBER)
     units = {r["name"]: r for r in data["by_unit"]}
     assert units["Phòng Tổng hợp"] == {
-        "unit_id": office.unit_a.id, "name": "Phòng Tổng hợp", "open": 1, "overdue": 0,
-        "completed_on_time": 2, "completed_late": 1, "avg_minutes": 240.0,
-    }  # fmt: skip
+        "unit_id": office.unit_a.id,
+        "name": "Phòng Tổng hợp",
+        "open": 1,
+        "overdue": 0,
+        "completed_on_time": 2,
+        "completed_late": 1,
+        "avg_minutes": 240.0,
+    }
     assert (units["Phòng Kinh tế"]["open"], units["Phòng Kinh tế"]["overdue"]) == (1, 1)
     assert units["Cấp cơ quan (văn thư, lãnh đạo)"]["open"] == 1  # the leader's own task, no unit
     people = {r["name"]: r for r in data["by_person"]}
@@ -54,8 +59,14 @@ def test_dashboard_by_unit_and_by_person(month):
 
 def test_weekly_trend_counts_received_and_completed_per_week(month):
     trend = services.dashboard(month.office.leader, NOVEMBER)["trend"]
-    assert [w["week"] for w in trend] == [date(2026, 10, 26), date(2026, 11, 2), date(2026, 11, 9),
-                                          date(2026, 11, 16), date(2026, 11, 23), date(2026, 11, 30)]  # fmt: skip
+    assert [w["week"] for w in trend] == [
+        date(2026, 10, 26),
+        date(2026, 11, 2),
+        date(2026, 11, 9),
+        date(2026, 11, 16),
+        date(2026, 11, 23),
+        date(2026, 11, 30),
+    ]
     week_16, week_23 = trend[3], trend[4]
     assert week_16 == {"week": date(2026, 11, 16), "received": 5, "on_time": 1, "late": 1}
     assert week_23 == {"week": date(2026, 11, 23), "received": 1, "on_time": 1, "late": 0}
@@ -113,8 +124,10 @@ def test_specialists_have_no_reports(month):
 
 def test_incoming_handling_report_per_lead_unit(month):
     report = services.handling_report(month.office.leader, "incoming", NOVEMBER)
-    rows = [(r["name"], r["received"], r["completed_on_time"], r["completed_late"], r["in_progress"], r["overdue"])
-            for r in report["rows"]]  # fmt: skip
+    rows = [
+        (r["name"], r["received"], r["completed_on_time"], r["completed_late"], r["in_progress"], r["overdue"])
+        for r in report["rows"]
+    ]
     assert rows == [
         ("Phòng Kinh tế", 1, 0, 0, 0, 1),  # d4: deadline 20/11 passed
         ("Phòng Tổng hợp", 3, 1, 1, 1, 0),  # d1 on its deadline's day; d2 at 00:30 the day after (UTC: same day)
@@ -131,8 +144,10 @@ def test_incoming_handling_report_per_lead_unit(month):
 
 def test_outgoing_handling_report_per_drafting_unit(month):
     report = services.handling_report(month.office.leader, "outgoing", NOVEMBER)
-    rows = [(r["name"], r["received"], r["completed_on_time"], r["completed_late"], r["in_progress"], r["overdue"])
-            for r in report["rows"]]  # fmt: skip
+    rows = [
+        (r["name"], r["received"], r["completed_on_time"], r["completed_late"], r["in_progress"], r["overdue"])
+        for r in report["rows"]
+    ]
     assert rows == [("Phòng Kinh tế", 1, 0, 0, 0, 1), ("Phòng Tổng hợp", 4, 3, 0, 1, 0)]  # the cancelled draft: out
 
 
@@ -145,13 +160,32 @@ def test_exchange_statistics_of_the_agency(month):
     office = month.office
     report = services.exchange_report(office.leader, NOVEMBER, agency_id=office.agency.id)
     [row] = report["rows"]
-    assert {k: row[k] for k in ("sent_documents", "sent_deliveries", "sent_signed", "received", "received_signed",
-                                "refused_by_recipients", "returned_to_senders", "acknowledged", "unacknowledged",
-                                "avg_ack_minutes")} == {  # fmt: skip
-        "sent_documents": 3, "sent_deliveries": 5, "sent_signed": 1, "received": 3, "received_signed": 1,
-        "refused_by_recipients": 1, "returned_to_senders": 1, "acknowledged": 2, "unacknowledged": 1,
+    assert {
+        k: row[k]
+        for k in (
+            "sent_documents",
+            "sent_deliveries",
+            "sent_signed",
+            "received",
+            "received_signed",
+            "refused_by_recipients",
+            "returned_to_senders",
+            "acknowledged",
+            "unacknowledged",
+            "avg_ack_minutes",
+        )
+    } == {
+        "sent_documents": 3,
+        "sent_deliveries": 5,
+        "sent_signed": 1,
+        "received": 3,
+        "received_signed": 1,
+        "refused_by_recipients": 1,
+        "returned_to_senders": 1,
+        "acknowledged": 2,
+        "unacknowledged": 1,
         "avg_ack_minutes": 60.0,
-    }  # fmt: skip
+    }
     assert row["reasons"] == [
         {"direction": "refused", "reason": "Sai nơi nhận", "count": 1},
         {"direction": "returned", "reason": "Không đúng thẩm quyền", "count": 1},
