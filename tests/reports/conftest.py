@@ -18,6 +18,7 @@ from app.signing.models import SigningCredential
 from app.sla import services as sla
 from app.workflow.models import NO_DEADLINE, HumanTask, ProcessVersion, WorkflowInstance
 from app.workflow.services import handling_minutes
+from tests.outgoing.conftest import demo_pki, draft_bytes, outgoing_office, trusted_demo  # noqa: F401  (fixtures)
 from tests.workflow.conftest import office  # noqa: F401  (the same small organisation)
 
 PERIOD = {"start": "2026-11-01", "end": "2026-11-30"}
