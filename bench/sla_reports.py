@@ -69,7 +69,7 @@ SELECT w.id, 't' || w.id, 'handle_document', 'Giải quyết văn bản', 'incom
     CASE WHEN d.status = 'completed' THEN 'completed' ELSE 'claimed' END,
     d.arrived_at + interval '1 hour', d.arrived_at + interval '1 hour', d.completed_at,
     CASE WHEN d.status = 'completed' THEN u.id END,
-    CASE WHEN d.status = 'completed' THEN 60 + (d.id * 7919) % 6000 END
+    CASE WHEN d.status = 'completed' THEN 60 + (d.id::bigint * 7919) % 6000 END
 FROM workflow_instance w JOIN incoming_document d ON d.id = w.object_id::int
 JOIN LATERAL (SELECT id FROM user_account WHERE unit_id = d.lead_unit_id ORDER BY id
               OFFSET d.id % :per_unit LIMIT 1) u ON true

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from app.core import clock
 from app.core.db import db
 from app.core.transaction import unit_of_work
 from app.org.models import Agency, Unit, User
@@ -100,7 +99,3 @@ def backfill_working_minutes(batch: int = 1000) -> int:
         filled += len(tasks)
         if len(tasks) < batch:
             return filled
-
-
-def now_label() -> str:
-    return clock.to_local(clock.now()).strftime("%H:%M %d/%m/%Y")
