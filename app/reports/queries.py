@@ -8,20 +8,20 @@ the page of overdue items shown (how late each is, in working time).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.core import clock
 from app.core.clock import LOCAL_TZ
-from app.core.db import db
+from app.core.db import UTCDateTime, db
 from app.incoming.models import IncomingDocument
 from app.org.models import Unit, User
 from app.outgoing.models import OutgoingDocument
 from app.reports.periods import Period, weeks
 from app.reports.permissions import Scope
-from app.reports.sql import local_date, percentile
+from app.reports.sql import percentile, weeks_since
 from app.sla.calendar import calendar_for
 from app.workflow.models import HumanTask, TaskState, Urgency
 
@@ -59,12 +59,16 @@ def _conditions(filters: Filters) -> list:
 
 
 def _of_document_type(agency_id: int, type_name: str):
-    """Tasks whose document (văn bản đến or đi) is of the type: a semi-join per kind of document."""
-    kinds = []
-    for object_type, model in DOCUMENT_MODELS.items():
-        ids = sa.select(sa.cast(model.id, sa.String)).where(model.agency_id == agency_id, model.type_name == type_name)
-        kinds.append(sa.and_(HumanTask.object_type == object_type, HumanTask.object_id.in_(ids)))
-    return sa.or_(*kinds)
+    """Tasks whose document (văn bản đến or đi) is of the type: one semi-join on (object type, object id).
+
+    A row-value IN lets PostgreSQL hash the documents once; an OR of two IN lists would be re-scanned per task."""
+    kinds = [
+        sa.select(sa.literal(object_type), sa.cast(model.id, sa.String)).where(
+            model.agency_id == agency_id, model.type_name == type_name
+        )
+        for object_type, model in DOCUMENT_MODELS.items()
+    ]
+    return sa.tuple_(HumanTask.object_type, HumanTask.object_id).in_(sa.union_all(*kinds))
 
 
 def _today(now: datetime) -> tuple[datetime, datetime]:
@@ -91,77 +95,110 @@ def _count_if(condition):
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
-def summary(filters: Filters, now: datetime | None = None) -> dict:
-    """Open, due today and overdue now; completed on time and late in the period; average and p90 working time."""
+@dataclass
+class _Work:
+    """Counters of one (unit, assignee) pair: open work now, and work completed in the period."""
+
+    open: int = 0
+    overdue: int = 0
+    due_today: int = 0
+    completed: int = 0
+    late: int = 0
+    minutes: float = 0.0  # sum of the working minutes known
+    timed: int = 0  # how many completed tasks have working minutes
+
+    def add(self, other: "_Work") -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def average(self) -> float | None:
+        return round(self.minutes / self.timed, 1) if self.timed else None
+
+
+def work(filters: Filters, now: datetime | None = None) -> dict[tuple, _Work]:
+    """Per (unit, assignee): two grouped scans of the report indexes, one over the open work, one over the work
+    completed in the period; the summary, the unit and the person tables are sums of these rows."""
     now = now or clock.now()
     today_start, today_end = _today(now)
-    open_row = db.session.execute(
+    found: dict[tuple, _Work] = {}
+    keys = (HumanTask.unit_id, HumanTask.assignee_id)
+    open_query = (
         sa.select(
+            *keys,
             sa.func.count(),
             _count_if(HumanTask.due_sort < now),
             _count_if(sa.and_(HumanTask.due_sort >= today_start, HumanTask.due_sort < today_end)),
-        ).where(*_conditions(filters), HumanTask.state.in_(OPEN))
-    ).one()
-    completed = _completed(filters)
-    done_row = db.session.execute(
-        sa.select(sa.func.count(), _count_if(_late()), sa.func.avg(HumanTask.working_minutes)).where(*completed)
-    ).one()
-    total, late = int(done_row[0]), int(done_row[1])
+        )
+        .where(*_conditions(filters), HumanTask.state.in_(OPEN))
+        .group_by(*keys)
+    )
+    for unit_id, assignee_id, count, overdue, due_today in db.session.execute(open_query):
+        found[unit_id, assignee_id] = _Work(open=int(count), overdue=int(overdue), due_today=int(due_today))
+    done_query = (
+        sa.select(
+            *keys,
+            sa.func.count(),
+            _count_if(_late()),
+            sa.func.sum(HumanTask.working_minutes),
+            sa.func.count(HumanTask.working_minutes),
+        )
+        .where(*_completed(filters))
+        .group_by(*keys)
+    )
+    for unit_id, assignee_id, count, late, minutes, timed in db.session.execute(done_query):
+        row = found.setdefault((unit_id, assignee_id), _Work())
+        row.completed, row.late, row.minutes, row.timed = int(count), int(late), float(minutes or 0), int(timed)
+    return found
+
+
+def summary(filters: Filters, now: datetime | None = None, rows: dict | None = None) -> dict:
+    """Open, due today and overdue now; completed on time and late in the period; average and p90 working time."""
+    total = _Work()
+    for row in (rows if rows is not None else work(filters, now)).values():
+        total.add(row)
     return {
-        "open": int(open_row[0]),
-        "overdue": int(open_row[1]),
-        "due_today": int(open_row[2]),
-        "completed": total,
-        "completed_on_time": total - late,
-        "completed_late": late,
-        "on_time_rate": round(100 * (total - late) / total, 1) if total else None,
-        "avg_minutes": round(float(done_row[2]), 1) if done_row[2] is not None else None,
-        "p90_minutes": percentile(HumanTask.working_minutes, completed),
+        "open": total.open,
+        "overdue": total.overdue,
+        "due_today": total.due_today,
+        "completed": total.completed,
+        "completed_on_time": total.completed - total.late,
+        "completed_late": total.late,
+        "on_time_rate": round(100 * (total.completed - total.late) / total.completed, 1) if total.completed else None,
+        "avg_minutes": total.average,
+        "p90_minutes": percentile(HumanTask.working_minutes, _completed(filters)),
     }
 
 
-def _grouped(filters: Filters, key, now: datetime) -> dict:
-    """Per value of `key` (unit or assignee): open, overdue, completed on time and late, average minutes."""
-    rows: dict = {}
-    open_query = (
-        sa.select(key, sa.func.count(), _count_if(HumanTask.due_sort < now))
-        .where(*_conditions(filters), HumanTask.state.in_(OPEN))
-        .group_by(key)
-    )
-    for value, count, overdue in db.session.execute(open_query):
-        rows[value] = {"open": int(count), "overdue": int(overdue)}
-    done_query = (
-        sa.select(key, sa.func.count(), _count_if(_late()), sa.func.avg(HumanTask.working_minutes))
-        .where(*_completed(filters))
-        .group_by(key)
-    )
-    for value, count, late, average in db.session.execute(done_query):
-        row = rows.setdefault(value, {})
-        row.update(
-            completed_on_time=int(count) - int(late),
-            completed_late=int(late),
-            avg_minutes=round(float(average), 1) if average is not None else None,
-        )
-    for row in rows.values():
-        for name in ("open", "overdue", "completed_on_time", "completed_late"):
-            row.setdefault(name, 0)
-        row.setdefault("avg_minutes", None)
-    return rows
+def _grouped(rows: dict[tuple, _Work], position: int) -> dict:
+    merged: dict = {}
+    for key, row in rows.items():
+        merged.setdefault(key[position], _Work()).add(row)
+    return {
+        key: {
+            "open": row.open,
+            "overdue": row.overdue,
+            "completed_on_time": row.completed - row.late,
+            "completed_late": row.late,
+            "avg_minutes": row.average,
+        }
+        for key, row in merged.items()
+    }
 
 
-def by_unit(filters: Filters, now: datetime | None = None) -> list[dict]:
+def by_unit(filters: Filters, now: datetime | None = None, rows: dict | None = None) -> list[dict]:
     """One row per unit the work was offered to; work of the agency's own lanes (clerk, leaders) has no unit."""
-    rows = _grouped(filters, HumanTask.unit_id, now or clock.now())
-    names = _names(Unit, Unit.name, [k for k in rows if k is not None])
-    found = [{"unit_id": k, "name": names.get(k, "Cấp cơ quan (văn thư, lãnh đạo)"), **v} for k, v in rows.items()]
+    grouped = _grouped(rows if rows is not None else work(filters, now), 0)
+    names = _names(Unit, Unit.name, [k for k in grouped if k is not None])
+    found = [{"unit_id": k, "name": names.get(k, "Cấp cơ quan (văn thư, lãnh đạo)"), **v} for k, v in grouped.items()]
     return sorted(found, key=lambda r: (r["unit_id"] is None, r["name"]))
 
 
-def by_person(filters: Filters, now: datetime | None = None) -> list[dict]:
+def by_person(filters: Filters, now: datetime | None = None, rows: dict | None = None) -> list[dict]:
     """One row per assignee; open work nobody has taken yet is one row of its own."""
-    rows = _grouped(filters, HumanTask.assignee_id, now or clock.now())
-    names = _names(User, User.full_name, [k for k in rows if k is not None])
-    found = [{"user_id": k, "name": names.get(k, "Chưa có người nhận"), **v} for k, v in rows.items()]
+    grouped = _grouped(rows if rows is not None else work(filters, now), 1)
+    names = _names(User, User.full_name, [k for k in grouped if k is not None])
+    found = [{"user_id": k, "name": names.get(k, "Chưa có người nhận"), **v} for k, v in grouped.items()]
     return sorted(found, key=lambda r: (r["user_id"] is None, -r["overdue"], r["name"]))
 
 
@@ -172,30 +209,28 @@ def _names(model, column, ids: list[int]) -> dict[int, str]:
 
 
 def weekly_trend(filters: Filters) -> list[dict]:
-    """Per week of the period (Monday first): tasks received, completed on time, completed late."""
+    """Per week of the period (Monday first): tasks received, completed on time, completed late.
+
+    Rows are counted per week number since the first Monday (plain arithmetic on the instant, no time-zone
+    conversion per row)."""
     period = filters.period
-    buckets = {monday: {"week": monday, "received": 0, "on_time": 0, "late": 0} for monday in weeks(period)}
-
-    def bucket(day) -> dict | None:
-        day = day if isinstance(day, date) else date.fromisoformat(day)
-        return buckets.get(day - timedelta(days=day.weekday()))
-
-    created_day = local_date(HumanTask.created_at)
+    mondays = weeks(period)
+    buckets = [{"week": monday, "received": 0, "on_time": 0, "late": 0} for monday in mondays]
+    origin = sa.literal(clock.ensure_aware(datetime.combine(mondays[0], time(), LOCAL_TZ)), UTCDateTime())
+    created_week = weeks_since(HumanTask.created_at, origin)
     received = (
-        sa.select(created_day, sa.func.count())
+        sa.select(created_week, sa.func.count())
         .where(*_conditions(filters), HumanTask.created_at >= period.starts_at, HumanTask.created_at < period.ends_at)
-        .group_by(created_day)
+        .group_by(created_week)
     )
-    for day, count in db.session.execute(received):
-        if (row := bucket(day)) is not None:
-            row["received"] += int(count)
-    done_day = local_date(HumanTask.completed_at)
-    done = sa.select(done_day, sa.func.count(), _count_if(_late())).where(*_completed(filters)).group_by(done_day)
-    for day, count, late in db.session.execute(done):
-        if (row := bucket(day)) is not None:
-            row["on_time"] += int(count) - int(late)
-            row["late"] += int(late)
-    return list(buckets.values())
+    for index, count in db.session.execute(received):
+        buckets[int(index)]["received"] += int(count)
+    done_week = weeks_since(HumanTask.completed_at, origin)
+    done = sa.select(done_week, sa.func.count(), _count_if(_late())).where(*_completed(filters)).group_by(done_week)
+    for index, count, late in db.session.execute(done):
+        buckets[int(index)]["on_time"] += int(count) - int(late)
+        buckets[int(index)]["late"] += int(late)
+    return buckets
 
 
 def overdue_items(filters: Filters, now: datetime | None = None, limit: int = OVERDUE_PAGE) -> list[dict]:
@@ -255,10 +290,11 @@ def _directions(tasks: list[HumanTask]) -> dict[str, str | None]:
 def dashboard(filters: Filters, now: datetime | None = None) -> dict:
     """Everything the dashboard page and its API show, at one instant."""
     now = now or clock.now()
+    rows = work(filters, now)
     return {
-        "summary": summary(filters, now),
-        "by_unit": by_unit(filters, now),
-        "by_person": by_person(filters, now),
+        "summary": summary(filters, now, rows),
+        "by_unit": by_unit(filters, now, rows),
+        "by_person": by_person(filters, now, rows),
         "trend": weekly_trend(filters),
         "overdue": overdue_items(filters, now),
     }

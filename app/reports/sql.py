@@ -46,6 +46,25 @@ def _seconds_sqlite(element, compiler, **kw):
     return f"((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)})) * 86400.0)"
 
 
+class weeks_since(FunctionElement):
+    """Whole weeks from the second instant (a bound origin) to the first instant column."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+
+@compiles(weeks_since, "postgresql")
+def _weeks_pg(element, compiler, **kw):
+    column, origin = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(floor(EXTRACT(EPOCH FROM ({column} - {origin})) / 604800) AS INTEGER)"
+
+
+@compiles(weeks_since, "sqlite")
+def _weeks_sqlite(element, compiler, **kw):
+    column, origin = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST((julianday({column}) - julianday({origin})) / 7 AS INTEGER)"
+
+
 def percentile(column, conditions, fraction: float = 0.9) -> float | None:
     """The nearest-rank percentile of `column` over the rows matching `conditions` (None when there are none).
 
