@@ -153,6 +153,10 @@ class IncomingFile(db.Model):
     """A file of an incoming document (the main PDF, attachments), stored in the blob store by SHA-256."""
 
     __tablename__ = "incoming_file"
+    # The exchange statistics (app.reports) count the signed main files of a period's documents: index-only probes.
+    __table_args__ = (
+        sa.Index("ix_incoming_file_signature", "document_id", postgresql_include=["is_main", "signature_valid"]),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(sa.ForeignKey("incoming_document.id"), index=True)

@@ -210,7 +210,11 @@ class OutgoingVersion(db.Model):
     """One file of the main document: a draft upload (lần n) or a later stage of the PDF being signed."""
 
     __tablename__ = "outgoing_version"
-    __table_args__ = (sa.UniqueConstraint("document_id", "number", name="uq_outgoing_version"),)
+    __table_args__ = (
+        sa.UniqueConstraint("document_id", "number", name="uq_outgoing_version"),
+        # The exchange statistics (app.reports): was the issued original sealed? An index-only probe per document.
+        sa.Index("ix_outgoing_version_sealed", "document_id", postgresql_include=["stage", "credential_id"]),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(sa.ForeignKey("outgoing_document.id"), index=True)
@@ -283,6 +287,12 @@ class OutgoingRecipient(db.Model):
         sa.UniqueConstraint("message_id", name="uq_outgoing_recipient_message"),
         # The retry job reads only the deliveries that are due (design.md §4: touch only what is due).
         sa.Index("ix_outgoing_recipient_retry", "delivery", "next_attempt_at"),
+        # The exchange statistics (app.reports) read each issued document's deliveries: index-only on PostgreSQL.
+        sa.Index(
+            "ix_outgoing_recipient_report",
+            "document_id",
+            postgresql_include=["kind", "delivery", "dispatched_at", "status_code", "acknowledged_at"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,11 +13,12 @@ exchange; seed 004 Điều 16.8 for the documents not acknowledged within 3–4 
   the recipients still silent 3 working days after dispatch.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from app.core import clock
+from app.core.clock import LOCAL_TZ
 from app.core.db import db
 from app.exchange.models import StatusCode
 from app.incoming.models import Channel, IncomingDocument, IncomingFile, IncomingStatus
@@ -154,45 +155,64 @@ def _reasons(agency_ids: list[int], period: Period) -> dict[int, list[dict]]:
     return found
 
 
-def unacknowledged(
-    agency_ids: list[int], period: Period, now: datetime | None = None, limit: int | None = None
-) -> list:
-    """Deliveries to agencies of the deployment with no status back 3 working days after dispatch.
+def silent_before(agency_id: int, now: datetime) -> datetime:
+    """The instant before which a delivery still unanswered is late: 3 working days have passed since its dispatch
+    day. The deadline depends only on the local date of the dispatch, so one cut-off serves a whole SQL filter."""
+    calendar = calendar_for(agency_id)
+    day = clock.to_local(now).date()
+    while calendar.due(clock.ensure_aware(datetime.combine(day, time(12), LOCAL_TZ)), ACK_SPEC) > now:
+        day -= timedelta(days=1)
+    return clock.ensure_aware(datetime.combine(day + timedelta(days=1), time(), LOCAL_TZ))
 
-    The calendar is run only for the few candidates: silent deliveries dispatched at least two calendar days ago
-    (3 working days never end sooner).
-    """
+
+def _silent(agency_ids: list[int], period: Period, now: datetime) -> list:
+    conditions = [
+        OutgoingRecipient.kind == RecipientKind.AGENCY,
+        OutgoingRecipient.delivery == DeliveryState.DELIVERED,
+        OutgoingRecipient.acknowledged_at.is_(None),
+    ]
+    per_agency = [
+        sa.and_(
+            OutgoingDocument.agency_id == agency_id, OutgoingRecipient.dispatched_at < silent_before(agency_id, now)
+        )
+        for agency_id in agency_ids
+    ]
+    return [*_issued_in(agency_ids, period), *conditions, sa.or_(*per_agency)]
+
+
+def unacknowledged(agency_ids: list[int], period: Period, now: datetime | None = None, limit: int = 500) -> list:
+    """Deliveries to agencies of the deployment with no status back 3 working days after dispatch, oldest first."""
     now = now or clock.now()
     query = (
-        sa.select(OutgoingRecipient, OutgoingDocument)
+        sa.select(
+            OutgoingDocument.agency_id,
+            OutgoingDocument.id,
+            OutgoingDocument.symbol,
+            OutgoingDocument.subject,
+            OutgoingRecipient.name,
+            OutgoingRecipient.code,
+            OutgoingRecipient.dispatched_at,
+        )
+        .select_from(OutgoingRecipient)
         .join(OutgoingDocument, OutgoingRecipient.document_id == OutgoingDocument.id)
-        .where(
-            *_issued_in(agency_ids, period),
-            OutgoingRecipient.kind == RecipientKind.AGENCY,
-            OutgoingRecipient.delivery == DeliveryState.DELIVERED,
-            OutgoingRecipient.acknowledged_at.is_(None),
-            OutgoingRecipient.dispatched_at < now - timedelta(days=2),
-        )
+        .where(*_silent(agency_ids, period, now))
         .order_by(OutgoingRecipient.dispatched_at, OutgoingRecipient.id)
+        .limit(limit)
     )
-    found = []
-    for recipient, document in db.session.execute(query):
-        if calendar_for(document.agency_id).due(recipient.dispatched_at, ACK_SPEC) > now:
-            continue
-        found.append(
-            {
-                "agency_id": document.agency_id,
-                "document_id": document.id,
-                "symbol": document.symbol,
-                "subject": document.subject,
-                "recipient": recipient.name,
-                "recipient_code": recipient.code,
-                "dispatched_at": recipient.dispatched_at,
-            }
-        )
-        if limit is not None and len(found) >= limit:
-            break
-    return found
+    names = ("agency_id", "document_id", "symbol", "subject", "recipient", "recipient_code", "dispatched_at")
+    return [dict(zip(names, row, strict=True)) for row in db.session.execute(query)]
+
+
+def _count_silent(agency_ids: list[int], period: Period, now: datetime, rows: dict) -> None:
+    query = (
+        sa.select(OutgoingDocument.agency_id, sa.func.count())
+        .select_from(OutgoingRecipient)
+        .join(OutgoingDocument, OutgoingRecipient.document_id == OutgoingDocument.id)
+        .where(*_silent(agency_ids, period, now))
+        .group_by(OutgoingDocument.agency_id)
+    )
+    for agency_id, count in db.session.execute(query):
+        rows[agency_id]["unacknowledged"] = int(count)
 
 
 def exchange_report(agency_ids: list[int], period: Period, now: datetime | None = None) -> dict:
@@ -202,9 +222,9 @@ def exchange_report(agency_ids: list[int], period: Period, now: datetime | None 
     ids = list(names)
     _sent(ids, period, rows)
     _received(ids, period, rows)
+    now = now or clock.now()
+    _count_silent(ids, period, now, rows)
     silent = unacknowledged(ids, period, now)
-    for item in silent:
-        rows[item["agency_id"]]["unacknowledged"] += 1
     reasons = _reasons(ids, period)
     listed = [
         {"agency_id": agency_id, "name": names[agency_id], **figures, "reasons": reasons[agency_id]}

@@ -237,14 +237,24 @@ def overdue_items(filters: Filters, now: datetime | None = None, limit: int = OV
     """The open tasks past their deadline, latest deadline last, each with how late it is in working minutes, the
     leader's direction (văn bản đến) and who holds it."""
     now = now or clock.now()
-    query = (
-        sa.select(HumanTask)
-        .where(*_conditions(filters), HumanTask.state.in_(OPEN), HumanTask.due_sort < now)
+    # One ordered, limited index range per open state, merged: `state IN (…)` would sort every overdue task.
+    parts = [
+        sa.select(HumanTask.id, HumanTask.due_sort)
+        .where(*_conditions(filters), HumanTask.state == state, HumanTask.due_sort < now)
         .order_by(HumanTask.due_sort, HumanTask.id)
         .limit(limit)
+        .subquery()
+        for state in OPEN
+    ]
+    merged = sa.union_all(*(sa.select(part.c.id, part.c.due_sort) for part in parts)).subquery()
+    ids = db.session.scalars(sa.select(merged.c.id).order_by(merged.c.due_sort, merged.c.id).limit(limit)).all()
+    query = (
+        sa.select(HumanTask)
+        .where(HumanTask.id.in_(ids))
+        .order_by(HumanTask.due_sort, HumanTask.id)
         .options(selectinload(HumanTask.assignee), selectinload(HumanTask.unit))
     )
-    tasks = db.session.scalars(query).all()
+    tasks = db.session.scalars(query).all() if ids else []
     directions = _directions([t for t in tasks if t.object_type == "incoming"])
     late = _late_minutes(filters.scope.agency_id, [t.due_at for t in tasks], now)
     return [

@@ -47,6 +47,16 @@ def upgrade():
         batch.create_index('ix_outgoing_agency_issued', ['agency_id', 'issued_at'])
     with op.batch_alter_table('outgoing_recipient') as batch:
         batch.add_column(sa.Column('acknowledged_at', sa.DateTime(timezone=True), nullable=True))
+        batch.create_index(
+            'ix_outgoing_recipient_report', ['document_id'],
+            postgresql_include=['kind', 'delivery', 'dispatched_at', 'status_code', 'acknowledged_at'],
+        )
+    with op.batch_alter_table('outgoing_version') as batch:
+        batch.create_index('ix_outgoing_version_sealed', ['document_id'], postgresql_include=['stage', 'credential_id'])
+    with op.batch_alter_table('incoming_file') as batch:
+        batch.create_index(
+            'ix_incoming_file_signature', ['document_id'], postgresql_include=['is_main', 'signature_valid']
+        )
     # The first status the recipient's system sent back, from the copies kept for the sender (app.outgoing.handlers).
     op.execute(
         "UPDATE outgoing_recipient SET acknowledged_at = (SELECT min(m.created_at) FROM status_message m "
@@ -56,7 +66,12 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('incoming_file') as batch:
+        batch.drop_index('ix_incoming_file_signature')
+    with op.batch_alter_table('outgoing_version') as batch:
+        batch.drop_index('ix_outgoing_version_sealed')
     with op.batch_alter_table('outgoing_recipient') as batch:
+        batch.drop_index('ix_outgoing_recipient_report')
         batch.drop_column('acknowledged_at')
     with op.batch_alter_table('outgoing_document') as batch:
         batch.drop_index('ix_outgoing_agency_issued')
