@@ -280,11 +280,11 @@ def main(argv=None) -> None:
             )
             for name, seconds in ids["timings"].items():
                 print(f"  {name:<20} {seconds:7.1f} s")
-        print(f"{'report':<42} {'median':>9} {'p95':>9} {'max':>9}   (ms, {args.runs} runs)")
+        print(f"{'report':<42} {'min':>9} {'median':>9} {'p95':>9} {'max':>9}   (ms, {args.runs} runs)")
         for name, samples in measure(ids, args.runs):
             ordered = sorted(samples)
             p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-            print(f"{name:<42} {statistics.median(samples):9.1f} {p95:9.1f} {max(samples):9.1f}")
+            print(f"{name:<42} {min(samples):9.1f} {statistics.median(samples):9.1f} {p95:9.1f} {max(samples):9.1f}")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from app.outgoing.models import (
     VersionStage,
 )
 from app.reports.periods import Period
-from app.reports.sql import seconds_between
+from app.reports.sql import seconds_between, without_jit
 from app.sla.calendar import calendar_for
 
 ELECTRONIC = (RecipientKind.AGENCY, RecipientKind.EXTERNAL)
@@ -217,6 +217,7 @@ def _count_silent(agency_ids: list[int], period: Period, now: datetime, rows: di
 
 def exchange_report(agency_ids: list[int], period: Period, now: datetime | None = None) -> dict:
     """One row per agency (by name) with its figures and reasons, the total, and the silent recipients."""
+    without_jit()
     names = dict(db.session.execute(sa.select(Agency.id, Agency.name).where(Agency.id.in_(agency_ids))).all())
     rows = {agency_id: dict.fromkeys(FIGURES, 0) | {"avg_ack_minutes": None} for agency_id in names}
     ids = list(names)

@@ -24,7 +24,7 @@ from app.org.models import Unit
 from app.outgoing.models import OutgoingDocument, OutgoingStatus
 from app.reports.periods import Period
 from app.reports.permissions import Scope
-from app.reports.sql import local_date
+from app.reports.sql import local_date, without_jit
 
 COLUMNS = ("received", "completed_on_time", "completed_late", "in_progress", "overdue")
 NO_UNIT = "Chưa giao đơn vị"
@@ -77,6 +77,7 @@ def _sum(condition):
 def handling_report(kind: Kind, scope: Scope, period: Period, today: date | None = None) -> dict:
     """The report's rows (one per unit, sorted by name, documents without a unit last) and their total."""
     today = today or clock.to_local(clock.now()).date()
+    without_jit()
     model, done, deadline = kind.model, kind.done, kind.deadline
     late = sa.and_(deadline.is_not(None), local_date(done) > deadline)
     query = (

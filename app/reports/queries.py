@@ -21,7 +21,7 @@ from app.org.models import Unit, User
 from app.outgoing.models import OutgoingDocument
 from app.reports.periods import Period, weeks
 from app.reports.permissions import Scope
-from app.reports.sql import percentile, weeks_since
+from app.reports.sql import percentile, weeks_since, without_jit
 from app.sla.calendar import calendar_for
 from app.workflow.models import HumanTask, TaskState, Urgency
 
@@ -300,6 +300,7 @@ def _directions(tasks: list[HumanTask]) -> dict[str, str | None]:
 def dashboard(filters: Filters, now: datetime | None = None) -> dict:
     """Everything the dashboard page and its API show, at one instant."""
     now = now or clock.now()
+    without_jit()
     rows = work(filters, now)
     return {
         "summary": summary(filters, now, rows),
