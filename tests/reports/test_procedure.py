@@ -57,3 +57,13 @@ def test_backfill_fills_the_working_minutes_of_older_completed_tasks(month):
     # t7: Thursday 1/10 08:00 → Monday 5/10 08:00 = 420 + 450 + 30.
     assert dict(stored.all()) == {month.tasks.t1.id: 90, month.tasks.t2.id: 510, month.tasks.t7.id: 900}
     assert services.backfill_working_minutes() == 0  # nothing left: running it again changes nothing
+
+
+def test_backfill_command(app, month):
+    month.tasks.t3.working_minutes = None
+    db.session.flush()
+    result = app.test_cli_runner().invoke(args=["reports", "backfill"])
+    assert result.exit_code == 0, result.output
+    assert "Đã tính thời gian xử lý cho 1 công việc." in result.output
+    db.session.expire_all()
+    assert month.tasks.t3.working_minutes == 120
