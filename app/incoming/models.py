@@ -57,7 +57,7 @@ class IncomingDocument(db.Model):
             "ix_incoming_agency_arrived",
             "agency_id",
             "arrived_at",
-            postgresql_include=["status", "channel", "lead_unit_id", "handling_due", "due_date", "completed_at"],
+            postgresql_include=["id", "status", "channel", "lead_unit_id", "handling_due", "due_date", "completed_at"],
         ),
     )
 

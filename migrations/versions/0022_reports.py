@@ -37,7 +37,7 @@ def upgrade():
     with op.batch_alter_table('incoming_document') as batch:
         batch.create_index(
             'ix_incoming_agency_arrived', ['agency_id', 'arrived_at'],
-            postgresql_include=['status', 'channel', 'lead_unit_id', 'handling_due', 'due_date', 'completed_at'],
+            postgresql_include=['id', 'status', 'channel', 'lead_unit_id', 'handling_due', 'due_date', 'completed_at'],
         )
     with op.batch_alter_table('outgoing_document') as batch:
         batch.create_index(
