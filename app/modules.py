@@ -25,6 +25,7 @@ MODULES: tuple[str, ...] = (
     "app.outgoing",
     "app.copies",
     "app.escalation",
+    "app.reports",  # the top floor: reads every module above, read by none
 )
 
 

@@ -11,6 +11,9 @@ const files = {
   "bootstrap/dist/js/bootstrap.bundle.min.js": "bootstrap/bootstrap.bundle.min.js",
   "bootstrap/dist/js/bootstrap.bundle.min.js.map": "bootstrap/bootstrap.bundle.min.js.map",
   "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
+  // Chart.js (UMD build, a global `Chart`) for the leaders' dashboard trend chart (app/reports).
+  "chart.js/dist/chart.umd.min.js": "chartjs/chart.umd.min.js",
+  "chart.js/LICENSE.md": "chartjs/LICENSE.md",
   "swagger-ui-dist/swagger-ui.css": "swagger-ui/swagger-ui.css",
   "swagger-ui-dist/swagger-ui-bundle.js": "swagger-ui/swagger-ui-bundle.js",
   "swagger-ui-dist/swagger-ui-standalone-preset.js": "swagger-ui/swagger-ui-standalone-preset.js",

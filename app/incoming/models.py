@@ -52,6 +52,13 @@ class IncomingDocument(db.Model):
         sa.UniqueConstraint("register_id", "arrival_year", "arrival_number", name="uq_incoming_number"),
         sa.Index("ix_incoming_agency_status", "agency_id", "status", "arrived_at"),
         sa.Index("ix_incoming_agency_number", "agency_id", "arrival_year", "arrival_number"),
+        # The leaders' reports (app.reports): what arrived in a period, per lead unit, index-only on PostgreSQL.
+        sa.Index(
+            "ix_incoming_agency_arrived",
+            "agency_id",
+            "arrived_at",
+            postgresql_include=["id", "status", "channel", "lead_unit_id", "handling_due", "due_date", "completed_at"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -146,6 +153,10 @@ class IncomingFile(db.Model):
     """A file of an incoming document (the main PDF, attachments), stored in the blob store by SHA-256."""
 
     __tablename__ = "incoming_file"
+    # The exchange statistics (app.reports) count the signed main files of a period's documents: index-only probes.
+    __table_args__ = (
+        sa.Index("ix_incoming_file_signature", "document_id", postgresql_include=["is_main", "signature_valid"]),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(sa.ForeignKey("incoming_document.id"), index=True)

@@ -51,6 +51,7 @@ def track_recipient_status(message: StatusMessage, **_extra) -> None:
     copy.staff_name, copy.staff_unit, copy.delivered_at = message.staff_name, message.staff_unit, now
     message.delivered_at = now  # delivered inside the deployment: nothing left to send
     recipient.status_code, recipient.status_note, recipient.status_at = message.code, message.description, now
+    recipient.acknowledged_at = recipient.acknowledged_at or now
     db.session.flush()
 
 

@@ -109,6 +109,14 @@ class OutgoingDocument(db.Model):
         # the agency's registers. A plain unique index: NULL symbols (drafts) are distinct on SQLite and PostgreSQL.
         sa.Index("uq_outgoing_agency_year_symbol", "agency_id", "number_year", "symbol", unique=True),
         sa.Index("ix_outgoing_agency_status", "agency_id", "status", "updated_at"),
+        # The leaders' reports (app.reports): drafts begun in a period per unit, and what was issued in a period.
+        sa.Index(
+            "ix_outgoing_agency_created",
+            "agency_id",
+            "created_at",
+            postgresql_include=["status", "drafting_unit_id", "reply_due", "issued_at"],
+        ),
+        sa.Index("ix_outgoing_agency_issued", "agency_id", "issued_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -202,7 +210,11 @@ class OutgoingVersion(db.Model):
     """One file of the main document: a draft upload (lần n) or a later stage of the PDF being signed."""
 
     __tablename__ = "outgoing_version"
-    __table_args__ = (sa.UniqueConstraint("document_id", "number", name="uq_outgoing_version"),)
+    __table_args__ = (
+        sa.UniqueConstraint("document_id", "number", name="uq_outgoing_version"),
+        # The exchange statistics (app.reports): was the issued original sealed? An index-only probe per document.
+        sa.Index("ix_outgoing_version_sealed", "document_id", postgresql_include=["stage", "credential_id"]),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(sa.ForeignKey("outgoing_document.id"), index=True)
@@ -275,6 +287,12 @@ class OutgoingRecipient(db.Model):
         sa.UniqueConstraint("message_id", name="uq_outgoing_recipient_message"),
         # The retry job reads only the deliveries that are due (design.md §4: touch only what is due).
         sa.Index("ix_outgoing_recipient_retry", "delivery", "next_attempt_at"),
+        # The exchange statistics (app.reports) read each issued document's deliveries: index-only on PostgreSQL.
+        sa.Index(
+            "ix_outgoing_recipient_report",
+            "document_id",
+            postgresql_include=["kind", "delivery", "dispatched_at", "status_code", "acknowledged_at"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -293,6 +311,9 @@ class OutgoingRecipient(db.Model):
     status_code: Mapped[str | None] = mapped_column(sa.String(2))
     status_note: Mapped[str | None] = mapped_column(sa.String(1000))  # e.g. the reason of a refusal (02)
     status_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the recipient's system first answered (01 Đã đến, or a refusal): the exchange statistics measure the time
+    # to acknowledge and list who has not after 3 working days (seed 004 Điều 16.8, app.reports).
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     document: Mapped[OutgoingDocument] = relationship(back_populates="recipients")
     agency = relationship("Agency")

@@ -131,6 +131,35 @@ class HumanTask(db.Model):
         ),
         # The SLA scans: open tasks whose deadline has passed.
         sa.Index("ix_human_task_overdue", "state", "due_at"),
+        # The leaders' reports (app.reports): an agency's open work by deadline, and what it completed or received in
+        # a period. INCLUDE what the aggregates read, so the dashboard is index-only on PostgreSQL.
+        sa.Index(
+            "ix_human_task_agency_open",
+            "agency_id",
+            "state",
+            "due_sort",
+            postgresql_include=["unit_id", "assignee_id", "process_id", "urgency"],
+        ),
+        sa.Index(
+            "ix_human_task_agency_completed",
+            "agency_id",
+            "completed_at",
+            postgresql_include=[
+                "state",
+                "unit_id",
+                "assignee_id",
+                "process_id",
+                "urgency",
+                "due_at",
+                "working_minutes",
+            ],
+        ),
+        sa.Index(
+            "ix_human_task_agency_created",
+            "agency_id",
+            "created_at",
+            postgresql_include=["unit_id", "assignee_id", "process_id", "urgency"],
+        ),
         sa.UniqueConstraint("instance_id", "spiff_task_id", name="uq_human_task_spiff_task"),
     )
 
@@ -156,8 +185,6 @@ class HumanTask(db.Model):
     urgency: Mapped[str] = mapped_column(sa.String(16), default=Urgency.NORMAL)
     # 0 for urgent work, 1 otherwise: urgent documents go first in every inbox (NĐ 30/2020 Điều 23.1, 24.2).
     priority: Mapped[int] = mapped_column(sa.SmallInteger, default=1, server_default="1")
-    # 0 for urgent work, 1 otherwise: urgent documents go first in every inbox (NĐ 30/2020 Điều 23.1, 24.2).
-    priority: Mapped[int] = mapped_column(sa.SmallInteger, default=1, server_default="1")
     escalate_to: Mapped[str | None] = mapped_column(sa.String(32))
     state: Mapped[str] = mapped_column(sa.String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
@@ -167,6 +194,9 @@ class HumanTask(db.Model):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Working minutes from created_at to completed_at on the agency's calendar, stored when the task completes, so
+    # that averages and percentiles over long periods never run the calendar per row (app.reports).
+    working_minutes: Mapped[int | None] = mapped_column()
     outcome: Mapped[str | None] = mapped_column(sa.String(64))
     comment: Mapped[str | None] = mapped_column(sa.Text)
     submitted: Mapped[dict | None] = mapped_column(sa.JSON)

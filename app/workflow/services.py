@@ -18,6 +18,7 @@ from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.org.models import User
 from app.org.permissions import managed_agency_ids
+from app.sla.calendar import working_minutes_between
 from app.workflow import engine
 from app.workflow.assignment import acting_for, candidates, qualifies
 from app.workflow.definitions import newest_version
@@ -287,6 +288,7 @@ def complete_task(
         raise Conflict(f"Không hoàn thành được công việc do lỗi trong quy trình: {exc}", code="task_failed") from exc
     now = clock.now()
     task.state, task.completed_at, task.completed_by_id = TaskState.COMPLETED, now, actor.id
+    task.working_minutes = handling_minutes(task.created_at, now, task.agency_id)
     task.assignee_id = task.assignee_id or on_behalf.id
     task.outcome, task.comment, task.submitted = outcome, comment, data
     _keep_files(instance.id, data)
@@ -418,3 +420,8 @@ def case_data(task: HumanTask) -> dict:
     workflow = engine.load_state(engine.bundle_for(instance.process_version), instance.state)
     spiff_task = engine.find_task(workflow, task.spiff_task_id)
     return dict(spiff_task.data) if spiff_task is not None else dict(workflow.data or {})
+
+
+def handling_minutes(created_at, completed_at, agency_id: int) -> int:
+    """Whole working minutes a task took, on its agency's calendar (stored on the row: HumanTask.working_minutes)."""
+    return round(working_minutes_between(created_at, completed_at, agency_id))
