@@ -17,8 +17,8 @@ pytestmark = pytest.mark.usefixtures("frozen_clock")
 # The clerk's page: the session, its user and roles; "Việc của tôi": the delegations (for the inbox's scopes), the
 # first tasks with their count, the three filtered counts in one statement; "Văn bản đến": its counts in one
 # statement, its top items; "Văn bản đi": its counts and the late replies in one statement; the delegations panel;
-# the menu's badge (its own delegations read and count); the header's bell (unread count); "Thông báo chưa đọc" (its newest unread); the agency's name in the
-# heading. The API: a token instead of the session, no menu, no bell.
+# the menu's badge (its own delegations read and count); the header's bell (unread count); "Thông báo chưa đọc" (its
+# newest unread); the agency's name in the heading. The API: a token instead of the session, no menu, no bell.
 CLERK_PAGE, CLERK_API, LEADER_PAGE = 15, 9, 15
 
 
