@@ -223,7 +223,11 @@ def check_issuable(actor: User, document: OutgoingDocument, values: dict):
     register = outgoing_register(document.agency_id, values.get("register_id"))
     year = _issue_day(values.get("issued_date")).year
     notation = "".join(str(values.get("notation")).split())
-    check_symbol_free(document, symbol_for(document, peek_next_number(register.id, year), notation, year), year)
+    # The peeked number is only a forecast: a concurrent issue from this register may take it first, and then this
+    # one gets the next number, never that one. So a holder from this register is no conflict here; the check after
+    # the number is taken (issue_outgoing) is the one that decides.
+    predicted = symbol_for(document, peek_next_number(register.id, year), notation, year)
+    check_symbol_free(document, predicted, year, except_register_id=register.id)
     # Recipients may have changed since the draft (an agency closed): refuse now, not halfway through dispatch.
     from app.outgoing.dispatch import check_recipient_agencies
 
@@ -259,7 +263,9 @@ def _issue_day(issued_date) -> date:
     return date.fromisoformat(str(issued_date)[:10]) if issued_date else today()
 
 
-def check_symbol_free(document: OutgoingDocument, symbol: str, year: int) -> None:
+def check_symbol_free(
+    document: OutgoingDocument, symbol: str, year: int, *, except_register_id: int | None = None
+) -> None:
     """NĐ 30/2020 Điều 15.1: "Số và ký hiệu văn bản của cơ quan, tổ chức là duy nhất trong một năm", whichever
     register gave the number. Raises `symbol_taken` naming the document that has it; the unique index
     uq_outgoing_agency_year_symbol refuses what a concurrent issue slips past this check."""
@@ -269,6 +275,7 @@ def check_symbol_free(document: OutgoingDocument, symbol: str, year: int) -> Non
             OutgoingDocument.number_year == year,
             sa.func.upper(OutgoingDocument.symbol) == symbol.upper(),
             OutgoingDocument.id != document.id,
+            *([OutgoingDocument.register_id != except_register_id] if except_register_id is not None else []),
         )
     )
     if holder is not None:
