@@ -175,7 +175,8 @@ def redeliver(recipient: OutgoingRecipient, *, actor: User | None) -> bool:
     """Gửi lại after a refusal (02): a new message id, so the recipient gets it as a new arrival."""
     check_recipient_agencies(recipient.document)
     recipient.message_id = new_message_id(recipient)
-    recipient.status_code = recipient.status_note = recipient.status_at = None
+    # A new delivery: its acknowledgement is awaited afresh (the refusal answered the one before).
+    recipient.status_code = recipient.status_note = recipient.status_at = recipient.acknowledged_at = None
     recipient.delivery, recipient.dispatched_at = None, clock.now()
     db.session.flush()
     return deliver(recipient)

@@ -19,6 +19,10 @@ from app.outgoing.models import OutgoingRecipient
 from app.outgoing.queries import replies_to
 
 HISTORY_TYPE = "outgoing_recipient"
+# The answers of the recipient's clerk (see track_recipient_status): everything after the automatic 01.
+ACKNOWLEDGING = frozenset(
+    {StatusCode.REFUSED, StatusCode.ACCEPTED, StatusCode.ASSIGNED, StatusCode.HANDLING, StatusCode.COMPLETED}
+)
 
 
 def track_recipient_status(message: StatusMessage, **_extra) -> None:
@@ -51,7 +55,11 @@ def track_recipient_status(message: StatusMessage, **_extra) -> None:
     copy.staff_name, copy.staff_unit, copy.delivered_at = message.staff_name, message.staff_unit, now
     message.delivered_at = now  # delivered inside the deployment: nothing left to send
     recipient.status_code, recipient.status_note, recipient.status_at = message.code, message.description, now
-    recipient.acknowledged_at = recipient.acknowledged_at or now
+    # Acknowledged = the recipient's clerk answered (02 refused, 03 accepted, or a later step), not 01 "Đã đến",
+    # which the receiving software sends by itself on arrival (legal.md §4.5: "đã nhận nhưng văn thư chưa xử lý").
+    # Seed 004 Điều 16.8 follows up what is "chưa được tiếp nhận" after 3 working days (app.reports.exchange).
+    if message.code in ACKNOWLEDGING:
+        recipient.acknowledged_at = recipient.acknowledged_at or now
     db.session.flush()
 
 

@@ -9,8 +9,9 @@ exchange; seed 004 Điều 16.8 for the documents not acknowledged within 3–4 
   digital signature;
 - refused and returned, with their reasons: recipients that answered 02 (Từ chối tiếp nhận) to our documents, and
   documents this agency returned to their sender;
-- acknowledgement: the average time from dispatch to the recipient's first status (01 Đã đến, legal.md §4.5), and
-  the recipients still silent 3 working days after dispatch.
+- acknowledgement: the average time from dispatch to the recipient clerk's first answer (03 Đã tiếp nhận or 02 Từ
+  chối; the 01 Đã đến that the receiving software sends by itself does not count, legal.md §4.5 — seed 004 Điều 16.8
+  follows up what is "chưa được tiếp nhận"), and the recipients still without one 3 working days after dispatch.
 """
 
 from datetime import datetime, time, timedelta
@@ -181,7 +182,8 @@ def _silent(agency_ids: list[int], period: Period, now: datetime) -> list:
 
 
 def unacknowledged(agency_ids: list[int], period: Period, now: datetime | None = None, limit: int = 500) -> list:
-    """Deliveries to agencies of the deployment with no status back 3 working days after dispatch, oldest first."""
+    """Deliveries to agencies of the deployment not accepted (nor refused) 3 working days after dispatch, oldest
+    first."""
     now = now or clock.now()
     query = (
         sa.select(

@@ -57,10 +57,12 @@ def upgrade():
         batch.create_index(
             'ix_incoming_file_signature', ['document_id'], postgresql_include=['is_main', 'signature_valid']
         )
-    # The first status the recipient's system sent back, from the copies kept for the sender (app.outgoing.handlers).
+    # The first answer of the recipient's clerk (02 refused, 03 accepted or later; not the automatic 01 Đã đến),
+    # from the copies kept for the sender (app.outgoing.handlers).
     op.execute(
         "UPDATE outgoing_recipient SET acknowledged_at = (SELECT min(m.created_at) FROM status_message m "
-        "WHERE m.object_type = 'outgoing_recipient' AND m.object_id = CAST(outgoing_recipient.id AS VARCHAR(64))) "
+        "WHERE m.object_type = 'outgoing_recipient' AND m.object_id = CAST(outgoing_recipient.id AS VARCHAR(64)) "
+        "AND m.code IN ('02', '03', '04', '05', '06')) "
         "WHERE status_code IS NOT NULL"
     )
 

@@ -97,6 +97,7 @@ def test_agencies_receive_it_and_their_statuses_flow_back(outgoing_office, draft
     )
     refused = recipient(document, STC[0])
     assert refused.status_code == "02" and "Gửi nhầm cơ quan" in refused.status_note
+    assert refused.acknowledged_at is not None  # a refusal answers (the leaders' exchange statistics)
     [row] = [r for r in tracking.recipient_statuses(office.clerk, document.id) if r["code"] == STC[0]]
     assert row["can_resend"] and row["status_label"] == "Từ chối tiếp nhận"
 
@@ -107,6 +108,7 @@ def test_agencies_receive_it_and_their_statuses_flow_back(outgoing_office, draft
     first_message = refused.message_id
     tracking.resend(office.clerk, document.id, refused.id)
     assert refused.message_id != first_message and refused.status_code == "01"
+    assert refused.acknowledged_at is None  # the new delivery awaits its own answer
     assert [d.message_id for d in received_by(office.stc)] == [first_message, refused.message_id]
     assert statuses(office, document, STC[0]) == ["01", "02", "01"]
 

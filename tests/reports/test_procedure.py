@@ -1,6 +1,8 @@
 """What the reports read is written by the real procedures: a task's working minutes when it completes, a
 recipient's first acknowledgement when its system answers; older rows are filled by the backfill."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from app.core.db import db
@@ -19,8 +21,9 @@ def test_a_procedure_run_feeds_the_dashboard_and_the_exchange_statistics(outgoin
     document = issued_document(office, draft_bytes)  # Monday 23/11 09:00, every step at once
     snv = office.snv
     [at_snv] = received_by(snv)
-    first_answer = recipient(document, SNV[0]).acknowledged_at
-    assert first_answer == frozen_clock.instant  # 01 Đã đến, sent on arrival (NĐ 30/2020 Điều 21.2.c)
+    dispatched = frozen_clock.instant
+    assert recipient(document, SNV[0]).status_code == "01"  # Đã đến, sent on arrival (NĐ 30/2020 Điều 21.2.c)
+    assert recipient(document, SNV[0]).acknowledged_at is None  # …by the software: nobody has accepted it yet
 
     # SNV's clerk checks it on Wednesday at 10:00; Tuesday 24/11 is a public holiday (Ngày Văn hóa Việt Nam).
     check = incoming_task(at_snv)
@@ -35,12 +38,18 @@ def test_a_procedure_run_feeds_the_dashboard_and_the_exchange_statistics(outgoin
         {"sender_name": at_snv.sender_name, "type_name": "Công văn", "subject": at_snv.subject},
     )
     assert recipient(document, SNV[0]).status_code == "03"
-    assert recipient(document, SNV[0]).acknowledged_at == first_answer  # the first answer stays
+    accepted = recipient(document, SNV[0]).acknowledged_at
+    assert accepted == dispatched + timedelta(days=2, hours=1)  # 03 Đã tiếp nhận: the clerk's answer
 
     report = services.exchange_report(office.leader, NOVEMBER)
     [row] = report["rows"]
-    assert (row["sent_documents"], row["sent_signed"], row["acknowledged"], row["avg_ack_minutes"]) == (1, 1, 2, 0.0)
+    # One of the two recipients accepted it, 2 days and 1 hour (clock time) after the dispatch; the other is silent
+    # for 1 working day only (Tuesday is a holiday): not yet listed.
+    assert (row["sent_documents"], row["sent_signed"], row["acknowledged"], row["avg_ack_minutes"]) == (1, 1, 1, 2940)
     assert report["unacknowledged"] == []
+    frozen_clock.advance(days=5)  # Monday 30/11 10:00: Wednesday, Thursday, Friday have passed
+    [silent] = services.exchange_report(office.leader, NOVEMBER)["unacknowledged"]
+    assert (silent["recipient"], silent["symbol"]) == ("Sở Tài chính tỉnh Kiên Giang", document.symbol)
     snv_dashboard = services.dashboard(snv.leader, NOVEMBER)["summary"]
     assert snv_dashboard["completed"] == 2 and snv_dashboard["p90_minutes"] == 510.0  # registering took no time
 
