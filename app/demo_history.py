@@ -44,7 +44,8 @@ SNV = ("000.00.01.H33", "Sở Nội vụ tỉnh Kiên Giang", "SNV-TCBC")
 STC = ("000.00.02.H33", "Sở Tài chính tỉnh Kiên Giang", "STC-QLNS")
 RG = ("000.00.30.H33", "Ủy ban nhân dân thành phố Rạch Giá", "UBND-VP")
 
-# 24 documents: 14 on time, 6 late, 3 open and overdue at the end of the history, 1 open and not yet due.
+# 24 documents: 14 on time, 6 late, 3 open and overdue at the end of the history, 1 open and not yet due. The open
+# ones wait with Phòng Kinh tế's specialist, so that Phòng Tổng hợp's inboxes hold only the demo's own walk-throughs.
 INCOMING = (
     Incoming((10, 5, 8), BNV, "Công văn", "Về việc hướng dẫn quản lý văn bản điện tử và lập hồ sơ điện tử",
              (10, 9), (10, 8, 15)),
@@ -89,11 +90,11 @@ INCOMING = (
     Incoming((11, 18, 8), STC, "Công văn", "Về việc thẩm định phương án giá dịch vụ thu gom rác thải sinh hoạt",
              (11, 25), None, "KT"),  # open, overdue since Wednesday
     Incoming((11, 19, 10), BNV, "Công văn", "Về việc rà soát danh mục hồ sơ lưu trữ điện tử năm 2027",
-             (11, 26), None),  # open, overdue since Thursday
+             (11, 26), None, "KT"),  # open, overdue since Thursday
     Incoming((11, 23, 8), BTC, "Công văn", "Về việc báo cáo tình hình quản lý, sử dụng tài sản công",
              (11, 25), None, "KT", "khan"),  # urgent, open and overdue
     Incoming((11, 25, 9), SNV, "Công văn", "Về việc tổng hợp nhu cầu đào tạo, bồi dưỡng công chức năm 2027",
-             (12, 4), None),  # open, not yet due
+             (12, 4), None, "KT"),  # open, not yet due
 )  # fmt: skip
 
 
