@@ -186,19 +186,20 @@ def _open_task(object_type: str, object_id, name: str | None = None):
     return next(t for t in tasks if name is None or t.task_name == name)
 
 
-def _pdf(sender_name: str, notation: str, subject: str, recipient: str, signer: str = "Giám đốc") -> bytes:
+def _pdf(code: str, sender_name: str, notation: str, subject: str, recipient: str) -> bytes:
+    ministry = ".G" in code  # mã định danh of a ministry (000.00.00.Gxx): signed in Hà Nội by a deputy minister
     from app.signing.sample import draft_pdf
 
     return draft_pdf(
         agency_parent="",
         agency_name=sender_name,
         notation_hint=notation,
-        place="Hà Nội" if ".G" in notation else "Rạch Giá",
+        place="Hà Nội" if ministry else "Rạch Giá",
         type_name=None,
         subject=subject[0].lower() + subject[1:],
         body=[f"{sender_name} đề nghị {recipient} xem xét, chỉ đạo thực hiện nội dung nêu trên."],
         signer_authority=None,
-        signer_title=signer,
+        signer_title="Thứ trưởng" if ministry else "Giám đốc",
         signer_name="Nguyễn Văn An",
         recipients=[recipient],
     )
@@ -236,7 +237,7 @@ def _incoming_events(province, spec: Incoming, number: int) -> list:
                 "signer_position": "Giám đốc" if code.endswith("H33") else "Thứ trưởng",
                 "page_count": "2",
             },
-            uploads=[Upload(f"van-ban-{number}.pdf", _pdf(sender, notation, spec.subject, province.name), True)],
+            uploads=[Upload(f"van-ban-{number}.pdf", _pdf(code, sender, notation, spec.subject, province.name), True)],
         ).id
 
     def check():
