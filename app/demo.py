@@ -6,6 +6,7 @@ Idempotent: objects are looked up by mã định danh / username and never chang
 
 from dataclasses import dataclass
 
+from app.demo_history import HISTORY_STARTS, load_history
 from app.org import queries, services
 from app.org.models import Role
 
@@ -188,6 +189,7 @@ def load_demo() -> list[tuple[str, str, str]]:
                     email=f"{username}@demo.kiengiang.gov.vn",
                 )
     _demo_signing(list(agencies.values()))
+    load_history(agencies, DEMO_PASSWORD)  # eight weeks of work before the demo's instants, for the reports
     _demo_cases(agencies["ubnd"])
     _demo_outgoing(agencies["ubnd"], [agencies["snv"], agencies["stc"]])
     _demo_untouched(agencies["ubnd"])
@@ -209,6 +211,7 @@ def _demo_signing(agencies) -> None:
     """
     from flask import current_app
 
+    from app.core import clock
     from app.signing import credentials
     from app.signing.models import CredentialKind, SigningCredential
     from app.signing.pki import build_demo_pki
@@ -226,11 +229,16 @@ def _demo_signing(agencies) -> None:
     ]
     if not seals and not leaders:
         return
-    pki = build_demo_pki(
-        [(a.code, a.name) for a in seals],
-        [(u.username, u.full_name, u.agency.name) for u in leaders],
-        passphrase=DEMO_PASSWORD,
-    )
+    # Valid from before the demo history (app.demo_history), whose documents are signed at past instants.
+    now = clock.now()
+    start = min(now, HISTORY_STARTS)
+    with clock.frozen(start):
+        pki = build_demo_pki(
+            [(a.code, a.name) for a in seals],
+            [(u.username, u.full_name, u.agency.name) for u in leaders],
+            passphrase=DEMO_PASSWORD,
+            valid_days=(now - start).days + 3650,
+        )
     for agency in seals:
         credentials.add_organization(
             None, agency.id, p12=pki.seals[agency.code], passphrase=DEMO_PASSWORD, seal_png=None

@@ -16,7 +16,18 @@ import pytest
 from app.modules import MODULES
 
 APP = Path(__file__).resolve().parents[1] / "app"
-SHELL = {"__init__", "__main__", "modules", "cli", "commands", "scheduler", "serving", "maintenance", "demo"}
+SHELL = {
+    "__init__",
+    "__main__",
+    "modules",
+    "cli",
+    "commands",
+    "scheduler",
+    "serving",
+    "maintenance",
+    "demo",
+    "demo_history",
+}
 BASE = {"core", "config", "extensions"}
 HTTP_FILES = {"views", "admin_views", "api", "schemas"}  # pages, endpoints and their shapes build on web/, api/
 # Libraries confined to one place (style.md, Layering).

@@ -42,12 +42,26 @@ def live_app(tmp_path_factory):
     app = create_app(config)
     with app.app_context():
         flask_migrate.upgrade()
+    failures = []
+
+    def load() -> None:
+        # In a thread of its own: the demo history signs PDFs (pyhanko runs asyncio), and Playwright's event loop
+        # may already be running in this one.
         from app.demo import load_demo
         from app.workflow.definitions import sync_processes
 
-        with origin("cli", "e2e"), unit_of_work():
-            sync_processes()
-            load_demo()
+        try:
+            with app.app_context(), origin("cli", "e2e"), unit_of_work():
+                sync_processes()
+                load_demo()
+        except BaseException as exc:  # re-raised below, in the fixture's thread
+            failures.append(exc)
+
+    loader = threading.Thread(target=load)
+    loader.start()
+    loader.join()
+    if failures:
+        raise failures[0]
     yield app
     with app.app_context():
         db.engine.dispose()

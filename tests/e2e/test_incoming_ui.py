@@ -78,6 +78,6 @@ def test_incoming_document_from_arrival_to_completion(browser, live_server, tmp_
     clerk.goto("/incoming")
     clerk.get_by_role("link", name="Về việc thực hiện phát hành văn bản điện tử").click()
     expect(clerk.get_by_test_id("incoming-status")).to_have_text("Hoàn thành")
-    expect(clerk.get_by_test_id("arrival-number")).to_have_text(re.compile(r"^01/"))
+    expect(clerk.get_by_test_id("arrival-number")).to_have_text(re.compile(r"^\d{2,}/"))  # after the demo history
     for page in (clerk, leader, head, specialist):
         page.context.close()

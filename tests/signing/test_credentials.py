@@ -375,8 +375,15 @@ def test_demo_gives_leaders_and_agencies_keys_whose_signatures_the_deployment_tr
     assert root_file.read_bytes().count(b"BEGIN CERTIFICATE") == 1
 
 
-def test_the_demo_leaves_no_step_in_nobody_s_inbox(app, db_session, monkeypatch, tmp_path):
-    from app.demo import load_demo
+def test_the_demo_leaves_no_step_in_nobody_s_inbox_and_gives_the_reports_a_history(
+    app, db_session, monkeypatch, tmp_path
+):
+    from app.demo import DEMO_UNTOUCHED_SUBJECT, load_demo
+    from app.demo_history import INCOMING, OUTGOING, PERIOD
+    from app.incoming.models import IncomingDocument
+    from app.org import queries
+    from app.reports import services as reports
+    from app.reports.periods import make_period
     from app.workflow.assignment import candidates
     from app.workflow.definitions import sync_processes
     from app.workflow.models import HumanTask, TaskState
@@ -388,3 +395,26 @@ def test_the_demo_leaves_no_step_in_nobody_s_inbox(app, db_session, monkeypatch,
     open_tasks = db.session.scalars(sa.select(HumanTask).where(HumanTask.state == TaskState.READY)).all()
     assert len(open_tasks) >= 2
     assert all(candidates(task) for task in open_tasks), [t.title for t in open_tasks if not candidates(t)]
+
+    # The history (app.demo_history), read by the leader on Tuesday 01/12/2026 17:30, after the untouched document
+    # of the README's walk was escalated: 24 documents + the untouched one, 14 on time, 6 late, 3 overdue.
+    leader, period = queries.find_user_by_username("ubnd.lanhdao"), make_period(*PERIOD)
+    with clock.frozen(dt.datetime.fromisoformat("2026-12-01T17:30:00+07:00")):
+        incoming = reports.handling_report(leader, "incoming", period)["total"]
+        dashboard = reports.dashboard(leader, period)
+        exchange = reports.exchange_report(leader, period)
+    assert incoming == {"received": 25, "completed_on_time": 14, "completed_late": 6, "in_progress": 2, "overdue": 3}
+    assert len(INCOMING) + 1 == sum(incoming.values()) - incoming["received"]
+    summary = dashboard["summary"]
+    assert summary["completed_late"] > 0 and summary["completed_on_time"] > summary["completed_late"]
+    assert summary["overdue"] == 4 and summary["avg_minutes"] > 0  # three of the history, and the untouched one
+    assert any(DEMO_UNTOUCHED_SUBJECT in item["object_title"] for item in dashboard["overdue"])
+    [row] = exchange["rows"]
+    assert (row["sent_documents"], row["sent_deliveries"], row["sent_signed"]) == (len(OUTGOING), 14, len(OUTGOING))
+    assert (row["acknowledged"], row["refused_by_recipients"], row["received"]) == (14, 1, 25)
+    assert "thẩm quyền của Sở Nội vụ" in row["reasons"][0]["reason"]
+
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(IncomingDocument))
+    with unit_of_work():
+        load_demo()  # idempotent: the history is not written twice
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(IncomingDocument)) == count
