@@ -411,7 +411,15 @@ def test_the_demo_leaves_no_step_in_nobody_s_inbox_and_gives_the_reports_a_histo
     assert any(DEMO_UNTOUCHED_SUBJECT in item["object_title"] for item in dashboard["overdue"])
     [row] = exchange["rows"]
     assert (row["sent_documents"], row["sent_deliveries"], row["sent_signed"]) == (len(OUTGOING), 14, len(OUTGOING))
-    assert (row["acknowledged"], row["refused_by_recipients"], row["received"]) == (14, 1, 25)
+    # 14 deliveries: 12 answered by the recipient's clerk (11 accepted 1–12 working hours later, 1 refused); Rạch
+    # Giá never accepts 05/UBND-TH and STC has not accepted 06/UBND-TH 3 working days after: both listed as silent.
+    assert (row["acknowledged"], row["refused_by_recipients"], row["received"]) == (12, 1, 25)
+    assert row["avg_ack_minutes"] > 0
+    silent = {(item["symbol"], item["recipient"]) for item in exchange["unacknowledged"]}
+    assert silent == {
+        ("05/UBND-TH", "Ủy ban nhân dân thành phố Rạch Giá"),
+        ("06/UBND-TH", "Sở Tài chính tỉnh Kiên Giang"),
+    }
     assert "thẩm quyền của Sở Nội vụ" in row["reasons"][0]["reason"]
 
     count = db.session.scalar(sa.select(sa.func.count()).select_from(IncomingDocument))
