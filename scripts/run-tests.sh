@@ -45,6 +45,7 @@ if [ $# -eq 0 ] && command -v faketime >/dev/null; then
     --junitxml="$reports/future.xml" -m "not e2e" --ignore=tests/cli \
     --deselect tests/documents/test_concurrency.py --deselect tests/workflow/test_concurrency.py \
     --deselect tests/incoming/test_delivery_concurrency.py \
+    --deselect tests/notifications/test_email_concurrency.py --deselect tests/notifications/test_digest_concurrency.py \
     --deselect tests/outgoing/test_drafts.py::test_docx_drafts_are_converted_to_pdf_and_kept_as_source \
     --deselect tests/workflow/test_form_actions.py::test_a_fresh_process_knows_every_domain_form_helper_once_the_app_exists \
     -k "not concurrent and not two_threads and not at_once" \
