@@ -4,14 +4,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.core import clock
-from app.core.errors import DomainError, NotFound, PermissionDenied
+from app.core.errors import DomainError, PermissionDenied
 from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
 from app.escalation import permissions, policy, queries
 from app.escalation.forms import PolicyForm
 from app.escalation.models import LEVEL_LABELS
 from app.org import queries as org_queries
-from app.org.permissions import managed_agency_ids
+from app.org.permissions import chosen_agency_id, managed_agency_ids
 from app.web.helpers import admin_required, show_errors
 
 bp = Blueprint("escalation", __name__, template_folder="templates")
@@ -49,13 +49,7 @@ def overdue():
 
 
 def _agency_id() -> int:
-    raw = request.args.get("scope") or ""
-    if not raw:
-        return current_user.agency_id
-    agency_id = int(raw) if raw.isdigit() else 0
-    if agency_id not in managed_agency_ids(current_user):
-        raise NotFound("Không tìm thấy cơ quan.", code="agency_not_found")
-    return agency_id
+    return chosen_agency_id(current_user, request.args.get("scope"))
 
 
 @bp.route("/admin/escalation", methods=["GET", "POST"], endpoint="policy")

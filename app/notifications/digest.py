@@ -10,7 +10,7 @@ second scheduler sends it twice.
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -24,7 +24,7 @@ from app.notifications.services import notify
 from app.org.models import User
 from app.sla.calendar import calendar_for
 from app.workflow.models import HumanTask
-from app.workflow.queries import InboxFilter, inbox_count, inbox_page
+from app.workflow.queries import InboxFilter, end_of_local_day, inbox_count, inbox_page
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,6 @@ class DigestLine:
     object_title: str
     due_at: datetime
     overdue: bool
-
-
-def _end_of_local_day(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=clock.LOCAL_TZ)
 
 
 def _waiting(today: date) -> list[sa.ColumnElement[bool]]:
@@ -108,7 +104,7 @@ def send_digest(user_id: int, today: date) -> bool:
     if person is None or not person.is_active:
         return False
     preference.digest_last_sent_on = today  # even with nothing to say: looked at once a day
-    cut = InboxFilter(due_before=_end_of_local_day(today))
+    cut = InboxFilter(due_before=end_of_local_day(today))
     tasks = inbox_page(person, cut, limit=DIGEST_ITEMS)
     if not tasks:
         return False

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from app.core.db import db
-from app.core.errors import PermissionDenied
+from app.core.errors import NotFound, PermissionDenied
 from app.org.models import Agency, Role, User
 
 
@@ -27,6 +27,17 @@ def managed_agency_ids(user: User | None) -> set[int]:
     if user is None or not user.is_active or Role.ADMIN not in user.roles:
         return set()
     return descendant_agency_ids(user.agency_id)
+
+
+def chosen_agency_id(user: User, raw: str | None) -> int:
+    """The agency a per-agency administration page is about: `raw` (its ?scope= id) when `user` manages that agency,
+    their own when none is asked for; another agency answers 404, its existence being none of their business."""
+    if not raw:
+        return user.agency_id
+    agency_id = int(raw) if raw.isdigit() else 0
+    if agency_id not in managed_agency_ids(user):
+        raise NotFound("Không tìm thấy cơ quan.", code="agency_not_found")
+    return agency_id
 
 
 def is_system(actor: User | None) -> bool:

@@ -7,7 +7,7 @@ from app.core import clock, inputs
 from app.core.errors import DomainError, NotFound, PermissionDenied
 from app.core.transaction import unit_of_work
 from app.org import queries as org_queries
-from app.org.permissions import managed_agency_ids
+from app.org.permissions import chosen_agency_id, managed_agency_ids
 from app.sla import calendar, queries, rules, services, settings
 from app.sla.forms import (
     DueTestForm,
@@ -162,12 +162,7 @@ def remove_override(override_id: int):
 def _settings_agency_id() -> int:
     """Settings belong to an agency (no deployment-wide row): the one asked for, if managed, else one's own."""
     raw = request.args.get("scope") or ""
-    if not raw or raw == DEFAULT_SCOPE:
-        return current_user.agency_id
-    agency_id = int(raw) if raw.isdigit() else 0
-    if agency_id not in managed_agency_ids(current_user):
-        raise NotFound("Không tìm thấy cơ quan.", code="agency_not_found")
-    return agency_id
+    return chosen_agency_id(current_user, "" if raw == DEFAULT_SCOPE else raw)
 
 
 @bp.route("/deadlines", methods=["GET", "POST"], endpoint="settings")

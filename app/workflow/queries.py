@@ -9,7 +9,7 @@ so a page costs the same at 1k or 100k open tasks.
 import dataclasses
 import functools
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, joinedload
@@ -51,10 +51,14 @@ class InboxFilter:
     new: bool = False  # arrived within NEW_WINDOW
 
 
+def end_of_local_day(day: date) -> datetime:
+    """Midnight after the local (Asia/Ho_Chi_Minh) date `day`: "due that day" is a deadline before it."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=clock.LOCAL_TZ)
+
+
 def end_of_today(at: datetime) -> datetime:
-    """Midnight after `at`, local time (Asia/Ho_Chi_Minh): "due today" is a deadline before it."""
-    local = clock.to_local(at)
-    return datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=local.tzinfo)
+    """Midnight after `at`, local time: "due today" is a deadline before it."""
+    return end_of_local_day(clock.to_local(at).date())
 
 
 # The inbox statements are built once per shape — which scopes, which filters, the limits — with every value a bound
