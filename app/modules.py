@@ -24,6 +24,7 @@ MODULES: tuple[str, ...] = (
     "app.incoming",
     "app.outgoing",
     "app.copies",
+    "app.dossiers",
     "app.escalation",
     "app.reports",  # the top floor: reads every module above, read by none
 )

@@ -64,3 +64,8 @@ def ensure_aware(value: datetime) -> datetime:
 def to_local(value: datetime | None) -> datetime | None:
     """Show an instant in Asia/Ho_Chi_Minh (+07:00)."""
     return value.astimezone(LOCAL_TZ) if value is not None else None
+
+
+def local_today():
+    """Today's date in Asia/Ho_Chi_Minh: the day of dates in rules (deadlines in days, retention, grants)."""
+    return now().astimezone(LOCAL_TZ).date()

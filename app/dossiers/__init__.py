@@ -1,0 +1,16 @@
+"""Hồ sơ công việc and the agency archive (NĐ 30/2020 Điều 28–31, Phụ lục V, Phụ lục VI III.4–5; seed 000 Điều
+19–20, 25; seed 001 QĐ 278 Điều 8; seed 002 Điều 16; seed 003 Điều 14.3–14.6).
+
+Glossary: file plan = Danh mục hồ sơ; dossier = hồ sơ; item = văn bản, tài liệu trong hồ sơ; closing = kết thúc
+hồ sơ; transfer = nộp lưu vào Lưu trữ cơ quan; archivist = Lưu trữ cơ quan (role luu_tru); hold = phong tỏa;
+destruction = hủy tài liệu hết giá trị; SIP = gói nộp (TT 05/2025).
+
+The lifecycle is `states.MOVES`; who may do what is `permissions`; the code lists are `codes`.
+"""
+
+from app.core.modules import Module
+
+MODULE = Module(
+    "dossiers",
+    models=("app.dossiers.models",),
+)

@@ -1,0 +1,150 @@
+"""Who may see and do what with file plans, dossiers, transfers and destructions: the one place pages, the API and
+the services ask.
+
+- The file plan: the office (văn thư, văn phòng) prepares it, the head (lãnh đạo cơ quan) issues it (NĐ 30 Điều 28;
+  seed 000 Điều 19.2.a); everyone of the agency reads the issued plan (each person opens their hồ sơ from it).
+- A current dossier (đang lập … chờ tiếp nhận): its creator; the leader of its unit; the agency's leaders (the head
+  allows its use, seed 001 QĐ 278 Điều 8.2–3) and whoever they granted it to; the archivist once it is submitted.
+- An archival dossier: the archivist and the agency's leaders; a "Công khai" one every member of the agency, others
+  only by a grant (Phụ lục VI III.6.c: "cấp quyền, kiểm soát quyền truy cập vào hồ sơ lưu trữ điện tử").
+- Filing a document: the creator of an open dossier, and only a document the person may see.
+- Transfer decisions, holds and destruction lists: the archivist (luu_tru); approving a destruction: the head.
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.core import clock
+from app.core.errors import NotFound, PermissionDenied
+from app.dossiers.models import Dossier, DossierGrant, FilePlan
+from app.dossiers.states import DossierStatus
+from app.org.models import Role, User
+
+LEADERS = frozenset({Role.AGENCY_LEADER})
+PLAN_EDITORS = frozenset({Role.CLERK, Role.ADMIN})
+
+
+def _member(user: User, agency_id: int) -> bool:
+    return user.is_active and user.agency_id == agency_id
+
+
+# ---- the file plan -------------------------------------------------------------------------------------------
+
+
+def can_read_plan(user: User, plan: FilePlan) -> bool:
+    return _member(user, plan.agency_id)
+
+
+def can_edit_plan(user: User, agency_id: int) -> bool:
+    """The office prepares the plan (and imports, copies it); the head may correct it too."""
+    return _member(user, agency_id) and bool(user.roles & (PLAN_EDITORS | LEADERS))
+
+
+def can_approve_plan(user: User, agency_id: int) -> bool:
+    """NĐ 30 Điều 28: "Danh mục hồ sơ do người đứng đầu cơ quan, tổ chức phê duyệt"."""
+    return _member(user, agency_id) and Role.AGENCY_LEADER in user.roles
+
+
+# ---- dossiers ------------------------------------------------------------------------------------------------
+
+
+def is_archivist(user: User, agency_id: int) -> bool:
+    return _member(user, agency_id) and Role.ARCHIVIST in user.roles
+
+
+def _granted_ids(user: User) -> sa.Select:
+    today = clock.local_today()
+    return sa.select(DossierGrant.dossier_id).where(
+        DossierGrant.user_id == user.id,
+        DossierGrant.revoked_at.is_(None),
+        sa.or_(DossierGrant.until.is_(None), DossierGrant.until >= today),
+    )
+
+
+def visible_filter(user: User) -> sa.ColumnElement[bool]:
+    """The dossiers `user` may see, as a WHERE clause (lists, search, the API)."""
+    if not user.is_active:
+        return sa.false()
+    own_agency = Dossier.agency_id == user.agency_id
+    not_destroyed = Dossier.status != DossierStatus.DESTROYED
+    scopes = [Dossier.creator_id == user.id, Dossier.id.in_(_granted_ids(user))]
+    if user.roles & LEADERS or Role.ARCHIVIST in user.roles:
+        scopes.append(sa.true())
+    else:
+        if Role.UNIT_LEADER in user.roles and user.unit_id is not None:
+            scopes.append(sa.and_(Dossier.unit_id == user.unit_id, Dossier.status != DossierStatus.ARCHIVED))
+        scopes.append(sa.and_(Dossier.status == DossierStatus.ARCHIVED, Dossier.rights == "01"))
+    return sa.and_(own_agency, not_destroyed, sa.or_(*scopes))
+
+
+def can_view(user: User, dossier: Dossier) -> bool:
+    if not _member(user, dossier.agency_id) or dossier.status == DossierStatus.DESTROYED:
+        return False
+    if dossier.creator_id == user.id or user.roles & LEADERS or Role.ARCHIVIST in user.roles:
+        return True
+    if dossier.status == DossierStatus.ARCHIVED and dossier.rights == "01":
+        return True
+    if (
+        Role.UNIT_LEADER in user.roles
+        and dossier.unit_id is not None
+        and dossier.unit_id == user.unit_id
+        and dossier.status != DossierStatus.ARCHIVED
+    ):
+        return True
+    from app.core.db import db
+
+    return db.session.scalar(_granted_ids(user).where(DossierGrant.dossier_id == dossier.id).limit(1)) is not None
+
+
+def require_view(user: User, dossier: Dossier | None) -> Dossier:
+    """The dossier, or 404 — whether it does not exist or is not the user's to see (no existence leak)."""
+    if dossier is None or not can_view(user, dossier):
+        raise NotFound("Không tìm thấy hồ sơ.", code="dossier_not_found")
+    return dossier
+
+
+def can_open(user: User, agency_id: int) -> bool:
+    """Anyone of the agency who handles work opens their own dossiers (seed 000 Điều 19.2.b)."""
+    return _member(user, agency_id)
+
+
+def can_edit(user: User, dossier: Dossier) -> bool:
+    """Filing, removing items, describing, closing, reopening, submitting: the creator (người lập hồ sơ)."""
+    return _member(user, dossier.agency_id) and dossier.creator_id == user.id
+
+
+def require_edit(user: User, dossier: Dossier) -> None:
+    require_view(user, dossier)
+    if not can_edit(user, dossier):
+        raise PermissionDenied("Chỉ người lập hồ sơ được thao tác trên hồ sơ này.", code="not_dossier_creator")
+
+
+def can_grant(user: User, dossier: Dossier) -> bool:
+    """The head allows the use of current dossiers (seed 001 QĐ 278 Điều 8.2); archival ones too (III.6.c)."""
+    return _member(user, dossier.agency_id) and bool(user.roles & LEADERS)
+
+
+# ---- the archive ---------------------------------------------------------------------------------------------
+
+
+def can_decide_transfer(user: User, agency_id: int) -> bool:
+    """The Lưu trữ cơ quan checks and receives the dossiers (Điều 30.3.b)."""
+    return is_archivist(user, agency_id)
+
+
+def can_manage_holds(user: User, agency_id: int) -> bool:
+    return _member(user, agency_id) and bool(user.roles & (LEADERS | {Role.ARCHIVIST}))
+
+
+def can_propose_destruction(user: User, agency_id: int) -> bool:
+    return is_archivist(user, agency_id)
+
+
+def can_approve_destruction(user: User, agency_id: int) -> bool:
+    """Destruction only by the head's decision (seed 000 Điều 25.1; Luật Lưu trữ: thẩm quyền hủy)."""
+    return _member(user, agency_id) and Role.AGENCY_LEADER in user.roles
+
+
+def grant_active_on(grant: DossierGrant, day: date) -> bool:
+    return grant.revoked_at is None and (grant.until is None or grant.until >= day)
