@@ -34,7 +34,7 @@ CONFIDENCE = {"01": "Gốc điện tử", "02": "Số hóa", "03": "Hỗn hợp"
 
 
 def retention_label(maintenance: str, retention_years: int | None) -> str:
-    """"Vĩnh viễn" or "N năm" (Phụ lục V.II column 3)."""
+    """ "Vĩnh viễn" or "N năm" (Phụ lục V.II column 3)."""
     if maintenance == "01" or (retention_years is None and maintenance != "07"):
         return "Vĩnh viễn"
     return f"{retention_years} năm" if retention_years else MAINTENANCE.get(maintenance, ("", None))[0]

@@ -17,9 +17,7 @@ from tests.workflow.conftest import deploy_process, office  # noqa: F401  (fixtu
 @pytest.fixture
 def archive_office(office, create_user):  # noqa: F811  (the imported fixture)
     """The workflow tests' office (agency 000.00.00.H33, clerk, leader, unit leader, specialists) plus an archivist."""
-    archivist = create_user(
-        roles=("luu_tru",), agency=office.agency, username="luutru", full_name="Hồ Thị Kim Ngân"
-    )
+    archivist = create_user(roles=("luu_tru",), agency=office.agency, username="luutru", full_name="Hồ Thị Kim Ngân")
     return SimpleNamespace(**vars(office), archivist=archivist)
 
 
