@@ -147,17 +147,66 @@ def _rows(data: bytes):
         )
 
 
+def _entry(cells: list[str], line: int, main: _Heading | None, find) -> tuple[dict, list[str]]:
+    """A hồ sơ row: its values and what is wrong with it."""
+    notation, title, retention, person, note = cells
+    entry = {"line": line, "title": title, "note": note or None, "responsible_id": None, "responsible_unit_id": None}
+    problems = []
+    if main is None:
+        problems.append("Hồ sơ phải nằm sau một đề mục lớn (I., II. …).")
+    if not title:
+        problems.append("Thiếu tiêu đề hồ sơ.")
+    if notation:
+        parsed = NOTATION.match(notation)
+        if not parsed:
+            problems.append(f"Số và ký hiệu “{notation}” không đúng dạng 01.TCCB.")
+        elif main is not None:
+            suffix = parsed.group(2).upper()
+            main.abbreviation = main.abbreviation or suffix
+            if suffix != main.abbreviation:
+                problems.append(f"Ký hiệu {suffix} khác chữ viết tắt {main.abbreviation} của đề mục lớn.")
+    found = retention_from(retention)
+    if found is None:
+        problems.append("Thời hạn bảo quản không hợp lệ: ghi “Vĩnh viễn” hoặc số năm (ví dụ “20 năm”).")
+    else:
+        entry["maintenance"], entry["retention_years"] = found
+    if person:
+        who = find(person)
+        if isinstance(who, str):
+            problems.append(who)
+        else:
+            entry["responsible_id"], entry["responsible_unit_id"] = who
+    return entry, problems
+
+
+def _abbreviation_errors(mains: list[_Heading]) -> dict[str, str]:
+    errors, seen = {}, {}
+    for main in mains:
+        abbreviation = main.abbreviation or ""
+        if not abbreviation:
+            errors[f"row_{main.line}"] = (
+                "Đề mục lớn chưa có chữ viết tắt: ghi trong ngoặc sau tên, ví dụ “I. Tổ chức cán bộ (TCCB)”, "
+                "hoặc ghi số và ký hiệu của hồ sơ (01.TCCB)."
+            )
+        elif len(abbreviation) > ABBREVIATION_MAX or not ABBREVIATION.match(abbreviation):
+            errors[f"row_{main.line}"] = f"Chữ viết tắt “{abbreviation}” không hợp lệ."
+        elif abbreviation in seen:
+            errors[f"row_{main.line}"] = f"Chữ viết tắt {abbreviation} đã dùng ở dòng {seen[abbreviation]}."
+        else:
+            seen[abbreviation] = main.line
+    return errors
+
+
 def parse(agency_id: int, data: bytes) -> list[_Heading]:
     """The workbook's headings and hồ sơ, or ImportErrors listing every bad row."""
     find = _people(agency_id)
     errors: dict[str, str] = {}
     mains: list[_Heading] = []
     current_main = current = None
-    count = 0
-    for line, (notation, title, retention, person, note) in _rows(data):
-        count += 1
+    for count, (line, cells) in enumerate(_rows(data), 1):
         if count > MAX_ROWS:
             raise ValidationError(f"Tệp có quá {MAX_ROWS} dòng.", code="file_plan_import_too_large")
+        notation, title, note = cells[0], cells[1], cells[4]
         problems = []
         if len(title) > TITLE_MAX or len(note) > NOTE_MAX:
             problems.append(f"Tên, tiêu đề hoặc ghi chú dài quá {TITLE_MAX} ký tự.")
@@ -175,50 +224,14 @@ def parse(agency_id: int, data: bytes) -> list[_Heading]:
                 current = _Heading(line, sub.group(2))
                 current_main.subs.append(current)
         else:
-            entry = {"line": line, "title": title, "note": note or None}
-            if current is None:
-                problems.append("Hồ sơ phải nằm sau một đề mục lớn (I., II. …).")
-            if not title:
-                problems.append("Thiếu tiêu đề hồ sơ.")
-            if notation:
-                parsed = NOTATION.match(notation)
-                if not parsed:
-                    problems.append(f"Số và ký hiệu “{notation}” không đúng dạng 01.TCCB.")
-                elif current_main is not None:
-                    suffix = parsed.group(2).upper()
-                    current_main.abbreviation = current_main.abbreviation or suffix
-                    if suffix != current_main.abbreviation:
-                        problems.append(
-                            f"Ký hiệu {suffix} khác chữ viết tắt {current_main.abbreviation} của đề mục lớn."
-                        )
-            found = retention_from(retention)
-            if found is None:
-                problems.append("Thời hạn bảo quản không hợp lệ: ghi “Vĩnh viễn” hoặc số năm (ví dụ “20 năm”).")
-            else:
-                entry["maintenance"], entry["retention_years"] = found
-            entry["responsible_id"] = entry["responsible_unit_id"] = None
-            if person:
-                who = find(person)
-                if isinstance(who, str):
-                    problems.append(who)
-                else:
-                    entry["responsible_id"], entry["responsible_unit_id"] = who
+            entry, entry_problems = _entry(cells, line, current_main, find)
+            problems += entry_problems
             if current is not None:
                 current.entries.append(entry)
         if problems:
             errors[f"row_{line}"] = " ".join(problems)
-    seen: dict[str, int] = {}
-    for main in mains:
-        abbreviation = main.abbreviation or ""
-        if not abbreviation:
-            errors.setdefault(f"row_{main.line}", "Đề mục lớn chưa có chữ viết tắt: ghi trong ngoặc sau tên, ví dụ "
-                              "“I. Tổ chức cán bộ (TCCB)”, hoặc ghi số và ký hiệu của hồ sơ (01.TCCB).")  # fmt: skip
-        elif len(abbreviation) > ABBREVIATION_MAX or not ABBREVIATION.match(abbreviation):
-            errors.setdefault(f"row_{main.line}", f"Chữ viết tắt “{abbreviation}” không hợp lệ.")
-        elif abbreviation in seen:
-            errors.setdefault(f"row_{main.line}", f"Chữ viết tắt {abbreviation} đã dùng ở dòng {seen[abbreviation]}.")
-        else:
-            seen[abbreviation] = main.line
+    for key, message in _abbreviation_errors(mains).items():
+        errors.setdefault(key, message)
     if not errors and not any(m.entries or any(s.entries for s in m.subs) for m in mains):
         raise ValidationError("Tệp không có hồ sơ nào.", code="file_plan_import_empty")
     if errors:
@@ -294,9 +307,7 @@ def template() -> bytes:
     guide = book.create_sheet("Hướng dẫn")
     for line in (
         ["Cách điền (Phụ lục V Nghị định 30/2020/NĐ-CP)"],
-        [
-            "Đề mục lớn: để trống cột (1), cột (2) ghi số La Mã và chữ viết tắt trong ngoặc, ví dụ: I. Tổ chức cán bộ (TCCB)"
-        ],
+        ["Đề mục lớn: để trống cột (1), cột (2) ghi số La Mã và chữ viết tắt trong ngoặc: I. Tổ chức cán bộ (TCCB)"],
         ["Đề mục nhỏ: để trống cột (1), cột (2) ghi số Ả Rập, ví dụ: 1. Tuyển dụng"],
         ["Hồ sơ: cột (1) có thể để trống (hệ thống tự đánh số), hoặc ghi dạng 01.TCCB; cột (2) tiêu đề hồ sơ"],
         ["Thời hạn bảo quản: Vĩnh viễn, hoặc số năm (ví dụ 20 năm)"],
