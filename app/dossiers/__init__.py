@@ -8,9 +8,12 @@ destruction = hủy tài liệu hết giá trị; SIP = gói nộp (TT 05/2025).
 The lifecycle is `states.MOVES`; who may do what is `permissions`; the code lists are `codes`.
 """
 
-from app.core.modules import Module
+from app.core.modules import Module, NavItem
 
 MODULE = Module(
     "dossiers",
     models=("app.dossiers.models",),
+    blueprints=("app.dossiers.plan_views:bp",),
+    api=("app.dossiers.plan_api:blp",),
+    navigation=(NavItem("Danh mục hồ sơ", "file_plan.plan", order=42),),
 )

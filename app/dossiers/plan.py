@@ -194,7 +194,9 @@ def _lock(actor: User, plan: FilePlan, version: int | None, *, edit: bool = True
 
 
 def _touch(plan: FilePlan) -> None:
+    """Count the change (stale forms are refused) and write it out (services flush, the caller commits)."""
     plan.version = (plan.version or 0) + 1
+    db.session.flush()
 
 
 def _require_draft(plan: FilePlan, what: str) -> None:
