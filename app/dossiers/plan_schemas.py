@@ -6,6 +6,8 @@ from app.api.schemas import Int, Str, Year
 from app.dossiers import plan as plans
 from app.dossiers.codes import MAINTENANCE
 
+MAINTENANCE_HELP = "mã thời hạn bảo quản (TT 05/2025): " + ", ".join(f"{k} {v[0]}" for k, v in MAINTENANCE.items())
+
 
 class CountsSchema(Schema):
     total = Int(metadata={"description": "số hồ sơ"})
@@ -71,7 +73,7 @@ class OpenEntriesArgs(Schema):
 
 class PlanCreateArgs(Schema):
     year = Year(required=True)
-    numbering = Str(load_default="plan", validate=validate.OneOf(list(plans.NUMBERINGS)))
+    numbering = Str(load_default="plan", metadata={"description": "plan | heading"})
 
 
 class YearArgs(Schema):
@@ -83,7 +85,7 @@ class VersionArgs(Schema):
 
 
 class PlanUpdateArgs(VersionArgs):
-    numbering = Str(required=True, validate=validate.OneOf(list(plans.NUMBERINGS)))
+    numbering = Str(required=True, metadata={"description": "plan | heading (lỗi: numbering_invalid)"})
 
 
 class ApproveArgs(VersionArgs):
@@ -103,13 +105,13 @@ class HeadingUpdateArgs(VersionArgs):
 
 
 class MoveArgs(VersionArgs):
-    direction = Str(required=True, validate=validate.OneOf(["up", "down"]))
+    direction = Str(required=True, validate=validate.OneOf(["up", "down"], error="Chọn “up” hoặc “down”."))
 
 
 class EntryCreateArgs(VersionArgs):
     heading_id = Int(required=True)
     title = Str(required=True)
-    maintenance = Str(required=True, validate=validate.OneOf(list(MAINTENANCE)))
+    maintenance = Str(required=True, metadata={"description": MAINTENANCE_HELP})
     retention_years = Int(load_default=None, allow_none=True, metadata={"description": "chỉ với mã 07 (Khác)"})
     responsible_id = Int(load_default=None, allow_none=True)
     responsible_unit_id = Int(load_default=None, allow_none=True)
@@ -121,7 +123,7 @@ class EntryUpdateArgs(VersionArgs):
 
     heading_id = Int()
     title = Str()
-    maintenance = Str(validate=validate.OneOf(list(MAINTENANCE)))
+    maintenance = Str(metadata={"description": MAINTENANCE_HELP})
     retention_years = Int(allow_none=True)
     responsible_id = Int(allow_none=True)
     responsible_unit_id = Int(allow_none=True)

@@ -184,3 +184,29 @@ def test_the_api(client, archive_office, create_user, api_token, frozen_clock):
         client.delete(f"/api/v1/file-plans/{plan_id}/entries/{first.json['id']}", headers=stranger).status_code == 404
     )
     assert client.get("/api/v1/file-plans", headers=stranger).json == []
+
+
+def test_a_refused_edit_changes_nothing(client, archive_office, api_token, frozen_clock):
+    plan, _, e = build(archive_office)
+    clerk = api_token(archive_office.clerk)
+    path = f"/api/v1/file-plans/{plan.id}/entries/{e['kh'].id}"
+    # The title is acceptable, the retention is not: the whole change is refused, the title included.
+    response = client.patch(
+        path, json={"title": "Tiêu đề mới", "maintenance": "07", "retention_years": 500}, headers=clerk
+    )
+    assert response.status_code == 422 and response.json["code"] == "retention_invalid"
+    db.session.expire_all()
+    assert client.get(f"/api/v1/file-plans/{plan.id}", headers=clerk).json["entries"][0]["title"] == (
+        "Kế hoạch công tác cán bộ"
+    )
+    login(client, "vanthu")
+    response = post(client, f"/dossiers/plan/{plan.id}/entries/{e['kh'].id}", {"title": "Mới", "maintenance": "99"})
+    assert response.status_code == 303
+    assert "Thời hạn bảo quản không hợp lệ" in client.get(PAGE).get_data(as_text=True)
+    db.session.expire_all()
+    assert plans.get_plan(archive_office.clerk, plan.id).entries[0].title == "Kế hoạch công tác cán bộ"
+    response = client.patch(path, json={"title": "Kế hoạch năm", "maintenance": "01"}, headers=clerk)
+    assert response.status_code == 200 and (response.json["title"], response.json["retention"]) == (
+        "Kế hoạch năm",
+        "Vĩnh viễn",
+    )
