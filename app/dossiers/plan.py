@@ -297,8 +297,9 @@ def main_of(heading: FilePlanHeading) -> FilePlanHeading:
     return heading.parent if heading.parent_id is not None else heading
 
 
-def _audit(actor, action: str, plan: FilePlan, obj, summary: str, changes: dict | None = None) -> None:
-    audit.record(actor, f"file_plan.{action}", obj, summary=summary, changes=changes, agency_id=plan.agency_id)
+def record(actor, action: str, plan: FilePlan, obj, summary: str, changes: dict | None = None) -> None:
+    """Audit a change of the plan (`action`: a code of app.audit.actions, "file_plan.…")."""
+    audit.record(actor, action, obj, summary=summary, changes=changes, agency_id=plan.agency_id)
 
 
 # ---- numbering -------------------------------------------------------------------------------------------------
@@ -363,7 +364,7 @@ def create_plan(actor: User, year: int, numbering: str = "plan") -> FilePlan:
     plan = FilePlan(agency_id=actor.agency_id, year=year, numbering=numbering, created_by_id=actor.id)
     db.session.add(plan)
     db.session.flush()
-    _audit(actor, "created", plan, plan, f"Lập Danh mục hồ sơ năm {year}", {"numbering": numbering})
+    record(actor, "file_plan.created", plan, plan, f"Lập Danh mục hồ sơ năm {year}", {"numbering": numbering})
     return plan
 
 
@@ -375,9 +376,9 @@ def set_numbering(actor: User, plan: FilePlan, numbering: str, *, version: int |
         before, plan.numbering = plan.numbering, numbering
         renumber(plan)
         _touch(plan)
-        _audit(
+        record(
             actor,
-            "numbering_set",
+            "file_plan.numbering_set",
             plan,
             plan,
             f"Đổi cách đánh số Danh mục hồ sơ năm {plan.year}",
@@ -405,9 +406,9 @@ def approve_plan(
     plan.decision_number, plan.decision_date = number, decision_date
     plan.approved_by_id, plan.approved_at = actor.id, clock.now()
     _touch(plan)
-    _audit(
+    record(
         actor,
-        "approved",
+        "file_plan.approved",
         plan,
         plan,
         f"Ban hành Danh mục hồ sơ năm {plan.year}, Quyết định số {number}",
@@ -452,9 +453,9 @@ def copy_previous(actor: User, year: int) -> FilePlan:
             )
         )
     renumber(plan)
-    _audit(
+    record(
         actor,
-        "copied",
+        "file_plan.copied",
         plan,
         plan,
         f"Sao chép Danh mục hồ sơ năm {year - 1} sang năm {year}",

@@ -29,11 +29,11 @@ from app.dossiers.plan import (
     ABBREVIATION_MAX,
     NOTE_MAX,
     TITLE_MAX,
-    _audit,
     _lock,
     _touch,
     create_plan,
     plan_of_year,
+    record,
     renumber,
 )
 from app.dossiers.states import PlanStatus
@@ -285,7 +285,7 @@ def import_plan(actor: User, year: int, data: bytes, *, replace: bool = False) -
                 )
     renumber(plan)
     _touch(plan)
-    _audit(actor, "imported", plan, plan, f"Nhập Danh mục hồ sơ năm {plan.year} từ tệp Excel ({total} hồ sơ)",
+    record(actor, "file_plan.imported", plan, plan, f"Nhập Danh mục hồ sơ năm {plan.year} từ tệp Excel ({total} hồ sơ)",
            {"entries": total, "replace": replace})  # fmt: skip
     return plan
 

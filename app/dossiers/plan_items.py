@@ -14,7 +14,6 @@ from app.dossiers.models import Dossier, FilePlan, FilePlanEntry, FilePlanHeadin
 from app.dossiers.plan import (
     NOTE_MAX,
     TITLE_MAX,
-    _audit,
     _entry,
     _heading,
     _lock,
@@ -29,6 +28,7 @@ from app.dossiers.plan import (
     main_of,
     next_number,
     notation_of,
+    record,
     renumber,
 )
 from app.dossiers.states import PlanStatus
@@ -106,7 +106,7 @@ def add_heading(
     db.session.add(heading)
     db.session.flush()
     _touch(plan)
-    _audit(actor, "heading_added", plan, heading, f"Thêm đề mục {heading_numeral(heading)}. {title}")
+    record(actor, "file_plan.heading_added", plan, heading, f"Thêm đề mục {heading_numeral(heading)}. {title}")
     return heading
 
 
@@ -136,7 +136,7 @@ def update_heading(
             renumber(plan)
     if changes:
         _touch(plan)
-        _audit(actor, "heading_updated", plan, heading, f"Sửa đề mục {heading.title}", changes)
+        record(actor, "file_plan.heading_updated", plan, heading, f"Sửa đề mục {heading.title}", changes)
     return heading
 
 
@@ -147,7 +147,14 @@ def move_heading(actor: User, plan: FilePlan, heading_id: int, direction: str, *
     if _swap(_siblings(plan, heading.parent_id), heading, direction):
         renumber(plan)
         _touch(plan)
-        _audit(actor, "heading_moved", plan, heading, f"Chuyển vị trí đề mục {heading.title}", {"direction": direction})
+        record(
+            actor,
+            "file_plan.heading_moved",
+            plan,
+            heading,
+            f"Chuyển vị trí đề mục {heading.title}",
+            {"direction": direction},
+        )
     return heading
 
 
@@ -159,7 +166,7 @@ def delete_heading(actor: User, plan: FilePlan, heading_id: int, *, version: int
     if any(e.heading_id == heading.id for e in plan.entries) or any(h.parent_id == heading.id for h in plan.headings):
         raise Conflict("Đề mục còn hồ sơ hoặc đề mục nhỏ: chuyển hoặc xóa chúng trước.", code="heading_not_empty")
     siblings = [h for h in _siblings(plan, heading.parent_id) if h.id != heading.id]
-    _audit(actor, "heading_deleted", plan, heading, f"Xóa đề mục {heading.title}")
+    record(actor, "file_plan.heading_deleted", plan, heading, f"Xóa đề mục {heading.title}")
     plan.headings.remove(heading)
     db.session.delete(heading)
     for position, each in enumerate(siblings, 1):
@@ -218,7 +225,9 @@ def add_entry(
     if not approved:
         renumber(plan)
     _touch(plan)
-    _audit(actor, "entry_added", plan, entry, f"Thêm hồ sơ {entry.notation} {title} vào Danh mục năm {plan.year}")
+    record(
+        actor, "file_plan.entry_added", plan, entry, f"Thêm hồ sơ {entry.notation} {title} vào Danh mục năm {plan.year}"
+    )
     return entry
 
 
@@ -267,7 +276,7 @@ def update_entry(
     changes = {k: [v, getattr(entry, k)] for k, v in before.items() if getattr(entry, k) != v}
     if changes:
         _touch(plan)
-        _audit(actor, "entry_updated", plan, entry, f"Sửa hồ sơ {entry.notation} trong Danh mục", changes)
+        record(actor, "file_plan.entry_updated", plan, entry, f"Sửa hồ sơ {entry.notation} trong Danh mục", changes)
     return entry
 
 
@@ -278,7 +287,9 @@ def move_entry(actor: User, plan: FilePlan, entry_id: int, direction: str, *, ve
     if _swap(entries_of(plan, entry.heading), entry, direction):
         renumber(plan)
         _touch(plan)
-        _audit(actor, "entry_moved", plan, entry, f"Chuyển vị trí hồ sơ {entry.title}", {"direction": direction})
+        record(
+            actor, "file_plan.entry_moved", plan, entry, f"Chuyển vị trí hồ sơ {entry.title}", {"direction": direction}
+        )
     return entry
 
 
@@ -288,7 +299,7 @@ def delete_entry(actor: User, plan: FilePlan, entry_id: int, *, version: int | N
     entry = _entry(plan, entry_id)
     if db.session.scalar(sa.select(Dossier.id).where(Dossier.entry_id == entry.id).limit(1)) is not None:
         raise Conflict(f"Đã có hồ sơ được mở từ {entry.notation}: không thể xóa khỏi Danh mục.", code="entry_in_use")
-    _audit(actor, "entry_deleted", plan, entry, f"Xóa hồ sơ {entry.notation} {entry.title} khỏi Danh mục")
+    record(actor, "file_plan.entry_deleted", plan, entry, f"Xóa hồ sơ {entry.notation} {entry.title} khỏi Danh mục")
     plan.entries.remove(entry)
     db.session.delete(entry)
     if plan.status == PlanStatus.DRAFT:
