@@ -10,10 +10,10 @@ NĐ 30/2020 Điều 28 and Phụ lục V.I:
   sơ (seed 000 Điều 19.2.a: "Cá nhân tự cập nhật bổ sung danh mục hồ sơ phát sinh") takes the next number.
 
 Services take the actor first, check `permissions`, lock the plan's row (so numbering never races) and flush; the
-caller's unit of work commits. Import from XLSX is `plan_import`, the printed forms `plan_print`.
+caller's unit of work commits. Headings and entries are `plan_items`, the checks of their values `plan_rules`,
+the import from XLSX `plan_import`, the printed forms `plan_print`.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,7 +25,8 @@ from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.core.locking import lock_row
 from app.dossiers import permissions
-from app.dossiers.codes import MAINTENANCE, retention_label, years_of
+from app.dossiers import plan_rules as rules
+from app.dossiers.codes import retention_label
 from app.dossiers.models import Dossier, FilePlan, FilePlanEntry, FilePlanHeading
 from app.dossiers.states import PLAN_STATUS_LABELS, PlanStatus
 from app.org.models import Unit, User
@@ -34,10 +35,6 @@ NUMBERINGS = {
     "plan": "Đánh số liên tục trong toàn Danh mục, từ số 01",
     "heading": "Đánh số liên tục trong từng đề mục lớn, từ số 01",
 }
-# Chữ viết tắt của đề mục lớn (Phụ lục V.I.1): capitals, digits, groups joined by "-" (TCCB, KH-TC).
-ABBREVIATION = re.compile(r"^[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*$")
-ABBREVIATION_MAX = 15  # the notation ("101." + it) fits FilePlanEntry.notation (20)
-TITLE_MAX, NOTE_MAX = 500, 500
 BUSY = Conflict("Danh mục hồ sơ đang được người khác cập nhật, vui lòng thử lại.", code="file_plan_busy")
 _ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL")]
 _ROMAN += [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
@@ -207,78 +204,6 @@ def _require_draft(plan: FilePlan, what: str) -> None:
         )
 
 
-def _text(value: str | None, field: str, label: str, limit: int, *, required: bool = True) -> str | None:
-    text = " ".join((value or "").split())
-    if inputs.has_nul(text):
-        raise ValidationError(details={field: f"{label} chứa ký tự không hợp lệ."})
-    if required and not text:
-        raise ValidationError(f"Thiếu {label.lower()}.", details={field: f"Nhập {label.lower()}."})
-    if len(text) > limit:
-        raise ValidationError(details={field: f"{label} dài quá {limit} ký tự."})
-    return text or None
-
-
-def check_abbreviation(value: str | None) -> str:
-    text = (value or "").strip().upper()
-    if not text:
-        raise ValidationError(
-            "Đề mục lớn phải có chữ viết tắt (ký hiệu của hồ sơ, ví dụ TCCB).",
-            code="heading_abbreviation_missing",
-            details={"abbreviation": "Nhập chữ viết tắt của đề mục lớn, ví dụ TCCB."},
-        )
-    if len(text) > ABBREVIATION_MAX or not ABBREVIATION.match(text):
-        raise ValidationError(
-            "Chữ viết tắt không hợp lệ.",
-            code="heading_abbreviation_invalid",
-            details={"abbreviation": f"Chỉ gồm chữ in hoa, chữ số và dấu gạch nối, tối đa {ABBREVIATION_MAX} ký tự."},
-        )
-    return text
-
-
-def check_retention(maintenance: str | None, retention_years) -> tuple[str, int | None]:
-    """A TT 05/2025 maintenance code and its years ("07" Khác: the years given, 1–200)."""
-    if maintenance not in MAINTENANCE:
-        raise ValidationError(
-            "Thời hạn bảo quản không hợp lệ.",
-            code="retention_invalid",
-            details={"maintenance": "Chọn thời hạn bảo quản theo bảng mã (01 Vĩnh viễn … 07 Khác)."},
-        )
-    if maintenance == "07":
-        try:
-            years = int(retention_years)
-        except (TypeError, ValueError):
-            years = 0
-        if not 1 <= years <= 200:
-            raise ValidationError(
-                "Thời hạn bảo quản “Khác” cần số năm.",
-                code="retention_invalid",
-                details={"retention_years": "Nhập số năm bảo quản (từ 1 đến 200)."},
-            )
-        return maintenance, years
-    return maintenance, years_of(maintenance)
-
-
-def check_responsible(agency_id: int, responsible_id: int | None, unit_id: int | None) -> tuple[int | None, int | None]:
-    """Người lập hồ sơ: an active person of the agency, and/or one of its units."""
-    if responsible_id is not None:
-        person = db.session.get(User, responsible_id)
-        if person is None or person.agency_id != agency_id or not person.is_active:
-            raise ValidationError(
-                "Người lập hồ sơ không thuộc cơ quan hoặc đã ngừng hoạt động.",
-                code="responsible_invalid",
-                details={"responsible_id": "Chọn một người đang làm việc tại cơ quan."},
-            )
-    if unit_id is not None:
-        unit = db.session.get(Unit, unit_id)
-        if unit is None or unit.agency_id != agency_id:
-            raise ValidationError(
-                "Đơn vị lập hồ sơ không thuộc cơ quan.",
-                code="responsible_invalid",
-                details={"responsible_unit_id": "Chọn một đơn vị của cơ quan."},
-            )
-    return responsible_id, unit_id
-
-
 def _heading(plan: FilePlan, heading_id) -> FilePlanHeading:
     heading = db.session.get(FilePlanHeading, heading_id) if isinstance(heading_id, int) else None
     if heading is None or heading.plan_id != plan.id:
@@ -396,7 +321,7 @@ def approve_plan(
         raise PermissionDenied("Chỉ người đứng đầu cơ quan được phê duyệt, ban hành Danh mục hồ sơ (NĐ 30 Điều 28).")
     plan = _lock(actor, plan, version)
     _require_draft(plan, "phê duyệt lại")
-    number = _text(decision_number, "decision_number", "Số quyết định", 50)
+    number = rules.text(decision_number, "decision_number", "Số quyết định", 50)
     if not isinstance(decision_date, date):
         raise ValidationError("Thiếu ngày quyết định.", details={"decision_date": "Nhập ngày ký quyết định."})
     if not plan.entries:

@@ -25,10 +25,6 @@ from app.dossiers import permissions
 from app.dossiers.codes import MAINTENANCE
 from app.dossiers.models import FilePlan, FilePlanEntry, FilePlanHeading
 from app.dossiers.plan import (
-    ABBREVIATION,
-    ABBREVIATION_MAX,
-    NOTE_MAX,
-    TITLE_MAX,
     _lock,
     _touch,
     create_plan,
@@ -36,6 +32,7 @@ from app.dossiers.plan import (
     record,
     renumber,
 )
+from app.dossiers.plan_rules import ABBREVIATION, ABBREVIATION_MAX, NOTE_MAX, TITLE_MAX
 from app.dossiers.states import PlanStatus
 from app.org.models import Unit, User
 

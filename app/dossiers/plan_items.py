@@ -12,17 +12,11 @@ from app.core.errors import Conflict, PermissionDenied, ValidationError
 from app.dossiers import permissions
 from app.dossiers.models import Dossier, FilePlan, FilePlanEntry, FilePlanHeading
 from app.dossiers.plan import (
-    NOTE_MAX,
-    TITLE_MAX,
     _entry,
     _heading,
     _lock,
     _require_draft,
-    _text,
     _touch,
-    check_abbreviation,
-    check_responsible,
-    check_retention,
     entries_of,
     heading_numeral,
     main_of,
@@ -31,6 +25,14 @@ from app.dossiers.plan import (
     record,
     renumber,
 )
+from app.dossiers.plan_rules import (
+    NOTE_MAX,
+    TITLE_MAX,
+    check_abbreviation,
+    check_responsible,
+    check_retention,
+)
+from app.dossiers.plan_rules import text as _text
 from app.dossiers.states import PlanStatus
 from app.org.models import User
 
