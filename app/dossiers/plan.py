@@ -177,7 +177,7 @@ def open_entries(user: User, year: int) -> list[FilePlanEntry]:
 # ---- shared checks ---------------------------------------------------------------------------------------------
 
 
-def _lock(actor: User, plan: FilePlan, version: int | None, *, edit: bool = True) -> FilePlan:
+def lock_plan(actor: User, plan: FilePlan, version: int | None, *, edit: bool = True) -> FilePlan:
     """The plan re-read under its row lock; refused when the actor may not edit it or their form is stale."""
     permissions.require_read_plan(actor, plan)
     if edit and not permissions.can_edit_plan(actor, plan.agency_id):
@@ -190,13 +190,13 @@ def _lock(actor: User, plan: FilePlan, version: int | None, *, edit: bool = True
     return locked
 
 
-def _touch(plan: FilePlan) -> None:
+def touch(plan: FilePlan) -> None:
     """Count the change (stale forms are refused) and write it out (services flush, the caller commits)."""
     plan.version = (plan.version or 0) + 1
     db.session.flush()
 
 
-def _require_draft(plan: FilePlan, what: str) -> None:
+def require_draft(plan: FilePlan, what: str) -> None:
     if plan.status != PlanStatus.DRAFT:
         raise Conflict(
             f"Danh mục hồ sơ đã ban hành: không thể {what} (số và ký hiệu hồ sơ đã ban hành không được thay đổi).",
@@ -204,14 +204,14 @@ def _require_draft(plan: FilePlan, what: str) -> None:
         )
 
 
-def _heading(plan: FilePlan, heading_id) -> FilePlanHeading:
+def heading_of(plan: FilePlan, heading_id) -> FilePlanHeading:
     heading = db.session.get(FilePlanHeading, heading_id) if isinstance(heading_id, int) else None
     if heading is None or heading.plan_id != plan.id:
         raise NotFound("Không tìm thấy đề mục.", code="heading_not_found")
     return heading
 
 
-def _entry(plan: FilePlan, entry_id) -> FilePlanEntry:
+def entry_of(plan: FilePlan, entry_id) -> FilePlanEntry:
     entry = db.session.get(FilePlanEntry, entry_id) if isinstance(entry_id, int) else None
     if entry is None or entry.plan_id != plan.id:
         raise NotFound("Không tìm thấy hồ sơ trong danh mục.", code="entry_not_found")
@@ -294,13 +294,13 @@ def create_plan(actor: User, year: int, numbering: str = "plan") -> FilePlan:
 
 
 def set_numbering(actor: User, plan: FilePlan, numbering: str, *, version: int | None = None) -> FilePlan:
-    plan = _lock(actor, plan, version)
-    _require_draft(plan, "đổi cách đánh số")
+    plan = lock_plan(actor, plan, version)
+    require_draft(plan, "đổi cách đánh số")
     _check_numbering(numbering)
     if plan.numbering != numbering:
         before, plan.numbering = plan.numbering, numbering
         renumber(plan)
-        _touch(plan)
+        touch(plan)
         record(
             actor,
             "file_plan.numbering_set",
@@ -319,8 +319,8 @@ def approve_plan(
     permissions.require_read_plan(actor, plan)
     if not permissions.can_approve_plan(actor, plan.agency_id):
         raise PermissionDenied("Chỉ người đứng đầu cơ quan được phê duyệt, ban hành Danh mục hồ sơ (NĐ 30 Điều 28).")
-    plan = _lock(actor, plan, version)
-    _require_draft(plan, "phê duyệt lại")
+    plan = lock_plan(actor, plan, version)
+    require_draft(plan, "phê duyệt lại")
     number = rules.text(decision_number, "decision_number", "Số quyết định", 50)
     if not isinstance(decision_date, date):
         raise ValidationError("Thiếu ngày quyết định.", details={"decision_date": "Nhập ngày ký quyết định."})
@@ -330,7 +330,7 @@ def approve_plan(
     plan.status = PlanStatus.APPROVED
     plan.decision_number, plan.decision_date = number, decision_date
     plan.approved_by_id, plan.approved_at = actor.id, clock.now()
-    _touch(plan)
+    touch(plan)
     record(
         actor,
         "file_plan.approved",

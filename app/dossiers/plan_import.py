@@ -25,12 +25,12 @@ from app.dossiers import permissions
 from app.dossiers.codes import MAINTENANCE
 from app.dossiers.models import FilePlan, FilePlanEntry, FilePlanHeading
 from app.dossiers.plan import (
-    _lock,
-    _touch,
     create_plan,
+    lock_plan,
     plan_of_year,
     record,
     renumber,
+    touch,
 )
 from app.dossiers.plan_rules import ABBREVIATION, ABBREVIATION_MAX, NOTE_MAX, TITLE_MAX
 from app.dossiers.states import PlanStatus
@@ -246,7 +246,7 @@ def import_plan(actor: User, year: int, data: bytes, *, replace: bool = False) -
         mains = parse(actor.agency_id, data)
         plan = create_plan(actor, year)
     else:
-        plan = _lock(actor, plan, None)
+        plan = lock_plan(actor, plan, None)
         if plan.status != PlanStatus.DRAFT:
             raise Conflict("Danh mục hồ sơ đã ban hành: không nhập lại được.", code="file_plan_approved")
         if (plan.headings or plan.entries) and not replace:
@@ -281,7 +281,7 @@ def import_plan(actor: User, year: int, data: bytes, *, replace: bool = False) -
                     )
                 )
     renumber(plan)
-    _touch(plan)
+    touch(plan)
     record(actor, "file_plan.imported", plan, plan, f"Nhập Danh mục hồ sơ năm {plan.year} từ tệp Excel ({total} hồ sơ)",
            {"entries": total, "replace": replace})  # fmt: skip
     return plan

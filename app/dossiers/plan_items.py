@@ -12,18 +12,18 @@ from app.core.errors import Conflict, PermissionDenied, ValidationError
 from app.dossiers import permissions
 from app.dossiers.models import Dossier, FilePlan, FilePlanEntry, FilePlanHeading
 from app.dossiers.plan import (
-    _entry,
-    _heading,
-    _lock,
-    _require_draft,
-    _touch,
     entries_of,
+    entry_of,
     heading_numeral,
+    heading_of,
+    lock_plan,
     main_of,
     next_number,
     notation_of,
     record,
     renumber,
+    require_draft,
+    touch,
 )
 from app.dossiers.plan_rules import (
     NOTE_MAX,
@@ -82,11 +82,11 @@ def add_heading(
 ) -> FilePlanHeading:
     """A main heading (no parent: numbered I, II …, with its abbreviation) or a sub-heading (1, 2 … inside its
     main heading), at the end of its siblings — also on an issued plan (no number moves)."""
-    plan = _lock(actor, plan, version)
+    plan = lock_plan(actor, plan, version)
     title = _text(title, "title", "Tên đề mục", TITLE_MAX)
     parent = None
     if parent_id is not None:
-        parent = _heading(plan, parent_id)
+        parent = heading_of(plan, parent_id)
         if parent.parent_id is not None:
             raise ValidationError(
                 "Đề mục nhỏ chỉ nằm trong một đề mục lớn.",
@@ -107,7 +107,7 @@ def add_heading(
     )
     db.session.add(heading)
     db.session.flush()
-    _touch(plan)
+    touch(plan)
     record(actor, "file_plan.heading_added", plan, heading, f"Thêm đề mục {heading_numeral(heading)}. {title}")
     return heading
 
@@ -121,8 +121,8 @@ def update_heading(
     abbreviation: str | None = None,
     version: int | None = None,
 ) -> FilePlanHeading:
-    plan = _lock(actor, plan, version)
-    heading = _heading(plan, heading_id)
+    plan = lock_plan(actor, plan, version)
+    heading = heading_of(plan, heading_id)
     changes = {}
     if title is not None:
         new_title = _text(title, "title", "Tên đề mục", TITLE_MAX)
@@ -131,24 +131,24 @@ def update_heading(
     if abbreviation is not None and heading.parent_id is None:
         new_abbreviation = check_abbreviation(abbreviation)
         if new_abbreviation != heading.abbreviation:
-            _require_draft(plan, "đổi chữ viết tắt của đề mục")
+            require_draft(plan, "đổi chữ viết tắt của đề mục")
             _check_abbreviation_free(plan, new_abbreviation, heading.id)
             changes["abbreviation"] = [heading.abbreviation, new_abbreviation]
             heading.abbreviation = new_abbreviation
             renumber(plan)
     if changes:
-        _touch(plan)
+        touch(plan)
         record(actor, "file_plan.heading_updated", plan, heading, f"Sửa đề mục {heading.title}", changes)
     return heading
 
 
 def move_heading(actor: User, plan: FilePlan, heading_id: int, direction: str, *, version: int | None = None):
-    plan = _lock(actor, plan, version)
-    heading = _heading(plan, heading_id)
-    _require_draft(plan, "chuyển vị trí đề mục")
+    plan = lock_plan(actor, plan, version)
+    heading = heading_of(plan, heading_id)
+    require_draft(plan, "chuyển vị trí đề mục")
     if _swap(_siblings(plan, heading.parent_id), heading, direction):
         renumber(plan)
-        _touch(plan)
+        touch(plan)
         record(
             actor,
             "file_plan.heading_moved",
@@ -162,9 +162,9 @@ def move_heading(actor: User, plan: FilePlan, heading_id: int, direction: str, *
 
 def delete_heading(actor: User, plan: FilePlan, heading_id: int, *, version: int | None = None) -> None:
     """Only an empty heading of a draft (no hồ sơ, no sub-heading): deleting never takes hồ sơ with it."""
-    plan = _lock(actor, plan, version)
-    heading = _heading(plan, heading_id)
-    _require_draft(plan, "xóa đề mục")
+    plan = lock_plan(actor, plan, version)
+    heading = heading_of(plan, heading_id)
+    require_draft(plan, "xóa đề mục")
     if any(e.heading_id == heading.id for e in plan.entries) or any(h.parent_id == heading.id for h in plan.headings):
         raise Conflict("Đề mục còn hồ sơ hoặc đề mục nhỏ: chuyển hoặc xóa chúng trước.", code="heading_not_empty")
     siblings = [h for h in _siblings(plan, heading.parent_id) if h.id != heading.id]
@@ -174,7 +174,7 @@ def delete_heading(actor: User, plan: FilePlan, heading_id: int, *, version: int
     for position, each in enumerate(siblings, 1):
         each.position = position
     renumber(plan)
-    _touch(plan)
+    touch(plan)
 
 
 # ---- entries ---------------------------------------------------------------------------------------------------
@@ -199,8 +199,8 @@ def add_entry(
     if not permissions.can_append_entry(actor, plan):
         raise PermissionDenied("Chỉ văn phòng (văn thư) và lãnh đạo cơ quan được sửa Danh mục hồ sơ dự thảo.")
     editor = permissions.can_edit_plan(actor, plan.agency_id)
-    plan = _lock(actor, plan, version, edit=False)
-    heading = _heading(plan, heading_id)
+    plan = lock_plan(actor, plan, version, edit=False)
+    heading = heading_of(plan, heading_id)
     title = _text(title, "title", "Tiêu đề hồ sơ", TITLE_MAX)
     maintenance, years = check_retention(maintenance, retention_years)
     if not editor:
@@ -226,7 +226,7 @@ def add_entry(
     db.session.flush()
     if not approved:
         renumber(plan)
-    _touch(plan)
+    touch(plan)
     record(
         actor, "file_plan.entry_added", plan, entry, f"Thêm hồ sơ {entry.notation} {title} vào Danh mục năm {plan.year}"
     )
@@ -251,8 +251,8 @@ def update_entry(
     version: int | None = None,
 ) -> FilePlanEntry:
     """Change what is given; a new heading only in a draft (on an issued plan the số và ký hiệu stays)."""
-    plan = _lock(actor, plan, version)
-    entry = _entry(plan, entry_id)
+    plan = lock_plan(actor, plan, version)
+    entry = entry_of(plan, entry_id)
     before = {
         k: getattr(entry, k)
         for k in ("title", "maintenance", "retention_years", "responsible_id", "responsible_unit_id", "note")
@@ -270,25 +270,25 @@ def update_entry(
     if note is not UNSET:
         entry.note = _text(note, "note", "Ghi chú", NOTE_MAX, required=False)
     if heading_id is not None and heading_id != entry.heading_id:
-        _require_draft(plan, "chuyển hồ sơ sang đề mục khác")
-        heading = _heading(plan, heading_id)
+        require_draft(plan, "chuyển hồ sơ sang đề mục khác")
+        heading = heading_of(plan, heading_id)
         entry.position = max((e.position for e in entries_of(plan, heading)), default=0) + 1
         entry.heading = heading
         renumber(plan)
     changes = {k: [v, getattr(entry, k)] for k, v in before.items() if getattr(entry, k) != v}
     if changes:
-        _touch(plan)
+        touch(plan)
         record(actor, "file_plan.entry_updated", plan, entry, f"Sửa hồ sơ {entry.notation} trong Danh mục", changes)
     return entry
 
 
 def move_entry(actor: User, plan: FilePlan, entry_id: int, direction: str, *, version: int | None = None):
-    plan = _lock(actor, plan, version)
-    entry = _entry(plan, entry_id)
-    _require_draft(plan, "chuyển vị trí hồ sơ")
+    plan = lock_plan(actor, plan, version)
+    entry = entry_of(plan, entry_id)
+    require_draft(plan, "chuyển vị trí hồ sơ")
     if _swap(entries_of(plan, entry.heading), entry, direction):
         renumber(plan)
-        _touch(plan)
+        touch(plan)
         record(
             actor, "file_plan.entry_moved", plan, entry, f"Chuyển vị trí hồ sơ {entry.title}", {"direction": direction}
         )
@@ -297,8 +297,8 @@ def move_entry(actor: User, plan: FilePlan, entry_id: int, direction: str, *, ve
 
 def delete_entry(actor: User, plan: FilePlan, entry_id: int, *, version: int | None = None) -> None:
     """Refused once a dossier was opened from the entry (its code was made from the số và ký hiệu)."""
-    plan = _lock(actor, plan, version)
-    entry = _entry(plan, entry_id)
+    plan = lock_plan(actor, plan, version)
+    entry = entry_of(plan, entry_id)
     if db.session.scalar(sa.select(Dossier.id).where(Dossier.entry_id == entry.id).limit(1)) is not None:
         raise Conflict(f"Đã có hồ sơ được mở từ {entry.notation}: không thể xóa khỏi Danh mục.", code="entry_in_use")
     record(actor, "file_plan.entry_deleted", plan, entry, f"Xóa hồ sơ {entry.notation} {entry.title} khỏi Danh mục")
@@ -308,4 +308,4 @@ def delete_entry(actor: User, plan: FilePlan, entry_id: int, *, version: int | N
         renumber(plan)
     else:
         db.session.flush()
-    _touch(plan)
+    touch(plan)
