@@ -144,6 +144,13 @@ def test_the_api(client, archive_office, create_user, api_token, frozen_clock):
     assert (
         bad.status_code == 422 and bad.json["code"] == "retention_invalid" and "retention_years" in bad.json["details"]
     )
+    mine = {"responsible_id": archive_office.clerk.id}
+    assert (
+        client.patch(f"/api/v1/file-plans/{plan_id}/entries/{first.json['id']}", json=mine, headers=clerk).status_code
+        == 200
+    )
+    open_path = "/api/v1/file-plans/open-entries?year=2026"
+    assert client.get(open_path, headers=clerk).json == []  # not issued yet
     refused = client.post(
         f"/api/v1/file-plans/{plan_id}/approve",
         json={"decision_number": "5/QĐ", "decision_date": "2026-01-02"},
@@ -156,6 +163,7 @@ def test_the_api(client, archive_office, create_user, api_token, frozen_clock):
         headers=leader,
     )
     assert approved.status_code == 200 and approved.json["status"] == "approved"
+    assert [e["notation"] for e in client.get(open_path, headers=clerk).json] == ["01.VP"]
     moved = client.post(
         f"/api/v1/file-plans/{plan_id}/entries/{first.json['id']}/move", json={"direction": "up"}, headers=clerk
     )
