@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils.exceptions import InvalidFileException
 
 from app.core.db import db
 from app.core.errors import Conflict, PermissionDenied, ValidationError
@@ -116,32 +115,41 @@ def _people(agency_id: int):
     return find
 
 
-def _rows(data: bytes):
+def _rows(data: bytes) -> list[tuple[int, list[str]]]:
     """(line, five cells) of the first sheet, from the line after the column headings."""
+    unreadable = ValidationError("Không đọc được bảng tính Excel (.xlsx).", code="file_plan_import_format")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ValidationError("Tệp không phải bảng tính Excel (.xlsx).", code="file_plan_import_format")
+    rows, started = [], False
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ValidationError("Không đọc được bảng tính Excel (.xlsx).", code="file_plan_import_format") from exc
-    sheet = book.worksheets[0]
-    started = False
-    for line, values in enumerate(sheet.iter_rows(max_col=5, values_only=True), 1):
-        cells = [_cell(v) for v in (*values, *[None] * 5)[:5]]
-        if not started:
-            started = cells[1].lower().startswith("tên đề mục")
-            continue
-        if not any(cells) or all(re.fullmatch(r"\(\d\)", c or "(0)") for c in cells):
-            continue  # blank lines, the "(1) (2) … (5)" line under the headings
-        if any(c.lower().startswith("danh mục hồ sơ này có") for c in cells):
-            break  # the footer of an exported plan
-        yield line, cells
-    book.close()
+    except Exception as exc:  # whatever an uploaded file breaks in the reader is the file's fault, not ours
+        raise unreadable from exc
+    try:
+        for line, values in enumerate(book.worksheets[0].iter_rows(max_col=5, values_only=True), 1):
+            cells = [_cell(v) for v in (*values, *[None] * 5)[:5]]
+            if not started:
+                started = cells[1].lower().startswith("tên đề mục")
+                continue
+            if not any(cells) or all(re.fullmatch(r"\(\d\)", c or "(0)") for c in cells):
+                continue  # blank lines, the "(1) (2) … (5)" line under the headings
+            if any(c.lower().startswith("danh mục hồ sơ này có") for c in cells):
+                break  # the footer of an exported plan
+            rows.append((line, cells))
+            if len(rows) > MAX_ROWS:
+                raise ValidationError(f"Tệp có quá {MAX_ROWS} dòng.", code="file_plan_import_too_large")
+    except ValidationError:
+        raise
+    except Exception as exc:
+        raise unreadable from exc
+    finally:
+        book.close()
     if not started:
         raise ValidationError(
             "Không thấy dòng tiêu đề cột “Tên đề mục và tiêu đề hồ sơ”: dùng tệp mẫu của hệ thống.",
             code="file_plan_import_format",
         )
+    return rows
 
 
 def _entry(cells: list[str], line: int, main: _Heading | None, find) -> tuple[dict, list[str]]:
@@ -200,9 +208,7 @@ def parse(agency_id: int, data: bytes) -> list[_Heading]:
     errors: dict[str, str] = {}
     mains: list[_Heading] = []
     current_main = current = None
-    for count, (line, cells) in enumerate(_rows(data), 1):
-        if count > MAX_ROWS:
-            raise ValidationError(f"Tệp có quá {MAX_ROWS} dòng.", code="file_plan_import_too_large")
+    for line, cells in _rows(data):
         notation, title, note = cells[0], cells[1], cells[4]
         problems = []
         if len(title) > TITLE_MAX or len(note) > NOTE_MAX:
