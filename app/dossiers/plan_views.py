@@ -255,10 +255,25 @@ def add_entry(plan_id: int):
     return _act(plan.year, "Đã thêm hồ sơ vào Danh mục.", lambda: plan_items.add_entry(current_user, plan, **values))
 
 
-@bp.post("/dossiers/plan/<int:plan_id>/entries/<int:entry_id>")
+@bp.route("/dossiers/plan/<int:plan_id>/entries/<int:entry_id>", methods=["GET", "POST"])
 @login_required
 def edit_entry(plan_id: int, entry_id: int):
+    """A page of its own: each row of a long plan carrying the agency's people in a select would weigh megabytes."""
     plan = plans.get_plan(current_user, plan_id)
+    entry = plans.entry_of(plan, entry_id)
+    if not permissions.can_edit_plan(current_user, plan.agency_id):
+        raise PermissionDenied("Chỉ văn phòng (văn thư) và lãnh đạo cơ quan được sửa Danh mục hồ sơ.")
+    if request.method == "GET":
+        return render_template(
+            "dossiers/plan/entry.html",
+            plan=plan,
+            entry=entry,
+            rows=plans.outline(plan),
+            editor=True,
+            maintenance=MAINTENANCE,
+            people=org_queries.list_users({plan.agency_id}, active=True),
+            units=org_queries.list_units(plan.agency_id, active_only=True),
+        )
     values = {**_entry_values(), "heading_id": _int("heading_id"), "version": _int("version")}
     return _act(plan.year, "Đã sửa hồ sơ.", lambda: plan_items.update_entry(current_user, plan, entry_id, **values))
 

@@ -218,3 +218,23 @@ def test_a_refused_edit_changes_nothing(client, archive_office, api_token, froze
         "Kế hoạch năm",
         "Vĩnh viễn",
     )
+
+
+def test_an_entry_is_edited_on_its_own_page(client, archive_office, create_user, frozen_clock):
+    plan, h, e = build(archive_office)
+    login(client, "vanthu")
+    page = f"/dossiers/plan/{plan.id}/entries/{e['kh'].id}"
+    html = client.get(page).get_data(as_text=True)
+    assert "Sửa hồ sơ <code>01.TCCB</code>" in html and 'value="Kế hoạch công tác cán bộ"' in html
+    assert f'href="{page}"' in client.get(PAGE).get_data(as_text=True)  # the row links to it
+    values = {"title": "Kế hoạch cán bộ", "maintenance": "01", "heading_id": h["vp"].id, "version": plan.version}
+    assert client.post(page, data={"csrf_token": csrf_token(client, page), **values}).status_code == 303
+    db.session.expire_all()
+    assert notations(plans.get_plan(archive_office.clerk, plan.id))[-1] == "05.VP"  # moved to II, renumbered
+    client.post("/logout", data={"csrf_token": csrf_token(client, PAGE)})
+    login(client, "cv.a1")
+    assert client.get(page).status_code == 403
+    create_user(roles=("van_thu",), username="vanthu.khac")
+    client.post("/logout", data={"csrf_token": csrf_token(client, PAGE)})
+    login(client, "vanthu.khac")
+    assert client.get(page).status_code == 404

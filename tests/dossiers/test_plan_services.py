@@ -150,3 +150,27 @@ def test_another_agencys_plan_is_not_found(archive_office, create_user, frozen_c
         items.add_heading(stranger, plan, title="X", abbreviation="X")
     with pytest.raises(NotFound):
         plans.approve_plan(stranger, plan, decision_number="1", decision_date=date(2026, 1, 1))
+
+
+def test_sub_headings_are_numbered_inside_their_main_heading(archive_office, frozen_clock):
+    plan, h, e = build(archive_office, numbering="heading")
+    clerk = archive_office.clerk
+    second = items.add_heading(clerk, plan, title="Nâng lương", parent_id=h["tccb"].id)
+    first_of_vp = items.add_heading(clerk, plan, title="Hành chính", parent_id=h["vp"].id)
+    assert [plans.heading_numeral(x) for x in (h["sub"], second, first_of_vp)] == ["1", "2", "1"]
+    with pytest.raises(ValidationError) as refused:  # one level of sub-headings only (Phụ lục V.I.1)
+        items.add_heading(clerk, plan, title="Sâu hơn", parent_id=second.id)
+    assert refused.value.code == "heading_depth"
+    items.update_entry(clerk, plan, e["td2"].id, heading_id=second.id)
+    items.move_heading(clerk, plan, second.id, "up")
+    assert [r.label for r in plans.outline(plan) if r.kind == "sub"] == [
+        "1. Nâng lương",
+        "2. Tuyển dụng",
+        "1. Hành chính",
+    ]
+    assert notations(plan) == ["01.TCCB", "02.TCCB", "03.TCCB", "01.VP", "02.VP"]
+    assert [r.entry.title for r in plans.outline(plan) if r.kind == "entry"][1] == "Hồ sơ tuyển dụng đợt 2"
+    items.delete_heading(clerk, plan, first_of_vp.id)
+    assert [r.label for r in plans.outline(plan) if r.kind == "sub"] == ["1. Nâng lương", "2. Tuyển dụng"]
+    items.update_heading(clerk, plan, h["vp"].id, abbreviation="VPHC")
+    assert notations(plan)[-2:] == ["01.VPHC", "02.VPHC"]
