@@ -362,6 +362,7 @@ def copy_previous(actor: User, year: int) -> FilePlan:
     for index, source in enumerate(previous.entries):
         person = source.responsible
         keep = person is not None and person.is_active and person.agency_id == plan.agency_id
+        unit = db.session.get(Unit, source.responsible_unit_id) if source.responsible_unit_id else None
         db.session.add(
             FilePlanEntry(
                 plan=plan,
@@ -373,7 +374,7 @@ def copy_previous(actor: User, year: int) -> FilePlan:
                 maintenance=source.maintenance,
                 retention_years=source.retention_years,
                 responsible_id=person.id if keep else None,
-                responsible_unit_id=source.responsible_unit_id,
+                responsible_unit_id=unit.id if unit is not None and unit.is_active else None,
                 note=source.note,
             )
         )

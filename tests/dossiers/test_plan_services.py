@@ -128,6 +128,7 @@ def test_copy_from_last_year_keeps_structure_and_active_people(archive_office, f
     old, _, _ = build(archive_office, numbering="heading", year=2025)
     plans.approve_plan(archive_office.leader, old, decision_number="3/QĐ", decision_date=date(2025, 1, 3))
     archive_office.spec_b.is_active = False  # left the agency
+    archive_office.unit_a.is_active = False  # merged away
     new = plans.copy_previous(archive_office.clerk, 2026)
     assert (new.year, new.status, new.numbering) == (2026, "draft", "heading")
     assert notations(new) == notations(old)
@@ -135,6 +136,8 @@ def test_copy_from_last_year_keeps_structure_and_active_people(archive_office, f
     people = {row.entry.title: row.entry.responsible_id for row in plans.outline(new) if row.kind == "entry"}
     assert people["Kế hoạch công tác cán bộ"] == archive_office.spec_a1.id
     assert people["Hồ sơ hội nghị"] is None  # deactivated: not kept
+    units = {row.entry.title: row.entry.responsible_unit_id for row in plans.outline(new) if row.kind == "entry"}
+    assert units["Sổ đăng ký văn bản đến"] is None  # nor a closed unit
     with pytest.raises(Conflict):
         plans.copy_previous(archive_office.clerk, 2026)
     with pytest.raises(NotFound):
