@@ -287,8 +287,11 @@ def create_plan(actor: User, year: int, numbering: str = "plan") -> FilePlan:
     if plan_of_year(actor.agency_id, year) is not None:
         raise Conflict(f"Cơ quan đã có Danh mục hồ sơ năm {year}.", code="file_plan_exists")
     plan = FilePlan(agency_id=actor.agency_id, year=year, numbering=numbering, created_by_id=actor.id)
-    db.session.add(plan)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two clerks at once: the (agency, year) key decides, the second is told
+            db.session.add(plan)
+    except sa.exc.IntegrityError as exc:
+        raise Conflict(f"Cơ quan đã có Danh mục hồ sơ năm {year}.", code="file_plan_exists") from exc
     record(actor, "file_plan.created", plan, plan, f"Lập Danh mục hồ sơ năm {year}", {"numbering": numbering})
     return plan
 
