@@ -116,7 +116,9 @@ def import_file():
 @blp.doc(**_file_response(XLSX, "Tệp mẫu"))
 def template():
     """Tệp Excel mẫu để nhập Danh mục hồ sơ (các cột theo Phụ lục V.II)."""
-    return send_file(io.BytesIO(plan_import.template()), mimetype=XLSX, download_name="mau-danh-muc-ho-so.xlsx")
+    return send_file(
+        io.BytesIO(plan_import.template()), mimetype=XLSX, download_name="mau-danh-muc-ho-so.xlsx", as_attachment=True
+    )
 
 
 @blp.route("/file-plans/open-entries")

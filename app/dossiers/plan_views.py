@@ -141,7 +141,9 @@ def import_file():
 @bp.get("/dossiers/plan/template.xlsx")
 @login_required
 def template():
-    return send_file(io.BytesIO(plan_import.template()), mimetype=XLSX, download_name="mau-danh-muc-ho-so.xlsx")
+    return send_file(
+        io.BytesIO(plan_import.template()), mimetype=XLSX, download_name="mau-danh-muc-ho-so.xlsx", as_attachment=True
+    )
 
 
 @bp.get("/dossiers/plan/<int:plan_id>.<fmt>")
@@ -155,7 +157,7 @@ def export(plan_id: int, fmt: str):
         data, mimetype = plan_print.to_xlsx(plan), XLSX
     else:
         raise NotFound("Không tìm thấy tệp.", code="format_not_found")
-    return send_file(io.BytesIO(data), mimetype=mimetype, download_name=name)
+    return send_file(io.BytesIO(data), mimetype=mimetype, download_name=name, as_attachment=fmt == "xlsx")
 
 
 @bp.post("/dossiers/plan/<int:plan_id>/numbering")
