@@ -140,3 +140,23 @@ def _upload(dossier, office) -> int:
     from app.dossiers import items
 
     return items.file_upload(office.spec_a1, dossier.id, filename="bao-cao.pdf", data=PDF, subject="Báo cáo").id
+
+
+def test_the_creator_describes_her_dossier_and_a_refused_change_leaves_it_as_it_was(
+    client, archive_office, frozen_clock
+):
+    dossier = make_dossier(archive_office.spec_a1)
+    login(client, "cv.a1")
+    token = csrf_token(client, f"/dossiers/{dossier.id}")
+    form = {"csrf_token": token, "rights": "01", "language": ["01", "02"], "kind": "general", "keywords": "tổng hợp"}
+    saved = client.post(
+        f"/dossiers/{dossier.id}/describe",
+        data={**form, "description": "Gồm các báo cáo quý", "version": dossier.version},
+    )
+    assert saved.status_code == 302
+    page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
+    assert "Gồm các báo cáo quý" in page and "Tiếng Việt, Tiếng Anh" in page
+    refused = client.post(f"/dossiers/{dossier.id}/describe", data={**form, "description": "Khác", "rights": "99"})
+    assert "Chọn chế độ sử dụng." in client.get(refused.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Dossier, dossier.id).description == "Gồm các báo cáo quý"

@@ -84,3 +84,37 @@ def test_an_upload_is_checked_like_every_upload(outgoing_office, app, frozen_clo
     assert dossier.doc_total == 0
     with pytest.raises(NotFound):  # another person's dossier: not hers to see
         items.file_upload(org.spec_b, dossier.id, filename="anh.jpg", data=JPEG)
+
+
+def test_the_outgoing_page_files_the_latest_draft(client, outgoing_office, draft_bytes, frozen_clock):  # noqa: F811
+    from tests.conftest import csrf_token, login
+
+    org = outgoing_office
+    document = new_draft(org, draft_bytes)
+    [first] = versions(document)
+    dossier = make_dossier(org.spec_a1)
+    login(client, "cv.a1")
+    page = client.get(f"/outgoing/{document.id}").get_data(as_text=True)
+    assert "Lưu vào hồ sơ (dự thảo)" in page and f'name="object_id" value="{first.id}"' in page
+    filed = client.post(
+        "/dossiers/file",
+        data={
+            "csrf_token": csrf_token(client, f"/outgoing/{document.id}"),
+            "dossier_id": dossier.id,
+            "kind": "draft",
+            "object_id": first.id,
+            "document_kind": "outgoing",
+            "document_id": document.id,
+        },
+    )
+    assert filed.status_code == 302 and filed.headers["Location"].endswith(f"/outgoing/{document.id}")
+    page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
+    assert "(dự thảo lần 1)" in page and f'href="/outgoing/{document.id}"' in page
+
+
+def test_the_orphan_sweep_keeps_the_files_of_dossiers(outgoing_office, frozen_clock):  # noqa: F811
+    from app.maintenance import referenced_blobs
+
+    dossier = make_dossier(outgoing_office.spec_a1)
+    item = items.file_upload(outgoing_office.spec_a1, dossier.id, filename="anh.jpg", data=JPEG)
+    assert referenced_blobs([item.sha256, "0" * 64]) == {item.sha256}
