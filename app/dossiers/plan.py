@@ -148,16 +148,11 @@ def responsible_label(entry: FilePlanEntry) -> str:
 
 
 def open_entries(user: User, year: int) -> list[FilePlanEntry]:
-    """The entries of the agency's issued plan of `year` that `user` opens dossiers from and has not yet: those
-    naming them as người lập hồ sơ, and those given to their unit without naming a person (seed 000 Điều 19.2.a:
-    "Văn phòng … cập nhật Danh mục hồ sơ cho từng tài khoản đơn vị, cá nhân")."""
+    """The entries of the agency's issued plan of `year` that `user` may open a dossier from
+    (`permissions.can_open_entry`: theirs, their unit's, or naming nobody) and nobody has opened yet (seed 000 Điều
+    19.2.a: "Văn phòng … cập nhật Danh mục hồ sơ cho từng tài khoản đơn vị, cá nhân")."""
     if not user.is_active:
         return []
-    mine = FilePlanEntry.responsible_id == user.id
-    if user.unit_id is not None:
-        mine = sa.or_(
-            mine, sa.and_(FilePlanEntry.responsible_id.is_(None), FilePlanEntry.responsible_unit_id == user.unit_id)
-        )
     opened = sa.select(Dossier.id).where(Dossier.entry_id == FilePlanEntry.id).exists()
     query = (
         sa.select(FilePlanEntry)
@@ -166,7 +161,7 @@ def open_entries(user: User, year: int) -> list[FilePlanEntry]:
             FilePlan.agency_id == user.agency_id,
             FilePlan.year == year,
             FilePlan.status == PlanStatus.APPROVED,
-            mine,
+            permissions.open_entry_filter(user),
             ~opened,
         )
         .order_by(FilePlanEntry.notation)

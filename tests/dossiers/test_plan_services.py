@@ -8,6 +8,7 @@ import pytest
 from app.audit.models import AuditEvent
 from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.dossiers import permissions
 from app.dossiers import plan as plans
 from app.dossiers import plan_items as items
 from app.dossiers.states import PlanStatus
@@ -112,15 +113,18 @@ def test_only_the_head_approves_and_numbers_are_frozen_afterwards(archive_office
     assert {"file_plan.created", "file_plan.approved", "file_plan.entry_added", "file_plan.entry_deleted"} <= actions
 
 
-def test_open_entries_are_the_users_own_without_a_dossier(archive_office, frozen_clock):
+def test_open_entries_are_the_ones_the_user_may_open_without_a_dossier(archive_office, frozen_clock):
     plan, _, e = build(archive_office)
     assert plans.open_entries(archive_office.spec_a1, 2026) == []  # draft: nothing to open yet
     plans.approve_plan(archive_office.leader, plan, decision_number="1/QĐ", decision_date=date(2026, 1, 2))
-    assert plans.open_entries(archive_office.spec_a1, 2026) == [e["kh"], e["vp1"]]  # hers, and her unit's
-    assert plans.open_entries(archive_office.spec_a2, 2026) == [e["vp1"]]
-    assert plans.open_entries(archive_office.spec_b, 2026) == [e["vp2"]]
+    nobodys = [e["td1"], e["td2"]]  # naming neither a person nor a unit: anyone's of the agency
+    assert plans.open_entries(archive_office.spec_a1, 2026) == [e["kh"], *nobodys, e["vp1"]]  # hers, her unit's
+    assert plans.open_entries(archive_office.spec_a2, 2026) == [*nobodys, e["vp1"]]
+    assert plans.open_entries(archive_office.spec_b, 2026) == [*nobodys, e["vp2"]]
+    for user in (archive_office.spec_a1, archive_office.spec_a2, archive_office.spec_b):  # the one rule, both ways
+        assert all(permissions.can_open_entry(user, x) for x in plans.open_entries(user, 2026))
     make_dossier(archive_office.spec_a1, notation="01.TCCB", entry_id=e["kh"].id)
-    assert plans.open_entries(archive_office.spec_a1, 2026) == [e["vp1"]]
+    assert plans.open_entries(archive_office.spec_a1, 2026) == [*nobodys, e["vp1"]]
     assert plans.open_entries(archive_office.spec_a1, 2027) == []
 
 
