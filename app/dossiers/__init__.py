@@ -6,8 +6,9 @@ hồ sơ; transfer = nộp lưu vào Lưu trữ cơ quan; archivist = Lưu trữ
 destruction = hủy tài liệu hết giá trị; SIP = gói nộp (TT 05/2025); grant = cho phép sử dụng hồ sơ; ad hoc
 dossier = hồ sơ phát sinh (ngoài Danh mục).
 
-The lifecycle is `states.MOVES`; who may do what is `permissions`; the code lists are `codes`. Opening is
-`services`, filing `filing` (and `items` for what a person files), grants `grants`.
+The lifecycle is `states.MOVES`; who may do what is `permissions`; the code lists are `codes`. The file plan is
+`plan` (headings and entries `plan_items`, import `plan_import`, print `plan_print`). Opening is `services`,
+filing `filing` (and `items` for what a person files), grants `grants`.
 """
 
 from app.core.modules import Module, NavItem
@@ -16,9 +17,12 @@ MODULE = Module(
     "dossiers",
     models=("app.dossiers.models",),
     setup=("app.dossiers.views:install",),
-    blueprints=("app.dossiers.views:bp",),
-    api=("app.dossiers.api:blp",),
-    navigation=(NavItem("Hồ sơ công việc", "dossiers.index", order=38),),
+    blueprints=("app.dossiers.views:bp", "app.dossiers.plan_views:bp"),
+    api=("app.dossiers.api:blp", "app.dossiers.plan_api:blp"),
+    navigation=(
+        NavItem("Hồ sơ công việc", "dossiers.index", order=38),
+        NavItem("Danh mục hồ sơ", "file_plan.plan", order=42),
+    ),
     # The files uploaded into dossiers (and processing histories): the orphan sweep keeps what they name.
     blobs=("app.dossiers.models:DossierItem.sha256",),
 )

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from app.core import clock
 from app.core.errors import NotFound, PermissionDenied
 from app.dossiers.models import Dossier, DossierGrant, FilePlan, FilePlanEntry
-from app.dossiers.states import DossierStatus
+from app.dossiers.states import DossierStatus, PlanStatus
 from app.org.models import Role, User
 
 LEADERS = frozenset({Role.AGENCY_LEADER})
@@ -44,6 +44,19 @@ def can_edit_plan(user: User, agency_id: int) -> bool:
 def can_approve_plan(user: User, agency_id: int) -> bool:
     """NĐ 30 Điều 28: "Danh mục hồ sơ do người đứng đầu cơ quan, tổ chức phê duyệt"."""
     return _member(user, agency_id) and Role.AGENCY_LEADER in user.roles
+
+
+def can_append_entry(user: User, plan: FilePlan) -> bool:
+    """Adding a hồ sơ to an issued plan: the office, and every member for their own work (seed 000 Điều 19.2.a:
+    "Cá nhân tự cập nhật bổ sung danh mục hồ sơ phát sinh trên Hệ thống"); a member's entry names them."""
+    return _member(user, plan.agency_id) and (plan.status == PlanStatus.APPROVED or can_edit_plan(user, plan.agency_id))
+
+
+def require_read_plan(user: User, plan: FilePlan | None) -> FilePlan:
+    """The plan, or 404 for one of another agency (no existence leak)."""
+    if plan is None or not can_read_plan(user, plan):
+        raise NotFound("Không tìm thấy danh mục hồ sơ.", code="file_plan_not_found")
+    return plan
 
 
 # ---- dossiers ------------------------------------------------------------------------------------------------
@@ -119,6 +132,19 @@ def can_open_entry(user: User, entry: FilePlanEntry) -> bool:
     return entry.responsible_id == user.id or (
         entry.responsible_unit_id is not None and entry.responsible_unit_id == user.unit_id
     )
+
+
+def open_entry_filter(user: User) -> sa.ColumnElement[bool]:
+    """`can_open_entry` as a WHERE clause over FilePlanEntry (the agency and the plan's status are the caller's)."""
+    if not user.is_active:
+        return sa.false()
+    scopes = [
+        FilePlanEntry.responsible_id == user.id,
+        sa.and_(FilePlanEntry.responsible_id.is_(None), FilePlanEntry.responsible_unit_id.is_(None)),
+    ]
+    if user.unit_id is not None:
+        scopes.append(FilePlanEntry.responsible_unit_id == user.unit_id)
+    return sa.or_(*scopes)
 
 
 def can_edit(user: User, dossier: Dossier) -> bool:

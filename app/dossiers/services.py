@@ -45,10 +45,9 @@ def get_dossier(user: User, dossier_id: int) -> Dossier:
 
 
 def plan_entries(user: User, year: int) -> list[FilePlanEntry]:
-    """The entries of the agency's issued plan of `year` that `user` is to keep (permissions.can_open_entry).
-
-    A private query until the file plan's own `app.dossiers.plan.open_entries` is merged; same meaning.
-    """
+    """The entries of the agency's issued plan of `year` that `user` is to keep (permissions.can_open_entry), those
+    already opened included (the page links them to their dossier); `app.dossiers.plan.open_entries` leaves those
+    out."""
     query = (
         sa.select(FilePlanEntry)
         .join(FilePlan, FilePlan.id == FilePlanEntry.plan_id)
@@ -56,11 +55,7 @@ def plan_entries(user: User, year: int) -> list[FilePlanEntry]:
             FilePlan.agency_id == user.agency_id,
             FilePlan.year == year,
             FilePlan.status == PlanStatus.APPROVED,
-            sa.or_(
-                FilePlanEntry.responsible_id == user.id,
-                *([FilePlanEntry.responsible_unit_id == user.unit_id] if user.unit_id else []),
-                sa.and_(FilePlanEntry.responsible_id.is_(None), FilePlanEntry.responsible_unit_id.is_(None)),
-            ),
+            permissions.open_entry_filter(user),
         )
         .order_by(FilePlanEntry.position, FilePlanEntry.id)
     )
