@@ -8,9 +8,16 @@ destruction = hủy tài liệu hết giá trị; SIP = gói nộp (TT 05/2025).
 The lifecycle is `states.MOVES`; who may do what is `permissions`; the code lists are `codes`.
 """
 
-from app.core.modules import Module
+from app.core.modules import Module, NavItem
 
 MODULE = Module(
     "dossiers",
     models=("app.dossiers.models",),
+    # archive (transfers, retention, holds, destruction): the lines below are the archive helper's
+    blueprints=("app.dossiers.archive_views:bp",),
+    api=("app.dossiers.archive_api:blp",),
+    cli=("app.dossiers.archive_cli:dossiers_cli",),
+    jobs="app.dossiers.jobs",
+    blobs=("app.dossiers.models:DossierItem.sha256",),  # the orphan sweep and BlobStore.destroy keep these
+    navigation=(NavItem("Lưu trữ", "dossiers_archive.queue", frozenset({"luu_tru", "lanh_dao"}), order=45),),
 )
