@@ -194,6 +194,7 @@ def records():
         maintenance=maintenance,
         maintenance_codes=codes.MAINTENANCE,
         today=clock.local_today(),
+        archive_reader=permissions.can_read_archive(current_user, current_user.agency_id),
     )
 
 
