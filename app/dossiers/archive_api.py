@@ -11,17 +11,17 @@ from app.core import clock
 from app.core.errors import PermissionDenied
 from app.dossiers import archive_printing, destruction, permissions, retention, settings, transfer
 from app.dossiers.archive_schemas import (
-    DossierDestructionApproveArgs,
-    ArchiveListArgs,
-    DossierDestructionCreateArgs,
-    DossierDestructionSchema,
     ArchiveDossierIdArgs,
     ArchiveDossierPageSchema,
-    DossierHoldCreateArgs,
-    DossierHoldSchema,
-    DossierDestructionProposeArgs,
+    ArchiveListArgs,
     ArchiveReasonArgs,
+    DossierDestructionApproveArgs,
+    DossierDestructionCreateArgs,
+    DossierDestructionProposeArgs,
+    DossierDestructionSchema,
+    DossierHoldCreateArgs,
     DossierHoldReleaseArgs,
+    DossierHoldSchema,
     DossierSettingsSchema,
     DossierSettingsUpdateArgs,
     DossierTransferCreateArgs,
@@ -74,7 +74,9 @@ class Transfers(MethodView):
     @blp.arguments(DossierTransferCreateArgs)
     @blp.response(201, DossierTransferSchema)
     def post(self, args):
-        """Nộp lưu các hồ sơ đã kết thúc của người gọi, cùng một lần (mã `dossier_status` nếu có hồ sơ sai trạng thái)."""
+        """Nộp lưu các hồ sơ đã kết thúc của người gọi, cùng một lần.
+
+        Mã `dossier_status` nếu có hồ sơ sai trạng thái: không hồ sơ nào được nộp."""
         return transfer.submit(
             api_user(), args["dossier_ids"], name=args["name"], condition_note=args["condition_note"]
         )

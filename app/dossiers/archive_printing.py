@@ -18,7 +18,8 @@ DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tá
 
 
 def _below_thousand(n: int, full: bool) -> str:
-    """0 < n < 1000; `full`: a higher group precedes, so hundreds and "lẻ" are spoken (1 005 → một nghìn không trăm lẻ năm)."""
+    """0 < n < 1000; `full`: a higher group precedes, so hundreds and "lẻ" are spoken
+    (1 005 → một nghìn không trăm lẻ năm)."""
     hundreds, rest = divmod(n, 100)
     tens, units = divmod(rest, 10)
     words = []
@@ -65,9 +66,7 @@ def number_in_words(n: int) -> str:
 
 def _grid(data, widths) -> Table:
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
-    table.setStyle(
-        TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
-    )
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     return table
 
 
@@ -146,7 +145,11 @@ def muc_luc_pdf(transfer) -> bytes:
         _signatures("NGƯỜI LẬP", "THỦ TRƯỞNG ĐƠN VỊ", st),
     ]
     return build(
-        story, pagesize=landscape(A4), title="Mục lục hồ sơ, tài liệu nộp lưu", author=agency.name, margins=(15, 15, 15, 20)
+        story,
+        pagesize=landscape(A4),
+        title="Mục lục hồ sơ, tài liệu nộp lưu",
+        author=agency.name,
+        margins=(15, 15, 15, 20),
     )
 
 
@@ -171,13 +174,16 @@ def bien_ban_giao_nhan_pdf(transfer) -> bytes:
         Paragraph("BIÊN BẢN", st["title"]),
         Paragraph("Về việc giao nhận hồ sơ, tài liệu", st["title"]),
         Spacer(1, 5 * mm),
-        Paragraph("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;", st["body"]),
+        Paragraph(
+            "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;", st["body"]
+        ),
         Paragraph(
             f"Hôm nay, ngày {when:%d} tháng {when:%m} năm {when:%Y}, tại {escape(agency.name)}, chúng tôi gồm:",
             st["body"],
         ),
         Paragraph(
-            f"<b>BÊN GIAO:</b> {escape(giver)}, đại diện là ông (bà) {escape(submitter.full_name if submitter else '')}.",
+            f"<b>BÊN GIAO:</b> {escape(giver)}, đại diện là ông (bà) "
+            f"{escape(submitter.full_name if submitter else '')}.",
             st["body"],
         ),
         Paragraph(
@@ -194,7 +200,9 @@ def bien_ban_giao_nhan_pdf(transfer) -> bytes:
             st["body"],
         ),
         Paragraph(
-            "4. Tình trạng tài liệu giao nộp: " + escape(transfer.condition_note or "đầy đủ, toàn vẹn (đã kiểm tra mã băm SHA-256)") + ".",
+            "4. Tình trạng tài liệu giao nộp: "
+            + escape(transfer.condition_note or "đầy đủ, toàn vẹn (đã kiểm tra mã băm SHA-256)")
+            + ".",
             st["body"],
         ),
         Paragraph("5. Mục lục hồ sơ, tài liệu nộp lưu kèm theo.", st["body"]),
@@ -205,7 +213,9 @@ def bien_ban_giao_nhan_pdf(transfer) -> bytes:
         Spacer(1, 8 * mm),
         _signatures("ĐẠI DIỆN BÊN GIAO", "ĐẠI DIỆN BÊN NHẬN", st),
     ]
-    return build(story, pagesize=A4, title="Biên bản giao nhận hồ sơ, tài liệu", author=agency.name, margins=(20, 15, 20, 30))
+    return build(
+        story, pagesize=A4, title="Biên bản giao nhận hồ sơ, tài liệu", author=agency.name, margins=(20, 15, 20, 30)
+    )
 
 
 def bien_ban_huy_pdf(destruction) -> bytes:
@@ -222,7 +232,8 @@ def bien_ban_huy_pdf(destruction) -> bytes:
         Spacer(1, 5 * mm),
         Paragraph(
             f"Căn cứ Quyết định số {escape(destruction.decision_number or '……')} ngày "
-            f"{fmt_date(destruction.decision_date)} của {escape(decider.full_name if decider else 'người đứng đầu cơ quan')} "
+            f"{fmt_date(destruction.decision_date)} của "
+            f"{escape(decider.full_name if decider else 'người đứng đầu cơ quan')} "
             "về việc hủy tài liệu hết giá trị;",
             st["body"],
         ),
@@ -264,5 +275,9 @@ def bien_ban_huy_pdf(destruction) -> bytes:
         _signatures("NGƯỜI THỰC HIỆN", "THỦ TRƯỞNG CƠ QUAN", st),
     ]
     return build(
-        story, pagesize=landscape(A4), title="Biên bản hủy tài liệu hết giá trị", author=agency.name, margins=(15, 15, 15, 20)
+        story,
+        pagesize=landscape(A4),
+        title="Biên bản hủy tài liệu hết giá trị",
+        author=agency.name,
+        margins=(15, 15, 15, 20),
     )

@@ -104,7 +104,10 @@ def new_transfer():
         try:
             with unit_of_work():
                 sent = transfer.submit(
-                    current_user, ids, name=request.form.get("name", ""), condition_note=request.form.get("condition_note")
+                    current_user,
+                    ids,
+                    name=request.form.get("name", ""),
+                    condition_note=request.form.get("condition_note"),
                 )
         except DomainError as exc:
             if exc.status == 404:
@@ -219,7 +222,9 @@ def holds():
         ids = [int(i) for i in request.form.getlist("dossier_ids") if i.isdigit()]
         form = request.form
         return _act(
-            lambda: retention.create_hold(current_user, name=form.get("name", ""), reason=form.get("reason", ""), dossier_ids=ids),
+            lambda: retention.create_hold(
+                current_user, name=form.get("name", ""), reason=form.get("reason", ""), dossier_ids=ids
+            ),
             "Đã phong tỏa hồ sơ.",
             _next(url_for(".holds")),
         )
@@ -242,7 +247,9 @@ def hold_action(hold_id: int, action: str):
     if action == "add":
         return _act(lambda: retention.add_to_hold(current_user, hold_id, dossier_id), "Đã phong tỏa thêm hồ sơ.", back)
     if action == "remove":
-        return _act(lambda: retention.remove_from_hold(current_user, hold_id, dossier_id), "Đã gỡ hồ sơ khỏi lệnh.", back)
+        return _act(
+            lambda: retention.remove_from_hold(current_user, hold_id, dossier_id), "Đã gỡ hồ sơ khỏi lệnh.", back
+        )
     if action == "release":
         note = form.get("note", "")
         return _act(lambda: retention.release_hold(current_user, hold_id, note=note), "Đã gỡ phong tỏa.", back)
@@ -305,7 +312,10 @@ def destruction_action(destruction_id: int, action: str):
             ),
             "Đã phê duyệt hủy tài liệu.",
         ),
-        "reject": (lambda: destruction.reject(user, destruction_id, reason=form.get("reason", "")), "Đã không phê duyệt."),
+        "reject": (
+            lambda: destruction.reject(user, destruction_id, reason=form.get("reason", "")),
+            "Đã không phê duyệt.",
+        ),
         "execute": (lambda: destruction.execute(user, destruction_id), "Đã hủy tài liệu; biên bản hủy được lưu."),
     }
     if action not in actions:
@@ -348,4 +358,3 @@ def settings_page():
             flash("Đã lưu thiết lập nộp lưu.", "success")
             return redirect(url_for(".settings_page"))
     return render_template("dossiers/archive/settings.html", current=settings.settings_for(agency_id))
-

@@ -127,7 +127,9 @@ def remove_dossier(actor: User, destruction_id: int, dossier_id: int) -> Dossier
         raise NotFound("Hồ sơ không có trong danh mục.", code="dossier_not_found")
     destruction.entries.remove(entry)
     db.session.flush()
-    audit.record(actor, "dossier.destruction_remove", destruction, summary=f"Rút hồ sơ {entry.file_code} khỏi danh mục hủy")
+    audit.record(
+        actor, "dossier.destruction_remove", destruction, summary=f"Rút hồ sơ {entry.file_code} khỏi danh mục hủy"
+    )
     return destruction
 
 
@@ -145,7 +147,9 @@ def propose(actor: User, destruction_id: int, *, council_opinion: str | None = N
         raise ValidationError("Danh mục chưa có hồ sơ nào.", code="destruction_empty")
     destruction.council_opinion = opinion
     destruction.status, destruction.proposed_at = DestructionStatus.PROPOSED, clock.now()
-    audit.record(actor, "dossier.destruction_propose", destruction, summary=f"Trình duyệt danh mục hủy: {destruction.title}")
+    audit.record(
+        actor, "dossier.destruction_propose", destruction, summary=f"Trình duyệt danh mục hủy: {destruction.title}"
+    )
     approvers = _approvers(destruction.agency_id)
     if approvers:
         from app.notifications.services import notify
@@ -202,7 +206,9 @@ def approve(actor: User, destruction_id: int, *, decision_number: str, decision_
 def reject(actor: User, destruction_id: int, *, reason: str) -> DossierDestruction:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Nhập lý do không phê duyệt.", code="reject_reason_required", details={"reason": "Bắt buộc."})
+        raise ValidationError(
+            "Nhập lý do không phê duyệt.", code="reject_reason_required", details={"reason": "Bắt buộc."}
+        )
     destruction = _proposed(actor, destruction_id)
     destruction.status = DestructionStatus.REJECTED
     destruction.decided_by_id, destruction.decided_at, destruction.decision_note = actor.id, clock.now(), reason[:1000]
@@ -257,7 +263,13 @@ def execute(actor: User, destruction_id: int) -> DossierDestruction:
         for item in dossier.items:
             if item.sha256:
                 files.append(
-                    {"ordinal": item.ordinal, "kind": item.kind, "sha256": item.sha256, "size": item.size, "fate": PENDING}
+                    {
+                        "ordinal": item.ordinal,
+                        "kind": item.kind,
+                        "sha256": item.sha256,
+                        "size": item.size,
+                        "fate": PENDING,
+                    }
                 )
             else:
                 files.append(

@@ -36,7 +36,9 @@ def due_for_reminder(today: date) -> list[int]:
     """Ids of the dossiers to remind now: per agency, its own reminder horizon (ix_dossier_transfer_due)."""
     agencies = db.session.scalars(
         sa.select(Dossier.agency_id)
-        .where(Dossier.status.in_(WAITING), Dossier.transfer_due_on.is_not(None), Dossier.transfer_reminded_at.is_(None))
+        .where(
+            Dossier.status.in_(WAITING), Dossier.transfer_due_on.is_not(None), Dossier.transfer_reminded_at.is_(None)
+        )
         .distinct()
     )
     ids: list[int] = []

@@ -109,7 +109,9 @@ def archive_list(
     query = sa.select(Dossier).where(permissions.visible_filter(user), Dossier.status == DossierStatus.ARCHIVED)
     if q and q.strip():
         like = f"%{q.strip().lower()}%"
-        query = query.where(sa.or_(sa.func.lower(Dossier.file_code).like(like), sa.func.lower(Dossier.title).like(like)))
+        query = query.where(
+            sa.or_(sa.func.lower(Dossier.file_code).like(like), sa.func.lower(Dossier.title).like(like))
+        )
     if year:
         query = query.where(Dossier.year == year)
     if maintenance:

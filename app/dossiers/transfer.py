@@ -299,9 +299,7 @@ def return_entry(actor: User, transfer_id: int, entry_id: int, *, reason: str) -
     move(dossier, "return", actor)
     entry.reason = reason[:1000]
     _decide(entry, actor, Decision.RETURNED)
-    audit.record(
-        actor, "dossier.return", dossier, summary=f"Trả lại hồ sơ nộp lưu {dossier.file_code}: {reason[:300]}"
-    )
+    audit.record(actor, "dossier.return", dossier, summary=f"Trả lại hồ sơ nộp lưu {dossier.file_code}: {reason[:300]}")
     from app.notifications.services import notify
 
     notify(

@@ -111,9 +111,17 @@ def test_settings_page_for_the_head(archive_office, as_user):
     assert as_user(office.spec_a1).get("/archive/settings").status_code == 403
     leader = as_user(office.leader)
     assert 'value="P1Y"' in leader.get("/archive/settings").get_data(as_text=True)
-    post(leader, "/archive/settings", {"transfer_after": "P2M", "construction_transfer_after": "P3M", "reminder_days": "x"})
+    post(
+        leader,
+        "/archive/settings",
+        {"transfer_after": "P2M", "construction_transfer_after": "P3M", "reminder_days": "x"},
+    )
     assert 'value="P1Y"' in leader.get("/archive/settings").get_data(as_text=True)  # refused whole
-    post(leader, "/archive/settings", {"transfer_after": "p60d", "construction_transfer_after": "P3M", "reminder_days": "15"})
+    post(
+        leader,
+        "/archive/settings",
+        {"transfer_after": "p60d", "construction_transfer_after": "P3M", "reminder_days": "15"},
+    )
     html = leader.get("/archive/settings").get_data(as_text=True)
     assert 'value="P60D"' in html and 'value="15"' in html
 
@@ -125,12 +133,21 @@ def test_hold_and_destruction_through_the_pages(archive_office, as_user):
     with clock.frozen(LATER):  # ten years on: sign in then
         archivist, leader = as_user(office.archivist), as_user(office.leader)
         assert dossier.file_code in archivist.get("/archive/expired").get_data(as_text=True)
-        post(archivist, "/archive/holds", {"name": "Thanh tra", "reason": "Đoàn thanh tra tỉnh", "dossier_ids": [dossier.id]})
+        post(
+            archivist,
+            "/archive/holds",
+            {"name": "Thanh tra", "reason": "Đoàn thanh tra tỉnh", "dossier_ids": [dossier.id]},
+        )
         [hold] = retention.holds(office.archivist)
         assert "Đoàn thanh tra tỉnh" in archivist.get("/archive/holds").get_data(as_text=True)
         assert dossier.file_code not in archivist.get("/archive/expired").get_data(as_text=True)
         post(archivist, f"/archive/holds/{hold.id}/release", {"note": "Xong"}, "/archive/holds")
-        response = post(archivist, "/archive/destructions", {"title": "Danh mục 2037", "dossier_ids": [dossier.id]}, "/archive/expired")
+        response = post(
+            archivist,
+            "/archive/destructions",
+            {"title": "Danh mục 2037", "dossier_ids": [dossier.id]},
+            "/archive/expired",
+        )
         page = response.headers["Location"]
         post(archivist, f"{page}/execute", {}, page)
         assert "chưa được người đứng đầu cơ quan phê duyệt" in archivist.get(page).get_data(as_text=True)
@@ -153,7 +170,9 @@ def test_the_dossier_page_partial(app, archive_office):
     with app.test_request_context("/dossiers/1"):
         html = render_template("dossiers/_actions_archive.html", dossier=dossier, current_user=office.spec_a1)
         assert f"/archive/transfers/new?dossier={dossier.id}" in html and "Nộp lưu" in html
-        hold = retention.create_hold(office.archivist, name="Vụ án A", reason="Tòa án yêu cầu", dossier_ids=[dossier.id])
+        hold = retention.create_hold(
+            office.archivist, name="Vụ án A", reason="Tòa án yêu cầu", dossier_ids=[dossier.id]
+        )
         html = render_template("dossiers/_actions_archive.html", dossier=dossier, current_user=office.archivist)
         assert "Đang bị phong tỏa" in html and hold.name in html and "Nộp lưu</a>" not in html
 

@@ -78,8 +78,15 @@ def test_execution_destroys_files_and_keeps_the_record(archive_office, later):
     digest = dossier.items[0].sha256
     path = store().path_for(digest)
     db.session.add(
-        DossierItem(dossier_id=dossier.id, ordinal=2, kind="incoming", object_type="incoming", object_id=987654,
-                    subject="Công văn số 5", pages=1)
+        DossierItem(
+            dossier_id=dossier.id,
+            ordinal=2,
+            kind="incoming",
+            object_type="incoming",
+            object_id=987654,
+            subject="Công văn số 5",
+            pages=1,
+        )
     )
     db.session.flush()
     with unit_of_work():
@@ -100,7 +107,9 @@ def test_execution_destroys_files_and_keeps_the_record(archive_office, later):
     assert edit.value.code == "destruction_not_draft"
     with pytest.raises(Conflict):
         destruction.execute(office.archivist, listed.id)
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(archive_printing.bien_ban_huy_pdf(listed))).pages)
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(archive_printing.bien_ban_huy_pdf(listed))).pages
+    )
     assert "BIÊN BẢN HỦY TÀI LIỆU HẾT GIÁ TRỊ" in text and "12/QĐ-UBND" in text and dossier.file_code in text
     assert digest[:16] in text and "Hội đồng thống nhất hủy." in text
 
@@ -126,9 +135,8 @@ def test_a_hold_refuses_the_whole_execution_and_changes_nothing(archive_office, 
         second = archived_dossier(office, notation="02.TH", content=b"hai")
         listed = approved(office, [first, second])
         retention.create_hold(office.leader, name="Điều tra", reason="Cơ quan điều tra", dossier_ids=[second.id])
-    with pytest.raises(Conflict) as held:
-        with unit_of_work():
-            destruction.execute(office.archivist, listed.id)
+    with pytest.raises(Conflict) as held, unit_of_work():
+        destruction.execute(office.archivist, listed.id)
     assert held.value.code == "dossier_on_hold" and second.file_code in held.value.message
     db.session.expire_all()
     assert listed.status == DestructionStatus.APPROVED

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from app.core.errors import Conflict, ValidationError
 from app.core.db import db
+from app.core.errors import Conflict, ValidationError
 from app.dossiers import filing, transfer
 from app.dossiers.states import DossierStatus, TransferStatus
 from app.notifications.models import Notification
