@@ -19,5 +19,8 @@ MODULE = Module(
     cli=("app.dossiers.archive_cli:dossiers_cli",),
     jobs="app.dossiers.jobs",
     blobs=("app.dossiers.models:DossierItem.sha256",),  # the orphan sweep and BlobStore.destroy keep these
-    navigation=(NavItem("Lưu trữ", "dossiers_archive.queue", frozenset({"luu_tru", "lanh_dao"}), order=45),),
+    navigation=(
+        NavItem("Lưu trữ", "dossiers_archive.queue", frozenset({"luu_tru", "lanh_dao"}), order=45),
+        NavItem("Thiết lập nộp lưu", "dossiers_archive.settings_page", frozenset({"quan_tri"}), order=86),
+    ),
 )

@@ -4,10 +4,12 @@ permissions."""
 
 from datetime import date
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.core import clock
+from app.core.db import db
 from app.core.errors import DomainError, PermissionDenied
 from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
@@ -21,6 +23,7 @@ from app.dossiers.states import (
     DossierStatus,
     TransferStatus,
 )
+from app.org.models import User
 
 bp = Blueprint("dossiers_archive", __name__, template_folder="templates", url_prefix="/archive")
 
@@ -50,6 +53,14 @@ def archive_info(dossier: Dossier, user) -> dict:
         else [],
         "retention": codes.retention_label(dossier.maintenance, dossier.retention_years),
     }
+
+
+def user_names(ids) -> dict[int, str]:
+    """Full names of the people a page names by id (submitter, decider, executor)."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return dict(db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(wanted))).all())
 
 
 def _require_reader() -> None:
@@ -88,11 +99,14 @@ def _pdf(data: bytes, name: str) -> Response:
 @login_required
 def queue():
     _require_reader()
+    waiting = transfer.transfers(current_user, status=TransferStatus.SUBMITTED)
     return render_template(
         "dossiers/archive/queue.html",
-        waiting=transfer.transfers(current_user, status=TransferStatus.SUBMITTED),
+        waiting=waiting,
         done=transfer.transfers(current_user, status=TransferStatus.DONE)[:20],
         overdue=jobs.overdue(current_user.agency_id),
+        names=user_names(t.submitted_by_id for t in waiting),
+        can_settle=permissions.can_manage_settings(current_user, current_user.agency_id),
     )
 
 
@@ -135,6 +149,7 @@ def transfer_page(transfer_id: int):
         transfer=sent,
         can_decide=permissions.can_decide_transfer(current_user, sent.agency_id),
         files=sum(len(v) for e in sent.entries for v in (e.manifest or {}).values()),
+        names=user_names((sent.submitted_by_id, sent.received_by_id)),
     )
 
 
@@ -285,6 +300,7 @@ def destruction_page(destruction_id: int):
         can_propose=permissions.can_propose_destruction(current_user, agency_id),
         can_approve=permissions.can_approve_destruction(current_user, agency_id),
         eligible=retention.eligible_for_destruction(agency_id) if record.status == DestructionStatus.DRAFT else [],
+        names=user_names((record.proposed_by_id, record.decided_by_id, record.executed_by_id)),
         S=DestructionStatus,
     )
 

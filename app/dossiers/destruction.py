@@ -222,13 +222,13 @@ def _require_destroyable(dossier: Dossier) -> None:
             f"Hồ sơ {dossier.file_code} đang ở trạng thái “{DOSSIER_STATUS_LABELS[dossier.status]}”: "
             "chỉ hủy được hồ sơ lưu trữ.",
             code="dossier_status",
-            details={"dossier_id": dossier.id},
+            details={"dossier_id": str(dossier.id)},
         )
     if dossier.expires_on is None or dossier.expires_on > clock.local_today():
         raise Conflict(
             f"Hồ sơ {dossier.file_code} chưa hết thời hạn bảo quản.",
             code="dossier_not_expired",
-            details={"dossier_id": dossier.id},
+            details={"dossier_id": str(dossier.id)},
         )
     retention.require_not_held(dossier)
 

@@ -78,7 +78,7 @@ def require_not_held(dossier: Dossier) -> None:
         raise Conflict(
             f"Hồ sơ {dossier.file_code} đang bị phong tỏa: không được đưa vào danh mục hủy hoặc hủy.",
             code="dossier_on_hold",
-            details={"dossier_id": dossier.id},
+            details={"dossier_id": str(dossier.id)},
         )
 
 

@@ -12,6 +12,7 @@
   expiry; `return` needs a reason and tells the creator.
 """
 
+import hashlib
 from datetime import date
 
 import sqlalchemy as sa
@@ -217,10 +218,7 @@ def inspect(dossier: Dossier, manifest: dict) -> dict:
             problems.append(f"Văn bản số {ordinal}: tệp khác với khi nộp lưu.")
         for digest in digests:
             files += 1
-            try:
-                store.read(digest)
-            except DomainError as exc:  # BlobCorrupted, blob_not_found
-                what = "bị thay đổi (mã băm không khớp)" if exc.code == "blob_corrupted" else "không còn"
+            if what := _verify(store, digest):
                 problems.append(f"Văn bản số {ordinal}: tệp {digest[:12]}… {what}.")
     if not dossier.items:
         problems.append("Hồ sơ không có văn bản, tài liệu nào.")
@@ -237,6 +235,18 @@ def inspect(dossier: Dossier, manifest: dict) -> dict:
     if missing:
         problems.append("Thiếu thông tin: " + ", ".join(missing) + ".")
     return {"ok": not problems, "problems": problems, "files": files, "checked_at": clock.now().isoformat()}
+
+
+def _verify(store, digest: str) -> str | None:
+    """Re-read the blob and hash it again, in chunks (a dossier may hold recordings and videos); None when intact."""
+    try:
+        with store.path_for(digest).open("rb") as stream:
+            sha = hashlib.sha256()
+            while chunk := stream.read(1024 * 1024):
+                sha.update(chunk)
+    except (FileNotFoundError, DomainError):
+        return "không còn trong kho lưu trữ"
+    return None if sha.hexdigest() == digest else "bị thay đổi (mã băm không khớp)"
 
 
 def _retention_known(dossier: Dossier) -> bool:
@@ -275,7 +285,7 @@ def accept(actor: User, transfer_id: int, entry_id: int) -> DossierTransferEntry
         raise Conflict(
             "Hồ sơ chưa đạt khi kiểm tra: " + " ".join(result["problems"]),
             code="dossier_check_failed",
-            details={"problems": result["problems"]},
+            details={"dossier": " ".join(result["problems"])},
         )
     move(dossier, "accept", actor)
     now = clock.now()

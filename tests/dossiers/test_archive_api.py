@@ -7,6 +7,7 @@ from pypdf import PdfReader
 
 from app.core import clock
 from app.core.db import db
+from app.dossiers.models import DossierTransfer
 from app.dossiers.states import DossierStatus
 from tests.dossiers.helpers_archive import archived_dossier, closed_dossier, store
 
@@ -143,3 +144,24 @@ def _stranger():
         agency_id=agency.id,
         roles=["luu_tru", "lanh_dao"],
     )
+
+
+def test_a_refused_submission_submits_nothing(client, archive_office, api_token):
+    office = archive_office
+    closed = closed_dossier(office.spec_a1, notation="01.TH")
+    still_open = closed_dossier(office.spec_a1, notation="02.TH", content=b"mo")
+    still_open.status = DossierStatus.OPEN
+    db.session.flush()
+    response = client.post(
+        f"{API}/dossier-transfers",
+        json={"name": "Khối", "dossier_ids": [closed.id, still_open.id]},
+        headers=api_token(office.spec_a1),
+    )
+    assert response.status_code == 409 and response.get_json()["code"] == "dossier_status"
+    db.session.expire_all()
+    assert closed.status == DossierStatus.CLOSED and closed.transfer_id is None
+    assert db.session.query(DossierTransfer).count() == 0
+    empty = client.post(
+        f"{API}/dossier-transfers", json={"name": "Khối", "dossier_ids": []}, headers=api_token(office.spec_a1)
+    )
+    assert empty.status_code == 422 and empty.get_json()["code"] == "transfer_empty"

@@ -49,6 +49,7 @@ def test_submit_check_accept_through_the_pages(archive_office, as_user):
     archivist = as_user(office.archivist)
     queue = archivist.get("/archive/").get_data(as_text=True)
     assert "Tiếp nhận hồ sơ nộp lưu" in queue and "Khối tài liệu 2026" in queue
+    assert office.spec_a1.full_name in queue
     page = f"/archive/transfers/{sent.id}"
     entry = sent.entries[0]
     post(archivist, f"{page}/entries/{entry.id}/check", {}, page)
@@ -157,6 +158,7 @@ def test_hold_and_destruction_through_the_pages(archive_office, as_user):
         html = archivist.get(page).get_data(as_text=True)
         pdf = archivist.get(f"{page}/bien-ban.pdf")
     assert "Đã hủy" in html and "Đã xóa tệp" in html and digest[:16] in html and "Hội đồng đồng ý hủy" in html
+    assert office.archivist.full_name in html and office.leader.full_name in html and "Số 7/QĐ-UBND" in html
     assert not store().path_for(digest).exists()
     db.session.expire_all()
     assert dossier.status == DossierStatus.DESTROYED
