@@ -23,4 +23,5 @@ MODULE = Module(
         NavItem("Lưu trữ", "dossiers_archive.queue", frozenset({"luu_tru", "lanh_dao"}), order=45),
         NavItem("Thiết lập nộp lưu", "dossiers_archive.settings_page", frozenset({"quan_tri"}), order=86),
     ),
+    nav_badges={"dossiers_archive.queue": "app.dossiers.transfer:waiting_badge"},
 )

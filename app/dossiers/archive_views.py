@@ -103,7 +103,7 @@ def queue():
     return render_template(
         "dossiers/archive/queue.html",
         waiting=waiting,
-        done=transfer.transfers(current_user, status=TransferStatus.DONE)[:20],
+        done=transfer.transfers(current_user, status=TransferStatus.DONE, limit=20),
         overdue=jobs.overdue(current_user.agency_id),
         names=user_names(t.submitted_by_id for t in waiting),
         can_settle=permissions.can_manage_settings(current_user, current_user.agency_id),

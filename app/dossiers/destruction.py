@@ -29,7 +29,7 @@ from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.core.transaction import after_commit, in_unit_of_work, unit_of_work
-from app.dossiers import filing, permissions, retention
+from app.dossiers import filing, permissions, retention, transfer
 from app.dossiers.models import Dossier, DossierDestruction, DossierDestructionEntry
 from app.dossiers.states import DOSSIER_STATUS_LABELS, DestructionStatus, DossierStatus, move
 from app.org.models import User
@@ -279,6 +279,7 @@ def execute(actor: User, destruction_id: int) -> DossierDestruction:
                         "object_type": item.object_type,
                         "object_id": item.object_id,
                         "subject": item.subject[:300],
+                        "documents_sha256": transfer.document_hashes(item),
                         "fate": KEPT,
                     }
                 )
@@ -286,7 +287,9 @@ def execute(actor: User, destruction_id: int) -> DossierDestruction:
         dossier.items.clear()  # delete-orphan: the item rows go in this transaction
         move(dossier, "destroy", actor)
         dossier.destroyed_at, dossier.destruction_id = now, destruction.id
-        dossier.keywords = dossier.description = None  # content; file_code and title stay in the record
+        # The description is content too: the row keeps its identifiers (file_code, notation: the uq of the year's
+        # numbering and the FKs of grants, transfers, holds); the title and the rest live on in the record only.
+        dossier.title, dossier.keywords, dossier.description = "", None, None
         dossier.doc_total = dossier.page_total = 0
     destruction.status = DestructionStatus.EXECUTED
     destruction.executed_by_id, destruction.executed_at = actor.id, now

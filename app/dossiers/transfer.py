@@ -170,7 +170,27 @@ def submit(actor: User, dossier_ids: list[int], *, name: str, condition_note: st
         )
         audit.record(actor, "dossier.submit", dossier, summary=f"Nộp lưu hồ sơ {dossier.file_code}: {name[:200]}")
     db.session.flush()
+    _tell_archivists(transfer)
     return transfer
+
+
+def _tell_archivists(transfer: DossierTransfer) -> None:
+    from app.notifications.services import notify
+
+    people = db.session.scalars(
+        sa.select(User).where(User.agency_id == transfer.agency_id, User.is_active.is_(True))
+    ).all()
+    archivists = [p for p in people if permissions.can_decide_transfer(p, transfer.agency_id)]
+    if archivists:
+        notify(
+            archivists,
+            kind="dossier_submitted",
+            title=f"Hồ sơ nộp lưu chờ tiếp nhận: {transfer.name}",
+            body=f"{len(transfer.entries)} hồ sơ.",
+            url=f"/archive/transfers/{transfer.id}",
+            object_type="dossier_transfer",
+            object_id=transfer.id,
+        )
 
 
 # ---- the archivist ---------------------------------------------------------------------------------------------
@@ -184,13 +204,26 @@ def get_transfer(user: User, transfer_id: int) -> DossierTransfer:
     return transfer
 
 
-def transfers(user: User, *, status: str | None = None) -> list[DossierTransfer]:
+def transfers(user: User, *, status: str | None = None, limit: int | None = None) -> list[DossierTransfer]:
     query = sa.select(DossierTransfer).where(DossierTransfer.agency_id == user.agency_id)
     if not permissions.can_read_archive(user, user.agency_id):
         query = query.where(DossierTransfer.submitted_by_id == user.id)
     if status:
         query = query.where(DossierTransfer.status == status)
-    return list(db.session.scalars(query.order_by(DossierTransfer.submitted_at.desc(), DossierTransfer.id.desc())))
+    query = query.order_by(DossierTransfer.submitted_at.desc(), DossierTransfer.id.desc())
+    return list(db.session.scalars(query.limit(limit) if limit else query))
+
+
+def waiting_badge(user: User) -> str:
+    """The count beside "Lưu trữ" in the menu: transfers waiting for the archivist (empty for none)."""
+    if not permissions.can_decide_transfer(user, user.agency_id):
+        return ""
+    count = db.session.scalar(
+        sa.select(sa.func.count(DossierTransfer.id)).where(
+            DossierTransfer.agency_id == user.agency_id, DossierTransfer.status == TransferStatus.SUBMITTED
+        )
+    )
+    return str(count) if count else ""
 
 
 def _entry(actor: User, transfer_id: int, entry_id: int) -> DossierTransferEntry:

@@ -75,7 +75,7 @@ def test_the_head_decides_and_execution_needs_the_approval(archive_office, later
 def test_execution_destroys_files_and_keeps_the_record(archive_office, later):
     office = archive_office
     dossier = archived_dossier(office, content=b"noi dung se bi huy")
-    digest = dossier.items[0].sha256
+    digest, title = dossier.items[0].sha256, dossier.title
     path = store().path_for(digest)
     db.session.add(
         DossierItem(
@@ -97,7 +97,7 @@ def test_execution_destroys_files_and_keeps_the_record(archive_office, later):
     assert listed.status == DestructionStatus.EXECUTED and listed.executed_by_id == office.archivist.id
     assert dossier.status == DossierStatus.DESTROYED and dossier.destruction_id == listed.id and dossier.items == []
     [entry] = listed.entries
-    assert entry.file_code == dossier.file_code and entry.title == dossier.title
+    assert entry.file_code == dossier.file_code and entry.title == title and dossier.title == ""
     own, kept = entry.files
     assert own["sha256"] == digest and own["fate"] == "destroyed" and own["size"] == len(b"noi dung se bi huy")
     assert kept["fate"] == "kept" and kept["object_id"] == 987654

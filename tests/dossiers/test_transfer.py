@@ -21,6 +21,9 @@ def test_submit_keeps_a_manifest_and_moves_the_dossiers(archive_office):
     assert [e.dossier_id for e in sent.entries] == [a.id, b.id]
     assert sent.entries[0].manifest == {"1": [a.items[0].sha256]}
     assert a.status == b.status == DossierStatus.SUBMITTED and a.transfer_id == sent.id
+    told = db.session.query(Notification).filter_by(kind="dossier_submitted").all()
+    assert [n.user_id for n in told] == [office.archivist.id] and told[0].url == f"/archive/transfers/{sent.id}"
+    assert transfer.waiting_badge(office.archivist) == "1" and transfer.waiting_badge(office.spec_a1) == ""
 
 
 def test_only_the_creator_submits_closed_dossiers(archive_office):
