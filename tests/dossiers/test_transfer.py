@@ -108,3 +108,55 @@ def test_return_needs_a_reason_and_tells_the_creator(archive_office):
     assert "Thiếu biên bản nghiệm thu" in notice.body
     again = transfer.submit(office.spec_a1, [dossier.id], name="Nộp lại")
     assert dossier.status == DossierStatus.SUBMITTED and dossier.transfer_id == again.id
+
+
+def test_the_manifest_names_a_linked_documents_files(archive_office):
+    """A document item stands for its document's files (linked, not copied: Phụ lục VI III.4.e)."""
+    from app.dossiers.models import DossierItem
+    from app.incoming.models import IncomingDocument, IncomingFile
+
+    office = archive_office
+    main, annex = store().put(b"%PDF-1.4 cong van"), store().put(b"phu luc")
+    document = IncomingDocument(
+        agency_id=office.agency.id,
+        channel="paper",
+        status="registered",
+        sender_name="Sở Nội vụ",
+        type_name="Công văn",
+        subject="Về công tác lưu trữ",
+        subject_folded="ve cong tac luu tru",
+    )
+    db.session.add(document)
+    db.session.flush()
+    for digest, name, is_main in ((main, "cv.pdf", True), (annex, "pl.pdf", False)):
+        db.session.add(
+            IncomingFile(
+                document_id=document.id,
+                sha256=digest,
+                filename=name,
+                content_type="application/pdf",
+                size=7,
+                is_main=is_main,
+            )
+        )
+    dossier = closed_dossier(office.spec_a1)
+    db.session.add(
+        DossierItem(
+            dossier_id=dossier.id,
+            ordinal=2,
+            kind="incoming",
+            object_type="incoming",
+            object_id=document.id,
+            subject="Công văn về công tác lưu trữ",
+            pages=2,
+        )
+    )
+    db.session.flush()
+    db.session.expire(dossier, ["items"])
+    sent = transfer.submit(office.spec_a1, [dossier.id], name="Khối")
+    [entry] = sent.entries
+    assert entry.manifest == {"1": [dossier.items[0].sha256], "2": [main, annex]}
+    store().path_for(annex).unlink()
+    result = transfer.inspect(dossier, entry.manifest)
+    assert not result["ok"] and result["files"] == 3
+    assert result["problems"] == [f"Văn bản số 2: tệp {annex[:12]}… không còn trong kho lưu trữ."]
