@@ -182,3 +182,25 @@ def test_the_dossier_page_partial(app, archive_office):
 def test_the_menu_shows_the_archive_to_the_archivist(archive_office, as_user):
     assert 'href="/archive/"' in as_user(archive_office.archivist).get("/").get_data(as_text=True)
     assert 'href="/archive/"' not in as_user(archive_office.spec_a1).get("/").get_data(as_text=True)
+
+
+def test_the_dossier_page_form_puts_a_dossier_under_a_hold(archive_office, as_user):
+    office = archive_office
+    dossier = archived_dossier(office)
+    hold = retention.create_hold(office.archivist, name="Vụ án B", reason="Tòa án yêu cầu")
+    archivist = as_user(office.archivist)
+    data = {"hold": hold.id, "dossier_id": dossier.id, "next": f"/dossiers/{dossier.id}"}
+    response = post(archivist, "/archive/holds/0/add", data, "/archive/holds")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/dossiers/{dossier.id}")
+    assert retention.is_held(dossier.id)
+    elsewhere = post(
+        archivist,
+        f"/archive/holds/{hold.id}/remove",
+        {"dossier_id": dossier.id, "next": "//evil.example"},
+        "/archive/holds",
+    )
+    assert elsewhere.headers["Location"].endswith(f"/archive/holds/{hold.id}")
+    assert not retention.is_held(dossier.id)
+    specialist = as_user(office.spec_a1)  # not the archive's: the hold is not theirs to see
+    assert post(specialist, "/archive/holds/0/add", data, "/archive/transfers/new").status_code == 404
+    assert not retention.is_held(dossier.id)
