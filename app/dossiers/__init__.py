@@ -3,9 +3,11 @@
 
 Glossary: file plan = Danh mục hồ sơ; dossier = hồ sơ; item = văn bản, tài liệu trong hồ sơ; closing = kết thúc
 hồ sơ; transfer = nộp lưu vào Lưu trữ cơ quan; archivist = Lưu trữ cơ quan (role luu_tru); hold = phong tỏa;
-destruction = hủy tài liệu hết giá trị; SIP = gói nộp (TT 05/2025).
+destruction = hủy tài liệu hết giá trị; SIP = gói nộp (TT 05/2025); grant = cho phép sử dụng hồ sơ; ad hoc
+dossier = hồ sơ phát sinh (ngoài Danh mục).
 
-The lifecycle is `states.MOVES`; who may do what is `permissions`; the code lists are `codes`.
+The lifecycle is `states.MOVES`; who may do what is `permissions`; the code lists are `codes`. Opening is
+`services`, filing `filing` (and `items` for what a person files), grants `grants`.
 """
 
 from app.core.modules import Module, NavItem
@@ -13,15 +15,18 @@ from app.core.modules import Module, NavItem
 MODULE = Module(
     "dossiers",
     models=("app.dossiers.models",),
-    # archive (transfers, retention, holds, destruction): the lines below are the archive helper's
-    blueprints=("app.dossiers.archive_views:bp",),
-    api=("app.dossiers.archive_api:blp",),
+    setup=("app.dossiers.views:install",),
+    blueprints=("app.dossiers.views:bp", "app.dossiers.archive_views:bp"),
+    api=("app.dossiers.api:blp", "app.dossiers.archive_api:blp"),
     cli=("app.dossiers.archive_cli:dossiers_cli",),
     jobs="app.dossiers.jobs",
-    blobs=("app.dossiers.models:DossierItem.sha256",),  # the orphan sweep and BlobStore.destroy keep these
     navigation=(
+        NavItem("Hồ sơ công việc", "dossiers.index", order=38),
         NavItem("Lưu trữ", "dossiers_archive.queue", frozenset({"luu_tru", "lanh_dao"}), order=45),
         NavItem("Thiết lập nộp lưu", "dossiers_archive.settings_page", frozenset({"quan_tri"}), order=86),
     ),
     nav_badges={"dossiers_archive.queue": "app.dossiers.transfer:waiting_badge"},
+    # The files uploaded into dossiers (and processing histories): the orphan sweep and BlobStore.destroy keep what
+    # they name.
+    blobs=("app.dossiers.models:DossierItem.sha256",),
 )

@@ -15,6 +15,7 @@ from app.audit import services as audit
 from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.documents.search import folded_search
 from app.dossiers import permissions
 from app.dossiers.models import (
     Dossier,
@@ -108,10 +109,10 @@ def archive_list(
     """Archival records the user may see, searched by code/title, year and retention code."""
     query = sa.select(Dossier).where(permissions.visible_filter(user), Dossier.status == DossierStatus.ARCHIVED)
     if q and q.strip():
-        like = f"%{q.strip().lower()}%"
-        query = query.where(
-            sa.or_(sa.func.lower(Dossier.file_code).like(like), sa.func.lower(Dossier.title).like(like))
-        )
+        # As the dossier list searches (app.dossiers.queries): words of the title without diacritics, or the code.
+        in_title = folded_search(Dossier.title_folded, q)
+        in_code = sa.func.upper(Dossier.file_code).like(f"%{q.strip().upper()}%")
+        query = query.where(sa.or_(in_title, in_code) if in_title is not None else in_code)
     if year:
         query = query.where(Dossier.year == year)
     if maintenance:

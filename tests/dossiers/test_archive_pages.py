@@ -204,3 +204,13 @@ def test_the_dossier_page_form_puts_a_dossier_under_a_hold(archive_office, as_us
     specialist = as_user(office.spec_a1)  # not the archive's: the hold is not theirs to see
     assert post(specialist, "/archive/holds/0/add", data, "/archive/transfers/new").status_code == 404
     assert not retention.is_held(dossier.id)
+
+
+def test_the_dossier_page_shows_the_archive_panel(archive_office, as_user):
+    office = archive_office
+    dossier = closed_dossier(office.spec_a1)
+    html = as_user(office.spec_a1).get(f"/dossiers/{dossier.id}").get_data(as_text=True)
+    assert 'data-testid="dossier-archive"' in html and f"/archive/transfers/new?dossier={dossier.id}" in html
+    archived = archived_dossier(office, notation="02.TH", content=b"luu tru")
+    html = as_user(office.archivist).get(f"/dossiers/{archived.id}").get_data(as_text=True)
+    assert "Hết thời hạn bảo quản" in html and "30/06/2036" in html

@@ -58,6 +58,7 @@ def test_the_archive_list_searches_and_respects_visibility(archive_office):
     rows, total = retention.archive_list(office.archivist)
     assert total == 2 and set(rows) == {public, secret}
     assert retention.archive_list(office.archivist, q="TỔNG KẾT")[0] == [public]
+    assert retention.archive_list(office.archivist, q="tong ket hoi nghi")[0] == [public]
     assert retention.archive_list(office.archivist, q="02.th")[0] == [secret]
     assert retention.archive_list(office.archivist, year=2025)[1] == 0
     assert retention.archive_list(office.archivist, maintenance="06")[1] == 2
