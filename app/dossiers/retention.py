@@ -30,25 +30,24 @@ from app.org.models import User
 PAGE_SIZE = 50
 
 
-def held_ids_clause() -> sa.Select:
-    """Ids of dossiers in an active (unreleased) hold."""
-    return (
+def held_ids_clause(agency_id: int | None = None) -> sa.Select:
+    """Ids of dossiers in an active (unreleased) hold (of the agency's holds when given)."""
+    query = (
         sa.select(hold_dossier.c.dossier_id)
         .join(DossierHold, DossierHold.id == hold_dossier.c.hold_id)
         .where(DossierHold.released_at.is_(None))
     )
+    return query.where(DossierHold.agency_id == agency_id) if agency_id is not None else query
 
 
-def listed_ids_clause(exclude_destruction_id: int | None = None) -> sa.Select:
-    """Ids of dossiers already in a destruction list that is not rejected."""
+def listed_ids_clause(agency_id: int | None = None) -> sa.Select:
+    """Ids of dossiers already in a destruction list that is not rejected (of the agency's lists when given)."""
     query = (
         sa.select(DossierDestructionEntry.dossier_id)
         .join(DossierDestruction, DossierDestruction.id == DossierDestructionEntry.destruction_id)
         .where(DossierDestruction.status != DestructionStatus.REJECTED)
     )
-    if exclude_destruction_id is not None:
-        query = query.where(DossierDestruction.id != exclude_destruction_id)
-    return query
+    return query.where(DossierDestruction.agency_id == agency_id) if agency_id is not None else query
 
 
 def eligible_query(agency_id: int, today: date) -> sa.Select:
@@ -59,8 +58,8 @@ def eligible_query(agency_id: int, today: date) -> sa.Select:
             Dossier.status == DossierStatus.ARCHIVED,
             Dossier.expires_on.is_not(None),
             Dossier.expires_on <= today,
-            Dossier.id.not_in(held_ids_clause()),
-            Dossier.id.not_in(listed_ids_clause()),
+            Dossier.id.not_in(held_ids_clause(agency_id)),
+            Dossier.id.not_in(listed_ids_clause(agency_id)),
         )
         .order_by(Dossier.expires_on, Dossier.file_code)
     )
