@@ -17,12 +17,18 @@ MODULE = Module(
     "dossiers",
     models=("app.dossiers.models",),
     setup=("app.dossiers.views:install",),
-    blueprints=("app.dossiers.views:bp", "app.dossiers.plan_views:bp"),
-    api=("app.dossiers.api:blp", "app.dossiers.plan_api:blp"),
+    blueprints=("app.dossiers.views:bp", "app.dossiers.plan_views:bp", "app.dossiers.archive_views:bp"),
+    api=("app.dossiers.api:blp", "app.dossiers.plan_api:blp", "app.dossiers.archive_api:blp"),
+    cli=("app.dossiers.archive_cli:dossiers_cli",),
+    jobs="app.dossiers.jobs",
     navigation=(
         NavItem("Hồ sơ công việc", "dossiers.index", order=38),
         NavItem("Danh mục hồ sơ", "file_plan.plan", order=42),
+        NavItem("Lưu trữ", "dossiers_archive.queue", frozenset({"luu_tru", "lanh_dao"}), order=45),
+        NavItem("Thiết lập nộp lưu", "dossiers_archive.settings_page", frozenset({"quan_tri"}), order=86),
     ),
-    # The files uploaded into dossiers (and processing histories): the orphan sweep keeps what they name.
+    nav_badges={"dossiers_archive.queue": "app.dossiers.transfer:waiting_badge"},
+    # The files uploaded into dossiers (and processing histories): the orphan sweep and BlobStore.destroy keep what
+    # they name.
     blobs=("app.dossiers.models:DossierItem.sha256",),
 )

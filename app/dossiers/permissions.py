@@ -186,3 +186,21 @@ def can_approve_destruction(user: User, agency_id: int) -> bool:
 
 def grant_active_on(grant: DossierGrant, day: date) -> bool:
     return grant.revoked_at is None and (grant.until is None or grant.until >= day)
+
+
+def can_manage_settings(user: User, agency_id: int) -> bool:
+    """The agency's nộp lưu periods and reminder (DossierSettings): its administrator or its head."""
+    return _member(user, agency_id) and bool(user.roles & (LEADERS | {Role.ADMIN}))
+
+
+def can_read_archive(user: User, agency_id: int) -> bool:
+    """The archive's own pages (transfers received, expired records, holds, destructions): the archivist and the
+    agency's leaders (Phụ lục VI III.6)."""
+    return _member(user, agency_id) and bool(user.roles & (LEADERS | {Role.ARCHIVIST}))
+
+
+def can_view_transfer(user: User, transfer) -> bool:
+    """A transfer: the archive's readers, and the person who submitted it (their copy of the handover)."""
+    return _member(user, transfer.agency_id) and (
+        can_read_archive(user, transfer.agency_id) or transfer.submitted_by_id == user.id
+    )

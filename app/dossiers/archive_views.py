@@ -1,0 +1,376 @@
+"""Pages of the Lưu trữ cơ quan: receiving nộp lưu, the archive list, expired records, holds, destruction lists,
+the agency's settings; and the creator's "Nộp lưu" form. Thin: every rule is in transfer/retention/destruction and
+permissions."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.core import clock
+from app.core.db import db
+from app.core.errors import DomainError, PermissionDenied
+from app.core.inputs import bounded_int
+from app.core.transaction import unit_of_work
+from app.dossiers import archive_printing, codes, destruction, jobs, permissions, retention, settings, transfer
+from app.dossiers.models import Dossier
+from app.dossiers.states import (
+    DESTRUCTION_STATUS_LABELS,
+    DOSSIER_STATUS_LABELS,
+    TRANSFER_STATUS_LABELS,
+    DestructionStatus,
+    DossierStatus,
+    TransferStatus,
+)
+from app.org.models import User
+
+bp = Blueprint("dossiers_archive", __name__, template_folder="templates", url_prefix="/archive")
+
+
+@bp.app_context_processor
+def archive_helpers():
+    return {
+        "dossier_archive_info": archive_info,
+        "retention_label": codes.retention_label,
+        "DOSSIER_STATUS_LABELS": DOSSIER_STATUS_LABELS,
+        "TRANSFER_STATUS_LABELS": TRANSFER_STATUS_LABELS,
+        "DESTRUCTION_STATUS_LABELS": DESTRUCTION_STATUS_LABELS,
+        "DECISION_LABELS": transfer.DECISION_LABELS,
+        "FATE_LABELS": destruction.FATE_LABELS,
+    }
+
+
+def archive_info(dossier: Dossier, user) -> dict:
+    """What the dossier page's archive panel shows (dossiers/_actions_archive.html)."""
+    return {
+        "can_submit": permissions.can_edit(user, dossier)
+        and dossier.status in (DossierStatus.CLOSED, DossierStatus.RETURNED),
+        "holds": retention.active_holds_of(dossier) if permissions.can_manage_holds(user, dossier.agency_id) else [],
+        "can_hold": permissions.can_manage_holds(user, dossier.agency_id) and dossier.status != DossierStatus.DESTROYED,
+        "open_holds": retention.holds(user, active_only=True)
+        if permissions.can_manage_holds(user, dossier.agency_id)
+        else [],
+        "retention": codes.retention_label(dossier.maintenance, dossier.retention_years),
+    }
+
+
+def user_names(ids) -> dict[int, str]:
+    """Full names of the people a page names by id (submitter, decider, executor)."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return dict(db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(wanted))).all())
+
+
+def _require_reader() -> None:
+    if not permissions.can_read_archive(current_user, current_user.agency_id):
+        raise PermissionDenied("Trang này dành cho Lưu trữ cơ quan và lãnh đạo cơ quan.")
+
+
+def _act(action, success: str, back: str):
+    """Run one user action as its own savepoint: a refusal is shown and leaves nothing changed."""
+    try:
+        with unit_of_work():
+            action()
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        flash(exc.message, "danger")
+    else:
+        flash(success, "success")
+    return redirect(back)
+
+
+def _next(default: str) -> str:
+    """The form's `next` when it is a path of this site (never another host), else `default`."""
+    target = request.form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else default
+
+
+def _pdf(data: bytes, name: str) -> Response:
+    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+# ---- transfers -------------------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@login_required
+def queue():
+    _require_reader()
+    waiting = transfer.transfers(current_user, status=TransferStatus.SUBMITTED)
+    return render_template(
+        "dossiers/archive/queue.html",
+        waiting=waiting,
+        done=transfer.transfers(current_user, status=TransferStatus.DONE, limit=20),
+        overdue=jobs.overdue(current_user.agency_id),
+        names=user_names(t.submitted_by_id for t in waiting),
+        can_settle=permissions.can_manage_settings(current_user, current_user.agency_id),
+    )
+
+
+@bp.route("/transfers/new", methods=["GET", "POST"])
+@login_required
+def new_transfer():
+    if request.method == "POST":
+        ids = [int(i) for i in request.form.getlist("dossier_ids") if i.isdigit()]
+        try:
+            with unit_of_work():
+                sent = transfer.submit(
+                    current_user,
+                    ids,
+                    name=request.form.get("name", ""),
+                    condition_note=request.form.get("condition_note"),
+                )
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            flash(exc.message, "danger")
+        else:
+            flash(f"Đã nộp lưu {len(sent.entries)} hồ sơ.", "success")
+            return redirect(url_for(".transfer_page", transfer_id=sent.id))
+    chosen = {int(i) for i in request.values.getlist("dossier") + request.form.getlist("dossier_ids") if i.isdigit()}
+    return render_template(
+        "dossiers/archive/new_transfer.html",
+        dossiers=transfer.submittable(current_user),
+        chosen=chosen,
+        name=request.form.get("name", ""),
+        today=clock.local_today(),
+    )
+
+
+@bp.get("/transfers/<int:transfer_id>")
+@login_required
+def transfer_page(transfer_id: int):
+    sent = transfer.get_transfer(current_user, transfer_id)
+    return render_template(
+        "dossiers/archive/transfer.html",
+        transfer=sent,
+        can_decide=permissions.can_decide_transfer(current_user, sent.agency_id),
+        files=sum(len(v) for e in sent.entries for v in (e.manifest or {}).values()),
+        names=user_names((sent.submitted_by_id, sent.received_by_id)),
+    )
+
+
+@bp.post("/transfers/<int:transfer_id>/entries/<int:entry_id>/<string:action>")
+@login_required
+def decide(transfer_id: int, entry_id: int, action: str):
+    back = url_for(".transfer_page", transfer_id=transfer_id) + f"#entry-{entry_id}"
+    if action == "check":
+        return _act(lambda: transfer.check(current_user, transfer_id, entry_id), "Đã kiểm tra hồ sơ.", back)
+    if action == "accept":
+        return _act(lambda: transfer.accept(current_user, transfer_id, entry_id), "Đã tiếp nhận hồ sơ.", back)
+    if action == "return":
+        reason = request.form.get("reason", "")
+        return _act(
+            lambda: transfer.return_entry(current_user, transfer_id, entry_id, reason=reason), "Đã trả lại hồ sơ.", back
+        )
+    abort(404)
+
+
+@bp.get("/transfers/<int:transfer_id>/muc-luc.pdf")
+@login_required
+def muc_luc(transfer_id: int):
+    sent = transfer.get_transfer(current_user, transfer_id)
+    return _pdf(archive_printing.muc_luc_pdf(sent), f"muc-luc-nop-luu-{sent.id}.pdf")
+
+
+@bp.get("/transfers/<int:transfer_id>/bien-ban.pdf")
+@login_required
+def bien_ban(transfer_id: int):
+    sent = transfer.get_transfer(current_user, transfer_id)
+    return _pdf(archive_printing.bien_ban_giao_nhan_pdf(sent), f"bien-ban-giao-nhan-{sent.id}.pdf")
+
+
+# ---- the archive and retention ---------------------------------------------------------------------------------
+
+
+@bp.get("/records")
+@login_required
+def records():
+    page = max(1, request.args.get("page", type=bounded_int) or 1)
+    year = request.args.get("year", type=bounded_int)
+    maintenance = request.args.get("maintenance") or None
+    q = request.args.get("q", "")
+    rows, total = retention.archive_list(
+        current_user,
+        q=q,
+        year=year,
+        maintenance=maintenance if maintenance in codes.MAINTENANCE else None,
+        limit=retention.PAGE_SIZE,
+        offset=(page - 1) * retention.PAGE_SIZE,
+    )
+    return render_template(
+        "dossiers/archive/records.html",
+        rows=rows,
+        total=total,
+        page=page,
+        has_next=page * retention.PAGE_SIZE < total,
+        q=q,
+        year=year,
+        maintenance=maintenance,
+        maintenance_codes=codes.MAINTENANCE,
+        today=clock.local_today(),
+        archive_reader=permissions.can_read_archive(current_user, current_user.agency_id),
+    )
+
+
+@bp.get("/expired")
+@login_required
+def expired():
+    _require_reader()
+    return render_template(
+        "dossiers/archive/expired.html",
+        rows=retention.eligible_for_destruction(current_user.agency_id, clock.local_today()),
+        can_propose=permissions.can_propose_destruction(current_user, current_user.agency_id),
+    )
+
+
+# ---- holds -----------------------------------------------------------------------------------------------------
+
+
+@bp.route("/holds", methods=["GET", "POST"])
+@login_required
+def holds():
+    if request.method == "POST":
+        ids = [int(i) for i in request.form.getlist("dossier_ids") if i.isdigit()]
+        form = request.form
+        return _act(
+            lambda: retention.create_hold(
+                current_user, name=form.get("name", ""), reason=form.get("reason", ""), dossier_ids=ids
+            ),
+            "Đã phong tỏa hồ sơ.",
+            _next(url_for(".holds")),
+        )
+    return render_template("dossiers/archive/holds.html", holds=retention.holds(current_user))
+
+
+@bp.get("/holds/<int:hold_id>")
+@login_required
+def hold_page(hold_id: int):
+    return render_template("dossiers/archive/hold.html", hold=retention.get_hold(current_user, hold_id))
+
+
+@bp.post("/holds/<int:hold_id>/<string:action>")
+@login_required
+def hold_action(hold_id: int, action: str):
+    form = request.form
+    hold_id = hold_id or form.get("hold", type=int) or 0  # 0: the dossier page's form names the hold in "hold"
+    back = _next(url_for(".hold_page", hold_id=hold_id))
+    dossier_id = form.get("dossier_id", type=int) or 0
+    if action == "add":
+        return _act(lambda: retention.add_to_hold(current_user, hold_id, dossier_id), "Đã phong tỏa thêm hồ sơ.", back)
+    if action == "remove":
+        return _act(
+            lambda: retention.remove_from_hold(current_user, hold_id, dossier_id), "Đã gỡ hồ sơ khỏi lệnh.", back
+        )
+    if action == "release":
+        note = form.get("note", "")
+        return _act(lambda: retention.release_hold(current_user, hold_id, note=note), "Đã gỡ phong tỏa.", back)
+    abort(404)
+
+
+# ---- destruction -----------------------------------------------------------------------------------------------
+
+
+@bp.route("/destructions", methods=["GET", "POST"])
+@login_required
+def destructions():
+    if request.method == "POST":
+        ids = [int(i) for i in request.form.getlist("dossier_ids") if i.isdigit()]
+        created = {}
+
+        def make():
+            created["d"] = destruction.create(current_user, title=request.form.get("title", ""), dossier_ids=ids)
+
+        response = _act(make, "Đã lập danh mục tài liệu hết giá trị.", url_for(".expired"))
+        return redirect(url_for(".destruction_page", destruction_id=created["d"].id)) if created else response
+    return render_template("dossiers/archive/destructions.html", rows=destruction.destructions(current_user))
+
+
+@bp.get("/destructions/<int:destruction_id>")
+@login_required
+def destruction_page(destruction_id: int):
+    record = destruction.get(current_user, destruction_id)
+    agency_id = record.agency_id
+    return render_template(
+        "dossiers/archive/destruction.html",
+        record=record,
+        can_propose=permissions.can_propose_destruction(current_user, agency_id),
+        can_approve=permissions.can_approve_destruction(current_user, agency_id),
+        eligible=retention.eligible_for_destruction(agency_id) if record.status == DestructionStatus.DRAFT else [],
+        names=user_names((record.proposed_by_id, record.decided_by_id, record.executed_by_id)),
+        S=DestructionStatus,
+    )
+
+
+@bp.post("/destructions/<int:destruction_id>/<string:action>")
+@login_required
+def destruction_action(destruction_id: int, action: str):
+    form, user = request.form, current_user
+    back = url_for(".destruction_page", destruction_id=destruction_id)
+    dossier_id = form.get("dossier_id", type=int) or 0
+    actions = {
+        "add": (lambda: destruction.add_dossier(user, destruction_id, dossier_id), "Đã thêm hồ sơ vào danh mục."),
+        "remove": (lambda: destruction.remove_dossier(user, destruction_id, dossier_id), "Đã rút hồ sơ."),
+        "propose": (
+            lambda: destruction.propose(user, destruction_id, council_opinion=form.get("council_opinion")),
+            "Đã trình người đứng đầu cơ quan phê duyệt.",
+        ),
+        "approve": (
+            lambda: destruction.approve(
+                user,
+                destruction_id,
+                decision_number=form.get("decision_number", ""),
+                decision_date=_date(form.get("decision_date")),
+                note=form.get("note"),
+            ),
+            "Đã phê duyệt hủy tài liệu.",
+        ),
+        "reject": (
+            lambda: destruction.reject(user, destruction_id, reason=form.get("reason", "")),
+            "Đã không phê duyệt.",
+        ),
+        "execute": (lambda: destruction.execute(user, destruction_id), "Đã hủy tài liệu; biên bản hủy được lưu."),
+    }
+    if action not in actions:
+        abort(404)
+    run, success = actions[action]
+    return _act(run, success, back)
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@bp.get("/destructions/<int:destruction_id>/bien-ban.pdf")
+@login_required
+def destruction_pdf(destruction_id: int):
+    record = destruction.get(current_user, destruction_id)
+    return _pdf(archive_printing.bien_ban_huy_pdf(record), f"bien-ban-huy-{record.id}.pdf")
+
+
+# ---- settings --------------------------------------------------------------------------------------------------
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings_page():
+    agency_id = current_user.agency_id
+    if not permissions.can_manage_settings(current_user, agency_id):
+        raise PermissionDenied("Chỉ quản trị hoặc lãnh đạo cơ quan được sửa thiết lập lưu trữ.")
+    if request.method == "POST":
+        values = {k: request.form.get(k) for k in ("transfer_after", "construction_transfer_after", "reminder_days")}
+        try:
+            with unit_of_work():
+                transfer.update_settings(current_user, agency_id, values)
+        except DomainError as exc:
+            flash(exc.message + " " + " ".join(f"{v}" for v in (exc.details or {}).values()), "danger")
+        else:
+            flash("Đã lưu thiết lập nộp lưu.", "success")
+            return redirect(url_for(".settings_page"))
+    return render_template("dossiers/archive/settings.html", current=settings.settings_for(agency_id))

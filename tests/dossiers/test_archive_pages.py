@@ -1,0 +1,216 @@
+"""The archive's pages through the HTTP client: nộp lưu, receiving, the archive list, settings, holds,
+destruction; tenancy (another agency: 404)."""
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from flask import render_template
+from pypdf import PdfReader
+
+from app.core import clock
+from app.core.db import db
+from app.dossiers import retention
+from app.dossiers.models import DossierDestruction, DossierTransfer
+from app.dossiers.states import DestructionStatus, DossierStatus
+from tests.conftest import csrf_token, login
+from tests.dossiers.helpers_archive import archived_dossier, closed_dossier, store
+
+LATER = datetime(2037, 1, 5, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def as_user(app, db_session):
+    def factory(user):
+        client = app.test_client()
+        login(client, user.username)
+        return client
+
+    return factory
+
+
+def post(client, path, data, page=None):
+    data = {**data, "csrf_token": csrf_token(client, page or path)}
+    return client.post(path, data=data)
+
+
+def test_submit_check_accept_through_the_pages(archive_office, as_user):
+    office = archive_office
+    dossier = closed_dossier(office.spec_a1, title="Hồ sơ hội nghị tổng kết")
+    creator = as_user(office.spec_a1)
+    form = creator.get(f"/archive/transfers/new?dossier={dossier.id}").get_data(as_text=True)
+    assert dossier.file_code in form and f'value="{dossier.id}" id="d{dossier.id}" checked' in form
+    response = post(creator, "/archive/transfers/new", {"name": "Khối tài liệu 2026", "dossier_ids": [dossier.id]})
+    assert response.status_code == 302
+    sent = db.session.query(DossierTransfer).one()
+    assert response.headers["Location"].endswith(f"/archive/transfers/{sent.id}")
+    assert creator.get("/archive/").status_code == 403  # the queue is the archive's
+
+    archivist = as_user(office.archivist)
+    queue = archivist.get("/archive/").get_data(as_text=True)
+    assert "Tiếp nhận hồ sơ nộp lưu" in queue and "Khối tài liệu 2026" in queue
+    assert office.spec_a1.full_name in queue
+    page = f"/archive/transfers/{sent.id}"
+    entry = sent.entries[0]
+    post(archivist, f"{page}/entries/{entry.id}/check", {}, page)
+    assert "Kiểm tra đạt: 1 tệp khớp mã băm" in archivist.get(page).get_data(as_text=True)
+    refused = post(archivist, f"{page}/entries/{entry.id}/return", {"reason": ""}, page)
+    assert refused.status_code == 302
+    assert "Nhập lý do trả lại hồ sơ." in archivist.get(page).get_data(as_text=True)
+    post(archivist, f"{page}/entries/{entry.id}/accept", {}, page)
+    db.session.expire_all()
+    assert dossier.status == DossierStatus.ARCHIVED and dossier.expires_on is not None
+    assert "Đã tiếp nhận" in archivist.get(page).get_data(as_text=True)
+    records = archivist.get("/archive/records?q=tổng kết").get_data(as_text=True)
+    assert dossier.file_code in records and "30/06/2036" in records
+    pdf = creator.get(f"{page}/muc-luc.pdf")
+    assert pdf.mimetype == "application/pdf"
+    assert "Khối tài liệu 2026" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    record = archivist.get(f"{page}/bien-ban.pdf")
+    assert office.archivist.full_name in PdfReader(io.BytesIO(record.data)).pages[0].extract_text()
+
+
+def test_a_tampered_file_shows_in_the_check(archive_office, as_user):
+    office = archive_office
+    dossier = closed_dossier(office.spec_a1, content=b"truoc khi sua")
+    creator = as_user(office.spec_a1)
+    post(creator, "/archive/transfers/new", {"name": "Khối", "dossier_ids": [dossier.id]})
+    sent = db.session.query(DossierTransfer).one()
+    store().path_for(dossier.items[0].sha256).write_bytes(b"da bi sua")
+    archivist = as_user(office.archivist)
+    page = f"/archive/transfers/{sent.id}"
+    post(archivist, f"{page}/entries/{sent.entries[0].id}/accept", {}, page)
+    html = archivist.get(page).get_data(as_text=True)
+    assert "Hồ sơ chưa đạt khi kiểm tra" in html and "bị thay đổi" in html
+    db.session.expire_all()
+    assert dossier.status == DossierStatus.SUBMITTED
+
+
+def test_other_agencies_get_404(archive_office, as_user, create_user, create_agency):
+    office = archive_office
+    dossier = archived_dossier(office)
+    sent = db.session.get(DossierTransfer, dossier.transfer_id)
+    hold = retention.create_hold(office.archivist, name="Phong tỏa", reason="Lý do", dossier_ids=[dossier.id])
+    stranger = as_user(create_user(roles=("luu_tru", "lanh_dao"), agency=create_agency()))
+    for path in (
+        f"/archive/transfers/{sent.id}",
+        f"/archive/transfers/{sent.id}/muc-luc.pdf",
+        f"/archive/holds/{hold.id}",
+    ):
+        assert stranger.get(path).status_code == 404, path
+    entry = sent.entries[0]
+    response = stranger.post(
+        f"/archive/transfers/{sent.id}/entries/{entry.id}/check",
+        data={"csrf_token": csrf_token(stranger, "/archive/holds")},
+    )
+    assert response.status_code == 404
+    assert dossier.file_code not in stranger.get("/archive/records").get_data(as_text=True)
+
+
+def test_settings_page_for_the_head(archive_office, as_user):
+    office = archive_office
+    assert as_user(office.spec_a1).get("/archive/settings").status_code == 403
+    leader = as_user(office.leader)
+    assert 'value="P1Y"' in leader.get("/archive/settings").get_data(as_text=True)
+    post(
+        leader,
+        "/archive/settings",
+        {"transfer_after": "P2M", "construction_transfer_after": "P3M", "reminder_days": "x"},
+    )
+    assert 'value="P1Y"' in leader.get("/archive/settings").get_data(as_text=True)  # refused whole
+    post(
+        leader,
+        "/archive/settings",
+        {"transfer_after": "p60d", "construction_transfer_after": "P3M", "reminder_days": "15"},
+    )
+    html = leader.get("/archive/settings").get_data(as_text=True)
+    assert 'value="P60D"' in html and 'value="15"' in html
+
+
+def test_hold_and_destruction_through_the_pages(archive_office, as_user):
+    office = archive_office
+    dossier = archived_dossier(office, content=b"se huy qua trang")
+    digest = dossier.items[0].sha256
+    with clock.frozen(LATER):  # ten years on: sign in then
+        archivist, leader = as_user(office.archivist), as_user(office.leader)
+        assert dossier.file_code in archivist.get("/archive/expired").get_data(as_text=True)
+        post(
+            archivist,
+            "/archive/holds",
+            {"name": "Thanh tra", "reason": "Đoàn thanh tra tỉnh", "dossier_ids": [dossier.id]},
+        )
+        [hold] = retention.holds(office.archivist)
+        assert "Đoàn thanh tra tỉnh" in archivist.get("/archive/holds").get_data(as_text=True)
+        assert dossier.file_code not in archivist.get("/archive/expired").get_data(as_text=True)
+        post(archivist, f"/archive/holds/{hold.id}/release", {"note": "Xong"}, "/archive/holds")
+        response = post(
+            archivist,
+            "/archive/destructions",
+            {"title": "Danh mục 2037", "dossier_ids": [dossier.id]},
+            "/archive/expired",
+        )
+        page = response.headers["Location"]
+        post(archivist, f"{page}/execute", {}, page)
+        assert "chưa được người đứng đầu cơ quan phê duyệt" in archivist.get(page).get_data(as_text=True)
+        post(archivist, f"{page}/propose", {"council_opinion": "Hội đồng đồng ý hủy"}, page)
+        post(leader, f"{page}/approve", {"decision_number": "7/QĐ-UBND", "decision_date": "2037-01-04"}, page)
+        post(archivist, f"{page}/execute", {}, page)
+        html = archivist.get(page).get_data(as_text=True)
+        pdf = archivist.get(f"{page}/bien-ban.pdf")
+    assert "Đã hủy" in html and "Đã xóa tệp" in html and digest[:16] in html and "Hội đồng đồng ý hủy" in html
+    assert office.archivist.full_name in html and office.leader.full_name in html and "Số 7/QĐ-UBND" in html
+    assert not store().path_for(digest).exists()
+    db.session.expire_all()
+    assert dossier.status == DossierStatus.DESTROYED
+    assert db.session.get(DossierDestruction, dossier.destruction_id).status == DestructionStatus.EXECUTED
+    assert "7/QĐ-UBND" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+
+
+def test_the_dossier_page_partial(app, archive_office):
+    office = archive_office
+    dossier = closed_dossier(office.spec_a1)
+    with app.test_request_context("/dossiers/1"):
+        html = render_template("dossiers/_actions_archive.html", dossier=dossier, current_user=office.spec_a1)
+        assert f"/archive/transfers/new?dossier={dossier.id}" in html and "Nộp lưu" in html
+        hold = retention.create_hold(
+            office.archivist, name="Vụ án A", reason="Tòa án yêu cầu", dossier_ids=[dossier.id]
+        )
+        html = render_template("dossiers/_actions_archive.html", dossier=dossier, current_user=office.archivist)
+        assert "Đang bị phong tỏa" in html and hold.name in html and "Nộp lưu</a>" not in html
+
+
+def test_the_menu_shows_the_archive_to_the_archivist(archive_office, as_user):
+    assert 'href="/archive/"' in as_user(archive_office.archivist).get("/").get_data(as_text=True)
+    assert 'href="/archive/"' not in as_user(archive_office.spec_a1).get("/").get_data(as_text=True)
+
+
+def test_the_dossier_page_form_puts_a_dossier_under_a_hold(archive_office, as_user):
+    office = archive_office
+    dossier = archived_dossier(office)
+    hold = retention.create_hold(office.archivist, name="Vụ án B", reason="Tòa án yêu cầu")
+    archivist = as_user(office.archivist)
+    data = {"hold": hold.id, "dossier_id": dossier.id, "next": f"/dossiers/{dossier.id}"}
+    response = post(archivist, "/archive/holds/0/add", data, "/archive/holds")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/dossiers/{dossier.id}")
+    assert retention.is_held(dossier.id)
+    elsewhere = post(
+        archivist,
+        f"/archive/holds/{hold.id}/remove",
+        {"dossier_id": dossier.id, "next": "//evil.example"},
+        "/archive/holds",
+    )
+    assert elsewhere.headers["Location"].endswith(f"/archive/holds/{hold.id}")
+    assert not retention.is_held(dossier.id)
+    specialist = as_user(office.spec_a1)  # not the archive's: the hold is not theirs to see
+    assert post(specialist, "/archive/holds/0/add", data, "/archive/transfers/new").status_code == 404
+    assert not retention.is_held(dossier.id)
+
+
+def test_the_dossier_page_shows_the_archive_panel(archive_office, as_user):
+    office = archive_office
+    dossier = closed_dossier(office.spec_a1)
+    html = as_user(office.spec_a1).get(f"/dossiers/{dossier.id}").get_data(as_text=True)
+    assert 'data-testid="dossier-archive"' in html and f"/archive/transfers/new?dossier={dossier.id}" in html
+    archived = archived_dossier(office, notation="02.TH", content=b"luu tru")
+    html = as_user(office.archivist).get(f"/dossiers/{archived.id}").get_data(as_text=True)
+    assert "Hết thời hạn bảo quản" in html and "30/06/2036" in html
