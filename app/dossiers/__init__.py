@@ -13,4 +13,11 @@ from app.core.modules import Module
 MODULE = Module(
     "dossiers",
     models=("app.dossiers.models",),
+    blobs=("app.dossiers.models:DossierItem.sha256",),
+    # The dossier's case (processes/dossier.bpmn) follows the dossier; finished procedures are filed (autofile).
+    receivers=("app.dossiers.case:RECEIVERS", "app.dossiers.autofile:RECEIVERS"),
+    engine=("app.dossiers.case:engine", "app.dossiers.autofile:engine"),
+    object_summaries={"dossier": "app.dossiers.case:task_summary"},
+    blueprints=("app.dossiers.case_views:bp",),
+    home_panels=("app.dossiers.unfiled:PANELS",),
 )
