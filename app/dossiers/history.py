@@ -278,6 +278,7 @@ def to_pdf(history: dict) -> bytes:
             "caption": "Các bước xử lý",
             "headings": ["Bước", "Người xử lý", "Nhận lúc", "Hoàn thành", "Kết quả", "Ý kiến, nội dung"],
             "rows": step_rows,
+            "widths": [30, 28, 22, 22, 22, 62],
         },
         *history["sections"],
     ]
@@ -285,11 +286,12 @@ def to_pdf(history: dict) -> bytes:
         if not section["rows"]:
             continue
         story.append(Paragraph(escape(section["caption"]), st["section"]))
-        width = usable / len(section["headings"]) * mm
+        weights = section.get("widths") or [1] * len(section["headings"])
+        widths = [usable * w / sum(weights) * mm for w in weights]
         data = [[Paragraph(escape(h), st["head"]) for h in section["headings"]]]
         for cells in section["rows"]:
             data.append([Paragraph(escape(str(c)).replace("\n", "<br/>"), st["cell"]) for c in cells])
-        table = Table(data, colWidths=[width] * len(section["headings"]), repeatRows=1)
+        table = Table(data, colWidths=widths, repeatRows=1)
         table.setStyle(
             TableStyle(
                 [
