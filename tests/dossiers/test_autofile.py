@@ -61,7 +61,7 @@ def _pdf_text(item) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
 
 
-def test_the_chosen_dossier_gets_the_document_and_its_history(incoming_office, signed_pdf):
+def test_the_chosen_dossier_gets_the_document_and_its_history(incoming_office, signed_pdf):  # noqa: F811  (imported fixtures)
     office = incoming_office
     dossier = make_dossier(office.spec_a1, title="Hồ sơ biên chế công chức năm 2027")
     document, instance, tasks = _to_handling(office, signed_pdf)
@@ -97,16 +97,16 @@ def test_the_chosen_dossier_gets_the_document_and_its_history(incoming_office, s
     assert unfiled.unfiled(office.spec_a1) == []
 
 
-def test_a_document_filed_by_hand_gets_only_its_history(incoming_office, signed_pdf):
+def test_a_document_filed_by_hand_gets_only_its_history(incoming_office, signed_pdf):  # noqa: F811  (imported fixtures)
     office = incoming_office
     dossier = make_dossier(office.spec_a1)
-    document, instance, tasks = _to_handling(office, signed_pdf)
+    document, _instance, tasks = _to_handling(office, signed_pdf)
     filing.file_document(office.spec_a1, dossier, "incoming", document.id)  # "Lưu vào hồ sơ" while handling
     _handle(office, tasks)
     assert [(i.kind, i.auto) for i in _items(dossier)] == [("incoming", False), ("history", True)]
 
 
-def test_nothing_chosen_and_in_no_dossier_waits_on_the_handlers_list(incoming_office, signed_pdf, client):
+def test_nothing_chosen_and_in_no_dossier_waits_on_the_handlers_list(incoming_office, signed_pdf, client):  # noqa: F811  (imported fixtures)
     office = incoming_office
     dossier = make_dossier(office.spec_a1)
     document, _instance, tasks = _to_handling(office, signed_pdf)
@@ -124,7 +124,7 @@ def test_nothing_chosen_and_in_no_dossier_waits_on_the_handlers_list(incoming_of
     assert unfiled.unfiled(office.spec_a1) == [] and unfiled.unfiled_count(office.spec_a1) == 0
 
 
-def test_only_ones_own_open_dossiers_may_be_chosen(incoming_office, signed_pdf):
+def test_only_ones_own_open_dossiers_may_be_chosen(incoming_office, signed_pdf):  # noqa: F811  (imported fixtures)
     office = incoming_office
     others = make_dossier(office.spec_a2, notation="02.TH")
     closed = make_dossier(office.spec_a1, notation="03.TH", status="closed")
@@ -137,7 +137,7 @@ def test_only_ones_own_open_dossiers_may_be_chosen(incoming_office, signed_pdf):
     assert choices == []  # spec_a1 has no open dossier of their own
 
 
-def test_a_dossier_closed_before_the_end_is_skipped_and_the_handler_told(incoming_office, signed_pdf):
+def test_a_dossier_closed_before_the_end_is_skipped_and_the_handler_told(incoming_office, signed_pdf):  # noqa: F811  (imported fixtures)
     office = incoming_office
     dossier = make_dossier(office.spec_a1)
     document, instance, tasks = _to_handling(office, signed_pdf, coordinate=True)
@@ -155,7 +155,7 @@ def test_a_dossier_closed_before_the_end_is_skipped_and_the_handler_told(incomin
     assert notice.url == f"/incoming/{document.id}"
 
 
-def test_a_returned_document_is_never_filed(incoming_office, signed_pdf):
+def test_a_returned_document_is_never_filed(incoming_office, signed_pdf):  # noqa: F811  (imported fixtures)
     office = incoming_office
     document = receive(office, signed_pdf)
     from tests.incoming.conftest import instance_of
