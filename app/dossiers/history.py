@@ -18,6 +18,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 from app.core import clock
 from app.core.db import db
 from app.documents.fonts import build, fmt_date, styles
+from app.dossiers.models import Dossier
 from app.org.models import Agency, Unit, User
 from app.workflow.forms import options_for
 from app.workflow.models import TASK_STATE_LABELS, HumanTask
@@ -59,9 +60,16 @@ def _values(task: HumanTask) -> list[tuple[str, str]]:
     hints, shown = form.get("ui") or {}, []
     for name, value in task.submitted.items():
         hint = hints.get(name, {})
+        # Only what the person saw on the form (a labelled field); values actions added for the engine are not.
         if value in (None, "", [], {}) or isinstance(value, dict) or hint.get("widget") == "password":
             continue
-        label = hint.get("label") or name
+        if not hint.get("label"):
+            continue
+        label = hint["label"]
+        if name == "dossier_id" and str(value).isdigit():
+            dossier = db.session.get(Dossier, int(value))
+            shown.append((label, dossier.file_code if dossier is not None else str(value)))
+            continue
         choices = {}
         if hint.get("source") or hint.get("labels") or form["schema"]["properties"].get(name, {}).get("enum"):
             try:
@@ -181,7 +189,7 @@ def _outgoing_trail(doc) -> dict:
     recipients = db.session.scalars(
         sa.select(OutgoingRecipient).where(OutgoingRecipient.document_id == doc.id).order_by(OutgoingRecipient.id)
     )
-    notation = f"{doc.number:02d}/{doc.symbol}" if doc.number and doc.symbol else (doc.symbol or "")
+    notation = doc.symbol or ""  # số and ký hiệu together ("01/UBND-TH") once issued
     return {
         "title": "QUÁ TRÌNH XỬ LÝ VĂN BẢN ĐI",
         "document": [
