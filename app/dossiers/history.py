@@ -7,9 +7,12 @@ assignments, extension requests and notes of a văn bản đến; versions, revi
 văn bản đi); `to_pdf` prints it with the Vietnamese serif font (app.documents.fonts).
 """
 
+import io
+import json
 from xml.sax.saxutils import escape
 
 import sqlalchemy as sa
+from pypdf import PdfReader, PdfWriter
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -311,4 +314,24 @@ def to_pdf(history: dict) -> bytes:
         )
         story += [table, Spacer(1, 4 * mm)]
     story.append(Paragraph(f"Hệ thống lập tự động lúc {escape(history['made_at'])}.", st["cell"]))
-    return build(story, pagesize=A4, title=history["title"], author=history["agency"], margins=(15, 12, 15, 12))
+    pdf = build(story, pagesize=A4, title=history["title"], author=history["agency"], margins=(15, 12, 15, 12))
+    return _with_data(pdf, history)
+
+
+JSON_NAME = "qua-trinh-xu-ly.json"
+
+
+def _with_data(pdf: bytes, history: dict) -> bytes:
+    """The same history as JSON, attached inside the PDF (an embedded file): one filed item that people read and
+    programs (an export, a later migration) parse without scraping the text."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_attachment(JSON_NAME, json.dumps(history, ensure_ascii=False, indent=1).encode())
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def attached_data(pdf: bytes) -> dict | None:
+    """The JSON a history PDF carries (None: none)."""
+    files = PdfReader(io.BytesIO(pdf)).attachments.get(JSON_NAME)
+    return json.loads(files[0]) if files else None

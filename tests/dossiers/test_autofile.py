@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from app.core.db import db
 from app.core.errors import ValidationError
 from app.dossiers import filing, unfiled
+from app.dossiers import history as history_module
 from app.dossiers.models import DossierItem
 from app.dossiers.states import move
 from app.notifications.models import Notification
@@ -91,6 +92,14 @@ def test_the_chosen_dossier_gets_the_document_and_its_history(incoming_office, s
         "Chủ trì",  # the assignment
     ):
         assert expected in text, expected
+    data = history_module.attached_data(current_app.extensions["qlvb.blobs"].read(history.sha256))
+    assert data["object_type"] == "incoming" and data["object_id"] == document.id  # the same history as JSON
+    assert [s["step"] for s in data["steps"]][:3] == [
+        "Kiểm tra văn bản đến",
+        "Vào sổ văn bản đến",
+        "Cho ý kiến chỉ đạo",
+    ]
+    assert ["Ý kiến chỉ đạo", DIRECTION] in [list(row) for row in data["document"]]
     assert dossier.doc_total == 2
     db.session.refresh(document)
     assert document.file_code == dossier.file_code  # Phụ lục VI Phần II.I field 1
@@ -165,3 +174,14 @@ def test_a_returned_document_is_never_filed(incoming_office, signed_pdf):  # noq
     assert instance_of(document).status == "completed"
     assert db.session.scalar(sa.select(sa.func.count(DossierItem.id))) == 0
     assert unfiled.unfiled(office.clerk) == []
+
+
+def test_the_unfiled_panel_through_the_api(incoming_office, signed_pdf, client, api_token):  # noqa: F811
+    office = incoming_office
+    _document, _instance, tasks = _to_handling(office, signed_pdf)
+    _handle(office, tasks)
+    response = client.get("/api/v1/home", headers=api_token(office.spec_a1))
+    panels = {p["id"]: p for p in response.json["panels"]}
+    assert [f["count"] for f in panels["unfiled_documents"]["figures"]] == [1]
+    response = client.get("/api/v1/home", headers=api_token(office.spec_a2))
+    assert "unfiled_documents" not in {p["id"] for p in response.json["panels"]}

@@ -153,3 +153,26 @@ def test_another_agency_cannot_open_the_dossier_task(case_office, client, create
     stranger = create_user(roles=("luu_tru", "lanh_dao"), agency=other, username="khac")
     login(client, stranger.username)
     assert client.get(f"/tasks/{collect.id}").status_code == 404
+
+
+def test_a_move_made_while_completing_the_step_does_not_complete_it_twice(case_office):
+    """A move announced from inside the step's own completion (a form action calling a domain service) is left to
+    that completion: the receiver does nothing."""
+    office = case_office
+    dossier, instance = _opened(office)
+    token = case._completing.set(True)
+    try:
+        case.follow_move(dossier, action="close", actor=office.spec_a1)
+    finally:
+        case._completing.reset(token)
+    assert _steps(instance) == [("collect", office.spec_a1.id, "chuyen_vien")]
+
+
+def test_a_move_by_someone_outside_the_step_still_completes_it(case_office):
+    """The domain service decided who may move the dossier; the step records who did (a system move: nobody)."""
+    office = case_office
+    dossier, instance = _opened(office)
+    move(dossier, "close", None)
+    done = _last_done(instance)
+    assert (done.task_name, done.completed_by_id, done.outcome) == ("collect", None, "close")
+    assert [t.task_name for t in open_tasks(instance)] == ["submit"]
