@@ -109,12 +109,13 @@ def refusal(dossier: Dossier | None, object_type: str, doc) -> str | None:
             "không nhận thêm văn bản."
         )
     creator = db.session.get(User, dossier.creator_id)
+    cannot_see = f"Người lập hồ sơ {dossier.file_code} không có quyền xem văn bản này."
+    if creator is None or not creator.is_active:
+        return cannot_see
     try:
-        if creator is None or not creator.is_active:
-            raise DomainError("inactive")
-        filing.describe(creator, object_type, doc.id)
+        filing.describe(creator, object_type, doc.id)  # the modules' own visibility rules
     except DomainError:
-        return f"Người lập hồ sơ {dossier.file_code} không có quyền xem văn bản này."
+        return cannot_see
     return None
 
 
@@ -154,6 +155,7 @@ def file_finished(object_type: str, doc, instance_id: int) -> list[DossierItem]:
                 title=f"Chưa lưu {_label(object_type, doc)} vào hồ sơ",
                 body=reason + " Hãy lưu văn bản vào hồ sơ của mình trên trang văn bản.",
                 url=_url(object_type, doc),
+                dedupe_key=f"dossier_autofile:{object_type}:{doc.id}",
                 object_type=object_type,
                 object_id=doc.id,
             )

@@ -77,7 +77,7 @@ def _values(task: HumanTask) -> list[tuple[str, str]]:
         if hint.get("source") or hint.get("labels") or form["schema"]["properties"].get(name, {}).get("enum"):
             try:
                 choices = {str(v): text for v, text in options_for(form, name, task.agency_id, task.unit_id)}
-            except Exception:  # a source that needs a person (one's own dossiers): the raw value
+            except KeyError:  # a data source no longer installed: the raw value
                 choices = {}
         items = value if isinstance(value, list) else [value]
         if any(isinstance(item, (dict, list)) for item in items):

@@ -16,6 +16,7 @@ from app.dossiers.models import DossierItem
 from app.dossiers.states import move
 from app.notifications.models import Notification
 from app.workflow import services as wf
+from app.workflow.models import HumanTask
 from tests.conftest import login
 from tests.dossiers.conftest import make_dossier
 from tests.incoming.conftest import accept_and_register, incoming_office, pki, receive, signed_pdf, trusted  # noqa: F401
@@ -185,3 +186,20 @@ def test_the_unfiled_panel_through_the_api(incoming_office, signed_pdf, client, 
     assert [f["count"] for f in panels["unfiled_documents"]["figures"]] == [1]
     response = client.get("/api/v1/home", headers=api_token(office.spec_a2))
     assert "unfiled_documents" not in {p["id"] for p in response.json["panels"]}
+
+
+def test_a_dossier_of_another_agency_is_never_filed_into(incoming_office, signed_pdf, create_agency, create_user):  # noqa: F811
+    """Tenancy at the end too: whatever id the case carries, only a dossier of the document's agency is used."""
+    office = incoming_office
+    other = create_agency(code="000.00.98.H33", name="Sở Tài chính")
+    foreign = make_dossier(create_user(agency=other, username="cv.stc"), notation="09.TC")
+    own = make_dossier(office.spec_a1)
+    _document, _instance, tasks = _to_handling(office, signed_pdf, coordinate=True)
+    _handle(office, tasks, dossier_id=own.id)
+    handled = db.session.get(HumanTask, tasks["handle_document"].id)
+    handled.submitted = {**handled.submitted, "dossier_id": foreign.id}  # a case carrying another agency's id
+    db.session.flush()
+    wf.complete_task(office.spec_b, tasks["give_opinion"].id, {"y_kien_phoi_hop": "Thống nhất"})
+    assert _items(foreign) == [] and _items(own) == []
+    [notice] = db.session.scalars(sa.select(Notification).where(Notification.kind == "dossier_autofile_skipped")).all()
+    assert notice.user_id == office.spec_a1.id and "Không tìm thấy hồ sơ" in notice.body
