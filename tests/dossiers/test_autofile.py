@@ -203,3 +203,15 @@ def test_a_dossier_of_another_agency_is_never_filed_into(incoming_office, signed
     assert _items(foreign) == [] and _items(own) == []
     [notice] = db.session.scalars(sa.select(Notification).where(Notification.kind == "dossier_autofile_skipped")).all()
     assert notice.user_id == office.spec_a1.id and "Không tìm thấy hồ sơ" in notice.body
+
+
+def test_the_handling_page_offers_the_handlers_own_open_dossiers(incoming_office, signed_pdf, client):  # noqa: F811
+    office = incoming_office
+    mine = make_dossier(office.spec_a1, title="Hồ sơ của tôi")
+    make_dossier(office.spec_a2, notation="02.TH", title="Hồ sơ của đồng nghiệp")
+    make_dossier(office.spec_a1, notation="03.TH", title="Hồ sơ đã kết thúc", status="closed")
+    _document, _instance, tasks = _to_handling(office, signed_pdf)
+    login(client, office.spec_a1.username)
+    html = client.get(f"/tasks/{tasks['handle_document'].id}").get_data(as_text=True)
+    assert "Lưu vào hồ sơ" in html and f'value="{mine.id}"' in html and "Hồ sơ của tôi" in html
+    assert "Hồ sơ của đồng nghiệp" not in html and "Hồ sơ đã kết thúc" not in html
