@@ -3,21 +3,27 @@
 
 Glossary: file plan = Danh mục hồ sơ; dossier = hồ sơ; item = văn bản, tài liệu trong hồ sơ; closing = kết thúc
 hồ sơ; transfer = nộp lưu vào Lưu trữ cơ quan; archivist = Lưu trữ cơ quan (role luu_tru); hold = phong tỏa;
-destruction = hủy tài liệu hết giá trị; SIP = gói nộp (TT 05/2025).
+destruction = hủy tài liệu hết giá trị; SIP = gói nộp (TT 05/2025); grant = cho phép sử dụng hồ sơ; ad hoc
+dossier = hồ sơ phát sinh (ngoài Danh mục).
 
-The lifecycle is `states.MOVES`; who may do what is `permissions`; the code lists are `codes`.
+The lifecycle is `states.MOVES`; who may do what is `permissions`; the code lists are `codes`. Opening is
+`services`, filing `filing` (and `items` for what a person files), grants `grants`.
 """
 
-from app.core.modules import Module
+from app.core.modules import Module, NavItem
 
 MODULE = Module(
     "dossiers",
     models=("app.dossiers.models",),
+    setup=("app.dossiers.views:install",),
+    blueprints=("app.dossiers.views:bp",),
+    api=("app.dossiers.api:blp",),
+    navigation=(NavItem("Hồ sơ công việc", "dossiers.index", order=38),),
+    # The files uploaded into dossiers (and processing histories): the orphan sweep keeps what they name.
     blobs=("app.dossiers.models:DossierItem.sha256",),
     # The dossier's case (processes/dossier.bpmn) follows the dossier; finished procedures are filed (autofile).
     receivers=("app.dossiers.case:RECEIVERS", "app.dossiers.autofile:RECEIVERS"),
     engine=("app.dossiers.case:engine", "app.dossiers.autofile:engine"),
     object_summaries={"dossier": "app.dossiers.case:task_summary"},
-    blueprints=("app.dossiers.case_views:bp",),
     home_panels=("app.dossiers.unfiled:PANELS",),
 )

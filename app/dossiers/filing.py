@@ -112,7 +112,7 @@ def describe(actor: User | None, kind: str, object_id: int) -> Described:
             subject = f"{_typed(doc.type_name, doc.subject)} (dự thảo lần {version.number})"
             dated = clock.to_local(version.created_at).date()
             return Described(None, dated, subject, doc.organ_name, doc.page_count or 0)
-        notation = doc.symbol  # the số and ký hiệu together once issued ("05/QĐ-UBND", OutgoingDocument.symbol)
+        notation = doc.symbol  # already "05/QĐ-UBND" (app.outgoing.issuing.symbol_for): the number is in it
         return Described(
             notation, doc.issued_date, _typed(doc.type_name, doc.subject), doc.organ_name, doc.page_count or 0
         )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
 from app.core.db import UTCDateTime, db
+from app.documents.search import keep_folded
 from app.dossiers.states import DestructionStatus, DossierStatus, PlanStatus, TransferStatus
 
 
@@ -105,6 +106,7 @@ class Dossier(db.Model):
     notation: Mapped[str] = mapped_column(sa.String(20))  # FileNotation
     file_code: Mapped[str] = mapped_column(sa.String(100), index=True)  # OrganId.year.notation
     title: Mapped[str] = mapped_column(sa.String(500))
+    title_folded: Mapped[str | None] = mapped_column(sa.String(500))  # without diacritics, for search
     maintenance: Mapped[str] = mapped_column(sa.String(2))  # TT 05/2025 code
     retention_years: Mapped[int | None] = mapped_column()  # None: Vĩnh viễn
     rights: Mapped[str] = mapped_column(sa.String(2), default="01")  # chế độ sử dụng / mode code
@@ -140,6 +142,9 @@ class Dossier(db.Model):
     items: Mapped[list["DossierItem"]] = relationship(
         back_populates="dossier", order_by="DossierItem.ordinal", cascade="all, delete-orphan"
     )
+
+
+keep_folded(Dossier.title, "title_folded", limit=500)
 
 
 class DossierItem(db.Model):

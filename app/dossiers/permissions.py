@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from app.core import clock
 from app.core.errors import NotFound, PermissionDenied
-from app.dossiers.models import Dossier, DossierGrant, FilePlan
+from app.dossiers.models import Dossier, DossierGrant, FilePlan, FilePlanEntry
 from app.dossiers.states import DossierStatus
 from app.org.models import Role, User
 
@@ -107,6 +107,18 @@ def require_view(user: User, dossier: Dossier | None) -> Dossier:
 def can_open(user: User, agency_id: int) -> bool:
     """Anyone of the agency who handles work opens their own dossiers (seed 000 Điều 19.2.b)."""
     return _member(user, agency_id)
+
+
+def can_open_entry(user: User, entry: FilePlanEntry) -> bool:
+    """A plan entry's dossier is opened by its người lập hồ sơ, or a member of the unit it is given to; an entry
+    naming neither is anyone's of the agency to open (Phụ lục V.II column 4 left blank)."""
+    if not _member(user, entry.plan.agency_id):
+        return False
+    if entry.responsible_id is None and entry.responsible_unit_id is None:
+        return True
+    return entry.responsible_id == user.id or (
+        entry.responsible_unit_id is not None and entry.responsible_unit_id == user.unit_id
+    )
 
 
 def can_edit(user: User, dossier: Dossier) -> bool:

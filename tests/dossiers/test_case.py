@@ -176,3 +176,17 @@ def test_a_move_by_someone_outside_the_step_still_completes_it(case_office):
     done = _last_done(instance)
     assert (done.task_name, done.completed_by_id, done.outcome) == ("collect", None, "close")
     assert [t.task_name for t in open_tasks(instance)] == ["submit"]
+
+
+def test_opening_a_dossier_starts_its_case(case_office, frozen_clock):
+    """The opening service (Điều 29.2.c, ad hoc) puts "Lập hồ sơ" in its creator's inbox, in the same unit of work."""
+    from app.dossiers import services
+
+    office = case_office
+    dossier = services.open_ad_hoc(
+        office.leader, title="Hồ sơ chỉ đạo công tác cải cách", notation="05.LD", maintenance="06", retention_years=10
+    )
+    instance = case.case_of(dossier)
+    assert instance is not None and instance.title.startswith(f"Hồ sơ {dossier.file_code}")
+    # The creator is a leader: the step is theirs by name although its lane is the specialists'.
+    assert _steps(instance) == [("collect", office.leader.id, "chuyen_vien")]
