@@ -31,4 +31,9 @@ MODULE = Module(
     # The files uploaded into dossiers (and processing histories): the orphan sweep and BlobStore.destroy keep what
     # they name.
     blobs=("app.dossiers.models:DossierItem.sha256",),
+    # The dossier's case (processes/dossier.bpmn) follows the dossier; finished procedures are filed (autofile).
+    receivers=("app.dossiers.case:RECEIVERS", "app.dossiers.autofile:RECEIVERS"),
+    engine=("app.dossiers.case:engine", "app.dossiers.autofile:engine"),
+    object_summaries={"dossier": "app.dossiers.case:task_summary"},
+    home_panels=("app.dossiers.unfiled:PANELS",),
 )

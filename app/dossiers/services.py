@@ -18,6 +18,7 @@ from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.core.transaction import unit_of_work
 from app.dossiers import codes, permissions
+from app.dossiers.case import start_case
 from app.dossiers.filing import lock, require_open
 from app.dossiers.models import Dossier, FilePlan, FilePlanEntry
 from app.dossiers.states import PlanStatus
@@ -162,6 +163,7 @@ def _open(actor: User, dossier: Dossier, *, summary: str) -> Dossier:
         summary=f"Mở hồ sơ {dossier.file_code} “{dossier.title[:200]}” ({summary})",
         changes={"file_code": dossier.file_code, "entry_id": dossier.entry_id, "maintenance": dossier.maintenance},
     )
+    start_case(actor, dossier)  # the case follows the dossier: "Lập hồ sơ" in its creator's inbox
     return dossier
 
 

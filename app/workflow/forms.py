@@ -162,15 +162,18 @@ def validate_data(form: dict, data: dict) -> dict[str, str]:
     return errors
 
 
-def options_for(form: dict, name: str, agency_id: int, unit_id: int | None = None) -> list[tuple[Any, str]]:
+def options_for(
+    form: dict, name: str, agency_id: int, unit_id: int | None = None, actor_id: int | None = None
+) -> list[tuple[Any, str]]:
     """The choices of a select/radio field: a data source, or the schema's enum with optional labels.
 
-    `unit_id` is the task's unit, for sources asked to keep to it (`"source_options": {"unit": "task"}`).
+    `unit_id` is the task's unit, for sources asked to keep to it (`"source_options": {"unit": "task"}`);
+    `actor_id` the person choosing, for sources of one's own things ("my open dossiers"; None: nobody's).
     """
     hints = (form.get("ui") or {}).get(name, {})
     if source := hints.get("source"):
         return INSTALLED.data_sources[source](
-            agency_id, {**(hints.get("source_options") or {}), "task_unit_id": unit_id}
+            agency_id, {**(hints.get("source_options") or {}), "task_unit_id": unit_id, "actor_id": actor_id}
         )
     prop = form["schema"]["properties"].get(name, {})
     items = prop.get("items", {}) if prop.get("type") == "array" else prop
@@ -216,13 +219,15 @@ def _coerce(value: str, kind: str | None):
     return value
 
 
-def source_problems(form: dict, data: dict, agency_id: int, unit_id: int | None = None) -> dict[str, str]:
+def source_problems(
+    form: dict, data: dict, agency_id: int, unit_id: int | None = None, actor_id: int | None = None
+) -> dict[str, str]:
     """Values of data-source fields must be among the options offered in this agency (not any id)."""
     problems = {}
     for name, hints in (form.get("ui") or {}).items():
         if not hints.get("source") or name not in data:
             continue
-        allowed = {value for value, _label in options_for(form, name, agency_id, unit_id)}
+        allowed = {value for value, _label in options_for(form, name, agency_id, unit_id, actor_id)}
         values = data[name] if isinstance(data[name], list) else [data[name]]
         if any(v not in allowed for v in values):
             problems[name] = "Lựa chọn không hợp lệ."

@@ -17,6 +17,7 @@ from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict
 from app.core.locking import lock_row, row_lock_statement, take_row_lock
+from app.core.signals import signals
 from app.org.models import Unit, User
 from app.workflow import engine
 from app.workflow.forms import form_key_for
@@ -25,6 +26,12 @@ from app.workflow.registry import RunContext, current_run
 from app.workflow.validation import role_for_lane
 
 log = logging.getLogger(__name__)
+
+# Sent once when a case's workflow completes (sender: its object type, "incoming"; `object_id`, `agency_id`,
+# `instance`, `data`: the workflow's final data), inside the step's unit of work and savepoint: a receiver's
+# failure leaves the case in `error` with its last good state, like a failed operation. The dossiers module files
+# the finished document and its processing history (seed 000 Điều 19.2.b) without the engine knowing of dossiers.
+case_completed = signals.signal("case-completed")
 
 
 def lock_instance(instance_id: int) -> WorkflowInstance:
@@ -114,7 +121,9 @@ def save(instance: WorkflowInstance, workflow) -> None:
     instance.state, instance.state_size = engine.dump_state(workflow)
     instance.next_timer_at = engine.next_timer_at(workflow)
     instance.error_message = instance.error_task = None
+    finished = False
     if workflow.is_completed():
+        finished = instance.status != InstanceStatus.COMPLETED
         instance.status = InstanceStatus.COMPLETED
         instance.completed_at = clock.now()
     elif engine.ready_user_tasks(workflow):
@@ -123,6 +132,14 @@ def save(instance: WorkflowInstance, workflow) -> None:
         instance.status = InstanceStatus.WAITING
     instance.updated_at = clock.now()
     db.session.flush()
+    if finished:
+        case_completed.send(
+            instance.object_type,
+            object_id=instance.object_id,
+            agency_id=instance.agency_id,
+            instance=instance,
+            data=dict(workflow.data or {}),
+        )
 
 
 def sync_tasks(instance: WorkflowInstance, workflow, *, started: bool = False) -> None:

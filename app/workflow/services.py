@@ -249,13 +249,33 @@ def complete_task(
         raise PermissionDenied("Công việc này không giao cho bạn.", code="not_a_candidate")
     if task.assignee_id not in (None, actor.id, on_behalf.id):
         raise Conflict(f"Công việc đã do {task.assignee.full_name} nhận.", code="task_claimed_by_other")
+    return _complete(actor, task, on_behalf, data, outcome, comment)
+
+
+def complete_for_action(
+    actor: User | None, task_id: int, *, outcome: str, comment: str | None = None
+) -> HumanTask | None:
+    """Complete an open task because the domain action it stands for was done on the object's own page (a
+    dossier closed on its page completes the case's "Lập hồ sơ" step): the domain service already checked the
+    actor's right to act, so the task's candidates are not asked. Inside the action's unit of work; None when the
+    task is no longer open (someone completed it meanwhile)."""
+    lock_instance_of_task(task_id)
+    task = db.session.scalar(_task_query(), {"task_id": task_id}, execution_options={"populate_existing": True})
+    if task is None or not task.is_open:
+        return None
+    on_behalf = (acting_for(actor, task) if actor is not None else None) or actor
+    return _complete(actor, task, on_behalf, {}, outcome, comment)
+
+
+def _complete(actor, task: HumanTask, on_behalf, data, outcome, comment) -> HumanTask:
     instance = task.instance
     if instance.status == InstanceStatus.ERROR:
         raise Conflict("Quy trình đang lỗi, chờ quản trị xử lý.", code="instance_in_error")
     form = instance.process_version.forms.get(task.form_key) if task.form_key else None
     data = dict(data or {})
     if form is not None:
-        problems = validate_data(form, data) | source_problems(form, data, task.agency_id, task.unit_id)
+        actor_id = actor.id if actor is not None else None
+        problems = validate_data(form, data) | source_problems(form, data, task.agency_id, task.unit_id, actor_id)
         problems = run_validators(form, data, outcome, task.agency_id) | problems
         outcomes = {o["value"] for o in form.get("outcomes", [])}
         if outcomes and outcome not in outcomes:
@@ -268,7 +288,7 @@ def complete_task(
         for name in secret_fields(form):
             data.pop(name, None)
     bundle, saved = engine.bundle_for(instance.process_version), instance.state
-    values = {**data, "outcome": outcome, "comment": comment, "last_actor_id": actor.id}
+    values = {**data, "outcome": outcome, "comment": comment, "last_actor_id": actor.id if actor else None}
 
     def apply_step():
         workflow = engine.load_state(bundle, saved)
@@ -287,13 +307,15 @@ def complete_task(
     except Exception as exc:
         raise Conflict(f"Không hoàn thành được công việc do lỗi trong quy trình: {exc}", code="task_failed") from exc
     now = clock.now()
-    task.state, task.completed_at, task.completed_by_id = TaskState.COMPLETED, now, actor.id
+    task.state, task.completed_at = TaskState.COMPLETED, now
+    task.completed_by_id = actor.id if actor is not None else None
     task.working_minutes = handling_minutes(task.created_at, now, task.agency_id)
-    task.assignee_id = task.assignee_id or on_behalf.id
+    task.assignee_id = task.assignee_id or (on_behalf.id if on_behalf is not None else None)
     task.outcome, task.comment, task.submitted = outcome, comment, data
     _keep_files(instance.id, data)
     db.session.flush()
-    note = f" (thay {on_behalf.full_name})" if on_behalf.id != actor.id else ""
+    stood_in = on_behalf is not None and actor is not None and on_behalf.id != actor.id
+    note = f" (thay {on_behalf.full_name})" if stood_in else ""
     audit.record(
         actor,
         "task.complete",
@@ -408,7 +430,7 @@ def field_choices(actor: User, task_id: int, field: str) -> list[tuple]:
     form = task_form(task)
     if form is None or field not in form["schema"].get("properties", {}):
         raise NotFound("Biểu mẫu không có trường này.", code="field_not_found")
-    return options_for(form, field, task.agency_id, task.unit_id)
+    return options_for(form, field, task.agency_id, task.unit_id, actor.id)
 
 
 def case_data(task: HumanTask) -> dict:

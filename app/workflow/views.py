@@ -90,7 +90,7 @@ def task_page(task_id: int, values=None, errors=None, status: int = 200):
         can_act=can_act,
         values=values,
         errors=errors or {},
-        options=lambda name: options_for(form, name, task.agency_id, task.unit_id),
+        options=lambda name: options_for(form, name, task.agency_id, task.unit_id, current_user.id),
         history=queries.task_history(task.instance_id),
         handovers=queries.handovers(task.instance_id),
         candidates=services.task_candidates(current_user, task.id),
@@ -232,7 +232,7 @@ def start_case(process_id: str):
         order=field_order(form),
         values=values,
         errors=errors,
-        options=lambda name: options_for(form, name, current_user.agency_id),
+        options=lambda name: options_for(form, name, current_user.agency_id, actor_id=current_user.id),
     ), 422 if errors else 200
 
 

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.usefixtures("frozen_clock")
 # first tasks with their count, the three filtered counts in one statement; "Văn bản đến": its counts in one
 # statement, its top items; "Văn bản đi": its counts and the late replies in one statement; the delegations panel;
 # the menu's badge (its own delegations read and count); the header's bell (unread count); "Thông báo chưa đọc" (its
-# newest unread); the agency's name in the heading. The API: a token instead of the session, no menu, no bell.
-CLERK_PAGE, CLERK_API, LEADER_PAGE = 15, 9, 15
+# newest unread); the agency's name in the heading; "Văn bản chưa lập hồ sơ" (app.dossiers.unfiled: one capped
+# count, its items only when there are some). The API: a token instead of the session, no menu, no bell.
+CLERK_PAGE, CLERK_API, LEADER_PAGE = 16, 10, 16
 
 
 def test_the_home_page_runs_a_bounded_number_of_statements(client, outgoing_office, draft_bytes, api_token):

@@ -13,6 +13,7 @@ def test_the_declared_panels_come_in_their_order(app):
         "notifications",
         "incoming",
         "outgoing",
+        "unfiled_documents",
         "delegations",
     ]
     assert [p.id for p in home_panels(declared_modules())] == [p.id for p in app.extensions["qlvb.home_panels"]]
