@@ -36,6 +36,7 @@ HTTP_FILES = {"views", "api", "schemas"}
 def is_http_file(leaf: str) -> bool:
     return leaf in HTTP_FILES or leaf.endswith(tuple(f"_{name}" for name in HTTP_FILES))
 
+
 # Libraries confined to one place (style.md, Layering).
 CONFINED = {"SpiffWorkflow": "workflow", "pyhanko": "signing", "pyhanko_certvalidator": "signing"}
 CONFINED_FILES = {"apscheduler": "app/scheduler.py"}
