@@ -328,7 +328,7 @@ def export(actor: User, dossier: Dossier, fmt: str) -> tuple[BinaryIO, str, str]
             build_sip(dossier, name)
         handle = open(name, "rb")  # noqa: SIM115 (handed to the response, which closes it)
     finally:
-        os.unlink(name)
+        Path(name).unlink(missing_ok=True)
     labels = {"pdf": "PDF (mục lục và văn bản)", "xml": "XML (dữ liệu đặc tả)", "sip": "gói SIP"}
     audit.record(
         actor,
