@@ -29,7 +29,9 @@ class CloseArgs(Schema):
     notation = Str(load_default=None, metadata={"description": "số và ký hiệu hồ sơ, nếu sửa (duy nhất trong năm)"})
     maintenance = Str(load_default=None, metadata={"description": "mã thời hạn bảo quản (01 … 07)"})
     retention_years = Int(load_default=None, metadata={"description": "số năm khi mã 07 Khác"})
-    end_date = fields.Date(load_default=None, metadata={"description": "thời gian kết thúc; mặc định: ngày văn bản cuối"})
+    end_date = fields.Date(
+        load_default=None, metadata={"description": "thời gian kết thúc; mặc định: ngày văn bản cuối"}
+    )
     settled_on = fields.Date(load_default=None, metadata={"description": "ngày quyết toán (hồ sơ xây dựng cơ bản)"})
     version = Int(load_default=None, metadata={"description": "phiên bản hồ sơ đã xem: khác thì bị từ chối"})
 

@@ -46,6 +46,7 @@ def years_of(maintenance: str, retention_years: int | None = None) -> int | None
         return retention_years
     return MAINTENANCE[maintenance][1]
 
+
 # typeName of EAD_doc: Tên loại tài liệu (legal.md §3.2, third-party, to verify); unknown names are "32" Khác.
 DOC_TYPES: dict[str, str] = {
     "01": "Nghị quyết",

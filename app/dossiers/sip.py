@@ -90,9 +90,7 @@ def _write_package(zf: zipfile.ZipFile, dossier: Dossier) -> list[Member]:
                 (mimetypes.guess_extension(found.content_type) or ".bin").lstrip(".")
             )
             path = f"{DATA}/{_safe(doc_code(dossier, item.ordinal))}.{ext.lower()}"
-            data_members.append(
-                _write_stream(zf, path, verified_chunks(item, found), found.content_type, item.ordinal)
-            )
+            data_members.append(_write_stream(zf, path, verified_chunks(item, found), found.content_type, item.ordinal))
         has_history = item.kind == "history" or (item.object_type, item.object_id) in histories
         if not has_history and item.kind in ("incoming", "outgoing", "draft"):
             tasks = workflow_history(item)

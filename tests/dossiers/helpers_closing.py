@@ -60,8 +60,9 @@ def incoming_document(agency, label: str, *, issued: date, pages: int = 1, numbe
         page_count=pages,
     )
     doc.files.append(
-        IncomingFile(sha256=store(data), filename=f"{label}.pdf", content_type="application/pdf", size=len(data),
-                     is_main=True)
+        IncomingFile(
+            sha256=store(data), filename=f"{label}.pdf", content_type="application/pdf", size=len(data), is_main=True
+        )
     )
     db.session.add(doc)
     db.session.flush()

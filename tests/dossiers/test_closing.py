@@ -54,8 +54,13 @@ def test_drafts_are_flagged_and_document_stamps_follow_the_renumbering(archive_o
     filed = filing.file_document(None, dossier, "incoming", doc.id, auto=True)
     assert (doc.file_code, doc.doc_ordinal) == (dossier.file_code, 2)
     draft = DossierItem(
-        dossier_id=dossier.id, ordinal=99, kind="draft", object_type="outgoing_version", object_id=None,
-        subject="Dự thảo lần 1", dated_on=date(2026, 5, 1),
+        dossier_id=dossier.id,
+        ordinal=99,
+        kind="draft",
+        object_type="outgoing_version",
+        object_id=None,
+        subject="Dự thảo lần 1",
+        dated_on=date(2026, 5, 1),
     )
     db.session.add(draft)
     db.session.flush()

@@ -30,8 +30,14 @@ def closed_dossier(office):
     filing.file_document(None, dossier, "incoming", doc.id, auto=True)
     photo = _png()
     filing.file_content(
-        spec, dossier, sha256=store(photo), filename="anh.png", content_type="image/png", size=len(photo),
-        subject="Ảnh hội nghị", dated_on=date(2026, 6, 1),
+        spec,
+        dossier,
+        sha256=store(photo),
+        filename="anh.png",
+        content_type="image/png",
+        size=len(photo),
+        subject="Ảnh hội nghị",
+        dated_on=date(2026, 6, 1),
     )
     closing.close(spec, dossier, CloseRequest())
     return dossier, doc
