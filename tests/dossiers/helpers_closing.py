@@ -67,3 +67,34 @@ def incoming_document(agency, label: str, *, issued: date, pages: int = 1, numbe
     db.session.add(doc)
     db.session.flush()
     return doc
+
+
+def outgoing_document(office, label: str, *, issued: date, number: int = 5):
+    """An issued văn bản đi with a draft (lần 1) and its issued original (lần 2), each a distinct PDF."""
+    from app.core import clock
+    from app.outgoing.models import OutgoingDocument, OutgoingVersion
+
+    doc = OutgoingDocument(
+        agency_id=office.agency.id,
+        status="issued",
+        type_code="QD",
+        type_name="Quyết định",
+        subject=f"về việc {label}",
+        drafter_id=office.spec_a1.id,
+        number=number,
+        number_year=issued.year,
+        notation="QĐ-UBND",
+        symbol=f"{number:02d}/QĐ-UBND",
+        issued_date=issued,
+        issued_at=clock.now(),
+        organ_name=office.agency.name,
+        page_count=1,
+    )
+    for n, (stage, text) in enumerate((("draft", f"{label} du thao"), ("issued", f"{label} ban goc")), start=1):
+        data = pdf_bytes(text)
+        doc.versions.append(
+            OutgoingVersion(number=n, stage=stage, sha256=store(data), filename=f"{label}-{n}.pdf", size=len(data))
+        )
+    db.session.add(doc)
+    db.session.flush()
+    return doc

@@ -19,7 +19,7 @@ from app.dossiers import closing, exports, filing
 from app.dossiers.closing import CloseRequest
 from app.dossiers.models import Dossier
 from tests.dossiers.conftest import make_dossier
-from tests.dossiers.helpers_closing import add_pdf, incoming_document, store
+from tests.dossiers.helpers_closing import add_pdf, incoming_document, outgoing_document, store
 
 
 def closed_dossier(office):
@@ -127,3 +127,23 @@ def test_pages_and_api_export_for_those_who_may_see(archive_office, frozen_clock
     with client.get(f"/dossiers/{dossier.id}/export.pdf") as response:
         assert response.status_code == 200 and response.data.startswith(b"%PDF")
         assert f"{dossier.file_code}.pdf" in response.headers["Content-Disposition"]
+
+
+def test_an_outgoing_document_exports_its_issued_original_and_a_draft_its_own_version(
+    archive_office, frozen_clock, tmp_path
+):
+    spec = archive_office.spec_a1
+    dossier = make_dossier(spec)
+    doc = outgoing_document(archive_office, "QD", issued=date(2026, 7, 1))
+    filing.file_document(None, dossier, "outgoing", doc.id, auto=True)
+    filing.file_document(None, dossier, "draft", doc.versions[0].id, auto=True)
+    assert [r.is_draft for r in closing.review(dossier)] == [False, True]  # the draft is dated today (23/11)
+    exports.build_pdf(dossier, tmp_path / "hs.pdf")
+    reader = PdfReader(tmp_path / "hs.pdf")
+    assert "05/QĐ-UBND" in reader.pages[0].extract_text()
+    assert "QD ban goc" in reader.pages[1].extract_text()
+    assert "QD du thao" in reader.pages[2].extract_text()
+    root = etree.fromstring(exports.build_xml(dossier))
+    issued = root.find("Documents/Document")
+    assert (issued.findtext("CodeNumber"), issued.findtext("CodeNotation")) == ("5", "QĐ-UBND")
+    assert issued.findtext("TypeName") == "Quyết định"
