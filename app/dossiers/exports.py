@@ -2,9 +2,12 @@
 thành định dạng PDF"): the whole dossier as one PDF — the Mục lục văn bản, tài liệu (Phụ lục V.IV) then every
 document in chronological order — and as XML with its metadata (Phụ lục VI Phần II.III, and II.I–II per document).
 
-Streamed: documents are checked and appended one by one from the blob store into a temporary file (pikepdf reads
-each source lazily; at most BATCH sources are open at once), never all held in memory. An export writes nothing but
-its audit event, recorded only once the file is complete: a failed export changes nothing and leaves no file.
+Streamed: documents are checked and appended one by one from the blob store into a temporary file, never all held
+in memory. pikepdf copies a source's stream data into memory when its pages are appended (so a source may be closed
+early), so the output is saved to disk and reopened — its own content then read lazily from that file — whenever the
+sources appended since the last save reach FLUSH_BYTES or BATCH files: memory stays bounded by one batch whatever
+the dossier's size (bench/dossiers.py measures it). An export writes nothing but its audit event, recorded only once
+the file is complete: a failed export changes nothing and leaves no file.
 """
 
 import os
@@ -34,6 +37,7 @@ from app.dossiers.models import Dossier, DossierItem
 from app.org.models import Agency, User
 
 BATCH = 200  # sources open at once while concatenating
+FLUSH_BYTES = 16 * 2**20  # source bytes appended between two saves of the partial output
 IMAGES = frozenset({"image/jpeg", "image/png"})
 FORMATS = {
     "pdf": ("application/pdf", "pdf"),
@@ -106,23 +110,24 @@ def _part(item: DossierItem, work: Path) -> Part:
 
 
 def _concatenate(sources: list[Path], out_path: Path, work: Path) -> int:
-    """Append the sources' pages into `out_path`, at most BATCH open at once (a partial result is saved and
-    reopened between batches)."""
-    out, opened, partial, pages = pikepdf.Pdf.new(), [], 0, 0
+    """Append the sources' pages into `out_path`; the partial result is saved and reopened between batches."""
+    out, opened, partial, pages, pending = pikepdf.Pdf.new(), [], 0, 0, 0
     try:
         for source in sources:
             pdf = pikepdf.open(source)
             opened.append(pdf)
             out.pages.extend(pdf.pages)
-            if len(opened) >= BATCH:
+            pending += source.stat().st_size
+            if len(opened) >= BATCH or pending >= FLUSH_BYTES:
                 partial += 1
                 saved = work / f"part-{partial}.pdf"
                 out.save(saved)
                 out.close()
                 for pdf in opened:
                     pdf.close()
-                out = pikepdf.open(saved)
-                opened = []
+                out, opened, pending = pikepdf.open(saved), [], 0
+                if partial > 1:
+                    (work / f"part-{partial - 1}.pdf").unlink()
         pages = len(out.pages)
         out.save(out_path)
     finally:
