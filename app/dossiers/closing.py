@@ -23,6 +23,7 @@ from app.dossiers.models import Dossier, DossierItem
 from app.dossiers.states import move, require_move
 from app.org.models import Agency, User
 
+DOCUMENT_KINDS = frozenset({"incoming", "outgoing", "draft"})
 NOTATION_MAX = 20  # Phụ lục VI Phần II.III 1.3: FileNotation String 20
 
 
@@ -61,7 +62,9 @@ def review(dossier: Dossier) -> list[ReviewRow]:
     rows, seen_objects, seen_bytes = [], {}, {}
     for item in chronological(list(dossier.items)):
         row = ReviewRow(item, is_draft=item.kind == "draft")
-        key = (item.object_type, item.object_id) if item.object_id is not None else None
+        # The same document filed twice; a history or file item naming a document is its companion, not a copy.
+        is_document = item.kind in DOCUMENT_KINDS and item.object_id is not None
+        key = (item.object_type, item.object_id) if is_document else None
         found = item_file(item)
         if key is not None and key in seen_objects:
             row.duplicate_of = seen_objects[key]

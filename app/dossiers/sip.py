@@ -81,7 +81,7 @@ def _write_package(zf: zipfile.ZipFile, dossier: Dossier) -> list[Member]:
     members: list[Member] = []
     items = chronological(list(dossier.items))
     histories = {(i.object_type, i.object_id) for i in items if i.kind == "history" and i.object_id is not None}
-    doc_entries = []
+    doc_entries, filed_histories = [], {}
     for item in items:
         data_members = []
         found = item_file(item)
@@ -101,7 +101,11 @@ def _write_package(zf: zipfile.ZipFile, dossier: Dossier) -> list[Member]:
                 has_history = True
         members += data_members
         doc_entries.append((item, data_members, has_history))
+        if item.kind == "history" and item.object_id is not None:
+            filed_histories.setdefault((item.object_type, item.object_id), []).extend(data_members)
     for item, data_members, has_history in doc_entries:
+        if item.kind != "history":  # the document's EAD_doc names its filed history file too
+            data_members = data_members + filed_histories.get((item.object_type, item.object_id), [])
         body = _ead_doc(dossier, item, data_members, has_history)
         path = f"metadata/descriptive/EAD_doc_{item.ordinal:07d}.xml"
         members.append(_write_bytes(zf, path, body, "text/xml", item.ordinal, use="Metadata"))
@@ -294,7 +298,11 @@ def verify_sip(path: str | os.PathLike) -> list[str]:
         mets = etree.fromstring(zf.read("METS.xml"))
         listed = {}
         for entry in mets.iter(f"{{{METS_NS}}}file"):
-            href = entry.find(f"{{{METS_NS}}}FLocat").get(f"{{{XLINK_NS}}}href")
+            location = entry.find(f"{{{METS_NS}}}FLocat")
+            href = location.get(f"{{{XLINK_NS}}}href") if location is not None else None
+            if not href:
+                problems.append(f"{entry.get('ID')}: thiếu FLocat trong METS.")
+                continue
             listed[href] = entry.get("CHECKSUM")
             if entry.get("CHECKSUMTYPE") != "SHA-256":
                 problems.append(f"{href}: CHECKSUMTYPE không phải SHA-256.")

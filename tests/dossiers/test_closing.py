@@ -64,11 +64,27 @@ def test_drafts_are_flagged_and_document_stamps_follow_the_renumbering(archive_o
     )
     db.session.add(draft)
     db.session.flush()
+    history = filing.file_content(
+        None,
+        dossier,
+        kind="history",
+        sha256="b" * 64,
+        filename="xu-ly.json",
+        content_type="application/json",
+        size=2,
+        subject="Quá trình xử lý",
+        auto=True,
+        dated_on=date(2026, 1, 21),
+        object_type="incoming",
+        object_id=doc.id,
+    )
     db.session.refresh(dossier)
-    assert [r.is_draft for r in closing.review(dossier)] == [False, True, False]
+    rows = closing.review(dossier)
+    assert [r.is_draft for r in rows] == [False, False, True, False]
+    assert [r.duplicate_of for r in rows] == [None, None, None, None]  # its history is no copy of the document
 
     closing.close(spec, dossier, CloseRequest(remove_item_ids=[draft.id], notation="09.TH", title="Hồ sơ đã sửa"))
-    assert filed.ordinal == 1  # dated 20/01, before the other
+    assert (filed.ordinal, history.ordinal) == (1, 2)  # dated 20/01 and 21/01, before the upload
     assert (doc.file_code, doc.doc_ordinal) == (f"{archive_office.agency.code}.2026.09.TH", 1)
     assert (dossier.notation, dossier.title) == ("09.TH", "Hồ sơ đã sửa")
 

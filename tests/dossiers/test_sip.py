@@ -19,7 +19,9 @@ from tests.dossiers.conftest import make_dossier
 from tests.dossiers.helpers_closing import add_pdf, incoming_document, store
 
 
-def _dossier(office):
+def _dossier(office, *, history_of_doc=True):
+    """Three items: the incoming document (10/02), a report (01/04), a processing history (02/04) — of the incoming
+    document, or (history_of_doc False) of something else."""
     spec = office.spec_a1
     dossier = make_dossier(spec, title="Hồ sơ thi đua khen thưởng", keywords="thi đua")
     add_pdf(spec, dossier, "Bao cao", pages=2, dated_on=date(2026, 4, 1), notation="20/BC-SNV")
@@ -37,8 +39,8 @@ def _dossier(office):
         subject="Quá trình xử lý báo cáo",
         auto=True,
         dated_on=date(2026, 4, 2),
-        object_type="upload",
-        object_id=1,
+        object_type="incoming" if history_of_doc else "upload",
+        object_id=doc.id if history_of_doc else 1,
     )
     closing.close(spec, dossier, CloseRequest())
     return dossier, doc
@@ -86,9 +88,13 @@ def test_the_package_lists_every_file_with_its_checksum(archive_office, frozen_c
         assert (first.findtext("codeNumber"), first.findtext("codeNotation")) == ("45", "SNV-TCBC")
         assert first.findtext("typeName") == "22"  # Công văn
         assert first.findtext("issuedDate") == "10/02/2026"
-        assert first.findtext("process") == "0"  # no workflow task, no history filed for it
+        assert first.findtext("process") == "1"  # its processing history was filed (item 3)
+        assert [f.text for f in first.findall("file")] == [
+            f"representations/rep1/data/{code}.0000001.pdf",
+            f"representations/rep1/data/{code}.0000003.json",
+        ]
         second = etree.fromstring(zf.read("metadata/descriptive/EAD_doc_0000002.xml"))
-        assert second.findtext("process") == "0"
+        assert second.findtext("process") == "0"  # an uploaded file: no processing
         manifest = zf.read("manifest-sha256.txt").decode()
         assert f"  representations/rep1/data/{code}.0000002.pdf" in manifest
 
@@ -98,7 +104,7 @@ def test_a_document_without_a_filed_history_gets_its_workflow_tasks(
 ):
     from app.workflow import services as wf
 
-    dossier, doc = _dossier(archive_office)
+    dossier, doc = _dossier(archive_office, history_of_doc=False)
     deploy_process("doc_review")
     wf.start_process(None, "doc_review", agency_id=doc.agency_id, object_type="incoming", object_id=str(doc.id))
     assert db.session.scalar(db.select(db.func.count(HumanTask.id)).where(HumanTask.object_id == str(doc.id)))
