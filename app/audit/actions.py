@@ -117,7 +117,9 @@ ACTION_LABELS: dict[str, str] = {
     "search.delete_saved": "Xóa yêu cầu tìm kiếm đã lưu",
     "search.columns": "Chọn cột hiển thị kết quả tìm kiếm",
     "search.export": "Kết xuất kết quả tìm kiếm",
-    # Hồ sơ: kết thúc, kết xuất (issue 12, helper "closing")
+    # Hồ sơ: kết thúc, kết xuất (issue 12, helper "closing"); dossier.file/remove_item are filing.py's (main)
+    "dossier.file": "Lưu văn bản, tài liệu vào hồ sơ",
+    "dossier.remove_item": "Rút văn bản, tài liệu khỏi hồ sơ",
     "dossier.close": "Kết thúc hồ sơ",
     "dossier.reopen": "Mở lại hồ sơ",
     "dossier.export": "Kết xuất hồ sơ (PDF, XML, gói SIP)",
