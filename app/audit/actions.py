@@ -117,7 +117,11 @@ ACTION_LABELS: dict[str, str] = {
     "search.delete_saved": "Xóa yêu cầu tìm kiếm đã lưu",
     "search.columns": "Chọn cột hiển thị kết quả tìm kiếm",
     "search.export": "Kết xuất kết quả tìm kiếm",
-    # Hồ sơ: kết thúc, kết xuất (issue 12, helper "closing"); dossier.file/remove_item are filing.py's (main)
+    # Hồ sơ công việc (issue 12; the labels of main's opening, filing and grants were missing)
+    "dossier.open": "Mở hồ sơ",
+    "dossier.describe": "Sửa thông tin hồ sơ",
+    "dossier.grant": "Cho phép sử dụng hồ sơ",
+    "dossier.revoke": "Thu hồi quyền sử dụng hồ sơ",
     "dossier.file": "Lưu văn bản, tài liệu vào hồ sơ",
     "dossier.remove_item": "Rút văn bản, tài liệu khỏi hồ sơ",
     "dossier.close": "Kết thúc hồ sơ",

@@ -35,9 +35,9 @@ def closing_actions():
 
 
 def dossier_url(dossier: Dossier) -> str:
-    """The dossier's page (blueprint "dossiers"), else the closing page itself."""
+    """The dossier's page (app.dossiers.views), else the closing page itself."""
     try:
-        return url_for("dossiers.detail", dossier_id=dossier.id)
+        return url_for("dossiers.dossier", dossier_id=dossier.id)
     except BuildError:
         return url_for("dossier_closing.review", dossier_id=dossier.id)
 

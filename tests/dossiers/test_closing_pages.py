@@ -25,6 +25,7 @@ def _filled(office):
 def test_the_review_page_flags_duplicates_and_closing_removes_them(archive_office, frozen_clock, client):
     dossier, first, twin = _filled(archive_office)
     login(client, archive_office.spec_a1.username)
+    assert f'href="/dossiers/{dossier.id}/close"' in client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
     page = client.get(f"/dossiers/{dossier.id}/close")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Kết thúc hồ sơ" in html
@@ -43,7 +44,9 @@ def test_the_review_page_flags_duplicates_and_closing_removes_them(archive_offic
         "version": str(dossier.version),
     }
     response = client.post(f"/dossiers/{dossier.id}/close", data=form)
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/dossiers/{dossier.id}")
+    page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)  # the dossier page and its partial
+    assert "Mở lại hồ sơ" in page and f"/dossiers/{dossier.id}/export.pdf" in page
     dossier = db.session.get(Dossier, dossier.id)
     db.session.refresh(dossier)
     assert dossier.status == DossierStatus.CLOSED
