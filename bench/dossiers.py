@@ -16,8 +16,9 @@ agency, one specialist (the dossiers' creator).
    C++ allocations included) and, in a second run, Python's peak allocation (tracemalloc) — against the total size
    of the documents, to show the exports stream instead of holding the dossier in memory.
 3. The destruction list over `--dossiers` archived dossiers (bulk INSERT … generate_series; expiry spread over
-   30 years around today, 1 % under an active legal hold): `eligible_for_destruction(agency_id, today, limit)`, the
-   first page of 100 and a count of all, median of `--runs`, with the plan's access path.
+   30 years around today, 1 % under an active legal hold), with the archive's query (`retention.eligible_query`):
+   its first page of 100, a count of all, and `retention.eligible_for_destruction` (every row as an object), median
+   of `--runs`, with the plan's access path.
 
 Prints the figures bench/RESULTS.md records.
 """
@@ -47,47 +48,38 @@ TODAY = date(2026, 11, 23)
 PASSWORD = "Bench-Matkhau-2026"
 
 
-# ---- the destruction list (the archive helper owns app/dossiers/retention.py; the query is kept here) ----------
+# ---- the destruction list: app.dossiers.retention (the archive's), measured here --------------------------------
 
 
-def eligible_for_destruction(agency_id: int, today: date, limit: int) -> list[tuple[int, str, date]]:
-    """(id, file_code, expires_on) of the agency's archived dossiers whose retention ended by `today` and that no
-    active hold (phong tỏa) keeps, soonest expired first: one range of ix_dossier_expiry (agency, status, expires_on)
-    with an anti-join on the holds."""
+def eligible_page(agency_id: int, today: date, limit: int) -> list[tuple[int, str, date]]:
+    """The first `limit` rows of `retention.eligible_query` (ids, codes, expiry: what a list page shows)."""
     from app.core.db import db
-    from app.dossiers.models import Dossier, DossierHold, hold_dossier
-    from app.dossiers.states import DossierStatus
+    from app.dossiers.models import Dossier
+    from app.dossiers.retention import eligible_query
 
-    held = (
-        sa.select(hold_dossier.c.dossier_id)
-        .join(DossierHold, DossierHold.id == hold_dossier.c.hold_id)
-        .where(hold_dossier.c.dossier_id == Dossier.id, DossierHold.released_at.is_(None))
-    )
-    query = (
-        sa.select(Dossier.id, Dossier.file_code, Dossier.expires_on)
-        .where(
-            Dossier.agency_id == agency_id,
-            Dossier.status == DossierStatus.ARCHIVED,
-            Dossier.expires_on <= today,
-            ~held.exists(),
-        )
-        .order_by(Dossier.expires_on, Dossier.id)
-        .limit(limit)
-    )
-    return [tuple(row) for row in db.session.execute(query)]
+    query = eligible_query(agency_id, today).with_only_columns(Dossier.id, Dossier.file_code, Dossier.expires_on)
+    return [tuple(row) for row in db.session.execute(query.limit(limit))]
 
 
 def count_eligible(agency_id: int, today: date) -> int:
     from app.core.db import db
+    from app.dossiers.models import Dossier
+    from app.dossiers.retention import eligible_query
 
-    return db.session.scalar(
-        sa.text(
-            "SELECT count(*) FROM dossier d WHERE d.agency_id = :a AND d.status = 'archived' AND d.expires_on <= :t "
-            "AND NOT EXISTS (SELECT 1 FROM dossier_hold_member m JOIN dossier_hold h ON h.id = m.hold_id "
-            "WHERE m.dossier_id = d.id AND h.released_at IS NULL)"
-        ),
-        {"a": agency_id, "t": today},
-    )
+    query = eligible_query(agency_id, today).with_only_columns(Dossier.id).order_by(None)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+
+
+def eligible_plan(agency_id: int, today: date) -> list[str]:
+    from sqlalchemy.dialects import postgresql
+
+    from app.core.db import db
+    from app.dossiers.models import Dossier
+    from app.dossiers.retention import eligible_query
+
+    query = eligible_query(agency_id, today).with_only_columns(Dossier.id).limit(100)
+    sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    return [row[0] for row in db.session.execute(sa.text("EXPLAIN " + sql.replace("%", "%%")))]
 
 
 # ---- set-up --------------------------------------------------------------------------------------------------
@@ -398,7 +390,7 @@ def destruction_bench(agency_id: int, owner_id: int, count: int, runs: int) -> d
         conn.execute(sa.text("VACUUM ANALYZE dossier"))
         conn.execute(sa.text("VACUUM ANALYZE dossier_hold_member"))
     fill_s = time.perf_counter() - started
-    page = eligible_for_destruction(agency_id, TODAY, 100)  # warm-up
+    page = eligible_page(agency_id, TODAY, 100)  # warm-up
 
     def timed(func) -> float:
         samples = []
@@ -409,15 +401,13 @@ def destruction_bench(agency_id: int, owner_id: int, count: int, runs: int) -> d
             db.session.rollback()
         return statistics.median(samples)
 
-    first_ms = timed(lambda: eligible_for_destruction(agency_id, TODAY, 100))
+    first_ms = timed(lambda: eligible_page(agency_id, TODAY, 100))
     count_ms = timed(lambda: count_eligible(agency_id, TODAY))
+    from app.dossiers.retention import eligible_for_destruction
+
+    whole_ms = timed(lambda: eligible_for_destruction(agency_id, TODAY))  # the archive's list: every row, as objects
     eligible = count_eligible(agency_id, TODAY)
-    compiled = (
-        "EXPLAIN SELECT d.id FROM dossier d WHERE d.agency_id = :a AND d.status = 'archived' AND d.expires_on <= :t "
-        "AND NOT EXISTS (SELECT 1 FROM dossier_hold_member m JOIN dossier_hold h ON h.id = m.hold_id "
-        "WHERE m.dossier_id = d.id AND h.released_at IS NULL) ORDER BY d.expires_on, d.id LIMIT 100"
-    )
-    plan = [row[0] for row in db.session.execute(sa.text(compiled), {"a": agency_id, "t": TODAY})]
+    plan = eligible_plan(agency_id, TODAY)
     access = next((line.strip() for line in plan if "Index" in line or "Seq Scan" in line), plan[0])
     return {
         "dossiers": count,
@@ -426,6 +416,7 @@ def destruction_bench(agency_id: int, owner_id: int, count: int, runs: int) -> d
         "eligible": eligible,
         "first_ms": first_ms,
         "count_ms": count_ms,
+        "whole_ms": whole_ms,
         "access": access,
     }
 
@@ -470,6 +461,7 @@ def report(r: dict) -> None:
     print(f"\n== destruction list over {d['dossiers']} archived dossiers (inserted in {d['fill_s']:.1f} s) ==")
     print(f"  first page (100 of {d['eligible']} eligible): {d['first_ms']:7.2f} ms (median)")
     print(f"  count of all eligible             : {d['count_ms']:7.2f} ms (median)")
+    print(f"  retention.eligible_for_destruction: {d['whole_ms']:7.2f} ms (median; all rows as ORM objects)")
     print(f"  access path: {d['access']}")
 
 
