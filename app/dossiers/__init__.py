@@ -24,7 +24,12 @@ MODULE = Module(
         "app.dossiers.archive_views:bp",
         "app.dossiers.closing_views:bp",
     ),
-    api=("app.dossiers.api:blp", "app.dossiers.plan_api:blp", "app.dossiers.archive_api:blp", "app.dossiers.closing_api:blp"),
+    api=(
+        "app.dossiers.api:blp",
+        "app.dossiers.plan_api:blp",
+        "app.dossiers.archive_api:blp",
+        "app.dossiers.closing_api:blp",
+    ),
     cli=("app.dossiers.archive_cli:dossiers_cli",),
     jobs="app.dossiers.jobs",
     navigation=(
