@@ -143,6 +143,33 @@ ACTION_LABELS: dict[str, str] = {
     "search.delete_saved": "Xóa yêu cầu tìm kiếm đã lưu",
     "search.columns": "Chọn cột hiển thị kết quả tìm kiếm",
     "search.export": "Kết xuất kết quả tìm kiếm",
+    # Hồ sơ công việc (issue 12; the labels of main's opening, filing and grants were missing)
+    "dossier.open": "Mở hồ sơ",
+    "dossier.describe": "Sửa thông tin hồ sơ",
+    "dossier.grant": "Cho phép sử dụng hồ sơ",
+    "dossier.revoke": "Thu hồi quyền sử dụng hồ sơ",
+    "dossier.file": "Lưu văn bản, tài liệu vào hồ sơ",
+    "dossier.remove_item": "Rút văn bản, tài liệu khỏi hồ sơ",
+    "dossier.close": "Kết thúc hồ sơ",
+    "dossier.reopen": "Mở lại hồ sơ",
+    "dossier.export": "Kết xuất hồ sơ (PDF, XML, gói SIP)",
+    # Nộp lưu, lưu trữ, phong tỏa, hủy (app.dossiers transfer/retention/destruction: labels were missing on main)
+    "dossier.settings": "Sửa thiết lập nộp lưu",
+    "dossier.submit": "Nộp lưu hồ sơ",
+    "dossier.transfer_check": "Kiểm tra hồ sơ nộp lưu",
+    "dossier.accept": "Tiếp nhận hồ sơ vào Lưu trữ cơ quan",
+    "dossier.return": "Trả lại hồ sơ nộp lưu",
+    "dossier.hold": "Phong tỏa hồ sơ",
+    "dossier.hold_add": "Thêm hồ sơ vào phong tỏa",
+    "dossier.hold_remove": "Bỏ hồ sơ khỏi phong tỏa",
+    "dossier.hold_release": "Giải tỏa phong tỏa hồ sơ",
+    "dossier.destruction_create": "Lập danh mục tài liệu hết giá trị",
+    "dossier.destruction_add": "Thêm hồ sơ vào danh mục hủy",
+    "dossier.destruction_remove": "Bỏ hồ sơ khỏi danh mục hủy",
+    "dossier.destruction_propose": "Trình danh mục tài liệu hết giá trị",
+    "dossier.destruction_approve": "Phê duyệt hủy tài liệu",
+    "dossier.destruction_reject": "Không phê duyệt hủy tài liệu",
+    "dossier.destruction_execute": "Hủy tài liệu hết giá trị",
 }
 
 

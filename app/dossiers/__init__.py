@@ -8,7 +8,8 @@ dossier = hồ sơ phát sinh (ngoài Danh mục).
 
 The lifecycle is `states.MOVES`; who may do what is `permissions`; the code lists are `codes`. The file plan is
 `plan` (headings and entries `plan_items`, import `plan_import`, print `plan_print`). Opening is `services`,
-filing `filing` (and `items` for what a person files), grants `grants`.
+filing `filing` (and `items` for what a person files), grants `grants`; closing `closing`, the exports `exports`
+(PDF, XML) and `sip` (the archival package).
 """
 
 from app.core.modules import Module, NavItem
@@ -17,8 +18,18 @@ MODULE = Module(
     "dossiers",
     models=("app.dossiers.models",),
     setup=("app.dossiers.views:install",),
-    blueprints=("app.dossiers.views:bp", "app.dossiers.plan_views:bp", "app.dossiers.archive_views:bp"),
-    api=("app.dossiers.api:blp", "app.dossiers.plan_api:blp", "app.dossiers.archive_api:blp"),
+    blueprints=(
+        "app.dossiers.views:bp",
+        "app.dossiers.plan_views:bp",
+        "app.dossiers.archive_views:bp",
+        "app.dossiers.closing_views:bp",
+    ),
+    api=(
+        "app.dossiers.api:blp",
+        "app.dossiers.plan_api:blp",
+        "app.dossiers.archive_api:blp",
+        "app.dossiers.closing_api:blp",
+    ),
     cli=("app.dossiers.archive_cli:dossiers_cli",),
     jobs="app.dossiers.jobs",
     navigation=(

@@ -45,3 +45,54 @@ def years_of(maintenance: str, retention_years: int | None = None) -> int | None
     if maintenance == "07":
         return retention_years
     return MAINTENANCE[maintenance][1]
+
+
+# typeName of EAD_doc: Tên loại tài liệu (legal.md §3.2, third-party, to verify); unknown names are "32" Khác.
+DOC_TYPES: dict[str, str] = {
+    "01": "Nghị quyết",
+    "02": "Quyết định",
+    "03": "Chỉ thị",
+    "04": "Quy chế",
+    "05": "Quy định",
+    "06": "Thông cáo",
+    "07": "Thông báo",
+    "08": "Hướng dẫn",
+    "09": "Chương trình",
+    "10": "Kế hoạch",
+    "11": "Phương án",
+    "12": "Đề án",
+    "13": "Dự án",
+    "14": "Báo cáo",
+    "15": "Tờ trình",
+    "16": "Giấy ủy quyền",
+    "17": "Phiếu gửi",
+    "18": "Phiếu chuyển",
+    "19": "Phiếu báo",
+    "20": "Biên bản",
+    "21": "Hợp đồng",
+    "22": "Công văn",
+    "23": "Công điện",
+    "24": "Bản ghi nhớ",
+    "25": "Bản thỏa thuận",
+    "26": "Giấy mời",
+    "27": "Giấy giới thiệu",
+    "28": "Giấy nghỉ phép",
+    "29": "Thư công",
+    "30": "Bản đồ",
+    "31": "Bản vẽ kỹ thuật",
+    "32": "Khác",
+}
+_DOC_TYPE_BY_NAME = {name.casefold(): code for code, name in DOC_TYPES.items()}
+
+
+def doc_type_code(type_name: str | None) -> str:
+    return _DOC_TYPE_BY_NAME.get((type_name or "").strip().casefold(), "32")
+
+
+def language_code(language: str | None) -> str:
+    """A document's language as written ("Tiếng Việt") → its code; codes pass through; unknown: "11" Khác."""
+    text = (language or "").strip()
+    if text in LANGUAGES:
+        return text
+    by_name = {name.casefold(): code for code, name in LANGUAGES.items()}
+    return by_name.get(text.casefold(), "01" if not text else "11")
