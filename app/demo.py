@@ -6,6 +6,7 @@ Idempotent: objects are looked up by mã định danh / username and never chang
 
 from dataclasses import dataclass
 
+from app.demo_dossiers import load_dossiers
 from app.demo_history import HISTORY_STARTS, load_history
 from app.org import queries, services
 from app.org.models import Role
@@ -193,6 +194,7 @@ def load_demo() -> list[tuple[str, str, str]]:
     _demo_cases(agencies["ubnd"])
     _demo_outgoing(agencies["ubnd"], [agencies["snv"], agencies["stc"]])
     _demo_untouched(agencies["ubnd"])
+    load_dossiers(agencies["ubnd"])  # the 2026 file plan, dossiers, an archive with a past (app.demo_dossiers)
     return [
         (f"{spec.key}.{suffix}", ", ".join(r.label for r in roles), spec.name)
         for spec in AGENCIES
