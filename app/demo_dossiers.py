@@ -121,7 +121,9 @@ def _plan(agency):
 
 
 def _unit(agency, abbreviation: str):
-    return next(unit for unit in agency.units if unit.abbreviation == abbreviation)
+    from app.org.models import Unit
+
+    return Unit.query.filter_by(agency_id=agency.id, abbreviation=abbreviation).one()
 
 
 def _open_from_plan(plan, username: str, notation: str):
