@@ -27,8 +27,8 @@ from app.dossiers.archive_schemas import (
     DossierTransferCreateArgs,
     DossierTransferEntrySchema,
     DossierTransferSchema,
+    EligibleArgs,
 )
-from app.dossiers.schemas import DossierSchema
 
 blp = api_blueprint(
     "dossiers_archive_api",
@@ -140,13 +140,17 @@ def archive_list(args):
 
 
 @blp.route("/archive/eligible")
-@blp.response(200, DossierSchema(many=True))
-def eligible():
-    """Hồ sơ hết thời hạn bảo quản, không bị phong tỏa, chưa trong danh mục hủy (Lưu trữ cơ quan, lãnh đạo)."""
+@blp.arguments(EligibleArgs, location="query")
+@blp.response(200, ArchiveDossierPageSchema)
+def eligible(args):
+    """Hồ sơ hết thời hạn bảo quản, không bị phong tỏa, chưa trong danh mục hủy (Lưu trữ cơ quan, lãnh đạo), hết hạn
+    sớm nhất trước, từng trang."""
     user = api_user()
     if not permissions.can_read_archive(user, user.agency_id):
         raise PermissionDenied("Danh sách này dành cho Lưu trữ cơ quan và lãnh đạo cơ quan.")
-    return retention.eligible_for_destruction(user.agency_id, clock.local_today())
+    today = clock.local_today()
+    rows = retention.eligible_for_destruction(user.agency_id, today, limit=args["limit"], offset=args["offset"])
+    return {"items": rows, "total": retention.count_eligible(user.agency_id, today)}
 
 
 # ---- holds -----------------------------------------------------------------------------------------------------

@@ -62,6 +62,11 @@ class ArchiveListArgs(Schema):
     offset = Int(load_default=0, validate=lambda n: n >= 0)
 
 
+class EligibleArgs(Schema):
+    limit = Int(load_default=100, validate=lambda n: 1 <= n <= 500)
+    offset = Int(load_default=0, validate=lambda n: n >= 0)
+
+
 class ArchiveDossierPageSchema(Schema):
     items = fields.List(fields.Nested(DossierSchema))
     total = Int()

@@ -81,7 +81,8 @@ def test_holds_and_destruction_api(client, archive_office, api_token):
     digest = dossier.items[0].sha256
     with clock.frozen(LATER):  # ten years on (tokens issued then)
         archivist, leader = api_token(office.archivist), api_token(office.leader)
-        assert [d["id"] for d in client.get(f"{API}/archive/eligible", headers=archivist).get_json()] == [dossier.id]
+        page = client.get(f"{API}/archive/eligible?limit=1", headers=archivist).get_json()
+        assert ([d["id"] for d in page["items"]], page["total"]) == ([dossier.id], 1)
         assert client.get(f"{API}/archive/eligible", headers=api_token(office.spec_a1)).status_code == 403
         hold = client.post(
             f"{API}/dossier-holds",
@@ -89,7 +90,7 @@ def test_holds_and_destruction_api(client, archive_office, api_token):
             headers=archivist,
         ).get_json()
         assert hold["dossier_ids"] == [dossier.id]
-        assert client.get(f"{API}/archive/eligible", headers=archivist).get_json() == []
+        assert client.get(f"{API}/archive/eligible", headers=archivist).get_json() == {"items": [], "total": 0}
         draft = client.post(
             f"{API}/dossier-destructions", json={"title": "DM 2037", "dossier_ids": [dossier.id]}, headers=archivist
         )
