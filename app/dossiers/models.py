@@ -97,6 +97,7 @@ class Dossier(db.Model):
         # The destruction list: archived dossiers whose retention ended (expires_on indexed, None = permanent).
         sa.Index("ix_dossier_expiry", "agency_id", "status", "expires_on"),
         sa.Index("ix_dossier_transfer_due", "agency_id", "status", "transfer_due_on"),
+        sa.Index("ix_dossier_entry", "entry_id"),  # one dossier per plan entry; the plan's "already opened"
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -199,6 +199,7 @@ def upgrade():
         batch_op.create_index('ix_dossier_expiry', ['agency_id', 'status', 'expires_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_dossier_file_code'), ['file_code'], unique=False)
         batch_op.create_index('ix_dossier_transfer_due', ['agency_id', 'status', 'transfer_due_on'], unique=False)
+        batch_op.create_index('ix_dossier_entry', ['entry_id'], unique=False)
 
     op.create_table('dossier_destruction_entry',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -329,6 +330,7 @@ def downgrade():
     op.drop_table('dossier_destruction_entry')
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.drop_index('ix_dossier_transfer_due')
+        batch_op.drop_index('ix_dossier_entry')
         batch_op.drop_index(batch_op.f('ix_dossier_file_code'))
         batch_op.drop_index('ix_dossier_expiry')
         batch_op.drop_index('ix_dossier_creator_status')
