@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
+from app.audit.models import AuditEvent
 from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict
@@ -138,6 +139,12 @@ def test_destruction_destroys_the_content_of_documents_only_its_dossiers_held(or
     for digest, line in lines.items():
         assert line["fate"] == ("shared" if digest in shared else "destroyed"), line
     assert {line["object_type"] for line in lines.values()} == {"incoming", "outgoing"}
+    # Audited, per document, with the decision.
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action.in_(["incoming.content_destroy", "outgoing.content_destroy"]))
+    ).all()
+    assert sorted(e.action for e in events) == ["incoming.content_destroy", "outgoing.content_destroy"]
+    assert all(DECISION in e.summary and e.actor_id == org.archivist.id for e in events)
 
 
 def test_pages_show_the_notice_and_files_are_refused(app, org, documents, api_token):
@@ -145,7 +152,11 @@ def test_pages_show_the_notice_and_files_are_refused(app, org, documents, api_to
     file_id = incoming.files[0].id
     version_id = issued.versions[-1].id
     attachment_id = issued.attachments[0].id
-    execute(org, [archived(org, ("incoming", incoming.id), ("outgoing", issued.id))])
+    listed = execute(org, [archived(org, ("incoming", incoming.id), ("outgoing", issued.id))])
+    archive = app.test_client()
+    login(archive, org.archivist.username)
+    record = archive.get(f"/archive/destructions/{listed.id}").get_data(as_text=True)
+    assert incoming.subject in record and "Đã xóa tệp" in record and "Tệp còn thuộc đối tượng khác" in record
     client = app.test_client()
     login(client, org.clerk.username)
     for page in (f"/incoming/{incoming.id}", f"/outgoing/{issued.id}"):
@@ -250,3 +261,17 @@ def test_recalled_or_cancelled_outgoing_documents_are_not_filed(org, draft_bytes
             filing.file_document(org.spec_a1, dossier, "draft", version.id)
         assert refused.value.code == code
     assert outgoing.get_document(org.spec_a1, draft.id).status == OutgoingStatus.RECALLED
+
+
+def test_nothing_is_copied_or_sent_again_from_a_destroyed_document(org, documents):
+    from app.copies import services as copies
+    from app.core.errors import Gone
+    from app.outgoing import dispatch
+
+    incoming, issued = documents
+    execute(org, [archived(org, ("incoming", incoming.id), ("outgoing", issued.id))])
+    with pytest.raises(Gone) as copy:
+        copies.make_copy(org.clerk, form="SY", source_kind="incoming", source_id=incoming.id)
+    with pytest.raises(Gone) as package:
+        dispatch.package_files(db.session.get(OutgoingDocument, issued.id))
+    assert copy.value.code == package.value.code == "content_destroyed"
