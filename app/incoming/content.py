@@ -7,6 +7,7 @@ is — số đến, ngày đến, số/ký hiệu, trích yếu, nơi gửi — 
 - the files (`IncomingFile` rows): the bytes are removed by the caller after its commit, content-addressed, so a
   blob another row still names (the sender's outgoing document in the same deployment, a bản sao) stays;
 - the case (`app.workflow.erasure`): its tasks with the comments and form values people wrote, its case files;
+- the handling history written about it (extension requests, progress notes, returns), as a recall does;
 - the PDFs' text in the search catalogue: the catalogue rewrites the entry in this transaction from the files the
   document has left (app.documents.fulltext.indexing clears `body` when the files change), so the document is no
   longer found by its content.
@@ -17,11 +18,14 @@ records what went in its destruction record.
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import current_app
 
+from app.core.db import db
 from app.core.errors import Conflict, Gone
 from app.core.locking import lock_row
 from app.incoming.models import IncomingDocument
+from app.incoming.models_handling import IncomingExtension, IncomingNote
 from app.workflow.erasure import erase_case, lock_case
 
 OBJECT_TYPE = "incoming"  # the workflow instances' object_type (app.incoming.services.OBJECT_TYPE)
@@ -50,5 +54,7 @@ def destroy_content(
     for digest in erase_case(OBJECT_TYPE, document.id):
         found.append((digest, store.size(digest) if store.exists(digest) else None, "case"))
     document.files.clear()  # delete-orphan: the rows go
+    for model in (IncomingExtension, IncomingNote):
+        db.session.execute(sa.delete(model).where(model.document_id == document.id))
     document.content_destroyed_at, document.content_destruction_id = when, destruction_id
     return found

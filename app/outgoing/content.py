@@ -9,7 +9,8 @@ transaction, the content goes:
   uploaded and as organization-signed (`OutgoingAttachment`); the bytes are removed by the caller after its commit,
   content-addressed, so a blob another row still names (a recipient agency's incoming copy in the same
   deployment, a bản sao) stays with that row;
-- the case (`app.workflow.erasure`): tasks with their comments and form values, case files;
+- the case (`app.workflow.erasure`): tasks with their comments and form values, case files; the reviews' opinions
+  and comments on the drafts (`OutgoingReview`);
 - the PDFs' text in the search catalogue, rewritten in this transaction from the files left (none).
 
 A draft version filed on its own (dự thảo lần n) goes alone: its row and files. The caller (app.dossiers.destruction)
@@ -63,6 +64,7 @@ def destroy_content(
         found.append((digest, None, "case"))
     document.versions.clear()  # delete-orphan: the rows go
     document.attachments.clear()
+    document.reviews.clear()
     document.content_destroyed_at, document.content_destruction_id = when, destruction_id
     return [(digest, size if size is not None else _size(store, digest), origin) for digest, size, origin in found]
 

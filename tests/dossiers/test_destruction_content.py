@@ -16,7 +16,13 @@ from app.dossiers import destruction, filing, items, transfer
 from app.dossiers.states import DossierStatus
 from app.incoming.models import IncomingDocument, IncomingFile
 from app.outgoing import services as outgoing
-from app.outgoing.models import OutgoingAttachment, OutgoingDocument, OutgoingStatus, OutgoingVersion
+from app.outgoing.models import (
+    OutgoingAttachment,
+    OutgoingDocument,
+    OutgoingReview,
+    OutgoingStatus,
+    OutgoingVersion,
+)
 from app.workflow.models import WorkflowInstance
 from tests.conftest import login
 from tests.dossiers.conftest import make_dossier
@@ -110,6 +116,7 @@ def test_destruction_destroys_the_content_of_documents_only_its_dossiers_held(or
     # with the PDF text as the extraction job would have read it.
     entry = indexing.refresh(db.session, "incoming", incoming.id)
     entry.body, entry.body_folded, entry.body_digest = "noi dung toan van", "noi dung toan van", entry.files_digest
+    assert db.session.scalars(sa.select(OutgoingReview).where(OutgoingReview.document_id == issued.id)).first()
     dossier = archived(org, ("incoming", incoming.id), ("outgoing", issued.id))
 
     listed = execute(org, [dossier])
@@ -124,7 +131,7 @@ def test_destruction_destroys_the_content_of_documents_only_its_dossiers_held(or
     assert incoming.subject and incoming.arrival_number and issued.symbol and issued.subject
     for document in (incoming, issued):
         assert document.content_destroyed_at is not None and document.content_destruction_id == listed.id
-    assert incoming.files == [] and issued.versions == [] and issued.attachments == []
+    assert incoming.files == [] and issued.versions == [] and issued.attachments == [] and issued.reviews == []
     for kind, document in (("incoming", incoming), ("outgoing", issued)):
         case = sa.select(WorkflowInstance.id).where(
             WorkflowInstance.object_type == kind, WorkflowInstance.object_id == str(document.id)
