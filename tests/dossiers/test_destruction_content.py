@@ -166,6 +166,7 @@ def test_pages_show_the_notice_and_files_are_refused(app, org, documents, api_to
     assert incoming.subject in record and "Đã xóa tệp" in record and "Tệp còn thuộc đối tượng khác" in record
     client = app.test_client()
     login(client, org.clerk.username)
+    headers = api_token(org.clerk)
     for page in (f"/incoming/{incoming.id}", f"/outgoing/{issued.id}"):
         html = client.get(page).get_data(as_text=True)
         assert 'data-testid="content-destroyed"' in html, page
@@ -178,7 +179,9 @@ def test_pages_show_the_notice_and_files_are_refused(app, org, documents, api_to
         f"/outgoing/{issued.id}/attachments/{attachment_id}",
     ):
         assert client.get(url).status_code == 410, url
-    headers = api_token(org.clerk)
+    for url in (f"/api/v1/incoming/{incoming.id}", f"/api/v1/outgoing/{issued.id}"):
+        detail = client.get(url, headers=headers).get_json()
+        assert detail["content_destroyed_at"] and detail["content_destruction_id"] == listed.id, url
     api = (f"/api/v1/incoming/{incoming.id}/files/{file_id}", f"/api/v1/outgoing/{issued.id}/versions/{version_id}")
     for url in api:
         refused = client.get(url, headers=headers)
