@@ -285,3 +285,16 @@ def test_nothing_is_copied_or_sent_again_from_a_destroyed_document(org, document
     with pytest.raises(Gone) as package:
         dispatch.package_files(db.session.get(OutgoingDocument, issued.id))
     assert copy.value.code == package.value.code == "content_destroyed"
+
+
+def test_a_lone_draft_goes_alone_and_the_document_keeps_its_content(org, documents):
+    _incoming, issued = documents
+    draft = issued.draft_versions[0]
+    digest, draft_id, main_digest = draft.sha256, draft.id, issued.main_version.sha256
+    assert digest != main_digest
+    listed = execute(org, [archived(org, ("draft", draft_id))])
+    assert not store().path_for(digest).exists() and store().path_for(main_digest).exists()
+    issued = db.session.get(OutgoingDocument, issued.id)
+    assert issued.content_destroyed_at is None and draft_id not in {v.id for v in issued.versions}
+    [line] = listed.entries[0].files
+    assert (line["sha256"], line["origin"], line["fate"]) == (digest, "version", "destroyed")
