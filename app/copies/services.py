@@ -92,8 +92,10 @@ def _source(actor: User, kind: SourceKind, source_id: int | None, file_id: int |
     store = current_app.extensions["qlvb.blobs"]
     if kind == SourceKind.INCOMING:
         from app.incoming import services as incoming
+        from app.incoming.content import require_content
 
         document = incoming.get_document(actor, source_id)
+        require_content(document)  # destroyed with its dossiers: nothing to copy (410 content_destroyed)
         item = (
             incoming.document_file(document, file_id)
             if file_id

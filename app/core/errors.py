@@ -52,3 +52,11 @@ class Conflict(DomainError):
     code = "conflict"
     status = 409
     message = "Thao tác xung đột với trạng thái hiện tại."
+
+
+class Gone(DomainError):
+    """The object existed and was destroyed on purpose (its content after a destruction decision): HTTP 410."""
+
+    code = "gone"
+    status = 410
+    message = "Nội dung yêu cầu đã bị hủy."

@@ -251,7 +251,7 @@ def bien_ban_huy_pdf(destruction) -> bytes:
     data = [[Paragraph(h, st["head"]) for h in headings]]
     for entry in destruction.entries:
         own = [f for f in entry.files or [] if f.get("sha256")]
-        kept = [f for f in entry.files or [] if not f.get("sha256")]
+        kept = [f for f in entry.files or [] if f.get("fate") == "kept"]
         hashes = "<br/>".join(f"{f['sha256'][:16]}… ({f.get('fate')})" for f in own) or "—"
         if kept:
             hashes += f"<br/>{len(kept)} văn bản còn trong hệ thống quản lý văn bản"

@@ -127,7 +127,10 @@ class DossierDestructionEntrySchema(Schema):
     page_total = Int()
     files = fields.List(
         fields.Dict(),
-        metadata={"description": "[{sha256, size, fate: pending|destroyed|shared}] hoặc văn bản {fate: kept}"},
+        metadata={
+            "description": "[{sha256, size, fate: pending|destroyed|shared}] (tệp của hồ sơ; tệp của văn bản đã hủy "
+            "nội dung có thêm object_type, object_id, origin) hoặc văn bản {fate: kept, reason} | {fate: content_gone}"
+        },
     )
 
 

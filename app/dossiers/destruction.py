@@ -9,11 +9,12 @@ disposition schedule → review → approval → destruction that keeps the reco
    held — any failure refuses the whole execution), its description is kept in a DossierDestructionEntry, its items
    go and it moves to "destroyed". The executed list is the permanent record: no service edits or deletes it.
 
-What is destroyed: the dossier's own content (items of kind file/history, their blobs). Document items (văn bản
-đến/đi linked into the dossier, Phụ lục VI III.4.e) are not copies: the documents stay in the document management
-part of the system, where their own retention applies; the record lists them with fate "kept" ("còn trong hệ thống
-quản lý văn bản"). The bytes go after the commit (`destroy_files`), like app.incoming.destruction: content-addressed,
-so a blob another row still names stays ("shared"); a disk failure leaves it "pending" for the retry job.
+What is destroyed: the dossier's own content (items of kind file/history, their blobs), and the content of the
+documents it links (văn bản đến/đi, dự thảo) that no living dossier still holds (`destruction_content`: their
+files, case and searchable text; their register line stays, marked content_destroyed_at). A document another
+dossier still holds is "kept" with the reason. The bytes go after the commit (`destroy_files`), like
+app.incoming.destruction: content-addressed, so a blob another row still names stays ("shared"); a disk failure
+leaves it "pending" for the retry job.
 
 Blobs are not encrypted in this system (issue 12), so there is no key to destroy: removing the bytes is the
 destruction.
@@ -29,7 +30,7 @@ from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.core.transaction import after_commit, in_unit_of_work, unit_of_work
-from app.dossiers import filing, permissions, retention, transfer
+from app.dossiers import destruction_content, filing, permissions, retention
 from app.dossiers.models import Dossier, DossierDestruction, DossierDestructionEntry
 from app.dossiers.states import DOSSIER_STATUS_LABELS, DestructionStatus, DossierStatus, move
 from app.org.models import User
@@ -37,11 +38,13 @@ from app.org.models import User
 log = logging.getLogger(__name__)
 
 PENDING, DESTROYED, SHARED, KEPT = "pending", "destroyed", "shared", "kept"
+GONE = destruction_content.GONE  # a document item whose content had already gone (no file left to list)
 FATE_LABELS = {
     PENDING: "Chờ xóa tệp",
     DESTROYED: "Đã xóa tệp",
     SHARED: "Tệp còn thuộc đối tượng khác, được giữ",
     KEPT: "Còn trong hệ thống quản lý văn bản",
+    GONE: "Nội dung văn bản đã được hủy",
 }
 
 
@@ -254,9 +257,13 @@ def execute(actor: User, destruction_id: int) -> DossierDestruction:
             "Danh mục chưa được người đứng đầu cơ quan phê duyệt: không được hủy.", code="destruction_not_approved"
         )
     now = clock.now()
+    dossiers = []
     for entry in destruction.entries:
         dossier = filing.lock(entry.dossier_id)
         _require_destroyable(dossier)  # any refusal rolls the whole execution back
+        dossiers.append(dossier)
+    executing = {d.id for d in dossiers}  # a document these alone hold loses its content with them
+    for entry, dossier in zip(destruction.entries, dossiers, strict=True):
         for key, value in _snapshot(dossier).items():
             setattr(entry, key, value)
         files = []
@@ -272,17 +279,7 @@ def execute(actor: User, destruction_id: int) -> DossierDestruction:
                     }
                 )
             else:
-                files.append(
-                    {
-                        "ordinal": item.ordinal,
-                        "kind": item.kind,
-                        "object_type": item.object_type,
-                        "object_id": item.object_id,
-                        "subject": item.subject[:300],
-                        "documents_sha256": transfer.document_hashes(item),
-                        "fate": KEPT,
-                    }
-                )
+                files.extend(destruction_content.settle(actor, item, executing, destruction, now))
         entry.files = files
         dossier.items.clear()  # delete-orphan: the item rows go in this transaction
         move(dossier, "destroy", actor)

@@ -86,13 +86,14 @@ def describe(actor: User | None, kind: str, object_id: int) -> Described:
             raise NotFound(
                 "Không tìm thấy văn bản đến hoặc bạn không có quyền xem văn bản này.", code="document_not_found"
             )
+        _require_content(doc)
         notation = "/".join(p for p in (doc.code_number, doc.code_notation) if p) or None
         return Described(
             notation, doc.issued_date, _typed(doc.type_name, doc.subject), doc.sender_name, doc.page_count or 0
         )
     if kind in ("outgoing", "draft"):
         from app.outgoing import permissions as outgoing_permissions
-        from app.outgoing.models import OutgoingDocument, OutgoingVersion
+        from app.outgoing.models import OutgoingDocument, OutgoingStatus, OutgoingVersion
 
         version = None
         if kind == "draft":
@@ -104,6 +105,12 @@ def describe(actor: User | None, kind: str, object_id: int) -> Described:
             raise NotFound(
                 "Không tìm thấy văn bản đi hoặc bạn không có quyền xem văn bản này.", code="document_not_found"
             )
+        _require_content(doc)
+        if doc.status in (OutgoingStatus.RECALLED, OutgoingStatus.CANCELLED):
+            # A recalled document (Điều 18.4) is no longer in force; a cancelled draft was abandoned: neither is
+            # evidence of the work the dossier records.
+            word = "đã bị thu hồi" if doc.status == OutgoingStatus.RECALLED else "đã bị hủy bỏ"
+            raise Conflict(f"Văn bản {word}: không lưu vào hồ sơ.", code=f"document_{doc.status}")
         if kind == "outgoing" and doc.issued_at is None:
             raise ValidationError(
                 "Văn bản chưa phát hành: lưu dự thảo vào hồ sơ thay cho văn bản.", code="document_not_issued"
@@ -117,6 +124,15 @@ def describe(actor: User | None, kind: str, object_id: int) -> Described:
             notation, doc.issued_date, _typed(doc.type_name, doc.subject), doc.organ_name, doc.page_count or 0
         )
     raise ValidationError("Loại văn bản, tài liệu không hợp lệ.", code="item_kind_invalid")
+
+
+def _require_content(doc) -> None:
+    """A document whose content was destroyed with its dossiers (seed 000 Điều 25.2) has nothing left to file."""
+    if doc.content_destroyed_at is not None:
+        raise Conflict(
+            "Nội dung văn bản đã được hủy theo danh mục tài liệu hết giá trị: không lưu vào hồ sơ được.",
+            code="content_destroyed",
+        )
 
 
 def _typed(type_name: str | None, subject: str) -> str:

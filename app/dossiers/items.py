@@ -252,6 +252,14 @@ def document_panel(user: User, kind: str, document_id: int) -> Panel | None:
         if doc.issued_at is None:
             drafts = [vid for vid, stage in versions if stage == VersionStage.DRAFT]
             file_kind, object_id = "draft", (drafts[-1] if drafts else None)
+    else:
+        from app.incoming.models import IncomingDocument
+
+        doc = db.session.get(IncomingDocument, document_id)
+        if doc is None:
+            return None
+    if doc.content_destroyed_at is not None:
+        object_id = None  # nothing left to file (filing.describe refuses it: content_destroyed)
     holding_ids = sa.select(DossierItem.dossier_id).where(
         sa.or_(*(sa.and_(DossierItem.object_type == t, DossierItem.object_id == i) for t, i in keys))
     )

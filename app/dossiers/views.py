@@ -310,3 +310,15 @@ def install(app) -> None:
         return items.document_panel(current_user, kind, document_id)
 
     app.add_template_global(dossier_panel, "dossier_panel")
+
+    def content_destruction_label(destruction_id: int | None) -> str:
+        """The decision a document's content was destroyed by, for web/_content_destroyed.html."""
+        from app.dossiers.models import DossierDestruction
+
+        found = db.session.get(DossierDestruction, destruction_id) if destruction_id else None
+        if found is None:
+            return ""
+        dated = f" ngày {found.decision_date:%d/%m/%Y}" if found.decision_date else ""
+        return f" “{found.title}” (Quyết định số {found.decision_number}{dated})"
+
+    app.add_template_global(content_destruction_label, "content_destruction_label")

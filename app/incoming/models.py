@@ -110,6 +110,10 @@ class IncomingDocument(db.Model):
     recall_note: Mapped[str | None] = mapped_column(sa.String(1000))  # the sender's note
     recall_decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     recalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # accepted (status 15)
+    # Its content (files, text, case) destroyed with the dossiers that held it (app.dossiers.destruction; seed 000
+    # Điều 25.2): the register line stays, the content is gone. FK by name: app.dossiers sits above this module.
+    content_destroyed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    content_destruction_id: Mapped[int | None] = mapped_column(sa.ForeignKey("dossier_destruction.id"))
     direction: Mapped[str | None] = mapped_column(sa.Text)  # ý kiến chỉ đạo
     lead_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"))
     lead_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))

@@ -138,6 +138,11 @@ class IncomingDetailSchema(IncomingSchema):
     recall_note = Str(allow_none=True)
     recall_pending = fields.Bool()
     recalled_at = fields.DateTime(allow_none=True, metadata={"description": "Đã đồng ý thu hồi (15)"})
+    content_destroyed_at = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "Nội dung (tệp, quá trình xử lý) đã hủy cùng hồ sơ theo danh mục hủy; tệp trả 410"},
+    )
+    content_destruction_id = Int(allow_none=True, metadata={"description": "Danh mục hủy (dossier-destructions)"})
     relation = Str(
         allow_none=True,
         metadata={"description": "Văn bản này cập nhật (update), thay thế (replace), đính chính (correct) văn bản"},

@@ -203,6 +203,9 @@ def document_file(document: IncomingDocument, file_id: int) -> IncomingFile:
     NĐ 30/2020 Điều 18.4.b, Phụ lục VI III.8.b: a recalled document is destroyed with its files; only the SHA-256 of
     each stays, in the record of the recall (app.incoming.destruction). Nothing of it is ever served.
     """
+    from app.incoming.content import require_content  # destroyed with its dossiers: 410 content_destroyed
+
+    require_content(document)
     item = db.session.get(IncomingFile, file_id)
     if item is None or item.document_id != document.id:
         raise NotFound("Không tìm thấy tệp.", code="file_not_found")

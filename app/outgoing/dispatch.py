@@ -26,7 +26,7 @@ from app.exchange.edxml import build_package
 from app.exchange.models import StatusCode
 from app.exchange.services import record_status
 from app.org.models import Agency, User
-from app.outgoing import files
+from app.outgoing import content, files
 from app.outgoing.models import (
     DeliveryState,
     OutgoingDocument,
@@ -90,6 +90,7 @@ def package_metadata(document: OutgoingDocument, recipient: OutgoingRecipient | 
 
 def package_files(document: OutgoingDocument) -> list[tuple[str, bytes, str]]:
     """The issued original first (the recipient's main file), then each attachment as signed."""
+    content.require_content(document)  # destroyed with its dossiers: nothing left to send (410 content_destroyed)
     original = files.newest(document, VersionStage.ISSUED)
     attached = [
         (a.filename, files.read(a.signed_sha256 or a.sha256), a.content_type)

@@ -155,6 +155,10 @@ class OutgoingDocument(db.Model):
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     recalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     recall_reason: Mapped[str | None] = mapped_column(sa.String(1000))
+    # Its content (files, text, case) destroyed with the dossiers that held it (app.dossiers.destruction; seed 000
+    # Điều 25.2): the register line stays, the content is gone. FK by name: app.dossiers sits above this module.
+    content_destroyed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    content_destruction_id: Mapped[int | None] = mapped_column(sa.ForeignKey("dossier_destruction.id"))
     # Phụ lục VI Phần II.I fields kept on the document itself (III.1.g: filled by the System at issue). The names are
     # copies taken at issue, so renaming the agency or the signer's account never rewrites an issued document.
     description: Mapped[str | None] = mapped_column(sa.String(500))  # 11 Description (ghi chú)

@@ -222,6 +222,11 @@ class OutgoingDetailSchema(OutgoingSchema):
     signed_at = fields.DateTime(allow_none=True)
     issued_at = fields.DateTime(allow_none=True)
     recalled_at = fields.DateTime(allow_none=True)
+    content_destroyed_at = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "Nội dung (tệp, quá trình xử lý) đã hủy cùng hồ sơ theo danh mục hủy; tệp trả 410"},
+    )
+    content_destruction_id = Int(allow_none=True, metadata={"description": "Danh mục hủy (dossier-destructions)"})
     recall_reason = Str(allow_none=True)
     is_frozen = fields.Bool(
         metadata={"description": "Đã thu hồi: văn bản và dữ liệu đặc tả bị đóng băng (NĐ 30 Phụ lục VI III.8.a)"}

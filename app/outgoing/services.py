@@ -17,7 +17,7 @@ from app.documents.models import RegisterKind, Urgency
 from app.documents.services import register_for_type
 from app.documents.uploads import Upload
 from app.org.models import User
-from app.outgoing import files, layout
+from app.outgoing import content, files, layout
 from app.outgoing.metadata import COLUMNS, clean_outgoing_metadata, metadata_of
 from app.outgoing.models import (
     OutgoingAttachment,
@@ -90,6 +90,7 @@ def view_document(actor: User, document_id: int) -> OutgoingDocument:
 
 def version_file(actor: User, document_id: int, version_id: int) -> tuple[OutgoingVersion, bytes]:
     document = get_document(actor, document_id)
+    content.require_content(document)  # destroyed with its dossiers: 410 content_destroyed
     version = db.session.get(OutgoingVersion, version_id)
     if version is None or version.document_id != document.id:
         raise NotFound("Không tìm thấy phiên bản.", code="version_not_found")
@@ -101,6 +102,7 @@ def attachment_file(
 ) -> tuple[OutgoingAttachment, bytes]:
     """An attachment as issued (organization-signed) when there is such a file, else as uploaded."""
     document = get_document(actor, document_id)
+    content.require_content(document)
     attachment = db.session.get(OutgoingAttachment, attachment_id)
     if attachment is None or attachment.document_id != document.id:
         raise NotFound("Không tìm thấy tệp kèm theo.", code="attachment_not_found")
