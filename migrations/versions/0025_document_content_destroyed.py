@@ -3,16 +3,16 @@
 Seed 000 Điều 25.2: "phải bảo đảm thông tin đã bị hủy không thể khôi phục lại được". The register line stays (the
 sổ đăng ký is a permanent record); these columns say when its content went and by which destruction.
 
-Revision ID: 0027
-Revises: 0025
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-06 11:10:00
 
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0027'
-down_revision = '0025'
+revision = '0025'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """dossiers: the title without diacritics, for the "Hồ sơ công việc" search (issue 12)
 
-Revision ID: 0025
+Revision ID: 0024
 Revises: 0023
 Create Date: 2026-12-06 10:45:00
 
@@ -8,7 +8,7 @@ Create Date: 2026-12-06 10:45:00
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0025'
+revision = '0024'
 down_revision = '0023'
 branch_labels = None
 depends_on = None
