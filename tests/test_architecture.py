@@ -27,6 +27,7 @@ SHELL = {
     "maintenance",
     "demo",
     "demo_history",
+    "demo_dossiers",
 }
 BASE = {"core", "config", "extensions"}
 HTTP_FILES = {"views", "api", "schemas"}

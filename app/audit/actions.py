@@ -135,6 +135,8 @@ ACTION_LABELS: dict[str, str] = {
     "dossier.destruction_approve": "Phê duyệt hủy tài liệu hết giá trị",
     "dossier.destruction_reject": "Không phê duyệt hủy tài liệu",
     "dossier.destruction_execute": "Hủy tài liệu hết giá trị",
+    "incoming.content_destroy": "Hủy nội dung văn bản đến hết giá trị (theo danh mục hủy hồ sơ)",
+    "outgoing.content_destroy": "Hủy nội dung văn bản đi hết giá trị (theo danh mục hủy hồ sơ)",
     # Bản sao
     "copy.create": "Tạo bản sao điện tử",
     "copy.view": "Tải bản sao điện tử",
