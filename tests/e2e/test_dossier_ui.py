@@ -7,12 +7,14 @@ kept 20 năm (maintenance "05"); the demo's history (app.demo_history) leaves he
 The server runs in this process: `clock.frozen` moves its clock too (set_clock is process-global).
 """
 
+import io
 import os
 import re
 from datetime import date, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from app.core import clock
 from app.core.clock import LOCAL_TZ
@@ -44,11 +46,12 @@ def test_a_dossier_from_the_file_plan_to_its_destruction(browser, live_server):
         specialist = person(browser, live_server, "ubnd.chuyenvien2")
         dossier_url, code, subject = _open_file_and_close(specialist)
         _hand_to_the_archive(specialist, code)
-        specialist.context.close()
 
         archivist = person(browser, live_server, "ubnd.luutru")
         expires = _accept(archivist, dossier_url, code)
         archivist.context.close()
+        _read_only(specialist, dossier_url)
+        specialist.context.close()
 
     # Twenty years later: the day after the retention ended.
     with clock.frozen(datetime.combine(expires + timedelta(days=1), datetime.min.time(), LOCAL_TZ).replace(hour=9)):
@@ -94,6 +97,15 @@ def _open_file_and_close(page) -> tuple[str, str, str]:
     expect(rows.nth(1)).to_contain_text("tự động")
     expect(page.get_by_test_id("doc-total")).to_have_text("2")
     shot(page, "3-dossier-open")
+    # The processing history is a real PDF that names the step she finished.
+    history = page.request.get(rows.nth(1).get_by_role("link").get_attribute("href"))
+    assert history.headers["content-type"] == "application/pdf"
+    if SHOTS:
+        with open(f"{SHOTS}/dossier-history.pdf", "wb") as out:
+            out.write(history.body())
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(history.body())).pages)
+    assert "Giải quyết văn bản" in text, text[:500]
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text), "an unformatted date in the history"
     # The document's own page says where it is kept.
     rows.nth(0).get_by_role("link").click()
     expect(page.get_by_test_id("dossier-panel")).to_contain_text(f"{code} — {TITLE}")
@@ -133,15 +145,23 @@ def _accept(page, dossier_url: str, code: str) -> date:
 
     page.goto(dossier_url)
     expect(page.get_by_test_id("dossier-status")).to_have_text("Lưu trữ cơ quan")
-    # Read-only: nothing to add, withdraw, describe or close.
-    expect(page.get_by_role("link", name="Thêm văn bản")).to_have_count(0)
-    expect(page.get_by_role("button", name=re.compile("^Rút"))).to_have_count(0)
-    expect(page.get_by_text("Sửa thông tin hồ sơ")).to_have_count(0)
-    expect(page.get_by_role("link", name="Kết thúc hồ sơ")).to_have_count(0)
-    archive = page.get_by_test_id("dossier-archive")
     shot(page, "7-dossier-archived")
-    expires = archive.get_by_test_id("expires-on").inner_text()
+    expires = page.get_by_test_id("dossier-archive").get_by_test_id("expires-on").inner_text()
+    # 20 năm from the end of the work (Thời gian kết thúc: the day she closed it).
+    assert expires == f"{WALK.day:02d}/{WALK.month:02d}/{WALK.year + 20}"
     return datetime.strptime(expires, "%d/%m/%Y").date()
+
+
+def _read_only(page, dossier_url: str) -> None:
+    """An archival record (Điều 30.3.b): its own creator may no longer add, withdraw, describe, reopen or resubmit."""
+    page.goto(dossier_url)
+    expect(page.get_by_test_id("dossier-status")).to_have_text("Lưu trữ cơ quan")
+    expect(page.get_by_test_id("dossier-items").locator("tbody tr")).to_have_count(2)
+    for name in ("Thêm văn bản", "Kết thúc hồ sơ", "Nộp lưu"):
+        expect(page.get_by_role("link", name=name)).to_have_count(0)
+    for name in (re.compile("^Rút"), "Mở lại hồ sơ"):
+        expect(page.get_by_role("button", name=name)).to_have_count(0)
+    expect(page.get_by_text("Sửa thông tin hồ sơ")).to_have_count(0)
 
 
 def _destroy(browser, live_server, dossier_url: str, code: str, subject: str) -> None:
