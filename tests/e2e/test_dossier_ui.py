@@ -55,7 +55,7 @@ def test_a_dossier_from_the_file_plan_to_its_destruction(browser, live_server):
 
     # Twenty years later: the day after the retention ended.
     with clock.frozen(datetime.combine(expires + timedelta(days=1), datetime.min.time(), LOCAL_TZ).replace(hour=9)):
-        _destroy(browser, live_server, dossier_url, code, subject)
+        _destroy(browser, live_server, dossier_url, code, subject, expires)
 
 
 def _open_file_and_close(page) -> tuple[str, str, str]:
@@ -87,6 +87,9 @@ def _open_file_and_close(page) -> tuple[str, str, str]:
     page.get_by_role("button", name="Hoàn thành").click()
     expect(page.get_by_text("Đã hoàn thành “Giải quyết văn bản”.")).to_be_visible()
 
+    page.get_by_role("link", name="Hồ sơ công việc", exact=True).click()
+    expect(page.get_by_role("link", name=TITLE)).to_be_visible()
+    shot(page, "3-dossier-list")
     page.goto(dossier_url)
     items = page.get_by_test_id("dossier-items")
     rows = items.locator("tbody tr")
@@ -136,6 +139,10 @@ def _accept(page, dossier_url: str, code: str) -> date:
     page.get_by_role("link", name=ARCHIVE_MENU).click()
     page.get_by_test_id("transfer-queue").get_by_role("link", name="Hồ sơ ngân sách năm 2026 của Phòng Kinh tế").click()
     entry = page.locator("[data-entry-id]", has_text=code)
+    # She may look into it before deciding.
+    entry.get_by_role("link", name=TITLE).click()
+    expect(page.get_by_test_id("dossier-status")).to_have_text("Chờ lưu trữ tiếp nhận")
+    page.go_back()
     entry.get_by_role("button", name="Kiểm tra").click()
     entry = page.locator("[data-entry-id]", has_text=code)
     expect(entry.get_by_test_id("check-ok")).to_be_visible()
@@ -143,7 +150,12 @@ def _accept(page, dossier_url: str, code: str) -> date:
     entry.get_by_role("button", name="Tiếp nhận").click()
     expect(page.locator("[data-entry-id]", has_text=code).get_by_test_id("decision")).to_have_text("Đã tiếp nhận")
 
-    page.goto(dossier_url)
+    page.get_by_role("link", name=ARCHIVE_MENU).click()
+    page.get_by_role("link", name="Hồ sơ lưu trữ").click()
+    expect(page.get_by_text(code)).to_be_visible()
+    shot(page, "7-archive-records")
+    page.get_by_role("link", name=TITLE).click()
+    expect(page).to_have_url(dossier_url)
     expect(page.get_by_test_id("dossier-status")).to_have_text("Lưu trữ cơ quan")
     shot(page, "7-dossier-archived")
     expires = page.get_by_test_id("dossier-archive").get_by_test_id("expires-on").inner_text()
@@ -164,7 +176,7 @@ def _read_only(page, dossier_url: str) -> None:
     expect(page.get_by_text("Sửa thông tin hồ sơ")).to_have_count(0)
 
 
-def _destroy(browser, live_server, dossier_url: str, code: str, subject: str) -> None:
+def _destroy(browser, live_server, dossier_url: str, code: str, subject: str, expires: date) -> None:
     # 5. The archivist lists it, records the council's opinion and proposes it ...
     archivist = person(browser, live_server, "ubnd.luutru")
     archivist.goto("/")
@@ -172,6 +184,7 @@ def _destroy(browser, live_server, dossier_url: str, code: str, subject: str) ->
     archivist.get_by_role("link", name="Hồ sơ hết thời hạn bảo quản").click()
     eligible = archivist.get_by_test_id("eligible-list")
     expect(eligible.locator("tr", has_text=code)).to_contain_text(TITLE)
+    expect(eligible.locator("tr", has_text=code)).to_contain_text(f"{expires:%d/%m/%Y}")
     shot(archivist, "8-expired")
     archivist.get_by_label(f"Chọn {code}").check()
     archivist.get_by_label("Tên danh mục").fill("Danh mục hồ sơ ngân sách năm 2026 hết giá trị")
@@ -201,7 +214,12 @@ def _destroy(browser, live_server, dossier_url: str, code: str, subject: str) ->
     archivist.get_by_role("button", name="Thực hiện hủy").click()
     expect(archivist.get_by_test_id("executed")).to_contain_text(f"{ARCHIVIST} lúc {decided_on:%d/%m/%Y}")
     expect(archivist.get_by_test_id("destruction-entries")).to_contain_text(code)
-    expect(archivist.get_by_test_id("destruction-entries")).to_contain_text(TITLE)
+    destroyed = archivist.get_by_test_id("destruction-entries")
+    expect(destroyed).to_contain_text(TITLE)
+    # The văn bản đến stays in the document system; the dossier's own file (the history) is erased.
+    expect(destroyed).to_contain_text(f"1. Văn bản đến: Công văn {subject} · Còn trong hệ thống quản lý văn bản")
+    expect(destroyed).to_contain_text("2. Quá trình xử lý")
+    expect(destroyed).to_contain_text("Đã xóa tệp")
     expect(archivist.get_by_text(f"Số 47/QĐ-UBND ngày {decided_on:%d/%m/%Y}")).to_be_visible()
     shot(archivist, "11-destruction-executed")
     response = archivist.goto(dossier_url)
