@@ -13,7 +13,7 @@ from app.core.db import db
 from app.core.errors import DomainError, PermissionDenied
 from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
-from app.dossiers import archive_printing, codes, destruction, jobs, permissions, retention, settings, transfer
+from app.dossiers import archive_printing, codes, destruction, filing, jobs, permissions, retention, settings, transfer
 from app.dossiers.models import Dossier
 from app.dossiers.states import (
     DESTRUCTION_STATUS_LABELS,
@@ -38,6 +38,7 @@ def archive_helpers():
         "DESTRUCTION_STATUS_LABELS": DESTRUCTION_STATUS_LABELS,
         "DECISION_LABELS": transfer.DECISION_LABELS,
         "FATE_LABELS": destruction.FATE_LABELS,
+        "ITEM_KIND_LABELS": filing.KINDS,
     }
 
 

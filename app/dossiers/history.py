@@ -9,6 +9,7 @@ văn bản đi); `to_pdf` prints it with the Vietnamese serif font (app.document
 
 import io
 import json
+from datetime import date
 from xml.sax.saxutils import escape
 
 import sqlalchemy as sa
@@ -73,6 +74,9 @@ def _values(task: HumanTask) -> list[tuple[str, str]]:
             dossier = db.session.get(Dossier, int(value))
             shown.append((label, dossier.file_code if dossier is not None else str(value)))
             continue
+        if form["schema"]["properties"].get(name, {}).get("format") == "date" and isinstance(value, str):
+            shown.append((label, _form_date(value)))  # dd/mm/yyyy as everywhere else, not the form's ISO text
+            continue
         choices = {}
         if hint.get("source") or hint.get("labels") or form["schema"]["properties"].get(name, {}).get("enum"):
             try:
@@ -87,6 +91,13 @@ def _values(task: HumanTask) -> list[tuple[str, str]]:
         )
         shown.append((label, text))
     return shown
+
+
+def _form_date(text: str) -> str:
+    try:
+        return fmt_date(date.fromisoformat(text))
+    except ValueError:
+        return text
 
 
 def steps(instance_id: int) -> list[dict]:

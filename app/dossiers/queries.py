@@ -41,7 +41,10 @@ def search(user: User, flt: DossierFilter, *, before_id: int | None = None, limi
 
 
 def item_links(items: list[DossierItem]) -> dict[int, tuple[str, int]]:
-    """item id → (endpoint, document id) of the document page an item links to (drafts: their document's page)."""
+    """item id → (endpoint, document id) of the document page an item links to (drafts: their document's page).
+
+    An item with a file of its own (a processing history names its document too) links to that file instead: the
+    dossier page would otherwise never open the "Quá trình xử lý" PDF."""
     links = {}
     version_ids = [i.object_id for i in items if i.object_type == "outgoing_version" and i.object_id]
     documents_of = {}
@@ -54,6 +57,8 @@ def item_links(items: list[DossierItem]) -> dict[int, tuple[str, int]]:
             ).all()
         )
     for item in items:
+        if item.sha256:
+            continue
         if item.object_type == "incoming":
             links[item.id] = ("incoming.document", item.object_id)
         elif item.object_type == "outgoing":

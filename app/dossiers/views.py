@@ -13,7 +13,7 @@ from app.core.db import db
 from app.core.errors import DomainError, ValidationError
 from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
-from app.dossiers import codes, filing, grants, items, permissions, queries, services
+from app.dossiers import codes, filing, grants, items, permissions, plan, queries, services
 from app.dossiers.states import DOSSIER_STATUS_LABELS, EDITABLE
 from app.org.models import User
 
@@ -117,8 +117,15 @@ def new():
         errors=errors,
         codes=codes,
         kinds=services.KINDS,
+        heading_label=_heading_label,
         today=clock.local_today(),
     ), (422 if request.method == "POST" else 200)
+
+
+def _heading_label(heading) -> str:
+    """ "III. KINH TẾ", or "I. TỔ CHỨC — 1. Tuyển dụng" for a sub-heading (Phụ lục V.I.1 numerals)."""
+    chain = [heading.parent, heading] if heading.parent is not None else [heading]
+    return " — ".join(f"{plan.heading_numeral(h)}. {h.title}" for h in chain)
 
 
 @bp.post("/entries/<int:entry_id>/open")
