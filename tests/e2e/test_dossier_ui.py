@@ -44,7 +44,7 @@ def person(browser, live_server, username: str):
 def test_a_dossier_from_the_file_plan_to_its_destruction(browser, live_server):
     with clock.frozen(WALK):
         specialist = person(browser, live_server, "ubnd.chuyenvien2")
-        dossier_url, code, subject = _open_file_and_close(specialist)
+        dossier_url, code, subject, document_url = _open_file_and_close(specialist)
         _hand_to_the_archive(specialist, code)
 
         archivist = person(browser, live_server, "ubnd.luutru")
@@ -61,14 +61,14 @@ def test_a_dossier_from_the_file_plan_to_its_destruction(browser, live_server):
         expect(archivist.get_by_test_id("eligible-list")).not_to_contain_text(code)
         archivist.context.close()
     with clock.frozen(_morning(expires + timedelta(days=1))):
-        _destroy(browser, live_server, dossier_url, code, subject, expires)
+        _destroy(browser, live_server, dossier_url, document_url, code, subject, expires)
 
 
 def _morning(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 9, 0, tzinfo=LOCAL_TZ)
 
 
-def _open_file_and_close(page) -> tuple[str, str, str]:
+def _open_file_and_close(page) -> tuple[str, str, str, str]:
     # 1. From the file plan (Mở hồ sơ → Theo Danh mục hồ sơ năm 2026).
     page.get_by_role("link", name="Hồ sơ công việc", exact=True).click()
     page.goto("/dossiers/new?year=2026")
@@ -122,6 +122,7 @@ def _open_file_and_close(page) -> tuple[str, str, str]:
     # The document's own page says where it is kept.
     rows.nth(0).get_by_role("link").click()
     expect(page.get_by_test_id("dossier-panel")).to_contain_text(f"{code} — {TITLE}")
+    document_url = page.url
     page.goto(dossier_url)
 
     # 3. She closes it (Điều 29.4) ...
@@ -130,7 +131,7 @@ def _open_file_and_close(page) -> tuple[str, str, str]:
     shot(page, "4-close-review")
     page.get_by_role("button", name="Kết thúc hồ sơ").click()
     expect(page.get_by_test_id("dossier-status")).to_have_text("Đã kết thúc")
-    return dossier_url, code, subject
+    return dossier_url, code, subject, document_url
 
 
 def _hand_to_the_archive(page, code: str) -> None:
@@ -186,7 +187,7 @@ def _read_only(page, dossier_url: str) -> None:
     expect(page.get_by_text("Sửa thông tin hồ sơ")).to_have_count(0)
 
 
-def _destroy(browser, live_server, dossier_url: str, code: str, subject: str, expires: date) -> None:
+def _destroy(browser, live_server, dossier_url: str, document_url: str, code: str, subject: str, expires: date) -> None:
     # 5. The archivist lists it, records the council's opinion and proposes it ...
     archivist = person(browser, live_server, "ubnd.luutru")
     archivist.goto("/")
@@ -226,16 +227,22 @@ def _destroy(browser, live_server, dossier_url: str, code: str, subject: str, ex
     expect(archivist.get_by_test_id("destruction-entries")).to_contain_text(code)
     destroyed = archivist.get_by_test_id("destruction-entries")
     expect(destroyed).to_contain_text(TITLE)
-    # The văn bản đến stays in the document system; the dossier's own file (the history) is erased.
-    kept = destroyed.locator("div", has_text="1. Văn bản đến")
-    expect(kept).to_contain_text(subject)
-    expect(kept).to_contain_text("Còn trong hệ thống quản lý văn bản")
-    expect(destroyed).to_contain_text("2. Quá trình xử lý")
-    expect(destroyed).to_contain_text("Đã xóa tệp")
+    # No other dossier holds the văn bản đến: its content goes with the dossier's own file (the history).
+    document = destroyed.locator("div", has_text="1. Văn bản đến")
+    expect(document).to_contain_text(subject)
+    expect(document).to_contain_text("Đã xóa tệp")
+    expect(destroyed.locator("div", has_text="2. Quá trình xử lý")).to_contain_text("Đã xóa tệp")
     expect(archivist.get_by_text(f"Số 47/QĐ-UBND ngày {decided_on:%d/%m/%Y}")).to_be_visible()
     shot(archivist, "11-destruction-executed")
     response = archivist.goto(dossier_url)
     assert response.status == 404
     response = archivist.goto(record_url)
     assert response.status == 200
+    # The register line of the văn bản đến stays; its page says its content was destroyed, by which decision.
     archivist.context.close()
+    handler = person(browser, live_server, "ubnd.chuyenvien2")
+    handler.goto(document_url)
+    expect(handler.get_by_text("Nội dung văn bản đã được hủy", exact=False)).to_be_visible()
+    expect(handler.get_by_text("47/QĐ-UBND", exact=False).first).to_be_visible()
+    shot(handler, "12-document-content-destroyed")
+    handler.context.close()
