@@ -217,14 +217,24 @@ def records():
     )
 
 
+PAGE_SIZE = 100
+
+
 @bp.get("/expired")
 @login_required
 def expired():
+    """The eligible dossiers page by page (PAGE_SIZE): years of an archive make long lists."""
     _require_reader()
+    today, agency_id = clock.local_today(), current_user.agency_id
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    total = retention.count_eligible(agency_id, today)
     return render_template(
         "dossiers/archive/expired.html",
-        rows=retention.eligible_for_destruction(current_user.agency_id, clock.local_today()),
-        can_propose=permissions.can_propose_destruction(current_user, current_user.agency_id),
+        rows=retention.eligible_for_destruction(agency_id, today, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE),
+        total=total,
+        page=page,
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        can_propose=permissions.can_propose_destruction(current_user, agency_id),
     )
 
 

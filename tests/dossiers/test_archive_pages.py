@@ -214,3 +214,29 @@ def test_the_dossier_page_shows_the_archive_panel(archive_office, as_user):
     archived = archived_dossier(office, notation="02.TH", content=b"luu tru")
     html = as_user(office.archivist).get(f"/dossiers/{archived.id}").get_data(as_text=True)
     assert "Hết thời hạn bảo quản" in html and "30/06/2036" in html
+
+
+def test_the_expired_list_comes_page_by_page(archive_office, client, monkeypatch):
+    """Years of an archive make long lists: the page shows PAGE_SIZE at a time, with the whole count."""
+    from datetime import date
+
+    from app.dossiers import archive_views
+    from app.dossiers.states import DossierStatus
+    from tests.conftest import login
+    from tests.dossiers.conftest import make_dossier
+
+    for n in range(3):
+        make_dossier(
+            archive_office.spec_a1,
+            notation=f"{n + 1:02d}.TH",
+            year=2000,
+            status=DossierStatus.ARCHIVED,
+            expires_on=date(2010, 1, n + 1),
+        )
+    monkeypatch.setattr(archive_views, "PAGE_SIZE", 2)
+    login(client, archive_office.archivist.username)
+    first = client.get("/archive/expired").get_data(as_text=True)
+    assert "000.00.00.H33.2000.01.TH" in first and "000.00.00.H33.2000.03.TH" not in first
+    assert 'data-testid="eligible-total">3<' in first and "Trang 1/2" in first
+    second = client.get("/archive/expired?page=2").get_data(as_text=True)
+    assert "000.00.00.H33.2000.03.TH" in second and "000.00.00.H33.2000.01.TH" not in second
