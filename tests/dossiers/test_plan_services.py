@@ -1,5 +1,6 @@
 """The file plan's services: numbering both ways (Phụ lục V.I.2), approval by the head only (NĐ 30 Điều 28),
-numbers frozen once issued and hồ sơ appended (seed 000 Điều 19.2.a), copy from last year, open_entries."""
+numbers frozen once issued and hồ sơ appended (seed 000 Điều 19.2.a), copy from last year, open_entries
+(NĐ 30 Phụ lục VI III.4.a: the Danh mục hồ sơ made in the System)."""
 
 from datetime import date
 

@@ -1,4 +1,5 @@
-"""Retention: the archive list, expired records (eligible for destruction), holds."""
+"""Retention: the archive list, expired records (eligible for destruction), holds (NĐ 30 Phụ lục VI III.5.đ: access
+to records for as long as their retention)."""
 
 from datetime import UTC, date, datetime
 

@@ -1,6 +1,7 @@
 """The dossier's SIP ZIP (TT 05/2025 SIP_hoso, legal.md §3.2): METS with SHA-256 of every file, EAD of the hồ sơ and
 of each tài liệu, the documents' files named <fileCode>.<7-digit ordinal>, the processing history, a manifest;
-verify_sip finds tampering."""
+verify_sip finds tampering (NĐ 30 Phụ lục VI III.5.e: records, files and metadata that can move when the technology
+changes)."""
 
 import hashlib
 import io

@@ -1,4 +1,5 @@
-"""Nộp lưu (NĐ 30/2020 Điều 30): submit with a manifest, the archivist's check, accept (read-only, expiry), return."""
+"""Nộp lưu (NĐ 30/2020 Điều 30): submit with a manifest, the archivist's check, accept (read-only, expiry), return
+(Phụ lục VI III.5.c: nộp lưu into the Lưu trữ cơ quan in the System)."""
 
 from datetime import date
 
