@@ -80,6 +80,9 @@ class FilePlanEntry(db.Model):
     responsible_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))  # người lập hồ sơ
     responsible_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"))
     note: Mapped[str | None] = mapped_column(sa.String(500))
+    # Added after the plan was issued (seed 000 Điều 19.2.a "bổ sung danh mục hồ sơ phát sinh"): only these may be
+    # deleted from an issued plan; the others are the head's decision.
+    appended: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     plan: Mapped[FilePlan] = relationship(back_populates="entries")
     heading: Mapped[FilePlanHeading] = relationship()

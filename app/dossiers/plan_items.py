@@ -221,6 +221,7 @@ def add_entry(
         responsible_id=responsible_id,
         responsible_unit_id=responsible_unit_id,
         note=_text(note, "note", "Ghi chú", NOTE_MAX, required=False),
+        appended=approved,
     )
     db.session.add(entry)
     db.session.flush()
@@ -295,12 +296,24 @@ def move_entry(actor: User, plan: FilePlan, entry_id: int, direction: str, *, ve
     return entry
 
 
+def may_delete_entry(plan: FilePlan, entry: FilePlanEntry) -> bool:
+    """A draft's entries, and on an issued plan those appended after it was issued (NĐ 30 Điều 28: the issued
+    entries are the head's decision)."""
+    return plan.status != PlanStatus.APPROVED or entry.appended
+
+
 def delete_entry(actor: User, plan: FilePlan, entry_id: int, *, version: int | None = None) -> None:
     """Refused once a dossier was opened from the entry (its code was made from the số và ký hiệu)."""
     plan = lock_plan(actor, plan, version)
     entry = entry_of(plan, entry_id)
     if db.session.scalar(sa.select(Dossier.id).where(Dossier.entry_id == entry.id).limit(1)) is not None:
         raise Conflict(f"Đã có hồ sơ được mở từ {entry.notation}: không thể xóa khỏi Danh mục.", code="entry_in_use")
+    if not may_delete_entry(plan, entry):
+        raise Conflict(
+            f"Hồ sơ {entry.notation} thuộc Danh mục hồ sơ đã ban hành theo quyết định của người đứng đầu cơ quan: "
+            "không xóa được (ghi chú vào cột Ghi chú nếu hồ sơ không phát sinh).",
+            code="entry_issued",
+        )
     record(actor, "file_plan.entry_deleted", plan, entry, f"Xóa hồ sơ {entry.notation} {entry.title} khỏi Danh mục")
     plan.entries.remove(entry)
     db.session.delete(entry)

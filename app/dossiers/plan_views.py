@@ -63,6 +63,7 @@ def _render(year: int, status: int = 200, **extra):
         and plan.status == PlanStatus.DRAFT
         and permissions.can_approve_plan(current_user, agency_id),
         can_append=plan is not None and permissions.can_append_entry(current_user, plan),
+        may_delete_entry=plan_items.may_delete_entry,
         editor=editor,
         numberings=plans.NUMBERINGS,
         maintenance=MAINTENANCE,

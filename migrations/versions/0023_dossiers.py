@@ -135,6 +135,7 @@ def upgrade():
     sa.Column('responsible_id', sa.Integer(), nullable=True),
     sa.Column('responsible_unit_id', sa.Integer(), nullable=True),
     sa.Column('note', sa.String(length=500), nullable=True),
+    sa.Column('appended', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.ForeignKeyConstraint(['heading_id'], ['file_plan_heading.id'], name=op.f('fk_file_plan_entry_heading_id_file_plan_heading'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['plan_id'], ['file_plan.id'], name=op.f('fk_file_plan_entry_plan_id_file_plan'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['responsible_id'], ['user_account.id'], name=op.f('fk_file_plan_entry_responsible_id_user_account')),

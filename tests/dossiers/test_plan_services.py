@@ -104,7 +104,12 @@ def test_only_the_head_approves_and_numbers_are_frozen_afterwards(archive_office
     )
     assert (added.notation, added.responsible_id) == ("04.TCCB", archive_office.spec_a2.id)
     assert notations(plan)[:4] == ["01.TCCB", "04.TCCB", "02.TCCB", "03.TCCB"]  # printed under I, numbered after
-    items.delete_entry(archive_office.clerk, plan, e["kh"].id)
+    # The issued entries are the head's decision (NĐ 30 Điều 28): not deleted; an appended one may be.
+    with pytest.raises(Conflict) as refused:
+        items.delete_entry(archive_office.clerk, plan, e["kh"].id)
+    assert refused.value.code == "entry_issued" and e["kh"] in plan.entries
+    assert (added.appended, e["kh"].appended) == (True, False)
+    items.delete_entry(archive_office.clerk, plan, added.id)
     assert [e["td1"].notation, e["vp2"].notation] == ["02.TCCB", "02.VP"]  # never renumbered once issued
     dossier = make_dossier(archive_office.spec_b, notation="02.VP", entry_id=e["vp2"].id)
     with pytest.raises(Conflict) as refused:
