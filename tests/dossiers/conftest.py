@@ -15,8 +15,11 @@ from tests.workflow.conftest import deploy_process, office  # noqa: F401  (fixtu
 
 
 @pytest.fixture
-def archive_office(office, create_user):  # noqa: F811  (the imported fixture)
-    """The workflow tests' office (agency 000.00.00.H33, clerk, leader, unit leader, specialists) plus an archivist."""
+def archive_office(office, create_user, frozen_clock):  # noqa: F811  (the imported fixture)
+    """The workflow tests' office (agency 000.00.00.H33, clerk, leader, unit leader, specialists) plus an archivist.
+
+    The clock is frozen at the suite's instant (tests/timeline.py) for the whole test: filing dates, archiving days,
+    grants and reminders never come from the wall clock; a test moves it on with `clock.frozen(...)`."""
     archivist = create_user(roles=("luu_tru",), agency=office.agency, username="luutru", full_name="Hồ Thị Kim Ngân")
     return SimpleNamespace(**vars(office), archivist=archivist)
 
