@@ -54,11 +54,8 @@ def my_open_dossiers(agency_id: int, options: dict) -> list[tuple[int, str]]:
 
 
 def _document(object_type: str, object_id) -> object | None:
-    if object_type == "incoming":
-        from app.incoming.models import IncomingDocument as Model
-    else:
-        from app.outgoing.models import OutgoingDocument as Model
-    return db.session.get(Model, int(object_id)) if str(object_id).isdigit() else None
+    model = filing.document_model(object_type)
+    return db.session.get(model, int(object_id)) if model is not None and str(object_id).isdigit() else None
 
 
 def finished(object_type: str, doc) -> bool:

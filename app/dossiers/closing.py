@@ -225,22 +225,10 @@ def _renumber(dossier: Dossier, kept: list[DossierItem]) -> None:
     db.session.expire(dossier, ["items"])  # read again in the new order
 
 
-def _document_model(kind: str):
-    if kind == "incoming":
-        from app.incoming.models import IncomingDocument
-
-        return IncomingDocument
-    if kind == "outgoing":
-        from app.outgoing.models import OutgoingDocument
-
-        return OutgoingDocument
-    return None
-
-
 def _restamp(dossier: Dossier, item: DossierItem) -> None:
     """The document's FileCode/DocOrdinal (Phụ lục VI Phần II.I–II 1–2) follow the renumbering when they name this
     dossier."""
-    model = _document_model(item.kind)
+    model = filing.document_model(item.kind)
     doc = db.session.get(model, item.object_id) if model is not None else None
     if doc is not None and doc.file_code == dossier.file_code:
         doc.doc_ordinal = item.ordinal
@@ -248,7 +236,7 @@ def _restamp(dossier: Dossier, item: DossierItem) -> None:
 
 def _unstamp(dossier: Dossier, item: DossierItem) -> None:
     """A removed document that named this dossier names its next dossier instead, or none."""
-    model = _document_model(item.kind)
+    model = filing.document_model(item.kind)
     doc = db.session.get(model, item.object_id) if model is not None else None
     if doc is None or doc.file_code != dossier.file_code:
         return

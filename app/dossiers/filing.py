@@ -302,14 +302,22 @@ def _add(dossier: Dossier, actor: User | None, *, kind, object_type, object_id, 
     return item
 
 
+def document_model(kind: str):
+    """The model of the document an item of `kind` ("incoming", "outgoing") names; None for other kinds."""
+    if kind == "incoming":
+        from app.incoming.models import IncomingDocument
+
+        return IncomingDocument
+    if kind == "outgoing":
+        from app.outgoing.models import OutgoingDocument
+
+        return OutgoingDocument
+    return None
+
+
 def _stamp_document(kind: str, object_id: int, dossier: Dossier, item: DossierItem) -> None:
     """Phụ lục VI Phần II.I–II fields 1–2 (FileCode, DocOrdinal) on the document: its first dossier's."""
-    if kind == "incoming":
-        from app.incoming.models import IncomingDocument as Model
-    elif kind == "outgoing":
-        from app.outgoing.models import OutgoingDocument as Model
-    else:
-        return
-    doc = db.session.get(Model, object_id)
+    model = document_model(kind)
+    doc = db.session.get(model, object_id) if model is not None else None
     if doc is not None and doc.file_code is None:
         doc.file_code, doc.doc_ordinal = dossier.file_code, item.ordinal
