@@ -31,7 +31,7 @@ $(VENV)/.installed: pyproject.toml
 # Front-end packages come from npm at build time and are served from app/web/static/vendor: never a CDN.
 assets: app/web/static/vendor/.built
 
-app/web/static/vendor/.built: package.json package-lock.json scripts/build-assets.mjs
+app/web/static/vendor/.built: package.json package-lock.json scripts/build-assets.mjs $(wildcard app/*/assets/*.js)
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
 	@touch $@

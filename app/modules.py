@@ -26,6 +26,7 @@ MODULES: tuple[str, ...] = (
     "app.copies",
     "app.dossiers",
     "app.escalation",
+    "app.designer",
     "app.reports",  # the top floor: reads every module above, read by none
 )
 

@@ -50,10 +50,13 @@ def deploy(
     agency_id: int | None = None,
     forms: dict[str, dict] | None = None,
     source: str | None = None,
+    comment: str | None = None,
+    based_on: ProcessVersion | None = None,
 ) -> list[ProcessVersion]:
     """Validate and store a new immutable version of each process in the file (unchanged content: no new version).
 
     `forms` (key → definition) comes with a designer's deploy; missing keys are read from forms/.
+    `comment` is the designer's note for the version list; `based_on` the version edited (or rolled back to).
     """
     if actor is not None:
         if Role.DESIGNER not in actor.roles or not actor.is_active:
@@ -95,6 +98,8 @@ def deploy(
             bpmn_xml=xml,
             forms=own_forms,
             source=source or filename,
+            comment=(comment or "").strip() or None,
+            based_on_id=based_on.id if based_on is not None else None,
             deployed_by_id=actor.id if actor else None,
         )
         db.session.add(version)

@@ -66,11 +66,33 @@ class ProcessVersion(db.Model):
     bpmn_xml: Mapped[str] = mapped_column(sa.Text, deferred=True)  # read once per process (engine.bundle_for)
     forms: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     source: Mapped[str] = mapped_column(sa.String(255))
+    # What the designer wrote when deploying ("Thêm bước xin ý kiến phòng Pháp chế"), shown in the version list.
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    # The version this one was edited from, or re-deployed from on a rollback (None: a first or uploaded file).
+    based_on_id: Mapped[int | None] = mapped_column(sa.ForeignKey("process_version.id"))
     deployed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     def __repr__(self) -> str:
         return f"<ProcessVersion {self.process_id} v{self.version} agency={self.agency_id}>"
+
+
+class AgencyForm(db.Model):
+    """An agency's own task form, edited in the designer: it overrides forms/<key>.json when the agency deploys.
+
+    A deployed version keeps a copy of its forms (ProcessVersion.forms), so editing this row never changes a
+    version: the next deploy takes it.
+    """
+
+    __tablename__ = "agency_form"
+    __table_args__ = (sa.UniqueConstraint("agency_id", "key", name="uq_agency_form_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"))
+    key: Mapped[str] = mapped_column(sa.String(200))  # process_id/task_id, as in forms/
+    definition: Mapped[dict] = mapped_column(sa.JSON)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class WorkflowInstance(db.Model):

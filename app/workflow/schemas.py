@@ -97,6 +97,10 @@ class ProcessVersionSchema(Schema):
     version = Int()
     agency_id = Int(allow_none=True)
     checksum = Str()
+    source = Str()
+    comment = Str(allow_none=True)
+    based_on_id = Int(allow_none=True)
+    deployed_by_id = Int(allow_none=True)
     deployed_at = fields.DateTime()
 
 

@@ -1,0 +1,18 @@
+"""The process designer's workplace: the BPMN modeler with qlvb's properties, deploy, versions and their diff,
+rollback, agency forms, the bottleneck heatmap, the SLA what-if and the migration of running cases.
+
+Glossary: designer = người thiết kế quy trình (role thiet_ke), deploy = triển khai, version = phiên bản,
+rollback = triển khai lại phiên bản cũ, heatmap = bản đồ điểm nghẽn, what-if = thử thời hạn, migrate = chuyển phiên bản.
+
+It sits above app.workflow (whose versions, forms and human-task history it reads and deploys through) and
+app.sla (the working calendar for the deadline preview); nothing below imports it.
+"""
+
+from app.core.modules import Module, NavItem
+
+MODULE = Module(
+    "designer",
+    blueprints=("app.designer.views:bp",),
+    api=("app.designer.api:blp",),
+    navigation=(NavItem("Thiết kế quy trình", "designer.index", frozenset({"thiet_ke"}), order=49),),
+)
