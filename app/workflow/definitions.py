@@ -14,7 +14,8 @@ from app.core.db import db
 from app.core.errors import NotFound, PermissionDenied, ValidationError
 from app.org.models import Role, User
 from app.workflow.engine import bundle_for
-from app.workflow.forms import form_key_for, load_form_file
+from app.workflow.form_catalog import form_lookup
+from app.workflow.forms import form_key_for
 from app.workflow.models import ProcessVersion
 from app.workflow.validation import NS, validate_bpmn
 
@@ -55,7 +56,8 @@ def deploy(
 ) -> list[ProcessVersion]:
     """Validate and store a new immutable version of each process in the file (unchanged content: no new version).
 
-    `forms` (key → definition) comes with a designer's deploy; missing keys are read from forms/.
+    `forms` (key → definition) comes with a designer's deploy; missing keys are the agency's own forms, else
+    read from forms/ (app.workflow.form_catalog).
     `comment` is the designer's note for the version list; `based_on` the version edited (or rolled back to).
     """
     if actor is not None:
@@ -64,11 +66,7 @@ def deploy(
         if agency_id is None or agency_id != actor.agency_id:
             raise PermissionDenied("Người thiết kế chỉ triển khai quy trình cho cơ quan của mình.")
 
-    given = forms or {}
-
-    def lookup(key: str) -> dict | None:
-        return given.get(key) or load_form_file(key)
-
+    lookup = form_lookup(agency_id, forms)
     problems = validate_bpmn(xml, filename, lookup)
     if problems:
         refusal = ValidationError(
