@@ -7,6 +7,9 @@ const WIDGET_LABELS = {
   dates: "Hạn theo lựa chọn",
 };
 
+// the widgets whose choices come from a data source or the schema's enum
+const CHOICE_WIDGETS = ["select", "radio", "checkboxes"];
+
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -110,7 +113,7 @@ function setup(container, textarea) {
           if (names.length) f.schema.required = names; else delete f.schema.required;
         }),
       })),
-      el("td", {},
+      !CHOICE_WIDGETS.includes(widget) ? el("td", { class: "text-muted small" }, "—") : el("td", {},
         el("select", {
           class: "form-select form-select-sm mb-1", "aria-label": `Nguồn dữ liệu của ${name}`,
           onchange: (e) => change((f) => setSource(f, name, e.target.value)),
