@@ -90,6 +90,7 @@ def _editor(edited, text: str, problems: list[str], status: int = 200):
         widgets=forms_service.widget_names(),
         sources=sorted(INSTALLED.data_sources),
         scope_labels=forms_service.SCOPE_LABELS,
+        used_by=forms_service.form_usage(current_user.agency_id).get(edited.key, []),
     ), status
 
 

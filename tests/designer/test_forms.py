@@ -137,6 +137,7 @@ def test_the_preview_is_the_inbox_renderer(app, design_office):
     page = client.get(f"/designer/forms/{KEY}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Mặc định" in html
+    assert "Xử lý văn bản đến (phiên bản 1) — " in html  # the tasks that use it
     token = csrf_token(client, f"/designer/forms/{KEY}")
     form = relabelled("Ý kiến của Giám đốc Sở")
     preview = client.post("/designer/forms/preview", data={"definition": json.dumps(form), "csrf_token": token})
