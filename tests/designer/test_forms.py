@@ -2,6 +2,7 @@
 
 import copy
 import json
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from app.core.db import db
 from app.core.errors import PermissionDenied, ValidationError
 from app.core.transaction import unit_of_work
 from app.designer import forms_service
+from app.org import services as org_services
 from app.workflow.definitions import PROCESSES_DIR, deploy, newest_version
 from app.workflow.forms import load_form_file
 from app.workflow.models import AgencyForm
@@ -132,6 +134,10 @@ def test_only_designers_edit_forms(app, client, design_office):
 
 
 def test_the_preview_is_the_inbox_renderer(app, design_office):
+    with unit_of_work():
+        unit = org_services.create_unit(
+            None, agency_id=design_office.agency.id, name="Phòng Tổ chức", abbreviation="TC"
+        )
     client = app.test_client()
     login(client, "thietke")
     page = client.get(f"/designer/forms/{KEY}")
@@ -146,6 +152,7 @@ def test_the_preview_is_the_inbox_renderer(app, design_office):
     assert "Ý kiến của Giám đốc Sở" in fragment
     assert 'name="y_kien_chi_dao"' in fragment and '<textarea class="form-control ' in fragment
     assert 'id="f-lead_unit_id" name="lead_unit_id"' in fragment  # the inbox macro's ids and names
+    assert re.search(rf'<option value="{unit.id}"[^>]*>Phòng Tổ chức</option>', fragment)  # the agency's units
 
     broken = client.post("/designer/forms/preview", data={"definition": '{"title": ', "csrf_token": token})
     assert "Lỗi cú pháp JSON ở dòng 1" in broken.get_data(as_text=True)
