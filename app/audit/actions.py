@@ -45,6 +45,8 @@ ACTION_LABELS: dict[str, str] = {
     "signing.pin_refused": "Nhập sai mã PIN ký số",
     # Quy trình, việc
     "process.deploy": "Triển khai quy trình",
+    "designer.form_save": "Lưu biểu mẫu công việc của cơ quan",
+    "designer.form_reset": "Khôi phục biểu mẫu công việc mặc định",
     "workflow.start": "Khởi tạo quy trình",
     "workflow.cancel": "Hủy quy trình",
     "workflow.retry": "Chạy lại quy trình lỗi",
