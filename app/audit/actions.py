@@ -47,6 +47,7 @@ ACTION_LABELS: dict[str, str] = {
     "process.deploy": "Triển khai quy trình",
     "designer.form_save": "Lưu biểu mẫu công việc của cơ quan",
     "designer.form_reset": "Khôi phục biểu mẫu công việc mặc định",
+    "process.rollback": "Khôi phục phiên bản quy trình",
     "workflow.start": "Khởi tạo quy trình",
     "workflow.cancel": "Hủy quy trình",
     "workflow.retry": "Chạy lại quy trình lỗi",

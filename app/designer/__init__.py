@@ -12,7 +12,15 @@ from app.core.modules import Module, NavItem
 
 MODULE = Module(
     "designer",
-    blueprints=("app.designer.views:bp", "app.designer.forms_views:bp"),
-    api=("app.designer.api:blp", "app.designer.forms_api:blp"),
+    blueprints=(
+        "app.designer.views:bp",
+        "app.designer.forms_views:bp",
+        "app.designer.versions_views:bp",
+    ),
+    api=(
+        "app.designer.api:blp",
+        "app.designer.forms_api:blp",
+        "app.designer.versions_api:blp",
+    ),
     navigation=(NavItem("Thiết kế quy trình", "designer.index", frozenset({"thiet_ke"}), order=49),),
 )
