@@ -50,6 +50,17 @@ class VersionRow:
     def scope_label(self) -> str:
         return "Riêng của cơ quan" if self.version.agency_id else GLOBAL_SCOPE_LABEL
 
+    @property
+    def source_label(self) -> str:
+        """Where the content came from, for people (`source` keeps the machine form: rollback:<id>, upload:<file>)."""
+        kind, _, rest = (self.version.source or "").partition(":")
+        labels = {"upload": "Tải tệp lên", "api": "API"}
+        if kind == "rollback":
+            return "Khôi phục"
+        if kind in labels and rest:
+            return f"{labels[kind]}: {rest}"
+        return self.version.source or ""
+
 
 @dataclass(frozen=True)
 class PropertyChange:
@@ -233,7 +244,7 @@ def property_diff(old_xml: str, new_xml: str, process_id: str) -> list[PropertyC
         return (order.index(name) if name in order else len(order), name)
 
     for element_id in sorted(old.keys() | new.keys()):
-        tag, name, before = old.get(element_id) or new[element_id][:2] + ({},)
+        tag, name, before = old.get(element_id) or (*new[element_id][:2], {})
         new_tag, new_name, after = new.get(element_id) or (tag, name, {})
         for field in sorted(before.keys() | after.keys(), key=sort_key):
             if before.get(field) == after.get(field):

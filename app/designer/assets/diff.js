@@ -85,7 +85,8 @@ async function compare(root) {
     const detail = Object.entries(attrs)
       .map(([name, { oldValue, newValue }]) => `${name}: ${describe(oldValue)} → ${describe(newValue)}`)
       .join("; ");
-    rows.push(row(model, "changed", detail));
+    // An empty list: what changed is inside the extension elements (our properties, listed in the table above).
+    rows.push(row(model, "changed", detail || "Thuộc tính mở rộng (xem bảng thay đổi thuộc tính)"));
   }
   for (const element of Object.values(changes._layoutChanged)) rows.push(row(element, "layout", ""));
   const body = document.querySelector("#structure-diff tbody");
@@ -109,7 +110,12 @@ async function start() {
     console.error(error);
     document.querySelector("[data-bpmn-error]")?.classList.remove("d-none");
     const body = document.querySelector("#structure-diff tbody");
-    if (body) body.innerHTML = `<tr><td colspan="3" class="text-danger">Không so sánh được sơ đồ: ${error.message}</td></tr>`;
+    if (body) {
+      const cell = Object.assign(document.createElement("td"), { colSpan: 3, className: "text-danger" });
+      cell.textContent = `Không so sánh được sơ đồ: ${error.message}`;
+      body.replaceChildren(Object.assign(document.createElement("tr"), {}));
+      body.firstChild.append(cell);
+    }
   }
 }
 
