@@ -42,6 +42,7 @@ class VersionRow:
     version: ProcessVersion
     running: int  # the agency's open cases on this version
     is_current: bool  # new cases of the agency start on it
+    same_as_current: bool  # its content is what new cases start on (restoring it would change nothing)
     based_on_number: int | None  # the number of the version it was edited or restored from
     based_on_global: bool
     deployed_by_name: str | None
@@ -149,6 +150,7 @@ def version_rows(actor: User, process_id: str) -> list[VersionRow]:
                 version=v,
                 running=counts.get(v.id, 0),
                 is_current=v.id == current.id,
+                same_as_current=v.checksum == current.checksum,
                 based_on_number=base.version if base else None,
                 based_on_global=bool(base and base.agency_id is None),
                 deployed_by_name=names.get(v.deployed_by_id),

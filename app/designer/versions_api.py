@@ -25,6 +25,7 @@ def _row(row: versions.VersionRow) -> dict:
     return data | {
         "running": row.running,
         "is_current": row.is_current,
+        "same_as_current": row.same_as_current,
         "based_on_number": row.based_on_number,
         "deployed_by_name": row.deployed_by_name,
         "scope": "agency" if v.agency_id else "global",

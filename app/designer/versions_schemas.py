@@ -9,6 +9,9 @@ from app.workflow.schemas import ProcessVersionSchema
 class DesignerVersionRowSchema(ProcessVersionSchema):
     running = Int(metadata={"description": "Số hồ sơ đang xử lý của cơ quan trên phiên bản này"})
     is_current = fields.Bool(metadata={"description": "Hồ sơ mới của cơ quan chạy theo phiên bản này"})
+    same_as_current = fields.Bool(
+        metadata={"description": "Nội dung giống phiên bản hiện hành (khôi phục không tạo gì)"}
+    )
     based_on_number = Int(allow_none=True, metadata={"description": "Số phiên bản được sửa hoặc khôi phục từ đó"})
     deployed_by_name = Str(allow_none=True)
     scope = Str(metadata={"description": "agency: riêng của cơ quan; global: mặc định toàn hệ thống"})

@@ -78,6 +78,10 @@ def test_rollback_deploys_the_old_content_as_a_new_version_and_cases_keep_theirs
     db.session.refresh(case_on_own)
     assert case_on_own.process_version_id == own.id
     assert start_case(design_office, "Hồ sơ mới").process_version_id == restored.id
+    rows = {row.version.id: row for row in versions.version_rows(design_office.designer, PROCESS)}
+    assert rows[restored.id].is_current and rows[restored.id].based_on_number == 1
+    assert rows[shipped.id].same_as_current and not rows[shipped.id].is_current
+    assert not rows[own.id].same_as_current and rows[own.id].running == 1
     actions = set(db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.object_id == str(restored.id))))
     assert {"process.deploy", "process.rollback"} <= actions
     # The version edited from stays as it was.

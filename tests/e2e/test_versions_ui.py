@@ -84,4 +84,7 @@ def test_a_designer_compares_two_versions_and_rolls_back(live_app, page, tmp_pat
     expect(newest).to_contain_text("Khôi phục phiên bản 1 (mặc định toàn hệ thống): Thời hạn 3 ngày chưa phù hợp")
     expect(newest).to_contain_text("Phiên bản 1 (mặc định)")
     expect(newest).to_contain_text("Khôi phục")
+    restored_from = page.locator(f'tr[data-version-id="{shipped_id}"]')
+    expect(restored_from).to_contain_text("Đang dùng")
+    expect(restored_from.get_by_role("button", name="Khôi phục")).to_have_count(0)
     page.screenshot(path=str(tmp_path / "versions-restored.png"), full_page=True)
