@@ -5,6 +5,7 @@ work_assignment (Giao việc), which no other browser test drives.
 """
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
@@ -20,28 +21,39 @@ pytestmark = pytest.mark.e2e
 PROCESS = "work_assignment"
 
 
-def deploy_shorter_sla(live_app) -> tuple[int, int]:
-    """rachgia's own version of Giao việc: carry_out_work's SLA P5D → P3D (what a designer would deploy)."""
+def deploy_shorter_sla(live_app) -> SimpleNamespace:
+    """rachgia's own version of Giao việc: carry_out_work's SLA → P3D (what a designer would deploy), on top of
+    whatever rachgia runs now (the global default when this test runs alone)."""
     with live_app.app_context(), origin("cli", "e2e"), unit_of_work():
         designer = find_user_by_username("rachgia.quantri")
-        shipped = newest_version(PROCESS, designer.agency_id)
-        assert shipped.agency_id is None, "rachgia runs the global Giao việc before this test"
-        xml = shipped.bpmn_xml.replace('name="sla" value="P5D"', 'name="sla" value="P3D"', 1)
+        before = newest_version(PROCESS, designer.agency_id)
+        carry_out = re.compile(r'(<bpmn:userTask id="carry_out_work".*?name="sla" value=")[^"]*(")', re.S)
+        xml, replaced = carry_out.subn(r"\g<1>P3D\g<2>", before.bpmn_xml, count=1)
+        assert replaced and xml != before.bpmn_xml
         [own] = deploy(
             designer,
             xml,
             "work_assignment.bpmn",
             agency_id=designer.agency_id,
-            forms=dict(shipped.forms),
+            forms=dict(before.forms),
             source="e2e",
             comment="Rút ngắn thời hạn thực hiện còn 3 ngày",
-            based_on=shipped,
+            based_on=before,
         )
-        return shipped.id, own.id
+        old_sla = carry_out.search(before.bpmn_xml).group(0).rsplit('"', 2)[1]
+        return SimpleNamespace(
+            before_id=before.id,
+            before=before.version,
+            is_global=before.agency_id is None,
+            old_sla=old_sla,
+            own_id=own.id,
+            own=own.version,
+        )
 
 
 def test_a_designer_compares_two_versions_and_rolls_back(live_app, page, tmp_path):
-    shipped_id, own_id = deploy_shorter_sla(live_app)
+    v = deploy_shorter_sla(live_app)
+    shipped_id, own_id = v.before_id, v.own_id
     sign_in(page, "rachgia.quantri")
     page.goto("/designer")
     page.get_by_role("row", name=re.compile("Giao việc")).get_by_role("link", name="Phiên bản").click()
@@ -66,23 +78,24 @@ def test_a_designer_compares_two_versions_and_rolls_back(live_app, page, tmp_pat
     expect(page.locator(".bjs-powered-by").first).to_be_visible()  # the bpmn.io watermark
     sla = page.locator('#property-diff tr[data-element-id="carry_out_work"]')
     expect(sla).to_contain_text("Thời hạn")
-    expect(sla).to_contain_text("P5D")
+    expect(sla).to_contain_text(v.old_sla)
     expect(sla).to_contain_text("P3D")
     page.screenshot(path=str(tmp_path / "versions-compare.png"), full_page=True)
 
     page.get_by_role("link", name="Giao việc").click()
     page.locator(f'tr[data-version-id="{shipped_id}"]').get_by_role("button", name="Khôi phục").click()
     dialog = page.get_by_role("dialog")
-    expect(dialog).to_contain_text("Khôi phục phiên bản 1")
+    expect(dialog).to_contain_text(f"Khôi phục phiên bản {v.before}")
     dialog.get_by_label("Lý do khôi phục").fill("Thời hạn 3 ngày chưa phù hợp")
     expect(page.locator(".modal.show")).to_be_visible()
     page.screenshot(path=str(tmp_path / "versions-rollback.png"))
-    dialog.get_by_role("button", name="Khôi phục phiên bản 1").click()
-    expect(page.get_by_role("alert")).to_contain_text("Đã khôi phục: phiên bản mới 2")
+    dialog.get_by_role("button", name=f"Khôi phục phiên bản {v.before}").click()
+    expect(page.get_by_role("alert")).to_contain_text(f"Đã khôi phục: phiên bản mới {v.own + 1}")
     newest = page.locator("#versions-table tbody tr").first
     expect(newest).to_contain_text("Hiện hành")
-    expect(newest).to_contain_text("Khôi phục phiên bản 1 (mặc định toàn hệ thống): Thời hạn 3 ngày chưa phù hợp")
-    expect(newest).to_contain_text("Phiên bản 1 (mặc định)")
+    scope = " (mặc định toàn hệ thống)" if v.is_global else ""
+    expect(newest).to_contain_text(f"Khôi phục phiên bản {v.before}{scope}: Thời hạn 3 ngày chưa phù hợp")
+    expect(newest).to_contain_text(f"Phiên bản {v.before}")
     expect(newest).to_contain_text("Khôi phục")
     restored_from = page.locator(f'tr[data-version-id="{shipped_id}"]')
     expect(restored_from).to_contain_text("Đang dùng")
