@@ -43,6 +43,11 @@ ACTION_LABELS: dict[str, str] = {
     "signing.credential_add": "Thêm chứng thư số",
     "signing.credential_deactivate": "Vô hiệu hóa chứng thư số",
     "signing.pin_refused": "Nhập sai mã PIN ký số",
+    "audit.export": "Xuất nhật ký hệ thống",
+    "signing.trust_root_add": "Thêm chứng thư gốc tin cậy",
+    "signing.trust_root_disable": "Ngừng tin cậy chứng thư gốc",
+    "signing.trust_root_enable": "Tin cậy lại chứng thư gốc",
+    "signing.trust_root_remove": "Xóa chứng thư gốc tin cậy",
     # Quy trình, việc
     "process.deploy": "Triển khai quy trình",
     "workflow.start": "Khởi tạo quy trình",

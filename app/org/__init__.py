@@ -11,8 +11,9 @@ MODULE = Module(
     "org",
     models=("app.org.models",),
     blueprints=("app.org.views:bp", "app.org.admin_views:bp"),
-    api=("app.org.api:tokens_blp", "app.org.api:blp"),
+    api=("app.org.api:tokens_blp", "app.org.api:blp", "app.org.audit_api:blp"),
     navigation=(
+        NavItem("Quản trị", "admin.hub", frozenset({"quan_tri"}), order=58),
         NavItem("Cơ quan", "admin.agencies", frozenset({"quan_tri"}), order=60),
         NavItem("Tài khoản", "admin.users", frozenset({"quan_tri"}), order=70),
         NavItem("Ủy quyền", "org.delegations", order=120),

@@ -28,8 +28,8 @@ MODULE = Module(
     "signing",
     blobs=("app.signing.models:SigningCredential.image_sha256",),
     models=("app.signing.models",),
-    blueprints=("app.signing.views:bp",),
-    api=("app.signing.api:blp",),
+    blueprints=("app.signing.views:bp", "app.signing.trust_views:bp"),
+    api=("app.signing.api:blp", "app.signing.trust_api:blp"),
     cli=("app.signing.cli:commands",),
     navigation=(NavItem("Chữ ký số", "signing.credentials_list", frozenset({"quan_tri"}), order=90),),
 )
