@@ -128,7 +128,18 @@ def object_types(agency_ids: set[int]) -> list[str]:
     return sorted(db.session.scalars(query))
 
 
-CSV_COLUMNS = ("seq", "occurred_at", "actor", "agency_id", "action", "action_label", "object_type", "object_id", "summary", "ip")
+CSV_COLUMNS = (
+    "seq",
+    "occurred_at",
+    "actor",
+    "agency_id",
+    "action",
+    "action_label",
+    "object_type",
+    "object_id",
+    "summary",
+    "ip",
+)
 
 
 def to_csv(events: Iterable[AuditEvent]) -> str:

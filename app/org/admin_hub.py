@@ -31,7 +31,9 @@ SECTIONS: tuple[AdminSection, ...] = (
                 "admin.users",
                 "Tạo, sửa, vô hiệu hóa, kích hoạt lại tài khoản; vai trò; đặt lại mật khẩu.",
             ),
-            AdminCard("Ủy quyền", "org.delegations", "Ủy quyền của mọi người trong cơ quan; tạo ủy quyền thay người vắng."),
+            AdminCard(
+                "Ủy quyền", "org.delegations", "Ủy quyền của mọi người trong cơ quan; tạo ủy quyền thay người vắng."
+            ),
         ),
     ),
     AdminSection(
@@ -52,14 +54,18 @@ SECTIONS: tuple[AdminSection, ...] = (
     AdminSection(
         "Văn bản và quy trình",
         (
-            AdminCard("Sổ văn bản", "documents.registers", "Sổ đăng ký văn bản đến, đi; loại văn bản cấp số trong từng sổ."),
+            AdminCard(
+                "Sổ văn bản", "documents.registers", "Sổ đăng ký văn bản đến, đi; loại văn bản cấp số trong từng sổ."
+            ),
             AdminCard(
                 "Loại văn bản",
                 "documents.document_types",
                 "Tên, chữ viết tắt dùng trong ký hiệu văn bản (số/ký hiệu theo NĐ 30/2020).",
             ),
             AdminCard("Quy trình", "workflow_admin.processes", "Các quy trình xử lý đang áp dụng và phiên bản."),
-            AdminCard("Thiết lập nộp lưu", "dossiers_archive.settings_page", "Thời hạn và cách nộp hồ sơ vào lưu trữ cơ quan."),
+            AdminCard(
+                "Thiết lập nộp lưu", "dossiers_archive.settings_page", "Thời hạn và cách nộp hồ sơ vào lưu trữ cơ quan."
+            ),
         ),
     ),
     AdminSection(
@@ -71,7 +77,9 @@ SECTIONS: tuple[AdminSection, ...] = (
                 "Giờ làm việc theo mùa (hè, đông), ngày nghỉ lễ và ngày làm bù từng năm.",
             ),
             AdminCard("Thời hạn xử lý", "sla.settings", "Thời hạn theo độ khẩn và theo từng bước xử lý."),
-            AdminCard("Nhắc việc, quá hạn", "escalation.policy", "Khi nào nhắc, báo lên ai khi việc sắp hoặc đã quá hạn."),
+            AdminCard(
+                "Nhắc việc, quá hạn", "escalation.policy", "Khi nào nhắc, báo lên ai khi việc sắp hoặc đã quá hạn."
+            ),
         ),
     ),
     AdminSection(

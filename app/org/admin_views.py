@@ -230,6 +230,10 @@ def user_detail(user_id: int):
         user=user,
         reset_form=ResetPasswordForm(),
         events=audit_queries.events_for("user_account", user.id),
+        # signing sits above org: linked by endpoint name, when the application has it
+        signing_url=url_for("signing.add_personal", user_id=user.id)
+        if "signing.add_personal" in current_app.view_functions and user.is_active
+        else None,
     )
 
 

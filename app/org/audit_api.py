@@ -4,8 +4,8 @@ from app.api import api_blueprint
 from app.api.auth import api_user
 from app.api.schemas import ErrorSchema, id_cursor, keyset_page
 from app.audit import filters
-from app.org.audit_schemas import AuditEventPageSchema, AuditListArgs
 from app.core.errors import PermissionDenied
+from app.org.audit_schemas import AuditEventPageSchema, AuditListArgs
 from app.org.permissions import managed_agency_ids
 
 blp = api_blueprint("audit_api", __name__, tag="Nhật ký hệ thống", description="Nhật ký mọi thay đổi, chỉ đọc")

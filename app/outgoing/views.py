@@ -250,7 +250,9 @@ def document(document_id: int):
     doc = services.view_document(current_user, document_id)
     main = doc.main_version
     blobs = current_app.extensions["qlvb.blobs"]
-    report = signature_report(blobs.read(main.sha256), doc.agency_id) if main and main.stage != VersionStage.DRAFT else None
+    report = (
+        signature_report(blobs.read(main.sha256), doc.agency_id) if main and main.stage != VersionStage.DRAFT else None
+    )
     tasks = wf_queries.object_tasks(OBJECT_TYPE, doc.id)
     statuses = tracking.recipient_statuses(current_user, doc.id)
     related = tracking.related_documents(current_user, doc.id)

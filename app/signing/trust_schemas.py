@@ -17,7 +17,9 @@ class TrustedCertificateSchema(Schema):
     not_after = fields.DateTime()
     note = fields.Str(allow_none=True)
     active = fields.Bool()
-    state = fields.Function(lambda row: row.state_at(clock.now()), metadata={"description": "active, disabled, expired, not_yet_valid"})
+    state = fields.Function(
+        lambda row: row.state_at(clock.now()), metadata={"description": "active, disabled, expired, not_yet_valid"}
+    )
     created_at = fields.DateTime()
     created_by_id = fields.Int(allow_none=True)
     disabled_at = fields.DateTime(allow_none=True)

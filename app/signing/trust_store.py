@@ -103,7 +103,9 @@ def parse_certificate(data: bytes) -> x509.Certificate:
             "Tệp quá lớn cho một chứng thư số.", code="trust_root_too_large", details={"file": "Tối đa 64 KB."}
         )
     try:
-        certs = x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data else [x509.load_der_x509_certificate(data)]
+        certs = (
+            x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data else [x509.load_der_x509_certificate(data)]
+        )
     except ValueError:
         raise ValidationError(
             "Không đọc được chứng thư số (cần tệp PEM hoặc DER).",
@@ -112,7 +114,9 @@ def parse_certificate(data: bytes) -> x509.Certificate:
         ) from None
     if len(certs) != 1:
         raise ValidationError(
-            "Mỗi lần chỉ thêm một chứng thư.", code="trust_root_many", details={"file": f"Tệp có {len(certs)} chứng thư."}
+            "Mỗi lần chỉ thêm một chứng thư.",
+            code="trust_root_many",
+            details={"file": f"Tệp có {len(certs)} chứng thư."},
         )
     return certs[0]
 
@@ -155,7 +159,9 @@ def add(actor: User | None, *, data: bytes, agency_id: int | None, note: str | N
         )
     note = unicodedata.normalize("NFC", (note or "").strip()) or None
     if note and len(note) > 500:
-        raise ValidationError("Ghi chú quá dài.", code="trust_root_note_too_long", details={"note": "Tối đa 500 ký tự."})
+        raise ValidationError(
+            "Ghi chú quá dài.", code="trust_root_note_too_long", details={"note": "Tối đa 500 ký tự."}
+        )
     row = TrustedCertificate(
         agency_id=agency_id,
         subject_name=cert.subject.rfc4514_string()[:1000],
@@ -193,7 +199,9 @@ def set_active(actor: User | None, certificate_id: int, active: bool) -> Trusted
     row.active = active
     row.disabled_at = None if active else clock.now()
     row.disabled_by_id = None if active or actor is None else actor.id
-    action, verb = ("signing.trust_root_enable", "Tin cậy lại") if active else ("signing.trust_root_disable", "Ngừng tin cậy")
+    action, verb = (
+        ("signing.trust_root_enable", "Tin cậy lại") if active else ("signing.trust_root_disable", "Ngừng tin cậy")
+    )
     audit.record(
         actor,
         action,
@@ -222,7 +230,9 @@ def remove(actor: User | None, certificate_id: int) -> None:
 
 def _managed(actor: User | None, certificate_id: int) -> TrustedCertificate:
     row = db.session.get(TrustedCertificate, certificate_id)
-    if row is None or (row.agency_id is not None and not is_system(actor) and row.agency_id not in managed_agency_ids(actor)):
+    if row is None or (
+        row.agency_id is not None and not is_system(actor) and row.agency_id not in managed_agency_ids(actor)
+    ):
         raise NotFound("Không tìm thấy chứng thư gốc tin cậy.", code="trust_root_not_found")
     _require_manage(actor, row.agency_id)
     return row

@@ -67,7 +67,9 @@ def index():
         agency_id = None if form.scope.data == DEPLOYMENT else int(form.scope.data)
         try:
             with unit_of_work():
-                row = trust_store.add(current_user, data=form.file.data.read(), agency_id=agency_id, note=form.note.data)
+                row = trust_store.add(
+                    current_user, data=form.file.data.read(), agency_id=agency_id, note=form.note.data
+                )
         except DomainError as exc:
             show_errors(form, exc)
             status = 422

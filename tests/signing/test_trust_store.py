@@ -125,7 +125,12 @@ def test_page_adds_lists_and_disables(client, pki, tree):
     page = client.get("/admin/signing/trust-roots").get_data(as_text=True)
     assert "Chứng thư gốc tin cậy" in page and "Toàn hệ thống (mọi cơ quan)" not in page
     token = csrf_token(client, "/admin/signing/trust-roots")
-    data = {"csrf_token": token, "scope": str(tree["child"].id), "note": "Thử", "file": (io.BytesIO(pki.root.pem), "root.pem")}
+    data = {
+        "csrf_token": token,
+        "scope": str(tree["child"].id),
+        "note": "Thử",
+        "file": (io.BytesIO(pki.root.pem), "root.pem"),
+    }
     response = client.post("/admin/signing/trust-roots", data=data, content_type="multipart/form-data")
     assert response.status_code == 302
     row = db.session.scalar(sa.select(TrustedCertificate))
