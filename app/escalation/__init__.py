@@ -39,7 +39,6 @@ MODULE = Module(
     jobs="app.escalation.jobs",
     navigation=(
         NavItem("Việc quá hạn", "escalation.overdue", frozenset({"lanh_dao", "lanh_dao_don_vi"}), order=25),
-        NavItem("Nhắc việc", "escalation.policy", frozenset({"quan_tri"}), order=85),
     ),
     nav_badges={"escalation.overdue": "app.escalation.queries:overdue_badge"},
 )

@@ -13,10 +13,8 @@ MODULE = Module(
     blueprints=("app.org.views:bp", "app.org.admin_views:bp"),
     api=("app.org.api:tokens_blp", "app.org.api:blp", "app.org.audit_api:blp"),
     navigation=(
+        # One entry for every administration screen (app.org.admin_hub): one item each overflowed the menu bar.
         NavItem("Quản trị", "admin.hub", frozenset({"quan_tri"}), order=58),
-        NavItem("Cơ quan", "admin.agencies", frozenset({"quan_tri"}), order=60),
-        NavItem("Tài khoản", "admin.users", frozenset({"quan_tri"}), order=70),
         NavItem("Ủy quyền", "org.delegations", order=120),
-        NavItem("Nhật ký hệ thống", "admin.audit_log", frozenset({"quan_tri"}), order=130),
     ),
 )

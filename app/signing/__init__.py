@@ -18,7 +18,7 @@ Keys: `app.signing.credentials` stores PKCS#12 keys (khóa bí mật) encrypted 
 
 import warnings
 
-from app.core.modules import Module, NavItem
+from app.core.modules import Module
 
 # cryptography 51 deprecates DSA, which pyHanko 0.38 imports at load: no DSA key is ever used here, and the warning
 # would be printed by every command that verifies or signs a PDF.
@@ -31,5 +31,4 @@ MODULE = Module(
     blueprints=("app.signing.views:bp", "app.signing.trust_views:bp"),
     api=("app.signing.api:blp", "app.signing.trust_api:blp"),
     cli=("app.signing.cli:commands",),
-    navigation=(NavItem("Chữ ký số", "signing.credentials_list", frozenset({"quan_tri"}), order=90),),
 )

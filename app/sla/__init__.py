@@ -13,7 +13,7 @@ the rules a BPMN task names, `sla: intake`) are in `app.sla.rules` (pure) and `a
 `step_due`, which the engine calls for every new task).
 """
 
-from app.core.modules import Module, NavItem
+from app.core.modules import Module
 
 MODULE = Module(
     "sla",
@@ -22,5 +22,4 @@ MODULE = Module(
     api=("app.sla.api:blp",),
     cli=("app.sla.cli:sla_group",),
     # The deadline settings page (sla.settings) is reached from the calendar page: the menu is full enough.
-    navigation=(NavItem("Lịch làm việc", "sla.calendar", frozenset({"quan_tri"}), order=80),),
 )
