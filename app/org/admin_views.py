@@ -82,6 +82,7 @@ def agency_detail(agency_id: int):
         form=form,
         units=queries.list_units(agency.id),
         users=queries.list_users({agency.id}, limit=1000),
+        seal_url=_seal_url(agency.id),
     )
 
 
@@ -112,6 +113,7 @@ def create_unit(agency_id: int):
         form=form,
         units=queries.list_units(agency.id),
         users=queries.list_users({agency.id}, limit=1000),
+        seal_url=_seal_url(agency.id),
     ), 422
 
 
@@ -147,6 +149,13 @@ def unit_options():
     """The <option>s of an agency's units, fetched by htmx when the agency select of the user form changes."""
     agency = _managed_agency(request.args.get("agency_id", type=bounded_int) or 0)
     return render_template("org/_unit_options.html", units=queries.list_units(agency.id, active_only=True))
+
+
+def _seal_url(agency_id: int) -> str | None:
+    # The agency's seal is its organization signing credential (app.signing, above org: linked by endpoint name).
+    if "signing.add_organization" not in current_app.view_functions:
+        return None
+    return url_for("signing.add_organization", agency_id=agency_id)
 
 
 def _unit_parent_choices(agency_id: int):

@@ -40,3 +40,11 @@ def test_user_page_links_to_their_signing_credential(client, admin, create_user)
     assert f"/admin/signing/credentials/personal?user_id={person.id}" in page
     form = client.get(f"/admin/signing/credentials/personal?user_id={person.id}").get_data(as_text=True)
     assert re.search(rf'<option selected value="{person.id}"|<option value="{person.id}" selected', form)
+
+
+def test_agency_page_links_to_its_seal(client, admin):
+    login(client, "admin1")
+    page = client.get(f"/admin/agencies/{admin.agency_id}").get_data(as_text=True)
+    assert f"/admin/signing/credentials/organization?agency_id={admin.agency_id}" in page
+    form = client.get(f"/admin/signing/credentials/organization?agency_id={admin.agency_id}").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{admin.agency_id}"|<option value="{admin.agency_id}" selected', form)
