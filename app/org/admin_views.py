@@ -6,7 +6,7 @@ from flask_login import current_user
 from app.audit import filters as audit_filters
 from app.audit import queries as audit_queries
 from app.audit import services as audit_services
-from app.audit.actions import ACTION_LABELS
+from app.audit.actions import ACTION_LABELS, object_type_label
 from app.audit.services import verify_chain
 from app.core import clock
 from app.core.errors import DomainError, NotFound
@@ -307,9 +307,10 @@ def _audit_page(result):
         problems=problems,
         page_size=audit_filters.PAGE_SIZE,
         agencies=queries.list_agencies(agency_ids),
-        object_types=audit_filters.object_types(agency_ids),
+        object_types=sorted(audit_filters.object_types(agency_ids), key=object_type_label),
         people=queries.list_users(agency_ids, limit=1000),
         action_labels=ACTION_LABELS,
+        object_label=object_type_label,
     )
 
 

@@ -80,6 +80,7 @@ def test_page_filters_and_pages_keep_the_filter(client, log):
     page = client.get("/admin/audit?action=incoming.register").get_data(as_text=True)
     assert "Đăng ký văn bản đến số 12" in page and "vt.cu" not in page
     assert 'value="incoming.register" selected' in page
+    assert '<option value="incoming_document">Văn bản đến</option>' in page  # object types by their Vietnamese name
     bad = client.get("/admin/audit?date_from=hom-qua").get_data(as_text=True)
     assert "Ngày không hợp lệ" in bad
 
