@@ -21,5 +21,5 @@ MODULE = Module(
     blueprints=("app.sla.views:bp",),
     api=("app.sla.api:blp",),
     cli=("app.sla.cli:sla_group",),
-    # The deadline settings page (sla.settings) is reached from the calendar page: the menu is full enough.
+    # No menu item: administrators reach the calendar and the deadline settings from the hub (app.org.admin_hub).
 )
