@@ -43,6 +43,11 @@ ACTION_LABELS: dict[str, str] = {
     "signing.credential_add": "Thêm chứng thư số",
     "signing.credential_deactivate": "Vô hiệu hóa chứng thư số",
     "signing.pin_refused": "Nhập sai mã PIN ký số",
+    "audit.export": "Xuất nhật ký hệ thống",
+    "signing.trust_root_add": "Thêm chứng thư gốc tin cậy",
+    "signing.trust_root_disable": "Ngừng tin cậy chứng thư gốc",
+    "signing.trust_root_enable": "Tin cậy lại chứng thư gốc",
+    "signing.trust_root_remove": "Xóa chứng thư gốc tin cậy",
     # Quy trình, việc
     "process.deploy": "Triển khai quy trình",
     "designer.form_save": "Lưu biểu mẫu công việc của cơ quan",
@@ -154,3 +159,45 @@ ACTION_LABELS: dict[str, str] = {
 def action_label(code: str) -> str:
     """The Vietnamese label of an action code; an unknown code (an older release's) is shown as it is."""
     return ACTION_LABELS.get(code, code)
+
+
+# What the log's rows are about (their object_type, a table name), for the log page's filter and column.
+OBJECT_TYPE_LABELS: dict[str, str] = {
+    "agency": "Cơ quan",
+    "unit": "Đơn vị",
+    "user_account": "Tài khoản",
+    "api_token": "Mã truy cập API",
+    "delegation": "Ủy quyền",
+    "audit_event": "Nhật ký hệ thống",
+    "working_calendar": "Lịch làm việc",
+    "calendar_override": "Ngày nghỉ, ngày làm bù",
+    "sla_settings": "Thiết lập thời hạn",
+    "escalation_policy": "Chính sách nhắc việc",
+    "escalation": "Nhắc việc, báo quá hạn",
+    "document_type": "Loại văn bản",
+    "register": "Sổ văn bản",
+    "number_assignment": "Cấp số",
+    "signing_credential": "Chứng thư số",
+    "trusted_certificate": "Chứng thư gốc tin cậy",
+    "process_version": "Phiên bản quy trình",
+    "agency_form": "Biểu mẫu của cơ quan",
+    "workflow_instance": "Hồ sơ quy trình",
+    "human_task": "Bước xử lý",
+    "incoming_document": "Văn bản đến",
+    "outgoing_document": "Văn bản đi",
+    "electronic_copy": "Bản sao điện tử",
+    "dossier": "Hồ sơ công việc",
+    "file_plan": "Danh mục hồ sơ",
+    "file_plan_entry": "Mục danh mục hồ sơ",
+    "file_plan_heading": "Đề mục danh mục hồ sơ",
+    "dossier_transfer": "Nộp lưu hồ sơ",
+    "dossier_destruction": "Hủy hồ sơ",
+    "dossier_hold": "Giữ lại hồ sơ",
+    "dossier_settings": "Thiết lập nộp lưu",
+    "saved_search": "Tìm kiếm đã lưu",
+    "system": "Hệ thống",
+}
+
+
+def object_type_label(code: str) -> str:
+    return OBJECT_TYPE_LABELS.get(code, code)

@@ -175,3 +175,11 @@ def normalized_agency_name(name: str | None) -> str:
     for short, full in _NAME_ABBREVIATIONS.items():
         text = re.sub(rf"\b{short}\b", full, text)
     return text
+
+
+def sample_code(agency_abbreviation: str, type_abbreviation: str | None, *, normative: bool, year: int) -> str:
+    """How the register numbers a document type, as the registers page shows it: "01/QĐ-UBND", "01/2026/NQ-HĐND";
+    a công văn (no type abbreviation) takes the drafting unit's abbreviation, shown as "…" (Phụ lục I, II.3.b)."""
+    if type_abbreviation:
+        return format_code(1, notation(type_abbreviation, agency_abbreviation), year=year if normative else None)
+    return f"01/{notation(None, agency_abbreviation)}-…"

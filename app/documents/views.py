@@ -5,8 +5,9 @@ from flask_login import current_user
 
 from app.core.errors import DomainError, NotFound, PermissionDenied
 from app.core.transaction import unit_of_work
-from app.documents import numbering, permissions, queries, services
+from app.documents import numbering, permissions, queries, services, symbols
 from app.documents.forms import DocumentTypeForm, RegisterForm
+from app.documents.models import RegisterKind
 from app.org import queries as org_queries
 from app.org.forms import choices
 from app.org.models import Role
@@ -47,6 +48,7 @@ def registers_view():
     agency = _agency()
     year = numbering.current_year()
     registers = queries.list_registers(agency.id)
+    types = queries.list_document_types(agency.id, active_only=False)
     return render_template(
         "documents/registers.html",
         agency=agency,
@@ -55,8 +57,22 @@ def registers_view():
         last_numbers=queries.last_numbers([r.id for r in registers], year),
         year=year,
         can_manage=permissions.can_manage(current_user, agency.id),
-        type_names={t.code: t.name for t in queries.list_document_types(agency.id, active_only=False)},
+        type_names={t.code: t.name for t in types},
+        samples={r.id: _samples(r, agency, types, year) for r in registers},
     )
+
+
+def _samples(register, agency, types, year: int) -> list[tuple[str, str]]:
+    """(type name, "01/QĐ-UBND") for the first types an outgoing register numbers: its numbering template."""
+    if register.kind != RegisterKind.OUTGOING:
+        return []
+    chosen = [
+        t for t in types if t.is_active and (not register.document_type_codes or t.code in register.document_type_codes)
+    ]
+    return [
+        (t.name, symbols.sample_code(agency.abbreviation, t.abbreviation, normative=t.is_normative, year=year))
+        for t in chosen[:3]
+    ]
 
 
 @bp.route("/new", methods=["GET", "POST"], endpoint="register_new")

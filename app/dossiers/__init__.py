@@ -36,7 +36,6 @@ MODULE = Module(
         NavItem("Hồ sơ công việc", "dossiers.index", order=38),
         NavItem("Danh mục hồ sơ", "file_plan.plan", order=42),
         NavItem("Lưu trữ", "dossiers_archive.queue", frozenset({"luu_tru", "lanh_dao"}), order=45),
-        NavItem("Thiết lập nộp lưu", "dossiers_archive.settings_page", frozenset({"quan_tri"}), order=86),
     ),
     nav_badges={"dossiers_archive.queue": "app.dossiers.transfer:waiting_badge"},
     # The files uploaded into dossiers (and processing histories): the orphan sweep and BlobStore.destroy keep what

@@ -37,9 +37,6 @@ MODULE = Module(
     api=("app.escalation.api:blp",),
     cli=("app.escalation.cli:escalate_command",),
     jobs="app.escalation.jobs",
-    navigation=(
-        NavItem("Việc quá hạn", "escalation.overdue", frozenset({"lanh_dao", "lanh_dao_don_vi"}), order=25),
-        NavItem("Nhắc việc", "escalation.policy", frozenset({"quan_tri"}), order=85),
-    ),
+    navigation=(NavItem("Việc quá hạn", "escalation.overdue", frozenset({"lanh_dao", "lanh_dao_don_vi"}), order=25),),
     nav_badges={"escalation.overdue": "app.escalation.queries:overdue_badge"},
 )

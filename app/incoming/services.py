@@ -69,7 +69,7 @@ def receive_incoming(
     for upload in uploads:
         if upload.content_type == "application/pdf" and not upload.digitised:
             try:
-                reports[id(upload)] = verify_pdf(upload.data)
+                reports[id(upload)] = verify_pdf(upload.data, agency_id=agency_id)
             except NotAPdf as exc:
                 raise ValidationError(
                     f"Tệp “{upload.filename}” không phải PDF đọc được.",

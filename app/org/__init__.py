@@ -11,11 +11,10 @@ MODULE = Module(
     "org",
     models=("app.org.models",),
     blueprints=("app.org.views:bp", "app.org.admin_views:bp"),
-    api=("app.org.api:tokens_blp", "app.org.api:blp"),
+    api=("app.org.api:tokens_blp", "app.org.api:blp", "app.org.audit_api:blp"),
     navigation=(
-        NavItem("Cơ quan", "admin.agencies", frozenset({"quan_tri"}), order=60),
-        NavItem("Tài khoản", "admin.users", frozenset({"quan_tri"}), order=70),
+        # One entry for every administration screen (app.org.admin_hub): one item each overflowed the menu bar.
+        NavItem("Quản trị", "admin.hub", frozenset({"quan_tri"}), order=58),
         NavItem("Ủy quyền", "org.delegations", order=120),
-        NavItem("Nhật ký hệ thống", "admin.audit_log", frozenset({"quan_tri"}), order=130),
     ),
 )

@@ -1,14 +1,18 @@
 """Administration pages: agencies, units, accounts, the audit log."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.audit import filters as audit_filters
 from app.audit import queries as audit_queries
+from app.audit import services as audit_services
+from app.audit.actions import ACTION_LABELS, object_type_label
 from app.audit.services import verify_chain
+from app.core import clock
 from app.core.errors import DomainError, NotFound
 from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
-from app.org import auth, queries, services
+from app.org import admin_hub, auth, queries, services
 from app.org.forms import AgencyForm, ResetPasswordForm, UnitForm, UserForm, choices
 from app.org.models import ROLE_LABELS
 from app.org.permissions import managed_agency_ids
@@ -78,6 +82,7 @@ def agency_detail(agency_id: int):
         form=form,
         units=queries.list_units(agency.id),
         users=queries.list_users({agency.id}, limit=1000),
+        seal_url=_seal_url(agency.id),
     )
 
 
@@ -108,6 +113,7 @@ def create_unit(agency_id: int):
         form=form,
         units=queries.list_units(agency.id),
         users=queries.list_users({agency.id}, limit=1000),
+        seal_url=_seal_url(agency.id),
     ), 422
 
 
@@ -143,6 +149,13 @@ def unit_options():
     """The <option>s of an agency's units, fetched by htmx when the agency select of the user form changes."""
     agency = _managed_agency(request.args.get("agency_id", type=bounded_int) or 0)
     return render_template("org/_unit_options.html", units=queries.list_units(agency.id, active_only=True))
+
+
+def _seal_url(agency_id: int) -> str | None:
+    # The agency's seal is its organization signing credential (app.signing, above org: linked by endpoint name).
+    if "signing.add_organization" not in current_app.view_functions:
+        return None
+    return url_for("signing.add_organization", agency_id=agency_id)
 
 
 def _unit_parent_choices(agency_id: int):
@@ -226,6 +239,10 @@ def user_detail(user_id: int):
         user=user,
         reset_form=ResetPasswordForm(),
         events=audit_queries.events_for("user_account", user.id),
+        # signing sits above org: linked by endpoint name, when the application has it
+        signing_url=url_for("signing.add_personal", user_id=user.id)
+        if "signing.add_personal" in current_app.view_functions and user.is_active
+        else None,
     )
 
 
@@ -267,16 +284,61 @@ def reset_password(user_id: int):
 @bp.get("/audit")
 @admin_required
 def audit_log():
-    before = request.args.get("before", type=bounded_int)
-    events = audit_queries.recent_events(
-        managed_agency_ids(current_user), before_seq=before, action=request.args.get("action") or None
-    )
-    return render_template("org/audit.html", events=events, result=None)
+    return _audit_page(result=None)
 
 
 @bp.post("/audit/verify")
 @admin_required
 def audit_verify():
-    result = verify_chain()
-    events = audit_queries.recent_events(managed_agency_ids(current_user))
-    return render_template("org/audit.html", events=events, result=result)
+    return _audit_page(result=verify_chain())
+
+
+def _audit_page(result):
+    agency_ids = managed_agency_ids(current_user)
+    found, problems = audit_filters.parse_filters(request.args)
+    for message in problems.values():
+        flash(message, "danger")
+    events = audit_filters.search(agency_ids, found, before_seq=request.args.get("before", type=bounded_int))
+    return render_template(
+        "org/audit.html",
+        events=events,
+        result=result,
+        filters=found,
+        problems=problems,
+        page_size=audit_filters.PAGE_SIZE,
+        agencies=queries.list_agencies(agency_ids),
+        object_types=sorted(audit_filters.object_types(agency_ids), key=object_type_label),
+        people=queries.list_users(agency_ids, limit=1000),
+        action_labels=ACTION_LABELS,
+        object_label=object_type_label,
+    )
+
+
+@bp.get("/audit.csv")
+@admin_required
+def audit_csv():
+    """The filtered log as CSV (at most CSV_LIMIT rows, newest first); the export itself is audited."""
+    found = audit_filters.require_filters(request.args)
+    events = audit_filters.search(managed_agency_ids(current_user), found, limit=audit_filters.CSV_LIMIT)
+    audit_services.record(
+        current_user,
+        "audit.export",
+        object_type="audit_event",
+        summary=f"Xuất {len(events)} sự kiện nhật ký hệ thống ra tệp CSV",
+        changes={"filters": found.as_args(), "rows": len(events)},
+    )
+    stamp = clock.to_local(clock.now()).strftime("%Y%m%d-%H%M")
+    return Response(
+        audit_filters.to_csv(events),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="nhat-ky-{stamp}.csv"'},
+    )
+
+
+# --- The administration hub ------------------------------------------------------------------------------
+
+
+@bp.get("")
+@admin_required
+def hub():
+    return render_template("org/admin_hub.html", sections=admin_hub.sections(set(current_app.view_functions)))

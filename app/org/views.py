@@ -150,7 +150,8 @@ def new_delegation():
         else:
             flash("Đã tạo ủy quyền.", "success")
             return redirect(url_for("org.delegations"))
-    return render_template("org/delegation_form.html", form=form)
+    status = 422 if request.method == "POST" else 200  # refused: the form again, with its problems
+    return render_template("org/delegation_form.html", form=form), status
 
 
 @bp.post("/delegations/<int:delegation_id>/revoke")

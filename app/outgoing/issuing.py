@@ -119,7 +119,7 @@ def check_personal_signature(document: OutgoingDocument) -> None:
     version = files.newest(document, VersionStage.SIGNED)
     if version is None:
         raise _refusal("no_personal_signature", "Văn bản chưa có chữ ký số của người có thẩm quyền.")
-    report = _signature_report(version.sha256)
+    report = _signature_report(version.sha256, document.agency_id)
     checks = [c for c in report.signatures if c.field == sign.PERSONAL_FIELD and not c.is_timestamp]
     if not checks:
         raise _refusal("no_personal_signature", "Văn bản chưa có chữ ký số của người có thẩm quyền.")
@@ -139,13 +139,13 @@ def check_personal_signature(document: OutgoingDocument) -> None:
         raise _refusal("signer_not_authorised", f"{signer.full_name} không có thẩm quyền ký văn bản của cơ quan.")
 
 
-def _signature_report(sha256: str):
+def _signature_report(sha256: str, agency_id: int | None = None):
     """verify_pdf of a stored file, once per session: the clerk's step checks it before the number is taken (form
     action) and the service task checks again (it also runs alone, on a retry) within the same request."""
     reports = db.session.info.setdefault("qlvb.outgoing.signature_reports", {})
     if sha256 not in reports:
         try:
-            reports[sha256] = verify_pdf(files.read(sha256))
+            reports[sha256] = verify_pdf(files.read(sha256), agency_id=agency_id)
         except NotAPdf as exc:
             raise _refusal("personal_signature_invalid", "Tệp văn bản đã ký bị hỏng, không đọc được.") from exc
     return reports[sha256]

@@ -83,10 +83,10 @@ RECIPIENT_STATUS_LABELS = {
 }
 
 
-def signature_report(data: bytes) -> dict | None:
+def signature_report(data: bytes, agency_id: int | None = None) -> dict | None:
     """verify_pdf of a version, as the template shows it: each signature, valid/trusted, what followed it."""
     try:
-        return verify_pdf_report_dict(verify_pdf(data))
+        return verify_pdf_report_dict(verify_pdf(data, agency_id=agency_id))
     except NotAPdf:
         return None
 
@@ -250,7 +250,9 @@ def document(document_id: int):
     doc = services.view_document(current_user, document_id)
     main = doc.main_version
     blobs = current_app.extensions["qlvb.blobs"]
-    report = signature_report(blobs.read(main.sha256)) if main and main.stage != VersionStage.DRAFT else None
+    report = (
+        signature_report(blobs.read(main.sha256), doc.agency_id) if main and main.stage != VersionStage.DRAFT else None
+    )
     tasks = wf_queries.object_tasks(OBJECT_TYPE, doc.id)
     statuses = tracking.recipient_statuses(current_user, doc.id)
     related = tracking.related_documents(current_user, doc.id)

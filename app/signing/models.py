@@ -119,3 +119,61 @@ def _common_name(der: bytes, *, issuer: bool) -> str | None:
     cert = x509.load_der_x509_certificate(der)
     names = (cert.issuer if issuer else cert.subject).get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(names[0].value) if names else None
+
+
+class TrustedCertificate(db.Model):
+    """A root or intermediate CA certificate an administrator added to the trust store (chứng thư gốc tin cậy).
+
+    `agency_id` NULL: trusted for the whole deployment (only a top-level administrator adds those); otherwise
+    trusted when that agency, or an agency below it, verifies a signature. These add to the roots the deployment
+    names in `QLVB_TRUST_ROOTS`, never replace them. A disabled row is kept as the record of what was trusted when.
+    """
+
+    __tablename__ = "trusted_certificate"
+    __table_args__ = (sa.UniqueConstraint("agency_id", "fingerprint", name="uq_trusted_certificate_agency_fp"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"), index=True)
+    subject_name: Mapped[str] = mapped_column(sa.String(1000))
+    issuer_name: Mapped[str] = mapped_column(sa.String(1000))
+    fingerprint: Mapped[str] = mapped_column(sa.String(64), index=True)  # SHA-256 of the DER certificate
+    is_ca: Mapped[bool] = mapped_column(default=False)
+    self_signed: Mapped[bool] = mapped_column(default=False)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime())
+    not_after: Mapped[datetime] = mapped_column(UTCDateTime())
+    certificate_der: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    disabled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    agency: Mapped[Agency | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    disabled_by: Mapped[User | None] = relationship(foreign_keys=[disabled_by_id])
+
+    @property
+    def common_name(self) -> str:
+        return _common_name(self.certificate_der, issuer=False) or self.subject_name
+
+    @property
+    def issuer_common_name(self) -> str:
+        return _common_name(self.certificate_der, issuer=True) or self.issuer_name
+
+    @property
+    def scope_label(self) -> str:
+        return self.agency.name if self.agency is not None else "Toàn hệ thống"
+
+    def state_at(self, instant: datetime) -> str:
+        """ "active", "disabled", "expired" or "not_yet_valid"."""
+        if not self.active:
+            return "disabled"
+        if instant > self.not_after:
+            return "expired"
+        if instant < self.not_before:
+            return "not_yet_valid"
+        return "active"
+
+    def __repr__(self) -> str:
+        return f"<TrustedCertificate {self.fingerprint[:12]} agency={self.agency_id}>"

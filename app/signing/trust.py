@@ -131,3 +131,17 @@ def trust_roots_from_config(app: Flask | None = None) -> list[asn1_x509.Certific
                 roots.append(root)
     app.extensions[_CACHE_KEY] = (key, tuple(roots))
     return list(roots)
+
+
+def trust_roots_for(agency_id: int | None = None, app: Flask | None = None) -> list[asn1_x509.Certificate]:
+    """The configured roots plus those administrators added (app.signing.trust_store): the deployment-wide ones,
+    and, when `agency_id` is given, that agency's and its parents'. A stored root already configured counts once."""
+    from app.signing import trust_store  # the database half; this module stays importable without models
+
+    roots = trust_roots_from_config(app)
+    seen = {root.dump() for root in roots}
+    for der in trust_store.active_der_for(agency_id):
+        if der not in seen:
+            seen.add(der)
+            roots.append(asn1_x509.Certificate.load(der))
+    return roots

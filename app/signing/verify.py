@@ -37,7 +37,7 @@ from pyhanko_certvalidator import ValidationContext
 from app.core.clock import LOCAL_TZ
 from app.signing.errors import NotAPdf
 from app.signing.safety import read_pdf
-from app.signing.trust import TrustRoot, as_trust_roots, trust_roots_from_config
+from app.signing.trust import TrustRoot, as_trust_roots, trust_roots_for
 
 log = logging.getLogger(__name__)
 
@@ -133,15 +133,18 @@ def is_pdf(data: bytes) -> bool:
     return True
 
 
-def verify_pdf(data: bytes, trust_roots: list[TrustRoot] | None = None) -> VerificationReport:
+def verify_pdf(
+    data: bytes, trust_roots: list[TrustRoot] | None = None, *, agency_id: int | None = None
+) -> VerificationReport:
     """Verify every signature of the PDF in `data` against `trust_roots`.
 
     `trust_roots` are certificates (`cryptography`, asn1crypto or PEM/DER bytes); None means the deployment's
-    configured roots (`trust_roots_from_config`, needs an app context; none outside one). An empty list trusts
+    configured roots plus those its administrators added, the deployment-wide ones and those of `agency_id` and
+    its parents (`trust_roots_for`, needs an app context; none outside one). An empty list trusts
     nothing. Raises NotAPdf when `data` is not a readable PDF; every other defect is reported, not raised.
     """
     reader = read_pdf(data)
-    roots = _resolve_roots(trust_roots)
+    roots = _resolve_roots(trust_roots, agency_id)
     if reader.encrypted:
         return _report([], [ENCRYPTED])
     try:
@@ -173,10 +176,10 @@ def verify_pdf_report_dict(report: VerificationReport) -> dict[str, Any]:
 # --- reading ------------------------------------------------------------------------------------------
 
 
-def _resolve_roots(trust_roots: list[TrustRoot] | None) -> list[asn1_x509.Certificate]:
+def _resolve_roots(trust_roots: list[TrustRoot] | None, agency_id: int | None) -> list[asn1_x509.Certificate]:
     if trust_roots is not None:
         return as_trust_roots(trust_roots)
-    return trust_roots_from_config() if has_app_context() else []
+    return trust_roots_for(agency_id) if has_app_context() else []
 
 
 def _context(roots: list[asn1_x509.Certificate]) -> ValidationContext:

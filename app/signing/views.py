@@ -82,6 +82,8 @@ def add_personal():
     form.user_id.choices = choices(
         [(0, "— Chọn người ký —")] + [(u.id, f"{u.full_name} ({u.username}) · {u.agency.abbreviation}") for u in people]
     )
+    if request.method == "GET":  # from a person's page: "Thêm chứng thư số, ảnh chữ ký" for them
+        form.user_id.data = request.args.get("user_id", 0, type=int)
     if form.validate_on_submit():
         try:
             with unit_of_work():
@@ -107,6 +109,8 @@ def add_organization():
     form = OrganizationCredentialForm()
     agencies = org_queries.list_agencies(managed_agency_ids(current_user))
     form.agency_id.choices = choices([(0, "— Chọn cơ quan —")] + [(a.id, a.name) for a in agencies])
+    if request.method == "GET":  # from an agency's page: its seal
+        form.agency_id.data = request.args.get("agency_id", 0, type=int)
     if form.validate_on_submit():
         try:
             with unit_of_work():

@@ -13,7 +13,7 @@ the rules a BPMN task names, `sla: intake`) are in `app.sla.rules` (pure) and `a
 `step_due`, which the engine calls for every new task).
 """
 
-from app.core.modules import Module, NavItem
+from app.core.modules import Module
 
 MODULE = Module(
     "sla",
@@ -21,6 +21,5 @@ MODULE = Module(
     blueprints=("app.sla.views:bp",),
     api=("app.sla.api:blp",),
     cli=("app.sla.cli:sla_group",),
-    # The deadline settings page (sla.settings) is reached from the calendar page: the menu is full enough.
-    navigation=(NavItem("Lịch làm việc", "sla.calendar", frozenset({"quan_tri"}), order=80),),
+    # No menu item: administrators reach the calendar and the deadline settings from the hub (app.org.admin_hub).
 )

@@ -35,6 +35,7 @@ def test_wrong_password_shows_vietnamese_error(page):
 
 def test_admin_creates_and_deactivates_an_account(page, browser, live_server):
     sign_in(page, "ubnd.quantri")
+    page.get_by_role("link", name="Quản trị", exact=True).click()
     page.get_by_role("link", name="Tài khoản").click()
     page.get_by_role("link", name="Thêm tài khoản").click()
     page.get_by_label("Tên đăng nhập").fill("ubnd.chuyenvien9")

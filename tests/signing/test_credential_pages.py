@@ -55,7 +55,7 @@ def upload(client, setup, pki, pin):
 
 def test_administrator_adds_a_personal_key_through_the_form(client, setup, pki):
     login(client, "quantri")
-    assert "Chữ ký số" in client.get("/").get_data(as_text=True)  # in the navigation
+    assert "/admin/signing/credentials" in client.get("/admin").get_data(as_text=True)  # on the administration hub
 
     response = upload(client, setup, pki, PIN)
 

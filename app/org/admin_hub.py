@@ -1,0 +1,106 @@
+"""The administration hub (/admin): every screen an administrator (quan_tri) is responsible for, in one place.
+
+Seed 003 Điều 16.6 and 004 Điều 13.3 make the administrator answer for accounts, permissions and catalogues as
+the organisation changes; each card names the screen and what it is for. Cards name endpoints of other modules as
+text (org sits below them and imports none): the page shows only those the running application registered.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AdminCard:
+    title: str
+    endpoint: str
+    description: str
+
+
+@dataclass(frozen=True)
+class AdminSection:
+    title: str
+    cards: tuple[AdminCard, ...]
+
+
+SECTIONS: tuple[AdminSection, ...] = (
+    AdminSection(
+        "Tổ chức và tài khoản",
+        (
+            AdminCard("Cơ quan, đơn vị", "admin.agencies", "Mã định danh, tên viết tắt, cơ quan cấp trên; phòng, ban."),
+            AdminCard(
+                "Tài khoản",
+                "admin.users",
+                "Tạo, sửa, vô hiệu hóa, kích hoạt lại tài khoản; vai trò; đặt lại mật khẩu.",
+            ),
+            AdminCard(
+                "Ủy quyền", "org.delegations", "Ủy quyền của mọi người trong cơ quan; tạo ủy quyền thay người vắng."
+            ),
+        ),
+    ),
+    AdminSection(
+        "Chữ ký số",
+        (
+            AdminCard(
+                "Chứng thư số, ảnh chữ ký, con dấu",
+                "signing.credentials_list",
+                "Tệp khóa và ảnh chữ ký của người ký; chứng thư số và ảnh con dấu của cơ quan.",
+            ),
+            AdminCard(
+                "Chứng thư gốc tin cậy",
+                "trust_roots.index",
+                "Root CA, CA trung gian mà chữ ký số phải dẫn tới để được coi là tin cậy.",
+            ),
+        ),
+    ),
+    AdminSection(
+        "Văn bản và quy trình",
+        (
+            AdminCard(
+                "Sổ văn bản", "documents.registers", "Sổ đăng ký văn bản đến, đi; loại văn bản cấp số trong từng sổ."
+            ),
+            AdminCard(
+                "Loại văn bản",
+                "documents.document_types",
+                "Tên, chữ viết tắt dùng trong ký hiệu văn bản (số/ký hiệu theo NĐ 30/2020).",
+            ),
+            AdminCard("Quy trình", "workflow_admin.processes", "Các quy trình xử lý đang áp dụng và phiên bản."),
+            AdminCard(
+                "Thiết lập nộp lưu", "dossiers_archive.settings_page", "Thời hạn và cách nộp hồ sơ vào lưu trữ cơ quan."
+            ),
+        ),
+    ),
+    AdminSection(
+        "Thời hạn và nhắc việc",
+        (
+            AdminCard(
+                "Lịch làm việc",
+                "sla.calendar",
+                "Giờ làm việc theo mùa (hè, đông), ngày nghỉ lễ và ngày làm bù từng năm.",
+            ),
+            AdminCard("Thời hạn xử lý", "sla.settings", "Thời hạn theo độ khẩn và theo từng bước xử lý."),
+            AdminCard(
+                "Nhắc việc, quá hạn", "escalation.policy", "Khi nào nhắc, báo lên ai khi việc sắp hoặc đã quá hạn."
+            ),
+        ),
+    ),
+    AdminSection(
+        "Giám sát",
+        (
+            AdminCard(
+                "Nhật ký hệ thống",
+                "admin.audit_log",
+                "Mọi thay đổi: lọc theo người, hành động, đối tượng, cơ quan, thời gian; xuất CSV; kiểm tra toàn vẹn.",
+            ),
+            AdminCard("Báo cáo", "reports.index", "Số liệu văn bản, hồ sơ, tình hình xử lý."),
+        ),
+    ),
+)
+
+
+def sections(registered: set[str] | frozenset[str]) -> list[AdminSection]:
+    """The sections with only the cards whose endpoint the application has (a module may be left out)."""
+    found = []
+    for section in SECTIONS:
+        cards = tuple(c for c in section.cards if c.endpoint in registered)
+        if cards:
+            found.append(AdminSection(section.title, cards))
+    return found
