@@ -12,7 +12,13 @@ from app.core.modules import Module, NavItem
 
 MODULE = Module(
     "designer",
-    blueprints=("app.designer.views:bp",),
-    api=("app.designer.api:blp",),
+    blueprints=(
+        "app.designer.views:bp",
+        "app.designer.heatmap_views:bp",
+    ),
+    api=(
+        "app.designer.api:blp",
+        "app.designer.heatmap_api:blp",
+    ),
     navigation=(NavItem("Thiết kế quy trình", "designer.index", frozenset({"thiet_ke"}), order=49),),
 )
