@@ -136,42 +136,58 @@ def _count_if(condition):
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
-def _percentiles(conditions: list, fractions: tuple[float, ...]) -> dict[str, list[int | None]]:
-    """task_name → the nearest-rank percentiles of working_minutes, one grouped query.
+def _completed_figures(conditions: list) -> dict[str, tuple[int, int, int | None, int | None]]:
+    """task_name → (completed, late, median, p90 working minutes): nearest-rank percentiles, as app.reports has them.
 
-    PostgreSQL has the ordered-set aggregate (percentile_disc, which is nearest rank); SQLite has none, so each
-    row's rank within its task is numbered by a window function and the rows at rank ⌈f·n⌉ are read.
+    PostgreSQL computes all four in one grouped index-only scan (ix_human_task_process_step, already in step order;
+    percentile_disc is nearest rank). SQLite has no percentile aggregate: the counts are grouped, and each row's rank
+    within its step is numbered by a window function to read the rows at rank ⌈f·n⌉.
     """
-    where = [*conditions, HumanTask.working_minutes.is_not(None)]
+    late = _count_if(sa.and_(HumanTask.due_at.is_not(None), HumanTask.completed_at > HumanTask.due_at))
+    minutes = HumanTask.working_minutes
     if db.session.get_bind().dialect.name == "postgresql":
         query = (
             sa.select(
                 HumanTask.task_name,
-                *(sa.func.percentile_disc(f).within_group(HumanTask.working_minutes) for f in fractions),
+                sa.func.count(),
+                late,
+                sa.func.percentile_disc(0.5).within_group(minutes),
+                sa.func.percentile_disc(0.9).within_group(minutes),
             )
-            .where(*where)
+            .where(*conditions)
             .group_by(HumanTask.task_name)
         )
-        return {row[0]: [None if v is None else int(v) for v in row[1:]] for row in db.session.execute(query)}
+        return {
+            name: (int(count), int(overdue), None if p50 is None else int(p50), None if p90 is None else int(p90))
+            for name, count, overdue, p50, p90 in db.session.execute(query)
+        }
+    counts = sa.select(HumanTask.task_name, sa.func.count(), late).where(*conditions).group_by(HumanTask.task_name)
+    found = {name: [int(count), int(overdue), None, None] for name, count, overdue in db.session.execute(counts)}
     ranked = (
         sa.select(
             HumanTask.task_name.label("task_name"),
-            HumanTask.working_minutes.label("minutes"),
-            sa.func.row_number()
-            .over(partition_by=HumanTask.task_name, order_by=HumanTask.working_minutes)
-            .label("rank"),
+            minutes.label("minutes"),
+            sa.func.row_number().over(partition_by=HumanTask.task_name, order_by=minutes).label("rank"),
             sa.func.count().over(partition_by=HumanTask.task_name).label("total"),
         )
-        .where(*where)
+        .where(*conditions, minutes.is_not(None))
         .subquery()
     )
-    found: dict[str, list[int | None]] = {}
-    for name, minutes, rank, total in db.session.execute(sa.select(ranked)):
-        values = found.setdefault(name, [None] * len(fractions))
-        for i, fraction in enumerate(fractions):
+    for name, value, rank, total in db.session.execute(sa.select(ranked)):
+        for i, fraction in ((2, 0.5), (3, 0.9)):
             if rank == max(math.ceil(fraction * total), 1):
-                values[i] = int(minutes)
-    return found
+                found[name][i] = int(value)
+    return {name: tuple(values) for name, values in found.items()}
+
+
+def _titles(agency_id: int, process_id: str, names: list[str]) -> dict[str, str]:
+    """The shown names of steps no longer in the diagram, from one of their rows each."""
+    return {
+        name: db.session.scalar(
+            sa.select(HumanTask.title).where(*_scope(agency_id, process_id), HumanTask.task_name == name).limit(1)
+        )
+        for name in names
+    }
 
 
 def task_stats(agency_id: int, process_id: str, period: Period, now: datetime | None = None) -> list[TaskStats]:
@@ -180,41 +196,27 @@ def task_stats(agency_id: int, process_id: str, period: Period, now: datetime | 
     without_jit()
     version = current_version(process_id, agency_id)
     stats = {t.task_name: TaskStats(t.task_name, t.title, sla=t.sla) for t in user_tasks(version)}
+    found: dict[str, TaskStats] = {}
 
-    def row(name: str, title: str | None = None) -> TaskStats:
+    def row(name: str) -> TaskStats:
         if name not in stats:
-            stats[name] = TaskStats(name, title or name, in_diagram=False)
+            found[name] = stats[name] = TaskStats(name, name, in_diagram=False)
         return stats[name]
 
-    completed = _completed(agency_id, process_id, period)
-    done = (
-        sa.select(
-            HumanTask.task_name,
-            sa.func.max(HumanTask.title),
-            sa.func.count(),
-            _count_if(sa.and_(HumanTask.due_at.is_not(None), HumanTask.completed_at > HumanTask.due_at)),
-        )
-        .where(*completed)
-        .group_by(HumanTask.task_name)
-    )
-    for name, title, count, late in db.session.execute(done):
-        found = row(name, title)
-        found.completed, found.late = int(count), int(late)
-    for name, (median, p90) in _percentiles(completed, (0.5, 0.9)).items():
-        row(name).median_minutes, row(name).p90_minutes = median, p90
+    figures = _completed_figures(_completed(agency_id, process_id, period))
+    for name, (count, late, median, p90) in figures.items():
+        task = row(name)
+        task.completed, task.late, task.median_minutes, task.p90_minutes = count, late, median, p90
     pending = (
-        sa.select(
-            HumanTask.task_name,
-            sa.func.max(HumanTask.title),
-            sa.func.count(),
-            _count_if(HumanTask.due_sort < now),
-        )
+        sa.select(HumanTask.task_name, sa.func.count(), _count_if(HumanTask.due_sort < now))
         .where(*_scope(agency_id, process_id), HumanTask.state.in_(OPEN))
         .group_by(HumanTask.task_name)
     )
-    for name, title, count, overdue in db.session.execute(pending):
-        found = row(name, title)
-        found.open, found.open_overdue = int(count), int(overdue)
+    for name, count, overdue in db.session.execute(pending):
+        task = row(name)
+        task.open, task.open_overdue = int(count), int(overdue)
+    for name, title in _titles(agency_id, process_id, list(found)).items():
+        found[name].title = title or name
     return list(stats.values())
 
 

@@ -4,7 +4,9 @@ from marshmallow import Schema, fields, validate
 
 
 class HeatmapPeriodArgs(Schema):
-    start = fields.Str(data_key="from", load_default=None, metadata={"description": "YYYY-MM-DD (mặc định 90 ngày qua)"})
+    start = fields.Str(
+        data_key="from", load_default=None, metadata={"description": "YYYY-MM-DD (mặc định 90 ngày qua)"}
+    )
     end = fields.Str(data_key="to", load_default=None, metadata={"description": "YYYY-MM-DD (mặc định hôm nay)"})
 
 

@@ -15,15 +15,18 @@ Computing every deadline runs the calendar once per row; most of that is avoidab
   depends only on the local day the task was created, so it is computed once per day of the period.
 - An urgent case: the urgent value (`urgent_sla` of the diagram, else the new SLA) counted the way the agency's
   setting for Khẩn says, and the earlier of it and the ordinary deadline (rules.step_due). The row keeps only
-  "urgent", not the level, so the Khẩn setting stands for all levels. Computed one by one; there are few.
+  "urgent", not the level, so the Khẩn setting stands for all levels. When both are working time, the earlier is the
+  smaller number of working minutes (counted in SQL as above); when both are day-based on the working calendar, it
+  is computed once per day; otherwise (a clock-time urgent setting) once per row.
 
 At most MAX_COMPUTED rows are computed one by one; a period needing more is refused (choose a shorter one), so a
 request never runs the calendar a million times. A task whose diagram sets `due` (a deadline the case gives, e.g. the
 leader's) used it instead of the SLA where the case gave one: the result then says so (`has_own_due`).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -85,6 +88,77 @@ def _refuse(message: str, code: str) -> ValidationError:
     return ValidationError(message, code=code, details={"sla": message})
 
 
+DAY_KINDS = (SpecKind.WORKING_DAYS, SpecKind.NEXT_WORKING_DAY, SpecKind.NEXT_MORNING)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """How the deadline of one group of rows (ordinary, urgent) is found: `minutes` when it is that much working time
+    from `created_at` (counted in SQL), `by_day` when it depends only on the local day of `created_at`."""
+
+    deadline: Callable[[datetime], datetime | None]
+    minutes: int | None = None
+    by_day: bool = False
+
+
+def _rules_for(text: str, task, agency_id: int) -> tuple[_Rule, _Rule]:
+    settings = settings_for(agency_id)
+    working = calendar_for(agency_id)
+    ordinary = rules.resolve(text, None, settings)
+
+    def urgent_deadline(created: datetime) -> datetime | None:
+        return rules.step_due(
+            working.due,
+            created,
+            sla=text,
+            urgent_sla=task.urgent_sla,
+            level=rules.FALLBACK_LEVEL,
+            settings=lambda: settings,
+        )
+
+    plain = _Rule(
+        lambda created: working.due(created, ordinary),
+        minutes=ordinary.minutes if ordinary.kind is SpecKind.WORKING_TIME else None,
+        by_day=ordinary.kind in DAY_KINDS,
+    )
+    # Urgent: the earlier of the ordinary deadline and the urgent value. When both are working time (the urgent one
+    # counted in working time), that is the smaller number of working minutes; when both are day-based on the working
+    # calendar, it still depends only on the day.
+    spec = rules.resolve(task.urgent_sla or text, rules.FALLBACK_LEVEL, settings)
+    working_basis = settings.urgency[rules.FALLBACK_LEVEL].basis is rules.Basis.WORKING or spec.kind not in (
+        SpecKind.WORKING_TIME,
+        SpecKind.WORKING_DAYS,
+    )
+    both_time = spec.kind is SpecKind.WORKING_TIME and plain.minutes is not None
+    urgent = _Rule(
+        urgent_deadline,
+        minutes=min(plain.minutes, spec.minutes) if working_basis and both_time else None,
+        by_day=working_basis and plain.by_day and spec.kind in DAY_KINDS,
+    )
+    return plain, urgent
+
+
+def _late(conditions: list, rule: _Rule, budget: int) -> tuple[int, int]:
+    """(late, deadlines computed) for the rows matching `conditions` under `rule` (see the module docstring)."""
+    late, rows = 0, sa.select(HumanTask.created_at, HumanTask.completed_at)
+    minutes = HumanTask.working_minutes
+    if rule.minutes is not None:
+        late += db.session.scalar(sa.select(sa.func.count()).where(*conditions, minutes >= rule.minutes + 1))
+        conditions = [*conditions, sa.or_(minutes.is_(None), minutes == rule.minutes)]
+    if not rule.by_day and db.session.scalar(sa.select(sa.func.count()).where(*conditions)) > budget:
+        raise _refuse(
+            "Kỳ đã chọn có quá nhiều việc cần tính lại từng việc; hãy chọn kỳ ngắn hơn.", "whatif_period_too_large"
+        )
+    deadlines: dict = {}
+    for created, done in db.session.execute(rows.where(*conditions)):
+        key = clock.to_local(created).date() if rule.by_day else created
+        if key not in deadlines:
+            deadlines[key] = rule.deadline(created)
+        due = deadlines[key]
+        late += due is not None and done > due
+    return late, len(deadlines)
+
+
 def what_if(agency_id: int, process_id: str, task_name: str, sla: str, period: Period) -> WhatIf:
     text = (sla or "").strip()
     if problem := sla_problem(text):
@@ -93,68 +167,23 @@ def what_if(agency_id: int, process_id: str, task_name: str, sla: str, period: P
     if task is None:
         raise NotFound("Bước này không có trong phiên bản hiện hành của quy trình.", code="task_not_found")
     without_jit()
-    settings = settings_for(agency_id)
-    working = calendar_for(agency_id)
-    ordinary_spec = rules.resolve(text, None, settings)
     completed = [
         HumanTask.agency_id == agency_id,
         HumanTask.process_id == process_id,
         HumanTask.task_name == task_name,
-        HumanTask.state == TaskState.COMPLETED,
         HumanTask.completed_at >= period.starts_at,
         HumanTask.completed_at < period.ends_at,
+        HumanTask.state == TaskState.COMPLETED,
     ]
     late_now = sa.and_(HumanTask.due_at.is_not(None), HumanTask.completed_at > HumanTask.due_at)
     total, overdue_now = db.session.execute(
         sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((late_now, 1), else_=0)), 0)).where(*completed)
     ).one()
-    ordinary = [*completed, HumanTask.urgency != Urgency.URGENT]
-    late = 0
-    one_by_one = []  # (created_at, completed_at, urgent)
-    if ordinary_spec.kind is SpecKind.WORKING_TIME:
-        limit = ordinary_spec.minutes
-        minutes = HumanTask.working_minutes
-        late += db.session.scalar(sa.select(sa.func.count()).where(*ordinary, minutes >= limit + 1))
-        one_by_one += [
-            (created, done, False)
-            for created, done in db.session.execute(
-                sa.select(HumanTask.created_at, HumanTask.completed_at).where(
-                    *ordinary, sa.or_(minutes.is_(None), minutes == limit)
-                )
-            )
-        ]
-    else:
-        deadlines: dict[date, datetime] = {}
-        for created, done in db.session.execute(
-            sa.select(HumanTask.created_at, HumanTask.completed_at).where(*ordinary)
-        ):
-            day = clock.to_local(created).date()
-            if day not in deadlines:
-                deadlines[day] = working.due(created, ordinary_spec)
-            late += done > deadlines[day]
-    urgent = sa.select(sa.func.count()).where(*completed, HumanTask.urgency == Urgency.URGENT)
-    if len(one_by_one) + db.session.scalar(urgent) > MAX_COMPUTED:
-        raise _refuse(
-            "Kỳ đã chọn có quá nhiều việc cần tính lại từng việc; hãy chọn kỳ ngắn hơn.", "whatif_period_too_large"
-        )
-    one_by_one += [
-        (created, done, True)
-        for created, done in db.session.execute(
-            sa.select(HumanTask.created_at, HumanTask.completed_at).where(
-                *completed, HumanTask.urgency == Urgency.URGENT
-            )
-        )
-    ]
-    for created, done, is_urgent in one_by_one:
-        due = rules.step_due(
-            working.due,
-            created,
-            sla=text,
-            urgent_sla=task.urgent_sla,
-            level=rules.FALLBACK_LEVEL if is_urgent else None,
-            settings=lambda: settings,
-        )
-        late += due is not None and done > due
+    plain, urgent = _rules_for(text, task, agency_id)
+    late, computed = _late([*completed, HumanTask.urgency != Urgency.URGENT], plain, MAX_COMPUTED)
+    urgent_late, urgent_computed = _late(
+        [*completed, HumanTask.urgency == Urgency.URGENT], urgent, MAX_COMPUTED - computed
+    )
     return WhatIf(
         task_name,
         task.title,
@@ -162,7 +191,7 @@ def what_if(agency_id: int, process_id: str, task_name: str, sla: str, period: P
         task.sla,
         int(total),
         int(overdue_now),
-        int(late),
-        len(one_by_one),
+        late + urgent_late,
+        computed + urgent_computed,
         task.has_own_due,
     )

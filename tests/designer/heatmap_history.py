@@ -68,8 +68,8 @@ class History:
         return task
 
 
-@pytest.fixture
-def history(design_office, create_agency, create_user):
+@pytest.fixture(name="history")
+def history_fixture(design_office, create_agency, create_user):
     office = design_office
     agency_id = office.agency.id
     sla.add_override(None, agency_id, day=date(2026, 11, 20), kind="off", note="Nghỉ bù")
@@ -94,7 +94,12 @@ def history(design_office, create_agency, create_user):
     t.c8 = h.task(check, created=at(17, 15), completed=at(17, 18), due_at=pt2h(at(17, 15)))
     # Thu 09:00–17:00 (150 + 210) + Mon 07:30–08:00 = 390; due Thu 11:00: late now, by 30 + 210 + 30 = 270 minutes.
     t.c9 = h.task(
-        check, created=at(19, 9), completed=at(23, 8), due_at=pt2h(at(19, 9)), title="Tờ trình chậm nhất", completed_by_id=by
+        check,
+        created=at(19, 9),
+        completed=at(23, 8),
+        due_at=pt2h(at(19, 9)),
+        title="Tờ trình chậm nhất",
+        completed_by_id=by,
     )
     # Urgent (Khẩn: PT4H of working time): 08:00–11:30 = 210, completed 12:00; due Mon 14:00: in time now.
     t.c10 = h.task(check, created=at(16, 8), completed=at(16, 12), due_at=at(16, 14), urgency="urgent", priority=0)

@@ -1,10 +1,10 @@
-"""The bottleneck heatmap's figures: per task, from the agency's `human_task` history (tests/designer/heatmap_history)."""
+"""The bottleneck heatmap's figures per task, from the `human_task` history of tests/designer/heatmap_history."""
 
 from datetime import date
 
 from app.designer import heatmap
 from app.reports.periods import Period
-from tests.designer.heatmap_history import history  # noqa: F401  (the fixture)
+from tests.designer.heatmap_history import history_fixture  # noqa: F401  (the `history` fixture)
 
 
 def stats_of(office, period=None):
@@ -76,4 +76,6 @@ def test_slowest_cases(history):
     assert first.late_minutes == 270  # Thu 11:00–11:30, 13:30–17:00, Mon 07:30–08:00 (Friday off)
     assert cases[1].late_minutes is None  # the urgent one, in time
     assert cases[2].late_minutes == 60  # due 14:00, completed 15:00
-    assert len(heatmap.slowest(history.office.agency.id, "incoming", "check_document", heatmap.default_period(), 3)) == 3
+    assert (
+        len(heatmap.slowest(history.office.agency.id, "incoming", "check_document", heatmap.default_period(), 3)) == 3
+    )

@@ -13,7 +13,7 @@ from app.core.errors import NotFound, ValidationError
 from app.designer import heatmap, whatif
 from app.sla import services as sla
 from app.sla.models import CalendarOverride
-from tests.designer.heatmap_history import history  # noqa: F401  (the fixture)
+from tests.designer.heatmap_history import history_fixture  # noqa: F401  (the `history` fixture)
 
 
 def run(history, sla, task="check_document"):
@@ -22,9 +22,9 @@ def run(history, sla, task="check_document"):
 
 def test_the_current_sla_gives_the_current_count(history):
     # PT2H: c4, c9 counted in SQL; c5 (on time) and c8 (late) stored exactly 120 and are computed; c10 urgent: the
-    # earlier of PT2H (10:00) and Khẩn PT4H (14:00) → 10:00, completed 12:00: late under the what-if.
+    # earlier of PT2H (10:00) and Khẩn PT4H (14:00), i.e. 120 working minutes: 210 is late (counted in SQL).
     result = run(history, "PT2H")
-    assert (result.total, result.overdue_now, result.overdue_new, result.computed) == (8, 3, 4, 3)
+    assert (result.total, result.overdue_now, result.overdue_new, result.computed) == (8, 3, 4, 2)
     assert result.sentence == "Trong kỳ, 4/8 việc (50,0%) sẽ quá hạn với thời hạn mới, so với 3/8 hiện nay."
     # The rule name gives the same (intake = PT2H by default).
     assert run(history, "intake").overdue_new == 4
@@ -34,7 +34,7 @@ def test_a_shorter_sla(history):
     # PT1H: 90, 120, 120, 180, 390 exceed 60 (5); c2 took exactly 60 (computed: done at 09:00, due 09:00, in time);
     # c10 due 09:00, late.
     result = run(history, "PT1H")
-    assert (result.overdue_new, result.computed, result.rate_new) == (6, 2, 75.0)
+    assert (result.overdue_new, result.computed, result.rate_new) == (6, 1, 75.0)
 
 
 def test_a_longer_sla(history):
@@ -46,7 +46,8 @@ def test_working_days_follow_the_calendar(history):
     # P1D: the end of the next working day. c9 created Thursday is due Monday 17:00 because Friday is off, so its
     # Monday 08:00 completion is in time (without the day off it would be due Friday and late). c10: min(Tue 17:00,
     # Mon 14:00), in time. Nothing late.
-    assert run(history, "P1D").overdue_new == 0
+    result = run(history, "P1D")
+    assert (result.overdue_new, result.computed) == (0, 5)  # one deadline per creation day (16, 17, 18, 19/11), c10
     # next-morning: c5 and c9 created Thursday are due Monday 11:30: in time.
     assert run(history, "next-morning").overdue_new == 0
 
@@ -68,6 +69,15 @@ def test_refusals(history):
     with pytest.raises(ValidationError) as rule:
         run(history, "urgent")
     assert rule.value.code == "invalid_sla"
+    with pytest.raises(ValidationError) as reversed_period:
+        whatif.what_if(
+            history.office.agency.id,
+            "incoming",
+            "check_document",
+            "PT1H",
+            heatmap.period_from("2026-11-30", "2026-11-01"),
+        )
+    assert reversed_period.value.code == "period_reversed"
     with pytest.raises(NotFound) as missing:
         run(history, "PT2H", task="old_step")
     assert missing.value.code == "task_not_found"
