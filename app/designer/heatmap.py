@@ -16,17 +16,16 @@ The figures are for the asking person's agency only; the caller checks `can_read
 import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from app.core import clock
 from app.core.db import db
 from app.core.errors import PermissionDenied
+from app.designer.periods import Period
 from app.designer.permissions import can_read_process_statistics
 from app.org.models import User
-from app.reports.periods import Period, make_period
-from app.reports.sql import without_jit
 from app.sla.calendar import calendar_for
 from app.workflow import engine
 from app.workflow.definitions import newest_version
@@ -34,7 +33,6 @@ from app.workflow.models import HumanTask, ProcessVersion, TaskState
 
 OPEN = (TaskState.READY, TaskState.CLAIMED)
 SLOWEST = 20  # slowest cases listed for a task
-DEFAULT_DAYS = 90  # the default period: the last 90 days, today included
 BPMN_NS = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 METRICS = {"median": "Trung vị thời gian xử lý", "p90": "90% số việc xong trong", "overdue": "Tỷ lệ quá hạn"}
 
@@ -80,15 +78,11 @@ def require_reader(actor: User) -> User:
     return actor
 
 
-def default_period(today=None) -> Period:
-    today = today or clock.to_local(clock.now()).date()
-    return Period(today - timedelta(days=DEFAULT_DAYS - 1), today)
-
-
-def period_from(start: str | None, end: str | None) -> Period:
-    """The page's and the API's `from`/`to` (YYYY-MM-DD), each defaulting to the last 90 days' bounds."""
-    default = default_period()
-    return make_period(start or default.start, end or default.end)
+def without_jit() -> None:
+    """Turn PostgreSQL's JIT off for the rest of the transaction, as the leaders' reports do: these aggregates' cost
+    estimates cross `jit_above_cost`, and compiling then costs more than it saves."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL jit = off"))
 
 
 def current_version(process_id: str, agency_id: int) -> ProcessVersion:

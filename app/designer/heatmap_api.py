@@ -4,7 +4,7 @@ from flask.views import MethodView
 
 from app.api import api_blueprint
 from app.api.auth import api_user
-from app.designer import heatmap, whatif
+from app.designer import heatmap, periods, whatif
 from app.designer.heatmap_schemas import (
     HeatmapPeriodArgs,
     HeatmapSchema,
@@ -25,7 +25,7 @@ class Heatmap(MethodView):
     def get(self, args, process_id):
         """Theo từng bước: số việc hoàn thành, trung vị và phân vị 90 thời gian làm việc, tỷ lệ quá hạn trong kỳ."""
         user = heatmap.require_reader(api_user())
-        period = heatmap.period_from(args["start"], args["end"])
+        period = periods.period_from(args["start"], args["end"])
         version = heatmap.current_version(process_id, user.agency_id)
         tasks = heatmap.task_stats(user.agency_id, process_id, period)
         return {
@@ -44,7 +44,7 @@ class Slowest(MethodView):
     def get(self, args, process_id, task_name):
         """20 việc chậm nhất của bước trong kỳ (theo thời gian làm việc)."""
         user = heatmap.require_reader(api_user())
-        period = heatmap.period_from(args["start"], args["end"])
+        period = periods.period_from(args["start"], args["end"])
         heatmap.current_version(process_id, user.agency_id)
         return heatmap.slowest(user.agency_id, process_id, task_name, period)
 
@@ -56,5 +56,5 @@ class WhatIf(MethodView):
     def post(self, args, process_id):
         """Với thời hạn mới của một bước, bao nhiêu việc hoàn thành trong kỳ sẽ quá hạn (so với hiện nay)."""
         user = heatmap.require_reader(api_user())
-        period = heatmap.period_from(args["start"], args["end"])
+        period = periods.period_from(args["start"], args["end"])
         return whatif.what_if(user.agency_id, process_id, args["task_name"], args["sla"], period).as_dict()

@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from app.core.errors import ValidationError
-from app.designer import heatmap, whatif
+from app.designer import heatmap, periods, whatif
 from app.designer.permissions import can_read_process_statistics
 
 bp = Blueprint("designer_heatmap", __name__, url_prefix="/designer", template_folder="templates")
@@ -18,7 +18,7 @@ def _statistics_link():
 
 
 def _period():
-    return heatmap.period_from(request.args.get("from"), request.args.get("to"))
+    return periods.period_from(request.args.get("from"), request.args.get("to"))
 
 
 @bp.get("/<process_id>/heatmap")
@@ -29,7 +29,7 @@ def page(process_id: str):
     metric = request.args.get("metric", "median")
     if metric not in heatmap.METRICS:
         metric = "median"
-    problem, period = None, heatmap.default_period()
+    problem, period = None, periods.default_period()
     try:
         period = _period()
     except ValidationError as exc:

@@ -33,9 +33,8 @@ import sqlalchemy as sa
 from app.core import clock
 from app.core.db import db
 from app.core.errors import NotFound, ValidationError
-from app.designer.heatmap import current_version, user_tasks
-from app.reports.periods import Period
-from app.reports.sql import without_jit
+from app.designer.heatmap import current_version, user_tasks, without_jit
+from app.designer.periods import Period
 from app.sla import rules
 from app.sla.calendar import calendar_for
 from app.sla.settings import settings_for

@@ -2,18 +2,18 @@
 
 from datetime import date
 
-from app.designer import heatmap
-from app.reports.periods import Period
+from app.designer import heatmap, periods
+from app.designer.periods import Period
 from tests.designer.heatmap_history import history_fixture  # noqa: F401  (the `history` fixture)
 
 
 def stats_of(office, period=None):
-    period = period or heatmap.default_period()
+    period = period or periods.default_period()
     return {t.task_name: t for t in heatmap.task_stats(office.agency.id, "incoming", period)}
 
 
 def test_default_period_is_the_last_90_days_to_today(design_office):
-    assert heatmap.default_period() == Period(date(2026, 8, 26), date(2026, 11, 23))
+    assert periods.default_period() == Period(date(2026, 8, 26), date(2026, 11, 23))
 
 
 def test_figures_per_task(history):
@@ -42,13 +42,13 @@ def test_the_period_bounds_are_local_days(history):
 
 def test_another_agency_sees_only_its_own(history):
     assert stats_of(history.office)["check_document"].completed == 8  # the other agency's two rows left out
-    theirs = {t.task_name: t for t in heatmap.task_stats(history.other.id, "incoming", heatmap.default_period())}
+    theirs = {t.task_name: t for t in heatmap.task_stats(history.other.id, "incoming", periods.default_period())}
     assert theirs["check_document"].completed == 2 and theirs["check_document"].late == 2
     assert theirs["register_document"].completed == 0
 
 
 def test_colours_and_badges(history):
-    tasks = heatmap.task_stats(history.office.agency.id, "incoming", heatmap.default_period())
+    tasks = heatmap.task_stats(history.office.agency.id, "incoming", periods.default_period())
     colours = heatmap.heat(tasks, "median")
     # Median 120 is the slowest (red), 60 half way (yellow); no figure, no colour.
     assert colours["check_document"]["colour"] == "hsl(0, 75%, 70%)"
@@ -69,7 +69,7 @@ def test_working_time_labels():
 
 
 def test_slowest_cases(history):
-    cases = heatmap.slowest(history.office.agency.id, "incoming", "check_document", heatmap.default_period())
+    cases = heatmap.slowest(history.office.agency.id, "incoming", "check_document", periods.default_period())
     assert [c.working_minutes for c in cases] == [390, 210, 180, 120, 120, 90, 60, 30]
     first = cases[0]
     assert first.object_title == "Tờ trình chậm nhất" and first.completed_by == "Nguyễn Thị Thu Hà"
@@ -77,5 +77,5 @@ def test_slowest_cases(history):
     assert cases[1].late_minutes is None  # the urgent one, in time
     assert cases[2].late_minutes == 60  # due 14:00, completed 15:00
     assert (
-        len(heatmap.slowest(history.office.agency.id, "incoming", "check_document", heatmap.default_period(), 3)) == 3
+        len(heatmap.slowest(history.office.agency.id, "incoming", "check_document", periods.default_period(), 3)) == 3
     )

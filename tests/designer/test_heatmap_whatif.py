@@ -10,14 +10,14 @@ import sqlalchemy as sa
 
 from app.core.db import db
 from app.core.errors import NotFound, ValidationError
-from app.designer import heatmap, whatif
+from app.designer import periods, whatif
 from app.sla import services as sla
 from app.sla.models import CalendarOverride
 from tests.designer.heatmap_history import history_fixture  # noqa: F401  (the `history` fixture)
 
 
 def run(history, sla, task="check_document"):
-    return whatif.what_if(history.office.agency.id, "incoming", task, sla, heatmap.default_period())
+    return whatif.what_if(history.office.agency.id, "incoming", task, sla, periods.default_period())
 
 
 def test_the_current_sla_gives_the_current_count(history):
@@ -75,7 +75,7 @@ def test_refusals(history):
             "incoming",
             "check_document",
             "PT1H",
-            heatmap.period_from("2026-11-30", "2026-11-01"),
+            periods.period_from("2026-11-30", "2026-11-01"),
         )
     assert reversed_period.value.code == "period_reversed"
     with pytest.raises(NotFound) as missing:
