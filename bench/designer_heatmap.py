@@ -14,7 +14,7 @@ import argparse
 import os
 import statistics
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
@@ -92,10 +92,10 @@ def fill(size: int) -> dict:
 def measure(agency: int, runs: int) -> list[tuple[str, list[float], object]]:
     from app.core import clock
     from app.designer import heatmap, whatif
-    from app.reports.periods import make_period
+    from app.designer.periods import default_period, period_from
 
-    quarter = heatmap.default_period(make_period("2026-11-23", "2026-11-23").end)
-    year = make_period("2025-11-24", "2026-11-23")
+    quarter = default_period(date(2026, 11, 23))
+    year = period_from("2025-11-24", "2026-11-23")
     cases = [
         ("heatmap, 90 days", lambda: heatmap.task_stats(agency, "incoming", quarter)),
         ("heatmap, one year", lambda: heatmap.task_stats(agency, "incoming", year)),
