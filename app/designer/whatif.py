@@ -19,9 +19,12 @@ Computing every deadline runs the calendar once per row; most of that is avoidab
   smaller number of working minutes (counted in SQL as above); when both are day-based on the working calendar, it
   is computed once per day; otherwise (a clock-time urgent setting) once per row.
 
-At most MAX_COMPUTED rows are computed one by one; a period needing more is refused (choose a shorter one), so a
-request never runs the calendar a million times. A task whose diagram sets `due` (a deadline the case gives, e.g. the
-leader's) used it instead of the SLA where the case gave one: the result then says so (`has_own_due`).
+At most MAX_COMPUTED rows of a request are computed one by one (per-day deadlines are few and not capped); a period
+needing more is refused (choose a shorter one), so a request never runs the calendar a million times. The stored
+minutes were counted on the calendar of their day; the deadlines computed here use the calendar as it is now.
+
+A task whose diagram sets `due` (a deadline the case gives, e.g. the leader's) used it instead of the SLA where the
+case gave one: the result then says so (`has_own_due`).
 """
 
 from collections.abc import Callable
