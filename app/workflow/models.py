@@ -182,6 +182,15 @@ class HumanTask(db.Model):
             "created_at",
             postgresql_include=["unit_id", "assignee_id", "process_id", "urgency"],
         ),
+        # The designer's bottleneck heatmap and SLA what-if (app.designer): one process's completions, step by step.
+        sa.Index(
+            "ix_human_task_process_step",
+            "agency_id",
+            "process_id",
+            "task_name",
+            "completed_at",
+            postgresql_include=["state", "urgency", "due_at", "working_minutes", "created_at"],
+        ),
         sa.UniqueConstraint("instance_id", "spiff_task_id", name="uq_human_task_spiff_task"),
     )
 
