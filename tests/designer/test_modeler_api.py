@@ -4,8 +4,8 @@ nothing deployed on refusal, a new immutable version of the agency's own on succ
 import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
-from app.core.db import db
 from app.config import PROJECT_ROOT
+from app.core.db import db
 from app.workflow.definitions import newest_version
 from app.workflow.models import ProcessVersion
 from app.workflow.validation import sla_problem

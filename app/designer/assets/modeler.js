@@ -26,7 +26,7 @@ function keepLoopVariables(modeler) {
 function create({ canvas, panel, config }) {
   const modeler = new BpmnModeler({
     container: canvas,
-    propertiesPanel: { parent: panel },
+    propertiesPanel: { parent: panel, layout: { groups: { general: { open: true }, qlvb: { open: true } } } },
     linting: { bpmnlint: lintConfig, active: true },
     moddleExtensions: { spiffworkflow },
     additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, qlvbPropertiesModule, lintModule, translateModule],
@@ -34,6 +34,16 @@ function create({ canvas, panel, config }) {
   });
   keepLoopVariables(modeler);
   return modeler;
+}
+
+/** Fit the diagram, leaving room on the left for the palette that floats over the canvas. */
+function fit(modeler) {
+  const canvas = modeler.get("canvas");
+  canvas.zoom("fit-viewport");
+  const { inner, scale } = canvas.viewbox();
+  const left = 130 / scale;
+  const margin = 20 / scale;
+  canvas.viewbox({ x: inner.x - left, y: inner.y - margin, width: inner.width + left + margin, height: inner.height + 2 * margin });
 }
 
 function escapeHtml(text) {
@@ -118,7 +128,7 @@ async function mount(root, config) {
   const status = $("[data-status]");
   window.qlvbModeler = modeler; // for the browser tests and the console
   await modeler.importXML(config.xml);
-  modeler.get("canvas").zoom("fit-viewport");
+  fit(modeler);
 
   const xml = async () => (await modeler.saveXML({ format: true })).xml;
 
@@ -167,7 +177,7 @@ async function mount(root, config) {
     if (!file) return;
     try {
       await modeler.importXML(await file.text());
-      modeler.get("canvas").zoom("fit-viewport");
+      fit(modeler);
       pins.clear();
       setStatus(status, "info", `Đã mở tệp ${file.name}. Kiểm tra rồi triển khai để tạo phiên bản mới.`);
     } catch (error) {
