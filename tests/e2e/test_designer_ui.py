@@ -191,3 +191,34 @@ def test_an_invalid_deploy_is_pinned_on_its_element_and_deploys_nothing(browser,
     shot(page, "05-refused")
     assert in_app(live_app, snv_incoming_state)[1] == version_before
     page.context.close()
+
+
+@pytest.mark.parametrize("process_id", ["incoming", "outgoing", "dossier", "work_assignment"])
+def test_shipped_processes_round_trip_through_the_modeler(browser, live_server, process_id, tmp_path):
+    """Opened and saved by bpmn-js, every shipped process keeps its spiffworkflow extensions and still passes
+    the deploy checks; a downloaded file opens again in the modeler."""
+    page = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 1440, "height": 900}).new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, "snv.quantri")
+    page.goto(f"/designer/{process_id}/edit")
+    page.get_by_role("button", name="Kiểm tra").click()
+    expect(page.get_by_role("status")).to_have_text("Quy trình hợp lệ, có thể triển khai.")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Tải về .bpmn").click()
+    saved = download.value.path().read_text(encoding="utf-8")
+    original = (PROJECT_ROOT / "processes" / f"{process_id}.bpmn").read_text(encoding="utf-8")
+    for tag in (
+        "spiffworkflow:property ",
+        "spiffworkflow:serviceTaskOperator",
+        "spiffworkflow:parameter ",
+        "bpmn:loopDataInputRef",
+    ):
+        assert saved.count(f"<{tag}") == original.count(f"<{tag}"), tag
+    edited = tmp_path / f"{process_id}.bpmn"
+    edited.write_text(saved.replace('name="lanh_dao"', 'name="khong_la_vai_tro"'), encoding="utf-8")
+    page.locator("[data-file]").set_input_files(str(edited))
+    expect(page.get_by_role("status")).to_contain_text(f"Đã mở tệp {process_id}.bpmn")
+    if 'name="lanh_dao"' in saved:
+        page.get_by_role("button", name="Kiểm tra").click()
+        expect(page.locator("[data-problems]")).to_contain_text("khong_la_vai_tro")
+    page.context.close()
