@@ -135,6 +135,7 @@ def test_designer_changes_the_incoming_flow_and_new_documents_follow_it(browser,
     page.get_by_label("Ghi chú phiên bản").fill("Kiểm tra trong 4 giờ; thêm bước xem xét sơ bộ")
     page.get_by_role("button", name="Triển khai").click()
     expect(page.get_by_role("status")).to_contain_text("Đã triển khai phiên bản")
+    expect(page.locator("[data-version-label]")).to_contain_text("riêng của cơ quan")
     shot(page, "04-deployed")
 
     _, version_after, cases_after = in_app(live_app, snv_incoming_state)

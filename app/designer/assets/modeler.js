@@ -153,7 +153,7 @@ async function mount(root, config) {
         ? `Đã triển khai phiên bản ${data.version}. Hồ sơ mới sẽ theo phiên bản này; hồ sơ đang xử lý giữ phiên bản cũ.`
         : `Sơ đồ không thay đổi so với phiên bản ${data.version}; không tạo phiên bản mới.`;
       setStatus(status, "success", text);
-      $("[data-version-label]").textContent = `phiên bản ${data.version}`;
+      $("[data-version-label]").textContent = `đang sửa phiên bản ${data.version} — riêng của cơ quan`;
     } else if (code === 422 && data.details?.problems) {
       pins.show(data.details.problems);
       setStatus(status, "danger", `${data.message} Có ${data.details.problems.length} lỗi, xem trên sơ đồ.`);
