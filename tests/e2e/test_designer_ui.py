@@ -5,6 +5,7 @@ started before keeps its version. An invalid deploy shows the problem on its ele
 SNV, not UBND, so the other browser tests' UBND flows are untouched; the original is deployed back at the end.
 """
 
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +20,7 @@ from tests.e2e.conftest import sign_in
 from tests.signing import factories
 
 pytestmark = pytest.mark.e2e
-SHOTS = Path("/tmp/qlvb-designer-shots")
+SHOTS = Path(os.environ.get("QLVB_E2E_SHOTS", "/tmp/qlvb-designer-shots"))  # each step, to look at
 INCOMING = (PROJECT_ROOT / "processes" / "incoming.bpmn").read_text(encoding="utf-8")
 
 ADD_STEP = """() => {
