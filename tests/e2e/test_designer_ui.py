@@ -118,8 +118,12 @@ def test_designer_changes_the_incoming_flow_and_new_documents_follow_it(browser,
     select(page, "check_document")
     sla = page.locator("#bio-properties-panel-qlvb-sla")
     expect(sla).to_have_value("intake")
+    preview = page.locator("[data-preview='sla']")
+    expect(preview).to_contain_text("Nếu nhận lúc này, hạn là")
+    before = preview.inner_text()
     sla.fill("PT4H")
-    expect(page.locator("[data-preview='sla']")).to_contain_text("Nếu nhận lúc này, hạn là")
+    expect(preview).not_to_have_text(before)  # recomputed by the server for the new value
+    expect(preview).to_contain_text("Nếu nhận lúc này, hạn là")
     shot(page, "02-sla")
 
     # Add a step between "Cấp số đến" and "Cho ý kiến chỉ đạo", then set its properties through the panel.

@@ -100,6 +100,7 @@ function SlaText(props) {
   useEffect(() => {
     if (!value) return setPreview(name === "sla" ? "Để trống: bước không có thời hạn." : "");
     let live = true;
+    setPreview("Đang tính hạn…");
     const url = `${config.urls.slaPreview}?spec=${encodeURIComponent(value)}&urgent=${urgent ? 1 : 0}`;
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then((r) => r.json())
