@@ -17,12 +17,14 @@ MODULE = Module(
         "app.designer.forms_views:bp",
         "app.designer.versions_views:bp",
         "app.designer.heatmap_views:bp",
+        "app.designer.modeler_views:bp",
     ),
     api=(
         "app.designer.api:blp",
         "app.designer.forms_api:blp",
         "app.designer.versions_api:blp",
         "app.designer.heatmap_api:blp",
+        "app.designer.modeler_api:blp",
     ),
     navigation=(NavItem("Thiết kế quy trình", "designer.index", frozenset({"thiet_ke"}), order=49),),
 )

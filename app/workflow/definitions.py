@@ -72,7 +72,11 @@ def deploy(
         refusal = ValidationError(
             "Quy trình không hợp lệ, chưa được triển khai.",
             code="invalid_bpmn",
-            details={"bpmn": "\n".join(str(p) for p in problems)},  # field → message, one problem a line
+            details={
+                "bpmn": "\n".join(str(p) for p in problems),  # field → message, one problem a line
+                # the same problems structured, for the designer's page to pin each one on its element
+                "problems": [{"element_id": p.element, "message": p.message} for p in problems],
+            },
         )
         refusal.problems = [str(p) for p in problems]
         raise refusal

@@ -1,0 +1,191 @@
+// The process designer's modeler (/designer/<process_id>/edit): bpmn-js with the properties panel and our
+// "Thuộc tính QLVB" group, bpmnlint while drawing, and the page's toolbar — check, deploy, download, open file.
+// Problems the server finds (the same checks as `qlvb processes validate`) are pinned on their elements.
+import BpmnModeler from "bpmn-js/lib/Modeler";
+import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from "bpmn-js-properties-panel";
+import lintModule from "bpmn-js-bpmnlint";
+import lintConfig from "./_lint_config.js";
+import spiffworkflow from "./_spiffworkflow.json";
+import QlvbPropertiesProvider from "./_qlvb_provider.js";
+import translateModule from "./_translate.js";
+
+const qlvbPropertiesModule = { __init__: ["qlvbPropertiesProvider"], qlvbPropertiesProvider: ["type", QlvbPropertiesProvider] };
+
+/** SpiffWorkflow names variables in loopDataInputRef (`informed`), not BPMN ids: keep them on export. */
+function keepLoopVariables(modeler) {
+  modeler.on("import.parse.complete", ({ references = [], elementsById = {} }) => {
+    const moddle = modeler.get("moddle");
+    for (const ref of references) {
+      if (!elementsById[ref.id] && /loopData(In|Out)putRef$/.test(ref.property)) {
+        ref.element.set(ref.property, moddle.create("bpmn:DataInput", { id: ref.id }));
+      }
+    }
+  });
+}
+
+function create({ canvas, panel, config }) {
+  const modeler = new BpmnModeler({
+    container: canvas,
+    propertiesPanel: { parent: panel, layout: { groups: { general: { open: true }, qlvb: { open: true } } } },
+    linting: { bpmnlint: lintConfig, active: true },
+    moddleExtensions: { spiffworkflow },
+    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, qlvbPropertiesModule, lintModule, translateModule],
+    qlvb: config,
+  });
+  keepLoopVariables(modeler);
+  return modeler;
+}
+
+/** Fit the diagram, leaving room on the left for the palette that floats over the canvas. */
+function fit(modeler) {
+  const canvas = modeler.get("canvas");
+  canvas.zoom("fit-viewport");
+  const { inner, scale } = canvas.viewbox();
+  const left = 130 / scale;
+  const margin = 20 / scale;
+  canvas.viewbox({ x: inner.x - left, y: inner.y - margin, width: inner.width + left + margin, height: inner.height + 2 * margin });
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+/** Pins: a red marker and a badge on each element with a problem, and the clickable list under the toolbar. */
+class Pins {
+  constructor(modeler, list) {
+    this.modeler = modeler;
+    this.list = list;
+    this.marked = [];
+  }
+
+  clear() {
+    const canvas = this.modeler.get("canvas");
+    this.modeler.get("overlays").remove({ type: "qlvb-problem" });
+    this.marked.forEach((id) => canvas.removeMarker(id, "qlvb-error"));
+    this.marked = [];
+    this.list.innerHTML = "";
+    this.list.hidden = true;
+  }
+
+  show(problems) {
+    this.clear();
+    const registry = this.modeler.get("elementRegistry");
+    const overlays = this.modeler.get("overlays");
+    const canvas = this.modeler.get("canvas");
+    const counts = {};
+    problems.forEach((p) => { counts[p.element_id] = (counts[p.element_id] || 0) + 1; });
+    for (const [id, count] of Object.entries(counts)) {
+      if (!registry.get(id)) continue;
+      canvas.addMarker(id, "qlvb-error");
+      this.marked.push(id);
+      const messages = problems.filter((p) => p.element_id === id).map((p) => p.message).join("\n");
+      overlays.add(id, "qlvb-problem", {
+        position: { top: -10, right: 10 },
+        html: `<span class="qlvb-problem-badge" data-element="${escapeHtml(id)}" title="${escapeHtml(messages)}">${count}</span>`,
+      });
+    }
+    const items = problems.map((p) => {
+      const known = Boolean(registry.get(p.element_id));
+      const name = known ? registry.get(p.element_id).businessObject.name || p.element_id : p.element_id;
+      return `<li><button type="button" class="btn btn-link p-0 text-danger text-start qlvb-problem-link" data-element="${escapeHtml(p.element_id)}" ${known ? "" : "disabled"}>
+        <strong>${escapeHtml(name)}</strong></button>: ${escapeHtml(p.message)}</li>`;
+    });
+    this.list.innerHTML = `<div class="fw-semibold mb-1">Chưa triển khai được — ${problems.length} lỗi:</div><ul class="mb-0">${items.join("")}</ul>`;
+    this.list.hidden = false;
+    this.list.querySelectorAll(".qlvb-problem-link").forEach((button) => button.addEventListener("click", () => this.select(button.dataset.element)));
+  }
+
+  select(id) {
+    const element = this.modeler.get("elementRegistry").get(id);
+    if (!element) return;
+    this.modeler.get("selection").select(element);
+    this.modeler.get("canvas").scrollToElement(element);
+  }
+}
+
+async function postJson(url, body, csrf) {
+  const response = await fetch(url, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
+    body: JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => ({ message: `Lỗi máy chủ (${response.status}).` }));
+  return { status: response.status, data };
+}
+
+function setStatus(node, kind, text) {
+  node.className = `alert alert-${kind} py-2 mb-2`;
+  node.textContent = text;
+  node.hidden = !text;
+}
+
+/** Wire the page: `root` holds the canvas, the panel, the toolbar buttons (data-action) and the status lines. */
+async function mount(root, config) {
+  const $ = (selector) => root.querySelector(selector);
+  const modeler = create({ canvas: $("[data-canvas]"), panel: $("[data-panel]"), config });
+  const pins = new Pins(modeler, $("[data-problems]"));
+  const status = $("[data-status]");
+  window.qlvbModeler = modeler; // for the browser tests and the console
+  await modeler.importXML(config.xml);
+  fit(modeler);
+
+  const xml = async () => (await modeler.saveXML({ format: true })).xml;
+
+  $("[data-action=check]").addEventListener("click", async () => {
+    setStatus(status, "secondary", "Đang kiểm tra…");
+    const { status: code, data } = await postJson(config.urls.check, { bpmn: await xml() }, config.csrf);
+    if (code !== 200) return setStatus(status, "danger", data.message || "Không kiểm tra được.");
+    if (data.valid) { pins.clear(); setStatus(status, "success", "Quy trình hợp lệ, có thể triển khai."); }
+    else { pins.show(data.problems); setStatus(status, "danger", `Có ${data.problems.length} lỗi, xem trên sơ đồ.`); }
+  });
+
+  $("[data-deploy-form]").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const comment = $("[name=comment]").value.trim();
+    setStatus(status, "secondary", "Đang triển khai…");
+    const body = { bpmn: await xml(), comment, based_on_id: config.versionId };
+    const { status: code, data } = await postJson(config.urls.deploy, body, config.csrf);
+    if (code === 201 || code === 200) {
+      pins.clear();
+      config.versionId = data.id;
+      const text = data.created
+        ? `Đã triển khai phiên bản ${data.version}. Hồ sơ mới sẽ theo phiên bản này; hồ sơ đang xử lý giữ phiên bản cũ.`
+        : `Sơ đồ không thay đổi so với phiên bản ${data.version}; không tạo phiên bản mới.`;
+      setStatus(status, "success", text);
+      $("[data-version-label]").textContent = `đang sửa phiên bản ${data.version} — riêng của cơ quan`;
+    } else if (code === 422 && data.details?.problems) {
+      pins.show(data.details.problems);
+      setStatus(status, "danger", `${data.message} Có ${data.details.problems.length} lỗi, xem trên sơ đồ.`);
+    } else {
+      setStatus(status, "danger", data.message || "Không triển khai được.");
+    }
+  });
+
+  $("[data-action=download]").addEventListener("click", async () => {
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([await xml()], { type: "application/xml" }));
+    link.download = `${config.processId}.bpmn`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  });
+
+  const fileInput = $("[data-file]");
+  $("[data-action=open]").addEventListener("click", () => fileInput.click());
+  fileInput.addEventListener("change", async () => {
+    const file = fileInput.files[0];
+    if (!file) return;
+    try {
+      await modeler.importXML(await file.text());
+      fit(modeler);
+      pins.clear();
+      setStatus(status, "info", `Đã mở tệp ${file.name}. Kiểm tra rồi triển khai để tạo phiên bản mới.`);
+    } catch (error) {
+      setStatus(status, "danger", `Không mở được tệp ${file.name}: ${error.message}`);
+    }
+    fileInput.value = "";
+  });
+  return modeler;
+}
+
+window.QlvbModeler = { create, mount };
