@@ -90,12 +90,12 @@ def refusal(problems: list[dict]) -> ValidationError:
         details={"bpmn": "\n".join(f"{p['element_id']}: {p['message']}" for p in problems), "problems": problems},
     )
     error.problems = [f"{p['element_id']}: {p['message']}" for p in problems]
+    error.element_problems = problems
     return error
 
 
 def problems_of(error: ValidationError) -> list[dict]:
-    details = error.details if isinstance(error.details, dict) else {}
-    return list(details.get("problems") or [{"element_id": "definitions", "message": error.message}])
+    return list(getattr(error, "element_problems", None) or [{"element_id": "definitions", "message": error.message}])
 
 
 def deploy_from_modeler(

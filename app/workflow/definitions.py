@@ -72,13 +72,12 @@ def deploy(
         refusal = ValidationError(
             "Quy trình không hợp lệ, chưa được triển khai.",
             code="invalid_bpmn",
-            details={
-                "bpmn": "\n".join(str(p) for p in problems),  # field → message, one problem a line
-                # the same problems structured, for the designer's page to pin each one on its element
-                "problems": [{"element_id": p.element, "message": p.message} for p in problems],
-            },
+            details={"bpmn": "\n".join(str(p) for p in problems)},  # field → message, one problem a line
         )
         refusal.problems = [str(p) for p in problems]
+        # The same problems structured, for the designer's page and API to pin each one on its element (the generic
+        # JSON error keeps `details` a flat field → message map).
+        refusal.element_problems = [{"element_id": p.element, "message": p.message} for p in problems]
         raise refusal
     versions = []
     all_forms = referenced_forms(xml, lookup)
