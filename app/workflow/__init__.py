@@ -20,10 +20,8 @@ MODULE = Module(
     cli=("app.workflow.cli:commands",),
     jobs="app.workflow.jobs",
     engine=("app.workflow.builtin_operations:engine",),
-    navigation=(
-        NavItem("Việc cần làm", "workflow.inbox", order=20),
-        NavItem("Quy trình", "workflow_admin.processes", frozenset({"thiet_ke", "quan_tri"}), order=50),
-    ),
+    # The process pages (versions, upload, cases in error) are reached from the administration hub and the designer.
+    navigation=(NavItem("Việc cần làm", "workflow.inbox", order=20),),
     nav_badges={"workflow.inbox": "app.workflow.queries:inbox_badge"},
     home_panels=("app.workflow.home:PANELS",),
 )
