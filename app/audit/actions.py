@@ -53,6 +53,7 @@ ACTION_LABELS: dict[str, str] = {
     "designer.form_save": "Lưu biểu mẫu công việc của cơ quan",
     "designer.form_reset": "Khôi phục biểu mẫu công việc mặc định",
     "process.rollback": "Khôi phục phiên bản quy trình",
+    "process.migrate_case": "Chuyển hồ sơ sang phiên bản quy trình mới",
     "workflow.start": "Khởi tạo quy trình",
     "workflow.cancel": "Hủy quy trình",
     "workflow.retry": "Chạy lại quy trình lỗi",

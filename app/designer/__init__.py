@@ -18,6 +18,7 @@ MODULE = Module(
         "app.designer.versions_views:bp",
         "app.designer.heatmap_views:bp",
         "app.designer.modeler_views:bp",
+        "app.designer.migration_views:bp",
     ),
     api=(
         "app.designer.api:blp",
@@ -25,6 +26,7 @@ MODULE = Module(
         "app.designer.versions_api:blp",
         "app.designer.heatmap_api:blp",
         "app.designer.modeler_api:blp",
+        "app.designer.migration_api:blp",
     ),
     navigation=(NavItem("Thiết kế quy trình", "designer.index", frozenset({"thiet_ke"}), order=49),),
 )

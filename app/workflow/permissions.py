@@ -72,3 +72,8 @@ def start_role(version: ProcessVersion) -> Role | None:
 def can_start(actor: User, version: ProcessVersion) -> bool:
     role = start_role(version)
     return role is None or actor.has_role(role)
+
+
+def can_migrate_case(actor: User, instance: WorkflowInstance) -> bool:
+    """Designers move their own agency's running cases to a newer version (app.workflow.migration)."""
+    return actor.is_active and actor.has_role(Role.DESIGNER) and instance.agency_id == actor.agency_id

@@ -1,0 +1,52 @@
+"""Pages: move an agency's running cases of one version to a newer one (checked case by case, confirmed, audited)."""
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from app.core.inputs import bounded_int
+from app.designer import migration
+from app.org.models import Role
+from app.web.helpers import role_required
+from app.workflow.models import STATUS_LABELS
+
+bp = Blueprint("designer_migration", __name__, url_prefix="/designer", template_folder="templates")
+
+
+@bp.get("/<process_id>/migrate")
+@role_required(Role.DESIGNER)
+def choose(process_id: str):
+    versions = migration.versions_of(current_user.agency_id, process_id)
+    source_id = request.args.get("from", type=bounded_int)
+    target_id = request.args.get("to", type=bounded_int)
+    source = target = None
+    checks = []
+    if source_id and target_id:
+        source, target, checks = migration.check_cases(current_user, source_id, target_id)
+    return render_template(
+        "designer/migrate.html",
+        process_id=process_id,
+        versions=versions,
+        counts={v.id: len(migration.open_cases(current_user.agency_id, v.id)) for v in versions},
+        source=source,
+        target=target,
+        checks=checks,
+        status_labels=STATUS_LABELS,
+    )
+
+
+@bp.post("/<process_id>/migrate")
+@role_required(Role.DESIGNER)
+def run(process_id: str):
+    source_id = request.form.get("from", type=bounded_int)
+    target_id = request.form.get("to", type=bounded_int)
+    ids = [int(v) for v in request.form.getlist("instance_id") if v.isdigit()]
+    if request.form.get("confirmed") != "1":
+        source, target, checks = migration.check_cases(current_user, source_id, target_id)
+        chosen = [c for c in checks if c.instance.id in ids]
+        return render_template(
+            "designer/migrate_confirm.html", process_id=process_id, source=source, target=target, chosen=chosen
+        )
+    source, target, result = migration.migrate_cases(current_user._get_current_object(), source_id, target_id, ids)
+    return render_template(
+        "designer/migrate_result.html", process_id=process_id, source=source, target=target, result=result
+    )
