@@ -72,7 +72,8 @@ def migrate_cases(actor: User, source_id: int | None, target_id: int | None, ins
     source, target = _pair(actor, source_id, target_id)
     chosen = list(dict.fromkeys(instance_ids))
     if not chosen:
-        raise ValidationError("Chưa chọn hồ sơ nào.", code="no_cases", details={"instance_ids": "Chọn ít nhất một hồ sơ."})
+        details = {"instance_ids": "Chọn ít nhất một hồ sơ."}
+        raise ValidationError("Chưa chọn hồ sơ nào.", code="no_cases", details=details)
     found = {i.id: i for i in db.session.scalars(sa.select(WorkflowInstance).where(WorkflowInstance.id.in_(chosen)))}
     wrong_version = [i for i in found.values() if i.process_version_id != source.id]
     eligible = [found[i] for i in chosen if i in found and found[i].process_version_id == source.id]

@@ -121,7 +121,7 @@ def _role_label(role: str | None) -> str:
 
 
 def short_time(at: datetime | None) -> str:
-    """"14:05 03/12": the overlay on a diagram element (local time)."""
+    """ "14:05 03/12": the overlay on a diagram element (local time)."""
     return clock.to_local(at).strftime("%H:%M %d/%m") if at else ""
 
 

@@ -103,13 +103,13 @@ def _prepare(instance: WorkflowInstance, target: ProcessVersion) -> tuple[CaseCh
     for task in current:
         if task.task_spec.bpmn_id not in known:
             label = task.task_spec.bpmn_name or task.task_spec.bpmn_id
-            return CaseCheck(instance, f"Bước “{label}” không có trong phiên bản đích.", names), None
+            return CaseCheck(instance, f"bước “{label}” không có trong phiên bản đích.", names), None
     try:
         _migrate_in_memory(workflow, new)
         blob, _size = engine.dump_state(workflow)
         engine.load_state(new, blob)  # every step the case ran must still be named in the target
     except _Missing as missing:
-        return CaseCheck(instance, f"Bước đã qua “{missing}” không có trong phiên bản đích.", names), None
+        return CaseCheck(instance, f"bước đã qua “{missing}” không có trong phiên bản đích.", names), None
     except Exception as exc:
         log.info("instance %s cannot move to version %s: %s", instance.id, target.id, exc, exc_info=True)
         return CaseCheck(instance, f"Không chuyển được trạng thái hồ sơ ({type(exc).__name__}).", names), None
