@@ -14,7 +14,10 @@ from app.designer.migration_schemas import (
 )
 
 blp = api_blueprint(
-    "designer_migration_api", __name__, tag="Thiết kế quy trình", description="Chuyển hồ sơ sang phiên bản mới"
+    "designer_migration_api",
+    __name__,
+    tag="Chuyển phiên bản hồ sơ",
+    description="Chuyển hồ sơ đang xử lý sang phiên bản mới",
 )
 
 

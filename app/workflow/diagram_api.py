@@ -8,7 +8,7 @@ from app.api.schemas import ErrorSchema
 from app.workflow import case_path
 from app.workflow.diagram_schemas import CaseDiagramSchema
 
-blp = api_blueprint("case_diagram_api", __name__, tag="Việc và quy trình", description="Sơ đồ xử lý của hồ sơ")
+blp = api_blueprint("case_diagram_api", __name__, tag="Sơ đồ xử lý", description="Hồ sơ trên sơ đồ quy trình của nó")
 
 
 @blp.route("/cases/<int:instance_id>/diagram")
