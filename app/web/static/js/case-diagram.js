@@ -49,6 +49,28 @@
     }
   }
 
+  // Fit the whole process when it stays readable; otherwise keep a readable zoom and centre on the current step
+  // (the viewer pans by dragging and zooms with Ctrl + wheel).
+  const MIN_ZOOM = 0.7;
+  function frame(container, canvas, registry, elements) {
+    const inner = canvas.viewbox().inner;
+    const width = container.clientWidth || 600;
+    const fit = Math.min(1, (width - 40) / Math.max(inner.width, 1));
+    const zoom = Math.max(fit, MIN_ZOOM);
+    container.style.height = Math.round(Math.min(560, Math.max(200, inner.height * zoom + 40))) + "px";
+    canvas.resized();
+    canvas.zoom("fit-viewport", "auto");
+    if (canvas.zoom() >= MIN_ZOOM) return;
+    canvas.zoom(MIN_ZOOM);
+    const box = canvas.viewbox();
+    const currentId = Object.keys(elements).find((id) => elements[id].state === "current" && registry.get(id));
+    const focus = currentId ? registry.get(currentId) : null;
+    // Horizontally: the current step in the middle, without scrolling past either end of the process.
+    let x = focus ? focus.x + focus.width / 2 - box.width / 2 : inner.x - 20;
+    x = Math.max(inner.x - 20, Math.min(x, inner.x + inner.width + 20 - box.width));
+    canvas.viewbox({ x: x, y: inner.y - 20, width: box.width, height: box.height });
+  }
+
   async function draw(card) {
     const status = card.querySelector("[data-status]");
     const panel = card.querySelector("[data-detail]");
@@ -60,13 +82,15 @@
     const canvas = viewer.get("canvas");
     const overlays = viewer.get("overlays");
     const registry = viewer.get("elementRegistry");
-    canvas.zoom("fit-viewport");
+    frame(card.querySelector("[data-canvas]"), canvas, registry, data.elements);
     Object.entries(data.elements).forEach(([id, element]) => {
       const shape = registry.get(id);
       if (!shape) return;
       canvas.addMarker(id, "qlvb-" + element.state);
       const box = overlayFor(element);
-      if (box) overlays.add(id, "qlvb-case", { position: { top: shape.height + 2, left: -10 }, html: box });
+      // Never smaller than readable when the diagram is zoomed out to fit a narrow column.
+      const position = { top: shape.height + 2, left: -10 };
+      if (box) overlays.add(id, "qlvb-case", { position: position, html: box, scale: { min: 0.9 } });
     });
     data.flows.forEach((id) => registry.get(id) && canvas.addMarker(id, "qlvb-flow-taken"));
     viewer.on("element.click", (event) => {
