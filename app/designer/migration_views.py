@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from app.core.errors import ValidationError
 from app.core.inputs import bounded_int
 from app.designer import migration
 from app.org.models import Role
@@ -18,10 +19,13 @@ def choose(process_id: str):
     versions = migration.versions_of(current_user.agency_id, process_id)
     source_id = request.args.get("from", type=bounded_int)
     target_id = request.args.get("to", type=bounded_int)
-    source = target = None
+    source = target = error = None
     checks = []
     if source_id and target_id:
-        source, target, checks = migration.check_cases(current_user, source_id, target_id)
+        try:
+            source, target, checks = migration.check_cases(current_user, source_id, target_id)
+        except ValidationError as exc:  # the same version twice, or an older target: say so beside the choice
+            error = exc.message
     return render_template(
         "designer/migrate.html",
         process_id=process_id,
@@ -30,6 +34,8 @@ def choose(process_id: str):
         source=source,
         target=target,
         checks=checks,
+        error=error,
+        chosen_source=source_id,
         status_labels=STATUS_LABELS,
     )
 

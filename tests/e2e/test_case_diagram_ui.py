@@ -62,3 +62,13 @@ def test_the_case_page_shows_the_diagram_open(page, live_app):
     expect(card.locator(".djs-element.qlvb-current")).not_to_have_count(0)
     expect(card.locator(".qlvb-case-actor", has_text=actor).first).to_be_attached()
     card.screenshot(path=os.environ.get("QLVB_SHOT", "/tmp/x.png").replace(".png", "-case.png"))
+
+
+def test_a_designer_finds_the_migration_of_running_cases(page):
+    sign_in(page, "snv.quantri")
+    page.goto("/designer")
+    row = page.get_by_role("row").filter(has_text="Xử lý văn bản đến")
+    row.get_by_role("link", name="Chuyển hồ sơ sang phiên bản mới").click()
+    expect(page.get_by_role("heading", name="Chuyển hồ sơ đang xử lý sang phiên bản mới")).to_be_visible()
+    expect(page.get_by_label("Phiên bản nguồn")).to_contain_text("hồ sơ đang xử lý")
+    page.screenshot(path=os.environ.get("QLVB_SHOT", "/tmp/x.png").replace(".png", "-migrate.png"))
