@@ -37,6 +37,8 @@ class MigrationCheck(MethodView):
     @blp.arguments(MigrationCheckArgs, location="query")
     @blp.response(200, MigrationCheckSchema)
     @blp.alt_response(403, schema=ErrorSchema)
+    @blp.alt_response(404, schema=ErrorSchema)
+    @blp.alt_response(422, schema=ErrorSchema)
     def get(self, args):
         """Kiểm tra từng hồ sơ đang xử lý của phiên bản nguồn: chuyển được sang phiên bản đích không, vì sao."""
         source, target, checks = migration.check_cases(api_user(), args["source"], args["target"])
@@ -48,6 +50,8 @@ class Migrations(MethodView):
     @blp.arguments(MigrationRunArgs)
     @blp.response(200, MigrationResultSchema)
     @blp.alt_response(403, schema=ErrorSchema)
+    @blp.alt_response(404, schema=ErrorSchema)
+    @blp.alt_response(422, schema=ErrorSchema)
     def post(self, args):
         """Chuyển các hồ sơ đã chọn; hồ sơ không đạt kiểm tra giữ phiên bản cũ và được nêu lý do."""
         source, target, result = migration.migrate_cases(
