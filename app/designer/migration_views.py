@@ -19,6 +19,8 @@ def choose(process_id: str):
     versions = migration.versions_of(current_user.agency_id, process_id)
     source_id = request.args.get("from", type=bounded_int)
     target_id = request.args.get("to", type=bounded_int)
+    if source_id and not target_id and versions and versions[0].id != source_id:
+        target_id = versions[0].id  # from the versions list: to the latest deploy
     source = target = error = None
     checks = []
     if source_id and target_id:

@@ -68,7 +68,7 @@ def test_a_designer_finds_the_migration_of_running_cases(page):
     sign_in(page, "snv.quantri")
     page.goto("/designer")
     row = page.get_by_role("row").filter(has_text="Xử lý văn bản đến")
-    row.get_by_role("link", name="Chuyển hồ sơ sang phiên bản mới").click()
+    row.get_by_role("link", name="Chuyển hồ sơ").click()
     expect(page.get_by_role("heading", name="Chuyển hồ sơ đang xử lý sang phiên bản mới")).to_be_visible()
     expect(page.get_by_label("Phiên bản nguồn")).to_contain_text("hồ sơ đang xử lý")
     page.screenshot(path=os.environ.get("QLVB_SHOT", "/tmp/x.png").replace(".png", "-migrate.png"))
