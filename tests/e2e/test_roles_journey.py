@@ -120,13 +120,11 @@ def assign(head, step) -> None:
 
 
 def draft_reply(specialist, letter_url: str, deadline, tmp_path, step) -> str:
-    """d. The specialist opens the letter from his task, drafts the reply to Sở Nội vụ and submits it."""
+    """d. The specialist drafts the reply to Sở Nội vụ from his handling task and submits it."""
     open_task(specialist, "Giải quyết văn bản", LETTER)
     expect(specialist.get_by_text(f"Hạn {deadline:%d/%m/%Y} 17:00")).to_be_visible()  # the chairman's deadline
     step(specialist, "chuyên viên nhận việc giải quyết")
-    specialist.get_by_role("link", name="Xem chi tiết văn bản").click()
-    expect(specialist.get_by_test_id("incoming-status")).to_have_text("Đang xử lý")
-    specialist.get_by_role("link", name="Soạn văn bản trả lời").click()
+    specialist.get_by_test_id("draft-reply").click()
     letter_id = re.search(r"/incoming/(\d+)", letter_url)[1]
     expect(specialist.get_by_label("Văn bản trả lời cho")).to_have_value(letter_id)
     fill_outgoing_draft(specialist, subject=REPLY, agencies=[SNV], pdf=draft_file(tmp_path, REPLY, [SNV], BODY))
@@ -135,6 +133,9 @@ def draft_reply(specialist, letter_url: str, deadline, tmp_path, step) -> str:
     specialist.get_by_role("button", name="Trình duyệt").click()
     expect(specialist.get_by_test_id("outgoing-status")).to_have_text(re.compile("Chờ duyệt nội dung"))
     step(specialist, "chuyên viên trình dự thảo trả lời")
+    specialist.goto(letter_url)  # the letter, still in hand, lists its reply as a draft
+    expect(specialist.get_by_test_id("incoming-status")).to_have_text("Đang xử lý")
+    expect(specialist.get_by_test_id("incoming-replies")).to_contain_text(f"Dự thảo — {REPLY}")
     return reply_url
 
 
