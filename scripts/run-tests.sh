@@ -8,7 +8,7 @@ PG_URL="${QLVB_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/q
 export QLVB_TEST_DATABASE_URL="$PG_URL"
 reports=$(mktemp -d)
 # A failed browser test leaves its step screenshots, and a screenshot, the HTML and the URL of each page it had open,
-# in $ARTIFACTS-<database>/<test>/ (tests/e2e/conftest.py); a passed one leaves nothing.
+# in $ARTIFACTS-<database>/<module>.<test>/ (tests/e2e/conftest.py); a passed one leaves nothing.
 ARTIFACTS="${QLVB_E2E_ARTIFACTS:-test-artifacts/e2e}"
 ran=()
 failed=0
@@ -78,6 +78,6 @@ print(f"tests: {passed} passed, {failed} failed, {totals['skipped']} skipped")
 PY
 rm -rf "$reports"
 if [ -n "$(find "$ARTIFACTS"-* -mindepth 1 -maxdepth 1 2>/dev/null)" ]; then
-  echo "Browser test failures: screenshots, HTML and URLs in $ARTIFACTS-<database>/<test>/"
+  echo "Browser test failures: screenshots, HTML and URLs in $ARTIFACTS-<database>/<module>.<test>/"
 fi
 exit $failed

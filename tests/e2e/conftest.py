@@ -2,10 +2,10 @@
 
 No browser is downloaded: Playwright launches /usr/bin/chromium (design.md §9).
 
-Artifacts: `step(page, "lãnh đạo cho ý kiến")` screenshots a named step into the test's folder under
-QLVB_E2E_ARTIFACTS (default test-artifacts/e2e/<test>/NN-step.png); when a test fails, every page it left open adds a
-screenshot, its HTML and its URL there and the report names the folder; a test that passes leaves no folder
-(unless QLVB_E2E_KEEP_ARTIFACTS=1, to look through a story's screenshots).
+Artifacts: `step(page, "lãnh đạo cho ý kiến")` screenshots a named step into the test's folder,
+QLVB_E2E_ARTIFACTS/<module>.<test>/NN-step.png (default test-artifacts/e2e/); when a test fails, every page it left
+open adds a screenshot, its HTML and its URL there and the report names the folder; a test that passes leaves no
+folder (unless QLVB_E2E_KEEP_ARTIFACTS=1, to look through a story's screenshots).
 """
 
 import os
@@ -116,11 +116,11 @@ def sign_in(page, username: str, password: str = "QlvbDemo@2026") -> None:
     page.get_by_role("button", name="Đăng nhập").click()
 
 
-def slug(text: str) -> str:
+def slug(text: str, limit: int = 80) -> str:
     """A file name from a Vietnamese step name: no diacritics, no spaces ("Lãnh đạo ký số" → "lanh-dao-ky-so")."""
     plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return re.sub(r"[^A-Za-z0-9_]+", "-", plain).strip("-").lower()[:80] or "step"
+    return re.sub(r"[^A-Za-z0-9_]+", "-", plain).strip("-").lower()[:limit] or "step"
 
 
 class Steps:
@@ -144,7 +144,8 @@ def step(request):
 def e2e_artifacts(request, browser):
     """The test's artifact folder, emptied first; afterwards the browser contexts the test left open are closed
     (a failed test's people would otherwise linger into the next test's failure screenshots)."""
-    folder = ARTIFACTS / slug(request.node.name)
+    # module.test[params]: unique across modules and parameters, so one test never empties another's folder.
+    folder = ARTIFACTS / f"{request.node.path.stem}.{slug(request.node.name, limit=200)}"
     shutil.rmtree(folder, ignore_errors=True)
     request.node.stash[FOLDER] = folder
     yield folder
