@@ -176,7 +176,11 @@ def save_failure(browser, folder: Path) -> None:
     pages = [page for context in browser.contexts for page in context.pages]
     urls = []
     for number, page in enumerate(pages, start=1):
-        urls.append(f"failure-{number}: {page.url}")
+        try:  # whose page it is, in a story of several people: the name in the header's user menu
+            who = page.get_by_test_id("user-menu").first.text_content(timeout=1_000).strip()
+        except Exception:
+            who = "(chưa đăng nhập)"
+        urls.append(f"failure-{number}: {who} — {page.url}")
         try:
             page.screenshot(path=folder / f"failure-{number}.png", full_page=True, timeout=5_000)
             (folder / f"failure-{number}.html").write_text(page.content(), encoding="utf-8")
