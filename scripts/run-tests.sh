@@ -7,6 +7,9 @@ BIN=.venv/bin
 PG_URL="${QLVB_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/qlvb_test}"
 export QLVB_TEST_DATABASE_URL="$PG_URL"
 reports=$(mktemp -d)
+# A failed browser test leaves its step screenshots, and a screenshot, the HTML and the URL of each page it had open,
+# in $ARTIFACTS-<database>/<module>.<test>/ (tests/e2e/conftest.py); a passed one leaves nothing.
+ARTIFACTS="${QLVB_E2E_ARTIFACTS:-test-artifacts/e2e}"
 ran=()
 failed=0
 
@@ -22,12 +25,12 @@ except Exception as exc:
 PY
 then
   echo "=== Test suite on PostgreSQL (${PG_URL%%\?*}) ==="
-  QLVB_TEST_DB=postgresql "$BIN/pytest" -p no:cacheprovider --junitxml="$reports/postgresql.xml" "$@" || failed=1
+  QLVB_TEST_DB=postgresql QLVB_E2E_ARTIFACTS="$ARTIFACTS-postgresql" "$BIN/pytest" -p no:cacheprovider --junitxml="$reports/postgresql.xml" "$@" || failed=1
   ran+=(postgresql)
 fi
 
 echo "=== Test suite on SQLite ==="
-QLVB_TEST_DB=sqlite "$BIN/pytest" -p no:cacheprovider --junitxml="$reports/sqlite.xml" "$@" || failed=1
+QLVB_TEST_DB=sqlite QLVB_E2E_ARTIFACTS="$ARTIFACTS-sqlite" "$BIN/pytest" -p no:cacheprovider --junitxml="$reports/sqlite.xml" "$@" || failed=1
 ran+=(sqlite)
 
 # The suite must pass on any day of any year: the tests run again with the wall clock five years ahead
@@ -74,4 +77,7 @@ print(f"Runs: {', '.join(databases)} (future: SQLite with the wall clock at Frid
 print(f"tests: {passed} passed, {failed} failed, {totals['skipped']} skipped")
 PY
 rm -rf "$reports"
+if [ -n "$(find "$ARTIFACTS"-* -mindepth 1 -maxdepth 1 2>/dev/null)" ]; then
+  echo "Browser test failures: screenshots, HTML and URLs in $ARTIFACTS-<database>/<module>.<test>/"
+fi
 exit $failed

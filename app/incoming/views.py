@@ -369,4 +369,6 @@ def task_summary(task: HumanTask):
         "relation_labels": relations.RELATION_LABELS,
         "successor_labels": relations.SUCCESSOR_LABELS,
         "handling_step": task.is_open and task.task_name in permissions.HANDLING_TASKS,
+        # The lead handler's work often ends in a reply: drafted from the task, linked to this document.
+        "lead_step": task.is_open and task.task_name in permissions.LEAD_TASKS,
     }

@@ -1,11 +1,19 @@
 """A live qlvb server on a loopback port with the demo data, driven by Debian's Chromium through Playwright.
 
 No browser is downloaded: Playwright launches /usr/bin/chromium (design.md §9).
+
+Artifacts: `step(page, "lãnh đạo cho ý kiến")` screenshots a named step into the test's folder,
+QLVB_E2E_ARTIFACTS/<module>.<test>/NN-step.png (default test-artifacts/e2e/); when a test fails, every page it left
+open adds a screenshot, its HTML and its URL there and the report names the folder; a test that passes leaves no
+folder (unless QLVB_E2E_KEEP_ARTIFACTS=1, to look through a story's screenshots).
 """
 
 import os
+import re
 import shutil
 import threading
+import unicodedata
+from pathlib import Path
 
 import flask_migrate
 import pytest
@@ -19,6 +27,10 @@ from app.core.transaction import unit_of_work
 from tests.conftest import fresh_database_url
 
 CHROMIUM = os.environ.get("QLVB_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("QLVB_E2E_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e")
+FOLDER = pytest.StashKey[Path]()
+FAILED = pytest.StashKey[bool]()
+KEEP_ALL = os.environ.get("QLVB_E2E_KEEP_ARTIFACTS") == "1"  # keep passed tests' step screenshots too (to review)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -102,3 +114,76 @@ def sign_in(page, username: str, password: str = "QlvbDemo@2026") -> None:
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+
+
+def slug(text: str, limit: int = 80) -> str:
+    """A file name from a Vietnamese step name: no diacritics, no spaces ("Lãnh đạo ký số" → "lanh-dao-ky-so")."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"[^A-Za-z0-9_]+", "-", plain).strip("-").lower()[:limit] or "step"
+
+
+class Steps:
+    """`step(page, name)`: a numbered full-page screenshot of what `page` shows after the step `name`."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.count = folder, 0
+
+    def __call__(self, page, name: str) -> None:
+        self.count += 1
+        self.folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=self.folder / f"{self.count:02d}-{slug(name)}.png", full_page=True)
+
+
+@pytest.fixture
+def step(request):
+    return Steps(request.node.stash[FOLDER])
+
+
+@pytest.fixture(autouse=True)
+def e2e_artifacts(request, browser):
+    """The test's artifact folder, emptied first; afterwards the browser contexts the test left open are closed
+    (a failed test's people would otherwise linger into the next test's failure screenshots)."""
+    # module.test[params]: unique across modules and parameters, so one test never empties another's folder.
+    folder = ARTIFACTS / f"{request.node.path.stem}.{slug(request.node.name, limit=200)}"
+    shutil.rmtree(folder, ignore_errors=True)
+    request.node.stash[FOLDER] = folder
+    yield folder
+    for context in list(browser.contexts):
+        context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    folder = item.stash.get(FOLDER, None)
+    if folder is None:
+        return report
+    if report.failed:
+        item.stash[FAILED] = True
+        browser = item.funcargs.get("browser")
+        if report.when == "call" and browser is not None:
+            save_failure(browser, folder)
+        report.sections.append(("e2e artifacts", f"screenshots, HTML and URL of each open page: {folder}"))
+    if report.when == "teardown" and not item.stash.get(FAILED, False) and not KEEP_ALL:
+        shutil.rmtree(folder, ignore_errors=True)
+    return report
+
+
+def save_failure(browser, folder: Path) -> None:
+    """What each page the test still has open shows at the failure: screenshot, HTML, URL (failure-N.*)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = [page for context in browser.contexts for page in context.pages]
+    urls = []
+    for number, page in enumerate(pages, start=1):
+        try:  # whose page it is, in a story of several people: the name in the header's user menu
+            who = page.get_by_test_id("user-menu").first.text_content(timeout=1_000).strip()
+        except Exception:
+            who = "(chưa đăng nhập)"
+        urls.append(f"failure-{number}: {who} — {page.url}")
+        try:
+            page.screenshot(path=folder / f"failure-{number}.png", full_page=True, timeout=5_000)
+            (folder / f"failure-{number}.html").write_text(page.content(), encoding="utf-8")
+        except Exception as exc:  # a page mid-navigation or crashed: keep what could be saved
+            urls.append(f"failure-{number}: not saved ({exc.__class__.__name__})")
+    (folder / "failure-urls.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")

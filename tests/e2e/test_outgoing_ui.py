@@ -12,14 +12,15 @@ import pytest
 from playwright.sync_api import expect
 
 from app.signing import placement
-from app.signing.sample import draft_pdf
 from app.signing.verify import verify_pdf
-from tests.e2e.conftest import sign_in
+from tests.e2e.helpers import PIN, complete, draft_file, fill_outgoing_draft
+from tests.e2e.helpers import person as signed_in
 
 pytestmark = pytest.mark.e2e
 
 SUBJECT = "Về việc tổ chức hội nghị tổng kết công tác văn thư năm 2026"
-PIN = "QlvbDemo@2026"  # the demo leaders' PIN (README, demo data)
+AGENCIES = ["Sở Nội vụ tỉnh Kiên Giang", "Sở Tài chính tỉnh Kiên Giang"]
+BODY = "Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công tác văn thư, lưu trữ năm 2026."
 
 
 def in_thread(app, func, *args):
@@ -35,13 +36,10 @@ def in_thread(app, func, *args):
 
 def test_outgoing_document_from_draft_to_tracked_delivery(browser, live_server, live_app, tmp_path):
     def person(username):
-        page = browser.new_context(base_url=live_server, locale="vi-VN", accept_downloads=True).new_page()
-        page.set_default_timeout(15_000)
-        sign_in(page, username)
-        return page
+        return signed_in(browser, live_server, username)
 
     specialist = person("ubnd.chuyenvien")
-    document_url = draft_and_submit(specialist, draft_file(tmp_path))
+    document_url = draft_and_submit(specialist, draft_file(tmp_path, SUBJECT, AGENCIES, BODY))
 
     complete(person("ubnd.truongphong"), "Duyệt nội dung dự thảo", "Đồng ý nội dung")
     clerk = person("ubnd.vanthu")
@@ -83,50 +81,11 @@ def test_outgoing_document_from_draft_to_tracked_delivery(browser, live_server, 
         page.context.close()
 
 
-def draft_file(tmp_path):
-    """The draft PDF the specialist uploads, signed later by the chairman whose printed name it carries."""
-    pdf = tmp_path / "du-thao.pdf"
-    pdf.write_bytes(
-        draft_pdf(
-            agency_parent="",
-            agency_name="Ủy ban nhân dân tỉnh Kiên Giang",
-            notation_hint="UBND-TH",
-            place="Rạch Giá",
-            type_name=None,
-            subject=SUBJECT[0].lower() + SUBJECT[1:],
-            body=["Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công tác văn thư, lưu trữ năm 2026."],
-            signer_authority=None,
-            signer_title="Chủ tịch",
-            signer_name="Trần Văn Minh",  # ubnd.lanhdao: his printed name places his signature
-            recipients=["Sở Nội vụ tỉnh Kiên Giang", "Sở Tài chính tỉnh Kiên Giang"],
-        )
-    )
-    return pdf
-
-
-def complete(page, task_title, button, **fields):
-    page.goto("/tasks")
-    page.get_by_role("link", name=task_title).first.click()
-    for label, value in fields.items():
-        page.get_by_label(label, exact=True).fill(value)
-    page.get_by_role("button", name=button).click()
-    expect(page.get_by_text(f"Đã hoàn thành “{task_title}”.")).to_be_visible()
-
-
 def draft_and_submit(specialist, pdf) -> str:
     """Fill the draft form for two departments, upload the PDF, save and submit; return the document's URL."""
     specialist.get_by_role("link", name="Văn bản đi", exact=True).click()
     specialist.get_by_role("link", name="Soạn văn bản đi").first.click()
-    specialist.get_by_label("Loại văn bản").select_option(label="Công văn")
-    specialist.get_by_label("Trích yếu nội dung").fill(SUBJECT)
-    specialist.get_by_label("Người ký", exact=True).select_option(label="Trần Văn Minh — Chủ tịch")
-    specialist.get_by_label("Chức vụ người ký").fill("Chủ tịch")
-    agencies = specialist.get_by_role("group", name="Cơ quan trong hệ thống")
-    agencies.get_by_label("Sở Nội vụ tỉnh Kiên Giang").check()
-    agencies.get_by_label("Sở Tài chính tỉnh Kiên Giang").check()
-    specialist.get_by_label("Tệp dự thảo (PDF hoặc DOCX)").set_input_files(str(pdf))
-    specialist.get_by_role("button", name=re.compile("^Lưu")).click()
-    expect(specialist.get_by_text("Đã lưu dự thảo văn bản đi.")).to_be_visible()
+    fill_outgoing_draft(specialist, subject=SUBJECT, agencies=AGENCIES, pdf=pdf)
     document_url = specialist.url
     specialist.get_by_role("button", name="Trình duyệt").click()
     expect(specialist.get_by_test_id("outgoing-status")).to_have_text(re.compile("Chờ duyệt nội dung"))
