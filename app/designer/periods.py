@@ -1,34 +1,15 @@
 """The heatmap's period: a range of Việt Nam calendar days (`start`…`end`, both included), queried as the UTC instants
 [starts_at, ends_at). The same rules and error codes as the leaders' report periods (app.reports.periods), which sit
-on a floor above the designer and so cannot be imported from here."""
+on a floor above the designer; both build on app.core.periods.Period."""
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from app.core import clock
-from app.core.clock import LOCAL_TZ
 from app.core.errors import ValidationError
+from app.core.periods import Period
 
 DEFAULT_DAYS = 90  # the default period: the last 90 days, today included
 MAX_DAYS = 5 * 366  # beyond this a period is a mistake (a year typed wrong), and would scan a decade of rows
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # included
-
-    @property
-    def starts_at(self) -> datetime:
-        return datetime.combine(self.start, time(), LOCAL_TZ).astimezone(UTC)
-
-    @property
-    def ends_at(self) -> datetime:
-        return datetime.combine(self.end + timedelta(days=1), time(), LOCAL_TZ).astimezone(UTC)
-
-    @property
-    def label(self) -> str:
-        return f"từ ngày {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
 
 
 def _refuse(code: str, message: str, field: str) -> ValidationError:

@@ -5,44 +5,16 @@ bounds. The exchange statistics are reported by month, quarter, half-year or yea
 Điều 15 and 17.4), which `standard_period` turns into such a range.
 """
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from app.core import clock
-from app.core.clock import LOCAL_TZ
 from app.core.errors import ValidationError
+from app.core.periods import Period
 
 # Beyond this a "period" is a mistake (a year typed wrong), and would scan a decade of rows.
 MAX_PERIOD_DAYS = 5 * 366
 KINDS = {"month": 12, "quarter": 4, "half": 2, "year": 1}  # kind → periods in a year
 KIND_LABELS = {"month": "Tháng", "quarter": "Quý", "half": "6 tháng", "year": "Năm"}
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # included
-
-    @property
-    def starts_at(self) -> datetime:
-        """The first instant of the period (local midnight), in UTC."""
-        return datetime.combine(self.start, time(), LOCAL_TZ).astimezone(UTC)
-
-    @property
-    def ends_at(self) -> datetime:
-        """The instant after the period (local midnight after its last day), in UTC: bounds are [starts_at, ends_at)."""
-        return datetime.combine(self.end + timedelta(days=1), time(), LOCAL_TZ).astimezone(UTC)
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    @property
-    def label(self) -> str:
-        return f"từ ngày {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
-
-    def as_args(self) -> dict[str, str]:
-        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
 
 
 def _refuse(code: str, message: str, field: str = "start") -> ValidationError:
