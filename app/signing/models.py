@@ -20,7 +20,33 @@ class CredentialKind(StrEnum):
         return {"personal": "Cá nhân", "organization": "Cơ quan (con dấu)"}[self.value]
 
 
-class SigningCredential(db.Model):
+class CertificateInfo:
+    """What a row holding an X.509 certificate (`certificate_der`, names, validity, `active`) shows in lists and the
+    API: the subject's and issuer's CN, and its state at an instant. `INACTIVE_STATE` names a switched-off row."""
+
+    INACTIVE_STATE = "inactive"
+
+    @property
+    def common_name(self) -> str:
+        """The subject's CN, for display (the full RFC 4514 name is `subject_name`)."""
+        return _common_name(self.certificate_der, issuer=False) or self.subject_name
+
+    @property
+    def issuer_common_name(self) -> str:
+        return _common_name(self.certificate_der, issuer=True) or self.issuer_name
+
+    def state_at(self, instant: datetime) -> str:
+        """ "active", INACTIVE_STATE, "expired" or "not_yet_valid", for lists and the API."""
+        if not self.active:
+            return self.INACTIVE_STATE
+        if instant > self.not_after:
+            return "expired"
+        if instant < self.not_before:
+            return "not_yet_valid"
+        return "active"
+
+
+class SigningCredential(CertificateInfo, db.Model):
     """One certificate with its private key.
 
     `encrypted_p12` is the PKCS#12 file wrapped with AES-GCM under the deployment's key-encryption key. A personal
@@ -89,24 +115,7 @@ class SigningCredential(db.Model):
     def owner_name(self) -> str:
         return self.user.full_name if self.user is not None else self.agency.name
 
-    @property
-    def common_name(self) -> str:
-        """The subject's CN, for display (the full RFC 4514 name is `subject_name`)."""
-        return _common_name(self.certificate_der, issuer=False) or self.subject_name
-
-    @property
-    def issuer_common_name(self) -> str:
-        return _common_name(self.certificate_der, issuer=True) or self.issuer_name
-
-    def state_at(self, instant: datetime) -> str:
-        """ "active", "deactivated", "expired" or "not_yet_valid", for lists and the API."""
-        if not self.active:
-            return "deactivated"
-        if instant > self.not_after:
-            return "expired"
-        if instant < self.not_before:
-            return "not_yet_valid"
-        return "active"
+    INACTIVE_STATE = "deactivated"
 
     def __repr__(self) -> str:
         return f"<SigningCredential {self.kind} {self.fingerprint[:12]}>"
@@ -121,7 +130,7 @@ def _common_name(der: bytes, *, issuer: bool) -> str | None:
     return str(names[0].value) if names else None
 
 
-class TrustedCertificate(db.Model):
+class TrustedCertificate(CertificateInfo, db.Model):
     """A root or intermediate CA certificate an administrator added to the trust store (chứng thư gốc tin cậy).
 
     `agency_id` NULL: trusted for the whole deployment (only a top-level administrator adds those); otherwise
@@ -153,27 +162,11 @@ class TrustedCertificate(db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     disabled_by: Mapped[User | None] = relationship(foreign_keys=[disabled_by_id])
 
-    @property
-    def common_name(self) -> str:
-        return _common_name(self.certificate_der, issuer=False) or self.subject_name
-
-    @property
-    def issuer_common_name(self) -> str:
-        return _common_name(self.certificate_der, issuer=True) or self.issuer_name
+    INACTIVE_STATE = "disabled"
 
     @property
     def scope_label(self) -> str:
         return self.agency.name if self.agency is not None else "Toàn hệ thống"
-
-    def state_at(self, instant: datetime) -> str:
-        """ "active", "disabled", "expired" or "not_yet_valid"."""
-        if not self.active:
-            return "disabled"
-        if instant > self.not_after:
-            return "expired"
-        if instant < self.not_before:
-            return "not_yet_valid"
-        return "active"
 
     def __repr__(self) -> str:
         return f"<TrustedCertificate {self.fingerprint[:12]} agency={self.agency_id}>"
