@@ -87,7 +87,7 @@ def refusal(problems: list[dict]) -> ValidationError:
     error = ValidationError(
         "Quy trình không hợp lệ, chưa được triển khai.",
         code="invalid_bpmn",
-        details={"bpmn": "\n".join(f"{p['element_id']}: {p['message']}" for p in problems), "problems": problems},
+        details={"bpmn": "\n".join(f"{p['element_id']}: {p['message']}" for p in problems)},
     )
     error.problems = [f"{p['element_id']}: {p['message']}" for p in problems]
     error.element_problems = problems

@@ -66,7 +66,7 @@ class Validate(MethodView):
 class Deploy(MethodView):
     @blp.arguments(ModelerDeployArgs)
     @blp.response(201, ModelerDeployedSchema)
-    @blp.alt_response(422, description="invalid_bpmn: details.problems liệt kê từng lỗi {element_id, message}")
+    @blp.alt_response(422, description="invalid_bpmn: details ghi từng lỗi theo mã phần tử (mã → thông báo)")
     def post(self, args, process_id):
         """Triển khai sơ đồ thành phiên bản mới của cơ quan; sơ đồ sai bị từ chối, không triển khai gì."""
         try:
@@ -77,8 +77,12 @@ class Deploy(MethodView):
         except ValidationError as error:
             if error.code != "invalid_bpmn":
                 raise
-            problems = modeler.problems_of(error)
-            details = {"bpmn": "\n".join(f"{p['element_id']}: {p['message']}" for p in problems), "problems": problems}
+            # `details` stays a flat map, as every JSON error's: "bpmn" → all problems, and each element id → its
+            # own (one a line), so a client pins them on the diagram; /validate gives the same as a list.
+            details = {"bpmn": error.details.get("bpmn", error.message)}
+            for problem in modeler.problems_of(error):
+                known = details.get(problem["element_id"])
+                details[problem["element_id"]] = f"{known}\n{problem['message']}" if known else problem["message"]
             response = jsonify(code=error.code, message=error.message, details=details)
             response.status_code = 422
             return response
