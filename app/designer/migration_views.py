@@ -28,11 +28,17 @@ def choose(process_id: str):
             source, target, checks = migration.check_cases(current_user, source_id, target_id)
         except ValidationError as exc:  # the same version twice, or an older target: say so beside the choice
             error = exc.message
+    counts = {v.id: len(migration.open_cases(current_user.agency_id, v.id)) for v in versions}
+    if not source_id:
+        # Nothing chosen yet: the newest older version that has running cases (a rollback or a version nobody
+        # started leaves the one just below the latest with none), else the one just below the latest.
+        older = versions[1:]
+        source_id = next((v.id for v in older if counts[v.id]), older[0].id if older else None)
     return render_template(
         "designer/migrate.html",
         process_id=process_id,
         versions=versions,
-        counts={v.id: len(migration.open_cases(current_user.agency_id, v.id)) for v in versions},
+        counts=counts,
         source=source,
         target=target,
         checks=checks,

@@ -58,6 +58,8 @@ class VersionRow:
         labels = {"upload": "Tải tệp lên", "api": "API"}
         if kind == "rollback":
             return "Khôi phục"
+        if kind == "designer":  # drawn in the modeler (modeler.deploy_from_modeler)
+            return "Trình thiết kế"
         if kind in labels and rest:
             return f"{labels[kind]}: {rest}"
         return self.version.source or ""

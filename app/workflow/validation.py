@@ -98,8 +98,11 @@ def _check_process(process, form_lookup, operations, add) -> None:
     """Check one executable process, one element kind after another (the order problems are reported in)."""
     process_id = process.get("id")
     for lane in process.xpath(".//bpmn:lane", namespaces=NS):
-        if role_for_lane(lane.get("name")) is None:
-            add(lane, f"làn “{lane.get('name')}” không phải là một vai trò ({', '.join(r.value for r in Role)})")
+        roles = ", ".join(r.value for r in Role)
+        if not (lane.get("name") or "").strip():  # the modeler's role left unchosen: no name to quote
+            add(lane, f"làn chưa được gán vai trò (tên làn phải là một vai trò: {roles})")
+        elif role_for_lane(lane.get("name")) is None:
+            add(lane, f"làn “{lane.get('name')}” không phải là một vai trò ({roles})")
     for task in process.xpath(".//bpmn:userTask | .//bpmn:manualTask", namespaces=NS):
         _check_user_task(task, process_id, form_lookup, add)
     for task in process.xpath(".//bpmn:serviceTask", namespaces=NS):

@@ -1,5 +1,7 @@
 """Moving running cases to a newer version: checked case by case, moved in their own savepoints, audited."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -149,6 +151,12 @@ def test_the_designer_checks_ticks_and_moves_cases_in_the_browser(app, office):
     assert "Có thể chuyển" in client.get(f"/designer/doc_review/migrate?from={office.v1.id}").get_data(as_text=True)
     backwards = client.get(f"/designer/doc_review/migrate?from={v2.id}&to={office.v1.id}").get_data(as_text=True)
     assert "Phiên bản đích phải mới hơn phiên bản nguồn." in backwards
+    # Opened from the process list (nothing chosen): the source offered is the newest older version with cases,
+    # not the one just below the latest when nobody started on it (here v2, after v3 was deployed).
+    v3 = deploy_own(office, with_check_step(bpmn_text("doc_review")).replace("Kiểm tra ý kiến chỉ đạo", "Rà soát"))
+    choose = client.get("/designer/doc_review/migrate").get_data(as_text=True)
+    assert re.search(rf'<option value="{office.v1.id}" selected>', choose)
+    assert re.search(rf'<option value="{v3.id}" selected>', choose)  # the target: the latest
 
     token = csrf_token(client, f"/designer/doc_review/migrate?from={office.v1.id}&to={v2.id}")
     form = {"csrf_token": token, "from": office.v1.id, "to": v2.id, "instance_id": movable.id}

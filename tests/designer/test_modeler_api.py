@@ -69,7 +69,14 @@ def test_a_lane_without_a_role_is_refused_on_the_lane(client, design_office, api
     xml = INCOMING.replace('<bpmn:lane id="lane_clerk" name="van_thu">', '<bpmn:lane id="lane_clerk">')
     problems = refused(client, design_office, api_token, xml)
     assert [p["element_id"] for p in problems] == ["lane_clerk"]
-    assert "không phải là một vai trò" in problems[0]["message"]
+    assert problems[0]["message"].startswith("làn chưa được gán vai trò") and "None" not in problems[0]["message"]
+
+
+def test_a_lane_named_after_no_role_is_refused_on_the_lane(client, design_office, api_token):
+    xml = INCOMING.replace('<bpmn:lane id="lane_clerk" name="van_thu">', '<bpmn:lane id="lane_clerk" name="Thư ký">')
+    problems = refused(client, design_office, api_token, xml)
+    assert [p["element_id"] for p in problems] == ["lane_clerk"]
+    assert "làn “Thư ký” không phải là một vai trò" in problems[0]["message"]
 
 
 def test_a_missing_form_is_refused_on_its_task(client, design_office, api_token):

@@ -59,6 +59,7 @@ def test_the_list_shows_agency_and_global_versions_with_their_open_cases(design_
     mine, shipped = rows
     assert mine.is_current and mine.running == 2 and mine.based_on_number == 1 and mine.based_on_global
     assert mine.deployed_by_name == "Lê Hoàng Phúc" and mine.version.comment == "Rút ngắn thời hạn thực hiện"
+    assert mine.source_label == "Trình thiết kế" and shipped.source_label == "processes/work_assignment.bpmn"
     assert not shipped.is_current and shipped.running == 1 and shipped.scope_label == "Mặc định toàn hệ thống"
     assert old_case.process_version_id == shipped.version.id
 

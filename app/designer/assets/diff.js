@@ -6,6 +6,7 @@
 import { BpmnModdle } from "bpmn-moddle";
 import { diff } from "bpmn-js-differ";
 import "./_diff.css";
+import { typeLabel } from "./_translate.js";
 
 const KIND = { added: "Thêm", removed: "Bỏ", changed: "Sửa", layout: "Đổi vị trí" };
 
@@ -37,8 +38,7 @@ function describe(value) {
 function row(element, kind, detail) {
   const tr = document.createElement("tr");
   tr.dataset.elementId = element.id;
-  const type = (element.$type || "").replace(/^bpmn:/, "");
-  const cells = [`${element.name || element.id} (${type})`, KIND[kind], detail];
+  const cells = [`${element.name || element.id} (${typeLabel(element.$type).toLowerCase()})`, KIND[kind], detail];
   for (const text of cells) {
     const td = document.createElement("td");
     td.textContent = text;
