@@ -90,7 +90,11 @@ SECTIONS: tuple[AdminSection, ...] = (
                 "admin.audit_log",
                 "Mọi thay đổi: lọc theo người, hành động, đối tượng, cơ quan, thời gian; xuất CSV; kiểm tra toàn vẹn.",
             ),
-            AdminCard("Báo cáo", "reports.index", "Số liệu văn bản, hồ sơ, tình hình xử lý."),
+            AdminCard(
+                "Thống kê gửi, nhận văn bản điện tử",
+                "reports.exchange",
+                "Văn bản điện tử gửi, nhận theo tháng, quý, năm; xuất Excel, PDF.",
+            ),
         ),
     ),
 )
