@@ -1,11 +1,10 @@
 """Reactions of the engine to what other modules announce (blinker signals), connected at start (MODULE)."""
 
-import sqlalchemy as sa
-
 from app.audit import services as audit
 from app.core.db import db
 from app.core.signals import user_deactivated
-from app.workflow.models import HumanTask, TaskState
+from app.workflow.models import TaskState
+from app.workflow.queries import held_open_tasks
 
 
 def release_tasks_of_deactivated_user(user, actor=None, **_extra) -> None:
@@ -13,12 +12,7 @@ def release_tasks_of_deactivated_user(user, actor=None, **_extra) -> None:
 
     Runs inside the deactivation's unit of work, so both commit together.
     """
-    tasks = db.session.scalars(
-        sa.select(HumanTask).where(
-            HumanTask.assignee_id == user.id, HumanTask.state.in_([TaskState.READY, TaskState.CLAIMED])
-        )
-    ).all()
-    for task in tasks:
+    for task in held_open_tasks(user.id):
         task.assignee_id, task.state, task.claimed_at, task.is_designated = None, TaskState.READY, None, False
         audit.record(
             actor,
