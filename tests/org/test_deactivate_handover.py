@@ -127,3 +127,20 @@ def test_api_gives_the_count_and_deactivates_handing_over(held, client, api_toke
         f"/api/v1/users/{people.spec_a2.id}/deactivate-handing-over", json={"to_user_id": 999999}, headers=headers
     )
     assert refused.status_code == 422 and refused.json["code"] == "handover_target_invalid"
+
+
+def test_tasks_left_with_nobody_make_one_notice_not_one_each(held):
+    from app.escalation.scan import escalate
+    from app.notifications.models import Notification
+    from app.org import services as org
+
+    people, tasks = held
+    org.deactivate_user(people.admin, people.spec_a2.id)  # Phòng Tổng hợp keeps no other specialist
+    org.deactivate_user(people.admin, people.spec_a1.id)
+    db.session.commit()
+    escalate()  # the scan's look at the released tasks finds the level already told
+    db.session.commit()
+    notices = db.session.scalars(sa.select(Notification).where(Notification.kind == "task_unactionable")).all()
+    assert sorted(n.user_id for n in notices) == sorted([people.clerk.id, people.admin.id])
+    assert all(n.title.startswith("2 việc không có người xử lý") and "cv.a1" in n.title for n in notices)
+    assert "Công văn 21/SNV về biên chế" in notices[0].body
