@@ -134,7 +134,7 @@ def test_tasks_left_with_nobody_make_one_notice_not_one_each(held):
     from app.notifications.models import Notification
     from app.org import services as org
 
-    people, tasks = held
+    people, _tasks = held
     org.deactivate_user(people.admin, people.spec_a2.id)  # Phòng Tổng hợp keeps no other specialist
     org.deactivate_user(people.admin, people.spec_a1.id)
     db.session.commit()
