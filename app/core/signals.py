@@ -11,6 +11,9 @@ signals = Namespace()
 user_created = signals.signal("user-created")
 user_deactivated = signals.signal("user-deactivated")
 user_reactivated = signals.signal("user-reactivated")
+# A deactivated person's open tasks went back to their queues (app.workflow): sender the person, `tasks` the tasks,
+# `actor` who deactivated. app.escalation tells who must hand on the stranded ones once, not once per task.
+tasks_released = signals.signal("tasks-released")
 agency_created = signals.signal("agency-created")
 # A status message (app.exchange) was recorded: the sender's side updates its delivery tracking (app.outgoing).
 status_recorded = signals.signal("status-recorded")

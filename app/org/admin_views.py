@@ -243,6 +243,10 @@ def user_detail(user_id: int):
         signing_url=url_for("signing.add_personal", user_id=user.id)
         if "signing.add_personal" in current_app.view_functions and user.is_active
         else None,
+        # the engine sits above org too: the person's open work and the deactivation handing it over (htmx)
+        open_work_url=url_for("workflow_handover.open_work", user_id=user.id)
+        if "workflow_handover.open_work" in current_app.view_functions
+        else None,
     )
 
 

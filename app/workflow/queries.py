@@ -352,3 +352,21 @@ def inbox_counts(user: User, filters: list[InboxFilter], scopes: list[dict] | No
         params.update(values)
         counts.append(_count_statement(shape, COUNT_CAP).scalar_subquery())
     return list(db.session.execute(sa.select(*counts), params).one())
+
+
+def _held_query(user_id: int) -> sa.Select:
+    # Held = assigned to the person and still open: what a deactivation releases (app.workflow.handlers).
+    return sa.select(HumanTask).where(
+        HumanTask.assignee_id == user_id, HumanTask.state.in_([TaskState.READY, TaskState.CLAIMED])
+    )
+
+
+def held_open_tasks(user_id: int) -> list[HumanTask]:
+    """The open tasks a person holds (claimed, or designated to them), soonest deadline first: the work their
+    deactivation takes away from them (the administrator's user page warns with it)."""
+    query = _held_query(user_id).order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
+    return list(db.session.scalars(query))
+
+
+def held_open_task_count(user_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(_held_query(user_id).subquery()))

@@ -1,0 +1,53 @@
+"""REST: a person's open work (what their deactivation takes away) and the deactivation handing it to a colleague."""
+
+from app.api import api_blueprint
+from app.api.auth import api_user
+from app.api.schemas import ErrorSchema
+from app.core.errors import NotFound
+from app.org import queries as org_queries
+from app.org.permissions import managed_agency_ids
+from app.workflow.handover import deactivate_handing_over
+from app.workflow.handover_schemas import HandoverDeactivateArgs, HandoverResultSchema, HeldWorkSchema
+from app.workflow.queries import held_open_tasks
+
+blp = api_blueprint(
+    "workflow_handover_api",
+    __name__,
+    tag="Việc đang giữ của tài khoản",
+    description="Việc đang mở một tài khoản giữ; vô hiệu hóa tài khoản kèm chuyển việc cho đồng nghiệp",
+)
+
+
+def _managed_user(user_id: int):
+    user = org_queries.get_user(user_id)
+    if user.agency_id not in managed_agency_ids(api_user()):
+        raise NotFound("Không tìm thấy tài khoản.", code="user_not_found")
+    return user
+
+
+@blp.route("/users/<int:user_id>/open-tasks")
+@blp.response(200, HeldWorkSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+def open_tasks(user_id):
+    """Việc đang mở mà tài khoản giữ (quản trị cơ quan): số lượng `open_tasks` và danh sách, hạn sớm trước."""
+    user = _managed_user(user_id)
+    tasks = held_open_tasks(user.id)
+    return {"user_id": user.id, "open_tasks": len(tasks), "tasks": tasks}
+
+
+@blp.route("/users/<int:user_id>/deactivate-handing-over", methods=["POST"])
+@blp.arguments(HandoverDeactivateArgs)
+@blp.response(200, HandoverResultSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+def deactivate(args, user_id):
+    """Vô hiệu hóa tài khoản; việc đang giữ chuyển cho `to_user_id` (ghi nhật ký chuyển việc) hoặc trở về hộp
+    việc chung. Một giao dịch."""
+    user, tasks = deactivate_handing_over(api_user(), _managed_user(user_id).id, args["to_user_id"])
+    handed = len(tasks) if args["to_user_id"] else 0
+    return {
+        "user_id": user.id,
+        "is_active": user.is_active,
+        "handed_to_id": args["to_user_id"],
+        "handed_over": handed,
+        "released": len(tasks) - handed,
+    }
