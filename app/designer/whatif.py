@@ -94,7 +94,7 @@ class WhatIf:
         value = f"thời hạn khẩn {self.urgent_sla}" if self.urgent_sla else "thời hạn mới"
         source = " vừa nhập" if self.urgent_sla_typed else (" trên sơ đồ" if self.urgent_sla else "")
         return (
-            f"Việc khẩn (K) — {self.urgent_total}/{self.total} việc — vẫn tính theo hạn khẩn: {value}{source}, "
+            f"Việc khẩn (K) — {self.urgent_total} trong {self.total} việc — vẫn tính theo hạn khẩn: {value}{source}, "
             "đếm theo cách tính cho văn bản khẩn của cơ quan, lấy hạn sớm hơn nếu hạn thường đến trước."
         )
 

@@ -96,7 +96,9 @@ def test_urgent_cases_follow_the_urgent_deadline_which_may_be_typed_too(history)
     # 14:00), in time; a typed urgent SLA of PT2H (due 10:00) makes it late, whatever the ordinary SLA.
     as_drawn = run(history, "PT6H")
     assert (as_drawn.overdue_new, as_drawn.urgent_total, as_drawn.urgent_sla) == (1, 1, "urgent")
-    assert as_drawn.urgent_note.startswith("Việc khẩn (K) — 1/8 việc — vẫn tính theo hạn khẩn: thời hạn khẩn urgent")
+    assert as_drawn.urgent_note.startswith(
+        "Việc khẩn (K) — 1 trong 8 việc — vẫn tính theo hạn khẩn: thời hạn khẩn urgent"
+    )
     assert "trên sơ đồ" in as_drawn.urgent_note
     typed = run(history, "PT6H", urgent_sla="PT2H")
     assert (typed.overdue_new, typed.urgent_sla, typed.urgent_sla_typed) == (2, "PT2H", True)
