@@ -91,7 +91,7 @@ class WhatIf:
         """Urgent cases never follow the new SLA alone (rules.step_due): say so, with how many there were."""
         if not self.urgent_total:
             return ""
-        value = f"thời hạn khẩn {self.urgent_sla}" if self.urgent_sla else "thời hạn mới"
+        value = f"thời hạn khẩn “{self.urgent_sla}”" if self.urgent_sla else "thời hạn mới"
         source = " vừa nhập" if self.urgent_sla_typed else (" trên sơ đồ" if self.urgent_sla else "")
         return (
             f"Việc khẩn (K) — {self.urgent_total} trong {self.total} việc — vẫn tính theo hạn khẩn: {value}{source}, "

@@ -38,14 +38,14 @@ def test_fragments(client, history):
     )
     assert "6/8 việc (75,0%) sẽ quá hạn với thời hạn mới, so với 3/8 hiện nay" in whatif.get_data(as_text=True)
     assert (
-        "Việc khẩn (K) — 1 trong 8 việc — vẫn tính theo hạn khẩn: thời hạn khẩn urgent trên sơ đồ"
+        "Việc khẩn (K) — 1 trong 8 việc — vẫn tính theo hạn khẩn: thời hạn khẩn “urgent” trên sơ đồ"
         in whatif.get_data(as_text=True)
     )
     urgent = client.get(
         "/designer/incoming/heatmap/whatif",
         query_string={"task_name": "check_document", "sla": "PT6H", "urgent_sla": "PT2H", "from": "2026-11-01"},
     )
-    assert "2/8 việc" in urgent.get_data(as_text=True) and "PT2H vừa nhập" in urgent.get_data(as_text=True)
+    assert "2/8 việc" in urgent.get_data(as_text=True) and "“PT2H” vừa nhập" in urgent.get_data(as_text=True)
     refused = client.get("/designer/incoming/heatmap/whatif", query_string={"task_name": "check_document", "sla": "x"})
     assert refused.status_code == 422 and "không hợp lệ" in refused.get_data(as_text=True)
 

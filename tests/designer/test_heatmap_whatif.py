@@ -97,12 +97,12 @@ def test_urgent_cases_follow_the_urgent_deadline_which_may_be_typed_too(history)
     as_drawn = run(history, "PT6H")
     assert (as_drawn.overdue_new, as_drawn.urgent_total, as_drawn.urgent_sla) == (1, 1, "urgent")
     assert as_drawn.urgent_note.startswith(
-        "Việc khẩn (K) — 1 trong 8 việc — vẫn tính theo hạn khẩn: thời hạn khẩn urgent"
+        "Việc khẩn (K) — 1 trong 8 việc — vẫn tính theo hạn khẩn: thời hạn khẩn “urgent”"
     )
     assert "trên sơ đồ" in as_drawn.urgent_note
     typed = run(history, "PT6H", urgent_sla="PT2H")
     assert (typed.overdue_new, typed.urgent_sla, typed.urgent_sla_typed) == (2, "PT2H", True)
-    assert "PT2H vừa nhập" in typed.urgent_note
+    assert "“PT2H” vừa nhập" in typed.urgent_note
     assert run(history, "PT6H", urgent_sla=" ").overdue_new == 1  # blank: as on the diagram
     with pytest.raises(ValidationError) as bad:
         run(history, "PT6H", urgent_sla="hai giờ")
