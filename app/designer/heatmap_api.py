@@ -57,4 +57,7 @@ class WhatIf(MethodView):
         """Với thời hạn mới của một bước, bao nhiêu việc hoàn thành trong kỳ sẽ quá hạn (so với hiện nay)."""
         user = heatmap.require_reader(api_user())
         period = periods.period_from(args["start"], args["end"])
-        return whatif.what_if(user.agency_id, process_id, args["task_name"], args["sla"], period).as_dict()
+        result = whatif.what_if(
+            user.agency_id, process_id, args["task_name"], args["sla"], period, urgent_sla=args["urgent_sla"]
+        )
+        return result.as_dict()

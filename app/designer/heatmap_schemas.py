@@ -47,6 +47,11 @@ class HeatmapSlowCaseSchema(Schema):
 class WhatIfArgs(Schema):
     task_name = fields.Str(required=True, validate=validate.Length(min=1, max=100))
     sla = fields.Str(required=True, validate=validate.Length(max=100))
+    urgent_sla = fields.Str(
+        load_default=None,
+        validate=validate.Length(max=100),
+        metadata={"description": "Thời hạn khẩn mới cho việc khẩn (K); bỏ trống: urgent_sla trên sơ đồ"},
+    )
     start = fields.Str(data_key="from", load_default=None)
     end = fields.Str(data_key="to", load_default=None)
 
@@ -63,4 +68,8 @@ class WhatIfSchema(Schema):
     rate_new = fields.Float(allow_none=True)
     computed = fields.Int(metadata={"description": "số việc phải tính hạn từng việc một"})
     has_own_due = fields.Bool(metadata={"description": "bước có hạn do hồ sơ đặt (due), thắng sla"})
+    urgent_total = fields.Int(metadata={"description": "số việc khẩn (K): tính theo hạn khẩn, không theo sla mới"})
+    urgent_sla = fields.Str(allow_none=True, metadata={"description": "hạn khẩn đã dùng (nhập, hoặc trên sơ đồ)"})
+    urgent_sla_typed = fields.Bool()
+    urgent_note = fields.Str()
     sentence = fields.Str()

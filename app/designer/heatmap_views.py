@@ -69,7 +69,12 @@ def what_if(process_id: str):
     user = heatmap.require_reader(current_user)
     try:
         result = whatif.what_if(
-            user.agency_id, process_id, request.args.get("task_name", ""), request.args.get("sla", ""), _period()
+            user.agency_id,
+            process_id,
+            request.args.get("task_name", ""),
+            request.args.get("sla", ""),
+            _period(),
+            urgent_sla=request.args.get("urgent_sla"),
         )
     except ValidationError as exc:
         return render_template("designer/heatmap_whatif.html", result=None, problem=exc.message), 422

@@ -36,6 +36,7 @@ class ModelerDeployedSchema(Schema):
     process_id = fields.Str()
     name = fields.Str()
     version = fields.Int()
+    display_name = fields.Str(metadata={"description": "Số phiên bản kèm phạm vi, vd. “phiên bản 2 của cơ quan”"})
     comment = fields.Str(allow_none=True)
     based_on_id = fields.Int(allow_none=True)
     created = fields.Bool(metadata={"description": "false: sơ đồ không đổi, không có phiên bản mới"})
@@ -86,7 +87,7 @@ class Deploy(MethodView):
             response = jsonify(code=error.code, message=error.message, details=details)
             response.status_code = 422
             return response
-        fields_ = ("id", "process_id", "name", "version", "comment", "based_on_id")
+        fields_ = ("id", "process_id", "name", "version", "display_name", "comment", "based_on_id")
         return {**{name: getattr(version, name) for name in fields_}, "created": created}
 
 

@@ -64,7 +64,13 @@ def deploy(process_id: str):
                 comment=str(payload.get("comment") or ""),
                 based_on_id=int(based_on_id) if str(based_on_id or "").isdigit() else None,
             )
-            body = {"id": version.id, "version": version.version, "name": version.name, "created": created}
+            body = {
+                "id": version.id,
+                "version": version.version,
+                "display_name": version.display_name,
+                "name": version.name,
+                "created": created,
+            }
     except ValidationError as error:
         if error.code != "invalid_bpmn":
             raise

@@ -176,9 +176,7 @@ def rollback(actor: User, version_id: int, reason: str | None = None) -> Process
     current = newest_version(old.process_id, actor.agency_id)
     if current.checksum == old.checksum:
         raise Conflict("Phiên bản này đang được dùng: không cần khôi phục.", code="version_in_use")
-    comment = f"Khôi phục phiên bản {old.version}"
-    if old.agency_id is None:
-        comment += f" ({GLOBAL_SCOPE_LABEL.lower()})"
+    comment = f"Khôi phục {old.display_name}"
     if reason and reason.strip():
         comment += f": {reason.strip()}"
     deployed = deploy(
@@ -197,7 +195,7 @@ def rollback(actor: User, version_id: int, reason: str | None = None) -> Process
         "process.rollback",
         new,
         agency_id=actor.agency_id,
-        summary=f"Khôi phục quy trình {old.name} về phiên bản {old.version} (phiên bản mới {new.version})",
+        summary=f"Khôi phục quy trình {old.name} về {old.display_name} (mới: {new.display_name})",
         changes={"process_id": old.process_id, "restored_version_id": old.id, "new_version": new.version},
     )
     return new

@@ -76,5 +76,5 @@ def rollback(process_id: str, version_id: int):
         problems = getattr(exc, "problems", [])
         flash(" ".join([exc.message, *problems]), "danger")
     else:
-        flash(f"Đã khôi phục: phiên bản mới {new.version} của {new.name} được dùng cho hồ sơ mới.", "success")
+        flash(f"Đã khôi phục: {new.display_name} ({new.name}) được dùng cho hồ sơ mới.", "success")
     return redirect(url_for(".index", process_id=process_id))

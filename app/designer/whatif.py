@@ -13,11 +13,12 @@ Computing every deadline runs the calendar once per row; most of that is avoidab
   or after it outside office hours with no working time between) or none are computed one by one.
 - An ordinary case with a day-based SLA (`PnD`, next-working-day, next-morning, or a rule naming one): the deadline
   depends only on the local day the task was created, so it is computed once per day of the period.
-- An urgent case: the urgent value (`urgent_sla` of the diagram, else the new SLA) counted the way the agency's
-  setting for Khẩn says, and the earlier of it and the ordinary deadline (rules.step_due). The row keeps only
-  "urgent", not the level, so the Khẩn setting stands for all levels. When both are working time, the earlier is the
-  smaller number of working minutes (counted in SQL as above); when both are day-based on the working calendar, it
-  is computed once per day; otherwise (a clock-time urgent setting) once per row.
+- An urgent case: the urgent value (the `urgent_sla` typed for the what-if, else the diagram's, else the new SLA)
+  counted the way the agency's setting for Khẩn says, and the earlier of it and the ordinary deadline
+  (rules.step_due). The row keeps only "urgent", not the level, so the Khẩn setting stands for all levels. When both
+  are working time, the earlier is the smaller number of working minutes (counted in SQL as above); when both are
+  day-based on the working calendar, it is computed once per day; otherwise (a clock-time urgent setting) once per
+  row. The result says how many cases were urgent, since the new SLA alone does not decide them.
 
 At most MAX_COMPUTED rows of a request are computed one by one (per-day deadlines are few and not capped); a period
 needing more is refused (choose a shorter one), so a request never runs the calendar a million times. The stored
@@ -59,6 +60,9 @@ class WhatIf:
     overdue_new: int  # X: would have been completed after the new deadline
     computed: int  # rows whose deadline was computed one by one (the rest were counted in SQL)
     has_own_due: bool
+    urgent_total: int = 0  # of `total`, urgent (Khẩn) cases: measured against the urgent deadline, not the new SLA
+    urgent_sla: str | None = None  # the urgent value used (typed, else the diagram's; None: the new SLA as urgent)
+    urgent_sla_typed: bool = False
 
     @staticmethod
     def _rate(count: int, total: int) -> float | None:
@@ -82,8 +86,26 @@ class WhatIf:
             f"so với {self.overdue_now}/{self.total} hiện nay."
         )
 
+    @property
+    def urgent_note(self) -> str:
+        """Urgent cases never follow the new SLA alone (rules.step_due): say so, with how many there were."""
+        if not self.urgent_total:
+            return ""
+        value = f"thời hạn khẩn “{self.urgent_sla}”" if self.urgent_sla else "thời hạn mới"
+        source = " vừa nhập" if self.urgent_sla_typed else (" trên sơ đồ" if self.urgent_sla else "")
+        return (
+            f"Việc khẩn (K) — {self.urgent_total} trong {self.total} việc — vẫn tính theo hạn khẩn: {value}{source}, "
+            "đếm theo cách tính cho văn bản khẩn của cơ quan, lấy hạn sớm hơn nếu hạn thường đến trước."
+        )
+
     def as_dict(self) -> dict:
-        return {**vars(self), "rate_now": self.rate_now, "rate_new": self.rate_new, "sentence": self.sentence}
+        return {
+            **vars(self),
+            "rate_now": self.rate_now,
+            "rate_new": self.rate_new,
+            "sentence": self.sentence,
+            "urgent_note": self.urgent_note,
+        }
 
 
 def _refuse(message: str, code: str) -> ValidationError:
@@ -103,7 +125,7 @@ class _Rule:
     by_day: bool = False
 
 
-def _rules_for(text: str, task, agency_id: int) -> tuple[_Rule, _Rule]:
+def _rules_for(text: str, urgent_text: str | None, agency_id: int) -> tuple[_Rule, _Rule]:
     settings = settings_for(agency_id)
     working = calendar_for(agency_id)
     ordinary = rules.resolve(text, None, settings)
@@ -113,7 +135,7 @@ def _rules_for(text: str, task, agency_id: int) -> tuple[_Rule, _Rule]:
             working.due,
             created,
             sla=text,
-            urgent_sla=task.urgent_sla,
+            urgent_sla=urgent_text,
             level=rules.FALLBACK_LEVEL,
             settings=lambda: settings,
         )
@@ -126,7 +148,7 @@ def _rules_for(text: str, task, agency_id: int) -> tuple[_Rule, _Rule]:
     # Urgent: the earlier of the ordinary deadline and the urgent value. When both are working time (the urgent one
     # counted in working time), that is the smaller number of working minutes; when both are day-based on the working
     # calendar, it still depends only on the day.
-    spec = rules.resolve(task.urgent_sla or text, rules.FALLBACK_LEVEL, settings)
+    spec = rules.resolve(urgent_text or text, rules.FALLBACK_LEVEL, settings)
     working_basis = settings.urgency[rules.FALLBACK_LEVEL].basis is rules.Basis.WORKING or spec.kind not in (
         SpecKind.WORKING_TIME,
         SpecKind.WORKING_DAYS,
@@ -161,10 +183,21 @@ def _late(conditions: list, rule: _Rule, budget: int) -> tuple[int, int]:
     return late, len(deadlines)
 
 
-def what_if(agency_id: int, process_id: str, task_name: str, sla: str, period: Period) -> WhatIf:
+def _count_where(condition):
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def what_if(
+    agency_id: int, process_id: str, task_name: str, sla: str, period: Period, urgent_sla: str | None = None
+) -> WhatIf:
+    """`urgent_sla`, when given, stands for the diagram's urgent_sla of the step (its deadline for urgent cases)."""
     text = (sla or "").strip()
     if problem := sla_problem(text):
         raise _refuse(f"Thời hạn chưa hợp lệ: {problem}", "invalid_sla")
+    urgent_typed = (urgent_sla or "").strip() or None
+    if urgent_typed and (problem := sla_problem(urgent_typed, "urgent_sla")):
+        message = f"Thời hạn khẩn chưa hợp lệ: {problem}"
+        raise ValidationError(message, code="invalid_urgent_sla", details={"urgent_sla": message})
     task = next((t for t in user_tasks(current_version(process_id, agency_id)) if t.task_name == task_name), None)
     if task is None:
         raise NotFound("Bước này không có trong phiên bản hiện hành của quy trình.", code="task_not_found")
@@ -178,10 +211,13 @@ def what_if(agency_id: int, process_id: str, task_name: str, sla: str, period: P
         HumanTask.state == TaskState.COMPLETED,
     ]
     late_now = sa.and_(HumanTask.due_at.is_not(None), HumanTask.completed_at > HumanTask.due_at)
-    total, overdue_now = db.session.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((late_now, 1), else_=0)), 0)).where(*completed)
+    total, overdue_now, urgent_total = db.session.execute(
+        sa.select(sa.func.count(), _count_where(late_now), _count_where(HumanTask.urgency == Urgency.URGENT)).where(
+            *completed
+        )
     ).one()
-    plain, urgent = _rules_for(text, task, agency_id)
+    urgent_text = urgent_typed or task.urgent_sla
+    plain, urgent = _rules_for(text, urgent_text, agency_id)
     late, computed = _late([*completed, HumanTask.urgency != Urgency.URGENT], plain, MAX_COMPUTED)
     urgent_late, urgent_computed = _late(
         [*completed, HumanTask.urgency == Urgency.URGENT], urgent, MAX_COMPUTED - computed
@@ -196,4 +232,7 @@ def what_if(agency_id: int, process_id: str, task_name: str, sla: str, period: P
         late + urgent_late,
         computed + urgent_computed,
         task.has_own_due,
+        int(urgent_total),
+        urgent_text,
+        urgent_typed is not None,
     )

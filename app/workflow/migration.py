@@ -161,7 +161,7 @@ def _move(actor, instance: WorkflowInstance, workflow, source: ProcessVersion, t
         "process.migrate_case",
         instance,
         agency_id=instance.agency_id,
-        summary=f"Chuyển hồ sơ “{instance.title}” từ phiên bản {source.version} sang phiên bản {target.version}",
+        summary=f"Chuyển hồ sơ “{instance.title}” từ {source.display_name} sang {target.display_name}",
         changes={
             "process_id": instance.process_id,
             "from_version_id": source.id,

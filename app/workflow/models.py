@@ -73,6 +73,14 @@ class ProcessVersion(db.Model):
     deployed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
+    @property
+    def display_name(self) -> str:
+        """The version's number with its scope: numbers restart per scope, so an agency's first own version and
+        the global first version are both "1" — every message and picker names a version through this."""
+        if self.agency_id is None:
+            return f"phiên bản {self.version} (mặc định toàn hệ thống)"
+        return f"phiên bản {self.version} của cơ quan"
+
     def __repr__(self) -> str:
         return f"<ProcessVersion {self.process_id} v{self.version} agency={self.agency_id}>"
 

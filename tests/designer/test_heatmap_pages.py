@@ -37,6 +37,15 @@ def test_fragments(client, history):
         query_string={"task_name": "check_document", "sla": "PT1H", "from": "2026-11-01", "to": "2026-11-30"},
     )
     assert "6/8 việc (75,0%) sẽ quá hạn với thời hạn mới, so với 3/8 hiện nay" in whatif.get_data(as_text=True)
+    assert (
+        "Việc khẩn (K) — 1 trong 8 việc — vẫn tính theo hạn khẩn: thời hạn khẩn “urgent” trên sơ đồ"
+        in whatif.get_data(as_text=True)
+    )
+    urgent = client.get(
+        "/designer/incoming/heatmap/whatif",
+        query_string={"task_name": "check_document", "sla": "PT6H", "urgent_sla": "PT2H", "from": "2026-11-01"},
+    )
+    assert "2/8 việc" in urgent.get_data(as_text=True) and "“PT2H” vừa nhập" in urgent.get_data(as_text=True)
     refused = client.get("/designer/incoming/heatmap/whatif", query_string={"task_name": "check_document", "sla": "x"})
     assert refused.status_code == 422 and "không hợp lệ" in refused.get_data(as_text=True)
 
@@ -68,6 +77,15 @@ def test_api(client, history, api_token):
     answer = client.post(f"{API}/whatif", json={"task_name": "check_document", "sla": "P1D"}, headers=headers)
     assert answer.status_code == 200
     assert (answer.get_json()["overdue_new"], answer.get_json()["overdue_now"], answer.get_json()["total"]) == (0, 3, 8)
+    urgent = client.post(
+        f"{API}/whatif", json={"task_name": "check_document", "sla": "PT6H", "urgent_sla": "PT2H"}, headers=headers
+    ).get_json()
+    assert (urgent["overdue_new"], urgent["urgent_total"], urgent["urgent_sla"], urgent["urgent_sla_typed"]) == (
+        2,
+        1,
+        "PT2H",
+        True,
+    )
     bad = client.post(f"{API}/whatif", json={"task_name": "check_document", "sla": "P1DT1H"}, headers=headers)
     assert bad.status_code == 422 and bad.get_json()["code"] == "invalid_sla"
     period = client.get(f"{API}/heatmap?from=2026-11-30&to=2026-11-01", headers=headers)

@@ -16,8 +16,10 @@ from app.sla.models import CalendarOverride
 from tests.designer.heatmap_history import history_fixture  # noqa: F401  (the `history` fixture)
 
 
-def run(history, sla, task="check_document"):
-    return whatif.what_if(history.office.agency.id, "incoming", task, sla, periods.default_period())
+def run(history, sla, task="check_document", urgent_sla=None):
+    return whatif.what_if(
+        history.office.agency.id, "incoming", task, sla, periods.default_period(), urgent_sla=urgent_sla
+    )
 
 
 def test_the_current_sla_gives_the_current_count(history):
@@ -87,3 +89,22 @@ def test_nothing_completed(history):
     result = run(history, "PT1H", task="direct_handling")
     assert (result.total, result.overdue_new, result.rate_new) == (0, 0, None)
     assert result.sentence == "Trong kỳ chưa có việc nào của bước này hoàn thành."
+
+
+def test_urgent_cases_follow_the_urgent_deadline_which_may_be_typed_too(history):
+    # c10 is urgent (created Mon 08:00, completed 12:00): under PT6H it is measured against min(16:00, Khẩn PT4H
+    # 14:00), in time; a typed urgent SLA of PT2H (due 10:00) makes it late, whatever the ordinary SLA.
+    as_drawn = run(history, "PT6H")
+    assert (as_drawn.overdue_new, as_drawn.urgent_total, as_drawn.urgent_sla) == (1, 1, "urgent")
+    assert as_drawn.urgent_note.startswith(
+        "Việc khẩn (K) — 1 trong 8 việc — vẫn tính theo hạn khẩn: thời hạn khẩn “urgent”"
+    )
+    assert "trên sơ đồ" in as_drawn.urgent_note
+    typed = run(history, "PT6H", urgent_sla="PT2H")
+    assert (typed.overdue_new, typed.urgent_sla, typed.urgent_sla_typed) == (2, "PT2H", True)
+    assert "“PT2H” vừa nhập" in typed.urgent_note
+    assert run(history, "PT6H", urgent_sla=" ").overdue_new == 1  # blank: as on the diagram
+    with pytest.raises(ValidationError) as bad:
+        run(history, "PT6H", urgent_sla="hai giờ")
+    assert bad.value.code == "invalid_urgent_sla"
+    assert run(history, "PT1H", task="direct_handling").urgent_note == ""  # nothing urgent, nothing to say

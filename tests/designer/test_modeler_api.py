@@ -31,6 +31,7 @@ def test_deploy_creates_the_agencys_version_with_comment_and_base(client, design
     assert response.status_code == 201, response.json
     body = response.json
     assert body["created"] is True and body["process_id"] == "incoming" and body["version"] == 1
+    assert body["display_name"] == "phiên bản 1 của cơ quan"
     assert body["comment"] == "Kiểm tra trong 4 giờ" and body["based_on_id"] == base.id
     version = newest_version("incoming", design_office.agency.id)
     assert version.id == body["id"] and version.agency_id == design_office.agency.id and "PT4H" in version.bpmn_xml

@@ -62,6 +62,7 @@ def test_the_page_checks_and_deploys_with_the_session(client, design_office):
         "/designer/incoming/deploy", json={"bpmn": good, "comment": "4 giờ", "based_on_id": base}, headers=headers
     )
     assert deployed.status_code == 201 and deployed.json["created"] is True
+    assert deployed.json["display_name"] == "phiên bản 1 của cơ quan"  # the page's message names the scope
     version = newest_version("incoming", design_office.agency.id)
     assert version.comment == "4 giờ" and version.based_on_id == base
     preview = client.get("/designer/sla-preview?spec=PT2H", headers=headers)

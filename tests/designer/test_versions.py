@@ -138,3 +138,15 @@ def test_another_agencys_version_is_not_found_and_only_designers_see_versions(
     assert [r.version.agency_id for r in versions.version_rows(other_designer, PROCESS)] == [None]
     with pytest.raises(PermissionDenied):
         versions.version_rows(design_office.leader, PROCESS)
+
+
+def test_a_version_is_named_with_its_scope_since_numbers_restart_per_scope(design_office):
+    """The agency's first own version and the global first version are both number 1: names tell them apart."""
+    shipped = design_office.processes[PROCESS]
+    own = deploy_changed_sla(design_office)
+    assert shipped.version == own.version == 1
+    assert shipped.display_name == "phiên bản 1 (mặc định toàn hệ thống)"
+    assert own.display_name == "phiên bản 1 của cơ quan"
+    versions.rollback(design_office.designer, shipped.id)
+    restored = versions.rollback(design_office.designer, own.id, "Dùng lại thời hạn 3 ngày")
+    assert restored.comment == "Khôi phục phiên bản 1 của cơ quan: Dùng lại thời hạn 3 ngày"

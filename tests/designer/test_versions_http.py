@@ -16,7 +16,9 @@ def test_the_versions_page_lists_counts_and_offers_the_actions(client, design_of
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Mặc định toàn hệ thống" in html and "Rút ngắn thời hạn thực hiện" in html and "Lê Hoàng Phúc" in html
-    assert f"/designer/{PROCESS}/edit?from={own.id}" in html and "Khôi phục phiên bản 1" in html
+    assert f"/designer/{PROCESS}/edit?from={own.id}" in html
+    assert "Khôi phục phiên bản 1 (mặc định toàn hệ thống)?" in html
+    assert "Khôi phục phiên bản 1 của cơ quan" not in html  # the current version: nothing to restore
     assert client.get(f"/designer/{PROCESS}/versions/{own.id}").status_code == 200
     download = client.get(f"/designer/{PROCESS}/versions/{own.id}/bpmn")
     assert download.mimetype == "application/xml" and "attachment" in download.headers["Content-Disposition"]
@@ -41,7 +43,7 @@ def test_rollback_from_the_page_asks_nothing_twice(client, design_office):
     token = csrf_token(client, f"/designer/{PROCESS}/versions")
     url = f"/designer/{PROCESS}/versions/{shipped.id}/rollback"
     done = client.post(url, data={"csrf_token": token, "reason": "Quay lại thời hạn cũ"}, follow_redirects=True)
-    assert "Đã khôi phục: phiên bản mới 2" in done.get_data(as_text=True)
+    assert "Đã khôi phục: phiên bản 2 của cơ quan" in done.get_data(as_text=True)
     again = client.post(url, data={"csrf_token": token}, follow_redirects=True)
     assert "Phiên bản này đang được dùng" in again.get_data(as_text=True)
     count = db.session.scalar(db.select(db.func.count()).where(ProcessVersion.agency_id == design_office.agency.id))
@@ -72,7 +74,7 @@ def test_the_api_lists_compares_and_rolls_back(client, design_office, api_token)
     assert restored.status_code == 201
     body = restored.get_json()
     assert body["version"] == 2 and body["based_on_id"] == shipped.id and body["is_current"]
-    assert body["comment"].startswith("Khôi phục phiên bản 1")
+    assert body["comment"] == "Khôi phục phiên bản 1 (mặc định toàn hệ thống): Thử lại"
     in_use = client.post(url, json={}, headers=headers)
     assert in_use.status_code == 409 and in_use.get_json()["code"] == "version_in_use"
 

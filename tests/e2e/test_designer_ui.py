@@ -139,8 +139,8 @@ def test_designer_changes_the_incoming_flow_and_new_documents_follow_it(browser,
     expect(page.get_by_role("status")).to_have_text("Quy trình hợp lệ, có thể triển khai.")
     page.get_by_label("Ghi chú phiên bản").fill("Kiểm tra trong 4 giờ; thêm bước xem xét sơ bộ")
     page.get_by_role("button", name="Triển khai").click()
-    expect(page.get_by_role("status")).to_contain_text("Đã triển khai phiên bản")
-    expect(page.locator("[data-version-label]")).to_contain_text("riêng của cơ quan")
+    expect(page.get_by_role("status")).to_contain_text(re.compile(r"Đã triển khai phiên bản \d+ của cơ quan\."))
+    expect(page.locator("[data-version-label]")).to_contain_text("của cơ quan")
     shot(page, "04-deployed")
 
     _, version_after, cases_after = in_app(live_app, snv_incoming_state)
@@ -182,7 +182,11 @@ def test_an_invalid_deploy_is_pinned_on_its_element_and_deploys_nothing(browser,
     page.locator("#bio-properties-panel-qlvb-form").select_option("")
     select(page, "check_document")
     page.locator("#bio-properties-panel-qlvb-sla").fill("hai ngày")
-    expect(page.locator("[data-preview='sla']")).to_contain_text("Không hợp lệ")
+    error = page.locator("[data-entry-id='qlvb-sla'] .bio-properties-panel-error")  # red, the panel's error style
+    expect(error).to_contain_text("Không hợp lệ")
+    expect(page.locator("[data-entry-id='qlvb-sla']")).to_have_class(re.compile("has-error"))
+    expect(page.locator("[data-preview='sla']")).to_have_text("")  # no grey preview for a refused value
+    shot(page, "05a-sla-error")
     page.get_by_label("Ghi chú phiên bản").fill("Bản lỗi")
     page.get_by_role("button", name="Triển khai").click()
     expect(page.get_by_role("status")).to_contain_text("chưa được triển khai")
@@ -227,4 +231,32 @@ def test_shipped_processes_round_trip_through_the_modeler(browser, live_server, 
     if 'name="lanh_dao"' in saved:
         page.get_by_role("button", name="Kiểm tra").click()
         expect(page.locator("[data-problems]")).to_contain_text("khong_la_vai_tro")
+    page.context.close()
+
+
+def canvas_box(page):
+    return page.locator(".qlvb-modeler").bounding_box()
+
+
+def test_messages_do_not_push_the_canvas_off_a_short_screen(browser, live_server):
+    """At 1366×800 the canvas fits the window, and neither the status nor the problem list moves it."""
+    page = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 1366, "height": 800}).new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, "snv.quantri")
+    open_incoming(page)
+    before = canvas_box(page)
+    assert before["y"] + before["height"] <= 800
+    shot(page, "06-short-screen")
+    select(page, "register_document")
+    page.locator("#bio-properties-panel-qlvb-form").select_option("")
+    page.get_by_role("button", name="Kiểm tra").click()
+    expect(page.get_by_role("status")).to_contain_text("Có 1 lỗi")
+    expect(page.locator("[data-problems]")).to_contain_text("công việc chưa gắn biểu mẫu")
+    shot(page, "07-short-screen-problems")
+    after = canvas_box(page)
+    assert (after["y"], after["height"]) == (before["y"], before["height"])
+    status = page.get_by_role("status").bounding_box()
+    assert status["y"] + status["height"] <= 800
+    problems = page.locator("[data-problems]").bounding_box()
+    assert problems["y"] + problems["height"] <= 800
     page.context.close()

@@ -60,6 +60,11 @@ def test_the_leader_finds_where_time_goes_and_tries_another_sla(page):
     ]
     assert now_total == total >= 20 and late >= total * 2 // 3 and late > now_late
     shot(page, "3-whatif")
+    # Urgent (Khẩn) cases follow the urgent deadline: the result says so, and a new one may be typed.
+    page.get_by_label("Thời hạn khẩn mới").fill("PT5M")
+    page.get_by_role("button", name="Tính thử").click()
+    expect(page.get_by_test_id("whatif-urgent")).to_contain_text("thời hạn khẩn “PT5M” vừa nhập")
+    page.get_by_label("Thời hạn khẩn mới").fill("")
     page.get_by_label("Thời hạn mới").fill("P1DT2H")
     page.get_by_role("button", name="Tính thử").click()
     expect(page.get_by_test_id("heatmap-whatif")).to_contain_text("Thời hạn chưa hợp lệ")

@@ -85,15 +85,15 @@ def test_a_designer_compares_two_versions_and_rolls_back(live_app, page, tmp_pat
     page.get_by_role("link", name="Giao việc").click()
     page.locator(f'tr[data-version-id="{shipped_id}"]').get_by_role("button", name="Khôi phục").click()
     dialog = page.get_by_role("dialog")
-    expect(dialog).to_contain_text(f"Khôi phục phiên bản {v.before}")
+    scope = " (mặc định toàn hệ thống)" if v.is_global else " của cơ quan"
+    expect(dialog).to_contain_text(f"Khôi phục phiên bản {v.before}{scope}?")
     dialog.get_by_label("Lý do khôi phục").fill("Thời hạn 3 ngày chưa phù hợp")
     expect(page.locator(".modal.show")).to_be_visible()
     page.screenshot(path=str(tmp_path / "versions-rollback.png"))
-    dialog.get_by_role("button", name=f"Khôi phục phiên bản {v.before}").click()
-    expect(page.get_by_role("alert")).to_contain_text(f"Đã khôi phục: phiên bản mới {v.own + 1}")
+    dialog.get_by_role("button", name=f"Khôi phục phiên bản {v.before}{scope}").click()
+    expect(page.get_by_role("alert")).to_contain_text(f"Đã khôi phục: phiên bản {v.own + 1} của cơ quan")
     newest = page.locator("#versions-table tbody tr").first
     expect(newest).to_contain_text("Hiện hành")
-    scope = " (mặc định toàn hệ thống)" if v.is_global else ""
     expect(newest).to_contain_text(f"Khôi phục phiên bản {v.before}{scope}: Thời hạn 3 ngày chưa phù hợp")
     expect(newest).to_contain_text(f"Phiên bản {v.before}")
     expect(newest).to_contain_text("Khôi phục")

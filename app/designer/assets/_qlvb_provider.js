@@ -3,7 +3,7 @@
 //   lane name = role key; user task <spiffworkflow:properties> form, sla, urgent_sla, escalate_to, assignee, unit;
 //   service task <spiffworkflow:serviceTaskOperator id=…><spiffworkflow:parameters>… .
 import { h } from "@bpmn-io/properties-panel/preact";
-import { useEffect, useState } from "@bpmn-io/properties-panel/preact/hooks";
+import { useCallback, useEffect, useState } from "@bpmn-io/properties-panel/preact/hooks";
 import {
   SelectEntry,
   TextAreaEntry,
@@ -85,32 +85,37 @@ function PropertyText(props) {
   });
 }
 
-function slaText(result) {
-  if (!result) return "";
-  if (result.problem) return `Không hợp lệ: ${result.problem}`;
-  return result.due_label ? `Nếu nhận lúc này, hạn là ${result.due_label}` : "";
-}
-
-/** sla / urgent_sla with the live preview of the deadline, computed by the server on the agency's calendar. */
+/** sla / urgent_sla with the live preview of the deadline, computed by the server on the agency's calendar.
+ * A value the server refuses shows as the entry's error (red, like the panel's own checks), not as the preview. */
 function SlaText(props) {
   const { element, id, name, label, urgent } = props;
   const { modeling, bpmnFactory, debounce, config } = usePanelServices();
   const value = getProperty(element, name);
-  const [preview, setPreview] = useState("");
+  // The server's verdict on `value`: a problem, or the preview of the deadline.
+  const [verdict, setVerdict] = useState({ value: null, problem: null, preview: "" });
   useEffect(() => {
-    if (!value) return setPreview(name === "sla" ? "Để trống: bước không có thời hạn." : "");
+    if (!value) return setVerdict({ value, problem: null, preview: name === "sla" ? "Để trống: bước không có thời hạn." : "" });
     let live = true;
-    setPreview("Đang tính hạn…");
+    setVerdict({ value, problem: null, preview: "Đang tính hạn…" });
     const url = `${config.urls.slaPreview}?spec=${encodeURIComponent(value)}&urgent=${urgent ? 1 : 0}`;
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then((r) => r.json())
-      .then((result) => live && setPreview(slaText(result)))
-      .catch(() => live && setPreview(""));
+      .then((result) => live && setVerdict({
+        value,
+        problem: result.problem || null,
+        preview: !result.problem && result.due_label ? `Nếu nhận lúc này, hạn là ${result.due_label}` : "",
+      }))
+      .catch(() => live && setVerdict({ value, problem: null, preview: "" }));
     return () => { live = false; };
   }, [value]);
+  // TextFieldEntry re-validates when `validate` changes: a new verdict turns the error on or off.
+  const validate = useCallback(
+    (typed) => ((typed || "").trim() === verdict.value && verdict.problem ? `Không hợp lệ: ${verdict.problem}` : null),
+    [verdict],
+  );
   return h("div", { class: "qlvb-sla", "data-sla": name }, h(TextFieldEntry, {
-    element, id, label, debounce,
-    description: h("span", { class: "qlvb-sla-preview", "data-preview": name }, preview),
+    element, id, label, debounce, validate,
+    description: h("span", { class: "qlvb-sla-preview", "data-preview": name }, verdict.preview),
     getValue: () => value,
     setValue: (v) => setProperty(element, name, v, modeling, bpmnFactory),
   }));

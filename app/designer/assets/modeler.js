@@ -50,7 +50,8 @@ function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-/** Pins: a red marker and a badge on each element with a problem, and the clickable list under the toolbar. */
+/** Pins: a red marker and a badge on each element with a problem, and the clickable list atop the side column
+ * (collapsible, scrolling on its own: the canvas never moves). */
 class Pins {
   constructor(modeler, list) {
     this.modeler = modeler;
@@ -90,7 +91,7 @@ class Pins {
       return `<li><button type="button" class="btn btn-link p-0 text-danger text-start qlvb-problem-link" data-element="${escapeHtml(p.element_id)}" ${known ? "" : "disabled"}>
         <strong>${escapeHtml(name)}</strong></button>: ${escapeHtml(p.message)}</li>`;
     });
-    this.list.innerHTML = `<div class="fw-semibold mb-1">Chưa triển khai được — ${problems.length} lỗi:</div><ul class="mb-0">${items.join("")}</ul>`;
+    this.list.innerHTML = `<details open><summary>Chưa triển khai được — ${problems.length} lỗi</summary><ul class="mb-0 mt-1 ps-3">${items.join("")}</ul></details>`;
     this.list.hidden = false;
     this.list.querySelectorAll(".qlvb-problem-link").forEach((button) => button.addEventListener("click", () => this.select(button.dataset.element)));
   }
@@ -114,10 +115,24 @@ async function postJson(url, body, csrf) {
   return { status: response.status, data };
 }
 
+/** The status floats in the canvas's top-right corner (it never moves the canvas); the × hides it. */
 function setStatus(node, kind, text) {
-  node.className = `alert alert-${kind} py-2 mb-2`;
+  node.className = `alert alert-${kind}`;
   node.textContent = text;
+  const close = document.createElement("button");
+  close.type = "button";
+  close.className = "btn-close";
+  close.setAttribute("aria-label", "Ẩn thông báo");
+  close.addEventListener("click", () => { node.hidden = true; });
+  node.append(close);
   node.hidden = !text;
+}
+
+/** Fit the modeler's box to what is left of the window below its top, so the whole canvas is always on screen. */
+function fitHeight(box, modeler) {
+  const top = box.getBoundingClientRect().top + window.scrollY;
+  box.style.height = `${Math.max(320, window.innerHeight - top - 12)}px`;
+  modeler.get("canvas").resized();
 }
 
 /** Wire the page: `root` holds the canvas, the panel, the toolbar buttons (data-action) and the status lines. */
@@ -127,6 +142,9 @@ async function mount(root, config) {
   const pins = new Pins(modeler, $("[data-problems]"));
   const status = $("[data-status]");
   window.qlvbModeler = modeler; // for the browser tests and the console
+  const box = $("[data-fit]");
+  fitHeight(box, modeler);
+  window.addEventListener("resize", () => fitHeight(box, modeler));
   await modeler.importXML(config.xml);
   fit(modeler);
 
@@ -137,7 +155,7 @@ async function mount(root, config) {
     const { status: code, data } = await postJson(config.urls.check, { bpmn: await xml() }, config.csrf);
     if (code !== 200) return setStatus(status, "danger", data.message || "Không kiểm tra được.");
     if (data.valid) { pins.clear(); setStatus(status, "success", "Quy trình hợp lệ, có thể triển khai."); }
-    else { pins.show(data.problems); setStatus(status, "danger", `Có ${data.problems.length} lỗi, xem trên sơ đồ.`); }
+    else { pins.show(data.problems); setStatus(status, "danger", `Có ${data.problems.length} lỗi, xem trên sơ đồ và danh sách bên phải.`); }
   });
 
   $("[data-deploy-form]").addEventListener("submit", async (event) => {
@@ -150,13 +168,13 @@ async function mount(root, config) {
       pins.clear();
       config.versionId = data.id;
       const text = data.created
-        ? `Đã triển khai phiên bản ${data.version}. Hồ sơ mới sẽ theo phiên bản này; hồ sơ đang xử lý giữ phiên bản cũ.`
-        : `Sơ đồ không thay đổi so với phiên bản ${data.version}; không tạo phiên bản mới.`;
+        ? `Đã triển khai ${data.display_name}. Hồ sơ mới sẽ theo phiên bản này; hồ sơ đang xử lý giữ phiên bản cũ.`
+        : `Sơ đồ không thay đổi so với ${data.display_name}; không tạo phiên bản mới.`;
       setStatus(status, "success", text);
-      $("[data-version-label]").textContent = `đang sửa phiên bản ${data.version} — riêng của cơ quan`;
+      $("[data-version-label]").textContent = `đang sửa ${data.display_name}`;
     } else if (code === 422 && data.details?.problems) {
       pins.show(data.details.problems);
-      setStatus(status, "danger", `${data.message} Có ${data.details.problems.length} lỗi, xem trên sơ đồ.`);
+      setStatus(status, "danger", `${data.message} Có ${data.details.problems.length} lỗi, xem trên sơ đồ và danh sách bên phải.`);
     } else {
       setStatus(status, "danger", data.message || "Không triển khai được.");
     }
