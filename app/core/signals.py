@@ -14,6 +14,10 @@ user_reactivated = signals.signal("user-reactivated")
 # A deactivated person's open tasks went back to their queues (app.workflow): sender the person, `tasks` the tasks,
 # `actor` who deactivated. app.escalation tells who must hand on the stranded ones once, not once per task.
 tasks_released = signals.signal("tasks-released")
+# An open task was handed to another person (app.workflow reassign_task): sender the task, `previous_id` who held it,
+# `target` who holds it now. A module whose records name the handler (app.incoming's lead and coordinating
+# assignments) follows, in the same transaction.
+task_reassigned = signals.signal("task-reassigned")
 agency_created = signals.signal("agency-created")
 # A status message (app.exchange) was recorded: the sender's side updates its delivery tracking (app.outgoing).
 status_recorded = signals.signal("status-recorded")

@@ -1,13 +1,15 @@
-"""What app.incoming answers when the exchange hands it a package or a recall request (app.exchange.delivery)."""
+"""What app.incoming answers: the exchange handing it a package or a recall request (app.exchange.delivery), and a
+handling step handed to another person (app.workflow)."""
 
 import sqlalchemy as sa
 
 from app.core.db import db
+from app.core.signals import task_reassigned
 from app.documents.uploads import Upload
 from app.exchange.delivery import package_arrived, recall_requested
 from app.exchange.edxml import Package
-from app.incoming import recall
-from app.incoming.models import IncomingDocument
+from app.incoming import permissions, recall
+from app.incoming.models import AssignmentKind, IncomingDocument
 from app.incoming.services import receive_incoming
 
 
@@ -40,4 +42,28 @@ def recall_delivered(message_id: str, *, agency_id: int, note: str) -> bool:
     return True
 
 
-RECEIVERS = [(package_arrived, receive_package), (recall_requested, recall_delivered)]  # app.incoming.MODULE
+def follow_reassigned_task(task, *, previous_id: int | None, target) -> None:
+    """A handling step handed to someone else (a colleague standing in, a deactivated person's work handed over):
+    the document's lead or coordinating assignment that named the previous holder names the new one, so the
+    document page, the handler's permissions and the reports follow the task (NĐ 30 Điều 24: who handles is
+    recorded)."""
+    if task.object_type != "incoming" or previous_id is None or task.task_name not in permissions.HANDLING_TASKS:
+        return
+    document = db.session.get(IncomingDocument, int(task.object_id))
+    if document is None:
+        return
+    lead = task.task_name in permissions.LEAD_TASKS
+    for assignment in document.assignments:
+        if assignment.user_id == previous_id and (assignment.kind == AssignmentKind.LEAD) == lead:
+            assignment.user_id = target.id
+            if lead:
+                document.lead_user_id = target.id
+            db.session.flush()
+            break
+
+
+RECEIVERS = [
+    (package_arrived, receive_package),
+    (recall_requested, recall_delivered),
+    (task_reassigned, follow_reassigned_task),
+]  # app.incoming.MODULE

@@ -16,6 +16,7 @@ from app.audit import services as audit
 from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.core.signals import task_reassigned
 from app.org.models import User
 from app.org.permissions import managed_agency_ids
 from app.sla.calendar import working_minutes_between
@@ -236,6 +237,7 @@ def reassign_task(actor: User, task_id: int, user_id: int) -> HumanTask:
         + (" (ngoài vai trò của bước)" if override else ""),
         changes={"assignee_id": [previous, target.id], **({"override": True} if override else {})},
     )
+    task_reassigned.send(task, previous_id=previous, target=target)
     return task
 
 
