@@ -15,7 +15,7 @@ from app.core.transaction import unit_of_work
 from app.org import admin_hub, auth, queries, services
 from app.org.forms import AgencyForm, ResetPasswordForm, UnitForm, UserForm, choices
 from app.org.models import ROLE_LABELS
-from app.org.permissions import managed_agency_ids
+from app.org.permissions import managed_agency_ids, managed_user
 from app.web.helpers import admin_required, show_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -29,10 +29,7 @@ def _managed_agency(agency_id: int):
 
 
 def _managed_user(user_id: int):
-    user = queries.get_user(user_id)
-    if user.agency_id not in managed_agency_ids(current_user):
-        raise NotFound("Không tìm thấy tài khoản.", code="user_not_found")
-    return user
+    return managed_user(current_user, user_id)
 
 
 # --- Agencies and units -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from app.api.auth import api_user
 from app.api.schemas import ErrorSchema, keyset_page
 from app.core.errors import NotFound, PermissionDenied, ValidationError
 from app.org import auth, queries, services
-from app.org.permissions import managed_agency_ids
+from app.org.permissions import managed_agency_ids, managed_user
 from app.org.schemas import (
     AgencyCreateArgs,
     AgencySchema,
@@ -91,10 +91,7 @@ def _user_cursor(text: str | None) -> tuple[int, str, int] | None:
 
 
 def _managed_user(user_id: int):
-    target = queries.get_user(user_id)
-    if target.agency_id not in managed_agency_ids(api_user()):
-        raise NotFound("Không tìm thấy tài khoản.", code="user_not_found")
-    return target
+    return managed_user(api_user(), user_id)
 
 
 @blp.route("/me")

@@ -55,3 +55,11 @@ def require_admin_of(actor: User | None, agency_id: int | None) -> None:
         raise PermissionDenied("Chỉ quản trị hệ thống cấp cao nhất được thêm cơ quan cấp cao nhất.")
     if agency_id not in managed_agency_ids(actor):
         raise PermissionDenied("Bạn không quản trị cơ quan này.")
+
+
+def managed_user(actor: User, user_id: int) -> User:
+    """An account the actor administers (of an agency they manage); any other, or none, is "not found" to them."""
+    user = db.session.get(User, user_id)
+    if user is None or user.agency_id not in managed_agency_ids(actor):
+        raise NotFound("Không tìm thấy tài khoản.", code="user_not_found")
+    return user

@@ -3,9 +3,7 @@
 from app.api import api_blueprint
 from app.api.auth import api_user
 from app.api.schemas import ErrorSchema
-from app.core.errors import NotFound
-from app.org import queries as org_queries
-from app.org.permissions import managed_agency_ids
+from app.org.permissions import managed_user
 from app.workflow.handover import deactivate_handing_over
 from app.workflow.handover_schemas import HandoverDeactivateArgs, HandoverResultSchema, HeldWorkSchema
 from app.workflow.queries import held_open_tasks
@@ -19,10 +17,7 @@ blp = api_blueprint(
 
 
 def _managed_user(user_id: int):
-    user = org_queries.get_user(user_id)
-    if user.agency_id not in managed_agency_ids(api_user()):
-        raise NotFound("Không tìm thấy tài khoản.", code="user_not_found")
-    return user
+    return managed_user(api_user(), user_id)
 
 
 @blp.route("/users/<int:user_id>/open-tasks")

@@ -5,10 +5,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.core import clock
-from app.core.errors import DomainError, NotFound
+from app.core.errors import DomainError
 from app.core.transaction import unit_of_work
 from app.org import queries as org_queries
-from app.org.permissions import managed_agency_ids
+from app.org.permissions import managed_user
 from app.web.helpers import admin_required
 from app.workflow.handover import colleagues, deactivate_handing_over
 from app.workflow.queries import held_open_tasks
@@ -17,10 +17,7 @@ bp = Blueprint("workflow_handover", __name__, url_prefix="/admin/users", templat
 
 
 def _managed_user(user_id: int):
-    user = org_queries.get_user(user_id)
-    if user.agency_id not in managed_agency_ids(current_user):
-        raise NotFound("Không tìm thấy tài khoản.", code="user_not_found")
-    return user
+    return managed_user(current_user, user_id)
 
 
 @bp.get("/<int:user_id>/open-work")
