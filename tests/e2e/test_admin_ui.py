@@ -1,6 +1,6 @@
 """An administrator's screens in a real browser, as stc.quantri (Sở Tài chính: UBND's accounts stay untouched)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from cryptography import x509
@@ -10,16 +10,17 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from playwright.sync_api import expect
 
+from app.core import clock
 from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def throwaway_ca_pem(name: str) -> bytes:
-    """A self-signed CA certificate valid around the wall clock (the live server runs on it)."""
+    """A self-signed CA certificate valid around the instant the live server checks it against (its clock)."""
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name), x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")])
-    now = datetime.now(UTC)
+    now = clock.now()
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject)
