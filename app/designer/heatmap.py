@@ -21,7 +21,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.core import clock
-from app.core.db import db
+from app.core.db import db, without_jit
 from app.core.errors import PermissionDenied
 from app.designer.periods import Period
 from app.designer.permissions import can_read_process_statistics
@@ -76,13 +76,6 @@ def require_reader(actor: User) -> User:
     if not can_read_process_statistics(actor):
         raise PermissionDenied("Chỉ người thiết kế quy trình, lãnh đạo và quản trị cơ quan được xem điểm nghẽn.")
     return actor
-
-
-def without_jit() -> None:
-    """Turn PostgreSQL's JIT off for the rest of the transaction, as the leaders' reports do: these aggregates' cost
-    estimates cross `jit_above_cost`, and compiling then costs more than it saves."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SET LOCAL jit = off"))
 
 
 def current_version(process_id: str, agency_id: int) -> ProcessVersion:

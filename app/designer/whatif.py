@@ -35,9 +35,9 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.core import clock
-from app.core.db import db
+from app.core.db import db, without_jit
 from app.core.errors import NotFound, ValidationError
-from app.designer.heatmap import current_version, user_tasks, without_jit
+from app.designer.heatmap import current_version, user_tasks
 from app.designer.periods import Period
 from app.sla import rules
 from app.sla.calendar import calendar_for

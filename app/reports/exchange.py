@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from app.core import clock
 from app.core.clock import LOCAL_TZ
-from app.core.db import db
+from app.core.db import db, without_jit
 from app.exchange.models import StatusCode
 from app.incoming.models import Channel, IncomingDocument, IncomingFile, IncomingStatus
 from app.org.models import Agency
@@ -33,7 +33,7 @@ from app.outgoing.models import (
     VersionStage,
 )
 from app.reports.periods import Period
-from app.reports.sql import seconds_between, without_jit
+from app.reports.sql import seconds_between
 from app.sla.calendar import calendar_for
 
 ELECTRONIC = (RecipientKind.AGENCY, RecipientKind.EXTERNAL)

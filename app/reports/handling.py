@@ -18,13 +18,13 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.core import clock
-from app.core.db import db
+from app.core.db import db, without_jit
 from app.incoming.models import IncomingDocument, IncomingStatus
 from app.org.models import Unit
 from app.outgoing.models import OutgoingDocument, OutgoingStatus
 from app.reports.periods import Period
 from app.reports.permissions import Scope
-from app.reports.sql import local_date, without_jit
+from app.reports.sql import local_date
 
 COLUMNS = ("received", "completed_on_time", "completed_late", "in_progress", "overdue")
 NO_UNIT = "Chưa giao đơn vị"

@@ -15,13 +15,13 @@ from sqlalchemy.orm import selectinload
 
 from app.core import clock
 from app.core.clock import LOCAL_TZ
-from app.core.db import UTCDateTime, db
+from app.core.db import UTCDateTime, db, without_jit
 from app.incoming.models import IncomingDocument
 from app.org.models import Unit, User
 from app.outgoing.models import OutgoingDocument
 from app.reports.periods import Period, weeks
 from app.reports.permissions import Scope
-from app.reports.sql import percentile, weeks_since, without_jit
+from app.reports.sql import percentile, weeks_since
 from app.sla.calendar import calendar_for
 from app.workflow.models import HumanTask, TaskState, Urgency
 

@@ -65,13 +65,6 @@ def _weeks_sqlite(element, compiler, **kw):
     return f"CAST((julianday({column}) - julianday({origin})) / 7 AS INTEGER)"
 
 
-def without_jit() -> None:
-    """Turn PostgreSQL's JIT compiler off for the rest of the transaction: report queries scan many rows, so their
-    cost estimates cross `jit_above_cost`, and compiling then costs more (~300 ms) than it saves."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SET LOCAL jit = off"))
-
-
 def percentile(column, conditions, fraction: float = 0.9) -> float | None:
     """The nearest-rank percentile of `column` over the rows matching `conditions` (None when there are none).
 
