@@ -19,6 +19,7 @@ from app.org.models import User
 from app.workflow.definitions import deploy, newest_version
 from app.workflow.models import ProcessVersion
 from app.workflow.validation import NS
+from app.workflow.validation import element_properties as spiff_properties
 
 GLOBAL_SCOPE_LABEL = "Mặc định toàn hệ thống"
 
@@ -222,12 +223,7 @@ def element_properties(xml: str, process_id: str) -> dict[str, tuple[str, str, d
             tag = etree.QName(element).localname
             if tag in ("laneSet", "serviceTaskOperator"):
                 continue
-            props = {
-                p.get("name"): p.get("value") or ""
-                for p in element.xpath(
-                    "./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", namespaces=NS
-                )
-            }
+            props = spiff_properties(element)
             operator = element.xpath("./bpmn:extensionElements/spiffworkflow:serviceTaskOperator", namespaces=NS)
             if operator:
                 props["operation"] = operator[0].get("id") or ""

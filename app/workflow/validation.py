@@ -146,15 +146,16 @@ def _check_with_engine(xml: str | bytes, filename: str, add) -> None:
         add(str(node), f"BPMN không hợp lệ: {getattr(exc, 'message', None) or exc}")
 
 
-def _properties(task) -> dict[str, str]:
+def element_properties(element) -> dict[str, str]:
+    """An element's spiffworkflow properties (name → value): what designers tune (form, sla, escalate_to…)."""
     return {
         prop.get("name"): prop.get("value") or ""
-        for prop in task.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)
+        for prop in element.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)
     }
 
 
 def _check_user_task(task, process_id: str, form_lookup, add) -> None:
-    props = _properties(task)
+    props = element_properties(task)
     form = props.get("form")
     if not form:
         add(task, "công việc chưa gắn biểu mẫu (thuộc tính “form”)")
