@@ -17,6 +17,13 @@ package_arrived = signals.signal("package-arrived")
 # reason). The one receiver records the request and returns True, False when that agency has no such document;
 # it raises a Conflict when there is nothing to ask (already recalled, a request waiting for a decision).
 recall_requested = signals.signal("recall-requested")
+# Sent by the connector with a parsed status message from another system (app.exchange.edxml StatusMessageData):
+# codes 01–06, 15, 16 answer a document we sent (app.outgoing answers: the recipient's status and history); 13
+# asks us to give back a document we received (app.incoming answers). Receivers return True when they took it.
+status_arrived = signals.signal("status-arrived")
+# Sent with an OutboxMessage when the connector settled it (state sent, or failed for good, or a retry is due with
+# last_error): the module that queued it (object_type/object_id) shows the clerk the delivery and its reason.
+outbox_settled = signals.signal("outbox-settled")
 
 
 class NoReceiver(RuntimeError):

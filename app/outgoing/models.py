@@ -91,7 +91,7 @@ class ReviewKind(StrEnum):
 
 class RecipientKind(StrEnum):
     AGENCY = "agency"  # an agency of this deployment: delivered through the exchange
-    EXTERNAL = "external"  # an agency elsewhere: a downloadable edXML package
+    EXTERNAL = "external"  # an agency elsewhere: through the connector when a peer reaches it, else a package file
     UNIT = "unit"  # an internal unit: for information
 
 
@@ -318,6 +318,8 @@ class OutgoingRecipient(db.Model):
     # When the recipient's system first answered (01 Đã đến, or a refusal): the exchange statistics measure the time
     # to acknowledge and list who has not after 3 working days (seed 004 Điều 16.8, app.reports).
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the sender was told the recipient had not acknowledged within 3 working days (seed 004 Điều 16.8).
+    ack_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     document: Mapped[OutgoingDocument] = relationship(back_populates="recipients")
     agency = relationship("Agency")

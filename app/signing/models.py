@@ -14,10 +14,17 @@ from app.org.models import Agency, User
 class CredentialKind(StrEnum):
     PERSONAL = "personal"  # chữ ký số của người có thẩm quyền
     ORGANIZATION = "organization"  # chữ ký số của cơ quan, tổ chức (con dấu), kept by the clerk (seed 000 Điều 21)
+    # The agency's certificate for the exchange system: the XML-DSig envelope of edXML packages and status messages
+    # (legal.md §4.6), signed by the system when it sends, unlike the seal, which only the clerk applies in person.
+    EXCHANGE = "exchange"
 
     @property
     def label(self) -> str:
-        return {"personal": "Cá nhân", "organization": "Cơ quan (con dấu)"}[self.value]
+        return {
+            "personal": "Cá nhân",
+            "organization": "Cơ quan (con dấu)",
+            "exchange": "Hệ thống liên thông (ký gói tin edXML)",
+        }[self.value]
 
 
 class CertificateInfo:
@@ -58,10 +65,10 @@ class SigningCredential(CertificateInfo, db.Model):
 
     __tablename__ = "signing_credential"
     __table_args__ = (
-        sa.CheckConstraint("kind IN ('personal', 'organization')", name="kind"),
-        # A personal credential has an owner; an organization seal has none.
+        sa.CheckConstraint("kind IN ('personal', 'organization', 'exchange')", name="kind"),
+        # A personal credential has an owner; an organization's (seal, exchange) has none.
         sa.CheckConstraint(
-            "(kind = 'personal' AND user_id IS NOT NULL) OR (kind = 'organization' AND user_id IS NULL)",
+            "(kind = 'personal' AND user_id IS NOT NULL) OR (kind <> 'personal' AND user_id IS NULL)",
             name="owner",
         ),
         # At most one active credential per person and one active seal per agency.
@@ -78,6 +85,13 @@ class SigningCredential(CertificateInfo, db.Model):
             unique=True,
             sqlite_where=sa.text("active AND kind = 'organization'"),
             postgresql_where=sa.text("active AND kind = 'organization'"),
+        ),
+        sa.Index(
+            "uq_signing_credential_active_exchange",
+            "agency_id",
+            unique=True,
+            sqlite_where=sa.text("active AND kind = 'exchange'"),
+            postgresql_where=sa.text("active AND kind = 'exchange'"),
         ),
     )
 
