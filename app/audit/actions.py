@@ -104,6 +104,10 @@ ACTION_LABELS: dict[str, str] = {
     "outgoing.start_related": "Soạn văn bản thay thế, cập nhật, đính chính",
     "outgoing.view": "Xem văn bản đi",
     "outgoing.print_register": "In sổ đăng ký văn bản đi",
+    # Liên thông với hệ thống khác (trục, LGSP, qlvb khác)
+    "exchange.receive": "Nhận thông điệp liên thông",
+    "exchange.refuse": "Từ chối thông điệp liên thông",
+    "exchange.retry": "Gửi lại thông điệp liên thông",
     # Danh mục hồ sơ (NĐ 30/2020 Điều 28, Phụ lục V)
     "file_plan.created": "Lập Danh mục hồ sơ",
     "file_plan.numbering_set": "Đổi cách đánh số Danh mục hồ sơ",
