@@ -6,6 +6,7 @@ secret, and the other's agency in its directory. Nothing here uses the per-test 
 servers' threads commit for real, in their own databases.
 """
 
+import secrets
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,8 +18,10 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.config import TestConfig
+from app.core import clock
 from app.core.db import db
 from app.core.transaction import unit_of_work
+from app.exchange.connector_auth import signature
 from app.exchange.edxml import build_package
 from app.exchange.models import DirectoryEntry, ExchangePeer
 from app.exchange.peers import set_secret
@@ -128,8 +131,28 @@ def package(*, to_code: str = B_CODE, from_code: str = A_CODE, number: int = 1, 
         "subject": f"Về việc thử nghiệm liên thông số {number}",
         "business_type": business_type,
     }
+    if business_type == 1:  # a revocation names the document it revokes, and carries no file
+        metadata.update(business_document_id=document_key(number, from_code), business_reason="Thu hồi văn bản")
+        return build_package(metadata, [])
     return build_package(metadata, [("cong-van.pdf", make_pdf(f"Cong van {number}/UBND-VP"), "application/pdf")])
 
 
 def document_key(number: int, from_code: str = A_CODE) -> str:
     return f"{from_code},2026/11/20,{number:02d}/UBND-VP"
+
+
+def signed_headers(body: bytes, *, key: str, message_type: str = "edoc", **override) -> dict[str, str]:
+    """The headers of a request signed as protocol qlvb-peer/1 says, unless a value is overridden."""
+    timestamp = override.pop("timestamp", str(int(clock.now().timestamp())))
+    nonce = override.pop("nonce", secrets.token_hex(16))
+    secret = override.pop("secret", SECRET)
+    return {
+        "X-Qlvb-Key-Id": override.pop("key_id", KEY_ID),
+        "X-Qlvb-Timestamp": timestamp,
+        "X-Qlvb-Nonce": nonce,
+        "X-Qlvb-Message-Type": message_type,
+        "X-Qlvb-Idempotency-Key": key,
+        "X-Qlvb-Signature": signature(secret.encode(), timestamp, nonce, message_type, key, body),
+        "X-Qlvb-Message-Id": override.pop("message_id", f"qlvb-raw-{key}"),
+        "Content-Type": "application/xml",
+    }

@@ -9,23 +9,21 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from app.core import clock
 from app.core.db import db
 from app.exchange import outbox
 from app.exchange.adapters import Outbound, PeerAdapter
-from app.exchange.connector_auth import signature
+from app.exchange.edxml import build_status
 from app.exchange.models import ExchangePeer, InboxReceipt, OutboxMessage, OutboxState, SeenNonce, StatusMessage
 from app.incoming.models import IncomingDocument
 from app.org.models import User
 from tests.exchange.connector_harness import (
     A_CODE,
     B_CODE,
-    KEY_ID,
-    SECRET,
     deployment,
     document_key,
     link,
     package,
+    signed_headers,
 )
 from tests.timeline import FROZEN_AT
 
@@ -74,20 +72,7 @@ def row(deployment, row_id: int) -> dict:
 
 def post(url: str, body: bytes, *, key: str | None = None, message_type: str = "edoc", **override):
     """A raw request to the endpoint, signed as the protocol says unless a header is overridden."""
-    key = key or secrets.token_hex(8)
-    timestamp = override.pop("timestamp", str(int(clock.now().timestamp())))
-    nonce = override.pop("nonce", secrets.token_hex(16))
-    secret = override.pop("secret", SECRET)
-    headers = {
-        "X-Qlvb-Key-Id": override.pop("key_id", KEY_ID),
-        "X-Qlvb-Timestamp": timestamp,
-        "X-Qlvb-Nonce": nonce,
-        "X-Qlvb-Message-Type": message_type,
-        "X-Qlvb-Idempotency-Key": key,
-        "X-Qlvb-Signature": signature(secret.encode(), timestamp, nonce, message_type, key, body),
-        "X-Qlvb-Message-Id": f"qlvb-raw-{key}",
-        "Content-Type": "application/xml",
-    }
+    headers = signed_headers(body, key=key or secrets.token_hex(8), message_type=message_type, **override)
     return requests.post(f"{url}/exchange/v1/messages", data=body, headers=headers, timeout=30)
 
 
@@ -330,3 +315,83 @@ def test_ping_names_the_agencies_of_the_other_deployment(pair):
     with a.app.app_context():
         answer = PeerAdapter(db.session.get(ExchangePeer, a.ids["peer"])).check()
     assert answer["agencies"] == [B_CODE]
+
+
+def recall_asked(b, number: int):
+    return b.read(
+        lambda: db.session.scalar(
+            sa.select(IncomingDocument.recall_requested_at).where(IncomingDocument.document_key == document_key(number))
+        )
+    )
+
+
+def test_a_recall_package_asks_the_receiving_agency_to_give_the_document_back(pair):
+    _a, b = pair
+    number = next(_numbers)
+    assert post(b.url, package(number=number)).status_code == 200
+    revoke = package(number=number, business_type=1)  # Bussiness/DocumentId: the same document
+    response = post(b.url, revoke, key=f"{document_key(number)}|edoc1|thu-hoi-{number}")
+    assert response.status_code == 200, response.text
+    assert response.json()["recall"] == "requested"
+    assert recall_asked(b, number) is not None
+
+
+def test_a_recall_status_from_the_sender_asks_for_the_document_back(pair):
+    _a, b = pair
+    number = next(_numbers)
+    assert post(b.url, package(number=number)).status_code == 200
+    body = build_status(
+        from_code=A_CODE,
+        from_name="Ủy ban nhân dân tỉnh Nghệ An",
+        response_for_code=A_CODE,
+        response_for_key=document_key(number),
+        code="13",
+        description="Lấy lại văn bản ban hành nhầm",
+    )
+    response = post(b.url, body, message_type="status")
+    assert response.status_code == 200, response.text
+    assert response.json()["taken"] is True
+    assert recall_asked(b, number) is not None
+
+
+def test_a_mutual_tls_peer_is_known_by_the_certificate_the_proxy_verified(pair):
+    _a, b = pair
+    fingerprint = "ab" * 32
+    with b.work():
+        db.session.add(
+            ExchangePeer(
+                name="LGSP thử (mTLS)",
+                key_id="lgsp-mtls",
+                base_url="https://lgsp.invalid",
+                auth="mtls",
+                tls_fingerprint=fingerprint,
+            )
+        )
+    b.app.config["EXCHANGE_CLIENT_CERT_HEADER"] = "X-Client-Cert-Sha256"
+    try:
+        body = package(number=next(_numbers))
+        headers = signed_headers(body, key=secrets.token_hex(8), key_id="lgsp-mtls")
+        client = b.app.test_client()
+        wrong = client.post("/exchange/v1/messages", data=body, headers={**headers, "X-Client-Cert-Sha256": "cd" * 32})
+        assert (wrong.status_code, wrong.get_json()["code"]) == (401, "unauthenticated_peer")
+        headers["X-Qlvb-Nonce"] = secrets.token_hex(16)
+        right = client.post(
+            "/exchange/v1/messages", data=body, headers={**headers, "X-Client-Cert-Sha256": fingerprint}
+        )
+        # Authenticated: refused only because no directory entry lets this peer speak for A's agency.
+        assert (right.status_code, right.get_json()["code"]) == (403, "unknown_sender")
+    finally:
+        b.app.config["EXCHANGE_CLIENT_CERT_HEADER"] = ""
+        with b.work():
+            db.session.execute(sa.delete(ExchangePeer).where(ExchangePeer.key_id == "lgsp-mtls"))
+
+
+def test_nonces_past_the_freshness_window_are_forgotten(pair, frozen_clock):
+    from app.exchange.jobs import send_outbox
+
+    _a, b = pair
+    assert post(b.url, package(number=next(_numbers))).status_code == 200
+    assert b.count(SeenNonce) > 0
+    frozen_clock.advance(minutes=11)
+    b.read(send_outbox)
+    assert b.count(SeenNonce) == 0
