@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from app.core import clock
 from app.core.db import db
+from app.exchange import outbox
 from app.exchange.directory import Route, peer_route
 from app.exchange.edxml import build_package
 from app.exchange.models import OutboxMessage, OutboxState, StatusCode
@@ -81,6 +82,15 @@ def send_recall(recipient: OutgoingRecipient, route: Route, *, reason: str) -> O
         object_type=RECALL_TYPE,
         object_id=recipient.id,
     )
+
+
+def cancel_delivery(recipient: OutgoingRecipient) -> None:
+    """The document was recalled while its package still waited in the outbox: it is not sent any more."""
+    latest = latest_delivery(recipient)
+    reason = "Văn bản đã thu hồi trước khi gửi được."
+    if latest is not None and outbox.cancel(latest.id, reason=reason):
+        recipient.delivery_error, recipient.next_attempt_at = f"Chưa gửi được: {reason}", None
+        db.session.flush()
 
 
 def latest_delivery(recipient: OutgoingRecipient) -> OutboxMessage | None:
