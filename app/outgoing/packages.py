@@ -9,7 +9,7 @@ from app.exchange.edxml import build_package
 from app.org.models import Agency, User
 from app.outgoing import content, files
 from app.outgoing.models import OutgoingDocument, OutgoingRecipient, RecipientKind, VersionStage
-from app.outgoing.relations import package_relation
+from app.outgoing.relations import package_relation, response_for
 
 
 def new_message_id(recipient: OutgoingRecipient) -> str:
@@ -44,6 +44,7 @@ def package_metadata(document: OutgoingDocument, recipient: OutgoingRecipient | 
         "organ_id_to": recipient.code if recipient is not None else None,
         "organ_name_to": recipient.name if recipient is not None else None,
         **package_relation(document),  # NĐ 30/2020 Điều 18.3: update, replace, correct (BussinessDocType 2, 3)
+        "response_for": response_for(document),  # the incoming document this one answers (ResponseFor)
     }
 
 
