@@ -137,9 +137,10 @@ def delivery_settled(message: OutboxMessage, **_extra) -> None:
     db.session.flush()
 
 
-def recipient_for_status(data) -> OutgoingRecipient | None:
-    """The external recipient a peer's status answers: the document by its mã định danh, the recipient by code."""
-    return db.session.scalar(
+def recipient_for_status(data, agency_id: int | None = None) -> OutgoingRecipient | None:
+    """The external recipient a peer's status answers: the document by its mã định danh (of `agency_id` when
+    given), the recipient by the answering agency's code."""
+    query = (
         sa.select(OutgoingRecipient)
         .join(OutgoingDocument, OutgoingDocument.id == OutgoingRecipient.document_id)
         .where(
@@ -147,6 +148,7 @@ def recipient_for_status(data) -> OutgoingRecipient | None:
             OutgoingRecipient.kind == RecipientKind.EXTERNAL,
             OutgoingRecipient.code == data.from_code,
         )
-        .order_by(OutgoingRecipient.id)
-        .limit(1)
     )
+    if agency_id is not None:
+        query = query.where(OutgoingDocument.agency_id == agency_id)
+    return db.session.scalar(query.order_by(OutgoingRecipient.id).limit(1))
