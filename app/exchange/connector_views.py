@@ -27,18 +27,21 @@ csrf.exempt(bp)
 MESSAGE_ID_LIMIT = 100
 
 
-def _answer(status: int, code: str, message: str):
+def _answer(status: int, code: str, message: str, details=None):
     # Whatever the refused request wrote (the receipt, the nonce) is discarded before anything is answered.
     end_request_unit(commit=False)
     caller = g.pop("exchange_caller", None)
     if caller is not None and status != 409:
         connector_receive.record_refusal(caller.peer, caller.key, code, message)
-    return jsonify(code=code, message=message), status
+    answer = {"code": code, "message": message}
+    if isinstance(details, dict) and details and all(isinstance(v, str) for v in details.values()):
+        answer["details"] = details  # which element or file is wrong, when the refusal says
+    return jsonify(answer), status
 
 
 @bp.errorhandler(DomainError)
 def refused(exc: DomainError):
-    return _answer(exc.status, exc.code, exc.message)
+    return _answer(exc.status, exc.code, exc.message, exc.details)
 
 
 @bp.errorhandler(HTTPException)
