@@ -7,7 +7,7 @@ from app.core.transaction import unit_of_work
 from app.signing import credentials
 from app.signing.models import CredentialKind
 from tests.conftest import csrf_token, login
-from tests.exchange.conftest import EXCHANGE_PASS
+from tests.exchange.messages import EXCHANGE_PASS
 from tests.signing.keyfiles import p12_of
 
 
