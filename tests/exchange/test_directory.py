@@ -188,7 +188,7 @@ def test_xml_import_and_its_hardened_parser(admin, peer):
     bad = '<agencies>\n<agency code="bad" name="x"/>\n<other/>\n</agencies>'
     with pytest.raises(ValidationError) as err:
         import_directory(admin, bad.encode(), "x.xml")
-    assert list(err.value.details.values())[0].startswith("Dòng 2: Mã định danh")
+    assert err.value.details["line_1"].startswith("Dòng 2: Mã định danh")
     assert "Dòng 3" in list(err.value.details.values())[-1]
     bomb = (
         '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
