@@ -126,6 +126,7 @@ def documents():
         mine=tab == "mine",
         for_my_unit=tab == "for_unit",
         to_sign=request.args.get("to_sign") == "1",
+        unacknowledged=request.args.get("unacknowledged") == "1",
     )
     rows = queries.search(current_user, flt, before_id=request.args.get("before", type=bounded_int))
     older = None
