@@ -205,3 +205,13 @@ def test_not_utf8_and_missing_columns_are_refused(admin):
     with pytest.raises(ValidationError) as err:
         import_directory(admin, b"code,name\nH26,x\n", "a.csv")
     assert "ten_co_quan" in err.value.message
+
+
+def test_the_demo_directory_is_loaded_once_with_its_merges(db_session):
+    from app.demo import DEMO_DIRECTORY, _demo_directory
+
+    _demo_directory()
+    _demo_directory()  # idempotent, as the demo loader is
+    assert len(entries()) == len(DEMO_DIRECTORY)
+    assert directory.resolve("000.00.00.H09").name == "UBND Thành phố Hồ Chí Minh"
+    assert directory.resolve("000.00.00.G14").code == "000.00.00.G06"
