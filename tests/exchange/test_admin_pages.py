@@ -179,5 +179,6 @@ def test_retry_now_from_the_outbox_page(client, admin, create_user, create_agenc
     assert "Đã đưa thông điệp gửi 000.00.00.G22 vào lượt gửi ngay." in answer.get_data(as_text=True)
     db.session.refresh(failed)
     assert failed.state == "pending"
-    assert db.session.scalar(sa.select(AuditEvent.action).order_by(AuditEvent.id.desc()).limit(1)) == "exchange.retry"
+    retried = sa.select(AuditEvent.object_id).where(AuditEvent.action == "exchange.retry")
+    assert list(db.session.scalars(retried)) == [str(failed.id)]
     assert client.post(f"/exchange/outbox/{theirs.id}/retry", data={"csrf_token": token}).status_code == 404
