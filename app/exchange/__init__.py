@@ -6,6 +6,14 @@ Glossary: status message = thông điệp trạng thái xử lý (01 Đã đến
 outgoing and exchange issues deliver them (internally, or to external systems with retries).
 """
 
-from app.core.modules import Module
+from app.core.modules import Module, NavItem
 
-MODULE = Module("exchange", models=("app.exchange.models",))
+MODULE = Module(
+    "exchange",
+    models=("app.exchange.models",),
+    blueprints=("app.exchange.views:bp",),
+    api=("app.exchange.directory_api:blp", "app.exchange.peers_api:blp", "app.exchange.outbox_api:blp"),
+    cli=("app.exchange.cli:exchange",),
+    # The clerks follow what their agency sends to other systems (administrators reach it from the admin hub).
+    navigation=(NavItem("Gửi liên thông", "exchange.outbox.index", frozenset({"van_thu"}), order=112),),
+)

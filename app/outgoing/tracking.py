@@ -111,6 +111,8 @@ def recipient_statuses(actor: User, document_id: int) -> list[dict]:
                 and document.status == OutgoingStatus.ISSUED
                 and (recipient.status_code == "02" or recipient.delivery == "pending"),
                 "history": history,
+                # seed 004 Điều 16.8: flagged by outgoing.flag_unacknowledged, still not acknowledged
+                "ack_late": recipient.ack_flagged_at is not None and recipient.acknowledged_at is None,
             }
         )
     return rows
