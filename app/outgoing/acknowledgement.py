@@ -52,9 +52,9 @@ def awaiting_acknowledgement():
 def due_for_flag(now: datetime | None = None) -> list[int]:
     """Ids of the deliveries past their 3 working days, oldest first. The SQL reads only the unflagged, unanswered
     deliveries dispatched over 2 calendar days ago (a safe bound: 3 working days from a dispatch day end at the
-    earliest at noon 3 days later): the partial index ix_outgoing_recipient_unacknowledged (dispatched_at) WHERE delivery = 'delivered' AND
-    acknowledged_at IS NULL AND ack_flagged_at IS NULL keeps that to the few candidates; each sending agency's
-    calendar then decides."""
+    earliest at noon 3 days later): the partial index ix_outgoing_recipient_unacknowledged (dispatched_at, only
+    delivered, unanswered, unflagged rows) keeps that to the few candidates; each sending agency's calendar then
+    decides."""
     now = now or clock.now()
     query = (
         sa.select(OutgoingRecipient.id, OutgoingRecipient.dispatched_at, OutgoingDocument.agency_id)
