@@ -6,13 +6,17 @@ Glossary: status message = thông điệp trạng thái xử lý (01 Đã đến
 outgoing and exchange issues deliver them (internally, or to external systems with retries).
 """
 
-from app.core.modules import Module
+from app.core.modules import Module, NavItem
 
 MODULE = Module(
     "exchange",
     models=("app.exchange.models",),
     receivers=("app.exchange.handlers:RECEIVERS",),
-    blueprints=("app.exchange.connector_views:bp",),
+    blueprints=("app.exchange.views:bp", "app.exchange.connector_views:bp"),
     jobs="app.exchange.jobs",
     blobs=("app.exchange.models:OutboxMessage.body_sha256",),
+    api=("app.exchange.directory_api:blp", "app.exchange.peers_api:blp", "app.exchange.outbox_api:blp"),
+    cli=("app.exchange.cli:exchange",),
+    # The clerks follow what their agency sends to other systems (administrators reach it from the admin hub).
+    navigation=(NavItem("Gửi liên thông", "exchange.outbox.index", frozenset({"van_thu"}), order=112),),
 )

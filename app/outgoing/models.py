@@ -297,6 +297,14 @@ class OutgoingRecipient(db.Model):
             "document_id",
             postgresql_include=["kind", "delivery", "dispatched_at", "status_code", "acknowledged_at"],
         ),
+        # The hourly flag job (app.outgoing.acknowledgement, seed 004 Điều 16.8) reads only the deliveries still
+        # waiting for an answer and not yet flagged: a few rows, not every recipient ever dispatched.
+        sa.Index(
+            "ix_outgoing_recipient_unacknowledged",
+            "dispatched_at",
+            sqlite_where=sa.text("delivery = 'delivered' AND acknowledged_at IS NULL AND ack_flagged_at IS NULL"),
+            postgresql_where=sa.text("delivery = 'delivered' AND acknowledged_at IS NULL AND ack_flagged_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -47,6 +47,7 @@ def test_the_scheduler_runs_the_jobs_the_modules_declare():
         "exchange.send_outbox",
         "incoming.destroy_recalled_files",
         "outgoing.retry_pending_deliveries",
+        "outgoing.flag_unacknowledged",
         "dossiers.remind_transfers",
         "dossiers.destroy_pending_files",
         "escalation.escalate_overdue_tasks",
