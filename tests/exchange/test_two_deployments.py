@@ -1,0 +1,464 @@
+"""Two qlvb deployments on one machine exchange an outgoing document and its whole status history over HTTP
+(protocol qlvb-peer/1), survive a restart of either side mid-exchange, and a package exported to a file imports on
+the other side (issue 14, "Done when").
+
+Each deployment is a real `qlvb serve` (gunicorn) on a free 127.0.0.1 port with its own database (two fresh
+PostgreSQL databases, or two SQLite files), instance folder, blob store and key-encryption key. Each is set up by
+tests/exchange/deployment.py run in a process of its own with that deployment's environment, as an administrator
+runs `qlvb` on its host. Both trust the root of one throwaway PKI (QLVB_TRUST_ROOTS), which issued each agency's
+seal, its leader's personal key and its exchange certificate (the XML-DSig envelope of packages).
+
+Sending is deterministic: the servers run without their scheduler, and the test runs the scheduler's job
+`exchange.send_outbox` once, when it wants, in a process of that deployment (`deployment.py send-outbox`); a
+failed try's backoff is made due at once (`--due-now`) instead of waited for. Everything else goes through the
+REST API with each person's bearer token, as a client program would, and the clerk's package download through
+the web page.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+
+from app.config import PROJECT_ROOT
+from tests.conftest import CSRF_INPUT, PASSWORD, fresh_database_url
+
+pytest.importorskip("gunicorn", reason="gunicorn (the production server of `qlvb serve`) is not installed")
+
+BUDGET_SECONDS = 170  # the whole exchange, both servers' starts included, stays under 3 minutes
+HTTP_TIMEOUT = 60
+PIN = "Lienthong@2026"  # the throwaway PKI's passphrase: the leaders' PIN and the keys' passphrase
+
+A = {
+    "code": "000.00.00.H29",  # QCVN 102:2016 form
+    "name": "Ủy ban nhân dân Thành phố Hồ Chí Minh",
+    "short_name": "UBND TP Hồ Chí Minh",
+    "abbreviation": "UBND",
+    "unit_name": "Văn phòng Ủy ban nhân dân",
+    "unit_abbreviation": "VP",
+    "place": "Thành phố Hồ Chí Minh",
+    "people": {
+        "clerk": ["vanthu.hcm", "Nguyễn Thị Thu Hà", ["van_thu"], False],
+        "leader": ["lanhdao.hcm", "Trần Văn Minh", ["lanh_dao"], False],
+        "unit_leader": ["chanhvanphong.hcm", "Phạm Thị Lan", ["lanh_dao_don_vi"], True],
+        "specialist": ["chuyenvien.hcm", "Võ Quốc Bảo", ["chuyen_vien"], True],
+        "admin": ["quantri.hcm", "Bùi Thanh Tùng", ["quan_tri"], False],
+    },
+}
+B = {
+    "code": "H26.15",  # QĐ 20/2020 form, for variety
+    "name": "Sở Nội vụ Thành phố Hà Nội",
+    "short_name": "Sở Nội vụ TP Hà Nội",
+    "abbreviation": "SNV",
+    "unit_name": "Phòng Công chức, viên chức",
+    "unit_abbreviation": "CCVC",
+    "place": "Hà Nội",
+    "people": {
+        "clerk": ["vanthu.snv", "Lê Thị Hồng Nhung", ["van_thu"], False],
+        "leader": ["giamdoc.snv", "Đỗ Minh Quân", ["lanh_dao"], False],
+        "unit_leader": ["truongphong.snv", "Hoàng Văn Sơn", ["lanh_dao_don_vi"], True],
+        "specialist": ["chuyenvien.snv", "Ngô Thị Thanh Tâm", ["chuyen_vien"], True],
+        "admin": ["quantri.snv", "Đinh Công Hậu", ["quan_tri"], False],
+    },
+}
+KEY_ID = "hcm-hn-2026"  # the pairing's key id, configured identically on both sides
+SECRET = "bi-mat-chung-giua-hai-he-thong-2026-xyz"
+SUBJECT = "Về việc phối hợp chia sẻ dữ liệu cán bộ, công chức giữa hai thành phố"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Deployment:
+    """One deployment: its folder, environment and port; its server when running; one HTTP session per person."""
+
+    name: str
+    folder: Path
+    env: dict
+    port: int
+    spec: dict
+    server: subprocess.Popen | None = None
+    ids: dict = field(default_factory=dict)
+    starts: int = 0
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api(self) -> str:
+        return f"{self.base}/api/v1"
+
+    def run(self, *args: str, timeout: int = 120) -> str:
+        """A command of this deployment's host (`python -m …`), failing the test with its output when it fails."""
+        done = subprocess.run(
+            [sys.executable, *args], env=self.env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout
+        )
+        assert done.returncode == 0, f"{self.name}: {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+        return done.stdout
+
+    def helper(self, command: str, *args: str) -> dict:
+        out = self.run("-m", "tests.exchange.deployment", command, *args)
+        return json.loads(out.strip().splitlines()[-1])
+
+    def helper_with(self, command: str, payload: dict) -> dict:
+        path = self.folder / f"{command}.json"
+        path.write_text(json.dumps(payload, ensure_ascii=False))
+        return self.helper(command, str(path))
+
+    def send_outbox(self, *, due_now: bool = True) -> dict:
+        result = self.helper("send-outbox", *(["--due-now"] if due_now else []))
+        assert result["ok"], f"{self.name}: the outbox job raised"
+        return result
+
+    def start(self) -> None:
+        assert self.server is None
+        self.starts += 1
+        command = [sys.executable, "-m", "app", "serve", "--port", str(self.port), "--workers", "2"]
+        with open(self.folder / f"serve-{self.starts}.log", "w") as log:  # the child keeps its own descriptor
+            self.server = subprocess.Popen(
+                command, env=self.env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.server.poll() is None, f"{self.name}: qlvb serve exited:\n{self.log_tail()}"
+            try:
+                requests.get(f"{self.base}/healthz", timeout=2)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        raise AssertionError(f"{self.name}: qlvb serve did not start:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.server is None:
+            return
+        self.server.send_signal(signal.SIGTERM)
+        try:
+            self.server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.server.kill()
+            self.server.wait()
+        self.server = None
+
+    def log_tail(self, lines: int = 40) -> str:
+        path = self.folder / f"serve-{self.starts}.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+    def session(self, person: str) -> requests.Session:
+        http = requests.Session()
+        http.headers["Authorization"] = f"Bearer {self.ids['tokens'][person]}"
+        return http
+
+    def web_session(self, person: str) -> requests.Session:
+        """A signed-in browser-like session (the pages use cookies and CSRF tokens, not bearer tokens)."""
+        http = requests.Session()
+        page = http.get(f"{self.base}/login", timeout=HTTP_TIMEOUT).text
+        match = CSRF_INPUT.search(page)
+        assert match, "no CSRF token on /login"
+        username = self.spec["people"][person][0]
+        form = {"username": username, "password": PASSWORD, "csrf_token": match.group(1) or match.group(2)}
+        signed_in = http.post(f"{self.base}/login", data=form, timeout=HTTP_TIMEOUT, allow_redirects=False)
+        assert signed_in.status_code in (302, 303), signed_in.text[:500]
+        return http
+
+
+def ok(response: requests.Response, status: int = 200) -> dict:
+    assert response.status_code == status, f"{response.request.method} {response.url}: {response.text[:1000]}"
+    return response.json()
+
+
+def my_task(deployment: Deployment, person: str, process: str, object_id: int, name: str) -> dict:
+    http = deployment.session(person)
+    page = ok(http.get(f"{deployment.api}/tasks", params={"process_id": process}, timeout=HTTP_TIMEOUT))
+    found = [t for t in page["items"] if t["object_id"] == str(object_id) and t["task_name"] == name]
+    assert len(found) == 1, (name, [(t["task_name"], t["object_id"]) for t in page["items"]])
+    detail = ok(http.get(f"{deployment.api}/tasks/{found[0]['id']}", timeout=HTTP_TIMEOUT))
+    assert detail["can_act"] is True, detail
+    return detail
+
+
+def complete(deployment: Deployment, person: str, task: dict, data: dict, outcome: str | None = None) -> None:
+    http = deployment.session(person)
+    body = {"data": data, "outcome": outcome}
+    ok(http.post(f"{deployment.api}/tasks/{task['id']}/complete", json=body, timeout=HTTP_TIMEOUT))
+
+
+def step(deployment: Deployment, person: str, process: str, object_id: int, name: str, data=None, outcome=None):
+    """Complete a person's open task; without `data`, with the values the form starts from (as the page sends)."""
+    task = my_task(deployment, person, process, object_id, name)
+    complete(deployment, person, task, task.get("values") or {} if data is None else data, outcome)
+
+
+# --- the two deployments ----------------------------------------------------------------------------------------
+
+
+def throwaway_pki(folder: Path) -> dict[str, dict[str, str]]:
+    """One demo PKI for both: each agency's seal, its leader's personal key and its exchange certificate (RSA, as
+    XML-DSig rsa-sha256 needs); the root is written to a PEM file that both deployments trust."""
+    from app.signing.pki import build_demo_pki
+
+    people = []
+    for spec in (A, B):  # certificate names hold 64 bytes: the short names
+        people.append((spec["people"]["leader"][0], spec["people"]["leader"][1], spec["short_name"]))
+        people.append(
+            (f"lienthong.{spec['abbreviation'].lower()}", f"Liên thông {spec['short_name']}", spec["short_name"])
+        )
+    agencies = [(spec["code"], spec["short_name"]) for spec in (A, B)]
+    pki = build_demo_pki(agencies, people, passphrase=PIN)
+    (folder / "trust-root.pem").write_bytes(pki.root_pem)
+
+    def b64(data: bytes) -> str:
+        return base64.b64encode(data).decode()
+
+    return {
+        spec["code"]: {
+            "leader": b64(pki.personal[spec["people"]["leader"][0]]),
+            "seal": b64(pki.seals[spec["code"]]),
+            "exchange": b64(pki.personal[f"lienthong.{spec['abbreviation'].lower()}"]),
+        }
+        for spec in (A, B)
+    }
+
+
+def new_deployment(name: str, spec: dict, root: Path, keys: dict) -> Deployment:
+    folder = root / name
+    folder.mkdir()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "QLVB_INSTANCE_PATH": str(folder / "instance"),
+        "QLVB_DATABASE_URL": fresh_database_url(folder, f"exchange_{name}"),
+        "QLVB_BLOB_PATH": str(folder / "blobs"),
+        "QLVB_TRUST_ROOTS": str(root / "trust-root.pem"),
+        "QLVB_SCHEDULER": "0",  # the test runs the outbox job itself (deterministic)
+        "QLVB_LOG_LEVEL": "WARNING",
+        "QLVB_SMTP_SEND_AFTER_COMMIT": "0",
+        "QLVB_ARGON2_TIME_COST": "1",
+        "QLVB_ARGON2_MEMORY_KIB": "1024",
+        "QLVB_AUDIT_CHECKPOINTS": "",
+    }
+    deployment = Deployment(name, folder, env, free_port(), spec)
+    deployment.run("-m", "app", "db", "upgrade")
+    payload = {
+        **{k: v for k, v in spec.items() if k not in ("place", "short_name")},
+        "password": PASSWORD,
+        "pin": PIN,
+        "p12": keys,
+    }
+    deployment.ids = deployment.helper_with("setup", payload)
+    return deployment
+
+
+def pair(here: Deployment, there: Deployment) -> None:
+    """`there` as a peer of `here` (same key id and secret on both sides), and its agency in here's directory."""
+    here.helper_with(
+        "pair",
+        {
+            "peer_name": f"Hệ thống quản lý văn bản của {there.spec['name']}",
+            "key_id": KEY_ID,
+            "secret": SECRET,
+            "base_url": there.base,
+            "agency_code": there.spec["code"],
+            "agency_name": there.spec["name"],
+        },
+    )
+
+
+@pytest.fixture
+def deployments(tmp_path):
+    started = time.monotonic()
+    keys = throwaway_pki(tmp_path)
+    a = new_deployment("a", A, tmp_path, keys[A["code"]])
+    b = new_deployment("b", B, tmp_path, keys[B["code"]])
+    pair(a, b)
+    pair(b, a)
+    try:
+        a.start()
+        b.start()
+        yield a, b, started
+    finally:
+        a.stop()
+        b.stop()
+
+
+# --- the scenario -----------------------------------------------------------------------------------------------
+
+
+def draft_pdf_bytes() -> bytes:
+    from app.signing.sample import draft_pdf
+
+    return draft_pdf(
+        agency_parent="",
+        agency_name=A["name"],
+        notation_hint="UBND-VP",
+        place=A["place"],
+        type_name=None,
+        subject=SUBJECT,
+        body=["Ủy ban nhân dân Thành phố đề nghị Sở Nội vụ Thành phố Hà Nội phối hợp chia sẻ dữ liệu."],
+        signer_authority="TM.",
+        signer_title="Chủ tịch",
+        signer_name=A["people"]["leader"][1],
+        recipients=[B["name"]],
+    )
+
+
+def issue_outgoing(a: Deployment) -> int:
+    """The specialist drafts to B's agency (outside the deployment), the unit leader and the clerk approve, the
+    leader signs with the PIN, the clerk numbers, seals and issues: dispatch queues the package."""
+    metadata = {
+        "type_code": "CV",
+        "subject": SUBJECT,
+        "urgency": "thuong",
+        "place": A["place"],
+        "drafting_unit_id": a.ids["unit_id"],
+        "signer_id": a.ids["users"]["leader"],
+        "signer_authority": "TM.",
+        "signer_title": "Chủ tịch",
+        "recipients_external": [{"code": B["code"], "name": B["name"]}],
+    }
+    specialist = a.session("specialist")
+    created = ok(
+        specialist.post(
+            f"{a.api}/outgoing",
+            data={"metadata": json.dumps(metadata, ensure_ascii=False)},
+            files={"file": ("du-thao.pdf", draft_pdf_bytes(), "application/pdf")},
+            timeout=HTTP_TIMEOUT,
+        ),
+        201,
+    )
+    document_id = created["id"]
+    ok(specialist.post(f"{a.api}/outgoing/{document_id}/submit", timeout=HTTP_TIMEOUT))
+    step(a, "unit_leader", "outgoing", document_id, "review_content", {}, "approve")
+    step(a, "clerk", "outgoing", document_id, "check_format", {}, "approve")
+    step(a, "leader", "outgoing", document_id, "approve_sign", {"pin": PIN}, "sign")
+    issue = {"register_id": a.ids["registers"]["outgoing"], "notation": "UBND-VP"}
+    step(a, "clerk", "outgoing", document_id, "issue_document", issue, "issue")
+    return document_id
+
+
+def recipient_of(a: Deployment, document_id: int) -> dict:
+    rows = ok(a.session("clerk").get(f"{a.api}/outgoing/{document_id}/recipients", timeout=HTTP_TIMEOUT))
+    [row] = [r for r in rows if r["code"] == B["code"]]
+    return row
+
+
+def history(a: Deployment, document_id: int) -> list[str]:
+    return [h["code"] for h in recipient_of(a, document_id)["history"]]
+
+
+def incoming_documents(b: Deployment) -> list[dict]:
+    return ok(b.session("clerk").get(f"{b.api}/incoming", timeout=HTTP_TIMEOUT))["items"]
+
+
+def test_two_deployments_exchange_a_document_and_its_statuses_through_restarts(deployments):
+    a, b, started = deployments
+
+    # B is down when A issues: the package waits in A's outbox, and the clerk sees why ("chưa gửi được").
+    b.stop()
+    document_id = issue_outgoing(a)
+    tried = a.send_outbox()
+    assert [r["state"] for r in tried["rows"] if r["kind"] == "edoc"] == ["pending"], tried
+    waiting = recipient_of(a, document_id)
+    assert waiting["kind"] == "external" and waiting["delivery"] == "pending", waiting
+    assert "chưa gửi được" in (waiting["delivery_error"] or "").lower(), waiting
+
+    # B is back: A's retry delivers; B registers it as an electronic incoming document and owes A its 01.
+    b.start()
+    sent = a.send_outbox()
+    assert [r["state"] for r in sent["rows"] if r["kind"] == "edoc"] == ["sent"], sent
+    assert recipient_of(a, document_id)["delivery"] == "delivered"
+    [arrived] = incoming_documents(b)
+    assert arrived["subject"] == SUBJECT
+    incoming_id = arrived["id"]
+
+    # The sender's answer was lost (A crashed after B committed): A sends the same message again, B answers
+    # with its first answer and registers nothing twice.
+    a.helper("send-outbox", "--resend-sent")
+    assert [d["id"] for d in incoming_documents(b)] == [incoming_id]
+
+    b.send_outbox()
+    assert history(a, document_id) == ["01"]
+
+    # B's clerk checks and registers it (03).
+    step(b, "clerk", "incoming", incoming_id, "check_document", {}, "tiep_nhan")
+    step(b, "clerk", "incoming", incoming_id, "register_document")
+    b.send_outbox()
+    assert history(a, document_id) == ["01", "03"]
+
+    # A is down while B's leader directs (04): B's outbox keeps it, retries after A restarts.
+    a.stop()
+    direction = my_task(b, "leader", "incoming", incoming_id, "direct_handling")
+    complete(
+        b,
+        "leader",
+        direction,
+        {"y_kien_chi_dao": "Phòng Công chức, viên chức chủ trì.", "lead_unit_id": b.ids["unit_id"]},
+    )
+    failed = b.send_outbox()
+    assert [r["state"] for r in failed["rows"] if r["key"].find("|status04|") > 0] == ["pending"], failed
+    a.start()
+    b.send_outbox()
+    assert history(a, document_id) == ["01", "03", "04"]
+
+    # The unit leader assigns the specialist (05), who completes it (06).
+    assignment = my_task(b, "unit_leader", "incoming", incoming_id, "assign_specialist")
+    complete(b, "unit_leader", assignment, {"lead_user_id": b.ids["users"]["specialist"]})
+    step(
+        b,
+        "specialist",
+        "incoming",
+        incoming_id,
+        "handle_document",
+        {"ket_qua": "Đã phối hợp cung cấp dữ liệu."},
+        "hoan_thanh",
+    )
+    b.send_outbox()
+    assert history(a, document_id) == ["01", "03", "04", "05", "06"]
+    b.send_outbox()  # nothing is due: nothing is sent twice
+    assert history(a, document_id) == ["01", "03", "04", "05", "06"]
+
+    # The package exported to a file (for an axis A cannot reach) imports on B through the clerk's file import.
+    recipient_id = recipient_of(a, document_id)["id"]
+    download = a.web_session("clerk").get(
+        f"{a.base}/outgoing/{document_id}/recipients/{recipient_id}/package", timeout=HTTP_TIMEOUT
+    )
+    assert download.status_code == 200 and download.content.startswith(b"<?xml"), download.text[:500]
+    clerk_b = b.session("clerk")
+    files = {"package": ("goi-tin.edxml", download.content, "application/xml")}
+    imported = ok(clerk_b.post(f"{b.api}/incoming/edxml", files=files, timeout=HTTP_TIMEOUT), 201)
+    # A second arrival of the same document by another channel: kept, and shown as a possible duplicate of the one
+    # the connector delivered (NĐ 30 Phụ lục VI III.1.h); importing the file again creates nothing more.
+    assert imported["id"] != incoming_id and imported["subject"] == SUBJECT
+    assert incoming_id in [d["id"] for d in imported["possible_duplicates"]], imported["possible_duplicates"]
+    again = ok(clerk_b.post(f"{b.api}/incoming/edxml", files=files, timeout=HTTP_TIMEOUT), 201)
+    assert again["id"] == imported["id"]
+    assert sorted(d["id"] for d in incoming_documents(b)) == sorted([incoming_id, imported["id"]])
+
+    # A recalls the document: B gets the request (13) on the document the connector delivered, its clerk agrees,
+    # and 15 comes back to A.
+    recall = {"reason": "Văn bản có sai sót về số liệu, sẽ ban hành văn bản thay thế."}
+    ok(a.session("clerk").post(f"{a.api}/outgoing/{document_id}/recall", json=recall, timeout=HTTP_TIMEOUT))
+    a.send_outbox()
+    asked = ok(clerk_b.get(f"{b.api}/incoming/{incoming_id}", timeout=HTTP_TIMEOUT))
+    assert asked["recall_pending"] is True, asked
+    ok(clerk_b.post(f"{b.api}/incoming/{incoming_id}/recall/accept", timeout=HTTP_TIMEOUT))
+    b.send_outbox()
+    codes = history(a, document_id)
+    assert codes[:5] == ["01", "03", "04", "05", "06"] and codes[-1] == "15", codes
+    assert recipient_of(a, document_id)["status_code"] == "15"
+
+    assert time.monotonic() - started < BUDGET_SECONDS, "the exchange took longer than its budget"
