@@ -85,8 +85,8 @@ def add_exchange_credential(agency_id: int, p12: bytes, passphrase: str) -> None
 
 def pair(spec: dict) -> dict:
     """The other deployment as a peer (same key id and secret on both sides) and its agency in the directory."""
-    from app.core.transaction import unit_of_work
     from app.core.db import db
+    from app.core.transaction import unit_of_work
     from app.exchange import peers
     from app.exchange.models import DirectoryEntry, ExchangePeer
 
