@@ -48,6 +48,17 @@ ACTION_LABELS: dict[str, str] = {
     "signing.trust_root_disable": "Ngừng tin cậy chứng thư gốc",
     "signing.trust_root_enable": "Tin cậy lại chứng thư gốc",
     "signing.trust_root_remove": "Xóa chứng thư gốc tin cậy",
+    # Liên thông
+    "exchange.directory_add": "Thêm cơ quan vào danh bạ liên thông",
+    "exchange.directory_update": "Sửa danh bạ liên thông",
+    "exchange.directory_deactivate": "Ngừng dùng cơ quan trong danh bạ liên thông",
+    "exchange.directory_reactivate": "Dùng lại cơ quan trong danh bạ liên thông",
+    "exchange.directory_merge": "Ghi nhận sáp nhập cơ quan trong danh bạ liên thông",
+    "exchange.directory_import": "Nhập danh bạ liên thông từ tệp",
+    "exchange.peer_add": "Thêm hệ thống liên thông",
+    "exchange.peer_update": "Sửa hệ thống liên thông",
+    "exchange.peer_rotate_secret": "Đổi khóa bí mật của hệ thống liên thông",
+    "exchange.retry": "Gửi lại ngay thông điệp liên thông",
     # Quy trình, việc
     "process.deploy": "Triển khai quy trình",
     "designer.form_save": "Lưu biểu mẫu công việc của cơ quan",
@@ -104,6 +115,10 @@ ACTION_LABELS: dict[str, str] = {
     "outgoing.start_related": "Soạn văn bản thay thế, cập nhật, đính chính",
     "outgoing.view": "Xem văn bản đi",
     "outgoing.print_register": "In sổ đăng ký văn bản đi",
+    # Liên thông với hệ thống khác (trục, LGSP, qlvb khác)
+    "exchange.receive": "Nhận thông điệp liên thông",
+    "exchange.refuse": "Từ chối thông điệp liên thông",
+    "exchange.retry": "Gửi lại thông điệp liên thông",
     # Danh mục hồ sơ (NĐ 30/2020 Điều 28, Phụ lục V)
     "file_plan.created": "Lập Danh mục hồ sơ",
     "file_plan.numbering_set": "Đổi cách đánh số Danh mục hồ sơ",

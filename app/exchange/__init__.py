@@ -8,4 +8,13 @@ outgoing and exchange issues deliver them (internally, or to external systems wi
 
 from app.core.modules import Module
 
-MODULE = Module("exchange", models=("app.exchange.models",))
+MODULE = Module(
+    "exchange",
+    models=("app.exchange.models",),
+    receivers=("app.exchange.handlers:RECEIVERS",),
+    blueprints=("app.exchange.connector_views:bp", "app.exchange.views:bp"),
+    api=("app.exchange.directory_api:blp", "app.exchange.peers_api:blp", "app.exchange.outbox_api:blp"),
+    cli=("app.exchange.cli:exchange",),
+    jobs="app.exchange.jobs",
+    blobs=("app.exchange.models:OutboxMessage.body_sha256",),
+)

@@ -17,6 +17,11 @@ package_arrived = signals.signal("package-arrived")
 # reason). The one receiver records the request and returns True, False when that agency has no such document;
 # it raises a Conflict when there is nothing to ask (already recalled, a request waiting for a decision).
 recall_requested = signals.signal("recall-requested")
+# Sent by the connector with the mã định danh (DocumentId) of a document the sender recalls (a BussinessDocType 1
+# package), sender_code (its OrganId), agency_id (the receiving agency; None: any agency of this deployment holding
+# it) and note. app.incoming answers: True when it recorded a recall request, False when there is no such document;
+# a Conflict when there is nothing to ask (already recalled, a request waiting for a decision).
+recall_by_key_requested = signals.signal("recall-by-key-requested")
 # Sent by the connector with a parsed status message from another system (app.exchange.edxml StatusMessageData):
 # codes 01–06, 15, 16 answer a document we sent (app.outgoing answers: the recipient's status and history); 13
 # asks us to give back a document we received (app.incoming answers). Receivers return True when they took it.
@@ -48,10 +53,17 @@ def request_recall(*, agency_id: int, message_id: str, note: str) -> bool:
     return bool(_one(recall_requested.send(message_id, agency_id=agency_id, note=note)))
 
 
+def request_recall_by_key(document_key: str | None, *, sender_code: str, agency_id: int | None, note: str) -> bool:
+    """Ask the receiving agency to recall the document `sender_code` sent under `document_key`."""
+    if not document_key:
+        return False
+    return bool(_one(recall_by_key_requested.send(document_key, sender_code=sender_code, agency_id=agency_id, note=note)))
+
+
 def _one(results: list):
     if len(results) != 1:
         raise NoReceiver(f"{len(results)} receivers answered; exactly one module must handle this message")
     return results[0][1]
 
 
-__all__ = ["Package", "deliver_package", "receive_package", "request_recall"]
+__all__ = ["Package", "deliver_package", "receive_package", "request_recall", "request_recall_by_key"]

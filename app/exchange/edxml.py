@@ -14,16 +14,26 @@ import base64
 import binascii
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
-
-from lxml import etree
 
 from app.core import clock
-from app.core.errors import ValidationError
 from app.documents.models import Urgency
-
-NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
-E = f"{{{NS}}}"
+from app.exchange.edxml_base import (
+    NS,
+    InvalidPackage,
+    add,
+    add_group,
+    child,
+    children,
+    edxml_date,
+    header_of,
+    iso_date,
+    message_header,
+    new_root,
+    parse_root,
+    serialize,
+    text,
+)
+from app.exchange.edxml_status import StatusData, build_status, message_kind, parse_status
 
 # OtherInfo/Priority (legal.md §4.4): 0 Thường · 1 Khẩn · 2 Thượng khẩn · 3 Hỏa tốc · 4 Hỏa tốc hẹn giờ.
 PRIORITY_URGENCY = {
@@ -41,16 +51,17 @@ RELATION_BUSINESS_TYPES = {"update": 2, "replace": 3, "correct": 2}
 CORRECTION_REASON = "Đính chính"
 MESSAGE_ID_LIMIT = 100  # IncomingDocument.message_id
 
-
-class InvalidPackage(ValidationError):
-    """The uploaded file is not an importable edXML package."""
-
-    code = "invalid_edxml"
-    status = 422
-    message = "Gói tin edXML không hợp lệ."
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, details={"package": message})
+__all__ = [
+    "NS",
+    "InvalidPackage",
+    "Package",
+    "StatusData",
+    "build_package",
+    "build_status",
+    "message_kind",
+    "parse_package",
+    "parse_status",
+]
 
 
 @dataclass
@@ -63,67 +74,18 @@ class Package:
     related_key: str | None = None  # the mã định danh of the earlier document it changes (Bussiness/DocumentId)
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-        dtd_validation=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-
-
-def _child(element, name: str):
-    """A child in the edXML namespace, or without a namespace (AttachmentEncoded is written unprefixed)."""
-    if element is None:
-        return None
-    found = element.find(E + name)
-    return found if found is not None else element.find(name)
-
-
-def _children(element, name: str) -> list:
-    if element is None:
-        return []
-    return element.findall(E + name) + element.findall(name)
-
-
-def _text(element, *path: str) -> str | None:
-    for name in path:
-        element = _child(element, name)
-    if element is None or element.text is None:
-        return None
-    return element.text.strip() or None
-
-
-def _iso_date(value: str | None, label: str) -> str | None:
-    """`yyyy/MM/dd` (the standard) or `dd/MM/yyyy` (seen in samples, legal.md §4.6) to ISO."""
-    if not value:
-        return None
-    text = value.strip()[:10]
-    for pattern in ("%Y/%m/%d", "%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, pattern).date().isoformat()
-        except ValueError:
-            continue
-    raise InvalidPackage(f"{label} “{value}” không đúng định dạng yyyy/MM/dd.")
-
-
 def parse_package(data: bytes) -> Package:
     """Read an edXML package; raises InvalidPackage (invalid_edxml, 422) naming what is wrong."""
-    root = _parse_root(data)
-    header = _child(_child(root, "edXMLEnvelope"), "edXMLHeader")
-    message = _child(header, "MessageHeader")
-    if message is None:
-        raise InvalidPackage("Gói tin thiếu edXMLEnvelope/edXMLHeader/MessageHeader.")
-    business = _child(_child(header, "TraceHeaderList"), "Bussiness")
+    root = parse_root(data)
+    header = header_of(root)
+    message = message_header(root)
+    business = child(child(header, "TraceHeaderList"), "Bussiness")
     business_type = _business_type(business)
     relation, related_key = _read_relation(business, business_type)
     metadata = _read_metadata(message, business)
     uploads = _read_attachments(root)
 
-    document_id = _text(message, "DocumentId")
+    document_id = text(message, "DocumentId")
     metadata["document_id"] = document_id  # the sender's mã định danh văn bản (legal.md §4.6), kept by the receiver
     if not document_id or len(document_id) > MESSAGE_ID_LIMIT:
         # Without a usable id of its own, the package's bytes identify it: the same file imported twice is one.
@@ -138,24 +100,9 @@ def parse_package(data: bytes) -> Package:
     )
 
 
-def _parse_root(data: bytes):
-    """The package's root element, parsed with the hardened parser; a DOCTYPE is refused, not just ignored."""
-    if not data or not data.strip():
-        raise InvalidPackage("Chưa có gói tin edXML.")
-    try:
-        root = etree.fromstring(data, parser=_parser())
-    except etree.XMLSyntaxError as exc:
-        raise InvalidPackage("Tệp không phải XML hợp lệ.") from exc
-    if root.getroottree().docinfo.doctype:
-        raise InvalidPackage("Gói tin edXML không được chứa khai báo DOCTYPE/ENTITY.")
-    if root.tag != E + "edXML":
-        raise InvalidPackage(f"Phần tử gốc phải là edXML thuộc không gian tên {NS}.")
-    return root
-
-
 def _business_type(business) -> int:
     """BussinessDocType; a new document (0), an update (2) or a replacement (3) is importable, not a revocation."""
-    business_text = _text(business, "BussinessDocType") or "0"
+    business_text = text(business, "BussinessDocType") or "0"
     try:
         business_type = int(business_text)
     except ValueError as exc:
@@ -174,9 +121,9 @@ def _read_relation(business, business_type: int) -> tuple[str | None, str | None
     replacement ReplacementInfo/DocumentId (legal.md §4.2)."""
     if business_type == 0:
         return None, None
-    key = _text(business, "DocumentId")
+    key = text(business, "DocumentId")
     if key is None and business_type == 3:
-        key = _text(business, "ReplacementInfoList", "ReplacementInfo", "DocumentId")
+        key = text(business, "ReplacementInfoList", "ReplacementInfo", "DocumentId")
     label = BUSINESS_LABELS[business_type]
     if not key or len(key) > MESSAGE_ID_LIMIT:
         raise InvalidPackage(
@@ -185,57 +132,57 @@ def _read_relation(business, business_type: int) -> tuple[str | None, str | None
         )
     if business_type == 3:
         return "replace", key
-    reason = _text(business, "BussinessDocReason") or ""
+    reason = text(business, "BussinessDocReason") or ""
     return ("correct" if reason.startswith(CORRECTION_REASON) else "update"), key
 
 
 def _read_metadata(message, business) -> dict:
     """The MessageHeader in intake's field names; sender and subject are required, the rest optional."""
-    sender = _child(message, "From")
-    sender_code, sender_name = _text(sender, "OrganId"), _text(sender, "OrganName")
+    sender = child(message, "From")
+    sender_code, sender_name = text(sender, "OrganId"), text(sender, "OrganName")
     if not sender_code or not sender_name:
         raise InvalidPackage("Gói tin thiếu cơ quan gửi (From/OrganId và From/OrganName).")
-    subject = _text(message, "Subject")
+    subject = text(message, "Subject")
     if not subject:
         raise InvalidPackage("Gói tin thiếu trích yếu (Subject).")
 
-    priority_text = _text(message, "OtherInfo", "Priority") or "0"
+    priority_text = text(message, "OtherInfo", "Priority") or "0"
     try:
         urgency = PRIORITY_URGENCY[int(priority_text)]
     except (ValueError, KeyError) as exc:
         raise InvalidPackage(f"Độ khẩn (Priority) “{priority_text}” không thuộc 0–4.") from exc
-    page_amount = _text(message, "OtherInfo", "PageAmount")
+    page_amount = text(message, "OtherInfo", "PageAmount")
     return {
         "sender_code": sender_code,
         "sender_name": sender_name,
-        "code_number": _text(message, "Code", "CodeNumber"),
-        "code_notation": _text(message, "Code", "CodeNotation"),
-        "issued_date": _iso_date(_text(message, "PromulgationInfo", "PromulgationDate"), "Ngày ban hành"),
-        "type_name": _text(message, "DocumentType", "TypeName"),
+        "code_number": text(message, "Code", "CodeNumber"),
+        "code_notation": text(message, "Code", "CodeNotation"),
+        "issued_date": iso_date(text(message, "PromulgationInfo", "PromulgationDate"), "Ngày ban hành"),
+        "type_name": text(message, "DocumentType", "TypeName"),
         "subject": subject,
-        "description": _text(message, "Content"),
-        "signer_position": _text(message, "SignerInfo", "Position") or _text(message, "SignerInfo", "Competence"),
-        "signer_name": _text(message, "SignerInfo", "FullName"),
+        "description": text(message, "Content"),
+        "signer_position": text(message, "SignerInfo", "Position") or text(message, "SignerInfo", "Competence"),
+        "signer_name": text(message, "SignerInfo", "FullName"),
         "page_count": page_amount if page_amount and page_amount != "0" else None,
         "urgency": urgency.value,
-        "due_date": _iso_date(_text(message, "DueDate"), "Hạn trả lời"),
+        "due_date": iso_date(text(message, "DueDate"), "Hạn trả lời"),
         "recipients": "; ".join(_read_places(message)) or None,
-        "paper_follows": _text(business, "Paper") == "1",
+        "paper_follows": text(business, "Paper") == "1",
     }
 
 
 def _read_places(message) -> list[str]:
     """Nơi nhận from ToPlaces/Place; packages without them name their recipients in To/OrganName only."""
-    places = [p.text.strip() for p in _children(_child(message, "ToPlaces"), "Place") if p.text and p.text.strip()]
-    return places or [name for to in _children(message, "To") if (name := _text(to, "OrganName"))]
+    places = [p.text.strip() for p in children(child(message, "ToPlaces"), "Place") if p.text and p.text.strip()]
+    return places or [name for to in children(message, "To") if (name := text(to, "OrganName"))]
 
 
 def _read_attachments(root) -> list[tuple[str, bytes]]:
     """The decoded attachments, the first PDF first (it becomes the main file); at least one is required."""
     uploads = []
-    for index, attachment in enumerate(_children(_child(root, "AttachmentEncoded"), "Attachment"), start=1):
-        name = _text(attachment, "AttachmentName") or f"tep-dinh-kem-{index}"
-        encoded = _text(attachment, "ContentTransferEncoded") or ""
+    for index, attachment in enumerate(children(child(root, "AttachmentEncoded"), "Attachment"), start=1):
+        name = text(attachment, "AttachmentName") or f"tep-dinh-kem-{index}"
+        encoded = text(attachment, "ContentTransferEncoded") or ""
         try:
             content = base64.b64decode("".join(encoded.split()), validate=True)
         except (binascii.Error, ValueError) as exc:
@@ -249,13 +196,6 @@ def _read_attachments(root) -> list[tuple[str, bytes]]:
     return uploads
 
 
-def _edxml_date(value) -> str | None:
-    if value in (None, ""):
-        return None
-    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    return f"{day:%Y/%m/%d}"
-
-
 def build_package(metadata: dict, attachments: list[tuple]) -> bytes:
     """An edXML package (legal.md §4.2 skeleton) from intake metadata and (filename, bytes[, content type]).
 
@@ -264,67 +204,49 @@ def build_package(metadata: dict, attachments: list[tuple]) -> bytes:
     changes), `business_reason` and `replaced_organ_ids`, `organ_id_to`/`organ_name_to`, `place`. Missing values
     are left out.
     """
-    root = etree.Element(E + "edXML", nsmap={None: NS})
-    envelope = etree.SubElement(root, E + "edXMLEnvelope", nsmap={"edXML": NS})
-    header = etree.SubElement(envelope, E + "edXMLHeader")
-    _build_message_header(etree.SubElement(header, E + "MessageHeader"), metadata)
-    _build_trace_header(_add(header, "TraceHeaderList"), metadata)
-    _build_body(_add(envelope, "edXMLBody"), etree.SubElement(root, E + "AttachmentEncoded"), attachments)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-
-
-def _add(parent, name: str, value=None):
-    element = etree.SubElement(parent, E + name)
-    if value is not None:
-        element.text = str(value)
-    return element
-
-
-def _add_group(parent, name: str, pairs: list[tuple[str, object]]) -> None:
-    """A group element with its non-empty children; left out altogether when every value is empty."""
-    if any(value not in (None, "") for _, value in pairs):
-        group = _add(parent, name)
-        for child, value in pairs:
-            if value not in (None, ""):
-                _add(group, child, value)
+    root, envelope, header = new_root()
+    _build_message_header(add(header, "MessageHeader"), metadata)
+    _build_trace_header(add(header, "TraceHeaderList"), metadata)
+    _build_body(add(envelope, "edXMLBody"), add(root, "AttachmentEncoded"), attachments)
+    return serialize(root)
 
 
 def _build_message_header(message, metadata: dict) -> None:
     """MessageHeader: who sends to whom, the document's number, date, type, subject, signer and urgency."""
-    _add_group(message, "From", [("OrganId", metadata.get("sender_code")), ("OrganName", metadata.get("sender_name"))])
-    _add_group(message, "To", [("OrganId", metadata.get("organ_id_to")), ("OrganName", metadata.get("organ_name_to"))])
-    _add_group(
+    add_group(message, "From", [("OrganId", metadata.get("sender_code")), ("OrganName", metadata.get("sender_name"))])
+    add_group(message, "To", [("OrganId", metadata.get("organ_id_to")), ("OrganName", metadata.get("organ_name_to"))])
+    add_group(
         message,
         "Code",
         [("CodeNumber", metadata.get("code_number")), ("CodeNotation", metadata.get("code_notation"))],
     )
-    issued = _edxml_date(metadata.get("issued_date"))
-    _add_group(message, "PromulgationInfo", [("Place", metadata.get("place")), ("PromulgationDate", issued)])
-    _add_group(message, "DocumentType", [("Type", 1), ("TypeName", metadata.get("type_name"))])
+    issued = edxml_date(metadata.get("issued_date"))
+    add_group(message, "PromulgationInfo", [("Place", metadata.get("place")), ("PromulgationDate", issued)])
+    add_group(message, "DocumentType", [("Type", 1), ("TypeName", metadata.get("type_name"))])
     if metadata.get("subject"):
-        _add(message, "Subject", metadata["subject"])
+        add(message, "Subject", metadata["subject"])
     if metadata.get("description"):
-        _add(message, "Content", metadata["description"])
-    _add_group(
+        add(message, "Content", metadata["description"])
+    add_group(
         message,
         "SignerInfo",
         [("Position", metadata.get("signer_position")), ("FullName", metadata.get("signer_name"))],
     )
     if metadata.get("due_date"):
-        _add(message, "DueDate", _edxml_date(metadata["due_date"]))
+        add(message, "DueDate", edxml_date(metadata["due_date"]))
     if metadata.get("recipients"):
-        places = _add(message, "ToPlaces")
+        places = add(message, "ToPlaces")
         for place in str(metadata["recipients"]).split(";"):
             if place.strip():
-                _add(places, "Place", place.strip())
+                add(places, "Place", place.strip())
     urgency = Urgency(metadata.get("urgency") or Urgency.THUONG.value)
-    _add_group(
+    add_group(
         message,
         "OtherInfo",
         [("Priority", metadata.get("priority", urgency.priority)), ("PageAmount", metadata.get("page_count"))],
     )
     if document_id := _document_id(metadata, issued):
-        _add(message, "DocumentId", document_id)
+        add(message, "DocumentId", document_id)
 
 
 def _document_id(metadata: dict, issued: str | None) -> str | None:
@@ -338,41 +260,41 @@ def _document_id(metadata: dict, issued: str | None) -> str | None:
 def _build_trace_header(trace, metadata: dict) -> None:
     """TraceHeaderList: the sender's hop with the local time of sending, and the business type of the message."""
     if metadata.get("sender_code"):
-        hop = _add(trace, "TraceHeader")
-        _add(hop, "OrganId", metadata["sender_code"])
-        _add(hop, "Timestamp", f"{clock.to_local(clock.now()):%Y/%m/%d %H:%M:%S}")
-    business = _add(trace, "Bussiness")
+        hop = add(trace, "TraceHeader")
+        add(hop, "OrganId", metadata["sender_code"])
+        add(hop, "Timestamp", f"{clock.to_local(clock.now()):%Y/%m/%d %H:%M:%S}")
+    business = add(trace, "Bussiness")
     business_type = int(metadata.get("business_type", 0))
     related_key = metadata.get("business_document_id")  # the earlier document an update/replacement changes
     if related_key:
-        _add(business, "DocumentId", related_key)
-    _add(business, "BussinessDocType", business_type)
+        add(business, "DocumentId", related_key)
+    add(business, "BussinessDocType", business_type)
     reason = metadata.get("business_reason") or ("Văn bản điện tử mới" if business_type == 0 else "")
-    _add(business, "BussinessDocReason", reason)
-    _add(business, "Paper", 1 if metadata.get("paper_follows") else 0)
+    add(business, "BussinessDocReason", reason)
+    add(business, "Paper", 1 if metadata.get("paper_follows") else 0)
     if business_type == 2:  # the document's information is updated, not its list of recipients
-        _add_group(business, "BussinessDocumentInfo", [("DocumentInfo", 1), ("DocumentReceiver", 0)])
+        add_group(business, "BussinessDocumentInfo", [("DocumentInfo", 1), ("DocumentReceiver", 0)])
     if business_type == 3 and related_key:
-        replacement = _add(_add(business, "ReplacementInfoList"), "ReplacementInfo")
-        _add(replacement, "DocumentId", related_key)
-        organs = _add(replacement, "OrganIdList")
+        replacement = add(add(business, "ReplacementInfoList"), "ReplacementInfo")
+        add(replacement, "DocumentId", related_key)
+        organs = add(replacement, "OrganIdList")
         for organ_id in metadata.get("replaced_organ_ids") or ():
-            _add(organs, "OrganId", organ_id)
+            add(organs, "OrganId", organ_id)
 
 
 def _build_body(body, encoded, attachments: list[tuple]) -> None:
     """The manifest in edXMLBody lists each attachment; AttachmentEncoded carries it in base64 (same cid)."""
-    manifest = _add(body, "edXMLManifest")
+    manifest = add(body, "edXMLManifest")
     manifest.set("version", "1.0")
     for index, item in enumerate(attachments, start=1):
         name, content = item[0], item[1]
         content_type = item[2] if len(item) > 2 else "application/octet-stream"
-        reference = _add(manifest, "Reference")
-        _add(reference, "ContentId", f"cid:{index}")
-        _add(reference, "ContentType", content_type)
-        _add(reference, "AttachmentName", name)
-        attachment = _add(encoded, "Attachment")
-        _add(attachment, "ContentId", f"cid:{index}")
-        _add(attachment, "AttachmentName", name)
-        _add(attachment, "ContentType", content_type)
-        _add(attachment, "ContentTransferEncoded", base64.b64encode(content).decode("ascii"))
+        reference = add(manifest, "Reference")
+        add(reference, "ContentId", f"cid:{index}")
+        add(reference, "ContentType", content_type)
+        add(reference, "AttachmentName", name)
+        attachment = add(encoded, "Attachment")
+        add(attachment, "ContentId", f"cid:{index}")
+        add(attachment, "AttachmentName", name)
+        add(attachment, "ContentType", content_type)
+        add(attachment, "ContentTransferEncoded", base64.b64encode(content).decode("ascii"))

@@ -6,10 +6,11 @@ import sqlalchemy as sa
 from app.core.db import db
 from app.core.signals import task_reassigned
 from app.documents.uploads import Upload
-from app.exchange.delivery import package_arrived, recall_requested
+from app.exchange.delivery import package_arrived, recall_by_key_requested, recall_requested, status_arrived
 from app.exchange.edxml import Package
 from app.incoming import permissions, recall
-from app.incoming.models import AssignmentKind, IncomingDocument
+from app.exchange.models import StatusCode
+from app.incoming.models import AssignmentKind, IncomingDocument, IncomingStatus
 from app.incoming.services import receive_incoming
 
 
@@ -42,6 +43,31 @@ def recall_delivered(message_id: str, *, agency_id: int, note: str) -> bool:
     return True
 
 
+def recall_by_key(document_key: str, *, sender_code: str, agency_id: int | None, note: str) -> bool:
+    """The sender's recall (a BussinessDocType 1 package, or a 13 status from another system) of the document it
+    sent under `document_key` (its mã định danh văn bản): a recall request on each such document here (of
+    `agency_id`, or of any agency when None). False when there is none; a Conflict when there is nothing to ask."""
+    query = sa.select(IncomingDocument.id).where(
+        IncomingDocument.document_key == document_key,
+        IncomingDocument.sender_code == sender_code,
+        IncomingDocument.status != IncomingStatus.RECALLED,
+    )
+    if agency_id is not None:
+        query = query.where(IncomingDocument.agency_id == agency_id)
+    document_ids = list(db.session.scalars(query.order_by(IncomingDocument.id)))
+    for document_id in document_ids:
+        recall.request_recall(None, document_id, note=note)
+    return bool(document_ids)
+
+
+def recall_status_arrived(data, **_extra) -> bool:
+    """A 13 (Lấy lại) status from another system: the same request as a recall package (legal.md §4.5)."""
+    if data.code != StatusCode.RECALL_REQUESTED:
+        return False
+    note = data.description or "Nơi gửi yêu cầu lấy lại văn bản"
+    return recall_by_key(data.response_for_key, sender_code=data.from_code, agency_id=None, note=note)
+
+
 def follow_reassigned_task(task, *, previous_id: int | None, target) -> None:
     """A handling step handed to someone else (a colleague standing in, a deactivated person's work handed over):
     the document's lead or coordinating assignment that named the previous holder names the new one, so the
@@ -65,5 +91,7 @@ def follow_reassigned_task(task, *, previous_id: int | None, target) -> None:
 RECEIVERS = [
     (package_arrived, receive_package),
     (recall_requested, recall_delivered),
+    (recall_by_key_requested, recall_by_key),
+    (status_arrived, recall_status_arrived),
     (task_reassigned, follow_reassigned_task),
 ]  # app.incoming.MODULE

@@ -52,6 +52,26 @@ SECTIONS: tuple[AdminSection, ...] = (
         ),
     ),
     AdminSection(
+        "Liên thông văn bản",
+        (
+            AdminCard(
+                "Danh bạ liên thông",
+                "exchange.directory.index",
+                "Cơ quan ngoài hệ thống theo mã định danh; nhập từ tệp CSV/XML; sáp nhập (QĐ 09/2025).",
+            ),
+            AdminCard(
+                "Hệ thống liên thông",
+                "exchange.peers.index",
+                "Các hệ thống quản lý văn bản khác gửi, nhận trực tiếp: địa chỉ, khóa bí mật, kiểm tra kết nối.",
+            ),
+            AdminCard(
+                "Hàng đợi gửi liên thông",
+                "exchange.outbox.index",
+                "Văn bản, trạng thái đang chờ gửi hoặc chưa gửi được và lý do; gửi lại ngay.",
+            ),
+        ),
+    ),
+    AdminSection(
         "Văn bản và quy trình",
         (
             AdminCard(

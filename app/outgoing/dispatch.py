@@ -5,7 +5,8 @@
   Each delivery runs in its own SAVEPOINT: one failing recipient is marked `pending` with its error, retried by
   the scheduler (`jobs.py`), and never undoes the issue or the other deliveries.
 - An internal unit receives it for information (the document is visible to the unit's people once issued).
-- An agency outside the deployment gets a package to download (`external_package`); delivery is `exported`.
+- An agency outside the deployment that a connector peer reaches gets its package through the outbox
+  (`app.outgoing.connector`); one no peer reaches gets a package to download (`external_package`), `exported`.
 """
 
 import logging
@@ -26,7 +27,7 @@ from app.exchange.edxml import build_package
 from app.exchange.models import StatusCode
 from app.exchange.services import record_status
 from app.org.models import Agency, User
-from app.outgoing import content, files
+from app.outgoing import connector, content, files
 from app.outgoing.models import (
     DeliveryState,
     OutgoingDocument,
@@ -132,6 +133,8 @@ def dispatch_document(document: OutgoingDocument, *, actor: User | None) -> dict
             deliver(recipient)
         elif recipient.kind == RecipientKind.UNIT:
             recipient.delivery = DeliveryState.DELIVERED
+        elif (route := connector.route_of(recipient)) is not None:
+            connector.send_through_peer(recipient, route)  # queued in this transaction; the outbox sends it
         else:
             recipient.delivery = DeliveryState.EXPORTED
     db.session.flush()
@@ -191,6 +194,7 @@ def due_recipient_ids(now=None, limit: int = 200) -> list[int]:
             sa.select(OutgoingRecipient.id)
             .join(OutgoingDocument, OutgoingDocument.id == OutgoingRecipient.document_id)
             .where(
+                OutgoingRecipient.kind == RecipientKind.AGENCY,  # external ones are the outbox's (app.exchange)
                 OutgoingRecipient.delivery == DeliveryState.PENDING,
                 sa.or_(OutgoingRecipient.next_attempt_at.is_(None), OutgoingRecipient.next_attempt_at <= now),
                 OutgoingDocument.status == OutgoingStatus.ISSUED,
@@ -205,7 +209,7 @@ def retry_delivery(recipient_id: int) -> bool:
     """Try one pending delivery again under its own message id (a scheduler job item)."""
     busy = Conflict("Nơi nhận đang được xử lý.", code="recipient_busy")
     recipient = lock_row(OutgoingRecipient, recipient_id, busy=busy, touch="attempts")
-    if recipient is None or recipient.delivery != DeliveryState.PENDING:
+    if recipient is None or recipient.delivery != DeliveryState.PENDING or recipient.kind != RecipientKind.AGENCY:
         return False
     if recipient.document.status != OutgoingStatus.ISSUED:
         return False

@@ -13,8 +13,11 @@ from app.core import clock
 from app.core.db import db
 from app.core.signals import status_recorded
 from app.documents.replies import replies_requested
+from app.exchange.delivery import outbox_settled, status_arrived
+from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
 from app.exchange.models import StatusCode, StatusMessage
 from app.exchange.services import record_status
+from app.outgoing.connector import delivery_settled, recipient_for_status
 from app.outgoing.models import OutgoingRecipient
 from app.outgoing.queries import replies_to
 
@@ -41,26 +44,81 @@ def track_recipient_status(message: StatusMessage, **_extra) -> None:
     )
     if recipient is None:
         return
-    now = clock.now()
-    copy = record_status(
+    message.delivered_at = clock.now()  # delivered inside the deployment: nothing left to send
+    apply_status(
+        recipient,
         from_agency_id=message.from_agency_id,
         to_organ_id=message.to_organ_id,
         to_organ_name=message.to_organ_name,
         document_key=message.document_key,
+        code=message.code,
+        description=message.description,
+        staff_name=message.staff_name,
+        staff_unit=message.staff_unit,
+    )
+
+
+def apply_status(
+    recipient: OutgoingRecipient,
+    *,
+    from_agency_id: int,
+    to_organ_id: str | None,
+    to_organ_name: str,
+    document_key: str | None,
+    code: str,
+    description: str,
+    staff_name: str | None,
+    staff_unit: str | None,
+) -> None:
+    """The recipient takes the latest status, and its history a copy — whether the status came from an agency of
+    this deployment or from another system through the connector."""
+    now = clock.now()
+    copy = record_status(
+        from_agency_id=from_agency_id,
+        to_organ_id=to_organ_id,
+        to_organ_name=to_organ_name,
+        document_key=document_key,
         object_type=HISTORY_TYPE,
         object_id=recipient.id,
-        code=StatusCode(message.code),
-        description=message.description,
+        code=StatusCode(code),
+        description=description,
     )
-    copy.staff_name, copy.staff_unit, copy.delivered_at = message.staff_name, message.staff_unit, now
-    message.delivered_at = now  # delivered inside the deployment: nothing left to send
-    recipient.status_code, recipient.status_note, recipient.status_at = message.code, message.description, now
+    copy.staff_name, copy.staff_unit, copy.delivered_at = staff_name, staff_unit, now
+    recipient.status_code, recipient.status_note, recipient.status_at = code, copy.description, now
     # Acknowledged = the recipient's clerk answered (02 refused, 03 accepted, or a later step), not 01 "Đã đến",
     # which the receiving software sends by itself on arrival (legal.md §4.5: "đã nhận nhưng văn thư chưa xử lý").
     # Seed 004 Điều 16.8 follows up what is "chưa được tiếp nhận" after 3 working days (app.reports.exchange).
-    if message.code in ACKNOWLEDGING:
+    if code in ACKNOWLEDGING:
         recipient.acknowledged_at = recipient.acknowledged_at or now
     db.session.flush()
 
 
-RECEIVERS = [(status_recorded, track_recipient_status), (replies_requested, replies_to)]  # app.outgoing.MODULE
+def track_peer_status(data, **_extra) -> bool:
+    """A status from another system (app.exchange.connector) answering a document we sent to one of its agencies:
+    01–06, 15, 16 on the external recipient (13 is app.incoming's)."""
+    if data.code == StatusCode.RECALL_REQUESTED:
+        return False
+    recipient = recipient_for_status(data)
+    if recipient is None:
+        return False
+    document = recipient.document
+    apply_status(
+        recipient,
+        from_agency_id=document.agency_id,
+        to_organ_id=data.response_for_code,
+        to_organ_name=document.organ_name or recipient.name,
+        document_key=data.response_for_key,
+        code=data.code,
+        description=data.description or EXCHANGE_LABELS.get(data.code, data.code),
+        staff_name=data.staff_name,
+        staff_unit=data.staff_unit,
+    )
+    return True
+
+
+RECEIVERS = [
+    (status_recorded, track_recipient_status),
+    (replies_requested, replies_to),
+    (outbox_settled, delivery_settled),
+    (status_arrived, track_peer_status),
+]  # app.outgoing.MODULE

@@ -2,7 +2,8 @@
 
 NĐ 30/2020 Điều 18.4 and Phụ lục VI III.8: the issuing agency recalls; each recipient cancels the recalled
 electronic document on its System and tells the sender (15 agreed, 16 refused), which flows back into the
-recipient's status (app.outgoing.handlers). The outgoing document stays as the record of what was issued and
+recipient's status (app.outgoing.handlers). An agency of another system reached through a connector peer gets a
+BussinessDocType 1 package through the outbox (app.outgoing.connector). The outgoing document stays as the record of what was issued and
 recalled: its files and metadata are frozen (no edits, no versions, no resend).
 """
 
@@ -14,6 +15,7 @@ from app.core.db import db
 from app.core.errors import Conflict, PermissionDenied, ValidationError
 from app.exchange.delivery import request_recall
 from app.org.models import User
+from app.outgoing import connector
 from app.outgoing.dispatch import record_recall_request, savepoint
 from app.outgoing.models import DeliveryState, OutgoingDocument, OutgoingStatus, RecipientKind
 from app.outgoing.permissions import may_recall
@@ -42,8 +44,16 @@ def recall_outgoing(actor: User, document_id: int, reason: str) -> OutgoingDocum
     document.recalled_at, document.recall_reason = clock.now(), reason[:1000]
     asked = []
     for recipient in document.recipients:
-        if recipient.kind != RecipientKind.AGENCY or recipient.delivery != DeliveryState.DELIVERED:
+        if recipient.delivery != DeliveryState.DELIVERED:
             continue  # pending deliveries stop here: the retry job skips recalled documents
+        if (route := connector.route_of(recipient)) is not None:
+            # Another system's agency: a BussinessDocType 1 package; its 15/16 comes back as a status.
+            connector.send_recall(recipient, route, reason=reason)
+            record_recall_request(recipient, actor=actor, note=reason)
+            asked.append(recipient.name)
+            continue
+        if recipient.kind != RecipientKind.AGENCY:
+            continue
         try:
             with savepoint():
                 asked_there = request_recall(

@@ -12,13 +12,14 @@ from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationErro
 from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
 from app.exchange.services import statuses_for
 from app.org.models import User
+from app.outgoing import connector
 from app.outgoing.metadata import metadata_of
 from app.outgoing.models import OutgoingDocument, OutgoingRecipient, OutgoingStatus, RecipientKind, Relation
 from app.outgoing.permissions import can_draft, can_view, may_resend
 from app.outgoing.relations import CORRECTION_TYPE, check_original
 from app.outgoing.services import create_draft, get_document, label_of, lock_document, refuse_frozen
 
-DELIVERY_LABELS = {"pending": "Chờ gửi lại", "delivered": "Đã gửi", "exported": "Đã xuất gói tin"}
+DELIVERY_LABELS = {"pending": "Đang gửi / chờ gửi lại", "delivered": "Đã gửi", "exported": "Đã xuất gói tin"}
 KIND_LABELS = {"agency": "Cơ quan trong hệ thống", "external": "Cơ quan ngoài hệ thống", "unit": "Đơn vị nội bộ"}
 
 
@@ -34,12 +35,19 @@ def resend(actor: User, document_id: int, recipient_id: int) -> OutgoingRecipien
     if document.status != OutgoingStatus.ISSUED:
         raise Conflict("Chỉ gửi lại được văn bản đã phát hành, chưa thu hồi.", code="outgoing_not_issued")
     recipient = _recipient(document, recipient_id)
-    if recipient.kind != RecipientKind.AGENCY:
-        raise Conflict("Chỉ gửi lại được cho cơ quan trong hệ thống.", code="not_an_agency_recipient")
-    if recipient.status_code != "02" and recipient.delivery != "pending":
-        raise Conflict("Nơi nhận chưa từ chối văn bản; không cần gửi lại.", code="resend_not_needed")
     previous = recipient.message_id
-    redeliver(recipient, actor=actor)
+    if connector.route_of(recipient) is not None:  # another system's agency, through the connector
+        if not connector.may_resend(recipient):
+            raise Conflict(
+                "Văn bản đang được gửi hoặc đã gửi, nơi nhận chưa từ chối; không cần gửi lại.", code="resend_not_needed"
+            )
+        connector.resend_through_peer(recipient)
+    else:
+        if recipient.kind != RecipientKind.AGENCY:
+            raise Conflict("Chỉ gửi lại được cho cơ quan trong hệ thống.", code="not_an_agency_recipient")
+        if recipient.status_code != "02" and recipient.delivery != "pending":
+            raise Conflict("Nơi nhận chưa từ chối văn bản; không cần gửi lại.", code="resend_not_needed")
+        redeliver(recipient, actor=actor)
     audit.record(
         actor,
         "outgoing.resend",
@@ -105,13 +113,17 @@ def recipient_statuses(actor: User, document_id: int) -> list[dict]:
                 "status_label": EXCHANGE_LABELS.get(recipient.status_code, "") if recipient.status_code else "",
                 "status_note": recipient.status_note,
                 "status_at": recipient.status_at,
-                "can_resend": recipient.kind == RecipientKind.AGENCY
-                and document.status == OutgoingStatus.ISSUED
-                and (recipient.status_code == "02" or recipient.delivery == "pending"),
+                "can_resend": document.status == OutgoingStatus.ISSUED and _may_resend(recipient),
                 "history": history,
             }
         )
     return rows
+
+
+def _may_resend(recipient: OutgoingRecipient) -> bool:
+    if recipient.kind == RecipientKind.AGENCY:
+        return recipient.status_code == "02" or recipient.delivery == "pending"
+    return connector.may_resend(recipient)
 
 
 def start_related(actor: User, original_id: int, relation: Relation | str) -> OutgoingDocument:

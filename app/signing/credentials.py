@@ -241,6 +241,36 @@ def add_organization(
     return credential
 
 
+def add_exchange(actor: User | None, agency_id: int, *, p12: bytes, passphrase: str) -> SigningCredential:
+    """Store the agency's exchange key (PKCS#12 and passphrase, both wrapped); it replaces the active one.
+
+    It signs the XML-DSig envelope of the edXML packages and status messages the agency sends (legal.md §4.2, §4.6),
+    never a document, so it has no image: `image_sha256` stays empty and the size 0 (the columns are NOT NULL).
+    """
+    agency = org_queries.get_agency(agency_id)
+    require_admin_of(actor, agency.id)
+    key = _open_upload(actor, p12, passphrase, field="passphrase", agency_id=agency.id)
+    credential = _store(
+        actor,
+        key,
+        p12,
+        kind=CredentialKind.EXCHANGE,
+        agency_id=agency.id,
+        user_id=None,
+        passphrase=passphrase,
+        png=None,
+        default_width_mm=0,
+    )
+    audit.record(
+        actor,
+        "signing.credential_add",
+        credential,
+        summary=f"Thêm chứng thư số liên thông (ký gói tin edXML) của {agency.name}",
+        changes=_facts(credential),
+    )
+    return credential
+
+
 def deactivate(actor: User | None, credential_id: int, reason: str) -> SigningCredential:
     """Stop a credential for good (lost token, revoked certificate, person left): it is refused from then on."""
     credential = get_credential(credential_id)
@@ -288,7 +318,7 @@ def _store(actor, key: Pkcs12Key, p12: bytes, *, kind, agency_id, user_id, passp
     facts = certificate_facts(key.certificate)
     if db.session.scalar(sa.select(SigningCredential.id).where(SigningCredential.fingerprint == facts.fingerprint)):
         raise Conflict("Chứng thư số này đã được lưu trong hệ thống.", code="credential_exists")
-    width_pt, height_pt = _checked_image(png, default_width_mm)
+    width_pt, height_pt = _checked_image(png, default_width_mm) if png is not None else (0.0, 0.0)
     previous = active_credential(kind, user_id=user_id, agency_id=agency_id)
     credential = SigningCredential(
         agency_id=agency_id,
@@ -302,7 +332,7 @@ def _store(actor, key: Pkcs12Key, p12: bytes, *, kind, agency_id, user_id, passp
         not_after=facts.not_after,
         certificate_der=facts.der,
         encrypted_p12=b"",
-        image_sha256=current_app.extensions["qlvb.blobs"].put(png),
+        image_sha256=current_app.extensions["qlvb.blobs"].put(png) if png is not None else "",
         image_width_pt=width_pt,
         image_height_pt=height_pt,
         created_by_id=actor.id if actor is not None else None,
@@ -410,6 +440,26 @@ def organization_key(actor: User, agency_id: int) -> tuple[SigningKey, SigningCr
     kek = key_encryption_key()
     if credential.encrypted_passphrase is None:
         raise CredentialUnreadable("Chứng thư số của cơ quan thiếu mật khẩu tệp khóa đã lưu.")
+    passphrase = open_sealed(credential.encrypted_passphrase, kek, context=_context(credential, "pass"))
+    p12 = open_sealed(credential.encrypted_p12, kek, context=_context(credential, "p12"))
+    return _matching(load_pkcs12(p12, passphrase.decode("utf-8")), credential), credential
+
+
+def exchange_key(agency_id: int) -> tuple[Pkcs12Key, SigningCredential] | None:
+    """The agency's exchange key, opened by the system (no actor), or None when it has none.
+
+    Unlike the seal (seed 000 Điều 21: only the clerk, in person), this key signs the transport envelope of the
+    edXML messages the system sends on the agency's behalf (a status 01 the moment a package arrives, a retry at
+    night), not a document: the document keeps the seal and signatures the clerk and the signer applied. An expired
+    or not yet valid certificate raises (CertificateExpired…), so nothing goes out under a key the receiver refuses.
+    """
+    credential = active_credential(CredentialKind.EXCHANGE, agency_id=agency_id)
+    if credential is None:
+        return None
+    _check(credential)
+    kek = key_encryption_key()
+    if credential.encrypted_passphrase is None:
+        raise CredentialUnreadable("Chứng thư số liên thông thiếu mật khẩu tệp khóa đã lưu.")
     passphrase = open_sealed(credential.encrypted_passphrase, kek, context=_context(credential, "pass"))
     p12 = open_sealed(credential.encrypted_p12, kek, context=_context(credential, "p12"))
     return _matching(load_pkcs12(p12, passphrase.decode("utf-8")), credential), credential

@@ -1,0 +1,61 @@
+"""Reading the outbox of the connector (hàng đợi gửi liên thông) for the clerks and administrators who follow it.
+
+The connector (app.exchange.outbox) writes the rows; this only lists them, each person seeing the sending agencies
+app.exchange.permissions.outbox_agency_ids gives them."""
+
+import sqlalchemy as sa
+
+from app.core.db import db
+from app.core.errors import NotFound
+from app.exchange.models import OutboxMessage, OutboxState
+from app.exchange.permissions import outbox_agency_ids
+
+STATE_LABELS = {
+    OutboxState.PENDING.value: "Đang chờ gửi",
+    OutboxState.FAILED.value: "Chưa gửi được",
+    OutboxState.SENT.value: "Đã gửi",
+}
+KIND_LABELS = {"edoc": "Văn bản", "status": "Trạng thái xử lý"}
+PAGE_SIZE = 100
+
+
+def _visible(actor) -> sa.Select:
+    query = sa.select(OutboxMessage)
+    agency_ids = outbox_agency_ids(actor)
+    if agency_ids is not None:
+        query = query.where(OutboxMessage.agency_id.in_(agency_ids or {-1}))
+    return query
+
+
+def list_outbox(actor, *, state: str | None = None, limit: int = PAGE_SIZE, offset: int = 0) -> list[OutboxMessage]:
+    """Newest first; what still waits or failed is what a clerk acts on, so `state` filters it."""
+    query = _visible(actor)
+    if state in STATE_LABELS:
+        query = query.where(OutboxMessage.state == state)
+    query = query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit).offset(offset)
+    return list(db.session.scalars(query))
+
+
+def count_by_state(actor) -> dict[str, int]:
+    query = _visible(actor).with_only_columns(OutboxMessage.state, sa.func.count()).group_by(OutboxMessage.state)
+    found = dict.fromkeys(STATE_LABELS, 0)
+    found.update({state: int(n) for state, n in db.session.execute(query)})
+    return found
+
+
+def get_visible(actor, message_id: int) -> OutboxMessage:
+    row = db.session.get(OutboxMessage, message_id)
+    agency_ids = outbox_agency_ids(actor)
+    if row is None or (agency_ids is not None and row.agency_id not in agency_ids):
+        raise NotFound("Không tìm thấy thông điệp trong hàng đợi gửi.", code="outbox_message_not_found")
+    return row
+
+
+def retry(actor, message_id: int) -> OutboxMessage:
+    """ "Gửi lại ngay": the connector's retry_now (it checks, audits `exchange.retry` and schedules the send)."""
+    row = get_visible(actor, message_id)
+    # Imported here: the connector's outbox is another part of issue 14 and sits beside this module.
+    from app.exchange.outbox import retry_now
+
+    result = retry_now(actor, row.id)
+    return result if isinstance(result, OutboxMessage) else row
