@@ -22,7 +22,7 @@ from app.audit import services as audit
 from app.core.db import db
 from app.core.errors import ValidationError
 from app.exchange.directory import MAX_NAME, MAX_NOTE, code_problem
-from app.exchange.edxml import _parser as hardened_parser
+from app.exchange.edxml_base import parser as hardened_parser
 from app.exchange.models import DirectoryEntry, ExchangePeer
 from app.exchange.permissions import require_manage_exchange
 from app.org.agency_code import normalize_agency_code

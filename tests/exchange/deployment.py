@@ -77,26 +77,7 @@ def add_exchange_credential(agency_id: int, p12: bytes, passphrase: str) -> None
     """The agency's exchange certificate (CredentialKind.EXCHANGE): the XML-DSig key of its packages."""
     from app.signing import credentials
 
-    add = getattr(credentials, "add_exchange", None)
-    if add is None:
-        raise SystemExit("app.signing.credentials.add_exchange is missing: no exchange credential can be stored")
-    add(None, agency_id, p12=p12, passphrase=passphrase)
-
-
-def pair(spec: dict) -> dict:
-    """The other deployment as a peer (same key id and secret on both sides) and its agency in the directory."""
-    from app.core.db import db
-    from app.core.transaction import unit_of_work
-    from app.exchange import peers
-    from app.exchange.models import DirectoryEntry, ExchangePeer
-
-    with unit_of_work():
-        peer = ExchangePeer(name=spec["peer_name"], key_id=spec["key_id"], base_url=spec["base_url"])
-        db.session.add(peer)
-        db.session.flush()
-        peers.set_secret(peer, spec["secret"])
-        db.session.add(DirectoryEntry(code=spec["agency_code"], name=spec["agency_name"], peer_id=peer.id))
-        return {"peer_id": peer.id}
+    credentials.add_exchange(None, agency_id, p12=p12, passphrase=passphrase)
 
 
 def send_outbox(*, due_now: bool, resend_sent: bool = False) -> dict:
@@ -148,8 +129,6 @@ def main(argv: list[str]) -> None:
     with app.app_context():
         if argv[0] == "setup":
             result = setup(json.loads(Path(argv[1]).read_text()))
-        elif argv[0] == "pair":
-            result = pair(json.loads(Path(argv[1]).read_text()))
         elif argv[0] == "send-outbox":
             result = send_outbox(due_now="--due-now" in argv[1:], resend_sent="--resend-sent" in argv[1:])
         else:

@@ -73,7 +73,6 @@ B = {
     },
 }
 KEY_ID = "hcm-hn-2026"  # the pairing's key id, configured identically on both sides
-SECRET = "bi-mat-chung-giua-hai-he-thong-2026-xyz"
 SUBJECT = "Về việc phối hợp chia sẻ dữ liệu cán bộ, công chức giữa hai thành phố"
 
 
@@ -263,19 +262,22 @@ def new_deployment(name: str, spec: dict, root: Path, keys: dict) -> Deployment:
     return deployment
 
 
-def pair(here: Deployment, there: Deployment) -> None:
-    """`there` as a peer of `here` (same key id and secret on both sides), and its agency in here's directory."""
-    here.helper_with(
-        "pair",
-        {
-            "peer_name": f"Hệ thống quản lý văn bản của {there.spec['name']}",
-            "key_id": KEY_ID,
-            "secret": SECRET,
-            "base_url": there.base,
-            "agency_code": there.spec["code"],
-            "agency_name": there.spec["name"],
-        },
-    )
+def pair(a: Deployment, b: Deployment) -> None:
+    """The README's pairing, with `qlvb exchange` on each host: A declares B and prints a new secret (shown once),
+    B declares A with that secret under the same key id; each puts the other's agency in its directory."""
+
+    def qlvb(here: Deployment, *args: str) -> str:
+        return here.run("-m", "app", "exchange", *args)
+
+    def peer_add(here: Deployment, there: Deployment, *secret: str) -> str:
+        name = f"Hệ thống quản lý văn bản của {there.spec['name']}"
+        return qlvb(here, "peer", "add", "--name", name, "--key-id", KEY_ID, "--url", there.base, *secret)
+
+    printed = peer_add(a, b).strip().splitlines()
+    assert "chỉ in một lần" in printed[-2], printed
+    peer_add(b, a, "--secret", printed[-1].strip())
+    for here, there in ((a, b), (b, a)):
+        qlvb(here, "directory", "add", there.spec["code"], there.spec["name"], "--peer", KEY_ID)
 
 
 @pytest.fixture
@@ -285,7 +287,6 @@ def deployments(tmp_path):
     a = new_deployment("a", A, tmp_path, keys[A["code"]])
     b = new_deployment("b", B, tmp_path, keys[B["code"]])
     pair(a, b)
-    pair(b, a)
     try:
         a.start()
         b.start()
