@@ -453,7 +453,9 @@ def test_two_deployments_exchange_a_document_and_its_statuses_through_restarts(d
     # and 15 comes back to A.
     recall = {"reason": "Văn bản có sai sót về số liệu, sẽ ban hành văn bản thay thế."}
     ok(a.session("clerk").post(f"{a.api}/outgoing/{document_id}/recall", json=recall, timeout=HTTP_TIMEOUT))
-    a.send_outbox()
+    recalled = a.send_outbox()
+    rows = [r for r in recalled["rows"] if "|edoc1|" in r["key"]]  # the recall package (BussinessDocType 1)
+    assert [r["state"] for r in rows] == ["sent"], rows
     asked = ok(clerk_b.get(f"{b.api}/incoming/{incoming_id}", timeout=HTTP_TIMEOUT))
     assert asked["recall_pending"] is True, asked
     ok(clerk_b.post(f"{b.api}/incoming/{incoming_id}/recall/accept", timeout=HTTP_TIMEOUT))
