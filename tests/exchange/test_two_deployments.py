@@ -246,6 +246,7 @@ def new_deployment(name: str, spec: dict, root: Path, keys: dict) -> Deployment:
         "QLVB_SCHEDULER": "0",  # the test runs the outbox job itself (deterministic)
         "QLVB_LOG_LEVEL": "WARNING",
         "QLVB_SMTP_SEND_AFTER_COMMIT": "0",
+        "QLVB_EXCHANGE_SEND_AFTER_COMMIT": "0",  # no background send after a commit: the test sends
         "QLVB_ARGON2_TIME_COST": "1",
         "QLVB_ARGON2_MEMORY_KIB": "1024",
         "QLVB_AUDIT_CHECKPOINTS": "",
