@@ -366,10 +366,9 @@ def incoming_documents(b: Deployment) -> list[dict]:
     return ok(b.session("clerk").get(f"{b.api}/incoming", timeout=HTTP_TIMEOUT))["items"]
 
 
-def test_two_deployments_exchange_a_document_and_its_statuses_through_restarts(deployments):
-    a, b, started = deployments
-
-    # B is down when A issues: the package waits in A's outbox, and the clerk sees why ("chưa gửi được").
+def deliver_while_b_is_down(a: Deployment, b: Deployment) -> tuple[int, int]:
+    """A issues while B is down: the package waits in A's outbox and the clerk sees why ("chưa gửi được"); once B is
+    back the clerk sends it again now and B registers it. Returns (A's outgoing id, B's incoming id)."""
     b.stop()
     document_id = issue_outgoing(a)
     tried = a.send_outbox()
@@ -377,63 +376,58 @@ def test_two_deployments_exchange_a_document_and_its_statuses_through_restarts(d
     waiting = recipient_of(a, document_id)
     assert waiting["kind"] == "external" and waiting["delivery"] == "pending", waiting
     assert "chưa gửi được" in (waiting["delivery_error"] or "").lower(), waiting
+    clerk_a = a.session("clerk")
+    [queued] = ok(clerk_a.get(f"{a.api}/exchange/outbox", params={"state": "pending"}, timeout=HTTP_TIMEOUT))
+    assert queued["kind"] == "edoc" and queued["to_code"] == B["code"] and queued["last_error"], queued
 
-    # B is back: A's retry delivers; B registers it as an electronic incoming document and owes A its 01.
     b.start()
-    sent = a.send_outbox()
+    ok(clerk_a.post(f"{a.api}/exchange/outbox/{queued['id']}/retry", timeout=HTTP_TIMEOUT))  # Gửi lại ngay
+    sent = a.send_outbox(due_now=False)
     assert [r["state"] for r in sent["rows"] if r["kind"] == "edoc"] == ["sent"], sent
     assert recipient_of(a, document_id)["delivery"] == "delivered"
     [arrived] = incoming_documents(b)
-    assert arrived["subject"] == SUBJECT
-    incoming_id = arrived["id"]
+    assert arrived["subject"] == SUBJECT and arrived["sender_code"] == A["code"], arrived
 
-    # The sender's answer was lost (A crashed after B committed): A sends the same message again, B answers
-    # with its first answer and registers nothing twice.
-    a.helper("send-outbox", "--resend-sent")
-    assert [d["id"] for d in incoming_documents(b)] == [incoming_id]
+    # The answer was lost (A crashed after B committed): A sends the same message again under the same key; B
+    # answers with its first answer and registers nothing twice.
+    again = a.helper("send-outbox", "--resend-sent")
+    assert [r["state"] for r in again["rows"] if r["kind"] == "edoc"] == ["sent"], again
+    assert [d["id"] for d in incoming_documents(b)] == [arrived["id"]]
+    return document_id, arrived["id"]
 
+
+def statuses_through_a_restart(a: Deployment, b: Deployment, document_id: int, incoming_id: int) -> None:
+    """B's people take the document through its procedure over B's REST API; each status goes back to A, A being
+    down (and restarted) while B's leader directs."""
     b.send_outbox()
     assert history(a, document_id) == ["01"]
-
-    # B's clerk checks and registers it (03).
     step(b, "clerk", "incoming", incoming_id, "check_document", {}, "tiep_nhan")
     step(b, "clerk", "incoming", incoming_id, "register_document")
     b.send_outbox()
     assert history(a, document_id) == ["01", "03"]
 
-    # A is down while B's leader directs (04): B's outbox keeps it, retries after A restarts.
     a.stop()
-    direction = my_task(b, "leader", "incoming", incoming_id, "direct_handling")
-    complete(
-        b,
-        "leader",
-        direction,
-        {"y_kien_chi_dao": "Phòng Công chức, viên chức chủ trì.", "lead_unit_id": b.ids["unit_id"]},
-    )
+    direction = {"y_kien_chi_dao": "Phòng Công chức, viên chức chủ trì.", "lead_unit_id": b.ids["unit_id"]}
+    step(b, "leader", "incoming", incoming_id, "direct_handling", direction)
     failed = b.send_outbox()
-    assert [r["state"] for r in failed["rows"] if r["key"].find("|status04|") > 0] == ["pending"], failed
+    assert [r["state"] for r in failed["rows"] if "|status04|" in r["key"]] == ["pending"], failed
     a.start()
     b.send_outbox()
     assert history(a, document_id) == ["01", "03", "04"]
 
-    # The unit leader assigns the specialist (05), who completes it (06).
-    assignment = my_task(b, "unit_leader", "incoming", incoming_id, "assign_specialist")
-    complete(b, "unit_leader", assignment, {"lead_user_id": b.ids["users"]["specialist"]})
-    step(
-        b,
-        "specialist",
-        "incoming",
-        incoming_id,
-        "handle_document",
-        {"ket_qua": "Đã phối hợp cung cấp dữ liệu."},
-        "hoan_thanh",
-    )
+    step(b, "unit_leader", "incoming", incoming_id, "assign_specialist", {"lead_user_id": b.ids["users"]["specialist"]})
+    done = {"ket_qua": "Đã phối hợp cung cấp dữ liệu."}
+    step(b, "specialist", "incoming", incoming_id, "handle_document", done, "hoan_thanh")
     b.send_outbox()
     assert history(a, document_id) == ["01", "03", "04", "05", "06"]
     b.send_outbox()  # nothing is due: nothing is sent twice
     assert history(a, document_id) == ["01", "03", "04", "05", "06"]
 
-    # The package exported to a file (for an axis A cannot reach) imports on B through the clerk's file import.
+
+def file_package_imports(a: Deployment, b: Deployment, document_id: int, incoming_id: int) -> int:
+    """The package A's clerk downloads (for an axis A cannot reach) imports on B through the clerk's file import: a
+    second arrival of the same document by another channel, kept and shown as a possible duplicate of the one the
+    connector delivered (NĐ 30 Phụ lục VI III.1.h); importing the file again creates nothing more."""
     recipient_id = recipient_of(a, document_id)["id"]
     download = a.web_session("clerk").get(
         f"{a.base}/outgoing/{document_id}/recipients/{recipient_id}/package", timeout=HTTP_TIMEOUT
@@ -442,27 +436,36 @@ def test_two_deployments_exchange_a_document_and_its_statuses_through_restarts(d
     clerk_b = b.session("clerk")
     files = {"package": ("goi-tin.edxml", download.content, "application/xml")}
     imported = ok(clerk_b.post(f"{b.api}/incoming/edxml", files=files, timeout=HTTP_TIMEOUT), 201)
-    # A second arrival of the same document by another channel: kept, and shown as a possible duplicate of the one
-    # the connector delivered (NĐ 30 Phụ lục VI III.1.h); importing the file again creates nothing more.
     assert imported["id"] != incoming_id and imported["subject"] == SUBJECT
     assert incoming_id in [d["id"] for d in imported["possible_duplicates"]], imported["possible_duplicates"]
     again = ok(clerk_b.post(f"{b.api}/incoming/edxml", files=files, timeout=HTTP_TIMEOUT), 201)
     assert again["id"] == imported["id"]
     assert sorted(d["id"] for d in incoming_documents(b)) == sorted([incoming_id, imported["id"]])
+    return imported["id"]
 
-    # A recalls the document: B gets the request (13) on the document the connector delivered, its clerk agrees,
-    # and 15 comes back to A.
+
+def recall_answered(a: Deployment, b: Deployment, document_id: int, incoming_id: int) -> None:
+    """A recalls: the recall package reaches B, which asks its clerk on the document; the clerk agrees (15), and
+    the answer comes back to A."""
     recall = {"reason": "Văn bản có sai sót về số liệu, sẽ ban hành văn bản thay thế."}
     ok(a.session("clerk").post(f"{a.api}/outgoing/{document_id}/recall", json=recall, timeout=HTTP_TIMEOUT))
     recalled = a.send_outbox()
     rows = [r for r in recalled["rows"] if "|edoc1|" in r["key"]]  # the recall package (BussinessDocType 1)
     assert [r["state"] for r in rows] == ["sent"], rows
+    clerk_b = b.session("clerk")
     asked = ok(clerk_b.get(f"{b.api}/incoming/{incoming_id}", timeout=HTTP_TIMEOUT))
-    assert asked["recall_pending"] is True, asked
+    assert asked["recall_pending"] is True, {k: asked.get(k) for k in ("status", "recall_pending", "recall_note")}
     ok(clerk_b.post(f"{b.api}/incoming/{incoming_id}/recall/accept", timeout=HTTP_TIMEOUT))
     b.send_outbox()
     codes = history(a, document_id)
     assert codes[:5] == ["01", "03", "04", "05", "06"] and codes[-1] == "15", codes
     assert recipient_of(a, document_id)["status_code"] == "15"
 
+
+def test_two_deployments_exchange_a_document_and_its_statuses_through_restarts(deployments):
+    a, b, started = deployments
+    document_id, incoming_id = deliver_while_b_is_down(a, b)
+    statuses_through_a_restart(a, b, document_id, incoming_id)
+    file_package_imports(a, b, document_id, incoming_id)
+    recall_answered(a, b, document_id, incoming_id)
     assert time.monotonic() - started < BUDGET_SECONDS, "the exchange took longer than its budget"
