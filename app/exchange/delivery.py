@@ -57,7 +57,8 @@ def request_recall_by_key(document_key: str | None, *, sender_code: str, agency_
     """Ask the receiving agency to recall the document `sender_code` sent under `document_key`."""
     if not document_key:
         return False
-    return bool(_one(recall_by_key_requested.send(document_key, sender_code=sender_code, agency_id=agency_id, note=note)))
+    results = recall_by_key_requested.send(document_key, sender_code=sender_code, agency_id=agency_id, note=note)
+    return bool(_one(results))
 
 
 def _one(results: list):

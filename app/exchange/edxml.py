@@ -3,11 +3,13 @@
 `parse_package` turns a package into the field names of `app.incoming.intake.clean_metadata` plus the attached
 files, so an imported package goes through the same checks as any other electronic document. New documents
 (BussinessDocType 0), updates (2) and replacements (3) are imported this way, the last two naming the earlier
-document (Bussiness/DocumentId) they change (`Package.relation`, `Package.related_key`); a revocation (1) is
-refused here (recall goes through its own status message, 13).
+document (Bussiness/DocumentId) they change (`Package.relation`, `Package.related_key`); a revocation (1) is read
+as relation "revoke" naming the revoked document, with no attachment needed: the importer turns it into a recall
+request, never into a document. Replies name the documents they answer (ResponseFor, legal.md §4.2 item 1.12):
+`metadata["response_for"]`, a list of {organ_id, code, promulgation_date, document_id}.
 
-The parser is hardened: no entity expansion, no network, no huge trees, and a DOCTYPE is refused outright, so an
-XML bomb or an external entity never reaches the data.
+Both directions check the field limits of legal.md §4.3 (app.exchange.edxml_limits). The parser is hardened
+(app.exchange.edxml_base): no entity expansion, no network, no huge trees, a DOCTYPE refused outright.
 """
 
 import base64
@@ -15,7 +17,6 @@ import binascii
 import hashlib
 from dataclasses import dataclass, field
 
-from app.core import clock
 from app.documents.models import Urgency
 from app.exchange.edxml_base import (
     NS,
@@ -25,6 +26,7 @@ from app.exchange.edxml_base import (
     child,
     children,
     edxml_date,
+    edxml_timestamp,
     header_of,
     iso_date,
     message_header,
@@ -33,6 +35,7 @@ from app.exchange.edxml_base import (
     serialize,
     text,
 )
+from app.exchange.edxml_limits import check_package
 from app.exchange.edxml_status import StatusData, build_status, message_kind, parse_status
 
 # OtherInfo/Priority (legal.md §4.4): 0 Thường · 1 Khẩn · 2 Thượng khẩn · 3 Hỏa tốc · 4 Hỏa tốc hẹn giờ.
@@ -41,9 +44,13 @@ PRIORITY_URGENCY = {
     1: Urgency.KHAN,
     2: Urgency.THUONG_KHAN,
     3: Urgency.HOA_TOC,
-    4: Urgency.THUONG,  # "hẹn giờ": no such level here; treated as Thường (issue #4)
+    4: Urgency.HOA_TOC,  # "hẹn giờ": the most urgent level, with a time set; imported as Hỏa tốc, the note kept
 }
+TIMED_PRIORITY = 4
+TIMED_LABEL = "Hỏa tốc hẹn giờ"
+DESCRIPTION_LIMIT = 500  # IncomingDocument.description, MessageHeader/Content
 BUSINESS_LABELS = {0: "văn bản mới", 1: "thu hồi", 2: "cập nhật", 3: "thay thế"}
+DEFAULT_REASONS = {0: "Văn bản điện tử mới", 1: "Thu hồi văn bản điện tử"}  # sample reasons (legal.md §4.4)
 # How a document relates to an earlier one (NĐ 30/2020 Điều 18.3) and the BussinessDocType that carries it
 # (legal.md §4.4). A đính chính is a Công văn correcting the earlier document's details: it travels as an update
 # (2) whose BussinessDocReason starts with "Đính chính", the only place the standard leaves to tell them apart.
@@ -70,8 +77,8 @@ class Package:
     metadata: dict
     uploads: list[tuple[str, bytes]] = field(default_factory=list)  # the first PDF first: the main file
     business_type: int = 0
-    relation: str | None = None  # update | replace | correct (types 2, 3), None for a new document
-    related_key: str | None = None  # the mã định danh of the earlier document it changes (Bussiness/DocumentId)
+    relation: str | None = None  # revoke (1) | update | correct (2) | replace (3), None for a new document
+    related_key: str | None = None  # the mã định danh of the earlier document it concerns (Bussiness/DocumentId)
 
 
 def parse_package(data: bytes) -> Package:
@@ -79,11 +86,14 @@ def parse_package(data: bytes) -> Package:
     root = parse_root(data)
     header = header_of(root)
     message = message_header(root)
+    if child(message, "StatusCode") is not None:
+        raise InvalidPackage("Đây là thông điệp trạng thái xử lý (StatusCode), không phải gói tin văn bản.")
+    check_package(root)
     business = child(child(header, "TraceHeaderList"), "Bussiness")
     business_type = _business_type(business)
     relation, related_key = _read_relation(business, business_type)
     metadata = _read_metadata(message, business)
-    uploads = _read_attachments(root)
+    uploads = _read_attachments(root, required=business_type != 1)
 
     document_id = text(message, "DocumentId")
     metadata["document_id"] = document_id  # the sender's mã định danh văn bản (legal.md §4.6), kept by the receiver
@@ -101,39 +111,35 @@ def parse_package(data: bytes) -> Package:
 
 
 def _business_type(business) -> int:
-    """BussinessDocType; a new document (0), an update (2) or a replacement (3) is importable, not a revocation."""
-    business_text = text(business, "BussinessDocType") or "0"
-    try:
-        business_type = int(business_text)
-    except ValueError as exc:
-        raise InvalidPackage(f"BussinessDocType “{business_text}” không hợp lệ.") from exc
-    if business_type not in (0, 2, 3):
-        label = BUSINESS_LABELS.get(business_type, "không xác định")
-        raise InvalidPackage(
-            f"Gói tin là thông điệp {label} (BussinessDocType {business_type}); "
-            "chỉ nhập được gói tin văn bản mới, cập nhật hoặc thay thế (BussinessDocType 0, 2, 3)."
-        )
-    return business_type
+    """BussinessDocType 0–3 (legal.md §4.4; the limits already refused anything else)."""
+    return int(text(business, "BussinessDocType") or "0")
 
 
 def _read_relation(business, business_type: int) -> tuple[str | None, str | None]:
-    """The earlier document an update (2) or a replacement (3) changes: Bussiness/DocumentId, or for a
-    replacement ReplacementInfo/DocumentId (legal.md §4.2)."""
+    """The earlier document a revocation (1), an update (2) or a replacement (3) concerns: Bussiness/DocumentId,
+    or for a replacement ReplacementInfo/DocumentId (legal.md §4.2)."""
     if business_type == 0:
         return None, None
     key = text(business, "DocumentId")
     if key is None and business_type == 3:
         key = text(business, "ReplacementInfoList", "ReplacementInfo", "DocumentId")
-    label = BUSINESS_LABELS[business_type]
+    _check_related(business_type, key)
+    if business_type in (1, 3):
+        return ("revoke" if business_type == 1 else "replace"), key
+    reason = text(business, "BussinessDocReason") or ""
+    return ("correct" if reason.startswith(CORRECTION_REASON) else "update"), key
+
+
+def _check_related(business_type: int, key: str | None) -> None:
+    if business_type == 0:
+        return
+    label = BUSINESS_LABELS.get(business_type, "không xác định")
     if not key or len(key) > MESSAGE_ID_LIMIT:
-        raise InvalidPackage(
+        message = (
             f"Gói tin {label} (BussinessDocType {business_type}) thiếu mã định danh của văn bản được {label} "
             "(Bussiness/DocumentId)."
         )
-    if business_type == 3:
-        return "replace", key
-    reason = text(business, "BussinessDocReason") or ""
-    return ("correct" if reason.startswith(CORRECTION_REASON) else "update"), key
+        raise InvalidPackage(message, {"TraceHeaderList/Bussiness/DocumentId": message})
 
 
 def _read_metadata(message, business) -> dict:
@@ -146,11 +152,11 @@ def _read_metadata(message, business) -> dict:
     if not subject:
         raise InvalidPackage("Gói tin thiếu trích yếu (Subject).")
 
-    priority_text = text(message, "OtherInfo", "Priority") or "0"
-    try:
-        urgency = PRIORITY_URGENCY[int(priority_text)]
-    except (ValueError, KeyError) as exc:
-        raise InvalidPackage(f"Độ khẩn (Priority) “{priority_text}” không thuộc 0–4.") from exc
+    priority = int(text(message, "OtherInfo", "Priority") or "0")  # 0–4: checked by the limits
+    urgency = PRIORITY_URGENCY[priority]
+    description = text(message, "Content")
+    if priority == TIMED_PRIORITY:  # no such level here: the clerk still sees that a time was set
+        description = _timed_note(description)
     page_amount = text(message, "OtherInfo", "PageAmount")
     return {
         "sender_code": sender_code,
@@ -160,7 +166,7 @@ def _read_metadata(message, business) -> dict:
         "issued_date": iso_date(text(message, "PromulgationInfo", "PromulgationDate"), "Ngày ban hành"),
         "type_name": text(message, "DocumentType", "TypeName"),
         "subject": subject,
-        "description": text(message, "Content"),
+        "description": description,
         "signer_position": text(message, "SignerInfo", "Position") or text(message, "SignerInfo", "Competence"),
         "signer_name": text(message, "SignerInfo", "FullName"),
         "page_count": page_amount if page_amount and page_amount != "0" else None,
@@ -168,7 +174,32 @@ def _read_metadata(message, business) -> dict:
         "due_date": iso_date(text(message, "DueDate"), "Hạn trả lời"),
         "recipients": "; ".join(_read_places(message)) or None,
         "paper_follows": text(business, "Paper") == "1",
+        "business_reason": text(business, "BussinessDocReason"),
+        "response_for": _read_response_for(message),
     }
+
+
+def _timed_note(content: str | None) -> str:
+    """ "Hỏa tốc hẹn giờ" ahead of the sender's Content (kept within the description's 500 characters)."""
+    if not content:
+        return TIMED_LABEL
+    note = f"{TIMED_LABEL}. {content}"
+    return note if len(note) <= DESCRIPTION_LIMIT else note[: DESCRIPTION_LIMIT - 1] + "…"
+
+
+def _read_response_for(message) -> list[dict]:
+    """The documents this one answers (ResponseFor, repeatable), in the shape build_package takes."""
+    answered = []
+    for response in children(message, "ResponseFor"):
+        answered.append(
+            {
+                "organ_id": text(response, "OrganId"),
+                "code": text(response, "Code"),
+                "promulgation_date": iso_date(text(response, "PromulgationDate"), "Ngày ban hành"),
+                "document_id": text(response, "DocumentId"),
+            }
+        )
+    return answered
 
 
 def _read_places(message) -> list[str]:
@@ -177,8 +208,8 @@ def _read_places(message) -> list[str]:
     return places or [name for to in children(message, "To") if (name := text(to, "OrganName"))]
 
 
-def _read_attachments(root) -> list[tuple[str, bytes]]:
-    """The decoded attachments, the first PDF first (it becomes the main file); at least one is required."""
+def _read_attachments(root, *, required: bool = True) -> list[tuple[str, bytes]]:
+    """The decoded attachments, the first PDF first (it becomes the main file); at least one unless a revocation."""
     uploads = []
     for index, attachment in enumerate(children(child(root, "AttachmentEncoded"), "Attachment"), start=1):
         name = text(attachment, "AttachmentName") or f"tep-dinh-kem-{index}"
@@ -190,7 +221,7 @@ def _read_attachments(root) -> list[tuple[str, bytes]]:
         if not content:
             raise InvalidPackage(f"Tệp đính kèm “{name}” rỗng.")
         uploads.append((name, content))
-    if not uploads:
+    if not uploads and required:
         raise InvalidPackage("Gói tin không có tệp đính kèm (AttachmentEncoded/Attachment).")
     uploads.sort(key=lambda item: not item[1].startswith(b"%PDF-"))  # stable: the first PDF becomes the main file
     return uploads
@@ -200,21 +231,28 @@ def build_package(metadata: dict, attachments: list[tuple]) -> bytes:
     """An edXML package (legal.md §4.2 skeleton) from intake metadata and (filename, bytes[, content type]).
 
     Optional keys beyond the intake fields: `document_id` (else built from sender, date, number and notation),
-    `business_type` (default 0) with `business_document_id` (the earlier document an update or replacement
-    changes), `business_reason` and `replaced_organ_ids`, `organ_id_to`/`organ_name_to`, `place`. Missing values
-    are left out.
+    `business_type` (default 0) with `business_document_id` (the earlier document a revocation, update or
+    replacement concerns; a revocation needs no attachment), `business_reason` and `replaced_organ_ids`,
+    `organ_id_to`/`organ_name_to`, `place`, `response_for` (the documents this one answers: a list of
+    {organ_id, code, promulgation_date, document_id}). Missing values are left out. The result is checked against
+    the field limits (InvalidPackage naming the element) before it is returned: nothing malformed is sent.
     """
+    business_type = int(metadata.get("business_type", 0))
+    _check_related(business_type, metadata.get("business_document_id"))
     root, envelope, header = new_root()
     _build_message_header(add(header, "MessageHeader"), metadata)
     _build_trace_header(add(header, "TraceHeaderList"), metadata)
     _build_body(add(envelope, "edXMLBody"), add(root, "AttachmentEncoded"), attachments)
+    check_package(root)
     return serialize(root)
 
 
 def _build_message_header(message, metadata: dict) -> None:
     """MessageHeader: who sends to whom, the document's number, date, type, subject, signer and urgency."""
     add_group(message, "From", [("OrganId", metadata.get("sender_code")), ("OrganName", metadata.get("sender_name"))])
-    add_group(message, "To", [("OrganId", metadata.get("organ_id_to")), ("OrganName", metadata.get("organ_name_to"))])
+    if metadata.get("organ_id_to"):  # To/OrganId is required (legal.md §4.3): a recipient without a code is
+        # named in ToPlaces only (a file exported for an agency outside any directory)
+        add_group(message, "To", [("OrganId", metadata["organ_id_to"]), ("OrganName", metadata.get("organ_name_to"))])
     add_group(
         message,
         "Code",
@@ -245,6 +283,17 @@ def _build_message_header(message, metadata: dict) -> None:
         "OtherInfo",
         [("Priority", metadata.get("priority", urgency.priority)), ("PageAmount", metadata.get("page_count"))],
     )
+    for answered in metadata.get("response_for") or ():
+        add_group(
+            message,
+            "ResponseFor",
+            [
+                ("OrganId", answered.get("organ_id")),
+                ("Code", answered.get("code")),
+                ("PromulgationDate", edxml_date(answered.get("promulgation_date"))),
+                ("DocumentId", answered.get("document_id")),
+            ],
+        )
     if document_id := _document_id(metadata, issued):
         add(message, "DocumentId", document_id)
 
@@ -262,14 +311,14 @@ def _build_trace_header(trace, metadata: dict) -> None:
     if metadata.get("sender_code"):
         hop = add(trace, "TraceHeader")
         add(hop, "OrganId", metadata["sender_code"])
-        add(hop, "Timestamp", f"{clock.to_local(clock.now()):%Y/%m/%d %H:%M:%S}")
+        add(hop, "Timestamp", edxml_timestamp())
     business = add(trace, "Bussiness")
     business_type = int(metadata.get("business_type", 0))
     related_key = metadata.get("business_document_id")  # the earlier document an update/replacement changes
     if related_key:
         add(business, "DocumentId", related_key)
     add(business, "BussinessDocType", business_type)
-    reason = metadata.get("business_reason") or ("Văn bản điện tử mới" if business_type == 0 else "")
+    reason = metadata.get("business_reason") or DEFAULT_REASONS.get(business_type, "")
     add(business, "BussinessDocReason", reason)
     add(business, "Paper", 1 if metadata.get("paper_follows") else 0)
     if business_type == 2:  # the document's information is updated, not its list of recipients

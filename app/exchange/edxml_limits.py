@@ -86,7 +86,7 @@ class _Report:
             raise InvalidPackage(f"Gói tin edXML không hợp lệ: {first}{more}", dict(self.errors))
 
 
-def check_package(root, *, built: bool = False) -> None:
+def check_package(root) -> None:
     """Every limit of a document package (BussinessDocType 0–3); InvalidPackage listing each broken element."""
     report = _Report()
     message = message_header(root)
@@ -121,12 +121,10 @@ def check_package(root, *, built: bool = False) -> None:
         report.date(f"{path}/PromulgationDate", text(response, "PromulgationDate"))
     _check_trace(report, header_of(root))
     _check_attachments(report, root)
-    if built:  # what we send carries its own id; a received package without one is identified by its bytes
-        report.required(f"{m}/DocumentId", text(message, "DocumentId"))
     report.raise_if_any()
 
 
-def check_status(root, *, built: bool = False) -> None:
+def check_status(root) -> None:
     """The limits of a status message (legal.md §4.3 last rows, §4.5)."""
     report = _Report()
     message = message_header(root)

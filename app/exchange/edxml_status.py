@@ -79,7 +79,7 @@ def build_status(
     add(message, "StatusCode", str(code.value if isinstance(code, StatusCode) else code))
     add(message, "Description", description)
     add(message, "Timestamp", edxml_timestamp(timestamp))
-    check_status(root, built=True)
+    check_status(root)
     return serialize(root)
 
 

@@ -3,7 +3,7 @@
 import io
 import json
 
-from flask import current_app, request, send_file
+from flask import current_app, jsonify, request, send_file
 from marshmallow import ValidationError as SchemaError
 
 from app.api import api_blueprint
@@ -11,7 +11,7 @@ from app.api.auth import api_user
 from app.api.schemas import ErrorSchema, PageArgs, id_cursor, keyset_page
 from app.core.errors import NotFound, ValidationError
 from app.documents.uploads import Upload
-from app.exchange import delivery
+from app.exchange import files
 from app.exchange.services import statuses_for
 from app.incoming import handling, printing, queries, recall, relations, services
 from app.incoming.schemas import (
@@ -319,12 +319,21 @@ def _pdf(printed):
 @blp.route("/incoming/edxml", methods=["POST"])
 @blp.doc(requestBody=EDXML_BODY)
 @blp.response(201, IncomingDetailSchema)
+@blp.alt_response(202, description="Gói tin thu hồi hoặc thông điệp trạng thái: đã ghi nhận vào văn bản nó nói tới")
 @blp.alt_response(403, schema=ErrorSchema, description="Chỉ văn thư của cơ quan được tiếp nhận")
-@blp.alt_response(422, schema=ErrorSchema, description="Gói tin không đọc được hoặc không hợp lệ")
+@blp.alt_response(404, schema=ErrorSchema, description="Không có văn bản mà gói tin thu hồi/trạng thái nói tới")
+@blp.alt_response(422, schema=ErrorSchema, description="Gói tin không đọc được, không hợp lệ hoặc sai chữ ký số")
 def receive_edxml():
-    """Nhập gói tin edXML (QCVN 102:2016) làm văn bản đến điện tử: multipart với `package` (tệp .edxml).
+    """Nhập tệp edXML (QCVN 102:2016): multipart với `package` (tệp .edxml).
 
-    Chỉ nhận gói tin văn bản mới (BussinessDocType 0); DocumentId là mã thông điệp, nhập lại không tạo bản trùng.
+    Gói tin văn bản (BussinessDocType 0, 2, 3) thành văn bản đến điện tử (201); DocumentId là mã thông điệp, nhập lại
+    không tạo bản trùng. Gói tin thu hồi (BussinessDocType 1) và thông điệp trạng thái (01–06, 13, 15, 16) được ghi
+    vào văn bản chúng nói tới (202 `{result, reference, status, message}`).
     """
     package = request.files.get("package")
-    return _detail(delivery.receive_package(package.read() if package else b"", actor=api_user()))
+    imported = files.import_file(package.read() if package else b"", actor=api_user())
+    if imported.document is None:
+        response = jsonify(result=imported.kind, reference=imported.key, status=imported.code, message=imported.message)
+        response.status_code = 202
+        return response
+    return _detail(imported.document)

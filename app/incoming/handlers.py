@@ -8,8 +8,8 @@ from app.core.signals import task_reassigned
 from app.documents.uploads import Upload
 from app.exchange.delivery import package_arrived, recall_by_key_requested, recall_requested, status_arrived
 from app.exchange.edxml import Package
-from app.incoming import permissions, recall
 from app.exchange.models import StatusCode
+from app.incoming import permissions, recall
 from app.incoming.models import AssignmentKind, IncomingDocument, IncomingStatus
 from app.incoming.services import receive_incoming
 

@@ -14,7 +14,7 @@ from app.core.transaction import unit_of_work
 from app.documents.models import URGENCY_LABELS
 from app.documents.replies import replies_to
 from app.documents.uploads import Upload
-from app.exchange import delivery
+from app.exchange import files
 from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
 from app.exchange.services import statuses_for
 from app.incoming import handling, permissions, printing, queries, recall, relations, services
@@ -86,9 +86,10 @@ def receive():
         try:
             with unit_of_work():
                 if values.get("channel") == "edxml" or (package and package.filename):
-                    # An imported edXML package: the path every package takes (app.exchange.delivery).
+                    # An imported edXML file: a document, a revocation or a status (app.exchange.files).
                     data = package.read() if package else b""
-                    document = delivery.receive_package(data, actor=current_user._get_current_object())
+                    imported = files.import_file(data, actor=current_user._get_current_object())
+                    document = imported.document
                 else:
                     document = services.receive_incoming(
                         current_user._get_current_object(),
@@ -97,11 +98,14 @@ def receive():
                         uploads=uploads,
                     )
         except DomainError as exc:
-            if exc.status not in (403, 422):
+            if exc.status not in (403, 404, 422):
                 raise
             errors = exc.details if isinstance(exc.details, dict) else {}
             flash(exc.message, "danger")
         else:
+            if document is None:  # a revocation or a status message: recorded on the document it names
+                flash(imported.message, "success")
+                return redirect(url_for("incoming.documents"))
             flash("Đã tiếp nhận văn bản đến; văn bản đang chờ kiểm tra và vào sổ.", "success")
             if duplicates := queries.find_duplicates(document, current_user):
                 # NĐ 30 Phụ lục VI III.1.h: tell the clerk at once, before the document is registered.

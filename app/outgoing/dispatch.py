@@ -36,7 +36,7 @@ from app.outgoing.models import (
     RecipientKind,
     VersionStage,
 )
-from app.outgoing.relations import package_relation
+from app.outgoing.relations import package_relation, response_for
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,7 @@ def package_metadata(document: OutgoingDocument, recipient: OutgoingRecipient | 
         "organ_id_to": recipient.code if recipient is not None else None,
         "organ_name_to": recipient.name if recipient is not None else None,
         **package_relation(document),  # NĐ 30/2020 Điều 18.3: update, replace, correct (BussinessDocType 2, 3)
+        "response_for": response_for(document),  # the incoming document this one answers (ResponseFor)
     }
 
 

@@ -73,3 +73,19 @@ def package_relation(document: OutgoingDocument) -> dict:
         "business_reason": reasons[Relation(document.relation)],
         "replaced_organ_ids": [r.code for r in original.recipients if r.kind != RecipientKind.UNIT and r.code],
     }
+
+
+def response_for(document: OutgoingDocument) -> list[dict]:
+    """ResponseFor (legal.md §4.2 item 1.12) of a reply: the incoming document it answers, as its sender knows it
+    (the sender's code, số/ký hiệu, date and mã định danh kept at intake), so the sender links our reply to it."""
+    answered = document.reply_to if document.reply_to_id else None
+    if answered is None or not answered.document_key:  # without the sender's id the sender cannot match it
+        return []
+    return [
+        {
+            "organ_id": answered.sender_code,
+            "code": answered.symbol or None,
+            "promulgation_date": answered.issued_date,
+            "document_id": answered.document_key,
+        }
+    ]

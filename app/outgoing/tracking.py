@@ -11,6 +11,7 @@ from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
 from app.exchange.services import statuses_for
+from app.exchange.xmldsig import sign_package
 from app.org.models import User
 from app.outgoing import connector
 from app.outgoing.metadata import metadata_of
@@ -66,7 +67,8 @@ def _recipient(document: OutgoingDocument, recipient_id: int) -> OutgoingRecipie
 
 
 def external_package(actor: User, document_id: int, recipient_id: int) -> tuple[str, bytes]:
-    """The edXML package for a recipient outside the deployment, to download and send (legal.md §4.2)."""
+    """The edXML package for a recipient outside the deployment, to download and send (legal.md §4.2), signed
+    (XML-DSig) with the agency's exchange credential when it has one."""
     from app.outgoing.dispatch import package_for
 
     document = get_document(actor, document_id)
@@ -76,7 +78,7 @@ def external_package(actor: User, document_id: int, recipient_id: int) -> tuple[
     recipient = _recipient(document, recipient_id)
     if recipient.kind != RecipientKind.EXTERNAL:
         raise Conflict("Nơi nhận này nhận văn bản qua hệ thống.", code="not_an_external_recipient")
-    data = package_for(document, recipient)
+    data = sign_package(package_for(document, recipient), document.agency_id)  # unchanged without a credential
     audit.record(actor, "outgoing.export", document, summary=f"Tải gói tin edXML gửi {recipient.name}")
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in (document.symbol or str(document.id)))
     return f"{safe}-{recipient.id}.edxml", data

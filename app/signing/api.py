@@ -46,7 +46,8 @@ class Credentials(MethodView):
     @blp.doc(requestBody=UPLOAD_BODY)
     @blp.response(201, SigningCredentialSchema)
     def post(self):
-        """Thêm chứng thư số: `kind=personal` (user_id, pin) hoặc `kind=organization` (agency_id, passphrase).
+        """Thêm chứng thư số: `kind=personal` (user_id, pin), `kind=organization` (agency_id, passphrase: con dấu)
+        hoặc `kind=exchange` (agency_id, passphrase: hệ thống ký gói tin edXML gửi đi; không có ảnh).
 
         Tệp `p12` là tệp khóa PKCS#12; `image` (tùy chọn) là ảnh PNG nền trong suốt (chữ ký hoặc con dấu), bỏ trống
         thì hệ thống tạo ảnh. Chứng thư số mới thay thế chứng thư số đang hiệu lực của cùng chủ thể.
@@ -65,6 +66,8 @@ class Credentials(MethodView):
             return credentials.add_personal(api_user(), args["user_id"], p12=p12, pin=args["pin"], image_png=image)
         if "agency_id" not in args:
             raise ValidationError(details={"agency_id": "Trường này là bắt buộc."})
+        if args["kind"] == "exchange":
+            return credentials.add_exchange(api_user(), args["agency_id"], p12=p12, passphrase=args["passphrase"])
         return credentials.add_organization(
             api_user(), args["agency_id"], p12=p12, passphrase=args["passphrase"], seal_png=image
         )
@@ -91,6 +94,9 @@ def deactivate(args, credential_id):
     }
 )
 def image(credential_id):
-    """Ảnh chữ ký hoặc con dấu (PNG)."""
-    data = credentials.image_of(_visible(credential_id))
+    """Ảnh chữ ký hoặc con dấu (PNG); chứng thư số liên thông không có ảnh (404)."""
+    credential = _visible(credential_id)
+    if not credential.image_sha256:
+        raise NotFound("Chứng thư số này không có ảnh.", code="credential_image_not_found")
+    data = credentials.image_of(credential)
     return send_file(io.BytesIO(data), mimetype="image/png")

@@ -10,7 +10,7 @@ class SigningCredentialSchema(Schema):
     id = Int()
     agency_id = Int()
     user_id = Int(allow_none=True, metadata={"description": "Trống: chứng thư số của cơ quan (con dấu)"})
-    kind = Str(metadata={"description": "personal | organization"})
+    kind = Str(metadata={"description": "personal | organization | exchange"})
     owner_name = Str()
     subject_name = Str()
     issuer_name = Str()
@@ -35,9 +35,9 @@ class SigningCredentialSchema(Schema):
 class CredentialCreateArgs(Schema):
     """Form fields of the multipart upload; the files are `p12` (required) and `image` (PNG, optional)."""
 
-    kind = Str(required=True, validate=validate.OneOf(["personal", "organization"]))
+    kind = Str(required=True, validate=validate.OneOf(["personal", "organization", "exchange"]))
     user_id = Int(metadata={"description": "Người ký (bắt buộc với kind=personal)"})
-    agency_id = Int(metadata={"description": "Cơ quan (bắt buộc với kind=organization)"})
+    agency_id = Int(metadata={"description": "Cơ quan (kind=organization, exchange)"})
     pin = Str(load_default="", metadata={"description": "Mã PIN của tệp khóa cá nhân (không được lưu)"})
     passphrase = Str(load_default="", metadata={"description": "Mật khẩu tệp khóa của cơ quan (lưu mã hóa)"})
 
@@ -50,9 +50,9 @@ UPLOAD_BODY = {
                 "type": "object",
                 "required": ["kind", "p12"],
                 "properties": {
-                    "kind": {"type": "string", "enum": ["personal", "organization"]},
+                    "kind": {"type": "string", "enum": ["personal", "organization", "exchange"]},
                     "user_id": {"type": "integer", "description": "Người ký (bắt buộc với kind=personal)"},
-                    "agency_id": {"type": "integer", "description": "Cơ quan (bắt buộc với kind=organization)"},
+                    "agency_id": {"type": "integer", "description": "Cơ quan (kind=organization, exchange)"},
                     "pin": {"type": "string", "description": "Mã PIN của tệp khóa cá nhân (không được lưu)"},
                     "passphrase": {"type": "string", "description": "Mật khẩu tệp khóa của cơ quan (lưu mã hóa)"},
                     "p12": {"type": "string", "format": "binary", "description": "Tệp khóa PKCS#12"},

@@ -17,6 +17,7 @@ from app.org.forms import REQUIRED, choices
 from app.org.models import Role
 from app.org.permissions import managed_agency_ids
 from app.signing import credentials
+from app.signing.models import CredentialKind
 from app.web.helpers import admin_required, show_errors
 
 bp = Blueprint("signing", __name__, template_folder="templates")
@@ -34,6 +35,14 @@ class PersonalCredentialForm(FlaskForm):
 
 class OrganizationCredentialForm(FlaskForm):
     agency_id = SelectField("Cơ quan", coerce=int, validators=[DataRequired(REQUIRED)])
+    kind = SelectField(
+        "Dùng để",
+        choices=[
+            (CredentialKind.ORGANIZATION.value, CredentialKind.ORGANIZATION.label),
+            (CredentialKind.EXCHANGE.value, CredentialKind.EXCHANGE.label),
+        ],
+        default=CredentialKind.ORGANIZATION.value,
+    )
     p12 = FileField("Tệp khóa PKCS#12 (.p12, .pfx)", validators=[FileRequired(REQUIRED), P12_FILES])
     passphrase = PasswordField(
         "Mật khẩu tệp khóa", validators=[DataRequired(REQUIRED)], render_kw={"autocomplete": "off"}
@@ -114,17 +123,22 @@ def add_organization():
     if form.validate_on_submit():
         try:
             with unit_of_work():
-                credential = credentials.add_organization(
-                    current_user,
-                    form.agency_id.data,
-                    p12=_upload(form.p12),
-                    passphrase=form.passphrase.data,
-                    seal_png=_upload(form.image),
-                )
+                if form.kind.data == CredentialKind.EXCHANGE.value:  # signs edXML envelopes: no seal image
+                    credential = credentials.add_exchange(
+                        current_user, form.agency_id.data, p12=_upload(form.p12), passphrase=form.passphrase.data
+                    )
+                else:
+                    credential = credentials.add_organization(
+                        current_user,
+                        form.agency_id.data,
+                        p12=_upload(form.p12),
+                        passphrase=form.passphrase.data,
+                        seal_png=_upload(form.image),
+                    )
         except DomainError as exc:
             show_errors(form, exc)
         else:
-            flash(f"Đã thêm chứng thư số (con dấu) của {credential.owner_name}.", "success")
+            flash(f"Đã thêm chứng thư số ({credential.kind_label.lower()}) của {credential.owner_name}.", "success")
             return redirect(url_for("signing.credentials_list"))
     status = 422 if request.method == "POST" else 200
     return render_template("signing/credential_form.html", form=form, kind="organization"), status
@@ -166,6 +180,8 @@ def my_signature_image(credential_id: int):
 
 
 def _png(credential):
+    if not credential.image_sha256:  # an exchange credential has no image
+        raise NotFound("Chứng thư số này không có ảnh.", code="credential_image_not_found")
     response = send_file(io.BytesIO(credentials.image_of(credential)), mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=3600"  # content-addressed: the bytes never change
     return response

@@ -60,10 +60,17 @@ def test_parse_maps_the_header_to_intake_fields(signed_pdf):
 
 
 @pytest.mark.parametrize(
-    ("priority", "urgency"), [(0, "thuong"), (1, "khan"), (2, "thuong_khan"), (3, "hoa_toc"), (4, "thuong")]
+    ("priority", "urgency"), [(0, "thuong"), (1, "khan"), (2, "thuong_khan"), (3, "hoa_toc"), (4, "hoa_toc")]
 )
 def test_priority_maps_to_urgency(signed_pdf, priority, urgency):
     assert parse_package(package(signed_pdf, priority=priority)).metadata["urgency"] == urgency
+
+
+def test_priority_4_is_the_most_urgent_and_says_so(signed_pdf):
+    """Hỏa tốc hẹn giờ (legal.md §4.4) is imported as Hỏa tốc, never Thường; the description keeps the timing."""
+    meta = parse_package(package(signed_pdf, priority=4, description="Họp lúc 14 giờ")).metadata
+    assert meta["urgency"] == "hoa_toc" and meta["description"] == "Hỏa tốc hẹn giờ. Họp lúc 14 giờ"
+    assert parse_package(package(signed_pdf, priority=4)).metadata["description"] == "Hỏa tốc hẹn giờ"
 
 
 def test_without_document_id_the_message_id_is_the_hash(signed_pdf):
@@ -112,7 +119,7 @@ REFUSALS = {
         lambda pdf: _replace(package(pdf), b"<ContentTransferEncoded>", b"<ContentTransferEncoded>!!*"),
         "base64",
     ),
-    "revoke": (lambda pdf: package(pdf, business_type=1), "chỉ nhập được gói tin văn bản mới"),
+    "revoke_without_id": (lambda pdf: package(pdf, business_type=1), "thu hồi"),
     "replace": (lambda pdf: package(pdf, business_type=3), "thay thế"),
     "bad_priority": (lambda pdf: package(pdf, priority=9), "Priority"),
     "bad_date": (lambda pdf: _replace(package(pdf), b"2026/11/20<", b"20-11-2026<"), "yyyy/MM/dd"),
@@ -125,7 +132,9 @@ def test_refusals_are_invalid_edxml_and_write_nothing(incoming_office, signed_pd
     with pytest.raises(InvalidPackage) as refused:
         import_package(incoming_office.clerk, make(signed_pdf))
     assert refused.value.code == "invalid_edxml" and refused.value.status == 422
-    assert words in refused.value.message and refused.value.details == {"package": refused.value.message}
+    assert words in refused.value.message
+    details = refused.value.details  # a flat map: the element (or "package") → its message
+    assert details and all(isinstance(k, str) and isinstance(v, str) for k, v in details.items())
     assert nothing_written()
 
 
@@ -195,9 +204,12 @@ def test_api_imports_a_package(client, incoming_office, signed_pdf, api_token):
     body = created.json
     assert body["urgency"] == "thuong_khan" and [s["code"] for s in body["statuses"]] == ["01"]
     assert post(package(signed_pdf)).json["id"] == body["id"]  # the same DocumentId: one document
-    revoke = post(package(signed_pdf, business_type=1))
-    assert revoke.status_code == 422 and revoke.json["code"] == "invalid_edxml"
-    assert "package" in revoke.json["details"]
+    revoke = post(package(signed_pdf, business_type=1, business_document_id=DOCUMENT_ID))
+    assert revoke.status_code == 202, revoke.json
+    assert revoke.json["result"] == "recall" and revoke.json["reference"] == DOCUMENT_ID
+    assert db.session.get(IncomingDocument, body["id"]).recall_requested_at is not None
+    unknown = post(package(signed_pdf, business_type=1, business_document_id="000.00.01.H33,2026/01/01,1/X"))
+    assert unknown.status_code == 404 and "Không tìm thấy văn bản đến" in unknown.json["message"]
     missing = client.post("/api/v1/incoming/edxml", headers=clerk, content_type="multipart/form-data", data={})
     assert missing.status_code == 422 and missing.json["code"] == "invalid_edxml"
 
@@ -232,3 +244,72 @@ def test_an_imported_replacement_links_to_the_earlier_document_of_its_sender(inc
     assert parse_package(correcting).relation == "correct"
     with pytest.raises(InvalidPackage, match="cập nhật"):
         parse_package(package(signed_pdf, code_number="132", business_type=2))
+
+
+def _upload(client, data: bytes):
+    token = csrf_token(client, "/incoming/new")
+    return client.post(
+        "/incoming/new",
+        data={"csrf_token": token, "channel": "edxml", "package": (io.BytesIO(data), "goi.edxml")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_revocation_file_asks_to_recall_the_document(client, incoming_office, signed_pdf):
+    """BussinessDocType 1 names the revoked document by the sender's DocumentId: the clerk's copy gets a recall
+    request (answered later 15/16), no new document is registered."""
+    login(client, "vanthu")
+    assert _upload(client, package(signed_pdf)).status_code == 302
+    document = db.session.scalar(sa.select(IncomingDocument))
+    revoke = package(signed_pdf, business_type=1, business_document_id=DOCUMENT_ID, business_reason="Sai số liệu")
+    answer = _upload(client, revoke)
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/incoming")
+    db.session.expire_all()
+    document = db.session.get(IncomingDocument, document.id)
+    assert document.recall_requested_at is not None and document.recall_note == "Sai số liệu"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(IncomingDocument)) == 1
+
+
+def test_a_revocation_of_an_unknown_document_says_so(client, incoming_office, signed_pdf):
+    login(client, "vanthu")
+    revoke = package(signed_pdf, business_type=1, business_document_id=DOCUMENT_ID)
+    answer = _upload(client, revoke)
+    assert answer.status_code == 422 and "Không tìm thấy văn bản đến" in answer.get_data(as_text=True)
+    assert nothing_written()
+
+
+def test_a_status_file_nobody_takes_says_so(client, incoming_office):
+    from app.exchange.edxml import build_status
+
+    login(client, "vanthu")
+    data = build_status(
+        from_code="000.00.01.H33",
+        from_name="Sở Nội vụ tỉnh Kiên Giang",
+        response_for_code=incoming_office.agency.code,
+        response_for_key="000.00.00.H99,2026/11/20,1/KHONG-CO",
+        code="05",
+        description="Đang xử lý",
+    )
+    answer = _upload(client, data)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "Không tìm thấy văn bản đi có mã định danh" in page
+
+
+def test_a_recall_status_file_asks_to_recall_the_document(client, incoming_office, signed_pdf):
+    """13 (Lấy lại) from the sender, carried as a file: the same request as a revocation package."""
+    from app.exchange.edxml import build_status
+
+    login(client, "vanthu")
+    assert _upload(client, package(signed_pdf)).status_code == 302
+    data = build_status(
+        from_code="000.00.01.H33",
+        from_name="Sở Nội vụ tỉnh Kiên Giang",
+        response_for_code="000.00.01.H33",
+        response_for_key=DOCUMENT_ID,
+        code="13",
+        description="Đề nghị trả lại văn bản",
+    )
+    assert _upload(client, data).status_code == 302
+    db.session.expire_all()
+    document = db.session.scalar(sa.select(IncomingDocument))
+    assert document.recall_requested_at is not None and document.recall_note == "Đề nghị trả lại văn bản"
