@@ -149,19 +149,7 @@ class Config:
         if not 0 <= self.DIGEST_HOUR <= 23:
             raise SystemExit(f"QLVB_DIGEST_HOUR must be an hour 0–23, got {self.DIGEST_HOUR}")
 
-        # The connector between deployments (app.exchange, protocol qlvb-peer/1). Packages larger than this are
-        # refused before being read (413). The outbound queue is sent by the scheduler every 30 s and, in a web
-        # process, by a background thread kicked after the commit that queued a message (unless this is off).
-        self.EXCHANGE_MAX_BYTES = env_int("QLVB_EXCHANGE_MAX_MB", 50) * 1024 * 1024
-        self.EXCHANGE_SEND_AFTER_COMMIT = env_bool("QLVB_EXCHANGE_SEND_AFTER_COMMIT", True)
-        # TLS towards peers: a CA bundle to verify them (empty: the system's), and a client certificate and key
-        # (PEM paths) for peers that require mutual TLS.
-        self.EXCHANGE_CA_BUNDLE = os.environ.get("QLVB_EXCHANGE_CA_BUNDLE", "").strip()
-        self.EXCHANGE_CLIENT_CERT = os.environ.get("QLVB_EXCHANGE_CLIENT_CERT", "").strip()
-        self.EXCHANGE_CLIENT_KEY = os.environ.get("QLVB_EXCHANGE_CLIENT_KEY", "").strip()
-        # Receiving from mTLS peers: the request header in which the reverse proxy passes the SHA-256 fingerprint
-        # of the client certificate it verified (e.g. X-Client-Cert-Sha256). Empty: no peer can use mTLS.
-        self.EXCHANGE_CLIENT_CERT_HEADER = os.environ.get("QLVB_EXCHANGE_CLIENT_CERT_HEADER", "").strip()
+        self.set_exchange()
 
         # flask-smorest / OpenAPI: served under /api/v1 with Swagger UI from local static files.
         self.API_TITLE = "qlvb REST API"
@@ -178,6 +166,22 @@ class Config:
             "security": [{"bearerAuth": []}],
             "info": {"description": "REST API của hệ thống quản lý văn bản và điều hành qlvb."},
         }
+
+    def set_exchange(self) -> None:
+        """The connector between deployments (app.exchange, protocol qlvb-peer/1)."""
+        # Packages larger than this are refused before being read (413). The outbound queue is sent by the
+        # scheduler every 30 s and, in a web process, by a background thread kicked after the commit that queued a
+        # message (unless this is off).
+        self.EXCHANGE_MAX_BYTES = env_int("QLVB_EXCHANGE_MAX_MB", 50) * 1024 * 1024
+        self.EXCHANGE_SEND_AFTER_COMMIT = env_bool("QLVB_EXCHANGE_SEND_AFTER_COMMIT", True)
+        # TLS towards peers: a CA bundle to verify them (empty: the system's), and a client certificate and key
+        # (PEM paths) for peers that require mutual TLS.
+        self.EXCHANGE_CA_BUNDLE = os.environ.get("QLVB_EXCHANGE_CA_BUNDLE", "").strip()
+        self.EXCHANGE_CLIENT_CERT = os.environ.get("QLVB_EXCHANGE_CLIENT_CERT", "").strip()
+        self.EXCHANGE_CLIENT_KEY = os.environ.get("QLVB_EXCHANGE_CLIENT_KEY", "").strip()
+        # Receiving from mTLS peers: the request header in which the reverse proxy passes the SHA-256 fingerprint
+        # of the client certificate it verified (e.g. X-Client-Cert-Sha256). Empty: no peer can use mTLS.
+        self.EXCHANGE_CLIENT_CERT_HEADER = os.environ.get("QLVB_EXCHANGE_CLIENT_CERT_HEADER", "").strip()
 
 
 class TestConfig(Config):

@@ -26,9 +26,8 @@ from app.core.transaction import unit_of_work
 from app.exchange import delivery
 from app.exchange.connector_auth import Caller
 from app.exchange.directory import codes_of_peer
-from app.exchange.edxml import parse_package
+from app.exchange.edxml import message_kind, parse_package, parse_status
 from app.exchange.edxml_base import message_header, parse_root, text
-from app.exchange.edxml_status import message_kind, parse_status
 from app.exchange.models import ExchangePeer, InboxReceipt
 from app.exchange.xmldsig import verify_package
 from app.org.agency_code import normalize_agency_code
@@ -44,6 +43,10 @@ class Received:
     answer: dict
     agency_id: int | None
     summary: str
+    from_code: str | None = None
+    to_code: str | None = None
+    document_key: str | None = None
+    signer: str | None = None
 
 
 def stored_answer(peer_id: int, key: str) -> dict | None:
@@ -73,6 +76,9 @@ def receive_message(caller: Caller, body: bytes, *, message_id: str | None) -> d
         )
     received = _receive_status(peer, body) if kind == "status" else _receive_edoc(peer, body, message_id)
     receipt.kind, receipt.result = kind, json.dumps(received.answer, ensure_ascii=False)[:1000]
+    receipt.from_code, receipt.to_code = received.from_code, received.to_code
+    receipt.document_key = (received.document_key or "")[:100] or None
+    receipt.signer = (received.signer or "")[:255] or None
     db.session.flush()
     audit.record(
         None,
@@ -142,13 +148,15 @@ def _receive_edoc(peer: ExchangePeer, body: bytes, message_id: str | None) -> Re
         except Conflict as exc:  # already recalled, or a request waiting for a decision: nothing more to ask
             asked, note = False, exc.message
         answer = {"result": "accepted", "reference": key, "recall": "requested" if asked else "not_applicable"}
-        return Received(answer, agency.id, f"Nhận yêu cầu thu hồi văn bản {key} từ {sender} ({peer.name})")
+        summary = f"Nhận yêu cầu thu hồi văn bản {key} từ {sender} ({peer.name})"
+        return Received(answer, agency.id, summary, sender, agency.code, key, signer)
     document = delivery.receive_package(body, actor=None, agency_id=agency.id, message_id=message_id)
     answer = {"result": "accepted", "reference": str(getattr(document, "id", "")), "status": "01"}
     if signer:
         answer["signer"] = signer[:200]
     subject = (package.metadata.get("subject") or "")[:200]
-    return Received(answer, agency.id, f"Nhận văn bản liên thông từ {sender} ({peer.name}): {subject}")
+    summary = f"Nhận văn bản liên thông từ {sender} ({peer.name}): {subject}"
+    return Received(answer, agency.id, summary, sender, agency.code, package.metadata.get("document_id"), signer)
 
 
 def _receive_status(peer: ExchangePeer, body: bytes) -> Received:
@@ -157,10 +165,11 @@ def _receive_status(peer: ExchangePeer, body: bytes) -> Received:
     agency_id = None
     if data.code != "13":  # the answer to a document we sent: ResponseFor/OrganId is our agency
         agency_id = _local_agency(data.response_for_code).id
-    _check_signature(peer, body, agency_id)
+    signer = _check_signature(peer, body, agency_id)
     taken = any(result for _receiver, result in delivery.status_arrived.send(data))
     answer = {"result": "accepted", "reference": data.response_for_key, "status": data.code, "taken": taken}
-    return Received(answer, agency_id, f"Nhận trạng thái {data.code} của văn bản {data.response_for_key} từ {sender}")
+    summary = f"Nhận trạng thái {data.code} của văn bản {data.response_for_key} từ {sender}"
+    return Received(answer, agency_id, summary, sender, data.response_for_code, data.response_for_key, signer)
 
 
 def record_refusal(peer: ExchangePeer | None, key: str | None, code: str, message: str) -> None:

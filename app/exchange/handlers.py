@@ -13,7 +13,7 @@ from app.core.db import db
 from app.core.signals import status_recorded
 from app.exchange.delivery import outbox_settled
 from app.exchange.directory import peer_route
-from app.exchange.edxml_status import build_status
+from app.exchange.edxml import build_status
 from app.exchange.models import OutboxState, StatusMessage
 from app.exchange.outbox import enqueue
 from app.exchange.xmldsig import sign_package
@@ -50,7 +50,9 @@ def queue_status(message: StatusMessage, **_extra) -> None:
         agency_id=agency.id,
         to_code=route.code,
         kind="status",
-        key=status_key(document_key=message.document_key, code=message.code, from_code=agency.code, status_id=message.id),
+        key=status_key(
+            document_key=message.document_key, code=message.code, from_code=agency.code, status_id=message.id
+        ),
         body=sign_package(data, agency.id),
         object_type=OBJECT_TYPE,
         object_id=message.id,

@@ -19,6 +19,7 @@ from app.exchange.models import OutboxMessage, OutboxState, StatusCode
 from app.exchange.outbox import enqueue
 from app.exchange.xmldsig import sign_package
 from app.outgoing.models import DeliveryState, OutgoingDocument, OutgoingRecipient, RecipientKind
+from app.outgoing.packages import new_message_id, package_files, package_metadata
 
 DELIVERY_TYPE = "outgoing_recipient"  # the outbox rows of a recipient's package (their outcome is its delivery)
 RECALL_TYPE = "outgoing_recall"  # the outbox rows of a recall (BussinessDocType 1)
@@ -38,8 +39,6 @@ def edoc_key(document_key: str, business_type: int, message_id: str) -> str:
 
 def send_through_peer(recipient: OutgoingRecipient, route: Route) -> OutboxMessage:
     """Queue the recipient's package for its peer under a new message id (the caller's transaction)."""
-    from app.outgoing.dispatch import new_message_id, package_metadata, package_files
-
     document = recipient.document
     recipient.message_id = new_message_id(recipient)
     recipient.delivery, recipient.delivery_error, recipient.next_attempt_at = DeliveryState.PENDING, None, None
@@ -68,8 +67,6 @@ def resend_through_peer(recipient: OutgoingRecipient) -> OutboxMessage:
 
 def send_recall(recipient: OutgoingRecipient, route: Route, *, reason: str) -> OutboxMessage:
     """Queue a BussinessDocType 1 (thu hồi) package naming the recalled document (legal.md §4.4)."""
-    from app.outgoing.dispatch import package_metadata
-
     document = recipient.document
     metadata = package_metadata(document, recipient)
     metadata.update(business_type=1, business_document_id=document.document_key, business_reason=reason[:500])

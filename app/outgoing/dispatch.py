@@ -10,7 +10,6 @@
 """
 
 import logging
-import secrets
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -23,29 +22,22 @@ from app.core.errors import Conflict, ValidationError
 from app.core.locking import lock_row
 from app.core.transaction import in_unit_of_work, unit_of_work
 from app.exchange.delivery import deliver_package
-from app.exchange.edxml import build_package
 from app.exchange.models import StatusCode
 from app.exchange.services import record_status
 from app.org.models import Agency, User
-from app.outgoing import connector, content, files
+from app.outgoing import connector
 from app.outgoing.models import (
     DeliveryState,
     OutgoingDocument,
     OutgoingRecipient,
     OutgoingStatus,
     RecipientKind,
-    VersionStage,
 )
-from app.outgoing.relations import package_relation, response_for
+from app.outgoing.packages import new_message_id, package_for
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=6)
-
-
-def new_message_id(recipient: OutgoingRecipient) -> str:
-    """One id per delivery attempt series; a resend takes a new one (the recipient keeps both documents apart)."""
-    return f"qlvb-{recipient.document_id}-{recipient.id}-{secrets.token_hex(8)}"
 
 
 @contextmanager
@@ -57,52 +49,6 @@ def savepoint():
     else:
         with db.session.begin_nested():
             yield
-
-
-def package_metadata(document: OutgoingDocument, recipient: OutgoingRecipient | None) -> dict:
-    """The edXML header fields of the issued document (QCVN 102 MessageHeader, legal.md §4.2)."""
-    agency = db.session.get(Agency, document.agency_id)
-    signer = db.session.get(User, document.signer_id) if document.signer_id else None
-    position = " ".join(part for part in (document.signer_authority, document.signer_title) if part) or (
-        signer.position if signer else None
-    )
-    return {
-        "sender_code": agency.code,
-        "sender_name": document.organ_name or agency.name,  # the copies kept at issue (Phụ lục VI III.1.g)
-        "code_number": f"{document.number:02d}",
-        "code_notation": document.notation,
-        "issued_date": document.issued_date,
-        "place": document.place,
-        "type_name": document.type_name,
-        "subject": document.subject,
-        "signer_position": position,
-        "signer_name": document.signer_full_name or (signer.full_name if signer else None),
-        "document_id": document.document_key,
-        "description": document.description,
-        "urgency": document.urgency,
-        "page_count": document.page_count,
-        "due_date": document.reply_due if document.reply_requested else None,
-        "recipients": "; ".join(r.name for r in document.recipients if r.kind != RecipientKind.UNIT) or None,
-        "organ_id_to": recipient.code if recipient is not None else None,
-        "organ_name_to": recipient.name if recipient is not None else None,
-        **package_relation(document),  # NĐ 30/2020 Điều 18.3: update, replace, correct (BussinessDocType 2, 3)
-        "response_for": response_for(document),  # the incoming document this one answers (ResponseFor)
-    }
-
-
-def package_files(document: OutgoingDocument) -> list[tuple[str, bytes, str]]:
-    """The issued original first (the recipient's main file), then each attachment as signed."""
-    content.require_content(document)  # destroyed with its dossiers: nothing left to send (410 content_destroyed)
-    original = files.newest(document, VersionStage.ISSUED)
-    attached = [
-        (a.filename, files.read(a.signed_sha256 or a.sha256), a.content_type)
-        for a in sorted(document.attachments, key=lambda a: a.id)
-    ]
-    return [(original.filename, files.read(original.sha256), files.PDF), *attached]
-
-
-def package_for(document: OutgoingDocument, recipient: OutgoingRecipient | None) -> bytes:
-    return build_package(package_metadata(document, recipient), package_files(document))
 
 
 def check_recipient_agencies(document: OutgoingDocument) -> None:

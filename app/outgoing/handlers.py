@@ -3,8 +3,10 @@
 NĐ 30/2020 Điều 4.2.d (văn bản phải được theo dõi, cập nhật trạng thái gửi, nhận, xử lý) and Điều 21.2.c. When an
 agency records a status (01 arrived, 02 refused + reason, 03 accepted, 04 assigned, 05 handling, 06 completed,
 15/16 recall answers) for an incoming document that one of our outgoing recipients delivered (same message id),
-the recipient row takes the latest status and the history keeps a copy addressed to the recipient row. The
-exchange module stays below: it only announces the message (app.core.signals.status_recorded).
+the recipient row takes the latest status and the history keeps a copy addressed to the recipient row. A status
+another system sends through the connector (`status_arrived`) is recorded the same way (`apply_status`) on the
+external recipient it answers, and the connector's outbox reports each package's delivery (`outbox_settled`,
+app.outgoing.connector). The exchange module stays below: it only announces (app.core.signals, app.exchange.delivery).
 """
 
 import sqlalchemy as sa

@@ -3,8 +3,8 @@
 NĐ 30/2020 Điều 18.4 and Phụ lục VI III.8: the issuing agency recalls; each recipient cancels the recalled
 electronic document on its System and tells the sender (15 agreed, 16 refused), which flows back into the
 recipient's status (app.outgoing.handlers). An agency of another system reached through a connector peer gets a
-BussinessDocType 1 package through the outbox (app.outgoing.connector). The outgoing document stays as the record of what was issued and
-recalled: its files and metadata are frozen (no edits, no versions, no resend).
+BussinessDocType 1 package through the outbox (app.outgoing.connector). The outgoing document stays as the record
+of what was issued and recalled: its files and metadata are frozen (no edits, no versions, no resend).
 """
 
 import logging

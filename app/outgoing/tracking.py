@@ -69,7 +69,7 @@ def _recipient(document: OutgoingDocument, recipient_id: int) -> OutgoingRecipie
 def external_package(actor: User, document_id: int, recipient_id: int) -> tuple[str, bytes]:
     """The edXML package for a recipient outside the deployment, to download and send (legal.md §4.2), signed
     (XML-DSig) with the agency's exchange credential when it has one."""
-    from app.outgoing.dispatch import package_for
+    from app.outgoing.packages import package_for
 
     document = get_document(actor, document_id)
     refuse_frozen(document)

@@ -276,14 +276,14 @@ def test_recalled_or_cancelled_outgoing_documents_are_not_filed(org, draft_bytes
 def test_nothing_is_copied_or_sent_again_from_a_destroyed_document(org, documents):
     from app.copies import services as copies
     from app.core.errors import Gone
-    from app.outgoing import dispatch
+    from app.outgoing import packages
 
     incoming, issued = documents
     execute(org, [archived(org, ("incoming", incoming.id), ("outgoing", issued.id))])
     with pytest.raises(Gone) as copy:
         copies.make_copy(org.clerk, form="SY", source_kind="incoming", source_id=incoming.id)
     with pytest.raises(Gone) as package:
-        dispatch.package_files(db.session.get(OutgoingDocument, issued.id))
+        packages.package_files(db.session.get(OutgoingDocument, issued.id))
     assert copy.value.code == package.value.code == "content_destroyed"
 
 

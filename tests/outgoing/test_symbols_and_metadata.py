@@ -13,9 +13,9 @@ from app.documents.pages import count_pages
 from app.incoming.models import IncomingDocument
 from app.org import services as org
 from app.outgoing import files, printing
-from app.outgoing.dispatch import package_metadata
 from app.outgoing.metadata import clean_outgoing_metadata
 from app.outgoing.models import OutgoingDocument, OutgoingStatus, VersionStage
+from app.outgoing.packages import package_metadata
 from tests.conftest import PASSWORD, login
 from tests.outgoing.conftest import (
     LEADER,
