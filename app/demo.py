@@ -195,11 +195,38 @@ def load_demo() -> list[tuple[str, str, str]]:
     _demo_outgoing(agencies["ubnd"], [agencies["snv"], agencies["stc"]])
     _demo_untouched(agencies["ubnd"])
     load_dossiers(agencies["ubnd"])  # the 2026 file plan, dossiers, an archive with a past (app.demo_dossiers)
+    _demo_directory()
     return [
         (f"{spec.key}.{suffix}", ", ".join(r.label for r in roles), spec.name)
         for spec in AGENCIES
         for suffix, _p, _u, roles in PEOPLE
     ]
+
+
+# Agencies outside the demo province, in the exchange's directory (danh bạ liên thông), with their codes under
+# QĐ 20/2020 as amended by QĐ 09/2025 (legal.md §4.1, §4.1a). None has a connector in the demo: their packages are
+# exported to files. The merged pairs show QĐ 09/2025: the closed code stays and leads to the one that replaced it.
+DEMO_DIRECTORY = (
+    ("000.00.00.G22", "Văn phòng Chính phủ", None),
+    ("000.00.00.G09", "Bộ Nội vụ", None),
+    ("000.00.00.G06", "Bộ Khoa học và Công nghệ", None),
+    ("000.00.00.G14", "Bộ Thông tin và Truyền thông", "000.00.00.G06"),  # hợp nhất vào Bộ KH&CN (2025)
+    ("000.00.00.H26", "UBND Thành phố Hà Nội", None),
+    ("000.00.00.H29", "UBND Thành phố Hồ Chí Minh", None),
+    ("000.00.00.H09", "UBND tỉnh Bình Dương", "000.00.00.H29"),  # sáp nhập vào TP Hồ Chí Minh (2025)
+)
+
+
+def _demo_directory() -> None:
+    from app.exchange import directory
+
+    for code, name, merged_into in DEMO_DIRECTORY:
+        if directory.entry_for(code) is None and queries.find_agency_by_code(code) is None:
+            directory.add_entry(None, code=code, name=name, note="Dữ liệu mẫu")
+    for code, _name, merged_into in DEMO_DIRECTORY:
+        entry = directory.entry_for(code)
+        if merged_into and entry is not None and entry.merged_into is None:
+            directory.merge_entry(None, entry.id, merged_into)
 
 
 DEMO_ROOT_FILE = "qlvb-demo-root.pem"

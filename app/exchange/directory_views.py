@@ -13,7 +13,7 @@ from app.core.errors import DomainError
 from app.core.transaction import unit_of_work
 from app.exchange import directory, directory_import, peers
 from app.exchange.permissions import require_manage_exchange
-from app.org.forms import REQUIRED
+from app.org.forms import REQUIRED, choices
 from app.web.helpers import show_errors
 
 bp = Blueprint("directory", __name__)
@@ -83,7 +83,7 @@ def index():
 @exchange_admin_required
 def new():
     form = EntryForm()
-    form.peer_id.choices = _peer_choices()
+    form.peer_id.choices = choices(_peer_choices())
     status = 200
     if form.validate_on_submit():
         try:
@@ -111,7 +111,7 @@ def new():
 def edit(entry_id: int):
     entry = directory.get_entry(entry_id)
     form = EntryForm(obj=entry if request.method == "GET" else None)
-    form.peer_id.choices = _peer_choices()
+    form.peer_id.choices = choices(_peer_choices())
     if request.method == "GET":
         form.peer_id.data = str(entry.peer_id or "")
     status = 200

@@ -29,8 +29,18 @@ def _admin():
     return user
 
 
-def _with_secret(peer, secret: str) -> dict:
-    return {**ExchangePeerSchema().dump(peer), "secret": secret}
+class _WithSecret:
+    """The peer as dumped, plus the secret of this one answer (never an attribute of the row)."""
+
+    def __init__(self, peer, secret: str):
+        self._peer, self.secret = peer, secret
+
+    def __getattr__(self, name):
+        return getattr(self._peer, name)
+
+
+def _with_secret(peer, secret: str) -> _WithSecret:
+    return _WithSecret(peer, secret)
 
 
 @blp.route("/exchange/peers")

@@ -14,6 +14,7 @@ from app.core.transaction import unit_of_work
 from app.exchange import directory, peers
 from app.exchange.directory_views import exchange_admin_required
 from app.exchange.models import PeerAuth
+from app.org.forms import choices
 from app.web.helpers import show_errors
 
 bp = Blueprint("peers", __name__, url_prefix="/admin/exchange/peers")
@@ -28,7 +29,7 @@ class PeerForm(FlaskForm):
     name = StringField("Tên hệ thống", validators=[Length(max=200)])
     key_id = StringField("Mã khóa (giống nhau ở cả hai hệ thống)", validators=[Length(max=64)])
     base_url = StringField("Địa chỉ của hệ thống kia", validators=[Length(max=500)])
-    auth = SelectField("Cách xác thực", choices=AUTH_CHOICES)
+    auth = SelectField("Cách xác thực", choices=choices(AUTH_CHOICES))
     tls_fingerprint = StringField(
         "Vân tay SHA-256 chứng thư máy khách (mTLS)", validators=[Optional(), Length(max=100)]
     )

@@ -128,6 +128,7 @@ def redeliver(recipient: OutgoingRecipient, *, actor: User | None) -> bool:
     recipient.message_id = new_message_id(recipient)
     # A new delivery: its acknowledgement is awaited afresh (the refusal answered the one before).
     recipient.status_code = recipient.status_note = recipient.status_at = recipient.acknowledged_at = None
+    recipient.ack_flagged_at = None  # and a late one is flagged afresh (seed 004 Điều 16.8)
     recipient.delivery, recipient.dispatched_at = None, clock.now()
     db.session.flush()
     return deliver(recipient)

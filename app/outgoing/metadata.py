@@ -17,6 +17,8 @@ from app.documents.models import DocumentType, Urgency, refuse_secret
 from app.documents.queries import find_document_type
 from app.documents.symbols import notation as join_notation
 from app.documents.symbols import notation_problem
+from app.exchange import directory
+from app.org.agency_code import is_valid_agency_code, normalize_agency_code
 from app.org.models import Agency, Unit, User
 from app.outgoing.models import OutgoingDocument, RecipientKind, SignerAuthority
 
@@ -326,19 +328,52 @@ def _unit_recipients(raw: dict, units: dict, problems: dict) -> list[RecipientSp
     return recipients
 
 
+def _external_item(item) -> tuple[str | None, str | None]:
+    """(name, code) of one typed line. A line that is only a mã định danh ("000.00.00.G22", or "G22 |") takes its
+    name from the agency directory (danh bạ liên thông), so the clerk need not retype what the directory knows."""
+    item = item if isinstance(item, dict) else {"name": item}
+    name, code = nfc(item.get("name")), (nfc(item.get("code")) or "").upper() or None
+    if not code and name and is_valid_agency_code(name):
+        name, code = None, normalize_agency_code(name)
+    if code and not name:
+        route = directory.resolve(code)
+        entry = directory.entry_for(code)
+        name = entry.name if entry is not None else route.name if route is not None else None
+    return name, code
+
+
 def _external_recipients(raw: dict, problems: dict) -> list[RecipientSpec]:
     """Agencies outside the system, named by hand, with their mã định danh when known."""
     recipients: list[RecipientSpec] = []
     for item in raw.get("recipients_external") or []:
-        item = item if isinstance(item, dict) else {"name": item}
-        name, code = nfc(item.get("name")), (nfc(item.get("code")) or "").upper() or None
-        if not name or len(name) > 255:
+        name, code = _external_item(item)
+        if code and not name:
+            problems["recipients_external"] = (
+                f"Mã định danh {code} chưa có trong danh bạ liên thông: ghi thêm tên cơ quan (mã | tên)."
+            )
+        elif not name or len(name) > 255:
             problems["recipients_external"] = "Nhập tên cơ quan nhận ngoài hệ thống (tối đa 255 ký tự)."
         elif code and len(code) > EXTERNAL_CODE_LIMIT:
             problems["recipients_external"] = f"Mã định danh tối đa {EXTERNAL_CODE_LIMIT} ký tự."
         else:
             recipients.append(RecipientSpec(RecipientKind.EXTERNAL, name, code=code))
     return recipients
+
+
+UNREACHABLE_WARNING = "Cơ quan chưa có trong danh bạ liên thông: sẽ xuất gói tin để gửi thủ công"
+
+
+def external_warnings(document: OutgoingDocument) -> list[str]:
+    """What the drafter is told, not refused: outside recipients the exchange cannot reach (no code, a code the
+    directory does not know, or one without a connector) — their package is exported for sending by hand."""
+    warnings = []
+    for recipient in document.recipients:
+        if recipient.kind != RecipientKind.EXTERNAL:
+            continue
+        if not recipient.code or directory.resolve(recipient.code) is None:
+            shown = f"{recipient.code} – {recipient.name}" if recipient.code else recipient.name
+            warnings.append(f"{UNREACHABLE_WARNING} ({shown}).")
+    return warnings
 
 
 def metadata_of(document: OutgoingDocument) -> dict:

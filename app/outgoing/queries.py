@@ -35,6 +35,7 @@ class OutgoingFilter:
     mine: bool = False  # "Của tôi": drafted by me, to be signed by me, or of the unit I lead
     for_my_unit: bool = False  # "Nhận để biết": issued documents sent to my unit for information
     to_sign: bool = False  # "Chờ tôi ký": I am the proposed signer (with status=signing, what awaits my signature)
+    unacknowledged: bool = False  # "Chưa được tiếp nhận quá hạn": a recipient flagged after 3 working days (Điều 16.8)
 
 
 def sees_whole_agency(user: User) -> bool:
@@ -96,6 +97,13 @@ def _filtered(query: sa.Select, user: User, flt: OutgoingFilter) -> sa.Select:
         query = query.where(_mine(user))
     if flt.for_my_unit:
         query = query.where(_sent_to_unit(user))
+    if flt.unacknowledged:
+        late = sa.select(OutgoingRecipient.id).where(
+            OutgoingRecipient.document_id == OutgoingDocument.id,
+            OutgoingRecipient.ack_flagged_at.is_not(None),
+            OutgoingRecipient.acknowledged_at.is_(None),
+        )
+        query = query.where(late.exists())
     if (condition := folded_search(OutgoingDocument.subject_folded, flt.q)) is not None:
         query = query.where(condition)
     if flt.status:

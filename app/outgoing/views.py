@@ -22,6 +22,7 @@ from app.documents.uploads import Upload
 from app.org.queries import list_units
 from app.outgoing import layout, permissions, printing, queries, replies_due, services, tracking
 from app.outgoing.forms import MULTI_FIELDS, metadata_from_form, values_from_document
+from app.outgoing.metadata import external_warnings
 from app.outgoing.models import (
     AUTHORITY_LABELS,
     RELATION_LABELS,
@@ -126,6 +127,7 @@ def documents():
         mine=tab == "mine",
         for_my_unit=tab == "for_unit",
         to_sign=request.args.get("to_sign") == "1",
+        unacknowledged=request.args.get("unacknowledged") == "1",
     )
     rows = queries.search(current_user, flt, before_id=request.args.get("before", type=bounded_int))
     older = None
@@ -165,6 +167,10 @@ def _form_context(values: dict, errors: dict, doc: OutgoingDocument | None = Non
         ),
         "urgency_labels": URGENCY_LABELS,
         "authority_labels": AUTHORITY_LABELS,
+        # The agency directory's picker (app.exchange); named by endpoint, absent when the module is left out.
+        "directory_suggest_url": url_for("exchange.directory.suggest")
+        if "exchange.directory.suggest" in current_app.view_functions
+        else None,
     }
 
 
@@ -202,6 +208,7 @@ def new():
             errors = _refusal(exc) or {"_": exc.message}
         else:
             flash("Đã lưu dự thảo văn bản đi.", "success")
+            _warn_unreachable(document)
             return redirect(url_for("outgoing.document", document_id=document.id))
     else:
         values = {
@@ -227,18 +234,24 @@ def edit(document_id: int):
             values.setdefault(key, [])
         try:
             with unit_of_work():
-                services.update_draft(_me(), document_id, metadata=metadata_from_form(request.form))
+                updated = services.update_draft(_me(), document_id, metadata=metadata_from_form(request.form))
         except DomainError as exc:
             if exc.status not in (403, 409, 422):
                 raise
             errors = _refusal(exc) or {"_": exc.message}
         else:
             flash("Đã cập nhật dự thảo.", "success")
+            _warn_unreachable(updated)
             return redirect(url_for("outgoing.document", document_id=document_id))
     else:
         values = values_from_document(doc)
     context = _form_context(values, errors, doc)
     return render_template("outgoing/form.html", **context), 422 if errors else 200
+
+
+def _warn_unreachable(document) -> None:
+    for warning in external_warnings(document):
+        flash(warning, "warning")
 
 
 # --- the document page ---------------------------------------------------------------------------------

@@ -14,16 +14,16 @@ exchange; seed 004 Điều 16.8 for the documents not acknowledged within 3–4 
   follows up what is "chưa được tiếp nhận"), and the recipients still without one 3 working days after dispatch.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from app.core import clock
-from app.core.clock import LOCAL_TZ
 from app.core.db import db, without_jit
 from app.exchange.models import StatusCode
 from app.incoming.models import Channel, IncomingDocument, IncomingFile, IncomingStatus
 from app.org.models import Agency
+from app.outgoing.acknowledgement import silent_before
 from app.outgoing.models import (
     DeliveryState,
     OutgoingDocument,
@@ -34,10 +34,8 @@ from app.outgoing.models import (
 )
 from app.reports.periods import Period
 from app.reports.sql import seconds_between
-from app.sla.calendar import calendar_for
 
 ELECTRONIC = (RecipientKind.AGENCY, RecipientKind.EXTERNAL)
-ACK_SPEC = "P3D"  # seed 004 Điều 16.8: "chưa được tiếp nhận trong thời gian 3-4 ngày làm việc"
 FIGURES = (
     "sent_documents",
     "sent_deliveries",
@@ -154,16 +152,6 @@ def _reasons(agency_ids: list[int], period: Period) -> dict[int, list[dict]]:
     for reasons in found.values():
         reasons.sort(key=lambda r: (r["direction"], -r["count"], r["reason"]))
     return found
-
-
-def silent_before(agency_id: int, now: datetime) -> datetime:
-    """The instant before which a delivery still unanswered is late: 3 working days have passed since its dispatch
-    day. The deadline depends only on the local date of the dispatch, so one cut-off serves a whole SQL filter."""
-    calendar = calendar_for(agency_id)
-    day = clock.to_local(now).date()
-    while calendar.due(clock.ensure_aware(datetime.combine(day, time(12), LOCAL_TZ)), ACK_SPEC) > now:
-        day -= timedelta(days=1)
-    return clock.ensure_aware(datetime.combine(day + timedelta(days=1), time(), LOCAL_TZ))
 
 
 def _silent(agency_ids: list[int], period: Period, now: datetime) -> list:

@@ -188,7 +188,7 @@ def test_xml_import_and_its_hardened_parser(admin, peer):
     bad = '<agencies>\n<agency code="bad" name="x"/>\n<other/>\n</agencies>'
     with pytest.raises(ValidationError) as err:
         import_directory(admin, bad.encode(), "x.xml")
-    assert list(err.value.details.values())[0].startswith("Dòng 2: Mã định danh")
+    assert err.value.details["line_1"].startswith("Dòng 2: Mã định danh")
     assert "Dòng 3" in list(err.value.details.values())[-1]
     bomb = (
         '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
@@ -205,3 +205,13 @@ def test_not_utf8_and_missing_columns_are_refused(admin):
     with pytest.raises(ValidationError) as err:
         import_directory(admin, b"code,name\nH26,x\n", "a.csv")
     assert "ten_co_quan" in err.value.message
+
+
+def test_the_demo_directory_is_loaded_once_with_its_merges(db_session):
+    from app.demo import DEMO_DIRECTORY, _demo_directory
+
+    _demo_directory()
+    _demo_directory()  # idempotent, as the demo loader is
+    assert len(entries()) == len(DEMO_DIRECTORY)
+    assert directory.resolve("000.00.00.H09").name == "UBND Thành phố Hồ Chí Minh"
+    assert directory.resolve("000.00.00.G14").code == "000.00.00.G06"

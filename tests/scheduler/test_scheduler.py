@@ -46,6 +46,7 @@ def test_the_scheduler_runs_the_jobs_the_modules_declare():
         "notifications.send_daily_digests",
         "incoming.destroy_recalled_files",
         "outgoing.retry_pending_deliveries",
+        "outgoing.flag_unacknowledged",
         "dossiers.remind_transfers",
         "dossiers.destroy_pending_files",
         "escalation.escalate_overdue_tasks",

@@ -1,0 +1,162 @@
+"""The exchange administration pages over HTTP: directory, import, merge, peers (secret shown once), outbox."""
+
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from app.core.db import db
+from app.exchange import directory, peers
+from app.exchange.models import DirectoryEntry, ExchangePeer, OutboxMessage
+from tests.conftest import csrf_token, login
+
+
+@pytest.fixture
+def signed_in(client, admin):
+    login(client, admin.username)
+    return client
+
+
+def test_the_hub_shows_the_exchange_cards(signed_in):
+    html = signed_in.get("/admin").get_data(as_text=True)
+    for title in ("Danh bạ liên thông", "Hệ thống liên thông", "Hàng đợi gửi liên thông"):
+        assert title in html
+
+
+def test_add_edit_filter_and_deactivate_an_entry(signed_in):
+    token = csrf_token(signed_in, "/admin/exchange/directory/new")
+    bad = signed_in.post(
+        "/admin/exchange/directory/new", data={"csrf_token": token, "code": "000.00.00.Z22", "name": "x", "peer_id": ""}
+    )
+    assert bad.status_code == 422 and "000.00.00.X99" in bad.get_data(as_text=True)
+    ok = signed_in.post(
+        "/admin/exchange/directory/new",
+        data={"csrf_token": token, "code": "000.00.00.G22", "name": "Văn phòng Chính phủ", "peer_id": ""},
+    )
+    assert ok.status_code == 302
+    entry = db.session.scalar(sa.select(DirectoryEntry))
+    page = signed_in.get("/admin/exchange/directory?q=van+phong").get_data(as_text=True)
+    assert "Văn phòng Chính phủ" in page
+    assert "Văn phòng Chính phủ" not in signed_in.get("/admin/exchange/directory?state=merged").get_data(as_text=True)
+    edit = signed_in.post(
+        f"/admin/exchange/directory/{entry.id}/edit",
+        data={"csrf_token": token, "name": "Văn phòng Chính phủ (VPCP)", "peer_id": "", "note": ""},
+    )
+    db.session.refresh(entry)
+    assert edit.status_code == 302 and entry.name == "Văn phòng Chính phủ (VPCP)"
+    signed_in.post(f"/admin/exchange/directory/{entry.id}/deactivate", data={"csrf_token": token})
+    db.session.refresh(entry)
+    assert entry.is_active is False
+
+
+def test_import_shows_every_bad_line_and_writes_nothing(signed_in):
+    token = csrf_token(signed_in, "/admin/exchange/directory/import")
+    data = "ma_dinh_danh,ten_co_quan\n000.00.00.G22,Văn phòng Chính phủ\nSAI,Không hợp lệ\n000.00.00.G09,\n"
+    answer = signed_in.post(
+        "/admin/exchange/directory/import",
+        data={"csrf_token": token, "file": (io.BytesIO(data.encode()), "danh-ba.csv")},
+        content_type="multipart/form-data",
+    )
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert "Dòng 3: Mã định danh “SAI”" in html and "Dòng 4: thiếu tên cơ quan." in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DirectoryEntry)) == 0
+    good = "ma_dinh_danh,ten_co_quan\n000.00.00.G22,Văn phòng Chính phủ\n000.00.00.G09,Bộ Nội vụ\n"
+    answer = signed_in.post(
+        "/admin/exchange/directory/import",
+        data={"csrf_token": token, "file": (io.BytesIO(good.encode()), "danh-ba.csv")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 200 and "thêm 2, cập nhật 0, không đổi 0" in answer.get_data(as_text=True)
+
+
+def test_merge_from_the_edit_page(signed_in, admin):
+    old = directory.add_entry(admin, code="H61", name="UBND tỉnh Bình Dương")
+    directory.add_entry(admin, code="000.00.00.H29", name="UBND TP Hồ Chí Minh")
+    token = csrf_token(signed_in, f"/admin/exchange/directory/{old.id}/edit")
+    answer = signed_in.post(f"/admin/exchange/directory/{old.id}/merge", data={"csrf_token": token, "into_code": "H61"})
+    db.session.refresh(old)
+    assert answer.status_code == 302 and old.merged_into is None
+    signed_in.post(
+        f"/admin/exchange/directory/{old.id}/merge", data={"csrf_token": token, "into_code": "000.00.00.H29"}
+    )
+    db.session.refresh(old)
+    assert old.merged_into == "000.00.00.H29"
+    assert "Đã sáp nhập vào 000.00.00.H29" in signed_in.get("/admin/exchange/directory").get_data(as_text=True)
+
+
+def test_an_agency_administrator_below_the_top_is_refused(client, create_user, create_agency):
+    top = create_agency()
+    child_admin = create_user(roles=("quan_tri",), agency=create_agency(parent_id=top.id))
+    login(client, child_admin.username)
+    assert client.get("/admin/exchange/directory").status_code == 403
+    assert client.get("/admin/exchange/peers").status_code == 403
+
+
+def test_a_peer_secret_is_shown_once(signed_in):
+    token = csrf_token(signed_in, "/admin/exchange/peers/new")
+    form = {
+        "csrf_token": token,
+        "name": "Hệ thống tỉnh B",
+        "key_id": "tinh-a-tinh-b",
+        "base_url": "https://qlvb.tinh-b.test/",
+        "auth": "hmac",
+        "require_signature": "y",
+        "is_active": "y",
+    }
+    bad = signed_in.post("/admin/exchange/peers/new", data={**form, "base_url": "ftp://x"})
+    assert bad.status_code == 422 and "http(s)://" in bad.get_data(as_text=True)
+    answer = signed_in.post("/admin/exchange/peers/new", data=form)
+    assert answer.status_code == 201 and answer.headers["Cache-Control"] == "no-store"
+    peer = db.session.scalar(sa.select(ExchangePeer))
+    secret = peers.secret_of(peer).decode()
+    assert secret in answer.get_data(as_text=True) and peer.base_url == "https://qlvb.tinh-b.test"
+    assert secret not in signed_in.get("/admin/exchange/peers").get_data(as_text=True)
+    assert secret not in signed_in.get(f"/admin/exchange/peers/{peer.id}/edit").get_data(as_text=True)
+    rotated = signed_in.post(f"/admin/exchange/peers/{peer.id}/rotate", data={"csrf_token": token, "secret": ""})
+    db.session.refresh(peer)
+    new_secret = peers.secret_of(peer).decode()
+    assert new_secret != secret and new_secret in rotated.get_data(as_text=True)
+
+
+def test_check_connection_reports_the_outcome(signed_in, admin):
+    peer, _ = peers.add_peer(admin, name="Tỉnh B", key_id="tinh-b", base_url="http://127.0.0.1:9")
+    token = csrf_token(signed_in, "/admin/exchange/peers")
+    answer = signed_in.post(f"/admin/exchange/peers/{peer.id}/check", data={"csrf_token": token}, follow_redirects=True)
+    assert "Kiểm tra kết nối tới Tỉnh B:" in answer.get_data(as_text=True)
+
+
+def _outbox_row(peer, agency, state="pending", error=None, key="k1"):
+    row = OutboxMessage(
+        peer_id=peer.id,
+        agency_id=agency.id,
+        to_code="000.00.00.G22",
+        kind="edoc",
+        idempotency_key=key,
+        body_sha256="0" * 64,
+        state=state,
+        attempts=3 if error else 0,
+        last_error=error,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def test_the_outbox_shows_a_clerk_their_agency_only(client, admin, create_user, create_agency):
+    peer, _ = peers.add_peer(admin, name="Tỉnh B", key_id="tinh-b", base_url="https://b.test")
+    directory.add_entry(admin, code="000.00.00.G22", name="Văn phòng Chính phủ", peer_id=peer.id)
+    mine, other = create_agency(), create_agency()
+    clerk = create_user(roles=("van_thu",), agency=mine)
+    _outbox_row(peer, mine, "failed", "HTTP 403 unknown_sender", key="a")
+    _outbox_row(peer, other, "pending", key="b")
+    specialist = create_user(roles=("chuyen_vien",), agency=mine)
+    login(client, specialist.username)
+    assert client.get("/exchange/outbox").status_code == 403
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, clerk.username)
+    html = client.get("/exchange/outbox").get_data(as_text=True)
+    assert "chưa gửi được: HTTP 403 unknown_sender" in html and "Văn phòng Chính phủ" in html
+    assert html.count('data-testid="outbox-') == 2  # the states' nav + one row
+    assert "Gửi lại ngay" in html
+    assert "Đang chờ gửi" not in client.get("/exchange/outbox?state=failed").get_data(as_text=True).split("<tbody>")[1]
