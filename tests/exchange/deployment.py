@@ -1,16 +1,17 @@
-"""One qlvb deployment of the loopback exchange test, set up and driven from a process of its own.
+"""The operator of one qlvb deployment in the loopback exchange test: a process of its own, with that deployment's
+environment (QLVB_DATABASE_URL, QLVB_INSTANCE_PATH, QLVB_TRUST_ROOTS …), as an administrator's shell on its host.
 
-The test (test_two_deployments.py) runs this module with the deployment's environment (QLVB_DATABASE_URL,
-QLVB_INSTANCE_PATH, QLVB_TRUST_ROOTS …), as an administrator would run `qlvb` on that host; nothing of one
-deployment is ever imported into the other's process or the test's:
+Nothing of one deployment is ever imported into the other's process or the test's. Creating the app costs seconds of
+CPU on a shared machine, so the operator is started once and takes its commands as JSON lines on standard input;
+each answer is one line `@@ {"ok": …, "result" | "error": …}` on standard output (anything else printed is noise):
 
-    python -m tests.exchange.deployment setup SPEC.json   → prints the ids and API tokens as JSON
-    python -m tests.exchange.deployment send-outbox [--due-now]
+    {"cmd": "upgrade"}                                  the migrations (`qlvb db upgrade`)
+    {"cmd": "setup", "args": {"spec": {…}}}             the agency, its people with API tokens, registers and keys
+    {"cmd": "qlvb", "args": {"argv": ["exchange", …]}}  a `qlvb` command, e.g. the pairing of README/docs
+    {"cmd": "send_outbox", "args": {"due_now": true}}   the scheduler's job `exchange.send_outbox`, once
 
-`setup` builds one agency the way an administrator would (units, the five roles, the default registers, the
-leader's personal key, the agency seal, the exchange credential from the shared throwaway PKI).
-`send-outbox` runs the scheduler's job `exchange.send_outbox` once, in this process, as `qlvb scheduler` would;
-`--due-now` first makes the waiting retries due, standing in for the backoff minutes a test cannot wait.
+`send_outbox` is what `qlvb scheduler` runs every 30 s, run when the test wants it (deterministic); `due_now` first
+makes the waiting retries due, standing in for the backoff minutes a test cannot wait.
 """
 
 from __future__ import annotations
@@ -18,20 +19,21 @@ from __future__ import annotations
 import base64
 import json
 import sys
-from pathlib import Path
+import traceback
 
 SEND_JOB = "exchange.send_outbox"
 TOKEN_NAME = "kiểm thử liên thông"
 
 
-def _app():
-    from app import create_app
+def upgrade() -> None:
+    import flask_migrate
 
-    return create_app()
+    flask_migrate.upgrade()
 
 
 def setup(spec: dict) -> dict:
-    """The agency, its people (with API tokens), registers and keys; returns ids and the plain tokens."""
+    """The agency as an administrator sets it up: a unit, the five roles (with API tokens), the default registers,
+    the leader's personal key, the agency seal and the exchange certificate (all from the shared throwaway PKI)."""
     from app.audit.context import origin
     from app.core.transaction import unit_of_work
     from app.documents.models import RegisterKind
@@ -62,7 +64,7 @@ def setup(spec: dict) -> dict:
         registers = {kind.value: default_register(agency.id, kind).id for kind in RegisterKind}
         credentials.add_personal(None, people["leader"].id, p12=p12["leader"], pin=spec["pin"], image_png=None)
         credentials.add_organization(None, agency.id, p12=p12["seal"], passphrase=spec["pin"], seal_png=None)
-        add_exchange_credential(agency.id, p12["exchange"], spec["pin"])
+        credentials.add_exchange(None, agency.id, p12=p12["exchange"], passphrase=spec["pin"])
         tokens = {key: create_api_token(user, name=TOKEN_NAME)[1] for key, user in people.items()}
         return {
             "agency_id": agency.id,
@@ -73,15 +75,18 @@ def setup(spec: dict) -> dict:
         }
 
 
-def add_exchange_credential(agency_id: int, p12: bytes, passphrase: str) -> None:
-    """The agency's exchange certificate (CredentialKind.EXCHANGE): the XML-DSig key of its packages."""
-    from app.signing import credentials
+def qlvb(argv: list[str]) -> str:
+    """One `qlvb …` command (the same click commands as the console script), its output; a failure raises."""
+    from flask import current_app
 
-    credentials.add_exchange(None, agency_id, p12=p12, passphrase=passphrase)
+    result = current_app.test_cli_runner().invoke(args=argv)
+    if result.exit_code != 0:
+        raise RuntimeError(f"qlvb {' '.join(argv)} exited {result.exit_code}: {result.output}\n{result.exception!r}")
+    return result.output
 
 
-def send_outbox(*, due_now: bool, resend_sent: bool = False) -> dict:
-    """Run the outbox job once; report the outbox afterwards (state and last error of each row).
+def send_outbox(*, due_now: bool = False, resend_sent: bool = False) -> dict:
+    """Run the outbox job once; report the outbox afterwards (kind, key, state, attempts, last error of each row).
 
     `resend_sent` stands in for a sender that crashed after the peer committed but before it recorded the answer:
     the packages already sent are sent again, under the same idempotency keys."""
@@ -94,26 +99,21 @@ def send_outbox(*, due_now: bool, resend_sent: bool = False) -> dict:
     from app.exchange.models import OutboxMessage, OutboxState
     from app.scheduler import load_jobs, run_job
 
-    if resend_sent:
-        with unit_of_work():
+    pending = OutboxMessage.state == OutboxState.PENDING
+    with unit_of_work():
+        if resend_sent:
+            sent_packages = sa.and_(OutboxMessage.state == OutboxState.SENT, OutboxMessage.kind == "edoc")
             db.session.execute(
                 sa.update(OutboxMessage)
-                .where(OutboxMessage.state == OutboxState.SENT, OutboxMessage.kind == "edoc")
+                .where(sent_packages)
                 .values(state=OutboxState.PENDING, next_attempt_at=clock.now(), sent_at=None)
             )
-    if due_now:
-        with unit_of_work():
-            db.session.execute(
-                sa.update(OutboxMessage)
-                .where(OutboxMessage.state == OutboxState.PENDING)
-                .values(next_attempt_at=clock.now())
-            )
+        if due_now:
+            db.session.execute(sa.update(OutboxMessage).where(pending).values(next_attempt_at=clock.now()))
     jobs = [job for job in load_jobs() if job.id == SEND_JOB]
     if not jobs:
-        raise SystemExit(f"no scheduler job {SEND_JOB!r} is declared: the connector's outbox cannot be sent")
-    [job] = jobs
-    ok = run_job(current_app._get_current_object(), job)
-    db.session.remove()
+        raise RuntimeError(f"no scheduler job {SEND_JOB!r} is declared: the connector's outbox cannot be sent")
+    ok = run_job(current_app._get_current_object(), jobs[0])
     rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
     return {
         "ok": ok,
@@ -124,17 +124,25 @@ def send_outbox(*, due_now: bool, resend_sent: bool = False) -> dict:
     }
 
 
-def main(argv: list[str]) -> None:
-    app = _app()
-    with app.app_context():
-        if argv[0] == "setup":
-            result = setup(json.loads(Path(argv[1]).read_text()))
-        elif argv[0] == "send-outbox":
-            result = send_outbox(due_now="--due-now" in argv[1:], resend_sent="--resend-sent" in argv[1:])
-        else:
-            raise SystemExit(f"unknown command {argv[0]!r}")
-    print(json.dumps(result, ensure_ascii=False))
+COMMANDS = {"upgrade": upgrade, "setup": setup, "qlvb": qlvb, "send_outbox": send_outbox}
+
+
+def main() -> None:
+    from app import create_app
+    from app.core.db import db
+
+    app = create_app()
+    print("@@ " + json.dumps({"ok": True, "result": "ready"}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            with app.app_context():
+                answer = {"ok": True, "result": COMMANDS[request["cmd"]](**request.get("args", {}))}
+                db.session.remove()
+        except BaseException:  # a command's SystemExit too: the operator answers and goes on
+            answer = {"ok": False, "error": traceback.format_exc()}
+        print("@@ " + json.dumps(answer, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -38,6 +39,7 @@ pytest.importorskip("gunicorn", reason="gunicorn (the production server of `qlvb
 
 BUDGET_SECONDS = 170  # the whole exchange, both servers' starts included, stays under 3 minutes
 HTTP_TIMEOUT = 60
+OPERATOR_TIMEOUT = 120
 PIN = "Lienthong@2026"  # the throwaway PKI's passphrase: the leaders' PIN and the keys' passphrase
 
 A = {
@@ -92,6 +94,7 @@ class Deployment:
     port: int
     spec: dict
     server: subprocess.Popen | None = None
+    operator: subprocess.Popen | None = None
     ids: dict = field(default_factory=dict)
     starts: int = 0
 
@@ -103,26 +106,54 @@ class Deployment:
     def api(self) -> str:
         return f"{self.base}/api/v1"
 
-    def run(self, *args: str, timeout: int = 120) -> str:
-        """A command of this deployment's host (`python -m …`), failing the test with its output when it fails."""
-        done = subprocess.run(
-            [sys.executable, *args], env=self.env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout
-        )
-        assert done.returncode == 0, f"{self.name}: {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-        return done.stdout
+    def open_operator(self) -> None:
+        """The deployment's operator process (tests/exchange/deployment.py), kept for the whole test."""
+        with open(self.folder / "operator.log", "w") as log:
+            self.operator = subprocess.Popen(
+                [sys.executable, "-m", "tests.exchange.deployment"],
+                env=self.env,
+                cwd=PROJECT_ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+            )
+        assert self._answer() == "ready"
 
-    def helper(self, command: str, *args: str) -> dict:
-        out = self.run("-m", "tests.exchange.deployment", command, *args)
-        return json.loads(out.strip().splitlines()[-1])
+    def close_operator(self) -> None:
+        if self.operator is not None:
+            self.operator.stdin.close()
+            try:
+                self.operator.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.operator.kill()
+                self.operator.wait()
+            self.operator.stdout.close()
+            self.operator = None
 
-    def helper_with(self, command: str, payload: dict) -> dict:
-        path = self.folder / f"{command}.json"
-        path.write_text(json.dumps(payload, ensure_ascii=False))
-        return self.helper(command, str(path))
+    def call(self, cmd: str, **args):
+        """One command of the operator; its result, or the test fails with the operator's traceback."""
+        line = json.dumps({"cmd": cmd, "args": args}, ensure_ascii=False) + "\n"
+        self.operator.stdin.write(line.encode())
+        self.operator.stdin.flush()
+        return self._answer()
 
-    def send_outbox(self, *, due_now: bool = True) -> dict:
-        result = self.helper("send-outbox", *(["--due-now"] if due_now else []))
-        assert result["ok"], f"{self.name}: the outbox job raised"
+    def _answer(self, seconds: float = OPERATOR_TIMEOUT):
+        deadline = time.monotonic() + seconds
+        while True:
+            remaining = deadline - time.monotonic()
+            assert remaining > 0, f"{self.name}: the operator did not answer in {seconds:g} s"
+            ready, _, _ = select.select([self.operator.stdout], [], [], remaining)
+            line = self.operator.stdout.readline() if ready else b""
+            if ready and not line:
+                raise AssertionError(f"{self.name}: the operator exited:\n{self.log_tail('operator.log')}")
+            if line.startswith(b"@@ "):
+                answer = json.loads(line[3:])
+                assert answer["ok"], f"{self.name}: operator command failed:\n{answer['error']}"
+                return answer["result"]
+
+    def send_outbox(self, *, due_now: bool = True, resend_sent: bool = False) -> dict:
+        result = self.call("send_outbox", due_now=due_now, resend_sent=resend_sent)
+        assert result["ok"], f"{self.name}: the outbox job raised:\n{self.log_tail('operator.log')}"
         return result
 
     def start(self) -> None:
@@ -154,8 +185,8 @@ class Deployment:
             self.server.wait()
         self.server = None
 
-    def log_tail(self, lines: int = 40) -> str:
-        path = self.folder / f"serve-{self.starts}.log"
+    def log_tail(self, name: str | None = None, lines: int = 40) -> str:
+        path = self.folder / (name or f"serve-{self.starts}.log")
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
 
     def session(self, person: str) -> requests.Session:
@@ -234,7 +265,7 @@ def throwaway_pki(folder: Path) -> dict[str, dict[str, str]]:
     }
 
 
-def new_deployment(name: str, spec: dict, root: Path, keys: dict) -> Deployment:
+def new_deployment(name: str, spec: dict, root: Path) -> Deployment:
     folder = root / name
     folder.mkdir()
     env = {
@@ -251,16 +282,15 @@ def new_deployment(name: str, spec: dict, root: Path, keys: dict) -> Deployment:
         "QLVB_ARGON2_MEMORY_KIB": "1024",
         "QLVB_AUDIT_CHECKPOINTS": "",
     }
-    deployment = Deployment(name, folder, env, free_port(), spec)
-    deployment.run("-m", "app", "db", "upgrade")
-    payload = {
-        **{k: v for k, v in spec.items() if k not in ("place", "short_name")},
-        "password": PASSWORD,
-        "pin": PIN,
-        "p12": keys,
-    }
-    deployment.ids = deployment.helper_with("setup", payload)
-    return deployment
+    return Deployment(name, folder, env, free_port(), spec)
+
+
+def prepare(deployment: Deployment, keys: dict) -> None:
+    """Migrate the fresh database and set the agency up, in the deployment's operator process."""
+    deployment.open_operator()
+    deployment.call("upgrade")
+    spec = {k: v for k, v in deployment.spec.items() if k not in ("place", "short_name")}
+    deployment.ids = deployment.call("setup", spec={**spec, "password": PASSWORD, "pin": PIN, "p12": keys})
 
 
 def pair(a: Deployment, b: Deployment) -> None:
@@ -268,7 +298,7 @@ def pair(a: Deployment, b: Deployment) -> None:
     B declares A with that secret under the same key id; each puts the other's agency in its directory."""
 
     def qlvb(here: Deployment, *args: str) -> str:
-        return here.run("-m", "app", "exchange", *args)
+        return here.call("qlvb", argv=["exchange", *args])
 
     def peer_add(here: Deployment, there: Deployment, *secret: str) -> str:
         name = f"Hệ thống quản lý văn bản của {there.spec['name']}"
@@ -285,16 +315,18 @@ def pair(a: Deployment, b: Deployment) -> None:
 def deployments(tmp_path):
     started = time.monotonic()
     keys = throwaway_pki(tmp_path)
-    a = new_deployment("a", A, tmp_path, keys[A["code"]])
-    b = new_deployment("b", B, tmp_path, keys[B["code"]])
-    pair(a, b)
+    a, b = new_deployment("a", A, tmp_path), new_deployment("b", B, tmp_path)
     try:
+        prepare(a, keys[A["code"]])
+        prepare(b, keys[B["code"]])
+        pair(a, b)
         a.start()
         b.start()
         yield a, b, started
     finally:
-        a.stop()
-        b.stop()
+        for deployment in (a, b):
+            deployment.stop()
+            deployment.close_operator()
 
 
 # --- the scenario -----------------------------------------------------------------------------------------------
@@ -390,7 +422,7 @@ def deliver_while_b_is_down(a: Deployment, b: Deployment) -> tuple[int, int]:
 
     # The answer was lost (A crashed after B committed): A sends the same message again under the same key; B
     # answers with its first answer and registers nothing twice.
-    again = a.helper("send-outbox", "--resend-sent")
+    again = a.send_outbox(resend_sent=True)
     assert [r["state"] for r in again["rows"] if r["kind"] == "edoc"] == ["sent"], again
     assert [d["id"] for d in incoming_documents(b)] == [arrived["id"]]
     return document_id, arrived["id"]
