@@ -89,7 +89,7 @@ def send_outbox(*, due_now: bool = False, resend_sent: bool = False) -> dict:
     """Run the outbox job once; report the outbox afterwards (kind, key, state, attempts, last error of each row).
 
     `resend_sent` stands in for a sender that crashed after the peer committed but before it recorded the answer:
-    the packages already sent are sent again, under the same idempotency keys."""
+    every message already sent is sent again, under the same idempotency key."""
     import sqlalchemy as sa
     from flask import current_app
 
@@ -102,10 +102,9 @@ def send_outbox(*, due_now: bool = False, resend_sent: bool = False) -> dict:
     pending = OutboxMessage.state == OutboxState.PENDING
     with unit_of_work():
         if resend_sent:
-            sent_packages = sa.and_(OutboxMessage.state == OutboxState.SENT, OutboxMessage.kind == "edoc")
             db.session.execute(
                 sa.update(OutboxMessage)
-                .where(sent_packages)
+                .where(OutboxMessage.state == OutboxState.SENT)
                 .values(state=OutboxState.PENDING, next_attempt_at=clock.now(), sent_at=None)
             )
         if due_now:
