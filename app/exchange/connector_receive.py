@@ -166,7 +166,7 @@ def _receive_status(peer: ExchangePeer, body: bytes) -> Received:
     if data.code != "13":  # the answer to a document we sent: ResponseFor/OrganId is our agency
         agency_id = _local_agency(data.response_for_code).id
     signer = _check_signature(peer, body, agency_id)
-    taken = any(result for _receiver, result in delivery.status_arrived.send(data))
+    taken = any(result for _receiver, result in delivery.status_arrived.send(data, agency_id=agency_id))
     answer = {"result": "accepted", "reference": data.response_for_key, "status": data.code, "taken": taken}
     summary = f"Nhận trạng thái {data.code} của văn bản {data.response_for_key} từ {sender}"
     return Received(answer, agency_id, summary, sender, data.response_for_code, data.response_for_key, signer)

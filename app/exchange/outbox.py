@@ -242,6 +242,17 @@ def retry_now(actor: User, message_id: int) -> OutboxMessage:
     return message
 
 
+def cancel(message_id: int, *, reason: str) -> bool:
+    """Stop a message that is still waiting (its document was recalled before it could be sent): FAILED with the
+    reason, in the caller's transaction. False when it was sent or stopped already."""
+    message = lock_row(OutboxMessage, message_id, busy=_busy(), touch="attempts")
+    if message is None or message.state != OutboxState.PENDING:
+        return False
+    message.state, message.next_attempt_at, message.last_error = OutboxState.FAILED, None, reason[:1000]
+    db.session.flush()
+    return True
+
+
 # --- after the commit, in the background (never in a request's thread: a slow peer must not hold a page) -------
 
 _running = threading.Lock()

@@ -60,12 +60,13 @@ def recall_by_key(document_key: str, *, sender_code: str, agency_id: int | None,
     return bool(document_ids)
 
 
-def recall_status_arrived(data, **_extra) -> bool:
-    """A 13 (Lấy lại) status from another system: the same request as a recall package (legal.md §4.5)."""
+def recall_status_arrived(data, *, agency_id: int | None = None, **_extra) -> bool:
+    """A 13 (Lấy lại) status from another system: the same request as a recall package (legal.md §4.5), for the
+    agency named (a clerk's file import) or whichever agency here holds the document (the connector)."""
     if data.code != StatusCode.RECALL_REQUESTED:
         return False
     note = data.description or "Nơi gửi yêu cầu lấy lại văn bản"
-    return recall_by_key(data.response_for_key, sender_code=data.from_code, agency_id=None, note=note)
+    return recall_by_key(data.response_for_key, sender_code=data.from_code, agency_id=agency_id, note=note)
 
 
 def follow_reassigned_task(task, *, previous_id: int | None, target) -> None:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from app.core import clock
 from app.core.db import db
+from app.exchange import outbox
 from app.exchange.directory import Route, peer_route
 from app.exchange.edxml import build_package
 from app.exchange.models import OutboxMessage, OutboxState, StatusCode
@@ -83,6 +84,15 @@ def send_recall(recipient: OutgoingRecipient, route: Route, *, reason: str) -> O
     )
 
 
+def cancel_delivery(recipient: OutgoingRecipient) -> None:
+    """The document was recalled while its package still waited in the outbox: it is not sent any more."""
+    latest = latest_delivery(recipient)
+    reason = "Văn bản đã thu hồi trước khi gửi được."
+    if latest is not None and outbox.cancel(latest.id, reason=reason):
+        recipient.delivery_error, recipient.next_attempt_at = f"Chưa gửi được: {reason}", None
+        db.session.flush()
+
+
 def latest_delivery(recipient: OutgoingRecipient) -> OutboxMessage | None:
     return db.session.scalar(
         sa.select(OutboxMessage)
@@ -127,9 +137,10 @@ def delivery_settled(message: OutboxMessage, **_extra) -> None:
     db.session.flush()
 
 
-def recipient_for_status(data) -> OutgoingRecipient | None:
-    """The external recipient a peer's status answers: the document by its mã định danh, the recipient by code."""
-    return db.session.scalar(
+def recipient_for_status(data, agency_id: int | None = None) -> OutgoingRecipient | None:
+    """The external recipient a peer's status answers: the document by its mã định danh (of `agency_id` when
+    given), the recipient by the answering agency's code."""
+    query = (
         sa.select(OutgoingRecipient)
         .join(OutgoingDocument, OutgoingDocument.id == OutgoingRecipient.document_id)
         .where(
@@ -137,6 +148,7 @@ def recipient_for_status(data) -> OutgoingRecipient | None:
             OutgoingRecipient.kind == RecipientKind.EXTERNAL,
             OutgoingRecipient.code == data.from_code,
         )
-        .order_by(OutgoingRecipient.id)
-        .limit(1)
     )
+    if agency_id is not None:
+        query = query.where(OutgoingDocument.agency_id == agency_id)
+    return db.session.scalar(query.order_by(OutgoingRecipient.id).limit(1))

@@ -95,12 +95,12 @@ def apply_status(
     db.session.flush()
 
 
-def track_peer_status(data, **_extra) -> bool:
+def track_peer_status(data, *, agency_id: int | None = None, **_extra) -> bool:
     """A status from another system (app.exchange.connector) answering a document we sent to one of its agencies:
     01–06, 15, 16 on the external recipient (13 is app.incoming's)."""
     if data.code == StatusCode.RECALL_REQUESTED:
         return False
-    recipient = recipient_for_status(data)
+    recipient = recipient_for_status(data, agency_id)
     if recipient is None:
         return False
     document = recipient.document

@@ -44,6 +44,8 @@ def recall_outgoing(actor: User, document_id: int, reason: str) -> OutgoingDocum
     document.recalled_at, document.recall_reason = clock.now(), reason[:1000]
     asked = []
     for recipient in document.recipients:
+        if recipient.delivery == DeliveryState.PENDING and connector.route_of(recipient) is not None:
+            connector.cancel_delivery(recipient)  # still in the outbox: never sent now
         if recipient.delivery != DeliveryState.DELIVERED:
             continue  # pending deliveries stop here: the retry job skips recalled documents
         if (route := connector.route_of(recipient)) is not None:

@@ -188,3 +188,18 @@ def test_a_recall_goes_to_the_peer_as_a_revocation_package_and_its_answer_comes_
     assert answer.status_code == 200, answer.get_json()
     db.session.expire_all()
     assert [h["code"] for h in tracked(office, document)["history"]] == ["13", "15"]
+
+
+def test_a_package_still_waiting_when_the_document_is_recalled_is_never_sent(
+    outgoing_office, draft_bytes, peer, frozen_clock
+):
+    office = outgoing_office
+    document = issued_document(office, draft_bytes)
+    recipient = external(document)
+
+    recall_outgoing(office.clerk, document.id, "Ban hành nhầm")
+    [row] = rows_of(recipient)
+    assert (row.state, row.last_error) == (OutboxState.FAILED, "Văn bản đã thu hồi trước khi gửi được.")
+    assert rows_of(recipient, "outgoing_recall") == []  # nothing was delivered: nothing to ask back
+    outbox.send_due()
+    assert FakePeer.sent == []
