@@ -220,7 +220,7 @@ DEMO_DIRECTORY = (
 def _demo_directory() -> None:
     from app.exchange import directory
 
-    for code, name, merged_into in DEMO_DIRECTORY:
+    for code, name, _merged_into in DEMO_DIRECTORY:
         if directory.entry_for(code) is None and queries.find_agency_by_code(code) is None:
             directory.add_entry(None, code=code, name=name, note="Dữ liệu mẫu")
     for code, _name, merged_into in DEMO_DIRECTORY:

@@ -6,7 +6,7 @@ Glossary: status message = thông điệp trạng thái xử lý (01 Đã đến
 outgoing and exchange issues deliver them (internally, or to external systems with retries).
 """
 
-from app.core.modules import Module
+from app.core.modules import Module, NavItem
 
 MODULE = Module(
     "exchange",
@@ -17,4 +17,6 @@ MODULE = Module(
     cli=("app.exchange.cli:exchange",),
     jobs="app.exchange.jobs",
     blobs=("app.exchange.models:OutboxMessage.body_sha256",),
+    # The clerks follow what their agency sends to other systems (administrators reach it from the admin hub).
+    navigation=(NavItem("Gửi liên thông", "exchange.outbox.index", frozenset({"van_thu"}), order=112),),
 )

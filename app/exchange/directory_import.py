@@ -22,7 +22,6 @@ from app.audit import services as audit
 from app.core.db import db
 from app.core.errors import ValidationError
 from app.exchange.directory import MAX_NAME, MAX_NOTE, code_problem
-from app.exchange.edxml_base import parser as hardened_parser
 from app.exchange.models import DirectoryEntry, ExchangePeer
 from app.exchange.permissions import require_manage_exchange
 from app.org.agency_code import normalize_agency_code
@@ -31,6 +30,20 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
 MAX_ERRORS_SHOWN = 200
 COLUMNS = ("ma_dinh_danh", "ten_co_quan", "he_thong", "ghi_chu")
+
+
+def hardened_parser() -> etree.XMLParser:
+    """The settings of the edXML packages' parser (app.exchange.edxml): no entity expansion, no network, no DTD, no
+    huge trees — an uploaded list is as untrusted as a package from outside."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        dtd_validation=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
 
 
 @dataclass

@@ -3,14 +3,13 @@
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
 from app.audit import services as audit
 from app.core.db import db
-from app.core.errors import Conflict, DomainError, NotFound, ValidationError
+from app.core.errors import Conflict, NotFound, ValidationError
 from app.exchange.models import ExchangePeer, PeerAuth
 from app.exchange.permissions import require_manage_exchange
 from app.signing.credentials import key_encryption_key
@@ -54,12 +53,6 @@ def get_peer(peer_id: int) -> ExchangePeer:
 KEY_ID_FORM = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 FINGERPRINT_FORM = re.compile(r"^[0-9a-f]{64}$")
 MIN_SECRET = 16
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    ok: bool
-    message: str
 
 
 def list_peers() -> list[ExchangePeer]:
@@ -191,36 +184,3 @@ def rotate_secret(actor, peer_id: int, secret: str | None = None) -> tuple[Excha
         summary=f"Đổi khóa bí mật của hệ thống liên thông {peer.name} ({peer.key_id})",
     )
     return peer, plain
-
-
-def check_peer(actor, peer_id: int) -> CheckResult:
-    """ "Kiểm tra kết nối": ask the peer's adapter to reach the other side (GET …/exchange/v1/ping, authenticated)."""
-    require_manage_exchange(actor)
-    peer = get_peer(peer_id)
-    try:
-        # Imported here: the connector (app.exchange.adapters) is another part of issue 14 and may be absent.
-        from app.exchange.adapters import adapter_for
-    except ImportError:
-        return CheckResult(False, "Chưa cài đặt bộ kết nối liên thông (app.exchange.adapters).")
-    try:
-        outcome = adapter_for(peer).check()
-    except DomainError as exc:
-        return CheckResult(False, exc.message)
-    except Exception as exc:  # a network failure is an answer to show, not a server error
-        return CheckResult(False, f"Không kết nối được: {exc}")
-    return _as_result(outcome)
-
-
-def _as_result(outcome) -> CheckResult:
-    """The adapter's answer in the page's terms, whatever shape it chose (a result object, a dict, a bool)."""
-    if isinstance(outcome, CheckResult):
-        return outcome
-    if isinstance(outcome, dict):
-        ok = bool(outcome.get("ok", True))
-        message = outcome.get("message") or (
-            "Kết nối được; hệ thống kia có các cơ quan: " + ", ".join(outcome.get("agencies") or []) if ok else ""
-        )
-        return CheckResult(ok, message or "Không kết nối được.")
-    ok = bool(getattr(outcome, "ok", outcome))
-    message = getattr(outcome, "message", None) or ("Kết nối thành công." if ok else "Không kết nối được.")
-    return CheckResult(ok, str(message))

@@ -4,7 +4,7 @@ from flask.views import MethodView
 
 from app.api import api_blueprint
 from app.api.auth import api_user
-from app.exchange import peers
+from app.exchange import peer_check, peers
 from app.exchange.directory_schemas import (
     ExchangePeerCheckSchema,
     ExchangePeerCreateArgs,
@@ -84,5 +84,5 @@ def rotate(args, peer_id):
 @blp.response(200, ExchangePeerCheckSchema)
 def check(peer_id):
     """Kiểm tra kết nối tới hệ thống kia."""
-    result = peers.check_peer(_admin(), peer_id)
+    result = peer_check.check_peer(_admin(), peer_id)
     return {"ok": result.ok, "message": result.message}

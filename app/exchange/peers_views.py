@@ -11,7 +11,7 @@ from wtforms.validators import Length, Optional
 
 from app.core.errors import DomainError
 from app.core.transaction import unit_of_work
-from app.exchange import directory, peers
+from app.exchange import directory, peer_check, peers
 from app.exchange.directory_views import exchange_admin_required
 from app.exchange.models import PeerAuth
 from app.org.forms import choices
@@ -131,6 +131,6 @@ def rotate(peer_id: int):
 @exchange_admin_required
 def check(peer_id: int):
     peer = peers.get_peer(peer_id)
-    result = peers.check_peer(current_user, peer.id)
+    result = peer_check.check_peer(current_user, peer.id)
     flash(f"Kiểm tra kết nối tới {peer.name}: {result.message}", "success" if result.ok else "danger")
     return redirect(url_for("exchange.peers.index"))

@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 import sqlalchemy as sa
 
 from app.core.db import db
@@ -159,3 +160,17 @@ def test_cli_import_reports_lines(app, db_session, tmp_path):
     good = runner.invoke(args=["exchange", "directory", "import", str(path)])
     assert good.exit_code == 0 and "thêm 1" in good.output
     assert db.session.scalar(sa.select(DirectoryEntry.name)) == "Văn phòng Chính phủ"
+
+
+def test_outbox_retry_endpoint(client, admin, api_token, create_user, create_agency):
+    pytest.importorskip("app.exchange.outbox")  # the connector's outbox, another part of issue 14
+    from tests.exchange.test_admin_pages import _outbox_row
+
+    peer, _ = peers.add_peer(admin, name="Tỉnh B", key_id="tinh-b", base_url="https://b.test")
+    mine = create_agency()
+    row = _outbox_row(peer, mine, "failed", "HTTP 422 invalid_edxml", key="a")
+    clerk = create_user(roles=("van_thu",), agency=mine)
+    answer = client.post(f"/api/v1/exchange/outbox/{row.id}/retry", headers=api_token(clerk))
+    assert answer.status_code == 200 and answer.json["state"] == "pending"
+    again = client.post(f"/api/v1/exchange/outbox/{row.id}/retry", headers=api_token(clerk))
+    assert again.status_code == 200  # still waiting: due now again
