@@ -95,6 +95,7 @@ class Deployment:
     spec: dict
     server: subprocess.Popen | None = None
     operator: subprocess.Popen | None = None
+    terminating: bool = False
     ids: dict = field(default_factory=dict)
     starts: int = 0
 
@@ -117,7 +118,6 @@ class Deployment:
                 stdout=subprocess.PIPE,
                 stderr=log,
             )
-        assert self._answer() == "ready"
 
     def close_operator(self) -> None:
         if self.operator is not None:
@@ -132,10 +132,14 @@ class Deployment:
 
     def call(self, cmd: str, **args):
         """One command of the operator; its result, or the test fails with the operator's traceback."""
+        self.send(cmd, **args)
+        return self._answer()
+
+    def send(self, cmd: str, **args) -> None:
+        """Give the operator a command without waiting (two deployments prepare side by side); `_answer()` waits."""
         line = json.dumps({"cmd": cmd, "args": args}, ensure_ascii=False) + "\n"
         self.operator.stdin.write(line.encode())
         self.operator.stdin.flush()
-        return self._answer()
 
     def _answer(self, seconds: float = OPERATOR_TIMEOUT):
         deadline = time.monotonic() + seconds
@@ -157,6 +161,10 @@ class Deployment:
         return result
 
     def start(self) -> None:
+        self.launch()
+        self.wait_started()
+
+    def launch(self) -> None:
         assert self.server is None
         self.starts += 1
         command = [sys.executable, "-m", "app", "serve", "--port", str(self.port), "--workers", "2"]
@@ -164,6 +172,8 @@ class Deployment:
             self.server = subprocess.Popen(
                 command, env=self.env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT
             )
+
+    def wait_started(self) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert self.server.poll() is None, f"{self.name}: qlvb serve exited:\n{self.log_tail()}"
@@ -174,16 +184,22 @@ class Deployment:
                 time.sleep(0.2)
         raise AssertionError(f"{self.name}: qlvb serve did not start:\n{self.log_tail()}")
 
+    def terminate(self) -> None:
+        """Ask the server to stop (gunicorn's graceful stop), once; `stop()` waits for it."""
+        if self.server is not None and not self.terminating:
+            self.server.send_signal(signal.SIGTERM)
+            self.terminating = True
+
     def stop(self) -> None:
         if self.server is None:
             return
-        self.server.send_signal(signal.SIGTERM)
+        self.terminate()
         try:
             self.server.wait(timeout=60)
         except subprocess.TimeoutExpired:
             self.server.kill()
             self.server.wait()
-        self.server = None
+        self.server, self.terminating = None, False
 
     def log_tail(self, name: str | None = None, lines: int = 40) -> str:
         path = self.folder / (name or f"serve-{self.starts}.log")
@@ -285,12 +301,20 @@ def new_deployment(name: str, spec: dict, root: Path) -> Deployment:
     return Deployment(name, folder, env, free_port(), spec)
 
 
-def prepare(deployment: Deployment, keys: dict) -> None:
-    """Migrate the fresh database and set the agency up, in the deployment's operator process."""
-    deployment.open_operator()
-    deployment.call("upgrade")
-    spec = {k: v for k, v in deployment.spec.items() if k not in ("place", "short_name")}
-    deployment.ids = deployment.call("setup", spec={**spec, "password": PASSWORD, "pin": PIN, "p12": keys})
+def prepare(deployments: list[Deployment], keys: dict) -> None:
+    """Migrate each fresh database and set each agency up, in the deployments' operators, side by side."""
+    for deployment in deployments:
+        deployment.open_operator()
+    for deployment in deployments:
+        assert deployment._answer() == "ready"
+        deployment.send("upgrade")
+    for deployment in deployments:
+        deployment._answer()
+        spec = {k: v for k, v in deployment.spec.items() if k not in ("place", "short_name")}
+        p12 = keys[deployment.spec["code"]]
+        deployment.send("setup", spec={**spec, "password": PASSWORD, "pin": PIN, "p12": p12})
+    for deployment in deployments:
+        deployment.ids = deployment._answer()
 
 
 def pair(a: Deployment, b: Deployment) -> None:
@@ -317,13 +341,16 @@ def deployments(tmp_path):
     keys = throwaway_pki(tmp_path)
     a, b = new_deployment("a", A, tmp_path), new_deployment("b", B, tmp_path)
     try:
-        prepare(a, keys[A["code"]])
-        prepare(b, keys[B["code"]])
+        prepare([a, b], keys)
         pair(a, b)
-        a.start()
-        b.start()
+        for deployment in (a, b):
+            deployment.launch()
+        for deployment in (a, b):
+            deployment.wait_started()
         yield a, b, started
     finally:
+        for deployment in (a, b):
+            deployment.terminate()  # both stop at once
         for deployment in (a, b):
             deployment.stop()
             deployment.close_operator()
