@@ -22,10 +22,18 @@ from app.documents.models import DocumentType, Register, RegisterKind, TypeCateg
 from app.documents.numbering import assign_number, peek_next_number
 from app.documents.pages import count_pages
 from app.documents.symbols import document_key, format_code
+from app.exchange.edxml import build_package
 from app.org.models import Agency, Role, User
 from app.outgoing import files
 from app.outgoing.metadata import local_date_text, notation_shape_problem
-from app.outgoing.models import OutgoingDocument, OutgoingReview, OutgoingStatus, ReviewKind, VersionStage
+from app.outgoing.models import (
+    OutgoingDocument,
+    OutgoingReview,
+    OutgoingStatus,
+    RecipientKind,
+    ReviewKind,
+    VersionStage,
+)
 from app.outgoing.permissions import may_sign_for
 from app.outgoing.queries import default_place
 from app.outgoing.states import STATES
@@ -230,8 +238,13 @@ def check_issuable(actor: User, document: OutgoingDocument, values: dict):
     check_symbol_free(document, predicted, year, except_register_id=register.id)
     # Recipients may have changed since the draft (an agency closed): refuse now, not halfway through dispatch.
     from app.outgoing.dispatch import check_recipient_agencies
+    from app.outgoing.packages import package_metadata
 
     check_recipient_agencies(document)
+    if any(r.kind != RecipientKind.UNIT for r in document.recipients):
+        # The edXML field limits (legal.md §4.3) of the header recipients will get: refused now with the element
+        # named (InvalidPackage), not as a delivery error after the number is taken.
+        build_package(package_metadata(document, None), [])
     check_personal_signature(document)
     return organization_key(actor, document.agency_id)
 

@@ -27,7 +27,7 @@ def package_metadata(document: OutgoingDocument, recipient: OutgoingRecipient | 
     return {
         "sender_code": agency.code,
         "sender_name": document.organ_name or agency.name,  # the copies kept at issue (Phụ lục VI III.1.g)
-        "code_number": f"{document.number:02d}",
+        "code_number": f"{document.number:02d}" if document.number is not None else None,  # None: not issued yet
         "code_notation": document.notation,
         "issued_date": document.issued_date,
         "place": document.place,

@@ -73,3 +73,21 @@ def test_the_export_is_signed_with_the_exchange_credential(app, outgoing_office,
     data = _external_package(office, document)
     assert verify_package(data, office.agency.id).signed is True
     assert parse_package(data).metadata["sender_code"] == UBND[0]
+
+
+def test_an_issue_whose_header_breaks_the_edxml_limits_is_refused_naming_the_element(outgoing_office, draft_bytes):
+    """legal.md §4.3: PromulgationInfo/Place ≤ 50 (the document's own field allows 100): refused before sending."""
+    import pytest
+
+    from app.exchange.edxml import InvalidPackage
+    from app.outgoing.models import OutgoingStatus
+    from tests.outgoing.conftest import issue, new_draft, sign, to_signing
+
+    office = outgoing_office
+    document = new_draft(office, draft_bytes, place="Thành phố " + "Rạch Giá " * 8)
+    to_signing(office, document)
+    sign(office, document)
+    with pytest.raises(InvalidPackage) as refused:
+        issue(office, document)
+    assert "MessageHeader/PromulgationInfo/Place" in refused.value.details
+    assert document.status == OutgoingStatus.SIGNED and document.number is None
