@@ -27,18 +27,21 @@ csrf.exempt(bp)
 MESSAGE_ID_LIMIT = 100
 
 
-def _answer(status: int, code: str, message: str):
+def _answer(status: int, code: str, message: str, details=None):
     # Whatever the refused request wrote (the receipt, the nonce) is discarded before anything is answered.
     end_request_unit(commit=False)
     caller = g.pop("exchange_caller", None)
     if caller is not None and status != 409:
         connector_receive.record_refusal(caller.peer, caller.key, code, message)
-    return jsonify(code=code, message=message), status
+    answer = {"code": code, "message": message}
+    if isinstance(details, dict) and details and all(isinstance(v, str) for v in details.values()):
+        answer["details"] = details  # which element or file is wrong, when the refusal says
+    return jsonify(answer), status
 
 
 @bp.errorhandler(DomainError)
 def refused(exc: DomainError):
-    return _answer(exc.status, exc.code, exc.message)
+    return _answer(exc.status, exc.code, exc.message, exc.details)
 
 
 @bp.errorhandler(HTTPException)
@@ -48,44 +51,38 @@ def http_refused(exc: HTTPException):
     return _answer(exc.code or 400, "bad_request", exc.description or "Yêu cầu không hợp lệ.")
 
 
-def _body() -> bytes:
-    """The request's bytes, refused on their announced length before a byte is read (413 package_too_large)."""
+def _refused_length() -> tuple | None:
+    """A refusal when the announced length is missing or over EXCHANGE_MAX_BYTES: nothing of the body is read."""
     limit = current_app.config.get("EXCHANGE_MAX_BYTES") or 50 * 1024 * 1024
-    length = request.content_length
-    if length is None:
-        raise DomainError("Thiếu Content-Length.", code="length_required")
-    if length > limit:
-        mb = limit / (1024 * 1024)
-        raise DomainError(f"Gói tin vượt quá dung lượng cho phép ({mb:g} MB).", code="package_too_large") from None
-    return request.get_data(cache=False)
+    if request.content_length is None:
+        return _answer(411, "length_required", "Thiếu Content-Length.")
+    if request.content_length > limit:
+        mb = f"{limit / (1024 * 1024):g}"
+        return _answer(413, "package_too_large", f"Gói tin vượt quá dung lượng cho phép ({mb} MB).")
+    return None
 
 
 @bp.post("/messages")
 def messages():
-    try:
-        body = _body()
-    except DomainError as exc:
-        status = 413 if exc.code == "package_too_large" else 411
-        return _answer(status, exc.code, exc.message)
+    if (refusal := _refused_length()) is not None:
+        return refusal
+    body = request.get_data(cache=False)
     caller = authenticate(request.headers, body)
-    g.exchange_caller = caller
+    g.exchange_caller = caller  # a refusal from here on is audited as this peer's (see _answer)
     message_id = (request.headers.get(HEADER_MESSAGE_ID) or "").strip()[:MESSAGE_ID_LIMIT] or None
     try:
         answer = connector_receive.receive_message(caller, body, message_id=message_id)
     except connector_receive.Duplicate:
+        # Received before (or by a copy that committed first): what this request wrote goes, the first answer stays.
         end_request_unit(commit=False)
-        g.pop("exchange_caller", None)
         with unit_of_work():
             answer = connector_receive.stored_answer(caller.peer.id, caller.key) or {"result": "duplicate"}
-        return jsonify(answer), 200
-    g.pop("exchange_caller", None)
+    g.pop("exchange_caller", None)  # taken in: nothing to audit as a refusal (a refusal raised, see _answer)
     return jsonify(answer), 200
 
 
 @bp.get("/ping")
 def ping():
-    caller = authenticate(request.headers, b"")
-    g.exchange_caller = caller
+    authenticate(request.headers, b"")
     codes = sorted(db.session.scalars(db.select(Agency.code).where(Agency.is_active.is_(True))))
-    g.pop("exchange_caller", None)
     return jsonify(deployment=current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/"), agencies=codes)

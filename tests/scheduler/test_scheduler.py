@@ -44,6 +44,7 @@ def test_the_scheduler_runs_the_jobs_the_modules_declare():
         "workflow.fire_due_timers",
         "notifications.send_emails",
         "notifications.send_daily_digests",
+        "exchange.send_outbox",
         "incoming.destroy_recalled_files",
         "outgoing.retry_pending_deliveries",
         "outgoing.flag_unacknowledged",
