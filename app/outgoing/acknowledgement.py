@@ -51,16 +51,17 @@ def awaiting_acknowledgement():
 
 def due_for_flag(now: datetime | None = None) -> list[int]:
     """Ids of the deliveries past their 3 working days, oldest first. The SQL reads only the unflagged, unanswered
-    deliveries dispatched over 3 calendar days ago (3 working days are never fewer): an index on
-    outgoing_recipient (dispatched_at) WHERE delivery = 'delivered' AND acknowledged_at IS NULL AND ack_flagged_at
-    IS NULL keeps that to the few candidates; each sending agency's calendar then decides."""
+    deliveries dispatched over 2 calendar days ago (a safe bound: 3 working days from a dispatch day end at the
+    earliest at noon 3 days later): an index on outgoing_recipient (dispatched_at) WHERE delivery = 'delivered' AND
+    acknowledged_at IS NULL AND ack_flagged_at IS NULL keeps that to the few candidates; each sending agency's
+    calendar then decides."""
     now = now or clock.now()
     query = (
         sa.select(OutgoingRecipient.id, OutgoingRecipient.dispatched_at, OutgoingDocument.agency_id)
         .join(OutgoingDocument, OutgoingRecipient.document_id == OutgoingDocument.id)
         .where(
             awaiting_acknowledgement(),
-            OutgoingRecipient.dispatched_at < now - timedelta(days=3),
+            OutgoingRecipient.dispatched_at < now - timedelta(days=2),
             OutgoingDocument.status == OutgoingStatus.ISSUED,
         )
         .order_by(OutgoingRecipient.dispatched_at, OutgoingRecipient.id)
@@ -73,11 +74,6 @@ def due_for_flag(now: datetime | None = None) -> list[int]:
         if clock.ensure_aware(dispatched_at) < cutoffs[agency_id]:
             found.append(recipient_id)
     return found
-
-
-def is_late(recipient: OutgoingRecipient, now: datetime | None = None) -> bool:
-    """Shown on the document's recipient table: flagged, and still not acknowledged."""
-    return recipient.ack_flagged_at is not None and recipient.acknowledged_at is None
 
 
 def _clerks(agency_id: int) -> list[int]:

@@ -1,7 +1,7 @@
 """Seed 004 Điều 16.8: a delivery not acknowledged 3 working days after dispatch is flagged to the sender — once,
 on the sending agency's calendar, telling its clerks and the drafter."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +12,7 @@ from app.notifications.models import Notification
 from app.outgoing import queries, tracking
 from app.outgoing.jobs import flag_unacknowledged
 from app.outgoing.models import OutgoingDocument, OutgoingRecipient
+from app.sla import calendar
 from tests.conftest import login
 
 
@@ -67,14 +68,22 @@ def sent(frozen_clock, create_agency, create_user):
     )
 
 
+@pytest.fixture(autouse=True)
+def fresh_calendar_cache():
+    # Calendars are cached per process and agency id; the rolled-back rows of other tests reuse the ids.
+    calendar.invalidate(everything=True)
+    yield
+    calendar.invalidate(everything=True)
+
+
 def notices() -> list[tuple[int, str]]:
     return list(db.session.execute(sa.select(Notification.user_id, Notification.title).order_by(Notification.id)))
 
 
 def test_three_working_days_are_counted_across_the_weekend(sent):
     doc = sent.document()
-    # Sent on Friday 20/11: the sending agency's calendar counts P3D (app.sla, the rule the statistics use too)
-    # over working days only, so the weekend does not count and the deadline is Thursday 26/11 17:00.
+    # Sent on Friday 20/11: the sending agency's calendar counts P3D (app.sla, the rule the statistics use too) over
+    # working days only — not the weekend, nor Tuesday 24/11/2026 (Ngày Văn hóa Việt Nam): Thursday 26/11 17:00.
     friday = sent.recipient(doc, "Văn phòng Chính phủ", at(20, 10))
     assert flag_unacknowledged(now=at(25, 13)).flagged == []  # 5 calendar days, not 3 working days
     assert flag_unacknowledged(now=at(26, 16)).flagged == []
@@ -114,3 +123,13 @@ def test_the_recipient_table_and_the_list_show_the_flag(sent, client):
     login(client, sent.clerk.username)
     html = client.get("/outgoing?tab=all&unacknowledged=1").get_data(as_text=True)
     assert "Chưa được tiếp nhận quá hạn" in html and "12/UBND-VP" in html and "13/UBND-VP" not in html
+
+
+def test_the_sending_agency_s_days_off_push_the_flag_back(sent):
+    from app.sla import services as sla
+
+    doc = sent.document()
+    friday = sent.recipient(doc, "Văn phòng Chính phủ", at(20, 10))
+    sla.add_override(None, sent.agency.id, day=date(2026, 11, 25), kind="off", note="Nghỉ bù")
+    assert flag_unacknowledged(now=at(26, 17, 30)).flagged == []  # Wednesday off too: one working day more
+    assert flag_unacknowledged(now=at(27, 17, 30)).flagged == [friday.id]
