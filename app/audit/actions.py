@@ -118,7 +118,6 @@ ACTION_LABELS: dict[str, str] = {
     # Liên thông với hệ thống khác (trục, LGSP, qlvb khác)
     "exchange.receive": "Nhận thông điệp liên thông",
     "exchange.refuse": "Từ chối thông điệp liên thông",
-    "exchange.retry": "Gửi lại thông điệp liên thông",
     # Danh mục hồ sơ (NĐ 30/2020 Điều 28, Phụ lục V)
     "file_plan.created": "Lập Danh mục hồ sơ",
     "file_plan.numbering_set": "Đổi cách đánh số Danh mục hồ sơ",
