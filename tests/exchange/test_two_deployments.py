@@ -3,16 +3,16 @@
 the other side (issue 14, "Done when").
 
 Each deployment is a real `qlvb serve` (gunicorn) on a free 127.0.0.1 port with its own database (two fresh
-PostgreSQL databases, or two SQLite files), instance folder, blob store and key-encryption key. Each is set up by
-tests/exchange/deployment.py run in a process of its own with that deployment's environment, as an administrator
-runs `qlvb` on its host. Both trust the root of one throwaway PKI (QLVB_TRUST_ROOTS), which issued each agency's
-seal, its leader's personal key and its exchange certificate (the XML-DSig envelope of packages).
+PostgreSQL databases, or two SQLite files), instance folder, blob store and key-encryption key, and an operator
+process of its own (tests/exchange/deployment.py) with that deployment's environment, standing for an administrator's
+shell on its host: it migrates, sets the agency up and pairs the two with the very `qlvb exchange …` commands of the
+README. Both trust the root of one throwaway PKI (QLVB_TRUST_ROOTS), which issued each agency's seal, its leader's
+personal key and its exchange certificate (the XML-DSig envelope of packages).
 
-Sending is deterministic: the servers run without their scheduler, and the test runs the scheduler's job
-`exchange.send_outbox` once, when it wants, in a process of that deployment (`deployment.py send-outbox`); a
-failed try's backoff is made due at once (`--due-now`) instead of waited for. Everything else goes through the
-REST API with each person's bearer token, as a client program would, and the clerk's package download through
-the web page.
+Sending is deterministic: the servers run without their scheduler and without the send after commit, and the
+operator runs the scheduler's job `exchange.send_outbox` once when the test says so; a failed try's backoff is made
+due at once instead of waited for. Everything else goes through the REST API with each person's bearer token, as a
+client program would, and the clerk's package download through the web page.
 """
 
 from __future__ import annotations
