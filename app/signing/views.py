@@ -37,10 +37,7 @@ class OrganizationCredentialForm(FlaskForm):
     agency_id = SelectField("Cơ quan", coerce=int, validators=[DataRequired(REQUIRED)])
     kind = SelectField(
         "Dùng để",
-        choices=[
-            (CredentialKind.ORGANIZATION.value, CredentialKind.ORGANIZATION.label),
-            (CredentialKind.EXCHANGE.value, CredentialKind.EXCHANGE.label),
-        ],
+        choices=choices((kind.value, kind.label) for kind in (CredentialKind.ORGANIZATION, CredentialKind.EXCHANGE)),
         default=CredentialKind.ORGANIZATION.value,
     )
     p12 = FileField("Tệp khóa PKCS#12 (.p12, .pfx)", validators=[FileRequired(REQUIRED), P12_FILES])

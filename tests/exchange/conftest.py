@@ -6,10 +6,9 @@ import pytest
 
 from app.core.transaction import unit_of_work
 from app.signing import credentials
+from tests.exchange.messages import EXCHANGE_PASS
 from tests.signing import factories
 from tests.signing.keyfiles import p12_of
-
-EXCHANGE_PASS = "mat-khau-lien-thong"
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from app.exchange.edxml import build_package, build_status
 
+EXCHANGE_PASS = "mat-khau-lien-thong"  # the exchange credential's PKCS#12 passphrase in tests
 SENDER = "000.00.00.H41"
 SUBJECT = "Ve viec SUBJECT-MARK trien khai he thong lien thong van ban"
 DOCUMENT_ID = f"{SENDER},2026/11/20,123/UBND-VP"

@@ -13,8 +13,7 @@ from app.exchange.edxml import InvalidPackage, parse_package, parse_status
 from app.exchange.edxml_base import NS
 from app.exchange.xmldsig import DS, InvalidSignature, sign_package, verify_package
 from app.signing import credentials
-from tests.exchange.conftest import EXCHANGE_PASS
-from tests.exchange.messages import EARLIER_ID, PDF, SUBJECT, package, status
+from tests.exchange.messages import EARLIER_ID, EXCHANGE_PASS, PDF, SUBJECT, package, status
 from tests.signing.keyfiles import p12_of
 
 KINDS = ["new", "revoke", "update", "replace"]

@@ -8,7 +8,7 @@ from app.incoming import services as incoming
 from app.outgoing import tracking
 from app.outgoing.models import RecipientKind
 from app.signing import credentials
-from tests.exchange.conftest import EXCHANGE_PASS
+from tests.exchange.messages import EXCHANGE_PASS
 from tests.outgoing.conftest import UBND, issued_document
 from tests.signing import factories
 from tests.signing.factories import make_pdf
