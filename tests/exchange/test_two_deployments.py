@@ -502,10 +502,13 @@ def file_package_imports(a: Deployment, b: Deployment, document_id: int, incomin
     again = ok(clerk_b.post(f"{b.api}/incoming/edxml", files=files, timeout=HTTP_TIMEOUT), 201)
     assert again["id"] == imported["id"]
     assert sorted(d["id"] for d in incoming_documents(b)) == sorted([incoming_id, imported["id"]])
+    # The copy arrived electronically too, and its sender is reachable: B says so (01), and A's history shows it.
+    b.send_outbox()
+    assert history(a, document_id) == ["01", "03", "04", "05", "06", "01"]
     return imported["id"]
 
 
-def recall_answered(a: Deployment, b: Deployment, document_id: int, incoming_id: int) -> None:
+def recall_answered(a: Deployment, b: Deployment, document_id: int, incoming_id: int, copy_id: int) -> None:
     """A recalls: the recall package reaches B, which asks its clerk on the document; the clerk agrees (15), and
     the answer comes back to A."""
     recall = {"reason": "Văn bản có sai sót về số liệu, sẽ ban hành văn bản thay thế."}
@@ -516,10 +519,12 @@ def recall_answered(a: Deployment, b: Deployment, document_id: int, incoming_id:
     clerk_b = b.session("clerk")
     asked = ok(clerk_b.get(f"{b.api}/incoming/{incoming_id}", timeout=HTTP_TIMEOUT))
     assert asked["recall_pending"] is True, {k: asked.get(k) for k in ("status", "recall_pending", "recall_note")}
+    # The copy imported from the file is the same document from the same sender: it is asked to be recalled too.
+    copy = ok(clerk_b.get(f"{b.api}/incoming/{copy_id}", timeout=HTTP_TIMEOUT))
+    assert copy["recall_pending"] is True, {k: copy.get(k) for k in ("status", "recall_pending")}
     ok(clerk_b.post(f"{b.api}/incoming/{incoming_id}/recall/accept", timeout=HTTP_TIMEOUT))
     b.send_outbox()
-    codes = history(a, document_id)
-    assert codes[:5] == ["01", "03", "04", "05", "06"] and codes[-1] == "15", codes
+    assert history(a, document_id) == ["01", "03", "04", "05", "06", "01", "13", "15"]
     assert recipient_of(a, document_id)["status_code"] == "15"
 
 
@@ -535,8 +540,8 @@ def test_two_deployments_exchange_a_document_and_its_statuses_through_restarts(d
 
     document_id, incoming_id = timed("issue, B down, retry", deliver_while_b_is_down, a, b)
     timed("statuses 01-06, A restarted", statuses_through_a_restart, a, b, document_id, incoming_id)
-    timed("package file", file_package_imports, a, b, document_id, incoming_id)
-    timed("recall", recall_answered, a, b, document_id, incoming_id)
+    copy_id = timed("package file", file_package_imports, a, b, document_id, incoming_id)
+    timed("recall", recall_answered, a, b, document_id, incoming_id, copy_id)
     spent = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in phases.items())
     print(f"two deployments: {spent}")  # shown with -s, and on failure
     assert time.monotonic() - started < BUDGET_SECONDS, f"the exchange took longer than its budget: {spent}"
