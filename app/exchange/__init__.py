@@ -12,11 +12,11 @@ MODULE = Module(
     "exchange",
     models=("app.exchange.models",),
     receivers=("app.exchange.handlers:RECEIVERS",),
-    blueprints=("app.exchange.views:bp", "app.exchange.connector_views:bp"),
-    jobs="app.exchange.jobs",
-    blobs=("app.exchange.models:OutboxMessage.body_sha256",),
+    blueprints=("app.exchange.connector_views:bp", "app.exchange.views:bp"),
     api=("app.exchange.directory_api:blp", "app.exchange.peers_api:blp", "app.exchange.outbox_api:blp"),
     cli=("app.exchange.cli:exchange",),
+    jobs="app.exchange.jobs",
+    blobs=("app.exchange.models:OutboxMessage.body_sha256",),
     # The clerks follow what their agency sends to other systems (administrators reach it from the admin hub).
     navigation=(NavItem("Gửi liên thông", "exchange.outbox.index", frozenset({"van_thu"}), order=112),),
 )
