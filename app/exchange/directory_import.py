@@ -21,6 +21,7 @@ from lxml import etree
 from app.audit import services as audit
 from app.core.db import db
 from app.core.errors import ValidationError
+from app.exchange import edxml_base
 from app.exchange.directory import MAX_NAME, MAX_NOTE, code_problem
 from app.exchange.models import DirectoryEntry, ExchangePeer
 from app.exchange.permissions import require_manage_exchange
@@ -30,20 +31,6 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
 MAX_ERRORS_SHOWN = 200
 COLUMNS = ("ma_dinh_danh", "ten_co_quan", "he_thong", "ghi_chu")
-
-
-def hardened_parser() -> etree.XMLParser:
-    """The settings of the edXML packages' parser (app.exchange.edxml): no entity expansion, no network, no DTD, no
-    huge trees — an uploaded list is as untrusted as a package from outside."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-        dtd_validation=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
 
 
 @dataclass
@@ -119,7 +106,7 @@ def _csv_rows(data: bytes) -> list[Row]:
 
 def _xml_rows(data: bytes) -> list[Row]:
     try:
-        root = etree.fromstring(data, parser=hardened_parser())
+        root = etree.fromstring(data, parser=edxml_base.parser())
     except etree.XMLSyntaxError as exc:
         raise _refuse(f"Tệp không phải XML hợp lệ: {exc.msg}.") from None
     if root.getroottree().docinfo.doctype:

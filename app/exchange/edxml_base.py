@@ -33,6 +33,8 @@ class InvalidPackage(ValidationError):
 
 
 def parser() -> etree.XMLParser:
+    """The hardened parser for every XML that comes from outside (packages, statuses, directory lists): no entity
+    expansion, no network, no DTD, no huge trees — an XML bomb or an external entity never reaches the data."""
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,

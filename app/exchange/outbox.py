@@ -15,15 +15,15 @@ at most 6 hours apart, without end; permanent (4xx) → FAILED with the reason, 
 """
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 
 from app.audit import services as audit
 from app.core import clock
+from app.core.background import BackgroundSender
 from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.core.locking import lock_row
@@ -255,30 +255,9 @@ def cancel(message_id: int, *, reason: str) -> bool:
 
 # --- after the commit, in the background (never in a request's thread: a slow peer must not hold a page) -------
 
-_running = threading.Lock()
-_again = threading.Event()
+_background = BackgroundSender("qlvb-exchange", send_due)
 
 
 def kick_sender() -> None:
-    """Send what is due now in one background thread of this process; the job covers a kick lost meanwhile."""
-    app = current_app._get_current_object()
-    _again.set()
-    if not _running.acquire(blocking=False):
-        return
-    try:
-        threading.Thread(target=_drain, args=(app,), name="qlvb-exchange", daemon=True).start()
-    except BaseException:
-        _running.release()
-        raise
-
-
-def _drain(app: Flask) -> None:
-    try:
-        while _again.is_set():
-            _again.clear()
-            with app.app_context():
-                send_due()
-    except Exception:
-        log.exception("sending the exchange outbox after a commit failed; the scheduler will retry")
-    finally:
-        _running.release()
+    """Send what is due now in a background thread of this process (after a commit that queued packages or statuses)."""
+    _background.kick()

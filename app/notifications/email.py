@@ -16,7 +16,6 @@ exist) fails at once. The notice in the application is never touched by any of t
 import logging
 import smtplib
 import ssl
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from email.charset import QP, Charset
@@ -25,9 +24,10 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 
 from app.core import clock
+from app.core.background import BackgroundSender
 from app.core.db import db
 from app.core.transaction import unit_of_work
 from app.notifications.models import EmailStatus, NotificationEmail, NotificationPreference
@@ -275,34 +275,9 @@ def send_due_emails(limit: int = 500) -> SendReport:
 
 # --- after the commit, in the background -------------------------------------------------------------------------
 
-_running = threading.Lock()
-_again = threading.Event()
+_background = BackgroundSender("qlvb-mail", send_due_emails)
 
 
 def kick_sender() -> None:
-    """Send what is due now in a background thread of this process (after a commit that queued e-mails).
-
-    At most one such thread per process; a kick while it runs makes it go round once more. A kick lost in the
-    instant the thread finishes is harmless: the scheduler's job sends within the minute.
-    """
-    app = current_app._get_current_object()
-    _again.set()
-    if not _running.acquire(blocking=False):
-        return
-    try:
-        threading.Thread(target=_drain, args=(app,), name="qlvb-mail", daemon=True).start()
-    except BaseException:
-        _running.release()
-        raise
-
-
-def _drain(app: Flask) -> None:
-    try:
-        while _again.is_set():
-            _again.clear()
-            with app.app_context():
-                send_due_emails()
-    except Exception:
-        log.exception("sending e-mails after a commit failed; the scheduler will retry")
-    finally:
-        _running.release()
+    """Send what is due now in a background thread of this process (after a commit that queued e-mails)."""
+    _background.kick()
