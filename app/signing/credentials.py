@@ -58,6 +58,8 @@ log = logging.getLogger(__name__)
 KEK_ENV = "QLVB_KEY_ENCRYPTION_KEY"
 KEK_FILE = "signing.key"
 _KEK_CACHE = "qlvb.signing_kek"
+_EXCHANGE_KEYS = "qlvb.exchange_keys"  # (credential id, fingerprint) → opened key
+_EXCHANGE_KEYS_KEPT = 256  # agencies of one deployment; beyond that the cache starts again
 MAX_P12_BYTES = 64 * 1024  # a key and a short chain are a few kB
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_SIDE = 4000
@@ -457,12 +459,21 @@ def exchange_key(agency_id: int) -> tuple[Pkcs12Key, SigningCredential] | None:
     if credential is None:
         return None
     _check(credential)
-    kek = key_encryption_key()
-    if credential.encrypted_passphrase is None:
-        raise CredentialUnreadable("Chứng thư số liên thông thiếu mật khẩu tệp khóa đã lưu.")
-    passphrase = open_sealed(credential.encrypted_passphrase, kek, context=_context(credential, "pass"))
-    p12 = open_sealed(credential.encrypted_p12, kek, context=_context(credential, "p12"))
-    return _matching(load_pkcs12(p12, passphrase.decode("utf-8")), credential), credential
+    # Opening the PKCS#12 costs 60–70 ms (bench/RESULTS.md, exchange), more than the XML signature itself, and the
+    # system signs every status it sends: the opened key is kept per process, under the row and its certificate, so
+    # a replaced or deactivated credential is never used again (active_credential above no longer returns it).
+    cache = current_app.extensions.setdefault(_EXCHANGE_KEYS, {})
+    cache_key = (credential.id, credential.fingerprint)
+    if cache_key not in cache:
+        kek = key_encryption_key()
+        if credential.encrypted_passphrase is None:
+            raise CredentialUnreadable("Chứng thư số liên thông thiếu mật khẩu tệp khóa đã lưu.")
+        passphrase = open_sealed(credential.encrypted_passphrase, kek, context=_context(credential, "pass"))
+        p12 = open_sealed(credential.encrypted_p12, kek, context=_context(credential, "p12"))
+        if len(cache) >= _EXCHANGE_KEYS_KEPT:
+            cache.clear()
+        cache[cache_key] = _matching(load_pkcs12(p12, passphrase.decode("utf-8")), credential)
+    return cache[cache_key], credential
 
 
 def image_of(credential: SigningCredential) -> bytes:

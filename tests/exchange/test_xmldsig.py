@@ -61,6 +61,21 @@ def test_an_rsa_key_signs_with_rsa_sha256(frozen_clock, sender, pki):
     assert _signed_ok(signed, sender.agency.id) == "Nguyễn Văn An"
 
 
+def test_a_replaced_or_deactivated_credential_no_longer_signs(frozen_clock, sender, pki):
+    """The opened key is kept per process (credentials.exchange_key): a replacement signs the next message at once,
+    and after deactivation nothing is signed with the old key."""
+    assert b"ecdsa-sha256" in sign_package(package(), sender.agency.id)
+    with unit_of_work():
+        replacement = credentials.add_exchange(
+            sender.admin, sender.agency.id, p12=p12_of(pki.person, pki, EXCHANGE_PASS), passphrase=EXCHANGE_PASS
+        )
+    assert b"xmldsig-more#rsa-sha256" in sign_package(package(), sender.agency.id)
+    with unit_of_work():
+        credentials.deactivate(sender.admin, replacement.id, "Thay chứng thư số")
+    assert b"http://www.w3.org/2000/09/xmldsig#" not in sign_package(package(), sender.agency.id)
+    assert verify_package(sign_package(package(), sender.agency.id), sender.agency.id).signed is False
+
+
 def test_an_agency_without_exchange_credential_sends_unsigned(frozen_clock, create_agency):
     agency = create_agency()
     data = package()
