@@ -18,7 +18,7 @@ from app.documents.queries import find_document_type
 from app.documents.symbols import notation as join_notation
 from app.documents.symbols import notation_problem
 from app.exchange import directory
-from app.org.agency_code import is_valid_agency_code, normalize_agency_code
+from app.org.agency_code import agency_code_problem, is_valid_agency_code, normalize_agency_code
 from app.org.models import Agency, Unit, User
 from app.outgoing.models import OutgoingDocument, RecipientKind, SignerAuthority
 
@@ -292,7 +292,7 @@ def _recipients(raw: dict, agency: Agency | None, units: dict, problems: dict) -
     return [
         *_agency_recipients(raw, agency, problems),
         *_unit_recipients(raw, units, problems),
-        *_external_recipients(raw, problems),
+        *_external_recipients(raw, agency, problems),
     ]
 
 
@@ -342,12 +342,28 @@ def _external_item(item) -> tuple[str | None, str | None]:
     return name, code
 
 
-def _external_recipients(raw: dict, problems: dict) -> list[RecipientSpec]:
+def _external_code_problem(code: str, agency: Agency | None) -> str | None:
+    """Why a typed code cannot name an outside recipient: not a mã định danh (legal.md §4.1), the issuing agency
+    itself, or an agency of this deployment (reached through the exchange, chosen among the system's agencies)."""
+    problem = agency_code_problem(code)
+    if problem:
+        return f"Mã định danh {code} không hợp lệ: {problem}"
+    route = directory.resolve(code)
+    if route is not None and route.is_local:
+        if agency is not None and route.agency_id == agency.id:
+            return "Không gửi văn bản cho chính cơ quan ban hành."
+        return f"{code} là cơ quan trong hệ thống ({route.name}): chọn ở mục cơ quan nhận trong hệ thống."
+    return None
+
+
+def _external_recipients(raw: dict, agency: Agency | None, problems: dict) -> list[RecipientSpec]:
     """Agencies outside the system, named by hand, with their mã định danh when known."""
     recipients: list[RecipientSpec] = []
     for item in raw.get("recipients_external") or []:
         name, code = _external_item(item)
-        if code and not name:
+        if code and (problem := _external_code_problem(code, agency)):
+            problems["recipients_external"] = problem
+        elif code and not name:
             problems["recipients_external"] = (
                 f"Mã định danh {code} chưa có trong danh bạ liên thông: ghi thêm tên cơ quan (mã | tên)."
             )

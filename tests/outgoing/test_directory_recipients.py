@@ -26,14 +26,30 @@ def externals(document) -> list[tuple[str, str]]:
 
 
 def test_a_code_alone_takes_its_name_from_the_directory(known, draft_bytes):
-    lines = external_recipients("000.00.00.g22\nH61 |\nX1.2 | Cơ quan tự ghi")
+    lines = external_recipients("000.00.00.g22\nH61 |\nG35.1 | Cơ quan tự ghi")
     document = new_draft(known, draft_bytes, recipients_external=lines)
     assert externals(document) == [
         ("000.00.00.G22", "Văn phòng Chính phủ"),
         ("H61", "UBND tỉnh Bình Dương"),
-        ("X1.2", "Cơ quan tự ghi"),
+        ("G35.1", "Cơ quan tự ghi"),
     ]
-    assert external_warnings(document) == [f"{UNREACHABLE_WARNING} (X1.2 – Cơ quan tự ghi)."]
+    assert external_warnings(document) == [f"{UNREACHABLE_WARNING} (G35.1 – Cơ quan tự ghi)."]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("abc | Cơ quan ghi sai mã", "Mã định danh ABC không hợp lệ"),
+        ("000.00.00.H33 | Chính mình", "Không gửi văn bản cho chính cơ quan ban hành."),
+    ],
+)
+def test_a_bad_or_own_code_is_refused(known, draft_bytes, line, expected):
+    """A walk saved "abc" as a code and the drafting agency as an outside recipient of its own document."""
+    code = known.agency.code if "H33" in line else None
+    line = line.replace("000.00.00.H33", code) if code else line
+    with pytest.raises(ValidationError) as err:
+        new_draft(known, draft_bytes, recipients_external=external_recipients(line))
+    assert err.value.details["recipients_external"].startswith(expected)
 
 
 def test_an_unknown_code_without_a_name_asks_for_the_name(known, draft_bytes):
