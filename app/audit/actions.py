@@ -76,6 +76,7 @@ ACTION_LABELS: dict[str, str] = {
     "task.release": "Trả việc về hộp việc chung",
     "task.complete": "Hoàn thành bước xử lý",
     # Văn bản đến
+    "incoming.export_status": "Tải thông điệp trạng thái gửi nơi ban hành",
     "incoming.receive": "Tiếp nhận văn bản đến",
     "incoming.return": "Trả lại văn bản đến",
     "incoming.register": "Đăng ký văn bản đến",

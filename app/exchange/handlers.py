@@ -27,17 +27,13 @@ def status_key(*, document_key: str, code: str, from_code: str, status_id: int) 
     return f"{document_key}|status{code}|{from_code}|{status_id}"
 
 
-def queue_status(message: StatusMessage, **_extra) -> None:
-    if message.object_type != "incoming" or not message.to_organ_id or not message.document_key:
-        return
-    route = peer_route(message.to_organ_id)
-    if route is None:
-        return
+def status_package(message: StatusMessage, *, to_code: str | None = None) -> bytes:
+    """The signed status edXML of a recorded status (legal.md §4.5), for the outbox or a file the clerk sends."""
     agency = db.session.get(Agency, message.from_agency_id)
     data = build_status(
         from_code=agency.code,
         from_name=agency.name,
-        response_for_code=route.code,
+        response_for_code=to_code or message.to_organ_id,
         response_for_key=message.document_key,
         code=message.code,
         description=message.description,
@@ -45,6 +41,16 @@ def queue_status(message: StatusMessage, **_extra) -> None:
         staff_unit=message.staff_unit,
         timestamp=message.created_at,
     )
+    return sign_package(data, agency.id)
+
+
+def queue_status(message: StatusMessage, **_extra) -> None:
+    if message.object_type != "incoming" or not message.to_organ_id or not message.document_key:
+        return
+    route = peer_route(message.to_organ_id)
+    if route is None:
+        return
+    agency = db.session.get(Agency, message.from_agency_id)
     enqueue(
         peer_id=route.peer_id,
         agency_id=agency.id,
@@ -53,7 +59,7 @@ def queue_status(message: StatusMessage, **_extra) -> None:
         key=status_key(
             document_key=message.document_key, code=message.code, from_code=agency.code, status_id=message.id
         ),
-        body=sign_package(data, agency.id),
+        body=status_package(message, to_code=route.code),
         object_type=OBJECT_TYPE,
         object_id=message.id,
     )

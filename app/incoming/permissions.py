@@ -109,3 +109,9 @@ def can_decide_extension(user: User, document: IncomingDocument, assignment: Inc
     if assignment.created_by_id == user.id or user.has_role(Role.AGENCY_LEADER):
         return True
     return assignment.unit_id is not None and user.unit_id == assignment.unit_id and user.has_role(Role.UNIT_LEADER)
+
+
+def can_send_status_by_hand(user: User, document: IncomingDocument) -> bool:
+    """Who downloads a status message owed to the sender to send it by hand: the agency's clerk (văn thư), who
+    keeps the exchange with other agencies (NĐ 30/2020 Điều 21)."""
+    return user.agency_id == document.agency_id and user.has_role(Role.CLERK)

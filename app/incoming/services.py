@@ -212,3 +212,31 @@ def document_file(document: IncomingDocument, file_id: int) -> IncomingFile:
     if document.status == IncomingStatus.RECALLED:
         raise NotFound("Văn bản đã bị nơi gửi thu hồi, tệp của văn bản không còn được cung cấp.", code="file_recalled")
     return item
+
+
+def status_file(actor: User, document_id: int, status_id: int) -> tuple[str, bytes]:
+    """A status message owed to a sender that no connector reaches, as a signed .edxml file the clerk sends by hand
+    (seed 000 Điều 15.3: the sender learns the same day that its document arrived; legal.md §4.5)."""
+    from app.exchange.handlers import status_package
+    from app.exchange.models import StatusMessage
+
+    document = get_document(actor, document_id)
+    if not permissions.can_send_status_by_hand(actor, document):
+        raise PermissionDenied("Chỉ văn thư của cơ quan được tải thông điệp trạng thái để gửi.")
+    message = db.session.get(StatusMessage, status_id)
+    if message is None or message.object_type != OBJECT_TYPE or message.object_id != str(document.id):
+        raise NotFound("Không tìm thấy thông điệp trạng thái.", code="status_message_not_found")
+    if not message.document_key:
+        raise ValidationError(
+            "Văn bản không có mã định danh của nơi gửi: không lập được thông điệp trạng thái.",
+            code="no_document_key",
+        )
+    data = status_package(message)
+    audit.record(
+        actor,
+        "incoming.export_status",
+        document,
+        summary=f"Tải thông điệp trạng thái {message.code} gửi {document.sender_name}",
+        changes={"status": message.id, "code": message.code},
+    )
+    return f"trang-thai-{message.code}-{document.id}-{message.id}.edxml", data

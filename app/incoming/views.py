@@ -183,6 +183,7 @@ def document(document_id: int):
         instance=instance,
         tasks=tasks,
         statuses=statuses_for(services.OBJECT_TYPE, doc.id),
+        may_send_status=permissions.can_send_status_by_hand(current_user, doc),
         status_labels=STATUS_LABELS,
         exchange_labels=EXCHANGE_LABELS,
         task_labels=TASK_STATE_LABELS,
@@ -194,6 +195,15 @@ def document(document_id: int):
         successor_labels=relations.SUCCESSOR_LABELS,
         **_handling_context(doc),
     )
+
+
+@bp.get("/<int:document_id>/statuses/<int:status_id>.edxml")
+@login_required
+def status_file(document_id: int, status_id: int):
+    """A status owed to a sender outside the connector's reach, to send by hand (the page offers it per row)."""
+    with unit_of_work():
+        filename, data = services.status_file(current_user, document_id, status_id)
+    return send_file(io.BytesIO(data), mimetype="application/xml", as_attachment=True, download_name=filename)
 
 
 def _handling_context(doc: IncomingDocument) -> dict:
