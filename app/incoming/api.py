@@ -168,6 +168,14 @@ def file(document_id, file_id):
     return send_file(io.BytesIO(data), mimetype=item.content_type, as_attachment=True, download_name=item.filename)
 
 
+@blp.route("/incoming/<int:document_id>/statuses/<int:status_id>/edxml")
+@blp.doc(responses={"200": {"description": "Thông điệp trạng thái edXML đã ký", "content": {"application/xml": {}}}})
+def status_file(document_id, status_id):
+    """Tải thông điệp trạng thái gửi nơi ban hành (khi không có kết nối liên thông) để văn thư gửi thủ công."""
+    filename, data = services.status_file(api_user(), document_id, status_id)
+    return send_file(io.BytesIO(data), mimetype="application/xml", as_attachment=True, download_name=filename)
+
+
 @blp.route("/incoming/<int:document_id>/recall-request", methods=["POST"])
 @blp.arguments(RecallRequestArgs)
 @blp.response(200, IncomingDetailSchema)

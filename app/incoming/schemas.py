@@ -26,6 +26,7 @@ class IncomingAssignmentSchema(Schema):
 
 
 class StatusMessageSchema(Schema):
+    id = Int()  # GET /incoming/<id>/statuses/<status id>/edxml: the signed message, to send by hand
     code = Str()
     description = Str()
     created_at = fields.DateTime()

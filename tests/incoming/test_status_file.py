@@ -38,3 +38,19 @@ def test_the_clerk_downloads_the_01_owed_to_an_outside_sender(client, incoming_o
     assert 'data-testid="status-file"' not in client.get(f"/incoming/{document.id}").get_data(as_text=True)
     assert client.get(f"/incoming/{document.id}/statuses/{status.id}.edxml").status_code == 403
     assert client.get(f"/incoming/{document.id}/statuses/{status.id + 999}.edxml").status_code in (403, 404)
+
+
+def test_the_api_gives_the_same_file(client, incoming_office, signed_pdf, api_token):
+    from app.core.transaction import unit_of_work
+    from tests.incoming.test_edxml import import_package
+
+    with unit_of_work():
+        document = import_package(incoming_office.clerk, package(signed_pdf))
+    headers = api_token(incoming_office.clerk)
+    detail = client.get(f"/api/v1/incoming/{document.id}", headers=headers).get_json()
+    status_id = detail["statuses"][0]["id"]
+    answer = client.get(f"/api/v1/incoming/{document.id}/statuses/{status_id}/edxml", headers=headers)
+    assert answer.status_code == 200 and parse_status(answer.data).code == "01"
+    leader = api_token(incoming_office.leader)
+    refused = client.get(f"/api/v1/incoming/{document.id}/statuses/{status_id}/edxml", headers=leader)
+    assert refused.status_code in (403, 404) and refused.get_json()["code"]
