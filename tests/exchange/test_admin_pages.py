@@ -156,7 +156,7 @@ def test_the_outbox_shows_a_clerk_their_agency_only(client, admin, create_user, 
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     login(client, clerk.username)
     html = client.get("/exchange/outbox").get_data(as_text=True)
-    assert "chưa gửi được: HTTP 403 unknown_sender" in html and "Văn phòng Chính phủ" in html
+    assert "Lý do: HTTP 403 unknown_sender" in html and "Văn phòng Chính phủ" in html
     assert html.count('data-testid="outbox-') == 2  # the states' nav + one row
     assert "Gửi lại ngay" in html
     assert "Đang chờ gửi" not in client.get("/exchange/outbox?state=failed").get_data(as_text=True).split("<tbody>")[1]
