@@ -65,9 +65,12 @@ def index():
     state = request.args.get("state") or None
     peer = request.args.get("peer") or None
     q = request.args.get("q") or ""
+    # `peer`: "yes"/"no" (reached by some peer or not), or a peer's id (its own agencies, the peers list links it)
+    peer_id = int(peer) if peer and peer.isdigit() else None
     entries = directory.list_entries(
         q=q,
         state=state if state in directory.ENTRY_STATES else None,
+        peer_id=peer_id,
         with_peer={"yes": True, "no": False}.get(peer),
     )
     return render_template(
@@ -76,6 +79,7 @@ def index():
         q=q,
         state=state,
         peer=peer,
+        peer_list=peers.list_peers(),
         state_of=directory.state_of,
         state_labels=STATE_LABELS,
         merge_form=MergeForm(),

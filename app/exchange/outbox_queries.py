@@ -40,6 +40,8 @@ def _view_filter(view: str):
     if view == RETRYING:
         return sa.and_(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.last_error.is_not(None))
     return OutboxMessage.state == view
+
+
 KIND_LABELS = {"edoc": "Văn bản", "status": "Trạng thái xử lý"}
 PAGE_SIZE = 100
 
@@ -72,10 +74,7 @@ def count_by_state(actor) -> dict[str, int]:
     )
     found = dict.fromkeys(VIEW_LABELS, 0)
     for state, has_error, n in db.session.execute(query):
-        if state == OutboxState.PENDING:
-            key = RETRYING if has_error else WAITING
-        else:
-            key = state
+        key = (RETRYING if has_error else WAITING) if state == OutboxState.PENDING else state
         found[key] = found.get(key, 0) + int(n)
     return found
 
