@@ -133,8 +133,24 @@ def _json(response) -> dict:
     return answer if isinstance(answer, dict) else {}
 
 
+def _status_words(status: int) -> str:
+    """An HTTP status said in Vietnamese, with its likely cause (the server's own reason phrase is English)."""
+    if status == 404:
+        return f"máy chủ trả lời {status} — địa chỉ không đúng?"
+    if status in (401, 403):
+        return f"máy chủ trả lời {status} — không chấp nhận xác thực (mã khóa, khóa bí mật?)"
+    if status in (408, 429):
+        return f"máy chủ trả lời {status} — đang bận, sẽ thử lại"
+    if status >= 500:
+        return f"máy chủ trả lời {status} — lỗi phía máy chủ bên kia"
+    return f"máy chủ trả lời {status}"
+
+
 def _reason(peer: ExchangePeer, response, answer: dict) -> str:
-    message = answer.get("message") or response.reason or ""
+    message = answer.get("message") or ""
+    if not message:
+        # Not a qlvb-peer/1 answer (a proxy, a wrong address): no Vietnamese message to pass on.
+        return f"{peer.name}: {_status_words(response.status_code)}"
     code = answer.get("code")
     label = f"{peer.name} từ chối (HTTP {response.status_code}{', ' + code if code else ''})"
     return f"{label}: {message}"[:900] if message else label

@@ -2,6 +2,7 @@
 
 qlvb exchange peer add --name "Tỉnh B" --key-id tinh-a-tinh-b --url https://qlvb.tinh-b.gov.vn   # prints a secret
 qlvb exchange peer add … --secret '<the secret printed on the other side>'                        # on the other
+qlvb exchange peer set-secret tinh-a-tinh-b --secret '<the new secret>'                           # after a rotation
 qlvb exchange directory add H29.15 "Sở Nội vụ tỉnh B" --peer tinh-a-tinh-b
 qlvb exchange directory import danh-ba.csv
 """
@@ -114,6 +115,27 @@ def peer_add_command(name, key_id, base_url, secret, auth, tls_fingerprint, no_r
     if not secret:
         click.echo("Khóa bí mật (chỉ in một lần; khai báo ở hệ thống kia bằng --secret):")
         click.echo(plain)
+
+
+@peer_group.command("set-secret")
+@click.argument("key_id")
+@click.option("--secret", required=True, help="Khóa bí mật mới do hệ thống kia in ra (sau khi đổi khóa ở bên đó).")
+@with_appcontext
+def peer_set_secret_command(key_id: str, secret: str):
+    """Thay khóa bí mật của hệ thống liên thông KEY_ID đã khai báo (bên kia vừa đổi khóa: hai bên phải giống nhau)."""
+    from app.core.errors import NotFound
+    from app.exchange import peers
+
+    try:
+        with origin("cli", "qlvb exchange peer set-secret"), unit_of_work():
+            peer = peers.by_key_id(key_id)
+            if peer is None:
+                raise NotFound(f"Không có hệ thống liên thông mã khóa {key_id}.", code="peer_not_found")
+            peer, _ = peers.rotate_secret(None, peer.id, secret)
+            text = f"Đã thay khóa bí mật của hệ thống liên thông {peer.name} ({peer.key_id})."
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(text)
 
 
 @peer_group.command("list")

@@ -17,7 +17,7 @@ from app.core.errors import Conflict, NotFound, ValidationError
 from app.documents.search import fold_vietnamese
 from app.exchange.models import DirectoryEntry, ExchangePeer
 from app.exchange.permissions import require_manage_exchange
-from app.org.agency_code import agency_code_problem, normalize_agency_code
+from app.org.agency_code import agency_code_problem, equivalent_codes, normalize_agency_code
 from app.org.models import Agency
 
 MAX_MERGE_HOPS = 10  # a chain of merges longer than this is a loop in the data
@@ -51,6 +51,31 @@ def entry_for(code: str) -> DirectoryEntry | None:
     return db.session.scalar(sa.select(DirectoryEntry).where(DirectoryEntry.code == normalize_agency_code(code)))
 
 
+def spellings(code: str | None) -> list[str]:
+    """`code` first, then its other spellings (`000.00.00.H29` ↔ `H29`, legal.md §4.1)."""
+    code = normalize_agency_code(code or "")
+    return [code, *sorted(equivalent_codes(code))] if code else []
+
+
+def _local_agency_by_code(code: str, *, active_only: bool = False) -> Agency | None:
+    for spelling in spellings(code):
+        query = sa.select(Agency).where(Agency.code == spelling)
+        if active_only:
+            query = query.where(Agency.is_active.is_(True))
+        agency = db.session.scalar(query)
+        if agency is not None:
+            return agency
+    return None
+
+
+def _entry_by_any_spelling(code: str) -> DirectoryEntry | None:
+    for spelling in spellings(code):
+        entry = entry_for(spelling)
+        if entry is not None:
+            return entry
+    return None
+
+
 def resolve(code: str | None) -> Route | None:
     """Where `code` leads now: a local active agency first, else the directory (following merges); None when
     nobody by that code is known or the entry is closed without a successor."""
@@ -58,10 +83,10 @@ def resolve(code: str | None) -> Route | None:
     for _ in range(MAX_MERGE_HOPS):
         if not code:
             return None
-        agency = db.session.scalar(sa.select(Agency).where(Agency.code == code, Agency.is_active.is_(True)))
+        agency = _local_agency_by_code(code, active_only=True)
         if agency is not None:
-            return Route(code=code, name=agency.name, agency_id=agency.id)
-        entry = entry_for(code)
+            return Route(code=agency.code, name=agency.name, agency_id=agency.id)
+        entry = _entry_by_any_spelling(code)
         if entry is None:
             return None
         if entry.merged_into:
@@ -183,8 +208,20 @@ def code_problem(code: str) -> str | None:
     problem = agency_code_problem(code)
     if problem:
         return problem
-    if db.session.scalar(sa.select(Agency.id).where(Agency.code == normalize_agency_code(code))) is not None:
-        return "Mã định danh này đã là cơ quan trong hệ thống."
+    agency = _local_agency_by_code(code)
+    if agency is not None:
+        if agency.code == normalize_agency_code(code):
+            return "Mã định danh này đã là cơ quan trong hệ thống."
+        return f"Mã định danh này là cách viết khác của {agency.code}, đã là cơ quan trong hệ thống."
+    return None
+
+
+def equivalent_entry(code: str) -> DirectoryEntry | None:
+    """An entry of the directory under another spelling of `code` (`H29` for `000.00.00.H29`, legal.md §4.1)."""
+    for spelling in sorted(equivalent_codes(code)):
+        entry = entry_for(spelling)
+        if entry is not None:
+            return entry
     return None
 
 
@@ -198,6 +235,13 @@ def _checked_new_code(value: str) -> str:
             f"Mã định danh {code} đã có trong danh bạ liên thông.",
             code="directory_code_taken",
             details={"code": "Đã có trong danh bạ."},
+        )
+    twin = equivalent_entry(code)
+    if twin is not None:
+        raise Conflict(
+            f"Mã định danh {code} là cách viết khác của {twin.code}, đã có trong danh bạ liên thông.",
+            code="directory_code_taken",
+            details={"code": f"Đã có trong danh bạ dưới mã {twin.code}."},
         )
     return code
 
@@ -300,8 +344,8 @@ def merge_entry(actor, entry_id: int, into_code: str) -> DirectoryEntry:
             code="directory_merge_self",
             details={"into_code": "Chọn mã của cơ quan khác."},
         )
-    is_local = db.session.scalar(sa.select(Agency.id).where(Agency.code == target)) is not None
-    if not is_local and entry_for(target) is None:
+    is_local = _local_agency_by_code(target) is not None
+    if not is_local and _entry_by_any_spelling(target) is None:
         raise ValidationError(
             f"Chưa có cơ quan mã {target} trong danh bạ liên thông hay trong hệ thống: thêm cơ quan đó trước.",
             code="directory_merge_target_unknown",

@@ -15,7 +15,7 @@ from app.exchange.directory_schemas import (
     DirectoryListArgs,
     DirectoryMergeArgs,
 )
-from app.exchange.permissions import require_manage_exchange
+from app.exchange.permissions import require_manage_exchange, require_read_directory
 
 blp = api_blueprint(
     "exchange_directory_api",
@@ -23,6 +23,12 @@ blp = api_blueprint(
     tag="Danh bạ liên thông",
     description="Cơ quan ngoài hệ thống theo mã định danh, hệ thống liên thông phục vụ, sáp nhập (QĐ 09/2025)",
 )
+
+
+def _reader():
+    user = api_user()
+    require_read_directory(user)
+    return user
 
 
 def _admin():
@@ -36,8 +42,8 @@ class Directory(MethodView):
     @blp.arguments(DirectoryListArgs, location="query")
     @blp.response(200, DirectoryEntrySchema(many=True))
     def get(self, args):
-        """Danh bạ liên thông, lọc theo mã/tên, tình trạng, có hệ thống liên thông hay không."""
-        _admin()
+        """Danh bạ liên thông, lọc theo mã/tên, tình trạng, hệ thống liên thông (mọi người dùng xem được)."""
+        _reader()
         return directory.list_entries(**args)
 
     @blp.arguments(DirectoryEntryCreateArgs)
@@ -51,7 +57,7 @@ class Directory(MethodView):
 class DirectoryItem(MethodView):
     @blp.response(200, DirectoryEntrySchema)
     def get(self, entry_id):
-        _admin()
+        _reader()
         return directory.get_entry(entry_id)
 
     @blp.arguments(DirectoryEntryUpdateArgs)
@@ -80,11 +86,12 @@ def set_active(entry_id, change):
 @blp.doc(requestBody=DIRECTORY_UPLOAD)
 @blp.response(200, DirectoryImportReportSchema)
 def import_file():
-    """Nhập danh bạ từ tệp CSV/XML: tất cả hoặc không; lỗi từng dòng trong `details` (line_1, line_2 …)."""
+    """Nhập danh bạ từ tệp CSV/XML: tất cả hoặc không; lỗi từng dòng trong `details`, khóa theo số dòng
+    của tệp (line_3 là “Dòng 3”)."""
     user = _admin()
     upload = request.files.get("file")
     dry_run = (request.form.get("dry_run") or "").lower() in ("1", "true", "yes")
     report = directory_import.import_directory(
-        user, upload.read() if upload else b"", upload.filename if upload else None, dry_run=dry_run
+        user, upload.read() if upload else None, upload.filename if upload else None, dry_run=dry_run
     )
     return report.as_dict()

@@ -22,10 +22,10 @@ from app.audit import services as audit
 from app.core.db import db
 from app.core.errors import ValidationError
 from app.exchange import edxml_base
-from app.exchange.directory import MAX_NAME, MAX_NOTE, code_problem
+from app.exchange.directory import MAX_NAME, MAX_NOTE, code_problem, equivalent_entry
 from app.exchange.models import DirectoryEntry, ExchangePeer
 from app.exchange.permissions import require_manage_exchange
-from app.org.agency_code import normalize_agency_code
+from app.org.agency_code import equivalent_codes, normalize_agency_code
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
@@ -64,8 +64,13 @@ class ImportReport:
         }
 
 
-def _refuse(message: str, errors: list[str] | None = None) -> ValidationError:
-    details = {f"line_{i + 1}": text for i, text in enumerate((errors or [])[:MAX_ERRORS_SHOWN])}
+def _refuse(message: str, errors: list[tuple[int, str]] | None = None) -> ValidationError:
+    """`details` keyed by the file's own line number (`line_3` for "Dòng 3"); several problems of one line are
+    joined (details stay a flat map of strings)."""
+    details: dict[str, str] = {}
+    for line, text in (errors or [])[:MAX_ERRORS_SHOWN]:
+        key = f"line_{line}"
+        details[key] = f"{details[key]} {text}" if key in details else text
     return ValidationError(message, code="directory_import_invalid", details=details or {"file": message})
 
 
@@ -129,6 +134,8 @@ def _xml_rows(data: bytes) -> list[Row]:
 
 def read_rows(data: bytes, filename: str | None = None) -> list[Row]:
     """The lines of an upload, XML when it looks like XML (or is named .xml), CSV otherwise."""
+    if data is None:
+        raise _refuse("Chưa chọn tệp.")
     if not data:
         raise _refuse("Tệp trống.")
     if len(data) > MAX_BYTES:
@@ -141,32 +148,38 @@ def read_rows(data: bytes, filename: str | None = None) -> list[Row]:
     return rows
 
 
-def _check(rows: list[Row]) -> list[str]:
-    errors: list[str] = []
+def _check(rows: list[Row]) -> list[tuple[int, str]]:
+    errors: list[tuple[int, str]] = []
     peers = {p.key_id: p for p in db.session.scalars(sa.select(ExchangePeer))}
     first_line: dict[str, int] = {}
     for row in rows:
         where = f"Dòng {row.line}"
         if row.note == "\0bad-element":
-            errors.append(f"{where}: chỉ nhận phần tử <agency code=… name=…/>.")
+            errors.append((row.line, f"{where}: chỉ nhận phần tử <agency code=… name=…/>."))
             continue
         row.code = normalize_agency_code(row.code)
         problem = code_problem(row.code)
         if problem:
             shown = f" “{row.code}”" if row.code else ""
-            errors.append(f"{where}: Mã định danh{shown}: {problem[0].lower()}{problem[1:]}")
+            errors.append((row.line, f"{where}: Mã định danh{shown}: {problem[0].lower()}{problem[1:]}"))
         elif row.code in first_line:
-            errors.append(f"{where}: Mã định danh {row.code} trùng với dòng {first_line[row.code]}.")
+            errors.append((row.line, f"{where}: Mã định danh {row.code} trùng với dòng {first_line[row.code]}."))
+        elif twin_line := next((first_line[c] for c in sorted(equivalent_codes(row.code)) if c in first_line), None):
+            errors.append((row.line, f"{where}: Mã định danh {row.code} là cách viết khác của mã ở dòng {twin_line}."))
+        elif (twin := equivalent_entry(row.code)) is not None:
+            errors.append(
+                (row.line, f"{where}: Mã định danh {row.code} là cách viết khác của {twin.code}, đã có trong danh bạ.")
+            )
         else:
             first_line[row.code] = row.line
         if not row.name:
-            errors.append(f"{where}: thiếu tên cơ quan.")
+            errors.append((row.line, f"{where}: thiếu tên cơ quan."))
         elif len(row.name) > MAX_NAME:
-            errors.append(f"{where}: tên cơ quan dài quá {MAX_NAME} ký tự.")
+            errors.append((row.line, f"{where}: tên cơ quan dài quá {MAX_NAME} ký tự."))
         if row.peer_key and row.peer_key not in peers:
-            errors.append(f"{where}: không có hệ thống liên thông mã khóa “{row.peer_key}”.")
+            errors.append((row.line, f"{where}: không có hệ thống liên thông mã khóa “{row.peer_key}”."))
         if len(row.note) > MAX_NOTE:
-            errors.append(f"{where}: ghi chú dài quá {MAX_NOTE} ký tự.")
+            errors.append((row.line, f"{where}: ghi chú dài quá {MAX_NOTE} ký tự."))
     return errors
 
 

@@ -20,7 +20,13 @@ class DirectoryEntrySchema(Schema):
 
 class DirectoryListArgs(Schema):
     q = fields.Str(load_default=None, metadata={"description": "Tìm theo mã hoặc tên (không phân biệt dấu)"})
-    state = fields.Str(load_default=None, validate=validate.OneOf(["active", "merged", "inactive"]))
+    state = fields.Str(
+        load_default=None,
+        validate=validate.OneOf(
+            ["active", "merged", "inactive"],
+            error="Chọn một trong: active (đang dùng), merged (đã sáp nhập), inactive (ngừng dùng).",
+        ),
+    )
     with_peer = fields.Bool(load_default=None)
 
 
@@ -88,7 +94,7 @@ class ExchangePeerCreateArgs(Schema):
     name = fields.Str(required=True)
     key_id = fields.Str(required=True)
     base_url = fields.Str(required=True)
-    auth = fields.Str(load_default="hmac", validate=validate.OneOf(["hmac", "mtls"]))
+    auth = fields.Str(load_default="hmac", validate=validate.OneOf(["hmac", "mtls"], error="Chọn “hmac” hoặc “mtls”."))
     tls_fingerprint = fields.Str(load_default=None, allow_none=True)
     require_signature = fields.Bool(load_default=True)
     is_active = fields.Bool(load_default=True)
@@ -99,7 +105,7 @@ class ExchangePeerUpdateArgs(Schema):
     name = fields.Str(required=True)
     key_id = fields.Str(required=True)
     base_url = fields.Str(required=True)
-    auth = fields.Str(load_default="hmac", validate=validate.OneOf(["hmac", "mtls"]))
+    auth = fields.Str(load_default="hmac", validate=validate.OneOf(["hmac", "mtls"], error="Chọn “hmac” hoặc “mtls”."))
     tls_fingerprint = fields.Str(load_default=None, allow_none=True)
     require_signature = fields.Bool(load_default=True)
     is_active = fields.Bool(load_default=True)
@@ -131,6 +137,12 @@ class OutboxMessageSchema(Schema):
 
 
 class OutboxListArgs(Schema):
-    state = fields.Str(load_default=None, validate=validate.OneOf(["pending", "sent", "failed"]))
-    limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Int(load_default=0, validate=validate.Range(min=0))
+    state = fields.Str(
+        load_default=None,
+        validate=validate.OneOf(
+            ["pending", "sent", "failed"],
+            error="Chọn một trong: pending (đang chờ), sent (đã gửi), failed (bị từ chối).",
+        ),
+    )
+    limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500, error="Từ 1 đến 500."))
+    offset = fields.Int(load_default=0, validate=validate.Range(min=0, error="Không được âm."))

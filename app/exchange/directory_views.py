@@ -12,12 +12,15 @@ from wtforms.validators import Length, Optional
 from app.core.errors import DomainError
 from app.core.transaction import unit_of_work
 from app.exchange import directory, directory_import, peers
-from app.exchange.permissions import require_manage_exchange
+from app.exchange.permissions import require_manage_exchange, require_read_directory
 from app.org.forms import REQUIRED, choices
 from app.web.helpers import show_errors
 
 bp = Blueprint("directory", __name__)
 ADMIN = "/admin/exchange/directory"
+
+# WTForms' own messages are English: every length check of the exchange pages says it in Vietnamese.
+TOO_LONG = "Tối đa %(max)d ký tự."
 
 STATE_LABELS = {"active": "Đang dùng", "merged": "Đã sáp nhập", "inactive": "Ngừng dùng"}
 
@@ -35,14 +38,14 @@ def exchange_admin_required(view):
 
 
 class EntryForm(FlaskForm):
-    code = StringField("Mã định danh", validators=[Length(max=35)])
-    name = StringField("Tên cơ quan", validators=[Length(max=255)])
+    code = StringField("Mã định danh", validators=[Length(max=35, message=TOO_LONG)])
+    name = StringField("Tên cơ quan", validators=[Length(max=255, message=TOO_LONG)])
     peer_id = SelectField("Hệ thống liên thông", coerce=str)
-    note = StringField("Ghi chú", validators=[Optional(), Length(max=500)])
+    note = StringField("Ghi chú", validators=[Optional(), Length(max=500, message=TOO_LONG)])
 
 
 class MergeForm(FlaskForm):
-    into_code = StringField("Sáp nhập vào mã định danh", validators=[Length(max=35)])
+    into_code = StringField("Sáp nhập vào mã định danh", validators=[Length(max=35, message=TOO_LONG)])
 
 
 class ImportForm(FlaskForm):
@@ -62,9 +65,12 @@ def index():
     state = request.args.get("state") or None
     peer = request.args.get("peer") or None
     q = request.args.get("q") or ""
+    # `peer`: "yes"/"no" (reached by some peer or not), or a peer's id (its own agencies, the peers list links it)
+    peer_id = int(peer) if peer and peer.isdigit() else None
     entries = directory.list_entries(
         q=q,
         state=state if state in directory.ENTRY_STATES else None,
+        peer_id=peer_id,
         with_peer={"yes": True, "no": False}.get(peer),
     )
     return render_template(
@@ -73,6 +79,7 @@ def index():
         q=q,
         state=state,
         peer=peer,
+        peer_list=peers.list_peers(),
         state_of=directory.state_of,
         state_labels=STATE_LABELS,
         merge_form=MergeForm(),
@@ -152,7 +159,7 @@ def merge(entry_id: int):
         with unit_of_work():
             entry = directory.merge_entry(current_user, entry_id, form.into_code.data or "")
     except DomainError as exc:
-        flash(" ".join([exc.message, *(str(v) for v in (exc.details or {}).values())]), "danger")
+        flash(exc.message, "danger")  # the details repeat the message field by field: said once
         return redirect(url_for("exchange.directory.edit", entry_id=entry_id))
     flash(f"Đã ghi nhận {entry.code} sáp nhập vào {entry.merged_into} (QĐ 09/2025).", "success")
     return redirect(url_for("exchange.directory.index"))
@@ -180,7 +187,7 @@ def import_file():
                 )
         except DomainError as exc:
             errors = [str(v) for k, v in (exc.details or {}).items() if k.startswith("line_")]
-            flash(exc.message if errors else " ".join([exc.message, *map(str, (exc.details or {}).values())]), "danger")
+            flash(exc.message, "danger")  # the per-line errors are listed below it, nothing else repeats it
             status = 422
         else:
             if report.applied:
@@ -198,4 +205,5 @@ def import_file():
 def suggest():
     """The recipient picker of the drafting form: directory entries matching a code or a name (accents ignored).
     Anyone who drafts may look: the directory lists public agencies and their public codes."""
+    require_read_directory(current_user)
     return jsonify(directory.suggestions(request.args.get("q"), limit=20))

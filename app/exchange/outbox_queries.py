@@ -12,9 +12,36 @@ from app.exchange.permissions import outbox_agency_ids
 
 STATE_LABELS = {
     OutboxState.PENDING.value: "Đang chờ gửi",
-    OutboxState.FAILED.value: "Chưa gửi được",
+    OutboxState.FAILED.value: "Bị từ chối",
     OutboxState.SENT.value: "Đã gửi",
 }
+# What a clerk sees (docs/lien-thong.md §3, §4): a pending row whose last attempt failed (no connection, 5xx) is
+# "Chưa gửi được (sẽ thử lại)", one not tried yet "Đang chờ gửi"; a refused one (4xx, FAILED) "Bị từ chối". The
+# badge, the tab and its count all use these, so a row is counted under the name it shows.
+RETRYING = "retrying"
+WAITING = "waiting"
+VIEW_LABELS = {
+    WAITING: "Đang chờ gửi",
+    RETRYING: "Chưa gửi được (sẽ thử lại)",
+    OutboxState.FAILED.value: "Bị từ chối",
+    OutboxState.SENT.value: "Đã gửi",
+}
+
+
+def view_state(row: OutboxMessage) -> str:
+    if row.state == OutboxState.PENDING:
+        return RETRYING if row.last_error else WAITING
+    return row.state
+
+
+def _view_filter(view: str):
+    if view == WAITING:
+        return sa.and_(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.last_error.is_(None))
+    if view == RETRYING:
+        return sa.and_(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.last_error.is_not(None))
+    return OutboxMessage.state == view
+
+
 KIND_LABELS = {"edoc": "Văn bản", "status": "Trạng thái xử lý"}
 PAGE_SIZE = 100
 
@@ -28,18 +55,27 @@ def _visible(actor) -> sa.Select:
 
 
 def list_outbox(actor, *, state: str | None = None, limit: int = PAGE_SIZE, offset: int = 0) -> list[OutboxMessage]:
-    """Newest first; what still waits or failed is what a clerk acts on, so `state` filters it."""
+    """Newest first; what still waits or failed is what a clerk acts on, so `state` filters it: a stored state
+    (pending, sent, failed) or a tab of the page (waiting, retrying)."""
     query = _visible(actor)
-    if state in STATE_LABELS:
-        query = query.where(OutboxMessage.state == state)
+    if state in STATE_LABELS or state in VIEW_LABELS:
+        query = query.where(_view_filter(state))
     query = query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit).offset(offset)
     return list(db.session.scalars(query))
 
 
 def count_by_state(actor) -> dict[str, int]:
-    query = _visible(actor).with_only_columns(OutboxMessage.state, sa.func.count()).group_by(OutboxMessage.state)
-    found = dict.fromkeys(STATE_LABELS, 0)
-    found.update({state: int(n) for state, n in db.session.execute(query)})
+    """How many rows each tab of the page lists (VIEW_LABELS keys)."""
+    retrying = sa.case((OutboxMessage.last_error.is_(None), False), else_=True)
+    query = (
+        _visible(actor)
+        .with_only_columns(OutboxMessage.state, retrying, sa.func.count())
+        .group_by(OutboxMessage.state, retrying)
+    )
+    found = dict.fromkeys(VIEW_LABELS, 0)
+    for state, has_error, n in db.session.execute(query):
+        key = (RETRYING if has_error else WAITING) if state == OutboxState.PENDING else state
+        found[key] = found.get(key, 0) + int(n)
     return found
 
 

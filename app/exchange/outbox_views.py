@@ -33,7 +33,8 @@ def index():
         state=state,
         names=names,
         counts=outbox_queries.count_by_state(current_user),
-        state_labels=outbox_queries.STATE_LABELS,
+        state_labels=outbox_queries.VIEW_LABELS,
+        view_state=outbox_queries.view_state,
         kind_labels=outbox_queries.KIND_LABELS,
     )
 

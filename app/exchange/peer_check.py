@@ -31,7 +31,9 @@ def check_peer(actor, peer_id: int) -> CheckResult:
     except DomainError as exc:
         return CheckResult(False, exc.message)
     except Exception as exc:  # a network failure is an answer to show, not a server error
-        return CheckResult(False, f"Không kết nối được: {exc}")
+        # The adapter's failures carry a whole Vietnamese reason ("Không kết nối được đến hệ thống …"): shown once.
+        reason = getattr(exc, "reason", None)
+        return CheckResult(False, str(reason) if reason else f"Không kết nối được: {exc}")
     return _as_result(outcome)
 
 

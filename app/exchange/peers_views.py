@@ -12,7 +12,7 @@ from wtforms.validators import Length, Optional
 from app.core.errors import DomainError
 from app.core.transaction import unit_of_work
 from app.exchange import directory, peer_check, peers
-from app.exchange.directory_views import exchange_admin_required
+from app.exchange.directory_views import TOO_LONG, exchange_admin_required
 from app.exchange.models import PeerAuth
 from app.org.forms import choices
 from app.web.helpers import show_errors
@@ -26,23 +26,27 @@ AUTH_CHOICES = [
 
 
 class PeerForm(FlaskForm):
-    name = StringField("Tên hệ thống", validators=[Length(max=200)])
-    key_id = StringField("Mã khóa (giống nhau ở cả hai hệ thống)", validators=[Length(max=64)])
-    base_url = StringField("Địa chỉ của hệ thống kia", validators=[Length(max=500)])
+    name = StringField("Tên hệ thống", validators=[Length(max=200, message=TOO_LONG)])
+    key_id = StringField("Mã khóa (giống nhau ở cả hai hệ thống)", validators=[Length(max=64, message=TOO_LONG)])
+    base_url = StringField("Địa chỉ của hệ thống kia", validators=[Length(max=500, message=TOO_LONG)])
     auth = SelectField("Cách xác thực", choices=choices(AUTH_CHOICES))
     tls_fingerprint = StringField(
-        "Vân tay SHA-256 chứng thư máy khách (mTLS)", validators=[Optional(), Length(max=100)]
+        "Vân tay SHA-256 chứng thư máy khách (mTLS)", validators=[Optional(), Length(max=100, message=TOO_LONG)]
     )
     require_signature = BooleanField("Chỉ nhận gói tin có chữ ký số (XML-DSig)", default=True)
     is_active = BooleanField("Đang dùng", default=True)
 
 
 class NewPeerForm(PeerForm):
-    secret = PasswordField("Khóa bí mật (bỏ trống để hệ thống tạo)", validators=[Optional(), Length(max=256)])
+    secret = PasswordField(
+        "Khóa bí mật (bỏ trống để hệ thống tạo)", validators=[Optional(), Length(max=256, message=TOO_LONG)]
+    )
 
 
 class SecretForm(FlaskForm):
-    secret = PasswordField("Khóa bí mật mới (bỏ trống để hệ thống tạo)", validators=[Optional(), Length(max=256)])
+    secret = PasswordField(
+        "Khóa bí mật mới (bỏ trống để hệ thống tạo)", validators=[Optional(), Length(max=256, message=TOO_LONG)]
+    )
 
 
 def _values(form: PeerForm) -> dict:
@@ -122,7 +126,7 @@ def rotate(peer_id: int):
         with unit_of_work():
             peer, secret = peers.rotate_secret(current_user, peer_id, form.secret.data or None)
     except DomainError as exc:
-        flash(" ".join([exc.message, *(str(v) for v in (exc.details or {}).values())]), "danger")
+        flash(exc.message, "danger")  # the details only repeat the message for the form field
         return redirect(url_for("exchange.peers.edit", peer_id=peer_id))
     return _secret_page(peer, secret, created=False)
 

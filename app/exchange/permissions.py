@@ -22,6 +22,18 @@ def require_manage_exchange(actor: User | None) -> None:
         )
 
 
+def can_read_directory(actor: User | None) -> bool:
+    """Reading the directory (list, one entry, the picker's suggestions) is open to every signed-in person: it lists
+    public agencies and their public codes (QĐ 20/2020), and every drafter picks recipients from it. Writing stays
+    with `can_manage_exchange`."""
+    return is_system(actor) or bool(actor is not None and actor.is_active)
+
+
+def require_read_directory(actor: User | None) -> None:
+    if not can_read_directory(actor):
+        raise PermissionDenied("Bạn không được xem danh bạ liên thông.", code="directory_denied")
+
+
 def outbox_agency_ids(actor: User | None) -> set[int] | None:
     """The sending agencies whose outbox `actor` sees: None for every agency (the system, a deployment-level
     administrator); an administrator their managed agencies; a clerk (văn thư) their own agency — they answer for

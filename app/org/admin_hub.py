@@ -2,10 +2,13 @@
 
 Seed 003 Điều 16.6 and 004 Điều 13.3 make the administrator answer for accounts, permissions and catalogues as
 the organisation changes; each card names the screen and what it is for. Cards name endpoints of other modules as
-text (org sits below them and imports none): the page shows only those the running application registered.
+text (org sits below them and imports none): the page shows only those the running application registered, and
+of those only the ones the person may open (a card that answers 403 is a dead end).
 """
 
 from dataclasses import dataclass
+
+from app.core.modules import resolve
 
 
 @dataclass(frozen=True)
@@ -13,6 +16,9 @@ class AdminCard:
     title: str
     endpoint: str
     description: str
+    # "mod:func(user) -> bool": the permission function the screen's own views ask, named as text like the
+    # endpoint (org imports nothing above it); None: every administrator who reaches the hub may open it.
+    allowed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,16 +64,19 @@ SECTIONS: tuple[AdminSection, ...] = (
                 "Danh bạ liên thông",
                 "exchange.directory.index",
                 "Cơ quan ngoài hệ thống theo mã định danh; nhập từ tệp CSV/XML; sáp nhập (QĐ 09/2025).",
+                allowed="app.exchange.permissions:can_manage_exchange",
             ),
             AdminCard(
                 "Hệ thống liên thông",
                 "exchange.peers.index",
                 "Các hệ thống quản lý văn bản khác gửi, nhận trực tiếp: địa chỉ, khóa bí mật, kiểm tra kết nối.",
+                allowed="app.exchange.permissions:can_manage_exchange",
             ),
             AdminCard(
                 "Hàng đợi gửi liên thông",
                 "exchange.outbox.index",
                 "Văn bản, trạng thái đang chờ gửi hoặc chưa gửi được và lý do; gửi lại ngay.",
+                allowed="app.exchange.permissions:can_view_outbox",
             ),
         ),
     ),
@@ -120,11 +129,16 @@ SECTIONS: tuple[AdminSection, ...] = (
 )
 
 
-def sections(registered: set[str] | frozenset[str]) -> list[AdminSection]:
-    """The sections with only the cards whose endpoint the application has (a module may be left out)."""
+def _may_open(card: AdminCard, user) -> bool:
+    return card.allowed is None or user is None or bool(resolve(card.allowed)(user))
+
+
+def sections(registered: set[str] | frozenset[str], user=None) -> list[AdminSection]:
+    """The sections with only the cards whose endpoint the application has (a module may be left out) and, given
+    `user`, that this person may open."""
     found = []
     for section in SECTIONS:
-        cards = tuple(c for c in section.cards if c.endpoint in registered)
+        cards = tuple(c for c in section.cards if c.endpoint in registered and _may_open(c, user))
         if cards:
             found.append(AdminSection(section.title, cards))
     return found

@@ -342,4 +342,6 @@ def audit_csv():
 @bp.get("")
 @admin_required
 def hub():
-    return render_template("org/admin_hub.html", sections=admin_hub.sections(set(current_app.view_functions)))
+    return render_template(
+        "org/admin_hub.html", sections=admin_hub.sections(set(current_app.view_functions), current_user)
+    )

@@ -44,3 +44,20 @@ def agency_code_problem(value: str) -> str | None:
 
 def is_valid_agency_code(value: str) -> bool:
     return agency_code_problem(value) is None
+
+
+_QCVN_LEVEL1_ONLY = re.compile(rf"^000\.00\.00\.({_LEVEL1})$")
+_LEVEL1_ONLY = re.compile(rf"^{_LEVEL1}$")
+
+
+def equivalent_codes(value: str) -> set[str]:
+    """The other spellings of the same agency: a QCVN 102:2016 code whose levels 2–4 are all zero
+    (`000.00.00.H29`) is the level-1 code `H29` of QĐ 20/2020 (legal.md §4.1). Nothing for lower levels: the
+    two forms order them differently (right to left vs left to right), so no mapping is safe."""
+    code = normalize_agency_code(value)
+    match = _QCVN_LEVEL1_ONLY.match(code)
+    if match:
+        return {match.group(1)}
+    if _LEVEL1_ONLY.match(code):
+        return {f"000.00.00.{code}"}
+    return set()

@@ -52,7 +52,11 @@ def test_directory_import_endpoint_lists_line_errors(client, admin, api_token):
         headers=headers,
     )
     assert answer.status_code == 422 and answer.json["code"] == "directory_import_invalid"
-    assert answer.json["details"]["line_1"].startswith("Dòng 3: Mã định danh “H”")
+    assert answer.json["details"]["line_3"].startswith("Dòng 3: Mã định danh “H”")
+    empty = client.post(
+        "/api/v1/exchange/directory/import", data={}, content_type="multipart/form-data", headers=headers
+    )
+    assert empty.status_code == 422 and empty.json["message"] == "Chưa chọn tệp."
     good = "ma_dinh_danh,ten_co_quan\n000.00.00.G22,Văn phòng Chính phủ\n"
     answer = client.post(
         "/api/v1/exchange/directory/import",
@@ -174,3 +178,25 @@ def test_outbox_retry_endpoint(client, admin, api_token, create_user, create_age
     assert answer.status_code == 200 and answer.json["state"] == "pending"
     again = client.post(f"/api/v1/exchange/outbox/{row.id}/retry", headers=api_token(clerk))
     assert again.status_code == 200  # still waiting: due now again
+
+
+def test_every_user_reads_the_directory_and_only_admins_write(client, admin, api_token, create_user):
+    entry = directory.add_entry(admin, code="000.00.00.G22", name="Văn phòng Chính phủ")
+    drafter = api_token(create_user(roles=("chuyen_vien",)))
+    listed = client.get("/api/v1/exchange/directory", headers=drafter)
+    assert listed.status_code == 200 and [e["code"] for e in listed.json] == ["000.00.00.G22"]
+    assert client.get(f"/api/v1/exchange/directory/{entry.id}", headers=drafter).status_code == 200
+    refused = client.post("/api/v1/exchange/directory", json={"code": "G09", "name": "Bộ Nội vụ"}, headers=drafter)
+    assert refused.status_code == 403
+    bad = client.get("/api/v1/exchange/directory?state=xyz", headers=drafter)
+    assert bad.status_code == 422 and "Must be" not in str(bad.json) and "Chọn một trong" in str(bad.json)
+
+
+def test_cli_sets_the_secret_of_a_known_peer(app, db_session):
+    peer, _ = peers.add_peer(None, name="Tỉnh B", key_id="a-b", base_url="https://b.test")
+    runner = app.test_cli_runner()
+    done = runner.invoke(args=["exchange", "peer", "set-secret", "a-b", "--secret", "n" * 24])
+    assert done.exit_code == 0, done.output
+    assert peers.secret_of(peer).decode() == "n" * 24 and "n" * 24 not in done.output
+    unknown = runner.invoke(args=["exchange", "peer", "set-secret", "khong-co", "--secret", "n" * 24])
+    assert unknown.exit_code == 1 and "khong-co" in unknown.output

@@ -91,6 +91,8 @@ def test_an_agency_administrator_below_the_top_is_refused(client, create_user, c
     login(client, child_admin.username)
     assert client.get("/admin/exchange/directory").status_code == 403
     assert client.get("/admin/exchange/peers").status_code == 403
+    hub = client.get("/admin").get_data(as_text=True)  # no card that would answer 403
+    assert "Danh bạ liên thông" not in hub and "Hệ thống liên thông" not in hub
 
 
 def test_a_peer_secret_is_shown_once(signed_in):
@@ -117,6 +119,15 @@ def test_a_peer_secret_is_shown_once(signed_in):
     db.session.refresh(peer)
     new_secret = peers.secret_of(peer).decode()
     assert new_secret != secret and new_secret in rotated.get_data(as_text=True)
+    # The other side already knows the peer: it replaces the secret, it does not add the peer again.
+    assert f"qlvb exchange peer set-secret tinh-a-tinh-b --secret &#39;{new_secret}&#39;" in rotated.get_data(
+        as_text=True
+    ) or f"qlvb exchange peer set-secret tinh-a-tinh-b --secret '{new_secret}'" in rotated.get_data(as_text=True)
+    short = signed_in.post(
+        f"/admin/exchange/peers/{peer.id}/rotate", data={"csrf_token": token, "secret": "short"}, follow_redirects=True
+    )
+    alert = short.get_data(as_text=True).split('class="alert alert-danger')[1].split("</div>")[0]
+    assert alert.count("ký tự") <= 1  # the reason once, not message + details
 
 
 def test_check_connection_reports_the_outcome(signed_in, admin):
@@ -156,7 +167,7 @@ def test_the_outbox_shows_a_clerk_their_agency_only(client, admin, create_user, 
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     login(client, clerk.username)
     html = client.get("/exchange/outbox").get_data(as_text=True)
-    assert "chưa gửi được: HTTP 403 unknown_sender" in html and "Văn phòng Chính phủ" in html
+    assert "Lý do: HTTP 403 unknown_sender" in html and "Văn phòng Chính phủ" in html
     assert html.count('data-testid="outbox-') == 2  # the states' nav + one row
     assert "Gửi lại ngay" in html
     assert "Đang chờ gửi" not in client.get("/exchange/outbox?state=failed").get_data(as_text=True).split("<tbody>")[1]
@@ -182,3 +193,67 @@ def test_retry_now_from_the_outbox_page(client, admin, create_user, create_agenc
     retried = sa.select(AuditEvent.object_id).where(AuditEvent.action == "exchange.retry")
     assert list(db.session.scalars(retried)) == [str(failed.id)]
     assert client.post(f"/exchange/outbox/{theirs.id}/retry", data={"csrf_token": token}).status_code == 404
+
+
+def test_outbox_tabs_name_and_count_what_the_badges_say(signed_in, admin, create_agency):
+    peer, _ = peers.add_peer(admin, name="Tỉnh B", key_id="tinh-b", base_url="https://b.test")
+    mine = create_agency()
+    _outbox_row(peer, mine, "pending", key="waiting")
+    _outbox_row(peer, mine, "pending", "Không kết nối được đến hệ thống Tỉnh B.", key="retrying")
+    _outbox_row(peer, mine, "failed", "HTTP 403 unknown_sender", key="refused")
+    html = signed_in.get("/exchange/outbox").get_data(as_text=True)
+    tabs = html.split('data-testid="outbox-states"')[1].split("</ul>")[0]
+    for label in ("Đang chờ gửi", "Chưa gửi được (sẽ thử lại)", "Bị từ chối", "Đã gửi"):
+        assert label in tabs
+    for state, label in (
+        ("waiting", "Đang chờ gửi"),
+        ("retrying", "Chưa gửi được (sẽ thử lại)"),
+        ("failed", "Bị từ chối"),
+    ):
+        body = signed_in.get(f"/exchange/outbox?state={state}").get_data(as_text=True).split("<tbody>")[1]
+        assert body.count('data-testid="state-badge"') == 1 and f">{label}</span>" in body
+    counts = signed_in.get("/exchange/outbox").get_data(as_text=True)
+    assert 'Bị từ chối <span class="badge text-bg-light">1</span>' in counts
+    assert 'Đang chờ gửi <span class="badge text-bg-light">1</span>' in counts
+
+
+def test_the_peers_list_links_to_that_peers_agencies(signed_in, admin):
+    b, _ = peers.add_peer(admin, name="Tỉnh B", key_id="tinh-b", base_url="https://b.test")
+    c, _ = peers.add_peer(admin, name="Tỉnh C", key_id="tinh-c", base_url="https://c.test")
+    directory.add_entry(admin, code="H29.15", name="Sở của B", peer_id=b.id)
+    directory.add_entry(admin, code="H26.15", name="Sở của C", peer_id=c.id)
+    assert f"/admin/exchange/directory?peer={b.id}" in signed_in.get("/admin/exchange/peers").get_data(as_text=True)
+    page = signed_in.get(f"/admin/exchange/directory?peer={b.id}").get_data(as_text=True)
+    assert "Sở của B" in page and "Sở của C" not in page
+
+
+def test_form_lengths_are_said_in_vietnamese(signed_in):
+    token = csrf_token(signed_in, "/admin/exchange/directory/new")
+    answer = signed_in.post(
+        "/admin/exchange/directory/new", data={"csrf_token": token, "code": "H" * 40, "name": "x", "peer_id": ""}
+    )
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "Tối đa 35 ký tự." in html and "cannot be longer" not in html
+
+
+def test_a_404_is_explained_in_vietnamese(signed_in, admin, app):
+    from app.exchange import adapters
+
+    class Answer:
+        status_code, reason = 404, "NOT FOUND"
+
+        def json(self):
+            raise ValueError
+
+    peer, _ = peers.add_peer(admin, name="Tỉnh B", key_id="tinh-b", base_url="https://b.test")
+    reason = adapters._reason(peer, Answer(), {})
+    assert reason == "Tỉnh B: máy chủ trả lời 404 — địa chỉ không đúng?"
+
+
+def test_a_failed_connection_is_said_once(signed_in, admin):
+    peer, _ = peers.add_peer(admin, name="Tỉnh B", key_id="tinh-b", base_url="http://127.0.0.1:9")
+    token = csrf_token(signed_in, "/admin/exchange/peers")
+    html = signed_in.post(
+        f"/admin/exchange/peers/{peer.id}/check", data={"csrf_token": token}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert html.count("Không kết nối được") == 1

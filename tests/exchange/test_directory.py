@@ -167,7 +167,8 @@ def test_a_bad_line_refuses_the_whole_file_and_every_bad_line_is_listed(admin, c
     assert lines[0].startswith("Dòng 3: Mã định danh “000.00.00.Z22”")
     assert "Dòng 4" in lines[1] and "đã là cơ quan trong hệ thống" in lines[1]
     assert lines[2] == "Dòng 5: Mã định danh 000.00.00.G22 trùng với dòng 2."
-    assert lines[3:] == ["Dòng 6: thiếu tên cơ quan.", "Dòng 6: không có hệ thống liên thông mã khóa “khong-co”."]
+    assert lines[3:] == ["Dòng 6: thiếu tên cơ quan. Dòng 6: không có hệ thống liên thông mã khóa “khong-co”."]
+    assert list(err.value.details) == ["line_3", "line_4", "line_5", "line_6"]  # keyed by the file's own lines
     assert entries() == {}
 
 
@@ -188,7 +189,7 @@ def test_xml_import_and_its_hardened_parser(admin, peer):
     bad = '<agencies>\n<agency code="bad" name="x"/>\n<other/>\n</agencies>'
     with pytest.raises(ValidationError) as err:
         import_directory(admin, bad.encode(), "x.xml")
-    assert err.value.details["line_1"].startswith("Dòng 2: Mã định danh")
+    assert err.value.details["line_2"].startswith("Dòng 2: Mã định danh")
     assert "Dòng 3" in list(err.value.details.values())[-1]
     bomb = (
         '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
@@ -215,3 +216,39 @@ def test_the_demo_directory_is_loaded_once_with_its_merges(db_session):
     assert len(entries()) == len(DEMO_DIRECTORY)
     assert directory.resolve("000.00.00.H09").name == "UBND Thành phố Hồ Chí Minh"
     assert directory.resolve("000.00.00.G14").code == "000.00.00.G06"
+
+
+def test_a_level_one_code_and_its_qcvn_spelling_are_one_agency(admin, create_agency):
+    """QCVN 102:2016 `000.00.00.G12` (levels 2–4 unused) is the QĐ 20/2020 level-1 code `G12` (legal.md §4.1)."""
+    entry = directory.add_entry(admin, code="G12", name="Bộ Tài chính")
+    with pytest.raises(Conflict) as err:
+        directory.add_entry(admin, code="000.00.00.G12", name="Bộ Tài chính")
+    assert err.value.code == "directory_code_taken" and "G12" in err.value.message
+    assert directory.resolve("000.00.00.g12").entry_id == entry.id
+    local = create_agency(code="000.00.00.H33", name="UBND tỉnh thử")
+    with pytest.raises(ValidationError) as err:
+        directory.add_entry(admin, code="H33", name="UBND tỉnh thử")
+    assert "000.00.00.H33" in err.value.message and "đã là cơ quan trong hệ thống" in err.value.message
+    assert directory.resolve("H33").agency_id == local.id
+    # Lower levels are ordered differently in the two forms: no mapping, both stay separate codes.
+    directory.add_entry(admin, code="000.00.01.G12", name="Một đơn vị")
+    directory.add_entry(admin, code="G12.01", name="Đơn vị khác")
+
+
+def test_import_refuses_the_other_spelling_of_a_known_code(admin, create_agency):
+    create_agency(code="000.00.00.H33", name="UBND tỉnh thử")
+    directory.add_entry(admin, code="000.00.00.G12", name="Bộ Tài chính")
+    data = "ma_dinh_danh,ten_co_quan\nG12,Bộ Tài chính\nH33,UBND\nG09,Bộ Nội vụ\n000.00.00.G09,Bộ Nội vụ\n".encode()
+    with pytest.raises(ValidationError) as err:
+        import_directory(admin, data, "a.csv")
+    details = err.value.details
+    assert "cách viết khác của 000.00.00.G12" in details["line_2"]
+    assert "đã là cơ quan trong hệ thống" in details["line_3"]
+    assert details["line_5"] == "Dòng 5: Mã định danh 000.00.00.G09 là cách viết khác của mã ở dòng 4."
+    assert set(details) == {"line_2", "line_3", "line_5"}
+
+
+def test_no_file_is_not_an_empty_file(admin):
+    with pytest.raises(ValidationError) as err:
+        import_directory(admin, None)
+    assert err.value.message == "Chưa chọn tệp."

@@ -1,6 +1,6 @@
 import pytest
 
-from app.org.agency_code import agency_code_problem, is_valid_agency_code
+from app.org.agency_code import agency_code_problem, equivalent_codes, is_valid_agency_code
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,17 @@ def test_invalid_codes_are_refused_with_a_reason(code, fragment):
     problem = agency_code_problem(code)
     assert problem is not None
     assert fragment in problem
+
+
+@pytest.mark.parametrize(
+    ("code", "same"),
+    [
+        ("000.00.00.G12", {"G12"}),
+        (" g12 ", {"000.00.00.G12"}),
+        ("000.00.01.G12", set()),  # lower levels: the two forms order them differently, no mapping
+        ("G12.01", set()),
+        ("", set()),
+    ],
+)
+def test_equivalent_codes_only_map_level_one(code, same):
+    assert equivalent_codes(code) == same
