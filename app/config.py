@@ -182,6 +182,9 @@ class Config:
         # Receiving from mTLS peers: the request header in which the reverse proxy passes the SHA-256 fingerprint
         # of the client certificate it verified (e.g. X-Client-Cert-Sha256). Empty: no peer can use mTLS.
         self.EXCHANGE_CLIENT_CERT_HEADER = os.environ.get("QLVB_EXCHANGE_CLIENT_CERT_HEADER", "").strip()
+        # .edxml files imported by a clerk: refuse those without the sending system's XML-DSig signature (off: an
+        # unsigned file is taken with a warning, like a paper-borne one).
+        self.EXCHANGE_FILE_REQUIRE_SIGNATURE = env_bool("QLVB_EXCHANGE_FILE_REQUIRE_SIGNATURE", False)
 
 
 class TestConfig(Config):

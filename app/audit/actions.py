@@ -118,6 +118,7 @@ ACTION_LABELS: dict[str, str] = {
     "outgoing.print_register": "In sổ đăng ký văn bản đi",
     # Liên thông với hệ thống khác (trục, LGSP, qlvb khác)
     "exchange.receive": "Nhận thông điệp liên thông",
+    "exchange.import_file": "Nhập tệp gói tin edXML",
     "exchange.refuse": "Từ chối thông điệp liên thông",
     # Danh mục hồ sơ (NĐ 30/2020 Điều 28, Phụ lục V)
     "file_plan.created": "Lập Danh mục hồ sơ",

@@ -18,6 +18,7 @@ from app.incoming.schemas import (
     EDXML_BODY,
     RECEIVE_BODY,
     BookPrintArgs,
+    ImportedIncomingSchema,
     IncomingDetailSchema,
     IncomingExtensionArgs,
     IncomingExtensionDecisionArgs,
@@ -326,7 +327,8 @@ def _pdf(printed):
 
 @blp.route("/incoming/edxml", methods=["POST"])
 @blp.doc(requestBody=EDXML_BODY)
-@blp.response(201, IncomingDetailSchema)
+@blp.response(201, ImportedIncomingSchema)
+@blp.alt_response(200, schema=ImportedIncomingSchema, description="Văn bản đã được tiếp nhận trước đó (duplicate)")
 @blp.alt_response(202, description="Gói tin thu hồi hoặc thông điệp trạng thái: đã ghi nhận vào văn bản nó nói tới")
 @blp.alt_response(403, schema=ErrorSchema, description="Chỉ văn thư của cơ quan được tiếp nhận")
 @blp.alt_response(404, schema=ErrorSchema, description="Không có văn bản mà gói tin thu hồi/trạng thái nói tới")
@@ -336,12 +338,24 @@ def receive_edxml():
 
     Gói tin văn bản (BussinessDocType 0, 2, 3) thành văn bản đến điện tử (201); DocumentId là mã thông điệp, nhập lại
     không tạo bản trùng. Gói tin thu hồi (BussinessDocType 1) và thông điệp trạng thái (01–06, 13, 15, 16) được ghi
-    vào văn bản chúng nói tới (202 `{result, reference, status, message}`).
+    vào văn bản chúng nói tới (202 `{result, reference, status, message}`). Gói tin có DocumentId đã tiếp nhận: 200
+    với `duplicate: true`, không nhập lại. `package_signed`/`package_signer`: gói tin có chữ ký số của hệ thống gửi
+    hay không (gói tin không ký cần được kiểm tra nguồn).
     """
     package = request.files.get("package")
     imported = files.import_file(package.read() if package else b"", actor=api_user())
     if imported.document is None:
-        response = jsonify(result=imported.kind, reference=imported.key, status=imported.code, message=imported.message)
+        response = jsonify(
+            result=imported.kind,
+            reference=imported.key,
+            status=imported.code,
+            message=imported.message,
+            package_signed=imported.signed,
+            package_signer=imported.signer,
+        )
         response.status_code = 202
         return response
-    return _detail(imported.document)
+    detail = _detail(imported.document)
+    detail.package_signed, detail.package_signer = imported.signed, imported.signer
+    detail.duplicate = imported.duplicate
+    return detail, 200 if imported.duplicate else 201

@@ -60,6 +60,9 @@ class IncomingDocument(db.Model):
             postgresql_include=["id", "status", "channel", "lead_unit_id", "handling_due", "due_date", "completed_at"],
         ),
     )
+    # Not stored: receive_incoming sets it on the document it returns for a message id delivered before, so that a
+    # clerk importing the same file again is told so.
+    already_received = False
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), index=True)

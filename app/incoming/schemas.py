@@ -169,6 +169,14 @@ class IncomingDetailSchema(IncomingSchema):
     tasks = fields.List(fields.Dict())
 
 
+class ImportedIncomingSchema(IncomingDetailSchema):
+    """The document an imported .edxml file registered (or had registered before), with what the file was."""
+
+    package_signed = fields.Bool(metadata={"description": "Gói tin có chữ ký số XML-DSig hợp lệ của hệ thống gửi"})
+    package_signer = Str(allow_none=True, metadata={"description": "Tên chứng thư số đã ký gói tin"})
+    duplicate = fields.Bool(metadata={"description": "Văn bản đã được tiếp nhận trước đó; gói tin không được nhập lại"})
+
+
 class RecallRequestArgs(Schema):
     note = Str(load_default="", metadata={"description": "Nội dung thông báo thu hồi của nơi gửi"})
 

@@ -62,6 +62,8 @@ def receive_incoming(
             )
         )
         if existing is not None:
+            # Not a column: tells the caller (a clerk's file import) that nothing new was registered.
+            existing.already_received = True
             return existing
     meta = clean_metadata(metadata)
     uploads = prepare_files(uploads, paper=channel == Channel.PAPER)  # scans → one PDF (Điều 22.3.b)

@@ -91,6 +91,7 @@ def receive():
                     imported = files.import_file(data, actor=current_user._get_current_object())
                     document = imported.document
                 else:
+                    imported = None
                     document = services.receive_incoming(
                         current_user._get_current_object(),
                         channel=values.get("channel") or "paper",
@@ -106,7 +107,17 @@ def receive():
             if document is None:  # a revocation or a status message: recorded on the document it names
                 flash(imported.message, "success")
                 return redirect(url_for("incoming.documents"))
+            if imported is not None and imported.duplicate:
+                # The same sender DocumentId was taken in before: the existing document is shown, not a new one.
+                flash(
+                    f"Văn bản này đã được tiếp nhận trước đó (số đến {document.arrival_label or 'chưa vào sổ'}); "
+                    "gói tin không được nhập lại.",
+                    "info",
+                )
+                return redirect(url_for("incoming.document", document_id=document.id))
             flash("Đã tiếp nhận văn bản đến; văn bản đang chờ kiểm tra và vào sổ.", "success")
+            if imported is not None and not imported.signed:
+                flash("Gói tin không có chữ ký số của hệ thống gửi: hãy kiểm tra nguồn trước khi xử lý.", "warning")
             if duplicates := queries.find_duplicates(document, current_user):
                 # NĐ 30 Phụ lục VI III.1.h: tell the clerk at once, before the document is registered.
                 flash("Có thể trùng với văn bản đã nhận: " + "; ".join(d.label for d in duplicates), "warning")

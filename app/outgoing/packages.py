@@ -5,6 +5,7 @@ message id of a delivery: shared by the deliveries inside the deployment (dispat
 import secrets
 
 from app.core.db import db
+from app.exchange.directory import resolve
 from app.exchange.edxml import build_package
 from app.org.models import Agency, User
 from app.outgoing import content, files
@@ -15,6 +16,13 @@ from app.outgoing.relations import package_relation, response_for
 def new_message_id(recipient: OutgoingRecipient) -> str:
     """One id per delivery attempt series; a resend takes a new one (the recipient keeps both documents apart)."""
     return f"qlvb-{recipient.document_id}-{recipient.id}-{secrets.token_hex(8)}"
+
+
+def _current_code(code: str | None) -> str | None:
+    """The code a merged agency's code now leads to (QĐ 09/2025, the directory follows merges); the typed one when
+    the directory knows no route."""
+    route = resolve(code) if code else None
+    return route.code if route is not None else code
 
 
 def package_metadata(document: OutgoingDocument, recipient: OutgoingRecipient | None) -> dict:
@@ -41,7 +49,7 @@ def package_metadata(document: OutgoingDocument, recipient: OutgoingRecipient | 
         "page_count": document.page_count,
         "due_date": document.reply_due if document.reply_requested else None,
         "recipients": "; ".join(r.name for r in document.recipients if r.kind != RecipientKind.UNIT) or None,
-        "organ_id_to": recipient.code if recipient is not None else None,
+        "organ_id_to": _current_code(recipient.code) if recipient is not None else None,
         "organ_name_to": recipient.name if recipient is not None else None,
         **package_relation(document),  # NĐ 30/2020 Điều 18.3: update, replace, correct (BussinessDocType 2, 3)
         "response_for": response_for(document),  # the incoming document this one answers (ResponseFor)

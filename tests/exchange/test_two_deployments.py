@@ -488,7 +488,7 @@ def statuses_through_a_restart(a: Deployment, b: Deployment, document_id: int, i
 def file_package_imports(a: Deployment, b: Deployment, document_id: int, incoming_id: int) -> int:
     """The package A's clerk downloads (for an axis A cannot reach) imports on B through the clerk's file import: a
     second arrival of the same document by another channel, kept and shown as a possible duplicate of the one the
-    connector delivered (NĐ 30 Phụ lục VI III.1.h); importing the file again creates nothing more."""
+    connector delivered (NĐ 30 Phụ lục VI III.1.h); importing the file again creates nothing more (200 duplicate)."""
     recipient_id = recipient_of(a, document_id)["id"]
     download = a.web_session("clerk").get(
         f"{a.base}/outgoing/{document_id}/recipients/{recipient_id}/package", timeout=HTTP_TIMEOUT
@@ -499,8 +499,8 @@ def file_package_imports(a: Deployment, b: Deployment, document_id: int, incomin
     imported = ok(clerk_b.post(f"{b.api}/incoming/edxml", files=files, timeout=HTTP_TIMEOUT), 201)
     assert imported["id"] != incoming_id and imported["subject"] == SUBJECT
     assert incoming_id in [d["id"] for d in imported["possible_duplicates"]], imported["possible_duplicates"]
-    again = ok(clerk_b.post(f"{b.api}/incoming/edxml", files=files, timeout=HTTP_TIMEOUT), 201)
-    assert again["id"] == imported["id"]
+    again = ok(clerk_b.post(f"{b.api}/incoming/edxml", files=files, timeout=HTTP_TIMEOUT), 200)
+    assert again["id"] == imported["id"] and again["duplicate"] is True and imported["duplicate"] is False
     assert sorted(d["id"] for d in incoming_documents(b)) == sorted([incoming_id, imported["id"]])
     # The copy arrived electronically too, and its sender is reachable: B says so (01), and A's history shows it.
     b.send_outbox()

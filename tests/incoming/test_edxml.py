@@ -313,3 +313,80 @@ def test_a_recall_status_file_asks_to_recall_the_document(client, incoming_offic
     db.session.expire_all()
     document = db.session.scalar(sa.select(IncomingDocument))
     assert document.recall_requested_at is not None and document.recall_note == "Đề nghị trả lại văn bản"
+
+
+# --- issue 14 fixes: whom a file is for, its signature, a file imported twice ---------------------------------------
+
+
+def _api(client, headers, data: bytes):
+    return client.post(
+        "/api/v1/incoming/edxml",
+        headers=headers,
+        content_type="multipart/form-data",
+        data={"package": (io.BytesIO(data), "goi.edxml")},
+    )
+
+
+def test_a_package_for_another_agency_or_from_this_one_is_refused(client, incoming_office, signed_pdf, api_token):
+    clerk = api_token(incoming_office.clerk)
+    own = incoming_office.agency.code
+    elsewhere = _api(client, clerk, package(signed_pdf, organ_id_to="H26.15", organ_name_to="Sở Nội vụ Hà Nội"))
+    assert elsewhere.status_code == 422 and elsewhere.json["code"] == "not_addressed_to_agency"
+    assert elsewhere.json["message"] == "Gói tin không gửi cho cơ quan này (gửi H26.15)."
+    mine = _api(client, clerk, package(signed_pdf, sender_code=own, document_id=f"{own},2026/11/20,1/UB"))
+    assert mine.status_code == 422 and mine.json["code"] == "own_package"
+    assert mine.json["message"] == "Gói tin do chính cơ quan này gửi."
+    assert nothing_written()
+    # Addressed to this agency (or naming no code at all): taken in.
+    addressed = _api(client, clerk, package(signed_pdf, organ_id_to=own, organ_name_to="Cơ quan nhận"))
+    assert addressed.status_code == 201, addressed.json
+
+
+def test_a_package_addressed_to_a_code_merged_into_this_agency_is_taken(client, incoming_office, signed_pdf, api_token):
+    from app.exchange.models import DirectoryEntry
+
+    db.session.add(DirectoryEntry(code="G12", name="Sở cũ", merged_into=incoming_office.agency.code))
+    db.session.flush()
+    answer = _api(client, api_token(incoming_office.clerk), package(signed_pdf, organ_id_to="G12", organ_name_to="X"))
+    assert answer.status_code == 201, answer.json
+
+
+def test_the_signature_state_is_told_and_audited(client, incoming_office, signed_pdf, api_token):
+    clerk = api_token(incoming_office.clerk)
+    created = _api(client, clerk, package(signed_pdf))
+    assert created.status_code == 201 and created.json["package_signed"] is False
+    assert created.json["package_signer"] is None and created.json["duplicate"] is False
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "exchange.import_file"))
+    assert event.changes["signed"] is False and event.changes["signer"] is None
+    assert event.object_id == str(created.json["id"])
+
+
+def test_unsigned_files_are_refused_when_the_deployment_requires_signatures(client, app, incoming_office, signed_pdf):
+    app.config["EXCHANGE_FILE_REQUIRE_SIGNATURE"] = True
+    try:
+        login(client, "vanthu")
+        answer = _upload(client, package(signed_pdf))
+    finally:
+        app.config["EXCHANGE_FILE_REQUIRE_SIGNATURE"] = False
+    assert answer.status_code == 422 and "Gói tin chưa được ký số" in answer.get_data(as_text=True)
+    assert nothing_written()
+
+
+def test_the_page_warns_of_an_unsigned_file_and_of_a_file_imported_twice(client, incoming_office, signed_pdf):
+    login(client, "vanthu")
+    first = _upload(client, package(signed_pdf))
+    assert first.status_code == 302
+    page = client.get(first.headers["Location"]).get_data(as_text=True)
+    assert "Gói tin không có chữ ký số của hệ thống gửi: hãy kiểm tra nguồn trước khi xử lý." in page
+    again = _upload(client, package(signed_pdf, subject="Nội dung khác"))
+    assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Văn bản này đã được tiếp nhận trước đó (số đến chưa vào sổ); gói tin không được nhập lại." in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(IncomingDocument)) == 1
+
+
+def test_the_api_answers_a_file_imported_twice_with_200_duplicate(client, incoming_office, signed_pdf, api_token):
+    clerk = api_token(incoming_office.clerk)
+    created = _api(client, clerk, package(signed_pdf))
+    again = _api(client, clerk, package(signed_pdf))
+    assert again.status_code == 200 and again.json["duplicate"] is True and again.json["id"] == created.json["id"]

@@ -277,3 +277,18 @@ def test_the_clerk_sees_the_refusal_at_the_notation_field(client, outgoing_offic
     assert response.status_code == 422 and "Số, ký hiệu 01/UBND-TH đã được cấp" in page
     assert 'id="err-notation"' in page  # shown at the notation field
     assert numbering.last_number(other.id, numbering.current_year()) == 0
+
+
+def test_a_recipient_typed_with_a_merged_code_is_sent_the_code_it_merged_into(outgoing_office, draft_bytes):
+    """QĐ 09/2025: the directory follows merges, so To/OrganId names the agency that exists now."""
+    from app.exchange.models import DirectoryEntry
+    from app.outgoing.models import OutgoingRecipient
+
+    db.session.add(DirectoryEntry(code="000.00.00.H29", name="UBND TP Hồ Chí Minh"))
+    db.session.add(DirectoryEntry(code="G12", name="Sở cũ", merged_into="000.00.00.H29"))
+    db.session.flush()
+    document = issued_document(outgoing_office, draft_bytes)
+    sent = package_metadata(document, OutgoingRecipient(code="G12", name="Sở cũ (đã sáp nhập)"))
+    assert (sent["organ_id_to"], sent["organ_name_to"]) == ("000.00.00.H29", "Sở cũ (đã sáp nhập)")
+    unknown = package_metadata(document, OutgoingRecipient(code="G99", name="Không có trong danh bạ"))
+    assert unknown["organ_id_to"] == "G99"
