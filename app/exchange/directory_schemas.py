@@ -90,17 +90,6 @@ class ExchangePeerWithSecretSchema(ExchangePeerSchema):
     secret = fields.Str(metadata={"description": "Khóa bí mật: chỉ trả về một lần, ngay lúc tạo hoặc đổi"})
 
 
-class ExchangePeerCreateArgs(Schema):
-    name = fields.Str(required=True)
-    key_id = fields.Str(required=True)
-    base_url = fields.Str(required=True)
-    auth = fields.Str(load_default="hmac", validate=validate.OneOf(["hmac", "mtls"], error="Chọn “hmac” hoặc “mtls”."))
-    tls_fingerprint = fields.Str(load_default=None, allow_none=True)
-    require_signature = fields.Bool(load_default=True)
-    is_active = fields.Bool(load_default=True)
-    secret = fields.Str(load_default=None, allow_none=True, metadata={"description": "Bỏ trống: hệ thống tạo"})
-
-
 class ExchangePeerUpdateArgs(Schema):
     name = fields.Str(required=True)
     key_id = fields.Str(required=True)
@@ -109,6 +98,10 @@ class ExchangePeerUpdateArgs(Schema):
     tls_fingerprint = fields.Str(load_default=None, allow_none=True)
     require_signature = fields.Bool(load_default=True)
     is_active = fields.Bool(load_default=True)
+
+
+class ExchangePeerCreateArgs(ExchangePeerUpdateArgs):
+    secret = fields.Str(load_default=None, allow_none=True, metadata={"description": "Bỏ trống: hệ thống tạo"})
 
 
 class ExchangePeerRotateArgs(Schema):
