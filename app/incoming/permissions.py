@@ -11,6 +11,7 @@ ask `visible_filter` / `can_view`: one rule.
 import sqlalchemy as sa
 
 from app.core.db import db
+from app.exchange.directory import peer_route
 from app.incoming.models import IncomingAssignment, IncomingDocument, IncomingStatus
 from app.org.models import Agency, Role, User
 from app.org.permissions import managed_agency_ids
@@ -113,5 +114,7 @@ def can_decide_extension(user: User, document: IncomingDocument, assignment: Inc
 
 def can_send_status_by_hand(user: User, document: IncomingDocument) -> bool:
     """Who downloads a status message owed to the sender to send it by hand: the agency's clerk (văn thư), who
-    keeps the exchange with other agencies (NĐ 30/2020 Điều 21)."""
-    return user.agency_id == document.agency_id and user.has_role(Role.CLERK)
+    keeps the exchange with other agencies (NĐ 30/2020 Điều 21), when no connector sends it by itself."""
+    return (
+        user.agency_id == document.agency_id and user.has_role(Role.CLERK) and peer_route(document.sender_code) is None
+    )

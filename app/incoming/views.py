@@ -15,6 +15,7 @@ from app.documents.models import URGENCY_LABELS
 from app.documents.replies import replies_to
 from app.documents.uploads import Upload
 from app.exchange import files
+from app.exchange.directory import peer_route
 from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
 from app.exchange.services import statuses_for
 from app.incoming import handling, permissions, printing, queries, recall, relations, services
@@ -195,6 +196,7 @@ def document(document_id: int):
         tasks=tasks,
         statuses=statuses_for(services.OBJECT_TYPE, doc.id),
         may_send_status=permissions.can_send_status_by_hand(current_user, doc),
+        sender_reached=peer_route(doc.sender_code) is not None,
         status_labels=STATUS_LABELS,
         exchange_labels=EXCHANGE_LABELS,
         task_labels=TASK_STATE_LABELS,

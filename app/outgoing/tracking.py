@@ -20,7 +20,11 @@ from app.outgoing.permissions import can_draft, can_view, may_resend
 from app.outgoing.relations import CORRECTION_TYPE, check_original
 from app.outgoing.services import create_draft, get_document, label_of, lock_document, refuse_frozen
 
-DELIVERY_LABELS = {"pending": "Đang gửi / chờ gửi lại", "delivered": "Đã gửi", "exported": "Gửi thủ công bằng gói tin edXML"}
+DELIVERY_LABELS = {
+    "pending": "Đang gửi / chờ gửi lại",
+    "delivered": "Đã gửi",
+    "exported": "Gửi thủ công bằng gói tin edXML",  # a package the clerk downloads: nothing was sent by the system
+}
 KIND_LABELS = {"agency": "Cơ quan trong hệ thống", "external": "Cơ quan ngoài hệ thống", "unit": "Đơn vị nội bộ"}
 
 

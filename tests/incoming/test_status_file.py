@@ -54,3 +54,24 @@ def test_the_api_gives_the_same_file(client, incoming_office, signed_pdf, api_to
     leader = api_token(incoming_office.leader)
     refused = client.get(f"/api/v1/incoming/{document.id}/statuses/{status_id}/edxml", headers=leader)
     assert refused.status_code in (403, 404) and refused.get_json()["code"]
+
+
+def test_a_sender_a_connector_reaches_gets_no_download(client, incoming_office, signed_pdf):
+    """The connector sends the status itself (app.exchange.handlers): the page says so, no file to send by hand."""
+    from app.core.transaction import unit_of_work
+    from app.exchange import directory, peers
+    from app.exchange.models import ExchangePeer
+    from tests.incoming.test_edxml import import_package
+
+    with unit_of_work():
+        peer = ExchangePeer(name="Tỉnh Kiên Giang", key_id="kg", base_url="http://127.0.0.1:9")
+        db.session.add(peer)
+        db.session.flush()
+        peers.set_secret(peer, peers.new_secret())
+        directory.add_entry(None, code="000.00.01.H33", name="Sở Nội vụ tỉnh Kiên Giang", peer_id=peer.id)
+        document = import_package(incoming_office.clerk, package(signed_pdf))
+    login(client, "vanthu")
+    page = client.get(f"/incoming/{document.id}").get_data(as_text=True)
+    assert "đang gửi qua hệ thống liên thông" in page and 'data-testid="status-file"' not in page
+    status = db.session.scalar(sa.select(StatusMessage).where(StatusMessage.object_id == str(document.id)))
+    assert client.get(f"/incoming/{document.id}/statuses/{status.id}.edxml").status_code == 403
