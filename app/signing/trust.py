@@ -122,15 +122,18 @@ def trust_roots_from_config(app: Flask | None = None) -> list[asn1_x509.Certific
     key = tuple((str(path), _fingerprint(path)) for path in sources)
     cached = app.extensions.get(_CACHE_KEY)
     if cached is not None and cached[0] == key:
-        return list(cached[1])
+        # A fresh object per caller: asn1crypto parses a certificate's fields lazily and not thread-safely, so two
+        # threads validating at once against one shared object can corrupt it ("No field numbered 2", seen in the
+        # concurrent numbering test). Loading from DER is lazy and cheap; the files are still read once.
+        return [asn1_x509.Certificate.load(der) for der in cached[1]]
     roots, seen = [], set()
     for path in sources:
         for root in load_trust_roots(path):
             if root.dump() not in seen:  # the same root in both places is trusted once
                 seen.add(root.dump())
                 roots.append(root)
-    app.extensions[_CACHE_KEY] = (key, tuple(roots))
-    return list(roots)
+    app.extensions[_CACHE_KEY] = (key, tuple(root.dump() for root in roots))
+    return roots
 
 
 def trust_roots_for(agency_id: int | None = None, app: Flask | None = None) -> list[asn1_x509.Certificate]:
