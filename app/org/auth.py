@@ -22,8 +22,6 @@ from app.org.permissions import require_admin_of
 from app.org.services import nfc
 
 TOKEN_PREFIX = "qlvb_"
-# The longest a token may live (ten years): beyond, a date cannot be stored on every database.
-MAX_TOKEN_DAYS = 3650
 # The key of the server-side session token in the (signed) session cookie.
 SESSION_TOKEN = "sid"
 
@@ -127,7 +125,10 @@ def reset_password(actor: User | None, user_id: int, new_password: str) -> User:
 
 
 def _set_password(user: User, new_password: str) -> None:
-    if problems := password_problems(new_password or "", username=user.username):
+    names = (user.agency.name, user.agency.abbreviation)
+    if problems := password_problems(
+        new_password or "", username=user.username, full_name=user.full_name, agency_names=names
+    ):
         raise ValidationError(
             "Mật khẩu mới chưa đủ mạnh.", code="weak_password", details={"new_password": " ".join(problems)}
         )
@@ -202,6 +203,25 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def token_lifetime(days: int | None) -> int:
+    """The days a new token lives: the configured default when none is asked, else 1 … API_TOKEN_MAX_DAYS.
+
+    The one rule for the page, POST /api/v1/tokens and the tokens an administrator issues: zero or a negative
+    lifetime is refused, never silently replaced by the default.
+    """
+    config = current_app.config
+    maximum = config["API_TOKEN_MAX_DAYS"]
+    if days is None:
+        return min(config["API_TOKEN_DAYS"], maximum)
+    if not 1 <= days <= maximum:
+        raise ValidationError(
+            f"Thời hạn của mã truy cập phải từ 1 đến {maximum} ngày.",
+            code="invalid_token_lifetime",
+            details={"days": f"Từ 1 đến {maximum} ngày."},
+        )
+    return days
+
+
 def create_api_token(
     actor: User, *, name: str, user_id: int | None = None, days: int | None = None
 ) -> tuple[ApiToken, str]:
@@ -214,11 +234,7 @@ def create_api_token(
     name = nfc(name)
     if not name:
         raise ValidationError("Nhập tên gợi nhớ cho mã truy cập.", details={"name": "Trường này là bắt buộc."})
-    days = days or current_app.config["API_TOKEN_DAYS"]
-    if not 1 <= days <= MAX_TOKEN_DAYS:
-        raise ValidationError(
-            "Thời hạn của mã truy cập không hợp lệ.", details={"days": f"Từ 1 đến {MAX_TOKEN_DAYS} ngày."}
-        )
+    days = token_lifetime(days)
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=owner.id,

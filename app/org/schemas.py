@@ -136,7 +136,8 @@ class TokenSignInArgs(Schema):
     username = Str(required=True, validate=validate.Length(min=1, max=150))
     password = Str(required=True, validate=validate.Length(min=1, max=1024), load_only=True)
     name = Str(load_default="API", validate=validate.Length(min=1, max=100), metadata={"description": "Tên gợi nhớ"})
-    days = Int(load_default=None, validate=validate.Range(1, 3650), metadata={"description": "Hiệu lực (ngày)"})
+    # Bounded by the service (1 … QLVB_API_TOKEN_MAX_DAYS, code invalid_token_lifetime), the rule the page asks too.
+    days = Int(load_default=None, metadata={"description": "Hiệu lực (ngày), từ 1 đến mức tối đa của hệ thống"})
 
 
 class TokenSchema(Schema):
