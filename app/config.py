@@ -173,6 +173,8 @@ class Config:
         self.PASSWORD_MIN_DISTINCT = env_int("QLVB_PASSWORD_MIN_DISTINCT", 5)
         self.ARGON2_TIME_COST = env_int("QLVB_ARGON2_TIME_COST", 3)
         self.ARGON2_MEMORY_KIB = env_int("QLVB_ARGON2_MEMORY_KIB", 65536)
+        # Strict-Transport-Security max-age (seconds), sent only on answers over TLS; 0 sends none.
+        self.HSTS_SECONDS = env_int("QLVB_HSTS_SECONDS", 31536000)
         self.API_TOKEN_DAYS = env_int("QLVB_API_TOKEN_DAYS", 365)  # a new token's lifetime when none is asked
         # The longest lifetime a token may be given (days, at most 3650: a later date is not stored everywhere).
         self.API_TOKEN_MAX_DAYS = min(env_int("QLVB_API_TOKEN_MAX_DAYS", 365), 3650)
