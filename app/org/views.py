@@ -49,7 +49,7 @@ def login():
 def logout():
     auth.end_session(current_user if current_user.is_authenticated else None, session.get(SESSION_TOKEN))
     logout_user()
-    session.pop(SESSION_TOKEN, None)
+    session.clear()  # nothing of the signed-in session (its token, its CSRF secret) outlives it
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("org.login"))
 
