@@ -166,6 +166,11 @@ class Config:
         # Refused sign-ins (pages and POST /api/v1/tokens) from one address within the lockout window before that
         # address is refused too (password spraying across many names).
         self.LOGIN_IP_MAX_FAILURES = env_int("QLVB_LOGIN_IP_MAX_FAILURES", 30)
+        # Sign-in attempts (pages and POST /api/v1/tokens) counted in the database per fixed window: per address
+        # (generous: a whole office may sign in through one NAT address at 8 o'clock) and per account name.
+        self.LOGIN_RATE_WINDOW_SECONDS = env_int("QLVB_LOGIN_RATE_WINDOW_SECONDS", 60)
+        self.LOGIN_RATE_PER_IP = env_int("QLVB_LOGIN_RATE_PER_IP", 120)
+        self.LOGIN_RATE_PER_ACCOUNT = env_int("QLVB_LOGIN_RATE_PER_ACCOUNT", 10)
         self.PASSWORD_MIN_LENGTH = env_int("QLVB_PASSWORD_MIN_LENGTH", 10)
         # The longest password taken: argon2 hashes whatever it is given, so a 5,000-character one costs each attempt.
         self.PASSWORD_MAX_LENGTH = env_int("QLVB_PASSWORD_MAX_LENGTH", 128)

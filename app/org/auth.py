@@ -15,7 +15,7 @@ from app.audit.context import current_origin
 from app.core import clock
 from app.core.db import db
 from app.core.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
-from app.org import queries
+from app.org import queries, ratelimit
 from app.org.models import ApiToken, User, UserSession
 from app.org.passwords import hash_password, needs_rehash, password_problems, verify_password
 from app.org.permissions import require_admin_of
@@ -36,6 +36,7 @@ def _dummy_hash(_params: tuple) -> str:
 # nor the time taken tell which accounts exist or are locked (each path verifies one argon2 hash and audits once).
 REFUSED = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa do đăng nhập sai nhiều lần."
 TOO_MANY = "Quá nhiều lần đăng nhập sai từ địa chỉ này. Vui lòng thử lại sau {minutes} phút."
+RATE_LIMITED = "Quá nhiều lần đăng nhập trong thời gian ngắn. Vui lòng thử lại sau {seconds} giây."
 
 
 @dataclass
@@ -44,6 +45,7 @@ class LoginResult:
     code: str | None = None
     message: str | None = None
     status: int = 401
+    retry_after: int | None = None  # seconds, for the Retry-After header of a 429
 
     @property
     def ok(self) -> bool:
@@ -64,15 +66,20 @@ def _failures_from(ip: str | None, since) -> int:
 def authenticate(username: str, password: str) -> LoginResult:
     """Check a password login. Failures are recorded (and must be committed), so this returns, not raises.
 
-    Lockout: after LOGIN_MAX_ATTEMPTS failures in a row the account is locked for LOGIN_LOCKOUT_MINUTES; an
+    Rate limits first (app.org.ratelimit: attempts per address and per name in a short window), then the lockout:
+    after LOGIN_MAX_ATTEMPTS failures in a row the account is locked for LOGIN_LOCKOUT_MINUTES; an
     address with LOGIN_IP_MAX_FAILURES refusals in that window is refused (429) before any password is checked.
     """
     now = clock.now()
     config = current_app.config
     window = timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
     ip = current_origin().ip
+    if limited := ratelimit.check_sign_in(username, ip):
+        message = RATE_LIMITED.format(seconds=limited.retry_after)
+        return LoginResult(None, "rate_limited", message, 429, retry_after=limited.retry_after)
     if _failures_from(ip, now - window) >= config["LOGIN_IP_MAX_FAILURES"]:
-        return LoginResult(None, "too_many_attempts", TOO_MANY.format(minutes=config["LOGIN_LOCKOUT_MINUTES"]), 429)
+        minutes = config["LOGIN_LOCKOUT_MINUTES"]
+        return LoginResult(None, "too_many_attempts", TOO_MANY.format(minutes=minutes), 429, retry_after=minutes * 60)
     user = queries.find_user_by_username(username or "")
     if user is None:
         verify_password(_dummy_hash((config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_KIB"])), password or "")

@@ -31,7 +31,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.dashboard"))
     form = LoginForm()
-    error, status = None, 200
+    error, status, headers = None, 200, {}
     if form.validate_on_submit():
         result = auth.authenticate(form.username.data, form.password.data)
         if result.ok:
@@ -42,7 +42,9 @@ def login():
             login_user(result.user)
             return redirect(safe_next(request.args.get("next")))
         error, status = result.message, result.status
-    return render_template("org/login.html", form=form, error=error), status
+        if result.retry_after:
+            headers["Retry-After"] = str(result.retry_after)
+    return render_template("org/login.html", form=form, error=error), status, headers
 
 
 @bp.post("/logout")
