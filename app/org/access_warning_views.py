@@ -36,10 +36,10 @@ def confirm(warning_id: int):
 
 
 def _panel(user) -> PanelContent | None:
-    """Shown to whoever answers for the agency's access rights; a warning stays here until it is confirmed."""
-    if not access_warnings.overseen_agency_ids(user):
+    """Shown to whoever answers for the agency's access rights while a change waits: it stays until confirmed."""
+    count = access_warnings.count_open(user) if access_warnings.overseen_agency_ids(user) else 0
+    if not count:
         return None
-    count = access_warnings.count_open(user)
     url = url_for("access_warnings.index")
     items = [
         Item(title=w.event.summary, url=url, detail=f"{w.event.actor_name} · {w.event.occurred_at:%d/%m/%Y}")

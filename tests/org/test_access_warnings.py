@@ -100,6 +100,7 @@ def test_the_warning_stays_on_the_pages_until_confirmed(client, agency_people, f
     )
     assert confirmed.status_code == 302
     assert "Không có thay đổi nào chờ xác nhận." in client.get("/access-warnings").get_data(as_text=True)
+    assert 'data-testid="home-panel-access_warnings"' not in client.get("/").get_data(as_text=True)
 
 
 def test_api_lists_and_confirms(client, agency_people, api_token, frozen_clock):
