@@ -99,15 +99,7 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
-        self.LOGIN_MAX_ATTEMPTS = env_int("QLVB_LOGIN_MAX_ATTEMPTS", 5)
-        self.LOGIN_LOCKOUT_MINUTES = env_int("QLVB_LOGIN_LOCKOUT_MINUTES", 15)
-        # Refused sign-ins (pages and POST /api/v1/tokens) from one address within the lockout window before that
-        # address is refused too (password spraying across many names).
-        self.LOGIN_IP_MAX_FAILURES = env_int("QLVB_LOGIN_IP_MAX_FAILURES", 30)
-        self.PASSWORD_MIN_LENGTH = env_int("QLVB_PASSWORD_MIN_LENGTH", 10)
-        self.ARGON2_TIME_COST = env_int("QLVB_ARGON2_TIME_COST", 3)
-        self.ARGON2_MEMORY_KIB = env_int("QLVB_ARGON2_MEMORY_KIB", 65536)
-        self.API_TOKEN_DAYS = env_int("QLVB_API_TOKEN_DAYS", 365)
+        self.set_security()
 
         self.SCHEDULER_ENABLED = env_bool("QLVB_SCHEDULER", False)
         # How often a standby scheduler tries to take over, and the leader re-checks its lock (seconds).
@@ -166,6 +158,31 @@ class Config:
             "security": [{"bearerAuth": []}],
             "info": {"description": "REST API của hệ thống quản lý văn bản và điều hành qlvb."},
         }
+
+    def set_security(self) -> None:
+        """Sign-in, passwords, tokens, rate limits and response headers (docs/bao-mat.md)."""
+        self.LOGIN_MAX_ATTEMPTS = env_int("QLVB_LOGIN_MAX_ATTEMPTS", 5)
+        self.LOGIN_LOCKOUT_MINUTES = env_int("QLVB_LOGIN_LOCKOUT_MINUTES", 15)
+        # Refused sign-ins (pages and POST /api/v1/tokens) from one address within the lockout window before that
+        # address is refused too (password spraying across many names).
+        self.LOGIN_IP_MAX_FAILURES = env_int("QLVB_LOGIN_IP_MAX_FAILURES", 30)
+        # Sign-in attempts (pages and POST /api/v1/tokens) counted in the database per fixed window: per address
+        # (generous: a whole office may sign in through one NAT address at 8 o'clock) and per account name.
+        self.LOGIN_RATE_WINDOW_SECONDS = env_int("QLVB_LOGIN_RATE_WINDOW_SECONDS", 60)
+        self.LOGIN_RATE_PER_IP = env_int("QLVB_LOGIN_RATE_PER_IP", 120)
+        self.LOGIN_RATE_PER_ACCOUNT = env_int("QLVB_LOGIN_RATE_PER_ACCOUNT", 10)
+        self.PASSWORD_MIN_LENGTH = env_int("QLVB_PASSWORD_MIN_LENGTH", 10)
+        # The longest password taken: argon2 hashes whatever it is given, so a 5,000-character one costs each attempt.
+        self.PASSWORD_MAX_LENGTH = env_int("QLVB_PASSWORD_MAX_LENGTH", 128)
+        # Different characters a password needs ("aaaaaaaaa1" has two).
+        self.PASSWORD_MIN_DISTINCT = env_int("QLVB_PASSWORD_MIN_DISTINCT", 5)
+        self.ARGON2_TIME_COST = env_int("QLVB_ARGON2_TIME_COST", 3)
+        self.ARGON2_MEMORY_KIB = env_int("QLVB_ARGON2_MEMORY_KIB", 65536)
+        # Strict-Transport-Security max-age (seconds), sent only on answers over TLS; 0 sends none.
+        self.HSTS_SECONDS = env_int("QLVB_HSTS_SECONDS", 31536000)
+        self.API_TOKEN_DAYS = env_int("QLVB_API_TOKEN_DAYS", 365)  # a new token's lifetime when none is asked
+        # The longest lifetime a token may be given (days, at most 3650: a later date is not stored everywhere).
+        self.API_TOKEN_MAX_DAYS = min(env_int("QLVB_API_TOKEN_MAX_DAYS", 365), 3650)
 
     def set_exchange(self) -> None:
         """The connector between deployments (app.exchange, protocol qlvb-peer/1)."""

@@ -9,6 +9,7 @@ ACTION_LABELS: dict[str, str] = {
     "auth.login": "Đăng nhập",
     "auth.login_failed": "Đăng nhập không thành công",
     "auth.lockout": "Tạm khóa tài khoản do đăng nhập sai",
+    "auth.rate_limited": "Chặn đăng nhập do thử quá nhiều lần trong thời gian ngắn",
     "auth.logout": "Đăng xuất",
     "auth.password_change": "Đổi mật khẩu",
     "auth.password_reset": "Đặt lại mật khẩu",
@@ -24,6 +25,7 @@ ACTION_LABELS: dict[str, str] = {
     "user.reactivate": "Kích hoạt lại tài khoản",
     "delegation.create": "Ủy quyền",
     "delegation.revoke": "Thu hồi ủy quyền",
+    "access_warning.confirm": "Xác nhận thay đổi quyền truy cập",
     # Lịch làm việc
     "calendar.update_hours": "Sửa giờ làm việc",
     "calendar.reset_hours": "Đưa về giờ làm việc mặc định",
@@ -185,6 +187,7 @@ OBJECT_TYPE_LABELS: dict[str, str] = {
     "user_account": "Tài khoản",
     "api_token": "Mã truy cập API",
     "delegation": "Ủy quyền",
+    "access_change_warning": "Cảnh báo thay đổi quyền truy cập",
     "audit_event": "Nhật ký hệ thống",
     "working_calendar": "Lịch làm việc",
     "calendar_override": "Ngày nghỉ, ngày làm bù",

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import UTCDateTime, db
 
@@ -35,3 +35,26 @@ class AuditEvent(db.Model):
     user_agent: Mapped[str | None] = mapped_column(sa.String(500))
     prev_hash: Mapped[str | None] = mapped_column(sa.String(64))
     hash: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class AccessChangeWarning(db.Model):
+    """A change of who may see or do what, shown as a warning until a person with authority confirms it.
+
+    NĐ 30/2020 Phụ lục VI III.3.c: "Cảnh báo sự thay đổi về quyền truy cập đối với từng hồ sơ, văn bản trong Hệ
+    thống cho đến khi có xác nhận của người có thẩm quyền". Raised with the audit event of the change
+    (app.audit.access_warnings), confirmed by app.org.access_warnings.
+    """
+
+    __tablename__ = "access_change_warning"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), sa.ForeignKey("audit_event.id"), unique=True
+    )
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"), index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+
+    event: Mapped[AuditEvent] = relationship()
+    confirmed_by = relationship("User", foreign_keys=[confirmed_by_id])

@@ -28,8 +28,9 @@ from flask import current_app
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from app.audit.access_warnings import is_access_change
 from app.audit.context import current_origin
-from app.audit.models import AuditEvent
+from app.audit.models import AccessChangeWarning, AuditEvent
 from app.core import clock
 from app.core.db import db
 
@@ -126,6 +127,8 @@ def record(
     )
     session.add(event)  # inserted at the next flush, or sealed first and inserted once at commit
     session.info.setdefault(_UNSEALED, []).append(event)
+    if is_access_change(action, changes, actor):
+        session.add(AccessChangeWarning(event=event, agency_id=event.agency_id))
     return event
 
 

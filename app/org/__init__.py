@@ -10,8 +10,15 @@ from app.core.modules import Module, NavItem
 MODULE = Module(
     "org",
     models=("app.org.models",),
-    blueprints=("app.org.views:bp", "app.org.admin_views:bp"),
-    api=("app.org.api:tokens_blp", "app.org.api:blp", "app.org.audit_api:blp"),
+    blueprints=("app.org.views:bp", "app.org.admin_views:bp", "app.org.access_warning_views:bp"),
+    api=(
+        "app.org.api:tokens_blp",
+        "app.org.api:blp",
+        "app.org.audit_api:blp",
+        "app.org.access_warnings_api:blp",
+    ),
+    # NĐ 30/2020 Phụ lục VI III.3.c: access changes stay on the home page of who answers for them until confirmed.
+    home_panels=("app.org.access_warning_views:PANELS",),
     navigation=(
         # One entry for every administration screen (app.org.admin_hub): one item each overflowed the menu bar.
         NavItem("Quản trị", "admin.hub", frozenset({"quan_tri"}), order=58),

@@ -115,6 +115,11 @@ SECTIONS: tuple[AdminSection, ...] = (
         "Giám sát",
         (
             AdminCard(
+                "Cảnh báo thay đổi quyền truy cập",
+                "access_warnings.index",
+                "Vai trò, ủy quyền, quyền dùng hồ sơ, văn bản đã đổi: cảnh báo đến khi người có thẩm quyền xác nhận.",
+            ),
+            AdminCard(
                 "Nhật ký hệ thống",
                 "admin.audit_log",
                 "Mọi thay đổi: lọc theo người, hành động, đối tượng, cơ quan, thời gian; xuất CSV; kiểm tra toàn vẹn.",

@@ -12,7 +12,7 @@ from app.core import clock
 from app.core.errors import DomainError, NotFound
 from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
-from app.org import admin_hub, auth, queries, services
+from app.org import access_warnings, admin_hub, auth, queries, services
 from app.org.forms import AgencyForm, ResetPasswordForm, UnitForm, UserForm, choices
 from app.org.models import ROLE_LABELS
 from app.org.permissions import managed_agency_ids, managed_user
@@ -343,5 +343,7 @@ def audit_csv():
 @admin_required
 def hub():
     return render_template(
-        "org/admin_hub.html", sections=admin_hub.sections(set(current_app.view_functions), current_user)
+        "org/admin_hub.html",
+        sections=admin_hub.sections(set(current_app.view_functions), current_user),
+        open_access_warnings=access_warnings.count_open(current_user),
     )

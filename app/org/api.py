@@ -44,14 +44,19 @@ tokens_blp = api_blueprint(
 @tokens_blp.response(201, TokenCreatedSchema)
 @tokens_blp.alt_response(401, schema=ErrorSchema, description="Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản khóa")
 @tokens_blp.alt_response(422, schema=ErrorSchema, description="Dữ liệu không hợp lệ")
-@tokens_blp.alt_response(429, schema=ErrorSchema, description="Quá nhiều lần đăng nhập sai từ địa chỉ này")
+@tokens_blp.alt_response(
+    429, schema=ErrorSchema, description="Quá nhiều lần đăng nhập (rate_limited, too_many_attempts); xem Retry-After"
+)
 def create_token(args):
     """Đăng nhập bằng mật khẩu và nhận một mã truy cập (Bearer) — cho script và ứng dụng khác."""
     result = auth.authenticate(args["username"], args["password"])
     if not result.ok:
         # Returned, not raised: the refusal's audit event and failure count must commit (lockout).
         body = {"code": result.code, "message": result.message, "details": {}}
-        return Response(json.dumps(body, ensure_ascii=False), result.status, mimetype="application/json")
+        response = Response(json.dumps(body, ensure_ascii=False), result.status, mimetype="application/json")
+        if result.retry_after:
+            response.headers["Retry-After"] = str(result.retry_after)
+        return response
     token, plain = auth.create_api_token(result.user, name=args["name"], days=args["days"])
     return {**{name: getattr(token, name) for name in TokenSchema().fields}, "token": plain}
 

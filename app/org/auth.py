@@ -15,15 +15,13 @@ from app.audit.context import current_origin
 from app.core import clock
 from app.core.db import db
 from app.core.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
-from app.org import queries
+from app.org import queries, ratelimit
 from app.org.models import ApiToken, User, UserSession
 from app.org.passwords import hash_password, needs_rehash, password_problems, verify_password
 from app.org.permissions import require_admin_of
 from app.org.services import nfc
 
 TOKEN_PREFIX = "qlvb_"
-# The longest a token may live (ten years): beyond, a date cannot be stored on every database.
-MAX_TOKEN_DAYS = 3650
 # The key of the server-side session token in the (signed) session cookie.
 SESSION_TOKEN = "sid"
 
@@ -38,6 +36,7 @@ def _dummy_hash(_params: tuple) -> str:
 # nor the time taken tell which accounts exist or are locked (each path verifies one argon2 hash and audits once).
 REFUSED = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa do đăng nhập sai nhiều lần."
 TOO_MANY = "Quá nhiều lần đăng nhập sai từ địa chỉ này. Vui lòng thử lại sau {minutes} phút."
+RATE_LIMITED = "Quá nhiều lần đăng nhập trong thời gian ngắn. Vui lòng thử lại sau {seconds} giây."
 
 
 @dataclass
@@ -46,6 +45,7 @@ class LoginResult:
     code: str | None = None
     message: str | None = None
     status: int = 401
+    retry_after: int | None = None  # seconds, for the Retry-After header of a 429
 
     @property
     def ok(self) -> bool:
@@ -66,15 +66,20 @@ def _failures_from(ip: str | None, since) -> int:
 def authenticate(username: str, password: str) -> LoginResult:
     """Check a password login. Failures are recorded (and must be committed), so this returns, not raises.
 
-    Lockout: after LOGIN_MAX_ATTEMPTS failures in a row the account is locked for LOGIN_LOCKOUT_MINUTES; an
+    Rate limits first (app.org.ratelimit: attempts per address and per name in a short window), then the lockout:
+    after LOGIN_MAX_ATTEMPTS failures in a row the account is locked for LOGIN_LOCKOUT_MINUTES; an
     address with LOGIN_IP_MAX_FAILURES refusals in that window is refused (429) before any password is checked.
     """
     now = clock.now()
     config = current_app.config
     window = timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
     ip = current_origin().ip
+    if limited := ratelimit.check_sign_in(username, ip):
+        message = RATE_LIMITED.format(seconds=limited.retry_after)
+        return LoginResult(None, "rate_limited", message, 429, retry_after=limited.retry_after)
     if _failures_from(ip, now - window) >= config["LOGIN_IP_MAX_FAILURES"]:
-        return LoginResult(None, "too_many_attempts", TOO_MANY.format(minutes=config["LOGIN_LOCKOUT_MINUTES"]), 429)
+        minutes = config["LOGIN_LOCKOUT_MINUTES"]
+        return LoginResult(None, "too_many_attempts", TOO_MANY.format(minutes=minutes), 429, retry_after=minutes * 60)
     user = queries.find_user_by_username(username or "")
     if user is None:
         verify_password(_dummy_hash((config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_KIB"])), password or "")
@@ -127,7 +132,10 @@ def reset_password(actor: User | None, user_id: int, new_password: str) -> User:
 
 
 def _set_password(user: User, new_password: str) -> None:
-    if problems := password_problems(new_password or "", username=user.username):
+    names = (user.agency.name, user.agency.abbreviation)
+    if problems := password_problems(
+        new_password or "", username=user.username, full_name=user.full_name, agency_names=names
+    ):
         raise ValidationError(
             "Mật khẩu mới chưa đủ mạnh.", code="weak_password", details={"new_password": " ".join(problems)}
         )
@@ -202,6 +210,25 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def token_lifetime(days: int | None) -> int:
+    """The days a new token lives: the configured default when none is asked, else 1 … API_TOKEN_MAX_DAYS.
+
+    The one rule for the page, POST /api/v1/tokens and the tokens an administrator issues: zero or a negative
+    lifetime is refused, never silently replaced by the default.
+    """
+    config = current_app.config
+    maximum = config["API_TOKEN_MAX_DAYS"]
+    if days is None:
+        return min(config["API_TOKEN_DAYS"], maximum)
+    if not 1 <= days <= maximum:
+        raise ValidationError(
+            f"Thời hạn của mã truy cập phải từ 1 đến {maximum} ngày.",
+            code="invalid_token_lifetime",
+            details={"days": f"Từ 1 đến {maximum} ngày."},
+        )
+    return days
+
+
 def create_api_token(
     actor: User, *, name: str, user_id: int | None = None, days: int | None = None
 ) -> tuple[ApiToken, str]:
@@ -214,11 +241,7 @@ def create_api_token(
     name = nfc(name)
     if not name:
         raise ValidationError("Nhập tên gợi nhớ cho mã truy cập.", details={"name": "Trường này là bắt buộc."})
-    days = days or current_app.config["API_TOKEN_DAYS"]
-    if not 1 <= days <= MAX_TOKEN_DAYS:
-        raise ValidationError(
-            "Thời hạn của mã truy cập không hợp lệ.", details={"days": f"Từ 1 đến {MAX_TOKEN_DAYS} ngày."}
-        )
+    days = token_lifetime(days)
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=owner.id,

@@ -116,4 +116,4 @@ class DelegationForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField("Tên gợi nhớ", validators=[DataRequired(REQUIRED), Length(max=100)])
-    days = IntegerField("Hiệu lực (ngày)", default=90, validators=[Optional()])
+    days = IntegerField("Hiệu lực (ngày)", default=90, validators=[Optional()], render_kw={"min": 1})

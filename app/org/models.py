@@ -207,3 +207,16 @@ class UserSession(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ip: Mapped[str | None] = mapped_column(sa.String(64))
     user_agent: Mapped[str | None] = mapped_column(sa.String(500))
+
+
+class RateLimitCounter(db.Model):
+    """Attempts counted for one key (`login:ip:203.0.113.5`, `login:name:canbo`) in its current fixed window.
+
+    In the database, so every gunicorn worker and every process of a deployment counts together (app.org.ratelimit).
+    """
+
+    __tablename__ = "rate_limit_counter"
+
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    hits: Mapped[int] = mapped_column(default=0)

@@ -136,7 +136,8 @@ class TokenSignInArgs(Schema):
     username = Str(required=True, validate=validate.Length(min=1, max=150))
     password = Str(required=True, validate=validate.Length(min=1, max=1024), load_only=True)
     name = Str(load_default="API", validate=validate.Length(min=1, max=100), metadata={"description": "Tên gợi nhớ"})
-    days = Int(load_default=None, validate=validate.Range(1, 3650), metadata={"description": "Hiệu lực (ngày)"})
+    # Bounded by the service (1 … QLVB_API_TOKEN_MAX_DAYS, code invalid_token_lifetime), the rule the page asks too.
+    days = Int(load_default=None, metadata={"description": "Hiệu lực (ngày), từ 1 đến mức tối đa của hệ thống"})
 
 
 class TokenSchema(Schema):
@@ -151,3 +152,26 @@ class TokenSchema(Schema):
 
 class TokenCreatedSchema(TokenSchema):
     token = Str(dump_only=True, metadata={"description": "Mã truy cập; chỉ hiện một lần, không được lưu"})
+
+
+class AccessWarningSchema(Schema):
+    """A change of access rights and whether someone with authority confirmed it (NĐ 30/2020 Phụ lục VI III.3.c)."""
+
+    id = Int(dump_only=True)
+    agency_id = Int(dump_only=True)
+    action = Str(dump_only=True, attribute="event.action", metadata={"description": "Mã hành động trong nhật ký"})
+    summary = Str(dump_only=True, attribute="event.summary")
+    actor_name = Str(dump_only=True, attribute="event.actor_name", metadata={"description": "Người thay đổi"})
+    occurred_at = fields.AwareDateTime(dump_only=True, attribute="event.occurred_at")
+    event_seq = Int(dump_only=True, attribute="event.seq", allow_none=True)
+    confirmed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    confirmed_by_id = Int(dump_only=True, allow_none=True)
+    note = Str(dump_only=True, allow_none=True)
+
+
+class AccessWarningListArgs(Schema):
+    state = Str(load_default="open", validate=validate.OneOf(["open", "confirmed"]))
+
+
+class AccessWarningConfirmArgs(Schema):
+    note = Str(load_default=None, allow_none=True, validate=validate.Length(max=500))

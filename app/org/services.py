@@ -271,7 +271,8 @@ def create_user(
         problems["username"] = "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang."
     elif queries.find_user_by_username(username) is not None:
         problems["username"] = "Tên đăng nhập đã tồn tại."
-    if weak := password_problems(password or "", username=username):
+    names = (agency.name, agency.abbreviation)
+    if weak := password_problems(password or "", username=username, full_name=full_name, agency_names=names):
         problems["password"] = " ".join(weak)
     user = User(username=username, agency_id=agency.id, password_hash="")
     problems.update(

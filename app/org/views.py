@@ -31,7 +31,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.dashboard"))
     form = LoginForm()
-    error, status = None, 200
+    error, status, headers = None, 200, {}
     if form.validate_on_submit():
         result = auth.authenticate(form.username.data, form.password.data)
         if result.ok:
@@ -42,14 +42,16 @@ def login():
             login_user(result.user)
             return redirect(safe_next(request.args.get("next")))
         error, status = result.message, result.status
-    return render_template("org/login.html", form=form, error=error), status
+        if result.retry_after:
+            headers["Retry-After"] = str(result.retry_after)
+    return render_template("org/login.html", form=form, error=error), status, headers
 
 
 @bp.post("/logout")
 def logout():
     auth.end_session(current_user if current_user.is_authenticated else None, session.get(SESSION_TOKEN))
     logout_user()
-    session.pop(SESSION_TOKEN, None)
+    session.clear()  # nothing of the signed-in session (its token, its CSRF secret) outlives it
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("org.login"))
 

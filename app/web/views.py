@@ -20,6 +20,7 @@ from app.extensions import login_manager
 from app.org.auth import SESSION_TOKEN, load_session_user
 from app.org.models import Role
 from app.web import home
+from app.web.security import set_security_headers
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
@@ -70,12 +71,7 @@ def init_web(app: Flask) -> None:
     def commit_unit_of_work(response):
         # Returning commits; a raised error was rolled back by its error handler already.
         end_request_unit(commit=True)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if response.mimetype == "text/html":
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+        return set_security_headers(app, response)
 
     @app.teardown_request
     def forget_origin(_exc):

@@ -35,6 +35,9 @@ def test_token_lifetime_is_bounded(client, create_user):
     create_user(username="script.bot")
     response = client.post("/api/v1/tokens", json={"username": "script.bot", "password": PASSWORD, "days": 3650000})
     assert response.status_code == 422 and "days" in response.json["details"]
+    assert response.json["code"] == "invalid_token_lifetime"
+    negative = client.post("/api/v1/tokens", json={"username": "script.bot", "password": PASSWORD, "days": -5})
+    assert negative.status_code == 422 and negative.json["code"] == "invalid_token_lifetime"
 
 
 def test_logout_ends_the_session_server_side(client, create_user):

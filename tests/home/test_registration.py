@@ -14,6 +14,7 @@ def test_the_declared_panels_come_in_their_order(app):
         "incoming",
         "outgoing",
         "unfiled_documents",
+        "access_warnings",
         "delegations",
     ]
     assert [p.id for p in home_panels(declared_modules())] == [p.id for p in app.extensions["qlvb.home_panels"]]

@@ -37,3 +37,33 @@ def test_revoked_expired_and_deactivated_tokens_are_refused(create_user, admin, 
     with pytest.raises(AuthenticationError):
         auth.user_for_token(plain)
     assert timedelta(days=1) == token.expires_at - token.created_at
+
+
+@pytest.mark.parametrize("days", [-5, 0, 366])
+def test_token_lifetime_outside_one_to_the_configured_maximum_is_refused(create_user, days):
+    from app.core.errors import ValidationError
+
+    with pytest.raises(ValidationError) as err:
+        auth.create_api_token(create_user(), name="x", days=days)
+    assert err.value.code == "invalid_token_lifetime" and "365" in err.value.details["days"]
+
+
+def test_token_lifetime_maximum_is_configured(app, create_user, frozen_clock):
+    app.config["API_TOKEN_MAX_DAYS"] = 30
+    try:
+        token, _plain = auth.create_api_token(create_user(), name="x")
+        assert token.expires_at - token.created_at == timedelta(days=30)  # the default is cut to the maximum
+    finally:
+        app.config["API_TOKEN_MAX_DAYS"] = 365
+
+
+def test_token_page_refuses_a_negative_lifetime(client, create_user):
+    from tests.conftest import csrf_token, login
+
+    create_user(username="canbo")
+    login(client, "canbo")
+    response = client.post(
+        "/account/tokens", data={"csrf_token": csrf_token(client, "/account/tokens"), "name": "x", "days": "-5"}
+    )
+    assert "Từ 1 đến 365 ngày" in response.get_data(as_text=True)
+    assert "qlvb_" not in response.get_data(as_text=True)

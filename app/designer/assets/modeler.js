@@ -207,3 +207,9 @@ async function mount(root, config) {
 }
 
 window.QlvbModeler = { create, mount };
+
+// The page's settings are JSON in <script type="application/json" id="qlvb-modeler-config">, read here: the
+// Content-Security-Policy runs no inline script (app/web/security.py).
+const pageConfig = document.getElementById("qlvb-modeler-config");
+const pageRoot = document.getElementById("qlvb-modeler");
+if (pageConfig && pageRoot) mount(pageRoot, JSON.parse(pageConfig.textContent));
