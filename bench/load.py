@@ -178,7 +178,7 @@ class Stats:
             response = session.request(method, url, timeout=60, allow_redirects=False, **kwargs)
             status = response.status_code
         except requests.RequestException as exc:
-            response, status = None, type(exc).__name__
+            response, status = None, f"{type(exc).__name__}: {str(exc)[-160:]}"
         elapsed = (time.perf_counter() - started) * 1000
         with self.lock:
             self.timings[path].append(elapsed)
@@ -191,7 +191,10 @@ class Stats:
 
 def person(base: str, verify, username: str, pdf: bytes, stop_at: float, think: float, stats: Stats, start):
     web, api = requests.Session(), requests.Session()
-    web.verify = api.verify = verify
+    for session in (web, api):
+        # Our certificate, loopback only: no CA bundle or proxy from the environment (REQUESTS_CA_BUNDLE would
+        # override Session.verify).
+        session.trust_env, session.verify = False, verify
     web.headers["Referer"] = f"{base}/login"  # a browser sends it; Flask-WTF checks it over HTTPS
     start.wait()
     time.sleep(random.uniform(0, think))  # people do not all press Enter in the same millisecond
