@@ -1,22 +1,23 @@
 """The production run under load: 100 people at once through nginx (TLS) to `qlvb serve --workers 4` on PostgreSQL,
 with two `qlvb scheduler` processes beside it (one leads), for a bounded time.
 
-    .venv/bin/python -m bench.load [--users 100] [--seconds 90] [--think 1.0] [--direct] [--workers 4]
+    .venv/bin/python -m bench.load [--users 100] [--seconds 120] [--ramp 30] [--think 3] [--direct] [--workers 4]
 
 The nginx configuration is the one docs/van-hanh.md §4 documents, read from that file (only the paths, ports and
 certificate change; the certificate is self-signed, made here). Without nginx (`--direct`, or no nginx installed)
 the clients go straight to gunicorn. Data: `--users` people over four agencies (over the demo's with `--demo`, which
-also brings its history and dossiers), each a clerk and a leader of their agency. Each person signs in (the page,
-with its CSRF token, and an API token) then, until the time is up, does the main paths in turn with `--think`
-seconds (±50 %) between steps: dashboard, inbox, receive an incoming document (POST /api/v1/incoming with a PDF),
-open its first task's page, complete the check and the registration tasks, open the document's page, view its PDF,
-search, the leaders' report dashboard, one static file. Prints requests/s, the number of errors (any answer other
-than the expected one, timeouts included) and p50/p95/p99 per path, and the peak of PostgreSQL connections of the
-run.
+also brings its history and dossiers), each a clerk and a leader of their agency. Each person arrives (evenly over
+`--ramp` seconds), signs in (the page, with its CSRF token, and an API token) then, until the time is up, does the
+main paths in turn with `--think` seconds (±50 %) between steps: dashboard, inbox, receive an incoming document
+(POST /api/v1/incoming with a PDF), open its first task's page, complete the check and the registration tasks, open
+the document's page, view its PDF, search, the leaders' report dashboard, one static file. Prints requests/s, the
+number of errors (any answer other than the expected one, timeouts included) and p50/p95/p99 per path, and the peak
+of PostgreSQL connections of the run.
 Loopback only; bounded by --seconds (plus the sign-in and the last step of each person).
 """
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -165,14 +166,21 @@ def wait_until_up(url: str, processes: list[subprocess.Popen], verify) -> None:
 # --- one person ----------------------------------------------------------------------------------------------
 
 
+class TimeUp(Exception):
+    """The run's time is over: a person stops before their next request."""
+
+
 class Stats:
-    def __init__(self) -> None:
+    def __init__(self, stop_at: float) -> None:
+        self.stop_at = stop_at
         self.lock = threading.Lock()
         self.timings: dict[str, list[float]] = defaultdict(list)
         self.errors: Counter = Counter()
         self.samples: list[str] = []
 
     def call(self, path: str, session: requests.Session, method: str, url: str, expect: int, **kwargs):
+        if time.monotonic() > self.stop_at and not path.startswith("sign in"):
+            raise TimeUp
         started = time.perf_counter()
         try:
             response = session.request(method, url, timeout=60, allow_redirects=False, **kwargs)
@@ -189,7 +197,12 @@ class Stats:
         return response if status == expect else None
 
 
-def person(base: str, verify, username: str, pdf: bytes, stop_at: float, think: float, stats: Stats, start):
+def person(base: str, verify, username: str, pdf: bytes, think: float, arrival: float, stats: Stats, start) -> None:
+    with contextlib.suppress(TimeUp):
+        steps(base, verify, username, pdf, think, arrival, stats, start)
+
+
+def steps(base: str, verify, username: str, pdf: bytes, think: float, arrival: float, stats: Stats, start) -> None:
     web, api = requests.Session(), requests.Session()
     for session in (web, api):
         # Our certificate, loopback only: no CA bundle or proxy from the environment (REQUESTS_CA_BUNDLE would
@@ -197,7 +210,7 @@ def person(base: str, verify, username: str, pdf: bytes, stop_at: float, think: 
         session.trust_env, session.verify = False, verify
     web.headers["Referer"] = f"{base}/login"  # a browser sends it; Flask-WTF checks it over HTTPS
     start.wait()
-    time.sleep(random.uniform(0, think))  # people do not all press Enter in the same millisecond
+    time.sleep(arrival)  # people arrive over the ramp-up, not all in the same second
 
     def pause():
         time.sleep(think * random.uniform(0.5, 1.5))
@@ -221,7 +234,7 @@ def person(base: str, verify, username: str, pdf: bytes, stop_at: float, think: 
         return
     api.headers["Authorization"] = f"Bearer {token.json()['token']}"
     n = 0
-    while time.monotonic() < stop_at:
+    while True:
         n += 1
         pause()
         stats.call("dashboard GET /", web, "GET", f"{base}/", 200)
@@ -257,7 +270,9 @@ def person(base: str, verify, username: str, pdf: bytes, stop_at: float, think: 
                 "open GET /api/v1/incoming/<id>", api, "GET", f"{base}/api/v1/incoming/{document['id']}", 200
             )
             tasks = [
-                t for t in (detail.json()["tasks"] if detail else []) if t["task_name"] == step and t["state"] == "open"
+                t
+                for t in (detail.json()["tasks"] if detail else [])
+                if t["task_name"] == step and t["state"] in ("ready", "claimed")
             ]
             if not tasks:
                 with stats.lock:
@@ -352,20 +367,25 @@ def run(args) -> None:
                 wait_until_up(f"{base}/healthz", children, verify)
                 hsts = requests.get(f"{base}/login", verify=verify, timeout=10).headers.get("Strict-Transport-Security")
                 assert hsts, "the documented nginx site sends HSTS"
-            stats, start, stop, peak = Stats(), threading.Event(), threading.Event(), [0]
+            start, stop, peak = threading.Event(), threading.Event(), [0]
+            stats = Stats(time.monotonic() + args.seconds)
             sampler = threading.Thread(target=connections_sampler, args=(env["QLVB_DATABASE_URL"], stop, peak))
             sampler.start()
-            stop_at = time.monotonic() + args.seconds
             threads = [
-                threading.Thread(target=person, args=(base, verify, name, pdf, stop_at, args.think, stats, start))
-                for name in usernames
+                threading.Thread(
+                    target=person,
+                    args=(base, verify, name, pdf, args.think, n * args.ramp / len(usernames), stats, start),
+                    daemon=True,
+                )
+                for n, name in enumerate(usernames)
             ]
             for thread in threads:
                 thread.start()
             began = time.perf_counter()
             start.set()
+            deadline = time.monotonic() + args.seconds + 120  # the requests under way finish (60 s timeout each)
             for thread in threads:
-                thread.join(timeout=args.seconds + 300)
+                thread.join(timeout=max(0, deadline - time.monotonic()))
             elapsed = time.perf_counter() - began
             stop.set()
             sampler.join()
@@ -395,7 +415,7 @@ def report(args, behind_proxy: bool, stats: Stats, elapsed: float, peak: int) ->
         f"\nqlvb load test — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, Python "
         f"{sys.version.split()[0]}; {'nginx (TLS, docs/van-hanh.md §4) → ' if behind_proxy else ''}gunicorn "
         f"{args.workers} workers × 4 threads + 2 schedulers, PostgreSQL; {args.users} users, think "
-        f"{args.think:g} s, {args.seconds} s"
+        f"{args.think:g} s, arriving over {args.ramp:g} s, {args.seconds} s"
     )
     print(
         f"{total} requests in {elapsed:.1f} s = {total / elapsed:.1f} requests/s; {errors} errors; peak "
@@ -416,8 +436,9 @@ def report(args, behind_proxy: bool, stats: Stats, elapsed: float, peak: int) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--seconds", type=int, default=90)
-    parser.add_argument("--think", type=float, default=1.0, help="seconds between a person's steps (±50 %%)")
+    parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--think", type=float, default=3.0, help="seconds between a person's steps (±50 %%)")
+    parser.add_argument("--ramp", type=float, default=30, help="seconds over which the people arrive and sign in")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--demo", action="store_true", help="load the demo data first (minutes on a busy machine)")
     parser.add_argument("--direct", action="store_true", help="straight to gunicorn, without nginx")
