@@ -61,10 +61,11 @@ def serve_command(host: str, port: int, workers: int, threads: int):
             self.cfg.set("workers", workers)
             self.cfg.set("threads", threads)
             self.cfg.set("accesslog", "-")
-            # gunicorn ≥ 25 opens a control socket (for `gunicornc`) in $XDG_RUNTIME_DIR or ~/.gunicorn by default:
+            # gunicorn ≥ 25.1 opens a control socket (for `gunicornc`) in $XDG_RUNTIME_DIR or ~/.gunicorn by default:
             # two instances run by one user would take each other's, and the first to stop would unlink the other's.
-            # Each instance keeps its own in its instance folder.
-            self.cfg.set("control_socket", str(Path(flask_app.config["INSTANCE_PATH"]) / "gunicorn.ctl"))
+            # Each instance keeps its own in its instance folder (older gunicorn has no such setting).
+            if "control_socket" in self.cfg.settings:
+                self.cfg.set("control_socket", str(Path(flask_app.config["INSTANCE_PATH"]) / "gunicorn.ctl"))
             for name, hook in hooks.items():
                 self.cfg.set(name, hook)
 
