@@ -1,6 +1,7 @@
 # qlvb — the two commands of the README, and the steps they are made of.
 # `make run`  : install, build assets, upgrade the database, load the demo data, serve http://127.0.0.1:5000
 # `make test` : install what tests need (Debian's Chromium included), lint, run the suite on PostgreSQL and SQLite
+# `make bench`: the production run under load (bench/load.py: nginx if installed, 4 workers, 2 schedulers, 100 users)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,7 +10,7 @@ QLVB   := $(BIN)/qlvb
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install assets chromium lint format serve clean
+.PHONY: run test bench install assets chromium lint format serve clean
 
 run: install assets
 	$(QLVB) db upgrade
@@ -19,6 +20,11 @@ run: install assets
 
 test: install assets chromium lint
 	@bash scripts/run-tests.sh
+
+# Not part of `make test`: it needs PostgreSQL (QLVB_BENCH_LOAD_DATABASE_URL) and takes a few minutes. Figures go in
+# bench/RESULTS.md; the other benchmarks of bench/ run the same way (`$(BIN)/python -m bench.NAME`).
+bench: install assets
+	$(BIN)/python -m bench.load
 
 install: $(VENV)/.installed
 

@@ -1,6 +1,8 @@
 """The shell's own commands (demo data, the web server, the scheduler process); each module's come from its
 declaration (app.modules.register_modules)."""
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -35,9 +37,14 @@ def demo_command():
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option(
+    "--workers", default=2, show_default=True, type=int, envvar="QLVB_WORKERS", help="Số tiến trình (QLVB_WORKERS)."
+)
+@click.option(
+    "--threads", default=4, show_default=True, type=int, envvar="QLVB_THREADS", help="Số luồng mỗi tiến trình."
+)
 @with_appcontext
-def serve_command(host: str, port: int, workers: int):
+def serve_command(host: str, port: int, workers: int, threads: int):
     """Chạy máy chủ web (gunicorn)."""
     from gunicorn.app.base import BaseApplication
 
@@ -52,8 +59,13 @@ def serve_command(host: str, port: int, workers: int):
         def load_config(self):
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
-            self.cfg.set("threads", 4)
+            self.cfg.set("threads", threads)
             self.cfg.set("accesslog", "-")
+            # gunicorn ≥ 25.1 opens a control socket (for `gunicornc`) in $XDG_RUNTIME_DIR or ~/.gunicorn by default:
+            # two instances run by one user would take each other's, and the first to stop would unlink the other's.
+            # Each instance keeps its own in its instance folder (older gunicorn has no such setting).
+            if "control_socket" in self.cfg.settings:
+                self.cfg.set("control_socket", str(Path(flask_app.config["INSTANCE_PATH"]) / "gunicorn.ctl"))
             for name, hook in hooks.items():
                 self.cfg.set(name, hook)
 

@@ -69,8 +69,7 @@ class Config:
     def __init__(self) -> None:
         folder = instance_path()
         self.INSTANCE_PATH = str(folder)
-        self.SQLALCHEMY_DATABASE_URI = os.environ.get("QLVB_DATABASE_URL") or f"sqlite:///{folder / 'qlvb.sqlite3'}"
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.set_database(folder)
         self.SECRET_KEY = load_secret_key(folder)
         # The audit chain's HMAC key, kept outside the database: whoever can write the database cannot forge a
         # link without it. Back it up apart from the database, the same value on every host.
@@ -183,6 +182,19 @@ class Config:
         self.API_TOKEN_DAYS = env_int("QLVB_API_TOKEN_DAYS", 365)  # a new token's lifetime when none is asked
         # The longest lifetime a token may be given (days, at most 3650: a later date is not stored everywhere).
         self.API_TOKEN_MAX_DAYS = min(env_int("QLVB_API_TOKEN_MAX_DAYS", 365), 3650)
+
+    def set_database(self, folder: Path) -> None:
+        """The database and each process's connection pool."""
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("QLVB_DATABASE_URL") or f"sqlite:///{folder / 'qlvb.sqlite3'}"
+        # Each process (every gunicorn worker, every scheduler) has its own pool: keep the sum of
+        # (pool size + overflow) over all processes below PostgreSQL's max_connections (docs/van-hanh.md §5).
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        if self.SQLALCHEMY_DATABASE_URI.rstrip("/") not in ("sqlite:", "sqlite:///:memory:"):  # those have no pool
+            self.SQLALCHEMY_ENGINE_OPTIONS |= {
+                "pool_size": env_int("QLVB_DB_POOL_SIZE", 5),
+                "max_overflow": env_int("QLVB_DB_MAX_OVERFLOW", 10),
+                "pool_timeout": env_int("QLVB_DB_POOL_TIMEOUT", 30),  # seconds a request waits for a connection
+            }
 
     def set_exchange(self) -> None:
         """The connector between deployments (app.exchange, protocol qlvb-peer/1)."""

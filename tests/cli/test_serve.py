@@ -93,3 +93,38 @@ def test_serve_with_workers_and_scheduler_answers_every_request_on_ten_starts(en
             process.wait(timeout=90)
         leftover = subprocess.run(["pgrep", "-f", "--", f"--parent-pid {process.pid}"], capture_output=True)
         assert leftover.returncode == 1, "the scheduler stops with the server"
+
+
+def test_two_servers_of_one_user_keep_their_own_control_socket(environment, tmp_path):
+    # gunicorn ≥ 25 puts its control socket in ~/.gunicorn by default: two instances of one user shared it, and the
+    # first to stop unlinked the other's. Each now keeps it in its instance folder.
+    home = tmp_path / "home"
+    home.mkdir()
+    servers = []
+    try:
+        for name in ("a", "b"):
+            instance = tmp_path / name
+            env = {**environment, "HOME": str(home), "QLVB_INSTANCE_PATH": str(instance), "QLVB_SCHEDULER": "0"}
+            port = free_port()
+            command = [sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", "1"]
+            process = subprocess.Popen(
+                command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            servers.append((process, instance / "gunicorn.ctl"))
+            wait_for(port, process)
+        deadline = time.monotonic() + 10
+        while not all(sock.is_socket() for _, sock in servers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert all(sock.is_socket() for _, sock in servers)
+        assert not (home / ".gunicorn").exists()
+
+        first, first_socket = servers[0]
+        first.send_signal(signal.SIGTERM)
+        first.wait(timeout=60)
+        assert not first_socket.exists()
+        assert servers[1][1].is_socket(), "stopping one server leaves the other's control socket alone"
+    finally:
+        for process, _ in servers:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=60)
