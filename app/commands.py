@@ -17,6 +17,7 @@ def register_cli(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(serve_command)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(check_command)
 
 
 @click.command("demo")
@@ -62,3 +63,20 @@ def serve_command(host: str, port: int, workers: int):
 
     click.echo(f"qlvb đang chạy tại http://{host}:{port}")
     Server().run()
+
+
+@click.command("check")
+@with_appcontext
+def check_command():
+    """Kiểm tra tính nhất quán của dữ liệu (quy trình, công việc, văn bản, cấp số, tệp, nhật ký)."""
+    import sys
+
+    from app.maintenance import check_consistency
+
+    problems = check_consistency()
+    for problem in problems:
+        click.echo(f"LỖI {problem}", err=True)
+    if problems:
+        click.echo(f"{len(problems)} điểm không nhất quán.", err=True)
+        sys.exit(1)
+    click.echo("OK: dữ liệu nhất quán.")
