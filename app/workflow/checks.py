@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.core.checks import Inconsistency
 from app.core.db import db
 from app.workflow import engine
-from app.workflow.models import HumanTask, InstanceStatus, TaskState, WorkflowInstance
+from app.workflow.models import HumanTask, InstanceStatus, ProcessVersion, TaskState, WorkflowInstance
 
 CLOSED = (InstanceStatus.COMPLETED, InstanceStatus.CANCELLED)
 
@@ -33,40 +33,41 @@ def tasks_match_state(batch: int = 200) -> list[Inconsistency]:
     open_rows = open_tasks_by_instance()
     problems = []
     last_id = 0
+    # Plain rows, not ORM objects: a long walk keeps no states in the session (nor touches the caller's objects).
+    columns = [WorkflowInstance.__table__.c[name] for name in ("id", "process_version_id", "status", "state")]
+    columns += [WorkflowInstance.object_type, WorkflowInstance.object_id]
     while True:
-        instances = db.session.scalars(
-            sa.select(WorkflowInstance).where(WorkflowInstance.id > last_id).order_by(WorkflowInstance.id).limit(batch)
+        rows = db.session.execute(
+            sa.select(*columns).where(WorkflowInstance.id > last_id).order_by(WorkflowInstance.id).limit(batch)
         ).all()
-        if not instances:
+        if not rows:
             return problems
-        for instance in instances:
-            last_id = instance.id
-            problems += _instance_problems(instance, open_rows.get(instance.id, set()))
-        db.session.expunge_all()  # a long walk keeps no states in memory
+        for row in rows:
+            last_id = row.id
+            problems += _instance_problems(row, open_rows.get(row.id, set()))
 
 
-def _instance_problems(instance: WorkflowInstance, open_ids: set[str]) -> list[Inconsistency]:
-    subject = f"workflow_instance {instance.id} ({instance.object_type} {instance.object_id})"
-    if instance.status in CLOSED:
+def _instance_problems(row, open_ids: set[str]) -> list[Inconsistency]:
+    subject = f"workflow_instance {row.id} ({row.object_type} {row.object_id})"
+    if row.status in CLOSED:
         if open_ids:
-            message = f"phiên đã {instance.status} nhưng còn {len(open_ids)} công việc mở"
+            message = f"phiên đã {row.status} nhưng còn {len(open_ids)} công việc mở"
             return [Inconsistency("workflow.tasks", subject, message)]
         return []
     try:
-        workflow = engine.load_state(engine.bundle_for(instance.process_version), instance.state)
+        version = db.session.get(ProcessVersion, row.process_version_id)
+        workflow = engine.load_state(engine.bundle_for(version), row.state)
     except Exception as exc:  # any failure to read the state is the finding
         return [Inconsistency("workflow.state", subject, f"không đọc được trạng thái quy trình: {exc}")]
     ready = {str(task.id) for task in engine.ready_user_tasks(workflow)}
     problems = []
     if ready - open_ids:
-        problems.append(
-            Inconsistency("workflow.tasks", subject, f"{len(ready - open_ids)} bước sẵn sàng không có công việc")
-        )
+        message = f"{len(ready - open_ids)} bước sẵn sàng không có công việc"
+        problems.append(Inconsistency("workflow.tasks", subject, message))
     if open_ids - ready:
-        problems.append(
-            Inconsistency("workflow.tasks", subject, f"{len(open_ids - ready)} công việc mở không còn trong quy trình")
-        )
-    if instance.status != InstanceStatus.ERROR:
+        message = f"{len(open_ids - ready)} công việc mở không còn trong quy trình"
+        problems.append(Inconsistency("workflow.tasks", subject, message))
+    if row.status != InstanceStatus.ERROR:
         expected = (
             InstanceStatus.COMPLETED
             if workflow.is_completed()
@@ -74,8 +75,8 @@ def _instance_problems(instance: WorkflowInstance, open_ids: set[str]) -> list[I
             if ready
             else InstanceStatus.WAITING
         )
-        if instance.status != expected:
-            message = f"trạng thái phiên là {instance.status}, theo quy trình phải là {expected}"
+        if row.status != expected:
+            message = f"trạng thái phiên là {row.status}, theo quy trình phải là {expected}"
             problems.append(Inconsistency("workflow.status", subject, message))
     return problems
 

@@ -1,11 +1,12 @@
 """The crash test's moving parts: a real `qlvb serve`, a killer that SIGKILLs it, a driver that keeps working.
 
-The server is gunicorn with one worker (app.commands.serve_command). The killer waits a random time after the
-worker answers, then SIGKILLs the worker — mid-request as often as not, since the driver is always busy — and
-gunicorn's master forks a fresh one; now and then it kills the master too and starts the server again. The driver
-plays the agency's people through /api/v1 with bearer tokens: receives incoming documents (with a message id, the
-API's idempotency key), drafts and submits outgoing ones, and completes whatever task is in someone's inbox —
-registration (số đến), direction, assignment, handling, review, signing (the leader's PIN), issue (number and seal).
+The server is gunicorn with one worker (app.commands.serve_command). The killer waits for the driver's next write
+request, then a random time (0–1.5 s, about what a signature takes on a loaded machine), then SIGKILLs the worker —
+mid-request as often as not — and gunicorn's master forks a fresh one; now and then it kills the master too and
+starts the server again. The driver plays the agency's people through /api/v1 with bearer tokens: receives incoming
+documents (with a message id, the API's idempotency key), drafts and submits outgoing ones, and completes whatever
+task is in someone's inbox — registration (số đến), direction, assignment, handling, review, signing (the leader's
+PIN), issue (number and seal).
 A request the kill cut off is simply asked again later from what the server says is open now; an interrupted
 receipt is retried with the same message id until it answers.
 
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,11 +98,14 @@ class Server:
 
 
 class Killer(threading.Thread):
-    """Kill the server `kills` times at random delays (seconds after the worker last answered)."""
+    """Kill the server `kills` times, each at a random delay after the driver next sends a write."""
 
-    def __init__(self, server: Server, rng: random.Random, kills: int, *, delay=(0.02, 1.2), restarts_per=20):
+    def __init__(self, server: Server, rng: random.Random, kills: int, *, delay=(0.0, 1.5), restarts_per=20):
         super().__init__(daemon=True)
         self.server, self.kills = server, kills
+        # Set by the driver when it sends a write (a receipt, a submission, a task completion: registration, signing,
+        # issue): each kill waits for one, then its delay, so it lands in or just after a write, not in a poll.
+        self.write_started = threading.Event()
         # One kill in `restarts_per` takes the master too (a restart costs ~20 s on a loaded machine, a worker ~1 s).
         whole = set(rng.sample(range(kills), max(1, kills // restarts_per))) if kills else set()
         # Drawn up front: the driver's thread shares no generator with this one, so the seed fixes both sequences.
@@ -112,6 +117,8 @@ class Killer(threading.Thread):
     def run(self) -> None:
         try:
             for wait, whole in self.plan:
+                self.write_started.clear()
+                self.write_started.wait(timeout=10)
                 time.sleep(wait)
                 if whole:
                     self.server.kill_all()
@@ -137,26 +144,29 @@ class Driver:
     rng: random.Random
     incoming_pdf: bytes
     draft_pdf: bytes
-    statuses: list = field(default_factory=list)  # (method, path, status) of every answer
-    cut: int = 0  # requests that never got an answer
+    statuses: list = field(default_factory=list)  # (what was asked, status) of every answer
+    cut: Counter = field(default_factory=Counter)  # what the kills cut off: "POST /incoming", "approve_sign" …
     message_ids: list[str] = field(default_factory=list)  # every message id sent
     unsent: list[str] = field(default_factory=list)  # receipts to retry with the same id
     unsubmitted: list[int] = field(default_factory=list)
     serial: int = 0
+    write_started: threading.Event | None = None  # Killer.write_started
 
     def headers(self, who: str) -> dict:
         return {"Authorization": f"Bearer {self.seed_data['tokens'][who]}"}
 
-    def call(self, who: str, method: str, path: str, **kwargs) -> requests.Response:
+    def call(self, who: str, method: str, path: str, label: str = "", **kwargs) -> requests.Response:
+        if method != "GET" and self.write_started is not None:
+            self.write_started.set()
         try:
             response = requests.request(
                 method, f"{self.base}/api/v1{path}", headers=self.headers(who), timeout=60, **kwargs
             )
         except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-            self.cut += 1
+            self.cut[label or f"{method} {path.split('?')[0]}"] += 1
             time.sleep(0.2)  # the master forks a new worker, or the server starts again
             raise Cut(str(exc)) from exc
-        self.statuses.append((method, path.split("?")[0], response.status_code))
+        self.statuses.append((label or f"{method} {path.split('?')[0]}", response.status_code))
         return response
 
     # --- actions ----------------------------------------------------------------------------------------
@@ -209,7 +219,7 @@ class Driver:
 
     def submit(self, document_id: int) -> None:
         try:
-            response = self.call("specialist", "POST", f"/outgoing/{document_id}/submit")
+            response = self.call("specialist", "POST", f"/outgoing/{document_id}/submit", label="submit")
         except Cut:
             return
         if response.status_code == 200 or response.json().get("code") == "outgoing_already_submitted":
@@ -249,7 +259,8 @@ class Driver:
     def work(self, tasks: list[tuple[str, dict]]) -> None:
         who, task = self.rng.choice(tasks)
         data, outcome = self.task_data(task)
-        self.call(who, "POST", f"/tasks/{task['id']}/complete", json={"data": data, "outcome": outcome})
+        path = f"/tasks/{task['id']}/complete"
+        self.call(who, "POST", path, label=task["task_name"], json={"data": data, "outcome": outcome})
 
     def step(self, *, max_open: int = 6) -> None:
         """One move: retry what a kill cut off, else start a case or complete a task, as the dice say."""
@@ -263,7 +274,7 @@ class Driver:
                 return
             tasks = self.open_tasks()
             if not tasks or (len(tasks) < max_open and self.rng.random() < 0.3):
-                self.new_incoming() if self.rng.random() < 0.5 else self.new_outgoing()
+                self.new_incoming() if self.serial % 2 else self.new_outgoing()  # both kinds, in turn
             else:
                 self.work(tasks)
         except Cut:
@@ -276,3 +287,19 @@ class Driver:
                 return
             self.step()
         raise AssertionError(f"still pending after the kills: {self.unsent} {self.unsubmitted}")
+
+    def finish(self, *, rounds: int) -> None:
+        """Complete open tasks, starting nothing new, until none is left or `rounds` moves were made: the cases the
+        kills interrupted go on to their number and seal (and show that the kills did them no harm)."""
+        for _ in range(rounds):
+            try:
+                tasks = self.open_tasks()
+                if not tasks:
+                    return
+                self.work(tasks)
+            except Cut:
+                pass
+
+    def answers(self) -> Counter:
+        """How many answers of each status each kind of request got: the failure message shows it."""
+        return Counter(f"{label} {status}" for label, status in self.statuses)

@@ -27,7 +27,7 @@ from app.core.db import db
 from app.core.transaction import unit_of_work
 from app.documents.models import NumberAssignment
 from app.incoming.models import IncomingDocument
-from app.maintenance import blobs_exist, check_consistency, sweep_orphan_blobs
+from app.maintenance import blobs_exist, sweep_orphan_blobs
 from app.signing.sample import draft_pdf
 from tests.conftest import fresh_database_url
 from tests.crash.harness import SUBJECT, Driver, Killer, Server
@@ -37,7 +37,7 @@ from tests.signing.factories import make_pdf
 KILLS = int(os.environ.get("QLVB_CRASH_KILLS") or 20)
 FULL_KILLS = 100
 SEED = int(os.environ.get("QLVB_CRASH_SEED") or random.SystemRandom().randrange(2**32))
-SETTLE_STEPS = 30  # moves after the last kill, so the cases it interrupted go on (and show it did no harm)
+FINISH_MOVES = 60  # task completions at most after the last kill (Driver.finish)
 
 
 def deployment(tmp_path: Path) -> tuple[Flask, dict, dict]:
@@ -92,23 +92,26 @@ def crash_and_check(tmp_path: Path, kills: int) -> None:
     server.start()
     killer = Killer(server, rng, kills)
     driver = Driver(server.base, seed_data, random.Random(rng.getrandbits(64)), make_pdf(), outgoing_draft())
+    driver.write_started = killer.write_started
     try:
         killer.start()
         while not killer.done.is_set():
             driver.step()
         assert killer.error is None, f"seed {seed}: {killer.error!r}"
         driver.settle()
-        for _ in range(SETTLE_STEPS):
-            driver.step(max_open=0)
+        driver.finish(rounds=FINISH_MOVES)
     finally:
         killer.done.wait(120)
         server.stop()
-    context = f"seed {seed}, {killer.count} kills, {driver.cut} requests cut; server log {server.log}"
+    cut = ", ".join(f"{label} {n}" for label, n in driver.cut.most_common())
+    answers = ", ".join(f"{kind} {n}" for kind, n in sorted(driver.answers().items()))
+    context = f"seed {seed}, {killer.count} kills; requests cut: {cut}; answers: {answers}; server log {server.log}"
 
-    errors = [s for s in driver.statuses if s[2] >= 500]
+    errors = [s for s in driver.statuses if s[1] >= 500]
     assert not errors, f"{context}: answers 5xx {errors[:10]}"
+    check = app.test_cli_runner().invoke(args=["check"])  # `qlvb check`: every module's rules
+    assert check.exit_code == 0, f"{context}:\n{check.output}"
     with app.app_context():
-        problems = check_consistency()
         received = Counter(db.session.scalars(sa.select(IncomingDocument.message_id)))
         numbers = dict(
             db.session.execute(
@@ -118,7 +121,7 @@ def crash_and_check(tmp_path: Path, kills: int) -> None:
         # What killed transactions stored and never committed is garbage the sweep takes, and only that.
         app.config["BLOB_SWEEP_HOURS"] = 0
         swept = sweep_orphan_blobs()
-        problems += blobs_exist()
+        problems = blobs_exist()
         db.session.remove()
         db.engine.dispose()
     assert not problems, f"{context}:\n" + "\n".join(map(str, problems))
