@@ -109,16 +109,19 @@ class Killer(threading.Thread):
         # One kill in `restarts_per` takes the master too (a restart costs ~20 s on a loaded machine, a worker ~1 s).
         whole = set(rng.sample(range(kills), max(1, kills // restarts_per))) if kills else set()
         # Drawn up front: the driver's thread shares no generator with this one, so the seed fixes both sequences.
-        self.plan = [(rng.uniform(*delay), n in whole) for n in range(kills)]
+        # Each kill first lets 0 or 1 writes through (the driver is sequential: the next write starting means the one
+        # before got its answer), so the cases move on to their numbers and signatures between the kills.
+        self.plan = [(rng.randint(0, 1), rng.uniform(*delay), n in whole) for n in range(kills)]
         self.done = threading.Event()
         self.error: BaseException | None = None
         self.count = 0
 
     def run(self) -> None:
         try:
-            for wait, whole in self.plan:
-                self.write_started.clear()
-                self.write_started.wait(timeout=10)
+            for spared, wait, whole in self.plan:
+                for _ in range(spared + 1):
+                    self.write_started.clear()
+                    self.write_started.wait(timeout=10)
                 time.sleep(wait)
                 if whole:
                     self.server.kill_all()
