@@ -19,6 +19,7 @@ def register_cli(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(serve_command)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(check_command)
 
 
 @click.command("demo")
@@ -74,3 +75,20 @@ def serve_command(host: str, port: int, workers: int, threads: int):
 
     click.echo(f"qlvb đang chạy tại http://{host}:{port}")
     Server().run()
+
+
+@click.command("check")
+@with_appcontext
+def check_command():
+    """Kiểm tra tính nhất quán của dữ liệu (quy trình, công việc, văn bản, cấp số, tệp, nhật ký)."""
+    import sys
+
+    from app.maintenance import check_consistency
+
+    problems = check_consistency()
+    for problem in problems:
+        click.echo(f"LỖI {problem}", err=True)
+    if problems:
+        click.echo(f"{len(problems)} điểm không nhất quán.", err=True)
+        sys.exit(1)
+    click.echo("OK: dữ liệu nhất quán.")

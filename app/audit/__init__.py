@@ -9,6 +9,7 @@ from app.core.modules import Module
 
 MODULE = Module(
     "audit",
+    checks=("app.audit.checks:CHECKS",),
     models=("app.audit.models",),
     cli=("app.audit.cli:audit_group",),
 )

@@ -52,6 +52,8 @@ class Module:
     search_sources: tuple[str, ...] = ()
     # "mod:PANELS": [app.core.home.HomePanel], the cards the module adds to everyone's home page
     home_panels: tuple[str, ...] = ()
+    # "mod:CHECKS": [func() -> list[app.core.checks.Inconsistency]], the module's consistency rules (`qlvb check`)
+    checks: tuple[str, ...] = ()
 
 
 def resolve(reference: str) -> Any:

@@ -23,6 +23,7 @@ from app.core.modules import Module, NavItem
 
 MODULE = Module(
     "documents",
+    checks=("app.documents.checks:CHECKS",),
     models=("app.documents.models", "app.documents.fulltext.models", "app.documents.fulltext.indexing"),
     blueprints=("app.documents.views:bp", "app.documents.fulltext.views:bp"),
     api=("app.documents.api:blp", "app.documents.fulltext.api:blp"),

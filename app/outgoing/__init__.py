@@ -10,6 +10,7 @@ from app.core.modules import Module, NavItem
 
 MODULE = Module(
     "outgoing",
+    checks=("app.outgoing.checks:CHECKS",),
     blobs=(
         "app.outgoing.models:OutgoingVersion.sha256",
         "app.outgoing.models:OutgoingVersion.source_sha256",

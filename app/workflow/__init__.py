@@ -12,6 +12,7 @@ from app.core.modules import Module, NavItem
 
 MODULE = Module(
     "workflow",
+    checks=("app.workflow.checks:CHECKS",),
     blobs=("app.workflow.models:CaseFile.sha256",),
     models=("app.workflow.models",),
     receivers=("app.workflow.handlers:RECEIVERS",),
