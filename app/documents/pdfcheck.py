@@ -50,8 +50,39 @@ INFORMATIONAL = {
 LABELS = {**ACTIVE, **INFORMATIONAL}
 
 EXECUTABLE_SUFFIXES = frozenset(
-    ".exe .com .bat .cmd .scr .pif .msi .msp .dll .cpl .lnk .reg .hta .vbs .vbe .js .jse .wsf .wsh .ps1 .psm1 "
-    ".jar .sh .py .apk .app .elf .bin .docm .xlsm .pptm".split()
+    [
+        ".exe",
+        ".com",
+        ".bat",
+        ".cmd",
+        ".scr",
+        ".pif",
+        ".msi",
+        ".msp",
+        ".dll",
+        ".cpl",
+        ".lnk",
+        ".reg",
+        ".hta",
+        ".vbs",
+        ".vbe",
+        ".js",
+        ".jse",
+        ".wsf",
+        ".wsh",
+        ".ps1",
+        ".psm1",
+        ".jar",
+        ".sh",
+        ".py",
+        ".apk",
+        ".app",
+        ".elf",
+        ".bin",
+        ".docm",
+        ".xlsm",
+        ".pptm",
+    ]
 )
 EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
 DANGEROUS_ACTIONS = {
@@ -284,9 +315,9 @@ def _look(obj, report: Report, depth: int) -> None:
             report.add("rich_media")
         if "/XFA" in keys:
             report.add("xfa")
-        if action == "/URI" or "/URI" in keys and action is None:
+        if action == "/URI" or ("/URI" in keys and action is None):
             report.add("uri")
-        if _name(obj.get("/FT")) == "/Sig" and "/V" in keys or "/ByteRange" in keys:
+        if (_name(obj.get("/FT")) == "/Sig" and "/V" in keys) or "/ByteRange" in keys:
             report.add("signed")
         if "/EF" in keys or "/EmbeddedFiles" in keys or subtype == "/FileAttachment":
             _embedded(obj, report)

@@ -131,7 +131,11 @@ def garbage_xref() -> bytes:
     data = clean()
     start = data.rindex(b"xref\n0 ")
     end = data.rindex(b"trailer")
-    return data[:start] + b"xref\n0 6\nthis is not an xref table at all\n" + data[end:].replace(b"startxref\n", b"startxref\n9")
+    return (
+        data[:start]
+        + b"xref\n0 6\nthis is not an xref table at all\n"
+        + data[end:].replace(b"startxref\n", b"startxref\n9")
+    )
 
 
 def truncated() -> bytes:
