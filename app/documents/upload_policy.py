@@ -9,6 +9,7 @@ the disarmed copy is what people open, and the page says so.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -23,6 +24,8 @@ from app.core.errors import ValidationError
 from app.documents import pdfcheck
 from app.org.models import User
 from app.org.permissions import require_admin_of
+
+log = logging.getLogger(__name__)
 
 
 class ActivePdf(StrEnum):
@@ -103,9 +106,13 @@ def screen_received_pdf(filename: str, data: bytes, *, agency_id: int | None) ->
         raise ValidationError(
             message, code="pdf_active_content", details={"files": message, "found": ",".join(report.active)}
         )
-    clean = pdfcheck.disarm(data)
-    left = pdfcheck.inspect_pdf(clean)
-    if left.active or left.refusal:  # nothing this module knows how to remove: refused rather than passed on
+    try:
+        clean = pdfcheck.disarm(data)
+    except Exception:  # qpdf read the file but cannot write it back: refused rather than passed on as it is
+        log.warning("could not disarm %s", filename, exc_info=True)
+        clean = None
+    left = pdfcheck.inspect_pdf(clean) if clean is not None else None
+    if left is None or left.active or left.refusal:  # nothing this module can remove: refused, not passed on
         message = f"Tệp “{filename}” có nội dung chủ động không gỡ bỏ được ({labels}): không được tiếp nhận."
         raise ValidationError(message, code="pdf_active_content", details={"files": message})
     keep = policy.keep_original or report.signed  # a signature lives only in the original's bytes
