@@ -9,6 +9,7 @@ from app.core.errors import DomainError
 from app.core.transaction import unit_of_work
 from app.documents import pdfcheck, upload_policy
 from app.org import queries as org_queries
+from app.org.forms import choices
 from app.org.permissions import managed_agency_ids
 from app.web.helpers import admin_required, show_errors
 
@@ -19,7 +20,7 @@ class PolicyForm(FlaskForm):
     agency = SelectField("Cơ quan")
     active_pdf = RadioField(
         "Khi tệp PDF nhận được có nội dung chủ động",
-        choices=[(p.value, label) for p, label in upload_policy.ACTIVE_PDF_LABELS.items()],
+        choices=choices((p.value, label) for p, label in upload_policy.ACTIVE_PDF_LABELS.items()),
     )
     keep_original = BooleanField("Giữ bản gốc đã nhận để đối chiếu khi gỡ bỏ (tệp có chữ ký số luôn được giữ)")
 
@@ -29,10 +30,10 @@ class PolicyForm(FlaskForm):
 def index():
     agencies = org_queries.list_agencies(managed_agency_ids(current_user))
     form = PolicyForm()
-    form.agency.choices = [(str(a.id), a.name) for a in agencies]
+    form.agency.choices = choices((str(a.id), a.name) for a in agencies)
     chosen = request.values.get("agency") or str(current_user.agency_id)
-    if chosen not in {value for value, _ in form.agency.choices}:
-        chosen = form.agency.choices[0][0]
+    if chosen not in {c.value for c in form.agency.choices}:
+        chosen = form.agency.choices[0].value
     status = 200
     if form.validate_on_submit():
         try:
