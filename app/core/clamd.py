@@ -30,8 +30,12 @@ def _connect(address: str, timeout: float) -> socket.socket:
     try:
         if address.startswith("unix:") or address.startswith("/"):
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.settimeout(timeout)
-            sock.connect(address.removeprefix("unix:"))
+            try:
+                sock.settimeout(timeout)
+                sock.connect(address.removeprefix("unix:"))
+            except OSError:
+                sock.close()
+                raise
         else:
             host, _, port = address.rpartition(":")
             sock = socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout)
