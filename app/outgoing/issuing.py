@@ -18,9 +18,9 @@ from app.audit import services as audit
 from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict, DomainError, PermissionDenied, ValidationError
+from app.documents.malware import scan_problem
 from app.documents.models import DocumentType, Register, RegisterKind, TypeCategory
 from app.documents.numbering import assign_number, peek_next_number
-from app.documents.malware import scan_problem
 from app.documents.pages import count_pages
 from app.documents.symbols import document_key, format_code
 from app.exchange.edxml import build_package
