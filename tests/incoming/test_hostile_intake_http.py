@@ -91,7 +91,7 @@ def test_the_corpus_through_a_running_server_never_breaks_a_worker():
         before = workers_of(master)
         assert len(before) == 1
         answers = {}
-        for number, (name, (filename, data, expected)) in enumerate(sorted(files.items())):
+        for number, (name, (filename, data, _expected)) in enumerate(sorted(files.items())):
             metadata = {**METADATA, "code_number": str(100 + number)}
             started = time.monotonic()
             answer = http.post(
