@@ -298,11 +298,48 @@ def _name(value) -> str | None:
 # Entries that hold geometry, fonts, page content or tree links: nothing a reader runs sits below them, and skipping
 # them keeps a 5,000-page file's examination to a fraction of a second.
 _INERT = frozenset(
-    "/Parent /Kids /Prev /First /Last /MediaBox /CropBox /BleedBox /TrimBox /ArtBox /BBox /Rect /Matrix /Widths "
-    "/ProcSet /Length /Filter /DecodeParms /ColorSpace /Font /Contents /Type /Subtype /Count /Rotate /Resources "
-    "/FontDescriptor /Encoding /ToUnicode /Differences /W /Index /Size /ID /Info /Metadata".split()
+    [
+        "/Parent",
+        "/Kids",
+        "/Prev",
+        "/First",
+        "/Last",
+        "/MediaBox",
+        "/CropBox",
+        "/BleedBox",
+        "/TrimBox",
+        "/ArtBox",
+        "/BBox",
+        "/Rect",
+        "/Matrix",
+        "/Widths",
+        "/ProcSet",
+        "/Length",
+        "/Filter",
+        "/DecodeParms",
+        "/ColorSpace",
+        "/Font",
+        "/Contents",
+        "/Type",
+        "/Subtype",
+        "/Count",
+        "/Rotate",
+        "/Resources",
+        "/FontDescriptor",
+        "/Encoding",
+        "/ToUnicode",
+        "/Differences",
+        "/W",
+        "/Index",
+        "/Size",
+        "/ID",
+        "/Info",
+        "/Metadata",
+    ]
 )
-_WATCHED = frozenset("/S /JS /JavaScript /AA /OpenAction /RichMediaContent /XFA /URI /FT /ByteRange /EF".split())
+_WATCHED = frozenset(
+    ["/S", "/JS", "/JavaScript", "/AA", "/OpenAction", "/RichMediaContent", "/XFA", "/URI", "/FT", "/ByteRange", "/EF"]
+)
 
 
 def _look(obj, report: Report, depth: int) -> None:
@@ -338,9 +375,9 @@ def _look_at_keys(obj, keys: set[str], report: Report) -> None:
         report.add("rich_media")
     if "/XFA" in keys:
         report.add("xfa")
-    if action == "/URI" or "/URI" in keys and action is None:
+    if action == "/URI" or ("/URI" in keys and action is None):
         report.add("uri")
-    if "/ByteRange" in keys or "/FT" in keys and "/V" in keys and _name(obj.get("/FT")) == "/Sig":
+    if "/ByteRange" in keys or ("/FT" in keys and "/V" in keys and _name(obj.get("/FT")) == "/Sig"):
         report.add("signed")
     if "/EF" in keys or "/EmbeddedFiles" in keys or subtype == "/FileAttachment":
         _embedded(obj, report)
