@@ -45,10 +45,11 @@ app/web/static/vendor/.built: package.json package-lock.json scripts/build-asset
 # Browser tests drive Debian's Chromium (/usr/bin/chromium), never a browser downloaded by a test tool.
 # LibreOffice (headless) converts DOCX drafts of outgoing documents to PDF for signing.
 # faketime runs the suite a second time with the wall clock years ahead (scripts/run-tests.sh).
-SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-liberation2 libreoffice-writer-nogui faketime
+# clamav-daemon: the malware-scanning tests start their own clamd with a signature database they write (no freshclam).
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-liberation2 libreoffice-writer-nogui faketime clamav-daemon
 chromium:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/liberation2 ] || ! command -v soffice >/dev/null \
-	     || ! command -v faketime >/dev/null; then \
+	     || ! command -v faketime >/dev/null || [ ! -x /usr/sbin/clamd ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian's chromium, LibreOffice and Vietnamese-capable fonts for the tests…"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \

@@ -81,7 +81,7 @@ class Config:
         # Blobs no row names are removed by the scheduler once untouched this long (a crash between writing a file
         # and committing its row leaves one behind); longer than any transaction can last.
         self.BLOB_SWEEP_HOURS = env_int("QLVB_BLOB_SWEEP_HOURS", 24)
-        self.MAX_CONTENT_LENGTH = env_int("QLVB_MAX_UPLOAD_MB", 100) * 1024 * 1024  # seed 003 Điều 4: 100 MB
+        self._uploads()
         self.TIMEZONE = os.environ.get("QLVB_TIMEZONE", "Asia/Ho_Chi_Minh")
 
         # Cookies: HttpOnly + SameSite, and Secure as the request's scheme says ("auto", the default): on behind TLS
@@ -214,6 +214,26 @@ class Config:
         # .edxml files imported by a clerk: refuse those without the sending system's XML-DSig signature (off: an
         # unsigned file is taken with a warning, like a paper-borne one).
         self.EXCHANGE_FILE_REQUIRE_SIGNATURE = env_bool("QLVB_EXCHANGE_FILE_REQUIRE_SIGNATURE", False)
+
+    def _uploads(self) -> None:
+        """Uploads: size, PDF bounds, malware scanning (app.documents.uploads, pdfcheck, malware)."""
+        # Seed 003 Điều 4 (design.md §8): one uploaded file is at most 100 MB (app.documents.uploads asks it for every
+        # upload: pages, API, edXML packages, scans). The web server refuses a whole request past
+        # MAX_CONTENT_LENGTH (413) before reading it: by default the file limit and 10 MB of form fields.
+        upload_mb = env_int("QLVB_MAX_UPLOAD_MB", 100)
+        self.UPLOAD_MAX_BYTES = upload_mb * 1024 * 1024
+        self.MAX_CONTENT_LENGTH = env_int("QLVB_MAX_REQUEST_MB", upload_mb + 10) * 1024 * 1024
+        # Received PDFs are read within these bounds (app.documents.pdfcheck); a file past them is refused: more
+        # pages, a stream inflating past the per-stream limit, or all streams past the total (decompression bombs).
+        self.PDF_MAX_PAGES = env_int("QLVB_PDF_MAX_PAGES", 5000)
+        self.PDF_MAX_STREAM_BYTES = env_int("QLVB_PDF_MAX_STREAM_MB", 200) * 1024 * 1024
+        self.PDF_MAX_INFLATED_BYTES = env_int("QLVB_PDF_MAX_INFLATED_MB", 1024) * 1024 * 1024
+        # Seed 001 Điều 9.2, seed 004 Điều 14.3 (design.md §8): ClamAV's clamd scans every upload before it is
+        # stored and every outgoing document before it is issued. A Unix socket path or host:port; empty: no scan.
+        # When clamd cannot be reached the upload is refused (fail-closed) unless QLVB_CLAMD_FAIL_OPEN is on.
+        self.CLAMD_SOCKET = os.environ.get("QLVB_CLAMD_SOCKET", "").strip()
+        self.CLAMD_FAIL_OPEN = env_bool("QLVB_CLAMD_FAIL_OPEN", False)
+        self.CLAMD_TIMEOUT_SECONDS = env_int("QLVB_CLAMD_TIMEOUT_SECONDS", 60)
 
 
 class TestConfig(Config):

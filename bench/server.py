@@ -67,12 +67,14 @@ def _environment(kind: str, folder: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def running_server(kind: str, setup: Callable[[], object], *, workers: int = 2) -> Iterator[tuple[str, object]]:
+def running_server(
+    kind: str, setup: Callable[[], object], *, workers: int = 2, settings: dict[str, str] | None = None
+) -> Iterator[tuple[str, object]]:
     """Yield (base URL, what `setup()` returned): migrate, run `setup` in an app context of the same database,
-    then serve with gunicorn until the block ends."""
+    then serve with gunicorn until the block ends. `settings`: more QLVB_* variables for the server."""
     with tempfile.TemporaryDirectory(prefix="qlvb-bench-") as tmp:
         folder = Path(tmp)
-        env = _environment(kind, folder)
+        env = {**_environment(kind, folder), **(settings or {})}
         subprocess.run(
             [sys.executable, "-m", "app", "db", "upgrade"], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True
         )

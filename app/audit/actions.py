@@ -26,6 +26,10 @@ ACTION_LABELS: dict[str, str] = {
     "delegation.create": "Ủy quyền",
     "delegation.revoke": "Thu hồi ủy quyền",
     "access_warning.confirm": "Xác nhận thay đổi quyền truy cập",
+    # Tệp tải lên: mã độc, nội dung chủ động của PDF
+    "documents.malware_refused": "Từ chối tệp nhiễm mã độc",
+    "documents.pdf_disarmed": "Gỡ nội dung chủ động khỏi tệp PDF nhận được",
+    "documents.upload_policy": "Sửa chính sách tệp PDF có nội dung chủ động",
     # Lịch làm việc
     "calendar.update_hours": "Sửa giờ làm việc",
     "calendar.reset_hours": "Đưa về giờ làm việc mặc định",

@@ -19,7 +19,7 @@ from app.documents import numbering
 from app.documents.fields import nfc
 from app.documents.models import Register, RegisterKind
 from app.documents.services import create_register
-from app.documents.uploads import Upload
+from app.documents.uploads import Upload, upload_problem
 from app.org.models import Role, User
 from app.signing.errors import NotAPdf
 
@@ -149,6 +149,8 @@ def make_copy(
     if source_kind != SourceKind.UPLOAD:
         data, filename, symbol, title = _source(actor, source_kind, source_id, file_id)
     if upload is not None:
+        if problem := upload_problem(upload):  # the one check of every upload: size, format by content, malware
+            raise ValidationError(problem[1], code=problem[0], details={"file": problem[1]})
         data, filename = upload.data, upload.filename
     symbol, title = nfc(source_symbol) or symbol, nfc(subject) or title
     if not title:

@@ -13,6 +13,9 @@ What other modules use (incoming, outgoing, exchange):
   `Urgency`, `Secrecy`, `refuse_secret`.
 - `app.documents.symbols`: `format_symbol`, `format_code`, `document_key`, `notation_problem` (the shape of a
   ký hiệu for its type, Phụ lục I Phần I II.3.b).
+- `app.documents.uploads`: `upload_problem` — the one check of every uploaded file (size, format by content,
+  PDF bounds, malware); `app.documents.upload_policy.screen_received_pdf` — a received PDF's active content
+  refused or disarmed by the agency's policy (app.documents.pdfcheck reads it); `app.documents.malware`.
 - `app.documents.pages`: `count_pages` (PageAmount read from a PDF, Phụ lục VI III.1.g).
 - `app.documents.search`: `fold_vietnamese`, `keep_folded`, `folded_search`.
 - `app.documents.fulltext.sources`: `SearchSource`, `EntryFields` — what a module declares in
@@ -24,9 +27,15 @@ from app.core.modules import Module, NavItem
 MODULE = Module(
     "documents",
     checks=("app.documents.checks:CHECKS",),
-    models=("app.documents.models", "app.documents.fulltext.models", "app.documents.fulltext.indexing"),
-    blueprints=("app.documents.views:bp", "app.documents.fulltext.views:bp"),
-    api=("app.documents.api:blp", "app.documents.fulltext.api:blp"),
+    models=(
+        "app.documents.models",
+        "app.documents.fulltext.models",
+        "app.documents.fulltext.indexing",
+        "app.documents.upload_policy",
+        "app.documents.malware",
+    ),
+    blueprints=("app.documents.views:bp", "app.documents.fulltext.views:bp", "app.documents.policy_views:bp"),
+    api=("app.documents.api:blp", "app.documents.fulltext.api:blp", "app.documents.policy_api:blp"),
     cli=("app.documents.fulltext.cli:search_command",),
     jobs="app.documents.fulltext.jobs",
     navigation=(NavItem("Sổ văn bản", "documents.registers", frozenset({"quan_tri", "van_thu"}), order=100),),

@@ -15,6 +15,10 @@ def count_pages(data: bytes | None) -> int | None:
     """The number of pages of a PDF, or None when the bytes are not a readable PDF (or exceed Number(3))."""
     if not data or not data.startswith(b"%PDF-"):
         return None
+    from app.documents.pdfcheck import bounds_problem
+
+    if bounds_problem(data) is not None:  # a bomb, a looping page tree, too many pages: no count, never a hang
+        return None
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 

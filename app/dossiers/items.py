@@ -58,6 +58,8 @@ SEARCH_LIMIT = 20
 def content_type_of(filename: str, data: bytes) -> str | None:
     """The type of a file told by its content; None when it is none of the accepted ones."""
     known = Upload(filename, data).content_type
+    if known in OFFICE_ZIP.values():  # a PPTX, told by its parts
+        return known
     if known == "application/zip":
         lowered = filename.lower()
         return next((t for ext, t in OFFICE_ZIP.items() if lowered.endswith(ext)), known)

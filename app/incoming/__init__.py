@@ -11,7 +11,7 @@ from app.core.modules import Module, NavItem
 MODULE = Module(
     "incoming",
     checks=("app.incoming.checks:CHECKS",),
-    blobs=("app.incoming.models:IncomingFile.sha256",),
+    blobs=("app.incoming.models:IncomingFile.sha256", "app.incoming.models:IncomingFile.original_sha256"),
     models=("app.incoming.models", "app.incoming.models_handling", "app.incoming.recall_models"),
     receivers=("app.incoming.handlers:RECEIVERS",),
     blueprints=("app.incoming.views:bp",),

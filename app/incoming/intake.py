@@ -78,11 +78,13 @@ def clean_metadata(raw: dict) -> dict:
 def check_files(uploads: list[Upload], *, require_pdf: bool) -> None:
     """Formats by content, the size limit, and a main file that is a PDF when the channel requires one."""
     problems: dict[str, str] = {}
+    code = "invalid_files"
     if not uploads:
         problems["files"] = "Chưa có tệp văn bản."
     for upload in uploads:
         if problem := upload_problem(upload):
-            problems["files"] = problem[1]
+            code, problems["files"] = problem  # the stable code of what was found (file_type_mismatch, malware_found…)
+            break
     main = [u for u in uploads if u.is_main] or uploads[:1]
     if main and "files" not in problems:
         main[0].is_main = True
@@ -91,7 +93,8 @@ def check_files(uploads: list[Upload], *, require_pdf: bool) -> None:
                 f"Văn bản điện tử “{main[0].filename}” phải là tệp PDF (ảnh chụp chỉ dùng cho văn bản giấy đã số hóa)."
             )
     if problems:
-        raise ValidationError("Tệp văn bản chưa hợp lệ.", code="invalid_files", details=problems)
+        message = "Tệp văn bản chưa hợp lệ." if code == "invalid_files" else problems["files"]
+        raise ValidationError(message, code=code, details=problems)
 
 
 KEY_LIMIT = 100  # IncomingDocument.document_key

@@ -174,9 +174,22 @@ class IncomingFile(db.Model):
     is_main: Mapped[bool] = mapped_column(default=False)
     signature_valid: Mapped[bool | None] = mapped_column()  # None: not a PDF, nothing to verify
     signature_report: Mapped[dict | None] = mapped_column(sa.JSON)
+    # What the PDF carried when received (app.documents.pdfcheck codes: "javascript", "embedded_executable", "uri"…),
+    # shown next to the file. `disarmed`: `sha256` is a copy without the active content (the agency's policy,
+    # app.documents.upload_policy); `original_sha256` the file as received, when kept (always for a signed one: its
+    # signature, verified on receipt, lives only in those bytes).
+    findings: Mapped[list | None] = mapped_column(sa.JSON)
+    disarmed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    original_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     document: Mapped[IncomingDocument] = relationship(back_populates="files")
+
+    @property
+    def finding_labels(self) -> list[str]:
+        from app.documents.pdfcheck import LABELS
+
+        return [LABELS.get(code, code) for code in self.findings or []]
 
 
 class IncomingAssignment(db.Model):

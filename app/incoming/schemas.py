@@ -13,6 +13,8 @@ class IncomingFileSchema(Schema):
     sha256 = Str()
     is_main = fields.Bool()
     signature_valid = fields.Bool(allow_none=True)
+    findings = fields.List(fields.Str(), allow_none=True, metadata={"description": "Nội dung chủ động đã phát hiện"})
+    disarmed = fields.Bool(metadata={"description": "Tệp lưu là bản đã gỡ nội dung chủ động"})
     signature_report = fields.Dict(allow_none=True)
 
 

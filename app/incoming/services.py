@@ -14,6 +14,7 @@ from app.core.errors import NotFound, PermissionDenied, ValidationError
 from app.core.locking import lock_name
 from app.documents.models import Urgency
 from app.documents.pages import count_pages
+from app.documents.upload_policy import Screened, screen_received_pdf
 from app.documents.uploads import Upload
 from app.exchange.models import StatusCode
 from app.exchange.services import record_status
@@ -67,10 +68,12 @@ def receive_incoming(
             return existing
     meta = clean_metadata(metadata)
     uploads = prepare_files(uploads, paper=channel == Channel.PAPER)  # scans → one PDF (Điều 22.3.b)
-    reports = {}
+    reports, screened = {}, {}
     for upload in uploads:
         if upload.content_type == "application/pdf" and not upload.digitised:
-            try:
+            # Seed 001 Điều 9.2, seed 004 Điều 14.3: active content refused or disarmed by the agency's policy.
+            screened[id(upload)] = screen_received_pdf(upload.filename, upload.data, agency_id=agency_id)
+            try:  # on the file as received: a disarmed copy no longer carries the signature
                 reports[id(upload)] = verify_pdf(upload.data, agency_id=agency_id)
             except NotAPdf as exc:
                 raise ValidationError(
@@ -94,17 +97,24 @@ def receive_incoming(
         created_by_id=actor.id if actor else None,
         **meta,
     )
+    disarmed = []
     for upload in uploads:
         report = reports.get(id(upload))
+        kept = screened.get(id(upload)) or Screened(upload.data)
+        if kept.disarmed:
+            disarmed.append(upload.filename)
         document.files.append(
             IncomingFile(
-                sha256=store.put(upload.data),
+                sha256=store.put(kept.data),
                 filename=upload.filename[:255],
                 content_type=upload.content_type,
-                size=len(upload.data),
+                size=len(kept.data),
                 is_main=upload.is_main,
                 signature_valid=report.valid if report is not None else None,
                 signature_report=verify_pdf_report_dict(report) if report is not None else None,
+                findings=kept.findings or None,
+                disarmed=kept.disarmed,
+                original_sha256=store.put(kept.original) if kept.original is not None else None,
             )
         )
     db.session.add(document)
@@ -120,8 +130,17 @@ def receive_incoming(
             "sender": document.sender_name,
             "files": len(uploads),
             **({"relation": document.relation, "related_id": document.related_id} if document.relation else {}),
+            **({"disarmed": disarmed} if disarmed else {}),
         },
     )
+    if disarmed:
+        audit.record(
+            actor,
+            "documents.pdf_disarmed",
+            document,
+            summary=f"Gỡ nội dung chủ động khỏi tệp: {', '.join(disarmed)[:400]}",
+            changes={"files": disarmed},
+        )
     if channel == Channel.ELECTRONIC:
         # NĐ 30/2020 Điều 21.2.c: tell the sender the same day that the document arrived (status 01).
         status_for_sender(document, StatusCode.ARRIVED, staff=actor)

@@ -244,6 +244,15 @@ def _replies(doc: IncomingDocument) -> list:
 def file(document_id: int, file_id: int):
     doc = services.view_document(current_user, document_id)
     item = services.document_file(doc, file_id)  # a recalled document's files: 404
+    if request.args.get("original") == "1" and item.original_sha256:
+        # The file as received, active content and all (kept for the record): only ever downloaded, never opened here.
+        data = current_app.extensions["qlvb.blobs"].read(item.original_sha256)
+        return send_file(
+            io.BytesIO(data),
+            mimetype="application/octet-stream",
+            as_attachment=True,
+            download_name=f"ban-goc-{item.filename}",
+        )
     data = current_app.extensions["qlvb.blobs"].read(item.sha256)
     # PDFs open in the browser's viewer; everything else downloads.
     inline = item.content_type == "application/pdf" and request.args.get("download") != "1"

@@ -55,6 +55,11 @@ SECTIONS: tuple[AdminSection, ...] = (
                 "trust_roots.index",
                 "Root CA, CA trung gian mà chữ ký số phải dẫn tới để được coi là tin cậy.",
             ),
+            AdminCard(
+                "Tệp PDF có nội dung chủ động",
+                "upload_policy.index",
+                "Tệp nhận được có JavaScript, tệp đính kèm, lệnh mở chương trình: gỡ bỏ hay từ chối; giữ bản gốc.",
+            ),
         ),
     ),
     AdminSection(

@@ -18,6 +18,7 @@ from app.audit import services as audit
 from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict, DomainError, PermissionDenied, ValidationError
+from app.documents.malware import scan_problem
 from app.documents.models import DocumentType, Register, RegisterKind, TypeCategory
 from app.documents.numbering import assign_number, peek_next_number
 from app.documents.pages import count_pages
@@ -314,6 +315,17 @@ def _issued_names(document: OutgoingDocument) -> dict:
     }
 
 
+def _scan_before_issue(document: OutgoingDocument, signed: bytes) -> None:
+    """Seed 001 Điều 9.2, seed 004 Điều 14.3: the văn thư checks that the electronic document is "an toàn, không bị
+    lây nhiễm" before issuing it — the signed PDF and each attachment through clamd (when configured)."""
+    name = files.newest(document, VersionStage.SIGNED).filename
+    found = [(name, signed)] + [(a.filename, files.read(a.sha256)) for a in document.attachments]
+    for filename, data in found:
+        if problem := scan_problem(filename, data, purpose="issue"):
+            code, message = problem
+            raise ValidationError(message, code=code, details={"file": message})
+
+
 def issue_outgoing(
     actor: User, document: OutgoingDocument, *, register_id, notation: str, issued_date: date | str | None
 ) -> OutgoingDocument:
@@ -324,6 +336,7 @@ def issue_outgoing(
     day = _issue_day(issued_date)
     notation = "".join(notation.split())
     signed = files.read(files.newest(document, VersionStage.SIGNED).sha256)
+    _scan_before_issue(document, signed)
     signer = key.pdf_signer()
     document.place = place_of(document)  # check_issuable refused a document without one
 

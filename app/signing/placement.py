@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from app.documents.pdfcheck import bounds_problem
 from app.signing.appearance import FIELD_BASELINE_OFFSET, nfc
 from app.signing.errors import NotAPdf
 
@@ -63,6 +64,8 @@ _PDFIUM_LOCK = threading.RLock()
 
 @contextmanager
 def _document(pdf: bytes) -> Iterator[pdfium.PdfDocument]:
+    if (problem := bounds_problem(pdf)) is not None:  # a bomb or a looping tree never reaches PDFium
+        raise NotAPdf(problem[1] if problem[0] != NotAPdf.code else None, details={"error": problem[0]})
     with _PDFIUM_LOCK:
         try:
             doc = pdfium.PdfDocument(pdf)

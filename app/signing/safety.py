@@ -19,6 +19,7 @@ from collections import OrderedDict
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from app.documents.pdfcheck import bounds_problem
 from app.signing.errors import NotAPdf, UnsafePdf
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,9 @@ def read_pdf(data: bytes) -> PdfFileReader:
         raise TypeError("PDF data must be bytes")
     if b"%PDF-" not in data[:_HEADER_WINDOW]:
         raise NotAPdf(details={"error": "no %PDF- header"})
+    problem = bounds_problem(bytes(data))
+    if problem is not None and problem[0] != "pdf_password":  # pyHanko reports an encrypted file itself
+        raise NotAPdf(problem[1] if problem[0] != NotAPdf.code else None, details={"error": problem[0]})
     try:
         # strict=False: office-suite exports with hybrid xrefs or small syntax slips must still be signable, and
         # received files readable so their signatures can be judged (coverage and diff checks stay strict).

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app.core.errors import DomainError, NotFound, ValidationError
 from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
+from app.documents.uploads import Upload, upload_problem
 from app.workflow import permissions, queries, services
 from app.workflow.assignment import candidates
 from app.workflow.definitions import available_processes
@@ -106,8 +107,8 @@ def complete(task_id: int):
     task = services.get_task(current_user, task_id)
     form, _order = _form_context(task)
     data = coerce_submission(form, request.form.get, request.form.getlist) if form else {}
-    data.update(_uploads(form))
     try:
+        data.update(_uploads(form))
         with unit_of_work():
             services.complete_task(
                 current_user._get_current_object(),
@@ -126,20 +127,27 @@ def complete(task_id: int):
 
 
 def _uploads(form) -> dict:
-    """File widgets: store each upload in the blob store; the task data keeps {sha256, name, size, type}."""
+    """File widgets: each upload checked like every other (app.documents.uploads), then stored in the blob store;
+    the task data keeps {sha256, name, size, type}, the type told by the bytes, never the browser's Content-Type.
+    Raises ValidationError naming the field of a refused file."""
     if not form:
         return {}
     store = current_app.extensions["qlvb.blobs"]
     stored = {}
     for name, hints in (form.get("ui") or {}).items():
-        upload = request.files.get(name)
-        if hints.get("widget") == "file" and upload and upload.filename:
-            digest = store.put(upload.stream)
+        sent = request.files.get(name)
+        if hints.get("widget") == "file" and sent and sent.filename:
+            upload = Upload(sent.filename, sent.read())
+            # Any format a case may need (notes, spreadsheets…), but never an executable, a file whose bytes
+            # belie its name, a PDF past the bounds, or malware.
+            if problem := upload_problem(upload, check_format=False):
+                raise ValidationError(problem[1], code=problem[0], details={name: problem[1]})
+            digest = store.put(upload.data)
             stored[name] = {
                 "sha256": digest,
                 "name": upload.filename,
-                "size": store.size(digest),
-                "type": upload.mimetype,
+                "size": len(upload.data),
+                "type": upload.content_type,
             }
     return stored
 
@@ -209,8 +217,9 @@ def start_case(process_id: str):
         abort(404)
     values, errors = {}, {}
     if request.method == "POST":
-        values = coerce_submission(form, request.form.get, request.form.getlist) | _uploads(form)
+        values = coerce_submission(form, request.form.get, request.form.getlist)
         try:
+            values |= _uploads(form)
             with unit_of_work():
                 instance = services.start_process(
                     current_user._get_current_object(),

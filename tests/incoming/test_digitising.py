@@ -3,6 +3,7 @@ one PDF, the main file of the paper document; a scan under 200 dpi is refused wi
 
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import pypdf
@@ -116,9 +117,18 @@ def test_a_pdf_scan_is_kept_and_image_appendices_become_one_pdf(app, incoming_of
     assert len(pdf_of(app, appendix).pages) == 2
 
 
+def ooxml_docx() -> bytes:
+    """A Word package as far as its structure goes ([Content_Types].xml and word/document.xml)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", "<document/>")
+    return out.getvalue()
+
+
 def test_the_main_file_of_a_paper_document_is_a_pdf(incoming_office):
     # NĐ 30/2020 Điều 22.3.b: the main file of a digitised document is a PDF (or scans made into one).
-    docx = b"PK\x03\x04" + b"0" * 100
+    docx = ooxml_docx()
     with pytest.raises(ValidationError) as err:
         receive_paper(incoming_office, ("van-ban.docx", docx), ("trang-1.jpg", scan()))
     assert err.value.code == "invalid_files" and "phải là tệp PDF hoặc ảnh quét" in err.value.details["files"]

@@ -186,6 +186,10 @@ def extract_text(data: bytes) -> str:
     """The text of a PDF, page after page (pypdf); empty when the file has none (a scan) or cannot be read."""
     from pypdf import PdfReader
 
+    from app.documents.pdfcheck import bounds_problem
+
+    if bounds_problem(data) is not None:  # a bomb or a looping tree: found by its metadata only
+        return ""
     try:
         reader = PdfReader(io.BytesIO(data))
         parts, size = [], 0
