@@ -8,13 +8,15 @@ administrators (a notice, and an e-mail when SMTP is configured) rather than ret
 """
 
 import logging
+import threading
 from pathlib import Path
 
 from flask import current_app
 
+from app.audit.context import current_origin, origin
 from app.audit.services import record
 from app.backup import services
-from app.backup.permissions import deployment_admin_ids
+from app.backup.permissions import deployment_admin_ids, require_manage_backups
 from app.core import clock
 from app.core.jobs import Job
 from app.core.transaction import unit_of_work
@@ -70,6 +72,42 @@ def _tell_admins(message: str, *, warning: bool = False) -> None:
         dedupe_key=f"{kind}:{clock.local_today().isoformat()}",
         object_type="backup",
     )
+
+
+def start_backup(actor, *, trigger: str) -> dict:
+    """ "Sao lưu ngay" (page, API): in a background thread when configured (a backup of a large store takes minutes,
+    longer than a request should), else in the caller's request. Returns what to tell the person."""
+    require_manage_backups(actor)
+    if current_app.config["BACKUP_IN_BACKGROUND"]:
+        if services.backup_running():
+            raise services.BackupBusy()
+        app, actor_id, where = current_app._get_current_object(), actor.id if actor else None, current_origin()
+        threading.Thread(
+            target=_in_background, args=(app, actor_id, trigger, where), name="qlvb-backup", daemon=True
+        ).start()
+        return {
+            "status": "started",
+            "message": "Đang sao lưu; tải lại trang sau ít phút để xem kết quả.",
+            "archive": None,
+        }
+    try:
+        result = run_backup(trigger=trigger, actor=actor)
+    except services.BackupBusy:
+        raise
+    except Exception as exc:  # audited and told by run_backup; the person reads why
+        return {"status": "failed", "message": services.describe(exc), "archive": None}
+    return {"status": "done", "message": f"Đã sao lưu: {result.path.name}.", "archive": result.path.name}
+
+
+def _in_background(app, actor_id: int | None, trigger: str, where) -> None:
+    from app.core.db import db
+    from app.org.models import User
+
+    with app.app_context(), origin(where.ip, where.user_agent):
+        try:
+            run_backup(trigger=trigger, actor=db.session.get(User, actor_id) if actor_id else None)
+        except Exception:
+            log.info("background backup did not complete (audited)")
 
 
 def run_restore(path: Path, *, say=print):

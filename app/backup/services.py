@@ -289,9 +289,12 @@ def _add_blobs(writer: archive.ArchiveWriter) -> list[str]:
 def referenced_digests() -> set[str]:
     """Every digest some declared blob column names (the columns come from the modules' declarations)."""
     found: set[str] = set()
-    for column in current_app.extensions["qlvb.blob_columns"]():
-        found |= set(db.session.scalars(sa.select(column).where(column.is_not(None)).distinct()))
-    db.session.rollback()  # a read: end the transaction instead of holding it open
+    # A connection of its own: the caller's session may be inside a request's or a job's unit of work.
+    with db.engine.connect() as connection:
+        tables = set(sa.inspect(connection).get_table_names())
+        for column in current_app.extensions["qlvb.blob_columns"]():
+            if column.table.name in tables:  # an archive of an older schema may lack a newer module's table
+                found |= set(connection.scalars(sa.select(column).where(column.is_not(None)).distinct()))
     return found
 
 
@@ -374,3 +377,15 @@ def free_space(folder: Path) -> int | None:
     with contextlib.suppress(OSError):
         return shutil.disk_usage(folder if folder.exists() else folder.parent).free
     return None
+
+
+def backup_running(folder: Path | None = None) -> bool:
+    """Whether a backup is being made into the folder now (its lock is held)."""
+    folder = folder or backup_folder()
+    try:
+        with folder_lock(folder):
+            return False
+    except BackupBusy:
+        return True
+    except OSError:
+        return False

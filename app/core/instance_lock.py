@@ -38,6 +38,16 @@ def hold_in_use(instance_path: str | os.PathLike) -> None:
     _held.append(fd)
 
 
+def hold_for_command(instance_path: str | os.PathLike) -> None:
+    """`hold_in_use` for `qlvb serve` and `qlvb scheduler`: a restore under way is a one-line message, exit 1."""
+    import click
+
+    try:
+        hold_in_use(instance_path)
+    except InstanceInUse as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @contextlib.contextmanager
 def exclusive_use(instance_path: str | os.PathLike) -> Iterator[None]:
     """Hold the instance alone for the block; raise InstanceInUse when a server or scheduler runs."""
