@@ -221,19 +221,20 @@ def restore_postgresql(engine: sa.engine.Engine, dump: Path) -> None:
         env=env,
     )
     errors: dict[str, bytes] = {}
-    drain = threading.Thread(target=lambda: errors.setdefault("psql", writer.stderr.read()), daemon=True)
-    drain.start()
-    try:
-        writer.stdin.write(prelude.encode())
-        shutil.copyfileobj(reader.stdout, writer.stdin, 1024 * 1024)
-    except BrokenPipeError:
-        pass  # psql stopped at an error: its message says why
-    finally:
-        with contextlib.suppress(BrokenPipeError):
-            writer.stdin.close()
-    restore_error = reader.stderr.read()
-    reader_code, writer_code = reader.wait(), writer.wait()
-    drain.join()
+    with reader, writer:  # closes every pipe, whatever happens
+        drain = threading.Thread(target=lambda: errors.setdefault("psql", writer.stderr.read()), daemon=True)
+        drain.start()
+        try:
+            writer.stdin.write(prelude.encode())
+            shutil.copyfileobj(reader.stdout, writer.stdin, 1024 * 1024)
+        except BrokenPipeError:
+            pass  # psql stopped at an error: its message says why
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                writer.stdin.close()
+        restore_error = reader.stderr.read()
+        reader_code, writer_code = reader.wait(), writer.wait()
+        drain.join()
     if reader_code != 0 or writer_code != 0:
         raise DatabaseToolError(
             "Không nạp được bản sao lưu vào PostgreSQL; cơ sở dữ liệu giữ nguyên như trước.",

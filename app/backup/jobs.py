@@ -135,9 +135,11 @@ def make_daily_backup() -> bool:
     local_now = clock.to_local(clock.now())
     if local_now.hour < config["BACKUP_HOUR"]:
         return False
-    folder = services.backup_folder()
-    if not services.claim_scheduled_day(folder, local_now.date().isoformat()):
-        return False
+    try:
+        if not services.claim_scheduled_day(services.backup_folder(), local_now.date().isoformat()):
+            return False
+    except OSError:
+        pass  # the folder is unusable: the backup below fails on it, and says so to the administrators
     try:
         run_backup(trigger="scheduled")
     except services.BackupBusy:

@@ -29,7 +29,7 @@ from flask import current_app
 
 from app.backup import archive, database
 from app.core import clock
-from app.core.db import db
+from app.core.db import SQLITE_READER, db, sqlite_begin
 from app.core.errors import Conflict, DomainError, NotFound
 
 log = logging.getLogger(__name__)
@@ -289,12 +289,17 @@ def _add_blobs(writer: archive.ArchiveWriter) -> list[str]:
 def referenced_digests() -> set[str]:
     """Every digest some declared blob column names (the columns come from the modules' declarations)."""
     found: set[str] = set()
-    # A connection of its own: the caller's session may be inside a request's or a job's unit of work.
-    with db.engine.connect() as connection:
-        tables = set(sa.inspect(connection).get_table_names())
-        for column in current_app.extensions["qlvb.blob_columns"]():
-            if column.table.name in tables:  # an archive of an older schema may lack a newer module's table
-                found |= set(connection.scalars(sa.select(column).where(column.is_not(None)).distinct()))
+    # A connection of its own, a reader on SQLite: the caller may be inside a request's unit of work, which holds
+    # the write lock (app.core.db.sqlite_begin).
+    reader = sqlite_begin.set(SQLITE_READER)
+    try:
+        with db.engine.connect() as connection:
+            tables = set(sa.inspect(connection).get_table_names())
+            for column in current_app.extensions["qlvb.blob_columns"]():
+                if column.table.name in tables:  # an archive of an older schema may lack a newer module's table
+                    found |= set(connection.scalars(sa.select(column).where(column.is_not(None)).distinct()))
+    finally:
+        sqlite_begin.reset(reader)
     return found
 
 
