@@ -39,10 +39,11 @@ app/web/static/vendor/.built: package.json package-lock.json scripts/build-asset
 # Browser tests drive Debian's Chromium (/usr/bin/chromium), never a browser downloaded by a test tool.
 # LibreOffice (headless) converts DOCX drafts of outgoing documents to PDF for signing.
 # faketime runs the suite a second time with the wall clock years ahead (scripts/run-tests.sh).
-SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-liberation2 libreoffice-writer-nogui faketime
+# pg_dump, pg_restore and psql: the backup tests back a PostgreSQL database up and restore it (app.backup).
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-liberation2 libreoffice-writer-nogui faketime postgresql-client
 chromium:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/liberation2 ] || ! command -v soffice >/dev/null \
-	     || ! command -v faketime >/dev/null; then \
+	     || ! command -v faketime >/dev/null || ! command -v pg_restore >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian's chromium, LibreOffice and Vietnamese-capable fonts for the tests…"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 LOCK_FILE = "qlvb.in-use.lock"
-_held: list[int] = []  # the descriptors this process holds for its lifetime
+_held: dict[str, int] = {}  # instance folder → the descriptor this process holds for its lifetime
 
 
 class InstanceInUse(RuntimeError):
@@ -29,13 +29,15 @@ def _open(instance_path: str | os.PathLike) -> int:
 
 def hold_in_use(instance_path: str | os.PathLike) -> None:
     """Mark the instance in use until this process ends; refuse while a restore runs."""
+    if str(instance_path) in _held:
+        return
     fd = _open(instance_path)
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(fd)
         raise InstanceInUse("Đang phục hồi dữ liệu (qlvb restore): hãy chờ phục hồi xong rồi chạy lại.") from None
-    _held.append(fd)
+    _held[str(instance_path)] = fd
 
 
 def hold_for_command(instance_path: str | os.PathLike) -> None:
