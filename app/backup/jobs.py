@@ -15,7 +15,7 @@ from flask import current_app
 
 from app.audit.context import current_origin, origin
 from app.audit.services import record
-from app.backup import services
+from app.backup import archive, services
 from app.backup.permissions import deployment_admin_ids, require_manage_backups
 from app.core import clock
 from app.core.jobs import Job
@@ -108,6 +108,20 @@ def _in_background(app, actor_id: int | None, trigger: str, where) -> None:
             run_backup(trigger=trigger, actor=db.session.get(User, actor_id) if actor_id else None)
         except Exception:
             log.info("background backup did not complete (audited)")
+
+
+def check_archive(actor, name: str) -> tuple[bool, str]:
+    """ "Kiểm tra lại" (page): re-read an archive of the folder, remember and audit the verdict."""
+    require_manage_backups(actor)
+    path = services.archive_path(name)
+    try:
+        verified = services.verify_archive(path)
+    except archive.ArchiveDamaged as exc:
+        ok, message = False, services.describe(exc)
+    else:
+        ok, message = True, f"Toàn vẹn: {len(verified.manifest['files'])} phần, mọi mã băm khớp bảng kê."
+    record(actor, "backup.verify", summary=f"Kiểm tra {name}: {message}", object_type="backup", object_id=name)
+    return ok, message
 
 
 def run_restore(path: Path, *, say=print):

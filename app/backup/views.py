@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from app.backup import archive, jobs, services
+from app.backup import jobs, services
 from app.backup.permissions import require_manage_backups
 
 bp = Blueprint("backup", __name__, url_prefix="/admin/backups", template_folder="templates")
@@ -46,12 +46,6 @@ def start():
 @bp.post("/<name>/verify")
 @login_required
 def verify(name: str):
-    require_manage_backups(current_user)
-    path = services.archive_path(name)
-    try:
-        services.verify_archive(path)
-    except archive.ArchiveDamaged as exc:
-        flash(f"{name}: {services.describe(exc)}", "danger")
-    else:
-        flash(f"{name}: toàn vẹn, mọi mã băm khớp bảng kê.", "success")
+    ok, message = jobs.check_archive(current_user, name)
+    flash(f"{name}: {message}", "success" if ok else "danger")
     return redirect(url_for("backup.index"))

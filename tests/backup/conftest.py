@@ -42,6 +42,11 @@ class Deployment:
             db.engine.dispose()
         return found
 
+    def close(self) -> None:
+        with self.app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
     def blob_bytes(self) -> dict[str, bytes]:
         return {str(p.relative_to(self.blobs)): p.read_bytes() for p in sorted(self.blobs.rglob("*")) if p.is_file()}
 
@@ -94,4 +99,5 @@ def demo_deployment(tmp_path_factory):
     with deployment.app.app_context():
         db.session.remove()
         db.engine.dispose()
-    return deployment
+    yield deployment
+    deployment.close()

@@ -67,6 +67,8 @@ def test_a_damaged_archive_shows_as_damaged_after_a_check(
     client.post(f"/admin/backups/{result.path.name}/verify", data={"csrf_token": csrf_token(client, "/admin/backups")})
     page = client.get("/admin/backups").get_data(as_text=True)
     assert "Hỏng" in page and "không khớp" in page
+    event = db_session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "backup.verify")).one()
+    assert result.path.name in event.summary and "hỏng" in event.summary
 
 
 def test_the_daily_job_runs_once_a_day_after_its_hour(app, db_session, tmp_path, monkeypatch, frozen_clock):

@@ -5,10 +5,13 @@ import json
 import shutil
 import tarfile
 
+import pytest
 import sqlalchemy as sa
 
 from app.core.db import db
 from tests.backup.conftest import TEST_DB, make_deployment
+
+pytestmark = pytest.mark.slow  # the demo loader fills the deployment first (tests/backup/conftest.py)
 
 
 def only_archive(folder):
@@ -160,3 +163,4 @@ def test_an_archive_of_an_older_schema_is_restored_and_upgraded(tmp_path):
         index = {i["name"] for i in sa.inspect(db.engine).get_indexes("outgoing_recipient")}
         db.engine.dispose()
     assert "ix_outgoing_recipient_unacknowledged" in index  # 0030's change, made by the upgrade
+    deployment.close()
