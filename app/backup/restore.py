@@ -160,6 +160,8 @@ def _copy(stream, target: Path) -> None:
 
 
 def _put_blob(stream, root: Path, digest: str) -> None:
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise archive.ArchiveDamaged(details={"member": digest, "reason": "tên tệp lưu trữ không hợp lệ"})
     target = root / digest[:2] / digest[2:4] / digest
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=root)
