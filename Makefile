@@ -46,10 +46,12 @@ app/web/static/vendor/.built: package.json package-lock.json scripts/build-asset
 # LibreOffice (headless) converts DOCX drafts of outgoing documents to PDF for signing.
 # faketime runs the suite a second time with the wall clock years ahead (scripts/run-tests.sh).
 # clamav-daemon: the malware-scanning tests start their own clamd with a signature database they write (no freshclam).
-SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-liberation2 libreoffice-writer-nogui faketime clamav-daemon
+# pg_dump, pg_restore and psql: the backup tests back a PostgreSQL database up and restore it (app.backup).
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-liberation2 libreoffice-writer-nogui faketime clamav-daemon \
+                   postgresql-client
 chromium:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/liberation2 ] || ! command -v soffice >/dev/null \
-	     || ! command -v faketime >/dev/null || [ ! -x /usr/sbin/clamd ]; then \
+	     || ! command -v faketime >/dev/null || [ ! -x /usr/sbin/clamd ] || ! command -v pg_restore >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian's chromium, LibreOffice and Vietnamese-capable fonts for the tests…"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \

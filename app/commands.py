@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.audit.context import origin
+from app.core.instance_lock import hold_for_command
 from app.core.schema import require_migrated_database
 from app.core.transaction import unit_of_work
 
@@ -51,6 +52,7 @@ def serve_command(host: str, port: int, workers: int, threads: int):
 
     require_migrated_database()
     flask_app = current_app._get_current_object()
+    hold_for_command(flask_app.instance_path)  # `qlvb restore` refuses while this runs
     # QLVB_SCHEDULER=1: the scheduler also runs, in a process of its own (see app.serving.gunicorn_hooks).
     from app.serving import gunicorn_hooks
 

@@ -81,6 +81,7 @@ class Config:
         # Blobs no row names are removed by the scheduler once untouched this long (a crash between writing a file
         # and committing its row leaves one behind); longer than any transaction can last.
         self.BLOB_SWEEP_HOURS = env_int("QLVB_BLOB_SWEEP_HOURS", 24)
+        self.set_backup(folder)
         self._uploads()
         self.TIMEZONE = os.environ.get("QLVB_TIMEZONE", "Asia/Ho_Chi_Minh")
 
@@ -196,6 +197,21 @@ class Config:
                 "pool_timeout": env_int("QLVB_DB_POOL_TIMEOUT", 30),  # seconds a request waits for a connection
             }
 
+    def set_backup(self, folder: Path) -> None:
+        """Backups (app.backup)."""
+        # Daily by default (seed 004 Điều 13.5; seed 003 Điều 8.1 asks at least weekly) into
+        # <instance>/backups: an install nobody configured still has yesterday's data. That folder shares the disk
+        # of what it protects, so point QLVB_BACKUP_PATH at another disk or a mounted share in production.
+        self.BACKUP_PATH = os.environ.get("QLVB_BACKUP_PATH") or str(folder / "backups")
+        self.BACKUP_DAILY = env_bool("QLVB_BACKUP_DAILY", True)
+        self.BACKUP_HOUR = env_int("QLVB_BACKUP_HOUR", 1)  # local hour (0–23) from which the daily backup is made
+        if not 0 <= self.BACKUP_HOUR <= 23:
+            raise SystemExit(f"QLVB_BACKUP_HOUR must be an hour 0–23, got {self.BACKUP_HOUR}")
+        self.BACKUP_KEEP = max(1, env_int("QLVB_BACKUP_KEEP", 14))  # archives kept in the folder, newest first
+        # "Sao lưu ngay" on the page and POST /api/v1/admin/backups run in a background thread (a backup takes
+        # minutes on a large store); tests run it in the request.
+        self.BACKUP_IN_BACKGROUND = True
+
     def set_exchange(self) -> None:
         """The connector between deployments (app.exchange, protocol qlvb-peer/1)."""
         # Packages larger than this are refused before being read (413). The outbound queue is sent by the
@@ -254,6 +270,7 @@ class TestConfig(Config):
         # No background sending threads: a test sends queued e-mails itself (app.notifications.email).
         self.SMTP_SEND_AFTER_COMMIT = False
         self.EXCHANGE_SEND_AFTER_COMMIT = False  # likewise the exchange outbox: a test calls send_due()
+        self.BACKUP_IN_BACKGROUND = False  # "Sao lưu ngay" runs in the request, inside the test's transaction
         # Each test rolls its database back: checkpoints of rows that vanish would fail the next verification.
         # The tests of the anchor turn them on with a path of their own.
         self.AUDIT_CHECKPOINTS = ""

@@ -27,7 +27,8 @@ MODULES: tuple[str, ...] = (
     "app.dossiers",
     "app.escalation",
     "app.designer",
-    "app.reports",  # the top floor: reads every module above, read by none
+    "app.reports",  # reads every module above, read by none
+    "app.backup",  # the top floor: copies what every module keeps
 )
 
 
@@ -97,6 +98,7 @@ def register_modules(app: Flask) -> None:
         endpoint: resolve(reference) for m in modules for endpoint, reference in m.nav_badges.items()
     }
     app.extensions["qlvb.home_panels"] = home_panels(modules)
+    app.extensions["qlvb.blob_columns"] = blob_columns  # what a backup checks it holds (app.backup)
 
 
 def home_panels(modules: list[Module]) -> list:

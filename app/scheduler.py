@@ -415,6 +415,9 @@ def scheduler_command(once: bool, list_jobs: bool, parent_pid: int | None) -> No
         from app.core.schema import require_migrated_database
 
         require_migrated_database()
+        from app.core.instance_lock import hold_for_command
+
+        hold_for_command(app.instance_path)  # `qlvb restore` refuses while this runs
     if list_jobs:
         if not scheduler.jobs:
             click.echo("Chưa có việc định kỳ nào được khai báo.")

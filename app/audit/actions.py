@@ -50,6 +50,11 @@ ACTION_LABELS: dict[str, str] = {
     "signing.credential_deactivate": "Vô hiệu hóa chứng thư số",
     "signing.pin_refused": "Nhập sai mã PIN ký số",
     "audit.export": "Xuất nhật ký hệ thống",
+    # Sao lưu và phục hồi
+    "backup.create": "Sao lưu dữ liệu",
+    "backup.fail": "Sao lưu dữ liệu không thành công",
+    "backup.verify": "Kiểm tra bản sao lưu",
+    "backup.restore": "Phục hồi dữ liệu từ bản sao lưu",
     "signing.trust_root_add": "Thêm chứng thư gốc tin cậy",
     "signing.trust_root_disable": "Ngừng tin cậy chứng thư gốc",
     "signing.trust_root_enable": "Tin cậy lại chứng thư gốc",

@@ -130,6 +130,12 @@ SECTIONS: tuple[AdminSection, ...] = (
                 "Mọi thay đổi: lọc theo người, hành động, đối tượng, cơ quan, thời gian; xuất CSV; kiểm tra toàn vẹn.",
             ),
             AdminCard(
+                "Sao lưu dữ liệu",
+                "backup.index",
+                "Bản sao lưu hằng ngày: cơ sở dữ liệu và tệp văn bản; kiểm tra toàn vẹn; sao lưu ngay.",
+                allowed="app.backup.permissions:can_manage_backups",
+            ),
+            AdminCard(
                 "Thống kê gửi, nhận văn bản điện tử",
                 "reports.exchange",
                 "Văn bản điện tử gửi, nhận theo tháng, quý, năm; xuất Excel, PDF.",

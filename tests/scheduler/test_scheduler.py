@@ -51,6 +51,7 @@ def test_the_scheduler_runs_the_jobs_the_modules_declare():
         "dossiers.remind_transfers",
         "dossiers.destroy_pending_files",
         "escalation.escalate_overdue_tasks",
+        "backup.make_daily_backup",
         "maintenance.sweep_orphan_blobs",
     ]
 
