@@ -9,7 +9,7 @@ QLVB   := $(BIN)/qlvb
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install assets chromium lint format serve clean
+.PHONY: run test bench install assets chromium lint format serve clean
 
 run: install assets
 	$(QLVB) db upgrade
@@ -19,6 +19,14 @@ run: install assets
 
 test: install assets chromium lint
 	@bash scripts/run-tests.sh
+
+# Scale benchmark (bench/scale.py): a generated province, then inbox, search, reports, escalation scan and size per
+# document. Long: the default 200 000 documents take ~45 minutes on 2 busy cores; BENCH_DOCS=1000000 is the full
+# province (several GB in PostgreSQL `qlvb_scale`, dropped afterwards). Figures go to bench/RESULTS.md by hand.
+BENCH_DOCS ?= 200000
+BENCH_DB   ?= postgresql
+bench: install
+	$(BIN)/python -m bench.scale --db $(BENCH_DB) --docs $(BENCH_DOCS)
 
 install: $(VENV)/.installed
 
