@@ -445,4 +445,8 @@ class Rows:
             db.session.rollback()
         self.sink.rows = {"escalation_watch": watches, "escalation": fired}
         self.sink.flush()
+        if self.sink.postgresql:  # ids given here, after end_load moved the sequences
+            self.sink.execute(
+                "SELECT setval(pg_get_serial_sequence('escalation', 'id'), (SELECT max(id) FROM escalation))"
+            )
         self.summary.counts["escalation_watch"] = len(watches)

@@ -164,3 +164,16 @@ def test_the_leaders_report_runs(ctx):
     )
     assert report["summary"]["overdue"] == overdue
     assert len(report["overdue"]) == min(overdue, 100)
+
+
+def test_the_escalation_scan_fires_on_generated_tasks(ctx):
+    """The generated schedule is the scan's: two days on, reminders and overdue notices fire (and are stored)."""
+    from app.escalation.scan import escalate
+
+    _app, summary = ctx
+    before = scalar("SELECT count(*) FROM escalation")
+    later = summary.now + timedelta(days=2)
+    with clock.frozen(later):
+        result = escalate(later)
+    assert result.looked > 0 and result.fired and not result.failed
+    assert scalar("SELECT count(*) FROM escalation") == before + len(result.fired)
