@@ -196,6 +196,11 @@ class IncomingAssignment(db.Model):
     """Who a leader's direction gives the document to: chủ trì, phối hợp, để biết, each with a deadline."""
 
     __tablename__ = "incoming_assignment"
+    # Who a person or unit was given documents to (the visibility rule, app.incoming.permissions).
+    __table_args__ = (
+        sa.Index("ix_incoming_assignment_user", "user_id", postgresql_include=["document_id"]),
+        sa.Index("ix_incoming_assignment_unit", "unit_id", postgresql_include=["document_id"]),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(sa.ForeignKey("incoming_document.id"), index=True)

@@ -199,6 +199,10 @@ class HumanTask(db.Model):
             "completed_at",
             postgresql_include=["state", "urgency", "due_at", "working_minutes", "created_at"],
         ),
+        # A document's tasks (its page, its history, the handling steps), and who worked on which document (the
+        # incoming visibility rule, app.incoming.permissions): without them each is a scan of every task (bench/scale).
+        sa.Index("ix_human_task_object", "object_type", "object_id"),
+        sa.Index("ix_human_task_completed_by", "completed_by_id", "object_type", postgresql_include=["object_id"]),
         sa.UniqueConstraint("instance_id", "spiff_task_id", name="uq_human_task_spiff_task"),
     )
 

@@ -1,0 +1,337 @@
+"""What the scale generator writes: a province's agencies, people's names and documents' subjects, from a seed.
+
+Names of agencies and places follow seed 001 (Kiên Giang, QĐ 278/QĐ-UBND; the Rạch Giá unit list) and app/demo.py;
+subjects are built from the phrases of administrative writing (NĐ 30/2020 document types, the topics the seed
+regulations deal with), so that full-text queries meet the selectivity a real catalogue has.
+"""
+
+import random
+
+SO = (
+    ("Sở Nội vụ", "SNV"),
+    ("Sở Tài chính", "STC"),
+    ("Sở Kế hoạch và Đầu tư", "SKHĐT"),
+    ("Sở Tư pháp", "STP"),
+    ("Sở Công Thương", "SCT"),
+    ("Sở Nông nghiệp và Phát triển nông thôn", "SNNPTNT"),
+    ("Sở Giao thông vận tải", "SGTVT"),
+    ("Sở Xây dựng", "SXD"),
+    ("Sở Tài nguyên và Môi trường", "STNMT"),
+    ("Sở Thông tin và Truyền thông", "STTTT"),
+    ("Sở Lao động - Thương binh và Xã hội", "SLĐTBXH"),
+    ("Sở Văn hóa và Thể thao", "SVHTT"),
+    ("Sở Du lịch", "SDL"),
+    ("Sở Khoa học và Công nghệ", "SKHCN"),
+    ("Sở Giáo dục và Đào tạo", "SGDĐT"),
+    ("Sở Y tế", "SYT"),
+    ("Thanh tra tỉnh", "TTr"),
+    ("Văn phòng Ủy ban nhân dân tỉnh", "VPUBND"),
+    ("Ban Dân tộc tỉnh", "BDT"),
+    ("Ban Quản lý Khu kinh tế Phú Quốc", "BQLKKT"),
+)
+HUYEN = (
+    "thành phố Rạch Giá",
+    "thành phố Hà Tiên",
+    "thành phố Phú Quốc",
+    "huyện Kiên Lương",
+    "huyện Hòn Đất",
+    "huyện Tân Hiệp",
+    "huyện Châu Thành",
+    "huyện Giồng Riềng",
+    "huyện Gò Quao",
+    "huyện An Biên",
+    "huyện An Minh",
+    "huyện Vĩnh Thuận",
+    "huyện U Minh Thượng",
+    "huyện Giang Thành",
+    "huyện Kiên Hải",
+)
+XA_STEMS = (
+    "Vĩnh Thanh",
+    "Vĩnh Thanh Vân",
+    "Vĩnh Lạc",
+    "An Hòa",
+    "An Bình",
+    "Rạch Sỏi",
+    "Vĩnh Lợi",
+    "Vĩnh Quang",
+    "Vĩnh Thông",
+    "Phi Thông",
+    "Bình San",
+    "Tô Châu",
+    "Đông Hồ",
+    "Pháo Đài",
+    "Mỹ Đức",
+    "Thuận Yên",
+    "Dương Đông",
+    "An Thới",
+    "Cửa Cạn",
+    "Gành Dầu",
+    "Bãi Thơm",
+    "Hàm Ninh",
+    "Cửa Dương",
+    "Dương Tơ",
+    "Thổ Châu",
+    "Kiên Lương",
+    "Bình An",
+    "Bình Trị",
+    "Hòa Điền",
+    "Dương Hòa",
+    "Hòn Nghệ",
+    "Sơn Hải",
+    "Hòn Đất",
+    "Sóc Sơn",
+    "Bình Giang",
+    "Mỹ Lâm",
+    "Mỹ Phước",
+    "Mỹ Thái",
+    "Thổ Sơn",
+    "Lình Huỳnh",
+    "Nam Thái Sơn",
+    "Tân Hiệp",
+    "Tân Hội",
+    "Tân Thành",
+    "Thạnh Đông",
+    "Thạnh Trị",
+    "Minh Lương",
+    "Mong Thọ",
+    "Giục Tượng",
+    "Vĩnh Hòa Hiệp",
+    "Bình An",
+    "Giồng Riềng",
+    "Thạnh Hưng",
+    "Thạnh Phước",
+    "Long Thạnh",
+    "Hòa Hưng",
+    "Ngọc Chúc",
+    "Gò Quao",
+    "Định An",
+    "Thủy Liễu",
+    "Vĩnh Phước",
+    "Thứ Ba",
+    "Đông Thái",
+    "Nam Yên",
+    "Tây Yên",
+    "Thứ Mười Một",
+    "Vân Khánh",
+    "Đông Hưng",
+    "Vĩnh Thuận",
+    "Tân Thuận",
+    "Phong Đông",
+    "Thạnh Yên",
+    "Minh Thuận",
+    "An Minh Bắc",
+    "Vĩnh Điều",
+    "Phú Mỹ",
+    "Tân Khánh Hòa",
+    "Lại Sơn",
+    "An Sơn",
+    "Nam Du",
+    "Hòn Tre",
+)
+UNITS = {
+    "tinh": (
+        ("Phòng Hành chính - Tổ chức", "HCTC"),
+        ("Phòng Tổng hợp", "TH"),
+        ("Phòng Kinh tế", "KT"),
+        ("Phòng Văn hóa - Xã hội", "VX"),
+        ("Phòng Nội chính", "NC"),
+        ("Ban Tiếp công dân", "BTCD"),
+    ),
+    "so": (
+        ("Văn phòng Sở", "VP"),
+        ("Phòng Kế hoạch - Tài chính", "KHTC"),
+        ("Phòng Pháp chế", "PC"),
+        ("Phòng Nghiệp vụ 1", "NV1"),
+        ("Phòng Nghiệp vụ 2", "NV2"),
+        ("Thanh tra Sở", "TTS"),
+    ),
+    "huyen": (
+        ("Văn phòng HĐND và UBND", "VP"),
+        ("Phòng Nội vụ", "PNV"),
+        ("Phòng Tài chính - Kế hoạch", "TCKH"),
+        ("Phòng Tài nguyên và Môi trường", "TNMT"),
+        ("Phòng Kinh tế", "PKT"),
+        ("Phòng Giáo dục và Đào tạo", "GDĐT"),
+        ("Phòng Lao động - Thương binh và Xã hội", "LĐTBXH"),
+        ("Phòng Văn hóa và Thông tin", "VHTT"),
+    ),
+    "xa": (("Văn phòng - Thống kê", "VPTK"), ("Địa chính - Xây dựng", "ĐCXD"), ("Tài chính - Kế toán", "TCKT")),
+}
+FAMILY = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Huỳnh",
+    "Hoàng",
+    "Võ",
+    "Phan",
+    "Trương",
+    "Bùi",
+    "Đặng",
+    "Đỗ",
+    "Ngô",
+    "Hồ",
+    "Dương",
+    "Lý",
+    "Danh",
+    "Thạch",
+    "Lâm",
+    "Châu",
+    "Quách",
+    "Tạ",
+    "Mai",
+    "Đoàn",
+    "Lư",
+)
+MIDDLE = ("Văn", "Thị", "Minh", "Thanh", "Ngọc", "Hoàng", "Quốc", "Hữu", "Thị Kim", "Thị Thu", "Đức", "Công")
+GIVEN = (
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Duyên",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hùng",
+    "Hương",
+    "Khang",
+    "Lan",
+    "Linh",
+    "Lợi",
+    "Minh",
+    "Nam",
+    "Nga",
+    "Nghĩa",
+    "Ngọc",
+    "Nhung",
+    "Phát",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Thành",
+    "Thủy",
+    "Trâm",
+    "Trí",
+    "Tú",
+    "Tuấn",
+    "Vinh",
+    "Yến",
+)
+# Outside senders of văn bản đến besides the province's own agencies (legal.md §4.1 codes).
+OUTSIDE = (
+    ("000.00.00.G22", "Văn phòng Chính phủ", "VPCP-KSTT"),
+    ("000.00.00.G09", "Bộ Nội vụ", "BNV-VTLTNN"),
+    ("000.00.00.G10", "Bộ Tài chính", "BTC-NSNN"),
+    ("000.00.00.G14", "Bộ Thông tin và Truyền thông", "BTTTT-CĐSQG"),
+    ("000.00.00.G12", "Bộ Kế hoạch và Đầu tư", "BKHĐT-ĐTNN"),
+    ("000.00.00.G01", "Bộ Nông nghiệp và Phát triển nông thôn", "BNN-TT"),
+)
+# (type name, abbreviation in the ký hiệu, share): NĐ 30/2020 Phụ lục III; công văn dominate.
+TYPES = (
+    ("Công văn", "", 46),
+    ("Quyết định", "QĐ", 14),
+    ("Kế hoạch", "KH", 8),
+    ("Thông báo", "TB", 8),
+    ("Báo cáo", "BC", 9),
+    ("Tờ trình", "TTr", 6),
+    ("Giấy mời", "GM", 6),
+    ("Chỉ thị", "CT", 1),
+    ("Hướng dẫn", "HD", 2),
+)
+ACTIONS = (
+    "triển khai thực hiện",
+    "hướng dẫn thực hiện",
+    "báo cáo kết quả thực hiện",
+    "đề nghị bổ sung",
+    "tổ chức",
+    "phê duyệt",
+    "ban hành",
+    "tăng cường",
+    "kiểm tra",
+    "đôn đốc thực hiện",
+    "góp ý dự thảo",
+    "tổng kết",
+    "sơ kết",
+    "điều chỉnh",
+    "giao chỉ tiêu",
+    "xin ý kiến về",
+)
+TOPICS = (
+    "kế hoạch chuyển đổi số",
+    "dự toán ngân sách nhà nước",
+    "công tác cải cách hành chính",
+    "chương trình xây dựng nông thôn mới",
+    "công tác văn thư, lưu trữ",
+    "kế hoạch tuyển dụng công chức",
+    "phòng, chống dịch bệnh",
+    "công tác phòng, chống tham nhũng, lãng phí",
+    "quy hoạch sử dụng đất",
+    "dịch vụ công trực tuyến toàn trình",
+    "công tác tiếp công dân, giải quyết khiếu nại, tố cáo",
+    "kế hoạch đầu tư công trung hạn",
+    "chương trình mục tiêu quốc gia giảm nghèo bền vững",
+    "công tác bảo đảm trật tự an toàn giao thông",
+    "hoạt động khai thác thủy sản bất hợp pháp (IUU)",
+    "công tác thi đua, khen thưởng",
+    "Đề án 06 về dữ liệu dân cư",
+    "phòng, chống thiên tai và tìm kiếm cứu nạn",
+    "công tác quản lý tài nguyên khoáng sản",
+    "kỳ thi tốt nghiệp trung học phổ thông",
+    "công tác bảo vệ rừng mùa khô",
+    "chính sách đối với người có công",
+    "sắp xếp đơn vị hành chính cấp xã",
+    "quyết toán vốn đầu tư dự án hoàn thành",
+    "vệ sinh an toàn thực phẩm",
+    "chỉ số năng lực cạnh tranh cấp tỉnh (PCI)",
+    "kết nối, liên thông trục LGSP",
+    "xúc tiến đầu tư, thương mại",
+)
+SCOPES = (
+    "trên địa bàn tỉnh",
+    "năm {year}",
+    "quý {quarter} năm {year}",
+    "6 tháng đầu năm {year}",
+    "giai đoạn 2026-2030",
+    "tại các huyện, thành phố",
+    "của các sở, ban, ngành",
+    "tháng {month}/{year}",
+    "",
+)
+RESULTS = (
+    "Đã tham mưu văn bản trả lời, trình lãnh đạo ký ban hành.",
+    "Đã triển khai, báo cáo kết quả.",
+    "Đã tổng hợp, lưu hồ sơ công việc.",
+    "Đã phối hợp xử lý theo chỉ đạo.",
+)
+
+
+class Words:
+    """Deterministic choices from the seed."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.type_weights = [t[2] for t in TYPES]
+
+    def person(self) -> str:
+        rng = self.rng
+        return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+
+    def doc_type(self) -> tuple[str, str]:
+        name, abbreviation, _ = self.rng.choices(TYPES, weights=self.type_weights)[0]
+        return name, abbreviation
+
+    def subject(self, type_name: str, year: int, month: int) -> str:
+        rng = self.rng
+        scope = rng.choice(SCOPES).format(year=year, quarter=(month - 1) // 3 + 1, month=month)
+        body = f"{rng.choice(ACTIONS)} {rng.choice(TOPICS)}"
+        if rng.random() < 0.12:  # a reference to a decision: "quyet dinh" then finds it in the subject too
+            body += f" theo Quyết định số {rng.randint(1, 3000)}/QĐ-UBND"
+        text = f"{body} {scope}".strip()
+        if type_name in ("Công văn", "Tờ trình", "Giấy mời"):
+            return f"Về việc {text}"
+        return text[0].upper() + text[1:]
