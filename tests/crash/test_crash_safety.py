@@ -109,6 +109,9 @@ def crash_and_check(tmp_path: Path, kills: int) -> None:
 
     errors = [s for s in driver.statuses if s[1] >= 500]
     assert not errors, f"{context}: answers 5xx {errors[:10]}"
+    # A completion sent again after a kill: done now, or refused as done by the first attempt — nothing else.
+    wrong = [r for r in driver.retried if r[1] != 200 and r[2] != "task_already_completed"]
+    assert not wrong, f"{context}: retried completions answered {wrong}"
     check = app.test_cli_runner().invoke(args=["check"])  # `qlvb check`: every module's rules
     assert check.exit_code == 0, f"{context}:\n{check.output}"
     with app.app_context():
@@ -125,7 +128,8 @@ def crash_and_check(tmp_path: Path, kills: int) -> None:
         db.session.remove()
         db.engine.dispose()
     assert not problems, f"{context}:\n" + "\n".join(map(str, problems))
-    print(f"{context}: {len(driver.statuses)} answers, numbers given {numbers}, {swept} orphan blobs swept")
+    retried = dict(Counter(r[2] or r[1] for r in driver.retried))
+    print(f"{context}: completions retried {retried}, numbers given {numbers}, {swept} orphan blobs swept")
     # NĐ 30/2020 Điều 22: a receipt retried with its message id after a kill is one document, never two or none.
     assert {m: received[m] for m in driver.message_ids} == dict.fromkeys(driver.message_ids, 1), context
     # The run did numbering and signing at all (otherwise it proves nothing): số đến and số văn bản đi were given.
