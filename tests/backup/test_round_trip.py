@@ -164,3 +164,21 @@ def test_an_archive_of_an_older_schema_is_restored_and_upgraded(tmp_path):
         db.engine.dispose()
     assert "ix_outgoing_recipient_unacknowledged" in index  # 0030's change, made by the upgrade
     deployment.close()
+
+
+def test_an_archive_with_keys_brings_them_back_to_a_machine_that_has_others(demo_deployment, tmp_path):
+    deployment = demo_deployment
+    key_file = deployment.instance / "audit.key"
+    original = key_file.read_text()
+    assert deployment.cli("backup", "--with-keys", "--output", str(tmp_path)).exit_code == 0
+    with tarfile.open(only_archive(tmp_path)) as tar:
+        assert tar.extractfile("instance/keys/audit.key").read().decode() == original
+    key_file.write_text("a-new-machine-with-another-key")  # a fresh install generated its own key
+    deployment.app.config["AUDIT_KEY"] = "a-new-machine-with-another-key"
+
+    result = deployment.cli("restore", str(only_archive(tmp_path)), "--yes")
+    assert result.exit_code == 0, result.output
+    assert key_file.read_text() == original and deployment.app.config["AUDIT_KEY"] == original.strip()
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    verified = deployment.cli("audit", "verify")
+    assert verified.exit_code == 0, verified.output
