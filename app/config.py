@@ -189,7 +189,9 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("QLVB_DATABASE_URL") or f"sqlite:///{folder / 'qlvb.sqlite3'}"
         # Each process (every gunicorn worker, every scheduler) has its own pool: keep the sum of
         # (pool size + overflow) over all processes below PostgreSQL's max_connections (docs/van-hanh.md §5).
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # hide_parameters: a failed statement's log line names the SQL, never the values bound to it (a person's
+        # name, a document's subject or a token digest do not belong in logs; tests/test_secrets_not_logged.py).
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
         if self.SQLALCHEMY_DATABASE_URI.rstrip("/") not in ("sqlite:", "sqlite:///:memory:"):  # those have no pool
             self.SQLALCHEMY_ENGINE_OPTIONS |= {
                 "pool_size": env_int("QLVB_DB_POOL_SIZE", 5),
