@@ -1,0 +1,153 @@
+"""The tenancy matrix (design.md §8): a person of agency B never reads nor changes agency A's objects by id.
+
+Every rule of app.url_map that takes an argument is classified in tests/security/cases.py: aimed at one of A's
+objects (CASES), answering about the caller's own agency (SCOPED), or deployment-wide on purpose (ALLOWED, with
+the reason). A new rule in none of them fails the first test, so no route escapes the matrix.
+
+For each CASES rule and each role of the attacking agency, every method the rule accepts is sent (pages with the
+person's session and a valid CSRF token, /api/v1 with their bearer token, mutations with a plausible body). The
+answer must be 404 — a 403 would tell that the object exists (unless it is the role gate every id gets, see
+answers_as_if_missing) — and show none of the object's distinctive values;
+a refused mutation leaves the object's rows and the row counts of every table as they were.
+"""
+
+import io
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from app.core.db import db
+from tests.security.cases import ALLOWED, CASES, SCOPED
+from tests.security.world import MARK, ROLES
+
+pytestmark = pytest.mark.usefixtures("rollback_after")
+
+SKIPPED_METHODS = {"HEAD", "OPTIONS"}
+MISSING_ID = 2_000_000_000
+# Rows a refused request may add without changing any object: the audit trail of the refusal, the caller's
+# session, the search log. Every other table must keep its row count.
+VOLATILE_TABLES = {"audit_event", "user_session", "api_token"}
+
+
+def id_rules(app) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.arguments:
+            found.setdefault(rule.endpoint, []).append(rule)
+    return found
+
+
+def test_every_rule_with_an_argument_is_classified(app):
+    rules = id_rules(app)
+    classified = set(CASES) | set(SCOPED) | set(ALLOWED)
+    unclassified = sorted(f"{endpoint} ({rules[endpoint][0].rule})" for endpoint in set(rules) - classified)
+    assert not unclassified, "rules neither in the tenancy matrix nor allowed:\n" + "\n".join(unclassified)
+    stale = sorted(classified - set(rules))
+    assert not stale, f"classified endpoints that no longer exist: {stale}"
+    overlap = (set(CASES) & set(SCOPED)) | (set(CASES) & set(ALLOWED)) | (set(SCOPED) & set(ALLOWED))
+    assert not overlap, overlap
+
+
+def body_text(response) -> str:
+    if response.mimetype == "application/json" and response.data:
+        return json.dumps(response.get_json(silent=True), ensure_ascii=False)
+    return response.get_data().decode("utf-8", errors="replace")
+
+
+def leaked(response, secrets) -> list[str]:
+    text = body_text(response)
+    return [s for s in [*secrets, MARK] if s and s in text]
+
+
+def snapshot(watch) -> dict:
+    """The watched rows' values and every table's row count, read straight from the connection."""
+    rows = {}
+    for model, row_id in watch:
+        table = model.__table__
+        [pk] = table.primary_key.columns
+        row = db.session.execute(sa.select(table).where(pk == row_id)).mappings().first()
+        rows[f"{table.name}#{row_id}"] = dict(row) if row is not None else None
+    counts = {
+        table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+        if table.name not in VOLATILE_TABLES
+    }
+    return {"rows": rows, "counts": counts}
+
+
+def multipart(body: dict) -> dict:
+    """Bytes values become uploaded files (a fresh stream per request)."""
+    return {k: (io.BytesIO(v), f"{k}.pdf") if isinstance(v, bytes) else v for k, v in body.items()}
+
+
+def send(app, attackers, role, rule, method, url, body):
+    client, headers, csrf = attackers[role]
+    has_file = any(isinstance(v, bytes) for v in body.values())
+    if rule.rule.startswith("/api/v1/"):
+        api = app.test_client()  # no session cookie: the API takes bearer tokens only
+        kwargs = {"headers": headers}
+        if method != "GET":
+            kwargs.update({"data": multipart(body)} if has_file else {"json": body})
+        return api.open(url, method=method, **kwargs)
+    if method == "GET":
+        return client.open(url, method=method)
+    return client.open(url, method=method, data={**multipart(body), "csrf_token": csrf})
+
+
+def answers_as_if_missing(app, attackers, role, rule, method, args, body, response) -> bool:
+    """A 403 that the same request about an id that exists nowhere gets too, word for word: a gate on the caller's
+    role, asked before any object is looked up, so it tells nothing about A's object (e.g. a specialist on an
+    administration page). A 403 that depends on the object is a finding: its existence leaks."""
+    if response.status_code != 403:
+        return False
+    missing = {k: MISSING_ID if isinstance(v, int) else v for k, v in args.items()}
+    other = send(app, attackers, role, rule, method, build(app, rule, missing), body)
+    return other.status_code == 403 and body_text(other) == body_text(response)
+
+
+def build(app, rule, args) -> str:
+    adapter = app.url_map.bind("localhost")
+    values = {name: args[name] for name in rule.arguments}
+    return adapter.build(rule.endpoint, values, method=sorted(rule.methods - SKIPPED_METHODS)[0])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(CASES))
+def test_another_agency_is_refused(app, resolved, attackers, endpoint, role):
+    case = resolved[endpoint]
+    problems = []
+    for rule in id_rules(app)[endpoint]:
+        url = build(app, rule, case.args)
+        for method in sorted(rule.methods - SKIPPED_METHODS):
+            before = snapshot(case.watch) if method != "GET" else None
+            response = send(app, attackers, role, rule, method, url, case.body)
+            where = f"{method} {url}"
+            refused = response.status_code == 404 or answers_as_if_missing(
+                app, attackers, role, rule, method, case.args, case.body, response
+            )
+            if not refused:
+                problems.append(f"{where}: {response.status_code} {body_text(response)[:200]}")
+            shown = leaked(response, case.secrets)
+            if shown:
+                problems.append(f"{where}: shows {shown}")
+            if before is not None:
+                after = snapshot(case.watch)
+                if after != before:
+                    changed = {k for k in before["rows"] if before["rows"][k] != after["rows"][k]}
+                    changed |= {k for k in before["counts"] if before["counts"][k] != after["counts"][k]}
+                    problems.append(f"{where}: changed {sorted(changed)}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(SCOPED))
+def test_own_agency_pages_show_nothing_of_another(app, resolved, attackers, endpoint, role):
+    case = resolved[endpoint]
+    for rule in id_rules(app)[endpoint]:
+        if "GET" not in rule.methods:
+            continue
+        url = build(app, rule, case.args)
+        response = send(app, attackers, role, rule, "GET", url, {})
+        assert response.status_code < 500, f"GET {url}: {response.status_code}"
+        assert not leaked(response, case.secrets), f"GET {url} shows {leaked(response, case.secrets)}"
