@@ -60,7 +60,7 @@ def incoming(w, body=None, **args):
 def handled(w, body=None, **args):
     return Case(
         {"document_id": w.handled.id, **args},
-        w.handled_secrets + [MARK],
+        [*w.handled_secrets, MARK],
         [(IncomingDocument, w.handled.id), (IncomingExtension, w.extension.id)],
         body or {},
     )
@@ -82,7 +82,7 @@ def sent(w, body=None, **args):
 
 
 def task(w, body=None, **args):
-    secrets = w.in_secrets + [w.instance.title]
+    secrets = [*w.in_secrets, w.instance.title]
     return Case({"task_id": w.task.id, **args}, secrets, [(HumanTask, w.task.id)], body or {})
 
 
@@ -93,7 +93,7 @@ def case(w, body=None, **args):
 
 def dossier(w, body=None, **args):
     watch = [(Dossier, w.dossier.id), (DossierItem, w.dossier_item.id), (DossierGrant, w.grant.id)]
-    return Case({"dossier_id": w.dossier.id, **args}, w.dossier_secrets + [MARK], watch, body or {})
+    return Case({"dossier_id": w.dossier.id, **args}, [*w.dossier_secrets, MARK], watch, body or {})
 
 
 def plan(w, body=None, **args):

@@ -7,9 +7,9 @@ so what a leaking mutation changed never reaches the next case.
 
 import pytest
 
+from app.audit.context import origin
 from app.core import clock
 from app.core.db import db
-from app.audit.context import origin
 from app.demo import DEMO_PASSWORD
 from tests.conftest import TestSession, csrf_token, login
 from tests.signing import factories

@@ -275,9 +275,7 @@ def _designer(w) -> None:
     from app.workflow.definitions import deploy, newest_version
 
     version = newest_version("work_assignment", w.a.id)
-    xml = db.session.scalar(
-        sa.select(type(version).bpmn_xml).where(type(version).id == version.id)
-    )  # deferred column
+    xml = db.session.scalar(sa.select(type(version).bpmn_xml).where(type(version).id == version.id))  # deferred column
     [w.version] = deploy(w.admin, xml, "work_assignment.bpmn", agency_id=w.a.id, forms=version.forms, comment=MARK)
     key = next(iter(version.forms))
     w.form_key = key
