@@ -61,11 +61,12 @@ def resolved(world, attackers):
 
 
 @pytest.fixture
-def rollback_after(resolved, world_connection):
+def rollback_after(resolved, owner, world_connection):
     """Whatever a test's requests write is undone before the next test."""
     savepoint = world_connection.begin_nested()
     try:
-        yield
+        with clock.frozen(FROZEN_AT):  # never the wall clock, in the requests as in the world
+            yield
     finally:
         db.session.remove()
         if savepoint.is_active:
@@ -86,3 +87,15 @@ def attackers(app, world):
         found[role] = (client, {"Authorization": f"Bearer {plain}"}, csrf_token(client, "/account"))
     db.session.commit()
     return found
+
+
+@pytest.fixture(scope="module")
+def owner(app, world):
+    """A's leader (sees every document of A): the positive control of the list tests."""
+    from app.org.auth import create_api_token
+
+    client = app.test_client()
+    assert login(client, world.leader.username, DEMO_PASSWORD).status_code in (302, 303)
+    _token, plain = create_api_token(world.leader, name="tenancy")
+    db.session.commit()
+    return client, {"Authorization": f"Bearer {plain}"}

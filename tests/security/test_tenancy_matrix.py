@@ -12,19 +12,21 @@ a refused mutation leaves the object's rows and the row counts of every table as
 """
 
 import io
-import json
+import re
 
 import pytest
 import sqlalchemy as sa
 
 from app.core.db import db
 from tests.security.cases import ALLOWED, CASES, SCOPED
+from tests.security.lists import text_of
 from tests.security.world import MARK, ROLES
 
 pytestmark = pytest.mark.usefixtures("rollback_after")
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 MISSING_ID = 2_000_000_000
+HEADINGS = re.compile(r"<(?:title|h1)[^>]*>(.*?)</(?:title|h1)>", re.S)
 # Rows a refused request may add without changing any object: the audit trail of the refusal, the caller's
 # session, the search log. Every other table must keep its row count.
 VOLATILE_TABLES = {"audit_event", "user_session", "api_token"}
@@ -50,9 +52,7 @@ def test_every_rule_with_an_argument_is_classified(app):
 
 
 def body_text(response) -> str:
-    if response.mimetype == "application/json" and response.data:
-        return json.dumps(response.get_json(silent=True), ensure_ascii=False)
-    return response.get_data().decode("utf-8", errors="replace")
+    return text_of(response)
 
 
 def leaked(response, secrets) -> list[str]:
@@ -103,7 +103,16 @@ def answers_as_if_missing(app, attackers, role, rule, method, args, body, respon
         return False
     missing = {k: MISSING_ID if isinstance(v, int) else v for k, v in args.items()}
     other = send(app, attackers, role, rule, method, build(app, rule, missing), body)
-    return other.status_code == 403 and body_text(other) == body_text(response)
+    return other.status_code == 403 and refusal(other) == refusal(response)
+
+
+def refusal(response) -> str:
+    """What a refusal says: the JSON error, or the HTML page's title and heading (a page also carries per-request
+    parts — CSRF inputs, messages flashed earlier in the session — that say nothing about the object)."""
+    if response.mimetype == "application/json":
+        return body_text(response)
+    text = body_text(response)
+    return " | ".join(m.group(1).strip() for m in HEADINGS.finditer(text))
 
 
 def build(app, rule, args) -> str:
@@ -151,3 +160,129 @@ def test_own_agency_pages_show_nothing_of_another(app, resolved, attackers, endp
         response = send(app, attackers, role, rule, "GET", url, {})
         assert response.status_code < 500, f"GET {url}: {response.status_code}"
         assert not leaked(response, case.secrets), f"GET {url} shows {leaked(response, case.secrets)}"
+
+
+# --- lists, search, exports, reports: B's answers hold nothing of A ----------------------------------------------
+
+SEARCH = "rừng ngập mặn"  # in A's văn bản đến (world.in_subject); the answers echo it, so MARK is what is looked for
+LIST_PATHS = (
+    "/",
+    "/tasks",
+    "/incoming",
+    "/outgoing",
+    "/outgoing/register",
+    "/dossiers",
+    "/copies",
+    "/notifications",
+    "/reports/dashboard",
+    "/admin/audit",
+    f"/search?q={SEARCH}",
+    f"/search?q={SEARCH}&scope=all",
+    f"/search/export?q={SEARCH}&format=xlsx",
+    f"/search/export?q={SEARCH}&format=docx",
+    f"/search/export?q={SEARCH}&format=pdf",
+    "/incoming/register.pdf",
+    "/api/v1/tasks",
+    "/api/v1/incoming",
+    "/api/v1/outgoing",
+    "/api/v1/dossiers",
+    "/api/v1/archive/dossiers",
+    "/api/v1/copies",
+    "/api/v1/notifications",
+    "/api/v1/audit",
+    "/api/v1/home",
+    "/api/v1/reports/dashboard",
+    f"/api/v1/search?q={SEARCH}",
+    f"/api/v1/search/export?q={SEARCH}&format=xlsx",
+    f"/api/v1/search/export?q={SEARCH}&format=pdf",
+)
+# The owner's own answers list A's document: the checks above are not vacuous.
+OWNER_FINDS = (
+    f"/search?q={SEARCH}",
+    f"/api/v1/search?q={SEARCH}",
+    f"/search/export?q={SEARCH}&format=xlsx",
+    f"/search/export?q={SEARCH}&format=docx",
+    "/incoming",
+    "/api/v1/incoming",
+)
+
+
+def get(app, who, path):
+    client, headers = who[0], who[1]
+    if path.startswith("/api/v1/"):
+        return app.test_client().get(path, headers=headers)
+    return client.get(path)
+
+
+A_VALUES = (MARK, "BNV-KLX", "Hoàng Kỳ Lân")  # in A's own objects of tests/security/world.py only
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", LIST_PATHS)
+def test_lists_and_search_of_another_agency_show_nothing_of_a(app, attackers, path, role):
+    client, headers, _csrf = attackers[role]
+    response = get(app, (client, headers), path)
+    assert response.status_code < 500, response.status_code
+    text = text_of(response)
+    shown = [value for value in A_VALUES if value in text]
+    assert not shown, f"{path} shows {shown}"
+
+
+@pytest.mark.parametrize("path", OWNER_FINDS)
+def test_the_owner_finds_its_own_document(app, owner, path):
+    response = get(app, owner, path)
+    assert response.status_code == 200
+    assert MARK in text_of(response)
+
+
+def test_saved_search_of_another_agency_is_not_exported(app, world, resolved, attackers):
+    saved_id = resolved["search_api.SavedItem"].args["saved_id"]
+    for role in ROLES:
+        client, _headers, _csrf = attackers[role]
+        response = client.get(f"/search/export?saved={saved_id}&format=xlsx")  # the API exports no saved search
+        assert response.status_code == 404, (role, response.status_code)
+        assert MARK not in text_of(response)
+
+
+def test_a_file_of_another_agency_is_refused_through_ones_own_task(app, world, resolved, attackers):
+    """The task-file route takes a digest: B's own task must not serve a file of A by its hash."""
+    from app.workflow.models import HumanTask
+
+    digest = resolved["workflow.task_file"].args["digest"]
+    client, _headers, _csrf = attackers["van_thu"]
+    own = db.session.scalar(
+        sa.select(HumanTask.id).where(HumanTask.agency_id == world_agency_b(), HumanTask.object_type == "incoming")
+    )
+    assert own is not None
+    response = client.get(f"/tasks/{own}/files/{digest}")
+    assert response.status_code == 404
+    assert not response.data.startswith(b"%PDF")
+
+
+def world_agency_b() -> int:
+    from app.org.models import Agency
+    from tests.security.world import ATTACKER_AGENCY
+
+    return db.session.scalar(sa.select(Agency.id).where(Agency.code == ATTACKER_AGENCY))
+
+
+REPORT_PATHS = (
+    "/api/v1/reports/dashboard",
+    "/api/v1/reports/handling/incoming",
+    "/api/v1/reports/handling/outgoing",
+    "/api/v1/reports/exchange",
+    "/api/v1/home",
+)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reports_of_another_agency_do_not_count_a(app, world, attackers, role):
+    """B's figures stay the same when A receives one more document."""
+    from tests.security.world import receive_another
+
+    who = attackers[role][:2]
+    before = {path: text_of(get(app, who, path)) for path in REPORT_PATHS}
+    receive_another(world)
+    after = {path: text_of(get(app, who, path)) for path in REPORT_PATHS}
+    changed = [path for path in REPORT_PATHS if before[path] != after[path]]
+    assert not changed, changed

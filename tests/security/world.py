@@ -8,7 +8,7 @@ Each object A holds here carries a marker (MARK) in its visible text, so a body 
 for the marker as well as for its own distinctive values.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -62,6 +62,7 @@ def build_world(pki) -> SimpleNamespace:
     w = SimpleNamespace(a=a, b=b, pki=pki)
     w.attackers = {role: user(name) for role, name in ATTACKERS.items()}
     w.clerk, w.leader, w.unit_leader = user("ubnd.vanthu"), user("ubnd.lanhdao"), user("ubnd.truongphong")
+    w.clerk_id = w.clerk.id
     w.specialist, w.archivist, w.admin = user("ubnd.chuyenvien"), user("ubnd.luutru"), user("ubnd.quantri")
     w.people = [w.clerk.full_name, w.leader.full_name, w.specialist.full_name, w.archivist.full_name]
     _documents(w)
@@ -284,8 +285,28 @@ def _designer(w) -> None:
     w.form = save_form(w.admin, key, definition)
 
 
-def naive(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day)
+def receive_another(w) -> None:
+    """A receives one more văn bản đến (the reports test: B's figures must not move)."""
+    from app.core.transaction import unit_of_work
+    from app.incoming import services as incoming
+    from app.org.models import User
+
+    clerk = db.session.get(User, w.clerk_id)
+    with unit_of_work():
+        incoming.receive_incoming(
+            clerk,
+            channel="paper",
+            metadata={
+                "sender_name": "Bộ Nội vụ",
+                "code_number": "4712",
+                "code_notation": "BNV-KLX",
+                "issued_date": "2026-11-21",
+                "type_name": "Công văn",
+                "subject": f"Về việc trồng thêm rừng {MARK}",
+                "page_count": "1",
+            },
+            uploads=[Upload("them-rung.pdf", pdf("Trồng rừng " + MARK), is_main=True)],
+        )
 
 
 ROLES = tuple(ATTACKERS)
