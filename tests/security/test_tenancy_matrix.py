@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.core.db import db
+from app.org.models import User
 from tests.security.cases import ALLOWED, CASES, SCOPED
 from tests.security.lists import text_of
 from tests.security.world import MARK, ROLES
@@ -287,3 +288,18 @@ def test_reports_of_another_agency_do_not_count_a(app, world, attackers, role):
     after = {path: text_of(get(app, who, path)) for path in REPORT_PATHS}
     changed = [path for path in REPORT_PATHS if before[path] != after[path]]
     assert not changed, changed
+
+
+def test_the_documented_exception_is_the_administrator_above(app, world, attackers):
+    """An administrator manages their agency and the agencies below it (app.org.permissions.managed_agency_ids):
+    the province's administrator opens an account of the Sở; the Sở's administrator — an agency administrator, whom
+    the matrix above confines — never one of the province."""
+    from app.demo import DEMO_PASSWORD
+    from tests.conftest import login
+
+    above = app.test_client()
+    assert login(above, world.admin_username, DEMO_PASSWORD).status_code in (302, 303)
+    below = db.session.get(User, world.attackers_ids["chuyen_vien"])
+    assert above.get(f"/admin/users/{below.id}").status_code == 200
+    client, _headers, _csrf = attackers["quan_tri+thiet_ke"]
+    assert client.get(f"/admin/users/{world.specialist_id}").status_code == 404

@@ -62,9 +62,10 @@ def build_world(pki) -> SimpleNamespace:
     w = SimpleNamespace(a=a, b=b, pki=pki)
     w.attackers = {role: user(name) for role, name in ATTACKERS.items()}
     w.clerk, w.leader, w.unit_leader = user("ubnd.vanthu"), user("ubnd.lanhdao"), user("ubnd.truongphong")
-    w.clerk_id = w.clerk.id
+    w.clerk_id, w.admin_username = w.clerk.id, "ubnd.quantri"
+    w.attackers_ids = {role: person.id for role, person in w.attackers.items()}
     w.specialist, w.archivist, w.admin = user("ubnd.chuyenvien"), user("ubnd.luutru"), user("ubnd.quantri")
-    w.people = [w.clerk.full_name, w.leader.full_name, w.specialist.full_name, w.archivist.full_name]
+    w.specialist_id = w.specialist.id
     _documents(w)
     _workflow(w)
     _dossiers(w)
