@@ -57,6 +57,16 @@ def require_admin_of(actor: User | None, agency_id: int | None) -> None:
         raise PermissionDenied("Bạn không quản trị cơ quan này.")
 
 
+def can_see_delegation(actor: User | None, delegation) -> bool:
+    """A delegation is known to the two people it binds and to administrators of the delegator's agency; to anyone
+    else — another agency above all — it does not exist (design.md §8: a 404, never a 403 that confirms it)."""
+    if is_system(actor):
+        return True
+    if actor.id in (delegation.from_user_id, delegation.to_user_id):
+        return True
+    return delegation.from_user.agency_id in managed_agency_ids(actor)
+
+
 def managed_user(actor: User, user_id: int) -> User:
     """An account the actor administers (of an agency they manage); any other, or none, is "not found" to them."""
     user = db.session.get(User, user_id)

@@ -14,12 +14,12 @@ from email_validator import EmailNotValidError, validate_email
 from app.audit import services as audit
 from app.core import clock, signals
 from app.core.db import db
-from app.core.errors import Conflict, PermissionDenied, ValidationError
+from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.org import queries
 from app.org.agency_code import agency_code_problem, normalize_agency_code
 from app.org.models import Agency, Delegation, Role, Unit, User, UserRole
 from app.org.passwords import hash_password, password_problems
-from app.org.permissions import is_system, require_admin_of
+from app.org.permissions import can_see_delegation, is_system, require_admin_of
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 PHONE = re.compile(r"^\+?[0-9 .()-]{6,20}$")
@@ -468,8 +468,8 @@ def create_delegation(
 
 def revoke_delegation(actor: User | None, delegation_id: int) -> Delegation:
     delegation = db.session.get(Delegation, delegation_id)
-    if delegation is None:
-        raise ValidationError("Không tìm thấy ủy quyền.", code="delegation_not_found")
+    if delegation is None or not can_see_delegation(actor, delegation):
+        raise NotFound("Không tìm thấy ủy quyền.", code="delegation_not_found")
     if not is_system(actor) and actor.id != delegation.from_user_id:
         try:
             require_admin_of(actor, delegation.from_user.agency_id)

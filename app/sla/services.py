@@ -21,6 +21,7 @@ from app.org.permissions import is_system, require_admin_of
 from app.sla import calendar as sla_calendar
 from app.sla import hours, queries
 from app.sla.models import Calendar, CalendarOverride, OverrideKind
+from app.sla.permissions import can_read_calendar
 
 # Overrides are for the years around now; a date far away is almost always a typing mistake (2062 for 2026).
 OVERRIDE_YEARS_AHEAD = 5
@@ -194,6 +195,9 @@ def remove_override(actor: User | None, override_id: int) -> None:
     """Delete an override: the date follows the holidays and weekdays (or the default calendar) again."""
     override = queries.get_override(override_id)
     agency_id = override.calendar.agency_id
+    if not is_system(actor) and not can_read_calendar(actor, agency_id):
+        # Another agency's calendar is none of the actor's business: not found, not "forbidden" (design.md §8).
+        raise NotFound("Không tìm thấy điều chỉnh lịch.", code="override_not_found")
     require_calendar_admin(actor, agency_id)
     row = _locked_calendar(agency_id, create=False)
     audit.record(

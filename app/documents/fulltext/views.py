@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from app.core.errors import DomainError
+from app.core.errors import DomainError, NotFound
 from app.core.transaction import unit_of_work
 from app.documents.fulltext import export, services
 from app.documents.fulltext.query import ORDERS, SearchQuery, search
@@ -117,6 +117,8 @@ def delete_saved(saved_id: int):
     try:
         with unit_of_work():
             services.delete_saved(current_user, saved_id)
+    except NotFound:
+        raise  # someone else's saved search: a 404, as on the API (design.md §8)
     except DomainError as exc:
         flash(exc.message, "danger")
     else:
