@@ -8,11 +8,12 @@ certificate change; the certificate is self-signed, made here). Without nginx (`
 the clients go straight to gunicorn. Data: `--users` people over four agencies (over the demo's with `--demo`, which
 also brings its history and dossiers), each a clerk and a leader of their agency. Each person arrives (evenly over
 `--ramp` seconds), signs in (the page, with its CSRF token, and an API token) then, until the time is up, does the
-main paths in turn with `--think` seconds (±50 %) between steps: dashboard, inbox, receive an incoming document
-(POST /api/v1/incoming with a PDF), open its first task's page, complete the check and the registration tasks, open
-the document's page, view its PDF, search, the leaders' report dashboard, one static file. Prints requests/s, the
-number of errors (any answer other than the expected one, timeouts included) and p50/p95/p99 per path, and the peak
-of PostgreSQL connections of the run.
+main paths in turn with `--think` seconds (±50 %) between steps: dashboard, search, the leaders' report dashboard,
+one static file, inbox, receive an incoming document (POST /api/v1/incoming with a PDF), open its page and its PDF,
+then for its check and registration tasks: the document's tasks (API), the task's page, complete it. Prints
+requests/s, the server's CPU time per request (gunicorn, nginx, the PostgreSQL backends: what the mix costs whatever
+else runs), the number of errors (any answer other than the expected one, timeouts included) and p50/p95/p99 per
+path, and the peak of PostgreSQL connections of the run.
 Loopback only; bounded by --seconds (plus the sign-in and the last step of each person).
 """
 
@@ -239,6 +240,11 @@ def steps(base: str, verify, username: str, pdf: bytes, think: float, arrival: f
         pause()
         stats.call("dashboard GET /", web, "GET", f"{base}/", 200)
         pause()
+        stats.call("search GET /search", web, "GET", f"{base}/search", 200, params={"q": random.choice(WORDS)})
+        pause()
+        stats.call("reports GET /reports/dashboard", web, "GET", f"{base}/reports/dashboard", 200)
+        stats.call("static GET /static/…", web, "GET", f"{base}/static/vendor/bootstrap/bootstrap.min.css", 200)
+        pause()
         stats.call("inbox GET /tasks", web, "GET", f"{base}/tasks", 200)
         pause()
         metadata = {
@@ -262,6 +268,13 @@ def steps(base: str, verify, username: str, pdf: bytes, think: float, arrival: f
         if received is None:
             continue
         document = received.json()
+        pause()
+        stats.call("document GET /incoming/<id>", web, "GET", f"{base}/incoming/{document['id']}", 200)
+        pause()
+        file_id = document["files"][0]["id"]
+        stats.call(
+            "PDF GET /incoming/<id>/files/<id>", web, "GET", f"{base}/incoming/{document['id']}/files/{file_id}", 200
+        )
         for step, outcome, data in (
             ("check_document", "tiep_nhan", {}),
             ("register_document", None, {k: metadata[k] for k in ("sender_name", "type_name", "subject")}),
@@ -291,18 +304,6 @@ def steps(base: str, verify, username: str, pdf: bytes, think: float, arrival: f
             )
             if done is None:
                 break
-        pause()
-        stats.call("document GET /incoming/<id>", web, "GET", f"{base}/incoming/{document['id']}", 200)
-        pause()
-        file_id = document["files"][0]["id"]
-        stats.call(
-            "PDF GET /incoming/<id>/files/<id>", web, "GET", f"{base}/incoming/{document['id']}/files/{file_id}", 200
-        )
-        pause()
-        stats.call("search GET /search", web, "GET", f"{base}/search", 200, params={"q": random.choice(WORDS)})
-        pause()
-        stats.call("reports GET /reports/dashboard", web, "GET", f"{base}/reports/dashboard", 200)
-        stats.call("static GET /static/…", web, "GET", f"{base}/static/vendor/bootstrap/bootstrap.min.css", 200)
 
 
 def cpu_ticks(pid: int) -> int:
