@@ -8,11 +8,12 @@ certificate change; the certificate is self-signed, made here). Without nginx (`
 the clients go straight to gunicorn. Data: `--users` people over four agencies (over the demo's with `--demo`, which
 also brings its history and dossiers), each a clerk and a leader of their agency. Each person arrives (evenly over
 `--ramp` seconds), signs in (the page, with its CSRF token, and an API token) then, until the time is up, does the
-main paths in turn with `--think` seconds (±50 %) between steps: dashboard, inbox, receive an incoming document
-(POST /api/v1/incoming with a PDF), open its first task's page, complete the check and the registration tasks, open
-the document's page, view its PDF, search, the leaders' report dashboard, one static file. Prints requests/s, the
-number of errors (any answer other than the expected one, timeouts included) and p50/p95/p99 per path, and the peak
-of PostgreSQL connections of the run.
+main paths in turn with `--think` seconds (±50 %) between steps: dashboard, search, the leaders' report dashboard,
+one static file, inbox, receive an incoming document (POST /api/v1/incoming with a PDF), open its page and its PDF,
+then for its check and registration tasks: the document's tasks (API), the task's page, complete it. Prints
+requests/s, the server's CPU time per request (gunicorn, nginx, the PostgreSQL backends: what the mix costs whatever
+else runs), the number of errors (any answer other than the expected one, timeouts included) and p50/p95/p99 per
+path, and the peak of PostgreSQL connections of the run.
 Loopback only; bounded by --seconds (plus the sign-in and the last step of each person).
 """
 
@@ -239,6 +240,11 @@ def steps(base: str, verify, username: str, pdf: bytes, think: float, arrival: f
         pause()
         stats.call("dashboard GET /", web, "GET", f"{base}/", 200)
         pause()
+        stats.call("search GET /search", web, "GET", f"{base}/search", 200, params={"q": random.choice(WORDS)})
+        pause()
+        stats.call("reports GET /reports/dashboard", web, "GET", f"{base}/reports/dashboard", 200)
+        stats.call("static GET /static/…", web, "GET", f"{base}/static/vendor/bootstrap/bootstrap.min.css", 200)
+        pause()
         stats.call("inbox GET /tasks", web, "GET", f"{base}/tasks", 200)
         pause()
         metadata = {
@@ -262,6 +268,13 @@ def steps(base: str, verify, username: str, pdf: bytes, think: float, arrival: f
         if received is None:
             continue
         document = received.json()
+        pause()
+        stats.call("document GET /incoming/<id>", web, "GET", f"{base}/incoming/{document['id']}", 200)
+        pause()
+        file_id = document["files"][0]["id"]
+        stats.call(
+            "PDF GET /incoming/<id>/files/<id>", web, "GET", f"{base}/incoming/{document['id']}/files/{file_id}", 200
+        )
         for step, outcome, data in (
             ("check_document", "tiep_nhan", {}),
             ("register_document", None, {k: metadata[k] for k in ("sender_name", "type_name", "subject")}),
@@ -291,30 +304,54 @@ def steps(base: str, verify, username: str, pdf: bytes, think: float, arrival: f
             )
             if done is None:
                 break
-        pause()
-        stats.call("document GET /incoming/<id>", web, "GET", f"{base}/incoming/{document['id']}", 200)
-        pause()
-        file_id = document["files"][0]["id"]
-        stats.call(
-            "PDF GET /incoming/<id>/files/<id>", web, "GET", f"{base}/incoming/{document['id']}/files/{file_id}", 200
-        )
-        pause()
-        stats.call("search GET /search", web, "GET", f"{base}/search", 200, params={"q": random.choice(WORDS)})
-        pause()
-        stats.call("reports GET /reports/dashboard", web, "GET", f"{base}/reports/dashboard", 200)
-        stats.call("static GET /static/…", web, "GET", f"{base}/static/vendor/bootstrap/bootstrap.min.css", 200)
 
 
-def connections_sampler(url: str, stop: threading.Event, peak: list[int]) -> None:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    database = sa.engine.make_url(url).database
-    while not stop.wait(0.5):
-        with engine.connect() as conn:
-            count = conn.execute(
-                sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = :db"), {"db": database}
-            ).scalar()
-        peak[0] = max(peak[0], count - 1)  # not this sampler's own
-    engine.dispose()
+def cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time used so far by `root` and its children (gunicorn's master and workers, nginx's)."""
+    pids = [root]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == root:
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return sum(cpu_ticks(pid) for pid in pids) / os.sysconf("SC_CLK_TCK")
+
+
+class DatabaseSampler(threading.Thread):
+    """Every half second: the number of PostgreSQL connections to the database, and the CPU time of their server
+    processes (read from /proc: the server runs on this machine), so the peak and the total can be reported."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url, self.stop, self.peak, self.ticks, self.baseline = url, threading.Event(), 0, {}, None
+
+    def run(self) -> None:
+        engine = sa.create_engine(self.url, poolclass=sa.pool.NullPool)
+        database = sa.engine.make_url(self.url).database
+        while not self.stop.wait(0.5):
+            with engine.connect() as conn:
+                pids = conn.scalars(
+                    sa.text("SELECT pid FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()"),
+                    {"db": database},
+                ).all()
+            self.peak = max(self.peak, len(pids))
+            for pid in pids:
+                self.ticks[pid] = max(self.ticks.get(pid, 0), cpu_ticks(pid))
+            if self.baseline is None:  # what the connections open before the run had used already
+                self.baseline = sum(self.ticks.values())
+        engine.dispose()
+
+    def cpu_seconds(self) -> float:
+        return (sum(self.ticks.values()) - (self.baseline or 0)) / os.sysconf("SC_CLK_TCK")
 
 
 # --- the run -------------------------------------------------------------------------------------------------
@@ -367,10 +404,12 @@ def run(args) -> None:
                 wait_until_up(f"{base}/healthz", children, verify)
                 hsts = requests.get(f"{base}/login", verify=verify, timeout=10).headers.get("Strict-Transport-Security")
                 assert hsts, "the documented nginx site sends HSTS"
-            start, stop, peak = threading.Event(), threading.Event(), [0]
+            start = threading.Event()
             stats = Stats(time.monotonic() + args.seconds)
-            sampler = threading.Thread(target=connections_sampler, args=(env["QLVB_DATABASE_URL"], stop, peak))
+            sampler = DatabaseSampler(env["QLVB_DATABASE_URL"])
             sampler.start()
+            proxy = children[-1].pid if behind_proxy else None
+            cpu_before = (tree_cpu_seconds(children[0].pid), tree_cpu_seconds(proxy) if proxy else 0.0)
             threads = [
                 threading.Thread(
                     target=person,
@@ -387,9 +426,14 @@ def run(args) -> None:
             for thread in threads:
                 thread.join(timeout=max(0, deadline - time.monotonic()))
             elapsed = time.perf_counter() - began
-            stop.set()
+            sampler.stop.set()
             sampler.join()
-            report(args, behind_proxy, stats, elapsed, peak[0])
+            cpu = {
+                "gunicorn": tree_cpu_seconds(children[0].pid) - cpu_before[0],
+                "nginx": tree_cpu_seconds(proxy) - cpu_before[1] if proxy else 0.0,
+                "PostgreSQL": sampler.cpu_seconds(),
+            }
+            report(args, behind_proxy, stats, elapsed, sampler.peak, cpu)
             finished = True
         finally:
             for child in reversed(children):
@@ -408,7 +452,7 @@ def run(args) -> None:
                 )
 
 
-def report(args, behind_proxy: bool, stats: Stats, elapsed: float, peak: int) -> None:
+def report(args, behind_proxy: bool, stats: Stats, elapsed: float, peak: int, cpu: dict[str, float]) -> None:
     total = sum(len(v) for v in stats.timings.values())
     errors = sum(stats.errors.values())
     print(
@@ -420,6 +464,15 @@ def report(args, behind_proxy: bool, stats: Stats, elapsed: float, peak: int) ->
     print(
         f"{total} requests in {elapsed:.1f} s = {total / elapsed:.1f} requests/s; {errors} errors; peak "
         f"{peak} PostgreSQL connections"
+    )
+    # CPU time per request barely moves with other load on the machine, unlike wall-clock figures: what the same
+    # mix costs, and so how many requests/s the machine's cores could serve when nothing else runs.
+    per_request = {name: seconds * 1000 / max(total, 1) for name, seconds in cpu.items()}
+    print(
+        "server CPU per request: "
+        + ", ".join(f"{name} {ms:.1f} ms" for name, ms in per_request.items())
+        + f" = {sum(per_request.values()):.1f} ms → at most {os.cpu_count() * 1000 / sum(per_request.values()):.0f}"
+        f" requests/s on {os.cpu_count()} idle cores"
     )
     for key, count in sorted(stats.errors.items()):
         print(f"  {count} × {key}")

@@ -111,7 +111,7 @@ def test_two_servers_of_one_user_keep_their_own_control_socket(environment, tmp_
                 command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
             servers.append((process, instance / "gunicorn.ctl"))
-            wait_for(port, process)
+            wait_for(port, process, seconds=180)  # a busy machine starts gunicorn slowly
         deadline = time.monotonic() + 10
         while not all(sock.is_socket() for _, sock in servers) and time.monotonic() < deadline:
             time.sleep(0.1)
