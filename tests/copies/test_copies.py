@@ -74,7 +74,7 @@ def test_refusals_consume_no_number_and_write_nothing(outgoing_office):
         scan(org, data=_update(make_draft(), _open_action_js))
     with pytest.raises(ValidationError) as err:
         scan(org, data=b"khong phai pdf")
-    assert err.value.code == "not_a_pdf"
+    assert err.value.code == "file_type_mismatch"  # named .pdf, bytes of no accepted format (app.documents.uploads)
     with pytest.raises(ValidationError) as err:
         scan(org, data=b"%PDF-1.3" + make_draft()[8:])
     assert err.value.code == "pdf_version_too_old"

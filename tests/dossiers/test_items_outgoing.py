@@ -69,7 +69,7 @@ def test_an_issued_document_is_filed_with_its_number(outgoing_office, draft_byte
 def test_an_upload_is_checked_like_every_upload(outgoing_office, app, frozen_clock):  # noqa: F811
     org = outgoing_office
     dossier = make_dossier(org.spec_a1)
-    for data, code in ((b"", "empty_file"), (b"MZ\x90\x00 an executable", "invalid_files")):
+    for data, code in ((b"", "empty_file"), (b"MZ\x90\x00 an executable", "executable_file")):
         with pytest.raises(ValidationError) as refused:
             items.file_upload(org.spec_a1, dossier.id, filename="x.jpg", data=data)
         assert refused.value.code == code
