@@ -35,14 +35,17 @@ def demo_command():
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option(
+    "--workers", default=None, type=int, help="Số tiến trình xử lý (mặc định: 1 với SQLite, 2 với PostgreSQL)."
+)
 @with_appcontext
-def serve_command(host: str, port: int, workers: int):
+def serve_command(host: str, port: int, workers: int | None):
     """Chạy máy chủ web (gunicorn)."""
     from gunicorn.app.base import BaseApplication
 
     require_migrated_database()
     flask_app = current_app._get_current_object()
+    workers, threads = serving_size(flask_app, workers)
     # QLVB_SCHEDULER=1: the scheduler also runs, in a process of its own (see app.serving.gunicorn_hooks).
     from app.serving import gunicorn_hooks
 
@@ -52,7 +55,7 @@ def serve_command(host: str, port: int, workers: int):
         def load_config(self):
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
-            self.cfg.set("threads", 4)
+            self.cfg.set("threads", threads)
             self.cfg.set("accesslog", "-")
             for name, hook in hooks.items():
                 self.cfg.set(name, hook)
@@ -62,3 +65,13 @@ def serve_command(host: str, port: int, workers: int):
 
     click.echo(f"qlvb đang chạy tại http://{host}:{port}")
     Server().run()
+
+
+def serving_size(flask_app, workers: int | None) -> tuple[int, int]:
+    """(gunicorn workers, threads each). The embedded SQLite database has one writer at a time, so a second
+    worker adds no write throughput, only memory (each worker's own copy of what it touched, ~40 MiB after some
+    requests: bench/RESULTS.md, bench/http.py): one worker with 8 threads. PostgreSQL: 2 workers × 4 threads."""
+    sqlite = flask_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    if workers is None:
+        workers = 1 if sqlite else 2
+    return workers, 8 if workers == 1 else 4

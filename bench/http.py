@@ -45,6 +45,7 @@ CALLS = {
     "incoming": ("receive", "inbox", "open", "check", "register", "direct", "handle"),
 }
 PASSWORD = "Bench-Password-1"
+CLOCK = time.perf_counter  # what a call's time is measured by (bench/inprocess.py: the process's CPU time)
 
 
 def setup_one_step(clients: int) -> list[tuple]:
@@ -111,9 +112,9 @@ def _caller(base: str, timings: dict, errors: list):
     """call(session, name, method, path, expect, **kwargs) → the JSON answer, or None (recorded as an error)."""
 
     def call(http, name, method, path, expect, **kwargs):
-        start = time.perf_counter()
+        start = CLOCK()
         response = http.request(method, base + path, timeout=30, **kwargs)
-        timings[name].append((time.perf_counter() - start) * 1000)
+        timings[name].append((CLOCK() - start) * 1000)
         if response.status_code != expect:
             errors.append(f"{name} {response.status_code} {response.text[:200]}")
             return None
@@ -128,9 +129,12 @@ def _session(token: str) -> requests.Session:
     return http
 
 
+SESSION = _session  # a client with the token (bench/inprocess.py: Flask's test client instead of HTTP)
+
+
 def one_step_loop(base: str, who: tuple, cases: int, timings: dict, errors: list) -> None:
     user_id, token = who
-    http, call = _session(token), _caller(base, timings, errors)
+    http, call = SESSION(token), _caller(base, timings, errors)
     for n in range(cases):
         body = {"title": f"Văn bản số {n}", "data": {"owner_id": user_id}}
         if call(http, "start", "POST", "/api/v1/processes/bench_one_step/start", 201, json=body) is None:
@@ -150,7 +154,7 @@ def incoming_loop(base: str, who: tuple, cases: int, timings: dict, errors: list
     from tests.signing.factories import make_pdf
 
     (_clerk_id, clerk_token), (_leader_id, leader_token), (specialist_id, specialist_token), unit_id = who
-    clerk, leader, specialist = _session(clerk_token), _session(leader_token), _session(specialist_token)
+    clerk, leader, specialist = SESSION(clerk_token), SESSION(leader_token), SESSION(specialist_token)
     call, pdf = _caller(base, timings, errors), make_pdf("Cong van so 12/STC-NS (do hieu nang)")
 
     def step(http, name, task_name, document_id, data, outcome=None) -> bool:
