@@ -129,7 +129,7 @@ def running_server(
         server = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 180  # a loaded shared machine takes a minute to import the app
             while True:
                 try:
                     requests.get(f"{base}/healthz", timeout=2)
