@@ -40,19 +40,24 @@ def demo_command():
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option(
-    "--workers", default=2, show_default=True, type=int, envvar="QLVB_WORKERS", help="Số tiến trình (QLVB_WORKERS)."
+    "--workers",
+    default=None,
+    type=int,
+    envvar="QLVB_WORKERS",
+    help="Số tiến trình xử lý (QLVB_WORKERS; mặc định: 1 với SQLite, 2 với PostgreSQL).",
 )
 @click.option(
-    "--threads", default=4, show_default=True, type=int, envvar="QLVB_THREADS", help="Số luồng mỗi tiến trình."
+    "--threads", default=None, type=int, envvar="QLVB_THREADS", help="Số luồng mỗi tiến trình (QLVB_THREADS)."
 )
 @with_appcontext
-def serve_command(host: str, port: int, workers: int, threads: int):
+def serve_command(host: str, port: int, workers: int | None, threads: int | None):
     """Chạy máy chủ web (gunicorn)."""
     from gunicorn.app.base import BaseApplication
 
     require_migrated_database()
     flask_app = current_app._get_current_object()
     hold_for_command(flask_app.instance_path)  # `qlvb restore` refuses while this runs
+    workers, threads = serving_size(flask_app, workers, threads)
     # QLVB_SCHEDULER=1: the scheduler also runs, in a process of its own (see app.serving.gunicorn_hooks).
     from app.serving import gunicorn_hooks
 
@@ -94,3 +99,15 @@ def check_command():
         click.echo(f"{len(problems)} điểm không nhất quán.", err=True)
         sys.exit(1)
     click.echo("OK: dữ liệu nhất quán.")
+
+
+def serving_size(flask_app, workers: int | None, threads: int | None = None) -> tuple[int, int]:
+    """(gunicorn workers, threads each), unless given. The embedded SQLite database has one writer at a time, so a
+    second worker adds no write throughput, only memory (each worker's own copy of what it touched, ~40 MiB after
+    some requests: bench/RESULTS.md, bench/http.py): one worker with 8 threads. PostgreSQL: 2 workers × 4 threads."""
+    sqlite = flask_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    if workers is None:
+        workers = 1 if sqlite else 2
+    if threads is None:
+        threads = 8 if workers == 1 else 4
+    return workers, threads

@@ -432,7 +432,12 @@ def scheduler_command(once: bool, list_jobs: bool, parent_pid: int | None) -> No
             raise SystemExit(1)
         return
 
-    click.echo(f"Bộ lập lịch qlvb: {len(scheduler.jobs)} việc định kỳ. Ctrl-C để dừng.")
+    run_until_stopped(scheduler, parent_pid=parent_pid, say=click.echo)
+
+
+def run_until_stopped(scheduler: "Scheduler", *, parent_pid: int | None, say: Callable[[str], None]) -> None:
+    """Run the scheduler until SIGINT/SIGTERM (or, with `parent_pid`, until that process is gone)."""
+    say(f"Bộ lập lịch qlvb: {len(scheduler.jobs)} việc định kỳ. Ctrl-C để dừng.")
 
     first_signal: list[float] = []
 

@@ -25,10 +25,8 @@ PG_URL = os.environ.get("QLVB_BENCH_HTTP_DATABASE_URL", "postgresql+psycopg://po
 _SERVERS: dict[str, int] = {}  # base URL → the gunicorn master's pid, while it runs
 
 
-def server_cpu_seconds(base: str) -> float:
-    """CPU time (user + system) used so far by the server at `base`: its gunicorn master and workers (Linux /proc).
-
-    A measure of the server's own work that other load on the machine barely changes, unlike wall-clock time."""
+def server_pids(base: str) -> list[int]:
+    """The server's processes: the gunicorn master, its workers and the scheduler process it started."""
     master = _SERVERS[base]
     pids = [master]
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -38,8 +36,35 @@ def server_cpu_seconds(base: str) -> float:
             continue
         if int(fields[1]) == master:  # the parent pid
             pids.append(int(stat.parent.name))
-    ticks = 0
+    return pids
+
+
+def server_memory_mib(base: str) -> dict[str, float]:
+    """The server's memory: PSS (each shared page divided among the processes that map it, so the sum is what
+    the server as a whole costs the machine) and RSS (each process counted alone), summed over server_pids, in MiB,
+    from /proc/<pid>/smaps_rollup; and how many processes that is."""
+    pss = rss = 0
+    pids = server_pids(base)
     for pid in pids:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in rollup.splitlines():
+            name, _, value = line.partition(":")
+            if name == "Pss":
+                pss += int(value.split()[0])
+            elif name == "Rss":
+                rss += int(value.split()[0])
+    return {"pss": pss / 1024, "rss": rss / 1024, "processes": len(pids)}
+
+
+def server_cpu_seconds(base: str) -> float:
+    """CPU time (user + system) used so far by the server at `base`: its gunicorn master and workers (Linux /proc).
+
+    A measure of the server's own work that other load on the machine barely changes, unlike wall-clock time."""
+    ticks = 0
+    for pid in server_pids(base):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -68,13 +93,22 @@ def _environment(kind: str, folder: Path) -> dict[str, str]:
 
 @contextlib.contextmanager
 def running_server(
-    kind: str, setup: Callable[[], object], *, workers: int = 2, settings: dict[str, str] | None = None
+    kind: str,
+    setup: Callable[[], object],
+    *,
+    workers: int | None = None,
+    scheduler: bool = False,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, object]]:
     """Yield (base URL, what `setup()` returned): migrate, run `setup` in an app context of the same database,
-    then serve with gunicorn until the block ends. `settings`: more QLVB_* variables for the server."""
+    then serve with gunicorn until the block ends: `qlvb serve`'s own number of workers unless `workers` is given,
+    and with `scheduler` its scheduler process too, as `make run` starts it (QLVB_SCHEDULER=1). `settings`: more
+    QLVB_* variables for the server."""
     with tempfile.TemporaryDirectory(prefix="qlvb-bench-") as tmp:
         folder = Path(tmp)
-        env = {**_environment(kind, folder), **(settings or {})}
+        env = _environment(kind, folder)
+        env["QLVB_SCHEDULER"] = "1" if scheduler else "0"
+        env.update(settings or {})
         subprocess.run(
             [sys.executable, "-m", "app", "db", "upgrade"], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True
         )
@@ -96,11 +130,13 @@ def running_server(
                 else:
                     os.environ[key] = value
         port = free_port()
-        command = [sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", str(workers)]
+        command = [sys.executable, "-m", "app", "serve", "--port", str(port)]
+        if workers is not None:
+            command += ["--workers", str(workers)]
         server = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 180  # a loaded shared machine takes a minute to import the app
             while True:
                 try:
                     requests.get(f"{base}/healthz", timeout=2)

@@ -170,12 +170,16 @@ def refresh(session: Session, kind: str, object_id: int) -> SearchEntry | None:
         if entry is not None:
             remove(session, entry)
         return None
+    indexed = None if entry is None else (entry.title_folded, entry.meta_folded, entry.body_folded)
     if entry is None:
         entry = SearchEntry(kind=kind, object_id=object_id, body_digest="")
         session.add(entry)
     _apply(entry, fields)
     session.flush()
-    _write_index(session, entry)
+    # Most steps of a procedure change a document's status, not its words: the full-text row (FTS5, or the
+    # PostgreSQL vector) is rewritten only when the text it is built from changed (bench/http.py, incoming).
+    if (entry.title_folded, entry.meta_folded, entry.body_folded) != indexed:
+        _write_index(session, entry)
     return entry
 
 
