@@ -294,9 +294,17 @@ def referenced_digests() -> set[str]:
     reader = sqlite_begin.set(SQLITE_READER)
     try:
         with db.engine.connect() as connection:
-            tables = set(sa.inspect(connection).get_table_names())
+            inspector = sa.inspect(connection)
+            tables = set(inspector.get_table_names())
+            columns: dict[str, set[str]] = {}
             for column in current_app.extensions["qlvb.blob_columns"]():
-                if column.table.name in tables:  # an archive of an older schema may lack a newer module's table
+                # A database not yet migrated to this code (the backup made before an upgrade, as it should be) may
+                # lack a newer module's table or column.
+                if column.table.name not in tables:
+                    continue
+                if column.table.name not in columns:
+                    columns[column.table.name] = {c["name"] for c in inspector.get_columns(column.table.name)}
+                if column.name in columns[column.table.name]:
                     found |= set(connection.scalars(sa.select(column).where(column.is_not(None)).distinct()))
     finally:
         sqlite_begin.reset(reader)

@@ -8,8 +8,11 @@ import tarfile
 import pytest
 import sqlalchemy as sa
 
+from app.backup.restore import code_revisions
 from app.core.db import db
 from tests.backup.conftest import TEST_DB, make_deployment
+
+HEAD = code_revisions().get_current_head()  # the schema this code migrates to
 
 pytestmark = pytest.mark.slow  # the demo loader fills the deployment first (tests/backup/conftest.py)
 
@@ -33,7 +36,7 @@ def test_backup_wipe_restore_gives_back_every_row_and_every_file(demo_deployment
         names = tar.getnames()
         manifest = json.load(tar.extractfile("manifest.json"))
     assert names[0] == "qlvb-backup.json" and names[-1] == "manifest.json"
-    assert manifest["database"] == TEST_DB and manifest["schema_revision"] == "0030" and manifest["problems"] == []
+    assert manifest["database"] == TEST_DB and manifest["schema_revision"] == HEAD and manifest["problems"] == []
     assert {f"blobs/{name}" for name in before_blobs} <= set(manifest["files"])
     assert "instance/audit-checkpoints.log" in manifest["files"]
     assert not any(name.startswith("instance/keys/") for name in names)  # keys only with --with-keys
@@ -100,7 +103,7 @@ def test_an_archive_of_a_newer_schema_is_refused(demo_deployment, tmp_path):
             assert deployment.cli("backup", "--output", str(tmp_path)).exit_code == 0
         finally:
             with db.engine.begin() as connection:
-                connection.execute(sa.text("UPDATE alembic_version SET version_num = '0030'"))
+                connection.execute(sa.text("UPDATE alembic_version SET version_num = :head"), {"head": HEAD})
             db.engine.dispose()
     before = deployment.tables()
     result = deployment.cli("restore", str(only_archive(tmp_path)), "--yes")
@@ -157,7 +160,7 @@ def test_an_archive_of_an_older_schema_is_restored_and_upgraded(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Đã nâng cấp lược đồ từ 0029" in result.output
     after = deployment.tables()
-    assert after["alembic_version"] == [("0030",)]
+    assert after["alembic_version"] == [(HEAD,)]
     assert after["agency"] == before["agency"]
     with deployment.app.app_context():
         index = {i["name"] for i in sa.inspect(db.engine).get_indexes("outgoing_recipient")}

@@ -4,12 +4,13 @@ are another part of the issue), and an upload's bytes."""
 from app.core.db import db
 from app.dossiers.models import FilePlan, FilePlanEntry, FilePlanHeading
 from app.dossiers.states import PlanStatus
+from tests.dossiers.helpers_closing import pdf_bytes
 
 # Each starts with its format's magic bytes: the upload checks tell the type by content.
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 MP3 = b"ID3\x04\x00" + b"\x00" * 64
 MP4 = b"\x00\x00\x00\x18ftypisom" + b"\x00" * 64
-PDF = b"%PDF-1.7\n" + b"\x00" * 64
+PDF = pdf_bytes("Báo cáo")  # a real PDF: uploads are read, not only sniffed (app.documents.uploads)
 
 
 def issued_plan(office, *, year=2026, status=PlanStatus.APPROVED, entries=()):

@@ -83,7 +83,7 @@ def test_files_are_uploaded_downloaded_and_removed_on_the_dossiers_page(client, 
         content_type="multipart/form-data",
     )
     assert bad.status_code == 302  # back to the form with the refusal; nothing was filed
-    assert "không thuộc định dạng được chấp nhận" in client.get(bad.headers["Location"]).get_data(as_text=True)
+    assert "là tệp chương trình (thực thi)" in client.get(bad.headers["Location"]).get_data(as_text=True)
     [item] = db.session.scalars(sa.select(DossierItem).where(DossierItem.dossier_id == dossier.id))
     page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
     assert "Ảnh hiện trường" in page and f"/dossiers/{dossier.id}/items/{item.id}/file" in page
