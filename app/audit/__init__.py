@@ -10,6 +10,6 @@ from app.core.modules import Module
 MODULE = Module(
     "audit",
     checks=("app.audit.checks:CHECKS",),
-    models=("app.audit.models",),
+    models=("app.audit.models", "app.audit.refusals"),  # refusals: its session listeners
     cli=("app.audit.cli:audit_group",),
 )
