@@ -4,6 +4,7 @@ and API that show the same warnings (app.org.access_warnings)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.core import clock
 from app.core.errors import PermissionDenied
 from app.core.home import Figure, HomePanel, Item, PanelContent
 from app.org import access_warnings
@@ -42,7 +43,11 @@ def _panel(user) -> PanelContent | None:
         return None
     url = url_for("access_warnings.index")
     items = [
-        Item(title=w.event.summary, url=url, detail=f"{w.event.actor_name} · {w.event.occurred_at:%d/%m/%Y}")
+        Item(
+            title=w.event.summary,
+            url=url,
+            detail=f"{w.event.actor_name} · {clock.to_local(w.event.occurred_at):%d/%m/%Y %H:%M}",
+        )
         for w in access_warnings.open_warnings(user, limit=3)
     ]
     figure = Figure("access_warnings_open", "Chờ xác nhận", count, url=url, tone="warning")

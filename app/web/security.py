@@ -36,7 +36,6 @@ PERMISSIONS_POLICY = ", ".join(
     for feature in (
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "camera",
         "display-capture",
         "geolocation",

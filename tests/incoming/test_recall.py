@@ -238,8 +238,8 @@ def test_pages_show_the_request_and_the_recalled_document(client, incoming_offic
     assert "Đồng ý thu hồi" in page and "Từ chối thu hồi" in page and "Lý do từ chối thu hồi" in page
     # Accepting destroys the document irreversibly (NĐ 30 Phụ lục VI III.8.b): the browser asks first.
     assert (
-        "onsubmit=\"return confirm('Đồng ý thu hồi? Văn bản đến, các tệp và lịch sử xử lý của văn bản sẽ bị hủy "
-        "và không khôi phục được.')\"" in page
+        'data-confirm="Đồng ý thu hồi? Văn bản đến, các tệp và lịch sử xử lý của văn bản sẽ bị hủy '
+        'và không khôi phục được."' in page
     )
     assert f'action="/incoming/{document.id}/recall/accept"' in page
     assert f'action="/incoming/{document.id}/recall/refuse"' in page

@@ -90,7 +90,7 @@ def test_a_recalled_document_is_shown_frozen_in_the_api_and_the_page(client, out
     assert client.get(f"/api/v1/outgoing/{document.id}", headers=api_token(office.clerk)).json["is_frozen"] is False
     login(client, "vanthu")
     page = client.get(f"/outgoing/{document.id}").get_data(as_text=True)
-    assert "onsubmit=\"return confirm('Thu hồi văn bản đã ban hành?" in page  # the recall is asked for once more
+    assert 'data-confirm="Thu hồi văn bản đã ban hành?' in page  # the recall is asked for once more
     recall_outgoing(office.clerk, document.id, REASON)
     headers = api_token(office.spec_a1)
     detail = client.get(f"/api/v1/outgoing/{document.id}", headers=headers).json

@@ -11,7 +11,10 @@ none of the three fails test_every_rule_with_an_argument_is_classified.
 from dataclasses import dataclass, field
 from datetime import date
 
+import sqlalchemy as sa
+
 from app.copies.models import ElectronicCopy
+from app.core.db import db
 from app.documents.fulltext.models import SavedSearch
 from app.documents.models import DocumentType, Register
 from app.dossiers.models import (
@@ -123,6 +126,20 @@ def person(w, body=None, **args):
 
 def agency(w, body=None, **args):
     return Case({"agency_id": w.a.id, **args}, [w.a.name, w.a.address], [(Agency, w.a.id)], body or {})
+
+
+def access_warning(w, body=None):
+    """A warning of a change of A's access rights (NĐ 30 Phụ lục VI III.3.c), raised as a page raises it."""
+    from app.audit import services as audit
+    from app.audit.models import AccessChangeWarning
+
+    summary = f"Đổi vai trò của {w.specialist.full_name} ({MARK})"
+    event = audit.record(
+        w.admin, "user.update", w.specialist, agency_id=w.a.id, summary=summary, changes={"roles": ["van_thu"]}
+    )
+    db.session.flush()
+    warning = db.session.scalar(sa.select(AccessChangeWarning).where(AccessChangeWarning.event_id == event.id))
+    return Case({"warning_id": warning.id}, [summary, MARK], [(AccessChangeWarning, warning.id)], body or {})
 
 
 def of(model, attr, arg, secrets=lambda w: [MARK], body=None):
@@ -307,6 +324,9 @@ CASES = {
     "workflow_handover_api.deactivate": lambda w: person(w, {"to_user_id": w.clerk.id}),
     "workflow_handover_api.open_tasks": person,
     "org_api.revoke": of(Delegation, "delegation", "delegation_id"),
+    "access_warnings.confirm": lambda w: access_warning(w, {"note": "Đã xem"}),
+    "access_warnings_api.confirm_warning": lambda w: access_warning(w, {"note": "Đã xem"}),
+    "upload_policy_api.UploadPolicyItem": lambda w: agency(w, {"active_pdf": "refuse", "keep_original": False}),
     "org_api.revoke_token": of(ApiToken, "token", "token_id"),
     "admin.agency_detail": agency,
     "admin.agency_form": lambda w: agency(w, {"name": "Đổi tên", "code": w.a.code}),
@@ -428,6 +448,9 @@ ALLOWED = {
     "exchange_peers_api.PeerItem": "deployment-wide peer systems (top-level administrators only)",
     "exchange_peers_api.check": "deployment-wide peer systems (top-level administrators only)",
     "exchange_peers_api.rotate": "deployment-wide peer systems (top-level administrators only)",
+    # Backups are of the whole deployment, for an administrator of a top-level agency only (app.backup.permissions);
+    # the argument is an archive's file name, no agency's object.
+    "backup.verify": "deployment-wide backups (top-level administrators only)",
     # A process id names a shipped process every agency runs; deploying and validating act on the actor's agency.
     "designer_modeler.deploy": "writes the actor's own agency's version (GET-less; covered by the designer tests)",
     "designer_modeler_api.Deploy": "writes the actor's own agency's version",

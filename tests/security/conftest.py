@@ -41,12 +41,21 @@ def world_connection(app):
 
 @pytest.fixture(scope="module")
 def world(app, world_connection, tenancy_pki):
+    from app.signing.trust import instance_trust_folder
     from tests.security.world import build_world
 
-    with clock.frozen(FROZEN_AT), origin("cli", "tenancy"):
-        built = build_world(tenancy_pki)
-        db.session.commit()
-        yield built
+    # The demo adds its root CA to <instance>/trust/ on disk, which no rollback undoes: take it away afterwards, or
+    # every later test of the session would trust demo signatures.
+    folder = instance_trust_folder(app)
+    before = set(folder.iterdir()) if folder.is_dir() else set()
+    try:
+        with clock.frozen(FROZEN_AT), origin("cli", "tenancy"):
+            built = build_world(tenancy_pki)
+            db.session.commit()
+            yield built
+    finally:
+        for path in (set(folder.iterdir()) if folder.is_dir() else set()) - before:
+            path.unlink()
 
 
 @pytest.fixture(scope="module")
