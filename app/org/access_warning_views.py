@@ -25,6 +25,7 @@ def index():
         "org/access_warnings.html",
         warnings=access_warnings.open_warnings(current_user),
         confirmed=access_warnings.confirmed_warnings(current_user),
+        what_changed=access_warnings.what_changed,
     )
 
 

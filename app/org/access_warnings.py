@@ -15,7 +15,7 @@ from app.audit.models import AccessChangeWarning, AuditEvent
 from app.core import clock
 from app.core.db import db
 from app.core.errors import NotFound, PermissionDenied, ValidationError
-from app.org.models import Role, User
+from app.org.models import ROLE_LABELS, Role, User
 from app.org.permissions import managed_agency_ids
 
 
@@ -88,3 +88,20 @@ def confirm_warning(actor: User, warning_id: int, *, note: str | None = None) ->
         changes={"event_seq": warning.event.seq, "action": warning.event.action, "note": warning.note},
     )
     return warning
+
+
+def what_changed(warning: AccessChangeWarning) -> str | None:
+    """The change itself, for the person who confirms it: which roles an account lost or gained (the summary only
+    names the account). None when the summary already says it all."""
+    roles = (warning.event.changes or {}).get("roles")
+    if warning.event.action != "user.update" or not isinstance(roles, list) or len(roles) != 2:
+        return None
+    label = lambda code: ROLE_LABELS.get(code, code)  # noqa: E731
+    before, after = ({label(code) for code in side or []} for side in roles)
+    parts = []
+    if after - before:
+        parts.append("thêm vai trò " + ", ".join(sorted(after - before)))
+    if before - after:
+        parts.append("bỏ vai trò " + ", ".join(sorted(before - after)))
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] if text else None

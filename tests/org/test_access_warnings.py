@@ -94,6 +94,7 @@ def test_the_warning_stays_on_the_pages_until_confirmed(client, agency_people, f
     assert 'data-testid="home-panel-access_warnings"' in home and "Sửa tài khoản vt.a" in home
     page = client.get("/access-warnings").get_data(as_text=True)
     assert "Sửa tài khoản vt.a" in page
+    assert "Thêm vai trò Lãnh đạo phòng/đơn vị" in page  # what the head is asked to confirm, not only whose account
     (warning,) = access_warnings.open_warnings(head)
     confirmed = client.post(
         f"/access-warnings/{warning.id}/confirm", data={"csrf_token": csrf_token(client, "/access-warnings")}
