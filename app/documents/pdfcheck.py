@@ -16,6 +16,7 @@ file over the bounds never reaches them, whichever path it came by.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
@@ -429,7 +430,10 @@ def disarm(data: bytes) -> bytes:
             if isinstance(obj, pikepdf.Stream) and target.get("/Type") == pikepdf.Name("/EmbeddedFile"):
                 obj.write(b"")  # the file's bytes go even if something still points at it
             if isinstance(target, pikepdf.Dictionary):
-                _disarm_dictionary(target, depth=0)
+                try:
+                    _disarm_dictionary(target, depth=0)
+                except TypeError:  # a damaged object pikepdf cannot walk (found by fuzzing): emptied, whatever it held
+                    _empty(target)
         out_options = {"deterministic_id": True, "stream_decode_level": pikepdf.StreamDecodeLevel.none}
         pdf.save(out, **out_options)
     return out.getvalue()
@@ -459,6 +463,12 @@ def _disarm_dictionary(obj: pikepdf.Dictionary, depth: int) -> None:
             for item in child:
                 if isinstance(item, pikepdf.Dictionary) and not item.is_indirect:
                     _disarm_dictionary(item, depth + 1)
+
+
+def _empty(obj) -> None:
+    with contextlib.suppress(TypeError, ValueError, KeyError):
+        for key in list(obj.keys()):
+            del obj[key]
 
 
 def _attaching(annot) -> bool:
