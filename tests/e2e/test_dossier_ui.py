@@ -222,8 +222,11 @@ def _destroy(browser, live_server, dossier_url: str, document_url: str, code: st
 
     # ... and the archivist executes it: the record stays, the dossier is gone.
     archivist.goto(record_url)
+    asked = []  # destroying cannot be undone: the browser asks first
+    archivist.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     archivist.get_by_role("button", name="Thực hiện hủy").click()
     expect(archivist.get_by_test_id("executed")).to_contain_text(f"{ARCHIVIST} lúc {decided_on:%d/%m/%Y}")
+    assert asked == ["Hủy các hồ sơ trong danh mục? Tài liệu bị hủy không khôi phục được."]
     expect(archivist.get_by_test_id("destruction-entries")).to_contain_text(code)
     destroyed = archivist.get_by_test_id("destruction-entries")
     expect(destroyed).to_contain_text(TITLE)
