@@ -51,7 +51,7 @@ if [ $# -eq 0 ] && command -v faketime >/dev/null; then
     --deselect tests/documents/test_concurrency.py --deselect tests/workflow/test_concurrency.py \
     --deselect tests/incoming/test_delivery_concurrency.py \
     --deselect tests/documents/test_malware.py --deselect tests/outgoing/test_issue_malware_scan.py \
-    --deselect tests/incoming/test_hostile_intake_http.py \
+    --deselect tests/incoming/test_hostile_intake_http.py --deselect tests/scheduler/test_failover.py \
     --deselect tests/notifications/test_email_concurrency.py --deselect tests/notifications/test_digest_concurrency.py \
     --deselect tests/outgoing/test_drafts.py::test_docx_drafts_are_converted_to_pdf_and_kept_as_source \
     --deselect tests/workflow/test_form_actions.py::test_a_fresh_process_knows_every_domain_form_helper_once_the_app_exists \
