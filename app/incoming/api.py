@@ -3,7 +3,7 @@
 import io
 import json
 
-from flask import current_app, jsonify, request, send_file
+from flask import jsonify, request, send_file
 from marshmallow import ValidationError as SchemaError
 
 from app.api import api_blueprint
@@ -18,6 +18,7 @@ from app.incoming.schemas import (
     EDXML_BODY,
     RECEIVE_BODY,
     BookPrintArgs,
+    FileArgs,
     ImportedIncomingSchema,
     IncomingDetailSchema,
     IncomingExtensionArgs,
@@ -161,11 +162,19 @@ class _Detail:
 @blp.doc(
     responses={"200": {"description": "Nội dung tệp (PDF, ảnh quét…)", "content": {"application/octet-stream": {}}}}
 )
-def file(document_id, file_id):
-    """Tải tệp của văn bản đến (việc xem được ghi nhật ký)."""
+@blp.arguments(FileArgs, location="query")
+def file(args, document_id, file_id):
+    """Tải tệp của văn bản đến (việc xem được ghi nhật ký); `original=true`: bản gốc như khi nhận, trước khi gỡ nội
+    dung chủ động (chỉ có khi `has_original`)."""
     document = services.view_document(api_user(), document_id)
-    item = services.document_file(document, file_id)  # a recalled document's files: 404
-    data = current_app.extensions["qlvb.blobs"].read(item.sha256)
+    item, data = services.file_content(document, file_id, original=args["original"])  # recalled: 404
+    if args["original"]:
+        return send_file(
+            io.BytesIO(data),
+            mimetype="application/octet-stream",
+            as_attachment=True,
+            download_name=f"ban-goc-{item.filename}",
+        )
     return send_file(io.BytesIO(data), mimetype=item.content_type, as_attachment=True, download_name=item.filename)
 
 

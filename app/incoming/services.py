@@ -235,6 +235,16 @@ def document_file(document: IncomingDocument, file_id: int) -> IncomingFile:
     return item
 
 
+def file_content(document: IncomingDocument, file_id: int, *, original: bool = False) -> tuple[IncomingFile, bytes]:
+    """A file's bytes as stored (disarmed, when the agency's upload policy disarmed it), or with `original` the file
+    as received, active content and all: kept for the record (issue 15, app.documents.upload_policy) and only ever
+    sent as a download. Pages and the API both ask here."""
+    item = document_file(document, file_id)
+    if original and not item.original_sha256:
+        raise NotFound("Tệp này không có bản gốc khác bản đang lưu.", code="no_original")
+    return item, current_app.extensions["qlvb.blobs"].read(item.original_sha256 if original else item.sha256)
+
+
 def status_file(actor: User, document_id: int, status_id: int) -> tuple[str, bytes]:
     """A status message owed to a sender that no connector reaches, as a signed .edxml file the clerk sends by hand
     (seed 000 Điều 15.3: the sender learns the same day that its document arrived; legal.md §4.5)."""

@@ -3,7 +3,7 @@
 import io
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from app.core import clock, inputs
@@ -243,17 +243,16 @@ def _replies(doc: IncomingDocument) -> list:
 @login_required
 def file(document_id: int, file_id: int):
     doc = services.view_document(current_user, document_id)
-    item = services.document_file(doc, file_id)  # a recalled document's files: 404
-    if request.args.get("original") == "1" and item.original_sha256:
+    if request.args.get("original") == "1":
         # The file as received, active content and all (kept for the record): only ever downloaded, never opened here.
-        data = current_app.extensions["qlvb.blobs"].read(item.original_sha256)
+        item, data = services.file_content(doc, file_id, original=True)
         return send_file(
             io.BytesIO(data),
             mimetype="application/octet-stream",
             as_attachment=True,
             download_name=f"ban-goc-{item.filename}",
         )
-    data = current_app.extensions["qlvb.blobs"].read(item.sha256)
+    item, data = services.file_content(doc, file_id)  # a recalled document's files: 404
     # PDFs open in the browser's viewer; everything else downloads.
     inline = item.content_type == "application/pdf" and request.args.get("download") != "1"
     return send_file(

@@ -160,3 +160,28 @@ def test_the_policy_page_and_endpoint(client, incoming_office, api_token):
     assert client.put(url, headers=admin, json={"active_pdf": "allow"}).status_code == 422
     actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action == "documents.upload_policy"))
     assert len(actions.all()) == 2
+
+
+def test_the_api_says_an_original_is_kept_and_serves_it_only_as_a_download(client, incoming_office, api_token):
+    document = receive(incoming_office, pdf_corpus.embedded_exe())
+    [item] = document.files
+    headers = api_token(incoming_office.clerk)
+    [shown] = client.get(f"/api/v1/incoming/{document.id}", headers=headers).json["files"]
+    assert shown["has_original"] is True and shown["disarmed"] is True
+    stored_copy = client.get(f"/api/v1/incoming/{document.id}/files/{item.id}", headers=headers)
+    assert stored_copy.status_code == 200 and inspect_pdf(stored_copy.data).active == []
+    original = client.get(f"/api/v1/incoming/{document.id}/files/{item.id}?original=true", headers=headers)
+    assert original.status_code == 200 and original.data == pdf_corpus.embedded_exe()
+    assert original.mimetype == "application/octet-stream"
+    assert original.headers["Content-Disposition"].startswith("attachment; filename=ban-goc-")
+
+
+def test_a_file_kept_as_received_has_no_separate_original(client, incoming_office, api_token):
+    document = receive(incoming_office, pdf_corpus.uri_link())
+    [item] = document.files
+    headers = api_token(incoming_office.clerk)
+    assert client.get(f"/api/v1/incoming/{document.id}", headers=headers).json["files"][0]["has_original"] is False
+    answer = client.get(f"/api/v1/incoming/{document.id}/files/{item.id}?original=true", headers=headers)
+    assert answer.status_code == 404 and answer.json["code"] == "no_original"
+    login(client, "vanthu")
+    assert client.get(f"/incoming/{document.id}/files/{item.id}?original=1").status_code == 404
