@@ -126,10 +126,18 @@ def size_limit() -> int:
     return min(limits) if limits else 0
 
 
-def upload_problem(upload: Upload, *, check_format: bool = True, scan: bool = True) -> tuple[str, str] | None:
+def upload_problem(
+    upload: Upload, *, check_format: bool = True, scan: bool = True, refuse_active: bool = False
+) -> tuple[str, str] | None:
     """(code, Vietnamese message) when a file is refused; None for a good one. Every upload of the system asks this
     first: empty, over the size limit, an executable, bytes that are not what the name says, (with `check_format`)
-    a format not accepted, a PDF no reader should open (app.documents.pdfcheck), malware (app.documents.malware)."""
+    a format not accepted, a PDF no reader should open (app.documents.pdfcheck), malware (app.documents.malware).
+
+    `refuse_active`: a PDF that carries active content (JavaScript, Launch, embedded files…) is refused too — for
+    files that are kept and served to others exactly as uploaded, with no policy to disarm them: a dossier's own
+    documents (the archive's PDF/A allows none of it) and the files of a task's form. Received documents go
+    through the agency's policy instead (app.documents.upload_policy); an outgoing PDF is refused before signing
+    (app.signing.safety)."""
     limit = size_limit()
     name = upload.filename
     if len(upload.data) == 0:
@@ -159,6 +167,12 @@ def upload_problem(upload: Upload, *, check_format: bool = True, scan: bool = Tr
         if problem := bounds_problem(upload.data):
             code, message = problem
             return code, f"Tệp “{name}”: {message}"
+        if refuse_active:
+            from app.documents.pdfcheck import LABELS, inspect_pdf
+
+            if active := inspect_pdf(upload.data).active:
+                labels = ", ".join(LABELS[f].removeprefix("Tệp ") for f in active)
+                return "pdf_active_content", f"Tệp “{name}” có nội dung chủ động ({labels}): không được lưu."
     if scan:
         from app.documents.malware import scan_problem
 

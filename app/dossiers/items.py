@@ -93,7 +93,7 @@ def file_upload(
     filing.require_open(dossier)
     filename = (filename or "").strip() or "tai-lieu"
     upload = Upload(filename, data)
-    problem = upload_problem(upload, check_format=False)
+    problem = upload_problem(upload, check_format=False, refuse_active=True)
     if problem:
         code, message = problem
         raise ValidationError(message, code=code, details={"file": message})

@@ -139,8 +139,8 @@ def _uploads(form) -> dict:
         if hints.get("widget") == "file" and sent and sent.filename:
             upload = Upload(sent.filename, sent.read())
             # Any format a case may need (notes, spreadsheets…), but never an executable, a file whose bytes
-            # belie its name, a PDF past the bounds, or malware.
-            if problem := upload_problem(upload, check_format=False):
+            # belie its name, a PDF past the bounds or with active content, or malware.
+            if problem := upload_problem(upload, check_format=False, refuse_active=True):
                 raise ValidationError(problem[1], code=problem[0], details={name: problem[1]})
             digest = store.put(upload.data)
             stored[name] = {

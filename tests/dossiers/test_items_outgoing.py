@@ -81,6 +81,12 @@ def test_an_upload_is_checked_like_every_upload(outgoing_office, app, frozen_clo
         assert too_large.value.code == "file_too_large"
     finally:
         app.config["MAX_CONTENT_LENGTH"] = limit
+    # A PDF with active content is refused (the archive keeps files as filed; PDF/A allows no script nor launch).
+    from tests.documents import pdf_corpus
+
+    with pytest.raises(ValidationError) as active:
+        items.file_upload(org.spec_a1, dossier.id, filename="to-trinh.pdf", data=pdf_corpus.launch())
+    assert active.value.code == "pdf_active_content" and "Launch" in active.value.message
     assert dossier.doc_total == 0
     with pytest.raises(NotFound):  # another person's dossier: not hers to see
         items.file_upload(org.spec_b, dossier.id, filename="anh.jpg", data=JPEG)

@@ -11,6 +11,7 @@ from app.core.db import db
 from app.workflow.definitions import PROCESSES_DIR, sync_processes
 from app.workflow.models import HumanTask, InstanceStatus, WorkflowInstance
 from tests.conftest import csrf_token, login
+from tests.documents import pdf_corpus
 
 
 @pytest.fixture
@@ -37,6 +38,17 @@ def test_work_assignment_in_the_browser_pages(client, shipped):
     bad = client.post("/cases/new/work_assignment", data={"csrf_token": token, "tieu_de": "Báo"})
     assert bad.status_code == 422
     assert "Nội dung quá ngắn" in bad.get_data(as_text=True) and "Trường này là bắt buộc." in bad.get_data(as_text=True)
+    scripted = client.post(
+        "/cases/new/work_assignment",
+        data={
+            "csrf_token": token,
+            "tieu_de": "Báo cáo tình hình biên chế năm 2026",
+            "tai_lieu": (io.BytesIO(pdf_corpus.javascript()), "so-lieu.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert scripted.status_code == 422 and "có mã JavaScript" in scripted.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(WorkflowInstance)) == 0
     response = client.post(
         "/cases/new/work_assignment",
         data={
