@@ -21,6 +21,7 @@ from app.org.auth import SESSION_TOKEN, load_session_user
 from app.org.models import Role
 from app.web import home
 from app.web.security import set_security_headers
+from app.web.static_files import install_static_versions
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
@@ -44,6 +45,7 @@ def init_web(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(lambda session_id: load_session_user(session_id, session.get(SESSION_TOKEN) or ""))
 
+    install_static_versions(app)
     if proxies := int(app.config.get("TRUSTED_PROXIES", 0) or 0):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
