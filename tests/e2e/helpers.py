@@ -21,6 +21,18 @@ def person(browser, live_server, username: str):
     return page
 
 
+def receive_on_paper(page, files, *, sender: str, number: str, symbol: str, summary: str) -> None:
+    """Fill the clerk's intake form (a scanned paper document, a Công văn) and press "Tiếp nhận"."""
+    page.goto("/incoming/new")
+    page.get_by_label("Tệp văn bản").set_input_files([str(f) for f in files])
+    page.locator("#sender_name").fill(sender)
+    page.locator("#code_number").fill(number)
+    page.get_by_label("Ký hiệu").fill(symbol)
+    page.get_by_label("Tên loại").select_option(label="Công văn")
+    page.get_by_label("Trích yếu nội dung").fill(summary)
+    page.get_by_role("button", name="Tiếp nhận").click()
+
+
 def inbox_task(page, task_title: str, subject: str):
     """The inbox entry of the task `task_title` about the document `subject` (the page must show /tasks)."""
     entries = page.get_by_test_id("inbox").get_by_role("link").filter(has_text=subject)

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
+from tests.e2e.helpers import receive_on_paper
 from tests.signing import factories
 
 pytestmark = pytest.mark.e2e
@@ -29,14 +30,7 @@ def test_a_clerk_and_a_leader_see_their_home_pages(browser, live_server, tmp_pat
     pdf = tmp_path / "cong-van-77.pdf"
     pdf.write_bytes(factories.make_pdf("Công văn số 77/SNV-VP"))
     clerk = person(browser, live_server, "ubnd.vanthu")
-    clerk.goto("/incoming/new")
-    clerk.get_by_label("Tệp văn bản").set_input_files(str(pdf))
-    clerk.locator("#sender_name").fill("Sở Nội vụ tỉnh Kiên Giang")
-    clerk.locator("#code_number").fill("77")
-    clerk.get_by_label("Ký hiệu").fill("SNV-VP")
-    clerk.get_by_label("Tên loại").select_option(label="Công văn")
-    clerk.get_by_label("Trích yếu nội dung").fill(SUBJECT)
-    clerk.get_by_role("button", name="Tiếp nhận").click()
+    receive_on_paper(clerk, [pdf], sender="Sở Nội vụ tỉnh Kiên Giang", number="77", symbol="SNV-VP", summary=SUBJECT)
     expect(clerk.get_by_test_id("incoming-status")).to_have_text("Chờ tiếp nhận")
 
     clerk.goto("/")

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.documents import pdf_corpus
 from tests.e2e.conftest import sign_in
+from tests.e2e.helpers import person, receive_on_paper
 
 pytestmark = pytest.mark.e2e
 
@@ -49,19 +50,11 @@ def test_an_agency_refuses_active_pdfs_and_its_clerk_is_told_why(browser, live_s
 
     pdf = tmp_path / "cong-van-co-ma.pdf"
     pdf.write_bytes(pdf_corpus.javascript())
-    clerk = browser.new_context(base_url=live_server, locale="vi-VN").new_page()
-    clerk.set_default_timeout(10_000)
-    sign_in(clerk, "rachgia.vanthu")
-    clerk.goto("/incoming/new")
-    clerk.get_by_label("Tệp văn bản").set_input_files(str(pdf))
-    clerk.locator("#sender_name").fill("Sở Nội vụ tỉnh Kiên Giang")
-    clerk.locator("#code_number").fill("77")
-    clerk.get_by_label("Ký hiệu").fill("SNV-TCBC")
-    clerk.get_by_label("Tên loại").select_option(label="Công văn")
-    clerk.get_by_label("Trích yếu nội dung").fill("Về việc tệp có mã JavaScript")
-    clerk.get_by_role("button", name="Tiếp nhận").click()
+    clerk = person(browser, live_server, "rachgia.vanthu")
+    sender, summary = "Sở Nội vụ tỉnh Kiên Giang", "Về tệp có mã JavaScript"
+    receive_on_paper(clerk, [pdf], sender=sender, number="77", symbol="SNV-TCBC", summary=summary)
     # Told at the top of the page and under the file field: what the file carries, and that the agency refuses it.
     reason = clerk.get_by_text("có mã JavaScript): cơ quan không tiếp nhận tệp như vậy.")
     expect(reason).to_have_count(2)
-    expect(clerk.get_by_label("Trích yếu nội dung")).to_have_value("Về việc tệp có mã JavaScript")  # nothing lost
+    expect(clerk.get_by_label("Trích yếu nội dung")).to_have_value(summary)  # nothing lost
     step(clerk, "văn thư được báo lý do từ chối tệp")
