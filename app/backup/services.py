@@ -62,7 +62,7 @@ def key_fingerprints() -> dict[str, str]:
     """A fingerprint of each key the data depends on: the audit chain's HMAC key and the signing key-encryption
     key. An HMAC of a fixed text, so the fingerprint says nothing about the key."""
     from app.audit.services import chain_key
-    from app.signing.credentials import key_encryption_key
+    from app.signing.kek import key_encryption_key
 
     def fingerprint(key: bytes) -> str:
         return hmac.new(key, b"qlvb-backup-key-fingerprint", hashlib.sha256).hexdigest()[:16]

@@ -12,7 +12,7 @@ from app.core.db import db
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.exchange.models import ExchangePeer, PeerAuth
 from app.exchange.permissions import require_manage_exchange
-from app.signing.credentials import key_encryption_key
+from app.signing.kek import key_encryption_key
 from app.signing.keys import open_sealed, seal
 
 

@@ -5,7 +5,7 @@ person (21.2.c) and only documents that already carry the signature of the compe
 the caller, app.outgoing, before it asks for the key); each person keeps their own key (21.3), so a personal key
 opens only with its owner's PIN.
 
-Storage: the PKCS#12 bytes are wrapped with AES-256-GCM under a key-encryption key (KEK): `QLVB_KEY_ENCRYPTION_KEY`
+Storage: the PKCS#12 bytes are wrapped with AES-256-GCM under the key-encryption key of app.signing.kek: `QLVB_KEY_ENCRYPTION_KEY`
 (base64 of 32 bytes) or, when unset, a key generated once into `<instance>/signing.key` (mode 0600), as the app's
 secret key is. The database alone therefore opens nothing; a personal key needs its PIN as well.
 PINs are never stored or logged. Each refused PIN is audited even though the refusal rolls the action back
@@ -14,17 +14,12 @@ PINs are never stored or logged. Each refused PIN is audited even though the ref
 
 from __future__ import annotations
 
-import base64
-import binascii
 import io
 import logging
-import os
-import secrets
 import unicodedata
-from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from PIL import Image, UnidentifiedImageError
 
 from app.audit import services as audit
@@ -42,6 +37,7 @@ from app.signing.errors import (
     NoCredential,
     WrongPin,
 )
+from app.signing.kek import key_encryption_key
 from app.signing.keys import (
     Pkcs12Key,
     SigningKey,
@@ -55,55 +51,12 @@ from app.signing.models import CredentialKind, SigningCredential
 
 log = logging.getLogger(__name__)
 
-KEK_ENV = "QLVB_KEY_ENCRYPTION_KEY"
-KEK_FILE = "signing.key"
-_KEK_CACHE = "qlvb.signing_kek"
 _EXCHANGE_KEYS = "qlvb.exchange_keys"  # (credential id, fingerprint) → opened key
 _EXCHANGE_KEYS_KEPT = 256  # agencies of one deployment; beyond that the cache starts again
 MAX_P12_BYTES = 64 * 1024  # a key and a short chain are a few kB
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_SIDE = 4000
 SEAL_DIAMETER_MM = 36  # the size a seal image without a resolution tag is shown at (a common round seal)
-
-
-# --- key-encryption key --------------------------------------------------------------------------------------
-
-
-def key_encryption_key(app: Flask | None = None) -> bytes:
-    """The 32-byte KEK: config `SIGNING_KEY_ENCRYPTION_KEY`, else `QLVB_KEY_ENCRYPTION_KEY`, else the instance file."""
-    app = app or current_app._get_current_object()
-    configured = app.config.get("SIGNING_KEY_ENCRYPTION_KEY") or os.environ.get(KEK_ENV) or ""
-    path = Path(app.instance_path) / KEK_FILE
-    source = ("config", configured) if configured else ("file", str(path))
-    cached = app.extensions.get(_KEK_CACHE)
-    if cached is not None and cached[0] == source:
-        return cached[1]
-    kek = _decode_kek(configured) if configured else _kek_from_file(path)
-    app.extensions[_KEK_CACHE] = (source, kek)
-    return kek
-
-
-def _decode_kek(text: str) -> bytes:
-    try:
-        kek = base64.b64decode(text.strip(), altchars=b"-_" if ("-" in text or "_" in text) else None, validate=True)
-    except (binascii.Error, ValueError):
-        kek = b""
-    if len(kek) != 32:
-        raise RuntimeError(f"{KEK_ENV} must be the base64 encoding of 32 random bytes")
-    return kek
-
-
-def _kek_from_file(path: Path) -> bytes:
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process created it first: use theirs
-            pass
-        else:
-            with os.fdopen(fd, "w") as file:
-                file.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
-    return _decode_kek(path.read_text())
 
 
 def _context(credential: SigningCredential, what: str) -> bytes:

@@ -19,6 +19,7 @@ from app.core.db import db
 from app.core.errors import Conflict, PermissionDenied, ValidationError
 from app.core.transaction import unit_of_work
 from app.signing import credentials
+from app.signing import kek as kek_module
 from app.signing.errors import (
     CertificateExpired,
     CertificateRevoked,
@@ -116,22 +117,22 @@ def test_stored_key_does_not_open_under_another_key_encryption_key(app, people, 
 def test_key_encryption_key_is_generated_once_into_the_instance_folder(app, monkeypatch):
     monkeypatch.delenv("QLVB_KEY_ENCRYPTION_KEY", raising=False)
     monkeypatch.setitem(app.config, "SIGNING_KEY_ENCRYPTION_KEY", "")
-    kek = credentials.key_encryption_key(app)
+    kek = kek_module.key_encryption_key(app)
     path = Path(app.instance_path) / "signing.key"
 
     assert len(kek) == 32 and base64.b64decode(path.read_text()) == kek
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     app.extensions.pop("qlvb.signing_kek")
-    assert credentials.key_encryption_key(app) == kek
+    assert kek_module.key_encryption_key(app) == kek
 
 
 def test_key_encryption_key_from_the_environment_must_be_32_bytes(app, monkeypatch):
     monkeypatch.setitem(app.config, "SIGNING_KEY_ENCRYPTION_KEY", "")
     monkeypatch.setenv("QLVB_KEY_ENCRYPTION_KEY", base64.b64encode(b"k" * 32).decode())
-    assert credentials.key_encryption_key(app) == b"k" * 32
+    assert kek_module.key_encryption_key(app) == b"k" * 32
     monkeypatch.setenv("QLVB_KEY_ENCRYPTION_KEY", base64.b64encode(b"short").decode())
     with pytest.raises(RuntimeError):
-        credentials.key_encryption_key(app)
+        kek_module.key_encryption_key(app)
 
 
 def test_without_an_image_a_signature_image_is_generated(people, pki):
