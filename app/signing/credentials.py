@@ -5,9 +5,8 @@ person (21.2.c) and only documents that already carry the signature of the compe
 the caller, app.outgoing, before it asks for the key); each person keeps their own key (21.3), so a personal key
 opens only with its owner's PIN.
 
-Storage: the PKCS#12 bytes are wrapped with AES-256-GCM under the key-encryption key of app.signing.kek: `QLVB_KEY_ENCRYPTION_KEY`
-(base64 of 32 bytes) or, when unset, a key generated once into `<instance>/signing.key` (mode 0600), as the app's
-secret key is. The database alone therefore opens nothing; a personal key needs its PIN as well.
+Storage: the PKCS#12 bytes are wrapped with AES-256-GCM under the key-encryption key (app.signing.kek), so the
+database alone opens nothing; a personal key needs its PIN as well.
 PINs are never stored or logged. Each refused PIN is audited even though the refusal rolls the action back
 (see `app.signing.pins`).
 """
