@@ -61,7 +61,7 @@ def serve_command(host: str, port: int, workers: int | None, threads: int | None
     # QLVB_SCHEDULER=1: the scheduler also runs, in a process of its own (see app.serving.gunicorn_hooks).
     from app.serving import gunicorn_hooks
 
-    hooks = gunicorn_hooks(flask_app, with_scheduler=flask_app.config["SCHEDULER_ENABLED"])
+    hooks = gunicorn_hooks(flask_app, with_scheduler=flask_app.config["SCHEDULER_ENABLED"], workers=workers)
 
     class Server(BaseApplication):
         def load_config(self):

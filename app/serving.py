@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 SCHEDULER_PROCESS_NAME = b"qlvb-scheduler"  # what `ps -o comm` shows for it (Linux prctl PR_SET_NAME)
 
 
-def gunicorn_hooks(web_app: Flask, *, with_scheduler: bool) -> dict[str, Callable[..., None]]:
+def gunicorn_hooks(web_app: Flask, *, with_scheduler: bool, workers: int) -> dict[str, Callable[..., None]]:
     """Server hooks: each worker starts with an empty connection pool; with QLVB_SCHEDULER=1 the scheduler runs
     in a process of its own beside gunicorn.
 
@@ -33,7 +33,8 @@ def gunicorn_hooks(web_app: Flask, *, with_scheduler: bool) -> dict[str, Callabl
     The loaded heap is frozen before any fork (gc.freeze): a full collection in a child would otherwise write to
     every tracked object's header and copy the pages it shares with the master.
     """
-    warm_up()
+    if workers > 1:
+        warm_up()
     if with_scheduler:
         load_jobs()
     gc.collect()
@@ -100,7 +101,12 @@ def _stop_child(pid: int, *, seconds: float) -> None:
 
 def warm_up() -> None:
     """Work every worker would otherwise repeat on its first signature, done once in the master before it
-    forks: building the number and date fields' Vietnamese fonts (pure Python, no thread, no lock held)."""
+    forks: building the number and date fields' Vietnamese fonts (pure Python, no thread, no lock held).
+
+    Only worth it with more than one worker: it imports pyHanko and fontTools into the master (about 35 MiB,
+    shared with every fork) and takes half a second of CPU. With one worker (SQLite's default) nothing is shared,
+    so that worker builds them on its first signature instead, and a server that never signs never carries them.
+    """
     from app.signing.sign import field_fonts_pdf
 
     field_fonts_pdf()

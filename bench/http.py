@@ -266,6 +266,8 @@ def main() -> None:
                     f"| {r['errors']} | {m['pss']:.0f} / {m['rss']:.0f} ({m['processes']}) | {cells} |",
                     flush=True,
                 )
+                each = ", ".join(f"{name} {mib:.0f}" for name, mib in m["pss_each"].items())
+                print(f"    PSS MiB per process (pid name; the master first): {each}", file=sys.stderr)
                 for line in r["first_errors"]:
                     print(f"    error: {line}", file=sys.stderr)
 

@@ -42,8 +42,9 @@ def server_pids(base: str) -> list[int]:
 def server_memory_mib(base: str) -> dict[str, float]:
     """The server's memory: PSS (each shared page divided among the processes that map it, so the sum is what
     the server as a whole costs the machine) and RSS (each process counted alone), summed over server_pids, in MiB,
-    from /proc/<pid>/smaps_rollup; and how many processes that is."""
+    from /proc/<pid>/smaps_rollup; how many processes that is; and each process's PSS (the master first)."""
     pss = rss = 0
+    each: dict[str, float] = {}
     pids = server_pids(base)
     for pid in pids:
         try:
@@ -54,9 +55,17 @@ def server_memory_mib(base: str) -> dict[str, float]:
             name, _, value = line.partition(":")
             if name == "Pss":
                 pss += int(value.split()[0])
+                each[f"{pid} {_process_name(pid)}"] = int(value.split()[0]) / 1024
             elif name == "Rss":
                 rss += int(value.split()[0])
-    return {"pss": pss / 1024, "rss": rss / 1024, "processes": len(pids)}
+    return {"pss": pss / 1024, "rss": rss / 1024, "processes": len(pids), "pss_each": each}
+
+
+def _process_name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return "?"
 
 
 def server_cpu_seconds(base: str) -> float:

@@ -4,20 +4,20 @@ PDFs use a Times-like font with every Vietnamese letter (Liberation Serif 2, els
 `fonts-liberation` (1.x) lacks them, `fonts-liberation2` has them.
 """
 
+from __future__ import annotations
+
 import io
 import os
 from datetime import date, datetime
 from pathlib import Path
-
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import SimpleDocTemplate
+from typing import TYPE_CHECKING
 
 from app.core import clock
 from app.core.errors import DomainError
+
+# reportlab is imported where a PDF is made, not at start: fmt_date serves pages too (tests/test_lazy_imports.py).
+if TYPE_CHECKING:
+    from reportlab.lib.styles import ParagraphStyle
 
 FAMILY = "QlvbSerif"
 # (regular, bold, italic); a missing bold or italic falls back to the regular face.
@@ -46,6 +46,9 @@ def _fonts() -> tuple[str, str]:
 
     Registered as a family, so `<b>` and `<i>` work inside paragraphs.
     """
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     bold, italic = f"{FAMILY}-Bold", f"{FAMILY}-Italic"
     if FAMILY in pdfmetrics.getRegisteredFontNames():
         return FAMILY, bold
@@ -63,6 +66,10 @@ def _fonts() -> tuple[str, str]:
 
 
 def styles() -> dict[str, ParagraphStyle]:
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+
     regular, bold = _fonts()
     italic = f"{FAMILY}-Italic"
     return {
@@ -97,6 +104,9 @@ def fmt_date(value: date | datetime | None) -> str:
 
 def build(story: list, *, pagesize, title: str, author: str, margins: tuple[float, float, float, float]) -> bytes:
     """Lay out `story`; margins (top, right, bottom, left) in millimetres."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
     top, right, bottom, left = margins
     buffer = io.BytesIO()
     SimpleDocTemplate(

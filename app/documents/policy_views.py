@@ -7,7 +7,7 @@ from wtforms import BooleanField, RadioField, SelectField
 
 from app.core.errors import DomainError
 from app.core.transaction import unit_of_work
-from app.documents import pdfcheck, upload_policy
+from app.documents import upload_policy
 from app.org import queries as org_queries
 from app.org.forms import choices
 from app.org.permissions import managed_agency_ids
@@ -59,4 +59,6 @@ def index():
             policy.active_pdf,
             policy.keep_original,
         )
+    from app.documents import pdfcheck  # pikepdf: imported on first use, not at start (tests/test_lazy_imports.py)
+
     return render_template("documents/upload_policy.html", form=form, labels=pdfcheck.ACTIVE), status

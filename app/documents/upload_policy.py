@@ -21,7 +21,6 @@ from app.audit import services as audit
 from app.core import clock
 from app.core.db import UTCDateTime, db
 from app.core.errors import ValidationError
-from app.documents import pdfcheck
 from app.org.models import User
 from app.org.permissions import require_admin_of
 
@@ -96,6 +95,8 @@ class Screened:
 def screen_received_pdf(filename: str, data: bytes, *, agency_id: int | None) -> Screened:
     """Apply the agency's policy to a received PDF (already within bounds: app.documents.uploads); raises
     ValidationError `pdf_active_content` when the policy refuses what it carries."""
+    from app.documents import pdfcheck  # pikepdf: imported on first use, not at start (tests/test_lazy_imports.py)
+
     report = pdfcheck.inspect_pdf(data)
     if not report.active:
         return Screened(data, list(report.findings))

@@ -9,7 +9,7 @@ from app.api import api_blueprint
 from app.api.auth import api_user
 from app.core import clock
 from app.core.errors import PermissionDenied
-from app.dossiers import archive_printing, destruction, permissions, retention, settings, transfer
+from app.dossiers import destruction, permissions, retention, settings, transfer
 from app.dossiers.archive_schemas import (
     ArchiveDossierIdArgs,
     ArchiveDossierPageSchema,
@@ -115,6 +115,8 @@ def return_entry(args, transfer_id: int, entry_id: int):
 @blp.response(200, content_type="application/pdf")
 def transfer_muc_luc(transfer_id: int):
     """Mục lục hồ sơ, tài liệu nộp lưu (Phụ lục V.III), PDF."""
+    from app.dossiers import archive_printing  # reportlab: imported on first use (test_lazy_imports)
+
     sent = transfer.get_transfer(api_user(), transfer_id)
     return _pdf(archive_printing.muc_luc_pdf(sent), f"muc-luc-nop-luu-{sent.id}.pdf")
 
@@ -123,6 +125,8 @@ def transfer_muc_luc(transfer_id: int):
 @blp.response(200, content_type="application/pdf")
 def transfer_bien_ban(transfer_id: int):
     """Biên bản giao nhận hồ sơ, tài liệu (Phụ lục V.V), PDF."""
+    from app.dossiers import archive_printing
+
     sent = transfer.get_transfer(api_user(), transfer_id)
     return _pdf(archive_printing.bien_ban_giao_nhan_pdf(sent), f"bien-ban-giao-nhan-{sent.id}.pdf")
 
@@ -274,5 +278,7 @@ def destruction_execute(destruction_id: int):
 @blp.response(200, content_type="application/pdf")
 def destruction_pdf(destruction_id: int):
     """Biên bản hủy tài liệu hết giá trị, PDF."""
+    from app.dossiers import archive_printing
+
     record = destruction.get(api_user(), destruction_id)
     return _pdf(archive_printing.bien_ban_huy_pdf(record), f"bien-ban-huy-{record.id}.pdf")

@@ -13,7 +13,7 @@ from app.core.db import db
 from app.core.errors import DomainError, PermissionDenied
 from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
-from app.dossiers import archive_printing, codes, destruction, filing, jobs, permissions, retention, settings, transfer
+from app.dossiers import codes, destruction, filing, jobs, permissions, retention, settings, transfer
 from app.dossiers.models import Dossier
 from app.dossiers.states import (
     DESTRUCTION_STATUS_LABELS,
@@ -173,6 +173,8 @@ def decide(transfer_id: int, entry_id: int, action: str):
 @bp.get("/transfers/<int:transfer_id>/muc-luc.pdf")
 @login_required
 def muc_luc(transfer_id: int):
+    from app.dossiers import archive_printing  # reportlab: imported on first use (test_lazy_imports)
+
     sent = transfer.get_transfer(current_user, transfer_id)
     return _pdf(archive_printing.muc_luc_pdf(sent), f"muc-luc-nop-luu-{sent.id}.pdf")
 
@@ -180,6 +182,8 @@ def muc_luc(transfer_id: int):
 @bp.get("/transfers/<int:transfer_id>/bien-ban.pdf")
 @login_required
 def bien_ban(transfer_id: int):
+    from app.dossiers import archive_printing
+
     sent = transfer.get_transfer(current_user, transfer_id)
     return _pdf(archive_printing.bien_ban_giao_nhan_pdf(sent), f"bien-ban-giao-nhan-{sent.id}.pdf")
 
@@ -361,6 +365,8 @@ def _date(text: str | None) -> date | None:
 @bp.get("/destructions/<int:destruction_id>/bien-ban.pdf")
 @login_required
 def destruction_pdf(destruction_id: int):
+    from app.dossiers import archive_printing
+
     record = destruction.get(current_user, destruction_id)
     return _pdf(archive_printing.bien_ban_huy_pdf(record), f"bien-ban-huy-{record.id}.pdf")
 

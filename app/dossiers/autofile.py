@@ -24,7 +24,7 @@ from flask import current_app
 from app.core import clock
 from app.core.db import db
 from app.core.errors import DomainError
-from app.dossiers import filing, history
+from app.dossiers import filing
 from app.dossiers.models import Dossier, DossierItem
 from app.dossiers.states import DOSSIER_STATUS_LABELS, EDITABLE, DossierStatus
 from app.notifications.services import notify
@@ -140,6 +140,8 @@ def _url(object_type: str, doc) -> str:
 
 def file_finished(object_type: str, doc, instance_id: int) -> list[DossierItem]:
     """File a finished procedure's document and history; the items written (none: nothing to file, or refused)."""
+    from app.dossiers import history  # reportlab: imported on first use (test_lazy_imports)
+
     chosen_id, chooser_id = choice(instance_id)
     handler = chooser_id or handler_id(object_type, doc)
     if chosen_id is not None:

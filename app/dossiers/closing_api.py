@@ -8,7 +8,7 @@ from app.api import api_blueprint
 from app.api.auth import api_user
 from app.api.schemas import ErrorSchema, Int, Str
 from app.core.db import db
-from app.dossiers import closing, exports, permissions
+from app.dossiers import closing, permissions
 from app.dossiers.closing import CloseRequest
 from app.dossiers.models import Dossier
 from app.dossiers.schemas import DossierItemSchema, DossierSchema
@@ -73,6 +73,8 @@ def reopen(dossier_id):
 
 
 def _send(dossier_id: int, fmt: str):
+    from app.dossiers import exports  # reportlab, pikepdf: imported on first use (test_lazy_imports)
+
     handle, name, mimetype = exports.export(api_user(), _dossier(dossier_id), fmt)
     return send_file(handle, mimetype=mimetype, as_attachment=True, download_name=name)
 

@@ -10,7 +10,7 @@ from werkzeug.routing import BuildError
 from app.core.db import db
 from app.core.errors import DomainError, ValidationError
 from app.core.transaction import unit_of_work
-from app.dossiers import closing, exports, permissions
+from app.dossiers import closing, permissions
 from app.dossiers.closing import CloseRequest
 from app.dossiers.codes import MAINTENANCE
 from app.dossiers.models import Dossier
@@ -111,6 +111,8 @@ def reopen(dossier_id):
 
 
 def _send(dossier_id: int, fmt: str):
+    from app.dossiers import exports  # reportlab, pikepdf: imported on first use (test_lazy_imports)
+
     handle, name, mimetype = exports.export(current_user, _dossier(dossier_id), fmt)
     return send_file(handle, mimetype=mimetype, as_attachment=True, download_name=name)
 

@@ -16,7 +16,7 @@ from app.api.auth import api_user
 from app.core import inputs
 from app.core.errors import ValidationError
 from app.dossiers import plan as plans
-from app.dossiers import plan_import, plan_items, plan_print
+from app.dossiers import plan_import, plan_items
 from app.dossiers.plan_schemas import (
     ApproveArgs,
     EntryCreateArgs,
@@ -155,6 +155,8 @@ def approve(args, plan_id):
 @blp.doc(**_file_response("application/pdf", "Danh mục hồ sơ theo mẫu Phụ lục V.II (bản in)"))
 def export_pdf(plan_id):
     """Bản in Danh mục hồ sơ theo mẫu Phụ lục V.II (tiêu đề, quyết định ban hành, bảng 5 cột, dòng tổng kết)."""
+    from app.dossiers import plan_print
+
     plan = _plan(plan_id)
     data = plan_print.to_pdf(plan, api_user().full_name)
     return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=f"danh-muc-ho-so-{plan.year}.pdf")
@@ -164,6 +166,8 @@ def export_pdf(plan_id):
 @blp.doc(**_file_response(XLSX, "Danh mục hồ sơ dạng bảng tính (nhập lại được)"))
 def export_xlsx(plan_id):
     """Danh mục hồ sơ dạng Excel, cùng các cột; tệp này nhập lại được (POST /file-plans/import)."""
+    from app.dossiers import plan_print  # reportlab: imported on first use (test_lazy_imports)
+
     plan = _plan(plan_id)
     return send_file(
         io.BytesIO(plan_print.to_xlsx(plan)), mimetype=XLSX, download_name=f"danh-muc-ho-so-{plan.year}.xlsx"

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from app.core import clock, inputs
 from app.core.errors import DomainError, NotFound, PermissionDenied
 from app.core.transaction import unit_of_work
-from app.dossiers import permissions, plan_import, plan_items, plan_print
+from app.dossiers import permissions, plan_import, plan_items
 from app.dossiers import plan as plans
 from app.dossiers.codes import MAINTENANCE
 from app.dossiers.states import PlanStatus
@@ -150,6 +150,8 @@ def template():
 @bp.get("/dossiers/plan/<int:plan_id>.<fmt>")
 @login_required
 def export(plan_id: int, fmt: str):
+    from app.dossiers import plan_print  # reportlab: imported on first use (test_lazy_imports)
+
     plan = plans.get_plan(current_user, plan_id)
     name = f"danh-muc-ho-so-{plan.year}.{fmt}"
     if fmt == "pdf":

@@ -24,7 +24,6 @@ from app.incoming.models import Channel, IncomingDocument, IncomingFile, Incomin
 from app.incoming.relations import link_related
 from app.org.models import Role, User
 from app.signing.errors import NotAPdf
-from app.signing.verify import verify_pdf, verify_pdf_report_dict
 from app.workflow import services as workflow
 
 PROCESS_ID = "incoming"
@@ -49,6 +48,8 @@ def receive_incoming(
     or corrects an earlier one (`relation`, the earlier one's mã định danh `related_key`) is linked to the
     agency's copy of it (app.incoming.relations).
     """
+    from app.signing.verify import verify_pdf, verify_pdf_report_dict  # pyHanko: imported on first use, not at start
+
     channel = Channel(channel)
     agency_id = agency_id or (actor.agency_id if actor else None)
     if actor is not None and (not actor.has_role(Role.CLERK) or actor.agency_id != agency_id):

@@ -10,7 +10,6 @@ from app.core.errors import ValidationError
 from app.documents.uploads import Upload, upload_problem
 from app.outgoing import convert
 from app.outgoing.models import OutgoingAttachment, OutgoingDocument, OutgoingVersion, VersionStage
-from app.signing.safety import check_active_content
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -32,6 +31,8 @@ def _check_upload(upload: Upload, field: str, *, check_format: bool) -> None:
 
 def prepare_draft_file(upload: Upload) -> tuple[bytes, bytes | None]:
     """The PDF to keep for a draft upload and, for a DOCX, the DOCX itself (kept as the version's source)."""
+    from app.signing.safety import check_active_content  # pyHanko: imported on first use (tests/test_lazy_imports.py)
+
     _check_upload(upload, "file", check_format=False)
     kind = upload.content_type
     if kind == PDF:
@@ -48,6 +49,8 @@ def check_attachment(upload: Upload) -> None:
     """A văn bản kèm theo: an accepted format; a PDF must be safe, since it is signed and sent (Phụ lục I II.8.b)."""
     _check_upload(upload, "attachments", check_format=True)
     if upload.content_type == PDF:
+        from app.signing.safety import check_active_content  # pyHanko: imported on first use
+
         check_active_content(upload.data)
 
 

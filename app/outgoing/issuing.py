@@ -9,7 +9,10 @@ Order inside the clerk's step, all in the caller's transaction: checks → numbe
 The number is taken as late as possible (the register stays locked until commit) and returns with a rollback.
 """
 
+from __future__ import annotations
+
 from datetime import date
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
@@ -38,11 +41,14 @@ from app.outgoing.models import (
 from app.outgoing.permissions import may_sign_for
 from app.outgoing.queries import default_place
 from app.outgoing.states import STATES
-from app.signing import sign
 from app.signing.credentials import image_of, organization_key, personal_key
 from app.signing.errors import NotAPdf
-from app.signing.safety import check_active_content
-from app.signing.verify import verify_pdf
+
+if TYPE_CHECKING:
+    from app.signing.placement import Box
+
+# app.signing's PDF modules (sign, safety, verify, pdf_fields) are imported where they are used: they pull pyHanko,
+# which a server that has not signed yet need not carry (tests/test_lazy_imports.py).
 
 OBJECT_TYPE = "outgoing"
 
@@ -54,8 +60,10 @@ def today() -> date:
 # --- the leader's signature ---------------------------------------------------------------------------------
 
 
-def _fallback_box() -> sign.Box | None:
+def _fallback_box() -> Box | None:
     """The configured signature position (QLVB_SIGNATURE_BOX, last page) for drafts whose signer's name is not found."""
+    from app.signing import sign
+
     rect = current_app.config.get("SIGNATURE_FALLBACK_BOX")
     return sign.Box(page=-1, rect=tuple(rect)) if rect else None
 
@@ -67,6 +75,9 @@ def sign_document(actor: User, document: OutgoingDocument, pin: str, *, comment:
     then the signature (a SIGNED version). Any refusal — a wrong PIN, an expired or revoked certificate, a PDF
     with JavaScript, no signature block — raises before anything is written.
     """
+    from app.signing import sign
+    from app.signing.safety import check_active_content
+
     if not may_sign_for(actor, document.agency_id, authority=document.signer_authority):
         raise PermissionDenied("Chỉ lãnh đạo cơ quan (hoặc người được ủy quyền) được ký văn bản.", code="not_a_signer")
     if document.status != OutgoingStatus.SIGNING:
@@ -125,11 +136,13 @@ def sign_document(actor: User, document: OutgoingDocument, pin: str, *, comment:
 
 def check_personal_signature(document: OutgoingDocument) -> None:
     """Seed 000 Điều 21.2.d: a valid personal signature, by the credential of the recorded, authorised signer."""
+    from app.signing.pdf_fields import PERSONAL_FIELD
+
     version = files.newest(document, VersionStage.SIGNED)
     if version is None:
         raise _refusal("no_personal_signature", "Văn bản chưa có chữ ký số của người có thẩm quyền.")
     report = _signature_report(version.sha256, document.agency_id)
-    checks = [c for c in report.signatures if c.field == sign.PERSONAL_FIELD and not c.is_timestamp]
+    checks = [c for c in report.signatures if c.field == PERSONAL_FIELD and not c.is_timestamp]
     if not checks:
         raise _refusal("no_personal_signature", "Văn bản chưa có chữ ký số của người có thẩm quyền.")
     check = checks[0]
@@ -151,6 +164,8 @@ def check_personal_signature(document: OutgoingDocument) -> None:
 def _signature_report(sha256: str, agency_id: int | None = None):
     """verify_pdf of a stored file, once per session: the clerk's step checks it before the number is taken (form
     action) and the service task checks again (it also runs alone, on a retry) within the same request."""
+    from app.signing.verify import verify_pdf
+
     reports = db.session.info.setdefault("qlvb.outgoing.signature_reports", {})
     if sha256 not in reports:
         try:
@@ -330,6 +345,8 @@ def issue_outgoing(
     actor: User, document: OutgoingDocument, *, register_id, notation: str, issued_date: date | str | None
 ) -> OutgoingDocument:
     """Take the number, fill number and date, seal, sign the attachments, store the original: one transaction."""
+    from app.signing import sign
+
     values = {"register_id": register_id, "notation": notation, "issued_date": issued_date}
     key, credential = check_issuable(actor, document, values)
     register = outgoing_register(document.agency_id, register_id)

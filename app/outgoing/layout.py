@@ -14,8 +14,6 @@ from flask import current_app
 
 from app.outgoing import files
 from app.outgoing.models import OutgoingDocument, VersionStage
-from app.signing import placement
-from app.signing.pdf_fields import DATE_FIELD, NUMBER_FIELD, number_fields_state
 
 # Where a signature image would go does not depend on its size; any size finds the block or not.
 _ANY_IMAGE_SIZE = (10.0, 10.0)
@@ -30,6 +28,9 @@ class Layout:
 
 def check(pdf: bytes, *, signer_name: str | None, notation: str | None) -> Layout:
     """The draft's layout against the document's proposed signer and ký hiệu."""
+    from app.signing import placement  # pyHanko: imported on first use, not at start (tests/test_lazy_imports.py)
+    from app.signing.pdf_fields import DATE_FIELD, NUMBER_FIELD, number_fields_state
+
     layout = Layout()
     fields = number_fields_state(pdf)
     if NUMBER_FIELD not in fields or DATE_FIELD not in fields:

@@ -9,11 +9,6 @@ DejaVu Serif, both with every Vietnamese letter).
 from datetime import date
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
-
 from app.audit import services as audit
 from app.documents.fonts import build, fmt_date, styles
 from app.documents.models import RegisterKind
@@ -39,6 +34,8 @@ HEADINGS = [
 # A4 landscape (297 mm) less 15 + 12 mm margins = 270 mm.
 WIDTHS_MM = [26, 21, 55, 30, 38, 27, 15, 21, 15, 22]
 CENTERED = {0, 1, 6, 7}
+
+# reportlab is imported inside the functions that draw a PDF, not at start (tests/test_lazy_imports.py).
 
 
 def signer_text(doc: OutgoingDocument) -> list[str]:
@@ -107,6 +104,9 @@ def register_row(doc: OutgoingDocument) -> list:
 
 def _cover(meta: RegisterPrint, documents: list[OutgoingDocument]) -> list:
     """The first page of the book, as Phụ lục IV sets it out."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak, Paragraph, Spacer
+
     st = styles()
     first_day = meta.date_from or min((d.issued_date for d in documents if d.issued_date), default=None)
     last_day = meta.date_to or max((d.issued_date for d in documents if d.issued_date), default=None)
@@ -133,6 +133,11 @@ def _cell(value) -> str:
 
 def outgoing_register_pdf(meta: RegisterPrint, documents: list[OutgoingDocument]) -> bytes:
     """The book as a PDF: cover, then the table with its headings repeated on every page (A4 landscape)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
     st = styles()
     data = [
         [Paragraph(h, st["head"]) for h in HEADINGS],

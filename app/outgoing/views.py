@@ -34,7 +34,6 @@ from app.outgoing.models import (
 )
 from app.outgoing.recall import recall_outgoing
 from app.signing.errors import NotAPdf
-from app.signing.verify import verify_pdf, verify_pdf_report_dict
 from app.web.helpers import role_required
 from app.workflow import queries as wf_queries
 from app.workflow.assignment import OPEN_STATES, acting_for
@@ -86,6 +85,8 @@ RECIPIENT_STATUS_LABELS = {
 
 def signature_report(data: bytes, agency_id: int | None = None) -> dict | None:
     """verify_pdf of a version, as the template shows it: each signature, valid/trusted, what followed it."""
+    from app.signing.verify import verify_pdf, verify_pdf_report_dict  # pyHanko: imported on first use, not at start
+
     try:
         return verify_pdf_report_dict(verify_pdf(data, agency_id=agency_id))
     except NotAPdf:

@@ -8,16 +8,13 @@ import io
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
-
 from app.core import clock
 from app.documents.fonts import build, styles
 from app.reports.exchange import share
 from app.reports.handling import COLUMNS
 from app.reports.periods import Period
+
+# reportlab is imported inside the functions that draw a PDF, not at start (tests/test_lazy_imports.py).
 
 
 @dataclass
@@ -120,6 +117,11 @@ def _local(instant) -> str:
 
 
 def to_pdf(sheet: Sheet, author: str) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
     st = styles()
     story = [
         Paragraph(escape(sheet.agency.upper()), st["header_bold"]),

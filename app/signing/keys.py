@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import x509 as asn1_x509
@@ -24,7 +24,6 @@ from cryptography import x509
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, pkcs12
-from pyhanko.sign import signers
 
 from app.signing.errors import (
     CertificateExpired,
@@ -35,10 +34,13 @@ from app.signing.errors import (
     NotPkcs12,
     WrongPin,
 )
-from app.signing.signer import CachedKeySigner, cached_key_signer
+
+if TYPE_CHECKING:  # pyHanko (with aiohttp) is imported on the first signature, not at start (bench/RESULTS.md)
+    from pyhanko.sign import signers
+
+    from app.signing.signer import CachedKeySigner
 
 __all__ = [
-    "CachedKeySigner",
     "CertificateExpired",
     "CertificateNotYetValid",
     "CertificateRevoked",
@@ -73,6 +75,8 @@ class Pkcs12Key:
     chain: tuple[asn1_x509.Certificate, ...] = ()
 
     def pdf_signer(self) -> CachedKeySigner:
+        from app.signing.signer import cached_key_signer
+
         # The chain goes into the signature, so a receiver who trusts only the root can build the path.
         return cached_key_signer(self.certificate, self.private_key, self.chain)
 

@@ -8,7 +8,6 @@ from datetime import date
 
 from app.audit.services import record
 from app.core import clock
-from app.documents import fonts
 from app.documents.fulltext.query import SearchQuery, search
 from app.documents.fulltext.sources import COLUMNS, SOURCES
 from app.documents.models import URGENCY_LABELS
@@ -103,6 +102,8 @@ def to_pdf(entries: list, columns: list[str], *, title: str, author: str) -> byt
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    from app.documents import fonts  # reportlab: imported on first use (test_lazy_imports)
 
     style = fonts.styles()
     body, head = style["cell"], style["head"]

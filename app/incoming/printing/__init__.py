@@ -4,10 +4,18 @@ Sổ đăng ký văn bản đến (mục VI) and Sổ theo dõi giải quyết v
 quyết văn bản đến (mục VII) in `slip`; `services` holds the use cases the pages and the API call.
 """
 
+import importlib
+
 from app.documents.fonts import FontUnavailable, _fonts
-from app.incoming.printing.books import RegisterPrint, follow_up_pdf, incoming_register_pdf
 from app.incoming.printing.services import Printed, print_follow_up, print_handling_slip, print_register
-from app.incoming.printing.slip import handling_slip_pdf
+
+# The forms themselves import reportlab: loaded on first use, not at start (tests/test_lazy_imports.py).
+_LAZY = {
+    "RegisterPrint": "app.incoming.printing.books",
+    "follow_up_pdf": "app.incoming.printing.books",
+    "incoming_register_pdf": "app.incoming.printing.books",
+    "handling_slip_pdf": "app.incoming.printing.slip",
+}
 
 __all__ = [
     "FontUnavailable",
@@ -21,3 +29,9 @@ __all__ = [
     "print_handling_slip",
     "print_register",
 ]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,8 +12,6 @@ from app.documents.printing import BOOK_ROLES, Printed, register_to_print  # noq
 from app.incoming import queries
 from app.incoming import services as incoming
 from app.incoming.models import IncomingStatus
-from app.incoming.printing.books import follow_up_pdf, incoming_register_pdf
-from app.incoming.printing.slip import handling_slip_pdf, steps_of
 from app.org.models import User
 
 
@@ -43,6 +41,8 @@ def print_register(
 
     NĐ 30/2020 Điều 22.3.b: documents registered in the System are printed on the register's form and bound.
     """
+    from app.incoming.printing.books import incoming_register_pdf
+
     register, meta, entries = _book(actor, year, date_from, date_to, register_id)
     pdf = incoming_register_pdf(meta, entries)
     audit.record(
@@ -64,6 +64,8 @@ def print_follow_up(
     register_id: int | None = None,
 ) -> Printed:
     """Sổ theo dõi giải quyết văn bản đến (Phụ lục IV mục VIII) of the same documents as the register."""
+    from app.incoming.printing.books import follow_up_pdf
+
     register, meta, entries = _book(actor, year, date_from, date_to, register_id)
     meta.register_name = ""  # the follow-up book's cover has no register name (Phụ lục IV)
     pdf = follow_up_pdf(meta, entries)
@@ -79,6 +81,8 @@ def print_follow_up(
 
 def print_handling_slip(actor: User, document_id: int) -> Printed:
     """Phiếu giải quyết văn bản đến of one document of the actor's agency (viewing it is audited)."""
+    from app.incoming.printing.slip import handling_slip_pdf, steps_of
+
     document = incoming.view_document(actor, document_id)
     if document.status == IncomingStatus.RECALLED:  # NĐ 30 Phụ lục VI III.8.b: nothing left to print
         raise Conflict("Văn bản đã bị thu hồi và hủy: không còn phiếu giải quyết.", code="incoming_recalled")
