@@ -9,6 +9,9 @@ person's session and a valid CSRF token, /api/v1 with their bearer token, mutati
 answer must be 404 — a 403 would tell that the object exists (unless it is the role gate every id gets, see
 answers_as_if_missing) — and show none of the object's distinctive values;
 a refused mutation leaves the object's rows and the row counts of every table as they were.
+
+This module attacks upward (tests/security/world.py, UPWARD); test_tenancy_sibling.py and test_tenancy_downward.py
+collect its tests again in the two other directions.
 """
 
 import functools
