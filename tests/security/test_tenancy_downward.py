@@ -35,9 +35,9 @@ ADMIN = "quan_tri+thiet_ke"  # the only role the exception is for: app.org.model
 _ORG = "app.org.permissions.managed_user / require_admin_of: the agency, its units and accounts (design.md §1)"
 _WARNINGS = "app.org.access_warnings.overseen_agency_ids: access-change warnings (NĐ 30 Phụ lục VI III.3.c)"
 _DELEGATIONS = "app.org.permissions.can_see_delegation: administrators of the delegator's agency"
-_TOKENS = "app.org.api / views: API tokens of the accounts an administrator manages"
+_TOKENS = "app.org.auth.revoke_api_token (require_admin_of): revoking an API token of an account they manage"
 _REGISTERS = "app.documents.permissions.can_manage: registers and document types (design.md §1)"
-_CALENDAR = "app.sla.permissions (admin of the agency): calendar overrides (design.md §1)"
+_CALENDAR = "app.sla.services.require_calendar_admin (require_admin_of): calendar overrides (design.md §1)"
 _SIGNING = "app.signing (views, api, trust_store): signing keys and trust roots of a managed agency"
 _OUTBOX = "app.exchange.permissions.outbox_agency_ids: the exchange outbox of a managed agency (retry a delivery)"
 _HANDOVER = "app.workflow.handover: deactivating an account hands its open tasks to a colleague (require_admin_of)"
@@ -46,7 +46,6 @@ _HANDOVER = "app.workflow.handover: deactivating an account hands its open tasks
 # managed_agency_ids, so the province's administrator sees the Sở's tasks, and a task's page shows its document's
 # subject, notation and file names (while app.incoming.permissions refuses the document itself to them).
 _WORKFLOW = "app.workflow.permissions: administrators of a managed agency see, reassign and retry its work"
-# What a refusal of the rules below would look like to the administrator above is their administration's answer.
 MANAGED_BELOW = {
     "admin.agency_detail": _ORG,
     "admin.agency_form": _ORG,

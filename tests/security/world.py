@@ -29,9 +29,9 @@ from app.org.models import Agency, Role, User
 from tests.signing import factories
 
 MARK = "Kỳ Lân Xanh"  # in every A object's text made here: never appears in any other agency's data
-ATTACKER_AGENCY = "000.00.02.H33"  # Sở Tài chính tỉnh Kiên Giang
-OWNER_AGENCY = "000.00.00.H33"  # Ủy ban nhân dân tỉnh Kiên Giang
-SIBLING_AGENCY = "000.00.01.H33"  # Sở Nội vụ tỉnh Kiên Giang, beside the Sở Tài chính
+PROVINCE = "000.00.00.H33"  # Ủy ban nhân dân tỉnh Kiên Giang
+SO_TAI_CHINH = "000.00.02.H33"  # Sở Tài chính tỉnh Kiên Giang, below the province
+SO_NOI_VU = "000.00.01.H33"  # Sở Nội vụ tỉnh Kiên Giang, beside the Sở Tài chính
 # One account per role of app.org: role → demo username suffix (app.demo.PEOPLE: "<agency key>.<suffix>").
 ACCOUNTS = {
     "van_thu": "vanthu",
@@ -42,7 +42,6 @@ ACCOUNTS = {
     "quan_tri+thiet_ke": "quantri",
 }
 ROLES = tuple(ACCOUNTS)
-ATTACKERS = {role: f"stc.{suffix}" for role, suffix in ACCOUNTS.items()}
 
 
 @dataclass(frozen=True)
@@ -56,15 +55,15 @@ class Direction:
     roles: tuple[str, ...] = ROLES
 
 
-UPWARD = Direction(OWNER_AGENCY, "ubnd", ATTACKER_AGENCY, "stc")
+UPWARD = Direction(PROVINCE, "ubnd", SO_TAI_CHINH, "stc")
 # The two other directions run every endpoint with three roles, not six, to keep tests/security within ~3 minutes:
 # the clerk and the leader (who see every document of their own agency, app.incoming.permissions.SEE_ALL) and the
 # administrator-designer (who manages accounts, registers, signing keys, trust roots and process versions). The
 # unit leader, specialist and archivist see a subset of what the clerk and leader see in their own agency; the
 # upward direction still runs them all.
 FEW_ROLES = ("van_thu", "lanh_dao", "quan_tri+thiet_ke")
-SIBLING = Direction(ATTACKER_AGENCY, "stc", SIBLING_AGENCY, "snv", FEW_ROLES)
-DOWNWARD = Direction(ATTACKER_AGENCY, "stc", OWNER_AGENCY, "ubnd", FEW_ROLES)
+SIBLING = Direction(SO_TAI_CHINH, "stc", SO_NOI_VU, "snv", FEW_ROLES)
+DOWNWARD = Direction(SO_TAI_CHINH, "stc", PROVINCE, "ubnd", FEW_ROLES)
 
 
 def pdf(title: str) -> bytes:
