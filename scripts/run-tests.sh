@@ -43,11 +43,13 @@ ran+=(sqlite)
 # reaches whenever the child has not exited yet when its output ends: the DOCX conversion, a fresh interpreter);
 # they hold no time-bound fixture (the crash test, tests/crash, starts and kills servers). The two-deployment exchange
 # test starts real servers and signs requests with the
-# wall clock (its HMAC timestamps must be fresh on both sides): it is left out too.
+# wall clock (its HMAC timestamps must be fresh on both sides): it is left out too. The tenancy matrix's sideways and
+# downward directions run the upward one's tests again on another world and hold no time-bound fixture of their own.
 if [ $# -eq 0 ] && command -v faketime >/dev/null; then
   echo "=== Time-sensitive tests with the wall clock at Friday 26 December 2031, 16:30 ICT (SQLite) ==="
   QLVB_TEST_DB=sqlite TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@2031-12-26 09:30:00" "$BIN/pytest" -p no:cacheprovider -q \
     --junitxml="$reports/future.xml" -m "not e2e" --ignore=tests/cli --ignore=tests/crash --ignore=tests/exchange/test_two_deployments.py \
+    --ignore=tests/security/test_tenancy_sibling.py --ignore=tests/security/test_tenancy_downward.py \
     --deselect tests/documents/test_concurrency.py --deselect tests/workflow/test_concurrency.py \
     --deselect tests/incoming/test_delivery_concurrency.py \
     --deselect tests/documents/test_malware.py --deselect tests/outgoing/test_issue_malware_scan.py \

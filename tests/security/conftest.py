@@ -3,6 +3,9 @@
 The function-scoped `db_session` of tests/conftest.py would rebuild the demo (≈ 20 s) for every case: here the
 module keeps one connection and one outer transaction, and every test rolls back to a savepoint taken before it,
 so what a leaking mutation changed never reaches the next case.
+
+A test module says which direction it attacks in (tests/security/world.py, Direction) with a module-level
+DIRECTION; without one it is the upward direction. Its `role` parameter takes that direction's roles.
 """
 
 import pytest
@@ -14,6 +17,18 @@ from app.demo import DEMO_PASSWORD
 from tests.conftest import TestSession, csrf_token, login
 from tests.signing import factories
 from tests.timeline import FROZEN_AT
+
+
+def direction_of(module):
+    from tests.security.world import UPWARD
+
+    return getattr(module, "DIRECTION", UPWARD)
+
+
+@pytest.hookimpl(trylast=True)  # after the endpoint/path marks: the ids stay "[<endpoint>-<role>]"
+def pytest_generate_tests(metafunc):
+    if "role" in metafunc.fixturenames:
+        metafunc.parametrize("role", direction_of(metafunc.module).roles)
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +55,7 @@ def world_connection(app):
 
 
 @pytest.fixture(scope="module")
-def world(app, world_connection, tenancy_pki):
+def world(request, app, world_connection, tenancy_pki):
     from app.signing.trust import instance_trust_folder
     from tests.security.world import build_world
 
@@ -50,7 +65,7 @@ def world(app, world_connection, tenancy_pki):
     before = set(folder.iterdir()) if folder.is_dir() else set()
     try:
         with clock.frozen(FROZEN_AT), origin("cli", "tenancy"):
-            built = build_world(tenancy_pki)
+            built = build_world(tenancy_pki, direction_of(request.module))
             db.session.commit()
             yield built
     finally:

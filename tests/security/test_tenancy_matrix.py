@@ -9,6 +9,9 @@ person's session and a valid CSRF token, /api/v1 with their bearer token, mutati
 answer must be 404 — a 403 would tell that the object exists (unless it is the role gate every id gets, see
 answers_as_if_missing) — and show none of the object's distinctive values;
 a refused mutation leaves the object's rows and the row counts of every table as they were.
+
+This module attacks upward (tests/security/world.py, UPWARD); test_tenancy_sibling.py and test_tenancy_downward.py
+collect its tests again in the two other directions.
 """
 
 import functools
@@ -22,7 +25,7 @@ from app.core.db import db
 from app.org.models import User
 from tests.security.cases import ALLOWED, CASES, SCOPED
 from tests.security.lists import text_of
-from tests.security.world import MARK, ROLES
+from tests.security.world import MARK
 
 pytestmark = pytest.mark.usefixtures("rollback_after")
 
@@ -123,10 +126,14 @@ def build(app, rule, args) -> str:
     return adapter.build(rule.endpoint, values, method=sorted(rule.methods - SKIPPED_METHODS)[0])
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(CASES))
 def test_another_agency_is_refused(app, resolved, attackers, endpoint, role):
-    case = resolved[endpoint]
+    problems = refusal_problems(app, resolved[endpoint], attackers, endpoint, role)
+    assert not problems, "\n".join(problems)
+
+
+def refusal_problems(app, case, attackers, endpoint, role) -> list[str]:
+    """Every method of every rule of `endpoint`, sent by `role` of B about A's object: what was not refused."""
     problems = []
     for rule in id_rules(app)[endpoint]:
         url = build(app, rule, case.args)
@@ -148,10 +155,9 @@ def test_another_agency_is_refused(app, resolved, attackers, endpoint, role):
                     changed = {k for k in before["rows"] if before["rows"][k] != after["rows"][k]}
                     changed |= {k for k in before["counts"] if before["counts"][k] != after["counts"][k]}
                     problems.append(f"{where}: changed {sorted(changed)}")
-    assert not problems, "\n".join(problems)
+    return problems
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(SCOPED))
 def test_own_agency_pages_show_nothing_of_another(app, resolved, attackers, endpoint, role):
     case = resolved[endpoint]
@@ -219,7 +225,6 @@ def get(app, who, path):
 A_VALUES = (MARK, "BNV-KLX", "Hoàng Kỳ Lân")  # in A's own objects of tests/security/world.py only
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("path", LIST_PATHS)
 def test_lists_and_search_of_another_agency_show_nothing_of_a(app, attackers, path, role):
     client, headers, _csrf = attackers[role]
@@ -239,8 +244,7 @@ def test_the_owner_finds_its_own_document(app, owner, path):
 
 def test_saved_search_of_another_agency_is_not_exported(app, world, resolved, attackers):
     saved_id = resolved["search_api.SavedItem"].args["saved_id"]
-    for role in ROLES:
-        client, _headers, _csrf = attackers[role]
+    for role, (client, _headers, _csrf) in attackers.items():
         response = client.get(f"/search/export?saved={saved_id}&format=xlsx")  # the API exports no saved search
         assert response.status_code == 404, (role, response.status_code)
         assert MARK not in text_of(response)
@@ -253,19 +257,12 @@ def test_a_file_of_another_agency_is_refused_through_ones_own_task(app, world, r
     digest = resolved["workflow.task_file"].args["digest"]
     client, _headers, _csrf = attackers["van_thu"]
     own = db.session.scalar(
-        sa.select(HumanTask.id).where(HumanTask.agency_id == world_agency_b(), HumanTask.object_type == "incoming")
+        sa.select(HumanTask.id).where(HumanTask.agency_id == world.b_id, HumanTask.object_type == "incoming")
     )
     assert own is not None
     response = client.get(f"/tasks/{own}/files/{digest}")
     assert response.status_code == 404
     assert not response.data.startswith(b"%PDF")
-
-
-def world_agency_b() -> int:
-    from app.org.models import Agency
-    from tests.security.world import ATTACKER_AGENCY
-
-    return db.session.scalar(sa.select(Agency.id).where(Agency.code == ATTACKER_AGENCY))
 
 
 REPORT_PATHS = (
@@ -277,7 +274,6 @@ REPORT_PATHS = (
 )
 
 
-@pytest.mark.parametrize("role", ROLES)
 def test_reports_of_another_agency_do_not_count_a(app, world, attackers, role):
     """B's figures stay the same when A receives one more document."""
     from tests.security.world import receive_another

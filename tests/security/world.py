@@ -1,13 +1,21 @@
 """The tenancy matrix's world: the demo province, plus one of every object kind the demo lacks, with real PDFs.
 
-Agency A, the owner of every object the matrix aims at, is the provincial People's Committee (ubnd): the demo gives
-it documents, cases, tasks, a file plan, dossiers and an archive with a past. The attackers are the people of the
-Sở Tài chính (stc), an agency below it: one account per role of app.org (their administrator manages stc alone, so
-they are no deployment-wide administrator — that documented exception is an administrator of a top-level agency).
-Each object A holds here carries a marker (MARK) in its visible text, so a body that shows it is caught by a search
-for the marker as well as for its own distinctive values.
+The matrix runs in three directions (Direction below), each from its own test module: the owner A holds every
+object the matrix aims at, the attacker B is another agency of the demo province, one account per role of app.org.
+
+- upward (test_tenancy_matrix.py): A is the provincial People's Committee (ubnd), B the Sở Tài chính (stc) below it
+  (their administrator manages stc alone, so they are no deployment-wide administrator — that documented exception
+  is an administrator of a top-level agency);
+- sibling (test_tenancy_sibling.py): A is the Sở Tài chính, B the Sở Nội vụ (snv) beside it, under the same parent;
+- downward (test_tenancy_downward.py): A is the Sở Tài chính, B the province above it.
+
+The demo gives ubnd documents, cases, tasks, a file plan, dossiers and an archive with a past; for another owner,
+tests/security/world_past.py first makes what the demo gives only the province. Each object A holds here carries a
+marker (MARK) in its visible text, so a body that shows it is caught by a search for the marker as well as for its
+own distinctive values.
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -21,17 +29,41 @@ from app.org.models import Agency, Role, User
 from tests.signing import factories
 
 MARK = "Kỳ Lân Xanh"  # in every A object's text made here: never appears in any other agency's data
-ATTACKER_AGENCY = "000.00.02.H33"  # Sở Tài chính tỉnh Kiên Giang
-OWNER_AGENCY = "000.00.00.H33"  # Ủy ban nhân dân tỉnh Kiên Giang
-# One account of the attacking agency per role of app.org (demo usernames, app.demo.PEOPLE).
-ATTACKERS = {
-    "van_thu": "stc.vanthu",
-    "lanh_dao": "stc.lanhdao",
-    "lanh_dao_don_vi": "stc.truongphong",
-    "chuyen_vien": "stc.chuyenvien",
-    "luu_tru": "stc.luutru",
-    "quan_tri+thiet_ke": "stc.quantri",
+PROVINCE = "000.00.00.H33"  # Ủy ban nhân dân tỉnh Kiên Giang
+SO_TAI_CHINH = "000.00.02.H33"  # Sở Tài chính tỉnh Kiên Giang, below the province
+SO_NOI_VU = "000.00.01.H33"  # Sở Nội vụ tỉnh Kiên Giang, beside the Sở Tài chính
+# One account per role of app.org: role → demo username suffix (app.demo.PEOPLE: "<agency key>.<suffix>").
+ACCOUNTS = {
+    "van_thu": "vanthu",
+    "lanh_dao": "lanhdao",
+    "lanh_dao_don_vi": "truongphong",
+    "chuyen_vien": "chuyenvien",
+    "luu_tru": "luutru",
+    "quan_tri+thiet_ke": "quantri",
 }
+ROLES = tuple(ACCOUNTS)
+
+
+@dataclass(frozen=True)
+class Direction:
+    """Who owns the objects the matrix aims at and who attacks them: agency codes and app.demo agency keys."""
+
+    owner_code: str
+    owner: str
+    attacker_code: str
+    attacker: str
+    roles: tuple[str, ...] = ROLES
+
+
+UPWARD = Direction(PROVINCE, "ubnd", SO_TAI_CHINH, "stc")
+# The two other directions run every endpoint with three roles, not six, to keep tests/security within ~3 minutes:
+# the clerk and the leader (who see every document of their own agency, app.incoming.permissions.SEE_ALL) and the
+# administrator-designer (who manages accounts, registers, signing keys, trust roots and process versions). The
+# unit leader, specialist and archivist see a subset of what the clerk and leader see in their own agency; the
+# upward direction still runs them all.
+FEW_ROLES = ("van_thu", "lanh_dao", "quan_tri+thiet_ke")
+SIBLING = Direction(SO_TAI_CHINH, "stc", SO_NOI_VU, "snv", FEW_ROLES)
+DOWNWARD = Direction(SO_TAI_CHINH, "stc", PROVINCE, "ubnd", FEW_ROLES)
 
 
 def pdf(title: str) -> bytes:
@@ -50,22 +82,27 @@ def user(username: str) -> User:
     return found
 
 
-def build_world(pki) -> SimpleNamespace:
+def build_world(pki, direction: Direction = UPWARD) -> SimpleNamespace:
     """Load the demo, then add what it lacks for agency A; returns every id and distinctive value the cases need."""
     from app.demo import load_demo
     from app.workflow.definitions import sync_processes
 
     sync_processes()
     load_demo()
-    a = db.session.scalar(sa.select(Agency).where(Agency.code == OWNER_AGENCY))
-    b = db.session.scalar(sa.select(Agency).where(Agency.code == ATTACKER_AGENCY))
-    w = SimpleNamespace(a=a, b=b, pki=pki)
-    w.attackers = {role: user(name) for role, name in ATTACKERS.items()}
-    w.clerk, w.leader, w.unit_leader = user("ubnd.vanthu"), user("ubnd.lanhdao"), user("ubnd.truongphong")
-    w.clerk_id, w.admin_username = w.clerk.id, "ubnd.quantri"
+    a = db.session.scalar(sa.select(Agency).where(Agency.code == direction.owner_code))
+    b = db.session.scalar(sa.select(Agency).where(Agency.code == direction.attacker_code))
+    w = SimpleNamespace(a=a, b=b, b_id=b.id, pki=pki, direction=direction)
+    w.attackers = {role: user(f"{direction.attacker}.{ACCOUNTS[role]}") for role in direction.roles}
+    w.people = owner = direction.owner  # A's accounts: "<owner>.vanthu" …
+    w.clerk, w.leader, w.unit_leader = user(f"{owner}.vanthu"), user(f"{owner}.lanhdao"), user(f"{owner}.truongphong")
+    w.clerk_id, w.admin_username = w.clerk.id, f"{owner}.quantri"
     w.attackers_ids = {role: person.id for role, person in w.attackers.items()}
-    w.specialist, w.archivist, w.admin = user("ubnd.chuyenvien"), user("ubnd.luutru"), user("ubnd.quantri")
+    w.specialist, w.archivist, w.admin = user(f"{owner}.chuyenvien"), user(f"{owner}.luutru"), user(f"{owner}.quantri")
     w.specialist_id = w.specialist.id
+    if owner != "ubnd":  # the demo's past is the province's: give A its own first
+        from tests.security.world_past import give_a_past
+
+        give_a_past(w)
     _documents(w)
     _workflow(w)
     _dossiers(w)
@@ -79,7 +116,7 @@ def build_world(pki) -> SimpleNamespace:
 def _documents(w) -> None:
     from app.copies import services as copies
     from app.incoming import services as incoming
-    from app.incoming.models import IncomingDocument, IncomingFile
+    from app.incoming.models import IncomingAssignment, IncomingDocument, IncomingFile
     from app.outgoing import services as outgoing
     from app.outgoing.models import OutgoingDocument
 
@@ -108,7 +145,11 @@ def _documents(w) -> None:
     # A handled one from the demo history: with assignments, statuses sent back, a handling history.
     w.handled = one(
         sa.select(IncomingDocument)
-        .where(IncomingDocument.agency_id == w.a.id, IncomingDocument.arrival_number.is_not(None))
+        .where(
+            IncomingDocument.agency_id == w.a.id,
+            IncomingDocument.arrival_number.is_not(None),
+            IncomingDocument.id.in_(sa.select(IncomingAssignment.document_id)),  # assigned: handled, not just filed
+        )
         .order_by(IncomingDocument.id)
     )
     w.handled_file_id = db.session.scalar(sa.select(IncomingFile.id).where(IncomingFile.document_id == w.handled.id))
@@ -195,7 +236,7 @@ def _dossiers(w) -> None:
     )
     w.dossier_item = w.dossier.items[0]
     w.dossier_secrets = [w.dossier.title]
-    w.grant = grant_access(w.leader, w.dossier.id, user("ubnd.chuyenvien2").id, note=f"Cho mượn {MARK}")
+    w.grant = grant_access(w.leader, w.dossier.id, user(f"{w.people}.chuyenvien2").id, note=f"Cho mượn {MARK}")
     w.transfer = one(sa.select(DossierTransfer).where(DossierTransfer.agency_id == w.a.id))
     w.transfer_entry = w.transfer.entries[0]
     w.hold = retention.create_hold(w.archivist, name=f"Phong tỏa {MARK}", reason="Thanh tra tỉnh yêu cầu")
@@ -213,7 +254,7 @@ def _org(w) -> None:
     w.delegation = org.create_delegation(
         None,
         from_user_id=w.leader.id,
-        to_user_id=user("ubnd.phochutich").id,
+        to_user_id=user(f"{w.people}.phochutich").id,
         starts_at=now,
         ends_at=now + timedelta(days=30),
         reason=f"Đi công tác {MARK}",
@@ -310,5 +351,4 @@ def receive_another(w) -> None:
         )
 
 
-ROLES = tuple(ATTACKERS)
 __all__ = ["MARK", "ROLES", "Role", "build_world"]
