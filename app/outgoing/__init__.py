@@ -23,7 +23,7 @@ MODULE = Module(
     api=("app.outgoing.api:blp",),
     jobs="app.outgoing.jobs",
     engine=("app.outgoing.operations:engine",),
-    object_summaries={"outgoing": "app.outgoing.views:task_summary"},
+    object_summaries={"outgoing": "app.outgoing.summary:task_summary"},
     search_sources=("app.outgoing.search:SOURCE",),
     home_panels=("app.outgoing.home:PANELS",),
     navigation=(NavItem("Văn bản đi", "outgoing.documents", order=40),),

@@ -89,6 +89,22 @@ class ReviewKind(StrEnum):
     COMMENT = "comment"  # a free comment on the draft
 
 
+# How pages name a version's stage and a review's kind.
+STAGE_LABELS = {
+    VersionStage.DRAFT: "Dự thảo",
+    VersionStage.PREPARED: "Chuẩn bị ký",
+    VersionStage.SIGNED: "Đã ký số cá nhân",
+    VersionStage.ISSUED: "Bản phát hành",
+}
+REVIEW_LABELS = {
+    ReviewKind.OPINION: "Góp ý của đơn vị phối hợp",
+    ReviewKind.CONTENT: "Duyệt nội dung",
+    ReviewKind.FORMAT: "Kiểm tra thể thức",
+    ReviewKind.SIGN: "Ký duyệt",
+    ReviewKind.COMMENT: "Góp ý",
+}
+
+
 class RecipientKind(StrEnum):
     AGENCY = "agency"  # an agency of this deployment: delivered through the exchange
     EXTERNAL = "external"  # an agency elsewhere: through the connector when a peer reaches it, else a package file

@@ -20,23 +20,24 @@ from app.documents.models import URGENCY_LABELS, Register, RegisterKind
 from app.documents.queries import list_document_types, list_registers
 from app.documents.uploads import Upload
 from app.org.queries import list_units
-from app.outgoing import layout, permissions, printing, queries, replies_due, services, tracking
+from app.outgoing import permissions, printing, queries, replies_due, services, tracking
 from app.outgoing.forms import MULTI_FIELDS, metadata_from_form, values_from_document
 from app.outgoing.metadata import external_warnings
 from app.outgoing.models import (
     AUTHORITY_LABELS,
     RELATION_LABELS,
+    REVIEW_LABELS,
+    STAGE_LABELS,
     STATUS_LABELS,
     OutgoingDocument,
     OutgoingStatus,
-    ReviewKind,
     VersionStage,
 )
 from app.outgoing.recall import recall_outgoing
 from app.signing.errors import NotAPdf
 from app.web.helpers import role_required
 from app.workflow import queries as wf_queries
-from app.workflow.assignment import OPEN_STATES, acting_for
+from app.workflow.assignment import acting_for
 from app.workflow.models import TASK_STATE_LABELS, HumanTask
 
 bp = Blueprint("outgoing", __name__, url_prefix="/outgoing", template_folder="templates")
@@ -56,19 +57,6 @@ def _date(name: str) -> date | None:
 
 # --- presentation helpers ------------------------------------------------------------------------------
 
-STAGE_LABELS = {
-    VersionStage.DRAFT: "Dự thảo",
-    VersionStage.PREPARED: "Chuẩn bị ký",
-    VersionStage.SIGNED: "Đã ký số cá nhân",
-    VersionStage.ISSUED: "Bản phát hành",
-}
-REVIEW_LABELS = {
-    ReviewKind.OPINION: "Góp ý của đơn vị phối hợp",
-    ReviewKind.CONTENT: "Duyệt nội dung",
-    ReviewKind.FORMAT: "Kiểm tra thể thức",
-    ReviewKind.SIGN: "Ký duyệt",
-    ReviewKind.COMMENT: "Góp ý",
-}
 # What a recipient sent back (edXML status codes, legal.md §4.5), as the sender reads it.
 RECIPIENT_STATUS_LABELS = {
     "01": "Đã đến",
@@ -476,28 +464,6 @@ def register():
 def register_pdf():
     printed = printing.print_register(current_user, **_register_args())
     return send_file(io.BytesIO(printed.data), mimetype="application/pdf", download_name=printed.filename)
-
-
-# --- the task page card --------------------------------------------------------------------------------
-
-
-def task_summary(task: HumanTask):
-    """The outgoing document's card on a task page of processes/outgoing.bpmn."""
-    doc = db.session.get(OutgoingDocument, int(task.object_id))
-    if doc is None or doc.agency_id != task.agency_id:
-        return None
-    issuing = task.task_name == "issue_document" and task.state in OPEN_STATES
-    return "outgoing/_summary.html", {
-        "doc": doc,
-        "layout": layout.of_document(doc) if issuing else services.draft_layout(doc),
-        "issuing": issuing,
-        "can_revise": permissions.reviewer_step(current_user, doc) is not None,  # Phụ lục VI III.1.n
-        "relation_labels": RELATION_LABELS,
-        "status_labels": STATUS_LABELS,
-        "urgency_labels": URGENCY_LABELS,
-        "stage_labels": STAGE_LABELS,
-        "review_labels": REVIEW_LABELS,
-    }
 
 
 @bp.get("/replies-due")
