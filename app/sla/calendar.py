@@ -6,7 +6,9 @@ of the default and the agency row with the cached ones and rebuilds on a differe
 calendar bump its version and drop the local cache at once (and again after commit), so the process that
 made a change sees it immediately and the other workers/scheduler within the recheck interval.
 A transaction that has changed a calendar but not committed yet computes with a fresh, uncached calendar,
-so uncommitted data never enters the cache.
+so uncommitted data never enters the cache. `calendars_for` reads (or rechecks) many agencies' calendars in the
+same few queries, for reports and jobs over a province; agencies loaded together that keep the default calendar
+share one WorkingCalendar and its memoized days.
 """
 
 import threading
@@ -113,11 +115,6 @@ def load_configs(agency_ids: list[int | None]) -> dict[int | None, tuple[Calenda
         agency = agencies.get(agency_id)
         found[agency_id] = (config(agency) if agency is not None else shared, _stamp(default, agency))
     return found
-
-
-def load_config(agency_id: int | None) -> tuple[CalendarConfig, tuple[int, int]]:
-    """Read an agency's effective calendar (load_configs for one)."""
-    return load_configs([agency_id])[agency_id]
 
 
 # --- the per-process cache ----------------------------------------------------------------------------
