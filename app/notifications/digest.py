@@ -22,7 +22,7 @@ from app.notifications.email import render_text
 from app.notifications.models import NotificationPreference
 from app.notifications.services import notify
 from app.org.models import User
-from app.sla.calendar import calendar_for
+from app.sla.calendar import calendars_for
 from app.workflow.models import HumanTask
 from app.workflow.queries import InboxFilter, end_of_local_day, inbox_count, inbox_page
 
@@ -59,7 +59,8 @@ def _due_people(today: date) -> list[int]:
     """
     joined = sa.select(User.agency_id).join(NotificationPreference, NotificationPreference.user_id == User.id)
     agencies = db.session.scalars(joined.where(*_waiting(today)).distinct()).all()
-    working = [agency for agency in agencies if calendar_for(agency).is_working_day(today)]
+    calendars = calendars_for(agencies)  # a province's agencies: their calendars read together
+    working = [agency for agency in agencies if calendars[agency].is_working_day(today)]
     if not working:
         return []
     query = (

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import lazyload
 
 from app.core import clock
 from app.core.db import db
@@ -36,19 +38,17 @@ def local_path(url: str | None) -> str | None:
 
 
 def _users(recipients: Iterable[User | int]) -> list[User]:
-    """Active people among the recipients, each once, in a stable order."""
+    """Active people among the recipients, each once, in a stable order (their roles are not needed: not read)."""
     ids = {r.id if isinstance(r, User) else int(r) for r in recipients if r is not None}
     if not ids:
         return []
-    rows = db.session.scalars(sa.select(User).where(User.id.in_(ids), User.is_active.is_(True)).order_by(User.id))
-    return list(rows)
-
-
-def _already_told(user_ids: list[int], dedupe_key: str) -> set[int]:
-    query = sa.select(Notification.user_id).where(
-        Notification.user_id.in_(user_ids), Notification.dedupe_key == dedupe_key
+    query = (
+        sa.select(User)
+        .where(User.id.in_(ids), User.is_active.is_(True))
+        .order_by(User.id)
+        .options(lazyload(User.role_rows))
     )
-    return set(db.session.scalars(query))
+    return list(db.session.scalars(query))
 
 
 def _email_wanted(user_ids: list[int]) -> set[int]:
@@ -82,30 +82,28 @@ def notify(
     if url and safe_url is None:
         log.warning("notice %r: dropped a link that is not a local path: %r", kind, url)
     people = _users(recipients)
-    if dedupe_key and people:
-        told = _already_told([p.id for p in people], dedupe_key)
-        people = [p for p in people if p.id not in told]
     if not people:
         return []
     now = clock.now()
-    notices = [
-        Notification(
-            user_id=person.id,
-            agency_id=person.agency_id,
-            kind=kind,
-            title=title[:300],
-            body=body,
-            url=safe_url,
-            object_type=object_type,
-            object_id=None if object_id is None else str(object_id),
-            dedupe_key=dedupe_key,
-            created_at=now,
-        )
+    values = [
+        {
+            "user_id": person.id,
+            "agency_id": person.agency_id,
+            "kind": kind,
+            "title": title[:300],
+            "body": body,
+            "url": safe_url,
+            "object_type": object_type,
+            "object_id": None if object_id is None else str(object_id),
+            "dedupe_key": dedupe_key,
+            "created_at": now,
+        }
         for person in people
     ]
     if dedupe_key:
-        people, notices = _add_once_each(people, notices)
+        people, notices = _add_once_each(people, values)
     else:
+        notices = [Notification(**row) for row in values]
         db.session.add_all(notices)
         db.session.flush()
     if email_configured() and notices:
@@ -113,18 +111,17 @@ def notify(
     return notices
 
 
-def _add_once_each(people: list[User], notices: list[Notification]) -> tuple[list[User], list[Notification]]:
-    """Insert each deduplicated notice in a savepoint of its own: when a concurrent transaction told the same person
-    under the same key a moment ago (the unique key refuses the second), that person is skipped and the caller's
-    action goes on instead of failing."""
-    kept: list[tuple[User, Notification]] = []
-    for person, notice in zip(people, notices, strict=True):
-        try:
-            with db.session.begin_nested():
-                db.session.add(notice)
-        except sa.exc.IntegrityError:
-            continue
-        kept.append((person, notice))
+def _add_once_each(people: list[User], values: list[dict]) -> tuple[list[User], list[Notification]]:
+    """Insert the deduplicated notices in one statement that skips whoever was already told under the key — before,
+    or by a concurrent transaction a moment ago (the unique key; the caller's action goes on instead of failing) —
+    and returns the notices it wrote."""
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(Notification).on_conflict_do_nothing(index_elements=["user_id", "dedupe_key"]).returning(Notification)
+    )
+    written = db.session.scalars(statement, values).all()
+    by_user = {notice.user_id: notice for notice in written}
+    kept = [(person, by_user[person.id]) for person in people if person.id in by_user]
     return [p for p, _n in kept], [n for _p, n in kept]
 
 

@@ -16,11 +16,13 @@ from app.core.clock import LOCAL_TZ
 from app.core.db import db
 from app.org.models import Role, User, UserRole
 from app.outgoing.models import DeliveryState, OutgoingDocument, OutgoingRecipient, OutgoingStatus, RecipientKind
-from app.sla.calendar import calendar_for
+from app.sla.calendar import calendars_for
+from app.sla.engine import WorkingCalendar
+from app.sla.spec import parse_spec
 
 log = logging.getLogger(__name__)
 
-ACK_SPEC = "P3D"  # seed 004 Điều 16.8: "chưa được tiếp nhận trong thời gian 3-4 ngày làm việc"
+ACK_SPEC = parse_spec("P3D")  # seed 004 Điều 16.8: "chưa được tiếp nhận trong thời gian 3-4 ngày làm việc"
 ELECTRONIC = (RecipientKind.AGENCY, RecipientKind.EXTERNAL)
 NOTICE_KIND = "outgoing_unacknowledged"
 LATE_LABEL = "Quá 3 ngày làm việc chưa tiếp nhận"
@@ -29,7 +31,21 @@ LATE_LABEL = "Quá 3 ngày làm việc chưa tiếp nhận"
 def silent_before(agency_id: int, now: datetime) -> datetime:
     """The instant before which a delivery still unanswered is late: 3 working days have passed since its dispatch
     day. The deadline depends only on the local date of the dispatch, so one cut-off serves a whole SQL filter."""
-    calendar = calendar_for(agency_id)
+    return silent_before_each([agency_id], now)[agency_id]
+
+
+def silent_before_each(agency_ids, now: datetime) -> dict[int, datetime]:
+    """`silent_before` of many agencies: their calendars read together, one cut-off per distinct calendar (agencies
+    that keep the default calendar share it)."""
+    calendars = calendars_for(agency_ids)
+    cutoffs: dict[int, datetime] = {}
+    for calendar in calendars.values():
+        if id(calendar) not in cutoffs:
+            cutoffs[id(calendar)] = _cutoff(calendar, now)
+    return {agency_id: cutoffs[id(calendar)] for agency_id, calendar in calendars.items()}
+
+
+def _cutoff(calendar: WorkingCalendar, now: datetime) -> datetime:
     day = clock.to_local(now).date()
     while calendar.due(clock.ensure_aware(datetime.combine(day, time(12), LOCAL_TZ)), ACK_SPEC) > now:
         day -= timedelta(days=1)
@@ -66,14 +82,9 @@ def due_for_flag(now: datetime | None = None) -> list[int]:
         )
         .order_by(OutgoingRecipient.dispatched_at, OutgoingRecipient.id)
     )
-    cutoffs: dict[int, datetime] = {}
-    found = []
-    for recipient_id, dispatched_at, agency_id in db.session.execute(query):
-        if agency_id not in cutoffs:
-            cutoffs[agency_id] = silent_before(agency_id, now)
-        if clock.ensure_aware(dispatched_at) < cutoffs[agency_id]:
-            found.append(recipient_id)
-    return found
+    rows = db.session.execute(query).all()
+    cutoffs = silent_before_each({agency_id for _id, _at, agency_id in rows}, now)
+    return [recipient_id for recipient_id, at, agency_id in rows if clock.ensure_aware(at) < cutoffs[agency_id]]
 
 
 def _clerks(agency_id: int) -> list[int]:

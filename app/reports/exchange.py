@@ -23,7 +23,7 @@ from app.core.db import db, without_jit
 from app.exchange.models import StatusCode
 from app.incoming.models import Channel, IncomingDocument, IncomingFile, IncomingStatus
 from app.org.models import Agency
-from app.outgoing.acknowledgement import silent_before
+from app.outgoing.acknowledgement import silent_before_each
 from app.outgoing.models import (
     DeliveryState,
     OutgoingDocument,
@@ -36,6 +36,7 @@ from app.reports.periods import Period
 from app.reports.sql import seconds_between
 
 ELECTRONIC = (RecipientKind.AGENCY, RecipientKind.EXTERNAL)
+SILENT_LISTED = 500  # silent deliveries listed by name (all are counted)
 FIGURES = (
     "sent_documents",
     "sent_deliveries",
@@ -155,24 +156,32 @@ def _reasons(agency_ids: list[int], period: Period) -> dict[int, list[dict]]:
 
 
 def _silent(agency_ids: list[int], period: Period, now: datetime) -> list:
+    """The deliveries still silent 3 working days after dispatch: one cut-off per distinct calendar, so a province
+    whose agencies keep the default calendar is one condition, not one per agency."""
     conditions = [
         OutgoingRecipient.kind == RecipientKind.AGENCY,
         OutgoingRecipient.delivery == DeliveryState.DELIVERED,
         OutgoingRecipient.acknowledged_at.is_(None),
     ]
-    per_agency = [
-        sa.and_(
-            OutgoingDocument.agency_id == agency_id, OutgoingRecipient.dispatched_at < silent_before(agency_id, now)
-        )
-        for agency_id in agency_ids
+    by_cutoff: dict[datetime, list[int]] = {}
+    for agency_id, cutoff in silent_before_each(agency_ids, now).items():
+        by_cutoff.setdefault(cutoff, []).append(agency_id)
+    per_cutoff = [
+        sa.and_(OutgoingDocument.agency_id.in_(ids), OutgoingRecipient.dispatched_at < cutoff)
+        for cutoff, ids in by_cutoff.items()
     ]
-    return [*_issued_in(agency_ids, period), *conditions, sa.or_(*per_agency)]
+    return [*_issued_in(agency_ids, period), *conditions, sa.or_(sa.false(), *per_cutoff)]
 
 
-def unacknowledged(agency_ids: list[int], period: Period, now: datetime | None = None, limit: int = 500) -> list:
+def unacknowledged(
+    agency_ids: list[int], period: Period, now: datetime | None = None, limit: int = SILENT_LISTED
+) -> list:
     """Deliveries to agencies of the deployment not accepted (nor refused) 3 working days after dispatch, oldest
     first."""
-    now = now or clock.now()
+    return _unacknowledged(_silent(agency_ids, period, now or clock.now()), limit)
+
+
+def _unacknowledged(silent: list, limit: int) -> list:
     query = (
         sa.select(
             OutgoingDocument.agency_id,
@@ -185,7 +194,7 @@ def unacknowledged(agency_ids: list[int], period: Period, now: datetime | None =
         )
         .select_from(OutgoingRecipient)
         .join(OutgoingDocument, OutgoingRecipient.document_id == OutgoingDocument.id)
-        .where(*_silent(agency_ids, period, now))
+        .where(*silent)
         .order_by(OutgoingRecipient.dispatched_at, OutgoingRecipient.id)
         .limit(limit)
     )
@@ -193,12 +202,12 @@ def unacknowledged(agency_ids: list[int], period: Period, now: datetime | None =
     return [dict(zip(names, row, strict=True)) for row in db.session.execute(query)]
 
 
-def _count_silent(agency_ids: list[int], period: Period, now: datetime, rows: dict) -> None:
+def _count_silent(silent: list, rows: dict) -> None:
     query = (
         sa.select(OutgoingDocument.agency_id, sa.func.count())
         .select_from(OutgoingRecipient)
         .join(OutgoingDocument, OutgoingRecipient.document_id == OutgoingDocument.id)
-        .where(*_silent(agency_ids, period, now))
+        .where(*silent)
         .group_by(OutgoingDocument.agency_id)
     )
     for agency_id, count in db.session.execute(query):
@@ -213,9 +222,9 @@ def exchange_report(agency_ids: list[int], period: Period, now: datetime | None 
     ids = list(names)
     _sent(ids, period, rows)
     _received(ids, period, rows)
-    now = now or clock.now()
-    _count_silent(ids, period, now, rows)
-    silent = unacknowledged(ids, period, now)
+    silent_condition = _silent(ids, period, now or clock.now())
+    _count_silent(silent_condition, rows)
+    silent = _unacknowledged(silent_condition, SILENT_LISTED)
     reasons = _reasons(ids, period)
     listed = [
         {"agency_id": agency_id, "name": names[agency_id], **figures, "reasons": reasons[agency_id]}

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from app.core import clock
 from app.core.clock import LOCAL_TZ
@@ -247,33 +246,47 @@ def overdue_items(filters: Filters, now: datetime | None = None, limit: int = OV
         for state in OPEN
     ]
     merged = sa.union_all(*(sa.select(part.c.id, part.c.due_sort) for part in parts)).subquery()
-    ids = db.session.scalars(sa.select(merged.c.id).order_by(merged.c.due_sort, merged.c.id).limit(limit)).all()
+    page = sa.select(merged.c.id, merged.c.due_sort).order_by(merged.c.due_sort, merged.c.id).limit(limit).subquery()
+    # The page's rows with their holder's and unit's names in the same statement: no objects, no lazy loads.
     query = (
-        sa.select(HumanTask)
-        .where(HumanTask.id.in_(ids))
-        .order_by(HumanTask.due_sort, HumanTask.id)
-        .options(selectinload(HumanTask.assignee), selectinload(HumanTask.unit))
+        sa.select(
+            HumanTask.id,
+            HumanTask.title,
+            HumanTask.object_type,
+            HumanTask.object_id,
+            HumanTask.object_title,
+            HumanTask.process_id,
+            HumanTask.urgency,
+            HumanTask.due_at,
+            HumanTask.role,
+            User.full_name,
+            Unit.name,
+        )
+        .join(page, page.c.id == HumanTask.id)
+        .outerjoin(User, User.id == HumanTask.assignee_id)
+        .outerjoin(Unit, Unit.id == HumanTask.unit_id)
+        .order_by(page.c.due_sort, page.c.id)
     )
-    tasks = db.session.scalars(query).all() if ids else []
-    directions = _directions([t for t in tasks if t.object_type == "incoming"])
-    late = _late_minutes(filters.scope.agency_id, [t.due_at for t in tasks], now)
+    rows = db.session.execute(query).all()
+    directions = _directions([row.object_id for row in rows if row.object_type == "incoming"])
+    late = _late_minutes(filters.scope.agency_id, [row.due_at for row in rows], now)
     return [
         {
-            "task_id": t.id,
-            "title": t.title,
-            "object_type": t.object_type,
-            "object_id": t.object_id,
-            "object_title": t.object_title,
-            "process_id": t.process_id,
-            "urgency": t.urgency,
-            "due_at": t.due_at,
+            "task_id": row.id,
+            "title": row.title,
+            "object_type": row.object_type,
+            "object_id": row.object_id,
+            "object_title": row.object_title,
+            "process_id": row.process_id,
+            "urgency": row.urgency,
+            "due_at": row.due_at,
             "late_minutes": late[i],
-            "assignee": t.assignee.full_name if t.assignee is not None else None,
-            "unit": t.unit.name if t.unit is not None else None,
-            "role": t.role,
-            "direction": directions.get(t.object_id),
+            "assignee": row.full_name,
+            "unit": row.name,
+            "role": row.role,
+            "direction": directions.get(row.object_id),
         }
-        for i, t in enumerate(tasks)
+        for i, row in enumerate(rows)
     ]
 
 
@@ -289,8 +302,8 @@ def _late_minutes(agency_id: int, dues: list[datetime], now: datetime) -> list[i
     return found
 
 
-def _directions(tasks: list[HumanTask]) -> dict[str, str | None]:
-    ids = {int(t.object_id) for t in tasks if t.object_id.isdigit()}
+def _directions(object_ids: list[str]) -> dict[str, str | None]:
+    ids = {int(object_id) for object_id in object_ids if object_id.isdigit()}
     if not ids:
         return {}
     query = sa.select(IncomingDocument.id, IncomingDocument.direction).where(IncomingDocument.id.in_(ids))

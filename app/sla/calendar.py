@@ -6,7 +6,9 @@ of the default and the agency row with the cached ones and rebuilds on a differe
 calendar bump its version and drop the local cache at once (and again after commit), so the process that
 made a change sees it immediately and the other workers/scheduler within the recheck interval.
 A transaction that has changed a calendar but not committed yet computes with a fresh, uncached calendar,
-so uncommitted data never enters the cache.
+so uncommitted data never enters the cache. `calendars_for` reads (or rechecks) many agencies' calendars in the
+same few queries, for reports and jobs over a province; agencies loaded together that keep the default calendar
+share one WorkingCalendar and its memoized days.
 """
 
 import threading
@@ -31,6 +33,7 @@ from app.sla.spec import SlaSpec, parse_spec, spec_problem
 __all__ = [
     "SlaSpec",
     "calendar_for",
+    "calendars_for",
     "due",
     "due_from_now",
     "invalidate",
@@ -49,52 +52,69 @@ DEFAULT_RECHECK_SECONDS = 5.0
 # --- loading ------------------------------------------------------------------------------------------
 
 
-def _rows(agency_id: int | None, *columns) -> tuple:
-    """The default row and the agency's row (None when absent), as plain rows in one query.
+def _rows(agency_ids: list[int | None], *columns) -> tuple:
+    """The default row (None when absent) and the given agencies' own rows by agency id, as plain rows in one query.
 
     Plain rows, not ORM objects: an object already in the session's identity map would keep an older version.
     """
     condition = Calendar.agency_id.is_(None)
-    if agency_id is not None:
-        condition = sa.or_(condition, Calendar.agency_id == agency_id)
-    default = agency = None
+    wanted = [agency_id for agency_id in agency_ids if agency_id is not None]
+    if wanted:
+        condition = sa.or_(condition, Calendar.agency_id.in_(wanted))
+    default, agencies = None, {}
     for row in db.session.execute(sa.select(Calendar.agency_id, Calendar.version, *columns).where(condition)):
         if row.agency_id is None:
             default = row
         else:
-            agency = row
-    return default, agency
+            agencies[row.agency_id] = row
+    return default, agencies
 
 
 def _stamp(default, agency) -> tuple[int, int]:
     return (default.version if default else 0, agency.version if agency else 0)
 
 
-def load_config(agency_id: int | None) -> tuple[CalendarConfig, tuple[int, int]]:
-    """Read an agency's effective calendar: its own hours or the default's; default overrides under its own."""
-    default, agency = _rows(agency_id, Calendar.id, Calendar.sessions, Calendar.weekdays, Calendar.seasons)
-    stamp = _stamp(default, agency)  # read before the overrides: a change in between only causes a reload
-    source = agency if agency is not None and agency.sessions is not None else default
-    if source is not None and source.sessions is None:
-        source = None  # the default row without its own hours: the built-in ones
-    overrides: dict = {}
-    calendar_ids = [r.id for r in (default, agency) if r is not None]
+def _stamps(agency_ids: list[int | None]) -> dict[int | None, tuple[int, int]]:
+    default, agencies = _rows(agency_ids)
+    return {agency_id: _stamp(default, agencies.get(agency_id)) for agency_id in agency_ids}
+
+
+def load_configs(agency_ids: list[int | None]) -> dict[int | None, tuple[CalendarConfig, tuple[int, int]]]:
+    """Read agencies' effective calendars in two queries, however many: each agency's own hours or the default's;
+    default overrides under its own. Agencies with nothing of their own share one config object (the default's)."""
+    default, agencies = _rows(agency_ids, Calendar.id, Calendar.sessions, Calendar.weekdays, Calendar.seasons)
+    # The versions are read before the overrides: a change in between only causes a reload.
+    overrides: dict[int | None, dict] = {None: {}}
+    calendar_ids = [r.id for r in (default, *agencies.values()) if r is not None]
     if calendar_ids:
         query = (
             sa.select(CalendarOverride.day, CalendarOverride.kind, CalendarOverride.note, Calendar.agency_id)
             .join(Calendar)
             .where(CalendarOverride.calendar_id.in_(calendar_ids))
         )
-        # Default first, so that an agency's override of the same date replaces it.
-        for day, kind, note, owner in sorted(db.session.execute(query), key=lambda r: r.agency_id is not None):
-            overrides[day] = DayOverride(kind == OverrideKind.WORK, note or "", "agency" if owner else "default")
-    config = CalendarConfig(
-        sessions=hours.to_sessions(source.sessions if source else None),
-        weekdays=hours.to_weekdays(source.weekdays if source else None),
-        seasons=hours.to_seasons(source.seasons if source else None),
-        overrides=overrides,
-    )
-    return config, stamp
+        for day, kind, note, owner in db.session.execute(query):
+            source = "agency" if owner is not None else "default"
+            overrides.setdefault(owner, {})[day] = DayOverride(kind == OverrideKind.WORK, note or "", source)
+
+    def config(agency) -> CalendarConfig:
+        source = agency if agency is not None and agency.sessions is not None else default
+        if source is not None and source.sessions is None:
+            source = None  # the default row without its own hours: the built-in ones
+        # An agency's override of a date replaces the default's.
+        own = overrides.get(agency.agency_id, {}) if agency is not None else {}
+        return CalendarConfig(
+            sessions=hours.to_sessions(source.sessions if source else None),
+            weekdays=hours.to_weekdays(source.weekdays if source else None),
+            seasons=hours.to_seasons(source.seasons if source else None),
+            overrides=overrides[None] | own,
+        )
+
+    shared = config(None)
+    found = {}
+    for agency_id in agency_ids:
+        agency = agencies.get(agency_id)
+        found[agency_id] = (config(agency) if agency is not None else shared, _stamp(default, agency))
+    return found
 
 
 # --- the per-process cache ----------------------------------------------------------------------------
@@ -122,22 +142,44 @@ class CalendarCache:
         return DEFAULT_RECHECK_SECONDS
 
     def get(self, agency_id: int | None) -> WorkingCalendar:
+        return self.get_many([agency_id])[agency_id]
+
+    def get_many(self, agency_ids) -> dict[int | None, WorkingCalendar]:
+        """The calendars of many agencies: those due for a recheck are checked in one query, those missing or
+        changed are loaded in two more, however many agencies (a province-wide report asks for hundreds)."""
+        agency_ids = list(dict.fromkeys(agency_ids))
         if db.session.info.get(DIRTY):
-            self.loads += 1
-            return WorkingCalendar(load_config(agency_id)[0])
-        now = self._monotonic()
-        entry = self._entries.get(agency_id)
-        if entry is not None and now - entry.checked_at < self.recheck_seconds():
-            return entry.calendar
-        if entry is not None and _stamp(*_rows(agency_id)) == entry.stamp:
-            entry.checked_at = now
-            return entry.calendar
-        config, stamp = load_config(agency_id)
-        self.loads += 1
-        calendar = WorkingCalendar(config)
-        with self._lock:
-            self._entries[agency_id] = _Entry(calendar, stamp, now)
-        return calendar
+            self.loads += len(agency_ids)
+            return _calendars(load_configs(agency_ids))
+        now, recheck = self._monotonic(), self.recheck_seconds()
+        found, stale = {}, []
+        for agency_id in agency_ids:
+            entry = self._entries.get(agency_id)
+            if entry is not None and now - entry.checked_at < recheck:
+                found[agency_id] = entry.calendar
+            else:
+                stale.append(agency_id)
+        if not stale:
+            return found
+        cached = [agency_id for agency_id in stale if agency_id in self._entries]
+        stamps = _stamps(cached) if cached else {}
+        missing = []
+        for agency_id in stale:
+            entry = self._entries.get(agency_id)
+            if entry is not None and stamps.get(agency_id) == entry.stamp:
+                entry.checked_at = now
+                found[agency_id] = entry.calendar
+            else:
+                missing.append(agency_id)
+        if missing:
+            loaded = load_configs(missing)
+            self.loads += len(missing)
+            calendars = _calendars(loaded)
+            with self._lock:
+                for agency_id, calendar in calendars.items():
+                    self._entries[agency_id] = _Entry(calendar, loaded[agency_id][1], now)
+            found |= calendars
+        return found
 
     def invalidate(self, agency_id: int | None = None, *, everything: bool = False) -> None:
         """Forget an agency's calendar; a change of the default (agency_id None) affects every agency."""
@@ -146,6 +188,17 @@ class CalendarCache:
                 self._entries.clear()
             else:
                 self._entries.pop(agency_id, None)
+
+
+def _calendars(loaded: dict) -> dict[int | None, WorkingCalendar]:
+    """One WorkingCalendar per distinct config: agencies that share the default's share its memoized days."""
+    built: dict[int, WorkingCalendar] = {}
+    found = {}
+    for agency_id, (config, _) in loaded.items():
+        if id(config) not in built:
+            built[id(config)] = WorkingCalendar(config)
+        found[agency_id] = built[id(config)]
+    return found
 
 
 cache = CalendarCache()
@@ -172,6 +225,11 @@ def _transaction_ended(session: Session) -> None:
 def calendar_for(agency_id: int | None = None) -> WorkingCalendar:
     """The effective WorkingCalendar of an agency (None: the deployment default); keep it for a batch."""
     return cache.get(agency_id)
+
+
+def calendars_for(agency_ids) -> dict[int | None, WorkingCalendar]:
+    """`calendar_for` of many agencies at once, in at most three queries: for reports and jobs over many agencies."""
+    return cache.get_many(agency_ids)
 
 
 def due(start: datetime, spec: "str | SlaSpec", agency_id: int | None = None) -> datetime:

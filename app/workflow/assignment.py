@@ -6,6 +6,7 @@ A deactivated account is never a candidate (seed 004 Điều 13.3: accounts are 
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from app.core import clock
 from app.core.db import db
@@ -49,8 +50,14 @@ def acting_for(user: User, task: HumanTask, at: datetime | None = None) -> User 
 
 
 def candidates(task: HumanTask) -> list[User]:
-    """Active users of the task's agency with its role (and unit), for claim and reassignment."""
-    query = sa.select(User).where(User.agency_id == task.agency_id, User.is_active.is_(True)).order_by(User.full_name)
+    """Active users of the task's agency with its role (and unit), for claim and reassignment (names and ids: their
+    own roles are not read)."""
+    query = (
+        sa.select(User)
+        .where(User.agency_id == task.agency_id, User.is_active.is_(True))
+        .order_by(User.full_name)
+        .options(lazyload(User.role_rows))
+    )
     if task.role:
         query = query.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == task.role)))
     if task.unit_id:

@@ -10,6 +10,7 @@ from app.sla import calendar, services
 from app.sla.models import Calendar
 from tests.conftest import login
 from tests.sla.conftest import local
+from tests.workflow.test_request_statements import counted
 
 MONDAY_EARLY = local(2026, 12, 14, 6, 0)  # 06:00 + PT1H: 08:30 with the default hours
 
@@ -115,3 +116,26 @@ def test_page_and_api_compute_with_the_same_function(client, admin, api_token):
     expected = due_local(local(2026, 11, 23, 16, 30), "PT1H", admin.agency_id).isoformat()
     assert expected == "2026-11-25T08:00:00+07:00"  # Tuesday 24/11/2026 is Ngày Văn hóa Việt Nam
     assert expected in page.get_data(as_text=True) and api.json["due"] == expected
+
+
+def test_many_agencies_calendars_are_read_together_and_the_default_is_shared(create_agency, monkeypatch):
+    ticks = [1000.0]
+    monkeypatch.setattr(calendar.cache, "_monotonic", lambda: ticks[0])
+    plain, other, own = create_agency(), create_agency(), create_agency()
+    services.add_override(None, None, day=date(2026, 12, 14), kind="off", note="Nghỉ chung")
+    services.add_override(None, own.id, day=date(2026, 12, 15), kind="off", note="Nghỉ riêng")
+    ids = [plain.id, other.id, own.id]
+    db.session.flush()
+    db.session.info.pop(calendar.DIRTY)  # as after the commit: the calendars may be cached
+    with counted() as statements:
+        found = calendar.calendars_for(ids)
+    assert len(statements) == 2  # the calendar rows, then every override: not two per agency
+    assert found[plain.id] is found[other.id] is not found[own.id]  # one memo of days for the default's agencies
+    start = local(2026, 12, 11, 10, 0)  # Friday: + P1D skips the common day off, and the agency's own
+    assert to_local(found[plain.id].due(start, "P1D")) == local(2026, 12, 15, 17, 0)
+    assert to_local(found[own.id].due(start, "P1D")) == local(2026, 12, 16, 17, 0)
+    assert found[own.id] is calendar.calendar_for(own.id)  # cached like one agency's
+    ticks[0] += calendar.DEFAULT_RECHECK_SECONDS
+    with counted() as statements:
+        assert calendar.calendars_for(ids) == found
+    assert len(statements) == 1  # due for a recheck: one query of the versions, nothing changed

@@ -1,0 +1,22 @@
+"""A look runs a bounded number of SQL statements: the scheduler looks at every due task each minute, and at a
+province's scale a round trip per row read lazily (the holder, their roles, one savepoint per notice) is what made a
+look slow. Savepoints are left out (the suite turns a commit into one)."""
+
+from tests.escalation.conftest import scan
+from tests.escalation.test_ladder import ARRIVAL, DEADLINE, REMINDER, arrive
+from tests.workflow.test_request_statements import counted
+
+# The due tasks; the schedule row locked with the task, its holder and unit; the policy; the levels fired; who may
+# take the step; the active recipients; their notices in one insert; the level fired; the schedule moved.
+REMINDER_SCAN = 9  # 13 before: the task, roles read with each person, the already-told check
+
+
+def test_a_look_that_tells_people_runs_a_bounded_number_of_statements(incoming_office, signed_pdf):
+    arrive(incoming_office, signed_pdf)
+    assert scan(ARRIVAL).fired == []  # nothing due yet; its commit seals the arrival's audit events
+    with counted() as statements:
+        assert [f.level for f in scan(REMINDER).fired] == ["reminder"]
+    assert len(statements) <= REMINDER_SCAN, "\n---\n".join(s[:150] for s in statements)
+    with counted() as statements:
+        assert [f.level for f in scan(DEADLINE).fired] == ["overdue"]
+    assert len(statements) <= REMINDER_SCAN, "\n---\n".join(s[:150] for s in statements)
