@@ -29,6 +29,7 @@ HEAVY = (
     "openpyxl",
     "img2pdf",
     "pypdf",
+    "requests",  # only the exchange's connector to another deployment sends HTTP requests
 )
 SHELL = ("app", "app.cli", "app.commands", "app.modules", "app.serving", "app.scheduler", "app.web.errors", "app.api")
 

@@ -22,7 +22,6 @@ What other adapters would map (legal.md §4.6; not implemented):
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import requests
 from flask import current_app
 
 from app.exchange.connector_auth import HEADER_MESSAGE_ID, signed_headers
@@ -89,6 +88,8 @@ class PeerAdapter:
         return options
 
     def _request(self, method: str, path: str, *, message_type: str, key: str, body: bytes, extra: dict):
+        import requests  # only a deployment with peers sends: a server that never does stays without it
+
         headers = signed_headers(self.peer, message_type=message_type, key=key, body=body)
         headers.update(extra)
         try:
