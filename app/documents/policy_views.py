@@ -61,4 +61,6 @@ def index():
         )
     from app.documents import pdfcheck  # pikepdf: imported on first use, not at start (tests/test_lazy_imports.py)
 
-    return render_template("documents/upload_policy.html", form=form, labels=pdfcheck.ACTIVE), status
+    shown = {c.value: c.label for c in form.agency.choices}.get(form.agency.data or chosen, "")
+    page = render_template("documents/upload_policy.html", form=form, labels=pdfcheck.ACTIVE, agency_name=shown)
+    return page, status

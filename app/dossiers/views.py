@@ -193,8 +193,11 @@ def describe(dossier_id: int):
 @login_required
 def add(dossier_id: int):
     """Thêm văn bản: search the documents the person sees (số/ký hiệu, trích yếu), or upload a file."""
+    return _add_page(dossier_id, (request.args.get("q") or "").strip()[:200])
+
+
+def _add_page(dossier_id: int, text: str, *, sent: dict | None = None, upload_error: str | None = None):
     found = services.get_dossier(current_user, dossier_id)
-    text = (request.args.get("q") or "").strip()[:200]
     return render_template(
         "dossiers/add.html",
         dossier=found,
@@ -203,6 +206,8 @@ def add(dossier_id: int):
         can_edit=permissions.can_edit(current_user, found) and found.status in EDITABLE,
         accepted=items.ACCEPTED_LABEL,
         today=clock.local_today(),
+        sent=sent or {},
+        upload_error=upload_error,
     )
 
 
@@ -229,23 +234,29 @@ def upload(dossier_id: int):
     if sent is None or not sent.filename:
         flash("Chọn tệp để tải lên.", "danger")
         return redirect(back)
-    data = sent.read()
-    redirect_to, _item = _act(
-        lambda me: items.file_upload(
-            me,
-            dossier_id,
-            filename=sent.filename,
-            data=data,
-            subject=request.form.get("subject"),
-            dated_on=_date("dated_on"),
-            author=request.form.get("author"),
-            pages=_int("pages") or 0,
-            note=request.form.get("note"),
-        ),
-        "Đã lưu tài liệu vào hồ sơ.",
-        back,
-    )
-    return redirect_to or redirect(url_for("dossiers.dossier", dossier_id=dossier_id))
+    try:
+        with unit_of_work():
+            items.file_upload(
+                _me(),
+                dossier_id,
+                filename=sent.filename,
+                data=sent.read(),
+                subject=request.form.get("subject"),
+                dated_on=_date("dated_on"),
+                author=request.form.get("author"),
+                pages=_int("pages") or 0,
+                note=request.form.get("note"),
+            )
+    except DomainError as exc:
+        if exc.status not in (403, 409, 422):
+            raise
+        # The form comes back with what was typed and the reason under the file (only the file must be chosen again).
+        details = exc.details if isinstance(exc.details, dict) else {}
+        reason = " ".join([exc.message, *(str(v) for v in details.values() if isinstance(v, str) and v != exc.message)])
+        flash(reason, "danger")
+        return _add_page(dossier_id, "", sent=request.form.to_dict(), upload_error=reason), 422
+    flash("Đã lưu tài liệu vào hồ sơ.", "success")
+    return redirect(url_for("dossiers.dossier", dossier_id=dossier_id))
 
 
 @bp.post("/<int:dossier_id>/items/<int:item_id>/remove")

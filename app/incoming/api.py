@@ -164,8 +164,10 @@ class _Detail:
 )
 @blp.arguments(FileArgs, location="query")
 def file(args, document_id, file_id):
-    """Tải tệp của văn bản đến (việc xem được ghi nhật ký); `original=true`: bản gốc như khi nhận, trước khi gỡ nội
-    dung chủ động (chỉ có khi `has_original`)."""
+    """Tải tệp của văn bản đến (việc xem được ghi nhật ký).
+
+    `original=true`: bản gốc như khi nhận, trước khi gỡ nội dung chủ động, chỉ có khi tệp có `has_original`;
+    không có thì trả 404 mã `no_original`."""
     document = services.view_document(api_user(), document_id)
     item, data = services.file_content(document, file_id, original=args["original"])  # recalled: 404
     if args["original"]:

@@ -186,6 +186,11 @@ class IncomingFile(db.Model):
     document: Mapped[IncomingDocument] = relationship(back_populates="files")
 
     @property
+    def has_original(self) -> bool:
+        """The file as received is kept beside the stored (disarmed) copy."""
+        return self.original_sha256 is not None
+
+    @property
     def finding_labels(self) -> list[str]:
         from app.documents.pdfcheck import LABELS
 

@@ -15,9 +15,8 @@ class IncomingFileSchema(Schema):
     signature_valid = fields.Bool(allow_none=True)
     findings = fields.List(fields.Str(), allow_none=True, metadata={"description": "Nội dung chủ động đã phát hiện"})
     disarmed = fields.Bool(metadata={"description": "Tệp lưu là bản đã gỡ nội dung chủ động"})
-    has_original = fields.Function(
-        lambda item: item.original_sha256 is not None,
-        metadata={"description": "Bản gốc như khi nhận được lưu kèm (tải bằng ?original=true)"},
+    has_original = fields.Bool(
+        dump_only=True, metadata={"description": "Bản gốc như khi nhận được lưu kèm (tải bằng ?original=true)"}
     )
     signature_report = fields.Dict(allow_none=True)
 

@@ -79,11 +79,22 @@ def test_files_are_uploaded_downloaded_and_removed_on_the_dossiers_page(client, 
     assert sent.status_code == 302
     bad = client.post(
         f"/dossiers/{dossier.id}/upload",
-        data={"csrf_token": token, "file": (io.BytesIO(b"MZ\x90\x00"), "virus.jpg")},
+        data={
+            "csrf_token": token,
+            "file": (io.BytesIO(b"MZ\x90\x00"), "virus.jpg"),
+            "subject": "Biên bản kiểm tra hiện trường",
+            "author": "Đoàn kiểm tra",
+            "pages": "3",
+            "dated_on": "2026-11-20",
+        },
         content_type="multipart/form-data",
     )
-    assert bad.status_code == 302  # back to the form with the refusal; nothing was filed
-    assert "là tệp chương trình (thực thi)" in client.get(bad.headers["Location"]).get_data(as_text=True)
+    # The form comes back with the reason under the file and everything typed kept; nothing was filed.
+    assert bad.status_code == 422
+    shown = bad.get_data(as_text=True)
+    assert 'data-testid="upload-error">Tệp “virus.jpg” là tệp chương trình (thực thi)' in shown
+    for kept in ('value="Biên bản kiểm tra hiện trường"', 'value="Đoàn kiểm tra"', 'value="3"', 'value="2026-11-20"'):
+        assert kept in shown, kept
     [item] = db.session.scalars(sa.select(DossierItem).where(DossierItem.dossier_id == dossier.id))
     page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
     assert "Ảnh hiện trường" in page and f"/dossiers/{dossier.id}/items/{item.id}/file" in page

@@ -38,8 +38,12 @@ def test_an_agency_refuses_active_pdfs_and_its_clerk_is_told_why(browser, live_s
     sign_in(page, "ubnd.quantri")
     page.goto("/admin")
     page.get_by_test_id("admin-card-upload_policy.index").click()
+    # The agency first: the page then shows that agency's saved policy, the one the form saves.
+    page.get_by_label("Cơ quan").select_option(label="Ủy ban nhân dân thành phố Rạch Giá")
+    page.get_by_role("button", name="Xem chính sách").click()
+    expect(page.get_by_test_id("upload-policy-of")).to_have_text("Chính sách của Ủy ban nhân dân thành phố Rạch Giá")
     form = page.get_by_test_id("upload-policy-form")
-    form.get_by_label("Cơ quan").select_option(label="Ủy ban nhân dân thành phố Rạch Giá")
+    expect(form.get_by_label("Gỡ bỏ nội dung chủ động, tiếp nhận bản sạch (mặc định)")).to_be_checked()
     form.get_by_label("Từ chối tiếp nhận tệp").check()
     step(page, "chọn từ chối tệp có nội dung chủ động")
     form.get_by_role("button", name="Lưu").click()
@@ -47,6 +51,9 @@ def test_an_agency_refuses_active_pdfs_and_its_clerk_is_told_why(browser, live_s
     chosen = page.get_by_label("Cơ quan").locator("option:checked")
     expect(chosen).to_have_text("Ủy ban nhân dân thành phố Rạch Giá")  # the page shows the agency just set
     expect(page.get_by_label("Từ chối tiếp nhận tệp")).to_be_checked()
+    page.goto("/admin/upload-policy")  # the province, untouched, still disarms
+    expect(page.get_by_test_id("upload-policy-of")).to_contain_text("tỉnh Kiên Giang")
+    expect(page.get_by_label("Gỡ bỏ nội dung chủ động, tiếp nhận bản sạch (mặc định)")).to_be_checked()
 
     pdf = tmp_path / "cong-van-co-ma.pdf"
     pdf.write_bytes(pdf_corpus.javascript())

@@ -3,6 +3,7 @@ page and endpoint (app.documents.upload_policy)."""
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,12 @@ def test_the_policy_page_and_endpoint(client, incoming_office, api_token):
     assert saved.status_code == 302
     row = db.session.get(UploadPolicy, agency_id)
     assert (row.active_pdf, row.keep_original) == ("refuse", False)
+    # The page shows the chosen agency's saved policy, and saves it for that agency only (a hidden field).
+    shown = client.get(f"/admin/upload-policy?agency={agency_id}").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="refuse"', shown) and not re.search(
+        r'<input checked[^>]*"disarm"', shown
+    )
+    assert f'<input type="hidden" name="agency" value="{agency_id}">' in shown
     admin = api_token(incoming_office.admin)
     url = f"/api/v1/agencies/{agency_id}/upload-policy"
     assert client.get(url, headers=admin).json == {
