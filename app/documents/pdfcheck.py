@@ -50,6 +50,12 @@ INFORMATIONAL = {
 }
 LABELS = {**ACTIVE, **INFORMATIONAL}
 
+
+def active_labels(codes) -> str:
+    """What a refusal names: "có mã JavaScript; tự thực hiện hành động khi mở (OpenAction)" (labels without "Tệp")."""
+    return "; ".join(LABELS.get(code, code).removeprefix("Tệp ") for code in codes)
+
+
 EXECUTABLE_SUFFIXES = frozenset(
     [
         ".exe",

@@ -101,9 +101,9 @@ def screen_received_pdf(filename: str, data: bytes, *, agency_id: int | None) ->
     if not report.active:
         return Screened(data, list(report.findings))
     policy = policy_for(agency_id)
-    labels = ", ".join(pdfcheck.LABELS[f].removeprefix("Tệp ") for f in report.active)
+    labels = pdfcheck.active_labels(report.active)
     if policy.active_pdf == ActivePdf.REFUSE:
-        message = f"Tệp “{filename}” có nội dung chủ động ({labels}): cơ quan không tiếp nhận tệp như vậy."
+        message = f"Tệp “{filename}” có nội dung chủ động — {labels}: cơ quan không tiếp nhận tệp như vậy."
         raise ValidationError(
             message, code="pdf_active_content", details={"files": message, "found": ",".join(report.active)}
         )
@@ -114,7 +114,7 @@ def screen_received_pdf(filename: str, data: bytes, *, agency_id: int | None) ->
         clean = None
     left = pdfcheck.inspect_pdf(clean) if clean is not None else None
     if left is None or left.active or left.refusal:  # nothing this module can remove: refused, not passed on
-        message = f"Tệp “{filename}” có nội dung chủ động không gỡ bỏ được ({labels}): không được tiếp nhận."
+        message = f"Tệp “{filename}” có nội dung chủ động không gỡ bỏ được — {labels}: không được tiếp nhận."
         raise ValidationError(message, code="pdf_active_content", details={"files": message})
     keep = policy.keep_original or report.signed  # a signature lives only in the original's bytes
     return Screened(clean, list(report.findings), original=data if keep else None, disarmed=True)

@@ -168,11 +168,11 @@ def upload_problem(
             code, message = problem
             return code, f"Tệp “{name}”: {message}"
         if refuse_active:
-            from app.documents.pdfcheck import LABELS, inspect_pdf
+            from app.documents.pdfcheck import active_labels, inspect_pdf
 
             if active := inspect_pdf(upload.data).active:
-                labels = ", ".join(LABELS[f].removeprefix("Tệp ") for f in active)
-                return "pdf_active_content", f"Tệp “{name}” có nội dung chủ động ({labels}): không được lưu."
+                carried = active_labels(active)
+                return "pdf_active_content", f"Tệp “{name}” có nội dung chủ động — {carried}: không được lưu."
     if scan:
         from app.documents.malware import scan_problem
 

@@ -61,7 +61,7 @@ def test_an_agency_refuses_active_pdfs_and_its_clerk_is_told_why(browser, live_s
     sender, summary = "Sở Nội vụ tỉnh Kiên Giang", "Về tệp có mã JavaScript"
     receive_on_paper(clerk, [pdf], sender=sender, number="77", symbol="SNV-TCBC", summary=summary)
     # Told at the top of the page and under the file field: what the file carries, and that the agency refuses it.
-    reason = clerk.get_by_text("có mã JavaScript): cơ quan không tiếp nhận tệp như vậy.")
+    reason = clerk.get_by_text("có mã JavaScript: cơ quan không tiếp nhận tệp như vậy.")
     expect(reason).to_have_count(2)
     expect(clerk.get_by_label("Trích yếu nội dung")).to_have_value(summary)  # nothing lost
     step(clerk, "văn thư được báo lý do từ chối tệp")
