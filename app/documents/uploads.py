@@ -162,17 +162,15 @@ def upload_problem(
             f"Tệp “{name}” không thuộc định dạng được chấp nhận (PDF, JPG, PNG, TIFF, DOCX, XLSX, ZIP)."
         )
     if kind == PDF:
-        from app.documents.pdfcheck import bounds_problem
+        from app.documents.pdfcheck import active_labels, inspect_pdf
 
-        if problem := bounds_problem(upload.data):
-            code, message = problem
+        report = inspect_pdf(upload.data)  # read once: its bounds, and what it carries
+        if report.refusal:
+            code, message = report.refusal
             return code, f"Tệp “{name}”: {message}"
-        if refuse_active:
-            from app.documents.pdfcheck import active_labels, inspect_pdf
-
-            if active := inspect_pdf(upload.data).active:
-                carried = active_labels(active)
-                return "pdf_active_content", f"Tệp “{name}” có nội dung chủ động — {carried}: không được lưu."
+        if refuse_active and report.active:
+            carried = active_labels(report.active)
+            return "pdf_active_content", f"Tệp “{name}” có nội dung chủ động — {carried}: không được lưu."
     if scan:
         from app.documents.malware import scan_problem
 

@@ -49,12 +49,17 @@ def _act(action, done: str, back: str):
     except DomainError as exc:
         if exc.status not in (403, 409, 422):
             raise  # a 404 is a page of its own
-        details = exc.details if isinstance(exc.details, dict) else {}
-        extra = [str(v) for v in details.values() if isinstance(v, str) and v not in exc.message]
-        flash(" ".join([exc.message, *extra]), "danger")
+        flash(_refusal_text(exc), "danger")
         return redirect(back), None
     flash(done, "success")
     return None, result
+
+
+def _refusal_text(exc: DomainError) -> str:
+    """The refusal's message and whatever its details add to it, as one line for the page."""
+    details = exc.details if isinstance(exc.details, dict) else {}
+    extra = [str(v) for v in details.values() if isinstance(v, str) and v not in exc.message]
+    return " ".join([exc.message, *extra])
 
 
 @bp.get("")
@@ -251,8 +256,7 @@ def upload(dossier_id: int):
         if exc.status not in (403, 409, 422):
             raise
         # The form comes back with what was typed and the reason under the file (only the file must be chosen again).
-        details = exc.details if isinstance(exc.details, dict) else {}
-        reason = " ".join([exc.message, *(str(v) for v in details.values() if isinstance(v, str) and v != exc.message)])
+        reason = _refusal_text(exc)
         flash(reason, "danger")
         return _add_page(dossier_id, "", sent=request.form.to_dict(), upload_error=reason), 422
     flash("Đã lưu tài liệu vào hồ sơ.", "success")
