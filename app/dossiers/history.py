@@ -26,19 +26,6 @@ from app.org.models import Agency, Unit, User
 from app.workflow.forms import options_for
 from app.workflow.models import TASK_STATE_LABELS, HumanTask
 
-ASSIGNMENT_LABELS = {"lead": "Chủ trì", "coordinate": "Phối hợp", "inform": "Để biết"}
-NOTE_LABELS = {"progress": "Cập nhật tiến độ", "returned": "Trả lại để phân công lại"}
-EXTENSION_LABELS = {"pending": "Chờ duyệt", "approved": "Đã đồng ý", "refused": "Không đồng ý"}
-REVIEW_LABELS = {
-    "opinion": "Góp ý",
-    "content": "Duyệt nội dung",
-    "format": "Kiểm tra thể thức",
-    "sign": "Ký duyệt",
-    "comment": "Ý kiến",
-}
-DECISION_LABELS = {"approve": "Đồng ý", "return": "Trả lại"}
-STAGE_LABELS = {"draft": "Dự thảo", "prepared": "Bản trình ký", "signed": "Đã ký số", "issued": "Bản phát hành"}
-
 
 def _local(instant) -> str:
     return clock.to_local(instant).strftime("%H:%M %d/%m/%Y") if instant else ""
@@ -119,7 +106,7 @@ def steps(instance_id: int) -> list[dict]:
 
 
 def _incoming_trail(doc) -> dict:
-    from app.incoming.models_handling import IncomingExtension, IncomingNote
+    from app.incoming.models_handling import EXTENSION_LABELS, NOTE_LABELS, IncomingExtension, IncomingNote
 
     extensions = db.session.scalars(
         sa.select(IncomingExtension).where(IncomingExtension.document_id == doc.id).order_by(IncomingExtension.id)
@@ -148,7 +135,7 @@ def _incoming_trail(doc) -> dict:
                 "headings": ["Hình thức", "Đơn vị", "Người", "Hạn", "Ghi chú", "Hoàn thành"],
                 "rows": [
                     [
-                        ASSIGNMENT_LABELS.get(a.kind, a.kind),
+                        a.kind_label,
                         _unit(a.unit_id),
                         _name(a.user_id),
                         fmt_date(a.due_date),
@@ -191,7 +178,14 @@ def _incoming_trail(doc) -> dict:
 
 
 def _outgoing_trail(doc) -> dict:
-    from app.outgoing.models import OutgoingRecipient, OutgoingReview, OutgoingVersion
+    from app.outgoing.models import (
+        REVIEW_DECISION_LABELS,
+        REVIEW_LABELS,
+        STAGE_LABELS,
+        OutgoingRecipient,
+        OutgoingReview,
+        OutgoingVersion,
+    )
 
     versions = db.session.scalars(
         sa.select(OutgoingVersion).where(OutgoingVersion.document_id == doc.id).order_by(OutgoingVersion.number)
@@ -239,7 +233,7 @@ def _outgoing_trail(doc) -> dict:
                         _local(r.created_at),
                         _name(r.user_id),
                         REVIEW_LABELS.get(r.kind, r.kind),
-                        DECISION_LABELS.get(r.decision, r.decision or ""),
+                        REVIEW_DECISION_LABELS.get(r.decision, r.decision or ""),
                         str(r.version_number or ""),
                         r.comment or "",
                     ]

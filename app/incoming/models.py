@@ -43,6 +43,13 @@ class AssignmentKind(StrEnum):
     INFORM = "inform"  # để biết
 
 
+ASSIGNMENT_LABELS = {
+    AssignmentKind.LEAD: "Chủ trì",
+    AssignmentKind.COORDINATE: "Phối hợp",
+    AssignmentKind.INFORM: "Để biết",
+}
+
+
 class IncomingDocument(db.Model):
     """A văn bản đến with the Phụ lục VI Phần II.II fields (NĐ 30/2020)."""
 
@@ -220,3 +227,7 @@ class IncomingAssignment(db.Model):
 
     unit = relationship("Unit")
     user = relationship("User", foreign_keys=[user_id])
+
+    @property
+    def kind_label(self) -> str:
+        return ASSIGNMENT_LABELS.get(self.kind, self.kind)

@@ -33,6 +33,9 @@ class NoteKind(StrEnum):
     RETURNED = "returned"  # trả lại lãnh đạo đơn vị để phân công lại
 
 
+NOTE_LABELS = {NoteKind.PROGRESS: "Cập nhật tiến độ", NoteKind.RETURNED: "Trả lại để phân công lại"}
+
+
 class IncomingExtension(db.Model):
     """A request to extend one assignment's deadline, and the decision on it (seed 000 Điều 18.1: theo dõi, đôn đốc)."""
 

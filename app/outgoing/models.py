@@ -103,6 +103,7 @@ REVIEW_LABELS = {
     ReviewKind.SIGN: "Ký duyệt",
     ReviewKind.COMMENT: "Góp ý",
 }
+REVIEW_DECISION_LABELS = {"approve": "Đồng ý", "return": "Trả lại"}  # OutgoingReview.decision; None: no decision
 
 
 class RecipientKind(StrEnum):
