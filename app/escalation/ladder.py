@@ -23,8 +23,9 @@ from app.escalation.policy import Policy
 from app.incoming.models import IncomingDocument
 from app.org.models import Role, User, UserRole
 from app.outgoing.models import OutgoingDocument
-from app.sla import calendar as sla_calendar
 from app.sla import rules as sla_rules
+from app.sla.engine import WorkingCalendar
+from app.sla.rules import Settings
 from app.sla.settings import settings_for
 from app.sla.spec import SlaSpec, SpecKind
 from app.workflow.assignment import candidates
@@ -45,35 +46,62 @@ class Thresholds:
         return getattr(self, level.value) if level is not Level.UNACTIONABLE else None
 
 
+@dataclass(frozen=True)
+class Context:
+    """What a task's thresholds and notices depend on besides the task: its agency's policy, working calendar and
+    SLA settings (read only for an urgent task), and its document's urgency level (None: not urgent); read for a
+    whole batch of looks at once (app.escalation.shared)."""
+
+    policy: Policy
+    calendar: WorkingCalendar
+    settings: Settings | None
+    urgency: str | None
+
+
 def urgency_level(task: HumanTask) -> str | None:
     """The urgency level (hoa_toc, thuong_khan, khan) of an urgent task's document; Khẩn when the case has none.
 
     The document's own field is what the clerk registered (and may correct); the task's `urgency` says the engine
     counted the step as urgent (app.workflow.runtime.urgency_level).
     """
-    if task.urgency != Urgency.URGENT:
-        return None
-    model = _document_model(task.object_type)
-    stated = None
-    if model is not None and str(task.object_id).isdigit():
-        stated = db.session.scalar(sa.select(model.urgency).where(model.id == int(task.object_id)))
-    return stated if stated in sla_rules.URGENT_LEVELS else sla_rules.FALLBACK_LEVEL
+    return urgency_levels([task]).get(task.id)
+
+
+def urgency_levels(tasks) -> dict[int, str]:
+    """`urgency_level` of many tasks (anything with id, urgency, object_type, object_id), one query per kind of
+    document: task id → level, for the urgent ones only."""
+    urgent = [task for task in tasks if task.urgency == Urgency.URGENT]
+    stated: dict[tuple[str, int], str | None] = {}
+    for object_type in {task.object_type for task in urgent}:
+        model = _document_model(object_type)
+        ids = {int(task.object_id) for task in urgent if task.object_type == object_type and _numeric(task.object_id)}
+        if model is not None and ids:
+            query = sa.select(model.id, model.urgency).where(model.id.in_(ids))
+            stated |= {(object_type, doc_id): urgency for doc_id, urgency in db.session.execute(query)}
+    found = {}
+    for task in urgent:
+        level = stated.get((task.object_type, int(task.object_id))) if _numeric(task.object_id) else None
+        found[task.id] = level if level in sla_rules.URGENT_LEVELS else sla_rules.FALLBACK_LEVEL
+    return found
+
+
+def _numeric(object_id) -> bool:
+    return str(object_id).isdigit()
 
 
 def _document_model(object_type: str):
     return {"incoming": IncomingDocument, "outgoing": OutgoingDocument}.get(object_type)
 
 
-def thresholds(task: HumanTask, policy: Policy) -> Thresholds:
-    working = sla_calendar.calendar_for(task.agency_id)
+def thresholds(task: HumanTask, context: Context) -> Thresholds:
+    working, policy = context.calendar, context.policy
     reminder = overdue = escalated = urgent = None
     if task.due_at is not None:
         overdue = task.due_at
         escalated = working.due(task.due_at, policy.grace_spec)
         reminder = _share(working, task.created_at, task.due_at, policy.reminder_percent)
-    level = urgency_level(task)
-    if level is not None:
-        setting = settings_for(task.agency_id).urgency[level]
+    if context.urgency is not None:
+        setting = (context.settings or settings_for(task.agency_id)).urgency[context.urgency]
         if setting.basis is sla_rules.Basis.CALENDAR and setting.duration.kind in (
             SpecKind.WORKING_TIME,
             SpecKind.WORKING_DAYS,
