@@ -6,9 +6,11 @@ from tests.escalation.conftest import scan
 from tests.escalation.test_ladder import ARRIVAL, DEADLINE, REMINDER, arrive
 from tests.workflow.test_request_statements import counted
 
-# The due tasks; the schedule row locked with the task, its holder and unit; the policy; the levels fired; who may
-# take the step; the active recipients; their notices in one insert; the level fired; the schedule moved.
-REMINDER_SCAN = 9  # 13 before: the task, roles read with each person, the already-told check
+# The batch: the due tasks (with their agencies), their agencies' policies (their calendars are cached). The look: the
+# schedule row locked with the task, its holder and unit and the levels fired; who may take the step; the notices
+# of the active recipients in one insert; the level fired; the schedule moved.
+REMINDER_SCAN = 7  # 9 before (the policy and the levels fired read by each look, the recipients read twice), 13
+# before that (the task, roles read with each person, the already-told check)
 
 
 def test_a_look_that_tells_people_runs_a_bounded_number_of_statements(incoming_office, signed_pdf):
