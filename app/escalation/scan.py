@@ -137,8 +137,10 @@ def look_at(task_id: int, now: datetime, shared: Shared | None = None) -> list[F
         watch.next_at = min(pending)
     else:
         db.session.delete(watch)
-    # The rows of the levels fired go in with this flush: a (task, level) already there — which the lock on the
-    # watch row prevents — fails the whole look, retried later, where it finds the level done.
+    # The rows of the levels fired go in with this flush: a (task, level) already there fails the whole look, retried
+    # later, where it finds the level done. The lock prevents it, with one exception on PostgreSQL: another scan's
+    # look committed and a change of the task moved the row back to now, both in the instant between the snapshot of
+    # the claim (which reads the levels fired) and its lock on the row.
     db.session.flush()
     return fired
 
