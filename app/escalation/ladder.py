@@ -49,13 +49,14 @@ class Thresholds:
 @dataclass(frozen=True)
 class Context:
     """What a task's thresholds and notices depend on besides the task: its agency's policy, working calendar and
-    SLA settings (read only for an urgent task), and its document's urgency level (None: not urgent); read for a
-    whole batch of looks at once (app.escalation.shared)."""
+    SLA settings (read only for an urgent task), its document's urgency level (None: not urgent) and the holders of
+    the ladder's roles (`role_holders`); read for a whole batch of looks at once (app.escalation.shared)."""
 
     policy: Policy
     calendar: WorkingCalendar
     settings: Settings | None
     urgency: str | None
+    holders: "RoleHolders | None" = None
 
 
 def urgency_level(task: HumanTask) -> str | None:
@@ -124,16 +125,36 @@ def _share(working, start: datetime, end: datetime, percent: int) -> datetime | 
 # --- who is told -------------------------------------------------------------------------------------------
 
 
-def people_with_role(agency_id: int, role: str, unit_id: int | None = None) -> dict[int, str]:
-    """Active holders of a role in an agency (or one of its units): id → full name, in id order."""
-    query = sa.select(User.id, User.full_name).where(
-        User.agency_id == agency_id,
-        User.is_active.is_(True),
-        User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)),
+# The roles the ladder tells whatever the task (clerks, leaders, administrators): a scan batch reads their holders in
+# all its agencies at once (app.escalation.shared).
+LADDER_ROLES = (Role.CLERK.value, Role.AGENCY_LEADER.value, Role.UNIT_LEADER.value, Role.ADMIN.value)
+
+RoleHolders = dict[tuple[int, str], list[tuple[int, str, int | None]]]  # (agency, role) → [(id, full name, unit)]
+
+
+def role_holders(agency_ids, roles, unit_id: int | None = None) -> RoleHolders:
+    """Active holders of `roles` in the agencies (or one unit), in id order, in one query."""
+    query = (
+        sa.select(User.agency_id, UserRole.role, User.id, User.full_name, User.unit_id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.agency_id.in_(agency_ids), User.is_active.is_(True), UserRole.role.in_(roles))
+        .order_by(User.id)
     )
     if unit_id is not None:
         query = query.where(User.unit_id == unit_id)
-    return dict(db.session.execute(query.order_by(User.id)).tuples().all())
+    found: RoleHolders = {(agency_id, role): [] for agency_id in agency_ids for role in roles}
+    for agency_id, role, user_id, name, unit in db.session.execute(query):
+        found[agency_id, role].append((user_id, name, unit))
+    return found
+
+
+def people_with_role(agency_id: int, role: str, unit_id: int | None = None, known: RoleHolders | None = None):
+    """Active holders of a role in an agency (or one of its units): id → full name, in id order; from `known` when
+    they were read with it (a scan batch's), else read."""
+    found = (known or {}).get((agency_id, role))
+    if found is None:
+        found = role_holders([agency_id], [role], unit_id)[agency_id, role]
+    return {user_id: name for user_id, name, unit in found if unit_id is None or unit == unit_id}
 
 
 def follow_unit_id(task: HumanTask) -> int | None:
@@ -150,8 +171,8 @@ def escalation_role(task: HumanTask, policy: Policy) -> str:
 class Recipients:
     """Who each level of one task tells (id → name), each group read once per look."""
 
-    def __init__(self, task: HumanTask, policy: Policy) -> None:
-        self.task, self.policy, self._kept = task, policy, {}
+    def __init__(self, task: HumanTask, policy: Policy, known: RoleHolders | None = None) -> None:
+        self.task, self.policy, self.known, self._kept = task, policy, known, {}
 
     def _once(self, key: str, read) -> dict[int, str]:
         if key not in self._kept:
@@ -173,7 +194,8 @@ class Recipients:
         return bool(self.holders())
 
     def role(self, role: str, unit_id: int | None = None) -> dict[int, str]:
-        return self._once(f"{role}:{unit_id}", lambda: people_with_role(self.task.agency_id, role, unit_id))
+        read = self.known
+        return self._once(f"{role}:{unit_id}", lambda: people_with_role(self.task.agency_id, role, unit_id, read))
 
     def unit_leaders(self) -> dict[int, str]:
         unit_id = follow_unit_id(self.task)

@@ -115,7 +115,7 @@ def look_at(task_id: int, now: datetime, shared: Shared | None = None) -> list[F
     context = (shared if shared is not None else Shared()).context(task)
     done = set(done.split(",")) if done else set()
     limits = ladder.thresholds(task, context)
-    people = ladder.Recipients(task, context.policy)
+    people = ladder.Recipients(task, context.policy, context.holders)
     fired, pending = [], []
     for level in ladder.ORDER:
         if level.value in done:

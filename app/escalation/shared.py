@@ -2,11 +2,13 @@
 
 A minute's looks are spread over a province's agencies, so reading each look's policy, calendar version and SLA
 settings anew cost three statements a look (a calendar cached for a few seconds is re-checked at almost every
-look). A batch reads each agency's policy (one query), working calendar (`calendars_for`: at most three) and,
-for its urgent tasks, SLA settings (one) and their documents' urgency levels (one per kind of document).
+look), and finding the clerks and leaders to tell one or two more. A batch reads each agency's policy (one query),
+working calendar (`calendars_for`: at most three), the active holders of the roles the ladder tells (one), and, for
+its urgent tasks, SLA settings (one) and their documents' urgency levels (one per kind of document).
 
-These are read in the batch's own short transaction, a moment before each look claims its task: a policy or
-calendar changed in between applies from the next batch (a cached calendar is trusted for seconds anyway). A look
+These are read in the batch's own short transaction, a moment before each look claims its task: a policy, calendar
+or role changed in between applies from the next batch (a cached calendar is trusted for seconds anyway; someone
+deactivated meanwhile is still not told: `notify` tells active people only). A look
 whose task is not in the batch's reading — a test's single look, a task that became urgent meanwhile — reads
 what is missing itself.
 """
@@ -29,6 +31,7 @@ class Shared:
     calendars: dict[int, WorkingCalendar] = field(default_factory=dict)
     settings: dict[int, Settings] = field(default_factory=dict)
     urgency: dict[int, str] = field(default_factory=dict)  # task id → its document's urgency level (urgent ones)
+    holders: ladder.RoleHolders = field(default_factory=dict)  # the ladder's roles' active holders per agency
 
     @classmethod
     def read(cls, tasks: Sequence) -> "Shared":
@@ -40,6 +43,7 @@ class Shared:
             calendars=sla_calendar.calendars_for(agencies) if agencies else {},
             settings=settings_for_many(list(dict.fromkeys(task.agency_id for task in urgent))) if urgent else {},
             urgency=ladder.urgency_levels(urgent),
+            holders=ladder.role_holders(agencies, ladder.LADDER_ROLES) if agencies else {},
         )
 
     def context(self, task: HumanTask) -> ladder.Context:
@@ -53,10 +57,11 @@ class Shared:
                 self._add(Shared.read([task]))
             level = self.urgency[task.id]
         settings = self.settings[agency_id] if level is not None else None
-        return ladder.Context(self.policies[agency_id], self.calendars[agency_id], settings, level)
+        return ladder.Context(self.policies[agency_id], self.calendars[agency_id], settings, level, self.holders)
 
     def _add(self, other: "Shared") -> None:
         self.policies |= other.policies
         self.calendars |= other.calendars
         self.settings |= other.settings
         self.urgency |= other.urgency
+        self.holders |= other.holders
