@@ -181,10 +181,13 @@ class Recipients:
 
     def holders(self) -> dict[int, str]:
         """The assignee when there is one (even inactive: `notify` skips them), else whoever may take the task
-        (app.workflow.assignment.candidates: the one rule of who may)."""
+        (app.workflow.assignment.candidates: the one rule of who may — the active holders of the step's role in its
+        agency and unit, which the batch has already read when the role is one of the ladder's)."""
         task = self.task
         if task.assignee_id is not None:
             return {task.assignee.id: task.assignee.full_name}
+        if task.role and (task.agency_id, task.role) in (self.known or {}):
+            return self.role(task.role, task.unit_id)
         return self._once("holders", lambda: {u.id: u.full_name for u in candidates(task)})
 
     def can_act(self) -> bool:

@@ -11,9 +11,9 @@ from tests.workflow.test_request_statements import counted
 
 # The batch (its reads are shared by all its looks, up to 500): the due tasks with their agencies, their agencies'
 # policies and the holders of the ladder's roles (their calendars are cached). The look: the schedule row locked with
-# the task, its holder and unit and the levels fired; who may take the step; the notices of the active recipients in
-# one insert; the level fired; the schedule moved.
-REMINDER_SCAN = 8  # 3 + 5; 9 before, all in the look (its policy, levels fired and recipients read by each look), 13
+# the task, its holder and unit and the levels fired; the notices of the active recipients (who may take the step:
+# holders of a role the batch read) in one insert; the level fired; the schedule moved.
+REMINDER_SCAN = 7  # 3 + 4; 9 before, all in the look (its policy, levels fired and recipients read by each look), 13
 # before that (the task, roles read with each person, the already-told check)
 
 
