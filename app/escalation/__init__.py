@@ -21,7 +21,7 @@ on the agency's calendar, fires what is due and sets `next_at` to the next one. 
 is one range of the `next_at` index (`next_at <= now`) plus one look per due task: the cost follows how many are
 due, not how many are open. What the looks of a batch share — their agencies' policies, calendars, SLA settings and
 the holders of the roles the ladder tells — is read once for the batch (`shared.py`), so a look that fires a level
-runs four statements: its claim, the notices, the level's row, the schedule moved.
+typically runs four statements: its claim, the notices, the level's row, the schedule moved.
 
 **Once each.** A fired level is an `escalation` row, unique per (task, level), inserted before its notices in the
 same transaction; the look first claims the task's watch row `FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite runs one
