@@ -1,7 +1,8 @@
 """One scan of the ladder: select the watched tasks whose next look is due, and look at each in its own unit of work.
 
-A batch of due looks first reads what they share — their agencies' policies, calendars and SLA settings, their
-documents' urgency (app.escalation.shared) — in a few statements, however many looks. A look (`look_at`) then
+A batch of due looks first reads what they share — their agencies' policies, calendars and SLA settings, the
+holders of the roles the ladder tells, their documents' urgency (app.escalation.shared) — in a few statements,
+however many looks. A look (`look_at`) then
 claims the task's schedule row (FOR UPDATE SKIP LOCKED on PostgreSQL: a second scheduler skips it; SQLite has one
 writer at a time), reading with it the task, its holder and unit and the levels already fired; fires every level
 whose time has come and that has not fired yet — each claimed by inserting its unique (task, level) row, its
@@ -83,7 +84,7 @@ def due(now: datetime, limit: int = BATCH) -> tuple[list[int], Shared]:
 def _claim(task_id: int, now: datetime) -> tuple[EscalationWatch, HumanTask | None, str | None] | None:
     """Lock the task's schedule row and read in the same statement the task, its holder and unit (who is told, what
     they read) and the levels it has fired (comma-separated): one round trip. The holder's roles are not read (the
-    recipients are found by role in SQL)."""
+    recipients are found by role: app.escalation.ladder.Recipients)."""
     done = (
         sa.select(sa.func.aggregate_strings(Escalation.level, ","))
         .where(Escalation.task_id == EscalationWatch.task_id)

@@ -8,9 +8,8 @@ its urgent tasks, SLA settings (one) and their documents' urgency levels (one pe
 
 These are read in the batch's own short transaction, a moment before each look claims its task: a policy, calendar
 or role changed in between applies from the next batch (a cached calendar is trusted for seconds anyway; someone
-deactivated meanwhile is still not told: `notify` tells active people only). A look
-whose task is not in the batch's reading — a test's single look, a task that became urgent meanwhile — reads
-what is missing itself.
+deactivated meanwhile is still not told: `notify` tells active people only). A look whose task is not in the batch's
+reading — a test's single look, a task that became urgent meanwhile — reads what is missing itself.
 """
 
 from collections.abc import Sequence
