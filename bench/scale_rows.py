@@ -408,17 +408,15 @@ class Rows:
         from app.core.db import db
         from app.escalation import ladder
         from app.escalation.models import Level
-        from app.escalation.policy import policy_for
+        from app.escalation.shared import Shared
         from app.workflow.models import HumanTask
 
-        policies, watches, fired = {}, [], []
+        shared, watches, fired = Shared(), [], []
         columns = {c.key for c in HumanTask.__table__.columns}
         with clock.frozen(self.now):
             for row in self.open_tasks:
                 task = HumanTask(**{k: v for k, v in row.items() if k in columns})
-                if task.agency_id not in policies:
-                    policies[task.agency_id] = policy_for(task.agency_id)
-                limits = ladder.thresholds(task, policies[task.agency_id])
+                limits = ladder.thresholds(task, shared.context(task))
                 pending = []
                 for level in (Level.REMINDER, Level.OVERDUE, Level.ESCALATED, Level.URGENT_UNOPENED):
                     at = limits.of(level)

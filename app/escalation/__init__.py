@@ -19,7 +19,9 @@ transaction (an ORM flush listener, `watch.py`) with `next_at` = now; its first 
 on the agency's calendar, fires what is due and sets `next_at` to the next one. A change of the task's deadline
 (an approved extension), assignee, unit or state moves `next_at` to now; a closed task leaves the table. So a scan
 is one range of the `next_at` index (`next_at <= now`) plus one look per due task: the cost follows how many are
-due, not how many are open.
+due, not how many are open. What the looks of a batch share — their agencies' policies, calendars, SLA settings and
+the holders of the roles the ladder tells — is read once for the batch (`shared.py`), so a look that fires a level
+typically runs four statements: its claim, the notices, the level's row, the schedule moved.
 
 **Once each.** A fired level is an `escalation` row, unique per (task, level), inserted before its notices in the
 same transaction; the look first claims the task's watch row `FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite runs one

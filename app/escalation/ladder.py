@@ -23,8 +23,9 @@ from app.escalation.policy import Policy
 from app.incoming.models import IncomingDocument
 from app.org.models import Role, User, UserRole
 from app.outgoing.models import OutgoingDocument
-from app.sla import calendar as sla_calendar
 from app.sla import rules as sla_rules
+from app.sla.engine import WorkingCalendar
+from app.sla.rules import Settings
 from app.sla.settings import settings_for
 from app.sla.spec import SlaSpec, SpecKind
 from app.workflow.assignment import candidates
@@ -45,35 +46,63 @@ class Thresholds:
         return getattr(self, level.value) if level is not Level.UNACTIONABLE else None
 
 
+@dataclass(frozen=True)
+class Context:
+    """What a task's thresholds and notices depend on besides the task: its agency's policy, working calendar and
+    SLA settings (read only for an urgent task), its document's urgency level (None: not urgent) and the holders of
+    the ladder's roles (`role_holders`); read for a whole batch of looks at once (app.escalation.shared)."""
+
+    policy: Policy
+    calendar: WorkingCalendar
+    settings: Settings | None
+    urgency: str | None
+    holders: "RoleHolders | None" = None
+
+
 def urgency_level(task: HumanTask) -> str | None:
     """The urgency level (hoa_toc, thuong_khan, khan) of an urgent task's document; Khẩn when the case has none.
 
     The document's own field is what the clerk registered (and may correct); the task's `urgency` says the engine
     counted the step as urgent (app.workflow.runtime.urgency_level).
     """
-    if task.urgency != Urgency.URGENT:
-        return None
-    model = _document_model(task.object_type)
-    stated = None
-    if model is not None and str(task.object_id).isdigit():
-        stated = db.session.scalar(sa.select(model.urgency).where(model.id == int(task.object_id)))
-    return stated if stated in sla_rules.URGENT_LEVELS else sla_rules.FALLBACK_LEVEL
+    return urgency_levels([task]).get(task.id)
+
+
+def urgency_levels(tasks) -> dict[int, str]:
+    """`urgency_level` of many tasks (anything with id, urgency, object_type, object_id), one query per kind of
+    document: task id → level, for the urgent ones only."""
+    urgent = [task for task in tasks if task.urgency == Urgency.URGENT]
+    stated: dict[tuple[str, int], str | None] = {}
+    for object_type in {task.object_type for task in urgent}:
+        model = _document_model(object_type)
+        ids = {int(task.object_id) for task in urgent if task.object_type == object_type and _numeric(task.object_id)}
+        if model is not None and ids:
+            query = sa.select(model.id, model.urgency).where(model.id.in_(ids))
+            stated |= {(object_type, doc_id): urgency for doc_id, urgency in db.session.execute(query)}
+    found = {}
+    for task in urgent:
+        level = stated.get((task.object_type, int(task.object_id))) if _numeric(task.object_id) else None
+        found[task.id] = level if level in sla_rules.URGENT_LEVELS else sla_rules.FALLBACK_LEVEL
+    return found
+
+
+def _numeric(object_id) -> bool:
+    return str(object_id).isdigit()
 
 
 def _document_model(object_type: str):
     return {"incoming": IncomingDocument, "outgoing": OutgoingDocument}.get(object_type)
 
 
-def thresholds(task: HumanTask, policy: Policy) -> Thresholds:
-    working = sla_calendar.calendar_for(task.agency_id)
+def thresholds(task: HumanTask, context: Context) -> Thresholds:
+    working, policy = context.calendar, context.policy
     reminder = overdue = escalated = urgent = None
     if task.due_at is not None:
         overdue = task.due_at
         escalated = working.due(task.due_at, policy.grace_spec)
         reminder = _share(working, task.created_at, task.due_at, policy.reminder_percent)
-    level = urgency_level(task)
-    if level is not None:
-        setting = settings_for(task.agency_id).urgency[level]
+    if context.urgency is not None:
+        setting = (context.settings or settings_for(task.agency_id)).urgency[context.urgency]
         if setting.basis is sla_rules.Basis.CALENDAR and setting.duration.kind in (
             SpecKind.WORKING_TIME,
             SpecKind.WORKING_DAYS,
@@ -96,16 +125,36 @@ def _share(working, start: datetime, end: datetime, percent: int) -> datetime | 
 # --- who is told -------------------------------------------------------------------------------------------
 
 
-def people_with_role(agency_id: int, role: str, unit_id: int | None = None) -> dict[int, str]:
-    """Active holders of a role in an agency (or one of its units): id → full name, in id order."""
-    query = sa.select(User.id, User.full_name).where(
-        User.agency_id == agency_id,
-        User.is_active.is_(True),
-        User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)),
+# The roles the ladder tells whatever the task (clerks, leaders, administrators): a scan batch reads their holders in
+# all its agencies at once (app.escalation.shared).
+LADDER_ROLES = (Role.CLERK.value, Role.AGENCY_LEADER.value, Role.UNIT_LEADER.value, Role.ADMIN.value)
+
+RoleHolders = dict[tuple[int, str], list[tuple[int, str, int | None]]]  # (agency, role) → [(id, full name, unit)]
+
+
+def role_holders(agency_ids, roles, unit_id: int | None = None) -> RoleHolders:
+    """Active holders of `roles` in the agencies (or one unit), in id order, in one query."""
+    query = (
+        sa.select(User.agency_id, UserRole.role, User.id, User.full_name, User.unit_id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.agency_id.in_(agency_ids), User.is_active.is_(True), UserRole.role.in_(roles))
+        .order_by(User.id)
     )
     if unit_id is not None:
         query = query.where(User.unit_id == unit_id)
-    return dict(db.session.execute(query.order_by(User.id)).tuples().all())
+    found: RoleHolders = {(agency_id, role): [] for agency_id in agency_ids for role in roles}
+    for agency_id, role, user_id, name, unit in db.session.execute(query):
+        found[agency_id, role].append((user_id, name, unit))
+    return found
+
+
+def people_with_role(agency_id: int, role: str, unit_id: int | None = None, known: RoleHolders | None = None):
+    """Active holders of a role in an agency (or one of its units): id → full name, in id order; from `known` when
+    they were read with it (a scan batch's), else read."""
+    found = (known or {}).get((agency_id, role))
+    if found is None:
+        found = role_holders([agency_id], [role], unit_id)[agency_id, role]
+    return {user_id: name for user_id, name, unit in found if unit_id is None or unit == unit_id}
 
 
 def follow_unit_id(task: HumanTask) -> int | None:
@@ -122,8 +171,8 @@ def escalation_role(task: HumanTask, policy: Policy) -> str:
 class Recipients:
     """Who each level of one task tells (id → name), each group read once per look."""
 
-    def __init__(self, task: HumanTask, policy: Policy) -> None:
-        self.task, self.policy, self._kept = task, policy, {}
+    def __init__(self, task: HumanTask, policy: Policy, known: RoleHolders | None = None) -> None:
+        self.task, self.policy, self.known, self._kept = task, policy, known, {}
 
     def _once(self, key: str, read) -> dict[int, str]:
         if key not in self._kept:
@@ -132,10 +181,13 @@ class Recipients:
 
     def holders(self) -> dict[int, str]:
         """The assignee when there is one (even inactive: `notify` skips them), else whoever may take the task
-        (app.workflow.assignment.candidates: the one rule of who may)."""
+        (app.workflow.assignment.candidates: the one rule of who may — the active holders of the step's role in its
+        agency and unit, which the batch has already read when the role is one of the ladder's)."""
         task = self.task
         if task.assignee_id is not None:
             return {task.assignee.id: task.assignee.full_name}
+        if task.role and (task.agency_id, task.role) in (self.known or {}):
+            return self.role(task.role, task.unit_id)
         return self._once("holders", lambda: {u.id: u.full_name for u in candidates(task)})
 
     def can_act(self) -> bool:
@@ -145,7 +197,8 @@ class Recipients:
         return bool(self.holders())
 
     def role(self, role: str, unit_id: int | None = None) -> dict[int, str]:
-        return self._once(f"{role}:{unit_id}", lambda: people_with_role(self.task.agency_id, role, unit_id))
+        read = self.known
+        return self._once(f"{role}:{unit_id}", lambda: people_with_role(self.task.agency_id, role, unit_id, read))
 
     def unit_leaders(self) -> dict[int, str]:
         unit_id = follow_unit_id(self.task)

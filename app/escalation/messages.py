@@ -36,7 +36,8 @@ def _holder(task: HumanTask) -> str:
     return f"chờ {role} nhận" + (f" ({task.unit.name})" if task.unit else "")
 
 
-def compose(task: HumanTask, level: Level, role: str | None = None) -> Message:
+def compose(task: HumanTask, level: Level, role: str | None = None, urgency: str | None = None) -> Message:
+    """The notice of `level` for `task`; `urgency` is its document's urgency level when the caller has read it."""
     due = _when(task.due_at)
     about = f"“{task.title}” — {task.object_title}"
     if level is Level.REMINDER:
@@ -53,7 +54,7 @@ def compose(task: HumanTask, level: Level, role: str | None = None) -> Message:
             f"Báo cáo {told.lower()} để chỉ đạo (danh sách Việc quá hạn)."
         )
     elif level is Level.URGENT_UNOPENED:
-        label = URGENCY_LABELS.get(urgency_level(task) or "", "khẩn")
+        label = URGENCY_LABELS.get(urgency or urgency_level(task) or "", "khẩn")
         title = f"Văn bản {label} chưa được mở: {task.object_title}"
         body = (
             f"Bước “{task.title}” của văn bản {label} “{task.object_title}” chưa được người xử lý mở trong thời hạn "

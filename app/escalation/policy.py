@@ -68,15 +68,21 @@ def _row(agency_id: int, *, lock: bool = False) -> EscalationPolicy | None:
 
 def policy_for(agency_id: int) -> Policy:
     """What the scan computes with for one agency: its own values or the defaults."""
-    row = db.session.execute(
-        sa.select(EscalationPolicy.reminder_percent, EscalationPolicy.grace, EscalationPolicy.escalate_to).where(
-            EscalationPolicy.agency_id == agency_id
-        )
-    ).first()
-    if row is None:
-        return DEFAULTS
-    policy, problems = clean(row._asdict())
-    return policy if not problems else DEFAULTS
+    return policies_for([agency_id])[agency_id]
+
+
+def policies_for(agency_ids) -> dict[int, Policy]:
+    """`policy_for` of many agencies in one query (the looks of one scan batch share them)."""
+    wanted = list(dict.fromkeys(agency_ids))
+    found = dict.fromkeys(wanted, DEFAULTS)
+    if not wanted:
+        return found
+    row = EscalationPolicy
+    query = sa.select(row.agency_id, row.reminder_percent, row.grace, row.escalate_to).where(row.agency_id.in_(wanted))
+    for agency_id, percent, grace, role in db.session.execute(query):
+        policy, problems = clean({"reminder_percent": percent, "grace": grace, "escalate_to": role})
+        found[agency_id] = policy if not problems else DEFAULTS
+    return found
 
 
 def effective(agency_id: int) -> dict:

@@ -138,9 +138,14 @@ class User(UserMixin, db.Model):
 
 class UserRole(db.Model):
     __tablename__ = "user_role"
+    __table_args__ = (
+        # "Who holds this role" (recipients, candidates, queues): the holders' ids from the index alone. On (role) only,
+        # each lookup read the rows themselves, a heap page per holder across the province (migration 0036).
+        sa.Index("ix_user_role_role_user", "role", "user_id"),
+    )
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
-    role: Mapped[str] = mapped_column(sa.String(32), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
 

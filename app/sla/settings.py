@@ -55,13 +55,23 @@ def settings_for(agency_id: int | None) -> rules.Settings:
     """
     if agency_id is None:
         return rules.DEFAULT_SETTINGS
+    return settings_for_many([agency_id])[agency_id]
+
+
+def settings_for_many(agency_ids) -> dict[int, rules.Settings]:
+    """`settings_for` of many agencies, those not kept yet read in one query (a scan batch over a province)."""
     kept = db.session.info.setdefault(SESSION_KEY, {})
-    if agency_id not in kept:
-        row = db.session.execute(
-            sa.select(SlaSettings.urgency, SlaSettings.rules).where(SlaSettings.agency_id == agency_id)
-        ).first()
-        kept[agency_id] = rules.DEFAULT_SETTINGS if row is None else rules.parse_settings(row.urgency, row.rules)
-    return kept[agency_id]
+    missing = [agency_id for agency_id in dict.fromkeys(agency_ids) if agency_id not in kept]
+    if missing:
+        rows = db.session.execute(
+            sa.select(SlaSettings.agency_id, SlaSettings.urgency, SlaSettings.rules).where(
+                SlaSettings.agency_id.in_(missing)
+            )
+        )
+        own = {row.agency_id: rules.parse_settings(row.urgency, row.rules) for row in rows}
+        for agency_id in missing:
+            kept[agency_id] = own.get(agency_id, rules.DEFAULT_SETTINGS)
+    return {agency_id: kept[agency_id] for agency_id in agency_ids}
 
 
 def _forget(agency_id: int) -> None:

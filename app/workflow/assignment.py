@@ -51,7 +51,8 @@ def acting_for(user: User, task: HumanTask, at: datetime | None = None) -> User 
 
 def candidates(task: HumanTask) -> list[User]:
     """Active users of the task's agency with its role (and unit), for claim and reassignment (names and ids: their
-    own roles are not read)."""
+    own roles are not read). The escalation scan applies the same rule to the role holders it read for a batch
+    (app.escalation.ladder.Recipients.holders): a change here is a change there."""
     query = (
         sa.select(User)
         .where(User.agency_id == task.agency_id, User.is_active.is_(True))
