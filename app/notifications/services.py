@@ -121,7 +121,10 @@ _ADD_ONCE_EACH = (
         "INSERT INTO notification (user_id, agency_id, kind, title, body, url, object_type, object_id, dedupe_key, "
         "created_at) SELECT id, agency_id, :kind, :title, :body, :url, :object_type, :object_id, :dedupe_key, "
         ":created_at FROM user_account WHERE id IN :ids AND is_active "
-        "ON CONFLICT (user_id, dedupe_key) DO NOTHING RETURNING *"
+        "ON CONFLICT (user_id, dedupe_key) DO NOTHING RETURNING "
+        # Named, in the model's order: the columns below are matched by position, and a table's physical order
+        # (columns added by later migrations come last) need not be the model's.
+        + ", ".join(column.name for column in Notification.__table__.c)
     )
     .bindparams(
         sa.bindparam("ids", expanding=True),
