@@ -230,3 +230,19 @@ def test_the_receive_form_shows_each_part_for_its_channel_only(client, incoming_
     page = client.get("/incoming/new").get_data(as_text=True)
     assert 'data-show-for="channel=edxml"' in page and 'data-show-for="channel=paper,electronic"' in page
     assert page.count('for="description"') == 1  # one "Ghi chú"
+
+
+def test_the_document_page_shows_the_signer_without_a_stray_dash(client, incoming_office, signed_pdf):
+    from tests.incoming.conftest import receive
+
+    position_only = receive(incoming_office, signed_pdf, signer_name="", message_id="signer-position-only")
+    neither = receive(incoming_office, signed_pdf, signer_position="", signer_name="", message_id="signer-none")
+    db.session.commit()
+    login(client, "vanthu")
+
+    def signer(document) -> str:
+        page = client.get(f"/incoming/{document.id}").get_data(as_text=True)
+        return page.split(">Người ký</dt>", 1)[1].split("</dd>", 1)[0].split(">", 1)[1].strip()
+
+    assert signer(position_only) == "Giám đốc"
+    assert signer(neither) == "—"
