@@ -1,11 +1,14 @@
 """Request overhead over HTTP: whole cases through the REST API of a real `qlvb serve`.
 
-    .venv/bin/python -m bench.http [--db sqlite|postgresql|both] [--scenario one_step,incoming] [--cases 300]
+    .venv/bin/python -m bench.http [--db sqlite|postgresql|both] [--scenario one_step,incoming,floor] [--cases 300]
                                    [--clients 1,4] [--workers N] [--scheduler]
 
 Scenario `one_step` (the comparison with SpiffArena's create → complete one user task): a case is four calls, each
 with a bearer token, as a client program makes them: start `bench_one_step` (POST /processes/…/start), find its
 task in the inbox (GET /tasks), open it (GET /tasks/{id}: form and values), complete it (POST /tasks/{id}/complete).
+
+Scenario `floor` (the ceiling of the stack): a case is four calls of GET /api/v1/me, the cheapest authenticated
+call (the token check and the person's own record, no write): no case of four calls can go faster than this.
 
 Scenario `incoming` (the incoming procedure, NĐ 30/2020 Điều 20–24): the clerk receives a paper document with its
 scanned PDF (POST /incoming, multipart), then four tasks each found in its holder's inbox, opened and completed:
@@ -43,6 +46,7 @@ HERE = Path(__file__).resolve().parent
 CALLS = {
     "one_step": ("start", "inbox", "open", "complete"),
     "incoming": ("receive", "inbox", "open", "check", "register", "direct", "handle"),
+    "floor": ("me",),
 }
 PASSWORD = "Bench-Password-1"
 CLOCK = time.perf_counter  # what a call's time is measured by (bench/inprocess.py: the process's CPU time)
@@ -196,7 +200,20 @@ def incoming_loop(base: str, who: tuple, cases: int, timings: dict, errors: list
         )
 
 
-SCENARIOS = {"one_step": (setup_one_step, one_step_loop), "incoming": (setup_incoming, incoming_loop)}
+def floor_loop(base: str, who: tuple, cases: int, timings: dict, errors: list) -> None:
+    """Four calls of the cheapest authenticated endpoint (GET /api/v1/me: the token check and the person's own
+    record) per case: what any case of four calls costs before it does anything, the stack's ceiling."""
+    _user_id, token = who
+    http, call = SESSION(token), _caller(base, timings, errors)
+    for _n in range(cases * 4):
+        call(http, "me", "GET", "/api/v1/me", 200)
+
+
+SCENARIOS = {
+    "one_step": (setup_one_step, one_step_loop),
+    "incoming": (setup_incoming, incoming_loop),
+    "floor": (setup_one_step, floor_loop),
+}
 
 
 def run(kind: str, scenario: str, cases: int, clients: int, *, workers: int | None, scheduler: bool) -> dict:
