@@ -28,7 +28,7 @@ from app.sla.engine import WorkingCalendar
 from app.sla.rules import Settings
 from app.sla.settings import settings_for
 from app.sla.spec import SlaSpec, SpecKind
-from app.workflow.assignment import candidates
+from app.workflow.assignment import candidates, holders_select
 from app.workflow.models import HumanTask, Urgency
 
 # The order a look fires levels in (the ladder's rungs, lowest first).
@@ -134,14 +134,8 @@ RoleHolders = dict[tuple[int, str], list[tuple[int, str, int | None]]]  # (agenc
 
 def role_holders(agency_ids, roles, unit_id: int | None = None) -> RoleHolders:
     """Active holders of `roles` in the agencies (or one unit), in id order, in one query."""
-    query = (
-        sa.select(User.agency_id, UserRole.role, User.id, User.full_name, User.unit_id)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(User.agency_id.in_(agency_ids), User.is_active.is_(True), UserRole.role.in_(roles))
-        .order_by(User.id)
-    )
-    if unit_id is not None:
-        query = query.where(User.unit_id == unit_id)
+    columns = (User.agency_id, UserRole.role, User.id, User.full_name, User.unit_id)
+    query = holders_select(*columns, agency_ids=agency_ids, roles=roles, unit_id=unit_id).order_by(User.id)
     found: RoleHolders = {(agency_id, role): [] for agency_id in agency_ids for role in roles}
     for agency_id, role, user_id, name, unit in db.session.execute(query):
         found[agency_id, role].append((user_id, name, unit))
@@ -181,8 +175,8 @@ class Recipients:
 
     def holders(self) -> dict[int, str]:
         """The assignee when there is one (even inactive: `notify` skips them), else whoever may take the task
-        (app.workflow.assignment.candidates: the one rule of who may — the active holders of the step's role in its
-        agency and unit, which the batch has already read when the role is one of the ladder's)."""
+        (app.workflow.assignment.holders_select: the active holders of the step's role in its agency and unit, which
+        the batch has already read when the role is one of the ladder's)."""
         task = self.task
         if task.assignee_id is not None:
             return {task.assignee.id: task.assignee.full_name}

@@ -49,21 +49,25 @@ def acting_for(user: User, task: HumanTask, at: datetime | None = None) -> User 
     return None
 
 
+def holders_select(*columns, agency_ids, roles=None, unit_id: int | None = None) -> sa.Select:
+    """`columns` of the accounts who may take a step of one of `roles` (any role: None) in the agencies (in one
+    unit when given): the SQL form of `qualifies`, the one rule that both `candidates` and the escalation scan's
+    batch read of role holders (app.escalation.ladder.role_holders) ask. With roles, UserRole is joined (its
+    `role` column may be selected)."""
+    query = sa.select(*columns).where(User.agency_id.in_(agency_ids), User.is_active.is_(True))
+    if roles is not None:
+        query = query.join(UserRole, UserRole.user_id == User.id).where(UserRole.role.in_(roles))
+    if unit_id is not None:
+        query = query.where(User.unit_id == unit_id)
+    return query
+
+
 def candidates(task: HumanTask) -> list[User]:
     """Active users of the task's agency with its role (and unit), for claim and reassignment (names and ids: their
-    own roles are not read). The escalation scan applies the same rule to the role holders it read for a batch
-    (app.escalation.ladder.Recipients.holders): a change here is a change there."""
-    query = (
-        sa.select(User)
-        .where(User.agency_id == task.agency_id, User.is_active.is_(True))
-        .order_by(User.full_name)
-        .options(lazyload(User.role_rows))
-    )
-    if task.role:
-        query = query.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == task.role)))
-    if task.unit_id:
-        query = query.where(User.unit_id == task.unit_id)
-    return list(db.session.scalars(query))
+    own roles are not read)."""
+    roles = [task.role] if task.role else None
+    query = holders_select(User, agency_ids=[task.agency_id], roles=roles, unit_id=task.unit_id)
+    return list(db.session.scalars(query.order_by(User.full_name).options(lazyload(User.role_rows))))
 
 
 def inbox_scopes(user: User, at: datetime | None = None) -> list[dict]:
