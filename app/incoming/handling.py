@@ -21,6 +21,7 @@ from app.incoming.models_handling import ExtensionStatus, IncomingExtension, Inc
 from app.incoming.services import get_document
 from app.org import queries as org_queries
 from app.org.models import Role, User
+from app.sla.calendar import day_off_problem
 from app.workflow.models import HumanTask, TaskState
 
 OPEN = (IncomingStatus.DIRECTED, IncomingStatus.HANDLING)
@@ -66,8 +67,8 @@ def _tasks_of(document: IncomingDocument, assignment: IncomingAssignment) -> lis
 
 
 def _end_of_day(agency_id: int, day: date) -> datetime:
-    """A deadline date as an instant: the end of office hours on that day, or the last working day before it —
-    how the engine reads a `due` date (app.workflow.runtime)."""
+    """A deadline date as an instant: the end of office hours on that day, or on the first working day after it
+    (BLDS 2015 Điều 148.5) — how the engine reads a `due` date (app.workflow.runtime)."""
     from app.sla.calendar import calendar_for
 
     noon_before = datetime(day.year, day.month, day.day, 12, tzinfo=clock.LOCAL_TZ) - timedelta(days=1)
@@ -103,6 +104,8 @@ def request_extension(actor: User, document_id: int, *, reason: str, proposed_da
         problems["proposed_date"] = "Ngày đề nghị quá xa (tối đa 3 năm)."
     elif assignment.due_date is not None and proposed_date <= assignment.due_date:
         problems["proposed_date"] = f"Ngày đề nghị phải sau hạn hiện tại ({assignment.due_date:%d/%m/%Y})."
+    elif day_off := day_off_problem(proposed_date, document.agency_id, what="Ngày đề nghị"):
+        problems["proposed_date"] = day_off
     if problems:
         raise ValidationError("Đề nghị gia hạn chưa hợp lệ.", code="extension_invalid", details=problems)
     pending = sa.select(IncomingExtension.id).where(

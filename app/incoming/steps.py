@@ -22,6 +22,7 @@ from app.incoming.services import status_for_sender
 from app.incoming.states import STATES
 from app.org import queries as org_queries
 from app.org.models import Agency, Role, Unit, User
+from app.sla.calendar import day_off_problem, next_working_day
 
 DEFAULT_RETURN_REASON = "Không đáp ứng yêu cầu tiếp nhận"
 
@@ -50,7 +51,10 @@ class Direction:
         when it has not passed."""
         if self.due is not None or document is None or document.due_date is None:
             return self.due
-        return document.due_date if document.due_date >= clock.to_local(clock.now()).date() else None
+        if document.due_date < clock.to_local(clock.now()).date():
+            return None
+        # A reply date on a day off ends on the next working day (BLDS 2015 Điều 148.5), as the task's due does.
+        return next_working_day(document.due_date, document.agency_id)
 
     def due_of(self, kind: str, key: int, lead_due: date | None) -> date | None:
         dues = {"unit": self.coordinate_unit_dues, "user": self.coordinate_user_dues, "inform": self.inform_dues}
@@ -131,9 +135,27 @@ def direction_problems(agency_id: int, direction: Direction) -> dict[str, str]:
         problems["coordinate_unit_ids"] = "Đơn vị chủ trì không đồng thời là đơn vị phối hợp."
     if direction.due is not None and direction.due < clock.to_local(clock.now()).date():
         problems["due"] = "Hạn giải quyết không được ở trong quá khứ."
+    elif direction.due is not None and (day_off := day_off_problem(direction.due, agency_id)):
+        problems["due"] = day_off
+    problems.update(_coordinating_unit_problems(agency_id, direction))
     problems.update(_people_problems(agency_id, direction))
     problems.update(_assignee_due_problems(agency_id, direction))
     return problems
+
+
+def _coordinating_unit_problems(agency_id: int, direction: Direction) -> dict[str, str]:
+    """Each coordinating unit is an active unit of the agency with an active specialist: its "Góp ý phối hợp" step
+    (processes/incoming.bpmn, lane chuyen_vien) is that unit's specialists', and the handling waits for it."""
+    for unit_id in direction.coordinate_unit_ids:
+        unit = db.session.get(Unit, unit_id)
+        if unit is None or unit.agency_id != agency_id or not unit.is_active:
+            return {"coordinate_unit_ids": "Đơn vị phối hợp không thuộc cơ quan hoặc đã ngừng hoạt động."}
+        if not org_queries.active_members(unit.id, Role.SPECIALIST.value):
+            return {
+                "coordinate_unit_ids": f"{unit.name} chưa có chuyên viên đang hoạt động để góp ý phối hợp: chọn đơn "
+                "vị khác hoặc người phối hợp cụ thể, hoặc đề nghị quản trị bổ sung chuyên viên cho đơn vị."
+            }
+    return {}
 
 
 def _people_problems(agency_id: int, direction: Direction) -> dict[str, str]:
@@ -171,6 +193,8 @@ def _assignee_due_problems(agency_id: int, direction: Direction) -> dict[str, st
             who = _name_of(model, key)
             if due < today:
                 problems[name] = f"Hạn của {who} không được ở trong quá khứ."
+            elif day_off := day_off_problem(due, agency_id, what=f"Hạn của {who}"):
+                problems[name] = day_off
             elif lead_due is not None and due > lead_due and not after_allowed:
                 problems[name] = (
                     f"Hạn của {who} ({due:%d/%m/%Y}) không được sau hạn của bên chủ trì ({lead_due:%d/%m/%Y})."

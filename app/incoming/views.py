@@ -178,6 +178,12 @@ def _pdf(printed: printing.Printed):
 @bp.get("/<int:document_id>")
 @login_required
 def document(document_id: int):
+    return _document_page(document_id)
+
+
+def _document_page(document_id: int, *, kept: dict | None = None, status: int = 200):
+    """The document's page; `kept`: {form endpoint: posted values} of a refused handling action, shown again in its
+    form (nothing typed is lost), with the refusal above."""
     doc = services.view_document(current_user, document_id)
     if doc.status == IncomingStatus.RECALLED:
         # NĐ 30 Phụ lục VI III.8.b–c: the document is destroyed; its page is the record of the recall.
@@ -186,7 +192,7 @@ def document(document_id: int):
             doc=doc,
             record=recall.record_of(doc),
             statuses=statuses_for(services.OBJECT_TYPE, doc.id),
-        )
+        ), status
     instance = wf_queries.instance_for(services.OBJECT_TYPE, doc.id)
     tasks = wf_queries.object_tasks(services.OBJECT_TYPE, doc.id)
     return render_template(
@@ -206,8 +212,9 @@ def document(document_id: int):
         related=relations.related_of(current_user, doc),
         relation_labels=relations.RELATION_LABELS,
         successor_labels=relations.SUCCESSOR_LABELS,
+        kept=kept or {},
         **_handling_context(doc),
-    )
+    ), status
 
 
 @bp.get("/<int:document_id>/statuses/<int:status_id>.edxml")
@@ -301,8 +308,8 @@ def _decide_recall(document_id: int, decide, done: str):
         if exc.status not in (409, 422):
             raise  # 403 and 404 are pages of their own
         flash(exc.message, "danger")
-    else:
-        flash(done, "success")
+        return _document_page(document_id, kept={request.endpoint: request.form.to_dict()}, status=exc.status)
+    flash(done, "success")
     return redirect(url_for("incoming.document", document_id=document_id))
 
 
@@ -385,8 +392,10 @@ def _handle(document_id: int, act, done: str):
         details = exc.details if isinstance(exc.details, dict) else {}
         # Each sentence once: a field message often repeats the refusal's own message.
         flash(" ".join(dict.fromkeys([exc.message, *map(str, details.values())])), "danger")
-    else:
-        flash(done, "success")
+        # The page again, the form holding what was typed (a redirect would lose it).
+        kept = {request.endpoint: {**request.view_args, **request.form.to_dict()}}
+        return _document_page(document_id, kept=kept, status=exc.status)
+    flash(done, "success")
     return redirect(url_for("incoming.document", document_id=document_id) + "#xu-ly")
 
 

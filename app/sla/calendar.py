@@ -14,7 +14,7 @@ share one WorkingCalendar and its memoized days.
 import threading
 import time as _time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -243,6 +243,30 @@ def due(start: datetime, spec: "str | SlaSpec", agency_id: int | None = None) ->
 def due_from_now(spec: "str | SlaSpec", agency_id: int | None = None) -> datetime:
     """`due(clock.now(), spec, agency_id)`: what a BPMN timer such as `working_due("PT2H")` needs."""
     return due(clock.now(), spec, agency_id)
+
+
+def next_working_day(day: date, agency_id: int | None = None) -> date:
+    """`day` when it is a working day, else the first working day after it: where a deadline that falls on a day off
+    ends (Bộ luật Dân sự 2015 Điều 148.5), and how the engine reads a `due` date."""
+    calendar = calendar_for(agency_id)
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def day_off_problem(day: date, agency_id: int | None = None, *, what: str = "Hạn giải quyết") -> str | None:
+    """Why a deadline a person chose cannot be `day` (a weekend or holiday of the agency's calendar), naming the
+    nearest working day after it; None for a working day. Asked by every form that takes a deadline date, so the
+    date a page shows is the date the task is due (not a Saturday on the document and Monday in the inbox)."""
+    calendar = calendar_for(agency_id)
+    if calendar.is_working_day(day):
+        return None
+    _working, reason = calendar.day_status(day)
+    why = reason or hours.WEEKDAY_LABELS[day.isoweekday()]
+    return (
+        f"{what} {day:%d/%m/%Y} là ngày nghỉ ({why}): chọn một ngày làm việc, "
+        f"gần nhất là {next_working_day(day, agency_id):%d/%m/%Y}."
+    )
 
 
 def is_working_time(instant: datetime, agency_id: int | None = None) -> bool:

@@ -160,6 +160,9 @@ def test_extension_request_approved_moves_the_deadline_and_keeps_history(incomin
     assert set(err.value.details) == {"reason", "proposed_date"}  # no reason; not after the current deadline
     with pytest.raises(PermissionDenied):
         handling.request_extension(office.spec_a2, document.id, reason="Cần thêm số liệu", proposed_date=None)
+    with pytest.raises(ValidationError) as err:  # Saturday: the deadline would show 05/12 and fall due on 07/12
+        handling.request_extension(office.spec_a1, document.id, reason="Chờ số liệu", proposed_date=date(2026, 12, 5))
+    assert "gần nhất là 07/12/2026" in err.value.details["proposed_date"]
     extension = handling.request_extension(
         office.spec_a1, document.id, reason="Chờ số liệu của các xã", proposed_date=date(2026, 12, 2)
     )

@@ -23,7 +23,7 @@ def test_direction_page_takes_a_date_beside_each_assignee(app, client, incoming_
         "lead_unit_id": str(office.unit_a.id),
         "han_xu_ly": "2026-11-27",
         "coordinate_unit_ids": str(office.unit_b.id),
-        f"han_don_vi_phoi_hop.{office.unit_b.id}": "2026-11-28",  # after the lead's: refused
+        f"han_don_vi_phoi_hop.{office.unit_b.id}": "2026-11-30",  # after the lead's: refused
         "inform_user_ids": str(office.spec_b.id),
         f"han_de_biet.{office.spec_b.id}": "2026-11-26",
     }
@@ -63,6 +63,14 @@ def test_handling_actions_on_the_document_page(app, client, incoming_office, sig
     assert "Xin gia hạn, trả lại, cập nhật tiến độ" in client.get(f"/tasks/{handle.id}").get_data(as_text=True)
     token = csrf_token(client, f"/incoming/{document.id}")
     client.post(f"/incoming/{document.id}/progress", data={"csrf_token": token, "text": "Đã họp", "percent": "30"})
+    # Refused (a Saturday): the page again, saying why, with the reason and the date as typed — nothing to retype.
+    refused = client.post(
+        f"/incoming/{document.id}/extensions",
+        data={"csrf_token": token, "reason": "Chờ số liệu của 15 xã", "proposed_date": "2026-12-05"},
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "05/12/2026 là ngày nghỉ (Thứ Bảy)" in page
+    assert 'value="Chờ số liệu của 15 xã" autofocus' in page and 'value="2026-12-05"' in page
     response = client.post(
         f"/incoming/{document.id}/extensions",
         data={"csrf_token": token, "reason": "Chờ số liệu", "proposed_date": "2026-12-01"},

@@ -62,3 +62,42 @@ def test_a_direction_in_the_past_or_leading_and_coordinating_is_refused(incoming
     past = steps.Direction(lead_unit_id=office.unit_a.id, due=date(2026, 11, 1))
     assert "quá khứ" in steps.direction_problems(office.agency.id, past)["due"]
     assert "lead_unit_id" in steps.direction_problems(office.agency.id, steps.Direction())
+
+
+def test_a_deadline_on_a_day_off_is_refused_naming_the_next_working_day(incoming_office, frozen_clock):
+    # A deadline ending on a day off ends on the next working day (BLDS 2015 Điều 148.5): the leader picks that day,
+    # so the document, its assignments and the inbox all show one date (Saturday 28/11/2026 → Monday 30/11).
+    office = incoming_office
+    saturday = steps.Direction(lead_unit_id=office.unit_a.id, due=date(2026, 11, 28))
+    message = steps.direction_problems(office.agency.id, saturday)["due"]
+    assert (
+        message == "Hạn giải quyết 28/11/2026 là ngày nghỉ (Thứ Bảy): chọn một ngày làm việc, gần nhất là 30/11/2026."
+    )
+    per_unit = steps.Direction(
+        lead_unit_id=office.unit_a.id,
+        due=date(2026, 12, 4),
+        coordinate_unit_ids=(office.unit_b.id,),
+        coordinate_unit_dues={office.unit_b.id: date(2026, 11, 29)},
+    )
+    assert "Hạn của Phòng Kinh tế 29/11/2026 là ngày nghỉ (Chủ nhật)" in steps.direction_problems(
+        office.agency.id, per_unit
+    ).get("coordinate_unit_dues", "")
+    assert (
+        steps.direction_problems(
+            office.agency.id, steps.Direction(lead_unit_id=office.unit_a.id, due=date(2026, 11, 30))
+        )
+        == {}
+    )
+
+
+def test_a_coordinating_unit_without_an_active_specialist_is_refused(incoming_office, frozen_clock):
+    # Its "Góp ý phối hợp" step would wait in nobody's inbox, and the handling join with it.
+    from app.org import services as org
+
+    office = incoming_office
+    empty = org.create_unit(None, agency_id=office.agency.id, name="Chi cục Văn thư - Lưu trữ", abbreviation="VTLT")
+    direction = steps.Direction(lead_unit_id=office.unit_a.id, coordinate_unit_ids=(empty.id,))
+    problem = steps.direction_problems(office.agency.id, direction)["coordinate_unit_ids"]
+    assert problem.startswith("Chi cục Văn thư - Lưu trữ chưa có chuyên viên đang hoạt động")
+    staffed = steps.Direction(lead_unit_id=office.unit_a.id, coordinate_unit_ids=(office.unit_b.id,))
+    assert steps.direction_problems(office.agency.id, staffed) == {}
