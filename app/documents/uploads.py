@@ -153,9 +153,9 @@ def upload_problem(
             return "invalid_ooxml", (
                 f"Tệp “{name}” không phải {NAMES[promised]} hợp lệ: gói ZIP không có cấu trúc Office Open XML."
             )
-        what = NAMES.get(kind, "không thuộc định dạng nào được nhận")
+        what = f"là {NAMES[kind]}" if kind in NAMES else "không thuộc định dạng nào được nhận"
         return "file_type_mismatch", (
-            f"Tệp “{name}” mang đuôi {upload.extension} nhưng nội dung là {what}: không được tiếp nhận."
+            f"Tệp “{name}” mang đuôi {upload.extension} nhưng nội dung {what}: không được tiếp nhận."
         )
     if check_format and kind not in ALLOWED:
         return "invalid_files", (

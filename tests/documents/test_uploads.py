@@ -37,6 +37,7 @@ EXE = b"MZ\x90\x00\x03" + b"\x00" * 200
         ("bang.xlsx", ooxml(), "file_type_mismatch", "nội dung là tài liệu Word (DOCX)"),
         ("anh.jpg", pdf_corpus.clean(), "file_type_mismatch", "nội dung là PDF"),
         ("ghi-chu.txt", b"plain text", "invalid_files", "không thuộc định dạng được chấp nhận"),
+        ("gia.pdf", b"plain text", "file_type_mismatch", "mang đuôi .pdf nhưng nội dung không thuộc định dạng nào"),
         ("rong.pdf", b"", "empty_file", "rỗng"),
     ],
 )

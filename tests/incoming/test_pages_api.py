@@ -31,6 +31,14 @@ def test_clerk_receives_a_paper_document_on_the_page(client, incoming_office, si
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
     assert "Trích yếu: trường này là bắt buộc." in html and "Sở Nội vụ tỉnh Kiên Giang" in html  # values kept
+    secret = client.post(
+        "/incoming/new",
+        data={"csrf_token": token, "channel": "paper", **METADATA, "secrecy": "mat"},
+        content_type="multipart/form-data",
+    )
+    # The secrecy chosen stays chosen: sent again as it stands, a secret document is refused again, never
+    # registered as "Không mật".
+    assert secret.status_code == 422 and '<option value="mat" selected>Mật</option>' in secret.get_data(as_text=True)
     ok = client.post(
         "/incoming/new",
         data={
