@@ -12,6 +12,7 @@ from app.core import clock
 from app.core.db import db
 from app.documents.fonts import build, fmt_date, styles
 from app.dossiers.codes import retention_label
+from app.dossiers.destruction import FATE_LABELS
 from app.org.models import Agency, Unit, User
 
 DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
@@ -223,7 +224,6 @@ def bien_ban_huy_pdf(destruction) -> bytes:
     st = styles()
     agency = db.session.get(Agency, destruction.agency_id)
     executor = db.session.get(User, destruction.executed_by_id) if destruction.executed_by_id else None
-    decider = db.session.get(User, destruction.decided_by_id) if destruction.decided_by_id else None
     when = clock.to_local(destruction.executed_at) if destruction.executed_at else None
     story = _heading(agency, None, st)
     story += [
@@ -232,8 +232,8 @@ def bien_ban_huy_pdf(destruction) -> bytes:
         Spacer(1, 5 * mm),
         Paragraph(
             f"Căn cứ Quyết định số {escape(destruction.decision_number or '……')} ngày "
-            f"{fmt_date(destruction.decision_date)} của "
-            f"{escape(decider.full_name if decider else 'người đứng đầu cơ quan')} "
+            # The head of the agency decides a destruction: the decision is cited by the office, not by a name.
+            f"{fmt_date(destruction.decision_date)} của người đứng đầu {escape(agency.name)} "
             "về việc hủy tài liệu hết giá trị;",
             st["body"],
         ),
@@ -252,7 +252,7 @@ def bien_ban_huy_pdf(destruction) -> bytes:
     for entry in destruction.entries:
         own = [f for f in entry.files or [] if f.get("sha256")]
         kept = [f for f in entry.files or [] if f.get("fate") == "kept"]
-        hashes = "<br/>".join(f"{f['sha256'][:16]}… ({f.get('fate')})" for f in own) or "—"
+        hashes = "<br/>".join(f"{f['sha256'][:16]}… ({FATE_LABELS.get(f.get('fate'), '')})" for f in own) or "—"
         if kept:
             hashes += f"<br/>{len(kept)} văn bản còn trong hệ thống quản lý văn bản"
         span = fmt_date(entry.start_date) + (f" - {fmt_date(entry.end_date)}" if entry.end_date else "")

@@ -94,9 +94,12 @@ def what_changed(warning: AccessChangeWarning) -> str | None:
     """The change itself, for the person who confirms it: which roles an account lost or gained (the summary only
     names the account). None when the summary already says it all."""
     roles = (warning.event.changes or {}).get("roles")
+    label = lambda code: ROLE_LABELS.get(code, code)  # noqa: E731
+    if warning.event.action == "user.create" and isinstance(roles, list):
+        # A new account's roles are what the confirmer must see: a new administrator is the change that matters.
+        return ("Vai trò: " + ", ".join(sorted(label(code) for code in roles))) if roles else "Chưa có vai trò"
     if warning.event.action != "user.update" or not isinstance(roles, list) or len(roles) != 2:
         return None
-    label = lambda code: ROLE_LABELS.get(code, code)  # noqa: E731
     before, after = ({label(code) for code in side or []} for side in roles)
     parts = []
     if after - before:

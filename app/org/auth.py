@@ -116,6 +116,9 @@ def change_password(actor: User, *, current_password: str, new_password: str) ->
     """The user changes their own password; every other session of theirs ends."""
     if not verify_password(actor.password_hash, current_password or ""):
         raise ValidationError("Mật khẩu hiện tại không đúng.", details={"current_password": "Mật khẩu không đúng."})
+    if new_password == current_password:
+        message = "Mật khẩu mới phải khác mật khẩu hiện tại."
+        raise ValidationError(message, code="same_password", details={"new_password": message})
     _set_password(actor, new_password)
     audit.record(actor, "auth.password_change", actor, summary=f"Đổi mật khẩu: {actor.username}")
     return actor

@@ -23,11 +23,18 @@ def _delegation_covers(delegation: Delegation, role: str | None, process_id: str
 
 def qualifies(user: User, task: HumanTask) -> bool:
     """Would `user` be offered this task from the queue (ignoring delegation)?"""
-    if not user.is_active or user.agency_id != task.agency_id:
-        return False
+    return mismatch(user, task) is None
+
+
+def mismatch(user: User, task: HumanTask) -> str | None:
+    """What keeps `user` from the task's queue, in words ("vai trò", "đơn vị"…); None when nothing does."""
+    if not user.is_active:
+        return "tài khoản"
+    if user.agency_id != task.agency_id:
+        return "cơ quan"
     if task.role is not None and task.role not in {r.value for r in user.roles}:
-        return False
-    return task.unit_id is None or task.unit_id == user.unit_id
+        return "vai trò"
+    return None if task.unit_id is None or task.unit_id == user.unit_id else "đơn vị"
 
 
 def acting_for(user: User, task: HumanTask, at: datetime | None = None) -> User | None:

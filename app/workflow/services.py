@@ -21,7 +21,7 @@ from app.org.models import User
 from app.org.permissions import managed_agency_ids
 from app.sla.calendar import working_minutes_between
 from app.workflow import engine
-from app.workflow.assignment import acting_for, candidates, qualifies
+from app.workflow.assignment import acting_for, candidates, mismatch
 from app.workflow.definitions import newest_version
 from app.workflow.forms import (
     attached_files,
@@ -225,7 +225,8 @@ def reassign_task(actor: User, task_id: int, user_id: int) -> HumanTask:
             code="not_a_candidate",
             details={"user_id": "Chọn người có vai trò và đơn vị phù hợp, đang hoạt động."},
         )
-    override = not qualifies(target, task)
+    outside = mismatch(target, task)  # handed outside the step's role or unit: an override, said as such
+    override = outside is not None
     previous = task.assignee_id
     task.assignee_id, task.state, task.claimed_at = target.id, TaskState.CLAIMED, clock.now()
     db.session.flush()
@@ -234,7 +235,7 @@ def reassign_task(actor: User, task_id: int, user_id: int) -> HumanTask:
         "task.reassign",
         task,
         summary=f"Chuyển việc “{task.title}” cho {target.full_name}"
-        + (" (ngoài vai trò của bước)" if override else ""),
+        + (f" (ngoài {outside} của bước)" if override else ""),
         changes={"assignee_id": [previous, target.id], **({"override": True} if override else {})},
     )
     task_reassigned.send(task, previous_id=previous, target=target)

@@ -112,6 +112,9 @@ def test_execution_destroys_files_and_keeps_the_record(archive_office, later):
     )
     assert "BIÊN BẢN HỦY TÀI LIỆU HẾT GIÁ TRỊ" in text and "12/QĐ-UBND" in text and dossier.file_code in text
     assert digest[:16] in text and "Hội đồng thống nhất hủy." in text
+    flat = " ".join(text.split())
+    assert "(Đã xóa tệp)" in flat and "destroyed" not in flat  # the file's fate in words, not its code
+    assert f"của người đứng đầu {office.agency.name} về việc hủy" in flat  # the office decided, not a name
 
 
 def test_a_blob_shared_with_a_living_row_is_kept(archive_office, later):

@@ -119,3 +119,20 @@ def test_api_lists_and_confirms(client, agency_people, api_token, frozen_clock):
     assert client.get("/api/v1/access-warnings", headers=api_token(clerk)).status_code == 403
     confirmed = client.get("/api/v1/access-warnings?state=confirmed", headers=api_token(admin))
     assert [w["id"] for w in confirmed.json] == [warning_id]
+
+
+def test_a_new_account_s_warning_names_its_roles(client, agency_people, frozen_clock):
+    # A new administrator is exactly what the confirmer must see (NĐ 30/2020 Phụ lục VI III.3.c), not only the name.
+    agency, admin, head, _clerk = agency_people
+    services.create_user(
+        admin,
+        username="qt.moi",
+        full_name="Trần Văn Quản Trị",
+        password="Mat-khau-Moi-2026",
+        agency_id=agency.id,
+        roles=["quan_tri", "van_thu"],
+    )
+    db.session.commit()
+    login(client, head.username)
+    page = client.get("/access-warnings").get_data(as_text=True)
+    assert "Tạo tài khoản qt.moi" in page and "Vai trò: Quản trị hệ thống, Văn thư cơ quan" in page

@@ -178,6 +178,9 @@ def test_password_change_requires_current_and_ends_other_sessions(create_user):
     old_session = user.get_id()
     with pytest.raises(ValidationError):
         auth.change_password(user, current_password="khong-dung-1", new_password="MatKhauMoi-2027")
+    with pytest.raises(ValidationError) as same:  # "changed" to itself: nothing changed, the user is told so
+        auth.change_password(user, current_password=PASSWORD, new_password=PASSWORD)
+    assert same.value.details == {"new_password": "Mật khẩu mới phải khác mật khẩu hiện tại."}
     auth.change_password(user, current_password=PASSWORD, new_password="MatKhauMoi-2027")
     assert auth.load_session_user(old_session) is None
     assert auth.load_session_user(user.get_id()) is user

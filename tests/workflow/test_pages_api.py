@@ -305,6 +305,7 @@ def test_a_stranded_task_is_handed_on_by_the_clerk_or_the_leader_and_it_is_audit
     assert moved.status_code == 200 and moved.json["assignee_id"] == office.spec_a2.id, moved.json
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "task.reassign"))
     assert event.changes["override"] is True and event.actor_id == office.clerk.id
+    assert event.summary.endswith("(ngoài vai trò của bước)")  # a specialist given a unit leader's step
     login(client, "vanthu")
     timeline = client.get(f"/cases/{task.instance_id}").get_data(as_text=True)
     assert 'data-testid="handover"' in timeline and office.spec_a2.full_name in timeline  # the case history says so
@@ -356,3 +357,13 @@ def test_a_case_for_a_unit_nobody_can_distribute_is_refused_on_the_page_and_the_
     )
     assert page.status_code == 422 and "chưa có lãnh đạo đơn vị" in page.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(WorkflowInstance)) == 0
+
+
+def test_what_keeps_a_person_from_a_step_is_named(shipped):
+    from app.workflow.assignment import mismatch
+
+    office = shipped
+    step = HumanTask(agency_id=office.agency.id, role="chuyen_vien", unit_id=office.unit_a.id)
+    assert mismatch(office.spec_a1, step) is None
+    assert mismatch(office.spec_b, step) == "đơn vị"  # a specialist of another unit: not a role difference
+    assert mismatch(office.clerk, step) == "vai trò"
