@@ -206,6 +206,24 @@ def extensions_to_decide(actor: User, limit: int = 100) -> list[IncomingExtensio
     ]
 
 
+def record_opinion(actor: User, task: HumanTask, text: str) -> IncomingNote | None:
+    """A coordinating unit's or person's opinion, given in its "Góp ý phối hợp" step (NĐ 30/2020 Điều 24: the
+    lead handles it with the coordinators' opinions): their assignment is done from now, and the opinion is on the
+    document's page for the lead handler and the leaders, not only inside the finished step."""
+    document = db.session.get(IncomingDocument, int(task.object_id))
+    if document is None:
+        return None
+    assignment = assignment_of(document, task)
+    if assignment is not None and assignment.done_at is None:
+        assignment.done_at = clock.now()
+    note = IncomingNote(
+        document_id=document.id, assignment=assignment, kind=NoteKind.OPINION, text=text.strip(), author_id=actor.id
+    )
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
 def notes_of(document: IncomingDocument) -> list[IncomingNote]:
     query = sa.select(IncomingNote).where(IncomingNote.document_id == document.id)
     return list(db.session.scalars(query.order_by(IncomingNote.id)))

@@ -31,9 +31,14 @@ EXTENSION_LABELS = {
 class NoteKind(StrEnum):
     PROGRESS = "progress"  # cập nhật tiến độ
     RETURNED = "returned"  # trả lại lãnh đạo đơn vị để phân công lại
+    OPINION = "opinion"  # ý kiến của đơn vị / người phối hợp (its "Góp ý phối hợp" step)
 
 
-NOTE_LABELS = {NoteKind.PROGRESS: "Cập nhật tiến độ", NoteKind.RETURNED: "Trả lại để phân công lại"}
+NOTE_LABELS = {
+    NoteKind.PROGRESS: "Cập nhật tiến độ",
+    NoteKind.RETURNED: "Trả lại để phân công lại",
+    NoteKind.OPINION: "Ý kiến phối hợp",
+}
 
 
 class IncomingExtension(db.Model):
@@ -65,7 +70,8 @@ class IncomingExtension(db.Model):
 
 
 class IncomingNote(db.Model):
-    """A progress note (with an optional percent) or a return to the unit leader (with its reason)."""
+    """A progress note (with an optional percent), a return to the unit leader (with its reason), or a coordinating
+    unit's or person's opinion."""
 
     __tablename__ = "incoming_note"
 
@@ -80,3 +86,7 @@ class IncomingNote(db.Model):
 
     assignment = relationship("IncomingAssignment")
     author = relationship("User")
+
+    @property
+    def kind_label(self) -> str:
+        return NOTE_LABELS.get(NoteKind(self.kind), self.kind)

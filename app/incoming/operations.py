@@ -9,7 +9,7 @@ from datetime import date
 
 from app.core.db import db
 from app.core.errors import Conflict
-from app.incoming import steps
+from app.incoming import handling, steps
 from app.incoming.intake import clean_metadata
 from app.incoming.models import AssignmentKind, IncomingDocument
 from app.org.models import User
@@ -108,6 +108,13 @@ def record_direction(run: RunContext, data: dict) -> dict:
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+@engine.form_action("incoming_record_opinion")
+def record_opinion(actor: User, task, data: dict, outcome: str | None) -> dict:
+    """Góp ý phối hợp: the opinion goes on the document's page and the coordinator's assignment is done."""
+    handling.record_opinion(actor, task, data.get("y_kien_phoi_hop") or "")
+    return {}
 
 
 @engine.operation("start_incoming_handling", "Bắt đầu giải quyết (trạng thái 05)")

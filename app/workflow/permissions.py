@@ -8,7 +8,7 @@ from app.org.models import Role, User
 from app.org.permissions import managed_agency_ids
 from app.workflow import engine
 from app.workflow.assignment import acting_for, qualifies
-from app.workflow.models import HumanTask, ProcessVersion, WorkflowInstance
+from app.workflow.models import HumanTask, ProcessVersion, TaskState, WorkflowInstance
 from app.workflow.validation import role_for_lane
 
 # Who oversees an agency's work: they may hand any open task of it to any active member, even one outside the
@@ -17,8 +17,8 @@ OVERSEERS = frozenset({Role.AGENCY_LEADER, Role.CLERK})
 
 
 def can_view_task(actor: User, task: HumanTask) -> bool:
-    """Candidates (still after a colleague claimed it, to learn who has it), whoever worked on the case, the
-    agency's leaders, unit leaders and clerks, and administrators of the agency."""
+    """Candidates (still after a colleague claimed it, to learn who has it), whoever works or worked on the case,
+    the agency's leaders, unit leaders and clerks, and administrators of the agency."""
     if acting_for(actor, task) is not None or qualifies(actor, task) or task.completed_by_id == actor.id:
         return True
     overseers = OVERSEERS | {Role.UNIT_LEADER}  # leaders and clerks follow the agency's work (and hand it on)
@@ -38,7 +38,13 @@ def can_view_case(actor: User, instance: WorkflowInstance) -> bool:
 
 
 def _worked_on(actor: User, instance_id: int) -> bool:
-    query = sa.select(HumanTask.id).where(HumanTask.instance_id == instance_id, HumanTask.completed_by_id == actor.id)
+    """The actor completed a step of the case, or holds one of its open steps: the lead handler reads the
+    coordinators' finished steps while still handling (not only after finishing their own)."""
+    mine = sa.or_(
+        HumanTask.completed_by_id == actor.id,
+        sa.and_(HumanTask.assignee_id == actor.id, HumanTask.state.in_([TaskState.READY, TaskState.CLAIMED])),
+    )
+    query = sa.select(HumanTask.id).where(HumanTask.instance_id == instance_id, mine)
     return db.session.scalar(query.limit(1)) is not None
 
 

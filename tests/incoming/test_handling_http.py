@@ -2,12 +2,15 @@
 
 from datetime import UTC, date, datetime
 
+from app.core import clock
 from app.core.db import db
 from app.incoming import handling
 from app.incoming.models import IncomingDocument
+from app.workflow import services as wf
 from app.workflow.models import HumanTask
 from tests.conftest import csrf_token, login
 from tests.incoming.test_handling import END_OF, in_handling, registered
+from tests.workflow.conftest import open_tasks
 
 
 def test_direction_page_takes_a_date_beside_each_assignee(app, client, incoming_office, signed_pdf, frozen_clock):
@@ -168,3 +171,22 @@ def test_the_page_says_when_nobody_else_in_the_unit_can_take_a_returned_document
     db.session.flush()
     page = client.get(f"/incoming/{document.id}").get_data(as_text=True)
     assert "Đơn vị không còn chuyên viên khác" in page and 'id="reassign-user"' not in page
+
+
+def test_a_coordinating_unit_s_opinion_is_on_the_page_for_the_lead_at_once(
+    app, client, incoming_office, signed_pdf, frozen_clock
+):
+    # NĐ 30/2020 Điều 24: the lead handles with the coordinators' opinions — given, the unit is done ("Xong") and the
+    # lead reads the opinion on the document page while still handling (not only once the case is over).
+    office = incoming_office
+    document, instance, _handle = in_handling(office, signed_pdf, coordinate_unit_ids=[office.unit_b.id])
+    opinion = next(t for t in open_tasks(instance) if t.task_name == "give_opinion")
+    wf.complete_task(office.spec_b, opinion.id, {"y_kien_phoi_hop": "Phòng Kinh tế đề nghị bổ sung số liệu quý IV."})
+    db.session.commit()
+    db.session.expire_all()
+    coordinating = next(a for a in db.session.get(IncomingDocument, document.id).assignments if a.kind == "coordinate")
+    assert coordinating.done_at == clock.now()
+    login(client, "cv.a1")  # the lead specialist, handling
+    page = client.get(f"/incoming/{document.id}").get_data(as_text=True)
+    assert "Ý kiến phối hợp</strong> · Phòng Kinh tế" in page and "bổ sung số liệu quý IV" in page
+    assert client.get(f"/tasks/{opinion.id}").status_code == 200  # the step itself, from the case's history
