@@ -4,7 +4,7 @@ from app.api import api_blueprint
 from app.api.auth import api_user
 from app.api.schemas import ErrorSchema
 from app.org.permissions import managed_user
-from app.workflow.handover import deactivate_handing_over
+from app.workflow.handover import deactivate_handing_over, only_taker_of
 from app.workflow.handover_schemas import HandoverDeactivateArgs, HandoverResultSchema, HeldWorkSchema
 from app.workflow.queries import held_open_tasks
 
@@ -24,10 +24,11 @@ def _managed_user(user_id: int):
 @blp.response(200, HeldWorkSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 def open_tasks(user_id):
-    """Việc đang mở mà tài khoản giữ (quản trị cơ quan): số lượng `open_tasks` và danh sách, hạn sớm trước."""
+    """Việc đang mở mà tài khoản giữ (quản trị cơ quan): số lượng `open_tasks` và danh sách, hạn sớm trước;
+    `only_theirs`: việc trong hộp việc chung mà chỉ tài khoản này nhận được (vô hiệu hóa thì không còn ai nhận)."""
     user = _managed_user(user_id)
     tasks = held_open_tasks(user.id)
-    return {"user_id": user.id, "open_tasks": len(tasks), "tasks": tasks}
+    return {"user_id": user.id, "open_tasks": len(tasks), "tasks": tasks, "only_theirs": only_taker_of(user)}
 
 
 @blp.route("/users/<int:user_id>/deactivate-handing-over", methods=["POST"])

@@ -10,6 +10,10 @@ class HeldWorkSchema(Schema):
     user_id = Int()
     open_tasks = Int(metadata={"description": "Số việc đang mở người này giữ (đã nhận hoặc giao đích danh)"})
     tasks = fields.List(fields.Nested(TaskSchema))
+    only_theirs = fields.List(
+        fields.Nested(TaskSchema),
+        metadata={"description": "Việc chờ nhận trong hộp việc chung mà ngoài người này không ai nhận được"},
+    )
 
 
 class HandoverDeactivateArgs(Schema):

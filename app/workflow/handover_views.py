@@ -10,7 +10,7 @@ from app.core.transaction import unit_of_work
 from app.org import queries as org_queries
 from app.org.permissions import managed_user
 from app.web.helpers import admin_required
-from app.workflow.handover import colleagues, deactivate_handing_over
+from app.workflow.handover import colleagues, deactivate_handing_over, only_taker_of
 from app.workflow.queries import held_open_tasks
 
 bp = Blueprint("workflow_handover", __name__, url_prefix="/admin/users", template_folder="templates")
@@ -28,6 +28,7 @@ def open_work(user_id: int):
         "workflow/user_open_work.html",
         user=user,
         tasks=held_open_tasks(user.id),
+        only_theirs=only_taker_of(user),
         colleagues=colleagues(user) if user.is_active else [],
         now=clock.now(),
     )

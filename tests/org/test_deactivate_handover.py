@@ -144,3 +144,22 @@ def test_tasks_left_with_nobody_make_one_notice_not_one_each(held):
     assert sorted(n.user_id for n in notices) == sorted([people.clerk.id, people.admin.id])
     assert all(n.title.startswith("2 việc không có người xử lý") and "cv.a1" in n.title for n in notices)
     assert "Công văn 21/SNV về biên chế" in notices[0].body
+
+
+def test_the_page_warns_of_queued_steps_nobody_else_could_take(held, client, api_token):
+    # A clerk who is the agency's only clerk: the step waiting in the clerks' queue would be left with nobody. The
+    # page says so before the deactivation (seen stranded in the browser: the warning came only afterwards).
+    people, _tasks = held
+    instance = wf.start_process(people.clerk, "doc_review", title="Công văn 23/SNV chờ vào sổ")
+    [waiting] = open_tasks(instance)
+    assert waiting.assignee_id is None and waiting.role == "van_thu"
+    db.session.commit()
+    login(client, "quantri")
+    panel = client.get(f"/admin/users/{people.clerk.id}/open-work").get_data(as_text=True)
+    assert 'data-testid="only-taker-warning"' in panel and "Công văn 23/SNV chờ vào sổ" in panel
+    assert "1 việc chờ nhận sẽ không còn ai nhận được." in panel  # the confirmation says it too
+    listed = client.get(f"/api/v1/users/{people.clerk.id}/open-tasks", headers=api_token(people.admin))
+    assert [t["id"] for t in listed.json["only_theirs"]] == [waiting.id]
+    # A specialist with a colleague in the same unit strands nothing.
+    quiet = client.get(f"/admin/users/{people.spec_a2.id}/open-work").get_data(as_text=True)
+    assert "only-taker-warning" not in quiet
