@@ -58,7 +58,7 @@ def check_retention(maintenance: str | None, retention_years) -> tuple[str, int 
             years = 0
         if not 1 <= years <= 200:
             raise ValidationError(
-                "Thời hạn bảo quản “Khác” cần số năm.",
+                "Thời hạn bảo quản “Khác” cần số năm bảo quản từ 1 đến 200.",
                 code="retention_invalid",
                 details={"retention_years": "Nhập số năm bảo quản (từ 1 đến 200)."},
             )
