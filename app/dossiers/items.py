@@ -16,7 +16,7 @@ from flask import current_app
 from app.core.db import db
 from app.core.errors import NotFound, ValidationError
 from app.documents.search import folded_search
-from app.documents.uploads import ALLOWED, Upload, upload_problem
+from app.documents.uploads import ALLOWED, PDF, Upload, upload_problem
 from app.dossiers import filing, permissions
 from app.dossiers.models import Dossier, DossierItem
 from app.dossiers.services import get_dossier
@@ -103,6 +103,11 @@ def file_upload(
         raise ValidationError(message, code="invalid_files", details={"file": message})
     if pages is None or pages < 0 or pages > 100_000:
         raise ValidationError("Số trang không hợp lệ.", code="item_invalid", details={"pages": "Từ 0."})
+    if not pages and content_type == PDF:
+        # Left blank: a PDF counts its own pages (the dossier's record and its hand-over list sum them).
+        from app.documents.pdfcheck import inspect_pdf
+
+        pages = inspect_pdf(data).pages or 0
     digest = current_app.extensions["qlvb.blobs"].put(data)
     return filing.file_content(
         actor,

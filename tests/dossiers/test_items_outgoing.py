@@ -11,7 +11,7 @@ from app.dossiers import items
 from app.outgoing import services as outgoing
 from app.outgoing.models import OutgoingVersion
 from tests.dossiers.conftest import make_dossier
-from tests.dossiers.helpers_dossier import JPEG, MP3, MP4
+from tests.dossiers.helpers_dossier import JPEG, MP3, MP4, PDF
 from tests.outgoing.conftest import (  # noqa: F401  (fixtures)
     demo_pki,
     draft_bytes,
@@ -49,6 +49,9 @@ def test_drafts_the_issued_document_and_files_take_ordinals_in_filing_order(outg
     item, data = items.item_file(org.spec_a1, dossier.id, photo.id)
     assert data == JPEG and item.sha256 and item.size == len(JPEG)
     assert dossier.doc_total == 5
+    report = items.file_upload(org.spec_a1, dossier.id, filename="bao-cao.pdf", data=PDF)
+    assert report.pages == 1  # left blank: the PDF counts its own pages (not "0 trang" on the hand-over list)
+    assert items.file_upload(org.spec_a1, dossier.id, filename="bao-cao-2.pdf", data=PDF, pages=3).pages == 3
     # The panel of the draft's page: the dossier holds its drafts; filing from there files the latest draft.
     panel = items.document_panel(org.spec_a1, "outgoing", document.id)
     assert [d.id for d in panel.holding] == [dossier.id] and (panel.kind, panel.object_id) == ("draft", second.id)
