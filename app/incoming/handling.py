@@ -124,6 +124,17 @@ def request_extension(actor: User, document_id: int, *, reason: str, proposed_da
     )
     db.session.add(extension)
     db.session.flush()
+    # Whoever decides is told at once (the leader who gave the work, the unit's leaders), not left to find a banner.
+    deciders = {assignment.created_by_id} if assignment.created_by_id else set()
+    if assignment.unit_id is not None:
+        deciders |= {u.id for u in org_queries.active_members(assignment.unit_id, Role.UNIT_LEADER.value)}
+    _tell(
+        document,
+        deciders - {actor.id},
+        kind="incoming_extension_request",
+        title=f"{actor.full_name} xin gia hạn giải quyết đến {proposed_date:%d/%m/%Y}",
+        body=f"{document.subject[:300]}\nLý do: {reason[:300]}",
+    )
     audit.record(
         actor,
         "incoming.extension_request",
@@ -157,6 +168,13 @@ def decide_extension(
         _move_deadline(document, assignment, extension.proposed_date)
     db.session.flush()
     verb = "Đồng ý" if approve else "Không đồng ý"
+    _tell(
+        document,
+        {extension.requested_by_id} - {actor.id},
+        kind="incoming_extension_decided",
+        title=f"{actor.full_name} {verb.lower()} gia hạn đến {extension.proposed_date:%d/%m/%Y}",
+        body=document.subject[:300] + (f"\nÝ kiến: {note[:300]}" if note else ""),
+    )
     audit.record(
         actor,
         "incoming.extension_approve" if approve else "incoming.extension_refuse",
@@ -168,6 +186,13 @@ def decide_extension(
         },
     )
     return extension
+
+
+def _tell(document: IncomingDocument, recipients: set[int], *, kind: str, title: str, body: str) -> None:
+    from app.notifications.services import notify
+
+    url = f"/incoming/{document.id}#xu-ly"  # a path: services run without a request too
+    notify(recipients, kind=kind, title=title, body=body, url=url, object_type="incoming", object_id=document.id)
 
 
 def _move_deadline(document: IncomingDocument, assignment: IncomingAssignment, day: date) -> None:

@@ -7,6 +7,7 @@ informed and a deadline for each; NĐ 30/2020 Điều 23.2, 24. Real BPMN (proce
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from app.core.db import db
 from app.core.errors import Conflict, PermissionDenied, ValidationError
@@ -170,8 +171,23 @@ def test_extension_request_approved_moves_the_deadline_and_keeps_history(incomin
         handling.request_extension(office.spec_a1, document.id, reason="Lần nữa", proposed_date=date(2026, 12, 3))
     with pytest.raises(PermissionDenied):  # a colleague does not decide
         handling.decide_extension(office.spec_a2, document.id, extension.id, approve=True)
-    # The unit was given the work: its leader decides.
+    # The unit was given the work: its leader decides — and is told of the request at once (a notice, not a banner).
+    from app.notifications.models import Notification
+
+    def told(kind):
+        return [
+            (n.user_id, n.title) for n in db.session.scalars(sa.select(Notification).where(Notification.kind == kind))
+        ]
+
+    asked = f"{office.spec_a1.full_name} xin gia hạn giải quyết đến 02/12/2026"
+    # the leader who gave the work, and the leaders of the unit it was given to
+    assert sorted(told("incoming_extension_request")) == sorted(
+        [(office.leader.id, asked), (office.unit_leader.id, asked)]
+    )
     handling.decide_extension(office.unit_leader, document.id, extension.id, approve=True, note="Đồng ý")
+    assert told("incoming_extension_decided") == [
+        (office.spec_a1.id, f"{office.unit_leader.full_name} đồng ý gia hạn đến 02/12/2026")
+    ]
     db.session.refresh(document)
     assert extension.status == ExtensionStatus.APPROVED and extension.previous_date == date(2026, 11, 27)
     assert document.handling_due == date(2026, 12, 2) == document.assignments[0].due_date
