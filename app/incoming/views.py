@@ -393,7 +393,7 @@ def _handle(document_id: int, act, done: str):
         # Each sentence once: a field message often repeats the refusal's own message.
         flash(" ".join(dict.fromkeys([exc.message, *map(str, details.values())])), "danger")
         # The page again, the form holding what was typed (a redirect would lose it).
-        kept = {request.endpoint: {**request.view_args, **request.form.to_dict()}}
+        kept = {request.endpoint: {**request.view_args, **request.form.to_dict(), "_errors": details}}
         return _document_page(document_id, kept=kept, status=exc.status)
     flash(done, "success")
     return redirect(url_for("incoming.document", document_id=document_id) + "#xu-ly")

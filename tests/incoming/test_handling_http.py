@@ -73,7 +73,9 @@ def test_handling_actions_on_the_document_page(app, client, incoming_office, sig
     )
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "05/12/2026 là ngày nghỉ (Thứ Bảy)" in page
-    assert 'value="Chờ số liệu của 15 xã" autofocus' in page and 'value="2026-12-05"' in page
+    assert 'value="Chờ số liệu của 15 xã">' in page  # kept; the date is what to fix: marked, said, focused
+    assert 'is-invalid" id="extension-date"' in page and 'value="2026-12-05" autofocus>' in page
+    assert '<div class="invalid-feedback">Ngày đề nghị 05/12/2026 là ngày nghỉ (Thứ Bảy)' in page
     response = client.post(
         f"/incoming/{document.id}/extensions",
         data={"csrf_token": token, "reason": "Chờ số liệu", "proposed_date": "2026-12-01"},
