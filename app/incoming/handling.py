@@ -124,13 +124,10 @@ def request_extension(actor: User, document_id: int, *, reason: str, proposed_da
     )
     db.session.add(extension)
     db.session.flush()
-    # Whoever decides is told at once (the leader who gave the work, the unit's leaders), not left to find a banner.
-    deciders = {assignment.created_by_id} if assignment.created_by_id else set()
-    if assignment.unit_id is not None:
-        deciders |= {u.id for u in org_queries.active_members(assignment.unit_id, Role.UNIT_LEADER.value)}
+    # Whoever decides is told at once, not left to find a banner.
     _tell(
         document,
-        deciders - {actor.id},
+        permissions.extension_deciders(assignment) - {actor.id},
         kind="incoming_extension_request",
         title=f"{actor.full_name} xin gia hạn giải quyết đến {proposed_date:%d/%m/%Y}",
         body=f"{document.subject[:300]}\nLý do: {reason[:300]}",

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from app.core.db import db
 from app.exchange.directory import peer_route
 from app.incoming.models import IncomingAssignment, IncomingDocument, IncomingStatus
+from app.org import queries as org_queries
 from app.org.models import Agency, Role, User
 from app.org.permissions import managed_agency_ids
 from app.workflow.assignment import acting_for
@@ -110,6 +111,15 @@ def can_decide_extension(user: User, document: IncomingDocument, assignment: Inc
     if assignment.created_by_id == user.id or user.has_role(Role.AGENCY_LEADER):
         return True
     return assignment.unit_id is not None and user.unit_id == assignment.unit_id and user.has_role(Role.UNIT_LEADER)
+
+
+def extension_deciders(assignment: IncomingAssignment) -> set[int]:
+    """Who is told of a request to extend `assignment`: the leader who gave the work and, for work given to a unit,
+    its active leaders — those of `can_decide_extension` the request concerns (any agency leader may still decide)."""
+    told = {assignment.created_by_id} if assignment.created_by_id else set()
+    if assignment.unit_id is not None:
+        told |= {u.id for u in org_queries.active_members(assignment.unit_id, Role.UNIT_LEADER.value)}
+    return told
 
 
 def can_send_status_by_hand(user: User, document: IncomingDocument) -> bool:

@@ -308,7 +308,7 @@ def _decide_recall(document_id: int, decide, done: str):
         if exc.status not in (409, 422):
             raise  # 403 and 404 are pages of their own
         flash(exc.message, "danger")
-        return _document_page(document_id, kept={request.endpoint: request.form.to_dict()}, status=exc.status)
+        return _page_again(document_id, exc)
     flash(done, "success")
     return redirect(url_for("incoming.document", document_id=document_id))
 
@@ -392,11 +392,17 @@ def _handle(document_id: int, act, done: str):
         details = exc.details if isinstance(exc.details, dict) else {}
         # Each sentence once: a field message often repeats the refusal's own message.
         flash(" ".join(dict.fromkeys([exc.message, *map(str, details.values())])), "danger")
-        # The page again, the form holding what was typed (a redirect would lose it).
-        kept = {request.endpoint: {**request.view_args, **request.form.to_dict(), "_errors": details}}
-        return _document_page(document_id, kept=kept, status=exc.status)
+        return _page_again(document_id, exc)
     flash(done, "success")
     return redirect(url_for("incoming.document", document_id=document_id) + "#xu-ly")
+
+
+def _page_again(document_id: int, exc: DomainError):
+    """A refused action's answer: the page again, its form holding what was typed (a redirect would lose it), the
+    fields at fault marked (`_errors`)."""
+    details = exc.details if isinstance(exc.details, dict) else {}
+    kept = {request.endpoint: {**request.view_args, **request.form.to_dict(), "_errors": details}}
+    return _document_page(document_id, kept=kept, status=exc.status)
 
 
 def task_summary(task: HumanTask):

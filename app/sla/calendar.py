@@ -14,7 +14,7 @@ share one WorkingCalendar and its memoized days.
 import threading
 import time as _time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -248,10 +248,7 @@ def due_from_now(spec: "str | SlaSpec", agency_id: int | None = None) -> datetim
 def next_working_day(day: date, agency_id: int | None = None) -> date:
     """`day` when it is a working day, else the first working day after it: where a deadline that falls on a day off
     ends (Bộ luật Dân sự 2015 Điều 148.5), and how the engine reads a `due` date."""
-    calendar = calendar_for(agency_id)
-    while not calendar.is_working_day(day):
-        day += timedelta(days=1)
-    return day
+    return calendar_for(agency_id).next_working_day(day)
 
 
 def day_off_problem(day: date, agency_id: int | None = None, *, what: str = "Hạn giải quyết") -> str | None:
@@ -265,7 +262,7 @@ def day_off_problem(day: date, agency_id: int | None = None, *, what: str = "H�
     why = reason or hours.WEEKDAY_LABELS[day.isoweekday()]
     return (
         f"{what} {day:%d/%m/%Y} là ngày nghỉ ({why}): chọn một ngày làm việc, "
-        f"gần nhất là {next_working_day(day, agency_id):%d/%m/%Y}."
+        f"gần nhất là {calendar.next_working_day(day):%d/%m/%Y}."
     )
 
 

@@ -151,6 +151,10 @@ class WorkingCalendar:
     def is_working_day(self, day: date) -> bool:
         return bool(self.intervals(day))
 
+    def next_working_day(self, day: date) -> date:
+        """`day` when it is a working day, else the first working day after it."""
+        return day if self.is_working_day(day) else next(self._working_days_after(day))[0]
+
     def sessions_on(self, day: date) -> tuple[WorkSession, ...]:
         """The office hours in force on `day` (its season's, else the calendar's), working day or not."""
         for season in self.config.seasons:

@@ -7,8 +7,8 @@ from app.core.db import db
 from app.org.models import Role, User
 from app.org.permissions import managed_agency_ids
 from app.workflow import engine
-from app.workflow.assignment import acting_for, qualifies
-from app.workflow.models import HumanTask, ProcessVersion, TaskState, WorkflowInstance
+from app.workflow.assignment import OPEN_STATES, acting_for, qualifies
+from app.workflow.models import HumanTask, ProcessVersion, WorkflowInstance
 from app.workflow.validation import role_for_lane
 
 # Who oversees an agency's work: they may hand any open task of it to any active member, even one outside the
@@ -42,7 +42,7 @@ def _worked_on(actor: User, instance_id: int) -> bool:
     coordinators' finished steps while still handling (not only after finishing their own)."""
     mine = sa.or_(
         HumanTask.completed_by_id == actor.id,
-        sa.and_(HumanTask.assignee_id == actor.id, HumanTask.state.in_([TaskState.READY, TaskState.CLAIMED])),
+        sa.and_(HumanTask.assignee_id == actor.id, HumanTask.state.in_(OPEN_STATES)),
     )
     query = sa.select(HumanTask.id).where(HumanTask.instance_id == instance_id, mine)
     return db.session.scalar(query.limit(1)) is not None
