@@ -91,8 +91,14 @@ def _local_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=clock.LOCAL_TZ)
 
 
-def _query(agency_ids: set[int], f: AuditFilter) -> sa.Select:
-    query = sa.select(AuditEvent).where(AuditEvent.agency_id.in_(agency_ids), AuditEvent.seq.is_not(None))
+def _of_agencies(agency_ids: set[int | None]) -> sa.ColumnElement[bool]:
+    """`agency_ids` may hold None: the events of no agency (app.org.permissions.audit_agency_ids)."""
+    in_agencies = AuditEvent.agency_id.in_([i for i in agency_ids if i is not None])
+    return sa.or_(in_agencies, AuditEvent.agency_id.is_(None)) if None in agency_ids else in_agencies
+
+
+def _query(agency_ids: set[int | None], f: AuditFilter) -> sa.Select:
+    query = sa.select(AuditEvent).where(_of_agencies(agency_ids), AuditEvent.seq.is_not(None))
     if f.agency_id is not None:
         query = query.where(AuditEvent.agency_id == f.agency_id)
     if f.actor:
@@ -113,7 +119,7 @@ def _query(agency_ids: set[int], f: AuditFilter) -> sa.Select:
 
 
 def search(
-    agency_ids: set[int], f: AuditFilter, *, before_seq: int | None = None, limit: int = PAGE_SIZE
+    agency_ids: set[int | None], f: AuditFilter, *, before_seq: int | None = None, limit: int = PAGE_SIZE
 ) -> list[AuditEvent]:
     """Newest first, keyset-paged on `seq` (the chain's gap-free order): `before_seq` is the last row seen."""
     query = _query(agency_ids, f)
@@ -122,9 +128,9 @@ def search(
     return list(db.session.scalars(query.order_by(AuditEvent.seq.desc()).limit(limit)))
 
 
-def object_types(agency_ids: set[int]) -> list[str]:
+def object_types(agency_ids: set[int | None]) -> list[str]:
     """The object types the agencies' log holds, for the filter's choices."""
-    query = sa.select(AuditEvent.object_type).where(AuditEvent.agency_id.in_(agency_ids)).distinct()
+    query = sa.select(AuditEvent.object_type).where(_of_agencies(agency_ids)).distinct()
     return sorted(db.session.scalars(query))
 
 

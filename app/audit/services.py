@@ -99,11 +99,12 @@ def record(
     object_type: str | None = None,
     object_id: Any = None,
     agency_id: int | None = None,
+    actor_name: str | None = None,
 ) -> AuditEvent:
     """Add one event to the caller's transaction; it takes its place in the chain when the transaction commits.
 
     `actor` is a User or None for the system. Rolled back with the transaction (or the savepoint) it was
-    recorded in, like everything else.
+    recorded in, like everything else. `actor_name` names an actor who is neither (someone not signed in).
     """
     session = db.session
     origin = current_origin()
@@ -115,7 +116,7 @@ def record(
     event = AuditEvent(
         occurred_at=clock.now(),
         actor_id=actor.id if actor is not None else None,
-        actor_name=actor.username if actor is not None else "system",
+        actor_name=actor.username if actor is not None else (actor_name or SYSTEM_NAME),
         agency_id=agency_id,
         action=action,
         object_type=object_type or "system",
@@ -131,6 +132,10 @@ def record(
         session.add(AccessChangeWarning(event=event, agency_id=event.agency_id))
     return event
 
+
+SYSTEM_NAME = "system"  # the actor of the CLI, the demo loader, the scheduler
+# Someone who has not signed in: a refused sign-in is theirs, not the system's nor the account's owner's.
+NOT_SIGNED_IN = "(chưa đăng nhập)"
 
 # One look at a document is one event: its page, then the PDF the page's viewer fetches, then a reload a minute
 # later, are the same reading. A later look, or another person's, is a new event.

@@ -8,6 +8,7 @@ from app.core.db import db
 from app.documents.search import folded_search
 from app.dossiers import permissions
 from app.dossiers.models import Dossier, DossierItem
+from app.dossiers.states import DOSSIER_STATUS_LABELS, DossierStatus
 from app.org.models import User
 
 PAGE_SIZE = 50
@@ -21,9 +22,24 @@ class DossierFilter:
     mine: bool = False  # only the dossiers the person created
 
 
+def status_choices(user: User) -> dict[str, str]:
+    """The statuses the list may be filtered by: "Đã hủy" only for who reads the destruction record."""
+    if permissions.can_read_archive(user, user.agency_id):
+        return dict(DOSSIER_STATUS_LABELS)
+    return {code: label for code, label in DOSSIER_STATUS_LABELS.items() if code != DossierStatus.DESTROYED}
+
+
 def search(user: User, flt: DossierFilter, *, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[Dossier]:
-    """The dossiers `user` may see matching `flt`, newest first; keyset paging on the id (`before_id`)."""
-    query = sa.select(Dossier).where(permissions.visible_filter(user))
+    """The dossiers `user` may see matching `flt`, newest first; keyset paging on the id (`before_id`).
+
+    A destroyed dossier is no longer anyone's to open, but its line (mã, tiêu đề, the decision) stays findable for
+    the archive and the agency's leaders when they ask for "Đã hủy" (Phụ lục VI IV.1.g: the destruction record)."""
+    if flt.status == DossierStatus.DESTROYED:
+        if flt.status not in status_choices(user):
+            return []
+        query = sa.select(Dossier).where(Dossier.agency_id == user.agency_id)
+    else:
+        query = sa.select(Dossier).where(permissions.visible_filter(user))
     if flt.mine:
         query = query.where(Dossier.creator_id == user.id)
     if flt.year:

@@ -66,7 +66,8 @@ def _refusal_text(exc: DomainError) -> str:
 @login_required
 def index():
     year = request.args.get("year", type=bounded_int)
-    status = request.args.get("status") if request.args.get("status") in DOSSIER_STATUS_LABELS else None
+    choices = queries.status_choices(current_user)
+    status = request.args.get("status") if request.args.get("status") in choices else None
     text = (request.args.get("q") or "").strip()[:200]
     mine = request.args.get("mine") == "1"
     before = request.args.get("before", type=bounded_int)
@@ -77,7 +78,13 @@ def index():
     args = {k: v for k, v in request.args.items() if k != "before"}
     older = url_for("dossiers.index", **args, before=rows[-1].id) if more else None
     return render_template(
-        "dossiers/list.html", dossiers=rows, flt=flt, older=older, status_labels=DOSSIER_STATUS_LABELS
+        "dossiers/list.html",
+        dossiers=rows,
+        flt=flt,
+        older=older,
+        status_labels=DOSSIER_STATUS_LABELS,
+        status_choices=choices,
+        filtered=bool(year or status or text or mine),
     )
 
 

@@ -212,7 +212,9 @@ class Recipients:
         if level is Level.OVERDUE:
             return self.holders() | self.unit_leaders()
         if level is Level.ESCALATED:
-            return self.escalated_to()
+            # Not the step's own holder (a leader holding it): the overdue notice told them; this one is for above.
+            holders = self.holders()
+            return {user_id: name for user_id, name in self.escalated_to().items() if user_id not in holders}
         clerks = self.role(Role.CLERK.value)
         if level is Level.URGENT_UNOPENED:
             return clerks | self.role(Role.AGENCY_LEADER.value)

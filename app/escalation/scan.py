@@ -117,13 +117,13 @@ def look_at(task_id: int, now: datetime, shared: Shared | None = None) -> list[F
     done = set(done.split(",")) if done else set()
     limits = ladder.thresholds(task, context)
     people = ladder.Recipients(task, context.policy, context.holders)
-    fired, pending = [], []
+    due_now, pending = [], []
     for level in ladder.ORDER:
         if level.value in done:
             continue
         if level is Level.UNACTIONABLE:
             if not people.can_act():
-                fired.append(_fire(task, level, context, people, now, tell=True))
+                due_now.append((level, True))
             continue
         at = limits.of(level)
         if at is None or (level is Level.URGENT_UNOPENED and task.opened_at is not None and task.opened_at <= at):
@@ -133,7 +133,16 @@ def look_at(task_id: int, now: datetime, shared: Shared | None = None) -> list[F
             continue
         # A reminder that comes due together with the deadline is superseded: recorded, nobody told twice.
         superseded = level is Level.REMINDER and limits.overdue is not None and limits.overdue <= now
-        fired.append(_fire(task, level, context, people, now, tell=not superseded))
+        due_now.append((level, not superseded))
+    # Deadline levels that come due in one look (a scan catching up) tell each person once, with the gravest.
+    skip, told_by_graver = {}, set()
+    for level, tell in reversed(due_now):
+        if level in DEADLINE_LEVELS:
+            skip[level] = set(told_by_graver)
+            told_by_graver |= set(people.of(level)) if tell else set()
+    fired = [
+        _fire(task, level, context, people, now, tell=tell, skip=skip.get(level, set())) for level, tell in due_now
+    ]
     if pending:
         watch.next_at = min(pending)
     else:
@@ -146,9 +155,14 @@ def look_at(task_id: int, now: datetime, shared: Shared | None = None) -> list[F
     return fired
 
 
-def _fire(task: HumanTask, level: Level, context: ladder.Context, people, now: datetime, *, tell: bool) -> Fired:
+DEADLINE_LEVELS = (Level.REMINDER, Level.OVERDUE, Level.ESCALATED)  # in ladder.ORDER, the gravest last
+
+
+def _fire(
+    task: HumanTask, level: Level, context: ladder.Context, people, now: datetime, *, tell: bool, skip: set[int]
+) -> Fired:
     role = ladder.escalation_role(task, context.policy) if level is Level.ESCALATED else None
-    told = people.of(level) if tell else {}
+    told = {user_id: name for user_id, name in people.of(level).items() if user_id not in skip} if tell else {}
     message = messages.compose(task, level, role, context.urgency)
     notices = []
     if told:

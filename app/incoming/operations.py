@@ -171,4 +171,8 @@ def _direction_form(data: dict, outcome: str | None, agency_id: int) -> dict[str
         return {"han_xu_ly": "Ngày không hợp lệ (định dạng YYYY-MM-DD)."}
     problems = steps.direction_problems(agency_id, direction)
     renames = {"due": "han_xu_ly", **{name: form_name for form_name, name in DUE_FIELDS.items()}}
-    return {renames.get(key, key): message for key, message in problems.items()}
+    renamed = {}
+    for key, message in problems.items():
+        field, dot, option = key.partition(".")  # "coordinate_unit_dues.7": the date of unit 7
+        renamed[renames.get(field, field) + dot + option] = message
+    return renamed

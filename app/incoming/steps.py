@@ -145,17 +145,21 @@ def direction_problems(agency_id: int, direction: Direction) -> dict[str, str]:
 
 def _coordinating_unit_problems(agency_id: int, direction: Direction) -> dict[str, str]:
     """Each coordinating unit is an active unit of the agency with an active specialist: its "Góp ý phối hợp" step
-    (processes/incoming.bpmn, lane chuyen_vien) is that unit's specialists', and the handling waits for it."""
+    (processes/incoming.bpmn, lane chuyen_vien) is that unit's specialists', and the handling waits for it.
+    Besides the field's message, `coordinate_unit_ids.<id>` names each unit at fault (the form marks only those)."""
+    problems: dict[str, str] = {}
     for unit_id in direction.coordinate_unit_ids:
         unit = db.session.get(Unit, unit_id)
         if unit is None or unit.agency_id != agency_id or not unit.is_active:
-            return {"coordinate_unit_ids": "Đơn vị phối hợp không thuộc cơ quan hoặc đã ngừng hoạt động."}
-        if not org_queries.active_members(unit.id, Role.SPECIALIST.value):
-            return {
-                "coordinate_unit_ids": f"{unit.name} chưa có chuyên viên đang hoạt động để góp ý phối hợp: chọn đơn "
-                "vị khác hoặc người phối hợp cụ thể, hoặc đề nghị quản trị bổ sung chuyên viên cho đơn vị."
-            }
-    return {}
+            problems[f"coordinate_unit_ids.{unit_id}"] = "Đơn vị phối hợp không thuộc cơ quan hoặc đã ngừng hoạt động."
+        elif not org_queries.active_members(unit.id, Role.SPECIALIST.value):
+            problems[f"coordinate_unit_ids.{unit_id}"] = (
+                f"{unit.name} chưa có chuyên viên đang hoạt động để góp ý phối hợp: chọn đơn vị khác hoặc người phối "
+                "hợp cụ thể, hoặc đề nghị quản trị bổ sung chuyên viên cho đơn vị."
+            )
+    if problems:
+        problems = {"coordinate_unit_ids": " ".join(dict.fromkeys(problems.values())), **problems}
+    return problems
 
 
 def _people_problems(agency_id: int, direction: Direction) -> dict[str, str]:
@@ -175,7 +179,8 @@ def _people_problems(agency_id: int, direction: Direction) -> dict[str, str]:
 
 def _assignee_due_problems(agency_id: int, direction: Direction) -> dict[str, str]:
     """Seed 000 Điều 17.2: each assignee's own deadline is not past, and — unless the agency allows it
-    (Agency.due_after_lead_allowed) — not after the lead's. Keys: the Direction's `…_dues` field names."""
+    (Agency.due_after_lead_allowed) — not after the lead's. Keys: the Direction's `…_dues` field names, and
+    `<field>.<id>` for each date at fault."""
     today, lead_due = clock.to_local(clock.now()).date(), direction.due
     agency = db.session.get(Agency, agency_id)
     after_allowed = bool(agency and agency.due_after_lead_allowed)
@@ -188,17 +193,18 @@ def _assignee_due_problems(agency_id: int, direction: Direction) -> dict[str, st
     for name, ids, dues, model in groups:
         for key in ids:
             due = dues.get(key)
-            if due is None or name in problems:
+            if due is None:
                 continue
-            who = _name_of(model, key)
+            who, problem = _name_of(model, key), None
             if due < today:
-                problems[name] = f"Hạn của {who} không được ở trong quá khứ."
+                problem = f"Hạn của {who} không được ở trong quá khứ."
             elif day_off := day_off_problem(due, agency_id, what=f"Hạn của {who}"):
-                problems[name] = day_off
+                problem = day_off
             elif lead_due is not None and due > lead_due and not after_allowed:
-                problems[name] = (
-                    f"Hạn của {who} ({due:%d/%m/%Y}) không được sau hạn của bên chủ trì ({lead_due:%d/%m/%Y})."
-                )
+                problem = f"Hạn của {who} ({due:%d/%m/%Y}) không được sau hạn của bên chủ trì ({lead_due:%d/%m/%Y})."
+            if problem:
+                problems.setdefault(name, problem)  # the field's message: its first date at fault
+                problems[f"{name}.{key}"] = problem  # and each date at fault, which the form marks
     return problems
 
 

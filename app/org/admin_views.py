@@ -15,7 +15,7 @@ from app.core.transaction import unit_of_work
 from app.org import access_warnings, admin_hub, auth, queries, services
 from app.org.forms import AgencyForm, ResetPasswordForm, UnitForm, UserForm, choices
 from app.org.models import ROLE_LABELS
-from app.org.permissions import managed_agency_ids, managed_user
+from app.org.permissions import audit_agency_ids, managed_agency_ids, managed_user
 from app.web.helpers import admin_required, show_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -295,7 +295,7 @@ def audit_verify():
 
 
 def _audit_page(result):
-    agency_ids = managed_agency_ids(current_user)
+    agency_ids = audit_agency_ids(current_user)
     found, problems = audit_filters.parse_filters(request.args)
     for message in problems.values():
         flash(message, "danger")
@@ -307,9 +307,9 @@ def _audit_page(result):
         filters=found,
         problems=problems,
         page_size=audit_filters.PAGE_SIZE,
-        agencies=queries.list_agencies(agency_ids),
+        agencies=queries.list_agencies(managed_agency_ids(current_user)),
         object_types=sorted(audit_filters.object_types(agency_ids), key=object_type_label),
-        people=queries.list_users(agency_ids, limit=1000),
+        people=queries.list_users(managed_agency_ids(current_user), limit=1000),
         action_labels=ACTION_LABELS,
         object_label=object_type_label,
     )
@@ -320,7 +320,7 @@ def _audit_page(result):
 def audit_csv():
     """The filtered log as CSV (at most CSV_LIMIT rows, newest first); the export itself is audited."""
     found = audit_filters.require_filters(request.args)
-    events = audit_filters.search(managed_agency_ids(current_user), found, limit=audit_filters.CSV_LIMIT)
+    events = audit_filters.search(audit_agency_ids(current_user), found, limit=audit_filters.CSV_LIMIT)
     audit_services.record(
         current_user,
         "audit.export",

@@ -6,7 +6,7 @@ from app.api.schemas import ErrorSchema, id_cursor, keyset_page
 from app.audit import filters
 from app.core.errors import PermissionDenied
 from app.org.audit_schemas import AuditEventPageSchema, AuditListArgs
-from app.org.permissions import managed_agency_ids
+from app.org.permissions import audit_agency_ids
 
 blp = api_blueprint("audit_api", __name__, tag="Nhật ký hệ thống", description="Nhật ký mọi thay đổi, chỉ đọc")
 
@@ -18,7 +18,7 @@ blp = api_blueprint("audit_api", __name__, tag="Nhật ký hệ thống", descri
 @blp.alt_response(422, schema=ErrorSchema, description="Điều kiện lọc không hợp lệ (audit_filter_invalid)")
 def list_events(args):
     """Sự kiện của các cơ quan mình quản trị, mới nhất trước; `next_cursor` (số thứ tự `seq`) → `after`."""
-    agency_ids = managed_agency_ids(api_user())
+    agency_ids = audit_agency_ids(api_user())
     if not agency_ids:
         raise PermissionDenied("Chỉ quản trị hệ thống được xem nhật ký hệ thống.")
     found = filters.require_filters({k: v for k, v in args.items() if isinstance(v, str)})

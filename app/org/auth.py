@@ -63,6 +63,11 @@ def _failures_from(ip: str | None, since) -> int:
     return queries.count_login_failures(ip, since)
 
 
+def _attempt_by(user: User) -> str:
+    """Who a refused sign-in under a known name is audited as: not the account's owner, who may not be the one."""
+    return f"{audit.NOT_SIGNED_IN} {user.username}"
+
+
 def authenticate(username: str, password: str) -> LoginResult:
     """Check a password login. Failures are recorded (and must be committed), so this returns, not raises.
 
@@ -83,20 +88,46 @@ def authenticate(username: str, password: str) -> LoginResult:
     user = queries.find_user_by_username(username or "")
     if user is None:
         verify_password(_dummy_hash((config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_KIB"])), password or "")
-        audit.record(None, "auth.login_failed", None, object_type="user_account", summary="Đăng nhập sai: tên lạ")
+        # The name tried is not written: people type their password into the name field.
+        audit.record(
+            None,
+            "auth.login_failed",
+            None,
+            object_type="user_account",
+            summary="Đăng nhập sai: tên lạ",
+            actor_name=audit.NOT_SIGNED_IN,
+        )
         return _refused()
     password_ok = verify_password(user.password_hash, password or "")  # checked even when locked: same timing
     if user.locked_until is not None and user.locked_until > now:
-        audit.record(None, "auth.login_failed", user, summary=f"Đăng nhập khi đang tạm khóa: {user.username}")
+        audit.record(
+            None,
+            "auth.login_failed",
+            user,
+            summary=f"Đăng nhập khi đang tạm khóa: {user.username}",
+            actor_name=_attempt_by(user),
+        )
         return _refused()
     if not password_ok:
         user.failed_login_count += 1
         if user.failed_login_count >= config["LOGIN_MAX_ATTEMPTS"]:
             user.locked_until = now + window
             user.failed_login_count = 0
-            audit.record(None, "auth.lockout", user, summary=f"Tạm khóa tài khoản {user.username} do đăng nhập sai")
+            audit.record(
+                None,
+                "auth.lockout",
+                user,
+                summary=f"Tạm khóa tài khoản {user.username} do đăng nhập sai",
+                actor_name=_attempt_by(user),
+            )
         else:
-            audit.record(None, "auth.login_failed", user, summary=f"Đăng nhập sai mật khẩu: {user.username}")
+            audit.record(
+                None,
+                "auth.login_failed",
+                user,
+                summary=f"Đăng nhập sai mật khẩu: {user.username}",
+                actor_name=_attempt_by(user),
+            )
         db.session.flush()
         return _refused()
     if not user.is_active:

@@ -29,6 +29,15 @@ def managed_agency_ids(user: User | None) -> set[int]:
     return descendant_agency_ids(user.agency_id)
 
 
+def audit_agency_ids(user: User | None) -> set[int | None]:
+    """The audit events an administrator reads: their agencies', and — for the administrator of a top agency, who
+    runs the system — the events of no agency (sign-in attempts under unknown names, scheduled jobs, the CLI)."""
+    agency_ids: set[int | None] = set(managed_agency_ids(user))
+    if agency_ids and db.session.scalar(sa.select(Agency.parent_id).where(Agency.id == user.agency_id)) is None:
+        agency_ids.add(None)
+    return agency_ids
+
+
 def chosen_agency_id(user: User, raw: str | None) -> int:
     """The agency a per-agency administration page is about: `raw` (its ?scope= id) when `user` manages that agency,
     their own when none is asked for; another agency answers 404, its existence being none of their business."""

@@ -114,3 +114,21 @@ def test_api_filters_pages_and_refuses_bad_input(client, log, api_token, create_
     assert bad.status_code == 422 and bad.json["code"] == "audit_filter_invalid" and "date_from" in bad.json["details"]
     nobody = api_token(create_user(agency=log["top"]))
     assert client.get("/api/v1/audit", headers=nobody).status_code == 403
+
+
+def test_refused_sign_ins_are_by_someone_not_signed_in_and_reach_the_top_administrator(app, client, log, create_user):
+    create_user(roles=("quan_tri",), agency=log["child"], username="qt.so")
+    login(client, "vt.so", "sai-mat-khau-1")
+    login(client, "khong.co.ai", "Mat-khau-go-nham-1")
+    refused = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "auth.login_failed")).all()
+    assert {(e.actor_id, e.actor_name, e.agency_id) for e in refused} == {
+        (None, "(chưa đăng nhập) vt.so", log["child"].id),
+        (None, "(chưa đăng nhập)", None),  # the name tried is not kept: it may be a password
+    }
+    login(client, "qt.tinh")
+    top = client.get("/admin/audit?action=auth.login_failed").get_data(as_text=True)
+    assert "(chưa đăng nhập) vt.so" in top and "Đăng nhập sai: tên lạ" in top and "khong.co.ai" not in top
+    other = app.test_client()
+    login(other, "qt.so")
+    child = other.get("/admin/audit?action=auth.login_failed").get_data(as_text=True)
+    assert "(chưa đăng nhập) vt.so" in child and "Đăng nhập sai: tên lạ" not in child

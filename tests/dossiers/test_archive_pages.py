@@ -157,6 +157,13 @@ def test_hold_and_destruction_through_the_pages(archive_office, as_user):
         post(archivist, f"{page}/execute", {}, page)
         html = archivist.get(page).get_data(as_text=True)
         pdf = archivist.get(f"{page}/bien-ban.pdf")
+        # Still findable by its code, as a line of the destruction record; no longer among "Tất cả".
+        listed = archivist.get(f"/dossiers?status=destroyed&q={dossier.file_code}").get_data(as_text=True)
+        everything = archivist.get("/dossiers").get_data(as_text=True)
+        clerk_list = as_user(office.clerk).get("/dossiers?status=destroyed").get_data(as_text=True)
+    assert dossier.file_code in listed and f'href="{page}"' in listed and "xem danh mục hủy" in listed
+    assert dossier.file_code not in everything
+    assert 'value="destroyed"' not in clerk_list and "Chưa có hồ sơ nào" in clerk_list
     assert "Đã hủy" in html and "Đã xóa tệp" in html and digest[:16] in html and "Hội đồng đồng ý hủy" in html
     assert office.archivist.full_name in html and office.leader.full_name in html and "Số 7/QĐ-UBND" in html
     assert not store().path_for(digest).exists()

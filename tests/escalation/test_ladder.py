@@ -112,3 +112,22 @@ def test_a_later_deadline_moves_the_look(incoming_office, signed_pdf):
     # 75 % of 23 h 30 of working time (Thursday 1 h, then 7 h 30 a day): Wednesday 09:07.
     assert scan(DEADLINE).fired == [] and scan(ESCALATION).fired == [] and scan(local(2027, 1, 6, 9, 6)).fired == []
     assert [f.level for f in scan(local(2027, 1, 6, 9, 7)).fired] == ["reminder"]
+
+
+def test_a_leader_holding_the_step_is_told_once_even_when_a_late_scan_finds_every_level_due(
+    incoming_office, signed_pdf
+):
+    from app.core.transaction import unit_of_work
+    from app.workflow import services as wf
+
+    office = incoming_office
+    _document, task = arrive(office, signed_pdf)
+    with clock.frozen(ARRIVAL), unit_of_work():
+        wf.reassign_task(office.leader, task.id, office.leader.id)  # the leader keeps the step to check it himself
+
+    result = scan(ESCALATION)  # the first scan since the arrival: reminder, overdue and escalation all due
+    assert [f.level for f in result.fired] == ["reminder", "overdue", "escalated"]
+    # The reminder is superseded by the deadline; the escalation goes to the holders of `lanh_dao` above the
+    # step's holder — there is no other here, so only the overdue notice is sent.
+    assert notices() == [("lanhdao", "task_overdue")]
+    assert [f.recipients for f in result.fired] == [(), ("Trần Văn Minh",), ()]

@@ -192,3 +192,36 @@ def test_a_coordinating_unit_s_opinion_is_on_the_page_for_the_lead_at_once(
     page = client.get(f"/incoming/{document.id}").get_data(as_text=True)
     assert "Ý kiến phối hợp</strong> · Phòng Kinh tế" in page and "bổ sung số liệu quý IV" in page
     assert client.get(f"/tasks/{opinion.id}").status_code == 200  # the step itself, from the case's history
+
+
+def test_a_refused_direction_marks_only_the_choices_at_fault(client, incoming_office, signed_pdf, frozen_clock):
+    import re
+
+    from app.core.transaction import unit_of_work
+    from app.org import services as org
+
+    office = incoming_office
+    with unit_of_work():
+        empty = org.create_unit(None, agency_id=office.agency.id, name="Chi cục Văn thư - Lưu trữ", abbreviation="VT")
+    _document, _instance, task = registered(office, signed_pdf)
+    login(client, "lanhdao")
+    form = {
+        "csrf_token": csrf_token(client, f"/tasks/{task.id}"),
+        "y_kien_chi_dao": "Giao Phòng Tổng hợp chủ trì",
+        "lead_unit_id": str(office.unit_a.id),
+        "han_xu_ly": "2026-11-27",
+        "coordinate_unit_ids": [str(office.unit_b.id), str(empty.id)],  # the second has nobody to give an opinion
+        f"han_don_vi_phoi_hop.{office.unit_b.id}": "2026-11-30",  # after the lead's
+        f"han_don_vi_phoi_hop.{empty.id}": "2026-11-26",
+    }
+    response = client.post(f"/tasks/{task.id}/complete", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Chi cục Văn thư - Lưu trữ chưa có chuyên viên" in page
+
+    def marked(attributes: str) -> bool:
+        return "is-invalid" in re.search(rf'<input class="([^"]*)"[^>]*{re.escape(attributes)}', page).group(1)
+
+    assert marked(f'name="coordinate_unit_ids" value="{empty.id}"')
+    assert not marked(f'name="coordinate_unit_ids" value="{office.unit_b.id}"')
+    assert marked(f'name="han_don_vi_phoi_hop.{office.unit_b.id}"')
+    assert not marked(f'name="han_don_vi_phoi_hop.{empty.id}"')

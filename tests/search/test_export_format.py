@@ -45,6 +45,16 @@ def test_the_number_reads_01_in_every_export(db_session):
     assert [row.cells[1].text for row in table.rows[1:]] == ["01", "12"]
 
 
+def test_the_spreadsheet_columns_fit_their_text_and_the_headings_stay_in_sight(db_session):
+    sheet = load_workbook(io.BytesIO(export.to_xlsx([entry(1), entry(12)], COLUMNS))).active
+    width = {c.value: sheet.column_dimensions[c.column_letter].width for c in sheet[1]}
+    assert width["Trích yếu"] == export.XLSX_MAX_WIDTH  # 93 characters: wrapped within the cap
+    assert sheet.cell(2, 6).alignment.wrap_text
+    assert len("Sở Nội vụ tỉnh Kiên Giang") < width["Nơi gửi/nơi nhận"] < 40
+    assert 10 <= width["Ngày văn bản"] < 20 and width["STT"] < 10
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:J3"
+
+
 # NĐ 30 Phụ lục VI III.6.h: a date in the PDF reads whole on one line, every column chosen.
 def test_dates_in_the_pdf_do_not_wrap(db_session):
     pdf = export.to_pdf([entry(1)], COLUMNS, title="KẾT QUẢ", author="Văn thư")

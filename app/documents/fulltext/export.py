@@ -15,6 +15,7 @@ from app.documents.symbols import format_number
 
 EXPORT_LIMIT = 1000  # rows in one file: the search's own ranked candidates
 FORMATS = ("docx", "xlsx", "pdf")
+XLSX_MAX_WIDTH = 60  # characters
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -44,20 +45,33 @@ def _text(value) -> str:
 
 def to_xlsx(entries: list, columns: list[str]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
     sheet.title = "Kết quả tìm kiếm"
-    sheet.append(["STT", *(COLUMNS[c] for c in columns)])
+    headings = ["STT", *(COLUMNS[c] for c in columns)]
+    sheet.append(headings)
     for c in sheet[1]:
         c.font = Font(bold=True)
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+    widths = [len(h) for h in headings]
     for n, entry in enumerate(entries, 1):
-        sheet.append([n, *(cell(entry, c) for c in columns)])
+        values = [n, *(cell(entry, c) for c in columns)]
+        sheet.append(values)
+        widths = [max(w, len(_text(v))) for w, v in zip(widths, values, strict=True)]
     for row in sheet.iter_rows(min_row=2):
         for c in row:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
             if isinstance(c.value, date):
                 c.number_format = "DD/MM/YYYY"
+    # Each column as wide as its longest text, within reason: a trích yếu wraps at XLSX_MAX_WIDTH characters.
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 6), XLSX_MAX_WIDTH)
+    sheet.freeze_panes = "A2"  # the headings stay in sight while scrolling
+    if entries:
+        sheet.auto_filter.ref = sheet.dimensions
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
