@@ -11,6 +11,8 @@ file, dates (one date per choice ticked in another field: an object {"<value>": 
 {"widget": "dates", "for": "<checkboxes field>"}, the checkboxes field naming it back with {"dates": "<field>"}
 so each choice shows its date beside it — a deadline per assignee). A field's `"default_from": "<case field>"`
 starts it from another value the case holds (the sender's requested reply date as the handling deadline).
+A date field with `"deadline": true` is a deadline a person sets: not in the past, and a working day of the agency's
+calendar (`deadline_problems`).
 Data sources: units, users (optionally {"role": …}; app.workflow.builtin_operations), and what modules
 declare on their EngineExtension (app.workflow.registry).
 The same schema validates browser and API submissions (jsonschema); domain rules follow in services.
@@ -119,6 +121,8 @@ def form_problems(form: dict) -> list[str]:
         widget = hints.get("widget", "text")
         if widget not in WIDGETS:
             problems.append(f"trường “{name}”: kiểu nhập “{widget}” không được hỗ trợ")
+        if hints.get("deadline") and widget != "date":
+            problems.append(f"trường “{name}”: “deadline” chỉ dùng cho trường kiểu ngày (date)")
         if widget == "dates" and hints.get("for") not in form["schema"].get("properties", {}):
             problems.append(f"trường “{name}”: “for” phải là một trường của biểu mẫu")
         source = hints.get("source")
@@ -217,6 +221,31 @@ def _coerce(value: str, kind: str | None):
     except ValueError:
         return value  # the schema reports the wrong type
     return value
+
+
+def deadline_problems(form: dict, data: dict, agency_id: int) -> dict[str, str]:
+    """Date fields marked `"deadline": true`: not before today, and not a weekend or holiday of the agency (the day
+    a page shows is the day the task is due; app.sla.calendar.day_off_problem says which working day is nearest)."""
+    from datetime import date
+
+    from app.core import clock
+    from app.sla.calendar import day_off_problem
+
+    problems = {}
+    today = clock.to_local(clock.now()).date()
+    for name, hints in (form.get("ui") or {}).items():
+        if not hints.get("deadline") or not isinstance(data.get(name), str):
+            continue
+        try:
+            day = date.fromisoformat(data[name])
+        except ValueError:
+            continue  # the schema's "format": "date" names it
+        label = hints.get("label") or name
+        if day < today:
+            problems[name] = f"{label} không được ở trong quá khứ."
+        elif day_off := day_off_problem(day, agency_id, what=label):
+            problems[name] = day_off
+    return problems
 
 
 def source_problems(

@@ -25,6 +25,7 @@ from app.workflow.assignment import acting_for, candidates, mismatch
 from app.workflow.definitions import newest_version
 from app.workflow.forms import (
     attached_files,
+    deadline_problems,
     options_for,
     prefill,
     run_validators,
@@ -107,12 +108,13 @@ def start_process(
 
 
 def check_start_form(version, data: dict, agency_id: int) -> None:
-    """A person's start of a case with a start form: the same checks for the page and the API (schema, choices,
-    the form's validators)."""
+    """A person's start of a case with a start form: the same checks for the page and the API (deadlines, schema,
+    choices, the form's validators)."""
     form = version.forms.get(f"{version.process_id}/start")
     if form is None:
         return
-    problems = validate_data(form, data) | source_problems(form, data, agency_id)
+    problems = deadline_problems(form, data, agency_id) | validate_data(form, data)
+    problems |= source_problems(form, data, agency_id)
     problems = run_validators(form, data, None, agency_id) | problems
     if problems:
         raise ValidationError("Biểu mẫu còn lỗi, vui lòng kiểm tra lại.", details=problems)
@@ -278,7 +280,8 @@ def _complete(actor, task: HumanTask, on_behalf, data, outcome, comment) -> Huma
     data = dict(data or {})
     if form is not None:
         actor_id = actor.id if actor is not None else None
-        problems = validate_data(form, data) | source_problems(form, data, task.agency_id, task.unit_id, actor_id)
+        problems = deadline_problems(form, data, task.agency_id) | validate_data(form, data)
+        problems |= source_problems(form, data, task.agency_id, task.unit_id, actor_id)
         problems = run_validators(form, data, outcome, task.agency_id) | problems
         outcomes = {o["value"] for o in form.get("outcomes", [])}
         if outcomes and outcome not in outcomes:

@@ -35,3 +35,10 @@ def test_default_from_fills_only_what_the_case_lacks():
     assert prefill(FORM, {"due_date": "2026-12-10"}) == {"han": "2026-12-10"}
     assert prefill(FORM, {"due_date": "2026-12-10", "han": "2026-12-01"}) == {"han": "2026-12-01"}
     assert prefill(FORM, {"due_date": None}) == {}
+
+
+def test_only_a_date_field_is_a_deadline():
+    marked = {**FORM, "ui": {**FORM["ui"], "han": {"widget": "date", "deadline": True}}}
+    assert form_problems(marked) == []
+    wrong = {**FORM, "ui": {**FORM["ui"], "unit_ids": {"widget": "checkboxes", "deadline": True}}}
+    assert form_problems(wrong) == ["trường “unit_ids”: “deadline” chỉ dùng cho trường kiểu ngày (date)"]

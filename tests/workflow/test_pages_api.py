@@ -367,3 +367,36 @@ def test_what_keeps_a_person_from_a_step_is_named(shipped):
     assert mismatch(office.spec_a1, step) is None
     assert mismatch(office.spec_b, step) == "đơn vị"  # a specialist of another unit: not a role difference
     assert mismatch(office.clerk, step) == "vai trò"
+
+
+def test_a_work_deadline_is_a_working_day_not_in_the_past(client, shipped, api_token, frozen_clock):
+    # The start form's "Hạn hoàn thành" is marked `"deadline": true` (app.workflow.forms.deadline_problems).
+    office = shipped
+    leader = api_token(office.leader)
+
+    def start(day: str):
+        data = {"tieu_de": "Rà soát thủ tục hành chính", "don_vi_chu_tri": office.unit_a.id, "han_hoan_thanh": day}
+        return client.post("/api/v1/processes/work_assignment/start", headers=leader, json={"data": data})
+
+    saturday = start("2026-11-28")  # the clock stands on Monday 23/11/2026
+    assert saturday.status_code == 422
+    assert saturday.json["details"]["han_hoan_thanh"] == (
+        "Hạn hoàn thành 28/11/2026 là ngày nghỉ (Thứ Bảy): chọn một ngày làm việc, gần nhất là 30/11/2026."
+    )
+    past = start("2026-11-20")
+    assert past.status_code == 422 and past.json["details"] == {
+        "han_hoan_thanh": "Hạn hoàn thành không được ở trong quá khứ."
+    }
+    assert start("2026-11-30").status_code == 201
+    login(client, "lanhdao")
+    token = csrf_token(client, "/cases/new/work_assignment")
+    page = client.post(
+        "/cases/new/work_assignment",
+        data={
+            "csrf_token": token,
+            "tieu_de": "Báo cáo biên chế",
+            "don_vi_chu_tri": str(office.unit_a.id),
+            "han_hoan_thanh": "2026-11-29",
+        },
+    )
+    assert page.status_code == 422 and "gần nhất là 30/11/2026" in page.get_data(as_text=True)
