@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from app.audit.actions import action_label
-from app.audit.models import AuditEvent
+from app.audit.models import NOT_SIGNED_IN, AuditEvent
 from app.core import clock
 from app.core.db import db
 from app.core.errors import ValidationError
@@ -102,7 +102,9 @@ def _query(agency_ids: set[int | None], f: AuditFilter) -> sa.Select:
     if f.agency_id is not None:
         query = query.where(AuditEvent.agency_id == f.agency_id)
     if f.actor:
-        query = query.where(sa.func.lower(AuditEvent.actor_name) == f.actor.lower())
+        # A person's name also finds the refused sign-ins made under it (app.org.auth._attempt_by).
+        names = [f.actor.lower(), f"{NOT_SIGNED_IN} {f.actor.lower()}"]
+        query = query.where(sa.func.lower(AuditEvent.actor_name).in_(names))
     if f.action:
         query = query.where(AuditEvent.action == f.action)
     if f.object_type:

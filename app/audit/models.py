@@ -7,6 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import UTCDateTime, db
 
+SYSTEM_NAME = "system"  # the actor_name of the CLI, the demo loader, the scheduler
+# Someone who has not signed in: a refused sign-in is theirs, neither the system's nor the account owner's.
+NOT_SIGNED_IN = "(chưa đăng nhập)"
+
 
 class AuditEvent(db.Model):
     """One state change: who, what, on which object, from where, when; chained to the one before."""

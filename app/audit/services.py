@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.access_warnings import is_access_change
 from app.audit.context import current_origin
-from app.audit.models import AccessChangeWarning, AuditEvent
+from app.audit.models import SYSTEM_NAME, AccessChangeWarning, AuditEvent
 from app.core import clock
 from app.core.db import db
 
@@ -132,10 +132,6 @@ def record(
         session.add(AccessChangeWarning(event=event, agency_id=event.agency_id))
     return event
 
-
-SYSTEM_NAME = "system"  # the actor of the CLI, the demo loader, the scheduler
-# Someone who has not signed in: a refused sign-in is theirs, not the system's nor the account's owner's.
-NOT_SIGNED_IN = "(chưa đăng nhập)"
 
 # One look at a document is one event: its page, then the PDF the page's viewer fetches, then a reload a minute
 # later, are the same reading. A later look, or another person's, is a new event.

@@ -94,6 +94,10 @@ def peek_next_number(register_id: int, year: int | None = None) -> int:
     return last_number(register_id, year) + 1
 
 
+# What a number is given to (assign_number's object_type), as the audit log's summary names it.
+NUMBERED = {"incoming": "văn bản đến", "outgoing": "văn bản đi", "copy": "bản sao"}
+
+
 def assign_number(
     actor: User | None, register_id: int, object_type: str, object_id: int, year: int | None = None
 ) -> NumberAssignment:
@@ -136,7 +140,10 @@ def assign_number(
         "register.assign_number",
         assignment,
         agency_id=register.agency_id,
-        summary=f"Cấp số {format_number(number)} năm {year} trong “{register.name}” cho {object_type} #{object_id}",
+        summary=(
+            f"Cấp số {format_number(number)} năm {year} trong “{register.name}” "
+            f"cho {NUMBERED.get(object_type, object_type)} #{object_id}"
+        ),
         changes={"register_id": register_id, "year": year, "number": number, "object": f"{object_type}:{object_id}"},
     )
     return assignment

@@ -203,8 +203,8 @@ def _assignee_due_problems(agency_id: int, direction: Direction) -> dict[str, st
             elif lead_due is not None and due > lead_due and not after_allowed:
                 problem = f"Hạn của {who} ({due:%d/%m/%Y}) không được sau hạn của bên chủ trì ({lead_due:%d/%m/%Y})."
             if problem:
-                problems.setdefault(name, problem)  # the field's message: its first date at fault
-                problems[f"{name}.{key}"] = problem  # and each date at fault, which the form marks
+                problems[f"{name}.{key}"] = problem  # each date at fault, which the form marks
+                problems[name] = f"{problems[name]} {problem}" if name in problems else problem  # all, under the field
     return problems
 
 

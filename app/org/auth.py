@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from app.audit import services as audit
 from app.audit.context import current_origin
+from app.audit.models import NOT_SIGNED_IN
 from app.core import clock
 from app.core.db import db
 from app.core.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
@@ -65,7 +66,7 @@ def _failures_from(ip: str | None, since) -> int:
 
 def _attempt_by(user: User) -> str:
     """Who a refused sign-in under a known name is audited as: not the account's owner, who may not be the one."""
-    return f"{audit.NOT_SIGNED_IN} {user.username}"
+    return f"{NOT_SIGNED_IN} {user.username}"
 
 
 def authenticate(username: str, password: str) -> LoginResult:
@@ -95,7 +96,7 @@ def authenticate(username: str, password: str) -> LoginResult:
             None,
             object_type="user_account",
             summary="Đăng nhập sai: tên lạ",
-            actor_name=audit.NOT_SIGNED_IN,
+            actor_name=NOT_SIGNED_IN,
         )
         return _refused()
     password_ok = verify_password(user.password_hash, password or "")  # checked even when locked: same timing

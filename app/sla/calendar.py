@@ -261,7 +261,7 @@ def day_off_problem(day: date, agency_id: int | None = None, *, what: str = "H�
     _working, reason = calendar.day_status(day)
     why = reason or hours.WEEKDAY_LABELS[day.isoweekday()]
     return (
-        f"{what} {day:%d/%m/%Y} là ngày nghỉ ({why}): chọn một ngày làm việc, "
+        f"{what} là {day:%d/%m/%Y}, ngày nghỉ ({why}): chọn một ngày làm việc, "
         f"gần nhất là {calendar.next_working_day(day):%d/%m/%Y}."
     )
 

@@ -76,8 +76,9 @@ def case_path(instance: WorkflowInstance) -> CasePath:
         if parent is not None and not repeat and parent.state == SpiffState.COMPLETED:
             pairs.add((parent.task_spec.bpmn_id, bpmn_id))
     _add_actors(instance, elements)
-    xml = version.bpmn_xml
-    return CasePath(instance, xml, elements, _flow_ids(xml, instance.process_id, pairs))
+    root = etree.fromstring(version.bpmn_xml.encode())
+    flows = _flow_ids(root, instance.process_id, pairs)
+    return CasePath(instance, _with_role_labels(root), elements, flows)
 
 
 def _bpmn_parent(task):
@@ -125,9 +126,16 @@ def short_time(at: datetime | None) -> str:
     return clock.to_local(at).strftime("%H:%M %d/%m") if at else ""
 
 
-def _flow_ids(xml: str, process_id: str, pairs: set[tuple[str, str]]) -> list[str]:
+def _with_role_labels(root) -> str:
+    """The diagram as people read it: a lane named by a role's code ("lanh_dao") shows the role's name ("Lãnh đạo
+    cơ quan"). Only the copy shown; the version's BPMN keeps the codes the engine assigns by."""
+    for lane in root.xpath("//bpmn:lane[@name]", namespaces=NS):
+        lane.set("name", _role_label(lane.get("name")))
+    return etree.tostring(root, encoding="unicode")
+
+
+def _flow_ids(root, process_id: str, pairs: set[tuple[str, str]]) -> list[str]:
     """The sequence flows joining each (source, target) pair that ran, read from the version's BPMN."""
-    root = etree.fromstring(xml.encode())
     flows = root.xpath("//bpmn:process[@id=$pid]//bpmn:sequenceFlow", namespaces=NS, pid=process_id)
     return sorted(flow.get("id") for flow in flows if (flow.get("sourceRef"), flow.get("targetRef")) in pairs)
 

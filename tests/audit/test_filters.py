@@ -128,6 +128,8 @@ def test_refused_sign_ins_are_by_someone_not_signed_in_and_reach_the_top_adminis
     login(client, "qt.tinh")
     top = client.get("/admin/audit?action=auth.login_failed").get_data(as_text=True)
     assert "(chưa đăng nhập) vt.so" in top and "Đăng nhập sai: tên lạ" in top and "khong.co.ai" not in top
+    by_name = client.get("/admin/audit?actor=vt.so").get_data(as_text=True)  # a name finds the attempts under it
+    assert "(chưa đăng nhập) vt.so" in by_name and "tên lạ" not in by_name
     other = app.test_client()
     login(other, "qt.so")
     child = other.get("/admin/audit?action=auth.login_failed").get_data(as_text=True)

@@ -100,17 +100,17 @@ def test_an_object_gets_one_number_per_register(incoming_register, frozen_clock)
 
 
 def test_assignment_is_audited_with_the_actor(clerk, incoming_register, frozen_clock):
-    assignment = numbering.assign_number(clerk, incoming_register.id, "incoming_document", 42)
+    assignment = numbering.assign_number(clerk, incoming_register.id, "incoming", 42)
     assert assignment.assigned_by_id == clerk.id and assignment.assigned_at == frozen_clock.instant
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "register.assign_number"))
     assert event.actor_id == clerk.id and event.agency_id == clerk.agency_id
     assert event.object_type == "number_assignment" and event.object_id == str(assignment.id)
-    assert event.summary.startswith("Cấp số 01 năm 2026 trong “Sổ văn bản đến”")
+    assert event.summary == "Cấp số 01 năm 2026 trong “Sổ văn bản đến” cho văn bản đến #42"  # not "incoming"
     assert event.changes == {
         "register_id": incoming_register.id,
         "year": 2026,
         "number": 1,
-        "object": "incoming_document:42",
+        "object": "incoming:42",
     }
 
 

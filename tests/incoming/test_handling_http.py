@@ -72,10 +72,10 @@ def test_handling_actions_on_the_document_page(app, client, incoming_office, sig
         data={"csrf_token": token, "reason": "Chờ số liệu của 15 xã", "proposed_date": "2026-12-05"},
     )
     page = refused.get_data(as_text=True)
-    assert refused.status_code == 422 and "05/12/2026 là ngày nghỉ (Thứ Bảy)" in page
+    assert refused.status_code == 422 and "là 05/12/2026, ngày nghỉ (Thứ Bảy)" in page
     assert 'value="Chờ số liệu của 15 xã">' in page  # kept; the date is what to fix: marked, said, focused
     assert 'is-invalid" id="extension-date"' in page and 'value="2026-12-05" autofocus>' in page
-    assert '<div class="invalid-feedback">Ngày đề nghị 05/12/2026 là ngày nghỉ (Thứ Bảy)' in page
+    assert '<div class="invalid-feedback">Ngày đề nghị là 05/12/2026, ngày nghỉ (Thứ Bảy)' in page
     response = client.post(
         f"/incoming/{document.id}/extensions",
         data={"csrf_token": token, "reason": "Chờ số liệu", "proposed_date": "2026-12-01"},
@@ -221,6 +221,7 @@ def test_a_refused_direction_marks_only_the_choices_at_fault(client, incoming_of
     def marked(attributes: str) -> bool:
         return "is-invalid" in re.search(rf'<input class="([^"]*)"[^>]*{re.escape(attributes)}', page).group(1)
 
+    assert page.count("autofocus") == 1 and re.search(f'value="{empty.id}" autofocus', page)  # the first at fault
     assert marked(f'name="coordinate_unit_ids" value="{empty.id}"')
     assert not marked(f'name="coordinate_unit_ids" value="{office.unit_b.id}"')
     assert marked(f'name="han_don_vi_phoi_hop.{office.unit_b.id}"')

@@ -71,7 +71,7 @@ def test_a_deadline_on_a_day_off_is_refused_naming_the_next_working_day(incoming
     saturday = steps.Direction(lead_unit_id=office.unit_a.id, due=date(2026, 11, 28))
     message = steps.direction_problems(office.agency.id, saturday)["due"]
     assert (
-        message == "Hạn giải quyết 28/11/2026 là ngày nghỉ (Thứ Bảy): chọn một ngày làm việc, gần nhất là 30/11/2026."
+        message == "Hạn giải quyết là 28/11/2026, ngày nghỉ (Thứ Bảy): chọn một ngày làm việc, gần nhất là 30/11/2026."
     )
     per_unit = steps.Direction(
         lead_unit_id=office.unit_a.id,
@@ -79,7 +79,7 @@ def test_a_deadline_on_a_day_off_is_refused_naming_the_next_working_day(incoming
         coordinate_unit_ids=(office.unit_b.id,),
         coordinate_unit_dues={office.unit_b.id: date(2026, 11, 29)},
     )
-    assert "Hạn của Phòng Kinh tế 29/11/2026 là ngày nghỉ (Chủ nhật)" in steps.direction_problems(
+    assert "Hạn của Phòng Kinh tế là 29/11/2026, ngày nghỉ (Chủ nhật)" in steps.direction_problems(
         office.agency.id, per_unit
     ).get("coordinate_unit_dues", "")
     assert (
@@ -101,3 +101,20 @@ def test_a_coordinating_unit_without_an_active_specialist_is_refused(incoming_of
     assert problem.startswith("Chi cục Văn thư - Lưu trữ chưa có chuyên viên đang hoạt động")
     staffed = steps.Direction(lead_unit_id=office.unit_a.id, coordinate_unit_ids=(office.unit_b.id,))
     assert steps.direction_problems(office.agency.id, staffed) == {}
+
+
+def test_every_date_at_fault_is_named_under_its_field(incoming_office, frozen_clock):
+    office = incoming_office
+    two_wrong = steps.Direction(
+        lead_unit_id=office.unit_a.id,
+        due=date(2026, 12, 4),
+        coordinate_user_ids=(office.spec_b.id, office.spec_a1.id),
+        coordinate_user_dues={office.spec_b.id: date(2026, 12, 5), office.spec_a1.id: date(2026, 12, 9)},
+    )
+    problems = steps.direction_problems(office.agency.id, two_wrong)
+    saturday, after_lead = (
+        problems[f"coordinate_user_dues.{office.spec_b.id}"],
+        problems[f"coordinate_user_dues.{office.spec_a1.id}"],
+    )
+    assert "ngày nghỉ (Thứ Bảy)" in saturday and "không được sau hạn của bên chủ trì" in after_lead
+    assert problems["coordinate_user_dues"] == f"{saturday} {after_lead}"

@@ -90,6 +90,7 @@ def test_only_those_who_may_see_the_case_get_its_diagram(app, review, create_use
     login(client, "cv.a1")
     body = client.get(f"/cases/{instance.id}/diagram.json").get_json()
     assert body["elements"]["handle_document"]["state"] == "current" and "<bpmn:definitions" in body["bpmn_xml"]
+    assert 'name="Lãnh đạo cơ quan"' in body["bpmn_xml"] and 'name="lanh_dao"' not in body["bpmn_xml"]  # lanes
     page = client.get(f"/cases/{instance.id}").get_data(as_text=True)
     assert 'data-testid="case-diagram"' in page and "bpmn-navigated-viewer.production.min.js" in page
 

@@ -381,7 +381,7 @@ def test_a_work_deadline_is_a_working_day_not_in_the_past(client, shipped, api_t
     saturday = start("2026-11-28")  # the clock stands on Monday 23/11/2026
     assert saturday.status_code == 422
     assert saturday.json["details"]["han_hoan_thanh"] == (
-        "Hạn hoàn thành 28/11/2026 là ngày nghỉ (Thứ Bảy): chọn một ngày làm việc, gần nhất là 30/11/2026."
+        "Hạn hoàn thành là 28/11/2026, ngày nghỉ (Thứ Bảy): chọn một ngày làm việc, gần nhất là 30/11/2026."
     )
     past = start("2026-11-20")
     assert past.status_code == 422 and past.json["details"] == {
