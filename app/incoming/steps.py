@@ -91,7 +91,7 @@ def register_incoming(actor: User | None, document: IncomingDocument, metadata: 
         document.document_key = key_of(meta) or document.document_key
     register = default_register(document.agency_id, RegisterKind.INCOMING)
     year = clock.to_local(document.arrived_at).year
-    assignment = assign_number(None, register.id, "incoming", document.id, year=year)
+    assignment = assign_number(actor, register.id, "incoming", document.id, year=year)  # audited as the clerk's
     document.register_id, document.arrival_year, document.arrival_number = register.id, year, assignment.number
     STATES.move(document, IncomingStatus.REGISTERED)
     document.registered_at = clock.now()

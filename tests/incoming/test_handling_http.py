@@ -225,4 +225,16 @@ def test_a_refused_direction_marks_only_the_choices_at_fault(client, incoming_of
     assert marked(f'name="coordinate_unit_ids" value="{empty.id}"')
     assert not marked(f'name="coordinate_unit_ids" value="{office.unit_b.id}"')
     assert marked(f'name="han_don_vi_phoi_hop.{office.unit_b.id}"')
+    assert re.search(rf'name="han_don_vi_phoi_hop.{office.unit_b.id}"[^>]*aria-invalid="true"', page)
     assert not marked(f'name="han_don_vi_phoi_hop.{empty.id}"')
+
+
+def test_the_number_is_audited_as_given_by_the_clerk_who_registered(incoming_office, signed_pdf, frozen_clock):
+    import sqlalchemy as sa
+
+    from app.audit.models import AuditEvent
+
+    registered(incoming_office, signed_pdf)
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "register.assign_number"))
+    assert (event.actor_id, event.actor_name) == (incoming_office.clerk.id, "vanthu")
+    assert "cho văn bản đến #" in event.summary
