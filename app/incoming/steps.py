@@ -22,7 +22,7 @@ from app.incoming.services import status_for_sender
 from app.incoming.states import STATES
 from app.org import queries as org_queries
 from app.org.models import Agency, Role, Unit, User
-from app.sla.calendar import day_off_problem, next_working_day
+from app.sla.calendar import deadline_problem, next_working_day
 
 DEFAULT_RETURN_REASON = "Không đáp ứng yêu cầu tiếp nhận"
 
@@ -133,10 +133,8 @@ def direction_problems(agency_id: int, direction: Direction) -> dict[str, str]:
         )
     if lead_unit is not None and lead_unit in direction.coordinate_unit_ids:
         problems["coordinate_unit_ids"] = "Đơn vị chủ trì không đồng thời là đơn vị phối hợp."
-    if direction.due is not None and direction.due < clock.to_local(clock.now()).date():
-        problems["due"] = "Hạn giải quyết không được ở trong quá khứ."
-    elif direction.due is not None and (day_off := day_off_problem(direction.due, agency_id)):
-        problems["due"] = day_off
+    if direction.due is not None and (problem := deadline_problem(direction.due, agency_id)):
+        problems["due"] = problem
     problems.update(_coordinating_unit_problems(agency_id, direction))
     problems.update(_people_problems(agency_id, direction))
     problems.update(_assignee_due_problems(agency_id, direction))
@@ -181,7 +179,7 @@ def _assignee_due_problems(agency_id: int, direction: Direction) -> dict[str, st
     """Seed 000 Điều 17.2: each assignee's own deadline is not past, and — unless the agency allows it
     (Agency.due_after_lead_allowed) — not after the lead's. Keys: the Direction's `…_dues` field names, and
     `<field>.<id>` for each date at fault."""
-    today, lead_due = clock.to_local(clock.now()).date(), direction.due
+    lead_due = direction.due
     agency = db.session.get(Agency, agency_id)
     after_allowed = bool(agency and agency.due_after_lead_allowed)
     problems: dict[str, str] = {}
@@ -195,12 +193,9 @@ def _assignee_due_problems(agency_id: int, direction: Direction) -> dict[str, st
             due = dues.get(key)
             if due is None:
                 continue
-            who, problem = _name_of(model, key), None
-            if due < today:
-                problem = f"Hạn của {who} không được ở trong quá khứ."
-            elif day_off := day_off_problem(due, agency_id, what=f"Hạn của {who}"):
-                problem = day_off
-            elif lead_due is not None and due > lead_due and not after_allowed:
+            who = _name_of(model, key)
+            problem = deadline_problem(due, agency_id, what=f"Hạn của {who}")
+            if problem is None and lead_due is not None and due > lead_due and not after_allowed:
                 problem = f"Hạn của {who} ({due:%d/%m/%Y}) không được sau hạn của bên chủ trì ({lead_due:%d/%m/%Y})."
             if problem:
                 problems[f"{name}.{key}"] = problem  # each date at fault, which the form marks

@@ -266,6 +266,14 @@ def day_off_problem(day: date, agency_id: int | None = None, *, what: str = "H�
     )
 
 
+def deadline_problem(day: date, agency_id: int | None = None, *, what: str = "Hạn giải quyết") -> str | None:
+    """Why a person cannot set a deadline on `day`: in the past (Việt Nam's today), or a day off (day_off_problem);
+    None when it is a working day from today on. The one rule of the forms that take a deadline date."""
+    if day < clock.local_today():
+        return f"{what} không được ở trong quá khứ."
+    return day_off_problem(day, agency_id, what=what)
+
+
 def is_working_time(instant: datetime, agency_id: int | None = None) -> bool:
     return calendar_for(agency_id).is_working_time(instant)
 

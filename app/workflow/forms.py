@@ -224,15 +224,13 @@ def _coerce(value: str, kind: str | None):
 
 
 def deadline_problems(form: dict, data: dict, agency_id: int) -> dict[str, str]:
-    """Date fields marked `"deadline": true`: not before today, and not a weekend or holiday of the agency (the day
-    a page shows is the day the task is due; app.sla.calendar.day_off_problem says which working day is nearest)."""
+    """Date fields marked `"deadline": true`: app.sla.calendar.deadline_problem (not in the past, a working day of
+    the agency, naming the nearest one), so the day a page shows is the day the task is due."""
     from datetime import date
 
-    from app.core import clock
-    from app.sla.calendar import day_off_problem
+    from app.sla.calendar import deadline_problem
 
     problems = {}
-    today = clock.to_local(clock.now()).date()
     for name, hints in (form.get("ui") or {}).items():
         if not hints.get("deadline") or not isinstance(data.get(name), str):
             continue
@@ -240,11 +238,8 @@ def deadline_problems(form: dict, data: dict, agency_id: int) -> dict[str, str]:
             day = date.fromisoformat(data[name])
         except ValueError:
             continue  # the schema's "format": "date" names it
-        label = hints.get("label") or name
-        if day < today:
-            problems[name] = f"{label} không được ở trong quá khứ."
-        elif day_off := day_off_problem(day, agency_id, what=label):
-            problems[name] = day_off
+        if problem := deadline_problem(day, agency_id, what=hints.get("label") or name):
+            problems[name] = problem
     return problems
 
 
