@@ -22,13 +22,14 @@ from app.escalation.models import Level
 from app.escalation.policy import Policy
 from app.incoming.models import IncomingDocument
 from app.org.models import Role, User, UserRole
+from app.org.queries import holders_select
 from app.outgoing.models import OutgoingDocument
 from app.sla import rules as sla_rules
 from app.sla.engine import WorkingCalendar
 from app.sla.rules import Settings
 from app.sla.settings import settings_for
 from app.sla.spec import SlaSpec, SpecKind
-from app.workflow.assignment import candidates, holders_select
+from app.workflow.assignment import candidates
 from app.workflow.models import HumanTask, Urgency
 
 # The order a look fires levels in (the ladder's rungs, lowest first).
@@ -175,7 +176,7 @@ class Recipients:
 
     def holders(self) -> dict[int, str]:
         """The assignee when there is one (even inactive: `notify` skips them), else whoever may take the task
-        (app.workflow.assignment.holders_select: the active holders of the step's role in its agency and unit, which
+        (app.org.queries.holders_select: the active holders of the step's role in its agency and unit, which
         the batch has already read when the role is one of the ladder's)."""
         task = self.task
         if task.assignee_id is not None:

@@ -21,7 +21,7 @@ from app.incoming.models_handling import ExtensionStatus, IncomingExtension, Inc
 from app.incoming.services import get_document
 from app.org import queries as org_queries
 from app.org.models import Role, User
-from app.sla.calendar import day_off_problem
+from app.sla.calendar import deadline_problem
 from app.workflow.models import HumanTask, TaskState
 
 OPEN = (IncomingStatus.DIRECTED, IncomingStatus.HANDLING)
@@ -98,14 +98,12 @@ def request_extension(actor: User, document_id: int, *, reason: str, proposed_da
         problems["reason"] = "Lý do quá dài (tối đa 1000 ký tự)."
     if proposed_date is None:
         problems["proposed_date"] = "Chọn ngày đề nghị gia hạn đến."
-    elif proposed_date < _today():
-        problems["proposed_date"] = "Ngày đề nghị không được ở trong quá khứ."
+    elif problem := deadline_problem(proposed_date, document.agency_id, what="Ngày đề nghị"):
+        problems["proposed_date"] = problem  # not past, not a day off: the rule of every deadline a person sets
     elif proposed_date > _today() + timedelta(days=3 * 366):
         problems["proposed_date"] = "Ngày đề nghị quá xa (tối đa 3 năm)."
     elif assignment.due_date is not None and proposed_date <= assignment.due_date:
         problems["proposed_date"] = f"Ngày đề nghị phải sau hạn hiện tại ({assignment.due_date:%d/%m/%Y})."
-    elif day_off := day_off_problem(proposed_date, document.agency_id, what="Ngày đề nghị"):
-        problems["proposed_date"] = day_off
     if problems:
         raise ValidationError("Đề nghị gia hạn chưa hợp lệ.", code="extension_invalid", details=problems)
     pending = sa.select(IncomingExtension.id).where(

@@ -69,15 +69,25 @@ def list_units(agency_id: int, *, active_only: bool = False) -> list[Unit]:
     return list(db.session.scalars(query))
 
 
+def holders_select(*columns, agency_ids=None, roles=None, unit_id: int | None = None) -> sa.Select:
+    """`columns` of the active accounts who hold one of `roles` (any role: None) in the agencies (any: None; in one
+    unit when given): who may take a step of that role and unit (the SQL form of app.workflow.assignment.qualifies),
+    the one rule asked by the task's candidates, the escalation scan's batch read of role holders
+    (app.escalation.ladder.role_holders), the handover check and `active_members`. With roles, UserRole is joined
+    (its `role` column may be selected)."""
+    query = sa.select(*columns).where(User.is_active.is_(True))
+    if agency_ids is not None:
+        query = query.where(User.agency_id.in_(agency_ids))
+    if roles is not None:
+        query = query.join(UserRole, UserRole.user_id == User.id).where(UserRole.role.in_(roles))
+    if unit_id is not None:
+        query = query.where(User.unit_id == unit_id)
+    return query
+
+
 def active_members(unit_id: int, role: str) -> list[User]:
-    """The active people of a unit who hold `role` (who would receive that unit's work)."""
-    query = (
-        sa.select(User)
-        .where(User.unit_id == unit_id, User.is_active.is_(True))
-        .where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
-        .order_by(User.full_name)
-    )
-    return list(db.session.scalars(query))
+    """The active people of a unit who hold `role` (who would receive that unit's work of that role)."""
+    return list(db.session.scalars(holders_select(User, roles=[role], unit_id=unit_id).order_by(User.full_name)))
 
 
 def list_users(

@@ -5,13 +5,12 @@ A deactivated account is never a candidate (seed 004 Điều 13.3: accounts are 
 
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
 
 from app.core import clock
 from app.core.db import db
-from app.org.models import Delegation, User, UserRole
-from app.org.queries import active_delegations_to
+from app.org.models import Delegation, User
+from app.org.queries import active_delegations_to, holders_select
 from app.workflow.models import HumanTask, TaskState
 
 
@@ -54,19 +53,6 @@ def acting_for(user: User, task: HumanTask, at: datetime | None = None) -> User 
         if _delegation_covers(delegation, task.role, task.process_id) and qualifies(delegation.from_user, task):
             return delegation.from_user
     return None
-
-
-def holders_select(*columns, agency_ids, roles=None, unit_id: int | None = None) -> sa.Select:
-    """`columns` of the accounts who may take a step of one of `roles` (any role: None) in the agencies (in one
-    unit when given): the SQL form of `qualifies`, the one rule that both `candidates` and the escalation scan's
-    batch read of role holders (app.escalation.ladder.role_holders) ask. With roles, UserRole is joined (its
-    `role` column may be selected)."""
-    query = sa.select(*columns).where(User.agency_id.in_(agency_ids), User.is_active.is_(True))
-    if roles is not None:
-        query = query.join(UserRole, UserRole.user_id == User.id).where(UserRole.role.in_(roles))
-    if unit_id is not None:
-        query = query.where(User.unit_id == unit_id)
-    return query
 
 
 def candidates(task: HumanTask) -> list[User]:

@@ -15,7 +15,6 @@ from app.org import services as org_services
 from app.org.models import User
 from app.org.permissions import require_admin_of
 from app.workflow import services
-from app.workflow.assignment import holders_select
 from app.workflow.models import HumanTask, TaskState
 from app.workflow.queries import held_open_tasks
 
@@ -49,7 +48,9 @@ def only_taker_of(user: User, limit: int = 200) -> list[HumanTask]:
     for task in db.session.scalars(queued):
         key = (task.role, task.unit_id)
         if key not in others:  # one look per role and unit: the rule of who may take a step (holders_select)
-            who = holders_select(User.id, agency_ids=[task.agency_id], roles=[task.role], unit_id=task.unit_id)
+            who = org_queries.holders_select(
+                User.id, agency_ids=[task.agency_id], roles=[task.role], unit_id=task.unit_id
+            )
             others[key] = db.session.scalar(who.where(User.id != user.id).limit(1)) is not None
         if not others[key]:
             stranded.append(task)
