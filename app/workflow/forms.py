@@ -19,7 +19,7 @@ The same schema validates browser and API submissions (jsonschema); domain rules
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -185,8 +185,12 @@ def options_for(
     return [(value, labels.get(str(value), str(value))) for value in items.get("enum", [])]
 
 
-def coerce_submission(form: dict, raw: Callable[[str], Any], getlist: Callable[[str], list]) -> dict:
-    """Turn HTML form fields (strings) into the JSON types the schema expects; blanks are left out."""
+def coerce_submission(
+    form: dict, raw: Callable[[str], Any], getlist: Callable[[str], list], names: Iterable[str] = ()
+) -> dict:
+    """Turn HTML form fields (strings) into the JSON types the schema expects; blanks are left out. `names`: the
+    submitted field names, so that a date typed beside a choice left unticked is kept, and refused by
+    source_problems rather than dropped without a word."""
     data: dict[str, Any] = {}
     for name, prop in form["schema"].get("properties", {}).items():
         kind = prop.get("type")
@@ -200,9 +204,10 @@ def coerce_submission(form: dict, raw: Callable[[str], Any], getlist: Callable[[
             continue
         hints = (form.get("ui") or {}).get(name, {})
         if kind == "object" and hints.get("widget") == "dates":
-            # "<name>.<value>" beside each ticked choice of the field it serves; blanks are left out.
+            # "<name>.<value>" beside each choice of the field it serves; blanks are left out.
             chosen = [v for v in getlist(hints.get("for", "")) if v != ""]
-            dates = {str(v): str(raw(f"{name}.{v}") or "").strip() for v in chosen}
+            typed = [key.partition(".")[2] for key in names if key.startswith(f"{name}.")]
+            dates = {str(v): str(raw(f"{name}.{v}") or "").strip() for v in dict.fromkeys([*chosen, *typed])}
             data[name] = {key: day for key, day in dates.items() if day}
             continue
         value = raw(name)
@@ -249,10 +254,29 @@ def source_problems(
     """Values of data-source fields must be among the options offered in this agency (not any id)."""
     problems = {}
     for name, hints in (form.get("ui") or {}).items():
+        if hints.get("widget") == "dates" and isinstance(data.get(name), dict):
+            problems |= _stray_dates(form, data, name, agency_id, unit_id, actor_id)
         if not hints.get("source") or name not in data:
             continue
         allowed = {value for value, _label in options_for(form, name, agency_id, unit_id, actor_id)}
         values = data[name] if isinstance(data[name], list) else [data[name]]
         if any(v not in allowed for v in values):
             problems[name] = "Lựa chọn không hợp lệ."
+    return problems
+
+
+def _stray_dates(form: dict, data: dict, name: str, agency_id: int, unit_id, actor_id) -> dict[str, str]:
+    """A date given for a choice that is not ticked (a "dates" field's key outside its "for" field's values): said
+    beside that choice and under the field, not dropped (the person meant that choice to have that date)."""
+    of = form["ui"][name].get("for", "")
+    chosen = {str(v) for v in data.get(of) or []}
+    stray = [key for key, day in data[name].items() if str(key) not in chosen and day]
+    if not stray:
+        return {}
+    labels = {str(value): label for value, label in options_for(form, of, agency_id, unit_id, actor_id)}
+    problems = {}
+    for key in stray:
+        who = labels.get(str(key), str(key))
+        problems[f"{name}.{key}"] = f"Có hạn cho {who} nhưng chưa chọn {who}: đánh dấu chọn, hoặc xóa ngày."
+    problems[name] = " ".join(problems.values())
     return problems

@@ -106,7 +106,7 @@ def task_page(task_id: int, values=None, errors=None, status: int = 200):
 def complete(task_id: int):
     task = services.get_task(current_user, task_id)
     form, _order = _form_context(task)
-    data = coerce_submission(form, request.form.get, request.form.getlist) if form else {}
+    data = coerce_submission(form, request.form.get, request.form.getlist, request.form.keys()) if form else {}
     try:
         data.update(_uploads(form))
         with unit_of_work():
@@ -217,7 +217,7 @@ def start_case(process_id: str):
         abort(404)
     values, errors = {}, {}
     if request.method == "POST":
-        values = coerce_submission(form, request.form.get, request.form.getlist)
+        values = coerce_submission(form, request.form.get, request.form.getlist, request.form.keys())
         try:
             values |= _uploads(form)
             with unit_of_work():

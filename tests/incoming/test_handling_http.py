@@ -238,3 +238,29 @@ def test_the_number_is_audited_as_given_by_the_clerk_who_registered(incoming_off
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "register.assign_number"))
     assert (event.actor_id, event.actor_name) == (incoming_office.clerk.id, "vanthu")
     assert "cho văn bản đến #" in event.summary
+
+
+def test_a_date_beside_an_unticked_unit_is_refused_not_dropped(client, incoming_office, signed_pdf, frozen_clock):
+    # The leader meant Phòng Kinh tế to coordinate by 25/11 but did not tick it: said beside it, the date kept.
+    import re
+
+    office = incoming_office
+    document, _instance, task = registered(office, signed_pdf)
+    login(client, "lanhdao")
+    form = {
+        "csrf_token": csrf_token(client, f"/tasks/{task.id}"),
+        "y_kien_chi_dao": "Giao Phòng Tổng hợp chủ trì",
+        "lead_unit_id": str(office.unit_a.id),
+        "han_xu_ly": "2026-11-27",
+        f"han_don_vi_phoi_hop.{office.unit_b.id}": "2026-11-25",
+    }
+    response = client.post(f"/tasks/{task.id}/complete", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Có hạn cho Phòng Kinh tế nhưng chưa chọn Phòng Kinh tế" in page
+    date_input = re.search(rf'<input class="([^"]*)"[^>]*name="han_don_vi_phoi_hop.{office.unit_b.id}"[^>]*>', page)
+    assert "is-invalid" in date_input.group(1) and 'value="2026-11-25"' in date_input.group(0)
+    db.session.expire_all()
+    assert db.session.get(IncomingDocument, document.id).assignments == []  # nothing directed
+    form["coordinate_unit_ids"] = str(office.unit_b.id)
+    assert client.post(f"/tasks/{task.id}/complete", data=form).status_code in (302, 303)

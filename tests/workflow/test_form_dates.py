@@ -1,6 +1,6 @@
 """The `dates` widget (one date per ticked choice) and `default_from` of app.workflow.forms."""
 
-from app.workflow.forms import coerce_submission, form_problems, prefill
+from app.workflow.forms import coerce_submission, form_problems, prefill, source_problems
 
 FORM = {
     "schema": {
@@ -23,6 +23,20 @@ def test_dates_are_kept_for_the_ticked_choices_only():
     posted = {"unit_dues.3": "2026-11-25", "unit_dues.4": "2026-11-26", "unit_dues.5": ""}
     data = coerce_submission(FORM, posted.get, lambda name: ["3", "5"] if name == "unit_ids" else [])
     assert data["unit_ids"] == [3, 5] and data["unit_dues"] == {"3": "2026-11-25"}  # 4 not ticked, 5 blank
+
+
+def test_a_date_beside_an_unticked_choice_is_kept_and_refused_by_name():
+    posted = {"unit_dues.3": "2026-11-25", "unit_dues.4": "2026-11-26", "unit_dues.5": ""}
+    data = coerce_submission(FORM, posted.get, lambda name: ["3"] if name == "unit_ids" else [], posted.keys())
+    assert data["unit_dues"] == {"3": "2026-11-25", "4": "2026-11-26"}  # 5 blank
+    labelled = {**FORM, "schema": {**FORM["schema"], "properties": {**FORM["schema"]["properties"]}}}
+    labelled["schema"]["properties"]["unit_ids"] = {"type": "array", "items": {"type": "integer", "enum": [3, 4, 5]}}
+    labelled["ui"] = {**FORM["ui"], "unit_ids": {**FORM["ui"]["unit_ids"], "labels": {"4": "Phòng Kinh tế"}}}
+    data["unit_ids"] = [3]
+    problems = source_problems(labelled, data, agency_id=1)
+    message = "Có hạn cho Phòng Kinh tế nhưng chưa chọn Phòng Kinh tế: đánh dấu chọn, hoặc xóa ngày."
+    assert problems == {"unit_dues.4": message, "unit_dues": message}
+    assert source_problems(labelled, {**data, "unit_ids": [3, 4]}, agency_id=1) == {}
 
 
 def test_a_dates_field_must_serve_a_field_of_the_form():
