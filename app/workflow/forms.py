@@ -280,3 +280,13 @@ def _stray_dates(form: dict, data: dict, name: str, agency_id: int, unit_id, act
         problems[f"{name}.{key}"] = f"Có hạn cho {who} nhưng chưa chọn {who}: đánh dấu chọn, hoặc xóa ngày."
     problems[name] = " ".join(problems.values())
     return problems
+
+
+def join_problems(*parts: dict[str, str]) -> dict[str, str]:
+    """The problems of several checks in one: a field two checks fault keeps both messages (a group message of
+    per-option ones, "name" beside "name.<value>", stays their join, which the form lists one a line)."""
+    joined: dict[str, str] = {}
+    for part in parts:
+        for key, message in part.items():
+            joined[key] = f"{joined[key]} {message}" if key in joined and message != joined[key] else message
+    return joined

@@ -26,6 +26,7 @@ from app.workflow.definitions import newest_version
 from app.workflow.forms import (
     attached_files,
     deadline_problems,
+    join_problems,
     options_for,
     prefill,
     run_validators,
@@ -113,9 +114,11 @@ def check_start_form(version, data: dict, agency_id: int) -> None:
     form = version.forms.get(f"{version.process_id}/start")
     if form is None:
         return
-    problems = deadline_problems(form, data, agency_id) | validate_data(form, data)
-    problems |= source_problems(form, data, agency_id)
-    problems = run_validators(form, data, None, agency_id) | problems
+    problems = join_problems(
+        run_validators(form, data, None, agency_id),
+        deadline_problems(form, data, agency_id) | validate_data(form, data),
+        source_problems(form, data, agency_id),
+    )
     if problems:
         raise ValidationError("Biểu mẫu còn lỗi, vui lòng kiểm tra lại.", details=problems)
 
@@ -280,9 +283,11 @@ def _complete(actor, task: HumanTask, on_behalf, data, outcome, comment) -> Huma
     data = dict(data or {})
     if form is not None:
         actor_id = actor.id if actor is not None else None
-        problems = deadline_problems(form, data, task.agency_id) | validate_data(form, data)
-        problems |= source_problems(form, data, task.agency_id, task.unit_id, actor_id)
-        problems = run_validators(form, data, outcome, task.agency_id) | problems
+        problems = join_problems(
+            run_validators(form, data, outcome, task.agency_id),
+            deadline_problems(form, data, task.agency_id) | validate_data(form, data),
+            source_problems(form, data, task.agency_id, task.unit_id, actor_id),
+        )
         outcomes = {o["value"] for o in form.get("outcomes", [])}
         if outcomes and outcome not in outcomes:
             problems["outcome"] = "Chọn một kết quả xử lý."

@@ -45,16 +45,7 @@ def test_incoming_document_from_arrival_to_completion(browser, live_server, tmp_
 
     leader = person("ubnd.lanhdao")
     leader.goto("/tasks")
-    leader.get_by_role("link", name="Cho ý kiến chỉ đạo").click()
-    leader.get_by_label("Ý kiến chỉ đạo").fill("Giao Phòng Tổng hợp tham mưu thực hiện.")
-    leader.get_by_label("Đơn vị chủ trì").select_option(label="Phòng Tổng hợp")
-    # A date typed beside a unit ticks it (dated-choices.js); clearing the date leaves the tick.
-    coordinating = leader.get_by_role("group", name="Đơn vị phối hợp")
-    expect(coordinating.get_by_label("Phòng Kinh tế")).not_to_be_checked()
-    coordinating.get_by_title("Hạn của Phòng Kinh tế").fill("2030-01-02")
-    expect(coordinating.get_by_label("Phòng Kinh tế")).to_be_checked()
-    coordinating.get_by_title("Hạn của Phòng Kinh tế").fill("")
-    expect(coordinating.get_by_label("Phòng Kinh tế")).to_be_checked()
+    _direct(leader)
     leader.get_by_role("button", name="Hoàn thành").click()
     expect(leader.get_by_text("Đã hoàn thành “Cho ý kiến chỉ đạo”.")).to_be_visible()
 
@@ -87,3 +78,17 @@ def test_incoming_document_from_arrival_to_completion(browser, live_server, tmp_
     expect(clerk.get_by_test_id("arrival-number")).to_have_text(re.compile(r"^\d{2,}/"))  # after the demo history
     for page in (clerk, leader, head, specialist):
         page.context.close()
+
+
+def _direct(leader):
+    """The leader's direction: Phòng Tổng hợp leads, Phòng Kinh tế coordinates."""
+    leader.get_by_role("link", name="Cho ý kiến chỉ đạo").click()
+    leader.get_by_label("Ý kiến chỉ đạo").fill("Giao Phòng Tổng hợp tham mưu thực hiện.")
+    leader.get_by_label("Đơn vị chủ trì").select_option(label="Phòng Tổng hợp")
+    # A date typed beside a unit ticks it (dated-choices.js); clearing the date leaves the tick.
+    coordinating = leader.get_by_role("group", name="Đơn vị phối hợp")
+    expect(coordinating.get_by_label("Phòng Kinh tế")).not_to_be_checked()
+    coordinating.get_by_title("Hạn của Phòng Kinh tế").fill("2030-01-02")
+    expect(coordinating.get_by_label("Phòng Kinh tế")).to_be_checked()
+    coordinating.get_by_title("Hạn của Phòng Kinh tế").fill("")
+    expect(coordinating.get_by_label("Phòng Kinh tế")).to_be_checked()

@@ -264,3 +264,26 @@ def test_a_date_beside_an_unticked_unit_is_refused_not_dropped(client, incoming_
     assert db.session.get(IncomingDocument, document.id).assignments == []  # nothing directed
     form["coordinate_unit_ids"] = str(office.unit_b.id)
     assert client.post(f"/tasks/{task.id}/complete", data=form).status_code in (302, 303)
+
+
+def test_several_dates_at_fault_are_listed_one_a_line(client, incoming_office, signed_pdf, frozen_clock):
+    office = incoming_office
+    _document, _instance, task = registered(office, signed_pdf)
+    login(client, "lanhdao")
+    form = {
+        "csrf_token": csrf_token(client, f"/tasks/{task.id}"),
+        "y_kien_chi_dao": "Giao Phòng Tổng hợp chủ trì",
+        "lead_unit_id": str(office.unit_a.id),
+        "han_xu_ly": "2026-11-27",
+        "coordinate_unit_ids": str(office.unit_b.id),
+        f"han_don_vi_phoi_hop.{office.unit_b.id}": "2026-11-30",  # after the lead's
+        "inform_user_ids": str(office.spec_b.id),
+        f"han_de_biet.{office.spec_b.id}": "2026-11-28",  # a Saturday
+    }
+    page = client.post(f"/tasks/{task.id}/complete", data=form).get_data(as_text=True)
+    feedback = page.split('id="err-han_de_biet">')[1].split("</div>")[0]
+    assert "<ul" not in feedback and "ngày nghỉ" in feedback  # one message: plain
+    form[f"han_don_vi_phoi_hop.{office.unit_a.id}"] = "2026-11-29"  # a Sunday, beside the unticked lead unit
+    page = client.post(f"/tasks/{task.id}/complete", data=form).get_data(as_text=True)
+    feedback = page.split('id="err-han_don_vi_phoi_hop">')[1].split("</div>")[0]
+    assert feedback.count("<li>") == 2 and "không được sau hạn của bên chủ trì" in feedback
