@@ -143,6 +143,37 @@ NAMES = {
     ),
 }
 LEADER_TITLES = {"snv": ("Giám đốc Sở", "Phó Giám đốc Sở"), "stc": ("Giám đốc Sở", "Phó Giám đốc Sở")}
+# Staff of the units PEOPLE leaves empty, so that every unit has a leader to assign its work and a specialist to
+# take it (a leader may pick any unit as lead or coordinating; an empty one would be refused). A unit the agency
+# does not have (index past its units) is skipped.
+STAFF = (
+    ("chanhvanphong", "Chánh Văn phòng", 0, [Role.UNIT_LEADER]),
+    ("chuyenvienvp", "Chuyên viên", 0, [Role.SPECIALIST]),
+    ("truongphong2", "Trưởng phòng", 2, [Role.UNIT_LEADER]),
+    ("truongphong3", "Trưởng phòng", 3, [Role.UNIT_LEADER]),
+    ("chuyenvien3", "Chuyên viên", 3, [Role.SPECIALIST]),
+)
+STAFF_NAMES = {
+    "ubnd": ("Cao Thị Mỹ Hạnh", "Lương Văn Khải", "Đinh Công Thắng", "Hà Thị Ngọc Bích", "Triệu Văn Long"),
+    "snv": ("Nguyễn Thị Hồng Vân", "Lê Minh Khoa", "Phạm Văn Toàn", "Trần Thị Thu Trang", "Huỳnh Quốc Việt"),
+    "stc": ("Võ Thị Ngọc Hân", "Đoàn Văn Lộc", "Tăng Minh Phụng", "", ""),
+    "rachgia": ("Lê Thị Kim Chi", "Nguyễn Hoàng Anh", "Trần Văn Hậu", "Phan Thị Diễm", "Chau Sóc Khum"),
+}
+UNIT_LEADER_TITLES = {("snv", 3): "Chi cục trưởng"}  # the head of a chi cục is not a trưởng phòng
+
+
+def _people_of(spec: DemoAgency, unit_count: int) -> list[tuple[str, str, int | None, list[Role], str]]:
+    """(suffix, position, unit index, roles, full name) of an agency's demo accounts: PEOPLE, then STAFF."""
+    people = []
+    for (suffix, position, unit_index, roles), full_name in zip(PEOPLE, NAMES[spec.key], strict=True):
+        if spec.key in LEADER_TITLES and suffix in ("lanhdao", "phochutich"):
+            position = LEADER_TITLES[spec.key][0 if suffix == "lanhdao" else 1]
+        people.append((suffix, position, unit_index, roles, full_name))
+    for (suffix, position, unit_index, roles), full_name in zip(STAFF, STAFF_NAMES[spec.key], strict=True):
+        if unit_index < unit_count:
+            position = UNIT_LEADER_TITLES.get((spec.key, unit_index), position)
+            people.append((suffix, position, unit_index, roles, full_name))
+    return people
 
 
 def load_demo() -> list[tuple[str, str, str]]:
@@ -173,11 +204,9 @@ def load_demo() -> list[tuple[str, str, str]]:
                 None, agency_id=agency.id, name=name, abbreviation=abbreviation
             )
             units.append(unit)
-        for (suffix, position, unit_index, roles), full_name in zip(PEOPLE, NAMES[spec.key], strict=True):
+        for suffix, position, unit_index, roles, full_name in _people_of(spec, len(units)):
             username = f"{spec.key}.{suffix}"
             if queries.find_user_by_username(username) is None:
-                if spec.key in LEADER_TITLES and suffix in ("lanhdao", "phochutich"):
-                    position = LEADER_TITLES[spec.key][0 if suffix == "lanhdao" else 1]
                 services.create_user(
                     None,
                     username=username,
@@ -199,7 +228,7 @@ def load_demo() -> list[tuple[str, str, str]]:
     return [
         (f"{spec.key}.{suffix}", ", ".join(r.label for r in roles), spec.name)
         for spec in AGENCIES
-        for suffix, _p, _u, roles in PEOPLE
+        for suffix, _p, _u, roles, _n in _people_of(spec, len(spec.units))
     ]
 
 

@@ -31,7 +31,7 @@ def clean_metadata(raw: dict) -> dict:
         "recipients": nfc(raw.get("recipients")),
         "paper_follows": str(raw.get("paper_follows", "")).lower() in ("1", "true", "on", "yes"),
     }
-    for field, label in (("sender_name", "Cơ quan ban hành"), ("type_name", "Tên loại"), ("subject", "Trích yếu")):
+    for field, label in (("sender_name", "Cơ quan ban hành"), ("type_name", "Tên loại"), ("subject", "Trích yếu nội dung")):
         if not meta[field]:
             problems[field] = f"{label}: trường này là bắt buộc."
     limits = {
@@ -116,11 +116,25 @@ def key_of(meta: dict, *, given: str | None = None) -> str | None:
     return None
 
 
-def prepare_files(uploads: list[Upload], *, paper: bool) -> list[Upload]:
-    """The files as they are kept: checked, and for a paper document digitised to the standard.
+def checked_intake(metadata: dict, uploads: list[Upload], *, paper: bool) -> tuple[dict, list[Upload]]:
+    """The metadata cleaned and the files as they are kept, every problem of the two said at once (not the files
+    only once the rest is right); a paper document's scans digitised to the standard.
 
     NĐ 30/2020 Điều 22.3.b → Phụ lục I: the image scans of a paper document become one PDF (≥ 1.4, colour,
     ≥ 200 dpi), its main file (app.documents.scans); a scan under 200 dpi is refused with the measured value.
     """
-    check_files(uploads, require_pdf=not paper)
-    return digitise(uploads) if paper else uploads
+    problems, message = {}, ""
+    meta = {}
+    try:
+        meta = clean_metadata(metadata)
+    except ValidationError as exc:
+        problems, message = dict(exc.details), exc.message
+    try:
+        check_files(uploads, require_pdf=not paper)
+    except ValidationError as exc:
+        if not problems:
+            raise  # alone, with the file's own code (file_type_mismatch, malware_found…)
+        problems |= exc.details
+    if problems:
+        raise ValidationError(message, details=problems)
+    return meta, digitise(uploads) if paper else uploads

@@ -19,7 +19,7 @@ from app.documents.uploads import Upload
 from app.exchange.models import StatusCode
 from app.exchange.services import record_status
 from app.incoming import permissions
-from app.incoming.intake import clean_metadata, key_of, prepare_files
+from app.incoming.intake import checked_intake, key_of
 from app.incoming.models import Channel, IncomingDocument, IncomingFile, IncomingStatus
 from app.incoming.relations import link_related
 from app.org.models import Role, User
@@ -67,8 +67,7 @@ def receive_incoming(
             # Not a column: tells the caller (a clerk's file import) that nothing new was registered.
             existing.already_received = True
             return existing
-    meta = clean_metadata(metadata)
-    uploads = prepare_files(uploads, paper=channel == Channel.PAPER)  # scans → one PDF (Điều 22.3.b)
+    meta, uploads = checked_intake(metadata, uploads, paper=channel == Channel.PAPER)  # scans → one PDF (22.3.b)
     reports, screened = {}, {}
     for upload in uploads:
         if upload.content_type == "application/pdf" and not upload.digitised:

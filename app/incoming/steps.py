@@ -114,9 +114,9 @@ def direction_problems(agency_id: int, direction: Direction) -> dict[str, str]:
     past. Keys are the Direction's field names.
     """
     lead_unit, lead_user = direction.lead_unit_id, direction.lead_user_id
-    if lead_unit is None and lead_user is None:
-        return {"lead_unit_id": "Chọn đơn vị chủ trì hoặc người chủ trì."}
     problems: dict[str, str] = {}
+    if lead_unit is None and lead_user is None:  # said with every other problem of the form, not in two rounds
+        problems["lead_unit_id"] = "Chọn đơn vị chủ trì hoặc người chủ trì."
     unit = db.session.get(Unit, lead_unit) if lead_unit is not None else None
     if lead_unit is not None and (unit is None or unit.agency_id != agency_id or not unit.is_active):
         problems["lead_unit_id"] = "Đơn vị chủ trì không thuộc cơ quan hoặc đã ngừng hoạt động."

@@ -36,10 +36,19 @@ def units(agency_id: int, options: dict) -> list[tuple[Any, str]]:
 def users(agency_id: int, options: dict) -> list[tuple[Any, str]]:
     from app.org.queries import list_users
 
-    people = list_users({agency_id}, role=options.get("role"), active=True)
+    role = options.get("role")  # one role, or a list of roles (who holds any of them)
+    people = list_users({agency_id}, role=role if isinstance(role, str) else None, active=True)
+    if isinstance(role, list):
+        people = [u for u in people if {r.value for r in u.roles} & set(role)]
     if options.get("unit") == "task":  # only the people of the task's unit (a unit leader assigns his own staff)
         people = [u for u in people if options.get("task_unit_id") is None or u.unit_id == options["task_unit_id"]]
-    return [(u.id, f"{u.full_name} — {u.position or ''}".rstrip(" —")) for u in people]
+    return [(u.id, _person_label(u, with_unit=bool(options.get("with_unit")))) for u in people]
+
+
+def _person_label(user, *, with_unit: bool) -> str:
+    """"Name — Position" (", Unit" with `with_unit`: where people of several units are offered together)."""
+    what = ", ".join(part for part in (user.position, user.unit.name if with_unit and user.unit else None) if part)
+    return f"{user.full_name} — {what}" if what else user.full_name
 
 
 @engine.form_validator("work_assignment_unit")

@@ -287,3 +287,21 @@ def test_several_dates_at_fault_are_listed_one_a_line(client, incoming_office, s
     page = client.post(f"/tasks/{task.id}/complete", data=form).get_data(as_text=True)
     feedback = page.split('id="err-han_don_vi_phoi_hop">')[1].split("</div>")[0]
     assert feedback.count("<li>") == 2 and "không được sau hạn của bên chủ trì" in feedback
+
+
+def test_the_lead_person_is_chosen_among_those_who_handle_with_their_unit(
+    client, incoming_office, api_token, signed_pdf, frozen_clock
+):
+    # The leader directing, the clerk and the administrator do not handle documents: not offered, refused by the API
+    import re
+
+    office = incoming_office
+    _document, _instance, task = registered(office, signed_pdf)
+    login(client, "lanhdao")
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="lead_user_id".*?</select>', page, re.S).group(0)
+    assert "Võ Quốc Bảo" in select and "Phạm Thị Lan" in select and "Phòng Tổng hợp" in select
+    assert "Trần Văn Minh" not in select and "Nguyễn Thị Thu Hà" not in select and "Bùi Thanh Tùng" not in select
+    body = {"data": {"y_kien_chi_dao": "Tự giải quyết", "lead_user_id": office.leader.id}}
+    response = client.post(f"/api/v1/tasks/{task.id}/complete", json=body, headers=api_token(office.leader))
+    assert response.status_code == 422 and "lead_user_id" in response.json["details"]

@@ -30,7 +30,27 @@ def test_clerk_receives_a_paper_document_on_the_page(client, incoming_office, si
     )
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
-    assert "Trích yếu: trường này là bắt buộc." in html and "Sở Nội vụ tỉnh Kiên Giang" in html  # values kept
+    assert "Trích yếu nội dung: trường này là bắt buộc." in html and "Sở Nội vụ tỉnh Kiên Giang" in html  # kept
+    # The file is faulted in the same answer as the fields, not on the next try
+    assert "phải là tệp PDF" in html and 'id="err-files"' in html
+    no_file = client.post(
+        "/incoming/new",
+        data={"csrf_token": token, "channel": "paper", **METADATA, "subject": ""},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "Chưa có tệp văn bản." in no_file and "Trích yếu nội dung: trường này" in no_file
+    only_fields = client.post(
+        "/incoming/new",
+        data={
+            "csrf_token": token,
+            "channel": "paper",
+            **METADATA,
+            "subject": "",
+            "files": (io.BytesIO(signed_pdf), "a.pdf"),
+        },
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert 'data-testid="choose-files-again"' in only_fields  # the browser dropped the file: said so
     secret = client.post(
         "/incoming/new",
         data={"csrf_token": token, "channel": "paper", **METADATA, "secrecy": "mat"},

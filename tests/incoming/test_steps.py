@@ -62,6 +62,9 @@ def test_a_direction_in_the_past_or_leading_and_coordinating_is_refused(incoming
     past = steps.Direction(lead_unit_id=office.unit_a.id, due=date(2026, 11, 1))
     assert "quá khứ" in steps.direction_problems(office.agency.id, past)["due"]
     assert "lead_unit_id" in steps.direction_problems(office.agency.id, steps.Direction())
+    # No lead chosen and a past deadline: both said at once, not the deadline on the next try
+    both = steps.direction_problems(office.agency.id, steps.Direction(due=date(2026, 11, 1)))
+    assert set(both) == {"lead_unit_id", "due"}
 
 
 def test_a_deadline_on_a_day_off_is_refused_naming_the_next_working_day(incoming_office, frozen_clock):
