@@ -31,7 +31,8 @@ def clean_metadata(raw: dict) -> dict:
         "recipients": nfc(raw.get("recipients")),
         "paper_follows": str(raw.get("paper_follows", "")).lower() in ("1", "true", "on", "yes"),
     }
-    for field, label in (("sender_name", "Cơ quan ban hành"), ("type_name", "Tên loại"), ("subject", "Trích yếu nội dung")):
+    required = (("sender_name", "Cơ quan ban hành"), ("type_name", "Tên loại"), ("subject", "Trích yếu nội dung"))
+    for field, label in required:  # named as the receive form labels them
         if not meta[field]:
             problems[field] = f"{label}: trường này là bắt buộc."
     limits = {

@@ -42,8 +42,8 @@ def handling_sheet(report: dict, agency: str, period: Period) -> Sheet:
     """Báo cáo tình hình giải quyết văn bản đến / đi: one row per unit, then the total."""
     rows = [[i, r["name"], *(r[c] for c in COLUMNS)] for i, r in enumerate(report["rows"], 1)]
     rows.append(["", "Tổng cộng", *(report["total"][c] for c in COLUMNS)])
-    section = Section("", ["STT", "Đơn vị", *report["headings"]], rows, [10, 60, 25, 25, 25, 25, 25])
-    note = "Số liệu tính đến thời điểm lập báo cáo; văn bản không có hạn giải quyết được tính là đúng hạn."
+    section = Section("", ["STT", "Đơn vị", *report["headings"]], rows, [8, 40, 25, 25, 25, 25, 25, 25])
+    note = report["note"]
     return Sheet(report["title"], agency, period, [section], note)
 
 

@@ -5,9 +5,12 @@ still in progress within their deadline and how many are overdue, as at the mome
 
 - Văn bản đến: those that arrived in the period (not returned to the sender, not recalled), per lead unit (đơn vị
   chủ trì); the deadline is the leader's `handling_due`, else the sender's `due_date` (field 18 DueDate); completed
-  means status 06. A document without a deadline is never late.
+  means status 06. A document without a deadline is never late: completed, it counts as on time; in progress,
+  it is counted apart ("chưa có hạn": not directed yet, and the sender asked for no reply date), so a document
+  waiting for its direction is not reported as "trong hạn".
 - Văn bản đi: the drafts begun in the period (not abandoned), per drafting unit; completed means issued; the
-  deadline is the reply's `reply_due` when it answers an incoming document that asked for one.
+  deadline is the reply's `reply_due` when it answers an incoming document that asked for one (the rest, "không
+  có hạn", are counted apart while in progress).
 
 Deadlines are dates: a document completed on its deadline's day is on time (dates compared in Việt Nam time).
 """
@@ -26,7 +29,7 @@ from app.reports.periods import Period
 from app.reports.permissions import Scope
 from app.reports.sql import local_date
 
-COLUMNS = ("received", "completed_on_time", "completed_late", "in_progress", "overdue")
+COLUMNS = ("received", "completed_on_time", "completed_late", "in_progress", "no_deadline", "overdue")
 NO_UNIT = "Chưa giao đơn vị"
 
 
@@ -43,6 +46,7 @@ class Kind:
     deadline: object
     excluded: tuple
     headings: tuple[str, ...]
+    note: str  # under the table, on the page and in the exports
 
 
 INCOMING = Kind(
@@ -54,7 +58,16 @@ INCOMING = Kind(
     done=sa.case((IncomingDocument.status == IncomingStatus.COMPLETED, IncomingDocument.completed_at)),
     deadline=sa.func.coalesce(IncomingDocument.handling_due, IncomingDocument.due_date),
     excluded=(IncomingStatus.RETURNED, IncomingStatus.RECALLED),
-    headings=("Văn bản đến", "Hoàn thành đúng hạn", "Hoàn thành quá hạn", "Đang giải quyết trong hạn", "Quá hạn"),
+    headings=(
+        "Văn bản đến",
+        "Hoàn thành đúng hạn",
+        "Hoàn thành quá hạn",
+        "Đang giải quyết trong hạn",
+        "Đang giải quyết, chưa có hạn",
+        "Quá hạn",
+    ),
+    note="Số liệu tính đến thời điểm lập báo cáo. Văn bản đã hoàn thành mà không có hạn giải quyết được tính là đúng "
+    "hạn; văn bản đang giải quyết chưa có hạn (chưa được chỉ đạo, nơi gửi không yêu cầu hạn) được đếm riêng.",
 )
 OUTGOING = Kind(
     key="outgoing",
@@ -65,7 +78,16 @@ OUTGOING = Kind(
     done=OutgoingDocument.issued_at,
     deadline=OutgoingDocument.reply_due,
     excluded=(OutgoingStatus.CANCELLED,),
-    headings=("Văn bản dự thảo", "Ban hành đúng hạn", "Ban hành quá hạn", "Đang giải quyết trong hạn", "Quá hạn"),
+    headings=(
+        "Văn bản dự thảo",
+        "Ban hành đúng hạn",
+        "Ban hành quá hạn",
+        "Đang giải quyết trong hạn",
+        "Đang giải quyết, không có hạn",
+        "Quá hạn",
+    ),
+    note="Số liệu tính đến thời điểm lập báo cáo. Hạn là hạn trả lời của văn bản đến mà văn bản đi phúc đáp; văn "
+    "bản ban hành không có hạn được tính là đúng hạn, văn bản đang giải quyết không có hạn được đếm riêng.",
 )
 KINDS = {kind.key: kind for kind in (INCOMING, OUTGOING)}
 
@@ -86,7 +108,8 @@ def handling_report(kind: Kind, scope: Scope, period: Period, today: date | None
             sa.func.count(),
             _sum(sa.and_(done.is_not(None), sa.not_(late))),
             _sum(sa.and_(done.is_not(None), late)),
-            _sum(sa.and_(done.is_(None), sa.or_(deadline.is_(None), deadline >= today))),
+            _sum(sa.and_(done.is_(None), deadline >= today)),
+            _sum(sa.and_(done.is_(None), deadline.is_(None))),
             _sum(sa.and_(done.is_(None), deadline < today)),
         )
         .where(
@@ -105,4 +128,11 @@ def handling_report(kind: Kind, scope: Scope, period: Period, today: date | None
     rows = [{"unit_id": key, "name": names.get(key, NO_UNIT), **values} for key, values in counted.items()]
     rows.sort(key=lambda r: (r["unit_id"] is None, r["name"]))
     total = {name: sum(r[name] for r in rows) for name in COLUMNS}
-    return {"kind": kind.key, "title": kind.title, "headings": kind.headings, "rows": rows, "total": total}
+    return {
+        "kind": kind.key,
+        "title": kind.title,
+        "headings": kind.headings,
+        "note": kind.note,
+        "rows": rows,
+        "total": total,
+    }

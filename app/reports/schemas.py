@@ -105,7 +105,8 @@ class HandlingTotalSchema(Schema):
     received = Int()
     completed_on_time = Int()
     completed_late = Int()
-    in_progress = Int()
+    in_progress = Int(metadata={"description": "in progress, deadline not passed"})
+    no_deadline = Int(metadata={"description": "in progress without a deadline (not directed yet; no reply asked)"})
     overdue = Int()
 
 
@@ -122,6 +123,7 @@ class HandlingSchema(Schema):
     period = fields.Nested(PeriodSchema)
     rows = fields.List(fields.Nested(HandlingRowSchema))
     total = fields.Nested(HandlingTotalSchema)
+    note = Str(metadata={"description": "how the columns count (deadlines, documents without one)"})
 
 
 class ReasonSchema(Schema):

@@ -46,7 +46,7 @@ def users(agency_id: int, options: dict) -> list[tuple[Any, str]]:
 
 
 def _person_label(user, *, with_unit: bool) -> str:
-    """"Name — Position" (", Unit" with `with_unit`: where people of several units are offered together)."""
+    """ "Name — Position" (", Unit" with `with_unit`: where people of several units are offered together)."""
     what = ", ".join(part for part in (user.position, user.unit.name if with_unit and user.unit else None) if part)
     return f"{user.full_name} — {what}" if what else user.full_name
 

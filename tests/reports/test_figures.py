@@ -125,19 +125,28 @@ def test_specialists_have_no_reports(month):
 def test_incoming_handling_report_per_lead_unit(month):
     report = services.handling_report(month.office.leader, "incoming", NOVEMBER)
     rows = [
-        (r["name"], r["received"], r["completed_on_time"], r["completed_late"], r["in_progress"], r["overdue"])
+        (
+            r["name"],
+            r["received"],
+            r["completed_on_time"],
+            r["completed_late"],
+            r["in_progress"],
+            r["no_deadline"],
+            r["overdue"],
+        )
         for r in report["rows"]
     ]
     assert rows == [
-        ("Phòng Kinh tế", 1, 0, 0, 0, 1),  # d4: deadline 20/11 passed
-        ("Phòng Tổng hợp", 3, 1, 1, 1, 0),  # d1 on its deadline's day; d2 at 00:30 the day after (UTC: same day)
-        ("Chưa giao đơn vị", 1, 0, 0, 1, 0),  # registered, not yet directed
+        ("Phòng Kinh tế", 1, 0, 0, 0, 0, 1),  # d4: deadline 20/11 passed
+        ("Phòng Tổng hợp", 3, 1, 1, 1, 0, 0),  # d1 on its deadline's day; d2 at 00:30 the day after (UTC: same day)
+        ("Chưa giao đơn vị", 1, 0, 0, 0, 1, 0),  # registered, not yet directed: no deadline yet, not "in time"
     ]
     assert report["total"] == {
         "received": 5,
         "completed_on_time": 1,
         "completed_late": 1,
-        "in_progress": 2,
+        "in_progress": 1,
+        "no_deadline": 1,
         "overdue": 1,
     }
 
@@ -145,10 +154,21 @@ def test_incoming_handling_report_per_lead_unit(month):
 def test_outgoing_handling_report_per_drafting_unit(month):
     report = services.handling_report(month.office.leader, "outgoing", NOVEMBER)
     rows = [
-        (r["name"], r["received"], r["completed_on_time"], r["completed_late"], r["in_progress"], r["overdue"])
+        (
+            r["name"],
+            r["received"],
+            r["completed_on_time"],
+            r["completed_late"],
+            r["in_progress"],
+            r["no_deadline"],
+            r["overdue"],
+        )
         for r in report["rows"]
     ]
-    assert rows == [("Phòng Kinh tế", 1, 0, 0, 0, 1), ("Phòng Tổng hợp", 4, 3, 0, 1, 0)]  # the cancelled draft: out
+    assert rows == [
+        ("Phòng Kinh tế", 1, 0, 0, 0, 0, 1),
+        ("Phòng Tổng hợp", 4, 3, 0, 0, 1, 0),
+    ]  # the cancelled draft: out
 
 
 def test_unit_leader_handling_report_is_their_unit(month):
