@@ -69,3 +69,11 @@ def to_local(value: datetime | None) -> datetime | None:
 def local_today():
     """Today's date in Asia/Ho_Chi_Minh: the day of dates in rules (deadlines in days, retention, grants)."""
     return now().astimezone(LOCAL_TZ).date()
+
+
+def future_problem(day, what: str) -> str | None:
+    """Why `day` cannot be the date of something already done (a decision signed, a document dated, a dossier
+    begun, an item written): it is after today in Việt Nam; None otherwise. The one rule of such dates (deadlines,
+    which lie ahead, have theirs: app.sla.calendar.deadline_problem)."""
+    today = local_today()
+    return f"{what} ({day:%d/%m/%Y}) không được sau ngày hôm nay ({today:%d/%m/%Y})." if day > today else None

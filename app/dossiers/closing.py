@@ -105,6 +105,8 @@ def close(actor: User, dossier: Dossier, request: CloseRequest) -> Dossier:
     _renumber(dossier, kept)
     filing.recount(dossier)
     dossier.end_date = request.end_date or default_end_date(dossier)
+    if problem := clock.future_problem(dossier.end_date, "Thời gian kết thúc"):
+        raise ValidationError(problem, code="dossier_end_in_future", details={"end_date": problem})
     if dossier.end_date < dossier.start_date:
         raise ValidationError(
             "Thời gian kết thúc không được trước thời gian bắt đầu hồ sơ.",

@@ -191,8 +191,13 @@ def approve(actor: User, destruction_id: int, *, decision_number: str, decision_
         errors["decision_number"] = "Bắt buộc."
     if decision_date is None:
         errors["decision_date"] = "Bắt buộc."
+    elif problem := clock.future_problem(decision_date, "Ngày quyết định"):
+        errors["decision_date"] = problem  # a destruction carried out "under" a decision not yet signed
     if errors:
-        raise ValidationError("Nhập số và ngày Quyết định hủy tài liệu.", code="decision_required", details=errors)
+        message = next(iter(errors.values())) if len(errors) == 1 and "decision_date" in errors else None
+        raise ValidationError(
+            message or "Nhập số và ngày Quyết định hủy tài liệu.", code="decision_required", details=errors
+        )
     destruction.status = DestructionStatus.APPROVED
     destruction.decision_number, destruction.decision_date = number[:50], decision_date
     destruction.decided_by_id, destruction.decided_at = actor.id, clock.now()

@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 
+from app.core import clock
 from app.core.db import db
 from app.core.errors import NotFound, ValidationError
 from app.documents.search import folded_search
@@ -103,6 +104,8 @@ def file_upload(
         raise ValidationError(message, code="invalid_files", details={"file": message})
     if pages is None or pages < 0 or pages > 100_000:
         raise ValidationError("Số trang không hợp lệ.", code="item_invalid", details={"pages": "Từ 0."})
+    if dated_on is not None and (problem := clock.future_problem(dated_on, "Ngày của tài liệu")):
+        raise ValidationError(problem, code="item_invalid", details={"dated_on": problem})
     if not pages and content_type == PDF:
         # Left blank: a PDF counts its own pages (the dossier's record and its hand-over list sum them).
         from app.documents.pdfcheck import inspect_pdf

@@ -322,6 +322,8 @@ def approve_plan(
     number = rules.text(decision_number, "decision_number", "Số quyết định", 50)
     if not isinstance(decision_date, date):
         raise ValidationError("Thiếu ngày quyết định.", details={"decision_date": "Nhập ngày ký quyết định."})
+    if problem := clock.future_problem(decision_date, "Ngày quyết định"):  # issuing is not undone
+        raise ValidationError(problem, code="decision_date_future", details={"decision_date": problem})
     if not plan.entries:
         raise ValidationError("Danh mục hồ sơ chưa có hồ sơ nào.", code="file_plan_empty")
     renumber(plan)

@@ -87,6 +87,7 @@ def open_from_entry(actor: User, entry_id: int, *, start_date: date | None = Non
         )
     if db.session.scalar(sa.select(Dossier.id).where(Dossier.entry_id == entry.id)) is not None:
         raise Conflict("Hồ sơ này đã được mở.", code="dossier_exists")
+    _require_begun(start_date)
     dossier = Dossier(
         agency_id=entry.plan.agency_id,
         year=entry.plan.year,
@@ -124,6 +125,8 @@ def open_ad_hoc(
     if not NOTATION.match(notation):
         errors["notation"] = "Số và ký hiệu hồ sơ gồm chữ, số, dấu chấm, gạch ngang (tối đa 20 ký tự), ví dụ 15.TH."
     years = _retention(maintenance, retention_years, errors)
+    if problem := clock.future_problem(start_date, "Thời gian bắt đầu"):
+        errors["start_date"] = problem  # the year of the dossier's code is the start's
     if errors:
         raise ValidationError("Thông tin hồ sơ chưa hợp lệ.", code="dossier_invalid", details=errors)
     year = start_date.year
@@ -145,6 +148,11 @@ def open_ad_hoc(
     )
     _apply_description(dossier, described)
     return _open(actor, dossier, summary="phát sinh ngoài Danh mục (Điều 29.2.c)")
+
+
+def _require_begun(start_date: date | None) -> None:
+    if start_date is not None and (problem := clock.future_problem(start_date, "Thời gian bắt đầu")):
+        raise ValidationError(problem, code="dossier_invalid", details={"start_date": problem})
 
 
 def _open(actor: User, dossier: Dossier, *, summary: str) -> Dossier:

@@ -56,9 +56,8 @@ def clean_metadata(raw: dict) -> dict:
     meta["urgency"] = urgency
     meta["issued_date"] = parse_date(raw.get("issued_date"), "issued_date", problems)
     meta["due_date"] = parse_date(raw.get("due_date"), "due_date", problems)
-    today = clock.to_local(clock.now()).date()
-    if meta["issued_date"] and meta["issued_date"] > today:
-        problems["issued_date"] = "Ngày văn bản không được ở tương lai."
+    if meta["issued_date"] and (problem := clock.future_problem(meta["issued_date"], "Ngày văn bản")):
+        problems["issued_date"] = problem
     if meta["issued_date"] and meta["due_date"] and meta["due_date"] < meta["issued_date"]:
         problems["due_date"] = "Hạn giải quyết phải sau ngày văn bản."
     page_count = raw.get("page_count")

@@ -213,8 +213,8 @@ def issue_problems(document: OutgoingDocument, values: dict) -> dict[str, str]:
         except ValueError:
             problems["issued_date"] = "Ngày không hợp lệ (định dạng YYYY-MM-DD)."
         else:
-            if day > today():
-                problems["issued_date"] = "Ngày ban hành không được ở tương lai."
+            if problem := clock.future_problem(day, "Ngày ban hành"):
+                problems["issued_date"] = problem
             elif document.signed_at and day < clock.to_local(document.signed_at).date():
                 problems["issued_date"] = "Ngày ban hành không được trước ngày ký."
     if not place_of(document):

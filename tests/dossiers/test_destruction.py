@@ -66,6 +66,9 @@ def test_the_head_decides_and_execution_needs_the_approval(archive_office, later
         destruction.approve(office.archivist, listed.id, decision_number="1", decision_date=date(2037, 1, 4))
     with pytest.raises(ValidationError):
         destruction.approve(office.leader, listed.id, decision_number="", decision_date=None)
+    with pytest.raises(ValidationError) as unsigned:  # a decision dated after today is not signed yet
+        destruction.approve(office.leader, listed.id, decision_number="1", decision_date=date(2099, 1, 4))
+    assert "không được sau ngày hôm nay" in unsigned.value.details["decision_date"]
     destruction.reject(office.leader, listed.id, reason="Cần xem xét lại giá trị")
     assert listed.status == DestructionStatus.REJECTED
     assert retention.eligible_for_destruction(office.agency.id) == [dossier]  # back on the list

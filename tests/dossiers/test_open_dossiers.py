@@ -1,7 +1,7 @@
 """Opening a dossier: from an issued file-plan entry or ad hoc (NĐ 30/2020 Điều 29.2.c); FileCode = OrganId.năm.số
 và ký hiệu (Phụ lục VI Phần II.III 1.1–1.3); describing it while open."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -87,9 +87,14 @@ def test_an_ad_hoc_dossier_gets_its_code_from_the_agency_the_start_year_and_its_
     )
     assert dossier.file_code == "000.00.00.H33.2026.15.TH"
     assert (dossier.entry_id, dossier.retention_years, dossier.rights, dossier.language) == (None, 15, "02", "01,02")
-    assert services.open_ad_hoc(
-        archive_office.spec_a1, title="Hồ sơ năm sau", notation="15.TH", maintenance="06", start_date=date(2027, 1, 4)
-    ).file_code == ("000.00.00.H33.2027.15.TH")  # the same notation in another year is another dossier
+    ahead = {"title": "Hồ sơ năm sau", "notation": "15.TH", "maintenance": "06", "start_date": date(2027, 1, 4)}
+    with pytest.raises(ValidationError) as refused:  # not begun yet: its code's year would be a guess
+        services.open_ad_hoc(archive_office.spec_a1, **ahead)
+    assert "không được sau ngày hôm nay" in refused.value.details["start_date"]
+    frozen_clock.set(datetime(2027, 1, 4, 2, 0, tzinfo=UTC))
+    assert services.open_ad_hoc(archive_office.spec_a1, **ahead).file_code == (
+        "000.00.00.H33.2027.15.TH"
+    )  # the same notation in another year is another dossier
 
 
 def test_an_ad_hoc_notation_may_not_clash_with_the_plan_or_another_dossier(archive_office, frozen_clock):

@@ -87,6 +87,9 @@ def test_only_the_head_approves_and_numbers_are_frozen_afterwards(archive_office
     with pytest.raises(PermissionDenied):
         plans.approve_plan(archive_office.clerk, plan, decision_number="12/QĐ-UBND", decision_date=date(2026, 1, 5))
     assert plan.status == PlanStatus.DRAFT
+    with pytest.raises(ValidationError) as refused:  # a decision not signed yet: issuing is not undone
+        plans.approve_plan(archive_office.leader, plan, decision_number="12/QĐ-UBND", decision_date=date(2027, 3, 1))
+    assert refused.value.code == "decision_date_future" and plan.status == PlanStatus.DRAFT
     plans.approve_plan(archive_office.leader, plan, decision_number="12/QĐ-UBND", decision_date=date(2026, 1, 5))
     assert (plan.status, plan.decision_number, plan.approved_by_id) == (
         "approved",
