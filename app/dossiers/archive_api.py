@@ -228,6 +228,13 @@ def get_destruction(destruction_id: int):
     return destruction.get(api_user(), destruction_id)
 
 
+@blp.route("/dossier-destructions/<int:destruction_id>/discard", methods=["POST"])
+@blp.response(204)
+def destruction_discard(destruction_id: int):
+    """Bỏ một danh mục đang lập (chưa trình); `destruction_not_draft` khi đã trình."""
+    destruction.discard(api_user(), destruction_id)
+
+
 @blp.route("/dossier-destructions/<int:destruction_id>/dossiers", methods=["POST"])
 @blp.arguments(ArchiveDossierIdArgs)
 @blp.response(200, DossierDestructionSchema)

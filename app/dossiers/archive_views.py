@@ -69,8 +69,9 @@ def _require_reader() -> None:
         raise PermissionDenied("Trang này dành cho Lưu trữ cơ quan và lãnh đạo cơ quan.")
 
 
-def _act(action, success: str, back: str):
-    """Run one user action as its own savepoint: a refusal is shown and leaves nothing changed."""
+def _act(action, success: str, back: str, done: str | None = None):
+    """Run one user action as its own savepoint: a refusal is shown on `back` and leaves nothing changed; success
+    goes to `done` (default `back`)."""
     try:
         with unit_of_work():
             action()
@@ -80,6 +81,7 @@ def _act(action, success: str, back: str):
         flash(exc.message, "danger")
     else:
         flash(success, "success")
+        return redirect(done or back)
     return redirect(back)
 
 
@@ -294,6 +296,9 @@ def hold_action(hold_id: int, action: str):
 def destructions():
     if request.method == "POST":
         ids = [int(i) for i in request.form.getlist("dossier_ids") if i.isdigit()]
+        if not ids:  # the page lists the dossiers to choose; an empty list would only be dropped again
+            flash("Chọn ít nhất một hồ sơ hết thời hạn bảo quản để lập danh mục hủy.", "danger")
+            return redirect(url_for(".expired"))
         created = {}
 
         def make():
@@ -348,11 +353,13 @@ def destruction_action(destruction_id: int, action: str):
             "Đã không phê duyệt.",
         ),
         "execute": (lambda: destruction.execute(user, destruction_id), "Đã hủy tài liệu; biên bản hủy được lưu."),
+        "discard": (lambda: destruction.discard(user, destruction_id), "Đã bỏ danh mục đang lập."),
     }
     if action not in actions:
         abort(404)
     run, success = actions[action]
-    return _act(run, success, back)
+    gone = url_for(".destructions") if action == "discard" else None  # a dropped list has no page to go back to
+    return _act(run, success, back, done=gone)
 
 
 def _date(text: str | None) -> date | None:

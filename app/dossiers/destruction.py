@@ -101,6 +101,16 @@ def create(actor: User, *, title: str, dossier_ids: list[int] = (), council_opin
     return destruction
 
 
+def discard(actor: User, destruction_id: int) -> None:
+    """Drop a list still being prepared (made by mistake, empty, or not to be sent): nothing was proposed or decided
+    on it, so nothing of it needs keeping beyond the audit line; a proposed list is decided, not dropped."""
+    destruction = _draft(actor, destruction_id)
+    audit.record(
+        actor, "dossier.destruction_discard", destruction, summary=f"Bỏ danh mục đang lập: {destruction.title}"
+    )
+    db.session.delete(destruction)  # its entries go with it (cascade); no dossier points at a draft
+
+
 def add_dossier(actor: User, destruction_id: int, dossier_id: int) -> DossierDestruction:
     destruction = _draft(actor, destruction_id)
     _add(actor, destruction, int(dossier_id))

@@ -1,8 +1,9 @@
 """Pages of the file plan (Danh mục hồ sơ): one page per year that everyone of the agency reads, with the office's
 edit controls while it is a draft, the head's approval form, copy from last year, import, and the printed files.
 
-Every change is a POST answered by a redirect to the page (a refusal shown as a message); each runs in a savepoint
-of the request's unit of work, so a refused change leaves nothing behind.
+Every change is a POST answered by a redirect to the page; a refusal answers with the page itself, its message on
+top and, on the forms that type things in (FIELD_FORMS), what was typed kept and each field at fault marked. Each
+change runs in a savepoint of the request's unit of work, so a refused change leaves nothing behind.
 """
 
 import io
@@ -23,6 +24,8 @@ from app.org import queries as org_queries
 bp = Blueprint("file_plan", __name__, template_folder="templates")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The forms whose refusal keeps what was typed and names each field at fault beside it (page.html).
+FIELD_FORMS = frozenset({"file_plan.add_heading", "file_plan.add_entry", "file_plan.approve"})
 
 
 def _year() -> int:
@@ -44,7 +47,7 @@ def _text(name: str) -> str:
     return request.form.get(name, "")
 
 
-def _render(year: int, status: int = 200, **extra):
+def _render(year: int, status: int = 200, refused: dict | None = None, **extra):
     agency_id = current_user.agency_id
     plan = plans.plan_of_year(agency_id, year)
     editor = permissions.can_edit_plan(current_user, agency_id)
@@ -70,6 +73,8 @@ def _render(year: int, status: int = 200, **extra):
         people=org_queries.list_users({agency_id}, active=True) if editor else [],
         units=org_queries.list_units(agency_id, active_only=True) if editor else [],
         plans=plans,
+        today=clock.local_today(),
+        refused=refused or {"endpoint": None, "values": {}, "errors": {}},
         **extra,
     ), status
 
@@ -93,9 +98,13 @@ def _act(year: int, done: str, call):
         raise
     except DomainError as exc:
         details = exc.details if isinstance(exc.details, dict) else {}
+        if request.endpoint in FIELD_FORMS and details:
+            flash(exc.message, "danger")  # each field's own words beside it
+            refused = {"endpoint": request.endpoint, "values": request.form.to_dict(), "errors": details}
+            return _render(year, exc.status, refused=refused)
         flash(" ".join([exc.message, *(str(v) for v in details.values())]), "danger")
-    else:
-        flash(done, "success")
+        return _back(year)
+    flash(done, "success")
     return _back(year)
 
 

@@ -166,3 +166,18 @@ def test_a_refused_submission_submits_nothing(client, archive_office, api_token)
         f"{API}/dossier-transfers", json={"name": "Khối", "dossier_ids": []}, headers=api_token(office.spec_a1)
     )
     assert empty.status_code == 422 and empty.get_json()["code"] == "transfer_empty"
+
+
+def test_a_list_being_prepared_can_be_dropped_not_once_proposed(client, archive_office, api_token):
+    from app.dossiers.models import DossierDestruction
+
+    archivist = api_token(archive_office.archivist)
+    empty = client.post(f"{API}/dossier-destructions", json={"title": "Nhầm"}, headers=archivist).get_json()
+    assert client.post(f"{API}/dossier-destructions/{empty['id']}/discard", headers=archivist).status_code == 204
+    assert db.session.get(DossierDestruction, empty["id"]) is None
+    again = client.post(f"{API}/dossier-destructions/{empty['id']}/discard", headers=archivist)
+    assert again.status_code == 404
+    clerk = api_token(archive_office.clerk)
+    kept = client.post(f"{API}/dossier-destructions", json={"title": "Giữ"}, headers=archivist).get_json()
+    assert client.post(f"{API}/dossier-destructions/{kept['id']}/discard", headers=clerk).status_code in (403, 404)
+    assert db.session.get(DossierDestruction, kept["id"]) is not None

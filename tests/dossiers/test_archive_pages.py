@@ -143,6 +143,17 @@ def test_hold_and_destruction_through_the_pages(archive_office, as_user):
         assert "Đoàn thanh tra tỉnh" in archivist.get("/archive/holds").get_data(as_text=True)
         assert dossier.file_code not in archivist.get("/archive/expired").get_data(as_text=True)
         post(archivist, f"/archive/holds/{hold.id}/release", {"note": "Xong"}, "/archive/holds")
+        # No dossier ticked: refused, no empty list made; a list made by mistake is dropped while being prepared
+        nothing = post(archivist, "/archive/destructions", {"title": "Danh mục trống"}, "/archive/expired")
+        assert nothing.headers["Location"].endswith("/archive/expired")
+        assert db.session.query(DossierDestruction).count() == 0
+        mistake = post(
+            archivist, "/archive/destructions", {"title": "Nhầm", "dossier_ids": [dossier.id]}, "/archive/expired"
+        ).headers["Location"]
+        assert "Bỏ danh mục này" in archivist.get(mistake).get_data(as_text=True)
+        dropped = post(archivist, f"{mistake}/discard", {}, mistake)
+        assert dropped.headers["Location"].endswith("/archive/destructions")
+        assert db.session.query(DossierDestruction).count() == 0
         response = post(
             archivist,
             "/archive/destructions",

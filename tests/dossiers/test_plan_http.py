@@ -37,16 +37,24 @@ def test_the_office_builds_the_plan_on_the_page_and_the_head_issues_it(client, a
     assert "I. Tổ chức cán bộ" in html and "Dự thảo" in html
     assert 'data-testid="plan-footer">Danh mục hồ sơ này có <strong>2</strong>' in html
     assert "Phê duyệt, ban hành" not in html  # the clerk prepares, does not issue
-    # A refused change is a message, and changes nothing.
+    # A refused change is a message, changes nothing, and keeps what was typed beside its fault.
     response = post(client, f"/dossiers/plan/{plan.id}/headings", {"title": "Trùng", "abbreviation": "TCCB"})
-    assert response.status_code == 303
-    assert "đã dùng cho đề mục" in client.get(PAGE).get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "đã dùng cho đề mục" in html
+    assert 'value="Trùng"' in html and "Mỗi đề mục lớn một chữ viết tắt riêng." in html
     assert db.session.query(FilePlanHeading).filter_by(plan_id=plan.id).count() == 1
+    other = {**entry, "title": "Hồ sơ hội nghị", "maintenance": "07", "note": "Theo kế hoạch"}
+    html = post(client, f"/dossiers/plan/{plan.id}/entries", other).get_data(as_text=True)
+    assert 'value="Hồ sơ hội nghị"' in html and 'value="Theo kế hoạch"' in html and "Nhập số năm bảo quản" in html
+    assert f'<option value="{archive_office.spec_a1.id}" selected>' in html
     approve = {"decision_number": "12/QĐ-UBND", "decision_date": "2026-01-05"}
     assert post(client, f"/dossiers/plan/{plan.id}/approve", approve).status_code == 403
     client.post("/logout", data={"csrf_token": csrf_token(client, PAGE)})
     login(client, "lanhdao")
     assert "Phê duyệt, ban hành" in client.get(PAGE).get_data(as_text=True)
+    ahead = post(client, f"/dossiers/plan/{plan.id}/approve", {**approve, "decision_date": "2027-03-01"})
+    assert ahead.status_code == 422 and 'value="12/QĐ-UBND"' in ahead.get_data(as_text=True)
+    assert "Ngày quyết định (01/03/2027) không được sau ngày hôm nay" in ahead.get_data(as_text=True)
     assert post(client, f"/dossiers/plan/{plan.id}/approve", approve).status_code == 303
     db.session.expire_all()
     assert db.session.get(FilePlan, plan.id).status == "approved"

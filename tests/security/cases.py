@@ -312,6 +312,7 @@ CASES = {
     ),
     "dossiers_archive_api.destruction_reject": lambda w: destruction(w, {"reason": "Chưa đủ"}),
     "dossiers_archive_api.destruction_execute": destruction,
+    "dossiers_archive_api.destruction_discard": destruction,
     "dossiers_archive.destruction_page": destruction,
     "dossiers_archive.destruction_pdf": destruction,
     "dossiers_archive.destruction_action": lambda w: destruction(w, {"reason": "x"}, action="propose"),
