@@ -64,7 +64,7 @@ def package_files(document: OutgoingDocument) -> list[tuple[str, bytes, str]]:
         (a.filename, files.read(a.signed_sha256 or a.sha256), a.content_type)
         for a in sorted(document.attachments, key=lambda a: a.id)
     ]
-    return [(original.filename, files.read(original.sha256), files.PDF), *attached]
+    return [(original.download_name, files.read(original.sha256), files.PDF), *attached]  # its số/ký hiệu
 
 
 def package_for(document: OutgoingDocument, recipient: OutgoingRecipient | None) -> bytes:

@@ -69,6 +69,7 @@ def test_agencies_receive_it_and_their_statuses_flow_back(outgoing_office, draft
         assert incoming.due_date.isoformat() == "2026-12-10" and incoming.document_key.endswith("01/UBND-TH")
         [main] = incoming.files
         assert main.is_main and main.signature_valid is True and len(main.signature_report["signatures"]) == 2
+        assert main.filename == "01-UBND-TH.pdf"  # its số/ký hiệu, not the name of the drafter's file
         assert incoming_task(incoming).task_name == "check_document"
     assert recipient(document, SNV[0]).status_code == "01"  # NĐ 30/2020 Điều 21.2.c: arrival, the same day
 
