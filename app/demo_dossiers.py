@@ -176,16 +176,20 @@ def _ad_hoc(username: str, *, title: str, notation: str, maintenance: str, start
 
     person = _user(username)
     dossier = services.open_ad_hoc(person, title=title, notation=notation, maintenance=maintenance, start_date=start)
+    filed_at = clock.now()
     for filename, subject, dated_on, lines in files:
-        items.file_upload(
-            person,
-            dossier.id,
-            filename=filename,
-            data=_pdf(subject, lines),
-            subject=subject,
-            dated_on=dated_on,
-            pages=1,
-        )
+        # Filed once written: a tài liệu is not dated after the day it is filed (core.clock.future_problem).
+        filed_at = max(filed_at, at(dated_on.year, dated_on.month, dated_on.day, 9, 0))
+        with clock.frozen(filed_at):
+            items.file_upload(
+                person,
+                dossier.id,
+                filename=filename,
+                data=_pdf(subject, lines),
+                subject=subject,
+                dated_on=dated_on,
+                pages=1,
+            )
     return dossier
 
 

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from app.core import clock
 from app.core.db import db, without_jit
 from app.core.errors import PermissionDenied
+from app.core.numbers import decimal
 from app.designer.periods import Period
 from app.designer.permissions import can_read_process_statistics
 from app.org.models import User
@@ -255,7 +256,7 @@ WORKING_DAY_HOURS = 7.5  # the shipped calendar's day (07:30–11:30, 13:30–17
 
 
 def _decimal(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",").removesuffix(",0")
+    return decimal(value, trim=True)
 
 
 def working_time_label(minutes: float | None) -> str:
@@ -308,7 +309,7 @@ def for_diagram(tasks: list[TaskStats], colours: dict[str, dict]) -> list[dict]:
     """What the page's script draws on each task of the diagram: its colour and the badge's lines."""
     found = []
     for t in tasks:
-        rate = "—" if t.overdue_rate is None else f"{t.overdue_rate:.1f}".replace(".", ",") + "%"
+        rate = "—" if t.overdue_rate is None else decimal(t.overdue_rate) + "%"
         lines = [
             f"{t.completed} việc · quá hạn {rate}",
             f"Trung vị {working_time_label(t.median_minutes)}",

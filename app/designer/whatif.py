@@ -37,6 +37,7 @@ import sqlalchemy as sa
 from app.core import clock
 from app.core.db import db, without_jit
 from app.core.errors import NotFound, ValidationError
+from app.core.numbers import decimal
 from app.designer.heatmap import current_version, user_tasks
 from app.designer.periods import Period
 from app.sla import rules
@@ -80,7 +81,7 @@ class WhatIf:
     def sentence(self) -> str:
         if not self.total:
             return "Trong kỳ chưa có việc nào của bước này hoàn thành."
-        rate = f"{self.rate_new:.1f}".replace(".", ",")
+        rate = decimal(self.rate_new)
         return (
             f"Trong kỳ, {self.overdue_new}/{self.total} việc ({rate}%) sẽ quá hạn với thời hạn mới, "
             f"so với {self.overdue_now}/{self.total} hiện nay."

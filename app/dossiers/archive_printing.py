@@ -252,7 +252,8 @@ def bien_ban_huy_pdf(destruction) -> bytes:
     for entry in destruction.entries:
         own = [f for f in entry.files or [] if f.get("sha256")]
         kept = [f for f in entry.files or [] if f.get("fate") == "kept"]
-        hashes = "<br/>".join(f"{f['sha256'][:16]}… ({FATE_LABELS.get(f.get('fate'), '')})" for f in own) or "—"
+        # The whole SHA-256, in groups of 16 so the cell wraps between them: the record proves which bytes went.
+        hashes = "<br/>".join(f"{_grouped(f['sha256'])} ({FATE_LABELS.get(f.get('fate'), '')})" for f in own) or "—"
         if kept:
             hashes += f"<br/>{len(kept)} văn bản còn trong hệ thống quản lý văn bản"
         span = fmt_date(entry.start_date) + (f" - {fmt_date(entry.end_date)}" if entry.end_date else "")
@@ -281,3 +282,7 @@ def bien_ban_huy_pdf(destruction) -> bytes:
         author=agency.name,
         margins=(15, 15, 15, 20),
     )
+
+
+def _grouped(digest: str, size: int = 16) -> str:
+    return " ".join(digest[i : i + size] for i in range(0, len(digest), size))

@@ -30,12 +30,7 @@ def overseen_agency_ids(user: User | None) -> set[int]:
 
 
 def _query(agency_ids: set[int]) -> sa.Select:
-    return (
-        sa.select(AccessChangeWarning)
-        .join(AccessChangeWarning.event)
-        .options(joinedload(AccessChangeWarning.event), joinedload(AccessChangeWarning.confirmed_by))
-        .where(AccessChangeWarning.agency_id.in_(agency_ids))
-    )
+    return _query_all().where(AccessChangeWarning.agency_id.in_(agency_ids))
 
 
 def open_warnings(user: User, *, limit: int = 200) -> list[AccessChangeWarning]:
@@ -47,6 +42,25 @@ def open_warnings(user: User, *, limit: int = 200) -> list[AccessChangeWarning]:
 def confirmed_warnings(user: User, *, limit: int = 50) -> list[AccessChangeWarning]:
     query = _query(overseen_agency_ids(user)).where(AccessChangeWarning.confirmed_at.is_not(None))
     return list(db.session.scalars(query.order_by(AccessChangeWarning.confirmed_at.desc()).limit(limit)))
+
+
+def open_about_account(user_id: int) -> list[AccessChangeWarning]:
+    """The unconfirmed warnings of changes to one account's rights, oldest first: shown where the account is
+    managed, so the administrator who changed it sees the change waits for another person's confirmation."""
+    query = (
+        _query_all()
+        .where(AuditEvent.object_type == "user_account", AuditEvent.object_id == str(user_id))
+        .where(AccessChangeWarning.confirmed_at.is_(None))
+    )
+    return list(db.session.scalars(query.order_by(AuditEvent.occurred_at, AccessChangeWarning.id)))
+
+
+def _query_all() -> sa.Select:
+    return (
+        sa.select(AccessChangeWarning)
+        .join(AccessChangeWarning.event)
+        .options(joinedload(AccessChangeWarning.event), joinedload(AccessChangeWarning.confirmed_by))
+    )
 
 
 def count_open(user: User) -> int:

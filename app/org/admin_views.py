@@ -223,6 +223,12 @@ def user_form(user_id: int | None = None):
             show_errors(form, exc)
         else:
             flash(f"Đã lưu tài khoản {user.username}.", "success")
+            if access_warnings.open_about_account(user.id):  # Phụ lục VI III.3.c: said where the change is made
+                flash(
+                    "Thay đổi quyền truy cập của tài khoản này được cảnh báo cho đến khi lãnh đạo cơ quan hoặc một "
+                    "quản trị khác xác nhận.",
+                    "warning",
+                )
             return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template("org/user_form.html", form=form, user=user)
 
@@ -236,6 +242,8 @@ def user_detail(user_id: int):
         user=user,
         reset_form=ResetPasswordForm(),
         events=audit_queries.events_for("user_account", user.id),
+        pending_access=access_warnings.open_about_account(user.id),
+        what_changed=access_warnings.what_changed,
         # signing sits above org: linked by endpoint name, when the application has it
         signing_url=url_for("signing.add_personal", user_id=user.id)
         if "signing.add_personal" in current_app.view_functions and user.is_active

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from app.core import clock
+from app.core.numbers import decimal
 from app.documents.fonts import build, styles
 from app.reports.exchange import share
 from app.reports.handling import COLUMNS
@@ -56,7 +57,7 @@ def _minutes(value) -> str:
 
 def _percent(part: int, whole: int) -> str:
     value = share(part, whole)
-    return "—" if value is None else f"{value:.1f}%".replace(".", ",")
+    return "—" if value is None else decimal(value) + "%"
 
 
 def exchange_sheet(report: dict, title: str, period: Period) -> Sheet:

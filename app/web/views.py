@@ -15,6 +15,7 @@ from app.core import clock
 from app.core.db import SQLITE_READER, SQLITE_WRITER, sqlite_begin
 from app.core.errors import ValidationError
 from app.core.inputs import has_nul
+from app.core.numbers import decimal
 from app.core.transaction import begin_request_unit, end_request_unit
 from app.extensions import login_manager
 from app.org.auth import SESSION_TOKEN, load_session_user
@@ -111,6 +112,7 @@ def init_web(app: Flask) -> None:
         return action_label(code)
 
     app.add_template_filter(local_datetime, "local_dt")
+    app.add_template_filter(decimal, "decimal")  # 18,1 · 95,4 (app.core.numbers)
 
 
 def local_datetime(value, fmt: str = "%d/%m/%Y %H:%M") -> str:

@@ -181,7 +181,9 @@ def test_hold_and_destruction_through_the_pages(archive_office, as_user):
     db.session.expire_all()
     assert dossier.status == DossierStatus.DESTROYED
     assert db.session.get(DossierDestruction, dossier.destruction_id).status == DestructionStatus.EXECUTED
-    assert "7/QĐ-UBND" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    printed = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert "7/QĐ-UBND" in printed
+    assert all(digest[i : i + 16] in printed for i in range(0, 64, 16))  # the whole SHA-256, not a prefix
 
 
 def test_the_dossier_page_partial(app, archive_office):

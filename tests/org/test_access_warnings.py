@@ -81,10 +81,14 @@ def test_the_warning_stays_on_the_pages_until_confirmed(client, agency_people, f
     _agency, admin, head, clerk = agency_people
     login(client, admin.username)
     token = csrf_token(client, f"/admin/users/{clerk.id}/edit")
-    client.post(
+    saved = client.post(
         f"/admin/users/{clerk.id}/edit",
         data={"csrf_token": token, "full_name": clerk.full_name, "roles": ["van_thu", "lanh_dao_don_vi"]},
-    )
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    # Said where the change was made: on saving, and on the account's page until confirmed
+    assert "được cảnh báo cho đến khi lãnh đạo cơ quan hoặc một quản trị khác xác nhận" in saved
+    assert 'data-testid="pending-access"' in saved and "Thêm vai trò Lãnh đạo phòng/đơn vị" in saved
     hub = client.get("/admin").get_data(as_text=True)
     assert 'data-testid="access-warnings-alert"' in hub and "1 thay đổi về quyền truy cập" in hub
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
@@ -102,6 +106,9 @@ def test_the_warning_stays_on_the_pages_until_confirmed(client, agency_people, f
     assert confirmed.status_code == 302
     assert "Không có thay đổi nào chờ xác nhận." in client.get("/access-warnings").get_data(as_text=True)
     assert 'data-testid="home-panel-access_warnings"' not in client.get("/").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, admin.username)
+    assert 'data-testid="pending-access"' not in client.get(f"/admin/users/{clerk.id}").get_data(as_text=True)
 
 
 def test_api_lists_and_confirms(client, agency_people, api_token, frozen_clock):
