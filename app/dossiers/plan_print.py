@@ -32,8 +32,18 @@ def decision_line(plan: FilePlan) -> str:
     approver = db.session.get(User, plan.approved_by_id) if plan.approved_by_id else None
     title = (approver.position if approver and approver.position else "người đứng đầu").strip()
     return (
-        f"(Kèm theo Quyết định số {plan.decision_number} ngày {fmt_date(plan.decision_date)} của {title} {agency.name})"
+        f"(Kèm theo Quyết định số {plan.decision_number} ngày {fmt_date(plan.decision_date)} "
+        f"của {title_of_agency(title, agency.name)})"
     )
+
+
+def title_of_agency(title: str, agency_name: str) -> str:
+    """ "Giám đốc Sở" of "Sở Tài chính tỉnh Kiên Giang" reads "Giám đốc Sở Tài chính tỉnh Kiên Giang", not "… Sở Sở
+    …": a position ending with the word the agency's name begins with shares it."""
+    *head, last = title.split() or [""]
+    if head and agency_name.split()[:1] == [last]:
+        return " ".join([*head, agency_name])
+    return f"{title} {agency_name}"
 
 
 def footer(plan: FilePlan) -> str:

@@ -21,6 +21,7 @@ from app.exchange import directory
 from app.org.agency_code import agency_code_problem, is_valid_agency_code, normalize_agency_code
 from app.org.models import Agency, Unit, User
 from app.outgoing.models import OutgoingDocument, RecipientKind, SignerAuthority
+from app.sla.calendar import deadline_problem
 
 NOTATION_LIMIT = 30  # OutgoingDocument.notation; Phụ lục VI: CodeNotation String(30)
 EXTERNAL_CODE_LIMIT = 35  # mã định danh (QĐ 20/2020: up to 35 characters)
@@ -132,14 +133,20 @@ def notation_shape_problem(notation: str, agency: Agency | None, doc_type: Docum
 
 
 def clean_outgoing_metadata(
-    raw: dict, agency_id: int, *, actor: User | None = None, kept_reply_to: int | None = None
+    raw: dict,
+    agency_id: int,
+    *,
+    actor: User | None = None,
+    kept_reply_to: int | None = None,
+    kept_reply_due: date | None = None,
 ) -> dict:
     """The draft's fields from a form or an API payload, checked against the agency; raises ValidationError.
 
     Returns the model values plus `recipients` (a list of RecipientSpec) and `document_type`. Every section is
     checked even after a wrong one, so the form shows all its problems at once. With `actor`, a newly named
     `reply_to_id` must be an incoming document the actor may answer (`kept_reply_to`, the draft's current one,
-    is not checked again: the draft keeps what it already answers).
+    is not checked again: the draft keeps what it already answers). Likewise a reply date the actor sets (not
+    `kept_reply_due`, the draft's current one) is a deadline a person sets: not past, a working day.
     """
     refuse_secret(raw.get("secrecy") or None)  # Mật / Tối mật / Tuyệt mật: refused, nothing stored (design.md §8)
     problems: dict[str, str] = {}
@@ -154,6 +161,9 @@ def clean_outgoing_metadata(
     meta["notation"] = _notation(raw, agency, doc_type, units.get(unit_id), problems)
     meta |= _signer(raw, agency_id, problems)
     meta |= _reply(raw, agency_id, problems, actor=actor, kept=kept_reply_to)
+    newly_set = actor is not None and meta["reply_due"] not in (None, kept_reply_due)
+    if newly_set and (problem := deadline_problem(meta["reply_due"], agency_id, what="Hạn trả lời")):
+        problems["reply_due"] = problem
     meta |= _consultation(raw, units, problems)
     meta["copies"] = _int(raw.get("copies"), "copies", problems, maximum=9999)
     meta["page_count"] = _int(raw.get("page_count"), "page_count", problems, maximum=999)

@@ -219,7 +219,11 @@ def update_draft(actor: User, document_id: int, *, metadata: dict) -> OutgoingDo
     document = _editable_by_drafter(actor, document_id)
     before = metadata_of(document)
     meta = clean_outgoing_metadata(
-        {**before, **metadata}, document.agency_id, actor=actor, kept_reply_to=document.reply_to_id
+        {**before, **metadata},
+        document.agency_id,
+        actor=actor,
+        kept_reply_to=document.reply_to_id,
+        kept_reply_due=document.reply_due,
     )
     _apply(document, meta)
     db.session.flush()

@@ -78,7 +78,7 @@ class ProcessVersion(db.Model):
         """The version's number with its scope: numbers restart per scope, so an agency's first own version and
         the global first version are both "1" — every message and picker names a version through this."""
         if self.agency_id is None:
-            return f"phiên bản {self.version} (mặc định toàn hệ thống)"
+            return f"phiên bản {self.version}, mặc định toàn hệ thống"  # no brackets: it is often in brackets
         return f"phiên bản {self.version} của cơ quan"
 
     def __repr__(self) -> str:

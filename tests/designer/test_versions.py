@@ -73,7 +73,7 @@ def test_rollback_deploys_the_old_content_as_a_new_version_and_cases_keep_theirs
 
     assert restored.id not in (shipped.id, own.id) and restored.agency_id == design_office.agency.id
     assert restored.version == own.version + 1 and restored.based_on_id == shipped.id
-    assert restored.comment == "Khôi phục phiên bản 1 (mặc định toàn hệ thống): Thời hạn 3 ngày quá ngắn"
+    assert restored.comment == "Khôi phục phiên bản 1, mặc định toàn hệ thống: Thời hạn 3 ngày quá ngắn"
     assert restored.bpmn_xml == shipped.bpmn_xml and restored.forms == shipped.forms
     assert newest_version(PROCESS, design_office.agency.id).id == restored.id
     db.session.refresh(case_on_own)
@@ -145,7 +145,7 @@ def test_a_version_is_named_with_its_scope_since_numbers_restart_per_scope(desig
     shipped = design_office.processes[PROCESS]
     own = deploy_changed_sla(design_office)
     assert shipped.version == own.version == 1
-    assert shipped.display_name == "phiên bản 1 (mặc định toàn hệ thống)"
+    assert shipped.display_name == "phiên bản 1, mặc định toàn hệ thống"
     assert own.display_name == "phiên bản 1 của cơ quan"
     versions.rollback(design_office.designer, shipped.id)
     restored = versions.rollback(design_office.designer, own.id, "Dùng lại thời hạn 3 ngày")

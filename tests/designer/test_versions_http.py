@@ -17,7 +17,7 @@ def test_the_versions_page_lists_counts_and_offers_the_actions(client, design_of
     assert page.status_code == 200
     assert "Mặc định toàn hệ thống" in html and "Rút ngắn thời hạn thực hiện" in html and "Lê Hoàng Phúc" in html
     assert f"/designer/{PROCESS}/edit?from={own.id}" in html
-    assert "Khôi phục phiên bản 1 (mặc định toàn hệ thống)?" in html
+    assert "Khôi phục phiên bản 1, mặc định toàn hệ thống?" in html
     assert "Khôi phục phiên bản 1 của cơ quan" not in html  # the current version: nothing to restore
     assert client.get(f"/designer/{PROCESS}/versions/{own.id}").status_code == 200
     download = client.get(f"/designer/{PROCESS}/versions/{own.id}/bpmn")
@@ -74,7 +74,7 @@ def test_the_api_lists_compares_and_rolls_back(client, design_office, api_token)
     assert restored.status_code == 201
     body = restored.get_json()
     assert body["version"] == 2 and body["based_on_id"] == shipped.id and body["is_current"]
-    assert body["comment"] == "Khôi phục phiên bản 1 (mặc định toàn hệ thống): Thử lại"
+    assert body["comment"] == "Khôi phục phiên bản 1, mặc định toàn hệ thống: Thử lại"
     in_use = client.post(url, json={}, headers=headers)
     assert in_use.status_code == 409 and in_use.get_json()["code"] == "version_in_use"
 

@@ -132,3 +132,11 @@ def test_the_template_has_the_five_columns_and_imports_nothing_empty(archive_off
     with pytest.raises(ValidationError) as refused:
         plan_import.import_plan(archive_office.clerk, 2026, data)
     assert refused.value.code == "file_plan_import_empty"
+
+
+def test_a_position_ending_with_the_agency_s_first_word_shares_it():
+    from app.dossiers.plan_print import title_of_agency
+
+    assert title_of_agency("Giám đốc Sở", "Sở Tài chính tỉnh Kiên Giang") == "Giám đốc Sở Tài chính tỉnh Kiên Giang"
+    assert title_of_agency("Chủ tịch", "Ủy ban nhân dân tỉnh") == "Chủ tịch Ủy ban nhân dân tỉnh"
+    assert title_of_agency("người đứng đầu", "Sở Nội vụ") == "người đứng đầu Sở Nội vụ"

@@ -85,7 +85,7 @@ def test_a_designer_compares_two_versions_and_rolls_back(live_app, page, tmp_pat
     page.get_by_role("link", name="Giao việc").click()
     page.locator(f'tr[data-version-id="{shipped_id}"]').get_by_role("button", name="Khôi phục").click()
     dialog = page.get_by_role("dialog")
-    scope = " (mặc định toàn hệ thống)" if v.is_global else " của cơ quan"
+    scope = ", mặc định toàn hệ thống" if v.is_global else " của cơ quan"
     expect(dialog).to_contain_text(f"Khôi phục phiên bản {v.before}{scope}?")
     dialog.get_by_label("Lý do khôi phục").fill("Thời hạn 3 ngày chưa phù hợp")
     expect(page.locator(".modal.show")).to_be_visible()

@@ -82,6 +82,7 @@ def test_typed_documents_take_the_type_abbreviation_in_their_notation(outgoing_o
         ({"recipient_agency_codes": ["000.00.99.H99"]}, "recipient_agency_codes"),
         ({"recipient_agency_codes": ["000.00.00.H33"]}, "recipient_agency_codes"),  # itself
         ({"reply_due": "31/12/2026"}, "reply_due"),
+        ({"reply_due": "2020-01-01"}, "reply_due"),  # a reply date already past
         ({"copies": "nhiều"}, "copies"),
         ({"recipients_external": [{"code": "X"}]}, "recipients_external"),
     ],
