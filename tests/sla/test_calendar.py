@@ -115,7 +115,9 @@ def test_page_and_api_compute_with_the_same_function(client, admin, api_token):
     )
     expected = due_local(local(2026, 11, 23, 16, 30), "PT1H", admin.agency_id).isoformat()
     assert expected == "2026-11-25T08:00:00+07:00"  # Tuesday 24/11/2026 is Ngày Văn hóa Việt Nam
-    assert expected in page.get_data(as_text=True) and api.json["due"] == expected
+    html = page.get_data(as_text=True)
+    assert f'data-due="{expected}"' in html and api.json["due"] == expected
+    assert "<strong>08:00 Thứ Tư, 25/11/2026</strong>" in html  # read as people read a date, not ISO 8601
 
 
 def test_many_agencies_calendars_are_read_together_and_the_default_is_shared(create_agency, monkeypatch):
