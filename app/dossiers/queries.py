@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from app.core.db import db
 from app.documents.search import folded_search
 from app.dossiers import permissions
-from app.dossiers.models import Dossier, DossierItem
+from app.dossiers.models import Dossier, DossierDestructionEntry, DossierItem
 from app.dossiers.states import DOSSIER_STATUS_LABELS, DossierStatus
 from app.org.models import User
 
@@ -49,11 +49,27 @@ def search(user: User, flt: DossierFilter, *, before_id: int | None = None, limi
     if flt.text and flt.text.strip():
         # "hồ sơ tuyển dụng", "ho so tuyen dung" and a code such as "2026.01.TCCB" all find the dossier.
         in_title = folded_search(Dossier.title_folded, flt.text)
+        if flt.status == DossierStatus.DESTROYED:  # its title lives on in the destruction record only
+            recorded = sa.select(DossierDestructionEntry.dossier_id).where(
+                sa.func.lower(DossierDestructionEntry.title).like(f"%{flt.text.strip().lower()}%")
+            )
+            in_title = Dossier.id.in_(recorded)
         in_code = sa.func.upper(Dossier.file_code).like(f"%{flt.text.strip().upper()}%")
         query = query.where(sa.or_(in_title, in_code) if in_title is not None else in_code)
     if before_id:
         query = query.where(Dossier.id < before_id)
     return list(db.session.scalars(query.order_by(Dossier.id.desc()).limit(limit)))
+
+
+def destruction_lines(dossiers: list[Dossier]) -> dict[int, DossierDestructionEntry]:
+    """dossier id → its line in the destruction record (title, documents, dates as they were), for destroyed ones."""
+    pairs = [(d.id, d.destruction_id) for d in dossiers if d.destruction_id]
+    if not pairs:
+        return {}
+    query = sa.select(DossierDestructionEntry).where(
+        sa.tuple_(DossierDestructionEntry.dossier_id, DossierDestructionEntry.destruction_id).in_(pairs)
+    )
+    return {entry.dossier_id: entry for entry in db.session.scalars(query)}
 
 
 def item_links(items: list[DossierItem]) -> dict[int, tuple[str, int]]:

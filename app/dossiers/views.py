@@ -84,6 +84,7 @@ def index():
         older=older,
         status_labels=DOSSIER_STATUS_LABELS,
         status_choices=choices,
+        recorded=queries.destruction_lines(rows),
         filtered=bool(year or status or text or mine),
     )
 

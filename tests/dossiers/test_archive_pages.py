@@ -130,7 +130,7 @@ def test_settings_page_for_the_head(archive_office, as_user):
 def test_hold_and_destruction_through_the_pages(archive_office, as_user):
     office = archive_office
     dossier = archived_dossier(office, content=b"se huy qua trang")
-    digest = dossier.items[0].sha256
+    digest, title, documents = dossier.items[0].sha256, dossier.title, dossier.doc_total
     with clock.frozen(LATER):  # ten years on: sign in then
         archivist, leader = as_user(office.archivist), as_user(office.leader)
         assert dossier.file_code in archivist.get("/archive/expired").get_data(as_text=True)
@@ -170,9 +170,13 @@ def test_hold_and_destruction_through_the_pages(archive_office, as_user):
         pdf = archivist.get(f"{page}/bien-ban.pdf")
         # Still findable by its code, as a line of the destruction record; no longer among "Tất cả".
         listed = archivist.get(f"/dossiers?status=destroyed&q={dossier.file_code}").get_data(as_text=True)
+        by_title = archivist.get(f"/dossiers?status=destroyed&q={title.split()[-1]}").get_data(as_text=True)
         everything = archivist.get("/dossiers").get_data(as_text=True)
         clerk_list = as_user(office.clerk).get("/dossiers?status=destroyed").get_data(as_text=True)
     assert dossier.file_code in listed and f'href="{page}"' in listed and "xem danh mục hủy" in listed
+    # The line as the record keeps it: its title and number of documents, found by the title too
+    assert title in listed and f'<td class="text-end">{documents}</td>' in listed and documents > 0
+    assert dossier.file_code in by_title
     assert dossier.file_code not in everything
     assert 'value="destroyed"' not in clerk_list and "Chưa có hồ sơ nào" in clerk_list
     assert "Đã hủy" in html and "Đã xóa tệp" in html and digest[:16] in html and "Hội đồng đồng ý hủy" in html
