@@ -106,7 +106,7 @@ def describe(actor: User | None, kind: str, object_id: int) -> Described:
                 "Không tìm thấy văn bản đi hoặc bạn không có quyền xem văn bản này.", code="document_not_found"
             )
         _require_content(doc)
-        if doc.status in (OutgoingStatus.RECALLED, OutgoingStatus.CANCELLED):
+        if doc.status in unfileable_outgoing_statuses():
             # A recalled document (Điều 18.4) is no longer in force; a cancelled draft was abandoned: neither is
             # evidence of the work the dossier records.
             word = "đã bị thu hồi" if doc.status == OutgoingStatus.RECALLED else "đã bị hủy bỏ"
@@ -124,6 +124,14 @@ def describe(actor: User | None, kind: str, object_id: int) -> Described:
             notation, doc.issued_date, _typed(doc.type_name, doc.subject), doc.organ_name, doc.page_count or 0
         )
     raise ValidationError("Loại văn bản, tài liệu không hợp lệ.", code="item_kind_invalid")
+
+
+def unfileable_outgoing_statuses() -> tuple:
+    """Statuses of a văn bản đi that is not filed: recalled (no longer in force) or cancelled (abandoned). Asked by
+    the filing itself and by the list of documents offered for filing (app.dossiers.items.candidates)."""
+    from app.outgoing.models import OutgoingStatus
+
+    return (OutgoingStatus.RECALLED, OutgoingStatus.CANCELLED)
 
 
 def _require_content(doc) -> None:

@@ -188,6 +188,7 @@ def candidates(actor: User, text: str | None, limit: int = SEARCH_LIMIT) -> list
         .where(
             incoming_permissions.visible_filter(actor),
             IncomingDocument.status != IncomingStatus.RECALLED,
+            IncomingDocument.content_destroyed_at.is_(None),
             incoming_match,
         )
         .order_by(IncomingDocument.id.desc())
@@ -204,7 +205,12 @@ def candidates(actor: User, text: str | None, limit: int = SEARCH_LIMIT) -> list
     outgoing = list(
         db.session.scalars(
             sa.select(OutgoingDocument)
-            .where(outgoing_permissions.visible_filter(actor), outgoing_match)
+            .where(
+                outgoing_permissions.visible_filter(actor),
+                OutgoingDocument.status.not_in(filing.unfileable_outgoing_statuses()),  # refused if chosen
+                OutgoingDocument.content_destroyed_at.is_(None),
+                outgoing_match,
+            )
             .order_by(OutgoingDocument.id.desc())
             .limit(limit)
         )

@@ -127,3 +127,13 @@ def test_the_orphan_sweep_keeps_the_files_of_dossiers(outgoing_office, frozen_cl
     dossier = make_dossier(outgoing_office.spec_a1)
     item = items.file_upload(outgoing_office.spec_a1, dossier.id, filename="anh.jpg", data=JPEG)
     assert referenced_blobs([item.sha256, "0" * 64]) == {item.sha256}
+
+
+def test_a_recalled_document_is_not_offered_for_filing(outgoing_office, draft_bytes, frozen_clock):  # noqa: F811
+    from app.outgoing.recall import recall_outgoing
+
+    org = outgoing_office
+    document = issued_document(org, draft_bytes)
+    assert [c for c in items.candidates(org.spec_a1, document.symbol) if c.object_id == document.id]
+    recall_outgoing(org.leader, document.id, "Văn bản ban hành sai thẩm quyền")
+    assert [c for c in items.candidates(org.spec_a1, document.symbol) if c.object_id == document.id] == []
