@@ -11,6 +11,7 @@ from app.escalation.models import Escalation, Level
 from app.escalation.permissions import overdue_filter
 from app.org.models import User
 from app.sla import calendar as sla_calendar
+from app.sla.hours import late_label
 from app.workflow.models import HumanTask, TaskState
 
 OPEN = (TaskState.READY.value, TaskState.CLAIMED.value)
@@ -25,15 +26,7 @@ class OverdueItem:
 
     @property
     def late_label(self) -> str:
-        return working_duration_label(self.late_minutes)
-
-
-def working_duration_label(minutes: int) -> str:
-    """ "3 giờ 20 phút" of working time (days differ by calendar and season, so hours are what is exact)."""
-    hours, rest = divmod(max(0, int(minutes)), 60)
-    if hours and rest:
-        return f"{hours} giờ {rest} phút"
-    return f"{hours} giờ" if hours else f"{rest} phút"
+        return late_label(self.late_minutes)
 
 
 def overdue_items(user: User, now: datetime, *, limit: int = PAGE_SIZE, offset: int = 0) -> tuple[list, int]:

@@ -20,6 +20,7 @@ from app.reports.permissions import (
     exchange_scope,
     handling_scope,
 )
+from app.sla.hours import late_label
 from app.workflow.definitions import available_processes
 from app.workflow.models import Urgency
 
@@ -48,6 +49,7 @@ def _helpers():
         "can_view_exchange": can_view_exchange,
         "document_url": document_url,
         "columns": COLUMNS,
+        "late_label": late_label,
     }
 
 

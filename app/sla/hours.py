@@ -18,6 +18,20 @@ DAY_MONTH_VN = re.compile(r"^(\d{1,2})/(\d{1,2})$")  # 16/04, as people write it
 WEEKDAY_LABELS = {1: "Thứ Hai", 2: "Thứ Ba", 3: "Thứ Tư", 4: "Thứ Năm", 5: "Thứ Sáu", 6: "Thứ Bảy", 7: "Chủ nhật"}
 
 
+def working_duration_label(minutes: int) -> str:
+    """ "3 giờ 20 phút" of working time (days differ by calendar and season, so hours are what is exact)."""
+    hours, rest = divmod(max(0, int(minutes)), 60)
+    if hours and rest:
+        return f"{hours} giờ {rest} phút"
+    return f"{hours} giờ" if hours else f"{rest} phút"
+
+
+def late_label(minutes: int) -> str:
+    """How late an overdue step is, in working time; a deadline passed outside working hours (17:00 → 17:30) is
+    late by no working minute yet: "vừa quá hạn", not "0 phút"."""
+    return working_duration_label(minutes) if minutes and minutes > 0 else "vừa quá hạn"
+
+
 def _time(value) -> time | None:
     match = HHMM.match(str(value or "").strip())
     return time(int(match.group(1)), int(match.group(2))) if match else None

@@ -141,3 +141,10 @@ def test_many_agencies_calendars_are_read_together_and_the_default_is_shared(cre
     with counted() as statements:
         assert calendar.calendars_for(ids) == found
     assert len(statements) == 1  # due for a recheck: one query of the versions, nothing changed
+
+
+def test_how_late_reads_in_working_time_and_a_deadline_just_passed_is_not_zero_minutes():
+    from app.sla.hours import late_label
+
+    assert late_label(90) == "1 giờ 30 phút" and late_label(120) == "2 giờ" and late_label(5) == "5 phút"
+    assert late_label(0) == "vừa quá hạn"  # 17:00 → 17:30: no working minute has passed since the deadline
