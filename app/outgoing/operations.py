@@ -76,7 +76,28 @@ def set_status(run: RunContext, data: dict, status: str = "") -> dict:
         summary=f"Văn bản đi chuyển sang “{STATUS_LABELS[target]}”",
         changes={"status": [previous, target.value]},
     )
+    if target == OutgoingStatus.RETURNED:
+        _tell_drafter_returned(document, _actor(run.actor_id), data.get("y_kien"))
     return {"status": target.value}
+
+
+def _tell_drafter_returned(document, returner, note: str | None) -> None:
+    """The drafter learns at once that the draft came back, and why (the reviewer's ý kiến): the step waits in their
+    inbox, but a returned draft is news the bell should carry."""
+    from app.notifications.services import notify
+
+    if returner is not None and returner.id == document.drafter_id:
+        return
+    who = returner.full_name if returner is not None else "Người duyệt"
+    notify(
+        [document.drafter_id],
+        kind="outgoing_returned",
+        title=f"{who} trả lại dự thảo: {document.subject}"[:300],
+        body=(note or "").strip()[:2000],
+        url=f"/outgoing/{document.id}",
+        object_type="outgoing",
+        object_id=document.id,
+    )
 
 
 @engine.operation("outgoing_issue", "Cấp số, điền ngày, ký số của cơ quan và phát hành văn bản đi")

@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from app.core.db import db
 from app.core.errors import PermissionDenied, ValidationError
@@ -69,6 +70,11 @@ def return_once_then_approve(office, document, draft_bytes) -> None:
     assert "y_kien" in err.value.details
     wf.complete_task(office.unit_leader, review.id, {"y_kien": "Bổ sung thời hạn triển khai"}, outcome="return")
     assert document.status == OutgoingStatus.RETURNED
+    from app.notifications.models import Notification
+
+    told = db.session.scalars(sa.select(Notification).where(Notification.kind == "outgoing_returned")).all()
+    assert [(n.user_id, n.body) for n in told] == [(office.spec_a1.id, "Bổ sung thời hạn triển khai")]
+    assert told[0].title.startswith(f"{office.unit_leader.full_name} trả lại dự thảo")
     revise = task_named(document, "revise_draft")
     assert revise.assignee_id == office.spec_a1.id
     with pytest.raises(PermissionDenied):
