@@ -241,6 +241,38 @@ def record_opinion(actor: User, task: HumanTask, text: str) -> IncomingNote | No
     )
     db.session.add(note)
     db.session.flush()
+    if document.lead_user_id and document.lead_user_id != actor.id:  # the lead handles with it: told at once
+        from app.notifications.services import notify
+
+        who = assignment.unit.name if assignment is not None and assignment.unit else actor.full_name
+        notify(
+            [document.lead_user_id],
+            kind="incoming_opinion",
+            title=f"Ý kiến phối hợp của {who}: {document.subject}"[:300],
+            body=note.text[:2000],
+            url=f"/incoming/{document.id}#xu-ly",
+            object_type="incoming",
+            object_id=document.id,
+        )
+    return note
+
+
+def record_assignment_note(actor: User, task: HumanTask, text: str) -> IncomingNote | None:
+    """The unit leader's ý kiến when assigning a specialist ("Phân công chuyên viên"): on the document's page and
+    the specialist's task, not only inside the finished step (and the printed phiếu giải quyết)."""
+    text = (text or "").strip()
+    document = db.session.get(IncomingDocument, int(task.object_id))
+    if not text or document is None:
+        return None
+    note = IncomingNote(
+        document_id=document.id,
+        assignment=assignment_of(document, task),
+        kind=NoteKind.ASSIGNED,
+        text=text,
+        author_id=actor.id,
+    )
+    db.session.add(note)
+    db.session.flush()
     return note
 
 

@@ -32,12 +32,14 @@ class NoteKind(StrEnum):
     PROGRESS = "progress"  # cập nhật tiến độ
     RETURNED = "returned"  # trả lại lãnh đạo đơn vị để phân công lại
     OPINION = "opinion"  # ý kiến của đơn vị / người phối hợp (its "Góp ý phối hợp" step)
+    ASSIGNED = "assigned"  # ý kiến của lãnh đạo đơn vị khi phân công chuyên viên
 
 
 NOTE_LABELS = {
     NoteKind.PROGRESS: "Cập nhật tiến độ",
     NoteKind.RETURNED: "Trả lại để phân công lại",
     NoteKind.OPINION: "Ý kiến phối hợp",
+    NoteKind.ASSIGNED: "Ý kiến phân công",
 }
 
 

@@ -117,6 +117,13 @@ def record_opinion(actor: User, task, data: dict, outcome: str | None) -> dict:
     return {}
 
 
+@engine.form_action("incoming_record_assignment_note")
+def record_assignment_note(actor: User, task, data: dict, outcome: str | None) -> dict:
+    """Phân công chuyên viên: the unit leader's ý kiến goes on the document's page and the specialist's task."""
+    handling.record_assignment_note(actor, task, data.get("y_kien_phan_cong") or "")
+    return {}
+
+
 @engine.operation("start_incoming_handling", "Bắt đầu giải quyết (trạng thái 05)")
 def start_incoming_handling(run: RunContext, data: dict) -> dict:
     steps.start_handling(_actor(run), _document(run), _int(data.get("lead_user_id")))

@@ -421,4 +421,6 @@ def task_summary(task: HumanTask):
         "handling_step": task.is_open and task.task_name in permissions.HANDLING_TASKS,
         # The lead handler's work often ends in a reply: drafted from the task, linked to this document.
         "lead_step": task.is_open and task.task_name in permissions.LEAD_TASKS,
+        # What was said on the way (the unit leader's assignment, coordinators' opinions, progress): on the task too
+        "notes": handling.notes_of(doc),
     }

@@ -305,3 +305,28 @@ def test_the_lead_person_is_chosen_among_those_who_handle_with_their_unit(
     body = {"data": {"y_kien_chi_dao": "Tự giải quyết", "lead_user_id": office.leader.id}}
     response = client.post(f"/api/v1/tasks/{task.id}/complete", json=body, headers=api_token(office.leader))
     assert response.status_code == 422 and "lead_user_id" in response.json["details"]
+
+
+def test_what_was_said_on_the_way_is_on_the_specialist_s_task(client, incoming_office, signed_pdf, frozen_clock):
+    # The unit leader's ý kiến when assigning, and a coordinating unit's opinion: on the task page, the lead told.
+    import sqlalchemy as sa
+
+    from app.notifications.models import Notification
+    from tests.incoming.test_handling import direct
+
+    office = incoming_office
+    document, instance, task = registered(office, signed_pdf)
+    direct(office, task, lead_unit_id=office.unit_a.id, han_xu_ly="2026-11-27", coordinate_unit_ids=[office.unit_b.id])
+    assign = next(t for t in open_tasks(instance) if t.task_name == "assign_specialist")
+    note = "Đồng chí Bảo nghiên cứu, tham mưu trả lời trước 26/11."
+    wf.complete_task(office.unit_leader, assign.id, {"lead_user_id": office.spec_a1.id, "y_kien_phan_cong": note})
+    opinion = next(t for t in open_tasks(instance) if t.task_name == "give_opinion")
+    wf.complete_task(office.spec_b, opinion.id, {"y_kien_phoi_hop": "Phòng Kinh tế thống nhất."})
+    handle = next(t for t in open_tasks(instance) if t.task_name == "handle_document")
+    login(client, "cv.a1")
+    page = client.get(f"/tasks/{handle.id}").get_data(as_text=True)
+    summary = page.split('data-testid="summary-notes"')[1].split("</ul>")[0]
+    assert "Ý kiến phân công" in summary and note in summary and "Phạm Thị Lan" in summary
+    assert "Ý kiến phối hợp · Phòng Kinh tế" in summary and "Phòng Kinh tế thống nhất." in summary
+    told = db.session.scalars(sa.select(Notification).where(Notification.kind == "incoming_opinion")).all()
+    assert [(n.user_id, n.object_id) for n in told] == [(office.spec_a1.id, str(document.id))]
