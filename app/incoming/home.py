@@ -10,6 +10,7 @@ lead unit still to assign it, Điều 23).
 
 from flask import url_for
 
+from app.core.db import db
 from app.core.home import Figure, HomePanel, Item, PanelContent, fetch_counts
 from app.incoming import queries
 from app.incoming.models import Channel, IncomingDocument, IncomingStatus
@@ -72,4 +73,32 @@ def _incoming(user: User) -> PanelContent | None:
     )
 
 
-PANELS = [HomePanel("incoming", "Văn bản đến", _incoming, order=20)]
+def _extensions(user: User) -> PanelContent | None:
+    """Đề nghị gia hạn waiting for this person's decision (NĐ 30 Phụ lục VI III.1.l): not a step of the engine, so
+    not in the inbox; here, beside it, until decided (shown only when there is one)."""
+    if not user.roles & {Role.AGENCY_LEADER, Role.UNIT_LEADER}:
+        return None
+    from app.incoming.handling import extensions_to_decide
+
+    waiting = extensions_to_decide(user, limit=TOP + 1)
+    if not waiting:
+        return None
+    items = [
+        Item(
+            title=db.session.get(IncomingDocument, e.document_id).subject,
+            url=url_for("incoming.document", document_id=e.document_id, _anchor="xu-ly"),
+            detail=f"{e.requested_by.full_name} đề nghị gia hạn đến {e.proposed_date:%d/%m/%Y}: {e.reason}"[:300],
+        )
+        for e in waiting[:TOP]
+    ]
+    return PanelContent(
+        items=items,
+        items_title="Đề nghị gia hạn chờ bạn cho ý kiến",
+        more_url=url_for("incoming.documents") if len(waiting) > TOP else None,
+    )
+
+
+PANELS = [
+    HomePanel("incoming", "Văn bản đến", _incoming, order=20),
+    HomePanel("incoming_extensions", "Đề nghị gia hạn", _extensions, order=15),
+]

@@ -330,3 +330,17 @@ def test_what_was_said_on_the_way_is_on_the_specialist_s_task(client, incoming_o
     assert "Ý kiến phối hợp · Phòng Kinh tế" in summary and "Phòng Kinh tế thống nhất." in summary
     told = db.session.scalars(sa.select(Notification).where(Notification.kind == "incoming_opinion")).all()
     assert [(n.user_id, n.object_id) for n in told] == [(office.spec_a1.id, str(document.id))]
+
+
+def test_an_extension_request_waits_on_the_deciders_home_page(client, incoming_office, signed_pdf, frozen_clock):
+    office = incoming_office
+    document, _instance, _handle = in_handling(office, signed_pdf)
+    extension = handling.request_extension(
+        office.spec_a1, document.id, reason="Chờ số liệu của các xã", proposed_date=date(2026, 12, 2)
+    )
+    login(client, "truongphong")
+    home = client.get("/").get_data(as_text=True)
+    panel = home.split('data-testid="home-panel-incoming_extensions"')[1].split("</section>")[0]
+    assert "Võ Quốc Bảo đề nghị gia hạn đến 02/12/2026" in panel and f"/incoming/{document.id}#xu-ly" in panel
+    handling.decide_extension(office.unit_leader, document.id, extension.id, approve=True)
+    assert 'data-testid="home-panel-incoming_extensions"' not in client.get("/").get_data(as_text=True)
