@@ -100,5 +100,5 @@ def _extensions(user: User) -> PanelContent | None:
 
 PANELS = [
     HomePanel("incoming", "Văn bản đến", _incoming, order=20),
-    HomePanel("incoming_extensions", "Đề nghị gia hạn", _extensions, order=15),
+    HomePanel("incoming_extensions", "Đề nghị gia hạn", _extensions, order=18),
 ]

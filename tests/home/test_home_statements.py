@@ -19,8 +19,9 @@ pytestmark = pytest.mark.usefixtures("frozen_clock")
 # statement, its top items; "Văn bản đi": its counts and the late replies in one statement; the delegations panel;
 # the menu's badge (its own delegations read and count); the header's bell (unread count); "Thông báo chưa đọc" (its
 # newest unread); the agency's name in the heading; "Văn bản chưa lập hồ sơ" (app.dossiers.unfiled: one capped
-# count, its items only when there are some). The API: a token instead of the session, no menu, no bell.
-CLERK_PAGE, CLERK_API, LEADER_PAGE = 16, 10, 16
+# count, its items only when there are some). The API: a token instead of the session, no menu, no bell. A leader's
+# page adds the extension requests waiting for their decision (one statement when there are none).
+CLERK_PAGE, CLERK_API, LEADER_PAGE = 16, 10, 17
 
 
 def test_the_home_page_runs_a_bounded_number_of_statements(client, outgoing_office, draft_bytes, api_token):

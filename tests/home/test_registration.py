@@ -11,6 +11,7 @@ def test_the_declared_panels_come_in_their_order(app):
     assert [panel.id for panel in app.extensions["qlvb.home_panels"]] == [
         "my_work",
         "notifications",
+        "incoming_extensions",
         "incoming",
         "outgoing",
         "unfiled_documents",
