@@ -119,6 +119,14 @@ def receive():
             flash("Đã tiếp nhận văn bản đến; văn bản đang chờ kiểm tra và vào sổ.", "success")
             if imported is not None and not imported.signed:
                 flash("Gói tin không có chữ ký số của hệ thống gửi: hãy kiểm tra nguồn trước khi xử lý.", "warning")
+            typed = (values.get("page_count") or "").strip()
+            if typed.isdigit() and document.page_count and int(typed) != document.page_count:
+                # Phụ lục VI II.II field 10 is the main file's own count: say so when the clerk counted otherwise.
+                flash(
+                    f"Số trang lấy theo tệp văn bản: {document.page_count} (đã nhập {typed}). "
+                    "Kiểm tra bản quét đã đủ trang chưa.",
+                    "warning",
+                )
             if duplicates := queries.find_duplicates(document, current_user):
                 # NĐ 30 Phụ lục VI III.1.h: tell the clerk at once, before the document is registered.
                 flash("Có thể trùng với văn bản đã nhận: " + "; ".join(d.label for d in duplicates), "warning")

@@ -73,6 +73,7 @@ def test_clerk_receives_a_paper_document_on_the_page(client, incoming_office, si
     document = db.session.scalar(sa.select(IncomingDocument))
     page = client.get(f"/incoming/{document.id}").get_data(as_text=True)
     assert "Chữ ký số hợp lệ" in page and "Về việc báo cáo số lượng biên chế" in page and "Chờ tiếp nhận" in page
+    assert "Số trang lấy theo tệp văn bản: 1 (đã nhập 2)" in page  # the count the file gives, said
     assert "Đã đến" in page  # status 01 recorded for the sender
     pdf = client.get(f"/incoming/{document.id}/files/{document.files[0].id}")
     assert pdf.status_code == 200 and pdf.data == signed_pdf and pdf.mimetype == "application/pdf"
