@@ -2,6 +2,7 @@
 the agency's settings; and the creator's "Nộp lưu" form. Thin: every rule is in transfer/retention/destruction and
 permissions."""
 
+import dataclasses
 from datetime import date
 
 import sqlalchemy as sa
@@ -387,14 +388,18 @@ def settings_page():
     agency_id = current_user.agency_id
     if not permissions.can_manage_settings(current_user, agency_id):
         raise PermissionDenied("Chỉ quản trị hoặc lãnh đạo cơ quan được sửa thiết lập lưu trữ.")
+    values, errors = {}, {}
     if request.method == "POST":
         values = {k: request.form.get(k) for k in ("transfer_after", "construction_transfer_after", "reminder_days")}
         try:
             with unit_of_work():
                 transfer.update_settings(current_user, agency_id, values)
         except DomainError as exc:
-            flash(exc.message + " " + " ".join(f"{v}" for v in (exc.details or {}).values()), "danger")
+            flash(exc.message, "danger")  # each field's reason beside it, what was typed kept
+            errors = exc.details if isinstance(exc.details, dict) else {}
         else:
             flash("Đã lưu thiết lập nộp lưu.", "success")
             return redirect(url_for(".settings_page"))
-    return render_template("dossiers/archive/settings.html", current=settings.settings_for(agency_id))
+    current = settings.settings_for(agency_id)
+    shown = {**dataclasses.asdict(current), **{k: v for k, v in values.items() if v is not None}}
+    return render_template("dossiers/archive/settings.html", current=shown, errors=errors), 422 if errors else 200

@@ -14,6 +14,9 @@ from app.core.errors import ValidationError
 from app.dossiers.models import Dossier, DossierSettings
 
 PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
+# As people write it: "1 năm", "3 tháng", "60 ngày" (one unit), stored as its ISO 8601 form.
+SPOKEN = re.compile(r"^(\d+)\s*(năm|tháng|ngày)$", re.IGNORECASE)
+SPOKEN_UNITS = {"năm": "Y", "tháng": "M", "ngày": "D"}
 
 
 @dataclass(frozen=True)
@@ -33,12 +36,23 @@ def settings_for(agency_id: int) -> Settings:
     return Settings(row.transfer_after, row.construction_transfer_after, row.reminder_days)
 
 
+def normalize_period(text: str) -> str:
+    """The ISO 8601 form of a period typed as P1Y / p3m / "60 ngày"; refused when it is neither, or zero."""
+    text = " ".join((text or "").split())
+    if spoken := SPOKEN.match(text):
+        text = f"P{spoken.group(1)}{SPOKEN_UNITS[spoken.group(2).lower()]}"
+    text = text.upper()
+    parse_period(text)
+    return text
+
+
 def parse_period(text: str) -> tuple[int, int, int]:
-    """(years, months, days) of an ISO 8601 date period such as P1Y, P3M, P60D; refused otherwise."""
+    """(years, months, days) of an ISO 8601 date period such as P1Y, P3M, P60D, longer than zero; refused otherwise."""
     match = PERIOD.match((text or "").strip().upper())
-    if not match or not any(match.groups()):
+    if not match or not any(int(part or 0) for part in match.groups()):
         raise ValidationError(
-            "Thời hạn không hợp lệ: dùng dạng P1Y (1 năm), P3M (3 tháng) hoặc P60D (60 ngày).", code="period_invalid"
+            "Thời hạn không hợp lệ: nhập 1 năm, 3 tháng, 60 ngày (hoặc dạng P1Y, P3M, P60D), lớn hơn 0.",
+            code="period_invalid",
         )
     return tuple(int(part or 0) for part in match.groups())
 

@@ -46,10 +46,9 @@ def update_settings(actor: User, agency_id: int, values: dict) -> DossierSetting
     current = settings.settings_for(agency_id)
     errors, clean = {}, {}
     for field in ("transfer_after", "construction_transfer_after"):
-        text = str(values.get(field) or getattr(current, field)).strip().upper()
+        text = str(values.get(field) or getattr(current, field))
         try:
-            settings.parse_period(text)
-            clean[field] = text
+            clean[field] = settings.normalize_period(text)
         except ValidationError as exc:
             errors[field] = exc.message
     days = values.get("reminder_days", current.reminder_days)

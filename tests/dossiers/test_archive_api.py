@@ -25,7 +25,7 @@ def test_settings_api(client, archive_office, api_token):
     }
     refused = client.put(f"{API}/dossier-settings", json={"transfer_after": "P60D"}, headers=spec)
     assert refused.status_code == 403
-    bad = client.put(f"{API}/dossier-settings", json={"transfer_after": "60 ngày", "reminder_days": -1}, headers=leader)
+    bad = client.put(f"{API}/dossier-settings", json={"transfer_after": "P0D", "reminder_days": -1}, headers=leader)
     assert bad.status_code == 422 and bad.get_json()["code"] == "invalid_dossier_settings"
     assert set(bad.get_json()["details"]) == {"transfer_after", "reminder_days"}
     ok = client.put(f"{API}/dossier-settings", json={"transfer_after": "P60D"}, headers=leader)

@@ -112,19 +112,22 @@ def test_settings_page_for_the_head(archive_office, as_user):
     assert as_user(office.spec_a1).get("/archive/settings").status_code == 403
     leader = as_user(office.leader)
     assert 'value="P1Y"' in leader.get("/archive/settings").get_data(as_text=True)
-    post(
+    refused = post(
         leader,
         "/archive/settings",
-        {"transfer_after": "P2M", "construction_transfer_after": "P3M", "reminder_days": "x"},
+        {"transfer_after": "P2M", "construction_transfer_after": "0 ngày", "reminder_days": "x"},
     )
+    page = refused.get_data(as_text=True)  # what was typed kept, each field's reason beside it
+    assert refused.status_code == 422 and 'value="P2M"' in page and 'value="0 ngày"' in page
+    assert 'id="err-construction_transfer_after"' in page and "Nhập số ngày từ 0 đến 365." in page
     assert 'value="P1Y"' in leader.get("/archive/settings").get_data(as_text=True)  # refused whole
     post(
         leader,
         "/archive/settings",
-        {"transfer_after": "p60d", "construction_transfer_after": "P3M", "reminder_days": "15"},
+        {"transfer_after": "60 ngày", "construction_transfer_after": "3 tháng", "reminder_days": "15"},
     )
     html = leader.get("/archive/settings").get_data(as_text=True)
-    assert 'value="P60D"' in html and 'value="15"' in html
+    assert 'value="P60D"' in html and 'value="P3M"' in html and 'value="15"' in html  # as people write it
 
 
 def test_hold_and_destruction_through_the_pages(archive_office, as_user):
