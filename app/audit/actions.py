@@ -165,6 +165,7 @@ ACTION_LABELS: dict[str, str] = {
     "dossier.hold_remove": "Bỏ hồ sơ khỏi phong tỏa",
     "dossier.hold_release": "Gỡ phong tỏa hồ sơ",
     "dossier.destruction_create": "Lập danh mục tài liệu hết giá trị",
+    "dossier.destruction_discard": "Bỏ danh mục tài liệu hết giá trị đang lập",
     "dossier.destruction_add": "Thêm hồ sơ vào danh mục hủy",
     "dossier.destruction_remove": "Bỏ hồ sơ khỏi danh mục hủy",
     "dossier.destruction_propose": "Trình duyệt danh mục tài liệu hết giá trị",
