@@ -82,7 +82,11 @@ def _render(year: int, status: int = 200, refused: dict | None = None, **extra):
 @bp.get("/dossiers/plan")
 @login_required
 def plan():
-    return _render(_year())
+    asked = (request.args.get("year") or "").strip()
+    year = _year()
+    if asked and str(year) != asked:  # ?year=abc, 99999: said, not silently replaced
+        flash(f"Năm “{asked[:20]}” không hợp lệ: đang xem Danh mục hồ sơ năm {year}.", "warning")
+    return _render(year)
 
 
 def _back(year: int):

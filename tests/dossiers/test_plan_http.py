@@ -97,6 +97,13 @@ def test_import_on_the_page_shows_row_errors_and_saves_nothing(client, archive_o
     assert load_workbook(io.BytesIO(template.data)).worksheets[0]["B1"].value == "Tên đề mục và tiêu đề hồ sơ"
 
 
+def test_a_year_that_is_not_one_is_said(client, archive_office, frozen_clock):
+    login(client, "vanthu")
+    html = client.get("/dossiers/plan?year=abc").get_data(as_text=True)
+    assert "Năm “abc” không hợp lệ: đang xem Danh mục hồ sơ năm 2026." in html
+    assert "không hợp lệ" not in client.get(PAGE).get_data(as_text=True)
+
+
 def test_the_page_offers_copy_from_last_year(client, archive_office, frozen_clock):
     build(archive_office, year=2025)
     login(client, "vanthu")
