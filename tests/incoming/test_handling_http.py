@@ -240,20 +240,25 @@ def test_the_number_is_audited_as_given_by_the_clerk_who_registered(incoming_off
     assert "cho văn bản đến #" in event.summary
 
 
+def direction_form(client, office, task, **fields) -> dict:
+    """The leader signed in, on the direction step: its form, Phòng Tổng hợp leading by 27/11, plus `fields`."""
+    login(client, "lanhdao")
+    return {
+        "csrf_token": csrf_token(client, f"/tasks/{task.id}"),
+        "y_kien_chi_dao": "Giao Phòng Tổng hợp chủ trì",
+        "lead_unit_id": str(office.unit_a.id),
+        "han_xu_ly": "2026-11-27",
+        **fields,
+    }
+
+
 def test_a_date_beside_an_unticked_unit_is_refused_not_dropped(client, incoming_office, signed_pdf, frozen_clock):
     # The leader meant Phòng Kinh tế to coordinate by 25/11 but did not tick it: said beside it, the date kept.
     import re
 
     office = incoming_office
     document, _instance, task = registered(office, signed_pdf)
-    login(client, "lanhdao")
-    form = {
-        "csrf_token": csrf_token(client, f"/tasks/{task.id}"),
-        "y_kien_chi_dao": "Giao Phòng Tổng hợp chủ trì",
-        "lead_unit_id": str(office.unit_a.id),
-        "han_xu_ly": "2026-11-27",
-        f"han_don_vi_phoi_hop.{office.unit_b.id}": "2026-11-25",
-    }
+    form = direction_form(client, office, task, **{f"han_don_vi_phoi_hop.{office.unit_b.id}": "2026-11-25"})
     response = client.post(f"/tasks/{task.id}/complete", data=form)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -269,17 +274,13 @@ def test_a_date_beside_an_unticked_unit_is_refused_not_dropped(client, incoming_
 def test_several_dates_at_fault_are_listed_one_a_line(client, incoming_office, signed_pdf, frozen_clock):
     office = incoming_office
     _document, _instance, task = registered(office, signed_pdf)
-    login(client, "lanhdao")
-    form = {
-        "csrf_token": csrf_token(client, f"/tasks/{task.id}"),
-        "y_kien_chi_dao": "Giao Phòng Tổng hợp chủ trì",
-        "lead_unit_id": str(office.unit_a.id),
-        "han_xu_ly": "2026-11-27",
+    fields = {
         "coordinate_unit_ids": str(office.unit_b.id),
         f"han_don_vi_phoi_hop.{office.unit_b.id}": "2026-11-30",  # after the lead's
         "inform_user_ids": str(office.spec_b.id),
         f"han_de_biet.{office.spec_b.id}": "2026-11-28",  # a Saturday
     }
+    form = direction_form(client, office, task, **fields)
     page = client.post(f"/tasks/{task.id}/complete", data=form).get_data(as_text=True)
     feedback = page.split('id="err-han_de_biet">')[1].split("</div>")[0]
     assert "<ul" not in feedback and "ngày nghỉ" in feedback  # one message: plain

@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from app.reports.handling import COLUMNS
 from tests.conftest import login
 from tests.reports.conftest import PERIOD
 
@@ -99,14 +100,7 @@ def test_api_dashboard_json(client, month, api_token):
 def test_api_handling_and_exchange_json(client, month, api_token):
     headers = api_token(month.office.leader)
     body = client.get("/api/v1/reports/handling/incoming", query_string=PERIOD, headers=headers).json
-    assert body["total"] == {
-        "received": 5,
-        "completed_on_time": 1,
-        "completed_late": 1,
-        "in_progress": 1,
-        "no_deadline": 1,
-        "overdue": 1,
-    }
+    assert body["total"] == dict(zip(COLUMNS, (5, 1, 1, 1, 1, 1), strict=True))
     body = client.get(
         "/api/v1/reports/exchange", query_string={"kind": "month", "year": 2026, "number": 11}, headers=headers
     ).json
