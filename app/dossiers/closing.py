@@ -100,19 +100,14 @@ def close(actor: User, dossier: Dossier, request: CloseRequest) -> Dossier:
             "Hồ sơ chưa có văn bản, tài liệu nào (hoặc tất cả đều bị chọn rút ra): không thể kết thúc hồ sơ rỗng.",
             code="dossier_empty",
         )
-    _describe(dossier, request)
+    _describe(dossier, request, _end_problem(dossier, request.end_date) if request.end_date else None)
     removed = _remove(dossier, removing)
     _renumber(dossier, kept)
     filing.recount(dossier)
     dossier.end_date = request.end_date or default_end_date(dossier)
-    if problem := clock.future_problem(dossier.end_date, "Thời gian kết thúc"):
-        raise ValidationError(problem, code="dossier_end_in_future", details={"end_date": problem})
-    if dossier.end_date < dossier.start_date:
-        raise ValidationError(
-            "Thời gian kết thúc không được trước thời gian bắt đầu hồ sơ.",
-            code="dossier_end_before_start",
-            details={"end_date": "Trước thời gian bắt đầu."},
-        )
+    if problem := _end_problem(dossier, dossier.end_date):  # the default, from the items kept
+        code, message = problem
+        raise ValidationError(message, code=code, details={"end_date": message})
     if request.settled_on is not None:
         dossier.settled_on = request.settled_on
     dossier.closed_at, dossier.closed_by_id = clock.now(), actor.id
@@ -145,9 +140,20 @@ def reopen(actor: User, dossier: Dossier) -> Dossier:
     return dossier
 
 
-def _describe(dossier: Dossier, request: CloseRequest) -> None:
-    """Điều 29.4.b: the title, the số và ký hiệu (unique in the agency's year) and the retention, as corrected."""
-    errors = {}
+def _end_problem(dossier: Dossier, end: date) -> tuple[str, str] | None:
+    """(code, message) when the end is after today (core.clock.future_problem) or before the dossier's start."""
+    if problem := clock.future_problem(end, "Thời gian kết thúc"):
+        return "dossier_end_in_future", problem
+    if end < dossier.start_date:
+        message = f"Thời gian kết thúc không được trước thời gian bắt đầu ({dossier.start_date:%d/%m/%Y})."
+        return "dossier_end_before_start", message
+    return None
+
+
+def _describe(dossier: Dossier, request: CloseRequest, end_problem: tuple[str, str] | None) -> None:
+    """Điều 29.4.b: the title, the số và ký hiệu (unique in the agency's year) and the retention, as corrected;
+    refused with the end date's problem and its own, all at once (the end date's code when it is the only one)."""
+    errors = {"end_date": end_problem[1]} if end_problem else {}
     if request.title is not None:
         title = request.title.strip()
         if not title:
@@ -176,6 +182,8 @@ def _describe(dossier: Dossier, request: CloseRequest) -> None:
         else:
             dossier.maintenance = request.maintenance
             dossier.retention_years = years_of(request.maintenance, request.retention_years)
+    if end_problem and set(errors) == {"end_date"}:
+        raise ValidationError(end_problem[1], code=end_problem[0], details=errors)
     if errors:
         raise ValidationError("Thông tin kết thúc hồ sơ chưa hợp lệ.", code="dossier_close_invalid", details=errors)
 

@@ -150,6 +150,9 @@ def test_bad_retention_and_dates_are_refused(archive_office, frozen_clock):
     with pytest.raises(ValidationError) as refused, unit_of_work():
         closing.close(spec, dossier, CloseRequest(end_date=date(2031, 1, 1)))
     assert refused.value.code == "dossier_end_in_future"
+    with pytest.raises(ValidationError) as refused, unit_of_work():  # all at once: the title and the end date
+        closing.close(spec, dossier, CloseRequest(title=" ", end_date=date(2025, 1, 1)))
+    assert set(refused.value.details) == {"title", "end_date"}
     with pytest.raises(NotFound):
         closing.close(spec, dossier, CloseRequest(remove_item_ids=[123456]))
     closing.close(spec, dossier, CloseRequest(maintenance="07", retention_years=15, end_date=date(2026, 11, 1)))
