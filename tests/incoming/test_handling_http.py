@@ -345,3 +345,16 @@ def test_an_extension_request_waits_on_the_deciders_home_page(client, incoming_o
     assert "Võ Quốc Bảo đề nghị gia hạn đến 02/12/2026" in panel and f"/incoming/{document.id}#xu-ly" in panel
     handling.decide_extension(office.unit_leader, document.id, extension.id, approve=True)
     assert 'data-testid="home-panel-incoming_extensions"' not in client.get("/").get_data(as_text=True)
+
+
+def test_a_task_is_not_offered_to_hand_to_oneself(client, incoming_office, signed_pdf, frozen_clock):
+    # The unit's only leader opens its "Phân công chuyên viên": "Chuyển cho" would list only herself — not shown.
+    from tests.incoming.test_handling import direct
+
+    office = incoming_office
+    _document, instance, task = registered(office, signed_pdf)
+    direct(office, task, lead_unit_id=office.unit_a.id, han_xu_ly="2026-11-27")
+    assign = next(t for t in open_tasks(instance) if t.task_name == "assign_specialist")
+    login(client, "truongphong")
+    page = client.get(f"/tasks/{assign.id}").get_data(as_text=True)
+    assert "Phân công chuyên viên" in page and 'id="reassign-user"' not in page
