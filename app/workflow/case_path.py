@@ -22,7 +22,8 @@ from app.workflow.validation import NS
 
 # What an element shows, strongest first: a step still open outranks its earlier completed runs (a loop).
 CURRENT, WAITING, ERROR, COMPLETED = "current", "waiting", "error", "completed"
-_RANK = {CURRENT: 0, WAITING: 1, ERROR: 2, COMPLETED: 3}
+SKIPPED = "skipped"  # a user task the engine passed with nobody to ask (a multi-instance over nobody: "Để biết")
+_RANK = {CURRENT: 0, WAITING: 1, ERROR: 2, COMPLETED: 3, SKIPPED: 4}
 _SPIFF_STATES = {
     SpiffState.READY: CURRENT,
     SpiffState.STARTED: CURRENT,
@@ -77,6 +78,10 @@ def case_path(instance: WorkflowInstance) -> CasePath:
             pairs.add((parent.task_spec.bpmn_id, bpmn_id))
     _add_actors(instance, elements)
     root = etree.fromstring(version.bpmn_xml.encode())
+    for bpmn_id in root.xpath("//bpmn:userTask/@id", namespaces=NS):
+        element = elements.get(bpmn_id)
+        if element is not None and element.state == COMPLETED and not element.actors:
+            element.state, element.count = SKIPPED, 0  # shown apart, not as a step somebody did
     flows = _flow_ids(root, instance.process_id, pairs)
     return CasePath(instance, _with_role_labels(root), elements, flows)
 

@@ -294,3 +294,14 @@ def test_the_follow_up_book_shows_each_coordinators_own_deadline(incoming_office
     )
     _cover, table = text_of(printing.print_follow_up(office.clerk, year=2026).data)
     assert "Phối hợp: Phòng Kinh tế (hạn 25/11/2026)" in table and "27/11/2026" in table
+
+
+def test_a_step_for_nobody_is_drawn_as_skipped_not_done(incoming_office, signed_pdf, frozen_clock):
+    # Directed with nobody "để biết" and no coordinator: those steps ran over nobody — grey, not green.
+    from app.workflow.case_path import COMPLETED, SKIPPED, case_path
+
+    _document, instance, _handle = in_handling(incoming_office, signed_pdf)
+    elements = case_path(instance).elements
+    assert elements["confirm_read"].state == SKIPPED and elements["confirm_read"].count == 0
+    assert elements["give_opinion"].state == SKIPPED
+    assert elements["assign_specialist"].state == COMPLETED and elements["assign_specialist"].actors

@@ -37,7 +37,13 @@
       panel.appendChild(text("span", " — chưa đi qua bước này."));
       return;
     }
-    const states = { current: "đang xử lý", waiting: "đang chờ", error: "lỗi", completed: "đã xử lý" };
+    const states = {
+      current: "đang xử lý",
+      waiting: "đang chờ",
+      error: "lỗi",
+      completed: "đã xử lý",
+      skipped: "không có người nhận, đã bỏ qua",
+    };
     let summary = " — " + (states[element.state] || element.state);
     if (element.count > 1) summary += ", " + element.count + " lần";
     panel.appendChild(text("span", summary));
