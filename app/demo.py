@@ -171,7 +171,8 @@ def _people_of(spec: DemoAgency, unit_count: int) -> list[tuple[str, str, int | 
         people.append((suffix, position, unit_index, roles, full_name))
     for (suffix, position, unit_index, roles), full_name in zip(STAFF, STAFF_NAMES[spec.key], strict=True):
         if unit_index < unit_count:
-            position = UNIT_LEADER_TITLES.get((spec.key, unit_index), position)
+            if Role.UNIT_LEADER in roles:
+                position = UNIT_LEADER_TITLES.get((spec.key, unit_index), position)
             people.append((suffix, position, unit_index, roles, full_name))
     return people
 

@@ -75,6 +75,8 @@ def _require_archivist(actor: User, agency_id: int) -> None:
 def _draft(actor: User, destruction_id: int) -> DossierDestruction:
     destruction = get(actor, destruction_id)
     _require_archivist(actor, destruction.agency_id)
+    if destruction.status == DestructionStatus.DISCARDED:
+        raise Conflict("Danh mục này đã được bỏ: lập danh mục mới.", code="destruction_not_draft")
     if destruction.status != DestructionStatus.DRAFT:
         raise Conflict("Danh mục đã gửi phê duyệt: không sửa được nữa.", code="destruction_not_draft")
     return destruction
@@ -101,14 +103,16 @@ def create(actor: User, *, title: str, dossier_ids: list[int] = (), council_opin
     return destruction
 
 
-def discard(actor: User, destruction_id: int) -> None:
-    """Drop a list still being prepared (made by mistake, empty, or not to be sent): nothing was proposed or decided
-    on it, so nothing of it needs keeping beyond the audit line; a proposed list is decided, not dropped."""
+def discard(actor: User, destruction_id: int) -> DossierDestruction:
+    """Drop a list still being prepared (made by mistake, empty, or not to be sent): its dossiers are free for another
+    list; the row stays, marked dropped, so its number never names another list in the audit trail (a deleted last
+    row's id would be given again on SQLite). A proposed list is decided, not dropped."""
     destruction = _draft(actor, destruction_id)
+    destruction.status = DestructionStatus.DISCARDED
     audit.record(
         actor, "dossier.destruction_discard", destruction, summary=f"Bỏ danh mục đang lập: {destruction.title}"
     )
-    db.session.delete(destruction)  # its entries go with it (cascade); no dossier points at a draft
+    return destruction
 
 
 def add_dossier(actor: User, destruction_id: int, dossier_id: int) -> DossierDestruction:

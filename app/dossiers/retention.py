@@ -41,11 +41,12 @@ def held_ids_clause(agency_id: int | None = None) -> sa.Select:
 
 
 def listed_ids_clause(agency_id: int | None = None) -> sa.Select:
-    """Ids of dossiers already in a destruction list that is not rejected (of the agency's lists when given)."""
+    """Ids of dossiers already in a destruction list that is not rejected nor dropped (of the agency's lists when
+    given)."""
     query = (
         sa.select(DossierDestructionEntry.dossier_id)
         .join(DossierDestruction, DossierDestruction.id == DossierDestructionEntry.destruction_id)
-        .where(DossierDestruction.status != DestructionStatus.REJECTED)
+        .where(DossierDestruction.status.not_in((DestructionStatus.REJECTED, DestructionStatus.DISCARDED)))
     )
     return query.where(DossierDestruction.agency_id == agency_id) if agency_id is not None else query
 

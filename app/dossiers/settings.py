@@ -40,7 +40,7 @@ def normalize_period(text: str) -> str:
     """The ISO 8601 form of a period typed as P1Y / p3m / "60 ngày"; refused when it is neither, or zero."""
     text = " ".join((text or "").split())
     if spoken := SPOKEN.match(text):
-        text = f"P{spoken.group(1)}{SPOKEN_UNITS[spoken.group(2).lower()]}"
+        text = f"P{int(spoken.group(1))}{SPOKEN_UNITS[spoken.group(2).lower()]}"  # "01 năm": P1Y
     text = text.upper()
     parse_period(text)
     return text

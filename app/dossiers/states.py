@@ -106,6 +106,7 @@ class DestructionStatus(StrEnum):
     APPROVED = "approved"  # the head decided: may be executed
     REJECTED = "rejected"
     EXECUTED = "executed"  # content destroyed; the record is permanent
+    DISCARDED = "discarded"  # dropped while being prepared: kept (its id never names another list), frees its dossiers
 
 
 DESTRUCTION_STATUS_LABELS = {
@@ -114,4 +115,5 @@ DESTRUCTION_STATUS_LABELS = {
     DestructionStatus.APPROVED: "Đã phê duyệt hủy",
     DestructionStatus.REJECTED: "Không phê duyệt",
     DestructionStatus.EXECUTED: "Đã hủy",
+    DestructionStatus.DISCARDED: "Đã bỏ (không trình)",
 }

@@ -138,15 +138,15 @@ def clean_outgoing_metadata(
     *,
     actor: User | None = None,
     kept_reply_to: int | None = None,
-    kept_reply_due: date | None = None,
+    kept_dues: dict[str, date | None] | None = None,
 ) -> dict:
     """The draft's fields from a form or an API payload, checked against the agency; raises ValidationError.
 
     Returns the model values plus `recipients` (a list of RecipientSpec) and `document_type`. Every section is
     checked even after a wrong one, so the form shows all its problems at once. With `actor`, a newly named
     `reply_to_id` must be an incoming document the actor may answer (`kept_reply_to`, the draft's current one,
-    is not checked again: the draft keeps what it already answers). Likewise a reply date the actor sets (not
-    `kept_reply_due`, the draft's current one) is a deadline a person sets: not past, a working day.
+    is not checked again: the draft keeps what it already answers). Likewise the reply and consultation dates the
+    actor sets (not `kept_dues`, the draft's current ones) are deadlines a person sets: not past, a working day.
     """
     refuse_secret(raw.get("secrecy") or None)  # Mật / Tối mật / Tuyệt mật: refused, nothing stored (design.md §8)
     problems: dict[str, str] = {}
@@ -161,10 +161,11 @@ def clean_outgoing_metadata(
     meta["notation"] = _notation(raw, agency, doc_type, units.get(unit_id), problems)
     meta |= _signer(raw, agency_id, problems)
     meta |= _reply(raw, agency_id, problems, actor=actor, kept=kept_reply_to)
-    newly_set = actor is not None and meta["reply_due"] not in (None, kept_reply_due)
-    if newly_set and (problem := deadline_problem(meta["reply_due"], agency_id, what="Hạn trả lời")):
-        problems["reply_due"] = problem
     meta |= _consultation(raw, units, problems)
+    for name, what in (("reply_due", "Hạn trả lời"), ("consult_due", "Hạn góp ý")):
+        newly_set = actor is not None and meta[name] not in (None, (kept_dues or {}).get(name))
+        if newly_set and (problem := deadline_problem(meta[name], agency_id, what=what)):
+            problems[name] = problem
     meta["copies"] = _int(raw.get("copies"), "copies", problems, maximum=9999)
     meta["page_count"] = _int(raw.get("page_count"), "page_count", problems, maximum=999)
 

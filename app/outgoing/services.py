@@ -223,7 +223,7 @@ def update_draft(actor: User, document_id: int, *, metadata: dict) -> OutgoingDo
         document.agency_id,
         actor=actor,
         kept_reply_to=document.reply_to_id,
-        kept_reply_due=document.reply_due,
+        kept_dues={"reply_due": document.reply_due, "consult_due": document.consult_due},
     )
     _apply(document, meta)
     db.session.flush()

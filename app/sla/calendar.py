@@ -26,7 +26,7 @@ from app.core.clock import LOCAL_TZ
 from app.core.db import db
 from app.core.errors import ValidationError
 from app.sla import hours
-from app.sla.engine import CalendarConfig, DayOverride, SpecialDay, WorkingCalendar
+from app.sla.engine import CalendarConfig, DayOverride, SpecialDay, WorkingCalendar, to_local_naive
 from app.sla.models import Calendar, CalendarOverride, OverrideKind
 from app.sla.spec import SlaSpec, parse_spec, spec_problem
 
@@ -267,10 +267,22 @@ def day_off_problem(day: date, agency_id: int | None = None, *, what: str = "H�
 
 
 def deadline_problem(day: date, agency_id: int | None = None, *, what: str = "Hạn giải quyết") -> str | None:
-    """Why a person cannot set a deadline on `day`: in the past (Việt Nam's today), or a day off (day_off_problem);
-    None when it is a working day from today on. The one rule of the forms that take a deadline date."""
-    if day < clock.local_today():
+    """Why a person cannot set a deadline on `day`: in the past (Việt Nam's today), today once its working hours
+    are over (the step would be overdue the moment it is given: it falls due at the day's close), or a day off
+    (day_off_problem); None when it is a working day still ahead. The one rule of the forms that take a deadline."""
+    today = clock.local_today()
+    if day < today:
         return f"{what} không được ở trong quá khứ."
+    if day == today:
+        calendar = calendar_for(agency_id)
+        sessions = calendar.intervals(day)
+        closing = sessions[-1][1] if sessions else None
+        if closing is not None and to_local_naive(clock.now()) >= closing:
+            after = calendar.working_day_after(day)
+            return (
+                f"{what} là hôm nay ({day:%d/%m/%Y}) nhưng đã hết giờ làm việc lúc {closing:%H:%M}: chọn một ngày làm "
+                f"việc từ {after:%d/%m/%Y}."
+            )
     return day_off_problem(day, agency_id, what=what)
 
 

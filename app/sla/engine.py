@@ -155,6 +155,10 @@ class WorkingCalendar:
         """`day` when it is a working day, else the first working day after it."""
         return day if self.is_working_day(day) else next(self._working_days_after(day))[0]
 
+    def working_day_after(self, day: date) -> date:
+        """The first working day after `day` (whatever `day` is)."""
+        return next(self._working_days_after(day))[0]
+
     def sessions_on(self, day: date) -> tuple[WorkSession, ...]:
         """The office hours in force on `day` (its season's, else the calendar's), working day or not."""
         for season in self.config.seasons:

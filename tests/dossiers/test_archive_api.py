@@ -174,10 +174,12 @@ def test_a_list_being_prepared_can_be_dropped_not_once_proposed(client, archive_
     archivist = api_token(archive_office.archivist)
     empty = client.post(f"{API}/dossier-destructions", json={"title": "Nhầm"}, headers=archivist).get_json()
     assert client.post(f"{API}/dossier-destructions/{empty['id']}/discard", headers=archivist).status_code == 204
-    assert db.session.get(DossierDestruction, empty["id"]) is None
+    assert db.session.get(DossierDestruction, empty["id"]).status == "discarded"
     again = client.post(f"{API}/dossier-destructions/{empty['id']}/discard", headers=archivist)
-    assert again.status_code == 404
+    assert again.status_code == 409 and again.get_json()["code"] == "destruction_not_draft"
+    following = client.post(f"{API}/dossier-destructions", json={"title": "Sau"}, headers=archivist).get_json()
+    assert following["id"] != empty["id"]  # a number is never given twice
     clerk = api_token(archive_office.clerk)
     kept = client.post(f"{API}/dossier-destructions", json={"title": "Giữ"}, headers=archivist).get_json()
     assert client.post(f"{API}/dossier-destructions/{kept['id']}/discard", headers=clerk).status_code in (403, 404)
-    assert db.session.get(DossierDestruction, kept["id"]) is not None
+    assert db.session.get(DossierDestruction, kept["id"]).status == "draft"

@@ -156,7 +156,10 @@ def test_hold_and_destruction_through_the_pages(archive_office, as_user):
         assert "Bỏ danh mục này" in archivist.get(mistake).get_data(as_text=True)
         dropped = post(archivist, f"{mistake}/discard", {}, mistake)
         assert dropped.headers["Location"].endswith("/archive/destructions")
-        assert db.session.query(DossierDestruction).count() == 0
+        [kept] = db.session.query(DossierDestruction).all()  # kept, marked dropped: its number names nothing else
+        assert kept.status == DestructionStatus.DISCARDED and "Đã bỏ (không trình)" in archivist.get(mistake).get_data(
+            as_text=True
+        )
         response = post(
             archivist,
             "/archive/destructions",

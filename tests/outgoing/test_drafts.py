@@ -83,6 +83,7 @@ def test_typed_documents_take_the_type_abbreviation_in_their_notation(outgoing_o
         ({"recipient_agency_codes": ["000.00.00.H33"]}, "recipient_agency_codes"),  # itself
         ({"reply_due": "31/12/2026"}, "reply_due"),
         ({"reply_due": "2020-01-01"}, "reply_due"),  # a reply date already past
+        ({"consult_due": "2020-01-01"}, "consult_due"),  # so is a date to give an opinion by
         ({"copies": "nhiều"}, "copies"),
         ({"recipients_external": [{"code": "X"}]}, "recipients_external"),
     ],

@@ -148,3 +148,17 @@ def test_how_late_reads_in_working_time_and_a_deadline_just_passed_is_not_zero_m
 
     assert late_label(90) == "1 giờ 30 phút" and late_label(120) == "2 giờ" and late_label(5) == "5 phút"
     assert late_label(0) == "vừa quá hạn"  # 17:00 → 17:30: no working minute has passed since the deadline
+
+
+def test_a_deadline_of_today_is_refused_once_the_working_day_is_over(db_session, frozen_clock):
+    # Monday 23/11/2026: at 16:00 today is still a deadline one can meet; at 17:30 the step would be born overdue.
+    from app.sla.calendar import deadline_problem
+
+    frozen_clock.set(local(2026, 11, 23, 16, 0))
+    assert deadline_problem(date(2026, 11, 23)) is None
+    frozen_clock.set(local(2026, 11, 23, 17, 30))
+    assert deadline_problem(date(2026, 11, 23)) == (
+        "Hạn giải quyết là hôm nay (23/11/2026) nhưng đã hết giờ làm việc lúc 17:00: chọn một ngày làm việc từ "
+        "25/11/2026."  # Tuesday 24/11/2026 is Ngày Văn hóa Việt Nam in the shipped calendar
+    )
+    assert deadline_problem(date(2026, 11, 25)) is None

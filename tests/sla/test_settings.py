@@ -245,7 +245,7 @@ def test_the_due_api_and_tester_resolve_the_agencys_rule_names(client, admin, ap
     assert response.json["due"] == "2026-11-23T11:00:00+07:00"
     login(client, "admin1")
     page = client.get(f"/admin/calendars?scope={admin.agency_id}&start=2026-11-23T08:00&spec=intake")
-    assert "11:00 23/11/2026" in page.get_data(as_text=True)
+    assert "11:00 Thứ Hai, 23/11/2026" in page.get_data(as_text=True)
 
 
 def test_the_settings_page_stays_readable_and_explains_the_durations(client, admin, frozen_clock):
