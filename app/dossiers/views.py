@@ -209,7 +209,10 @@ def add(dossier_id: int):
     return _add_page(dossier_id, (request.args.get("q") or "").strip()[:200])
 
 
-def _add_page(dossier_id: int, text: str, *, sent: dict | None = None, upload_error: str | None = None):
+UPLOAD_FIELDS = ("file", "subject", "dated_on", "pages", "author")  # the upload form's fields a refusal may name
+
+
+def _add_page(dossier_id: int, text: str, *, sent: dict | None = None, upload_errors: dict | None = None):
     found = services.get_dossier(current_user, dossier_id)
     return render_template(
         "dossiers/add.html",
@@ -220,7 +223,7 @@ def _add_page(dossier_id: int, text: str, *, sent: dict | None = None, upload_er
         accepted=items.ACCEPTED_LABEL,
         today=clock.local_today(),
         sent=sent or {},
-        upload_error=upload_error,
+        upload_errors=upload_errors or {},
     )
 
 
@@ -263,10 +266,11 @@ def upload(dossier_id: int):
     except DomainError as exc:
         if exc.status not in (403, 409, 422):
             raise
-        # The form comes back with what was typed and the reason under the file (only the file must be chosen again).
+        # The form comes back with what was typed and each reason under its field (the file must be chosen again).
         reason = _refusal_text(exc)
         flash(reason, "danger")
-        return _add_page(dossier_id, "", sent=request.form.to_dict(), upload_error=reason), 422
+        fields = {k: str(v) for k, v in (exc.details or {}).items() if k in UPLOAD_FIELDS} if exc.details else {}
+        return _add_page(dossier_id, "", sent=request.form.to_dict(), upload_errors=fields or {"file": reason}), 422
     flash("Đã lưu tài liệu vào hồ sơ.", "success")
     return redirect(url_for("dossiers.dossier", dossier_id=dossier_id))
 

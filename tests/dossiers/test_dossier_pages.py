@@ -95,6 +95,14 @@ def test_files_are_uploaded_downloaded_and_removed_on_the_dossiers_page(client, 
     assert 'data-testid="upload-error">Tệp “virus.jpg” là tệp chương trình (thực thi)' in shown
     for kept in ('value="Biên bản kiểm tra hiện trường"', 'value="Đoàn kiểm tra"', 'value="3"', 'value="2026-11-20"'):
         assert kept in shown, kept
+    ahead = client.post(
+        f"/dossiers/{dossier.id}/upload",
+        data={"csrf_token": token, "file": (io.BytesIO(JPEG), "anh-2.jpg"), "dated_on": "2031-01-01"},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    # A date in the future is said beside the date (not the file), and the file is asked for again
+    assert 'data-testid="upload-date-error">Ngày của tài liệu (01/01/2031) không được sau ngày hôm nay' in ahead
+    assert 'data-testid="upload-error"' not in ahead and "Chọn lại tệp" in ahead
     [item] = db.session.scalars(sa.select(DossierItem).where(DossierItem.dossier_id == dossier.id))
     page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
     assert "Ảnh hiện trường" in page and f"/dossiers/{dossier.id}/items/{item.id}/file" in page
