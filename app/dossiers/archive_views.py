@@ -312,11 +312,14 @@ def destructions():
 
 @bp.get("/destructions/<int:destruction_id>")
 @login_required
-def destruction_page(destruction_id: int):
+def destruction_page(destruction_id: int, refused: dict | None = None):
+    """The list, its record and the forms of its next step; `refused`: the form sent and its faults, shown again."""
     record = destruction.get(current_user, destruction_id)
     agency_id = record.agency_id
     return render_template(
         "dossiers/archive/destruction.html",
+        refused=refused or {"action": None, "values": {}, "errors": {}},
+        today=clock.local_today(),
         record=record,
         can_propose=permissions.can_propose_destruction(current_user, agency_id),
         can_approve=permissions.can_approve_destruction(current_user, agency_id),
@@ -359,6 +362,18 @@ def destruction_action(destruction_id: int, action: str):
     if action not in actions:
         abort(404)
     run, success = actions[action]
+    if action == "approve":  # the head's decision typed: a refusal keeps it, each fault beside its field
+        try:
+            with unit_of_work():
+                run()
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            flash(exc.message, "danger")
+            refused = {"action": action, "values": form.to_dict(), "errors": dict(exc.details or {})}
+            return destruction_page(destruction_id, refused=refused), exc.status
+        flash(success, "success")
+        return redirect(back)
     gone = url_for(".destructions") if action == "discard" else None  # a dropped list has no page to go back to
     return _act(run, success, back, done=gone)
 

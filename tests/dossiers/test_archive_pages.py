@@ -170,6 +170,10 @@ def test_hold_and_destruction_through_the_pages(archive_office, as_user):
         post(archivist, f"{page}/execute", {}, page)
         assert "chưa được người đứng đầu cơ quan phê duyệt" in archivist.get(page).get_data(as_text=True)
         post(archivist, f"{page}/propose", {"council_opinion": "Hội đồng đồng ý hủy"}, page)
+        ahead = post(leader, f"{page}/approve", {"decision_number": "7/QĐ-UBND", "decision_date": "2099-01-04"}, page)
+        shown = ahead.get_data(as_text=True)  # the decision typed is kept, its date's fault beside it
+        assert ahead.status_code == 422 and 'value="7/QĐ-UBND"' in shown and 'value="2099-01-04"' in shown
+        assert 'data-testid="decision-date-error">Ngày quyết định (04/01/2099) không được sau ngày hôm nay' in shown
         post(leader, f"{page}/approve", {"decision_number": "7/QĐ-UBND", "decision_date": "2037-01-04"}, page)
         post(archivist, f"{page}/execute", {}, page)
         html = archivist.get(page).get_data(as_text=True)
