@@ -42,6 +42,8 @@ def users(agency_id: int, options: dict) -> list[tuple[Any, str]]:
         people = [u for u in people if {r.value for r in u.roles} & set(role)]
     if options.get("unit") == "task":  # only the people of the task's unit (a unit leader assigns his own staff)
         people = [u for u in people if options.get("task_unit_id") is None or u.unit_id == options["task_unit_id"]]
+    if options.get("not_me"):  # not the person choosing (a leader does not inform or coordinate with himself)
+        people = [u for u in people if u.id != options.get("actor_id")]
     return [(u.id, _person_label(u, with_unit=bool(options.get("with_unit")))) for u in people]
 
 

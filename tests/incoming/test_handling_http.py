@@ -303,6 +303,10 @@ def test_the_lead_person_is_chosen_among_those_who_handle_with_their_unit(
     select = re.search(r'<select[^>]*name="lead_user_id".*?</select>', page, re.S).group(0)
     assert "Võ Quốc Bảo" in select and "Phạm Thị Lan" in select and "Phòng Tổng hợp" in select
     assert "Trần Văn Minh" not in select and "Nguyễn Thị Thu Hà" not in select and "Bùi Thanh Tùng" not in select
+    coordinating = page.split('name="coordinate_user_ids"', 1)[1].split("</fieldset>", 1)[0]
+    informed = page.split('name="inform_user_ids"', 1)[1].split("</fieldset>", 1)[0]
+    assert "Trần Văn Minh" not in coordinating and "Bùi Thanh Tùng" not in coordinating  # not the leader, not IT
+    assert "Trần Văn Minh" not in informed and "Nguyễn Thị Thu Hà" in informed  # anyone but oneself is informed
     body = {"data": {"y_kien_chi_dao": "Tự giải quyết", "lead_user_id": office.leader.id}}
     response = client.post(f"/api/v1/tasks/{task.id}/complete", json=body, headers=api_token(office.leader))
     assert response.status_code == 422 and "lead_user_id" in response.json["details"]
