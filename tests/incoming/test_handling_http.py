@@ -95,7 +95,9 @@ def test_handling_actions_on_the_document_page(app, client, incoming_office, sig
         data={"csrf_token": csrf_token(other, f"/incoming/{document.id}"), "note": ""},
         follow_redirects=True,
     )
-    assert refused.get_data(as_text=True).count("Nhập lý do không đồng ý gia hạn.") == 1  # said once
+    shown = refused.get_data(as_text=True)  # once on top, once beside the note at fault (which is marked)
+    assert shown.count("Nhập lý do không đồng ý gia hạn.") == 2
+    assert f'class="form-control form-control-sm is-invalid" id="note-{extension_id}"' in shown
     response = other.post(
         f"/incoming/{document.id}/extensions/{extension_id}/approve",
         data={"csrf_token": csrf_token(other, f"/incoming/{document.id}"), "note": ""},
