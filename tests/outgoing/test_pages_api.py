@@ -24,8 +24,9 @@ def draft_pdf():
 
 
 @pytest.fixture
-def sending(office, create_agency):
-    """The office (UBND tỉnh) and one more agency of the deployment to send to."""
+def sending(office, create_agency, frozen_clock):
+    """The office (UBND tỉnh) and one more agency of the deployment to send to; the clock frozen (the reply dates
+    typed, 15/12/2026, are deadlines a person sets: not past on any day the suite runs)."""
     office.department = create_agency(code="000.00.01.H33", name="Sở Nội vụ tỉnh Kiên Giang", abbreviation="SNV")
     return office
 

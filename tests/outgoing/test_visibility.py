@@ -60,7 +60,9 @@ DRAFTERS_CIRCLE = {"vanthu", "lanhdao", "truongphong", "cv.a1", "cv.a2"}
 
 
 # NĐ 30 Phụ lục VI III.3.b
-def test_a_draft_is_seen_by_its_circle_and_a_consulted_unit_once_it_is_asked(outgoing_office, draft_bytes, people):
+def test_a_draft_is_seen_by_its_circle_and_a_consulted_unit_once_it_is_asked(
+    outgoing_office, draft_bytes, people, frozen_clock
+):
     office = outgoing_office
     document = new_draft(office, draft_bytes, consult_unit_ids=[office.unit_b.id], consult_due="2026-11-25")
     assert who_sees(people, document) == DRAFTERS_CIRCLE  # Phòng Kinh tế is not asked yet: an unsent draft
@@ -86,7 +88,7 @@ def test_an_issued_document_is_seen_by_the_whole_agency_and_by_no_other(outgoing
 
 # NĐ 30 Phụ lục VI III.3.b
 def test_a_specialist_not_concerned_gets_404_on_the_page_the_file_and_the_api(
-    client, outgoing_office, draft_bytes, people, api_token
+    client, outgoing_office, draft_bytes, people, api_token, frozen_clock
 ):
     office = outgoing_office
     document = new_draft(office, draft_bytes, consult_unit_ids=[office.unit_b.id], consult_due="2026-11-25")
