@@ -70,9 +70,9 @@ def _require_reader() -> None:
         raise PermissionDenied("Trang này dành cho Lưu trữ cơ quan và lãnh đạo cơ quan.")
 
 
-def _act(action, success: str, back: str, done: str | None = None):
-    """Run one user action as its own savepoint: a refusal is shown on `back` and leaves nothing changed; success
-    goes to `done` (default `back`)."""
+def _act(action, success: str, back: str, done: str | None = None, refused=None):
+    """Run one user action as its own savepoint: a refusal is shown on `back` (or answered by `refused(exc)`, a form
+    shown again with what was typed) and leaves nothing changed; success goes to `done` (default `back`)."""
     try:
         with unit_of_work():
             action()
@@ -80,10 +80,9 @@ def _act(action, success: str, back: str, done: str | None = None):
         if exc.status == 404:
             raise
         flash(exc.message, "danger")
-    else:
-        flash(success, "success")
-        return redirect(done or back)
-    return redirect(back)
+        return refused(exc) if refused is not None else redirect(back)
+    flash(success, "success")
+    return redirect(done or back)
 
 
 def _next(default: str) -> str:
@@ -362,20 +361,13 @@ def destruction_action(destruction_id: int, action: str):
     if action not in actions:
         abort(404)
     run, success = actions[action]
-    if action == "approve":  # the head's decision typed: a refusal keeps it, each fault beside its field
-        try:
-            with unit_of_work():
-                run()
-        except DomainError as exc:
-            if exc.status == 404:
-                raise
-            flash(exc.message, "danger")
-            refused = {"action": action, "values": form.to_dict(), "errors": dict(exc.details or {})}
-            return destruction_page(destruction_id, refused=refused), exc.status
-        flash(success, "success")
-        return redirect(back)
+
+    def typed_again(exc: DomainError):  # the head's decision typed: kept, each fault beside its field
+        refused = {"action": action, "values": form.to_dict(), "errors": dict(exc.details or {})}
+        return destruction_page(destruction_id, refused=refused), exc.status
+
     gone = url_for(".destructions") if action == "discard" else None  # a dropped list has no page to go back to
-    return _act(run, success, back, done=gone)
+    return _act(run, success, back, done=gone, refused=typed_again if action == "approve" else None)
 
 
 def _date(text: str | None) -> date | None:
