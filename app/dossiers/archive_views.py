@@ -229,19 +229,27 @@ PAGE_SIZE = 100
 @bp.get("/expired")
 @login_required
 def expired():
-    """The eligible dossiers page by page (PAGE_SIZE): years of an archive make long lists."""
+    return _expired_page()
+
+
+def _expired_page(typed_title: str = "", chosen: frozenset[int] = frozenset(), status: int = 200):
+    """The eligible dossiers page by page (PAGE_SIZE): years of an archive make long lists. A refused "Lập danh
+    mục hủy" comes back here with its title and the dossiers ticked as they were."""
     _require_reader()
     today, agency_id = clock.local_today(), current_user.agency_id
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     total = retention.count_eligible(agency_id, today)
-    return render_template(
+    page_html = render_template(
         "dossiers/archive/expired.html",
         rows=retention.eligible_for_destruction(agency_id, today, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE),
         total=total,
         page=page,
         pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
         can_propose=permissions.can_propose_destruction(current_user, agency_id),
+        typed_title=typed_title,
+        chosen=chosen,
     )
+    return page_html, status
 
 
 # ---- holds -----------------------------------------------------------------------------------------------------
@@ -296,15 +304,20 @@ def hold_action(hold_id: int, action: str):
 def destructions():
     if request.method == "POST":
         ids = [int(i) for i in request.form.getlist("dossier_ids") if i.isdigit()]
+        title = request.form.get("title", "")
+
+        def again(_exc=None):
+            return _expired_page(title, frozenset(ids), 422)
+
         if not ids:  # the page lists the dossiers to choose; an empty list would only be dropped again
             flash("Chọn ít nhất một hồ sơ hết thời hạn bảo quản để lập danh mục hủy.", "danger")
-            return redirect(url_for(".expired"))
+            return again()
         created = {}
 
         def make():
-            created["d"] = destruction.create(current_user, title=request.form.get("title", ""), dossier_ids=ids)
+            created["d"] = destruction.create(current_user, title=title, dossier_ids=ids)
 
-        response = _act(make, "Đã lập danh mục tài liệu hết giá trị.", url_for(".expired"))
+        response = _act(make, "Đã lập danh mục tài liệu hết giá trị.", url_for(".expired"), refused=again)
         return redirect(url_for(".destruction_page", destruction_id=created["d"].id)) if created else response
     return render_template("dossiers/archive/destructions.html", rows=destruction.destructions(current_user))
 

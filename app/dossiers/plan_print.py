@@ -26,9 +26,9 @@ from app.org.models import Agency, User
 
 def decision_line(plan: FilePlan) -> str:
     """ "(Kèm theo Quyết định số … ngày … của …)"; dotted blanks while the plan is a draft."""
+    if plan.status != PlanStatus.APPROVED:  # the agency's name heads the page already
+        return "(Kèm theo Quyết định số ……… ngày ……… của ………) — Dự thảo, chưa ban hành"
     agency = db.session.get(Agency, plan.agency_id)
-    if plan.status != PlanStatus.APPROVED:
-        return f"(Kèm theo Quyết định số ……… ngày ……… của ………) — Dự thảo, chưa ban hành — {agency.name}"
     approver = db.session.get(User, plan.approved_by_id) if plan.approved_by_id else None
     title = (approver.position if approver and approver.position else "người đứng đầu").strip()
     return (

@@ -302,8 +302,9 @@ def attachment_file(document_id: int, attachment_id: int):
     )
 
 
-def _act(document_id: int, action, done: str, *, anchor: str = ""):
-    """Run one action of the document page as one unit of work; refusals come back as a message on the page."""
+def _act(document_id: int, action, done: str, *, anchor: str = "", refused_anchor: str | None = None):
+    """Run one action of the document page as one unit of work; refusals come back as a message on the page (at
+    `refused_anchor` when the action's form sits in a folded panel, which the page then opens)."""
     try:
         with unit_of_work():
             result = action(_me())
@@ -314,7 +315,7 @@ def _act(document_id: int, action, done: str, *, anchor: str = ""):
         details = exc.details if isinstance(exc.details, dict) else {}
         extra = [str(v) for v in details.values() if isinstance(v, str) and v not in message]  # never said twice
         flash(" ".join([message, *extra]), "danger")
-        return redirect(url_for("outgoing.document", document_id=document_id) + anchor)
+        return redirect(url_for("outgoing.document", document_id=document_id) + (refused_anchor or anchor))
     flash(done, "success")
     if isinstance(result, OutgoingDocument) and result.id != document_id:
         return redirect(url_for("outgoing.edit", document_id=result.id))
@@ -382,7 +383,9 @@ def comment(document_id: int):
 @login_required
 def cancel(document_id: int):
     reason = request.form.get("reason", "")
-    return _act(document_id, lambda me: services.cancel(me, document_id, reason), "Đã hủy dự thảo.")
+    return _act(
+        document_id, lambda me: services.cancel(me, document_id, reason), "Đã hủy dự thảo.", refused_anchor="#cancel"
+    )
 
 
 @bp.post("/<int:document_id>/recall")
@@ -395,6 +398,7 @@ def recall(document_id: int):
         lambda me: recall_outgoing(me, document_id, reason),
         "Đã thu hồi văn bản; nơi nhận đã được thông báo.",
         anchor="#recipients",
+        refused_anchor="#recall",
     )
 
 

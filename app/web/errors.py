@@ -3,9 +3,10 @@
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, render_template, request
+from flask import Flask, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from app.api.schemas import field_messages, flatten_messages
 from app.core.db import db
@@ -46,6 +47,24 @@ def error_response(status: int, code: str, message: str, details=None):
     return render_template("errors/error.html", status=status, code=code, message=message, details=details), status
 
 
+def _page_without_slash(app: Flask) -> str | None:
+    """`/reports/` typed or pasted for the page `/reports`: the page's address, when there is such a page.
+
+    Flask's routes are strict about a trailing slash (the API's contract keeps them so); a person who adds one gets
+    the page, not "Không tìm thấy". Only for reading a page: a form's POST is never redirected."""
+    path = request.path
+    if request.method not in ("GET", "HEAD") or len(path) < 2 or not path.endswith("/") or wants_json():
+        return None
+    try:
+        app.url_map.bind_to_environ(request.environ).match(path.rstrip("/"), method="GET")
+    except RequestRedirect:
+        return None
+    except HTTPException:
+        return None
+    query = request.query_string.decode()
+    return path.rstrip("/") + (f"?{query}" if query else "")
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
@@ -62,6 +81,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if exc.code == 404 and (page := _page_without_slash(app)):
+            return redirect(page, 308)
         code, message = HTTP_MESSAGES.get(exc.code or 500, ("http_error", exc.description or ""))
         details = None
         data = getattr(exc, "data", None)

@@ -148,7 +148,13 @@ def test_hold_and_destruction_through_the_pages(archive_office, as_user):
         post(archivist, f"/archive/holds/{hold.id}/release", {"note": "Xong"}, "/archive/holds")
         # No dossier ticked: refused, no empty list made; a list made by mistake is dropped while being prepared
         nothing = post(archivist, "/archive/destructions", {"title": "Danh mục trống"}, "/archive/expired")
-        assert nothing.headers["Location"].endswith("/archive/expired")
+        shown = nothing.get_data(as_text=True)  # the expired list again, with the title typed kept
+        assert nothing.status_code == 422 and 'value="Danh mục trống"' in shown
+        assert "Chọn ít nhất một hồ sơ hết thời hạn bảo quản" in shown
+        untitled = post(
+            archivist, "/archive/destructions", {"title": " ", "dossier_ids": [dossier.id]}, "/archive/expired"
+        )
+        assert untitled.status_code == 422 and f'value="{dossier.id}" checked' in untitled.get_data(as_text=True)
         assert db.session.query(DossierDestruction).count() == 0
         mistake = post(
             archivist, "/archive/destructions", {"title": "Nhầm", "dossier_ids": [dossier.id]}, "/archive/expired"

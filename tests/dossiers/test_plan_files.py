@@ -102,6 +102,11 @@ def test_import_into_a_plan_with_content_needs_replace(archive_office, frozen_cl
 def test_the_printed_plan_has_the_appendix_layout_and_footer(archive_office, frozen_clock):
     archive_office.leader.position = "Chủ tịch"
     plan, _, _ = build(archive_office)
+    draft = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(plan_print.to_pdf(plan, "x"))).pages
+    )
+    assert "(Kèm theo Quyết định số ……… ngày ……… của ………) — Dự thảo, chưa ban hành" in draft
+    assert "chưa ban hành —" not in draft  # the agency's name heads the page; not again after "Dự thảo"
     plans.approve_plan(archive_office.leader, plan, decision_number="12/QĐ-UBND", decision_date=date(2026, 1, 5))
     text = " ".join(
         " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(plan_print.to_pdf(plan, "x"))).pages

@@ -39,3 +39,21 @@ def test_reloading_a_refused_start_form_asks_for_the_form_again(page):
     expect(page.locator(".invalid-feedback").first).to_be_visible()
     assert reload_requests(page) == [("GET", "/cases/new/work_assignment")]
     expect(page.get_by_label("Tên công việc")).to_have_value("")
+
+
+def test_a_refused_action_in_a_folded_panel_opens_the_panel_again(page, tmp_path):
+    from tests.e2e.helpers import draft_file, fill_outgoing_draft
+
+    sign_in(page, "ubnd.chuyenvien")
+    page.goto("/outgoing/new")
+    pdf = draft_file(tmp_path, "Về việc thử hủy dự thảo", ["Sở Nội vụ tỉnh Kiên Giang"], "Nội dung thử.")
+    fill_outgoing_draft(page, subject="Về việc thử hủy dự thảo", agencies=["Sở Nội vụ tỉnh Kiên Giang"], pdf=pdf)
+    panel = page.locator("details#cancel")
+    panel.locator("summary").click()
+    page.get_by_label("Lý do hủy").fill("   ")  # passes the browser's `required`, refused by the server
+    page.once("dialog", lambda dialog: dialog.accept())
+    panel.get_by_role("button", name="Hủy dự thảo").click()
+    expect(page.locator(".alert-danger").first).to_be_visible()
+    assert page.url.endswith("#cancel")
+    expect(panel).to_have_attribute("open", "")
+    expect(page.get_by_label("Lý do hủy")).to_be_focused()

@@ -175,6 +175,18 @@ def test_unknown_page_is_a_vietnamese_404(client):
     assert response.status_code == 404 and "Không tìm thấy" in response.get_data(as_text=True)
 
 
+def test_a_page_typed_with_a_trailing_slash_redirects_to_the_page(client, create_user):
+    create_user(username="gachcheo")
+    login(client, "gachcheo")
+    response = client.get("/account/password/?a=1")
+    assert response.status_code == 308 and response.headers["Location"] == "/account/password?a=1"
+    assert client.get("/account/password/", follow_redirects=True).status_code == 200
+    # No such page, an API address, or a form's POST: not redirected.
+    assert client.get("/khong-co-trang-nay/").status_code == 404
+    assert client.get("/api/v1/me/").status_code == 404
+    assert client.post("/account/password/").status_code in (400, 404, 405)
+
+
 def test_password_change_page(client, create_user):
     create_user(username="doimk")
     login(client, "doimk")

@@ -13,3 +13,15 @@ window.addEventListener("load", () => {
   if (document.activeElement !== control) control.focus({ preventScroll: true });
   control.scrollIntoView({ block: "center" });
 });
+
+// A refused action whose form sits in a folded <details> comes back to the page's address with the panel's id
+// (…#recall): the panel opens with its first field focused, so the person sees the form and the message together.
+window.addEventListener("load", () => {
+  const target = location.hash.length > 1 ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+  const panel = target && target.closest("details");
+  if (!panel) return;
+  panel.open = true;
+  const field = panel.querySelector("textarea, input:not([type=hidden]), select");
+  if (field) field.focus({ preventScroll: true });
+  panel.scrollIntoView({ block: "center" });
+});
