@@ -152,7 +152,7 @@ class Generator(Rows):
     # --- one incoming case -----------------------------------------------------------------------------------------
 
     def incoming_case(self, place, arrived: datetime, stage: str, number: tuple | None) -> None:
-        from app.documents.search import fold_vietnamese
+        from app.core.folding import fold_vietnamese
         from app.documents.symbols import document_key
 
         rng, words, ids, tpl = self.rng, self.words, self.sink.ids, self.template

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.core.folding import fold_vietnamese
 from bench.scale_text import HUYEN, SO, UNITS, XA_STEMS, Words
 
 PASSWORD = "Bench-Password-1"
@@ -114,12 +115,13 @@ def create_province(agencies: int, users: int, seed: int, started: datetime) -> 
         plan += [(Role.UNIT_LEADER, u) for u in unit_ids]
         plan += [(Role.SPECIALIST, unit_ids[i % len(unit_ids)]) for i in range(max(len(unit_ids), count - len(plan)))]
         for k, (role, unit_id) in enumerate(plan):
-            user_id, next_id = next_id, next_id + 1
+            user_id, next_id, name = next_id, next_id + 1, words.person()
             user_rows.append(
                 {
                     "id": user_id,
                     "username": f"cq{place.id:03d}.{role.value.replace('_', '')}{k}",
-                    "full_name": words.person(),
+                    "full_name": name,
+                    "full_name_folded": fold_vietnamese(name),  # what the ORM keeps (app.core.folding.keep_folded)
                     "position": {Role.AGENCY_LEADER: "Phó Chủ tịch", Role.UNIT_LEADER: "Trưởng phòng"}.get(role),
                     "agency_id": place.id,
                     "unit_id": unit_id,

@@ -65,7 +65,7 @@ class Rows:
 
     def outgoing_document(self, place, issued_at: datetime, number: tuple) -> None:
         from app.core.clock import LOCAL_TZ
-        from app.documents.search import fold_vietnamese
+        from app.core.folding import fold_vietnamese
         from app.documents.symbols import document_key
 
         rng, words, ids = self.rng, self.words, self.sink.ids

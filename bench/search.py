@@ -217,12 +217,12 @@ def receive_phase(clerk, text: Text, count: int, warmup: int) -> dict:
 def fill(agency_id: int, unit_id: int, text: Text, upto: int, number: int) -> dict:
     """Bulk-insert incoming documents (no PDF) up to `upto`; catalogue them as refresh + store_body would."""
     from app.core.db import db
+    from app.core.folding import fold_vietnamese
     from app.core.transaction import unit_of_work
     from app.documents.fulltext import indexing
     from app.documents.fulltext.models import SearchEntry
     from app.documents.fulltext.sources import SOURCES
     from app.documents.fulltext.text import words
-    from app.documents.search import fold_vietnamese
     from app.incoming.models import IncomingDocument
 
     source = SOURCES["incoming"]

@@ -19,6 +19,7 @@ from app.audit.models import NOT_SIGNED_IN, AuditEvent
 from app.core import clock
 from app.core.db import db
 from app.core.errors import ValidationError
+from app.core.folding import person_search
 from app.core.inputs import bounded_int
 
 PAGE_SIZE = 100
@@ -98,7 +99,7 @@ def _of_agencies(agency_ids: set[int | None]) -> sa.ColumnElement[bool]:
 
 
 # The accounts' table by name: audit sits below org (docs/architecture.md) and reads only these columns of it.
-_ACCOUNTS = sa.table("user_account", sa.column("id"), sa.column("username"), sa.column("full_name"))
+_ACCOUNTS = sa.table("user_account", sa.column("id"), sa.column("username"), sa.column("full_name_folded"))
 
 
 def _query(agency_ids: set[int | None], f: AuditFilter) -> sa.Select:
@@ -106,11 +107,11 @@ def _query(agency_ids: set[int | None], f: AuditFilter) -> sa.Select:
     if f.agency_id is not None:
         query = query.where(AuditEvent.agency_id == f.agency_id)
     if f.actor:
-        # Part of a username or of a full name finds the person's events ("stc.chuyen", "Kiều Văn Nam"); the name
+        # Part of a username or words of a full name find the person's events ("stc.chuyen", "kieu nam"); the name
         # as typed at sign-in also finds the refused sign-ins made under it (app.org.auth._attempt_by).
         text = f.actor.strip().lower()
         people = sa.select(_ACCOUNTS.c.id).where(
-            sa.or_(sa.func.lower(_ACCOUNTS.c.username).contains(text), _ACCOUNTS.c.full_name.contains(f.actor.strip()))
+            person_search(_ACCOUNTS.c.full_name_folded, _ACCOUNTS.c.username, text)
         )
         names = [text, f"{NOT_SIGNED_IN} {text}"]
         query = query.where(sa.or_(AuditEvent.actor_id.in_(people), sa.func.lower(AuditEvent.actor_name).in_(names)))

@@ -17,7 +17,6 @@ What other modules use (incoming, outgoing, exchange):
   PDF bounds, malware); `app.documents.upload_policy.screen_received_pdf` — a received PDF's active content
   refused or disarmed by the agency's policy (app.documents.pdfcheck reads it); `app.documents.malware`.
 - `app.documents.pages`: `count_pages` (PageAmount read from a PDF, Phụ lục VI III.1.g).
-- `app.documents.search`: `fold_vietnamese`, `keep_folded`, `folded_search`.
 - `app.documents.fulltext.sources`: `SearchSource`, `EntryFields` — what a module declares in
   `Module(search_sources=...)` so that the full-text search (Tìm kiếm) finds its documents.
 """

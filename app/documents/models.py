@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core import clock
 from app.core.db import UTCDateTime, db
 from app.core.errors import DomainError, ValidationError
-from app.documents.search import keep_folded
+from app.core.folding import keep_folded
 
 # --- urgency and secrecy (NĐ 30/2020 Phụ lục I, Phần I, mục III.2; legal.md §1.4) ------------------------
 

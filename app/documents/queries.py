@@ -4,8 +4,8 @@ import sqlalchemy as sa
 
 from app.core.db import db
 from app.core.errors import NotFound
+from app.core.folding import folded_search
 from app.documents.models import DocumentType, NumberAssignment, Register, RegisterCounter, RegisterKind
-from app.documents.search import folded_search
 
 
 def get_document_type(type_id: int) -> DocumentType:

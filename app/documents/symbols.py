@@ -13,7 +13,7 @@ import re
 import unicodedata
 from datetime import date
 
-from app.documents.search import fold_vietnamese
+from app.core.folding import fold_vietnamese
 
 _SPACES = re.compile(r"\s+")
 

@@ -16,7 +16,7 @@ from flask import current_app
 from app.core import clock
 from app.core.db import db
 from app.core.errors import NotFound, ValidationError
-from app.documents.search import folded_search
+from app.core.folding import folded_search
 from app.documents.uploads import ALLOWED, PDF, Upload, upload_problem
 from app.dossiers import filing, permissions
 from app.dossiers.models import Dossier, DossierItem

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from app.core.db import db
-from app.documents.search import folded_search
+from app.core.folding import folded_search
 from app.dossiers import permissions
 from app.dossiers.models import Dossier, DossierDestructionEntry, DossierItem
 from app.dossiers.states import DOSSIER_STATUS_LABELS, DossierStatus

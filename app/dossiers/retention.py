@@ -15,7 +15,7 @@ from app.audit import services as audit
 from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from app.documents.search import folded_search
+from app.core.folding import folded_search
 from app.dossiers import permissions
 from app.dossiers.models import (
     Dossier,

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from app.audit import services as audit
 from app.core.db import db
 from app.core.errors import Conflict, NotFound, ValidationError
-from app.documents.search import fold_vietnamese
+from app.core.folding import fold_vietnamese
 from app.exchange.models import DirectoryEntry, ExchangePeer
 from app.exchange.permissions import require_manage_exchange
 from app.org.agency_code import agency_code_problem, equivalent_codes, normalize_agency_code

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
 from app.core.db import UTCDateTime, db
-from app.documents.search import keep_folded
+from app.core.folding import keep_folded
 
 
 class IncomingStatus(StrEnum):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core import clock
 from app.core.db import db
-from app.documents.search import folded_search
+from app.core.folding import folded_search
 from app.documents.symbols import normalized_agency_name, normalized_code, normalized_key, normalized_number
 from app.incoming import permissions
 from app.incoming.models import IncomingAssignment, IncomingDocument, IncomingStatus

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
 from app.core.db import UTCDateTime, db
+from app.core.folding import keep_folded
 
 
 class Role(StrEnum):
@@ -99,6 +100,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(255))
+    # "nguyen van an" and "Nguyễn Văn An" find the same person (admin's list, audit log); only searched, never loaded.
+    full_name_folded: Mapped[str | None] = mapped_column(sa.String(255), deferred=True)
     position: Mapped[str | None] = mapped_column(sa.String(255))
     agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), index=True)
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
@@ -134,6 +137,9 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+keep_folded(User.full_name, "full_name_folded", limit=255)
 
 
 class UserRole(db.Model):

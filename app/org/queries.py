@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.core import clock
 from app.core.db import db
 from app.core.errors import NotFound
+from app.core.folding import person_search
 from app.org.models import Agency, ApiToken, Delegation, Unit, User, UserRole
 
 
@@ -105,8 +106,7 @@ def list_users(
     if after is not None:
         query = query.where(sa.tuple_(*order) > sa.tuple_(*after))
     if search:
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(sa.or_(sa.func.lower(User.full_name).like(pattern), User.username.like(pattern)))
+        query = query.where(person_search(User.full_name_folded, User.username, search))
     if role:
         query = query.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
     if active is not None:

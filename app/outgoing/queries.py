@@ -14,8 +14,8 @@ from sqlalchemy.orm import selectinload
 
 from app.core import clock
 from app.core.db import db
+from app.core.folding import folded_search
 from app.documents.replies import Reply
-from app.documents.search import folded_search
 from app.incoming import permissions as incoming_permissions
 from app.incoming.models import IncomingDocument
 from app.org.models import Agency, Role, User, UserRole

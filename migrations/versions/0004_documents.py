@@ -68,7 +68,7 @@ DOCUMENT_TYPES = [
 
 
 def _fold(text):
-    """app.documents.search.fold_vietnamese as of this revision (a migration never imports app code)."""
+    """app.core.folding.fold_vietnamese as of this revision (a migration never imports app code)."""
     decomposed = unicodedata.normalize('NFD', text.replace('đ', 'd').replace('Đ', 'D'))
     return ' '.join(''.join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
 

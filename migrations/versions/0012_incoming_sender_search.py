@@ -15,7 +15,7 @@ depends_on = None
 
 
 def upgrade():
-    from app.documents.search import fold_vietnamese
+    from app.core.folding import fold_vietnamese
 
     with op.batch_alter_table('incoming_document') as batch:
         batch.add_column(sa.Column('sender_folded', sa.String(length=200), nullable=True))

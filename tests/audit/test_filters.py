@@ -53,6 +53,8 @@ def test_each_filter_narrows_and_other_agencies_never_show(log):
     assert "Đăng ký văn bản đến ở tỉnh khác ngân sách" not in everything
     assert search(log, actor="VT.SO") == ["Đăng ký văn bản đến số 12 về ngân sách"]
     assert search(log, actor="vt.s") == search(log, actor="Thư Sở") == ["Đăng ký văn bản đến số 12 về ngân sách"]
+    # Words of the name in any order, without diacritics or in capitals
+    assert search(log, actor="so van thu") == search(log, actor="VĂN SỞ") == ["Đăng ký văn bản đến số 12 về ngân sách"]
     assert search(log, action="user.deactivate") == ["Vô hiệu hóa tài khoản vt.cu"]
     assert search(log, object_type="incoming_document") == ["Đăng ký văn bản đến số 12 về ngân sách"]
     assert search(log, agency_id=str(log["top"].id), action="user.deactivate") == ["Vô hiệu hóa tài khoản vt.cu"]

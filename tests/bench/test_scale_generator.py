@@ -120,8 +120,8 @@ def test_a_generated_users_inbox_renders(ctx):
 
 
 def test_search_finds_a_generated_document_without_diacritics(ctx):
+    from app.core.folding import fold_vietnamese
     from app.documents.fulltext.query import SearchQuery, search
-    from app.documents.search import fold_vietnamese
     from app.org.models import User
 
     clerk = db.session.scalar(

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from app.core.errors import ValidationError
+from app.core.folding import fold_vietnamese, folded_search
 from app.documents import queries
 from app.documents.models import DocumentType, Secrecy, SecretDocumentRefused, Urgency, refuse_secret
-from app.documents.search import fold_vietnamese, folded_search
 from app.documents.symbols import document_key, format_code, format_number, format_symbol, notation
 
 

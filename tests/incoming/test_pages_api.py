@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
 from app.core.db import db
-from app.documents.search import fold_vietnamese
+from app.core.folding import fold_vietnamese
 from app.incoming.models import IncomingDocument
 from app.workflow.models import HumanTask
 from tests.conftest import csrf_token, login

@@ -246,3 +246,18 @@ def test_deactivated_delegator_no_longer_delegates(create_user, admin, frozen_cl
     assert len(queries.active_delegations_to(deputy)) == 1
     services.deactivate_user(admin, leader.id)
     assert queries.active_delegations_to(deputy) == []
+
+
+def test_people_are_found_by_name_without_diacritics_or_by_part_of_the_username(create_user, create_agency):
+    agency = create_agency()
+    dang = create_user(agency=agency, username="tc.dang", full_name="Đặng Thị Ánh")
+    create_user(agency=agency, username="tc.nguyen", full_name="Nguyễn Văn An")
+
+    def found(text):
+        return [u.username for u in queries.list_users({agency.id}, search=text)]
+
+    assert found("dang anh") == found("ĐẶNG") == found("Ánh Đặng") == found("TC.DA") == ["tc.dang"]
+    assert found("nguyen an") == ["tc.nguyen"] and found("100%") == [] and found("_") == []
+    dang.full_name = "Đặng Thị Ánh Hồng"  # the folded copy follows a change of name
+    db.session.flush()
+    assert found("anh hong") == ["tc.dang"]

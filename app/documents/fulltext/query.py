@@ -15,10 +15,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.core.db import db
+from app.core.folding import fold_vietnamese
 from app.documents.fulltext.models import FTS_TABLE, PG_COLUMN, SearchEntry
 from app.documents.fulltext.sources import SOURCES
 from app.documents.fulltext.text import all_terms_in, terms
-from app.documents.search import fold_vietnamese
 
 PER_PAGE = 50
 CANDIDATES = 1000  # ranked in Python: the best this many matches (a search box, not an export of everything)

@@ -1,6 +1,6 @@
 """Words as the search index holds them, the terms of a query, and the highlighted snippet of a result.
 
-Both databases receive text already folded here (app.documents.search.fold_vietnamese: diacritics dropped,
+Both databases receive text already folded here (app.core.folding.fold_vietnamese: diacritics dropped,
 đ → d, lower case) and cut into words of letters and digits, so "Quyết định", "quyet dinh" and "QUYẾT ĐỊNH" are
 the same words on SQLite and PostgreSQL alike, without the unaccent extension (whose rules for đ vary).
 """
@@ -10,7 +10,7 @@ import unicodedata
 
 from markupsafe import Markup, escape
 
-from app.documents.search import MAX_TERMS, fold_vietnamese
+from app.core.folding import MAX_TERMS, fold_vietnamese
 
 _WORD = re.compile(r"[^\W_]+")
 BODY_LIMIT = 200_000  # characters of a document's PDF text kept and indexed (a tsvector holds at most 1 MB)
