@@ -18,6 +18,10 @@ tasks_released = signals.signal("tasks-released")
 # `target` who holds it now. A module whose records name the handler (app.incoming's lead and coordinating
 # assignments) follows, in the same transaction.
 task_reassigned = signals.signal("task-reassigned")
+# New open tasks of a case (app.workflow, after the engine ran): sender the case's object type ("incoming"), `tasks`
+# the new HumanTask rows with their due instants. A module that keeps the deadline a step was given (app.incoming's
+# assignments, when the leader set none) records it in the same transaction.
+tasks_created = signals.signal("tasks-created")
 agency_created = signals.signal("agency-created")
 # A status message (app.exchange) was recorded: the sender's side updates its delivery tracking (app.outgoing).
 status_recorded = signals.signal("status-recorded")

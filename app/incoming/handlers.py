@@ -3,8 +3,9 @@ handling step handed to another person (app.workflow)."""
 
 import sqlalchemy as sa
 
+from app.core import clock
 from app.core.db import db
-from app.core.signals import task_reassigned
+from app.core.signals import task_reassigned, tasks_created
 from app.documents.uploads import Upload
 from app.exchange.delivery import package_arrived, recall_by_key_requested, recall_requested, status_arrived
 from app.exchange.edxml import Package
@@ -89,10 +90,32 @@ def follow_reassigned_task(task, *, previous_id: int | None, target) -> None:
             break
 
 
+def keep_default_deadlines(object_type: str, *, tasks) -> None:
+    """A handling step the leader gave no date (no "Hạn giải quyết", no reply date from the sender) gets the
+    deadline its process sets (the step's `sla`, e.g. 5 working days; for a văn bản khẩn the agency's urgent one):
+    that date becomes the assignment's and, for the lead, the document's "Hạn giải quyết" (NĐ 30/2020 Phụ lục VI
+    III.1.l), so the document page, the reports, the overdue filter and an extension request all know it."""
+    if object_type != "incoming":
+        return
+    from app.incoming.handling import assignment_of
+
+    for task in tasks:
+        if task.task_name not in permissions.HANDLING_TASKS or task.due_at is None:
+            continue
+        document = db.session.get(IncomingDocument, int(task.object_id))
+        assignment = assignment_of(document, task) if document is not None else None
+        if assignment is None or assignment.due_date is not None:
+            continue
+        assignment.due_date = clock.to_local(task.due_at).date()
+        if assignment.kind == AssignmentKind.LEAD and document.handling_due is None:
+            document.handling_due = assignment.due_date
+
+
 RECEIVERS = [
     (package_arrived, receive_package),
     (recall_requested, recall_delivered),
     (recall_by_key_requested, recall_by_key),
     (status_arrived, recall_status_arrived),
     (task_reassigned, follow_reassigned_task),
+    (tasks_created, keep_default_deadlines),
 ]  # app.incoming.MODULE

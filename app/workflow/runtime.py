@@ -17,7 +17,7 @@ from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict
 from app.core.locking import lock_row, row_lock_statement, take_row_lock
-from app.core.signals import signals
+from app.core.signals import signals, tasks_created
 from app.org.models import Unit, User
 from app.workflow import engine
 from app.workflow.forms import form_key_for
@@ -156,9 +156,10 @@ def sync_tasks(instance: WorkflowInstance, workflow, *, started: bool = False) -
             row.state = TaskState.CANCELLED
             row.completed_at = now
     bundle = engine.bundle_for(instance.process_version)
-    for task_id, task in ready.items():
-        if task_id not in known:
-            db.session.add(_new_human_task(instance, bundle, task, now))
+    created = [_new_human_task(instance, bundle, task, now) for task_id, task in ready.items() if task_id not in known]
+    db.session.add_all(created)
+    if created and tasks_created.receivers:
+        tasks_created.send(instance.object_type, tasks=created)
 
 
 @functools.cache

@@ -4,11 +4,12 @@ Seed 000 Điều 17.2 and seed 002 Điều 11: the leader names the lead, the co
 informed and a deadline for each; NĐ 30/2020 Điều 23.2, 24. Real BPMN (processes/incoming.bpmn), real signed PDFs.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict, PermissionDenied, ValidationError
 from app.incoming import handling, services
@@ -78,6 +79,31 @@ def test_each_assignee_has_a_deadline_and_their_task_follows_it(incoming_office,
     ]
     handle = next(t for t in open_tasks(instance) if t.task_name == "handle_document")
     assert handle.due_at == END_OF[27]
+
+
+def test_a_step_given_no_date_keeps_the_deadline_its_process_sets(incoming_office, signed_pdf, frozen_clock):
+    # NĐ 30 Phụ lục VI III.1.l: "Hạn giải quyết" is known even when the leader set none and the sender asked none:
+    # the dates of the steps (processes/incoming.bpmn: handling P5D, an opinion P3D) are the document's and the
+    # assignments', not "—", and the reports, the overdue filter and an extension request read them.
+    office = incoming_office
+    document, instance, task = registered(office, signed_pdf)
+    direct(office, task, lead_unit_id=office.unit_a.id, coordinate_unit_ids=[office.unit_b.id])
+    db.session.refresh(document)
+    assert document.handling_due is None and [a.due_date for a in document.assignments] == [None, None]
+    assign = next(t for t in open_tasks(instance) if t.task_name == "assign_specialist")
+    wf.complete_task(office.unit_leader, assign.id, {"lead_user_id": office.spec_a1.id})
+    db.session.refresh(document)
+    handle = next(t for t in open_tasks(instance) if t.task_name == "handle_document")
+    opinion = next(t for t in open_tasks(instance) if t.task_name == "give_opinion")
+    lead, coordinating = document.assignments
+    assert handle.due_at is not None and opinion.due_at is not None and opinion.due_at < handle.due_at
+    assert document.handling_due == lead.due_date == clock.to_local(handle.due_at).date()
+    assert coordinating.due_date == clock.to_local(opinion.due_at).date()
+    # An extension starts from that date, and moves both
+    asked = handling.request_extension(
+        office.spec_a1, document.id, reason="Cần thêm số liệu", proposed_date=lead.due_date + timedelta(days=7)
+    )
+    assert asked.previous_date == lead.due_date
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,10 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from app.audit.models import AuditEvent
+from app.core import clock
 from app.core.db import db
-from app.incoming import services
+from app.documents.fonts import fmt_date
+from app.incoming import handling, services
 from app.incoming.models import IncomingDocument, IncomingStatus
 from app.incoming.printing.books import progress
 from app.incoming.printing.slip import BLANK
@@ -157,8 +159,29 @@ def test_a_slip_before_direction_keeps_dotted_lines_and_a_named_lead_skips_the_u
     assert f"Ý kiến chỉ đạo: {BLANK}" in blank and f"Ý kiến đề xuất giải quyết văn bản đến: {BLANK}" in blank
     [direct] = text_of(client.get(f"/incoming/{named.document.id}/phieu.pdf").data)
     assert "Giao đơn vị, cá nhân chủ trì: Phòng Tổng hợp (Võ Quốc Bảo)" in direct
-    assert "Thời hạn giải quyết đối với mỗi đơn vị, cá nhân: không ấn định" in direct
+    # No date from the leader: the step's own (processes/incoming.bpmn), said to be the rule's, not the leader's
+    handle = next(t for t in open_tasks(named.instance) if t.task_name == "handle_document")
+    due = fmt_date(clock.to_local(handle.due_at).date())
+    assert f"Thời hạn giải quyết đối với mỗi đơn vị, cá nhân: Phòng Tổng hợp (Võ Quốc Bảo): {due} (theo thời" in direct
     assert "Lãnh đạo cơ quan đã giao trực tiếp cho cá nhân chủ trì." in direct
+
+
+def test_the_slip_names_who_handles_after_the_specialist_gave_the_document_back(
+    client, incoming_office, signed_pdf, frozen_clock
+):
+    office = incoming_office
+    case = Procedure(office, frozen_clock, signed_pdf).register(when=at(23))
+    case.direct(at(23, 15), lead_unit_id=office.unit_a.id, han_xu_ly="2026-11-27")
+    case.step("assign_specialist", {"lead_user_id": office.spec_a1.id}, when=at(24))
+    handling.return_to_unit_leader(office.spec_a1, case.document.id, "Tôi đi công tác dài ngày.")
+    login(client, "lanhdao")
+    [back] = text_of(client.get(f"/incoming/{case.document.id}/phieu.pdf").data)
+    assert "Giao cho cá nhân: Võ Quốc Bảo (đã trả lại, chờ phân công lại)" in back
+    assert "Phòng Tổng hợp: 27/11/2026" in back and "(theo" not in back  # the leader's own date, as written
+    handle = next(t for t in open_tasks(case.instance) if t.task_name == "handle_document")
+    wf.claim_task(office.unit_leader, handle.id)  # the unit leader handles it herself
+    [again] = text_of(client.get(f"/incoming/{case.document.id}/phieu.pdf").data)
+    assert f"Giao cho cá nhân: Võ Quốc Bảo; sau đó {office.unit_leader.full_name} giải quyết" in again
 
 
 # NĐ 30 Phụ lục VI III.1.l

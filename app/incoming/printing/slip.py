@@ -20,6 +20,7 @@ from app.documents.fonts import build, fmt_date, styles
 from app.incoming.models import AssignmentKind, IncomingDocument
 from app.incoming.printing.books import source_line
 from app.org.models import User
+from app.sla.calendar import next_working_day
 from app.workflow.models import HumanTask, TaskState, WorkflowInstance
 from app.workflow.queries import task_history
 
@@ -61,6 +62,24 @@ def _name(assignment) -> str:
     return f"{unit} ({person})" if unit and person else unit or person
 
 
+def _unless_set(submitted: dict, document: IncomingDocument, assignment) -> str:
+    """ " (theo thời hạn quy định)" after a date the leader did not write: the sender's reply date or the step's own
+    period (app.incoming.handlers.keep_default_deadlines), so the slip never puts a date in the leader's mouth."""
+    if submitted.get("han_xu_ly"):
+        return ""
+    if assignment.kind == AssignmentKind.COORDINATE:
+        own = submitted.get(
+            "han_don_vi_phoi_hop" if assignment.unit_id and not assignment.user_id else "han_nguoi_phoi_hop"
+        )
+        key = assignment.user_id or assignment.unit_id
+        if isinstance(own, dict) and (own.get(str(key)) or own.get(key)):
+            return ""
+    asked = document.due_date
+    if asked is not None and assignment.due_date == next_working_day(asked, document.agency_id):
+        return " (theo hạn trả lời của nơi gửi)"
+    return " (theo thời hạn quy định)"
+
+
 def agency_opinion(document: IncomingDocument, direct: HumanTask | None) -> Opinion:
     """Phần 1: ý kiến của lãnh đạo cơ quan (NĐ 30/2020 Điều 23.2: chủ trì, phối hợp, thời hạn)."""
     opinion = Opinion("1. Ý kiến của lãnh đạo cơ quan, tổ chức")
@@ -75,8 +94,10 @@ def agency_opinion(document: IncomingDocument, direct: HumanTask | None) -> Opin
     informed = [a for a in document.assignments if a.kind == AssignmentKind.INFORM]
     deadlines = []
     if lead is not None and lead.due_date:
-        deadlines.append(f"{lead_text}: {fmt_date(lead.due_date)}")
-    deadlines += [f"{_name(a)}: {fmt_date(a.due_date)}" for a in coordinating if a.due_date]
+        deadlines.append(f"{lead_text}: {fmt_date(lead.due_date)}{_unless_set(submitted, document, lead)}")
+    deadlines += [
+        f"{_name(a)}: {fmt_date(a.due_date)}{_unless_set(submitted, document, a)}" for a in coordinating if a.due_date
+    ]
     direction = document.direction or submitted.get("y_kien_chi_dao") or ""
     opinion.lines = [
         ("Ý kiến chỉ đạo", direction or BLANK),
@@ -122,12 +143,27 @@ def unit_opinion(document: IncomingDocument, direct, assign, handle: HumanTask |
     due = handle.due_at if handle is not None and handle.due_at else (lead.due_date if lead else None)
     opinion.lines = [
         ("Ý kiến", submitted.get("y_kien_phan_cong") or assign.comment or "Giao chuyên viên giải quyết."),
-        ("Giao cho cá nhân", person.full_name if person else BLANK),
+        ("Giao cho cá nhân", _given_to(person, handle)),
         ("Thời hạn giải quyết đối với cá nhân", fmt_date(due) or "không ấn định"),
         ("Ngày, tháng, năm cho ý kiến", _day(assign.completed_at)),
     ]
     opinion.given_by = assign.completed_by.full_name if assign.completed_by else None
     return opinion
+
+
+def _given_to(person: User | None, handle: HumanTask | None) -> str:
+    """The person the unit leader named; when the step has since gone to someone else (given back with a reason,
+    handed on), who holds or did it now, so part 2 never names a person who no longer handles the document."""
+    if person is None:
+        return BLANK
+    if handle is None:
+        return person.full_name
+    now = handle.completed_by if handle.state == TaskState.COMPLETED else handle.assignee
+    if now is not None and now.id == person.id:
+        return person.full_name
+    if now is None:
+        return f"{person.full_name} (đã trả lại, chờ phân công lại)"
+    return f"{person.full_name}; sau đó {now.full_name} giải quyết"
 
 
 def handler_opinion(document: IncomingDocument, handle) -> Opinion:
