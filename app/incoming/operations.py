@@ -95,7 +95,7 @@ def record_direction(run: RunContext, data: dict) -> dict:
     informed = [a for a in made if a.kind == AssignmentKind.INFORM and a.user_id]
     return {
         "needs_assignment": direction.lead_user_id is None,
-        "lead_unit_id": direction.lead_unit_id,
+        "lead_unit_id": made[0].unit_id,  # the named person's unit when the leader named only a person
         "lead_due": _iso(made[0].due_date),
         "coordinate_unit_ids": [a.unit_id for a in coordinators if a.unit_id],
         "inform_user_ids": [a.user_id for a in informed],

@@ -215,6 +215,11 @@ def direct_incoming(actor: User | None, document: IncomingDocument, direction: D
     lead_unit, lead_user = direction.lead_unit_id, direction.lead_user_id
     if lead_user is None and lead_unit is None:
         raise Conflict("Chưa chọn đơn vị hoặc người chủ trì.", code="lead_required")
+    if lead_unit is None:
+        # Giao đích danh: the person named leads for their unit (Phụ lục VI "đơn vị chủ trì"), so the unit's view,
+        # its handling step and the reports by unit count the document there, not as "Chưa giao đơn vị".
+        person = db.session.get(User, lead_user)
+        lead_unit = person.unit_id if person is not None else None
     due = direction.lead_due(document)
     actor_id = actor.id if actor else None
     document.direction = direction.text

@@ -148,7 +148,23 @@ def work(filters: Filters, now: datetime | None = None) -> dict[tuple, _Work]:
     for unit_id, assignee_id, count, late, minutes, timed in db.session.execute(done_query):
         row = found.setdefault((unit_id, assignee_id), _Work())
         row.completed, row.late, row.minutes, row.timed = int(count), int(late), float(minutes or 0), int(timed)
-    return found
+    return _in_the_holders_units(found)
+
+
+def _in_the_holders_units(found: dict[tuple, _Work]) -> dict[tuple, _Work]:
+    """Work given to a person by name (a step with no unit: the leader named the lead specialist, the clerk's and
+    leaders' own steps) counts for the unit that person belongs to — as the unit filter already counts it (the
+    work its people hold) — not for the agency level: the table by unit and the unit filter then agree. Done on
+    the grouped rows (a few dozen people), so the two scans keep to their indexes."""
+    people = [assignee for unit, assignee in found if unit is None and assignee is not None]
+    if not people:
+        return found
+    units = dict(db.session.execute(sa.select(User.id, User.unit_id).where(User.id.in_(people))).all())
+    moved: dict[tuple, _Work] = {}
+    for (unit, assignee), row in found.items():
+        key = (units.get(assignee) if unit is None and assignee is not None else unit, assignee)
+        moved.setdefault(key, _Work()).add(row)
+    return moved
 
 
 def summary(filters: Filters, now: datetime | None = None, rows: dict | None = None) -> dict:
@@ -186,7 +202,8 @@ def _grouped(rows: dict[tuple, _Work], position: int) -> dict:
 
 
 def by_unit(filters: Filters, now: datetime | None = None, rows: dict | None = None) -> list[dict]:
-    """One row per unit the work was offered to; work of the agency's own lanes (clerk, leaders) has no unit."""
+    """One row per unit the work was offered to or whose person holds it; the rest (open work of the agency's own
+    lanes nobody has taken, people outside any unit) is the agency level's."""
     grouped = _grouped(rows if rows is not None else work(filters, now), 0)
     names = _names(Unit, Unit.name, [k for k in grouped if k is not None])
     found = [{"unit_id": k, "name": names.get(k, "Cấp cơ quan (văn thư, lãnh đạo)"), **v} for k, v in grouped.items()]

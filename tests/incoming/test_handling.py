@@ -106,6 +106,26 @@ def test_a_step_given_no_date_keeps_the_deadline_its_process_sets(incoming_offic
     assert asked.previous_date == lead.due_date
 
 
+def test_a_person_named_lead_leads_for_their_unit(incoming_office, signed_pdf, frozen_clock):
+    # Giao đích danh (NĐ 30/2020 Điều 23.2): the leader names Võ Quốc Bảo only; Phòng Tổng hợp, his unit, is the
+    # document's lead unit, his step is offered in its name, and the report by unit counts it there.
+    from app.reports import handling as report
+    from app.reports.periods import make_period
+    from app.reports.permissions import Scope
+
+    office = incoming_office
+    document, instance, task = registered(office, signed_pdf)
+    direct(office, task, lead_user_id=office.spec_a1.id, han_xu_ly="2026-11-27")
+    db.session.refresh(document)
+    [lead] = document.assignments
+    assert document.lead_unit_id == lead.unit_id == office.spec_a1.unit_id == office.unit_a.id
+    handle = next(t for t in open_tasks(instance) if t.task_name == "handle_document")
+    assert (handle.unit_id, handle.assignee_id) == (office.unit_a.id, office.spec_a1.id)
+    today = clock.to_local(clock.now()).date()
+    rows = report.handling_report(report.INCOMING, Scope(office.agency.id, None), make_period(today, today))["rows"]
+    assert [(r["name"], r["received"]) for r in rows] == [("Phòng Tổng hợp", 1)]
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "words"),
     [

@@ -5,10 +5,12 @@ from datetime import date
 
 import pytest
 
+from app.core.db import db
 from app.core.errors import NotFound, PermissionDenied
 from app.reports import services
 from app.reports.handling import COLUMNS
 from app.reports.periods import make_period
+from app.workflow.models import NO_DEADLINE
 from tests.reports.conftest import PERIOD
 
 NOVEMBER = make_period(PERIOD["start"], PERIOD["end"])
@@ -56,6 +58,33 @@ def test_dashboard_by_unit_and_by_person(month):
     assert people["Lý Thị Mỹ Duyên"]["overdue"] == 1
     assert people["Chưa có người nhận"]["open"] == 1  # t5 waits in unit A's queue
     assert data["by_person"][0]["name"] == "Lý Thị Mỹ Duyên"  # most overdue first
+
+
+def test_work_given_to_a_person_by_name_counts_for_that_persons_unit(month):
+    # The leader named Võ Quốc Bảo (Phòng Tổng hợp) lead: his step has no unit of its own. It is Phòng Tổng hợp's
+    # work in the table by unit, as in the dashboard filtered on Phòng Tổng hợp — never the agency level's.
+    office, b = month.office, month.tasks.t1
+    named = b.__class__(
+        instance_id=b.instance_id,
+        spiff_task_id="named",
+        task_name="handle",
+        title="Giải quyết văn bản",
+        process_id=b.process_id,
+        object_type=b.object_type,
+        object_id=b.object_id,
+        object_title=b.object_title,
+        agency_id=b.agency_id,
+        assignee_id=b.assignee_id,
+        state="claimed",
+        created_at=b.created_at,
+        due_sort=NO_DEADLINE,
+    )
+    db.session.add(named)
+    db.session.flush()
+    units = {r["name"]: r["open"] for r in services.dashboard(office.leader, NOVEMBER)["by_unit"]}
+    assert units["Phòng Tổng hợp"] == 2 and units["Cấp cơ quan (văn thư, lãnh đạo)"] == 1  # only the leader's own
+    filtered = services.dashboard(office.leader, NOVEMBER, unit_id=office.unit_a.id)
+    assert [(r["name"], r["open"]) for r in filtered["by_unit"]] == [("Phòng Tổng hợp", 2)]
 
 
 def test_weekly_trend_counts_received_and_completed_per_week(month):
