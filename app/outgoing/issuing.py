@@ -192,18 +192,23 @@ def outgoing_register(agency_id: int, register_id) -> Register:
     return register
 
 
-def issue_problems(document: OutgoingDocument, values: dict) -> dict[str, str]:
-    """The clerk's form: register, notation and issue date (not in the future, not before the signature)."""
+def issue_problems(document: OutgoingDocument | None, values: dict, agency_id: int | None = None) -> dict[str, str]:
+    """The clerk's form: register, notation and issue date (not in the future, not before the signature), all at
+    once. Without the document (the form's validator, before any step runs) the checks that need it — the notation's
+    shape for its type, the signature's date, the place — wait for the step's own check; the rest are the same."""
     problems: dict[str, str] = {}
+    agency_id = document.agency_id if document is not None else agency_id
     try:
-        outgoing_register(document.agency_id, values.get("register_id"))
+        outgoing_register(agency_id, values.get("register_id"))
     except ValidationError as exc:
         problems.update(exc.details)
     notation = "".join(str(values.get("notation") or "").split())
     if not notation or len(notation) > 30:
         problems["notation"] = "Nhập ký hiệu văn bản (tối đa 30 ký tự), ví dụ QĐ-UBND hoặc UBND-VP."
-    elif problem := notation_shape_problem(
-        notation, db.session.get(Agency, document.agency_id), document_type_of(document)
+    elif document is not None and (
+        problem := notation_shape_problem(
+            notation, db.session.get(Agency, document.agency_id), document_type_of(document)
+        )
     ):
         problems["notation"] = problem  # NĐ 30/2020 Phụ lục I, Phần I, II.3.b: the type's shape
     raw = values.get("issued_date")
@@ -215,9 +220,9 @@ def issue_problems(document: OutgoingDocument, values: dict) -> dict[str, str]:
         else:
             if problem := clock.future_problem(day, "Ngày ban hành"):
                 problems["issued_date"] = problem
-            elif document.signed_at and day < clock.to_local(document.signed_at).date():
+            elif document is not None and document.signed_at and day < clock.to_local(document.signed_at).date():
                 problems["issued_date"] = "Ngày ban hành không được trước ngày ký."
-    if not place_of(document):
+    if document is not None and not place_of(document):
         problems["place"] = (
             "Văn bản chưa có địa danh cho dòng “Địa danh, ngày … tháng … năm …”: trả lại người soạn để bổ sung."
         )

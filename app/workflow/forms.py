@@ -282,11 +282,42 @@ def _stray_dates(form: dict, data: dict, name: str, agency_id: int, unit_id, act
     return problems
 
 
+def submission_problems(
+    form: dict, data: dict, outcome: str | None, agency_id: int, unit_id: int | None = None, actor_id=None
+) -> dict[str, str]:
+    """Every fault of a submitted form at once: the form's validators (a module's words for its fields), its
+    deadlines, its schema, its choices. A field a validator faults keeps the validator's message only: its
+    schema's generic "Trường này là bắt buộc." beside "Nhập ký hiệu văn bản…" says the same twice."""
+    own = run_validators(form, data, outcome, agency_id)
+    schema = {key: message for key, message in validate_data(form, data).items() if key not in own}
+    return join_problems(
+        own,
+        deadline_problems(form, data, agency_id) | schema,
+        source_problems(form, data, agency_id, unit_id, actor_id),
+    )
+
+
 def join_problems(*parts: dict[str, str]) -> dict[str, str]:
     """The problems of several checks in one: a field two checks fault keeps both messages (a group message of
     per-option ones, "name" beside "name.<value>", stays their join, which the form lists one a line)."""
     joined: dict[str, str] = {}
     for part in parts:
         for key, message in part.items():
-            joined[key] = f"{joined[key]} {message}" if key in joined and message != joined[key] else message
+            earlier = joined.get(key)
+            if earlier is None or _says(message, earlier):
+                joined[key] = message if earlier is None else earlier
+            elif _says(earlier, message):  # "Trường này là bắt buộc." then "Cơ quan ban hành: trường này là bắt buộc."
+                joined[key] = message
+            else:
+                joined[key] = f"{earlier} {message}"
     return joined
+
+
+def _says(message: str, other: str) -> bool:
+    """`other` already says `message` ("Tối đa 500 ký tự." in "Nội dung quá dài (tối đa 500 ký tự)."): a field
+    faulted by the form's own schema and by a module's check for the same reason shows the reason once."""
+
+    def plain(text: str) -> str:
+        return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+    return plain(message) in plain(other)

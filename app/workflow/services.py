@@ -25,14 +25,10 @@ from app.workflow.assignment import acting_for, candidates, mismatch
 from app.workflow.definitions import newest_version
 from app.workflow.forms import (
     attached_files,
-    deadline_problems,
-    join_problems,
     options_for,
     prefill,
-    run_validators,
     secret_fields,
-    source_problems,
-    validate_data,
+    submission_problems,
 )
 from app.workflow.models import CaseFile, HumanTask, InstanceStatus, TaskState, WorkflowInstance
 from app.workflow.permissions import can_act_on, can_start, can_view_task, may_override, may_reassign, start_role
@@ -114,11 +110,7 @@ def check_start_form(version, data: dict, agency_id: int) -> None:
     form = version.forms.get(f"{version.process_id}/start")
     if form is None:
         return
-    problems = join_problems(
-        run_validators(form, data, None, agency_id),
-        deadline_problems(form, data, agency_id) | validate_data(form, data),
-        source_problems(form, data, agency_id),
-    )
+    problems = submission_problems(form, data, None, agency_id)
     if problems:
         raise ValidationError("Biểu mẫu còn lỗi, vui lòng kiểm tra lại.", details=problems)
 
@@ -283,11 +275,7 @@ def _complete(actor, task: HumanTask, on_behalf, data, outcome, comment) -> Huma
     data = dict(data or {})
     if form is not None:
         actor_id = actor.id if actor is not None else None
-        problems = join_problems(
-            run_validators(form, data, outcome, task.agency_id),
-            deadline_problems(form, data, task.agency_id) | validate_data(form, data),
-            source_problems(form, data, task.agency_id, task.unit_id, actor_id),
-        )
+        problems = submission_problems(form, data, outcome, task.agency_id, task.unit_id, actor_id)
         outcomes = {o["value"] for o in form.get("outcomes", [])}
         if outcomes and outcome not in outcomes:
             problems["outcome"] = "Chọn một kết quả xử lý."

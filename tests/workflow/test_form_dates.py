@@ -56,3 +56,20 @@ def test_only_a_date_field_is_a_deadline():
     assert form_problems(marked) == []
     wrong = {**FORM, "ui": {**FORM["ui"], "unit_ids": {"widget": "checkboxes", "deadline": True}}}
     assert form_problems(wrong) == ["trường “unit_ids”: “deadline” chỉ dùng cho trường kiểu ngày (date)"]
+
+
+def test_a_field_faulted_twice_for_one_reason_says_it_once():
+    from app.workflow.forms import join_problems
+
+    schema = {"sender_name": "Trường này là bắt buộc.", "subject": "Tối đa 500 ký tự."}
+    module = {
+        "sender_name": "Cơ quan ban hành: trường này là bắt buộc.",
+        "subject": "Nội dung quá dài (tối đa 500 ký tự).",
+    }
+    assert join_problems(schema, module) == module  # the more precise words, once
+    assert join_problems(module, schema) == module
+    # Two different reasons are both said; a group's message and its options' stay as they were
+    assert join_problems({"d": "Ngày không hợp lệ."}, {"d": "Không được sau ngày đến."}) == {
+        "d": "Ngày không hợp lệ. Không được sau ngày đến."
+    }
+    assert join_problems({"u": "A.", "u.7": "A."}, {"u": "A."}) == {"u": "A.", "u.7": "A."}
