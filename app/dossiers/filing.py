@@ -10,6 +10,7 @@ procedure (seed 000 Điều 19.2.b) — so the rules hold once:
 - the DocOrdinal comes from the dossier's counter under the dossier's row lock, so two filings at once never share
   one; an ordinal is never reused while the dossier is open (closing renumbers, Điều 29.4.d "biên mục");
 - DocTotal and PageTotal (Phụ lục VI Phần II.III 9–10) are kept with each change.
+- Thời gian bắt đầu (field 7) moves back to an item dated before it: the dossier spans its documents.
 
 What the Mục lục văn bản prints (Phụ lục V.IV: số ký hiệu, ngày, tên loại và trích yếu, tác giả, số trang) is kept
 on the item at filing: exports, the archive and the destruction record read the dossier alone.
@@ -298,16 +299,33 @@ def _add(dossier: Dossier, actor: User | None, *, kind, object_type, object_id, 
     db.session.add(item)
     db.session.flush()
     recount(dossier)
+    changes = {"ordinal": ordinal, "kind": kind, "object_type": object_type, "object_id": object_id}
+    moved = _widen_start(dossier, item.dated_on)
+    if moved:
+        changes["start_date"] = [moved.isoformat(), dossier.start_date.isoformat()]
     audit.record(
         actor,
         "dossier.file",
         dossier,
         summary=f"Lưu vào hồ sơ {dossier.file_code} ({KINDS[kind]}"
         + (", tự động" if auto else "")
-        + f"): {item.subject[:200]}",
-        changes={"ordinal": ordinal, "kind": kind, "object_type": object_type, "object_id": object_id},
+        + f"): {item.subject[:200]}"
+        + (f"; thời gian bắt đầu lùi về {dossier.start_date:%d/%m/%Y}" if moved else ""),
+        changes=changes,
     )
     return item
+
+
+def _widen_start(dossier: Dossier, dated_on: date | None) -> date | None:
+    """Move the dossier's Thời gian bắt đầu back to a document dated before it; the former start, or None.
+
+    StartDate/EndDate (Phụ lục VI Phần II.III 7–8) span the dossier's documents, earliest to latest: the end is
+    the latest document's when closing (closing.default_end_date), so the start must not stay after an earlier
+    document, or closing would refuse an end the documents justify. The year of the code (FileCatalog) stays."""
+    if dated_on is None or dossier.start_date is None or dated_on >= dossier.start_date:
+        return None
+    before, dossier.start_date = dossier.start_date, dated_on
+    return before
 
 
 def document_model(kind: str):

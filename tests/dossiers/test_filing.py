@@ -4,9 +4,13 @@
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
+from app.audit.models import AuditEvent
+from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied
-from app.dossiers import filing
+from app.dossiers import closing, filing
+from app.dossiers.closing import CloseRequest
 from app.dossiers.models import Dossier
 from app.dossiers.settings import add_period, transfer_due_on
 from app.dossiers.states import DossierStatus
@@ -53,3 +57,28 @@ def test_the_transfer_deadline_follows_the_end_of_the_work_or_the_settlement(arc
     assert transfer_due_on(works) == date(2027, 2, 28)  # 3 months, the last day of a shorter month
     assert add_period(date(2026, 1, 10), "P60D") == date(2026, 3, 11)
     assert isinstance(dossier, Dossier)
+
+
+# Phụ lục VI Phần II.III 7–8: Thời gian bắt đầu/kết thúc span the dossier's documents, earliest to latest.
+def test_an_earlier_dated_item_moves_the_start_back_and_closing_accepts_its_date(archive_office, frozen_clock):
+    spec = archive_office.spec_a1
+    dossier = make_dossier(spec, start_date=date(2026, 11, 7))
+    filing.file_content(
+        spec,
+        dossier,
+        sha256=SHA,
+        filename="a.pdf",
+        content_type="application/pdf",
+        size=1,
+        subject="Tờ trình",
+        dated_on=date(2026, 11, 1),
+    )
+    assert dossier.start_date == date(2026, 11, 1) and dossier.year == 2026  # the code's year stays
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "dossier.file").order_by(AuditEvent.id.desc())
+    ).first()
+    assert event.changes["start_date"] == ["2026-11-07", "2026-11-01"] and "lùi về 01/11/2026" in event.summary
+    upload(spec, dossier)  # dated today, after the start: the start stays
+    assert dossier.start_date == date(2026, 11, 1)
+    closing.close(spec, dossier, CloseRequest(end_date=date(2026, 11, 2)))
+    assert dossier.end_date == date(2026, 11, 2)
