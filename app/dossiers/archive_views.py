@@ -116,31 +116,35 @@ def queue():
 @bp.route("/transfers/new", methods=["GET", "POST"])
 @login_required
 def new_transfer():
-    if request.method == "POST":
-        ids = [int(i) for i in request.form.getlist("dossier_ids") if i.isdigit()]
-        try:
-            with unit_of_work():
-                sent = transfer.submit(
-                    current_user,
-                    ids,
-                    name=request.form.get("name", ""),
-                    condition_note=request.form.get("condition_note"),
-                )
-        except DomainError as exc:
-            if exc.status == 404:
-                raise
-            flash(exc.message, "danger")
-        else:
-            flash(f"Đã nộp lưu {len(sent.entries)} hồ sơ.", "success")
-            return redirect(url_for(".transfer_page", transfer_id=sent.id))
-    chosen = {int(i) for i in request.values.getlist("dossier") + request.form.getlist("dossier_ids") if i.isdigit()}
-    return render_template(
+    if request.method == "GET":  # ?dossier=… from a dossier's page: that dossier ticked
+        return _transfer_form({int(i) for i in request.args.getlist("dossier") if i.isdigit()})
+    form = request.form
+    ids = [int(i) for i in form.getlist("dossier_ids") if i.isdigit()]
+    sent = {}
+
+    def submit():
+        sent["t"] = transfer.submit(
+            current_user, ids, name=form.get("name", ""), condition_note=form.get("condition_note")
+        )
+
+    def again(exc: DomainError):  # what was typed and ticked kept, each fault under its field
+        return _transfer_form(set(ids), form.to_dict(), dict(exc.details or {}), exc.status)
+
+    response = _act(submit, f"Đã nộp lưu {len(set(ids))} hồ sơ.", url_for(".new_transfer"), refused=again)
+    return redirect(url_for(".transfer_page", transfer_id=sent["t"].id)) if sent else response
+
+
+def _transfer_form(chosen: set[int], values: dict | None = None, errors: dict | None = None, status: int = 200):
+    """The "Nộp lưu" form: the creator's submittable dossiers, `chosen` ticked; a refused one with its values."""
+    page_html = render_template(
         "dossiers/archive/new_transfer.html",
         dossiers=transfer.submittable(current_user),
         chosen=chosen,
-        name=request.form.get("name", ""),
+        values=values or {},
+        errors=errors or {},
         today=clock.local_today(),
     )
+    return page_html, status
 
 
 @bp.get("/transfers/<int:transfer_id>")

@@ -145,7 +145,9 @@ def submit(actor: User, dossier_ids: list[int], *, name: str, condition_note: st
     ids = list(dict.fromkeys(int(i) for i in dossier_ids or ()))
     if not ids:
         raise ValidationError(
-            "Chọn ít nhất một hồ sơ để nộp lưu.", code="transfer_empty", details={"dossier_ids": "Bắt buộc."}
+            "Chọn ít nhất một hồ sơ để nộp lưu.",
+            code="transfer_empty",
+            details={"dossier_ids": "Chọn ít nhất một hồ sơ."},
         )
     transfer = DossierTransfer(
         agency_id=actor.agency_id,

@@ -70,6 +70,25 @@ def test_submit_check_accept_through_the_pages(archive_office, as_user):
     assert office.archivist.full_name in PdfReader(io.BytesIO(record.data)).pages[0].extract_text()
 
 
+def test_a_refused_transfer_shows_the_form_again_with_what_was_typed(archive_office, as_user):
+    office = archive_office
+    dossier = closed_dossier(office.spec_a1)
+    other = closed_dossier(office.spec_a1, notation="02.TH")
+    creator = as_user(office.spec_a1)
+    typed = {"name": "  ", "condition_note": "Tài liệu đầy đủ, không rách", "dossier_ids": [dossier.id]}
+    refused = post(creator, "/archive/transfers/new", typed, f"/archive/transfers/new?dossier={dossier.id}")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'value="Tài liệu đầy đủ, không rách"' in page
+    assert f'value="{dossier.id}" id="d{dossier.id}" checked' in page
+    assert f'value="{other.id}" id="d{other.id}" >' in page  # not ticked: only what was ticked
+    assert 'class="form-control is-invalid" id="name"' in page and 'id="name-fault">Bắt buộc.</div>' in page
+    nothing = post(creator, "/archive/transfers/new", {"name": "Khối 2026", "dossier_ids": []})
+    assert nothing.status_code == 422 and 'value="Khối 2026"' in nothing.get_data(as_text=True)
+    assert "Chọn ít nhất một hồ sơ.</div>" in nothing.get_data(as_text=True)
+    assert db.session.query(DossierTransfer).count() == 0
+
+
 def test_a_tampered_file_shows_in_the_check(archive_office, as_user):
     office = archive_office
     dossier = closed_dossier(office.spec_a1, content=b"truoc khi sua")
