@@ -23,6 +23,7 @@ from app.org.models import Role, User
 
 LEADERS = frozenset({Role.AGENCY_LEADER})
 PLAN_EDITORS = frozenset({Role.CLERK, Role.ADMIN})
+PLAN_MAKERS = PLAN_EDITORS | LEADERS  # who may create and edit the plan (can_edit_plan)
 
 
 def _member(user: User, agency_id: int) -> bool:
@@ -38,7 +39,18 @@ def can_read_plan(user: User, plan: FilePlan) -> bool:
 
 def can_edit_plan(user: User, agency_id: int) -> bool:
     """The office prepares the plan (and imports, copies it); the head may correct it too."""
-    return _member(user, agency_id) and bool(user.roles & (PLAN_EDITORS | LEADERS))
+    return _member(user, agency_id) and bool(user.roles & PLAN_MAKERS)
+
+
+def plan_makers(agency_id: int) -> list[User]:
+    """The people of the agency `can_edit_plan` admits, by name: the plan page names them to the others while the
+    year has no plan (who to ask). Read by the role index, each one then asked `can_edit_plan` itself."""
+    from app.core.db import db
+    from app.org.queries import holders_select
+
+    query = holders_select(User, agency_ids=[agency_id], roles=[role.value for role in PLAN_MAKERS])
+    people = dict.fromkeys(db.session.scalars(query.order_by(User.full_name, User.id)))
+    return [person for person in people if can_edit_plan(person, agency_id)]
 
 
 def can_approve_plan(user: User, agency_id: int) -> bool:

@@ -62,6 +62,7 @@ def _render(year: int, status: int = 200, refused: dict | None = None, **extra):
         can_edit=editor and plan is not None and plan.status == PlanStatus.DRAFT,
         can_edit_issued=editor and plan is not None and plan.status == PlanStatus.APPROVED,
         can_create=editor,
+        plan_makers=permissions.plan_makers(agency_id) if plan is None and not editor else [],
         can_approve=plan is not None
         and plan.status == PlanStatus.DRAFT
         and permissions.can_approve_plan(current_user, agency_id),

@@ -104,6 +104,27 @@ def test_a_year_that_is_not_one_is_said(client, archive_office, frozen_clock):
     assert "không hợp lệ" not in client.get(PAGE).get_data(as_text=True)
 
 
+def test_without_a_plan_the_others_are_told_who_makes_it(app, client, archive_office, create_user, create_agency):
+    office = archive_office
+    both = create_user(roles=("van_thu", "lanh_dao"), agency=office.agency, username="vt.ld", full_name="Mai Văn Hai")
+    gone = create_user(roles=("van_thu",), agency=office.agency, username="vt.cu", full_name="Cao Thị Nghỉ")
+    gone.is_active = False
+    db.session.flush()
+    create_user(roles=("van_thu",), agency=create_agency(), username="vt.khac", full_name="Người Cơ Quan Khác")
+    login(client, office.archivist.username)
+    html = client.get(PAGE).get_data(as_text=True)
+    hint = html[html.index('data-testid="no-plan"') : html.index("</div>", html.index('data-testid="no-plan"'))]
+    for person in (office.clerk, office.leader, office.admin, both):  # whoever can_edit_plan admits, once each
+        assert hint.count(person.full_name) == 1, person.full_name
+    for person in ("Cao Thị Nghỉ", "Người Cơ Quan Khác", office.unit_leader.full_name, office.archivist.full_name):
+        assert person not in hint
+    assert "Lập dự thảo" not in html
+    clerk = app.test_client()
+    login(clerk, "vanthu")
+    html = clerk.get(PAGE).get_data(as_text=True)
+    assert "Lập dự thảo" in html and "Đề nghị liên hệ" not in html  # the one who may is offered the forms instead
+
+
 def test_the_page_offers_copy_from_last_year(client, archive_office, frozen_clock):
     build(archive_office, year=2025)
     login(client, "vanthu")
