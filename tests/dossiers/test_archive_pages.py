@@ -299,3 +299,40 @@ def test_the_expired_list_comes_page_by_page(archive_office, client, monkeypatch
     assert 'data-testid="eligible-total">3<' in first and "Trang 1/2" in first
     second = client.get("/archive/expired?page=2").get_data(as_text=True)
     assert "000.00.00.H33.2000.03.TH" in second and "000.00.00.H33.2000.01.TH" not in second
+
+
+def test_the_archive_list_is_searched_by_words_without_diacritics_or_code(
+    archive_office, client, monkeypatch, api_token
+):
+    """The archive's own list finds a dossier as the dossier list does (title words folded, or code), with the
+    retention filter and the pages keeping the search; the REST list the same."""
+    from tests.dossiers.conftest import make_dossier
+
+    made = {
+        notation: make_dossier(
+            archive_office.spec_a1, notation=notation, title=title, status=DossierStatus.ARCHIVED, maintenance=code
+        )
+        for notation, title, code in (
+            ("01.TH", "Hồ sơ hội nghị tổng kết năm 2025", "06"),
+            ("02.TH", "Hồ sơ tổng kết phong trào thi đua", "01"),
+            ("03.TH", "Hồ sơ tuyển dụng công chức", "06"),
+        )
+    }
+    codes = {n: d.file_code for n, d in made.items()}
+    login(client, archive_office.archivist.username)
+
+    def listed(query: str) -> set[str]:
+        html = client.get(f"/archive/records?{query}").get_data(as_text=True)
+        return {n for n, code in codes.items() if code in html}
+
+    assert listed("q=KET+TONG") == {"01.TH", "02.TH"}  # any order, any case, no diacritics
+    assert listed("q=tổng+kết&maintenance=06") == {"01.TH"}
+    assert listed("q=03.th") == {"03.TH"}
+    monkeypatch.setattr(retention, "PAGE_SIZE", 1)
+    first = client.get("/archive/records?q=tong+ket&year=2026").get_data(as_text=True)
+    assert "2 hồ sơ lưu trữ" in first and 'value="tong ket"' in first
+    assert "/archive/records?q=tong+ket&amp;year=2026&amp;page=2" in first
+    second = client.get("/archive/records?q=tong+ket&year=2026&page=2").get_data(as_text=True)
+    assert codes["02.TH"] in second and codes["01.TH"] not in second
+    api = client.get("/api/v1/archive/dossiers?q=tong ket", headers=api_token(archive_office.archivist)).get_json()
+    assert api["total"] == 2 and {row["file_code"] for row in api["items"]} == {codes["01.TH"], codes["02.TH"]}
