@@ -128,7 +128,8 @@ def new_transfer():
         )
 
     def again(exc: DomainError):  # what was typed and ticked kept, each fault under its field
-        return _transfer_form(set(ids), form.to_dict(), dict(exc.details or {}), exc.status)
+        faults = exc.details if isinstance(exc.details, dict) else {}
+        return _transfer_form(set(ids), form.to_dict(), faults, exc.status)
 
     response = _act(submit, f"Đã nộp lưu {len(set(ids))} hồ sơ.", url_for(".new_transfer"), refused=again)
     return redirect(url_for(".transfer_page", transfer_id=sent["t"].id)) if sent else response
