@@ -14,6 +14,7 @@ from app.org.models import User
 from app.outgoing import issuing
 from app.outgoing.dispatch import dispatch_document
 from app.outgoing.models import STATUS_LABELS, OutgoingDocument, OutgoingReview, OutgoingStatus, ReviewKind
+from app.outgoing.notices import tell_drafter
 from app.outgoing.states import STATES
 from app.workflow.registry import EngineExtension, RunContext
 
@@ -84,19 +85,13 @@ def set_status(run: RunContext, data: dict, status: str = "") -> dict:
 def _tell_drafter_returned(document, returner, note: str | None) -> None:
     """The drafter learns at once that the draft came back, and why (the reviewer's ý kiến): the step waits in their
     inbox, but a returned draft is news the bell should carry."""
-    from app.notifications.services import notify
-
-    if returner is not None and returner.id == document.drafter_id:
-        return
     who = returner.full_name if returner is not None else "Người duyệt"
-    notify(
-        [document.drafter_id],
+    tell_drafter(
+        document,
+        returner,
         kind="outgoing_returned",
-        title=f"{who} trả lại dự thảo: {document.subject}"[:300],
-        body=(note or "").strip()[:2000],
-        url=f"/outgoing/{document.id}",
-        object_type="outgoing",
-        object_id=document.id,
+        title=f"{who} trả lại dự thảo: {document.subject}",
+        body=note or "",
     )
 
 
@@ -111,6 +106,12 @@ def issue(run: RunContext, data: dict) -> dict:
         register_id=data.get("register_id"),
         notation=data.get("notation") or document.notation or "",
         issued_date=data.get("issued_date") or None,
+    )
+    tell_drafter(
+        document,
+        clerk,
+        kind="outgoing_issued",
+        title=f"Đã phát hành văn bản {document.symbol} ngày {document.issued_date:%d/%m/%Y}: {document.subject}",
     )
     return {"number": document.number, "symbol": document.symbol, "issued_date": document.issued_date.isoformat()}
 

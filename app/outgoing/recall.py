@@ -18,6 +18,7 @@ from app.org.models import User
 from app.outgoing import connector
 from app.outgoing.dispatch import record_recall_request, savepoint
 from app.outgoing.models import DeliveryState, OutgoingDocument, OutgoingStatus, RecipientKind
+from app.outgoing.notices import tell_drafter
 from app.outgoing.permissions import may_recall
 from app.outgoing.states import STATES
 
@@ -75,5 +76,12 @@ def recall_outgoing(actor: User, document_id: int, reason: str) -> OutgoingDocum
         document,
         summary=f"Thu hồi văn bản {label_of(document)}: {reason[:300]}",
         changes={"status": [OutgoingStatus.ISSUED.value, OutgoingStatus.RECALLED.value], "asked": asked},
+    )
+    tell_drafter(
+        document,
+        actor,
+        kind="outgoing_recalled",
+        title=f"{actor.full_name} thu hồi văn bản {label_of(document)}",
+        body=reason,
     )
     return document

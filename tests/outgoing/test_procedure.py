@@ -118,6 +118,10 @@ def issue_and_number(office, document) -> None:
     assert document.status == OutgoingStatus.ISSUED, instance_of(document).error_message
     assert (document.number, document.number_year, document.symbol) == (1, 2026, "01/UBND-TH")
     assert document.issued_date == date(2026, 11, 23) and document.issued_by_id == office.clerk.id
+    from app.notifications.models import Notification
+
+    [told] = db.session.scalars(sa.select(Notification).where(Notification.kind == "outgoing_issued")).all()
+    assert told.user_id == document.drafter_id and told.title.startswith("Đã phát hành văn bản 01/UBND-TH ngày 23/11")
     assert [v.stage for v in document.versions][-1] == VersionStage.ISSUED
     assert instance_of(document).status == "completed" and open_tasks(instance_of(document)) == []
     kinds = [(r.kind, r.decision) for r in document.reviews]

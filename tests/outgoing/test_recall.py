@@ -35,6 +35,10 @@ def test_recall_asks_every_agency_and_their_answers_come_back(outgoing_office, d
 
     recall_outgoing(office.clerk, document.id, REASON)
     assert document.status == OutgoingStatus.RECALLED and document.recall_reason == REASON
+    from app.notifications.models import Notification
+
+    [told] = db.session.scalars(sa.select(Notification).where(Notification.kind == "outgoing_recalled")).all()
+    assert (told.user_id, told.body) == (document.drafter_id, REASON)  # the drafter hears of it, with the reason
     at_snv, at_stc = incoming_at(office.snv), incoming_at(office.stc)
     assert at_snv.recall_pending and at_stc.recall_pending and at_snv.recall_note == REASON
     assert {recipient(document, code).status_code for code in (SNV[0], STC[0])} == {"13"}
