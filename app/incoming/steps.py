@@ -133,6 +133,7 @@ def direction_problems(agency_id: int, direction: Direction) -> dict[str, str]:
         )
     if lead_unit is not None and lead_unit in direction.coordinate_unit_ids:
         problems["coordinate_unit_ids"] = "Đơn vị chủ trì không đồng thời là đơn vị phối hợp."
+        problems[f"coordinate_unit_ids.{lead_unit}"] = problems["coordinate_unit_ids"]  # the form marks that one only
     if direction.due is not None and (problem := deadline_problem(direction.due, agency_id)):
         problems["due"] = problem
     problems.update(_coordinating_unit_problems(agency_id, direction))

@@ -57,8 +57,10 @@ def test_a_paper_document_s_sender_gets_no_status_message(incoming_office, froze
 
 def test_a_direction_in_the_past_or_leading_and_coordinating_is_refused(incoming_office, frozen_clock):
     office = incoming_office
-    direction = steps.Direction(lead_unit_id=office.unit_a.id, coordinate_unit_ids=(office.unit_a.id,))
-    assert "coordinate_unit_ids" in steps.direction_problems(office.agency.id, direction)
+    direction = steps.Direction(lead_unit_id=office.unit_a.id, coordinate_unit_ids=(office.unit_a.id, office.unit_b.id))
+    problems = steps.direction_problems(office.agency.id, direction)
+    assert "coordinate_unit_ids" in problems and f"coordinate_unit_ids.{office.unit_a.id}" in problems  # marked alone
+    assert f"coordinate_unit_ids.{office.unit_b.id}" not in problems
     past = steps.Direction(lead_unit_id=office.unit_a.id, due=date(2026, 11, 1))
     assert "quá khứ" in steps.direction_problems(office.agency.id, past)["due"]
     assert "lead_unit_id" in steps.direction_problems(office.agency.id, steps.Direction())
