@@ -21,6 +21,7 @@ from app.core.db import db
 from app.core.errors import ValidationError
 from app.core.folding import person_search
 from app.core.inputs import bounded_int
+from app.core.periods import range_problem
 
 PAGE_SIZE = 100
 CSV_LIMIT = 10_000  # an export is for a period or a person, not the whole chain (`qlvb audit` exports that)
@@ -74,8 +75,8 @@ def parse_filters(args: Mapping[str, str]) -> tuple[AuditFilter, dict[str, str]]
                 values[name] = date.fromisoformat(raw)
             except ValueError:
                 problems[name] = "Ngày không hợp lệ (dạng YYYY-MM-DD)."
-    if values.get("date_from") and values.get("date_to") and values["date_from"] > values["date_to"]:
-        problems["date_to"] = "“Đến ngày” phải sau hoặc bằng “Từ ngày”."
+    if problem := range_problem(values.get("date_from"), values.get("date_to")):
+        problems["date_to"] = problem
         values.pop("date_to")
     return AuditFilter(**values), problems
 

@@ -35,3 +35,11 @@ class Period:
 
     def as_args(self) -> dict[str, str]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+REVERSED = "“Đến ngày” phải sau hoặc bằng “Từ ngày”."
+
+
+def range_problem(start: date | None, end: date | None) -> str | None:
+    """A search's dates the wrong way round (every list and log that filters by a day range says it the same way)."""
+    return REVERSED if start is not None and end is not None and start > end else None

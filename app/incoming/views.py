@@ -10,6 +10,7 @@ from app.core import clock, inputs
 from app.core.db import db
 from app.core.errors import DomainError
 from app.core.inputs import bounded_int
+from app.core.periods import range_problem
 from app.core.transaction import unit_of_work
 from app.documents.models import URGENCY_LABELS
 from app.documents.replies import replies_to
@@ -57,7 +58,8 @@ def filter_from_args() -> queries.IncomingFilter:
 @bp.get("")
 @login_required
 def documents():
-    rows = queries.search(current_user, filter_from_args(), before_id=request.args.get("before", type=bounded_int))
+    found = filter_from_args()
+    rows = queries.search(current_user, found, before_id=request.args.get("before", type=bounded_int))
     older = None
     if len(rows) == queries.PAGE:
         older = url_for("incoming.documents", **{**request.args.to_dict(), "before": rows[-1].id})
@@ -69,6 +71,7 @@ def documents():
         units=list_units(current_user.agency_id),
         older=older,
         to_decide=handling.extensions_to_decide(current_user),
+        date_problem=range_problem(found.date_from, found.date_to),
     )
 
 

@@ -112,6 +112,12 @@ def test_list_search_ignores_diacritics(client, incoming_office, signed_pdf):
     sender = fold_vietnamese(METADATA["sender_name"])  # typed without diacritics
     assert "Quyết định khen thưởng" in client.get("/incoming", query_string={"sender": sender}).get_data(as_text=True)
     assert "Quyết định khen thưởng" in client.get("/incoming", query_string={"q": sender}).get_data(as_text=True)
+    # Dates the wrong way round find nothing, and the page says why
+    backwards = client.get("/incoming?date_from=2026-12-10&date_to=2026-12-01").get_data(as_text=True)
+    assert 'data-testid="date-range-problem">“Đến ngày” phải sau hoặc bằng “Từ ngày”.' in backwards
+    assert "date-range-problem" not in client.get("/incoming?date_from=2026-12-01&date_to=2026-12-10").get_data(
+        as_text=True
+    )
 
 
 def test_api_intake_detail_search_and_tenancy(
