@@ -315,7 +315,25 @@ def return_to_unit_leader(actor: User, document_id: int, reason: str) -> Incomin
         summary=f"Trả lại lãnh đạo đơn vị để phân công lại: {reason[:200]}",
         changes={"task_id": task.id, "unit_id": unit_id},
     )
+    _tell_returned(actor, document, assignment, unit_id, reason)
     return note
+
+
+def _tell_returned(actor: User, document: IncomingDocument, assignment, unit_id: int, reason: str) -> None:
+    """The unit's leaders hear at once that a step came back to them, and why; when the unit has no other specialist
+    to give it to, the leader who directed it hears too — the document may need another unit."""
+    leaders = {u.id for u in org_queries.active_members(unit_id, Role.UNIT_LEADER.value)}
+    others = [u for u in org_queries.active_members(unit_id, Role.SPECIALIST.value) if u.id != actor.id]
+    director = assignment.created_by_id if assignment is not None and not others else None
+    title = f"{actor.full_name} trả lại văn bản để phân công lại: {document.subject}"
+    body = reason[:500] + ("" if others else "\nĐơn vị không còn chuyên viên khác để giao.")
+    _tell(
+        document,
+        (leaders | ({director} if director else set())) - {actor.id},
+        kind="incoming_returned",
+        title=title[:300],
+        body=body,
+    )
 
 
 def returned_by(document: IncomingDocument, task: HumanTask) -> int | None:

@@ -278,6 +278,11 @@ def test_return_to_unit_leader_then_reassign(incoming_office, signed_pdf, frozen
     assert document.lead_user_id is None
     [note] = handling.notes_of(document)
     assert (note.kind, note.text) == ("returned", "Không thuộc lĩnh vực được phân công")
+    from app.notifications.models import Notification
+
+    told = db.session.scalars(sa.select(Notification).where(Notification.kind == "incoming_returned")).all()
+    # The unit's leader hears of it; another specialist is there to take it, so the directing leader is not asked
+    assert [(n.user_id, n.body) for n in told] == [(office.unit_leader.id, "Không thuộc lĩnh vực được phân công")]
     with pytest.raises(PermissionDenied):  # no longer theirs
         handling.record_progress(office.spec_a1, document.id, "Đang làm")
     # Not back to the one who gave it back (they said why they cannot handle it): the list and the service agree.
