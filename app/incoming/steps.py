@@ -68,6 +68,26 @@ class Registration:
     register_id: int
 
 
+def reply_date_note(document: IncomingDocument) -> str | None:
+    """What the clerk should know of the reply date the sender asked for (a fact of the document, kept as written):
+    already past, or on a day off — then the handling is due the next working day (BLDS 2015 Điều 148.5), as
+    Direction.lead_due reads it."""
+    asked = document.due_date
+    if asked is None:
+        return None
+    if asked < clock.to_local(clock.now()).date():
+        return (
+            f"Hạn trả lời nơi gửi yêu cầu ({asked:%d/%m/%Y}) đã qua: trình lãnh đạo ngay; hạn giải quyết do lãnh đạo "
+            "ấn định khi cho ý kiến chỉ đạo."
+        )
+    working = next_working_day(asked, document.agency_id)
+    if working != asked:
+        return (
+            f"Hạn trả lời nơi gửi yêu cầu ({asked:%d/%m/%Y}) là ngày nghỉ: hạn giải quyết tính đến {working:%d/%m/%Y}."
+        )
+    return None
+
+
 def return_to_sender(actor: User | None, document: IncomingDocument, reason: str | None) -> None:
     """NĐ 30/2020 Điều 21.2.b: a document that fails the check goes back to its sender with the reason (02)."""
     reason = (reason or "").strip() or DEFAULT_RETURN_REASON

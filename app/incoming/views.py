@@ -21,6 +21,7 @@ from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
 from app.exchange.services import statuses_for
 from app.incoming import handling, permissions, printing, queries, recall, relations, services
 from app.incoming.models import STATUS_LABELS, Channel, IncomingDocument, IncomingStatus
+from app.incoming.steps import reply_date_note
 from app.org.models import Role
 from app.org.queries import list_units
 from app.web.helpers import role_required
@@ -130,6 +131,8 @@ def receive():
                     "Kiểm tra bản quét đã đủ trang chưa.",
                     "warning",
                 )
+            if note := reply_date_note(document):
+                flash(note, "warning")
             if duplicates := queries.find_duplicates(document, current_user):
                 # NĐ 30 Phụ lục VI III.1.h: tell the clerk at once, before the document is registered.
                 flash("Có thể trùng với văn bản đã nhận: " + "; ".join(d.label for d in duplicates), "warning")

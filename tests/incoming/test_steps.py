@@ -123,3 +123,17 @@ def test_every_date_at_fault_is_named_under_its_field(incoming_office, frozen_cl
     )
     assert "ngày nghỉ (Thứ Bảy)" in saturday and "không được sau hạn của bên chủ trì" in after_lead
     assert problems["coordinate_user_dues"] == f"{saturday} {after_lead}"
+
+
+def test_the_clerk_is_told_of_a_reply_date_past_or_on_a_day_off(incoming_office, signed_pdf, frozen_clock):
+    # Kept as the sender wrote it (a fact of the document); the clerk is told what it means for the handling.
+    from tests.incoming.conftest import receive
+
+    office = incoming_office  # today: Monday 23/11/2026; Tuesday 24/11 is a day off of this agency's calendar
+    past = receive(office, signed_pdf, due_date="2026-11-20")
+    assert "(20/11/2026) đã qua" in steps.reply_date_note(past) and past.due_date == date(2026, 11, 20)
+    sunday = receive(office, signed_pdf, code_number="125", due_date="2026-11-29")
+    assert steps.reply_date_note(sunday) == (
+        "Hạn trả lời nơi gửi yêu cầu (29/11/2026) là ngày nghỉ: hạn giải quyết tính đến 30/11/2026."
+    )
+    assert steps.reply_date_note(receive(office, signed_pdf, code_number="126", due_date="2026-11-27")) is None
