@@ -11,7 +11,6 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.core.errors import ValidationError
 from app.org.forms import REQUIRED, MultiCheckboxField, choices
 from app.sla import rules
 from app.sla.hours import WEEKDAY_LABELS, format_month_day, format_sessions
@@ -29,7 +28,11 @@ def parse_sessions_text(text: str) -> list[dict]:
     return sessions
 
 
-def parse_seasons_text(text: str) -> list[dict]:
+def parse_seasons_text(text: str) -> tuple[list[dict], dict[str, str]]:
+    """The seasons typed one a line, and the problem of a line that cannot be split (as {"seasons": message}).
+
+    The problem is returned, not raised, so that the page can report it together with the other fields' problems.
+    """
     seasons = []
     for number, line in enumerate((text or "").splitlines(), 1):
         if not line.strip():
@@ -37,11 +40,11 @@ def parse_seasons_text(text: str) -> list[dict]:
         parts = [p.strip() for p in line.split(";", 2)]
         if len(parts) != 3:
             message = f"Dòng {number}: cần ba phần cách nhau bởi dấu chấm phẩy: tên; từ ngày-đến ngày; các buổi."
-            raise ValidationError("Lịch làm việc chưa hợp lệ, vui lòng kiểm tra lại.", details={"seasons": message})
+            return [], {"seasons": message}
         name, period, sessions = parts
         start, _, end = _RANGE.sub("|", period, count=1).partition("|")
         seasons.append({"name": name, "start": start, "end": end, "sessions": parse_sessions_text(sessions)})
-    return seasons
+    return seasons, {}
 
 
 def seasons_text(seasons: list[dict]) -> str:
@@ -66,9 +69,11 @@ class HoursForm(FlaskForm):
 class OverrideForm(FlaskForm):
     day = DateField("Ngày", validators=[DataRequired("Nhập ngày.")])
     kind = SelectField("Loại điều chỉnh", choices=choices((k.value, label) for k, label in OVERRIDE_LABELS.items()))
+    # No Length here: it would render maxlength, and a browser cuts a longer paste silently. The service refuses
+    # a note past the column's length with its own message, and the page shows what was typed.
     note = StringField(
         "Căn cứ / ghi chú",
-        validators=[Optional(), Length(max=255)],
+        validators=[Optional()],
         render_kw={"placeholder": "Ví dụ: Thông báo nghỉ Tết của Bộ Nội vụ"},
     )
 

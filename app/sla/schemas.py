@@ -75,7 +75,7 @@ class OverrideCreateArgs(Schema):
     agency_id = Int(allow_none=True, load_default=None, metadata={"description": "null: lịch mặc định"})
     day = fields.Date(required=True, metadata={"example": "2027-02-03"})
     kind = Str(required=True, validate=validate.OneOf([k.value for k in OverrideKind]))
-    note = Str(allow_none=True, load_default=None, validate=validate.Length(max=255))
+    note = Str(allow_none=True, load_default=None)  # its length is the service's rule (app.sla.services)
 
 
 class OverrideListArgs(Schema):

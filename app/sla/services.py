@@ -20,12 +20,15 @@ from app.org.models import Agency, Role, User
 from app.org.permissions import is_system, require_admin_of
 from app.sla import calendar as sla_calendar
 from app.sla import hours, queries
+from app.sla.engine import WorkingCalendar
 from app.sla.models import Calendar, CalendarOverride, OverrideKind
 from app.sla.permissions import can_read_calendar
 
 # Overrides are for the years around now; a date far away is almost always a typing mistake (2062 for 2026).
 OVERRIDE_YEARS_AHEAD = 5
 OVERRIDE_YEARS_BACK = 5
+# The note's limit is its column's, so the message and the database never disagree.
+OVERRIDE_NOTE_MAX = CalendarOverride.__table__.c.note.type.length
 
 
 def can_edit_default(actor: User | None) -> bool:
@@ -84,16 +87,8 @@ def _raise_if(problems: dict[str, str]) -> None:
 # --- office hours -------------------------------------------------------------------------------------
 
 
-def update_hours(
-    actor: User | None,
-    agency_id: int | None,
-    *,
-    sessions: list,
-    weekdays: list[int] | None = None,
-    seasons: list | None = None,
-) -> Calendar:
-    """Set a calendar's own office hours, working weekdays and seasonal timetables."""
-    require_calendar_admin(actor, agency_id)
+def _clean_hours(sessions, weekdays, seasons) -> tuple[tuple[list, list, list], dict[str, str]]:
+    """(sessions, weekdays, seasons) as stored, and every field's problem at once (not the first one only)."""
     problems: dict[str, str] = {}
     clean_sessions, problem = hours.clean_sessions(sessions)
     if problem:
@@ -104,6 +99,27 @@ def update_hours(
     clean_seasons, problem = hours.clean_seasons(seasons)
     if problem:
         problems["seasons"] = problem
+    return (clean_sessions, clean_weekdays, clean_seasons), problems
+
+
+def refuse_hours(problems: dict[str, str], *, sessions: list, weekdays: list[int] | None) -> None:
+    """Refuse office hours whose text could not all be read (`problems`, e.g. a season line without its three
+    parts), naming with them whatever else is wrong, so that a person fixes the form in one go."""
+    _cleaned, others = _clean_hours(sessions, weekdays, None)
+    _raise_if({**others, **problems})
+
+
+def update_hours(
+    actor: User | None,
+    agency_id: int | None,
+    *,
+    sessions: list,
+    weekdays: list[int] | None = None,
+    seasons: list | None = None,
+) -> Calendar:
+    """Set a calendar's own office hours, working weekdays and seasonal timetables."""
+    require_calendar_admin(actor, agency_id)
+    (clean_sessions, clean_weekdays, clean_seasons), problems = _clean_hours(sessions, weekdays, seasons)
     _raise_if(problems)
 
     row = _locked_calendar(agency_id, create=True)
@@ -164,16 +180,23 @@ def add_override(
         first, last = this_year - OVERRIDE_YEARS_BACK, this_year + OVERRIDE_YEARS_AHEAD
         if not first <= day.year <= last:
             problems["day"] = f"Chỉ điều chỉnh được các năm từ {first} đến {last}."
-    if note and len(note) > 255:
-        problems["note"] = "Ghi chú tối đa 255 ký tự."
-    _raise_if(problems)
+    if note and len(note) > OVERRIDE_NOTE_MAX:
+        problems["note"] = (
+            f"Căn cứ / ghi chú tối đa {OVERRIDE_NOTE_MAX} ký tự (độ dài lưu được), đang có {len(note)} ký tự: "
+            "vui lòng rút gọn."
+        )
+    if "day" in problems or "kind" in problems:
+        _raise_if(problems)
 
     row = _locked_calendar(agency_id, create=True)
     clash = db.session.scalar(
         sa.select(CalendarOverride).where(CalendarOverride.calendar_id == row.id, CalendarOverride.day == day)
     )
     if clash is not None:
-        _raise_if({"day": f"Ngày {day:%d/%m/%Y} đã có điều chỉnh ({clash.kind_label}) trong lịch này."})
+        problems["day"] = f"Ngày {day:%d/%m/%Y} đã có điều chỉnh ({clash.kind_label}) trong lịch này."
+    elif problem := _pointless_override_problem(agency_id, day, OverrideKind(kind)):
+        problems["day"] = problem
+    _raise_if(problems)  # every problem at once: the day's and the note's
     override = CalendarOverride(
         calendar=row, day=day, kind=str(kind), note=note, created_by_id=actor.id if actor is not None else None
     )
@@ -189,6 +212,20 @@ def add_override(
         changes={"day": day.isoformat(), "kind": str(kind), "note": note},
     )
     return override
+
+
+def _pointless_override_problem(agency_id: int | None, day: date, kind: OverrideKind) -> str | None:
+    """Why `kind` changes nothing on `day`: a day off that is already off (a Sunday, a holiday), a working day
+    that is already worked. Such an override would sit in the list looking like a decision that was never needed."""
+    # Read under the calendar row's lock, not from the per-process cache: the decision is about to be written.
+    config, _stamp = sla_calendar.load_configs([agency_id])[agency_id]
+    working, reason = WorkingCalendar(config).day_status(day)
+    why = reason or hours.WEEKDAY_LABELS[day.isoweekday()]
+    if kind == OverrideKind.OFF and not working:
+        return f"Ngày {day:%d/%m/%Y} đã là ngày nghỉ trong lịch này ({why}): không cần thêm ngày nghỉ."
+    if kind == OverrideKind.WORK and working:
+        return f"Ngày {day:%d/%m/%Y} đã là ngày làm việc trong lịch này ({why}): không cần thêm ngày làm việc bù."
+    return None
 
 
 def remove_override(actor: User | None, override_id: int) -> None:

@@ -107,12 +107,12 @@ def edit_hours():
                 if agency_id is not None and form.use_default.data:
                     services.use_default_hours(current_user, agency_id)
                 else:
+                    sessions, weekdays = parse_sessions_text(form.sessions.data), form.weekdays.data
+                    seasons, unreadable = parse_seasons_text(form.seasons.data)
+                    if unreadable:
+                        services.refuse_hours(unreadable, sessions=sessions, weekdays=weekdays)
                     services.update_hours(
-                        current_user,
-                        agency_id,
-                        sessions=parse_sessions_text(form.sessions.data),
-                        weekdays=form.weekdays.data,
-                        seasons=parse_seasons_text(form.seasons.data),
+                        current_user, agency_id, sessions=sessions, weekdays=weekdays, seasons=seasons
                     )
         except DomainError as exc:
             show_errors(form, exc)

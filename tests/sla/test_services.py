@@ -111,3 +111,30 @@ def test_child_admin_cannot_remove_a_default_override(admin, child_admin, frozen
     override = services.add_override(admin, None, day=date(2026, 12, 19), kind="work")
     with pytest.raises(PermissionDenied):
         services.remove_override(child_admin, override.id)
+
+
+def test_override_that_changes_nothing_is_refused_on_the_day(admin, frozen_clock):
+    """A day off on a Sunday, a holiday or a day the default already gave off; a make-up day on a working day."""
+    for day, kind, why in [
+        (date(2026, 12, 13), "off", "đã là ngày nghỉ trong lịch này (Chủ nhật)"),
+        (date(2027, 1, 1), "off", "đã là ngày nghỉ"),
+        (date(2026, 12, 14), "work", "đã là ngày làm việc trong lịch này (Thứ Hai)"),
+    ]:
+        with pytest.raises(ValidationError) as caught:
+            services.add_override(admin, admin.agency_id, day=day, kind=kind)
+        assert why in caught.value.details["day"] and set(caught.value.details) == {"day"}
+    services.add_override(admin, None, day=date(2026, 12, 14), kind="off", note="Nghỉ chung")
+    with pytest.raises(ValidationError) as caught:
+        services.add_override(admin, admin.agency_id, day=date(2026, 12, 14), kind="off")
+    assert "đã là ngày nghỉ trong lịch này (Nghỉ chung)" in caught.value.details["day"]
+    # What does change the day is still taken: working a day the default gave off, a Saturday made up.
+    services.add_override(admin, admin.agency_id, day=date(2026, 12, 14), kind="work")
+    services.add_override(admin, admin.agency_id, day=date(2026, 12, 19), kind="work")
+    assert len(events("calendar.add_override")) == 3
+
+
+def test_override_note_longer_than_its_column_is_refused_with_the_limit(admin, frozen_clock):
+    with pytest.raises(ValidationError) as caught:
+        services.add_override(admin, admin.agency_id, day=date(2026, 12, 14), kind="off", note="x" * 1000)
+    assert "tối đa 255 ký tự" in caught.value.details["note"] and "đang có 1000 ký tự" in caught.value.details["note"]
+    assert services.OVERRIDE_NOTE_MAX == CalendarOverride.__table__.c.note.type.length == 255

@@ -73,6 +73,40 @@ def test_admin_edits_hours_with_errors_then_valid_values(client, admin):
     assert "Giờ mùa hè" in page and "16/04 – 15/10" in page
 
 
+def test_refused_override_shows_why_on_its_field_and_keeps_the_typed_note(client, admin, frozen_clock):
+    login(client, "admin1")
+    scope = f"/admin/calendars?scope={admin.agency_id}"
+    assert 'maxlength="255"' not in client.get(scope).get_data(as_text=True)  # a browser would cut a paste silently
+    long_note = "Thông báo nghỉ " + "x" * 985
+    sunday = client.post(
+        f"/admin/calendars/overrides?scope={admin.agency_id}",
+        data={"day": "2026-12-13", "kind": "off", "note": long_note, "csrf_token": csrf_token(client, scope)},
+    )
+    html = sunday.get_data(as_text=True)
+    assert sunday.status_code == 422 and queries.list_overrides(admin.agency_id, 2026) == []
+    assert 'id="day-err">Ngày 13/12/2026 đã là ngày nghỉ trong lịch này (Chủ nhật)' in html
+    assert 'id="note-err">Căn cứ / ghi chú tối đa 255 ký tự' in html and f'value="{long_note}"' in html
+
+
+def test_hours_form_reports_every_problem_at_once(client, admin):
+    login(client, "admin1")
+    version = queries.find_calendar(None).version
+    bad = client.post(
+        "/admin/calendars/hours?scope=default",
+        data={
+            "sessions": "07:30-25:00",
+            "seasons": "Giờ mùa hè 16/04-15/10",
+            "csrf_token": csrf_token(client, "/admin/calendars/hours?scope=default"),
+        },
+    )
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "Dòng 1: cần ba phần cách nhau bởi dấu chấm phẩy" in html  # the season line that cannot be read
+    assert "Giờ “07:30–25:00” không hợp lệ" in html  # and, with it, the sessions
+    assert "Cần chọn ít nhất một ngày làm việc trong tuần." in html  # and the weekdays
+    assert queries.find_calendar(None).version == version  # nothing saved
+
+
 def test_agency_goes_back_to_default_hours(client, admin):
     login(client, "admin1")
     url = f"/admin/calendars/hours?scope={admin.agency_id}"
