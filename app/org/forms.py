@@ -35,6 +35,19 @@ def coerce_optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+class Required:
+    """Mark a field required on the page (its asterisk) and leave the check to the service.
+
+    A failing WTForms validator stops the form before the service runs, so a blank name would hide a bad phone
+    number and a missing role; the service checks every field at once and its messages go on the fields.
+    """
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        return None
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -94,14 +107,16 @@ class UnitForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    username = StringField("Tên đăng nhập", validators=[DataRequired(REQUIRED), Length(max=64)])
-    full_name = StringField("Họ và tên", validators=[DataRequired(REQUIRED), Length(max=50, message=TOO_LONG)])
-    position = StringField("Chức vụ", validators=[Optional(), Length(max=100, message=TOO_LONG)])
+    """An account: app.org.services checks every field (lengths, phone, roles) and reports all problems at once."""
+
+    username = StringField("Tên đăng nhập", validators=[Required()])
+    full_name = StringField("Họ và tên", validators=[Required()])
+    position = StringField("Chức vụ")
     agency_id = SelectField("Cơ quan", coerce=coerce_optional_int, validate_choice=False)
     unit_id = SelectField("Phòng/đơn vị", coerce=coerce_optional_int, validate_choice=False)
-    roles = MultiCheckboxField("Vai trò", choices=role_choices())
-    email = EmailField("Thư điện tử", validators=[Optional(), Length(max=255)])
-    phone = StringField("Điện thoại", validators=[Optional(), Length(max=50)])
+    roles = MultiCheckboxField("Vai trò", choices=role_choices(), validators=[Required()])
+    email = EmailField("Thư điện tử")
+    phone = StringField("Điện thoại")
     password = PasswordField("Mật khẩu ban đầu", render_kw={"autocomplete": "new-password"})
 
 

@@ -22,7 +22,10 @@ from app.org.passwords import hash_password, password_problems
 from app.org.permissions import can_see_delegation, is_system, require_admin_of
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
-PHONE = re.compile(r"^\+?[0-9 .()-]{6,20}$")
+# A phone number as people write it: digits, spaces and + . - ( ), the + only first; 6 (an extension-free local
+# number) to 15 digits (ITU-T E.164's longest).
+PHONE = re.compile(r"^\+?[0-9 .()-]+$")
+PHONE_DIGITS = (6, 15)
 
 
 def nfc(value: str | None) -> str | None:
@@ -40,8 +43,11 @@ def _contact_problems(email: str | None, phone: str | None) -> dict[str, str]:
             validate_email(email, check_deliverability=False)
         except EmailNotValidError:
             problems["email"] = "Địa chỉ thư điện tử không hợp lệ."
-    if phone and not PHONE.match(phone):
-        problems["phone"] = "Số điện thoại không hợp lệ."
+    if phone and not (PHONE.match(phone) and PHONE_DIGITS[0] <= sum(c.isdigit() for c in phone) <= PHONE_DIGITS[1]):
+        problems["phone"] = (
+            "Số điện thoại chỉ gồm chữ số, dấu cách và các dấu + . - ( ) (dấu + đứng đầu), "
+            f"có từ {PHONE_DIGITS[0]} đến {PHONE_DIGITS[1]} chữ số, ví dụ 0297 3862 178."
+        )
     return problems
 
 

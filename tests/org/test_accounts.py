@@ -68,6 +68,26 @@ def test_unknown_role_and_foreign_unit_are_refused(create_user, create_agency):
     assert set(err.value.details) >= {"roles", "unit_id"}
 
 
+@pytest.mark.parametrize("phone", ["0297 3862 178", "+84 (297) 386-2178", "0297.3862.178"])
+def test_phone_as_people_write_it_is_taken(create_user, phone):
+    assert create_user(phone=phone).phone == phone
+
+
+@pytest.mark.parametrize("phone", ["gọi tôi", "0297 abc 178", "12345", "((((()))))", "0" * 16, "84+297 3862 178"])
+def test_phone_with_other_characters_or_too_few_or_many_digits_is_refused(create_user, phone):
+    with pytest.raises(ValidationError) as err:
+        create_user(phone=phone)
+    assert "có từ 6 đến 15 chữ số" in err.value.details["phone"]
+
+
+def test_account_without_a_role_is_refused_with_its_other_problems(create_user, admin):
+    user = create_user(username="khong.vai.tro", roles=("chuyen_vien",), agency=admin.agency)
+    with pytest.raises(ValidationError) as err:
+        services.update_user(admin, user.id, full_name="", roles=[], phone="không có")
+    assert set(err.value.details) == {"full_name", "roles", "phone"}
+    assert err.value.details["roles"] == "Chọn ít nhất một vai trò."
+
+
 def test_login_succeeds_and_resets_failures(create_user):
     user = create_user(username="canbo")
     assert not auth.authenticate("canbo", "sai-mat-khau-1").ok

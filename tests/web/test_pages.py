@@ -156,6 +156,21 @@ def test_duplicate_username_on_the_form_shows_the_error(client, admin):
     assert "Tên đăng nhập đã tồn tại." in response.get_data(as_text=True)
 
 
+def test_user_form_reports_every_problem_on_its_field_at_once(client, admin, create_user):
+    user = create_user(username="tran.van.c", full_name="Trần Văn C", agency=admin.agency)
+    login(client, "admin1")
+    response = client.post(
+        f"/admin/users/{user.id}/edit",
+        data={"csrf_token": csrf_token(client, f"/admin/users/{user.id}/edit"), "full_name": " ", "phone": "gọi tôi"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="full_name-err">Trường này là bắt buộc.' in html
+    assert 'id="phone-err">Số điện thoại chỉ gồm chữ số' in html and 'value="gọi tôi"' in html
+    assert "Chọn ít nhất một vai trò." in html
+    db.session.refresh(user)
+    assert user.full_name == "Trần Văn C" and user.phone is None and {r.value for r in user.roles} == {"chuyen_vien"}
+
+
 def test_admin_cannot_open_another_agencys_user(client, admin, create_user, create_agency):
     stranger = create_user(agency=create_agency())
     login(client, "admin1")
