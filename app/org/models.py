@@ -128,6 +128,12 @@ class User(UserMixin, db.Model):
     def roles(self) -> set[Role]:
         return {Role(r.role) for r in self.role_rows}
 
+    @property
+    def post_label(self) -> str:
+        """ "Full name — position, unit" (whatever of them is known): two people of one name told apart in a list."""
+        post = ", ".join(part for part in (self.position, self.unit.name if self.unit else None) if part)
+        return f"{self.full_name} — {post}" if post else self.full_name
+
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
 

@@ -6,6 +6,7 @@ through `start_process(actor, process_id, object_type=…, object_id=…)`.
 
 import functools
 import uuid
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from SpiffWorkflow.util.task import TaskState as SpiffState
@@ -17,7 +18,7 @@ from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.core.signals import task_reassigned
-from app.org.models import User
+from app.org.models import Unit, User
 from app.org.permissions import managed_agency_ids
 from app.sla.calendar import working_minutes_between
 from app.workflow import engine
@@ -200,14 +201,26 @@ def unclaim_task(actor: User, task_id: int) -> HumanTask:
     return task
 
 
-def reassign_choices(actor: User, task: HumanTask) -> list[User]:
-    """Who the actor may hand the task to: its candidates, or for overseers every active member of the agency."""
+class ReassignChoice(NamedTuple):
+    user: User
+    label: str  # User.post_label: a clerk tells apart two people of one name by their post and unit
+
+
+def reassign_choices(actor: User, task: HumanTask) -> list[ReassignChoice]:
+    """Who the actor may hand the task to, each with the label a list shows: the task's candidates, or for
+    overseers every active member of the agency."""
     if not may_reassign(actor, task):
         return []
     if may_override(actor, task):
         query = sa.select(User).where(User.agency_id == task.agency_id, User.is_active.is_(True))
-        return list(db.session.scalars(query.order_by(User.full_name)))
-    return candidates(task)
+        people = list(db.session.scalars(query.order_by(User.full_name)))
+    else:
+        people = candidates(task)
+    # Their units in one query: each `user.unit` is then found in the session, not loaded one by one.
+    unit_ids = {u.unit_id for u in people if u.unit_id is not None}
+    if unit_ids:
+        db.session.scalars(sa.select(Unit).where(Unit.id.in_(unit_ids))).all()
+    return [ReassignChoice(u, u.post_label) for u in people]
 
 
 def reassign_task(actor: User, task_id: int, user_id: int) -> HumanTask:
@@ -216,7 +229,7 @@ def reassign_task(actor: User, task_id: int, user_id: int) -> HumanTask:
     if not may_reassign(actor, task):
         raise PermissionDenied("Bạn không được chuyển công việc này.", code="cannot_reassign")
     target = db.session.get(User, user_id)
-    if target is None or target.id not in {u.id for u in reassign_choices(actor, task)}:
+    if target is None or target.id not in {c.user.id for c in reassign_choices(actor, task)}:
         raise ValidationError(
             "Người nhận không thuộc đối tượng được giao công việc này.",
             code="not_a_candidate",
@@ -399,7 +412,7 @@ def wake_instance(instance_id: int) -> bool:
     return True
 
 
-def task_candidates(actor: User, task_id: int) -> list[User]:
+def task_candidates(actor: User, task_id: int) -> list[ReassignChoice]:
     """The people the actor may hand this task to (empty when they may not reassign it)."""
     return reassign_choices(actor, get_task(actor, task_id))
 

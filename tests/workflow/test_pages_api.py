@@ -318,6 +318,36 @@ def test_a_stranded_task_is_handed_on_by_the_clerk_or_the_leader_and_it_is_audit
     assert done.status_code == 200, done.json
 
 
+def test_the_hand_on_list_tells_apart_people_of_one_name_by_post_and_unit(client, shipped, api_token, create_user):
+    from app.org.services import deactivate_user
+    from app.workflow.services import reassign_choices
+
+    office = shipped
+    namesake = create_user(
+        roles=("chuyen_vien",),
+        agency=office.agency,
+        unit_id=office.unit_b.id,
+        username="cv.b2",
+        full_name=office.spec_a2.full_name,
+    )
+    office.spec_a2.position = "Chuyên viên chính"
+    client.post(
+        "/api/v1/processes/work_assignment/start",
+        headers=api_token(office.leader),
+        json={"data": {"tieu_de": "Việc của Phòng Tổng hợp", "don_vi_chu_tri": office.unit_a.id}},
+    )
+    task = db.session.scalar(sa.select(HumanTask).where(HumanTask.task_name == "distribute_work"))
+    deactivate_user(office.admin, office.unit_leader.id)  # stranded: the clerk may hand it to anyone in the agency
+    labels = {c.user.id: c.label for c in reassign_choices(office.clerk, task)}
+    assert labels[office.spec_a2.id] == "Đặng Ngọc Ánh — Chuyên viên chính, Phòng Tổng hợp"
+    assert labels[namesake.id] == "Đặng Ngọc Ánh — Phòng Kinh tế"
+    assert labels[office.leader.id] == "Trần Văn Minh"  # neither post nor unit: the name alone
+    login(client, "vanthu")
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert f'<option value="{office.spec_a2.id}">Đặng Ngọc Ánh — Chuyên viên chính, Phòng Tổng hợp</option>' in page
+    assert f'<option value="{namesake.id}">Đặng Ngọc Ánh — Phòng Kinh tế</option>' in page
+
+
 def test_a_unit_leader_is_offered_only_the_specialists_of_the_unit(client, shipped, api_token):
     office = shipped
     client.post(
