@@ -211,6 +211,11 @@ class OutgoingDocument(db.Model):
         return self.signer.full_name if self.signer is not None else None
 
     @property
+    def cancel_label(self) -> str:
+        """What cancelling it is called: once signed it is no longer a draft (dự thảo), though not yet issued."""
+        return "Hủy văn bản (chưa phát hành)" if self.signed_at is not None else "Hủy dự thảo"
+
+    @property
     def number_label(self) -> str:
         return f"{self.number:02d}" if self.number else ""
 

@@ -302,9 +302,10 @@ def attachment_file(document_id: int, attachment_id: int):
     )
 
 
-def _act(document_id: int, action, done: str, *, anchor: str = "", refused_anchor: str | None = None):
+def _act(document_id: int, action, done, *, anchor: str = "", refused_anchor: str | None = None):
     """Run one action of the document page as one unit of work; refusals come back as a message on the page (at
-    `refused_anchor` when the action's form sits in a folded panel, which the page then opens)."""
+    `refused_anchor` when the action's form sits in a folded panel, which the page then opens). `done` is the
+    message on success, or a function of the action's result that words it."""
     try:
         with unit_of_work():
             result = action(_me())
@@ -316,7 +317,7 @@ def _act(document_id: int, action, done: str, *, anchor: str = "", refused_ancho
         extra = [str(v) for v in details.values() if isinstance(v, str) and v not in message]  # never said twice
         flash(" ".join([message, *extra]), "danger")
         return redirect(url_for("outgoing.document", document_id=document_id) + (refused_anchor or anchor))
-    flash(done, "success")
+    flash(done(result) if callable(done) else done, "success")
     if isinstance(result, OutgoingDocument) and result.id != document_id:
         return redirect(url_for("outgoing.edit", document_id=result.id))
     return redirect(url_for("outgoing.document", document_id=document_id) + anchor)
@@ -383,9 +384,11 @@ def comment(document_id: int):
 @login_required
 def cancel(document_id: int):
     reason = request.form.get("reason", "")
-    return _act(
-        document_id, lambda me: services.cancel(me, document_id, reason), "Đã hủy dự thảo.", refused_anchor="#cancel"
-    )
+
+    def done(document: OutgoingDocument) -> str:
+        return f"Đã {document.cancel_label.lower()}."  # as the button said it: a signed one is no draft
+
+    return _act(document_id, lambda me: services.cancel(me, document_id, reason), done, refused_anchor="#cancel")
 
 
 @bp.post("/<int:document_id>/recall")

@@ -12,7 +12,8 @@ from app.documents.uploads import Upload
 from app.outgoing import services
 from app.outgoing.models import OutgoingDocument, OutgoingStatus, RecipientKind, VersionStage
 from app.outgoing.permissions import visible_filter
-from tests.outgoing.conftest import SNV, STC, instance_of, javascript_pdf, metadata, new_draft
+from tests.conftest import csrf_token, login
+from tests.outgoing.conftest import SNV, STC, instance_of, javascript_pdf, metadata, new_draft, signed_draft
 from tests.signing.factories import make_pdf
 from tests.workflow.conftest import open_tasks
 
@@ -277,6 +278,31 @@ def test_comments_and_cancellation(outgoing_office, draft_bytes):
     assert instance_of(document).status == "cancelled" and open_tasks(instance_of(document)) == []
     with pytest.raises(Conflict):
         services.add_comment(office.unit_leader, document.id, "Muộn rồi")
+
+
+def test_a_signed_document_is_cancelled_as_a_document_not_a_draft(client, outgoing_office, draft_bytes):
+    office = outgoing_office
+    draft = new_draft(office, draft_bytes)
+    login(client, office.spec_a1.username)
+    page = client.get(f"/outgoing/{draft.id}").get_data(as_text=True)
+    assert '<details class="mb-2" id="cancel"><summary class="small">Hủy dự thảo</summary>' in page
+    assert 'data-confirm="Hủy dự thảo này?' in page
+
+    signed = signed_draft(office, draft_bytes)
+    assert signed.status == OutgoingStatus.SIGNED  # "Đã ký, chờ phát hành": no longer a draft
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, office.leader.username)
+    page = client.get(f"/outgoing/{signed.id}").get_data(as_text=True)
+    assert '<details class="mb-2" id="cancel"><summary class="small">Hủy văn bản (chưa phát hành)</summary>' in page
+    assert 'data-confirm="Hủy văn bản đã ký này (chưa phát hành)?' in page and "Hủy dự thảo" not in page
+    done = client.post(
+        f"/outgoing/{signed.id}/cancel",
+        data={"reason": "Không ban hành nữa", "csrf_token": csrf_token(client, f"/outgoing/{signed.id}")},
+        follow_redirects=True,
+    )
+    assert "Đã hủy văn bản (chưa phát hành)." in done.get_data(as_text=True)
+    db.session.refresh(signed)
+    assert signed.status == OutgoingStatus.CANCELLED
 
 
 def test_the_audit_log_names_a_status_change_in_vietnamese(outgoing_office, draft_bytes):
