@@ -114,7 +114,7 @@ class UserForm(FlaskForm):
     position = StringField("Chức vụ")
     agency_id = SelectField("Cơ quan", coerce=coerce_optional_int, validate_choice=False)
     unit_id = SelectField("Phòng/đơn vị", coerce=coerce_optional_int, validate_choice=False)
-    roles = MultiCheckboxField("Vai trò", choices=role_choices(), validators=[Required()])
+    roles = MultiCheckboxField("Vai trò", choices=role_choices())
     email = EmailField("Thư điện tử")
     phone = StringField("Điện thoại")
     password = PasswordField("Mật khẩu ban đầu", render_kw={"autocomplete": "new-password"})
