@@ -287,7 +287,27 @@ def direct_incoming(actor: User | None, document: IncomingDocument, direction: D
             "assignees": [[a.kind, a.unit_id, a.user_id, str(a.due_date) if a.due_date else None] for a in made[1:]],
         },
     )
+    _tell_coordinating_units(actor, document, [a.unit_id for a in made[1:] if a.kind == AssignmentKind.COORDINATE])
     return made
+
+
+def _tell_coordinating_units(actor: User | None, document: IncomingDocument, unit_ids: list) -> None:
+    """A coordinating unit's opinion step waits in its specialists' queue (processes/incoming.bpmn, lane
+    chuyen_vien): its leaders hear of the assignment at once, so the unit's work never passes them by (seed 000
+    Điều 17.2: the unit answers for its part)."""
+    from app.notifications.services import notify
+
+    for unit_id in (u for u in unit_ids if u is not None):
+        leaders = {u.id for u in org_queries.active_members(unit_id, Role.UNIT_LEADER.value)} - {actor and actor.id}
+        notify(
+            leaders,
+            kind="incoming_coordinate",
+            title=f"{db.session.get(Unit, unit_id).name} được giao phối hợp: {document.subject}"[:300],
+            body=(document.direction or "")[:1000],
+            url=f"/incoming/{document.id}#xu-ly",
+            object_type="incoming",
+            object_id=document.id,
+        )
 
 
 def start_handling(actor: User | None, document: IncomingDocument, lead_user_id: int | None = None) -> None:

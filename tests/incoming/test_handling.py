@@ -126,6 +126,19 @@ def test_a_person_named_lead_leads_for_their_unit(incoming_office, signed_pdf, f
     assert [(r["name"], r["received"]) for r in rows] == [("Phòng Tổng hợp", 1)]
 
 
+def test_a_coordinating_units_leaders_hear_of_its_part(incoming_office, signed_pdf, frozen_clock, create_user):
+    from app.notifications.models import Notification
+
+    office = incoming_office
+    head_b = create_user(roles=("lanh_dao_don_vi",), agency=office.agency, unit_id=office.unit_b.id, username="tp.kt")
+    document, _instance, task = registered(office, signed_pdf)
+    direct(office, task, lead_unit_id=office.unit_a.id, coordinate_unit_ids=[office.unit_b.id])
+    told = db.session.scalars(sa.select(Notification).where(Notification.kind == "incoming_coordinate")).all()
+    assert [(n.user_id, n.title) for n in told] == [
+        (head_b.id, f"Phòng Kinh tế được giao phối hợp: {document.subject}")
+    ]
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "words"),
     [
