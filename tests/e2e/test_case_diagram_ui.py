@@ -72,3 +72,31 @@ def test_a_designer_finds_the_migration_of_running_cases(page):
     expect(page.get_by_role("heading", name="Chuyển hồ sơ đang xử lý sang phiên bản mới")).to_be_visible()
     expect(page.get_by_label("Phiên bản nguồn")).to_contain_text("hồ sơ đang xử lý")
     page.screenshot(path=os.environ.get("QLVB_SHOT", "/tmp/x.png").replace(".png", "-migrate.png"))
+
+
+def test_a_finished_case_opens_on_its_last_step(page, live_app):
+    # A finished case wider than the page opens where it ended (its last step in view), not at its start.
+    with live_app.app_context():
+        leader = db.session.scalar(sa.select(User).where(User.username == "ubnd.lanhdao"))
+        found = db.session.execute(
+            sa.select(WorkflowInstance.id, WorkflowInstance.object_type, WorkflowInstance.object_id)
+            .where(WorkflowInstance.status == InstanceStatus.COMPLETED, WorkflowInstance.agency_id == leader.agency_id)
+            .where(WorkflowInstance.object_type.in_(["incoming", "outgoing"]))
+            .order_by(WorkflowInstance.id)
+        ).first()
+        if found is None:
+            pytest.fail("the demo data has no finished case")
+        instance_id, object_type, object_id = found
+        last = db.session.scalars(
+            sa.select(HumanTask)
+            .where(HumanTask.instance_id == instance_id, HumanTask.state == TaskState.COMPLETED)
+            .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc())
+        ).first()
+    sign_in(page, "ubnd.lanhdao")
+    page.goto(f"/cases/{instance_id}")
+    card = page.get_by_test_id("case-diagram")
+    expect(card.locator(".djs-container svg")).to_be_visible()
+    step = card.locator(f'.djs-element[data-element-id="{last.task_name}"]')
+    expect(step).to_be_attached()
+    box, frame = step.bounding_box(), card.locator(".djs-container").bounding_box()
+    assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"], (object_type, object_id)

@@ -58,6 +58,21 @@
   // Fit the whole process when it stays readable; otherwise keep a readable zoom and centre on the current step
   // (the viewer pans by dragging and zooms with Ctrl + wheel).
   const MIN_ZOOM = 0.7;
+
+  /** The step somebody acted on last (ISO times compare as text). */
+  function latestId(elements, registry) {
+    let found = null;
+    let when = "";
+    Object.entries(elements).forEach(([id, element]) => {
+      const last = element.actors[element.actors.length - 1];
+      if (last && last.at && last.at > when && registry.get(id)) {
+        found = id;
+        when = last.at;
+      }
+    });
+    return found;
+  }
+
   function frame(container, canvas, registry, elements) {
     const inner = canvas.viewbox().inner;
     const width = container.clientWidth || 600;
@@ -70,8 +85,9 @@
     canvas.zoom(MIN_ZOOM);
     const box = canvas.viewbox();
     const currentId = Object.keys(elements).find((id) => elements[id].state === "current" && registry.get(id));
-    const focus = currentId ? registry.get(currentId) : null;
-    // Horizontally: the current step in the middle, without scrolling past either end of the process.
+    const focus = registry.get(currentId || latestId(elements, registry)) || null;
+    // Horizontally: the current step (else the latest one done: a finished case shows its end, not its start) in the
+    // middle, without scrolling past either end of the process.
     let x = focus ? focus.x + focus.width / 2 - box.width / 2 : inner.x - 20;
     x = Math.max(inner.x - 20, Math.min(x, inner.x + inner.width + 20 - box.width));
     canvas.viewbox({ x: x, y: inner.y - 20, width: box.width, height: box.height });
