@@ -377,14 +377,32 @@ def reassign_returned(actor: User, document_id: int, user_id: int, note: str | N
         assignment.user_id = target.id
         if assignment.kind == AssignmentKind.LEAD:
             document.lead_user_id = target.id
+    text = (note or "").strip()[:2000]
+    # The unit leader's words go where the new handler and the leaders read them (the document's notes, beside
+    # the reason it was given back), and the new handler is told at once.
+    db.session.add(
+        IncomingNote(
+            document_id=document.id,
+            assignment=assignment,
+            kind=NoteKind.ASSIGNED,
+            text=text or f"Giao lại cho {target.full_name}.",
+            author_id=actor.id,
+        )
+    )
     db.session.flush()
-    text = (note or "").strip()[:300]
     audit.record(
         actor,
         "incoming.reassign",
         document,
-        summary=f"Giao lại cho {target.full_name}" + (f": {text}" if text else ""),
+        summary=f"Giao lại cho {target.full_name}" + (f": {text[:300]}" if text else ""),
         changes={"task_id": task.id, "user_id": target.id},
+    )
+    _tell(
+        document,
+        {target.id} - {actor.id},
+        kind="incoming_reassigned",
+        title=f"{actor.full_name} giao lại cho bạn: {document.subject}"[:300],
+        body=text,
     )
     return task
 

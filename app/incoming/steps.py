@@ -126,6 +126,15 @@ def register_incoming(actor: User | None, document: IncomingDocument, metadata: 
     return Registration(assignment.number, year, register.id)
 
 
+def leading_unit(lead_unit: int | None, lead_user: int | None) -> int | None:
+    """The unit that leads: the one chosen, else — giao đích danh — the named person's own (Phụ lục VI "đơn vị chủ
+    trì"), so the unit's view, its handling step and the reports by unit count the document there."""
+    if lead_unit is not None or lead_user is None:
+        return lead_unit
+    person = db.session.get(User, lead_user)
+    return person.unit_id if person is not None else None
+
+
 def direction_problems(agency_id: int, direction: Direction) -> dict[str, str]:
     """NĐ 30/2020 Điều 23.2: a direction somebody can carry out — refused now, not found stranded later.
 
@@ -151,9 +160,14 @@ def direction_problems(agency_id: int, direction: Direction) -> dict[str, str]:
             f"{unit.name} chưa có lãnh đạo đơn vị đang hoạt động để phân công: chọn người chủ trì cụ thể, "
             "hoặc đề nghị quản trị bổ sung lãnh đạo cho đơn vị."
         )
-    if lead_unit is not None and lead_unit in direction.coordinate_unit_ids:
-        problems["coordinate_unit_ids"] = "Đơn vị chủ trì không đồng thời là đơn vị phối hợp."
-        problems[f"coordinate_unit_ids.{lead_unit}"] = problems["coordinate_unit_ids"]  # the form marks that one only
+    leading = leading_unit(lead_unit, lead_user)
+    if leading is not None and leading in direction.coordinate_unit_ids:
+        problems["coordinate_unit_ids"] = (
+            "Đơn vị chủ trì không đồng thời là đơn vị phối hợp."
+            if lead_unit is not None
+            else "Đơn vị của người chủ trì không đồng thời là đơn vị phối hợp."
+        )
+        problems[f"coordinate_unit_ids.{leading}"] = problems["coordinate_unit_ids"]  # the form marks that one only
     if direction.due is not None and (problem := deadline_problem(direction.due, agency_id)):
         problems["due"] = problem
     problems.update(_coordinating_unit_problems(agency_id, direction))
@@ -193,6 +207,7 @@ def _people_problems(agency_id: int, direction: Direction) -> dict[str, str]:
             problems[name] = "Người được chọn không thuộc cơ quan hoặc tài khoản đã bị vô hiệu hóa."
     if direction.lead_user_id is not None and direction.lead_user_id in direction.coordinate_user_ids:
         problems["coordinate_user_ids"] = "Người chủ trì không đồng thời là người phối hợp."
+        problems[f"coordinate_user_ids.{direction.lead_user_id}"] = problems["coordinate_user_ids"]  # that one only
     return problems
 
 
@@ -236,11 +251,7 @@ def direct_incoming(actor: User | None, document: IncomingDocument, direction: D
     lead_unit, lead_user = direction.lead_unit_id, direction.lead_user_id
     if lead_user is None and lead_unit is None:
         raise Conflict("Chưa chọn đơn vị hoặc người chủ trì.", code="lead_required")
-    if lead_unit is None:
-        # Giao đích danh: the person named leads for their unit (Phụ lục VI "đơn vị chủ trì"), so the unit's view,
-        # its handling step and the reports by unit count the document there, not as "Chưa giao đơn vị".
-        person = db.session.get(User, lead_user)
-        lead_unit = person.unit_id if person is not None else None
+    lead_unit = leading_unit(lead_unit, lead_user)
     due = direction.lead_due(document)
     actor_id = actor.id if actor else None
     document.direction = direction.text

@@ -25,6 +25,7 @@ from app.sla.calendar import calendar_for
 from app.workflow.models import HumanTask, TaskState, Urgency
 
 OPEN = (TaskState.READY, TaskState.CLAIMED)
+AGENCY_LEVEL = "Cấp cơ quan (lãnh đạo, việc chưa có người nhận)"  # the row of work no unit holds
 OVERDUE_PAGE = 100  # overdue items listed on the dashboard (the total is counted in full)
 DOCUMENT_MODELS = {"incoming": IncomingDocument, "outgoing": OutgoingDocument}
 
@@ -206,7 +207,10 @@ def by_unit(filters: Filters, now: datetime | None = None, rows: dict | None = N
     lanes nobody has taken, people outside any unit) is the agency level's."""
     grouped = _grouped(rows if rows is not None else work(filters, now), 0)
     names = _names(Unit, Unit.name, [k for k in grouped if k is not None])
-    found = [{"unit_id": k, "name": names.get(k, "Cấp cơ quan (văn thư, lãnh đạo)"), **v} for k, v in grouped.items()]
+    found = [
+        {"unit_id": k, "name": names.get(k, "Cấp cơ quan (lãnh đạo, việc chưa có người nhận)"), **v}
+        for k, v in grouped.items()
+    ]
     return sorted(found, key=lambda r: (r["unit_id"] is None, r["name"]))
 
 

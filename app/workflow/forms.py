@@ -68,7 +68,7 @@ def run_validators(form: dict, data: dict, outcome: str | None, agency_id: int) 
     return problems
 
 
-def prefill(form: dict, case_data: dict) -> dict:
+def prefill(form: dict, case_data: dict, agency_id: int | None = None) -> dict:
     """A form's initial values: what the case already knows under the same field names.
 
     Never a person's own words: a field marked `"prefill": false` in its `ui` hints (an opinion, a comment)
@@ -86,7 +86,28 @@ def prefill(form: dict, case_data: dict) -> dict:
         source = hint.get("default_from")
         if name in fields and name not in values and source and case_data.get(source) not in (None, ""):
             values[name] = case_data[source]
+            if hint.get("deadline"):
+                _as_deadline(values, name, agency_id)
     return values
+
+
+def _as_deadline(values: dict, name: str, agency_id: int | None) -> None:
+    """A deadline offered from another date (the sender's reply date as the leader's "Hạn giải quyết"): the day the
+    form would accept — the next working day when it falls on a day off (BLDS 2015 Điều 148.5), nothing when it has
+    passed — so a person is never refused a date they did not type."""
+    from datetime import date
+
+    from app.core import clock
+    from app.sla.calendar import next_working_day
+
+    try:
+        day = date.fromisoformat(str(values[name])[:10])
+    except ValueError:
+        return
+    if day < clock.to_local(clock.now()).date():
+        del values[name]
+    else:
+        values[name] = next_working_day(day, agency_id).isoformat()
 
 
 def form_key_for(process_id: str, form: str) -> str:

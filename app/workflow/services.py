@@ -432,7 +432,7 @@ def form_values(actor: User, task: HumanTask, known: dict | None = None) -> dict
         return dict(task.submitted)
     if form is None or not can_act_on(actor, task):
         return {}
-    return prefill(form, known if known is not None else case_data(task))
+    return prefill(form, known if known is not None else case_data(task), task.agency_id)
 
 
 def field_choices(actor: User, task_id: int, field: str) -> list[tuple]:

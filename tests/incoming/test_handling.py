@@ -305,7 +305,10 @@ def test_return_to_unit_leader_then_reassign(incoming_office, signed_pdf, frozen
     assert err.value.code == "returned_by_them" and "user_id" in err.value.details
     with pytest.raises(PermissionDenied):
         handling.reassign_returned(office.spec_a2, document.id, office.spec_a2.id)
-    handling.reassign_returned(office.unit_leader, document.id, office.spec_a2.id)
+    handling.reassign_returned(office.unit_leader, document.id, office.spec_a2.id, "Đồng chí Ánh giải quyết giúp.")
+    assert [(n.kind, n.text) for n in handling.notes_of(document)][-1] == ("assigned", "Đồng chí Ánh giải quyết giúp.")
+    [told] = db.session.scalars(sa.select(Notification).where(Notification.kind == "incoming_reassigned")).all()
+    assert (told.user_id, told.body) == (office.spec_a2.id, "Đồng chí Ánh giải quyết giúp.")
     db.session.refresh(document)
     db.session.refresh(handle)
     assert (handle.role, handle.assignee_id, document.lead_user_id) == (

@@ -296,3 +296,18 @@ def test_api_prints_the_books_and_the_slip(
     assert client.get(f"/api/v1/incoming/{document.id}/phieu.pdf", headers=stranger).status_code == 404
     spec = client.get("/api/v1/openapi.json").json["paths"]
     assert "application/pdf" in spec["/api/v1/incoming/follow-up.pdf"]["get"]["responses"]["200"]["content"]
+
+
+def test_the_slip_keeps_whom_the_leader_named_after_that_person_gave_it_back(
+    client, incoming_office, signed_pdf, frozen_clock
+):
+    office = incoming_office
+    case = Procedure(office, frozen_clock, signed_pdf).register(when=at(23))
+    case.direct(at(23, 15), lead_user_id=office.spec_a1.id, han_xu_ly="2026-11-27")
+    handling.return_to_unit_leader(office.spec_a1, case.document.id, "Tôi đi công tác dài ngày.")
+    handling.reassign_returned(office.unit_leader, case.document.id, office.spec_a2.id)
+    login(client, "lanhdao")
+    [slip] = text_of(client.get(f"/incoming/{case.document.id}/phieu.pdf").data)
+    # Part 1 is what the leader wrote; part 2 says who handles it now
+    assert "Giao đơn vị, cá nhân chủ trì: Phòng Tổng hợp (Võ Quốc Bảo)" in slip
+    assert f"Giao cho cá nhân: Võ Quốc Bảo; sau đó {office.spec_a2.full_name} giải quyết" in slip

@@ -61,6 +61,21 @@ def test_a_direction_in_the_past_or_leading_and_coordinating_is_refused(incoming
     problems = steps.direction_problems(office.agency.id, direction)
     assert "coordinate_unit_ids" in problems and f"coordinate_unit_ids.{office.unit_a.id}" in problems  # marked alone
     assert f"coordinate_unit_ids.{office.unit_b.id}" not in problems
+    # Giao đích danh: the named person's own unit leads, so it is not also coordinating; the person neither
+    named = steps.Direction(
+        lead_user_id=office.spec_a1.id,
+        coordinate_unit_ids=(office.unit_a.id,),
+        coordinate_user_ids=(office.spec_a1.id, office.spec_a2.id),
+    )
+    problems = steps.direction_problems(office.agency.id, named)
+    assert (
+        problems[f"coordinate_unit_ids.{office.unit_a.id}"]
+        == "Đơn vị của người chủ trì không đồng thời là đơn vị phối hợp."
+    )
+    assert (
+        f"coordinate_user_ids.{office.spec_a1.id}" in problems
+        and f"coordinate_user_ids.{office.spec_a2.id}" not in problems
+    )
     past = steps.Direction(lead_unit_id=office.unit_a.id, due=date(2026, 11, 1))
     assert "quá khứ" in steps.direction_problems(office.agency.id, past)["due"]
     assert "lead_unit_id" in steps.direction_problems(office.agency.id, steps.Direction())

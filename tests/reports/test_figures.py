@@ -10,6 +10,7 @@ from app.core.errors import NotFound, PermissionDenied
 from app.reports import services
 from app.reports.handling import COLUMNS
 from app.reports.periods import make_period
+from app.reports.queries import AGENCY_LEVEL
 from app.workflow.models import NO_DEADLINE
 from tests.reports.conftest import PERIOD
 
@@ -51,7 +52,7 @@ def test_dashboard_by_unit_and_by_person(month):
         "avg_minutes": 240.0,
     }
     assert (units["Phòng Kinh tế"]["open"], units["Phòng Kinh tế"]["overdue"]) == (1, 1)
-    assert units["Cấp cơ quan (văn thư, lãnh đạo)"]["open"] == 1  # the leader's own task, no unit
+    assert units[AGENCY_LEVEL]["open"] == 1  # the leader's own task, no unit
     people = {r["name"]: r for r in data["by_person"]}
     assert (people["Võ Quốc Bảo"]["completed_on_time"], people["Võ Quốc Bảo"]["completed_late"]) == (1, 1)
     assert people["Võ Quốc Bảo"]["avg_minutes"] == 300.0  # (90 + 510) / 2
@@ -82,7 +83,9 @@ def test_work_given_to_a_person_by_name_counts_for_that_persons_unit(month):
     db.session.add(named)
     db.session.flush()
     units = {r["name"]: r["open"] for r in services.dashboard(office.leader, NOVEMBER)["by_unit"]}
-    assert units["Phòng Tổng hợp"] == 2 and units["Cấp cơ quan (văn thư, lãnh đạo)"] == 1  # only the leader's own
+    assert (
+        units["Phòng Tổng hợp"] == 2 and units["Cấp cơ quan (lãnh đạo, việc chưa có người nhận)"] == 1
+    )  # only the leader's own
     filtered = services.dashboard(office.leader, NOVEMBER, unit_id=office.unit_a.id)
     assert [(r["name"], r["open"]) for r in filtered["by_unit"]] == [("Phòng Tổng hợp", 2)]
 

@@ -73,3 +73,14 @@ def test_a_field_faulted_twice_for_one_reason_says_it_once():
         "d": "Ngày không hợp lệ. Không được sau ngày đến."
     }
     assert join_problems({"u": "A.", "u.7": "A."}, {"u": "A."}) == {"u": "A.", "u.7": "A."}
+
+
+def test_a_deadline_offered_from_another_date_is_one_the_form_accepts(db_session, frozen_clock):
+    form = {
+        "schema": {"type": "object", "properties": {"han": {"type": "string", "format": "date"}}},
+        "ui": {"han": {"widget": "date", "default_from": "due_date", "deadline": True}},
+    }
+    # Today is Monday 23/11/2026: a Sunday moves to the Monday after, a past day is not offered
+    assert prefill(form, {"due_date": "2026-11-29"}) == {"han": "2026-11-30"}
+    assert prefill(form, {"due_date": "2026-11-20"}) == {}
+    assert prefill(form, {"due_date": "2026-11-27"}) == {"han": "2026-11-27"}

@@ -62,6 +62,16 @@ def _name(assignment) -> str:
     return f"{unit} ({person})" if unit and person else unit or person
 
 
+def _named(lead, user_id) -> str:
+    """The lead as the leader named them: a step given back and handed on since changes the assignment's person,
+    never what the leader wrote."""
+    person = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    if person is None:
+        return _name(lead)
+    unit = lead.unit.name if lead.unit else ""
+    return f"{unit} ({person.full_name})" if unit else person.full_name
+
+
 def _unless_set(submitted: dict, document: IncomingDocument, assignment) -> str:
     """ " (theo thời hạn quy định)" after a date the leader did not write: the sender's reply date or the step's own
     period (app.incoming.handlers.keep_default_deadlines), so the slip never puts a date in the leader's mouth."""
@@ -89,7 +99,7 @@ def agency_opinion(document: IncomingDocument, direct: HumanTask | None) -> Opin
     if lead is not None:
         # After the unit leader's step the lead row names the specialist; part 1 shows whom the leader named.
         named_by_leader = submitted.get("lead_user_id") if direct else lead.user_id
-        lead_text = _name(lead) if named_by_leader else (lead.unit.name if lead.unit else _name(lead))
+        lead_text = _named(lead, named_by_leader) if named_by_leader else (lead.unit.name if lead.unit else _name(lead))
     coordinating = [a for a in document.assignments if a.kind == AssignmentKind.COORDINATE]
     informed = [a for a in document.assignments if a.kind == AssignmentKind.INFORM]
     deadlines = []
@@ -127,8 +137,12 @@ def unit_opinion(document: IncomingDocument, direct, assign, handle: HumanTask |
     """Phần 2: ý kiến của lãnh đạo đơn vị chủ trì, who gives the document to one of the unit's people."""
     opinion = Opinion("2. Ý kiến của lãnh đạo đơn vị")
     if assign is None:
-        if direct is not None and (direct.submitted or {}).get("lead_user_id"):
+        named = (direct.submitted or {}).get("lead_user_id") if direct is not None else None
+        if named:
             opinion.lines = [("Ý kiến", "Lãnh đạo cơ quan đã giao trực tiếp cho cá nhân chủ trì.")]
+            person = db.session.get(User, int(named)) if str(named).isdigit() else None
+            if handle is not None and _given_to(person, handle) != (person.full_name if person else BLANK):
+                opinion.lines.append(("Giao cho cá nhân", _given_to(person, handle)))  # given back since
         else:
             opinion.lines = [
                 ("Ý kiến", BLANK),
