@@ -116,7 +116,7 @@ ACTION_LABELS: dict[str, str] = {
     "outgoing.comment": "Góp ý dự thảo",
     "outgoing.review": "Cho ý kiến, duyệt dự thảo",
     "outgoing.status": "Chuyển trạng thái văn bản đi",
-    "outgoing.cancel": "Hủy dự thảo văn bản đi",
+    "outgoing.cancel": "Hủy văn bản đi (chưa phát hành)",
     "outgoing.sign": "Ký số văn bản đi",
     "outgoing.issue": "Cấp số, ban hành văn bản đi",
     "outgoing.dispatch": "Gửi văn bản đi",

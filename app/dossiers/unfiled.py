@@ -2,7 +2,7 @@
 each person files the documents of the work they handled; the automatic filing needs a dossier to file into).
 
 A plain query, no list kept: a văn bản đến whose handling the person led (completed), a văn bản đi they drafted
-(issued), that no dossier item names. Filing it by hand takes it off the list.
+(issued and not recalled since), that no dossier item names. Filing it by hand takes it off the list.
 """
 
 from dataclasses import dataclass
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from app.core.db import db
 from app.core.home import COUNT_CAP, Figure, HomePanel, Item, PanelContent
+from app.dossiers.filing import unfileable_outgoing_statuses
 from app.dossiers.models import DossierItem
 from app.org.models import User
 
@@ -70,6 +71,7 @@ def _outgoing(user: User) -> sa.Select:
         OutgoingDocument.agency_id == user.agency_id,
         OutgoingDocument.drafter_id == user.id,
         OutgoingDocument.issued_at.is_not(None),
+        OutgoingDocument.status.not_in(unfileable_outgoing_statuses()),  # recalled since: never filed, never due
         ~filed.exists(),
     )
 

@@ -29,6 +29,7 @@ from app.outgoing.models import (
     ReviewKind,
     VersionStage,
 )
+from app.outgoing.notices import tell_drafter
 from app.outgoing.permissions import (
     EDITABLE,
     can_comment,
@@ -477,4 +478,35 @@ def cancel(actor: User, document_id: int, reason: str) -> OutgoingDocument:
         summary=f"Hủy văn bản đi: {reason[:300]}",
         changes={"status": [previous, OutgoingStatus.CANCELLED.value], "reason": reason[:1000]},
     )
+    tell_drafter(
+        document,
+        actor,
+        kind="outgoing_cancelled",
+        title=f"{actor.full_name} hủy văn bản: {document.subject}",
+        body=reason,
+    )
     return document
+
+
+def cancellation_of(document: OutgoingDocument) -> dict | None:
+    """Who cancelled a cancelled document, when and why, as the audit chain holds it (the record of the act: the
+    document keeps no copy of its own), for the banner on its page."""
+    if document.status != OutgoingStatus.CANCELLED:
+        return None
+    from app.audit.models import AuditEvent
+
+    event = db.session.scalar(
+        sa.select(AuditEvent)
+        .where(
+            AuditEvent.object_type == OutgoingDocument.__tablename__,
+            AuditEvent.object_id == str(document.id),
+            AuditEvent.action == "outgoing.cancel",
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    if event is None:
+        return None
+    person = db.session.get(User, event.actor_id) if event.actor_id else None
+    by = person.full_name if person is not None else event.actor_name
+    return {"by": by, "at": event.occurred_at, "reason": (event.changes or {}).get("reason")}

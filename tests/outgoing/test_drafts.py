@@ -300,9 +300,17 @@ def test_a_signed_document_is_cancelled_as_a_document_not_a_draft(client, outgoi
         data={"reason": "Không ban hành nữa", "csrf_token": csrf_token(client, f"/outgoing/{signed.id}")},
         follow_redirects=True,
     )
-    assert "Đã hủy văn bản (chưa phát hành)." in done.get_data(as_text=True)
+    shown = done.get_data(as_text=True)
+    assert "Đã hủy văn bản (chưa phát hành)." in shown
     db.session.refresh(signed)
     assert signed.status == OutgoingStatus.CANCELLED
+    # The page says who cancelled, when and why; the drafter is told
+    assert 'data-testid="cancel-banner"' in shown and f"{office.leader.full_name} hủy văn bản ngày" in shown
+    assert "Lý do: “Không ban hành nữa”" in shown
+    from app.notifications.models import Notification
+
+    [told] = db.session.scalars(sa.select(Notification).where(Notification.kind == "outgoing_cancelled")).all()
+    assert (told.user_id, told.body) == (signed.drafter_id, "Không ban hành nữa")
 
 
 def test_the_audit_log_names_a_status_change_in_vietnamese(outgoing_office, draft_bytes):

@@ -33,8 +33,12 @@ def test_recall_asks_every_agency_and_their_answers_come_back(outgoing_office, d
     with pytest.raises(ValidationError):
         recall_outgoing(office.clerk, document.id, "  ")
 
+    from app.dossiers import unfiled
+
+    assert [u.id for u in unfiled.unfiled(office.spec_a1)] == [document.id]  # issued, to be filed
     recall_outgoing(office.clerk, document.id, REASON)
     assert document.status == OutgoingStatus.RECALLED and document.recall_reason == REASON
+    assert unfiled.unfiled(office.spec_a1) == []  # recalled: never filed, so never asked for
     from app.notifications.models import Notification
 
     [told] = db.session.scalars(sa.select(Notification).where(Notification.kind == "outgoing_recalled")).all()
