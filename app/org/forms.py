@@ -117,7 +117,7 @@ class UserForm(FlaskForm):
     roles = MultiCheckboxField("Vai trò", choices=role_choices())
     email = EmailField("Thư điện tử")
     phone = StringField("Điện thoại")
-    password = PasswordField("Mật khẩu ban đầu", render_kw={"autocomplete": "new-password"})
+    password = PasswordField("Mật khẩu ban đầu", validators=[Required()], render_kw={"autocomplete": "new-password"})
 
 
 class DelegationForm(FlaskForm):

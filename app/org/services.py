@@ -278,7 +278,9 @@ def create_user(
     elif queries.find_user_by_username(username) is not None:
         problems["username"] = "Tên đăng nhập đã tồn tại."
     names = (agency.name, agency.abbreviation)
-    if weak := password_problems(password or "", username=username, full_name=full_name, agency_names=names):
+    if not password:
+        problems["password"] = "Nhập mật khẩu ban đầu."
+    elif weak := password_problems(password, username=username, full_name=full_name, agency_names=names):
         problems["password"] = " ".join(weak)
     user = User(username=username, agency_id=agency.id, password_hash="")
     problems.update(

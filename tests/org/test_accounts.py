@@ -281,3 +281,16 @@ def test_people_are_found_by_name_without_diacritics_or_by_part_of_the_username(
     dang.full_name = "Đặng Thị Ánh Hồng"  # the folded copy follows a change of name
     db.session.flush()
     assert found("anh hong") == ["tc.dang"]
+
+
+def test_a_new_account_without_a_password_is_asked_for_one(admin, create_agency):
+    with pytest.raises(ValidationError) as refused:
+        services.create_user(
+            admin,
+            username="khongmk",
+            full_name="Không Mật Khẩu",
+            agency_id=admin.agency_id,
+            roles=["chuyen_vien"],
+            password="",
+        )
+    assert refused.value.details["password"] == "Nhập mật khẩu ban đầu."  # not three password rules
