@@ -5,6 +5,7 @@ runs inside the engine's unit of work: the document, its number, its status mess
 event and the workflow state commit together or not at all.
 """
 
+import dataclasses
 from datetime import date
 
 from app.core.db import db
@@ -89,8 +90,13 @@ def register_incoming(run: RunContext, data: dict) -> dict:
 
 @engine.operation("record_direction", "Ghi ý kiến chỉ đạo và phân công (trạng thái 04)")
 def record_direction(run: RunContext, data: dict) -> dict:
-    direction = _direction(data)
-    made = steps.direct_incoming(_actor(run), _document(run), direction)
+    direction, document = _direction(data), _document(run)
+    if direction.lead_due(document) is None and document.urgency in (None, "thuong"):
+        # No date from the leader nor the sender: the handling step's own period, counted from the direction, so a
+        # unit leader who passes the document on late does not push its deadline back. A văn bản khẩn keeps its
+        # steps' urgent deadlines, counted in hours from each step (processes/incoming.bpmn urgent_sla).
+        direction = dataclasses.replace(direction, due=_planned_lead_due(run))
+    made = steps.direct_incoming(_actor(run), document, direction)
     coordinators = [a for a in made if a.kind == AssignmentKind.COORDINATE]
     informed = [a for a in made if a.kind == AssignmentKind.INFORM and a.user_id]
     return {
@@ -104,6 +110,19 @@ def record_direction(run: RunContext, data: dict) -> dict:
         "coordinators": [{"unit_id": a.unit_id, "user_id": a.user_id, "due": _iso(a.due_date)} for a in coordinators],
         "informed": [{"user_id": a.user_id, "due": _iso(a.due_date)} for a in informed],
     }
+
+
+def _planned_lead_due(run: RunContext) -> date | None:
+    from app.core import clock
+    from app.incoming.permissions import LEAD_TASKS
+    from app.workflow.models import WorkflowInstance
+    from app.workflow.runtime import planned_due
+
+    instance = db.session.get(WorkflowInstance, run.instance_id) if run.instance_id else None
+    for name in sorted(LEAD_TASKS) if instance is not None else ():
+        if (due := planned_due(instance, name)) is not None:
+            return clock.to_local(due).date()
+    return None
 
 
 def _iso(day: date | None) -> str | None:

@@ -247,6 +247,18 @@ def _instant(instance, text) -> datetime | None:
     return value.astimezone(UTC)
 
 
+def planned_due(instance: WorkflowInstance, task_name: str, now: datetime | None = None) -> datetime | None:
+    """The deadline the step `task_name` of an ordinary case would get if it began now, from its `sla` (its `due`
+    expression and the urgent levels aside): what a step decided ahead of it can promise — the leader's direction
+    fixes the handling's deadline when it is given, not when a unit leader later passes the document on."""
+    from app.sla.settings import step_due
+
+    props = engine.bundle_for(instance.process_version).task_props.get(task_name) or {}
+    if not props.get("sla"):
+        return None
+    return step_due(now or clock.now(), sla=props["sla"], urgent_sla=None, agency_id=instance.agency_id, level=None)
+
+
 def urgency_level(instance: WorkflowInstance, task) -> str | None:
     """The case's urgency level (hoa_toc, thuong_khan, khan), or None for an ordinary case.
 

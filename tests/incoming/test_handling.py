@@ -15,6 +15,7 @@ from app.core.errors import Conflict, PermissionDenied, ValidationError
 from app.incoming import handling, services
 from app.incoming.models import IncomingStatus
 from app.incoming.models_handling import ExtensionStatus
+from app.workflow import runtime
 from app.workflow import services as wf
 from tests.incoming.conftest import accept_and_register, receive
 from tests.workflow.conftest import open_tasks
@@ -83,27 +84,41 @@ def test_each_assignee_has_a_deadline_and_their_task_follows_it(incoming_office,
 
 def test_a_step_given_no_date_keeps_the_deadline_its_process_sets(incoming_office, signed_pdf, frozen_clock):
     # NĐ 30 Phụ lục VI III.1.l: "Hạn giải quyết" is known even when the leader set none and the sender asked none:
-    # the dates of the steps (processes/incoming.bpmn: handling P5D, an opinion P3D) are the document's and the
-    # assignments', not "—", and the reports, the overdue filter and an extension request read them.
+    # the handling step's period (processes/incoming.bpmn handle_document, P5D) counted from the direction — a unit
+    # leader who passes the document on late does not push it back — for the lead and, as for a date the leader
+    # types, the coordinators; the reports, the overdue filter and an extension request read it.
     office = incoming_office
     document, instance, task = registered(office, signed_pdf)
     direct(office, task, lead_unit_id=office.unit_a.id, coordinate_unit_ids=[office.unit_b.id])
     db.session.refresh(document)
-    assert document.handling_due is None and [a.due_date for a in document.assignments] == [None, None]
+    planned = clock.to_local(runtime.planned_due(instance, "handle_document")).date()
+    assert planned > clock.to_local(clock.now()).date()
+    assert document.handling_due == planned and [a.due_date for a in document.assignments] == [planned, planned]
+    frozen_clock.advance(days=2)  # the unit leader assigns two days later
     assign = next(t for t in open_tasks(instance) if t.task_name == "assign_specialist")
     wf.complete_task(office.unit_leader, assign.id, {"lead_user_id": office.spec_a1.id})
-    db.session.refresh(document)
     handle = next(t for t in open_tasks(instance) if t.task_name == "handle_document")
-    opinion = next(t for t in open_tasks(instance) if t.task_name == "give_opinion")
-    lead, coordinating = document.assignments
-    assert handle.due_at is not None and opinion.due_at is not None and opinion.due_at < handle.due_at
-    assert document.handling_due == lead.due_date == clock.to_local(handle.due_at).date()
-    assert coordinating.due_date == clock.to_local(opinion.due_at).date()
-    # An extension starts from that date, and moves both
+    assert clock.to_local(handle.due_at).date() == planned  # not five working days from the assignment
+    lead, _coordinating = document.assignments
     asked = handling.request_extension(
         office.spec_a1, document.id, reason="Cần thêm số liệu", proposed_date=lead.due_date + timedelta(days=7)
     )
     assert asked.previous_date == lead.due_date
+
+
+def test_an_urgent_step_given_no_date_keeps_its_own_urgent_deadline(incoming_office, signed_pdf, frozen_clock):
+    # A văn bản khẩn's steps are due in hours from each step (urgent_sla): its dates are recorded as they come.
+    office = incoming_office
+    document, instance, task = registered(office, signed_pdf, urgency="khan")
+    direct(office, task, lead_unit_id=office.unit_a.id)
+    db.session.refresh(document)
+    assert document.handling_due is None
+    assign = next(t for t in open_tasks(instance) if t.task_name == "assign_specialist")
+    wf.complete_task(office.unit_leader, assign.id, {"lead_user_id": office.spec_a1.id})
+    db.session.refresh(document)
+    handle = next(t for t in open_tasks(instance) if t.task_name == "handle_document")
+    [lead] = document.assignments
+    assert document.handling_due == lead.due_date == clock.to_local(handle.due_at).date()
 
 
 def test_a_person_named_lead_leads_for_their_unit(incoming_office, signed_pdf, frozen_clock):

@@ -142,7 +142,7 @@ def test_handling_through_the_api(client, incoming_office, signed_pdf, api_token
     assert response.status_code == 200 and response.json["assignee_id"] == office.spec_a2.id
     history = client.get(f"{base}/handling", headers=specialist).json
     assert [e["status"] for e in history["extensions"]] == ["approved"]
-    assert [n["kind"] for n in history["notes"]] == ["progress", "returned"]
+    assert [n["kind"] for n in history["notes"]] == ["progress", "returned", "assigned"]  # the unit leader's words
 
 
 def test_administrator_allows_assignee_deadlines_after_the_leads(client, incoming_office, api_token):
