@@ -77,14 +77,12 @@ def reply_date_note(document: IncomingDocument) -> str | None:
         return None
     if asked < clock.to_local(clock.now()).date():
         return (
-            f"Hạn trả lời nơi gửi yêu cầu ({asked:%d/%m/%Y}) đã qua: trình lãnh đạo ngay; hạn giải quyết do lãnh đạo "
-            "ấn định khi cho ý kiến chỉ đạo."
+            f"Hạn giải quyết nơi gửi yêu cầu ({asked:%d/%m/%Y}) đã qua: trình lãnh đạo ngay; hạn giải quyết do lãnh "
+            "đạo ấn định khi cho ý kiến chỉ đạo."
         )
     working = next_working_day(asked, document.agency_id)
     if working != asked:
-        return (
-            f"Hạn trả lời nơi gửi yêu cầu ({asked:%d/%m/%Y}) là ngày nghỉ: hạn giải quyết tính đến {working:%d/%m/%Y}."
-        )
+        return f"Hạn giải quyết nơi gửi yêu cầu ({asked:%d/%m/%Y}) là ngày nghỉ: hạn tính đến {working:%d/%m/%Y}."
     return None
 
 

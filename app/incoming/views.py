@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from app.core import clock, inputs
 from app.core.db import db
-from app.core.errors import DomainError
+from app.core.errors import DomainError, ValidationError
 from app.core.inputs import bounded_int
 from app.core.periods import range_problem
 from app.core.transaction import unit_of_work
@@ -177,10 +177,13 @@ def print_slip(document_id: int):
 
 
 def _book_args() -> dict:
+    date_from, date_to = _date("date_from"), _date("date_to")
+    if problem := range_problem(date_from, date_to):  # a book of no days would print empty under its wrong heading
+        raise ValidationError(problem, code="date_range_reversed", details={"date_to": problem})
     return {
         "year": request.args.get("year", type=inputs.year),
-        "date_from": _date("date_from"),
-        "date_to": _date("date_to"),
+        "date_from": date_from,
+        "date_to": date_to,
         "register_id": request.args.get("register_id", type=bounded_int),
     }
 

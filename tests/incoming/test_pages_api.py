@@ -115,6 +115,8 @@ def test_list_search_ignores_diacritics(client, incoming_office, signed_pdf):
     # Dates the wrong way round find nothing, and the page says why
     backwards = client.get("/incoming?date_from=2026-12-10&date_to=2026-12-01").get_data(as_text=True)
     assert 'data-testid="date-range-problem">“Đến ngày” phải sau hoặc bằng “Từ ngày”.' in backwards
+    book = client.get("/incoming/register.pdf?date_from=2026-12-10&date_to=2026-12-01")
+    assert book.status_code == 422 and "“Đến ngày” phải sau hoặc bằng “Từ ngày”." in book.get_data(as_text=True)
     assert "date-range-problem" not in client.get("/incoming?date_from=2026-12-01&date_to=2026-12-10").get_data(
         as_text=True
     )

@@ -149,6 +149,6 @@ def test_the_clerk_is_told_of_a_reply_date_past_or_on_a_day_off(incoming_office,
     assert "(20/11/2026) đã qua" in steps.reply_date_note(past) and past.due_date == date(2026, 11, 20)
     sunday = receive(office, signed_pdf, code_number="125", due_date="2026-11-29")
     assert steps.reply_date_note(sunday) == (
-        "Hạn trả lời nơi gửi yêu cầu (29/11/2026) là ngày nghỉ: hạn giải quyết tính đến 30/11/2026."
+        "Hạn giải quyết nơi gửi yêu cầu (29/11/2026) là ngày nghỉ: hạn tính đến 30/11/2026."
     )
     assert steps.reply_date_note(receive(office, signed_pdf, code_number="126", due_date="2026-11-27")) is None
