@@ -312,7 +312,11 @@ def _tell_coordinating_units(actor: User | None, document: IncomingDocument, uni
             leaders,
             kind="incoming_coordinate",
             title=f"{db.session.get(Unit, unit_id).name} được giao phối hợp: {document.subject}"[:300],
-            body=(document.direction or "")[:1000],
+            body=(
+                "Bước “Góp ý phối hợp” chờ chuyên viên của đơn vị nhận (hộp việc chung của đơn vị); lãnh đạo đơn vị có "
+                "thể chuyển cho chuyên viên cụ thể."
+                + (f"\nÝ kiến chỉ đạo: {document.direction[:800]}" if document.direction else "")
+            ),
             url=f"/incoming/{document.id}#xu-ly",
             object_type="incoming",
             object_id=document.id,

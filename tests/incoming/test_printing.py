@@ -305,9 +305,10 @@ def test_the_slip_keeps_whom_the_leader_named_after_that_person_gave_it_back(
     case = Procedure(office, frozen_clock, signed_pdf).register(when=at(23))
     case.direct(at(23, 15), lead_user_id=office.spec_a1.id, han_xu_ly="2026-11-27")
     handling.return_to_unit_leader(office.spec_a1, case.document.id, "Tôi đi công tác dài ngày.")
-    handling.reassign_returned(office.unit_leader, case.document.id, office.spec_a2.id)
+    handling.reassign_returned(office.unit_leader, case.document.id, office.spec_a2.id, "Đồng chí Ánh chủ trì thay.")
     login(client, "lanhdao")
     [slip] = text_of(client.get(f"/incoming/{case.document.id}/phieu.pdf").data)
-    # Part 1 is what the leader wrote; part 2 says who handles it now
+    # Part 1 is what the leader wrote; part 2 says who handles it now, with the unit leader's words and name
     assert "Giao đơn vị, cá nhân chủ trì: Phòng Tổng hợp (Võ Quốc Bảo)" in slip
     assert f"Giao cho cá nhân: Võ Quốc Bảo; sau đó {office.spec_a2.full_name} giải quyết" in slip
+    assert "Ý kiến: Đồng chí Ánh chủ trì thay." in slip and office.unit_leader.full_name in slip

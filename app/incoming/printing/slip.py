@@ -143,6 +143,7 @@ def unit_opinion(document: IncomingDocument, direct, assign, handle: HumanTask |
             person = db.session.get(User, int(named)) if str(named).isdigit() else None
             if handle is not None and _given_to(person, handle) != (person.full_name if person else BLANK):
                 opinion.lines.append(("Giao cho cá nhân", _given_to(person, handle)))  # given back since
+                _with_reassignment(opinion, document)
         else:
             opinion.lines = [
                 ("Ý kiến", BLANK),
@@ -162,7 +163,28 @@ def unit_opinion(document: IncomingDocument, direct, assign, handle: HumanTask |
         ("Ngày, tháng, năm cho ý kiến", _day(assign.completed_at)),
     ]
     opinion.given_by = assign.completed_by.full_name if assign.completed_by else None
+    _with_reassignment(opinion, document, after=assign.completed_at)
     return opinion
+
+
+def _with_reassignment(opinion: Opinion, document: IncomingDocument, after=None) -> None:
+    """A step given back and handed on ("Giao lại"): the unit leader's later words, their day and their name are
+    part 2's, not the first assignment's."""
+    from app.incoming.models_handling import IncomingNote, NoteKind
+
+    query = sa.select(IncomingNote).where(
+        IncomingNote.document_id == document.id, IncomingNote.kind == NoteKind.ASSIGNED
+    )
+    if after is not None:
+        query = query.where(IncomingNote.created_at > after)
+    note = db.session.scalar(query.order_by(IncomingNote.id.desc()).limit(1))
+    if note is None or note.author is None:
+        return
+    lines = dict(opinion.lines)
+    lines["Ý kiến"] = note.text
+    lines["Ngày, tháng, năm cho ý kiến"] = _day(note.created_at)
+    opinion.lines = list(lines.items())
+    opinion.given_by = note.author.full_name
 
 
 def _given_to(person: User | None, handle: HumanTask | None) -> str:
