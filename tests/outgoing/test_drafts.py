@@ -307,6 +307,7 @@ def test_a_signed_document_is_cancelled_as_a_document_not_a_draft(client, outgoi
     # The page says who cancelled, when and why; the drafter is told
     assert 'data-testid="cancel-banner"' in shown and f"{office.leader.full_name} hủy văn bản ngày" in shown
     assert "Lý do: “Không ban hành nữa”" in shown
+    assert "Không gửi (văn bản đã hủy)" in shown and "Gửi khi phát hành" not in shown
     from app.notifications.models import Notification
 
     [told] = db.session.scalars(sa.select(Notification).where(Notification.kind == "outgoing_cancelled")).all()
