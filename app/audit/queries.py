@@ -17,6 +17,21 @@ def recent_events(
     return list(db.session.scalars(query.order_by(AuditEvent.seq.desc()).limit(limit)))
 
 
+def latest_event(object_type: str, object_id, action: str) -> AuditEvent | None:
+    """The last time `action` was done to the object: who did it, when, with what — the audit chain is the record
+    of an act the object keeps no copy of (who cancelled a document, who entered a recall request)."""
+    return db.session.scalar(
+        sa.select(AuditEvent)
+        .where(
+            AuditEvent.object_type == object_type,
+            AuditEvent.object_id == str(object_id),
+            AuditEvent.action == action,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+
+
 def events_for(object_type: str, object_id, limit: int = 50) -> list[AuditEvent]:
     return list(
         db.session.scalars(

@@ -28,7 +28,7 @@ import logging
 import sqlalchemy as sa
 from flask import current_app
 
-from app.audit.models import AuditEvent
+from app.audit.queries import latest_event
 from app.core import clock
 from app.core.db import db
 from app.core.signals import object_destroyed
@@ -131,16 +131,8 @@ def _blank(document: IncomingDocument) -> None:
 
 def _requester_id(document: IncomingDocument) -> int | None:
     """The clerk who entered the sender's request (None: it came through the exchange), from the audit chain."""
-    return db.session.scalar(
-        sa.select(AuditEvent.actor_id)
-        .where(
-            AuditEvent.object_type == IncomingDocument.__tablename__,
-            AuditEvent.object_id == str(document.id),
-            AuditEvent.action == "incoming.recall_request",
-        )
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    )
+    event = latest_event(IncomingDocument.__tablename__, document.id, "incoming.recall_request")
+    return event.actor_id if event is not None else None
 
 
 def destroy_files(record_id: int | None = None, *, limit: int = 500) -> int:

@@ -493,18 +493,9 @@ def cancellation_of(document: OutgoingDocument) -> dict | None:
     document keeps no copy of its own), for the banner on its page."""
     if document.status != OutgoingStatus.CANCELLED:
         return None
-    from app.audit.models import AuditEvent
+    from app.audit.queries import latest_event
 
-    event = db.session.scalar(
-        sa.select(AuditEvent)
-        .where(
-            AuditEvent.object_type == OutgoingDocument.__tablename__,
-            AuditEvent.object_id == str(document.id),
-            AuditEvent.action == "outgoing.cancel",
-        )
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    )
+    event = latest_event(OutgoingDocument.__tablename__, document.id, "outgoing.cancel")
     if event is None:
         return None
     person = db.session.get(User, event.actor_id) if event.actor_id else None
