@@ -18,6 +18,7 @@ from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationErro
 from app.incoming import permissions
 from app.incoming.models import AssignmentKind, IncomingAssignment, IncomingDocument, IncomingStatus
 from app.incoming.models_handling import ExtensionStatus, IncomingExtension, IncomingNote, NoteKind
+from app.incoming.notices import tell
 from app.incoming.services import get_document
 from app.org import queries as org_queries
 from app.org.models import Role, User
@@ -123,7 +124,7 @@ def request_extension(actor: User, document_id: int, *, reason: str, proposed_da
     db.session.add(extension)
     db.session.flush()
     # Whoever decides is told at once, not left to find a banner.
-    _tell(
+    tell(
         document,
         permissions.extension_deciders(assignment) - {actor.id},
         kind="incoming_extension_request",
@@ -163,7 +164,7 @@ def decide_extension(
         _move_deadline(document, assignment, extension.proposed_date)
     db.session.flush()
     verb = "Đồng ý" if approve else "Không đồng ý"
-    _tell(
+    tell(
         document,
         {extension.requested_by_id} - {actor.id},
         kind="incoming_extension_decided",
@@ -181,13 +182,6 @@ def decide_extension(
         },
     )
     return extension
-
-
-def _tell(document: IncomingDocument, recipients: set[int], *, kind: str, title: str, body: str) -> None:
-    from app.notifications.services import notify
-
-    url = f"/incoming/{document.id}#xu-ly"  # a path: services run without a request too
-    notify(recipients, kind=kind, title=title, body=body, url=url, object_type="incoming", object_id=document.id)
 
 
 def _move_deadline(document: IncomingDocument, assignment: IncomingAssignment, day: date) -> None:
@@ -327,7 +321,7 @@ def _tell_returned(actor: User, document: IncomingDocument, assignment, unit_id:
     director = assignment.created_by_id if assignment is not None and not others else None
     title = f"{actor.full_name} trả lại văn bản để phân công lại: {document.subject}"
     body = reason[:500] + ("" if others else "\nĐơn vị không còn chuyên viên khác để giao.")
-    _tell(
+    tell(
         document,
         (leaders | ({director} if director else set())) - {actor.id},
         kind="incoming_returned",
@@ -397,7 +391,7 @@ def reassign_returned(actor: User, document_id: int, user_id: int, note: str | N
         summary=f"Giao lại cho {target.full_name}" + (f": {text[:300]}" if text else ""),
         changes={"task_id": task.id, "user_id": target.id},
     )
-    _tell(
+    tell(
         document,
         {target.id} - {actor.id},
         kind="incoming_reassigned",

@@ -18,6 +18,7 @@ from app.documents.services import default_register
 from app.exchange.models import StatusCode
 from app.incoming.intake import clean_metadata, key_of
 from app.incoming.models import AssignmentKind, Channel, IncomingAssignment, IncomingDocument, IncomingStatus
+from app.incoming.notices import tell
 from app.incoming.services import status_for_sender
 from app.incoming.states import STATES
 from app.org import queries as org_queries
@@ -304,11 +305,10 @@ def _tell_coordinating_units(actor: User | None, document: IncomingDocument, uni
     """A coordinating unit's opinion step waits in its specialists' queue (processes/incoming.bpmn, lane
     chuyen_vien): its leaders hear of the assignment at once, so the unit's work never passes them by (seed 000
     Điều 17.2: the unit answers for its part)."""
-    from app.notifications.services import notify
-
     for unit_id in (u for u in unit_ids if u is not None):
         leaders = {u.id for u in org_queries.active_members(unit_id, Role.UNIT_LEADER.value)} - {actor and actor.id}
-        notify(
+        tell(
+            document,
             leaders,
             kind="incoming_coordinate",
             title=f"{db.session.get(Unit, unit_id).name} được giao phối hợp: {document.subject}"[:300],
@@ -317,9 +317,6 @@ def _tell_coordinating_units(actor: User | None, document: IncomingDocument, uni
                 "thể chuyển cho chuyên viên cụ thể."
                 + (f"\nÝ kiến chỉ đạo: {document.direction[:800]}" if document.direction else "")
             ),
-            url=f"/incoming/{document.id}#xu-ly",
-            object_type="incoming",
-            object_id=document.id,
         )
 
 

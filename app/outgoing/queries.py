@@ -231,3 +231,18 @@ def replies_to(incoming_ids: list[int], user: User | None = None, **_extra) -> l
         Reply(doc.reply_to_id, doc.id, "outgoing.document", doc.symbol, doc.subject, doc.issued_date)
         for doc in db.session.scalars(query)
     ]
+
+
+def cancellation_of(document: OutgoingDocument) -> dict | None:
+    """Who cancelled a cancelled document, when and why, as the audit chain holds it (the record of the act: the
+    document keeps no copy of its own), for the banner on its page."""
+    if document.status != OutgoingStatus.CANCELLED:
+        return None
+    from app.audit.queries import latest_event
+
+    event = latest_event(OutgoingDocument.__tablename__, document.id, "outgoing.cancel")
+    if event is None:
+        return None
+    person = db.session.get(User, event.actor_id) if event.actor_id else None
+    by = person.full_name if person is not None else event.actor_name
+    return {"by": by, "at": event.occurred_at, "reason": (event.changes or {}).get("reason")}

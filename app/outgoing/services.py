@@ -486,18 +486,3 @@ def cancel(actor: User, document_id: int, reason: str) -> OutgoingDocument:
         body=reason,
     )
     return document
-
-
-def cancellation_of(document: OutgoingDocument) -> dict | None:
-    """Who cancelled a cancelled document, when and why, as the audit chain holds it (the record of the act: the
-    document keeps no copy of its own), for the banner on its page."""
-    if document.status != OutgoingStatus.CANCELLED:
-        return None
-    from app.audit.queries import latest_event
-
-    event = latest_event(OutgoingDocument.__tablename__, document.id, "outgoing.cancel")
-    if event is None:
-        return None
-    person = db.session.get(User, event.actor_id) if event.actor_id else None
-    by = person.full_name if person is not None else event.actor_name
-    return {"by": by, "at": event.occurred_at, "reason": (event.changes or {}).get("reason")}

@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask import Flask, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
 
 from app.api.schemas import field_messages, flatten_messages
 from app.core.db import db
@@ -57,9 +56,7 @@ def _page_without_slash(app: Flask) -> str | None:
         return None
     try:
         app.url_map.bind_to_environ(request.environ).match(path.rstrip("/"), method="GET")
-    except RequestRedirect:
-        return None
-    except HTTPException:
+    except HTTPException:  # no such page either (RequestRedirect too: it is one)
         return None
     query = request.query_string.decode()
     return path.rstrip("/") + (f"?{query}" if query else "")
