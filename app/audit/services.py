@@ -18,6 +18,7 @@ import hmac
 import json
 import logging
 import os
+import weakref
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -27,6 +28,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.util import find_tables
 
 from app.audit.access_warnings import is_access_change
 from app.audit.context import current_origin
@@ -106,7 +108,7 @@ def record(
     `actor` is a User or None for the system. Rolled back with the transaction (or the savepoint) it was
     recorded in, like everything else. `actor_name` names an actor who is neither (someone not signed in).
     """
-    session = db.session
+    session = db.session()
     origin = current_origin()
     if obj is not None:
         object_type = object_type or obj.__tablename__
@@ -126,11 +128,21 @@ def record(
         ip=origin.ip,
         user_agent=origin.user_agent,
     )
-    session.add(event)  # inserted at the next flush, or sealed first and inserted once at commit
-    session.info.setdefault(_UNSEALED, []).append(event)
+    # Kept out of the session until the commit seals it and inserts it once (_seal): in the session, the next flush
+    # (a savepoint's, an operation's) would insert it unsealed and the seal would update it — a statement and a
+    # unit of work more on every audited request (bench/inprocess.py). Its transaction is noted for a rollback.
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_UNSEALED, []).append((event, transaction))
     if is_access_change(action, changes, actor):
+        _enter_unsealed(session)  # with the warning that names it, in the order they were recorded
         session.add(AccessChangeWarning(event=event, agency_id=event.agency_id))
     return event
+
+
+def _enter_unsealed(session: Session) -> None:
+    """Put this transaction's events not yet in the session into it, in the order they were recorded (their ids
+    follow that order, as the chain does)."""
+    session.add_all([event for event, _ in session.info.get(_UNSEALED, []) if sa.inspect(event).transient])
 
 
 # One look at a document is one event: its page, then the PDF the page's viewer fetches, then a reload a minute
@@ -158,6 +170,25 @@ def record_view(actor, action: str, obj: Any, *, summary: str) -> AuditEvent | N
     return record(actor, action, obj, summary=summary)
 
 
+@sa_event.listens_for(Session, "do_orm_execute")
+def _show_unsealed(state) -> None:
+    """A query of the audit log in the transaction that recorded events sees them, as it sees any row it wrote:
+    they join the session now, its autoflush writes them unsealed and the seal gives them their places."""
+    unsealed = state.session.info.get(_UNSEALED)
+    if unsealed and state.is_select and _reads_audit_log(state.statement):
+        _enter_unsealed(state.session)
+
+
+_READS_AUDIT_LOG = weakref.WeakKeyDictionary()  # statement → whether it reads audit_event (the hot ones are reused)
+
+
+def _reads_audit_log(statement) -> bool:
+    known = _READS_AUDIT_LOG.get(statement)
+    if known is None:
+        known = _READS_AUDIT_LOG[statement] = AuditEvent.__table__ in find_tables(statement, include_joins=True)
+    return known
+
+
 @sa_event.listens_for(Session, "before_commit")
 def _seal(session: Session) -> None:
     """Give this transaction's events their places in the chain, under the chain lock, right before commit.
@@ -167,8 +198,7 @@ def _seal(session: Session) -> None:
     """
     if session.in_nested_transaction():
         return
-    # Recorded in this transaction and not rolled back with a savepoint (those are transient again).
-    events = [e for e in session.info.pop(_UNSEALED, []) if sa.inspect(e).persistent or sa.inspect(e).pending]
+    events = [event for event, _transaction in session.info.pop(_UNSEALED, [])]  # rolled-back ones are gone
     if not events:
         return
     _lock_chain(session)
@@ -180,6 +210,7 @@ def _seal(session: Session) -> None:
         prev_seq += 1
         event.seq, event.prev_hash = prev_seq, prev_hash
         event.hash = prev_hash = chain_hash(prev_hash, event, key)
+    session.add_all([event for event in events if sa.inspect(event).transient])  # in the order recorded
     session.flush()
     session.info[_HEAD] = (prev_seq, prev_hash)
 
@@ -196,9 +227,27 @@ def _checkpoint_after_commit(session: Session) -> None:
 
 
 @sa_event.listens_for(Session, "after_soft_rollback")
-def _forget_after_rollback(session: Session, _previous) -> None:
+def _forget_after_rollback(session: Session, previous) -> None:
+    """Drop the events recorded inside the savepoint that was rolled back (and inside the savepoints it held):
+    they never happened."""
+    if unsealed := session.info.get(_UNSEALED):
+        unsealed[:] = [(event, t) for event, t in unsealed if not _within(t, previous)]
     if not session.in_transaction():
         session.info.pop(_HEAD, None)
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_unsealed(session: Session, transaction) -> None:
+    if transaction.parent is None:  # committed (and sealed), rolled back or closed: nothing is left to seal
+        session.info.pop(_UNSEALED, None)
+
+
+def _within(transaction, outer) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 # --- checkpoints of the head, outside the database -----------------------------------------------------------

@@ -64,6 +64,39 @@ def test_events_of_a_rolled_back_savepoint_leave_no_gap(create_user):
     assert audit.verify_chain().ok
 
 
+def test_an_event_nobody_reads_first_is_written_once_already_sealed(create_user):
+    user = create_user()
+    writes = []
+
+    def note(_conn, _cursor, statement, *_args):
+        if statement.startswith(("INSERT INTO audit_event", "UPDATE audit_event")):
+            writes.append(statement.split(" (")[0].split(" SET")[0])
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        with unit_of_work():
+            audit.record(user, "agency.view", user.agency, summary="Xem")
+            db.session.flush()  # other work's flushes, a savepoint: none writes the event
+            with db.session.begin_nested():
+                audit.record(user, "agency.view", user.agency, summary="Xem lần nữa")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+    # One INSERT per row sealed by that commit (the fixture's own events with these two), no UPDATE by the seal.
+    assert writes == ["INSERT INTO audit_event"] * len(chain()) and len(chain()) >= 2
+    assert [e.summary for e in chain()[-2:]] == ["Xem", "Xem lần nữa"] and audit.verify_chain().ok
+
+
+def test_an_event_of_a_rolled_back_savepoint_is_gone_though_never_written(create_user):
+    user = create_user()
+    with unit_of_work():
+        audit.record(user, "agency.view", user.agency, summary="trước")
+        with pytest.raises(RuntimeError), db.session.begin_nested():
+            audit.record(user, "agency.view", user.agency, summary="trong điểm lưu bị hủy")
+            raise RuntimeError("refused")
+        audit.record(user, "agency.view", user.agency, summary="sau")
+    assert [e.summary for e in chain()[-2:]] == ["trước", "sau"] and audit.verify_chain().ok
+
+
 def test_event_records_actor_origin_and_changes(admin, create_user):
     with origin("203.0.113.7", "Mozilla/5.0 kiểm thử"):
         user = services.create_user(

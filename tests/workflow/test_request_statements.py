@@ -19,7 +19,9 @@ from app.workflow.definitions import sync_processes
 # choices, the next task, the audit row). PostgreSQL takes the audit chain's lock in one more statement.
 # Issue 11: a task's first opening by its holder records `opened_at` (one UPDATE); the escalation schedule
 # (app/escalation/watch.py) gains a row with each new task and loses it when the task closes (one statement each).
-START, INBOX, OPEN, COMPLETE = 16, 3, 4, 17
+# Issue 15: an audit row is inserted once, already sealed, at commit (it was inserted by an earlier flush and
+# updated by the seal: 16 and 17 before).
+START, INBOX, OPEN, COMPLETE = 15, 3, 4, 16
 
 
 @contextmanager
