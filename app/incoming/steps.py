@@ -207,6 +207,16 @@ def _people_problems(agency_id: int, direction: Direction) -> dict[str, str]:
     if direction.lead_user_id is not None and direction.lead_user_id in direction.coordinate_user_ids:
         problems["coordinate_user_ids"] = "Người chủ trì không đồng thời là người phối hợp."
         problems[f"coordinate_user_ids.{direction.lead_user_id}"] = problems["coordinate_user_ids"]  # that one only
+    # One part per person (NĐ 30/2020 Điều 23.2: chủ trì, phối hợp or để biết): two would be two assignments of
+    # the same document to one person, counted twice in the reports.
+    for user_id in direction.inform_user_ids:
+        if user_id == direction.lead_user_id:
+            problems[f"inform_user_ids.{user_id}"] = "Người chủ trì không đồng thời là người nhận để biết."
+        elif user_id in direction.coordinate_user_ids:
+            problems[f"inform_user_ids.{user_id}"] = "Người phối hợp không đồng thời là người nhận để biết."
+    both = [problem for key, problem in problems.items() if key.startswith("inform_user_ids.")]
+    if both and "inform_user_ids" not in problems:
+        problems["inform_user_ids"] = " ".join(dict.fromkeys(both))
     return problems
 
 

@@ -84,6 +84,24 @@ def test_a_direction_in_the_past_or_leading_and_coordinating_is_refused(incoming
     assert set(both) == {"lead_unit_id", "due"}
 
 
+def test_a_person_has_one_part_in_a_direction_not_also_to_be_informed(incoming_office, frozen_clock):
+    office = incoming_office
+    direction = steps.Direction(
+        lead_user_id=office.spec_a1.id,
+        coordinate_user_ids=(office.spec_a2.id,),
+        inform_user_ids=(office.spec_a1.id, office.spec_a2.id, office.spec_b.id),
+    )
+    problems = steps.direction_problems(office.agency.id, direction)
+    assert problems[f"inform_user_ids.{office.spec_a1.id}"] == "Người chủ trì không đồng thời là người nhận để biết."
+    assert problems[f"inform_user_ids.{office.spec_a2.id}"] == "Người phối hợp không đồng thời là người nhận để biết."
+    assert f"inform_user_ids.{office.spec_b.id}" not in problems  # the form marks the two at fault only
+    assert problems["inform_user_ids"] == (
+        "Người chủ trì không đồng thời là người nhận để biết. Người phối hợp không đồng thời là người nhận để biết."
+    )
+    apart = steps.Direction(lead_user_id=office.spec_a1.id, inform_user_ids=(office.spec_b.id,))
+    assert steps.direction_problems(office.agency.id, apart) == {}
+
+
 def test_a_deadline_on_a_day_off_is_refused_naming_the_next_working_day(incoming_office, frozen_clock):
     # A deadline ending on a day off ends on the next working day (BLDS 2015 Điều 148.5): the leader picks that day,
     # so the document, its assignments and the inbox all show one date (Saturday 28/11/2026 → Monday 30/11).
