@@ -233,16 +233,22 @@ def replies_to(incoming_ids: list[int], user: User | None = None, **_extra) -> l
     ]
 
 
-def cancellation_of(document: OutgoingDocument) -> dict | None:
-    """Who cancelled a cancelled document, when and why, as the audit chain holds it (the record of the act: the
-    document keeps no copy of its own), for the banner on its page."""
-    if document.status != OutgoingStatus.CANCELLED:
+# The act that ended a document's life, by its status: its audit event names who did it.
+_ENDED_BY = {OutgoingStatus.CANCELLED: "outgoing.cancel", OutgoingStatus.RECALLED: "outgoing.recall"}
+
+
+def ending_of(document: OutgoingDocument) -> dict | None:
+    """Who cancelled or recalled the document, when and why, as the audit chain holds it (the record of the act:
+    the document keeps no copy of who did it), for the banner on its page."""
+    action = _ENDED_BY.get(document.status)
+    if action is None:
         return None
     from app.audit.queries import latest_event
 
-    event = latest_event(OutgoingDocument.__tablename__, document.id, "outgoing.cancel")
+    event = latest_event(OutgoingDocument.__tablename__, document.id, action)
     if event is None:
         return None
     person = db.session.get(User, event.actor_id) if event.actor_id else None
     by = person.full_name if person is not None else event.actor_name
-    return {"by": by, "at": event.occurred_at, "reason": (event.changes or {}).get("reason")}
+    reason = (event.changes or {}).get("reason") or document.recall_reason
+    return {"by": by, "at": event.occurred_at, "reason": reason}

@@ -272,7 +272,7 @@ def document(document_id: int):
         consult_units=[u for u in list_units(doc.agency_id) if u.id in consult_ids],
         original=related["original"],
         successors=related["successors"],
-        cancellation=queries.cancellation_of(doc),
+        ending=queries.ending_of(doc),
         status_labels=STATUS_LABELS,
         status_label=lambda code, fallback="": RECIPIENT_STATUS_LABELS.get(code, fallback or code or ""),
         urgency_labels=URGENCY_LABELS,

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from app.core.db import db
 from app.core.errors import Conflict, PermissionDenied, ValidationError
+from app.core.transaction import unit_of_work
 from app.documents.uploads import Upload
 from app.incoming import recall as incoming_recall
 from app.incoming.models import IncomingDocument, IncomingStatus
@@ -99,7 +100,8 @@ def test_a_recalled_document_is_shown_frozen_in_the_api_and_the_page(client, out
     login(client, "vanthu")
     page = client.get(f"/outgoing/{document.id}").get_data(as_text=True)
     assert 'data-confirm="Thu hồi văn bản đã ban hành?' in page  # the recall is asked for once more
-    recall_outgoing(office.clerk, document.id, REASON)
+    with unit_of_work():  # as the page's request does: committed, with its audit event
+        recall_outgoing(office.clerk, document.id, REASON)
     headers = api_token(office.spec_a1)
     detail = client.get(f"/api/v1/outgoing/{document.id}", headers=headers).json
     assert detail["status"] == "recalled" and detail["is_frozen"] is True
@@ -111,6 +113,7 @@ def test_a_recalled_document_is_shown_frozen_in_the_api_and_the_page(client, out
     assert commented.status_code == 409 and commented.json["code"] == "outgoing_recalled"
     page = client.get(f"/outgoing/{document.id}").get_data(as_text=True)
     assert 'data-testid="recall-banner"' in page and 'data-testid="frozen-note"' in page
+    assert f"{office.clerk.full_name} thu hồi văn bản ngày" in page  # who did it, from the audit chain
     assert "trả lời đồng ý hoặc từ chối thu hồi" in page and "đồng ý (15)" not in page  # words, not codes
 
 
