@@ -33,17 +33,21 @@ def parse_seasons_text(text: str) -> tuple[list[dict], dict[str, str]]:
 
     The problem is returned, not raised, so that the page can report it together with the other fields' problems.
     """
-    seasons = []
+    seasons, bad = [], []
     for number, line in enumerate((text or "").splitlines(), 1):
         if not line.strip():
             continue
         parts = [p.strip() for p in line.split(";", 2)]
         if len(parts) != 3:
-            message = f"Dòng {number}: cần ba phần cách nhau bởi dấu chấm phẩy: tên; từ ngày-đến ngày; các buổi."
-            return [], {"seasons": message}
+            bad.append(number)  # every such line said at once, not one per try
+            continue
         name, period, sessions = parts
         start, _, end = _RANGE.sub("|", period, count=1).partition("|")
         seasons.append({"name": name, "start": start, "end": end, "sessions": parse_sessions_text(sessions)})
+    if bad:
+        lines = ", ".join(str(n) for n in bad)
+        message = f"Dòng {lines}: cần ba phần cách nhau bởi dấu chấm phẩy: tên; từ ngày-đến ngày; các buổi."
+        return [], {"seasons": message}
     return seasons, {}
 
 

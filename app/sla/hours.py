@@ -103,31 +103,36 @@ def clean_seasons(raw) -> tuple[list[dict], str | None]:
         return [], None
     if not isinstance(raw, list | tuple):
         return [], "Danh sách giai đoạn theo mùa không hợp lệ."
-    cleaned, covered = [], set()
-    for item in raw:
-        if not isinstance(item, dict):
-            return [], "Danh sách giai đoạn theo mùa không hợp lệ."
+    if not all(isinstance(item, dict) for item in raw):
+        return [], "Danh sách giai đoạn theo mùa không hợp lệ."
+    cleaned, covered, problems = [], set(), []
+    for item in raw:  # every season's problem said at once, not one per try
         name = unicodedata.normalize("NFC", str(item.get("name") or "")).strip()
         if not name or len(name) > 100:
-            return [], "Mỗi giai đoạn cần có tên (tối đa 100 ký tự), ví dụ “Giờ mùa hè”."
+            problems.append("Mỗi giai đoạn cần có tên (tối đa 100 ký tự), ví dụ “Giờ mùa hè”.")
+            continue
         start, end = parse_month_day(item.get("start")), parse_month_day(item.get("end"))
-        if start is None or end is None:
-            return [], f"Giai đoạn “{name}”: ngày bắt đầu/kết thúc phải có dạng dd/mm (ví dụ 16/04) và là ngày có thật."
         sessions, problem = clean_sessions(item.get("sessions"))
-        if problem:
-            return [], f"Giai đoạn “{name}”: {problem}"
-        days = _season_days(start, end)
-        if days & covered:
-            return [], f"Giai đoạn “{name}” trùng ngày với một giai đoạn khác."
-        covered |= days
-        cleaned.append(
-            {
-                "name": name,
-                "start": f"{start[0]:02d}-{start[1]:02d}",
-                "end": f"{end[0]:02d}-{end[1]:02d}",
-                "sessions": sessions,
-            }
-        )
+        if start is None or end is None:
+            problems.append(
+                f"Giai đoạn “{name}”: ngày bắt đầu/kết thúc phải có dạng dd/mm (ví dụ 16/04) và là ngày có thật."
+            )
+        elif problem:
+            problems.append(f"Giai đoạn “{name}”: {problem}")
+        elif (days := _season_days(start, end)) & covered:
+            problems.append(f"Giai đoạn “{name}” trùng ngày với một giai đoạn khác.")
+        else:
+            covered |= days
+            cleaned.append(
+                {
+                    "name": name,
+                    "start": f"{start[0]:02d}-{start[1]:02d}",
+                    "end": f"{end[0]:02d}-{end[1]:02d}",
+                    "sessions": sessions,
+                }
+            )
+    if problems:
+        return [], " ".join(dict.fromkeys(problems))
     return cleaned, None
 
 

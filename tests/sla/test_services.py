@@ -76,6 +76,12 @@ def test_weekdays_and_seasons_are_checked(admin):
     with pytest.raises(ValidationError) as caught:
         services.update_hours(admin, None, sessions=HOURS, seasons=[summer, spring])
     assert "trùng ngày" in caught.value.details["seasons"]
+    # Every season at fault said at once, not one per try
+    nameless = {"name": "", "start": "01/01", "end": "31/01", "sessions": HOURS}
+    bad_date = {"name": "Mùa mưa", "start": "32/05", "end": "15/10", "sessions": HOURS}
+    with pytest.raises(ValidationError) as caught:
+        services.update_hours(admin, None, sessions=HOURS, seasons=[nameless, bad_date, summer])
+    assert "cần có tên" in caught.value.details["seasons"] and "“Mùa mưa”" in caught.value.details["seasons"]
     row = services.update_hours(admin, None, sessions=HOURS, seasons=[summer])
     assert row.seasons == [{"name": "Mùa hè", "start": "04-16", "end": "10-15", "sessions": HOURS}]
 

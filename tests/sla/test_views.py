@@ -95,13 +95,13 @@ def test_hours_form_reports_every_problem_at_once(client, admin):
         "/admin/calendars/hours?scope=default",
         data={
             "sessions": "07:30-25:00",
-            "seasons": "Giờ mùa hè 16/04-15/10",
+            "seasons": "Giờ mùa hè 16/04-15/10\nGiờ mùa đông; 16/10-15/04; 07:30-11:30, 13:00-16:30\nGiờ Tết",
             "csrf_token": csrf_token(client, "/admin/calendars/hours?scope=default"),
         },
     )
     html = bad.get_data(as_text=True)
     assert bad.status_code == 422
-    assert "Dòng 1: cần ba phần cách nhau bởi dấu chấm phẩy" in html  # the season line that cannot be read
+    assert "Dòng 1, 3: cần ba phần cách nhau bởi dấu chấm phẩy" in html  # each season line that cannot be read
     assert "Giờ “07:30–25:00” không hợp lệ" in html  # and, with it, the sessions
     assert "Cần chọn ít nhất một ngày làm việc trong tuần." in html  # and the weekdays
     assert queries.find_calendar(None).version == version  # nothing saved
