@@ -324,15 +324,12 @@ def update_user(
 ) -> User:
     user = queries.get_user(user_id)
     require_admin_of(actor, user.agency_id)
-    if actor is not None and actor.id == user.id and Role.ADMIN in user.roles and Role.ADMIN.value not in roles:
-        raise ValidationError(
-            "Bạn không thể tự bỏ vai trò quản trị của mình.", details={"roles": "Không thể tự bỏ vai trò quản trị."}
-        )
-    _raise_if(
-        _profile_problems(
-            user.agency, full_name=full_name, unit_id=unit_id, roles=roles, email=email, phone=phone, position=position
-        )
+    problems = _profile_problems(
+        user.agency, full_name=full_name, unit_id=unit_id, roles=roles, email=email, phone=phone, position=position
     )
+    if actor is not None and actor.id == user.id and Role.ADMIN in user.roles and Role.ADMIN.value not in roles:
+        problems["roles"] = "Không thể tự bỏ vai trò quản trị của mình."  # said with the form's other problems
+    _raise_if(problems)
     before = _profile_snapshot(user)
     _apply_profile(user, full_name=full_name, position=position, unit_id=unit_id, email=email, phone=phone)
     wanted = {Role(r).value for r in roles}

@@ -88,6 +88,14 @@ def test_account_without_a_role_is_refused_with_its_other_problems(create_user, 
     assert err.value.details["roles"] == "Chọn ít nhất một vai trò."
 
 
+def test_an_admin_removing_their_own_admin_role_is_told_with_the_form_s_other_problems(admin):
+    with pytest.raises(ValidationError) as err:
+        services.update_user(admin, admin.id, full_name="", roles=["van_thu"], phone="không có")
+    assert set(err.value.details) == {"full_name", "roles", "phone"}
+    assert err.value.details["roles"] == "Không thể tự bỏ vai trò quản trị của mình."
+    assert "quan_tri" in {r.value for r in admin.roles}
+
+
 def test_login_succeeds_and_resets_failures(create_user):
     user = create_user(username="canbo")
     assert not auth.authenticate("canbo", "sai-mat-khau-1").ok
