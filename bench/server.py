@@ -17,6 +17,7 @@ from pathlib import Path
 import requests
 
 from bench.common import fresh_database_url
+from bench.procstat import cpu_seconds, family
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("QLVB_BENCH_HTTP_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/qlvb_bench_http")
@@ -27,16 +28,7 @@ _SERVERS: dict[str, int] = {}  # base URL → the gunicorn master's pid, while i
 
 def server_pids(base: str) -> list[int]:
     """The server's processes: the gunicorn master, its workers and the scheduler process it started."""
-    master = _SERVERS[base]
-    pids = [master]
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:  # the parent pid
-            pids.append(int(stat.parent.name))
-    return pids
+    return family(_SERVERS[base])
 
 
 def server_memory_mib(base: str) -> dict[str, float]:
@@ -69,17 +61,8 @@ def _process_name(pid: int) -> str:
 
 
 def server_cpu_seconds(base: str) -> float:
-    """CPU time (user + system) used so far by the server at `base`: its gunicorn master and workers (Linux /proc).
-
-    A measure of the server's own work that other load on the machine barely changes, unlike wall-clock time."""
-    ticks = 0
-    for pid in server_pids(base):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+    """CPU time (user + system) used so far by the server at `base`: its gunicorn master and workers (Linux /proc)."""
+    return cpu_seconds(server_pids(base))
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ one bearer token obtained once from the backend's built-in OpenID provider (pass
 POST /v1.0/login_with_access_token, as a client program that already holds a token does), kept for the whole run.
 
 Server CPU per case: utime+stime of the gunicorn master (pid file) and its children from /proc/<pid>/stat, before
-and after the measured cases (the same way qlvb's bench/server.py `server_cpu_seconds` does).
+and after the measured cases (bench/procstat.py, as qlvb's bench/server.py reads its own server's).
 
 Usage (server started by ./start_server.sh, which writes $SPIFF_HOME/server.pid; see README.md):
   $SPIFF_HOME/venv/bin/python bench/spiffarena/bench_spiff.py --setup   # once per database: group, model, files
@@ -31,6 +31,9 @@ from pathlib import Path
 
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/: procstat, standard library only
+from procstat import cpu_seconds, family
+
 HERE = Path(__file__).resolve().parent  # the model's files (model/)
 SPIFF_HOME = Path(os.environ.get("SPIFF_HOME", "/work/spiffarena"))  # SpiffArena's install: venv, server.pid
 CLIENT_ID = "spiffworkflow-backend"
@@ -40,29 +43,6 @@ MODEL = "bench/one-step"
 MODIFIED = MODEL.replace("/", ":")
 CALLS = ("create", "run", "find", "open", "complete")
 CLOCK = time.perf_counter
-
-
-def server_pids(master: int) -> list[int]:
-    pids = [master]
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:
-            pids.append(int(stat.parent.name))
-    return pids
-
-
-def server_cpu_seconds(master: int) -> float:
-    ticks = 0
-    for pid in server_pids(master):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def login(base: str, username: str, password: str) -> str:
@@ -196,9 +176,9 @@ def main() -> int:
     timings = {c: [] for c in CALLS}
     errors = []
 
-    cpu0, t0 = server_cpu_seconds(master), CLOCK()
+    cpu0, t0 = cpu_seconds(family(master)), CLOCK()
     ok = run_cases(args.base, http, args.cases, timings, errors, args.warmup)
-    elapsed, cpu1 = CLOCK() - t0, server_cpu_seconds(master)
+    elapsed, cpu1 = CLOCK() - t0, cpu_seconds(family(master))
 
     result = {
         "cases": args.cases,
@@ -207,7 +187,7 @@ def main() -> int:
         "seconds": round(elapsed, 3),
         "cases_per_s": round(ok / elapsed, 2),
         "server_cpu_ms_per_case": round((cpu1 - cpu0) * 1000 / max(ok, 1), 1),
-        "server_processes": len(server_pids(master)),
+        "server_processes": len(family(master)),
     }
     for c in CALLS:
         result[f"{c}_p50"] = round(statistics.median(timings[c]), 1) if timings[c] else None
