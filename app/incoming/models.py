@@ -31,6 +31,18 @@ STATUS_LABELS = {
     IncomingStatus.RECALLED: "Đã thu hồi",
 }
 
+# The colour of each status's badge (Bootstrap classes), on the list and the document's page: waiting on the clerk
+# yellow, in the leaders' and handlers' hands blue, done green, ended grey or black.
+STATUS_BADGES = {
+    IncomingStatus.RECEIVED: "text-bg-warning",
+    IncomingStatus.RETURNED: "text-bg-secondary",
+    IncomingStatus.REGISTERED: "text-bg-info",
+    IncomingStatus.DIRECTED: "text-bg-primary",
+    IncomingStatus.HANDLING: "text-bg-primary",
+    IncomingStatus.COMPLETED: "text-bg-success",
+    IncomingStatus.RECALLED: "text-bg-dark",
+}
+
 
 class Channel(StrEnum):
     ELECTRONIC = "electronic"  # từ hệ thống khác / liên thông / API

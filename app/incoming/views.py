@@ -20,7 +20,7 @@ from app.exchange.directory import peer_route
 from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
 from app.exchange.services import statuses_for
 from app.incoming import handling, permissions, printing, queries, recall, relations, services
-from app.incoming.models import STATUS_LABELS, Channel, IncomingDocument, IncomingStatus
+from app.incoming.models import STATUS_BADGES, STATUS_LABELS, Channel, IncomingDocument, IncomingStatus
 from app.incoming.steps import reply_date_note
 from app.org.models import Role
 from app.org.queries import list_units
@@ -68,6 +68,7 @@ def documents():
         "incoming/list.html",
         documents=rows,
         status_labels=STATUS_LABELS,
+        status_badges=STATUS_BADGES,
         urgency_labels=URGENCY_LABELS,
         units=list_units(current_user.agency_id),
         older=older,
@@ -221,6 +222,7 @@ def _document_page(document_id: int, *, kept: dict | None = None, status: int = 
         may_send_status=permissions.can_send_status_by_hand(current_user, doc),
         sender_reached=peer_route(doc.sender_code) is not None,
         status_labels=STATUS_LABELS,
+        status_badges=STATUS_BADGES,
         exchange_labels=EXCHANGE_LABELS,
         task_labels=TASK_STATE_LABELS,
         urgency_labels=URGENCY_LABELS,

@@ -41,6 +41,21 @@ STATUS_LABELS = {
     OutgoingStatus.CANCELLED: "Đã hủy",
 }
 
+# The colour of each status's badge (Bootstrap classes), on the list and the document's page: work in progress blue,
+# waiting on its drafter yellow, done green, ended grey or black.
+STATUS_BADGES = {
+    OutgoingStatus.DRAFT: "text-bg-light border",
+    OutgoingStatus.CONSULTING: "text-bg-primary",
+    OutgoingStatus.REVIEWING: "text-bg-primary",
+    OutgoingStatus.FORMAT_CHECK: "text-bg-primary",
+    OutgoingStatus.RETURNED: "text-bg-warning",
+    OutgoingStatus.SIGNING: "text-bg-primary",
+    OutgoingStatus.SIGNED: "text-bg-info",
+    OutgoingStatus.ISSUED: "text-bg-success",
+    OutgoingStatus.RECALLED: "text-bg-dark",
+    OutgoingStatus.CANCELLED: "text-bg-secondary",
+}
+
 
 class SignerAuthority(StrEnum):
     """Thẩm quyền ký (NĐ 30/2020 Điều 13; Phụ lục I II.7.b). NONE: the head signs in their own name."""

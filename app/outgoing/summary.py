@@ -5,7 +5,14 @@ from flask_login import current_user
 from app.core.db import db
 from app.documents.models import URGENCY_LABELS
 from app.outgoing import layout, permissions, services
-from app.outgoing.models import RELATION_LABELS, REVIEW_LABELS, STAGE_LABELS, STATUS_LABELS, OutgoingDocument
+from app.outgoing.models import (
+    RELATION_LABELS,
+    REVIEW_LABELS,
+    STAGE_LABELS,
+    STATUS_BADGES,
+    STATUS_LABELS,
+    OutgoingDocument,
+)
 from app.workflow.assignment import OPEN_STATES
 from app.workflow.models import HumanTask
 
@@ -23,6 +30,7 @@ def task_summary(task: HumanTask):
         "can_revise": permissions.reviewer_step(current_user, doc) is not None,  # Phụ lục VI III.1.n
         "relation_labels": RELATION_LABELS,
         "status_labels": STATUS_LABELS,
+        "status_badges": STATUS_BADGES,
         "urgency_labels": URGENCY_LABELS,
         "stage_labels": STAGE_LABELS,
         "review_labels": REVIEW_LABELS,

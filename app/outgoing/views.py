@@ -28,6 +28,7 @@ from app.outgoing.models import (
     RELATION_LABELS,
     REVIEW_LABELS,
     STAGE_LABELS,
+    STATUS_BADGES,
     STATUS_LABELS,
     OutgoingDocument,
     OutgoingStatus,
@@ -130,6 +131,7 @@ def documents():
         for_unit_count=queries.count_sent_to_unit(current_user) if current_user.unit_id else 0,
         older=older,
         status_labels=STATUS_LABELS,
+        status_badges=STATUS_BADGES,
         urgency_labels=URGENCY_LABELS,
         years=queries.years(current_user.agency_id),
     )
@@ -274,6 +276,7 @@ def document(document_id: int):
         successors=related["successors"],
         ending=queries.ending_of(doc),
         status_labels=STATUS_LABELS,
+        status_badges=STATUS_BADGES,
         status_label=lambda code, fallback="": RECIPIENT_STATUS_LABELS.get(code, fallback or code or ""),
         urgency_labels=URGENCY_LABELS,
         relation_labels=RELATION_LABELS,

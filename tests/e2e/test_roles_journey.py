@@ -74,6 +74,7 @@ def receive_and_register(clerk, tmp_path, step) -> tuple[str, str]:
     clerk.get_by_label("Trích yếu nội dung").fill(LETTER)
     clerk.get_by_role("button", name="Tiếp nhận").click()
     expect(clerk.get_by_test_id("incoming-status")).to_have_text("Chờ tiếp nhận")
+    expect(clerk.get_by_test_id("incoming-status")).to_have_class(re.compile(r"\btext-bg-warning\b"))  # the clerk's turn
     letter_url = clerk.url
     step(clerk, "văn thư UBND tiếp nhận văn bản giấy")
     clerk.get_by_role("link", name="Kiểm tra văn bản đến").click()
@@ -86,6 +87,7 @@ def receive_and_register(clerk, tmp_path, step) -> tuple[str, str]:
     left_inbox(clerk, "Vào sổ văn bản đến", LETTER)
     clerk.goto(letter_url)
     expect(clerk.get_by_test_id("incoming-status")).to_have_text("Đã vào sổ")
+    expect(clerk.get_by_test_id("incoming-status")).to_have_class(re.compile(r"\btext-bg-info\b"))
     expect(clerk.get_by_test_id("arrival-number")).to_have_text(re.compile(r"^\d+/\d{4}$"))
     step(clerk, "văn bản đến đã có số đến")
     return letter_url, clerk.get_by_test_id("arrival-number").inner_text()

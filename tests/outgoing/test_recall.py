@@ -114,6 +114,7 @@ def test_a_recalled_document_is_shown_frozen_in_the_api_and_the_page(client, out
     page = client.get(f"/outgoing/{document.id}").get_data(as_text=True)
     assert 'data-testid="recall-banner"' in page and 'data-testid="frozen-note"' in page
     assert f"{office.clerk.full_name} thu hồi văn bản ngày" in page  # who did it, from the audit chain
+    assert 'class="badge text-bg-dark" data-testid="outgoing-status">Đã thu hồi<' in page  # its own colour
     assert "trả lời đồng ý hoặc từ chối thu hồi" in page and "đồng ý (15)" not in page  # words, not codes
 
 
