@@ -134,6 +134,14 @@ class User(UserMixin, db.Model):
         post = ", ".join(part for part in (self.position, self.unit.name if self.unit else None) if part)
         return f"{self.full_name} — {post}" if post else self.full_name
 
+    @property
+    def roles_beyond_position(self) -> list[str]:
+        """The roles' labels the position does not already say: a "Văn thư" is the "Văn thư cơ quan", a "Chuyên
+        viên" the "Chuyên viên" — shown once, not twice, under the person's name."""
+        said = (self.position or "").strip().casefold()
+        labels = sorted(role.label for role in self.roles)
+        return [label for label in labels if not (said and label.casefold().startswith(said))]
+
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
 

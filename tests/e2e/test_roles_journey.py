@@ -74,7 +74,7 @@ def receive_and_register(clerk, tmp_path, step) -> tuple[str, str]:
     clerk.get_by_label("Trích yếu nội dung").fill(LETTER)
     clerk.get_by_role("button", name="Tiếp nhận").click()
     expect(clerk.get_by_test_id("incoming-status")).to_have_text("Chờ tiếp nhận")
-    expect(clerk.get_by_test_id("incoming-status")).to_have_class(re.compile(r"\btext-bg-warning\b"))  # the clerk's turn
+    expect(clerk.get_by_test_id("incoming-status")).to_have_class(re.compile(r"\btext-bg-warning\b"))
     letter_url = clerk.url
     step(clerk, "văn thư UBND tiếp nhận văn bản giấy")
     clerk.get_by_role("link", name="Kiểm tra văn bản đến").click()

@@ -96,6 +96,17 @@ def test_an_admin_removing_their_own_admin_role_is_told_with_the_form_s_other_pr
     assert "quan_tri" in {r.value for r in admin.roles}
 
 
+def test_the_roles_are_named_under_a_person_unless_their_position_says_them(create_user):
+    clerk = create_user(username="van.thu", roles=("van_thu",))
+    clerk.position = "Văn thư"
+    assert clerk.roles_beyond_position == []  # "Văn thư cơ quan" said once, by the position
+    leader = create_user(username="chanh.vp", roles=("lanh_dao_don_vi", "van_thu"))
+    leader.position = "Chánh Văn phòng"
+    assert leader.roles_beyond_position == ["Lãnh đạo phòng/đơn vị", "Văn thư cơ quan"]
+    leader.position = None
+    assert leader.roles_beyond_position == ["Lãnh đạo phòng/đơn vị", "Văn thư cơ quan"]
+
+
 def test_login_succeeds_and_resets_failures(create_user):
     user = create_user(username="canbo")
     assert not auth.authenticate("canbo", "sai-mat-khau-1").ok
