@@ -29,9 +29,11 @@ def parse_sessions_text(text: str) -> list[dict]:
 
 
 def parse_seasons_text(text: str) -> tuple[list[dict], dict[str, str]]:
-    """The seasons typed one a line, and the problem of a line that cannot be split (as {"seasons": message}).
+    """The seasons typed one a line that could be read, and the problem of the lines that cannot be split (as
+    {"seasons": message}).
 
-    The problem is returned, not raised, so that the page can report it together with the other fields' problems.
+    The problem is returned, not raised, so that the page can report it together with the other fields' problems
+    and with those of the seasons that could be read.
     """
     seasons, bad = [], []
     for number, line in enumerate((text or "").splitlines(), 1):
@@ -47,7 +49,7 @@ def parse_seasons_text(text: str) -> tuple[list[dict], dict[str, str]]:
     if bad:
         lines = ", ".join(str(n) for n in bad)
         message = f"Dòng {lines}: cần ba phần cách nhau bởi dấu chấm phẩy: tên; từ ngày-đến ngày; các buổi."
-        return [], {"seasons": message}
+        return seasons, {"seasons": message}
     return seasons, {}
 
 

@@ -106,10 +106,10 @@ def clean_seasons(raw) -> tuple[list[dict], str | None]:
     if not all(isinstance(item, dict) for item in raw):
         return [], "Danh sách giai đoạn theo mùa không hợp lệ."
     cleaned, covered, problems = [], set(), []
-    for item in raw:  # every season's problem said at once, not one per try
+    for number, item in enumerate(raw, 1):  # every season's problem said at once, not one per try
         name = unicodedata.normalize("NFC", str(item.get("name") or "")).strip()
         if not name or len(name) > 100:
-            problems.append("Mỗi giai đoạn cần có tên (tối đa 100 ký tự), ví dụ “Giờ mùa hè”.")
+            problems.append(f"Giai đoạn thứ {number}: cần có tên (tối đa 100 ký tự), ví dụ “Giờ mùa hè”.")
             continue
         start, end = parse_month_day(item.get("start")), parse_month_day(item.get("end"))
         sessions, problem = clean_sessions(item.get("sessions"))

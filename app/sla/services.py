@@ -102,11 +102,15 @@ def _clean_hours(sessions, weekdays, seasons) -> tuple[tuple[list, list, list], 
     return (clean_sessions, clean_weekdays, clean_seasons), problems
 
 
-def refuse_hours(problems: dict[str, str], *, sessions: list, weekdays: list[int] | None) -> None:
+def refuse_hours(problems: dict[str, str], *, sessions: list, weekdays: list[int] | None, seasons: list) -> None:
     """Refuse office hours whose text could not all be read (`problems`, e.g. a season line without its three
-    parts), naming with them whatever else is wrong, so that a person fixes the form in one go."""
-    _cleaned, others = _clean_hours(sessions, weekdays, None)
-    _raise_if({**others, **problems})
+    parts), naming with them whatever else is wrong — in the other fields and in the `seasons` that could be read —
+    so that a person fixes the form in one go."""
+    _cleaned, others = _clean_hours(sessions, weekdays, seasons)
+    merged = {**others, **problems}
+    if "seasons" in others and "seasons" in problems:
+        merged["seasons"] = f"{problems['seasons']} {others['seasons']}"
+    _raise_if(merged)
 
 
 def update_hours(

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.core import clock, inputs
-from app.core.errors import DomainError, NotFound, PermissionDenied
+from app.core.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from app.core.transaction import unit_of_work
 from app.org import queries as org_queries
 from app.org.permissions import chosen_agency_id, managed_agency_ids
@@ -88,6 +88,24 @@ def calendar_view(override_form: OverrideForm | None = None, status: int = 200):
     ), status
 
 
+# Hours typed while "use the default calendar's hours" stays ticked would be dropped without a word: refused instead.
+USE_DEFAULT_WITH_EDITS = (
+    "Đang chọn “Dùng giờ làm việc của lịch mặc định”: giờ vừa sửa sẽ không được lưu. "
+    "Bỏ chọn ô này để lưu giờ làm việc riêng, hoặc giữ nguyên các ô giờ."
+)
+
+
+def _shown(current: dict) -> tuple[str, list[int], str]:
+    """The hours as the form shows them: sessions, weekdays, seasons."""
+    return format_sessions(current["sessions"]).replace("–", "-"), current["weekdays"], seasons_text(current["seasons"])
+
+
+def _typed(sessions: str | None, weekdays: list[int] | None, seasons: str | None) -> tuple:
+    """The hours as typed, without the spaces and blank lines that change nothing."""
+    lines = [" ".join(line.split()) for line in (seasons or "").splitlines() if line.strip()]
+    return " ".join((sessions or "").split()), sorted(weekdays or []), lines
+
+
 @bp.route("/hours", methods=["GET", "POST"])
 @admin_required
 def edit_hours():
@@ -98,19 +116,22 @@ def edit_hours():
     form = HoursForm()
     if request.method == "GET":
         form.use_default.data = agency_id is not None and not current["has_own_hours"]
-        form.sessions.data = format_sessions(current["sessions"]).replace("–", "-")
-        form.weekdays.data = current["weekdays"]
-        form.seasons.data = seasons_text(current["seasons"])
+        form.sessions.data, form.weekdays.data, form.seasons.data = _shown(current)
     if form.validate_on_submit():
         try:
             with unit_of_work():
                 if agency_id is not None and form.use_default.data:
+                    if _typed(form.sessions.data, form.weekdays.data, form.seasons.data) != _typed(*_shown(current)):
+                        raise ValidationError(
+                            "Dữ liệu nhập chưa hợp lệ, vui lòng kiểm tra lại.",
+                            details={"use_default": USE_DEFAULT_WITH_EDITS},
+                        )
                     services.use_default_hours(current_user, agency_id)
                 else:
                     sessions, weekdays = parse_sessions_text(form.sessions.data), form.weekdays.data
                     seasons, unreadable = parse_seasons_text(form.seasons.data)
                     if unreadable:
-                        services.refuse_hours(unreadable, sessions=sessions, weekdays=weekdays)
+                        services.refuse_hours(unreadable, sessions=sessions, weekdays=weekdays, seasons=seasons)
                     services.update_hours(
                         current_user, agency_id, sessions=sessions, weekdays=weekdays, seasons=seasons
                     )

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -116,6 +117,39 @@ def test_agency_goes_back_to_default_hours(client, admin):
     data.update(use_default="y", csrf_token=csrf_token(client, url))
     assert client.post(url, data=data).status_code == 302
     assert not queries.find_calendar(admin.agency_id).has_own_hours
+
+
+def test_hours_typed_while_the_default_stays_ticked_are_refused_not_dropped(client, admin):
+    login(client, "admin1")
+    url = f"/admin/calendars/hours?scope={admin.agency_id}"
+    shown = client.get(url).get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*name="use_default"|<input[^>]*name="use_default"[^>]*checked', shown)
+    data = {
+        "use_default": "y",
+        "sessions": "07:30-11:30, 13:30-17:00",
+        "weekdays": ["1", "2", "3", "4", "5"],
+        "seasons": "Giờ mùa hè; 16/04-15/10; 07:00-11:00, 13:30-17:00",
+        "csrf_token": csrf_token(client, url),
+    }
+    refused = client.post(url, data=data)
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "giờ vừa sửa sẽ không được lưu" in html and "Giờ mùa hè; 16/04-15/10" in html  # said, and kept
+    calendar = queries.find_calendar(admin.agency_id)
+    assert calendar is None or not calendar.has_own_hours  # nothing saved
+
+
+def test_an_unreadable_season_line_and_a_bad_season_are_said_together(client, admin):
+    login(client, "admin1")
+    url = "/admin/calendars/hours?scope=default"
+    data = {
+        "sessions": "07:30-11:30, 13:30-17:00",
+        "weekdays": ["1", "2", "3", "4", "5"],
+        "seasons": "Giờ mùa hè 16/04-15/10\nGiờ mùa đông; 32/10-15/04; 07:30-11:30, 13:00-16:30",
+        "csrf_token": csrf_token(client, url),
+    }
+    html = client.post(url, data=data).get_data(as_text=True)
+    assert "Dòng 1: cần ba phần" in html and "Giai đoạn “Giờ mùa đông”: ngày bắt đầu/kết thúc" in html
 
 
 def test_child_admin_reads_default_calendar_but_cannot_edit_it(client, child_admin):
