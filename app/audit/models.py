@@ -40,6 +40,11 @@ class AuditEvent(db.Model):
     prev_hash: Mapped[str | None] = mapped_column(sa.String(64))
     hash: Mapped[str | None] = mapped_column(sa.String(64))
 
+    @property
+    def actor_label(self) -> str:
+        """Who did it, as pages name them: the system is "Hệ thống", not the name it is stored under."""
+        return "Hệ thống" if self.actor_name == SYSTEM_NAME else self.actor_name
+
 
 class AccessChangeWarning(db.Model):
     """A change of who may see or do what, shown as a warning until a person with authority confirms it.

@@ -15,7 +15,7 @@ from app.core.transaction import unit_of_work
 from app.org import access_warnings, admin_hub, auth, queries, services
 from app.org.forms import AgencyForm, ResetPasswordForm, UnitForm, UserForm, choices
 from app.org.models import ROLE_LABELS
-from app.org.permissions import audit_agency_ids, managed_agency_ids, managed_user
+from app.org.permissions import audit_agency_ids, can_deactivate, managed_agency_ids, managed_user
 from app.web.helpers import admin_required, show_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -243,6 +243,7 @@ def user_detail(user_id: int):
         reset_form=ResetPasswordForm(),
         events=audit_queries.events_for("user_account", user.id),
         pending_access=access_warnings.open_about_account(user.id),
+        can_deactivate=can_deactivate(current_user, user),
         what_changed=access_warnings.what_changed,
         # signing sits above org: linked by endpoint name, when the application has it
         signing_url=url_for("signing.add_personal", user_id=user.id)

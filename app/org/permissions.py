@@ -66,6 +66,12 @@ def require_admin_of(actor: User | None, agency_id: int | None) -> None:
         raise PermissionDenied("Bạn không quản trị cơ quan này.")
 
 
+def can_deactivate(actor: User | None, user: User) -> bool:
+    """An active account other than one's own: an administrator does not lock themselves out (the pages offer the
+    button only then; org.services.deactivate_user refuses the rest)."""
+    return user.is_active and (actor is None or actor.id != user.id)
+
+
 def can_see_delegation(actor: User | None, delegation) -> bool:
     """A delegation is known to the two people it binds and to administrators of the delegator's agency; to anyone
     else — another agency above all — it does not exist (design.md §8: a 404, never a 403 that confirms it)."""

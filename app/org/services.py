@@ -19,7 +19,7 @@ from app.org import queries
 from app.org.agency_code import agency_code_problem, normalize_agency_code
 from app.org.models import Agency, Delegation, Role, Unit, User, UserRole
 from app.org.passwords import hash_password, password_problems
-from app.org.permissions import can_see_delegation, is_system, require_admin_of
+from app.org.permissions import can_deactivate, can_see_delegation, is_system, require_admin_of
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 # A phone number as people write it: digits, spaces and + . - ( ), the + only first; 6 (an extension-free local
@@ -385,10 +385,10 @@ def deactivate_user(actor: User | None, user_id: int) -> User:
     """Stop an account: it cannot log in or receive work, and keeps its whole history."""
     user = queries.get_user(user_id)
     require_admin_of(actor, user.agency_id)
-    if actor is not None and actor.id == user.id:
+    if not can_deactivate(actor, user):
+        if not user.is_active:
+            raise Conflict("Tài khoản đã bị vô hiệu hóa từ trước.", code="already_inactive")
         raise Conflict("Bạn không thể tự vô hiệu hóa tài khoản của mình.", code="cannot_deactivate_self")
-    if not user.is_active:
-        raise Conflict("Tài khoản đã bị vô hiệu hóa từ trước.", code="already_inactive")
     user.is_active = False
     user.deactivated_at = clock.now()
     user.session_version += 1  # ends every open session at once

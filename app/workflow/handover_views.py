@@ -8,7 +8,7 @@ from app.core import clock
 from app.core.errors import DomainError
 from app.core.transaction import unit_of_work
 from app.org import queries as org_queries
-from app.org.permissions import managed_user
+from app.org.permissions import can_deactivate, managed_user
 from app.web.helpers import admin_required
 from app.workflow.handover import colleagues, deactivate_handing_over, only_taker_of
 from app.workflow.queries import held_open_tasks
@@ -30,6 +30,7 @@ def open_work(user_id: int):
         tasks=held_open_tasks(user.id),
         only_theirs=only_taker_of(user),
         colleagues=colleagues(user) if user.is_active else [],
+        can_deactivate=can_deactivate(current_user, user),
         now=clock.now(),
     )
 

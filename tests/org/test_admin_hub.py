@@ -2,6 +2,7 @@
 
 import re
 
+from app.core.transaction import unit_of_work
 from app.org import admin_hub
 from tests.conftest import login
 
@@ -48,3 +49,21 @@ def test_agency_page_links_to_its_seal(client, admin):
     assert f"/admin/signing/credentials/organization?agency_id={admin.agency_id}" in page
     form = client.get(f"/admin/signing/credentials/organization?agency_id={admin.agency_id}").get_data(as_text=True)
     assert re.search(rf'<option selected value="{admin.agency_id}"|<option value="{admin.agency_id}" selected', form)
+
+
+def test_a_user_s_history_names_the_system_in_vietnamese(client, admin, create_user):
+    with unit_of_work():  # made by the system (actor None), as the CLI does, and committed with its audit event
+        person = create_user(agency=admin.agency, username="cv9")
+    login(client, "admin1")
+    page = client.get(f"/admin/users/{person.id}").get_data(as_text=True)
+    assert "· Hệ thống · Tạo tài khoản cv9" in page and "· system ·" not in page
+
+
+def test_an_admin_is_not_offered_to_deactivate_their_own_account(client, admin, create_user):
+    colleague = create_user(agency=admin.agency, username="cv10")
+    login(client, "admin1")
+    own = client.get(f"/admin/users/{admin.id}").get_data(as_text=True)
+    assert "Vô hiệu hóa" not in own  # the service refuses it (cannot_deactivate_self): not offered either
+    assert "Vô hiệu hóa" not in client.get(f"/admin/users/{admin.id}/open-work").get_data(as_text=True)
+    assert "Vô hiệu hóa" in client.get(f"/admin/users/{colleague.id}").get_data(as_text=True)
+    assert "Vô hiệu hóa" in client.get(f"/admin/users/{colleague.id}/open-work").get_data(as_text=True)
