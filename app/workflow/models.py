@@ -262,6 +262,15 @@ class HumanTask(db.Model):
     def is_open(self) -> bool:
         return self.state in (TaskState.READY, TaskState.CLAIMED)
 
+    @property
+    def queue_label(self) -> str:
+        """Whose queue a task nobody holds waits in: its role and, for a unit's work, the unit ("Chuyên viên · Văn
+        phòng Sở"), as the inbox, the overdue list and a document's steps say it."""
+        from app.org.models import Role
+
+        parts = (Role(self.role).label if self.role else None, self.unit.name if self.unit else None)
+        return " · ".join(part for part in parts if part)
+
     def is_overdue(self, at: datetime) -> bool:
         return self.is_open and self.due_at is not None and self.due_at < at
 

@@ -87,6 +87,7 @@ def test_from_arrival_to_completion(incoming_office, signed_pdf, frozen_clock):
     assert handle.assignee_id == office.spec_a1.id
     assert handle.due_at == datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # the leader's deadline, 17:00 +07:00
     assert opinion.unit_id == office.unit_b.id and opinion.assignee_id is None  # the coordinating unit's queue
+    assert opinion.queue_label == f"Chuyên viên · {office.unit_b.name}"  # as the document's steps name its holder
     wf.complete_task(office.spec_a1, handle.id, {"ket_qua": "Đã dự thảo công văn trả lời"}, outcome="hoan_thanh")
     db.session.refresh(document)
     assert document.status == IncomingStatus.HANDLING  # waits for the coordinating unit's opinion
