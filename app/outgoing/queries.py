@@ -103,7 +103,7 @@ def _filtered(query: sa.Select, user: User, flt: OutgoingFilter) -> sa.Select:
             OutgoingRecipient.ack_flagged_at.is_not(None),
             OutgoingRecipient.acknowledged_at.is_(None),
         )
-        query = query.where(late.exists())
+        query = query.where(late.exists(), OutgoingDocument.status == OutgoingStatus.ISSUED)  # recalled: not awaited
     if (condition := folded_search(OutgoingDocument.subject_folded, flt.q)) is not None:
         query = query.where(condition)
     if flt.status:

@@ -121,8 +121,11 @@ def recipient_statuses(actor: User, document_id: int) -> list[dict]:
                 "status_at": recipient.status_at,
                 "can_resend": document.status == OutgoingStatus.ISSUED and _may_resend(recipient),
                 "history": history,
-                # seed 004 Điều 16.8: flagged by outgoing.flag_unacknowledged, still not acknowledged
-                "ack_late": recipient.ack_flagged_at is not None and recipient.acknowledged_at is None,
+                # seed 004 Điều 16.8: flagged by outgoing.flag_unacknowledged, still not acknowledged — and still
+                # expected to be: a recalled document is no longer awaited
+                "ack_late": recipient.ack_flagged_at is not None
+                and recipient.acknowledged_at is None
+                and document.status == OutgoingStatus.ISSUED,
             }
         )
     return rows

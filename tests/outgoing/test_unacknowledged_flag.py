@@ -123,6 +123,9 @@ def test_the_recipient_table_and_the_list_show_the_flag(sent, client):
     login(client, sent.clerk.username)
     html = client.get("/outgoing?tab=all&unacknowledged=1").get_data(as_text=True)
     assert "Chưa được tiếp nhận quá hạn" in html and "12/UBND-VP" in html and "13/UBND-VP" not in html
+    doc.status = "recalled"  # a recalled document is no longer awaited: neither flagged nor listed
+    [row] = [r for r in tracking.recipient_statuses(sent.clerk, doc.id) if r["id"] == late.id]
+    assert row["ack_late"] is False and queries.search(sent.clerk, flt) == []
 
 
 def test_the_sending_agency_s_days_off_push_the_flag_back(sent):
