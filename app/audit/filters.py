@@ -53,7 +53,12 @@ class AuditFilter:
 
 
 def parse_filters(args: Mapping[str, str]) -> tuple[AuditFilter, dict[str, str]]:
-    """The filter `args` ask for and the problems found, field → Vietnamese message (a bad field is left out)."""
+    """The filter `args` ask for and the problems found, field → Vietnamese message.
+
+    A field that is not a value is left out; dates the wrong way round are both kept, as typed, for the page to show
+    them with the message: a caller lists nothing while there is a problem (a list filtered by the other fields would
+    look like the answer).
+    """
     problems: dict[str, str] = {}
     values: dict = {}
     for name in ("actor", "action", "object_type", "q"):
@@ -77,7 +82,6 @@ def parse_filters(args: Mapping[str, str]) -> tuple[AuditFilter, dict[str, str]]
                 problems[name] = "Ngày không hợp lệ (dạng YYYY-MM-DD)."
     if problem := range_problem(values.get("date_from"), values.get("date_to")):
         problems["date_to"] = problem
-        values.pop("date_to")
     return AuditFilter(**values), problems
 
 

@@ -308,7 +308,9 @@ def _audit_page(result):
     found, problems = audit_filters.parse_filters(request.args)
     for message in problems.values():
         flash(message, "danger")
-    events = audit_filters.search(agency_ids, found, before_seq=request.args.get("before", type=bounded_int))
+    events = []
+    if not problems:  # as the reports do: no rows for a question that was not asked right
+        events = audit_filters.search(agency_ids, found, before_seq=request.args.get("before", type=bounded_int))
     return render_template(
         "org/audit.html",
         events=events,
@@ -321,7 +323,7 @@ def _audit_page(result):
         people=queries.list_users(managed_agency_ids(current_user), limit=1000),
         action_labels=ACTION_LABELS,
         object_label=object_type_label,
-    )
+    ), (422 if problems else 200)
 
 
 @bp.get("/audit.csv")

@@ -88,6 +88,17 @@ def test_page_filters_and_pages_keep_the_filter(client, log):
     assert "Ngày không hợp lệ" in bad
 
 
+def test_page_with_dates_the_wrong_way_round_keeps_both_and_lists_nothing(client, log):
+    login(client, "qt.tinh")
+    response = client.get("/admin/audit?actor=vt.so&date_from=2026-12-08&date_to=2026-12-01")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "“Đến ngày” phải sau hoặc bằng “Từ ngày”." in page
+    assert 'name="date_from" value="2026-12-08"' in page and 'name="date_to" value="2026-12-01"' in page
+    assert "Đăng ký văn bản đến số 12" not in page  # the other fields' rows would look like the answer
+    assert "Sửa điều kiện lọc để xem nhật ký." in page
+
+
 def test_csv_export_is_filtered_safe_and_audited(client, log):
     with unit_of_work():
         audit.record(log["admin"], "user.update", object_type="user_account", summary='=HYPERLINK("x")')
