@@ -338,6 +338,7 @@ def destruction_page(destruction_id: int, refused: dict | None = None):
         refused=refused or {"action": None, "values": {}, "errors": {}},
         today=clock.local_today(),
         record=record,
+        contents=destruction.contents(record),
         can_propose=permissions.can_propose_destruction(current_user, agency_id),
         can_approve=permissions.can_approve_destruction(current_user, agency_id),
         eligible=retention.eligible_for_destruction(agency_id) if record.status == DestructionStatus.DRAFT else [],

@@ -55,6 +55,24 @@ def get(user: User, destruction_id: int) -> DossierDestruction:
     return destruction
 
 
+def contents(destruction: DossierDestruction) -> dict[int, list[dict]]:
+    """Each entry's lines for the list's "Tệp" column, by entry id.
+
+    Executed: the record's lines (entry.files, written by `execute`). Before: what the dossier holds now, item by
+    item, the content the execution will destroy — the head approves seeing it (seed 000 Điều 25: the list names
+    what goes), not an empty column.
+    """
+    if destruction.status == DestructionStatus.EXECUTED:
+        return {entry.id: list(entry.files or []) for entry in destruction.entries}
+    return {
+        entry.id: [
+            {"ordinal": i.ordinal, "kind": i.kind, "subject": i.subject, "filename": i.filename, "size": i.size}
+            for i in sorted(entry.dossier.items, key=lambda i: i.ordinal)
+        ]
+        for entry in destruction.entries
+    }
+
+
 def destructions(user: User) -> list[DossierDestruction]:
     if not permissions.can_read_archive(user, user.agency_id):
         raise PermissionDenied("Trang này dành cho Lưu trữ cơ quan và lãnh đạo cơ quan.")

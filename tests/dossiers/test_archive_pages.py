@@ -336,3 +336,23 @@ def test_the_archive_list_is_searched_by_words_without_diacritics_or_code(
     assert codes["02.TH"] in second and codes["01.TH"] not in second
     api = client.get("/api/v1/archive/dossiers?q=tong ket", headers=api_token(archive_office.archivist)).get_json()
     assert api["total"] == 2 and {row["file_code"] for row in api["items"]} == {codes["01.TH"], codes["02.TH"]}
+
+
+def test_a_destruction_list_shows_what_will_be_destroyed_before_the_head_approves(archive_office, as_user):
+    office = archive_office
+    dossier = archived_dossier(office)
+    expires = dossier.expires_on
+    with clock.frozen(LATER):
+        archivist, leader = as_user(office.archivist), as_user(office.leader)
+        page = post(
+            archivist,
+            "/archive/destructions",
+            {"title": "Danh mục 2037", "dossier_ids": [dossier.id]},
+            "/archive/expired",
+        ).headers["Location"]
+        drafting = archivist.get(page).get_data(as_text=True)
+        post(archivist, f"{page}/propose", {"council_opinion": "Hội đồng đồng ý hủy"}, page)
+        to_approve = leader.get(page).get_data(as_text=True)
+    for html in (drafting, to_approve):
+        assert '1. Tài liệu: Biên bản họp — <span class="text-nowrap">bien-ban.pdf</span>' in html
+        assert '<td data-testid="retention">10 năm</td>' in html and f"<td>{expires:%d/%m/%Y}</td>" in html
