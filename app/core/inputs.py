@@ -7,6 +7,8 @@ back as a server error. Text may not carry NUL characters (PostgreSQL refuses th
 
 from werkzeug.routing import IntegerConverter
 
+from app.core.clock import local_today
+
 MAX_INT = 2**31 - 1
 
 
@@ -29,6 +31,19 @@ def year(value: str) -> int:
     if not YEAR_MIN <= number <= YEAR_MAX:
         raise ValueError(f"{value!r} is not a year")
     return number
+
+
+def year_problem(text: str) -> str | None:
+    """Why `text` typed into a "Năm" field is not a year (a message for beside the field), or None.
+
+    For a free-text field that must refuse rather than fall back to "every year" as `year` does for a `type=`.
+    """
+    text = text.strip()
+    if not text.isdigit():
+        return f"Năm phải là số, ví dụ {local_today().year}."
+    if not YEAR_MIN <= int(text) <= YEAR_MAX:
+        return f"Năm phải từ {YEAR_MIN} đến {YEAR_MAX}."
+    return None
 
 
 class BoundedIntConverter(IntegerConverter):

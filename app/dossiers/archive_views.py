@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.core import clock
+from app.core import clock, inputs
 from app.core.db import db
 from app.core.errors import DomainError, PermissionDenied
 from app.core.inputs import bounded_int
@@ -202,17 +202,20 @@ def bien_ban(transfer_id: int):
 @login_required
 def records():
     page = max(1, request.args.get("page", type=bounded_int) or 1)
-    year = request.args.get("year", type=bounded_int)
+    year = (request.args.get("year") or "").strip()  # free text: refused with a message, never dropped silently
+    year_problem = inputs.year_problem(year) if year else None
     maintenance = request.args.get("maintenance") or None
     q = request.args.get("q", "")
-    rows, total = retention.archive_list(
-        current_user,
-        q=q,
-        year=year,
-        maintenance=maintenance if maintenance in codes.MAINTENANCE else None,
-        limit=retention.PAGE_SIZE,
-        offset=(page - 1) * retention.PAGE_SIZE,
-    )
+    rows, total = [], 0
+    if not year_problem:  # a list of every year under a year that was not one would look like the answer
+        rows, total = retention.archive_list(
+            current_user,
+            q=q,
+            year=int(year) if year else None,
+            maintenance=maintenance if maintenance in codes.MAINTENANCE else None,
+            limit=retention.PAGE_SIZE,
+            offset=(page - 1) * retention.PAGE_SIZE,
+        )
     return render_template(
         "dossiers/archive/records.html",
         rows=rows,
@@ -221,11 +224,12 @@ def records():
         has_next=page * retention.PAGE_SIZE < total,
         q=q,
         year=year,
+        year_problem=year_problem,
         maintenance=maintenance,
         maintenance_codes=codes.MAINTENANCE,
         today=clock.local_today(),
         archive_reader=permissions.can_read_archive(current_user, current_user.agency_id),
-    )
+    ), (422 if year_problem else 200)
 
 
 PAGE_SIZE = 100

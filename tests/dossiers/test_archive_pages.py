@@ -338,6 +338,23 @@ def test_the_archive_list_is_searched_by_words_without_diacritics_or_code(
     assert api["total"] == 2 and {row["file_code"] for row in api["items"]} == {codes["01.TH"], codes["02.TH"]}
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("abc", "Năm phải là số, ví dụ 2026."), ("20 26", "Năm phải là số"), ("1800", "Năm phải từ 1900 đến 2999.")],
+)
+def test_a_year_that_is_not_one_is_refused_beside_the_field_and_lists_nothing(archive_office, client, typed, message):
+    from tests.dossiers.conftest import make_dossier
+
+    dossier = make_dossier(archive_office.spec_a1, status=DossierStatus.ARCHIVED)
+    login(client, archive_office.archivist.username)
+    assert dossier.file_code in client.get("/archive/records").get_data(as_text=True)
+    response = client.get("/archive/records", query_string={"year": typed})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'data-testid="year-problem">' + message in html and f'value="{typed}"' in html
+    assert dossier.file_code not in html and "hồ sơ lưu trữ." not in html
+
+
 def test_a_destruction_list_shows_what_will_be_destroyed_before_the_head_approves(archive_office, as_user):
     office = archive_office
     dossier = archived_dossier(office)
