@@ -66,6 +66,13 @@ def table_rows(plan: FilePlan) -> list[tuple[str, list[str]]]:
     return rows
 
 
+def heading_codes(plan: FilePlan) -> list[str]:
+    """Each printed line's heading code: a main heading's abbreviation (HCTC, TH …: the end of its dossiers'
+    notations), else "". The workbook writes it in brackets after the name (so it imports back), the PDF in the
+    code column (1); both from here, so neither leaves it out."""
+    return [(row.heading.abbreviation or "") if row.kind == "main" else "" for row in outline(plan)]
+
+
 def to_pdf(plan: FilePlan, author: str) -> bytes:
     st = styles()
     agency = db.session.get(Agency, plan.agency_id)
@@ -84,9 +91,18 @@ def to_pdf(plan: FilePlan, author: str) -> bytes:
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("BACKGROUND", (0, 0), (-1, 1), colors.whitesmoke),
     ]
-    for index, (kind, cells) in enumerate(table_rows(plan), len(data)):
+    lines = zip(table_rows(plan), heading_codes(plan), strict=True)
+    for index, ((kind, cells), code) in enumerate(lines, len(data)):
         if kind == "main":
-            data.append(["", Paragraph(f"<b>{escape(cells[1].upper())}</b>", st["cell"]), "", "", ""])
+            data.append(
+                [
+                    Paragraph(f"<b>{escape(code)}</b>", st["cell_center"]),
+                    Paragraph(f"<b>{escape(cells[1].upper())}</b>", st["cell"]),
+                    "",
+                    "",
+                    "",
+                ]
+            )
         elif kind == "sub":
             data.append(["", Paragraph(f"<i>{escape(cells[1])}</i>", bold_italic), "", "", ""])
         else:
@@ -125,10 +141,9 @@ def to_xlsx(plan: FilePlan) -> bytes:
         cell.font, cell.border = Font(bold=True), box
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
     sheet["A2"].font = Font(bold=True, size=14)
-    abbreviations = {row.heading.id: row.heading.abbreviation for row in outline(plan) if row.kind == "main"}
-    for row, (kind, cells) in zip([r for r in outline(plan)], table_rows(plan), strict=True):
-        if kind == "main" and abbreviations.get(row.heading.id):
-            cells[1] = f"{cells[1]} ({abbreviations[row.heading.id]})"
+    for code, (kind, cells) in zip(heading_codes(plan), table_rows(plan), strict=True):
+        if code:
+            cells[1] = f"{cells[1]} ({code})"
         sheet.append(cells)
         for cell in sheet[sheet.max_row]:
             cell.border = box

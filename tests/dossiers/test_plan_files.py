@@ -114,6 +114,8 @@ def test_the_printed_plan_has_the_appendix_layout_and_footer(archive_office, fro
     assert "DANH MỤC HỒ SƠ" in text and "Năm 2026" in text
     assert "Kèm theo Quyết định số 12/QĐ-UBND ngày 05/01/2026 của Chủ tịch Ủy ban nhân dân tỉnh Kiên Giang" in text
     assert "I. TỔ CHỨC CÁN BỘ" in text and "1. Tuyển dụng" in text and "II. VĂN PHÒNG" in text
+    # Each main heading's code in column (1), as the workbook has it (in brackets after the name)
+    assert "TCCB I. TỔ CHỨC CÁN BỘ" in text and "VP II. VĂN PHÒNG" in text
     assert "01.TCCB" in text and "05.VP" in text and "Võ Quốc Bảo" in text and "Phòng Tổng hợp" in text
     assert "Danh mục hồ sơ này có 5 hồ sơ, bao gồm: 1 hồ sơ bảo quản vĩnh viễn; 4 hồ sơ bảo quản có thời hạn." in text
 
