@@ -120,3 +120,104 @@ def build(story: list, *, pagesize, title: str, author: str, margins: tuple[floa
         author=author,
     ).build(story)
     return buffer.getvalue()
+
+
+# Words that start the name of a place (an administrative unit): a line of an agency's name breaks before one, so
+# "ỦY BAN NHÂN DÂN / TỈNH KIÊN GIANG", never "… TỈNH KIÊN / GIANG". Multi-word terms are kept whole.
+PLACE_WORDS = ("TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "THỊ XÃ", "XÃ", "PHƯỜNG", "THỊ TRẤN", "ĐẶC KHU")
+# Also a few words of two syllables common in agencies' names (a syllable alone is a word to a line breaker).
+KEPT_TOGETHER = (
+    "ỦY BAN NHÂN DÂN",
+    "HỘI ĐỒNG NHÂN DÂN",
+    "THÀNH PHỐ",
+    "THỊ XÃ",
+    "THỊ TRẤN",
+    "ĐẶC KHU",
+    "QUỐC HỘI",
+    "THÔNG TIN",
+    "TRUYỀN THÔNG",
+    "CÔNG NGHỆ",
+)
+MIN_NAME_SIZE = 8  # points: below this a name would not be read; it then wraps as it can
+
+
+def _units(words: list[str]) -> list[str]:
+    """`words` grouped so that no line break falls inside a term of KEPT_TOGETHER."""
+    units, i = [], 0
+    while i < len(words):
+        for term in KEPT_TOGETHER:
+            parts = term.split()
+            if words[i : i + len(parts)] == parts:
+                units.append(term)
+                i += len(parts)
+                break
+        else:
+            units.append(words[i])
+            i += 1
+    return units
+
+
+def _starts_a_place(line: str) -> bool:
+    return any(line == word or line.startswith(word + " ") for word in PLACE_WORDS)
+
+
+def _splits(units: list[str], lines: int):
+    """Every way of cutting `units` into `lines` consecutive non-empty lines."""
+    if lines == 1:
+        yield [" ".join(units)]
+        return
+    for cut in range(1, len(units) - lines + 2):
+        for rest in _splits(units[cut:], lines - 1):
+            yield [" ".join(units[:cut]), *rest]
+
+
+def name_lines(name: str, width: float, font: str, size: float, max_lines: int = 4) -> tuple[list[str], float]:
+    """An agency's name in capitals cut into centred lines that fit `width` points, and the font size to print them.
+
+    NĐ 30/2020 Phụ lục I (tên cơ quan, tổ chức ban hành văn bản): in capitals, centred; a long name may take more
+    than one line, but a line never breaks inside a word, and here not inside the name of a place either. Of the
+    cuts that fit: the fewest breaks that are not before a place word (TỈNH, HUYỆN …), then the fewest lines, then
+    the most even. A name that fits in no way is printed smaller, down to MIN_NAME_SIZE.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    units = _units(name.upper().split())
+    if not units:
+        return [""], size
+    size_now = size
+    while True:
+        fitting = [
+            lines
+            for count in range(1, min(max_lines, len(units)) + 1)
+            for lines in _splits(units, count)
+            if all(stringWidth(line, font, size_now) <= width for line in lines)
+        ]
+        if fitting:
+            best = min(
+                fitting,
+                key=lambda lines: (
+                    sum(not _starts_a_place(line) for line in lines[1:]),
+                    len(lines),
+                    max(stringWidth(line, font, size_now) for line in lines),
+                ),
+            )
+            return best, size_now
+        if size_now - 0.5 < MIN_NAME_SIZE:
+            return [" ".join(units)], size_now  # a name of one huge word: Paragraph wraps it as it can
+        size_now -= 0.5
+
+
+def name_paragraph(name: str, style: ParagraphStyle, width: float, *, bold: bool = False):
+    """A Paragraph of `name_lines` in `style` (centred), shrunk when it had to be; `width` in points."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.styles import ParagraphStyle as Style
+    from reportlab.platypus import Paragraph
+
+    lines, size = name_lines(name, width, f"{FAMILY}-Bold" if bold else style.fontName, style.fontSize)
+    if size != style.fontSize:
+        style = Style(
+            f"{style.name}-{size}", parent=style, fontSize=size, leading=style.leading * size / style.fontSize
+        )
+    text = "<br/>".join(escape(line) for line in lines)
+    return Paragraph(f"<b>{text}</b>" if bold else text, style)

@@ -10,7 +10,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from app.core import clock
 from app.core.db import db
-from app.documents.fonts import build, fmt_date, styles
+from app.documents.fonts import build, fmt_date, name_paragraph, styles
 from app.dossiers.codes import retention_label
 from app.dossiers.destruction import FATE_LABELS
 from app.org.models import Agency, Unit, User
@@ -71,15 +71,21 @@ def _grid(data, widths) -> Table:
     return table
 
 
+HEADING_LEFT = 80 * mm
+CELL_PADDING = 12  # points: a Table cell's default left and right padding
+
+
 def _heading(agency: Agency, unit_name: str | None, st) -> list:
-    left = [Paragraph(escape(agency.name.upper()), st["header"])]
+    # The names break between words and before the place (name_paragraph), not where the column ends.
+    width = HEADING_LEFT - CELL_PADDING
+    left = [name_paragraph(agency.name, st["header"], width)]
     if unit_name:
-        left.append(Paragraph(f"<b>{escape(unit_name.upper())}</b>", st["header"]))
+        left.append(name_paragraph(unit_name, st["header"], width, bold=True))
     right = [
         Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", st["header_bold"]),
         Paragraph("Độc lập - Tự do - Hạnh phúc", st["header_bold"]),
     ]
-    return [Table([[left, right]], colWidths=[80 * mm, 100 * mm]), Spacer(1, 6 * mm)]
+    return [Table([[left, right]], colWidths=[HEADING_LEFT, 100 * mm]), Spacer(1, 6 * mm)]
 
 
 def _signatures(left: str, right: str, st) -> Table:

@@ -55,3 +55,44 @@ def test_the_muc_luc_and_the_handover_record(archive_office):
     assert "Tài liệu Phòng Tổng hợp năm 2026" in record
     assert "tổng số hồ sơ: 12; tổng số tệp tin: 12" in record
     assert "ĐẠI DIỆN BÊN GIAO" in record and "ĐẠI DIỆN BÊN NHẬN" in record
+
+
+def test_the_agency_name_breaks_before_the_place_not_inside_it(archive_office):
+    """NĐ 30/2020 Phụ lục I: the name may take two lines, centred, never cut inside a word or a place's name."""
+    office = archive_office
+    assert office.agency.name.upper() == "ỦY BAN NHÂN DÂN TỈNH KIÊN GIANG"
+    dossier = closed_dossier(office.spec_a1)
+    sent = transfer.submit(office.spec_a1, [dossier.id], name="Tài liệu năm 2026")
+    for pdf in (archive_printing.muc_luc_pdf(sent), archive_printing.bien_ban_giao_nhan_pdf(sent)):
+        lines = [line.strip() for line in text_of(pdf).splitlines()]
+        assert lines[:2] == ["ỦY BAN NHÂN DÂN", "TỈNH KIÊN GIANG"], lines[:4]
+        assert not any(line.endswith(("TỈNH KIÊN", "KIÊN")) for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        ("Ủy ban nhân dân tỉnh Kiên Giang", ["ỦY BAN NHÂN DÂN", "TỈNH KIÊN GIANG"]),
+        ("Ủy ban nhân dân thành phố Rạch Giá", ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ RẠCH GIÁ"]),
+        ("Sở Nội vụ", ["SỞ NỘI VỤ"]),
+        (
+            "Ủy ban nhân dân xã Vĩnh Hòa Hiệp huyện Châu Thành tỉnh Kiên Giang",
+            ["ỦY BAN NHÂN DÂN", "XÃ VĨNH HÒA HIỆP", "HUYỆN CHÂU THÀNH", "TỈNH KIÊN GIANG"],
+        ),
+    ],
+)
+def test_name_lines_keep_places_whole(name, lines):
+    from reportlab.lib.units import mm
+
+    from app.documents.fonts import FAMILY, name_lines, styles
+
+    styles()  # registers the font
+    assert name_lines(name, 80 * mm - 12, FAMILY, 12) == (lines, 12)
+
+
+def test_a_name_too_long_for_its_lines_is_printed_smaller():
+    from app.documents.fonts import FAMILY, name_lines, styles
+
+    styles()
+    lines, size = name_lines("Ủy ban nhân dân tỉnh Kiên Giang", 100, FAMILY, 12, max_lines=2)
+    assert size < 12 and lines == ["ỦY BAN NHÂN DÂN", "TỈNH KIÊN GIANG"]
