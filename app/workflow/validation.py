@@ -108,6 +108,7 @@ def _check_process(process, form_lookup, operations, add) -> None:
     for task in process.xpath(".//bpmn:serviceTask", namespaces=NS):
         _check_service_task(task, operations, add)
     _check_expressions(process, add)
+    _check_reachable(process, add)
 
 
 def _check_service_task(task, operations, add) -> None:
@@ -144,6 +145,71 @@ def _check_with_engine(xml: str | bytes, filename: str, add) -> None:
     except Exception as exc:  # any parser error is a problem of the file, reported, never raised
         node = getattr(exc, "id", None) or getattr(exc, "sourceline", None) or "definitions"
         add(str(node), f"BPMN không hợp lệ: {getattr(exc, 'message', None) or exc}")
+
+
+# The flow nodes of BPMN 2.0 (what sequence flows connect), by kind.
+ACTIVITIES = {"task", "userTask", "manualTask", "serviceTask", "scriptTask", "sendTask", "receiveTask"}
+ACTIVITIES |= {"businessRuleTask", "callActivity", "subProcess", "transaction", "adHocSubProcess"}
+GATEWAYS = {"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway"}
+EVENTS = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
+FLOW_NODES = frozenset(ACTIVITIES | GATEWAYS | EVENTS)
+
+
+def _local(element) -> str:
+    return etree.QName(element).localname
+
+
+def _check_reachable(process, add) -> None:
+    """Every flow node is reached from a start event by sequence flows: SpiffWorkflow deploys an unreachable step
+    without a word, and it then never runs (a flow deleted by mistake in the modeler).
+
+    Roots are the start events of the process and of every subprocess (a subprocess's contents are checked from its
+    own start) and the event subprocesses, which no flow enters but an event starts; a boundary event is
+    reached with its activity, a link catch event from a link throw of the same name, a compensation handler by
+    association. A container without a start event and an ad-hoc subprocess's free-standing steps are left to the
+    engine's own checks.
+    """
+    nodes = {n.get("id"): n for n in process.iter(f"{{{NS['bpmn']}}}*") if _local(n) in FLOW_NODES and n.get("id")}
+    edges: dict[str, set[str]] = {node_id: set() for node_id in nodes}
+    entered: set[str] = set()
+    for flow in process.iterfind(".//bpmn:sequenceFlow", NS):
+        if flow.get("sourceRef") in edges and flow.get("targetRef") in nodes:
+            edges[flow.get("sourceRef")].add(flow.get("targetRef"))
+            entered.add(flow.get("targetRef"))
+    links: dict[tuple, list[str]] = {}
+    for node_id, node in nodes.items():
+        if _local(node) == "boundaryEvent" and node.get("attachedToRef") in edges:
+            edges[node.get("attachedToRef")].add(node_id)
+        for link in node.iterfind("bpmn:linkEventDefinition", NS):
+            links.setdefault((node.getparent(), link.get("name"), _local(node)), []).append(node_id)
+    for (container, name, kind), throws in links.items():
+        for throw in throws if kind == "intermediateThrowEvent" else ():
+            edges[throw].update(links.get((container, name, "intermediateCatchEvent"), ()))
+
+    roots = [
+        node_id
+        for node_id, node in nodes.items()
+        if _local(node) == "startEvent" or "true" in (node.get("triggeredByEvent"), node.get("isForCompensation"))
+    ]
+    reached, todo = set(roots), list(roots)
+    while todo:
+        for target in edges[todo.pop()] - reached:
+            reached.add(target)
+            todo.append(target)
+    for node_id, node in nodes.items():
+        container = node.getparent()
+        if node_id in reached or _local(container) == "adHocSubProcess":
+            continue
+        if container.find("bpmn:startEvent", NS) is None:
+            continue
+        name = " ".join((node.get("name") or node_id).split())
+        if node_id in entered:
+            add(
+                node,
+                f"không có đường nào từ sự kiện bắt đầu dẫn tới bước “{name}”: quy trình sẽ không bao giờ đến bước này",
+            )
+        else:
+            add(node, f"bước “{name}” không có luồng nào dẫn tới: quy trình sẽ không bao giờ đến bước này")
 
 
 def element_properties(element) -> dict[str, str]:

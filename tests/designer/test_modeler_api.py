@@ -66,6 +66,14 @@ def test_a_bad_sla_is_refused_on_its_task(client, design_office, api_token):
     assert sla_problem("hai ngày") in problems[0]["message"]
 
 
+def test_a_step_whose_only_incoming_flow_was_deleted_is_refused_by_name(client, design_office, api_token):
+    flow = '<bpmn:sequenceFlow id="f_to_handle" sourceRef="split_handling" targetRef="handle_document"/>'
+    assert flow in INCOMING
+    problems = refused(client, design_office, api_token, INCOMING.replace(flow, ""))
+    assert [p["element_id"] for p in problems] == ["handle_document"]
+    assert problems[0]["message"].startswith("bước “Giải quyết văn bản” không có luồng nào dẫn tới")
+
+
 def test_a_lane_without_a_role_is_refused_on_the_lane(client, design_office, api_token):
     xml = INCOMING.replace('<bpmn:lane id="lane_clerk" name="van_thu">', '<bpmn:lane id="lane_clerk">')
     problems = refused(client, design_office, api_token, xml)
