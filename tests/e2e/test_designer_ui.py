@@ -203,6 +203,33 @@ def test_an_invalid_deploy_is_pinned_on_its_element_and_deploys_nothing(browser,
     page.context.close()
 
 
+def test_a_lost_connection_is_said_and_the_buttons_work_again(browser, live_server):
+    """fetch rejects when no answer comes (server down): the status says so instead of waiting for ever."""
+    page = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 1440, "height": 900}).new_page()
+    page.set_default_timeout(15_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, "snv.quantri")
+    open_incoming(page)
+    requests = re.compile(r"/designer/incoming/(check|deploy)$")
+    page.route(requests, lambda route: route.abort())
+    check, deploy = page.get_by_role("button", name="Kiểm tra"), page.get_by_role("button", name="Triển khai")
+    check.click()
+    expect(page.get_by_role("status")).to_have_text("Không kết nối được máy chủ, vui lòng thử lại.")
+    expect(check).to_be_enabled()
+    page.get_by_label("Ghi chú phiên bản").fill("Mất kết nối")
+    page.once("dialog", lambda dialog: dialog.accept())
+    deploy.click()
+    expect(page.get_by_role("status")).to_have_text("Không kết nối được máy chủ, vui lòng thử lại.")
+    expect(deploy).to_be_enabled()
+    expect(check).to_be_enabled()
+    page.unroute(requests)
+    check.click()  # the server answers again: the same buttons work
+    expect(page.get_by_role("status")).to_have_text("Quy trình hợp lệ, có thể triển khai.")
+    assert errors == []
+    page.context.close()
+
+
 @pytest.mark.parametrize("process_id", ["incoming", "outgoing", "dossier", "work_assignment"])
 def test_shipped_processes_round_trip_through_the_modeler(browser, live_server, process_id, tmp_path):
     """Opened and saved by bpmn-js, every shipped process keeps its spiffworkflow extensions and still passes

@@ -104,13 +104,22 @@ class Pins {
   }
 }
 
+const OFFLINE = "Không kết nối được máy chủ, vui lòng thử lại.";
+
+/** POST JSON; { status, data } — status 0 with a message when no answer came (server down, network lost):
+ * fetch rejects then, and the page must say so rather than wait forever. */
 async function postJson(url, body, csrf) {
-  const response = await fetch(url, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
-    body: JSON.stringify(body),
-  });
+  let response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    return { status: 0, data: { message: OFFLINE } };
+  }
   const data = await response.json().catch(() => ({ message: `Lỗi máy chủ (${response.status}).` }));
   return { status: response.status, data };
 }
@@ -150,16 +159,30 @@ async function mount(root, config) {
 
   const xml = async () => (await modeler.saveXML({ format: true })).xml;
 
-  $("[data-action=check]").addEventListener("click", async () => {
+  // One request at a time: check and deploy are disabled while one runs, and enabled again however it ends.
+  const buttons = [$("[data-action=check]"), $("[data-deploy-form] [type=submit]")];
+  const busy = (work) => async (event) => {
+    event.preventDefault();
+    buttons.forEach((button) => { button.disabled = true; });
+    try {
+      await work();
+    } catch (error) {
+      setStatus(status, "danger", `Có lỗi: ${error.message}`);
+    } finally {
+      buttons.forEach((button) => { button.disabled = false; });
+    }
+  };
+
+  $("[data-action=check]").addEventListener("click", busy(async () => {
     setStatus(status, "secondary", "Đang kiểm tra…");
     const { status: code, data } = await postJson(config.urls.check, { bpmn: await xml() }, config.csrf);
     if (code !== 200) return setStatus(status, "danger", data.message || "Không kiểm tra được.");
     if (data.valid) { pins.clear(); setStatus(status, "success", "Quy trình hợp lệ, có thể triển khai."); }
     else { pins.show(data.problems); setStatus(status, "danger", `Có ${data.problems.length} lỗi, xem trên sơ đồ và danh sách bên phải.`); }
-  });
+  }));
 
-  $("[data-deploy-form]").addEventListener("submit", async (event) => {
-    event.preventDefault();
+  // confirm.js asks the form's data-confirm question first, and stops the submit here when it is declined.
+  $("[data-deploy-form]").addEventListener("submit", busy(async () => {
     const comment = $("[name=comment]").value.trim();
     setStatus(status, "secondary", "Đang triển khai…");
     const body = { bpmn: await xml(), comment, based_on_id: config.versionId };
@@ -178,7 +201,7 @@ async function mount(root, config) {
     } else {
       setStatus(status, "danger", data.message || "Không triển khai được.");
     }
-  });
+  }));
 
   $("[data-action=download]").addEventListener("click", async () => {
     const link = document.createElement("a");
