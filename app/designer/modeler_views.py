@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.core.errors import ValidationError
 from app.core.inputs import bounded_int
 from app.core.transaction import unit_of_work
-from app.designer import modeler
+from app.designer import modeler, queries
 from app.org.models import Role
 from app.web.helpers import role_required
 
@@ -24,6 +24,7 @@ def edit(process_id: str):
         version=version,
         process_id=process_id,
         options=modeler.panel_options(current_user.agency_id),
+        running=queries.running_cases(current_user.agency_id, process_id),
     )
 
 

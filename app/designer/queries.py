@@ -29,6 +29,20 @@ def running_counts(agency_id: int) -> dict[int, int]:
     return dict(rows.all())
 
 
+def running_cases(agency_id: int, process_id: str) -> int:
+    """The agency's open cases of one process, on any version (the deploy's confirmation names them)."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(WorkflowInstance)
+        .join(ProcessVersion, ProcessVersion.id == WorkflowInstance.process_version_id)
+        .where(
+            WorkflowInstance.agency_id == agency_id,
+            WorkflowInstance.status.in_(OPEN_STATUSES),
+            ProcessVersion.process_id == process_id,
+        )
+    )
+
+
 def process_overview(agency_id: int) -> list[ProcessOverview]:
     process_ids = db.session.scalars(
         sa.select(ProcessVersion.process_id)

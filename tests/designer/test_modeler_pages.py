@@ -1,5 +1,6 @@
 """The modeler's page: the version opened, the panel's choices, and the JSON calls it makes with the session."""
 
+import html
 import json
 import re
 
@@ -67,3 +68,24 @@ def test_the_page_checks_and_deploys_with_the_session(client, design_office):
     assert version.comment == "4 giờ" and version.based_on_id == base
     preview = client.get("/designer/sla-preview?spec=PT2H", headers=headers)
     assert preview.json["due_label"] == "Thứ Hai, 23/11/2026 lúc 11:00"
+
+
+def deploy_question(client, process_id: str) -> str:
+    page = client.get(f"/designer/{process_id}/edit").get_data(as_text=True)
+    return html.unescape(re.search(r'<form[^>]*data-deploy-form[^>]*data-confirm="([^"]*)"', page).group(1))
+
+
+def test_deploy_asks_first_naming_the_process_and_its_running_cases(client, design_office):
+    from tests.designer.test_versions import deploy_changed_sla, start_case
+
+    login(client, "thietke")
+    name = design_office.processes["work_assignment"].name
+    assert deploy_question(client, "work_assignment") == (
+        f"Triển khai phiên bản mới của quy trình “{name}”? Các hồ sơ mới sẽ dùng phiên bản này."
+    )
+    start_case(design_office)
+    deploy_changed_sla(design_office)
+    start_case(design_office, "Sau khi đổi quy trình")  # cases on either version count
+    assert deploy_question(client, "work_assignment").endswith(
+        "Các hồ sơ mới sẽ dùng phiên bản này. 2 hồ sơ đang xử lý giữ phiên bản cũ."
+    )

@@ -82,6 +82,13 @@ def check_task_of_newest_case(agency_id: int):
     return case.id, case.process_version_id, task.due_at, expected
 
 
+def case_is_open(case_id: int) -> bool:
+    from app.designer.queries import OPEN_STATUSES
+    from app.workflow.models import WorkflowInstance
+
+    return db.session.get(WorkflowInstance, case_id).status in OPEN_STATUSES
+
+
 def deploy_original_back(agency_id: int) -> None:
     from app.audit.context import origin
     from app.core.transaction import unit_of_work
@@ -138,10 +145,17 @@ def test_designer_changes_the_incoming_flow_and_new_documents_follow_it(browser,
     page.get_by_role("button", name="Kiểm tra").click()
     expect(page.get_by_role("status")).to_have_text("Quy trình hợp lệ, có thể triển khai.")
     page.get_by_label("Ghi chú phiên bản").fill("Kiểm tra trong 4 giờ; thêm bước xem xét sơ bộ")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Triển khai").click()
     expect(page.get_by_role("status")).to_contain_text(re.compile(r"Đã triển khai phiên bản \d+ của cơ quan\."))
     expect(page.locator("[data-version-label]")).to_contain_text("của cơ quan")
     shot(page, "04-deployed")
+    running = sum(1 for case_id in cases_before if in_app(live_app, case_is_open, case_id))
+    keep = f" {running} hồ sơ đang xử lý giữ phiên bản cũ." if running else ""
+    assert asked == [
+        f"Triển khai phiên bản mới của quy trình “Xử lý văn bản đến”? Các hồ sơ mới sẽ dùng phiên bản này.{keep}"
+    ]
 
     _, version_after, cases_after = in_app(live_app, snv_incoming_state)
     assert version_after != version_before
@@ -188,6 +202,7 @@ def test_an_invalid_deploy_is_pinned_on_its_element_and_deploys_nothing(browser,
     expect(page.locator("[data-preview='sla']")).to_have_text("")  # no grey preview for a refused value
     shot(page, "05a-sla-error")
     page.get_by_label("Ghi chú phiên bản").fill("Bản lỗi")
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Triển khai").click()
     expect(page.get_by_role("status")).to_contain_text("chưa được triển khai")
     for element in ("check_document", "register_document"):
@@ -199,6 +214,25 @@ def test_an_invalid_deploy_is_pinned_on_its_element_and_deploys_nothing(browser,
     problems.get_by_role("button", name="Vào sổ văn bản đến").click()
     expect(page.locator("#bio-properties-panel-name")).to_have_value("Vào sổ văn bản đến")
     shot(page, "05-refused")
+    assert in_app(live_app, snv_incoming_state)[1] == version_before
+    page.context.close()
+
+
+def test_a_declined_deploy_sends_nothing(browser, live_server, live_app):
+    _, version_before, _ = in_app(live_app, snv_incoming_state)
+    page = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 1440, "height": 900}).new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, "snv.quantri")
+    open_incoming(page)
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if "/deploy" in request.url else None)
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_label("Ghi chú phiên bản").fill("Không triển khai")
+    page.get_by_role("button", name="Triển khai").click()
+    expect(page.get_by_role("button", name="Triển khai")).to_be_enabled()
+    assert asked and asked[0].startswith("Triển khai phiên bản mới của quy trình “Xử lý văn bản đến”?")
+    assert sent == [] and page.get_by_role("status").is_hidden()
     assert in_app(live_app, snv_incoming_state)[1] == version_before
     page.context.close()
 
