@@ -218,6 +218,28 @@ def test_an_invalid_deploy_is_pinned_on_its_element_and_deploys_nothing(browser,
     page.context.close()
 
 
+def test_a_step_cut_off_from_the_flow_is_refused_and_linted_in_vietnamese(browser, live_server):
+    """Deleting the only flow into “Giải quyết văn bản”: the lint on the canvas and the server's check both say so."""
+    page = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 1440, "height": 900}).new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, "snv.quantri")
+    open_incoming(page)
+    page.evaluate("""() => {
+      const m = window.qlvbModeler;
+      m.get("modeling").removeElements([m.get("elementRegistry").get("f_to_handle")]);
+    }""")
+    lint = page.locator(".djs-overlays[data-container-id='handle_document'] .bjsl-overlay")
+    expect(lint).to_contain_text("Bắt đầu ngầm: không có luồng nào dẫn tới bước này")
+    expect(page.locator(".djs-overlays .bjsl-overlay", has_text="Element is")).to_have_count(0)
+    page.get_by_role("button", name="Kiểm tra").click()
+    expect(page.get_by_role("status")).to_have_text("Có 1 lỗi, xem trên sơ đồ và danh sách bên phải.")
+    expect(page.locator("[data-problems]")).to_contain_text(
+        "bước “Giải quyết văn bản” không có luồng nào dẫn tới: quy trình sẽ không bao giờ đến bước này"
+    )
+    expect(page.locator(".qlvb-problem-badge[data-element='handle_document']")).to_be_visible()
+    page.context.close()
+
+
 def test_a_declined_deploy_sends_nothing(browser, live_server, live_app):
     _, version_before, _ = in_app(live_app, snv_incoming_state)
     page = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 1440, "height": 900}).new_page()

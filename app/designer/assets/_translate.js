@@ -1,4 +1,5 @@
-// Vietnamese for the palette, the context pad and the properties panel's basics (bpmn-js `translate` service).
+// Vietnamese for the palette, the context pad, the properties panel's basics and the lint messages (bpmn-js
+// `translate` service).
 
 // BPMN element types by their moddle name (bpmn:UserTask → UserTask): the properties panel's header asks
 // `translate` for "User Task" (the name split into words), the versions diff shows them beside changed elements.
@@ -95,10 +96,58 @@ const VI = {
   "ID must not be empty.": "Mã không được để trống.",
 };
 
+// bpmnlint's messages, for every rule _lint_config.js turns on (the overlay on an element, its list under the
+// diagram); bpmn-js-bpmnlint passes each through `translate`. The rule's code stays beside it, in brackets.
+const LINT = {
+  "Issues for child elements": "Lỗi của các phần tử con",
+  "A <Start Event> is not allowed in <Ad Hoc Sub Process>": "Quy trình con tùy biến (ad hoc) không được có sự kiện bắt đầu",
+  "An <End Event> is not allowed in <Ad Hoc Sub Process>": "Quy trình con tùy biến (ad hoc) không được có sự kiện kết thúc",
+  "Sequence flow is missing condition": "Luồng rẽ nhánh chưa có điều kiện",
+  "Process is missing end event": "Quy trình chưa có sự kiện kết thúc",
+  "Sub process is missing end event": "Quy trình con chưa có sự kiện kết thúc",
+  "An <Event-based Gateway> must have at least 2 outgoing <Sequence Flows>": "Cổng theo sự kiện cần ít nhất hai luồng đi ra",
+  "A <Sequence Flow> outgoing from an <Event-based Gateway> must not be conditional": "Luồng đi ra từ cổng theo sự kiện không được có điều kiện",
+  "Start event is missing event definition": "Sự kiện bắt đầu của quy trình con sự kiện cần có loại sự kiện (hẹn giờ, thông điệp…)",
+  "Link event is missing link name": "Sự kiện liên kết chưa có tên liên kết",
+  "Element is missing bpmndi": "Phần tử chưa có hình vẽ trên sơ đồ (BPMNDI)",
+  "Element is not connected": "Phần tử chưa được nối với bước nào",
+  "SequenceFlow is a duplicate": "Luồng này bị trùng",
+  "Duplicate outgoing sequence flows": "Có luồng đi ra bị trùng",
+  "Duplicate incoming sequence flows": "Có luồng đi vào bị trùng",
+  "Element is an implicit end": "Kết thúc ngầm: không có luồng đi ra; hãy nối tới một sự kiện kết thúc",
+  "Flow splits implicitly": "Rẽ nhánh ngầm: nhiều luồng đi ra mà không qua cổng rẽ nhánh",
+  "Element is an implicit start": "Bắt đầu ngầm: không có luồng nào dẫn tới bước này",
+  "Element type <bpmn:InclusiveGateway> is discouraged": "Không nên dùng cổng rẽ nhánh chọn nhiều",
+  "Element type <bpmn:ComplexGateway> is discouraged": "Không nên dùng cổng phức hợp",
+  "Process has multiple blank start events": "Quy trình có nhiều sự kiện bắt đầu thường",
+  "Sub process has multiple blank start events": "Quy trình con có nhiều sự kiện bắt đầu thường",
+  "Event has multiple event definitions": "Sự kiện có nhiều loại sự kiện cùng lúc",
+  "Process is missing start event": "Quy trình chưa có sự kiện bắt đầu",
+  "Sub process is missing start event": "Quy trình con chưa có sự kiện bắt đầu",
+  "Start event must be blank": "Sự kiện bắt đầu của quy trình con phải là sự kiện thường (không có loại sự kiện)",
+  "Gateway is superfluous. It only has one source and target.": "Cổng thừa: chỉ có một luồng vào và một luồng ra",
+  "Termination is superfluous.": "Sự kiện kết thúc dừng toàn bộ (terminate) ở đây là thừa",
+};
+// The link-event rule's messages carry the link's name.
+const LINT_PATTERNS = [
+  [/^Link catch event with link name <(.*)> missing in scope$/, (name) => `Thiếu sự kiện liên kết nhận tên “${name}” trong cùng phạm vi`],
+  [/^Link throw event with link name <(.*)> missing in scope$/, (name) => `Thiếu sự kiện liên kết phát tên “${name}” trong cùng phạm vi`],
+  [/^Duplicate link catch event with link name <(.*)> in scope$/, (name) => `Trùng sự kiện liên kết nhận tên “${name}” trong cùng phạm vi`],
+];
+
+function vietnamese(template) {
+  if (VI[template] || LINT[template]) return VI[template] || LINT[template];
+  for (const [pattern, say] of LINT_PATTERNS) {
+    const found = pattern.exec(template);
+    if (found) return say(found[1]);
+  }
+  return template;
+}
+
 export default {
   translate: [
     "value",
     (template, replacements = {}) =>
-      (VI[template] || template).replace(/{([^}]+)}/g, (_, key) => replacements[key] ?? `{${key}}`),
+      vietnamese(template).replace(/{([^}]+)}/g, (_, key) => replacements[key] ?? `{${key}}`),
   ],
 };
