@@ -112,12 +112,18 @@ def open_incoming(page):
     expect(page.locator("[data-element-id='check_document']")).to_be_visible()
 
 
-def test_designer_changes_the_incoming_flow_and_new_documents_follow_it(browser, live_server, live_app, tmp_path):
-    agency_id, version_before, cases_before = in_app(live_app, snv_incoming_state)
+def designer_on_incoming(browser, live_server):
+    """snv's process designer, signed in, on the incoming process in the modeler."""
     page = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 1440, "height": 900}).new_page()
     page.set_default_timeout(15_000)
     sign_in(page, "snv.quantri")
     open_incoming(page)
+    return page
+
+
+def test_designer_changes_the_incoming_flow_and_new_documents_follow_it(browser, live_server, live_app, tmp_path):
+    agency_id, version_before, cases_before = in_app(live_app, snv_incoming_state)
+    page = designer_on_incoming(browser, live_server)
     expect(page.locator(".bjs-powered-by")).to_be_visible()  # the bpmn.io watermark
     shot(page, "01-opened")
 
@@ -188,10 +194,7 @@ def test_designer_changes_the_incoming_flow_and_new_documents_follow_it(browser,
 
 def test_an_invalid_deploy_is_pinned_on_its_element_and_deploys_nothing(browser, live_server, live_app):
     _, version_before, _ = in_app(live_app, snv_incoming_state)
-    page = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 1440, "height": 900}).new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, "snv.quantri")
-    open_incoming(page)
+    page = designer_on_incoming(browser, live_server)
     select(page, "register_document")
     page.locator("#bio-properties-panel-qlvb-form").select_option("")
     select(page, "check_document")
@@ -220,10 +223,7 @@ def test_an_invalid_deploy_is_pinned_on_its_element_and_deploys_nothing(browser,
 
 def test_a_step_cut_off_from_the_flow_is_refused_and_linted_in_vietnamese(browser, live_server):
     """Deleting the only flow into “Giải quyết văn bản”: the lint on the canvas and the server's check both say so."""
-    page = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 1440, "height": 900}).new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, "snv.quantri")
-    open_incoming(page)
+    page = designer_on_incoming(browser, live_server)
     page.evaluate("""() => {
       const m = window.qlvbModeler;
       m.get("modeling").removeElements([m.get("elementRegistry").get("f_to_handle")]);
@@ -242,10 +242,7 @@ def test_a_step_cut_off_from_the_flow_is_refused_and_linted_in_vietnamese(browse
 
 def test_a_declined_deploy_sends_nothing(browser, live_server, live_app):
     _, version_before, _ = in_app(live_app, snv_incoming_state)
-    page = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 1440, "height": 900}).new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, "snv.quantri")
-    open_incoming(page)
+    page = designer_on_incoming(browser, live_server)
     sent = []
     page.on("request", lambda request: sent.append(request.url) if "/deploy" in request.url else None)
     asked = []
