@@ -253,6 +253,16 @@ def _name_of(model, key: int) -> str:
     return (row.name if model is Unit else row.full_name) if row is not None else f"#{key}"
 
 
+def _direction_summary(lead: str, due, others: list[IncomingAssignment]) -> str:
+    """The direction as the audit log lists it: who leads, by when, and how many others take part."""
+    parts = [f"Chỉ đạo: giao {lead} chủ trì" + (f", hạn {due:%d/%m/%Y}" if due else "")]
+    coordinating = sum(1 for a in others if a.kind == AssignmentKind.COORDINATE)
+    informed = sum(1 for a in others if a.kind == AssignmentKind.INFORM)
+    parts += [f"{coordinating} bên phối hợp"] if coordinating else []
+    parts += [f"{informed} người nhận để biết"] if informed else []
+    return "; ".join(parts)
+
+
 def direct_incoming(actor: User | None, document: IncomingDocument, direction: Direction) -> list[IncomingAssignment]:
     """NĐ 30/2020 Điều 23.2, 23.4: record the direction and its assignments (04), each with its own deadline."""
     from app.core.errors import Conflict
@@ -299,7 +309,7 @@ def direct_incoming(actor: User | None, document: IncomingDocument, direction: D
         actor,
         "incoming.direct",
         document,
-        summary=f"Chỉ đạo: giao {who} chủ trì",
+        summary=_direction_summary(who, due, made[1:]),
         changes={
             "lead_unit_id": lead_unit,
             "lead_user_id": lead_user,

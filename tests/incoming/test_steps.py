@@ -5,6 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from app.audit.models import AuditEvent
 from app.core.db import db
 from app.exchange.models import StatusMessage
 from app.incoming import steps
@@ -30,6 +31,8 @@ def test_register_direct_handle_and_complete_without_the_engine(incoming_office,
     assert steps.direction_problems(office.agency.id, direction) == {}
     made = steps.direct_incoming(office.leader, document, direction)
     assert [a.kind for a in made] == [AssignmentKind.LEAD, AssignmentKind.COORDINATE]
+    summary = db.session.scalar(sa.select(AuditEvent.summary).where(AuditEvent.action == "incoming.direct"))
+    assert summary == f"Chỉ đạo: giao {office.unit_a.name} chủ trì, hạn 30/11/2026; 1 bên phối hợp"
     assert document.direction == "Giao Văn phòng chủ trì" and document.handling_due == date(2026, 11, 30)
 
     steps.start_handling(office.unit_leader, document, office.spec_a1.id)
