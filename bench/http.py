@@ -1,7 +1,7 @@
 """Request overhead over HTTP: whole cases through the REST API of a real `qlvb serve`.
 
     .venv/bin/python -m bench.http [--db sqlite|postgresql|both] [--scenario one_step,incoming,floor] [--cases 300]
-                                   [--clients 1,4] [--workers N] [--scheduler]
+                                   [--clients 1,4] [--workers N] [--scheduler] [--client lean|requests]
 
 Scenario `one_step` (the comparison with SpiffArena's create → complete one user task): a case is four calls, each
 with a bearer token, as a client program makes them: start `bench_one_step` (POST /processes/…/start), find its
@@ -20,7 +20,10 @@ connection; the server is `qlvb serve` with its own default number of workers un
 the scheduler process unless --scheduler (as `make run` starts it). Prints cases/s, the server's CPU time per case
 (its gunicorn processes, from /proc; the database server's own work is not in it), p50/p95 per call, the number of
 errors (any answer other than the expected one) and the server's memory after the run (PSS and RSS summed over its
-processes, /proc/<pid>/smaps_rollup). Loopback only; bounded.
+processes, /proc/<pid>/smaps_rollup) and the client's own CPU time per case. The client is bench/leanhttp.py
+(http.client, keep-alive) unless `--client requests` (the figures recorded before 2026-12-08): with one client
+calling in turn its own time adds to each case, and `requests` took 3.3 of a SQLite case's 17.7 ms. Loopback only;
+bounded.
 
 Wall-clock figures move with whatever else the machine runs; the CPU time per case barely does, so compare two
 versions by it when the machine is shared. PostgreSQL uses the database of QLVB_BENCH_HTTP_DATABASE_URL
@@ -40,6 +43,7 @@ from pathlib import Path
 
 import requests
 
+from bench import leanhttp
 from bench.server import percentile, running_server, server_cpu_seconds, server_memory_mib
 
 HERE = Path(__file__).resolve().parent
@@ -127,8 +131,12 @@ def _caller(base: str, timings: dict, errors: list):
     return call
 
 
-def _session(token: str) -> requests.Session:
-    http = requests.Session()
+CLIENTS = {"lean": leanhttp.Session, "requests": requests.Session}
+CLIENT = "lean"  # the one SESSION makes (--client)
+
+
+def _session(token: str):
+    http = CLIENTS[CLIENT]()
     http.headers["Authorization"] = f"Bearer {token}"
     return http
 
@@ -219,13 +227,20 @@ SCENARIOS = {
 def run(kind: str, scenario: str, cases: int, clients: int, *, workers: int | None, scheduler: bool) -> dict:
     setup, loop = SCENARIOS[scenario]
     calls = CALLS[scenario]
+    client_cpu = []
+
+    def measured(*args):  # the client thread's own CPU time (time.thread_time), the server's is not in it
+        start = time.thread_time()
+        loop(*args)
+        client_cpu.append(time.thread_time() - start)
+
     with running_server(kind, lambda: setup(clients), workers=workers, scheduler=scheduler) as (base, people):
         # Warm-up: every worker imports, connects and caches its process bundle before measuring.
         warm_timings, warm_errors = {c: [] for c in calls}, []
         loop(base, people[0], 10, warm_timings, warm_errors)
         timings, errors = {c: [] for c in calls}, []
         per_client = max(1, cases // clients)
-        threads = [threading.Thread(target=loop, args=(base, who, per_client, timings, errors)) for who in people]
+        threads = [threading.Thread(target=measured, args=(base, who, per_client, timings, errors)) for who in people]
         start, cpu = time.perf_counter(), server_cpu_seconds(base)
         for thread in threads:
             thread.start()
@@ -241,6 +256,7 @@ def run(kind: str, scenario: str, cases: int, clients: int, *, workers: int | No
         "cases": done,
         "cases_per_s": done / elapsed,
         "server_cpu_ms": cpu * 1000 / done,
+        "client_cpu_ms": sum(client_cpu) * 1000 / done,
         "errors": len(errors) + len(warm_errors),
         "first_errors": (warm_errors + errors)[:3],
         "memory": memory,
@@ -257,22 +273,27 @@ def main() -> None:
     parser.add_argument("--clients", default="1,4")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: qlvb serve's own)")
     parser.add_argument("--scheduler", action="store_true", help="with the scheduler process, as `make run`")
+    parser.add_argument("--client", choices=list(CLIENTS), default="lean", help="the HTTP client (default: lean)")
     args = parser.parse_args()
+    global CLIENT
+    CLIENT = args.client
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"qlvb HTTP benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load {load}, "
-        f"Python {sys.version.split()[0]}, workers {args.workers or 'default'}, scheduler {args.scheduler}"
+        f"Python {sys.version.split()[0]}, workers {args.workers or 'default'}, scheduler {args.scheduler}, "
+        f"client {args.client}"
     )
     for scenario in args.scenario.split(","):
         calls = CALLS[scenario]
         print(f"\n{scenario}")
         print(
-            "| DB | clients | cases | cases/s | server CPU ms/case | errors | PSS / RSS MiB (processes) | "
+            "| DB | clients | cases | cases/s | server CPU ms/case | client CPU ms/case | errors "
+            + "| PSS / RSS MiB (processes) | "
             + " | ".join(f"{c} p50/p95 ms" for c in calls)
             + " |"
         )
-        print("|---|---|---|---|---|---|---|" + "---|" * len(calls))
+        print("|---|---|---|---|---|---|---|---|" + "---|" * len(calls))
         for kind in kinds:
             for clients in (int(c) for c in args.clients.split(",")):
                 r = run(kind, scenario, args.cases, clients, workers=args.workers, scheduler=args.scheduler)
@@ -280,6 +301,7 @@ def main() -> None:
                 m = r["memory"]
                 print(
                     f"| {kind} | {clients} | {r['cases']} | {r['cases_per_s']:.1f} | {r['server_cpu_ms']:.1f} "
+                    f"| {r['client_cpu_ms']:.1f} "
                     f"| {r['errors']} | {m['pss']:.0f} / {m['rss']:.0f} ({m['processes']}) | {cells} |",
                     flush=True,
                 )

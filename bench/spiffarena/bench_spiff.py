@@ -8,7 +8,8 @@ The same case shape as qlvb's `bench.http --scenario one_step`, through the call
   4. open      GET  /v1.0/tasks/{id}/{task_guid}?with_form_data=true       (frontend: TaskShow)
   5. complete  PUT  /v1.0/tasks/{id}/{task_guid}  body {"ket_qua": "..."}  (frontend: handleFormSubmit)
 
-A case counts only when all five calls answered 2xx (and the task was found). One requests.Session (keep-alive),
+A case counts only when all five calls answered 2xx (and the task was found). One keep-alive client session
+(bench/leanhttp.py unless `--client requests`, as qlvb's bench.http),
 one bearer token obtained once from the backend's built-in OpenID provider (password grant at /openid/token, then
 POST /v1.0/login_with_access_token, as a client program that already holds a token does), kept for the whole run.
 
@@ -32,6 +33,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/: procstat, standard library only
+import leanhttp
 from procstat import cpu_seconds, family
 
 HERE = Path(__file__).resolve().parent  # the model's files (model/)
@@ -105,7 +107,7 @@ def setup(base: str, token: str) -> None:
     print("model:", json.dumps({k: model.get(k) for k in ("id", "primary_file_name", "primary_process_id")}))
 
 
-def run_cases(base: str, http: requests.Session, n_cases: int, timings: dict, errors: list, offset: int) -> int:
+def run_cases(base: str, http, n_cases: int, timings: dict, errors: list, offset: int) -> int:
     ok = 0
 
     def call(name, method, path, **kwargs):
@@ -157,6 +159,7 @@ def main() -> int:
     parser.add_argument("--pidfile", default=str(SPIFF_HOME / "server.pid"), help="the gunicorn master's pid")
     parser.add_argument("--setup", action="store_true", help="create the process group and model (as admin)")
     parser.add_argument("--json", help="also write the result to this file")
+    parser.add_argument("--client", choices=["lean", "requests"], default="lean", help="as qlvb's bench.http")
     args = parser.parse_args()
 
     if args.setup:
@@ -165,7 +168,7 @@ def main() -> int:
 
     master = int(Path(args.pidfile).read_text().strip())
     token = login(args.base, args.user, args.password or args.user)
-    http = requests.Session()
+    http = leanhttp.Session() if args.client == "lean" else requests.Session()
     http.headers["Authorization"] = f"Bearer {token}"
 
     timings: dict[str, list[float]] = {c: [] for c in CALLS}
@@ -176,9 +179,9 @@ def main() -> int:
     timings = {c: [] for c in CALLS}
     errors = []
 
-    cpu0, t0 = cpu_seconds(family(master)), CLOCK()
+    cpu0, t0, client0 = cpu_seconds(family(master)), CLOCK(), time.thread_time()
     ok = run_cases(args.base, http, args.cases, timings, errors, args.warmup)
-    elapsed, cpu1 = CLOCK() - t0, cpu_seconds(family(master))
+    elapsed, cpu1, client1 = CLOCK() - t0, cpu_seconds(family(master)), time.thread_time()
 
     result = {
         "cases": args.cases,
@@ -188,6 +191,8 @@ def main() -> int:
         "cases_per_s": round(ok / elapsed, 2),
         "server_cpu_ms_per_case": round((cpu1 - cpu0) * 1000 / max(ok, 1), 1),
         "server_processes": len(family(master)),
+        "client": args.client,
+        "client_cpu_ms_per_case": round((client1 - client0) * 1000 / max(ok, 1), 1),
     }
     for c in CALLS:
         result[f"{c}_p50"] = round(statistics.median(timings[c]), 1) if timings[c] else None
@@ -195,7 +200,7 @@ def main() -> int:
     print(
         f"spiffarena one-step: {ok}/{args.cases} cases in {elapsed:.2f} s = {result['cases_per_s']} cases/s, "
         f"errors {len(errors)}, server CPU {result['server_cpu_ms_per_case']} ms/case "
-        f"({result['server_processes']} processes)"
+        f"({result['server_processes']} processes), client {args.client} CPU {result['client_cpu_ms_per_case']} ms/case"
     )
     print("  p50/p95 ms: " + ", ".join(f"{c} {result[c + '_p50']}/{result[c + '_p95']}" for c in CALLS))
     for e in errors[:5]:
