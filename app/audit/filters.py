@@ -19,7 +19,7 @@ from app.audit.models import NOT_SIGNED_IN, AuditEvent
 from app.core import clock
 from app.core.db import db
 from app.core.errors import ValidationError
-from app.core.folding import person_search
+from app.core.folding import folded_search, person_search
 from app.core.inputs import bounded_int
 from app.core.periods import range_problem
 
@@ -128,10 +128,8 @@ def _query(agency_ids: set[int | None], f: AuditFilter) -> sa.Select:
         query = query.where(AuditEvent.occurred_at >= _local_start(f.date_from))
     if f.date_to:
         query = query.where(AuditEvent.occurred_at < _local_start(f.date_to + timedelta(days=1)))
-    if f.q:
-        for word in f.q.split():
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(AuditEvent.summary.ilike(f"%{escaped}%", escape="\\"))
+    if f.q and (words := folded_search(AuditEvent.summary_folded, f.q)) is not None:
+        query = query.where(words)  # with diacritics or without, any order ("ngan sach" finds "ngân sách")
     return query
 
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import UTCDateTime, db
+from app.core.folding import keep_folded
 
 SYSTEM_NAME = "system"  # the actor_name of the CLI, the demo loader, the scheduler
 # Someone who has not signed in: a refused sign-in is theirs, neither the system's nor the account owner's.
@@ -34,6 +35,8 @@ class AuditEvent(db.Model):
     object_type: Mapped[str] = mapped_column(sa.String(64))
     object_id: Mapped[str | None] = mapped_column(sa.String(64))
     summary: Mapped[str] = mapped_column(sa.String(500))
+    # The summary without diacritics, for the log's search ("dang ky" finds "Đăng ký"); not in the hash.
+    summary_folded: Mapped[str | None] = mapped_column(sa.String(500), deferred=True)
     changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     ip: Mapped[str | None] = mapped_column(sa.String(64))
     user_agent: Mapped[str | None] = mapped_column(sa.String(500))
@@ -44,6 +47,9 @@ class AuditEvent(db.Model):
     def actor_label(self) -> str:
         """Who did it, as pages name them: the system is "Hệ thống", not the name it is stored under."""
         return "Hệ thống" if self.actor_name == SYSTEM_NAME else self.actor_name
+
+
+keep_folded(AuditEvent.summary, "summary_folded", 500)
 
 
 class AccessChangeWarning(db.Model):
