@@ -43,6 +43,15 @@ def recall_outgoing(actor: User, document_id: int, reason: str) -> OutgoingDocum
         raise Conflict("Chỉ thu hồi được văn bản đã phát hành.", code="outgoing_not_issued")
     STATES.move(document, OutgoingStatus.RECALLED)
     document.recalled_at, document.recall_reason = clock.now(), reason[:1000]
+    # Recorded before the requests it causes (each receiving agency audits its own), so the log reads in order:
+    # the recall, then what it asked. Whom it asked is added below, before the event is sealed at commit.
+    event = audit.record(
+        actor,
+        "outgoing.recall",
+        document,
+        summary=f"Thu hồi văn bản {label_of(document)}: {reason[:300]}",
+        changes={"status": [OutgoingStatus.ISSUED.value, OutgoingStatus.RECALLED.value]},
+    )
     asked = []
     for recipient in document.recipients:
         if recipient.delivery == DeliveryState.PENDING and connector.route_of(recipient) is not None:
@@ -70,13 +79,7 @@ def recall_outgoing(actor: User, document_id: int, reason: str) -> OutgoingDocum
         record_recall_request(recipient, actor=actor, note=reason)
         asked.append(recipient.name)
     db.session.flush()
-    audit.record(
-        actor,
-        "outgoing.recall",
-        document,
-        summary=f"Thu hồi văn bản {label_of(document)}: {reason[:300]}",
-        changes={"status": [OutgoingStatus.ISSUED.value, OutgoingStatus.RECALLED.value], "asked": asked},
-    )
+    event.changes = {**event.changes, "asked": asked}
     tell_drafter(
         document,
         actor,

@@ -37,7 +37,20 @@ def test_recall_asks_every_agency_and_their_answers_come_back(outgoing_office, d
     from app.dossiers import unfiled
 
     assert [u.id for u in unfiled.unfiled(office.spec_a1)] == [document.id]  # issued, to be filed
-    recall_outgoing(office.clerk, document.id, REASON)
+    with unit_of_work():
+        recall_outgoing(office.clerk, document.id, REASON)
+    # The log reads in order: the recall, then the requests it sent (each receiving agency's own event)
+    from app.audit.models import AuditEvent
+
+    actions = db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.changes)
+        .where(AuditEvent.action.in_(["outgoing.recall", "incoming.recall_request"]))
+        .order_by(AuditEvent.seq)
+    ).all()
+    assert [a.action for a in actions] == ["outgoing.recall", "incoming.recall_request", "incoming.recall_request"]
+    assert sorted(actions[0].changes["asked"]) == sorted(
+        r.name for r in document.recipients if r.code in (SNV[0], STC[0])
+    )
     assert document.status == OutgoingStatus.RECALLED and document.recall_reason == REASON
     assert unfiled.unfiled(office.spec_a1) == []  # recalled: never filed, so never asked for
     from app.notifications.models import Notification

@@ -168,7 +168,7 @@ def test_user_form_reports_every_problem_on_its_field_at_once(client, admin, cre
     assert 'id="phone-err">Số điện thoại chỉ gồm chữ số' in html and 'value="gọi tôi"' in html
     assert "Chọn ít nhất một vai trò." in html
     # The group of roles is marked and names its reason; no single box is marked as if it were the wrong one
-    assert 'aria-invalid="true" aria-describedby="roles-errors"' in html and 'form-check-input is-invalid' not in html
+    assert 'aria-invalid="true" aria-describedby="roles-errors"' in html and "form-check-input is-invalid" not in html
     db.session.refresh(user)
     assert user.full_name == "Trần Văn C" and user.phone is None and {r.value for r in user.roles} == {"chuyen_vien"}
 
