@@ -11,11 +11,13 @@ from pypdf import PdfReader
 from app.audit.models import AuditEvent
 from app.core import clock
 from app.core.db import db
+from app.core.transaction import unit_of_work
 from app.documents.fonts import fmt_date
 from app.incoming import handling, services
 from app.incoming.models import IncomingDocument, IncomingStatus
 from app.incoming.printing.books import progress
 from app.incoming.printing.slip import BLANK
+from app.org.models import Agency
 from app.workflow import services as wf
 from app.workflow.assignment import acting_for
 from app.workflow.models import WorkflowInstance
@@ -312,3 +314,16 @@ def test_the_slip_keeps_whom_the_leader_named_after_that_person_gave_it_back(
     assert "Giao đơn vị, cá nhân chủ trì: Phòng Tổng hợp (Võ Quốc Bảo)" in slip
     assert f"Giao cho cá nhân: Võ Quốc Bảo; sau đó {office.spec_a2.full_name} giải quyết" in slip
     assert "Ý kiến: Đồng chí Ánh chủ trì thay." in slip and office.unit_leader.full_name in slip
+
+
+def test_a_long_agency_name_breaks_before_the_place_on_the_slip(client, incoming_office, signed_pdf, frozen_clock):
+    """NĐ 30/2020 Phụ lục I: the name may take two lines, centred, never cut inside a place's name."""
+    office = incoming_office
+    with unit_of_work():
+        db.session.get(Agency, office.agency.id).name = "Sở Thông tin và Truyền thông tỉnh Kiên Giang"
+    waiting = Procedure(office, frozen_clock, signed_pdf).register(when=at(23))
+    login(client, "vanthu")
+    pdf = client.get(f"/incoming/{waiting.document.id}/phieu.pdf").data
+    lines = [line.strip() for line in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()]
+    assert "TỈNH KIÊN GIANG" in lines, lines[:6]
+    assert not any(line.endswith(("TỈNH KIÊN", "TỈNH")) for line in lines), lines[:6]

@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import HRFlowable, Paragraph, Spacer, Table, TableStyle
 
 from app.core.db import db
-from app.documents.fonts import build, fmt_date, styles
+from app.documents.fonts import build, fmt_date, name_paragraph, styles
 from app.incoming.models import AssignmentKind, IncomingDocument
 from app.incoming.printing.books import source_line
 from app.org.models import User
@@ -219,11 +219,15 @@ def handler_opinion(document: IncomingDocument, handle) -> Opinion:
     return opinion
 
 
+HEADER_LEFT = 72 * mm  # the agency's column (no padding)
+
+
 def _header(agency_name: str) -> Table:
     """Tên cơ quan (left) and Quốc hiệu, Tiêu ngữ (right), each underlined: NĐ 30/2020 Phụ lục I."""
     st = styles()
     left = [
-        Paragraph(escape(agency_name.upper()), st["header_bold"]),
+        # Broken between words and before the place (name_paragraph), not wherever the column ends.
+        name_paragraph(agency_name, st["header"], HEADER_LEFT, bold=True),
         HRFlowable(width="35%", thickness=0.6, color=colors.black, spaceBefore=2, hAlign="CENTER"),
     ]
     right = [
@@ -231,7 +235,7 @@ def _header(agency_name: str) -> Table:
         Paragraph("Độc lập - Tự do - Hạnh phúc", st["motto"]),
         HRFlowable(width="64%", thickness=0.6, color=colors.black, spaceBefore=2, hAlign="CENTER"),
     ]
-    table = Table([[left, right]], colWidths=[72 * mm, 93 * mm])
+    table = Table([[left, right]], colWidths=[HEADER_LEFT, 93 * mm])
     table.setStyle(
         TableStyle(
             [
