@@ -340,8 +340,30 @@ def update_user(
     after = _profile_snapshot(user)
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if changes:
-        audit.record(actor, "user.update", user, summary=f"Sửa tài khoản {user.username}", changes=changes)
+        summary = f"Sửa tài khoản {user.username}: {_what_changed(changes)}"
+        audit.record(actor, "user.update", user, summary=summary, changes=changes)
     return user
+
+
+PROFILE_LABELS = {
+    "full_name": "họ tên",
+    "position": "chức vụ",
+    "unit_id": "đơn vị",
+    "email": "email",
+    "phone": "điện thoại",
+}
+
+
+def _what_changed(changes: dict) -> str:
+    """The audit log's words for an account's changes: "vai trò (thêm Lãnh đạo; bỏ Văn thư), chức vụ"."""
+    parts = []
+    if "roles" in changes:
+        old, new = (set(side) for side in changes["roles"])
+        said = [f"thêm {', '.join(Role(r).label for r in sorted(new - old))}"] if new - old else []
+        said += [f"bỏ {', '.join(Role(r).label for r in sorted(old - new))}"] if old - new else []
+        parts.append(f"vai trò ({'; '.join(said)})")
+    parts += [label for key, label in PROFILE_LABELS.items() if key in changes]
+    return ", ".join(parts)
 
 
 def _profile_problems(agency: Agency, *, full_name, unit_id, roles, email, phone, position=None) -> dict[str, str]:

@@ -165,6 +165,24 @@ def format_sessions(sessions) -> str:
     return ", ".join(parts)
 
 
+def format_weekdays(weekdays) -> str:
+    """ "Thứ Hai–Thứ Sáu" for a run of days, else the days one by one ("Thứ Hai, Thứ Tư, Thứ Bảy")."""
+    days = sorted(int(d) for d in weekdays)
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        return f"{WEEKDAY_LABELS[days[0]]}–{WEEKDAY_LABELS[days[-1]]}"
+    return ", ".join(WEEKDAY_LABELS[d] for d in days)
+
+
+def format_hours(sessions, weekdays, seasons) -> str:
+    """The whole timetable in a line, as the audit log says it: "07:30–11:30, 13:30–17:00, Thứ Hai–Thứ Sáu; Giờ
+    mùa hè 16/04–15/10: 07:00–11:00, 13:00–17:00"."""
+    said = f"{format_sessions(sessions)}, {format_weekdays(weekdays or sorted(DEFAULT_WEEKDAYS))}"
+    for season in seasons or ():
+        span = f"{format_month_day(season['start'])}–{format_month_day(season['end'])}"
+        said += f"; {season['name']} {span}: {format_sessions(season['sessions'])}"
+    return said
+
+
 def format_month_day(stored: str) -> str:
     month, day = parse_month_day(stored)
     return f"{day:02d}/{month:02d}"

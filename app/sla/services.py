@@ -139,7 +139,8 @@ def update_hours(
         "calendar.update_hours",
         row,
         agency_id=agency_id,
-        summary=f"Sửa giờ làm việc của {_scope_name(agency_id)}: {hours.format_sessions(clean_sessions)}",
+        summary=f"Sửa giờ làm việc của {_scope_name(agency_id)}: "
+        + hours.format_hours(clean_sessions, clean_weekdays, clean_seasons),
         changes=changes,
     )
     return row

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from app.audit.models import AuditEvent
 from app.core.db import db
 from app.core.errors import Conflict, PermissionDenied, ValidationError
+from app.core.transaction import unit_of_work
 from app.org import auth, queries, services
 from app.org.models import Agency, User
 from tests.conftest import PASSWORD
@@ -313,3 +314,15 @@ def test_a_new_account_without_a_password_is_asked_for_one(admin, create_agency)
             password="",
         )
     assert refused.value.details["password"] == "Nhập mật khẩu ban đầu."  # not three password rules
+
+
+def test_the_audit_log_says_what_an_account_change_changed(create_user, admin):
+    user = create_user(username="doi.vai.tro", roles=("chuyen_vien", "van_thu"), agency=admin.agency)
+    with unit_of_work():
+        services.update_user(
+            admin, user.id, full_name=user.full_name, roles=["chuyen_vien", "lanh_dao"], position="Phó Chánh Văn phòng"
+        )
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "user.update").order_by(AuditEvent.seq.desc())
+    ).first()
+    assert event.summary == "Sửa tài khoản doi.vai.tro: vai trò (thêm Lãnh đạo cơ quan; bỏ Văn thư cơ quan), chức vụ"

@@ -26,6 +26,22 @@ def test_top_level_admin_edits_default_and_the_change_is_audited(admin):
     assert "07:00–11:30" in event.summary and event.changes["sessions"][1][0]["start"] == "07:00"
 
 
+def test_the_audit_log_says_the_whole_timetable_changed(admin):
+    summer = {
+        "name": "Giờ mùa hè",
+        "start": "16/04",
+        "end": "15/10",
+        "sessions": [["07:00", "11:00"], ["13:00", "17:00"]],
+    }
+    services.update_hours(admin, None, sessions=HOURS, weekdays=[1, 2, 3, 4, 5, 6], seasons=[summer])
+    [event] = events("calendar.update_hours")
+    assert event.summary.endswith(
+        ": 07:30–11:30, 13:30–17:00, Thứ Hai–Thứ Bảy; Giờ mùa hè 16/04–15/10: 07:00–11:00, 13:00–17:00"
+    ), event.summary
+    services.update_hours(admin, None, sessions=HOURS, weekdays=[1, 3, 5])
+    assert events("calendar.update_hours")[-1].summary.endswith(": 07:30–11:30, 13:30–17:00, Thứ Hai, Thứ Tư, Thứ Sáu")
+
+
 def test_default_calendar_is_for_top_level_administrators_only(child_admin, create_user):
     with pytest.raises(PermissionDenied):
         services.update_hours(child_admin, None, sessions=HOURS)
