@@ -52,11 +52,24 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+# A file a person uploaded, served back (Content-Disposition: inline or attachment), is not a page of ours: in a
+# sandbox it has an origin of its own, so an SVG or HTML file that carries a script reaches no cookie, page or API
+# of qlvb even if a browser shows it. PDFs are left out: Chromium's viewer does not open a PDF in a sandbox.
+FILE_POLICY = CONTENT_SECURITY_POLICY + "; sandbox"
+
+
+def _policy(response: Response) -> str:
+    if request.path == PDF_WORKER_PATH:
+        return PDF_WORKER_POLICY
+    uploaded = "Content-Disposition" in response.headers and not request.path.startswith("/static/")  # ours
+    if uploaded and response.mimetype != "application/pdf":
+        return FILE_POLICY
+    return CONTENT_SECURITY_POLICY
+
+
 def set_security_headers(app: Flask, response: Response) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = (
-        PDF_WORKER_POLICY if request.path == PDF_WORKER_PATH else CONTENT_SECURITY_POLICY
-    )
+    headers["Content-Security-Policy"] = _policy(response)
     headers["Permissions-Policy"] = PERMISSIONS_POLICY
     headers["Referrer-Policy"] = "same-origin"  # addresses of documents and tasks never leave the site
     headers["X-Content-Type-Options"] = "nosniff"

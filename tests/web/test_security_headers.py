@@ -77,3 +77,25 @@ def test_no_template_has_an_inline_script_or_handler():
         ):
             found.append(f"{template.relative_to(PROJECT_ROOT)}: {match.group(0)}")
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("mimetype", "disposition", "sandboxed"),
+    [
+        ("image/svg+xml", "inline", True),  # an uploaded picture may carry a script
+        ("text/html", "attachment", True),
+        ("application/pdf", "inline", False),  # Chromium's viewer opens no PDF in a sandbox
+        ("text/html", None, False),  # our own pages
+    ],
+)
+def test_a_served_file_is_sandboxed_unless_a_pdf(app, mimetype, disposition, sandboxed):
+    from flask import Response
+
+    from app.web.security import set_security_headers
+
+    response = Response(b"<svg/>", mimetype=mimetype)
+    if disposition:
+        response.headers["Content-Disposition"] = f'{disposition}; filename="tep"'
+    with app.test_request_context("/dossiers/1/items/1/file"):
+        policy = set_security_headers(app, response).headers["Content-Security-Policy"]
+    assert policy.endswith("; sandbox") is sandboxed and "frame-ancestors 'none'" in policy
