@@ -14,12 +14,12 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from app.audit.actions import action_label
+from app.audit.actions import ACTION_LABELS, action_label
 from app.audit.models import NOT_SIGNED_IN, AuditEvent
 from app.core import clock
 from app.core.db import db
 from app.core.errors import ValidationError
-from app.core.folding import folded_search, person_search
+from app.core.folding import fold_vietnamese, person_search
 from app.core.inputs import bounded_int
 from app.core.periods import range_problem
 
@@ -36,7 +36,7 @@ class AuditFilter:
     agency_id: int | None = None
     date_from: date | None = None
     date_to: date | None = None
-    q: str | None = None  # words in the summary
+    q: str | None = None  # words in the summary or the action's label, together (_contains)
 
     @property
     def active(self) -> bool:
@@ -128,9 +128,25 @@ def _query(agency_ids: set[int | None], f: AuditFilter) -> sa.Select:
         query = query.where(AuditEvent.occurred_at >= _local_start(f.date_from))
     if f.date_to:
         query = query.where(AuditEvent.occurred_at < _local_start(f.date_to + timedelta(days=1)))
-    if f.q and (words := folded_search(AuditEvent.summary_folded, f.q)) is not None:
-        query = query.where(words)  # with diacritics or without, any order ("ngan sach" finds "ngân sách")
+    if f.q and (contains := _contains(f.q)) is not None:
+        query = query.where(contains)
     return query
+
+
+def _contains(text: str) -> sa.ColumnElement[bool] | None:
+    """ "Nội dung có chứa": the words typed, together and in their order, from the start of a word of the summary or
+    of the action's label, with diacritics or without ("thu hoi" finds "Thu hồi văn bản…" but not "thực hiện … Khởi
+    tạo"; "dang ky" finds the events of "Đăng ký văn bản đến")."""
+    phrase = fold_vietnamese(text)
+    if not phrase:
+        return None
+    escaped = phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    column = AuditEvent.summary_folded
+    found = [column.like(f"{escaped}%", escape="\\"), column.like(f"% {escaped}%", escape="\\")]
+    actions = [code for code, label in ACTION_LABELS.items() if f" {phrase}" in f" {fold_vietnamese(label)}"]
+    if actions:
+        found.append(AuditEvent.action.in_(actions))
+    return sa.or_(*found)
 
 
 def search(
