@@ -19,9 +19,11 @@ from app.core.locking import lock_row
 from app.exchange.models import StatusCode
 from app.incoming.destruction import destroy_document
 from app.incoming.models import IncomingDocument, IncomingStatus
+from app.incoming.notices import tell
 from app.incoming.recall_models import RecallRecord
 from app.incoming.services import OBJECT_TYPE, get_document, status_for_sender
 from app.incoming.states import STATES
+from app.org import queries as org_queries
 from app.org.models import Role, User
 from app.workflow.erasure import lock_case
 
@@ -32,6 +34,13 @@ DECIDERS = (Role.CLERK, Role.AGENCY_LEADER)
 def can_decide(user: User | None) -> bool:
     """Whether the user may accept or refuse a recall of their agency's documents."""
     return user is not None and user.is_active and user.has_role(*DECIDERS)
+
+
+def may_refuse(document: IncomingDocument) -> bool:
+    """Whether the recall may be refused: not for a copy the agency itself sent back (02). It holds the document
+    only as the record of that return; keeping it against the sender's recall would tell the sender "16, we keep
+    it" about a document the agency never took. It can only agree (the copy is cancelled, III.8.b)."""
+    return document.status != IncomingStatus.RETURNED
 
 
 def request_recall(actor: User | None, document_id: int, *, note: str | None) -> IncomingDocument:
@@ -62,10 +71,31 @@ def request_recall(actor: User | None, document_id: int, *, note: str | None) ->
         actor,
         "incoming.recall_request",
         document,
-        summary=f"Nơi gửi yêu cầu thu hồi văn bản đến (trạng thái 13){': ' + note[:300] if note else ''}",
+        summary=f"{_sender_of(document)} yêu cầu thu hồi văn bản {_label(document)} (trạng thái 13)"
+        + (f": {note[:300]}" if note else ""),
         changes={"status_code": StatusCode.RECALL_REQUESTED.value, "note": note},
     )
+    # Those who decide are told at once (the bell, and e-mail if they chose it): the request waits for them.
+    deciders = org_queries.holders_select(User.id, agency_ids=[document.agency_id], roles=[r.value for r in DECIDERS])
+    tell(
+        document,
+        set(db.session.scalars(deciders)),
+        kind="incoming_recall_requested",
+        title=f"{_sender_of(document)} yêu cầu thu hồi văn bản {_label(document)}",
+        body=note or "",
+    )
     return document
+
+
+def _label(document: IncomingDocument) -> str:
+    """How the audit log and the notices name the document: its số, ký hiệu, else its số đến."""
+    if document.symbol:
+        return document.symbol
+    return f"số đến {document.arrival_label}" if document.arrival_number else f"#{document.id}"
+
+
+def _sender_of(document: IncomingDocument) -> str:
+    return document.sender_name or "Nơi gửi"
 
 
 def accept_recall(actor: User, document_id: int) -> IncomingDocument:
@@ -117,6 +147,11 @@ def refuse_recall(actor: User, document_id: int, reason: str) -> IncomingDocumen
             details={"reason": "Nhập lý do từ chối thu hồi."},
         )
     document = _pending_for_decision(actor, document_id)
+    if not may_refuse(document):
+        raise Conflict(
+            "Văn bản đã được trả lại nơi gửi: chỉ có thể đồng ý thu hồi (hủy bản lưu trên Hệ thống).",
+            code="recall_of_returned",
+        )
     document.recall_decided_by_id = actor.id
     db.session.flush()
     status_for_sender(document, StatusCode.RECALL_REFUSED, staff=actor, description=f"Từ chối thu hồi: {reason}"[:500])
@@ -124,7 +159,7 @@ def refuse_recall(actor: User, document_id: int, reason: str) -> IncomingDocumen
         actor,
         "incoming.recall_refuse",
         document,
-        summary=f"Từ chối thu hồi văn bản đến (trạng thái 16): {reason[:300]}",
+        summary=f"Từ chối thu hồi văn bản {_label(document)} (trạng thái 16): {reason[:300]}",
         changes={"status_code": StatusCode.RECALL_REFUSED.value, "reason": reason[:1000]},
     )
     return document

@@ -93,6 +93,28 @@ def apply_status(
     if code in ACKNOWLEDGING:
         recipient.acknowledged_at = recipient.acknowledged_at or now
     db.session.flush()
+    if code == StatusCode.RECALL_REFUSED:  # the recipient keeps what was recalled: someone must follow it up
+        _tell_of_refused_recall(recipient, copy.description)
+
+
+def _tell_of_refused_recall(recipient: OutgoingRecipient, reason: str) -> None:
+    """The drafter and the sending agency's văn thư (who follow the recipients' statuses, NĐ 30/2020 Điều 4.2.d)."""
+    from app.notifications.services import notify  # notifications sit above the document modules
+    from app.org.models import Role, User
+    from app.org.queries import holders_select
+    from app.outgoing.services import label_of
+
+    document = recipient.document
+    clerks = set(db.session.scalars(holders_select(User.id, agency_ids=[document.agency_id], roles=[Role.CLERK])))
+    notify(
+        clerks | ({document.drafter_id} if document.drafter_id else set()),
+        kind="outgoing_recall_refused",
+        title=f"{recipient.name} từ chối thu hồi văn bản {label_of(document)}"[:300],
+        body=reason,
+        url=f"/outgoing/{document.id}",
+        object_type="outgoing",
+        object_id=document.id,
+    )
 
 
 def track_peer_status(data, *, agency_id: int | None = None, **_extra) -> bool:

@@ -9,6 +9,7 @@ from app.core.transaction import unit_of_work
 from app.documents.uploads import Upload
 from app.incoming import recall as incoming_recall
 from app.incoming.models import IncomingDocument, IncomingStatus
+from app.notifications.models import Notification
 from app.outgoing import permissions, services, tracking
 from app.outgoing.models import OutgoingStatus, Relation
 from app.outgoing.recall import recall_outgoing
@@ -53,13 +54,18 @@ def test_recall_asks_every_agency_and_their_answers_come_back(outgoing_office, d
     )
     assert document.status == OutgoingStatus.RECALLED and document.recall_reason == REASON
     assert unfiled.unfiled(office.spec_a1) == []  # recalled: never filed, so never asked for
-    from app.notifications.models import Notification
-
     [told] = db.session.scalars(sa.select(Notification).where(Notification.kind == "outgoing_recalled")).all()
     assert (told.user_id, told.body) == (document.drafter_id, REASON)  # the drafter hears of it, with the reason
     at_snv, at_stc = incoming_at(office.snv), incoming_at(office.stc)
     assert at_snv.recall_pending and at_stc.recall_pending and at_snv.recall_note == REASON
     assert {recipient(document, code).status_code for code in (SNV[0], STC[0])} == {"13"}
+    # Those who decide at each receiving agency (its văn thư and leader) are told at once
+    asked = db.session.scalars(sa.select(Notification).where(Notification.kind == "incoming_recall_requested")).all()
+    deciders = {office.snv.clerk.id, office.snv.leader.id, office.stc.clerk.id, office.stc.leader.id}
+    assert {n.user_id for n in asked} >= deciders and office.snv.specialist.id not in {n.user_id for n in asked}
+    told_snv = next(n for n in asked if n.user_id == office.snv.clerk.id)
+    assert told_snv.url == f"/incoming/{at_snv.id}#xu-ly" and told_snv.body == REASON
+    assert told_snv.title == f"{at_snv.sender_name} yêu cầu thu hồi văn bản {at_snv.symbol}", told_snv.title
 
     incoming_recall.accept_recall(office.snv.leader, at_snv.id)  # 15: SNV cancels its copy
     incoming_recall.refuse_recall(office.stc.clerk, at_stc.id, "Đã triển khai thực hiện")  # 16
@@ -67,6 +73,11 @@ def test_recall_asks_every_agency_and_their_answers_come_back(outgoing_office, d
     agreed, refused = recipient(document, SNV[0]), recipient(document, STC[0])
     assert agreed.status_code == "15"
     assert refused.status_code == "16" and "Đã triển khai thực hiện" in refused.status_note
+    # The refusal (16) leaves the document out there: the drafter and the sending agency's văn thư hear of it
+    refusals = db.session.scalars(sa.select(Notification).where(Notification.kind == "outgoing_recall_refused")).all()
+    assert {n.user_id for n in refusals} == {document.drafter_id, office.clerk.id}
+    assert refusals[0].title.startswith(f"{refused.name} từ chối thu hồi văn bản {document.symbol}")
+    assert "Đã triển khai thực hiện" in refusals[0].body and refusals[0].url == f"/outgoing/{document.id}"
     rows = {r["code"]: r for r in tracking.recipient_statuses(office.clerk, document.id)}
     assert [h["code"] for h in rows[SNV[0]]["history"]] == ["01", "13", "15"]
     assert [h["code"] for h in rows[STC[0]]["history"]] == ["01", "13", "16"]
@@ -195,3 +206,28 @@ def test_the_recipient_destroying_its_copy_keeps_the_senders_original(app, outgo
     assert {f.sha256: f.fate for f in record.files}[issued.sha256] == "shared"
     assert store.read(issued.sha256)  # …and the sender keeps it
     assert recipient(document, SNV[0]).status_code == "15"
+
+
+def test_a_recipient_that_sent_the_document_back_may_only_agree_to_its_recall(client, outgoing_office, draft_bytes):
+    """A copy the recipient returned (02) still sits in its System as the record of the return: the recall cancels
+    it (III.8.b), but a refusal (16) would tell the sender it keeps a document it never took."""
+    from tests.outgoing.test_pages_api import refuse_at
+
+    office = outgoing_office
+    document = issued_document(office, draft_bytes)
+    refuse_at(office.stc, "Gửi nhầm cơ quan")
+    with unit_of_work():
+        recall_outgoing(office.clerk, document.id, REASON)
+    returned = incoming_at(office.stc)
+    assert returned.recall_pending and not incoming_recall.may_refuse(returned)
+    with pytest.raises(Conflict) as err:
+        incoming_recall.refuse_recall(office.stc.clerk, returned.id, "Không đồng ý")
+    assert err.value.code == "recall_of_returned" and recipient(document, STC[0]).status_code == "13"
+    login(client, "vanthu.stc")
+    page = client.get(f"/incoming/{returned.id}").get_data(as_text=True)
+    assert 'data-testid="recall-returned"' in page and "Từ chối thu hồi</button>" not in page
+    assert "Đồng ý thu hồi</button>" in page
+    listed = client.get("/incoming").get_data(as_text=True)  # the list marks what waits for a decision
+    assert listed.count('data-testid="recall-pending"') == 1
+    incoming_recall.accept_recall(office.stc.clerk, returned.id)
+    assert recipient(document, STC[0]).status_code == "15"
