@@ -327,3 +327,9 @@ def test_a_long_agency_name_breaks_before_the_place_on_the_slip(client, incoming
     lines = [line.strip() for line in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()]
     assert "TỈNH KIÊN GIANG" in lines, lines[:6]
     assert not any(line.endswith(("TỈNH KIÊN", "TỈNH")) for line in lines), lines[:6]
+    # A name that would fill its column from edge to edge takes two lines too, clear of the Quốc hiệu
+    with unit_of_work():
+        db.session.get(Agency, office.agency.id).name = "Sở Tài chính tỉnh Kiên Giang"
+    pdf = client.get(f"/incoming/{waiting.document.id}/phieu.pdf").data
+    lines = [line.strip() for line in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()]
+    assert "TỈNH KIÊN GIANG" in lines and not any(line.startswith("SỞ TÀI CHÍNH TỈNH") for line in lines), lines[:6]

@@ -226,8 +226,9 @@ def _header(agency_name: str) -> Table:
     """Tên cơ quan (left) and Quốc hiệu, Tiêu ngữ (right), each underlined: NĐ 30/2020 Phụ lục I."""
     st = styles()
     left = [
-        # Broken between words and before the place (name_paragraph), not wherever the column ends.
-        name_paragraph(agency_name, st["header"], HEADER_LEFT, bold=True),
+        # Broken between words and before the place (name_paragraph), not wherever the column ends; 3 mm kept
+        # clear on each side, so that a long name never runs up against the Quốc hiệu beside it.
+        name_paragraph(agency_name, st["header"], HEADER_LEFT - 6 * mm, bold=True),
         HRFlowable(width="35%", thickness=0.6, color=colors.black, spaceBefore=2, hAlign="CENTER"),
     ]
     right = [
