@@ -51,14 +51,23 @@ def visible_filter(user: User):
     )
 
 
+# Nothing to answer: a recalled document is destroyed (seed 000 Điều 17, NĐ 30/2020 Phụ lục VI III.1.h); one sent
+# back to its sender (02, Điều 21.2) was never taken in.
+UNANSWERABLE = (IncomingStatus.RECALLED, IncomingStatus.RETURNED)
+
+
 def answerable_filter(user: User):
     """A WHERE clause on IncomingDocument: the documents `user` may name as answered by an outgoing draft.
 
-    Those they may see (`visible_filter`), not recalled: a recalled document is destroyed (seed 000 Điều 17,
-    NĐ 30/2020 Phụ lục VI III.1.h), so there is nothing left to answer. The draft form's list and the service's
-    check of `reply_to_id` both ask this.
+    Those they may see (`visible_filter`), not UNANSWERABLE. The draft form's list, the service's check of
+    `reply_to_id` and the document page's "Soạn văn bản trả lời" (`is_answerable`) all ask this.
     """
-    return sa.and_(visible_filter(user), IncomingDocument.status != IncomingStatus.RECALLED)
+    return sa.and_(visible_filter(user), IncomingDocument.status.not_in(UNANSWERABLE))
+
+
+def is_answerable(document: IncomingDocument) -> bool:
+    """The status half of `answerable_filter`, for a document already shown to its reader."""
+    return document.status not in UNANSWERABLE
 
 
 def can_answer(user: User, document_id: int) -> bool:

@@ -288,7 +288,11 @@ def file(document_id: int, file_id: int):
 
 @bp.context_processor
 def _recall_context():
-    return {"can_decide_recall": recall.can_decide, "may_refuse_recall": recall.may_refuse}
+    return {
+        "can_decide_recall": recall.can_decide,
+        "may_refuse_recall": recall.may_refuse,
+        "is_answerable": permissions.is_answerable,
+    }
 
 
 @bp.get("/recalls")

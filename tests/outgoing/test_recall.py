@@ -7,6 +7,7 @@ from app.core.db import db
 from app.core.errors import Conflict, PermissionDenied, ValidationError
 from app.core.transaction import unit_of_work
 from app.documents.uploads import Upload
+from app.incoming import permissions as incoming_permissions
 from app.incoming import recall as incoming_recall
 from app.incoming.models import IncomingDocument, IncomingStatus
 from app.notifications.models import Notification
@@ -227,6 +228,10 @@ def test_a_recipient_that_sent_the_document_back_may_only_agree_to_its_recall(cl
     page = client.get(f"/incoming/{returned.id}").get_data(as_text=True)
     assert 'data-testid="recall-returned"' in page and "Từ chối thu hồi</button>" not in page
     assert "Đồng ý thu hồi</button>" in page
+    # A copy sent back is no document to answer or to print the handling slip of
+    assert 'data-testid="draft-reply"' not in page and "Soạn văn bản trả lời</a>" not in page
+    assert "In phiếu giải quyết</a>" not in page
+    assert not incoming_permissions.can_answer(office.stc.clerk, returned.id)
     listed = client.get("/incoming").get_data(as_text=True)  # the list marks what waits for a decision
     assert listed.count('data-testid="recall-pending"') == 1
     incoming_recall.accept_recall(office.stc.clerk, returned.id)
