@@ -92,7 +92,9 @@ class DueTestForm(FlaskForm):
 
     start = StringField("Thời điểm bắt đầu", validators=[DataRequired(REQUIRED)], render_kw={"type": "datetime-local"})
     spec = StringField(
-        "Thời hạn", validators=[DataRequired(REQUIRED)], render_kw={"placeholder": "PT2H, P3D, next-morning…"}
+        "Thời hạn",
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"placeholder": "Chọn hoặc nhập, ví dụ P3D", "list": "due-choices"},
     )
 
 
