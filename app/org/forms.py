@@ -123,7 +123,9 @@ class UserForm(FlaskForm):
 class DelegationForm(FlaskForm):
     from_user_id = SelectField("Người ủy quyền", coerce=coerce_optional_int, validate_choice=False)
     to_user_id = SelectField("Người được ủy quyền", coerce=coerce_optional_int, validate_choice=False)
-    roles = MultiCheckboxField("Vai trò được ủy quyền (để trống: tất cả vai trò)", choices=role_choices())
+    roles = MultiCheckboxField(
+        "Vai trò được ủy quyền (để trống: mọi vai trò của người ủy quyền)", choices=role_choices()
+    )
     starts_at = DateTimeLocalField("Từ", format="%Y-%m-%dT%H:%M", validators=[DataRequired("Nhập thời gian.")])
     ends_at = DateTimeLocalField("Đến", format="%Y-%m-%dT%H:%M", validators=[DataRequired("Nhập thời gian.")])
     reason = TextAreaField("Lý do", validators=[Optional(), Length(max=500)])

@@ -10,7 +10,7 @@ from app.core.errors import DomainError
 from app.core.transaction import unit_of_work
 from app.org import auth, queries, services
 from app.org.forms import ChangePasswordForm, DelegationForm, LoginForm, TokenForm, choices
-from app.org.models import Role
+from app.org.models import ROLE_LABELS, Role
 from app.org.permissions import managed_agency_ids
 from app.web.helpers import show_errors
 
@@ -126,6 +126,8 @@ def new_delegation():
     is_admin = current_user.has_role(Role.ADMIN)
     givers = people if is_admin else [current_user]
     form.from_user_id.choices = choices([(u.id, f"{u.full_name} — {u.position or ''}") for u in givers])
+    if not is_admin:  # one gives only the roles one holds (services.create_delegation): offer only those
+        form.roles.choices = choices((r.value, r.label) for r in ROLE_LABELS if current_user.has_role(r))
     form.to_user_id.choices = choices(
         [
             (u.id, f"{u.full_name} — {u.position or ''} ({u.agency.abbreviation})")

@@ -1,5 +1,7 @@
 """An administrator sees every delegation of the agencies they manage and sets one up for an absent leader."""
 
+import re
+
 import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
@@ -47,3 +49,16 @@ def test_admin_cannot_delegate_in_an_agency_they_do_not_manage(client, admin, cr
     response = client.post("/delegations/new", data=form)
     assert response.status_code == 422 and "Bạn không quản trị cơ quan này." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Delegation)) == 0
+
+
+def test_a_person_is_offered_only_the_roles_they_hold_an_admin_every_role(client, admin, create_user):
+    create_user(roles=("lanh_dao", "van_thu"), agency=admin.agency, username="ld.vt")
+    login(client, "ld.vt")
+    page = client.get("/delegations/new").get_data(as_text=True)
+    offered = set(re.findall(r'name="roles"[^>]*value="([a-z_]+)"', page))
+    assert offered == {"lanh_dao", "van_thu"}, offered
+    assert "mọi vai trò của người ủy quyền" in page
+    admin_client = client.application.test_client()
+    login(admin_client, "admin1")
+    page = admin_client.get("/delegations/new").get_data(as_text=True)
+    assert len(set(re.findall(r'name="roles"[^>]*value="([a-z_]+)"', page))) == 7  # the giver is chosen on the form
