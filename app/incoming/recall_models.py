@@ -28,7 +28,9 @@ class BlobFate(StrEnum):
 BLOB_FATE_LABELS = {
     BlobFate.PENDING: "Đang xóa",
     BlobFate.DESTROYED: "Đã xóa",
-    BlobFate.SHARED: "Đã xóa khỏi văn bản (nội dung trùng với tài liệu khác, tài liệu đó giữ tệp)",
+    # The store keeps one copy of equal contents: here most often the sender's own original, in this deployment.
+    BlobFate.SHARED: "Đã gỡ khỏi văn bản; nội dung tệp vẫn được lưu vì một tài liệu khác trên Hệ thống (thường là "
+    "bản gốc của nơi gửi) có cùng nội dung",
 }
 
 
