@@ -37,6 +37,23 @@ STATUS_LABELS = {
     StatusCode.RECALL_REFUSED: "Từ chối lấy lại",
 }
 
+# A refusal's description says what it is before the reason ("Từ chối tiếp nhận: Gửi nhầm cơ quan"), so that another
+# system showing only the description is understood; a page that shows the status's label beside it shows the
+# reason alone (`reason_of`).
+REFUSAL_PREFIXES = {"02": "Từ chối tiếp nhận: ", "16": "Từ chối thu hồi: "}
+
+
+def refusal_description(code: str, reason: str) -> str:
+    return f"{REFUSAL_PREFIXES[str(code)]}{reason}"[:500]
+
+
+def reason_of(code: str | None, description: str | None) -> str | None:
+    """The description without the words the status's own label already says."""
+    prefix = REFUSAL_PREFIXES.get(str(code or ""))
+    if description and prefix and description.startswith(prefix):
+        return description[len(prefix) :]
+    return description
+
 
 class StatusMessage(db.Model):
     """One status the recipient owes the sender, kept until delivered (and after, as the tracking record)."""

@@ -16,7 +16,7 @@ from app.core import clock
 from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.core.locking import lock_row
-from app.exchange.models import StatusCode
+from app.exchange.models import StatusCode, refusal_description
 from app.incoming.destruction import destroy_document
 from app.incoming.models import IncomingDocument, IncomingStatus
 from app.incoming.notices import tell
@@ -154,7 +154,12 @@ def refuse_recall(actor: User, document_id: int, reason: str) -> IncomingDocumen
         )
     document.recall_decided_by_id = actor.id
     db.session.flush()
-    status_for_sender(document, StatusCode.RECALL_REFUSED, staff=actor, description=f"Từ chối thu hồi: {reason}"[:500])
+    status_for_sender(
+        document,
+        StatusCode.RECALL_REFUSED,
+        staff=actor,
+        description=refusal_description(StatusCode.RECALL_REFUSED, reason),
+    )
     audit.record(
         actor,
         "incoming.recall_refuse",

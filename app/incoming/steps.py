@@ -15,7 +15,7 @@ from app.core.db import db
 from app.documents.models import RegisterKind
 from app.documents.numbering import assign_number
 from app.documents.services import default_register
-from app.exchange.models import StatusCode
+from app.exchange.models import StatusCode, refusal_description
 from app.incoming.intake import clean_metadata, key_of
 from app.incoming.models import AssignmentKind, Channel, IncomingAssignment, IncomingDocument, IncomingStatus
 from app.incoming.notices import tell
@@ -92,7 +92,9 @@ def return_to_sender(actor: User | None, document: IncomingDocument, reason: str
     reason = (reason or "").strip() or DEFAULT_RETURN_REASON
     STATES.move(document, IncomingStatus.RETURNED)
     document.returned_reason, document.returned_at = reason, clock.now()
-    status_for_sender(document, StatusCode.REFUSED, staff=actor, description=f"Từ chối tiếp nhận: {reason}")
+    status_for_sender(
+        document, StatusCode.REFUSED, staff=actor, description=refusal_description(StatusCode.REFUSED, reason)
+    )
     audit.record(actor, "incoming.return", document, summary=f"Trả lại văn bản đến: {reason[:300]}")
 
 

@@ -17,7 +17,7 @@ from app.core.signals import status_recorded
 from app.documents.replies import replies_requested
 from app.exchange.delivery import outbox_settled, status_arrived
 from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
-from app.exchange.models import StatusCode, StatusMessage
+from app.exchange.models import StatusCode, StatusMessage, reason_of
 from app.exchange.services import record_status
 from app.outgoing.connector import delivery_settled, recipient_for_status
 from app.outgoing.models import OutgoingRecipient
@@ -93,11 +93,19 @@ def apply_status(
     if code in ACKNOWLEDGING:
         recipient.acknowledged_at = recipient.acknowledged_at or now
     db.session.flush()
-    if code == StatusCode.RECALL_REFUSED:  # the recipient keeps what was recalled: someone must follow it up
-        _tell_of_refused_recall(recipient, copy.description)
+    if code in TOLD:  # a refusal someone at the sender must follow up
+        _tell_sender(recipient, code, reason_of(code, copy.description) or "")
 
 
-def _tell_of_refused_recall(recipient: OutgoingRecipient, reason: str) -> None:
+# The answers that need the sender to act: the document sent back (02: resend, correct, or send elsewhere) and a
+# recall refused (16: the recipient keeps what was recalled).
+TOLD = {
+    StatusCode.REFUSED: ("outgoing_refused", "trả lại văn bản"),
+    StatusCode.RECALL_REFUSED: ("outgoing_recall_refused", "từ chối thu hồi văn bản"),
+}
+
+
+def _tell_sender(recipient: OutgoingRecipient, code: str, reason: str) -> None:
     """The drafter and the sending agency's văn thư (who follow the recipients' statuses, NĐ 30/2020 Điều 4.2.d)."""
     from app.notifications.services import notify  # notifications sit above the document modules
     from app.org.models import Role, User
@@ -106,10 +114,11 @@ def _tell_of_refused_recall(recipient: OutgoingRecipient, reason: str) -> None:
 
     document = recipient.document
     clerks = set(db.session.scalars(holders_select(User.id, agency_ids=[document.agency_id], roles=[Role.CLERK])))
+    kind, what = TOLD[StatusCode(code)]
     notify(
         clerks | ({document.drafter_id} if document.drafter_id else set()),
-        kind="outgoing_recall_refused",
-        title=f"{recipient.name} từ chối thu hồi văn bản {label_of(document)}"[:300],
+        kind=kind,
+        title=f"{recipient.name} {what} {label_of(document)}"[:300],
         body=reason,
         url=f"/outgoing/{document.id}",
         object_type="outgoing",

@@ -10,6 +10,7 @@ from app.audit import services as audit
 from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.exchange.models import STATUS_LABELS as EXCHANGE_LABELS
+from app.exchange.models import reason_of
 from app.exchange.services import statuses_for
 from app.exchange.xmldsig import sign_package
 from app.org.models import User
@@ -97,7 +98,7 @@ def recipient_statuses(actor: User, document_id: int) -> list[dict]:
             {
                 "code": m.code,
                 "label": EXCHANGE_LABELS.get(m.code, m.code),
-                "description": m.description,
+                "description": reason_of(m.code, m.description),
                 "at": m.created_at,
                 "staff_name": m.staff_name,
             }
@@ -117,7 +118,7 @@ def recipient_statuses(actor: User, document_id: int) -> list[dict]:
                 "dispatched_at": recipient.dispatched_at,
                 "status_code": recipient.status_code,
                 "status_label": EXCHANGE_LABELS.get(recipient.status_code, "") if recipient.status_code else "",
-                "status_note": recipient.status_note,
+                "status_note": reason_of(recipient.status_code, recipient.status_note),
                 "status_at": recipient.status_at,
                 "can_resend": document.status == OutgoingStatus.ISSUED and _may_resend(recipient),
                 "history": history,
