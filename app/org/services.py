@@ -450,11 +450,14 @@ def create_delegation(
     reason: str | None = None,
 ) -> Delegation:
     """Let `to_user` act in some of `from_user`'s roles for a period (the delegator or an admin decides)."""
-    giver, taker = queries.get_user(from_user_id), queries.get_user(to_user_id)
+    giver = queries.get_user(from_user_id)
+    taker = queries.get_user(to_user_id) if to_user_id is not None else None
     if not is_system(actor) and actor.id != giver.id:
         require_admin_of(actor, giver.agency_id)
     problems: dict[str, str] = {}
-    if not taker.is_active:
+    if taker is None:
+        problems["to_user_id"] = "Chọn người nhận ủy quyền."
+    elif not taker.is_active:
         problems["to_user_id"] = "Người nhận ủy quyền đã bị vô hiệu hóa."
     elif taker.id == giver.id:
         problems["to_user_id"] = "Không thể tự ủy quyền cho chính mình."

@@ -129,7 +129,8 @@ def new_delegation():
     if not is_admin:  # one gives only the roles one holds (services.create_delegation): offer only those
         form.roles.choices = choices((r.value, r.label) for r in ROLE_LABELS if current_user.has_role(r))
     form.to_user_id.choices = choices(
-        [
+        [("", "— Chọn người được ủy quyền —")]  # nobody chosen for them: the first name is nobody's choice
+        + [
             (u.id, f"{u.full_name} — {u.position or ''} ({u.agency.abbreviation})")
             for u in people
             if u.id != current_user.id or is_admin

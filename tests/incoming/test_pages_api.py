@@ -260,6 +260,8 @@ def test_an_unsigned_pdf_received_as_electronic_is_flagged_at_once(client, incom
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "không có chữ ký số hợp lệ" in page
+    # … and stays flagged beside the file while the document waits, with what to do (NĐ 30/2020 Điều 21.2)
+    assert 'data-testid="unsigned-electronic"' in page and "trả lại nơi gửi kèm lý do" in page
 
 
 def test_the_receive_form_shows_each_part_for_its_channel_only(client, incoming_office):

@@ -62,3 +62,22 @@ def test_a_person_is_offered_only_the_roles_they_hold_an_admin_every_role(client
     login(admin_client, "admin1")
     page = admin_client.get("/delegations/new").get_data(as_text=True)
     assert len(set(re.findall(r'name="roles"[^>]*value="([a-z_]+)"', page))) == 7  # the giver is chosen on the form
+
+
+def test_nobody_is_chosen_to_receive_a_delegation_until_someone_is(client, admin, create_user):
+    leader = create_user(roles=("lanh_dao",), agency=admin.agency, username="ld.chon")
+    login(client, "ld.chon")
+    page = client.get("/delegations/new").get_data(as_text=True)
+    assert '<option selected value="">— Chọn người được ủy quyền —</option>' in page, page[page.find("to_user_id") :][
+        :400
+    ]
+    form = {
+        "csrf_token": csrf_token(client, "/delegations/new"),
+        "from_user_id": str(leader.id),
+        "to_user_id": "",
+        "starts_at": "2026-11-23T08:00",
+        "ends_at": "2026-11-30T17:00",
+    }
+    response = client.post("/delegations/new", data=form)
+    assert response.status_code == 422 and "Chọn người nhận ủy quyền." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Delegation)) == 0
