@@ -49,6 +49,12 @@ const VI = {
   ...Object.fromEntries(Object.entries(TYPES).map(([name, label]) => [name.replace(/(\B[A-Z])/g, " $1"), label])),
   // bpmn-js-bpmnlint's button under the diagram
   "No Issues": "Không có lỗi",
+  "Toggle linting overlays": "Bật/tắt đánh dấu lỗi trên sơ đồ",
+  // the properties panel's own buttons
+  "Toggle section": "Mở/đóng mục",
+  "Open pop-up editor": "Mở khung soạn rộng",
+  "Close": "Đóng",
+  "Learn more.": "Xem thêm.",
   "{errors} Errors, {warnings} Warnings": "{errors} lỗi, {warnings} cảnh báo",
   "Activate hand tool": "Công cụ kéo sơ đồ",
   "Activate lasso tool": "Công cụ chọn vùng",
