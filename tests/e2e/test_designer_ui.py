@@ -231,6 +231,9 @@ def test_a_step_cut_off_from_the_flow_is_refused_and_linted_in_vietnamese(browse
     lint = page.locator(".djs-overlays[data-container-id='handle_document'] .bjsl-overlay")
     expect(lint).to_contain_text("Bắt đầu ngầm: không có luồng nào dẫn tới bước này")
     expect(page.locator(".djs-overlays .bjsl-overlay", has_text="Element is")).to_have_count(0)
+    expect(page.locator(".bjsl-button")).to_have_attribute("title", "Bật/tắt đánh dấu lỗi trên sơ đồ")
+    english = page.locator("[title='Toggle section'], [title='Open pop-up editor'], [title='Toggle linting overlays']")
+    expect(english).to_have_count(0)
     page.get_by_role("button", name="Kiểm tra").click()
     expect(page.get_by_role("status")).to_have_text("Có 1 lỗi, xem trên sơ đồ và danh sách bên phải.")
     expect(page.locator("[data-problems]")).to_contain_text(

@@ -33,7 +33,21 @@ function create({ canvas, panel, config }) {
     qlvb: config,
   });
   keepLoopVariables(modeler);
+  translatePanelTitles(panel, modeler.get("translate"));
   return modeler;
+}
+
+/** The properties panel gives its section toggles and pop-up buttons an English title from the library's own
+ * fallback (it hands them no `translate`): each is said in Vietnamese as soon as it appears. */
+function translatePanelTitles(panel, translate) {
+  const say = () => {
+    for (const element of panel.querySelectorAll("[title]")) {
+      const said = translate(element.title);
+      if (said !== element.title) element.title = said;
+    }
+  };
+  new MutationObserver(say).observe(panel, { subtree: true, childList: true, attributes: true, attributeFilter: ["title"] });
+  say();
 }
 
 /** Fit the diagram, leaving room on the left for the palette that floats over the canvas. */
