@@ -100,6 +100,11 @@ def _filtered(query: sa.Select, user: User, flt: IncomingFilter) -> sa.Select:
     return query
 
 
+def is_overdue(document: IncomingDocument, today: date) -> bool:
+    """The "Quá hạn" filter's rule above, for a document already loaded (the list marks its deadline red)."""
+    return document.status in OPEN and document.handling_due is not None and document.handling_due < today
+
+
 @dataclass
 class Duplicate:
     """A document already received that may be this one, and why (Phụ lục VI III.1.h)."""

@@ -1,5 +1,6 @@
 """Pages: the incoming list and search, paper/electronic intake by the clerk, the document page, files."""
 
+import functools
 import io
 from datetime import date
 
@@ -74,6 +75,7 @@ def documents():
         older=older,
         to_decide=handling.extensions_to_decide(current_user),
         date_problem=range_problem(found.date_from, found.date_to),
+        is_overdue=functools.partial(queries.is_overdue, today=clock.to_local(clock.now()).date()),
     )
 
 

@@ -333,3 +333,22 @@ def test_a_long_agency_name_breaks_before_the_place_on_the_slip(client, incoming
     pdf = client.get(f"/incoming/{waiting.document.id}/phieu.pdf").data
     lines = [line.strip() for line in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()]
     assert "TỈNH KIÊN GIANG" in lines and not any(line.startswith("SỞ TÀI CHÍNH TỈNH") for line in lines), lines[:6]
+
+
+def test_the_list_shows_each_deadline_and_marks_the_overdue_as_its_filter_finds_them(
+    client, incoming_office, signed_pdf, frozen_clock
+):
+    office = incoming_office
+    late = Procedure(office, frozen_clock, signed_pdf).register(when=at(23))
+    late.direct(at(23, 16), lead_unit_id=office.unit_a.id, lead_user_id=office.spec_a1.id)
+    on_time = Procedure(office, frozen_clock, signed_pdf, code_number="124").register()
+    on_time.direct(at(23, 16), lead_unit_id=office.unit_a.id, lead_user_id=office.spec_a1.id)
+    today = clock.to_local(clock.now()).date()
+    with unit_of_work():
+        db.session.get(IncomingDocument, late.document.id).handling_due = date.fromordinal(today.toordinal() - 1)
+    login(client, "vanthu")
+    page = client.get("/incoming").get_data(as_text=True)
+    cells = re.findall(r'data-testid="handling-due">(.*?)</td>', page, re.S)
+    assert len(cells) == 2 and sum("quá hạn" in cell for cell in cells) == 1, cells
+    filtered = client.get("/incoming?overdue=1").get_data(as_text=True)
+    assert filtered.count('data-testid="handling-due"') == 1 and "quá hạn" in filtered
