@@ -12,8 +12,8 @@ NOT_MIGRATED = (
 )
 
 
-def require_migrated_database() -> None:
-    """Exit 2 with the message when the database is not at the newest migration (before serving anything)."""
+def is_migrated() -> bool:
+    """Whether the database is at the newest migration, i.e. its tables are the ones the models describe."""
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
@@ -23,6 +23,11 @@ def require_migrated_database() -> None:
     with db.engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
     db.engine.dispose()  # no pooled connection may outlive this check into a forked gunicorn worker
-    if current != heads:
+    return current == heads
+
+
+def require_migrated_database() -> None:
+    """Exit 2 with the message when the database is not at the newest migration (before serving anything)."""
+    if not is_migrated():
         click.echo(NOT_MIGRATED, err=True)
         sys.exit(2)

@@ -142,13 +142,27 @@ def test_restore_refuses_an_instance_whose_audit_key_differs(demo_deployment, tm
 
 
 def test_an_archive_of_an_older_schema_is_restored_and_upgraded(tmp_path):
-    from app.core.transaction import unit_of_work
-    from app.org import services
+    from app.core import clock
+    from app.core.db import UTCDateTime
 
     deployment = make_deployment(tmp_path, "old", revision="0029")
+    # A row written as that schema holds it: today's services would write today's columns (the audit event's too).
+    agency = sa.table(
+        "agency",
+        *(sa.column(name) for name in ("code", "name", "abbreviation", "is_active")),
+        sa.column("created_at", UTCDateTime()),
+    )
     with deployment.app.app_context():
-        with unit_of_work():
-            services.create_agency(None, code="000.00.00.H99", name="UBND tỉnh thử", abbreviation="UBT")
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.insert(agency).values(
+                    code="000.00.00.H99",
+                    name="UBND tỉnh thử",
+                    abbreviation="UBT",
+                    is_active=True,
+                    created_at=clock.now(),
+                )
+            )
         db.engine.dispose()
     result = deployment.cli("backup", "--output", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
