@@ -9,7 +9,7 @@ from app.api import api_blueprint
 from app.api.auth import api_user
 from app.api.schemas import ErrorSchema, keyset_page
 from app.core.errors import NotFound, PermissionDenied, ValidationError
-from app.org import auth, queries, services
+from app.org import auth, delegations, queries, services
 from app.org.permissions import managed_agency_ids, managed_user
 from app.org.schemas import (
     AgencyCreateArgs,
@@ -219,10 +219,10 @@ class Delegations(MethodView):
     @blp.arguments(DelegationCreateArgs)
     @blp.response(201, DelegationSchema)
     def post(self, args):
-        return services.create_delegation(api_user(), **args)
+        return delegations.create_delegation(api_user(), **args)
 
 
 @blp.route("/delegations/<int:delegation_id>/revoke", methods=["POST"])
 @blp.response(200, DelegationSchema)
 def revoke(delegation_id):
-    return services.revoke_delegation(api_user(), delegation_id)
+    return delegations.revoke_delegation(api_user(), delegation_id)

@@ -1,4 +1,5 @@
-"""Use cases for agencies, units, accounts and delegations. Each takes the acting user first.
+"""Use cases for agencies, units and accounts (delegations: app.org.delegations). Each takes the acting user
+first.
 
 Services check permissions and rules, change state, write the audit event and flush; the entry point
 commits. `actor=None` is the system (CLI, demo loader).
@@ -6,7 +7,6 @@ commits. `actor=None` is the system (CLI, demo loader).
 
 import re
 import unicodedata
-from datetime import datetime
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -14,12 +14,12 @@ from email_validator import EmailNotValidError, validate_email
 from app.audit import services as audit
 from app.core import clock, signals
 from app.core.db import db
-from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.core.errors import Conflict, ValidationError
 from app.org import queries
 from app.org.agency_code import agency_code_problem, normalize_agency_code
-from app.org.models import Agency, Delegation, Role, Unit, User, UserRole
+from app.org.models import Agency, Role, Unit, User, UserRole
 from app.org.passwords import hash_password, password_problems
-from app.org.permissions import can_deactivate, can_see_delegation, is_system, require_admin_of
+from app.org.permissions import can_deactivate, require_admin_of
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 # A phone number as people write it: digits, spaces and + . - ( ), the + only first; 6 (an extension-free local
@@ -68,7 +68,7 @@ def _too_long(problems: dict[str, str], **values: tuple[str | None, int]) -> Non
             problems[field] = f"Tối đa {limit} ký tự (NĐ 30/2020 Phụ lục VI Phần II)."
 
 
-def _raise_if(problems: dict[str, str]) -> None:
+def raise_if(problems: dict[str, str]) -> None:
     if problems:
         raise ValidationError("Dữ liệu nhập chưa hợp lệ, vui lòng kiểm tra lại.", details=problems)
 
@@ -179,7 +179,7 @@ def _check_agency(values: dict, current: Agency | None) -> None:
                     problems["parent_id"] = "Không thể chọn cơ quan cấp dưới làm cơ quan cấp trên."
                     break
                 ancestor = ancestor.parent
-    _raise_if(problems)
+    raise_if(problems)
 
 
 # --- Units --------------------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ def _apply_unit(unit: Unit, *, name: str, abbreviation: str, parent_id: int | No
         parent = db.session.get(Unit, parent_id)
         if parent is None or parent.agency_id != unit.agency_id or parent is unit:
             problems["parent_id"] = "Đơn vị cấp trên không hợp lệ."
-    _raise_if(problems)
+    raise_if(problems)
     unit.name, unit.abbreviation, unit.parent_id = name, abbreviation.upper(), parent_id or None
 
 
@@ -288,7 +288,7 @@ def create_user(
             agency, full_name=full_name, unit_id=unit_id, roles=roles, email=email, phone=phone, position=position
         )
     )
-    _raise_if(problems)
+    raise_if(problems)
     user.password_hash = hash_password(password)
     user.password_changed_at = clock.now()
     _apply_profile(user, full_name=full_name, position=position, unit_id=unit_id, email=email, phone=phone)
@@ -329,7 +329,7 @@ def update_user(
     )
     if actor is not None and actor.id == user.id and Role.ADMIN in user.roles and Role.ADMIN.value not in roles:
         problems["roles"] = "Không thể tự bỏ vai trò quản trị của mình."  # said with the form's other problems
-    _raise_if(problems)
+    raise_if(problems)
     before = _profile_snapshot(user)
     _apply_profile(user, full_name=full_name, position=position, unit_id=unit_id, email=email, phone=phone)
     wanted = {Role(r).value for r in roles}
@@ -433,87 +433,3 @@ def reactivate_user(actor: User | None, user_id: int) -> User:
     audit.record(actor, "user.reactivate", user, summary=f"Kích hoạt lại tài khoản {user.username}")
     signals.user_reactivated.send(user, actor=actor)
     return user
-
-
-# --- Delegation (ủy quyền) ----------------------------------------------------------------------------
-
-
-def create_delegation(
-    actor: User | None,
-    *,
-    from_user_id: int,
-    to_user_id: int,
-    starts_at: datetime,
-    ends_at: datetime,
-    roles: list[str] | None = None,
-    process_ids: list[str] | None = None,
-    reason: str | None = None,
-) -> Delegation:
-    """Let `to_user` act in some of `from_user`'s roles for a period (the delegator or an admin decides)."""
-    giver = queries.get_user(from_user_id)
-    taker = queries.get_user(to_user_id) if to_user_id is not None else None
-    if not is_system(actor) and actor.id != giver.id:
-        require_admin_of(actor, giver.agency_id)
-    problems: dict[str, str] = {}
-    if taker is None:
-        problems["to_user_id"] = "Chọn người nhận ủy quyền."
-    elif not taker.is_active:
-        problems["to_user_id"] = "Người nhận ủy quyền đã bị vô hiệu hóa."
-    elif taker.id == giver.id:
-        problems["to_user_id"] = "Không thể tự ủy quyền cho chính mình."
-    elif taker.agency_id != giver.agency_id:
-        problems["to_user_id"] = "Người nhận ủy quyền phải cùng cơ quan."
-    roles = sorted(set(roles or []))
-    if not set(roles) <= {r.value for r in giver.roles}:
-        problems["roles"] = "Chỉ được ủy quyền các vai trò mà người ủy quyền đang có."
-    if starts_at is None or ends_at is None:
-        problems["ends_at"] = "Nhập thời gian bắt đầu và kết thúc."
-    elif ends_at <= starts_at:
-        problems["ends_at"] = "Thời gian kết thúc phải sau thời gian bắt đầu."
-    elif ends_at <= clock.now():
-        problems["ends_at"] = "Thời gian kết thúc đã qua."
-    _raise_if(problems)
-    delegation = Delegation(
-        from_user_id=giver.id,
-        to_user_id=taker.id,
-        roles=roles,
-        process_ids=sorted(set(process_ids or [])),
-        starts_at=starts_at,
-        ends_at=ends_at,
-        reason=nfc(reason),
-        created_by_id=(actor or giver).id,
-    )
-    db.session.add(delegation)
-    db.session.flush()
-    audit.record(
-        actor,
-        "delegation.create",
-        delegation,
-        agency_id=giver.agency_id,
-        summary=f"{giver.full_name} ủy quyền cho {taker.full_name}",
-        changes={"roles": roles, "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
-    )
-    return delegation
-
-
-def revoke_delegation(actor: User | None, delegation_id: int) -> Delegation:
-    delegation = db.session.get(Delegation, delegation_id)
-    if delegation is None or not can_see_delegation(actor, delegation):
-        raise NotFound("Không tìm thấy ủy quyền.", code="delegation_not_found")
-    if not is_system(actor) and actor.id != delegation.from_user_id:
-        try:
-            require_admin_of(actor, delegation.from_user.agency_id)
-        except PermissionDenied as exc:
-            raise PermissionDenied("Chỉ người ủy quyền hoặc quản trị được thu hồi ủy quyền.") from exc
-    if delegation.revoked_at is not None:
-        raise Conflict("Ủy quyền đã được thu hồi.", code="already_revoked")
-    delegation.revoked_at = clock.now()
-    db.session.flush()
-    audit.record(
-        actor,
-        "delegation.revoke",
-        delegation,
-        agency_id=delegation.from_user.agency_id,
-        summary=f"Thu hồi ủy quyền của {delegation.from_user.full_name}",
-    )
-    return delegation

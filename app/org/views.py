@@ -8,7 +8,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.core import clock
 from app.core.errors import DomainError
 from app.core.transaction import unit_of_work
-from app.org import auth, queries, services
+from app.org import auth, queries
+from app.org import delegations as delegation_services
 from app.org.forms import ChangePasswordForm, DelegationForm, LoginForm, TokenForm, choices
 from app.org.models import ROLE_LABELS, Role
 from app.org.permissions import managed_agency_ids
@@ -126,7 +127,7 @@ def new_delegation():
     is_admin = current_user.has_role(Role.ADMIN)
     givers = people if is_admin else [current_user]
     form.from_user_id.choices = choices([(u.id, f"{u.full_name} — {u.position or ''}") for u in givers])
-    if not is_admin:  # one gives only the roles one holds (services.create_delegation): offer only those
+    if not is_admin:  # one gives only the roles one holds (delegations.create_delegation): offer only those
         form.roles.choices = choices((r.value, r.label) for r in ROLE_LABELS if current_user.has_role(r))
     form.to_user_id.choices = choices(
         [("", "— Chọn người được ủy quyền —")]  # nobody chosen for them: the first name is nobody's choice
@@ -141,7 +142,7 @@ def new_delegation():
     if form.validate_on_submit():
         try:
             with unit_of_work():
-                services.create_delegation(
+                delegation_services.create_delegation(
                     current_user,
                     from_user_id=form.from_user_id.data,
                     to_user_id=form.to_user_id.data,
@@ -162,7 +163,7 @@ def new_delegation():
 @bp.post("/delegations/<int:delegation_id>/revoke")
 @login_required
 def revoke_delegation(delegation_id: int):
-    services.revoke_delegation(current_user, delegation_id)
+    delegation_services.revoke_delegation(current_user, delegation_id)
     flash("Đã thu hồi ủy quyền.", "success")
     return redirect(url_for("org.delegations"))
 

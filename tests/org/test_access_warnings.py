@@ -10,7 +10,7 @@ from app.audit.models import AccessChangeWarning, AuditEvent
 from app.core import clock
 from app.core.db import db
 from app.core.errors import NotFound, PermissionDenied
-from app.org import access_warnings, services
+from app.org import access_warnings, delegations, services
 from tests.conftest import csrf_token, login
 
 
@@ -33,10 +33,10 @@ def test_each_kind_of_access_change_warns_the_head_and_the_admin(agency_people, 
     services.update_user(admin, clerk.id, full_name=clerk.full_name, roles=["van_thu", "luu_tru"])
     services.update_user(admin, clerk.id, full_name="Tên mới", roles=["van_thu", "luu_tru"])  # no role change
     now = clock.now()
-    delegation = services.create_delegation(
+    delegation = delegations.create_delegation(
         admin, from_user_id=head.id, to_user_id=clerk.id, starts_at=now, ends_at=now + timedelta(days=3)
     )
-    services.revoke_delegation(admin, delegation.id)
+    delegations.revoke_delegation(admin, delegation.id)
     services.update_agency(admin, agency.id, open_incoming_to_staff=True)
     services.update_agency(admin, agency.id, name="Tên cơ quan mới")  # not an access change
     expected = ["user.update", "delegation.create", "delegation.revoke", "agency.update"]

@@ -7,7 +7,7 @@ from app.audit.models import AuditEvent
 from app.core.db import db
 from app.core.errors import Conflict, PermissionDenied, ValidationError
 from app.core.transaction import unit_of_work
-from app.org import auth, queries, services
+from app.org import auth, delegations, queries, services
 from app.org.models import Agency, User
 from tests.conftest import PASSWORD
 
@@ -233,7 +233,7 @@ def test_delegation_applies_only_in_its_period(create_user, admin, frozen_clock)
     leader = create_user(roles=("lanh_dao",), agency=admin.agency)
     deputy = create_user(roles=("chuyen_vien",), agency=admin.agency)
     now = frozen_clock()
-    services.create_delegation(
+    delegations.create_delegation(
         leader,
         from_user_id=leader.id,
         to_user_id=deputy.id,
@@ -255,7 +255,7 @@ def test_delegation_refuses_roles_not_held_and_inactive_receivers(create_user, a
     services.deactivate_user(admin, gone.id)
     now = frozen_clock()
     with pytest.raises(ValidationError) as err:
-        services.create_delegation(
+        delegations.create_delegation(
             leader,
             from_user_id=leader.id,
             to_user_id=gone.id,
@@ -271,7 +271,7 @@ def test_someone_else_cannot_delegate_for_a_leader(create_user, admin, frozen_cl
     clerk = create_user(roles=("van_thu",), agency=admin.agency)
     now = frozen_clock()
     with pytest.raises(PermissionDenied):
-        services.create_delegation(
+        delegations.create_delegation(
             clerk, from_user_id=leader.id, to_user_id=clerk.id, starts_at=now, ends_at=now + timedelta(days=1)
         )
 
@@ -280,7 +280,7 @@ def test_deactivated_delegator_no_longer_delegates(create_user, admin, frozen_cl
     leader = create_user(roles=("lanh_dao",), agency=admin.agency)
     deputy = create_user(agency=admin.agency)
     now = frozen_clock()
-    services.create_delegation(
+    delegations.create_delegation(
         leader, from_user_id=leader.id, to_user_id=deputy.id, starts_at=now, ends_at=now + timedelta(days=1)
     )
     assert len(queries.active_delegations_to(deputy)) == 1

@@ -127,7 +127,7 @@ def test_who_may_sign_depends_on_the_signing_authority(outgoing_office, draft_by
     """NĐ 30/2020 Điều 13: a unit leader signs only thừa lệnh (TL.); a delegate of a leader thừa ủy quyền (TUQ.)."""
     from datetime import timedelta
 
-    from app.org import services as org
+    from app.org import delegations
 
     office = outgoing_office
     with pytest.raises(ValidationError) as err:
@@ -139,7 +139,7 @@ def test_who_may_sign_depends_on_the_signing_authority(outgoing_office, draft_by
     with pytest.raises(ValidationError):
         new_draft(office, draft_bytes, signer_id=office.spec_a2.id, signer_authority="TUQ.")
     now = frozen_clock.instant
-    org.create_delegation(
+    delegations.create_delegation(
         office.leader,
         from_user_id=office.leader.id,
         to_user_id=office.spec_a2.id,

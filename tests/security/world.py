@@ -246,12 +246,12 @@ def _dossiers(w) -> None:
 def _org(w) -> None:
     from app.documents.fulltext.query import SearchQuery
     from app.documents.fulltext.services import save_search
-    from app.org import services as org
+    from app.org import delegations
     from app.org.auth import create_api_token
     from app.sla.services import add_override
 
     now = clock.now()
-    w.delegation = org.create_delegation(
+    w.delegation = delegations.create_delegation(
         None,
         from_user_id=w.leader.id,
         to_user_id=user(f"{w.people}.phochutich").id,

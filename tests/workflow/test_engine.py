@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.audit.models import AuditEvent
 from app.core.db import db
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.org import delegations
 from app.org import services as org
 from app.workflow import services as wf
 from app.workflow.models import InstanceStatus, TaskState
@@ -178,7 +179,7 @@ def test_completed_task_cannot_be_completed_again(review):
 
 def delegate_and_present(review, frozen_clock, deputy, *, so_den: int):
     """The leader delegates his role to `deputy` for two days; the clerk registers a document for direction."""
-    org.create_delegation(
+    delegations.create_delegation(
         review.leader,
         from_user_id=review.leader.id,
         to_user_id=deputy.id,
