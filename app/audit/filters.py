@@ -7,6 +7,7 @@ the same things with the same messages. Dates are Vietnamese calendar days: "to"
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
@@ -133,6 +134,12 @@ def _query(agency_ids: set[int | None], f: AuditFilter) -> sa.Select:
     return query
 
 
+@functools.cache
+def _folded_labels() -> dict[str, str]:
+    """Each action's label folded (with a leading space, so a word's start is " word"), once per process."""
+    return {code: f" {fold_vietnamese(label)}" for code, label in ACTION_LABELS.items()}
+
+
 def _contains(text: str) -> sa.ColumnElement[bool] | None:
     """ "Nội dung có chứa": the words typed, together and in their order, from the start of a word of the summary or
     of the action's label, with diacritics or without ("thu hoi" finds "Thu hồi văn bản…" but not "thực hiện … Khởi
@@ -143,7 +150,7 @@ def _contains(text: str) -> sa.ColumnElement[bool] | None:
     escaped = phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     column = AuditEvent.summary_folded
     found = [column.like(f"{escaped}%", escape="\\"), column.like(f"% {escaped}%", escape="\\")]
-    actions = [code for code, label in ACTION_LABELS.items() if f" {phrase}" in f" {fold_vietnamese(label)}"]
+    actions = [code for code, label in _folded_labels().items() if f" {phrase}" in label]
     if actions:
         found.append(AuditEvent.action.in_(actions))
     return sa.or_(*found)

@@ -17,6 +17,8 @@ def test_admin_sees_calendar_with_holidays_in_vietnamese(client, admin):
     assert response.status_code == 200 and response.content_type == "text/html; charset=utf-8"
     assert "Lịch làm việc" in html and "07:30–11:30, 13:30–17:00" in html
     assert "06/02/2027" in html and "Tết Nguyên Đán" in html and "Ngày Giỗ Tổ Hùng Vương" in html
+    # The deadline tester offers the same values, with their meanings, as the deadline settings do
+    assert 'list="due-choices"' in html and '<datalist id="due-choices"><option value="PT2H">2 giờ làm việc' in html
     assert 'href="/admin/calendars"' in client.get("/admin").get_data(as_text=True)  # on the administration hub
 
 
